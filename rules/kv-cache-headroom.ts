@@ -1,0 +1,109 @@
+/**
+ * vram/kv-cache-headroom — after the weights, the KV cache must hold one `max_model_len` sequence
+ * (else vLLM refuses to start), and with `minConcurrentSequences` that many at once.
+ */
+import { createRule } from "../src/rule-kit/create-rule.js";
+import { fileAnalysis, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { concurrency, ENGINE_NAMES, gib, tokens } from "../src/report/wording.js";
+import type { MemoryEstimate } from "../src/sizing/types.js";
+
+type MessageIds = "kvTooSmall" | "lowConcurrency" | "applyRemedy";
+
+export interface KvCacheHeadroomOptions {
+  /** Full-length sequences the KV cache must hold at once (default 1). */
+  minConcurrentSequences?: number;
+}
+
+function lengthNote(estimate: MemoryEstimate): string {
+  switch (estimate.maxModelLenSource) {
+    case "set":
+      return "";
+    case "model-default":
+      return " (max_model_len is unset, so the engine uses the model's max_position_embeddings)";
+    case "engine-default":
+      return " (the engine's default context)";
+  }
+}
+
+function outcome(estimate: MemoryEstimate): string {
+  switch (estimate.engine) {
+    case "vllm":
+      return "vLLM refuses to start.";
+    case "sglang":
+      return "SGLang starts but rejects requests that long.";
+    case "tgi":
+      return "TGI refuses to start.";
+    default:
+      return `${ENGINE_NAMES[estimate.engine]} cannot allocate that context on the GPUs.`;
+  }
+}
+
+export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
+  name: "kv-cache-headroom",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require the KV cache left after the weights to hold max_model_len tokens (and, by option, several such sequences at once)",
+      recommended: "error",
+      strict: "error",
+    },
+    hasSuggestions: true,
+    schema: [
+      {
+        type: "object",
+        additionalProperties: false,
+        properties: { minConcurrentSequences: { type: "integer", minimum: 1 } },
+      },
+    ],
+    defaultOptions: [{ minConcurrentSequences: 1 }],
+    messages: {
+      kvTooSmall:
+        "The KV cache cannot hold one {{maxModelLen}}-token sequence{{lengthNote}}: {{model}} needs {{needed}} GiB of KV cache per GPU for it, and {{available}} GiB is left after {{weights}} GiB of weights and {{runtime}} GiB of runtime memory ({{capacity}} tokens). {{outcome}} {{largest}}",
+      lowConcurrency:
+        "The KV cache holds {{concurrency}} {{maxModelLen}}-token sequences at once, fewer than the {{required}} required{{lengthNote}}: {{capacity}} tokens ({{available}} GiB per GPU after {{weights}} GiB of weights). {{largest}}",
+      applyRemedy: "Use {{remedy}}",
+    },
+  },
+  create(context, options) {
+    const required = options?.minConcurrentSequences ?? 1;
+    return {
+      Program() {
+        const analysis = fileAnalysis(context);
+        if (!analysis) return;
+        for (const judged of analysis.deployments) {
+          if (judged.status !== "judged") continue;
+          const { estimate, resolved, deployment } = judged;
+          const tooSmall = estimate.verdict === "kv-cache-too-small";
+          const crowded = estimate.verdict === "fits" && estimate.maxConcurrency < required;
+          if (!tooSmall && !crowded) continue;
+          const remedies = remediesFor(analysis, judged, required);
+          const shorter = remedies.find((remedy) => remedy.kind === "max-model-len")?.change.maxModelLen;
+          const largest = shorter
+            ? `The largest max_model_len that fits${required > 1 ? ` ${required} sequences` : ""} is ${tokens(shorter)}.`
+            : "No max_model_len of at least 256 tokens fits.";
+          context.report({
+            loc: locationOf(context, reportTarget(deployment, ["maxModelLen", "model"])),
+            messageId: tooSmall ? "kvTooSmall" : "lowConcurrency",
+            data: {
+              model: resolved.model.displayName,
+              maxModelLen: tokens(estimate.maxModelLen),
+              lengthNote: lengthNote(estimate),
+              needed: gib(estimate.requestKvBytes),
+              available: gib(estimate.perGpu.kvCacheBytes),
+              weights: gib(estimate.perGpu.weightBytes),
+              runtime: gib(estimate.perGpu.activationBytes + estimate.perGpu.overheadBytes),
+              capacity: tokens(estimate.kvCapacityTokens),
+              concurrency: concurrency(estimate.maxConcurrency),
+              required,
+              outcome: outcome(estimate),
+              largest,
+              kvCapacityTokens: estimate.kvCapacityTokens,
+              largestFittingMaxModelLen: shorter ?? null,
+            },
+            suggest: suggestionsFor(context, analysis, judged, remedies, "applyRemedy"),
+          });
+        }
+      },
+    };
+  },
+});

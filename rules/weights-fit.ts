@@ -1,0 +1,80 @@
+/**
+ * vram/weights-fit — the model's weights plus runtime memory must fit the GPUs it is given. For a
+ * Mixture-of-Experts model whose active parameters would fit where the total does not, the message
+ * names the active-vs-total trap.
+ */
+import type { Engine } from "../src/sizing/types.js";
+import { createRule } from "../src/rule-kit/create-rule.js";
+import { fileAnalysis, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { describeRemedy, formatLabel, gib, params } from "../src/report/wording.js";
+
+type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy";
+
+const ARITHMETIC =
+  "Per GPU: {{weightsPerGpu}} GiB of weights + {{runtime}} GiB of activations and runtime memory against a {{budget}} GiB budget ({{utilization}} × {{memory}} GiB).";
+
+export default createRule<MessageIds, []>({
+  name: "weights-fit",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require the model's weights (every expert of a Mixture-of-Experts model) plus runtime memory to fit the GPUs",
+      recommended: "error",
+      strict: "error",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      moeResident: `{{model}} is a Mixture-of-Experts model: {{active}} parameters are active per token but all {{total}} must be resident — {{weights}} GiB at {{format}} vs {{usable}} GiB usable on {{gpus}}. ${ARITHMETIC}{{assumption}} {{remedy}}`,
+      weightsExceed: `{{model}} does not fit: {{weights}} GiB of weights at {{format}} vs {{usable}} GiB usable on {{gpus}}. ${ARITHMETIC}{{assumption}} {{remedy}}`,
+      spillsToCpu: `{{model}} does not fit in GPU memory: {{weights}} GiB of weights at {{format}} vs {{usable}} GiB usable on {{gpus}}; {{engine}} keeps the rest in CPU memory and runs those layers at CPU speed. ${ARITHMETIC}{{assumption}} {{remedy}}`,
+      applyRemedy: "Use {{remedy}}",
+    },
+  },
+  create(context) {
+    return {
+      Program() {
+        const analysis = fileAnalysis(context);
+        if (!analysis) return;
+        for (const judged of analysis.deployments) {
+          if (judged.status !== "judged" || judged.estimate.verdict !== "weights-exceed-memory") continue;
+          const { estimate, resolved, deployment } = judged;
+          const { model } = resolved.model;
+          const engine: Engine = resolved.request.engine;
+          const gpusUsed = estimate.parallel.tensor * estimate.parallel.pipeline;
+          const perGpu = estimate.perGpu;
+          const runtime = perGpu.activationBytes + perGpu.overheadBytes;
+          // The trap: hardware sized by the active parameters, while every expert must be resident.
+          const moeTrap = model.moe !== null && model.params.active < 0.6 * model.params.total;
+          const remedies = remediesFor(analysis, judged, 1);
+          const messageId: MessageIds = engine === "llama.cpp" || engine === "ollama" ? "spillsToCpu" : moeTrap ? "moeResident" : "weightsExceed";
+          const assumptions = resolved.assumptions.length > 0 ? ` Assumes ${resolved.assumptions.join("; ")}.` : "";
+          context.report({
+            loc: locationOf(context, reportTarget(deployment, ["gpuCount", "gpuType", "instanceType", "model"])),
+            messageId,
+            data: {
+              model: resolved.model.displayName,
+              active: params(model.params.active),
+              total: params(model.params.total),
+              weights: gib(estimate.totalWeightBytes),
+              format: formatLabel(analysis.catalog, estimate.settings.weightFormat),
+              usable: gib(perGpu.budgetBytes * gpusUsed),
+              gpus: `${gpusUsed} × ${resolved.request.gpu.name}${resolved.instance && deployment.fields.instanceType ? ` (${deployment.fields.instanceType.value})` : ""}`,
+              weightsPerGpu: gib(perGpu.weightBytes),
+              runtime: gib(runtime),
+              budget: gib(perGpu.budgetBytes),
+              utilization: estimate.settings.gpuMemoryUtilization.toFixed(2),
+              memory: gib(perGpu.memoryBytes),
+              engine: engine === "ollama" ? "Ollama" : "llama.cpp",
+              assumption: assumptions,
+              remedy: remedies.length > 0 ? `Fits with ${describeRemedy(analysis.catalog, remedies[0]!)}.` : "No single change among quantization, more GPUs or a larger GPU makes it fit.",
+              shortfallBytes: estimate.shortfallBytes,
+              weightBytes: estimate.totalWeightBytes,
+            },
+            suggest: suggestionsFor(context, analysis, judged, remedies, "applyRemedy"),
+          });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,30 @@
+import type { DocNode } from "./doc.js";
+import { str } from "./doc.js";
+
+/** What every adapter may look at besides its own document: the file's text and its other documents. */
+export interface ExtractContext {
+  /** The whole source text (token positions inside strings are found in it). */
+  text: string;
+  documents: DocNode[];
+  /** ConfigMaps defined in the same file, by name → data entries (for `envFrom` and `configMapKeyRef`). */
+  configMaps: Map<string, Map<string, DocNode>>;
+}
+
+export function createContext(text: string, documents: DocNode[]): ExtractContext {
+  const configMaps = new Map<string, Map<string, DocNode>>();
+  for (const document of documents) {
+    for (const object of kubernetesObjects(document)) {
+      if (str(object.get("kind")) !== "ConfigMap") continue;
+      const name = str(object.get("metadata")?.get("name"));
+      if (name) configMaps.set(name, new Map(object.get("data")?.entries() ?? []));
+    }
+  }
+  return { text, documents, configMaps };
+}
+
+/** A document's Kubernetes objects: the object itself, or the items of a `kind: List`. */
+export function kubernetesObjects(document: DocNode): DocNode[] {
+  if (document.type !== "map") return [];
+  if (str(document.get("kind")) === "List") return document.get("items")?.items().filter((item) => item.type === "map") ?? [];
+  return str(document.get("apiVersion")) !== undefined && str(document.get("kind")) !== undefined ? [document] : [];
+}

@@ -1,0 +1,267 @@
+/**
+ * One read-only view over the three kinds of documents the adapters read: yaml-eslint-parser ASTs,
+ * jsonc-eslint-parser ASTs, and plain values parsed out of a string inside the file (YAML in a
+ * ConfigMap or Ray `serveConfigV2`). Nodes are wrapped lazily, so extraction only touches what the
+ * adapters look at.
+ */
+import type { AST as JsonAst } from "jsonc-eslint-parser";
+import { getStaticJSONValue } from "jsonc-eslint-parser";
+import type { AST as YamlAst } from "yaml-eslint-parser";
+import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
+
+export type AstNode = YamlAst.YAMLNode | JsonAst.JSONNode;
+export type Scalar = string | number | boolean | null;
+
+export interface DocNode {
+  /** The AST node to report on; for values parsed out of a string, that string's node. */
+  readonly node: AstNode;
+  /** The key node of the pair this value belongs to, when it is a mapping value written in the file. */
+  readonly keyNode: AstNode | undefined;
+  /** Set when the value came out of a string in the file: it cannot be edited in place. */
+  readonly embedded: boolean;
+  readonly type: "map" | "seq" | "scalar" | "null";
+  /** Scalar value (undefined for maps and sequences). */
+  readonly value: Scalar | undefined;
+  get(key: string): DocNode | undefined;
+  entries(): Array<[string, DocNode]>;
+  items(): DocNode[];
+}
+
+const EMPTY: never[] = [];
+
+function scalarKey(value: unknown): string {
+  return value === null ? "null" : String(value);
+}
+
+type YamlValueNode = YamlAst.YAMLContent | YamlAst.YAMLWithMeta;
+
+class YamlDoc implements DocNode {
+  readonly embedded = false;
+  readonly type: DocNode["type"];
+  readonly value: Scalar | undefined;
+  private readonly content: YamlAst.YAMLContent | null;
+
+  constructor(
+    readonly node: YamlValueNode,
+    readonly keyNode: AstNode | undefined,
+    private readonly document: YamlAst.YAMLDocument,
+    depth = 0,
+  ) {
+    this.content = unwrapYaml(node, document, depth);
+    switch (this.content?.type) {
+      case "YAMLMapping":
+        this.type = "map";
+        this.value = undefined;
+        break;
+      case "YAMLSequence":
+        this.type = "seq";
+        this.value = undefined;
+        break;
+      case "YAMLScalar": {
+        const value = this.content.value as unknown;
+        this.value = typeof value === "bigint" ? Number(value) : (value as Scalar);
+        this.type = this.value === null ? "null" : "scalar";
+        break;
+      }
+      default:
+        this.type = "null";
+        this.value = null;
+    }
+  }
+
+  private pairs(): YamlAst.YAMLPair[] {
+    return this.content?.type === "YAMLMapping" ? this.content.pairs : EMPTY;
+  }
+
+  get(key: string): DocNode | undefined {
+    let merged: DocNode | undefined;
+    for (const pair of this.pairs()) {
+      if (!pair.key || !pair.value) continue;
+      const name = yamlKey(pair.key, this.document);
+      if (name === key) return new YamlDoc(pair.value, pair.key, this.document);
+      if (name === "<<" && merged === undefined) merged = mergeSource(new YamlDoc(pair.value, pair.key, this.document), key);
+    }
+    return merged;
+  }
+
+  entries(): Array<[string, DocNode]> {
+    const result: Array<[string, DocNode]> = [];
+    for (const pair of this.pairs()) {
+      if (!pair.key || !pair.value) continue;
+      const name = yamlKey(pair.key, this.document);
+      if (name === "<<") continue;
+      result.push([name, new YamlDoc(pair.value, pair.key, this.document)]);
+    }
+    return result;
+  }
+
+  items(): DocNode[] {
+    if (this.content?.type !== "YAMLSequence") return EMPTY;
+    const result: DocNode[] = [];
+    for (const entry of this.content.entries) if (entry) result.push(new YamlDoc(entry, undefined, this.document));
+    return result;
+  }
+}
+
+/** `<<: *defaults` or `<<: [*a, *b]`: the first merged mapping that has the key. */
+function mergeSource(source: DocNode, key: string): DocNode | undefined {
+  if (source.type === "map") return source.get(key);
+  for (const item of source.items()) {
+    const found = item.get(key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function yamlKey(node: YamlValueNode, document: YamlAst.YAMLDocument): string {
+  const content = unwrapYaml(node, document, 0);
+  if (content?.type === "YAMLScalar") return scalarKey(content.value);
+  return content ? scalarKey(getStaticYAMLValue(content)) : "";
+}
+
+/** Strips anchors/tags and follows aliases (to the last anchor of that name before the alias). */
+function unwrapYaml(node: YamlValueNode | null, document: YamlAst.YAMLDocument, depth: number): YamlAst.YAMLContent | null {
+  if (!node || depth > 20) return null;
+  if (node.type === "YAMLWithMeta") return unwrapYaml(node.value, document, depth + 1);
+  if (node.type === "YAMLAlias") {
+    const anchors = document.anchors[node.name] ?? [];
+    let target: YamlAst.YAMLAnchor | undefined;
+    for (const anchor of anchors) if (anchor.range[0] < node.range[0]) target = anchor;
+    return target ? unwrapYaml(target.parent, document, depth + 1) : null;
+  }
+  return node;
+}
+
+class JsonDoc implements DocNode {
+  readonly embedded = false;
+  readonly type: DocNode["type"];
+  readonly value: Scalar | undefined;
+
+  constructor(
+    readonly node: JsonAst.JSONExpression,
+    readonly keyNode: AstNode | undefined,
+  ) {
+    if (node.type === "JSONObjectExpression") {
+      this.type = "map";
+      this.value = undefined;
+    } else if (node.type === "JSONArrayExpression") {
+      this.type = "seq";
+      this.value = undefined;
+    } else {
+      const value = getStaticJSONValue(node) as unknown;
+      this.value = typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : typeof value === "bigint" ? Number(value) : null;
+      this.type = this.value === null ? "null" : "scalar";
+    }
+  }
+
+  get(key: string): DocNode | undefined {
+    if (this.node.type !== "JSONObjectExpression") return undefined;
+    for (const property of this.node.properties) {
+      if (jsonKey(property) === key) return new JsonDoc(property.value, property.key);
+    }
+    return undefined;
+  }
+
+  entries(): Array<[string, DocNode]> {
+    if (this.node.type !== "JSONObjectExpression") return EMPTY;
+    return this.node.properties.map((property) => [jsonKey(property), new JsonDoc(property.value, property.key)]);
+  }
+
+  items(): DocNode[] {
+    if (this.node.type !== "JSONArrayExpression") return EMPTY;
+    const result: DocNode[] = [];
+    for (const element of this.node.elements) if (element) result.push(new JsonDoc(element, undefined));
+    return result;
+  }
+}
+
+function jsonKey(property: JsonAst.JSONProperty): string {
+  return property.key.type === "JSONIdentifier" ? property.key.name : scalarKey(property.key.value);
+}
+
+/** A value parsed out of a string in the file; every part reports on that string. */
+class EmbeddedDoc implements DocNode {
+  readonly embedded = true;
+  readonly keyNode = undefined;
+  readonly type: DocNode["type"];
+  readonly value: Scalar | undefined;
+
+  constructor(
+    private readonly data: unknown,
+    readonly node: AstNode,
+  ) {
+    if (Array.isArray(data)) {
+      this.type = "seq";
+      this.value = undefined;
+    } else if (data !== null && typeof data === "object") {
+      this.type = "map";
+      this.value = undefined;
+    } else if (typeof data === "string" || typeof data === "number" || typeof data === "boolean") {
+      this.type = "scalar";
+      this.value = data;
+    } else {
+      this.type = "null";
+      this.value = null;
+    }
+  }
+
+  get(key: string): DocNode | undefined {
+    if (this.type !== "map") return undefined;
+    const record = this.data as Record<string, unknown>;
+    return Object.hasOwn(record, key) ? new EmbeddedDoc(record[key], this.node) : undefined;
+  }
+
+  entries(): Array<[string, DocNode]> {
+    if (this.type !== "map") return EMPTY;
+    return Object.entries(this.data as Record<string, unknown>).map(([key, value]) => [key, new EmbeddedDoc(value, this.node)]);
+  }
+
+  items(): DocNode[] {
+    return this.type === "seq" ? (this.data as unknown[]).map((item) => new EmbeddedDoc(item, this.node)) : EMPTY;
+  }
+}
+
+/** The documents of a parsed file: each YAML document's content, or the JSON value. */
+export function documentsOf(ast: { type: string; body?: unknown[] }): DocNode[] {
+  const body = (ast.body ?? []) as Array<YamlAst.YAMLDocument | JsonAst.JSONExpressionStatement>;
+  const result: DocNode[] = [];
+  for (const item of body) {
+    if (item.type === "YAMLDocument") {
+      if (item.content) result.push(new YamlDoc(item.content, undefined, item));
+    } else if (item.type === "JSONExpressionStatement") {
+      result.push(new JsonDoc(item.expression, undefined));
+    }
+  }
+  return result;
+}
+
+/**
+ * Parses YAML (a superset of JSON) held in a string of the file — a ConfigMap's `config.yaml`, Ray's
+ * `serveConfigV2`, Helm values in Terraform. Unparseable text yields nothing.
+ */
+export function parseEmbedded(text: string, owner: AstNode): DocNode[] {
+  try {
+    const program = parseYAML(text);
+    return program.body.filter((document) => document.content).map((document) => new EmbeddedDoc(getStaticYAMLValue(document), owner));
+  } catch {
+    return [];
+  }
+}
+
+/** The scalar as a string (numbers too), or undefined. */
+export function str(node: DocNode | undefined): string | undefined {
+  if (!node || node.type !== "scalar") return undefined;
+  return typeof node.value === "string" ? node.value : typeof node.value === "number" ? String(node.value) : undefined;
+}
+
+/** Walks every mapping in a document tree, depth first, with its path of keys. */
+export function* mappings(node: DocNode, path: string[] = [], depth = 0): Generator<{ node: DocNode; path: string[] }> {
+  if (depth > 64) return;
+  if (node.type === "map") {
+    yield { node, path };
+    for (const [key, value] of node.entries()) yield* mappings(value, [...path, key], depth + 1);
+  } else if (node.type === "seq") {
+    const items = node.items();
+    for (let index = 0; index < items.length; index++) yield* mappings(items[index]!, [...path, String(index)], depth + 1);
+  }
+}

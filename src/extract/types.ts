@@ -1,0 +1,66 @@
+import type { DeploymentValues } from "../resolve.js";
+import type { AstNode, DocNode } from "./doc.js";
+
+export type FieldName = keyof DeploymentValues;
+
+/** A value and where it is written, so a report underlines it and a fix replaces exactly it. */
+export interface Located<T> {
+  value: T;
+  /** The AST node that holds the value (a scalar, or the string a flag sits in). */
+  node: AstNode;
+  /** Source range of exactly the value inside a larger string (a flag value in a shell command). */
+  range?: [number, number];
+  /** The value cannot be edited where it is reported (it was parsed out of a string, or comes from elsewhere). */
+  readonly?: boolean;
+  /** The setting that holds it, for messages: `--tensor-parallel-size`, `nvidia.com/gpu`, `resourceProfile`. */
+  source: string;
+}
+
+export type LocatedFields = { [K in FieldName]?: Located<NonNullable<DeploymentValues[K]>> };
+
+/** A text edit: replace `range` (zero width: insert) with `text`. */
+export interface TextEdit {
+  range: [number, number];
+  text: string;
+}
+
+/** Where engine flags live, so a suggestion can add one that is not written yet. */
+export type ArgsTarget =
+  /** A YAML/JSON list of argument tokens; `equals`: the list writes `--flag=value` as one item. */
+  | { kind: "list"; node: DocNode; equals: boolean }
+  /** A shell string; flags are inserted at `insertAt` (after the engine command's last token). */
+  | { kind: "string"; node: DocNode; insertAt: number }
+  /** A mapping of settings (vLLM `--config` YAML, Ray `engine_kwargs`, app configs); keys in the file's style. */
+  | { kind: "map"; node: DocNode; keyStyle: "snake" | "kebab" | "camel" };
+
+/** Why a written value could not be read statically. */
+export interface UnresolvedValue {
+  raw: string;
+  node: AstNode;
+  reason: "template" | "variable" | "reference" | "invalid";
+}
+
+export interface Deployment {
+  /** The adapter that found it: `kubernetes`, `app-config`, `kubeai`… */
+  format: string;
+  /** What the user calls it: `Deployment`, `InferenceService`, `app config`. */
+  kind: string;
+  /** `metadata.name`, or the key of the object. */
+  name: string | undefined;
+  fields: LocatedFields;
+  /** Settings written as templates or variables that could not be resolved; judging them would be a guess. */
+  unresolved: Partial<Record<FieldName, UnresolvedValue>>;
+  /** The node a finding falls back to when no single value is to blame (the container, the object). */
+  anchor: AstNode;
+  /** Where engine flags live, to add `--max-model-len`, `--quantization`… */
+  args?: ArgsTarget;
+  /**
+   * Where a GPU count or type that is not written yet would go, per format (e.g. a pod's
+   * `resources.limits`), when the adapter knows.
+   */
+  resourceTarget?: DocNode;
+  /** The objects whose annotations may suppress findings (the workload and its pod template). */
+  annotationHolders?: DocNode[];
+  /** Terraform JSON `"//"` comments and similar in-data notes on the object. */
+  notes?: DocNode[];
+}

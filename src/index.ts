@@ -1,0 +1,46 @@
+/**
+ * eslint-plugin-vram: the plugin object — meta, rules, and flat-config arrays (`recommended`,
+ * `strict`, `all`) that also set how YAML and JSON files are parsed.
+ */
+import type { Linter } from "eslint";
+import kvCacheHeadroom from "../rules/kv-cache-headroom.js";
+import weightsFit from "../rules/weights-fit.js";
+import { pluginMeta } from "./meta.js";
+import { fileLanguageConfigs } from "./languages.js";
+import type { VramRule } from "./rule-kit/create-rule.js";
+
+export const rules: Record<string, Pick<VramRule, "meta" | "create">> = {
+  "weights-fit": weightsFit as never,
+  "kv-cache-headroom": kvCacheHeadroom as never,
+};
+
+type RuleSetting = Linter.RuleEntry;
+
+function ruleSettings(level: "recommended" | "strict" | "all"): Record<string, RuleSetting> {
+  const settings: Record<string, RuleSetting> = {};
+  for (const [name, rule] of Object.entries(rules)) {
+    const severity = level === "all" ? "error" : rule.meta.docs[level];
+    const id = `${pluginMeta.namespace}/${name}`;
+    // strict: headroom for at least 4 concurrent full-length sequences.
+    settings[id] = level !== "recommended" && name === "kv-cache-headroom" ? [severity, { minConcurrentSequences: 4 }] : severity;
+  }
+  return settings;
+}
+
+const plugin = {
+  meta: { ...pluginMeta },
+  rules,
+  configs: {} as Record<"recommended" | "strict" | "all", Linter.Config[]>,
+};
+
+function config(level: "recommended" | "strict" | "all"): Linter.Config[] {
+  return fileLanguageConfigs(plugin as never, `${pluginMeta.namespace}/${level}`, ruleSettings(level));
+}
+
+plugin.configs.recommended = config("recommended");
+plugin.configs.strict = config("strict");
+plugin.configs.all = config("all");
+
+export default plugin;
+export { plugin as "module.exports" };
+export const { meta, configs } = plugin;

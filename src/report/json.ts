@@ -1,0 +1,99 @@
+/**
+ * The JSON shape of one judged deployment, shared by `vram estimate --json` and `vram explain --json`.
+ * Documented in docs/cli.md; fields are only ever added.
+ */
+import type { Catalog } from "../catalog/catalog.js";
+import type { ResolvedDeployment } from "../resolve.js";
+import type { Remedy } from "../sizing/recommend.js";
+import type { MemoryEstimate } from "../sizing/types.js";
+import { describeRemedy } from "./wording.js";
+
+export interface EstimateJson {
+  verdict: MemoryEstimate["verdict"];
+  engine: MemoryEstimate["engine"];
+  model: {
+    id: string;
+    name: string;
+    moe: boolean;
+    totalParams: number;
+    activeParams: number;
+    weightFormat: string;
+    maxPositionEmbeddings: number;
+  };
+  gpu: { id: string; name: string; memoryBytes: number; count: number };
+  parallel: MemoryEstimate["parallel"];
+  perGpu: MemoryEstimate["perGpu"];
+  totalWeightBytes: number;
+  activeWeightBytes: number;
+  offloadedWeightBytesPerGpu: number;
+  /** Per GPU (the binding pipeline stage). */
+  kvBytesPerToken: number;
+  /** Per model replica. */
+  kvCapacityTokens: number;
+  maxModelLen: number;
+  maxModelLenSource: MemoryEstimate["maxModelLenSource"];
+  maxConcurrency: number;
+  largestFittingMaxModelLen: number | null;
+  shortfallBytes: number;
+  settings: MemoryEstimate["settings"];
+  assumptions: string[];
+  warnings: string[];
+  suggestions: Array<{
+    kind: Remedy["kind"];
+    summary: string;
+    change: Remedy["change"];
+    verdict: MemoryEstimate["verdict"];
+    gpuCount: number;
+    kvCapacityTokens: number;
+    maxConcurrency: number;
+    perGpu: MemoryEstimate["perGpu"];
+  }>;
+}
+
+export function estimateJson(catalog: Catalog, resolved: ResolvedDeployment, estimate: MemoryEstimate, remedies: Remedy[]): EstimateJson {
+  const { model } = resolved.model;
+  return {
+    verdict: estimate.verdict,
+    engine: estimate.engine,
+    model: {
+      id: model.id,
+      name: resolved.model.displayName,
+      moe: model.moe !== null,
+      totalParams: model.params.total,
+      activeParams: model.params.active,
+      weightFormat: estimate.settings.weightFormat,
+      maxPositionEmbeddings: model.maxPositionEmbeddings,
+    },
+    gpu: {
+      id: resolved.gpu.gpu.id,
+      name: resolved.gpu.gpu.name,
+      memoryBytes: resolved.gpu.gpu.memoryBytes,
+      count: resolved.requestedGpus,
+    },
+    parallel: estimate.parallel,
+    perGpu: estimate.perGpu,
+    totalWeightBytes: estimate.totalWeightBytes,
+    activeWeightBytes: estimate.activeWeightBytes,
+    offloadedWeightBytesPerGpu: estimate.offloadedWeightBytesPerGpu,
+    kvBytesPerToken: estimate.kvBytesPerToken,
+    kvCapacityTokens: estimate.kvCapacityTokens,
+    maxModelLen: estimate.maxModelLen,
+    maxModelLenSource: estimate.maxModelLenSource,
+    maxConcurrency: estimate.maxConcurrency,
+    largestFittingMaxModelLen: estimate.largestFittingMaxModelLen,
+    shortfallBytes: estimate.shortfallBytes,
+    settings: estimate.settings,
+    assumptions: [...resolved.assumptions, ...estimate.assumptions],
+    warnings: estimate.warnings,
+    suggestions: remedies.map((remedy) => ({
+      kind: remedy.kind,
+      summary: describeRemedy(catalog, remedy),
+      change: remedy.change,
+      verdict: remedy.estimate.verdict,
+      gpuCount: remedy.estimate.gpuCount,
+      kvCapacityTokens: remedy.estimate.kvCapacityTokens,
+      maxConcurrency: remedy.estimate.maxConcurrency,
+      perGpu: remedy.estimate.perGpu,
+    })),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The human-readable breakdown of one judged deployment, for `vram estimate` and `vram explain`.
+ */
+import type { Catalog } from "../catalog/catalog.js";
+import type { ResolvedDeployment } from "../resolve.js";
+import type { Remedy } from "../sizing/recommend.js";
+import type { MemoryEstimate } from "../sizing/types.js";
+import { concurrency, describeRemedy, ENGINE_NAMES, formatLabel, gib, params, tokens } from "./wording.js";
+
+export interface Style {
+  good(text: string): string;
+  bad(text: string): string;
+  dim(text: string): string;
+  bold(text: string): string;
+}
+
+const plain: Style = { good: (t) => t, bad: (t) => t, dim: (t) => t, bold: (t) => t };
+
+/** ANSI colours only for a terminal that has not opted out (NO_COLOR, https://no-color.org). */
+export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Style {
+  if (!stream.isTTY || env.NO_COLOR !== undefined || env.TERM === "dumb") return plain;
+  const wrap = (code: string) => (text: string) => `\u001b[${code}m${text}\u001b[0m`;
+  return { good: wrap("32"), bad: wrap("31"), dim: wrap("2"), bold: wrap("1") };
+}
+
+/** "Mixtral-8x7B-Instruct-v0.1 is a Mixture-of-Experts model: 12.9B parameters are active per token but all 46.7B must be resident". */
+export function moeSentence(resolved: ResolvedDeployment): string | undefined {
+  const { model, displayName } = resolved.model;
+  if (!model.moe) return undefined;
+  return `${displayName} is a Mixture-of-Experts model: ${params(model.params.active)} parameters are active per token but all ${params(model.params.total)} must be resident`;
+}
+
+export function verdictSentence(estimate: MemoryEstimate): string {
+  const budget = gib(estimate.perGpu.budgetBytes);
+  switch (estimate.verdict) {
+    case "fits":
+      return `Fits: ${tokens(estimate.kvCapacityTokens)} tokens of KV cache, ${concurrency(estimate.maxConcurrency)} × ${tokens(estimate.maxModelLen)}-token sequences at once.`;
+    case "weights-exceed-memory":
+      return `Does not fit: weights and runtime memory exceed the ${budget} GiB budget per GPU by ${gib(estimate.shortfallBytes)} GiB.`;
+    case "kv-cache-too-small": {
+      const largest = estimate.largestFittingMaxModelLen;
+      return (
+        `KV cache too small: one ${tokens(estimate.maxModelLen)}-token sequence needs ${gib(estimate.requestKvBytes)} GiB per GPU, ` +
+        `${gib(estimate.perGpu.kvCacheBytes)} GiB is left` +
+        (largest ? `; the largest max_model_len that fits is ${tokens(largest)}.` : ".")
+      );
+    }
+  }
+}
+
+export function renderBreakdown(
+  catalog: Catalog,
+  resolved: ResolvedDeployment,
+  estimate: MemoryEstimate,
+  remedies: Remedy[],
+  style: Style = plain,
+): string {
+  const { request } = resolved;
+  const lines: string[] = [];
+  const layout = [
+    `${resolved.requestedGpus} × ${request.gpu.name}`,
+    ENGINE_NAMES[request.engine],
+    `TP ${estimate.parallel.tensor}` + (estimate.parallel.pipeline > 1 ? ` × PP ${estimate.parallel.pipeline}` : "") + (estimate.parallel.data > 1 ? ` × DP ${estimate.parallel.data}` : ""),
+    formatLabel(catalog, estimate.settings.weightFormat),
+  ];
+  lines.push(style.bold(`${resolved.model.displayName} on ${layout.join(" · ")}`));
+  const moe = moeSentence(resolved);
+  if (moe) {
+    lines.push(
+      `${moe} (${gib(estimate.totalWeightBytes)} GiB of weights; the active parameters alone would be ${gib(estimate.activeWeightBytes)} GiB).`,
+    );
+  }
+  lines.push("");
+
+  const rows: Array<[string, string]> = [
+    ["GPU memory", gib(estimate.perGpu.memoryBytes)],
+    [`Budget (${Math.round(estimate.settings.gpuMemoryUtilization * 100)} %)`, gib(estimate.perGpu.budgetBytes)],
+    [`Weights (${estimate.settings.weightFormat})`, gib(estimate.perGpu.weightBytes)],
+    ["Activations (peak)", gib(estimate.perGpu.activationBytes)],
+    ["Runtime overhead", gib(estimate.perGpu.overheadBytes)],
+    ["KV cache", gib(estimate.perGpu.kvCacheBytes)],
+  ];
+  if (estimate.offloadedWeightBytesPerGpu > 0) rows.splice(3, 0, ["Weights offloaded to CPU", gib(estimate.offloadedWeightBytesPerGpu)]);
+  const labelWidth = Math.max(...rows.map(([label]) => label.length), 22);
+  const valueWidth = Math.max(...rows.map(([, value]) => value.length));
+  lines.push(`${"Per GPU".padEnd(labelWidth)}  ${"GiB".padStart(valueWidth)}`);
+  for (const [label, value] of rows) lines.push(`  ${label.padEnd(labelWidth - 2)}  ${value.padStart(valueWidth)}`);
+  lines.push("");
+
+  const lengthNote = estimate.maxModelLenSource === "set" ? "" : estimate.maxModelLenSource === "model-default" ? " (model default)" : " (engine default)";
+  const facts: Array<[string, string]> = [
+    ["KV cache per token", `${(estimate.kvBytesPerToken / 1024).toFixed(1)} KiB per GPU`],
+    ["KV capacity", `${tokens(estimate.kvCapacityTokens)} tokens`],
+    ["max_model_len", `${tokens(estimate.maxModelLen)}${lengthNote}`],
+    ["Concurrency", `${concurrency(estimate.maxConcurrency)} × full-length sequences`],
+  ];
+  for (const [label, value] of facts) lines.push(`${label.padEnd(labelWidth)}  ${value}`);
+  lines.push("");
+
+  const verdict = verdictSentence(estimate);
+  lines.push(estimate.verdict === "fits" ? style.good(`✓ ${verdict}`) : style.bad(`✗ ${verdict}`));
+  for (const note of [...resolved.assumptions, ...estimate.assumptions]) lines.push(style.dim(`  assumes ${note}`));
+  for (const warning of estimate.warnings) lines.push(`  ! ${warning}`);
+
+  if (remedies.length > 0) {
+    lines.push("", "Remedies (each re-estimated):");
+    remedies.forEach((remedy, index) => lines.push(`  ${index + 1}. ${describeRemedy(catalog, remedy)}`));
+  } else if (estimate.verdict !== "fits") {
+    lines.push("", "No single change among quantization, more GPUs or a larger GPU makes it fit.");
+  }
+  return lines.join("\n");
+}

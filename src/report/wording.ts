@@ -1,0 +1,87 @@
+/**
+ * How numbers and remedies read, in one place: the CLI, `vram explain` and the rule messages all
+ * word them the same way. Units: GiB with one decimal, tokens with thousands separators.
+ */
+import type { Catalog } from "../catalog/catalog.js";
+import type { Remedy } from "../sizing/recommend.js";
+import { GIB } from "../sizing/runtime.js";
+import type { Engine } from "../sizing/types.js";
+
+export function gib(bytes: number): string {
+  return (bytes / GIB).toFixed(1);
+}
+
+export function tokens(count: number): string {
+  return Math.floor(count).toLocaleString("en-US");
+}
+
+/** 46_702_792_704 → "46.7B"; 1.23e9 → "1.2B"; 560e6 → "560M". */
+export function params(count: number): string {
+  if (count >= 1e12) return `${(count / 1e12).toFixed(count >= 1e13 ? 0 : 2).replace(/\.?0+$/, "")}T`;
+  if (count >= 1e9) return `${(count / 1e9).toFixed(count >= 1e11 ? 0 : 1)}B`;
+  return `${Math.round(count / 1e6)}M`;
+}
+
+/** Concurrency with one decimal below 10 (3.9×), whole above. */
+export function concurrency(value: number): string {
+  return value >= 10 ? Math.floor(value).toLocaleString("en-US") : (Math.floor(value * 10) / 10).toFixed(1);
+}
+
+export const ENGINE_NAMES: Record<Engine, string> = {
+  vllm: "vLLM",
+  sglang: "SGLang",
+  tgi: "TGI",
+  "llama.cpp": "llama.cpp",
+  ollama: "Ollama",
+};
+
+/** How a stored format reads in a sentence: `bf16` for plain dtypes, the label (`AWQ 4-bit (group 128)`) otherwise. */
+export function formatLabel(catalog: Catalog, formatId: string): string {
+  const format = catalog.format(formatId);
+  return format.kind === "float" && format.appliesTo === "all" && !format.id.startsWith("gguf") ? format.id : format.label;
+}
+
+/**
+ * One line per remedy: the change, then the headroom it leaves, e.g.
+ * "AWQ 4-bit weights (TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ) on 2 × NVIDIA A10G at TP 2: 129,136 KV tokens, 3.9 × 32,768-token sequences".
+ */
+export function describeRemedy(catalog: Catalog, remedy: Remedy): string {
+  const { change, estimate, request } = remedy;
+  const gpuName = request.gpu.name;
+  const layout = (count: number) => {
+    const parts = [`${count} × ${gpuName}`];
+    if (request.engine === "llama.cpp" || request.engine === "ollama") return parts[0]!;
+    parts.push(`at TP ${request.tensorParallel}${request.pipelineParallel > 1 ? ` × PP ${request.pipelineParallel}` : ""}`);
+    return parts.join(" ");
+  };
+  const where = change.instanceType ? ` (${change.instanceType})` : "";
+  let what: string;
+  switch (remedy.kind) {
+    case "quantization": {
+      const label = formatLabel(catalog, change.weightFormat!);
+      const checkpoint = change.checkpoint ? ` (${change.checkpoint})` : change.needsCheckpoint ? " (needs a pre-quantized checkpoint)" : "";
+      what = `${label} weights${checkpoint}`;
+      if (change.tensorParallel !== undefined) what += ` on ${layout(change.gpuCount ?? estimate.gpuCount)}${where}`;
+      break;
+    }
+    case "kv-cache-dtype":
+      what = `FP8 KV cache (--kv-cache-dtype ${change.kvCacheDtype})`;
+      break;
+    case "max-model-len":
+      what = `max_model_len ${tokens(change.maxModelLen!)}`;
+      break;
+    case "more-gpus":
+      what = `${layout(change.gpuCount ?? estimate.gpuCount)}${where}`;
+      break;
+    case "larger-gpu":
+      what = `${estimate.gpuCount} × ${gpuName}${where}`;
+      break;
+  }
+  return `${what}: ${headroom(remedy)}`;
+}
+
+/** "129,136 KV tokens, 3.9 × 32,768-token sequences". */
+export function headroom(remedy: Pick<Remedy, "estimate">): string {
+  const { estimate } = remedy;
+  return `${tokens(estimate.kvCapacityTokens)} KV tokens, ${concurrency(estimate.maxConcurrency)} × ${tokens(estimate.maxModelLen)}-token sequences`;
+}

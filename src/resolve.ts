@@ -1,0 +1,219 @@
+/**
+ * Resolution: what a deployment states (names and flags as written) → a sizing request against the
+ * catalog. Shared by the `vram` CLI and the ESLint rules so both judge the same way.
+ */
+import type { Catalog, GpuResolution, ModelResolution } from "./catalog/catalog.js";
+import type { InstanceEntry, QuantizationFormat } from "./catalog/types.js";
+import { GIB } from "./sizing/runtime.js";
+import type { Engine, SizingRequest } from "./sizing/types.js";
+
+/** A deployment's settings as plain values; absent means "not stated". */
+export interface DeploymentValues {
+  /** The serving engine, when the image or command names it. */
+  engine?: Engine;
+  model?: string;
+  quantization?: string;
+  dtype?: string;
+  kvCacheDtype?: string;
+  /** A GPU name or label value (`A10G`, `nvidia-l4`, `NVIDIA-A100-SXM4-80GB`). */
+  gpuType?: string;
+  /** Memory per GPU in MiB from a `nvidia.com/gpu.memory`-style label, to tell GPU variants apart. */
+  gpuMemoryMiB?: number;
+  /** A cloud instance type (`g5.12xlarge`, `ml.p4d.24xlarge`, `Standard_ND96asr_v4`). */
+  instanceType?: string;
+  /** GPUs per pod/node. */
+  gpuCount?: number;
+  /** Pods/nodes that together run one model replica (multi-node). */
+  nodes?: number;
+  tensorParallel?: number;
+  pipelineParallel?: number;
+  dataParallel?: number;
+  expertParallel?: boolean;
+  maxModelLen?: number;
+  maxNumSeqs?: number;
+  maxNumBatchedTokens?: number;
+  gpuMemoryUtilization?: number;
+  cpuOffloadGiB?: number;
+  enforceEager?: boolean;
+  gpuLayers?: number;
+  cpuMoeLayers?: number;
+}
+
+export interface ResolveDefaults {
+  engine?: Engine;
+  /** GPU to assume when a deployment names none. */
+  gpu?: string;
+  gpuMemoryUtilization?: number;
+}
+
+export interface ResolvedDeployment {
+  request: SizingRequest;
+  model: ModelResolution;
+  gpu: GpuResolution;
+  instance?: InstanceEntry;
+  /** GPUs the deployment requests for one replica (pods × GPUs per pod). */
+  requestedGpus: number;
+  /** Where the GPU type came from. */
+  gpuSource: "gpu" | "instance" | "default";
+  /** Assumptions the resolution made (defaults, ambiguous names), to repeat in messages. */
+  assumptions: string[];
+}
+
+export type Unresolved =
+  | { reason: "no-model" | "no-gpu" }
+  | { reason: "unknown-model"; written: string; closest: string[] }
+  | { reason: "unknown-gpu"; written: string; closest: string[] }
+  | { reason: "unknown-instance"; written: string }
+  | { reason: "unknown-quantization"; written: string }
+  | { reason: "unknown-kv-cache-dtype"; written: string };
+
+export type Resolution = { ok: true; resolved: ResolvedDeployment } | { ok: false; unresolved: Unresolved };
+
+/**
+ * `--quantization` / `QUANTIZE` values per engine that differ from the catalog's format aliases:
+ * TGI's `bitsandbytes` is LLM.int8 (launcher.md), vLLM's is in-flight NF4 (bitsandbytes.md).
+ */
+const ENGINE_QUANTIZATION: Partial<Record<Engine, Record<string, string>>> = {
+  tgi: { bitsandbytes: "bnb-int8", eetq: "int8", marlin: "gptq", "compressed-tensors": "w4a16", fp8: "fp8" },
+  vllm: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", experts_int8: "int8", fbgemm_fp8: "fp8", ptpc_fp8: "fp8" },
+  sglang: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", w8a8_fp8: "fp8", w8a8_int8: "int8" },
+};
+
+/** Flags that name a kernel or config source rather than a storage format: the checkpoint decides. */
+const CHECKPOINT_DEFINED = new Set(["compressed-tensors", "gguf", "none", "auto"]);
+
+function weightFormat(
+  catalog: Catalog,
+  values: DeploymentValues,
+  engine: Engine,
+  model: ModelResolution,
+): QuantizationFormat | { unknown: string } {
+  const stored = model.format ?? catalog.format(model.model.nativeFormat);
+  const written = values.quantization?.trim().toLowerCase();
+  if (written && !CHECKPOINT_DEFINED.has(written)) {
+    const mapped = ENGINE_QUANTIZATION[engine]?.[written] ?? written;
+    const format = catalog.resolveFormat(mapped);
+    if (!format) return { unknown: values.quantization! };
+    // vLLM's `fp8` loads block-scaled FP8 checkpoints as they are.
+    if (format.id === "fp8" && stored.id === "fp8-block") return stored;
+    if (format.kind !== "float") return format;
+    return floatFormat(catalog, format.id, stored);
+  }
+  const dtype = values.dtype?.trim().toLowerCase();
+  if (dtype && dtype !== "auto") {
+    const format = catalog.resolveFormat(dtype);
+    if (!format) return { unknown: values.dtype! };
+    return floatFormat(catalog, format.id, stored);
+  }
+  return stored;
+}
+
+/** A dtype only changes unquantized weights; fp32 checkpoints load at 16 bits under `auto` (vLLM `_get_and_verify_dtype`). */
+function floatFormat(catalog: Catalog, dtypeId: string, stored: QuantizationFormat): QuantizationFormat {
+  if (stored.kind !== "float") return stored;
+  return catalog.format(dtypeId);
+}
+
+function autoFormat(catalog: Catalog, format: QuantizationFormat): QuantizationFormat {
+  return format.id === "fp32" ? catalog.format("bf16") : format;
+}
+
+export function resolveDeployment(catalog: Catalog, values: DeploymentValues, defaults: ResolveDefaults = {}): Resolution {
+  if (!values.model) return { ok: false, unresolved: { reason: "no-model" } };
+  const model = catalog.resolveModel(values.model);
+  if (!model) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: catalog.closestModelNames(values.model) } };
+
+  const assumptions: string[] = [];
+  let instance: InstanceEntry | undefined;
+  if (values.instanceType) {
+    instance = catalog.resolveInstance(values.instanceType);
+    if (!instance && !values.gpuType) return { ok: false, unresolved: { reason: "unknown-instance", written: values.instanceType } };
+  }
+
+  let gpu: GpuResolution | undefined;
+  let gpuSource: ResolvedDeployment["gpuSource"] = "gpu";
+  if (values.gpuType) {
+    gpu = catalog.resolveGpu(values.gpuType);
+    if (gpu?.via === "ambiguous" && values.gpuMemoryMiB !== undefined) {
+      // A memory label (`nvidia.com/gpu.memory`, Karpenter's instance-gpu-memory) settles `A100` 40 vs 80 GB.
+      const memoryMiB = values.gpuMemoryMiB;
+      const byMemory = [gpu.gpu, ...(gpu.alternatives ?? [])].find(
+        (candidate) => Math.abs(candidate.memoryBytes / 2 ** 20 - memoryMiB) / memoryMiB < 0.06,
+      );
+      if (byMemory) gpu = { gpu: byMemory, via: "name" };
+    }
+    if (!gpu) return { ok: false, unresolved: { reason: "unknown-gpu", written: values.gpuType, closest: catalog.closestGpuNames(values.gpuType) } };
+  } else if (instance) {
+    const instanceGpu = catalog.gpu(instance.gpu);
+    if (instanceGpu) gpu = { gpu: instanceGpu, via: "name" };
+    gpuSource = "instance";
+  } else if (defaults.gpu) {
+    gpu = catalog.resolveGpu(defaults.gpu);
+    gpuSource = "default";
+    if (gpu) assumptions.push(`no GPU type is named; settings assume ${gpu.gpu.name}`);
+  }
+  if (!gpu) return { ok: false, unresolved: { reason: "no-gpu" } };
+  if (gpu.assumption) assumptions.push(gpu.assumption);
+
+  const engine: Engine = values.engine ?? defaults.engine ?? "vllm";
+  const format = weightFormat(catalog, values, engine, model);
+  if ("unknown" in format) return { ok: false, unresolved: { reason: "unknown-quantization", written: format.unknown } };
+
+  const perNode = values.gpuCount ?? instance?.gpuCount;
+  const nodes = values.nodes ?? 1;
+  const statedGpus = perNode !== undefined ? perNode * nodes : undefined;
+
+  let tensorParallel = values.tensorParallel;
+  let pipelineParallel = values.pipelineParallel ?? 1;
+  const dataParallel = values.dataParallel ?? 1;
+  if (engine === "llama.cpp" || engine === "ollama") {
+    // Layer split across every visible GPU (llama.cpp --split-mode layer, Ollama's scheduler).
+    tensorParallel = 1;
+    pipelineParallel = statedGpus ?? 1;
+  } else if (tensorParallel === undefined) {
+    if (engine === "tgi") tensorParallel = statedGpus ?? 1; // NUM_SHARD defaults to every visible GPU
+    else if (values.engine === undefined && statedGpus !== undefined && statedGpus > 1) {
+      // An app config that names GPUs but no engine command: assume they serve one replica together.
+      tensorParallel = Math.max(1, Math.floor(statedGpus / (pipelineParallel * dataParallel)));
+      assumptions.push(`no tensor parallel size is set; assumed ${tensorParallel} (all ${statedGpus} GPUs serve one replica)`);
+    } else tensorParallel = 1;
+  }
+
+  const activationBytes: 2 | 4 = values.dtype && /^(float32|fp32|float)$/i.test(values.dtype.trim()) ? 4 : 2;
+  const resolvedFormat = activationBytes === 2 ? autoFormat(catalog, format) : format;
+
+  const request: SizingRequest = {
+    engine,
+    model: model.model,
+    weightFormat: resolvedFormat,
+    activationBytes,
+    gpu: gpu.gpu,
+    tensorParallel,
+    pipelineParallel,
+    dataParallel,
+    expertParallel: values.expertParallel ?? false,
+    ...(values.kvCacheDtype !== undefined ? { kvCacheDtype: values.kvCacheDtype } : {}),
+    ...(values.maxModelLen !== undefined ? { maxModelLen: values.maxModelLen } : {}),
+    ...(values.maxNumSeqs !== undefined ? { maxNumSeqs: values.maxNumSeqs } : {}),
+    ...(values.maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens: values.maxNumBatchedTokens } : {}),
+    ...((values.gpuMemoryUtilization ?? defaults.gpuMemoryUtilization) !== undefined
+      ? { gpuMemoryUtilization: values.gpuMemoryUtilization ?? defaults.gpuMemoryUtilization }
+      : {}),
+    ...(values.cpuOffloadGiB !== undefined ? { cpuOffloadBytes: values.cpuOffloadGiB * GIB } : {}),
+    ...(values.enforceEager !== undefined ? { enforceEager: values.enforceEager } : {}),
+    ...(values.gpuLayers !== undefined ? { gpuLayers: values.gpuLayers } : {}),
+    ...(values.cpuMoeLayers !== undefined ? { cpuMoeLayers: values.cpuMoeLayers } : {}),
+  };
+  return {
+    ok: true,
+    resolved: {
+      request,
+      model,
+      gpu,
+      ...(instance ? { instance } : {}),
+      requestedGpus: statedGpus ?? tensorParallel * pipelineParallel * dataParallel,
+      gpuSource,
+      assumptions,
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * `createRule({ name, meta, create })` — typescript-eslint's RuleCreator calling convention (docs URL
+ * injected from the name, typed options with `meta.defaultOptions`) on `@eslint/core`'s
+ * language-agnostic rule types, since the rules run over YAML and JSON ASTs, not ESTree.
+ */
+import type { RuleContext, RuleDefinition, RulesMeta, RuleVisitor, SourceCode } from "@eslint/core";
+import { docsBaseUrl, pluginMeta } from "../meta.js";
+
+/**
+ * Languages the rules run under: eslint-plugin-yml's `yml/yaml`, eslint-plugin-jsonc's languages,
+ * this plugin's own `vram/yaml` and `vram/json`, and the JavaScript language fed a YAML/JSON AST by a
+ * classic `languageOptions.parser` (`js/js`). Rules return no visitor for other ASTs.
+ */
+export const RULE_LANGUAGES = ["yml/yaml", "jsonc/json", "jsonc/jsonc", "jsonc/json5", "jsonc/x", "vram/yaml", "vram/json", "js/js"];
+
+export interface VramRuleDocs {
+  description: string;
+  /** Which shareable configs enable it, and at what level. */
+  recommended: "error" | "warn";
+  strict: "error" | "warn";
+}
+
+export type VramRuleContext<MessageIds extends string, Options extends unknown[]> = RuleContext<{
+  LangOptions: Record<string, unknown>;
+  Code: SourceCode;
+  RuleOptions: Options;
+  Node: unknown;
+  MessageIds: MessageIds;
+}>;
+
+export type VramRule<MessageIds extends string = string, Options extends unknown[] = unknown[]> = RuleDefinition<{
+  LangOptions: Record<string, unknown>;
+  Code: SourceCode;
+  RuleOptions: Options;
+  Visitor: RuleVisitor;
+  Node: unknown;
+  MessageIds: MessageIds;
+  ExtRuleDocs: VramRuleDocs;
+}> & { meta: RulesMeta<MessageIds, Options, VramRuleDocs> & { docs: VramRuleDocs & { url: string } } };
+
+export function createRule<MessageIds extends string, Options extends unknown[]>(rule: {
+  name: string;
+  meta: Omit<RulesMeta<MessageIds, Options, VramRuleDocs>, "docs" | "languages"> & { docs: VramRuleDocs };
+  create(context: VramRuleContext<MessageIds, Options>, options: Options[number]): RuleVisitor;
+}): VramRule<MessageIds, Options> {
+  const meta = {
+    ...rule.meta,
+    docs: { ...rule.meta.docs, url: `${docsBaseUrl}/${rule.name}.md` },
+    languages: RULE_LANGUAGES,
+  };
+  return {
+    meta,
+    create(context) {
+      // ESLint merges meta.defaultOptions into context.options; the first element is the options object.
+      return rule.create(context as VramRuleContext<MessageIds, Options>, (context.options as Options)[0]);
+    },
+  } as VramRule<MessageIds, Options>;
+}
+
+/** The rule id users write (`vram/weights-fit`). */
+export function ruleId(name: string): string {
+  return `${pluginMeta.namespace}/${name}`;
+}

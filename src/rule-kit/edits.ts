@@ -1,0 +1,159 @@
+/**
+ * Text edits on deployment fields, in the file's own syntax: replace a value where it is written
+ * (inside a shell string when that is where it lives), or add a flag or key that is not written yet,
+ * matching the surrounding style (list items, `--flag=value`, snake/kebab/camel keys, quoting).
+ */
+import type { AST as JsonAst } from "jsonc-eslint-parser";
+import type { AST as YamlAst } from "yaml-eslint-parser";
+import type { AstNode, DocNode } from "../extract/doc.js";
+import { flagFor } from "../extract/engine-args.js";
+import type { Deployment, FieldName, TextEdit } from "../extract/types.js";
+import type { Engine } from "../sizing/types.js";
+
+/** The vLLM-style option name of a field for config-style mappings (`max_model_len`, `max-model-len`, `maxModelLen`). */
+const OPTION_NAMES: Partial<Record<FieldName, string>> = {
+  model: "model",
+  quantization: "quantization",
+  dtype: "dtype",
+  kvCacheDtype: "kv_cache_dtype",
+  tensorParallel: "tensor_parallel_size",
+  pipelineParallel: "pipeline_parallel_size",
+  maxModelLen: "max_model_len",
+  gpuMemoryUtilization: "gpu_memory_utilization",
+  gpuCount: "gpu_count",
+};
+
+function styledKey(name: string, style: "snake" | "kebab" | "camel"): string {
+  if (style === "kebab") return name.replace(/_/g, "-");
+  if (style === "camel") return name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return name;
+}
+
+function isYamlScalar(node: AstNode): node is YamlAst.YAMLScalar {
+  return node.type === "YAMLScalar";
+}
+
+function isJsonLiteral(node: AstNode): node is JsonAst.JSONLiteral {
+  return node.type === "JSONLiteral";
+}
+
+function yamlQuoted(value: string, style: "double" | "single"): string {
+  return style === "single" ? `'${value.replace(/'/g, "''")}'` : JSON.stringify(value);
+}
+
+/** A plain YAML scalar would read back as this string (not a number, bool, null or something else). */
+function safePlainYaml(value: string): boolean {
+  return /^[A-Za-z_./][\w./:@+-]*$/.test(value) && !/^(true|false|yes|no|on|off|null|~)$/i.test(value) || /^--?[A-Za-z][\w-]*(=[\w./:@+-]+)?$/.test(value);
+}
+
+/**
+ * The replacement text for a scalar, keeping the original's style: a quoted YAML string stays
+ * quoted (args items must stay strings), a plain number stays a number.
+ */
+export function scalarText(node: AstNode, value: string | number): string {
+  if (isYamlScalar(node)) {
+    if (node.style === "double-quoted") return yamlQuoted(String(value), "double");
+    if (node.style === "single-quoted") return yamlQuoted(String(value), "single");
+    if (typeof value === "number") return typeof node.value === "string" ? JSON.stringify(String(value)) : String(value);
+    return safePlainYaml(value) ? value : JSON.stringify(value);
+  }
+  if (isJsonLiteral(node) && typeof node.value === "string") return JSON.stringify(String(value));
+  return typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+
+/** Replaces a field's value where it is written; undefined when it is not written or cannot be edited there. */
+export function replaceField(deployment: Deployment, field: FieldName, value: string | number): TextEdit | undefined {
+  const located = deployment.fields[field];
+  if (!located || located.readonly) return undefined;
+  if (located.range) return { range: located.range, text: String(value) };
+  return { range: located.node.range, text: scalarText(located.node, value) };
+}
+
+function lineIndent(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+  return text.slice(lineStart, offset);
+}
+
+/** Adds `--flag value` to a YAML/JSON argument list after its last item, in the list's style. */
+function appendToList(list: DocNode, tokens: string[], text: string): TextEdit | undefined {
+  const node = list.node;
+  if (node.type === "YAMLSequence") {
+    const last = [...node.entries].reverse().find((entry) => entry !== null);
+    if (!last) return undefined;
+    const lastScalar = last.type === "YAMLScalar" ? last : undefined;
+    const quote = lastScalar?.style === "single-quoted" ? "single" : lastScalar?.style === "double-quoted" ? "double" : undefined;
+    const item = (token: string) => (quote ? yamlQuoted(token, quote) : safePlainYaml(token) && !/^\d/.test(token) ? token : JSON.stringify(token));
+    if (node.style === "flow") return { range: [last.range[1], last.range[1]], text: tokens.map((token) => `, ${item(token)}`).join("") };
+    const prefix = lineIndent(text, last.range[0]);
+    if (!/^\s*-\s+$/.test(prefix)) return undefined;
+    return { range: [last.range[1], last.range[1]], text: tokens.map((token) => `\n${prefix}${item(token)}`).join("") };
+  }
+  if (node.type === "JSONArrayExpression") {
+    const last = [...node.elements].reverse().find((element) => element !== null);
+    if (!last) return undefined;
+    const multiline = node.loc.start.line !== node.loc.end.line;
+    const separator = multiline ? `,\n${lineIndent(text, last.range[0]).replace(/\S.*$/, "")}` : ", ";
+    return { range: [last.range[1], last.range[1]], text: tokens.map((token) => `${separator}${JSON.stringify(token)}`).join("") };
+  }
+  return undefined;
+}
+
+/** Adds `key: value` to a YAML/JSON mapping after its last entry, at the same indentation. */
+function appendToMap(map: DocNode, key: string, value: string | number, text: string): TextEdit | undefined {
+  const node = map.node;
+  if (node.type === "YAMLMapping") {
+    const last = node.pairs[node.pairs.length - 1];
+    if (!last?.key) return undefined;
+    const rendered = typeof value === "number" ? String(value) : safePlainYaml(value) ? value : JSON.stringify(value);
+    if (node.style === "flow") return { range: [last.range[1], last.range[1]], text: `, ${key}: ${rendered}` };
+    const prefix = lineIndent(text, last.key.range[0]);
+    if (!/^\s*(-\s+)?$/.test(prefix)) return undefined;
+    return { range: [last.range[1], last.range[1]], text: `\n${prefix.replace(/-/, " ")}${key}: ${rendered}` };
+  }
+  if (node.type === "JSONObjectExpression") {
+    const last = node.properties[node.properties.length - 1];
+    if (!last) return undefined;
+    const multiline = node.loc.start.line !== node.loc.end.line;
+    const separator = multiline ? `,\n${lineIndent(text, last.range[0]).replace(/\S.*$/, "")}` : ", ";
+    return { range: [last.range[1], last.range[1]], text: `${separator}${JSON.stringify(key)}: ${JSON.stringify(value)}` };
+  }
+  return undefined;
+}
+
+/** Adds an engine setting that is not written yet where the deployment keeps its engine flags. */
+export function addField(deployment: Deployment, engine: Engine, field: FieldName, value: string | number, text: string): TextEdit | undefined {
+  const target = deployment.args;
+  if (!target) return undefined;
+  if (target.kind === "map") {
+    const name = OPTION_NAMES[field];
+    return name ? appendToMap(target.node, styledKey(name, target.keyStyle), value, text) : undefined;
+  }
+  const flag = flagFor(engine, field);
+  if (!flag) return undefined;
+  if (target.kind === "list") return appendToList(target.node, target.equals ? [`${flag}=${value}`] : [flag, String(value)], text);
+  return { range: [target.insertAt, target.insertAt], text: ` ${flag} ${value}` };
+}
+
+/** Sets a field: replaced where written, else added; undefined when neither is possible. */
+export function setField(deployment: Deployment, engine: Engine, field: FieldName, value: string | number, text: string): TextEdit | undefined {
+  if (deployment.fields[field]) return replaceField(deployment, field, value);
+  return addField(deployment, engine, field, value, text);
+}
+
+/** Several edits as one fix, or undefined when any is missing or two overlap. */
+export function combine(edits: Array<TextEdit | undefined>): TextEdit[] | undefined {
+  if (edits.some((edit) => edit === undefined)) return undefined;
+  const sorted = (edits as TextEdit[]).slice().sort((a, b) => a.range[0] - b.range[0]);
+  for (let i = 1; i < sorted.length; i++) {
+    const previous = sorted[i - 1]!;
+    const current = sorted[i]!;
+    // Two insertions at one point are fine (they concatenate); anything else overlapping is not.
+    if (current.range[0] < previous.range[1]) return undefined;
+    if (current.range[0] === previous.range[1] && previous.range[0] === previous.range[1] && current.range[0] === current.range[1]) {
+      previous.text += current.text;
+      sorted.splice(i, 1);
+      i--;
+    }
+  }
+  return sorted;
+}

@@ -1,0 +1,155 @@
+/**
+ * `settings.vram`: catalog additions (private and fine-tuned models, GPUs, instance types) and
+ * defaults. Validated once per settings object; a bad entry is a configuration error whose message
+ * names the key (`settings.vram.models[0].layers must be integer`).
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { Catalog } from "./catalog/catalog.js";
+import { bundledCatalog, bundledCatalogData } from "./catalog/load.js";
+import { gpuSchema, instanceSchema, modelSchema } from "./catalog/schema.js";
+import type { GpuEntry, InstanceEntry, ModelEntry } from "./catalog/types.js";
+import type { ResolveDefaults } from "./resolve.js";
+import { ENGINES, type Engine } from "./sizing/types.js";
+
+export interface VramSettings {
+  catalog: Catalog;
+  defaults: ResolveDefaults;
+}
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+const SETTINGS_KEYS = new Set(["models", "gpus", "instanceTypes", "defaults"]);
+const DEFAULT_KEYS = new Set(["engine", "gpu", "gpuMemoryUtilization"]);
+
+let validators: { model: ValidateFunction; gpu: ValidateFunction; instance: ValidateFunction } | undefined;
+
+function compiled() {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: false, strict: false });
+    validators = {
+      model: ajv.compile(modelSchema),
+      gpu: ajv.compile(gpuSchema),
+      instance: ajv.compile(instanceSchema),
+    };
+  }
+  return validators;
+}
+
+function describe(path: string, error: ErrorObject | undefined): string {
+  if (!error) return `${path} is invalid`;
+  const where = path + error.instancePath.replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".");
+  if (error.keyword === "required") return `${where} is missing "${String(error.params.missingProperty)}"`;
+  if (error.keyword === "additionalProperties") return `${where} has an unknown key "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === "enum") return `${where} must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+  return `${where} ${error.message ?? "is invalid"}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A user entry: complete, or `extends` of a catalog entry with overrides. */
+function userEntry<T extends { sources: string[] }>(
+  raw: unknown,
+  path: string,
+  base: (id: string) => T | undefined,
+  validate: ValidateFunction,
+  complete: (entry: Record<string, unknown>) => Record<string, unknown>,
+): T {
+  if (!isRecord(raw)) throw new SettingsError(`${path} must be an object`);
+  let merged: Record<string, unknown>;
+  if (raw.extends !== undefined) {
+    if (typeof raw.extends !== "string") throw new SettingsError(`${path}.extends must be a catalog id (string)`);
+    const parent = base(raw.extends);
+    if (!parent) throw new SettingsError(`${path}.extends names "${raw.extends}", which is not in the catalog`);
+    const { extends: _extends, ...overrides } = raw;
+    merged = { ...parent, aliases: [], names: [], ...overrides, sources: [`settings.vram (extends ${raw.extends})`, ...parent.sources] };
+    if (!("aliases" in parent)) delete merged.aliases;
+    if (!("names" in parent)) delete merged.names;
+  } else {
+    merged = complete({ sources: ["settings.vram"], ...raw });
+  }
+  if (!validate(merged)) throw new SettingsError(describe(path, validate.errors?.[0]));
+  return merged as unknown as T;
+}
+
+const parsed = new WeakMap<object, VramSettings>();
+
+/** The catalog and defaults for `settings.vram` (bundled catalog alone when there are none). */
+export function readSettings(raw: unknown): VramSettings {
+  if (raw === undefined || raw === null) return { catalog: bundledCatalog(), defaults: {} };
+  if (!isRecord(raw)) throw new SettingsError("settings.vram must be an object");
+  const cached = parsed.get(raw);
+  if (cached) return cached;
+
+  for (const key of Object.keys(raw)) {
+    if (!SETTINGS_KEYS.has(key)) throw new SettingsError(`settings.vram has an unknown key "${key}" (expected ${[...SETTINGS_KEYS].join(", ")})`);
+  }
+  const defaults: ResolveDefaults = {};
+  if (raw.defaults !== undefined) {
+    if (!isRecord(raw.defaults)) throw new SettingsError("settings.vram.defaults must be an object");
+    for (const key of Object.keys(raw.defaults)) {
+      if (!DEFAULT_KEYS.has(key)) throw new SettingsError(`settings.vram.defaults has an unknown key "${key}" (expected ${[...DEFAULT_KEYS].join(", ")})`);
+    }
+    const { engine, gpu, gpuMemoryUtilization } = raw.defaults;
+    if (engine !== undefined) {
+      if (typeof engine !== "string" || !(ENGINES as readonly string[]).includes(engine)) {
+        throw new SettingsError(`settings.vram.defaults.engine must be one of ${ENGINES.join(", ")}`);
+      }
+      defaults.engine = engine as Engine;
+    }
+    if (gpu !== undefined) {
+      if (typeof gpu !== "string" || gpu.trim() === "") throw new SettingsError("settings.vram.defaults.gpu must be a GPU name");
+      defaults.gpu = gpu;
+    }
+    if (gpuMemoryUtilization !== undefined) {
+      if (typeof gpuMemoryUtilization !== "number" || !(gpuMemoryUtilization > 0 && gpuMemoryUtilization <= 1)) {
+        throw new SettingsError("settings.vram.defaults.gpuMemoryUtilization must be a number above 0 and at most 1");
+      }
+      defaults.gpuMemoryUtilization = gpuMemoryUtilization;
+    }
+  }
+
+  const bundled = bundledCatalog();
+  const { model, gpu, instance } = compiled();
+  const listOf = (key: string): unknown[] => {
+    const value = raw[key];
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) throw new SettingsError(`settings.vram.${key} must be an array`);
+    return value;
+  };
+  const models = listOf("models").map((entry, index) =>
+    userEntry<ModelEntry>(entry, `settings.vram.models[${index}]`, (id) => bundled.model(id), model, (e) => ({ aliases: [], checkpointBytes: null, windowedAttention: null, recurrent: null, moe: null, ...e })),
+  );
+  const gpus = listOf("gpus").map((entry, index) =>
+    userEntry<GpuEntry>(entry, `settings.vram.gpus[${index}]`, (id) => bundled.gpu(id), gpu, (e) => ({ names: [], interconnect: null, hostLinkGBps: null, memoryBandwidthGBps: null, ...e })),
+  );
+  const knownGpu = (id: string) => gpus.some((entry) => entry.id === id) || bundled.gpu(id) !== undefined;
+  const instances = listOf("instanceTypes").map((entry, index) => {
+    const path = `settings.vram.instanceTypes[${index}]`;
+    const result = userEntry<InstanceEntry>(entry, path, () => undefined, instance, (e) => ({ aliases: [], cloud: "aws", ...e }));
+    if (!knownGpu(result.gpu)) throw new SettingsError(`${path}.gpu names "${result.gpu}", which is not a catalog GPU id`);
+    return result;
+  });
+  for (const [index, entry] of models.entries()) {
+    if (!bundled.formats.some((format) => format.id === entry.nativeFormat)) {
+      throw new SettingsError(`settings.vram.models[${index}].nativeFormat "${entry.nativeFormat}" is not a quantization format id (${bundled.formats.map((f) => f.id).join(", ")})`);
+    }
+  }
+
+  const catalog =
+    models.length + gpus.length + instances.length === 0
+      ? bundled
+      : new Catalog({
+          ...bundledCatalogData,
+          // User entries first: they win where names collide.
+          models: [...models, ...bundledCatalogData.models],
+          gpus: [...gpus, ...bundledCatalogData.gpus],
+          instances: [...instances, ...bundledCatalogData.instances],
+        });
+  const settings = { catalog, defaults };
+  parsed.set(raw, settings);
+  return settings;
+}

@@ -1,0 +1,492 @@
+/**
+ * The memory estimator: from a resolved deployment to per-GPU weights, activations, overhead and KV
+ * cache, with the verdict an engine would reach at start-up. Pure functions; no ESLint, no I/O.
+ *
+ * vLLM semantics first (facts/estimator.md §1 and §7): budget = utilisation × GPU memory; weights,
+ * the profiling-pass activation peak and runtime buffers come out of it; the rest is KV cache, which
+ * must hold one `max_model_len` sequence or the engine refuses to start. SGLang, TGI and
+ * llama.cpp/Ollama differ in how the budget is drawn (see `engineBudget`).
+ */
+import type { ModelEntry, QuantizationFormat } from "../catalog/types.js";
+import {
+  activationPeakBytes,
+  CUDA_CONTEXT_BYTES,
+  cudaGraphBytes,
+  GIB,
+  kvCacheElementBytes,
+  kvHeadsPerTpRank,
+  LLAMA_CPP_DEFAULT_CONTEXT,
+  LLAMA_CPP_FIT_MARGIN_BYTES,
+  llamaCppComputeBytes,
+  NCCL_BYTES,
+  NON_TORCH_BYTES,
+  NON_TORCH_TP_BYTES,
+  ollamaDefaultContext,
+  sglangDefaults,
+  TGI_DEFAULT_PREFILL_TOKENS,
+  TGI_WIGGLE_ROOM,
+  VLLM_BLOCK_SIZE,
+  VLLM_DEFAULT_UTILIZATION,
+  vllmBatchDefaults,
+} from "./runtime.js";
+import { type LayerParams, type ModelShape, modelShape, paddedVocab, pipelineStages } from "./model-shape.js";
+import type { MemoryEstimate, SizingRequest, Verdict } from "./types.js";
+
+/** A request the estimator cannot size (TP 0, utilisation 1.5…); the message is meant for the user. */
+export class SizingInputError extends Error {
+  override name = "SizingInputError";
+}
+
+const shapes = new WeakMap<ModelEntry, ModelShape>();
+
+/** The model's parameter layout, derived once per catalog entry. */
+export function shapeOf(model: ModelEntry): ModelShape {
+  let shape = shapes.get(model);
+  if (!shape) {
+    shape = modelShape(model);
+    shapes.set(model, shape);
+  }
+  return shape;
+}
+
+type ParamGroup = "linear" | "experts" | "plain";
+
+/** Bytes per parameter of a group under a stored format; what the format does not cover stays 16-bit (or fp32). */
+function bytesPerParam(format: QuantizationFormat, group: ParamGroup, activationBytes: number): number {
+  const quantized = format.bitsPerWeight / 8;
+  switch (format.appliesTo) {
+    case "all":
+      return quantized;
+    case "linear":
+      return group === "plain" ? activationBytes : quantized;
+    case "experts":
+      return group === "experts" ? quantized : activationBytes;
+  }
+}
+
+interface Sharding {
+  tensorParallel: number;
+  /** Ranks the routed experts are spread over (TP, or TP × DP with expert parallelism). */
+  expertRanks: number;
+  /** Fraction of each K/V projection a rank holds (1/TP, or 1/KV-heads when replicated). */
+  kvShare: number;
+}
+
+function layerBytes(layer: LayerParams, format: QuantizationFormat, b: number, sharding: Sharding): number {
+  const linear = bytesPerParam(format, "linear", b);
+  const experts = bytesPerParam(format, "experts", b);
+  const plain = bytesPerParam(format, "plain", b);
+  const tp = sharding.tensorParallel;
+  return (
+    ((layer.attentionSplit + layer.recurrentMixer + layer.denseMlp + layer.sharedExperts) / tp) * linear +
+    layer.attentionKv * sharding.kvShare * linear +
+    layer.attentionReplicated * linear +
+    (layer.routedExperts / sharding.expertRanks) * experts +
+    (layer.router + layer.norms) * plain
+  );
+}
+
+interface StageWeights {
+  bytes: number;
+}
+
+function stageWeightBytes(
+  model: ModelEntry,
+  shape: ModelShape,
+  format: QuantizationFormat,
+  b: number,
+  sharding: Sharding,
+  stage: { start: number; end: number },
+  first: boolean,
+  last: boolean,
+): StageWeights {
+  let bytes = 0;
+  for (let i = stage.start; i < stage.end; i++) bytes += layerBytes(shape.layers[i]!, format, b, sharding);
+  const plain = bytesPerParam(format, "plain", b);
+  const vocabRowsPerRank = paddedVocab(model.vocabSize) / sharding.tensorParallel;
+  if (first) bytes += vocabRowsPerRank * model.hiddenSize * plain + (shape.vision / sharding.tensorParallel) * b;
+  // The LM head is its own matrix unless tied; a tied head on a later pipeline stage still needs a copy.
+  const lastNeedsHead = !model.tieWordEmbeddings || !first;
+  if (last && lastNeedsHead) bytes += vocabRowsPerRank * model.hiddenSize * plain + shape.finalNorm * plain;
+  else if (last) bytes += shape.finalNorm * plain;
+  return { bytes };
+}
+
+/** KV layout of the layers one pipeline stage holds, on one TP rank. */
+interface StageKv {
+  fullLayers: number;
+  windowedLayers: number;
+  recurrentLayers: number;
+  /** Bytes one token takes in one attention layer on one rank. */
+  bytesPerTokenPerLayer: number;
+  /** Bytes one sequence's recurrent state takes on one rank, over the stage's recurrent layers. */
+  recurrentStateBytes: number;
+}
+
+function stageKv(model: ModelEntry, shape: ModelShape, tp: number, kvElementBytes: number, stage: { start: number; end: number }): StageKv {
+  let fullLayers = 0;
+  let windowedLayers = 0;
+  let recurrentLayers = 0;
+  for (let i = stage.start; i < stage.end; i++) {
+    const kind = shape.kinds[i]!;
+    if (kind.recurrent) recurrentLayers++;
+    else if (kind.windowed) windowedLayers++;
+    else fullLayers++;
+  }
+  const bytesPerTokenPerLayer =
+    model.attention.kind === "mla"
+      ? // MLA caches one latent per token, identical on every TP rank (MLAAttentionSpec: no ×2, no ÷TP).
+        (model.attention.kvLoraRank + model.attention.qkRopeHeadDim) * kvElementBytes
+      : 2 * kvHeadsPerTpRank(model, tp) * model.headDim * kvElementBytes;
+  const stateBytes = model.recurrent ? (model.recurrent.stateBytesPerSequencePerLayer * recurrentLayers) / tp : 0;
+  return { fullLayers, windowedLayers, recurrentLayers, bytesPerTokenPerLayer, recurrentStateBytes: stateBytes };
+}
+
+function kvBytesPerToken(kv: StageKv): number {
+  return (kv.fullLayers + kv.windowedLayers) * kv.bytesPerTokenPerLayer;
+}
+
+/**
+ * KV bytes one sequence of `length` tokens needs on one rank of a stage (vLLM
+ * `max_memory_usage_bytes` per spec): full layers hold every token, sliding-window layers
+ * `window − 1 + max_num_batched_tokens` tokens plus a block, chunked-local layers `chunk +
+ * max_num_batched_tokens`, recurrent layers a fixed state.
+ */
+function requestKvBytes(model: ModelEntry, kv: StageKv, length: number, batchedTokens: number, blockSize: number): number {
+  const blocks = (tokens: number) => Math.ceil(tokens / blockSize) * blockSize;
+  let tokensHeld = kv.fullLayers * blocks(length);
+  if (kv.windowedLayers > 0 && model.windowedAttention) {
+    const { window, kind } = model.windowedAttention;
+    const windowTokens =
+      kind === "sliding"
+        ? blocks(Math.min(window - 1 + batchedTokens, length)) + blockSize
+        : blocks(Math.min(window + batchedTokens, length));
+    tokensHeld += kv.windowedLayers * Math.min(windowTokens, blocks(length));
+  }
+  return tokensHeld * kv.bytesPerTokenPerLayer + kv.recurrentStateBytes;
+}
+
+interface EngineBudget {
+  budgetBytes: number;
+  activationBytes: number;
+  overheadBytes: number;
+  utilization: number;
+  maxNumBatchedTokens: number;
+  maxNumSeqs: number;
+  blockSize: number;
+  /** Context the engine must hold when the deployment does not set one, and where it comes from. */
+  defaultMaxModelLen: number;
+  defaultSource: MemoryEstimate["maxModelLenSource"];
+  /** Whether a too-small KV cache stops the engine from starting (vLLM) or only caps request length. */
+  refusesWhenKvTooSmall: boolean;
+  assumptions: string[];
+  warnings: string[];
+}
+
+function checkRange(name: string, value: number | undefined, min: number, max: number, integer: boolean): void {
+  if (value === undefined) return;
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    const kind = integer ? "a whole number" : "a number";
+    throw new SizingInputError(`${name} must be ${kind} from ${min} to ${max}, got ${value}`);
+  }
+}
+
+function validate(request: SizingRequest): void {
+  checkRange("tensor parallel size", request.tensorParallel, 1, 1024, true);
+  checkRange("pipeline parallel size", request.pipelineParallel, 1, 1024, true);
+  checkRange("data parallel size", request.dataParallel, 1, 65536, true);
+  checkRange("max model length", request.maxModelLen, 1, 1e9, true);
+  checkRange("max num seqs", request.maxNumSeqs, 1, 1e7, true);
+  checkRange("max num batched tokens", request.maxNumBatchedTokens, 1, 1e9, true);
+  checkRange("GPU memory utilization", request.gpuMemoryUtilization, 0.01, 1, false);
+  checkRange("CPU offload", request.cpuOffloadBytes, 0, 1e15, false);
+  checkRange("GPU layers", request.gpuLayers, 0, 1e6, true);
+  checkRange("CPU MoE layers", request.cpuMoeLayers, 0, 1e6, true);
+  if (request.pipelineParallel > request.model.layers) {
+    throw new SizingInputError(
+      `pipeline parallel size ${request.pipelineParallel} exceeds the model's ${request.model.layers} layers`,
+    );
+  }
+}
+
+/** Fraction (u), defaults and what is charged to the budget, per engine. */
+function engineBudget(request: SizingRequest, perStageActivation: (tokens: number, sequences: number) => number): EngineBudget {
+  const { gpu, model, engine } = request;
+  const memory = gpu.memoryBytes;
+  const multiGpu = request.tensorParallel * request.pipelineParallel > 1;
+  const assumptions: string[] = [];
+  const warnings: string[] = [];
+  const modelDefault = model.maxPositionEmbeddings;
+
+  switch (engine) {
+    case "vllm": {
+      const utilization = request.gpuMemoryUtilization ?? VLLM_DEFAULT_UTILIZATION;
+      const defaults = vllmBatchDefaults(gpu);
+      const maxNumBatchedTokens = request.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens;
+      const maxNumSeqs = Math.min(request.maxNumSeqs ?? defaults.maxNumSeqs, maxNumBatchedTokens);
+      const cudaGraphs = !request.enforceEager;
+      const overheadBytes = (multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES) + (cudaGraphs ? cudaGraphBytes(model, maxNumSeqs) : 0);
+      const outside = CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0);
+      if ((1 - utilization) * memory < outside) {
+        warnings.push(
+          `only ${gibText((1 - utilization) * memory)} GiB stays outside the ${Math.round(utilization * 100)} % budget, ` +
+            `below the ≈ ${gibText(outside)} GiB the CUDA context${multiGpu ? " and NCCL" : ""} take: the engine may fail its free-memory check or run out at start`,
+        );
+      }
+      return {
+        budgetBytes: utilization * memory,
+        activationBytes: perStageActivation(maxNumBatchedTokens, maxNumSeqs),
+        overheadBytes,
+        utilization,
+        maxNumBatchedTokens,
+        maxNumSeqs,
+        blockSize: VLLM_BLOCK_SIZE,
+        defaultMaxModelLen: modelDefault,
+        defaultSource: "model-default",
+        refusesWhenKvTooSmall: true,
+        assumptions,
+        warnings,
+      };
+    }
+    case "sglang": {
+      const defaults = sglangDefaults(gpu, request.tensorParallel, request.pipelineParallel);
+      const utilization = request.gpuMemoryUtilization ?? defaults.memFractionStatic;
+      if (request.gpuMemoryUtilization === undefined) {
+        assumptions.push(`SGLang's default --mem-fraction-static on this GPU is ${utilization}`);
+      }
+      const freeAtStart = memory - CUDA_CONTEXT_BYTES - (multiGpu ? NCCL_BYTES : 0);
+      const maxNumBatchedTokens = request.maxNumBatchedTokens ?? defaults.chunkedPrefillSize;
+      const outsideNeed = perStageActivation(maxNumBatchedTokens, 1) + defaults.cudaGraphMaxBs * 2 * 2 ** 20;
+      if ((1 - utilization) * memory < outsideNeed) {
+        warnings.push(
+          `SGLang keeps ${gibText((1 - utilization) * memory)} GiB outside --mem-fraction-static for activations and CUDA graphs, ` +
+            `below the ≈ ${gibText(outsideNeed)} GiB a ${maxNumBatchedTokens}-token prefill chunk needs`,
+        );
+      }
+      return {
+        budgetBytes: freeAtStart * utilization,
+        activationBytes: 0,
+        overheadBytes: 0,
+        utilization,
+        maxNumBatchedTokens,
+        maxNumSeqs: request.maxNumSeqs ?? defaults.cudaGraphMaxBs,
+        blockSize: 1,
+        defaultMaxModelLen: modelDefault,
+        defaultSource: "model-default",
+        refusesWhenKvTooSmall: false,
+        assumptions,
+        warnings,
+      };
+    }
+    case "tgi": {
+      const fraction = request.gpuMemoryUtilization ?? 1;
+      const maxNumBatchedTokens = request.maxNumBatchedTokens ?? Math.min(TGI_DEFAULT_PREFILL_TOKENS, modelDefault);
+      return {
+        budgetBytes: fraction * TGI_WIGGLE_ROOM * memory,
+        activationBytes: perStageActivation(maxNumBatchedTokens, 1),
+        overheadBytes: CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0),
+        utilization: fraction * TGI_WIGGLE_ROOM,
+        maxNumBatchedTokens,
+        maxNumSeqs: request.maxNumSeqs ?? 128,
+        blockSize: 16,
+        defaultMaxModelLen: modelDefault,
+        defaultSource: "engine-default",
+        refusesWhenKvTooSmall: true,
+        assumptions,
+        warnings,
+      };
+    }
+    case "llama.cpp":
+    case "ollama": {
+      const context =
+        engine === "ollama"
+          ? ollamaDefaultContext(memory * request.pipelineParallel, model)
+          : Math.min(LLAMA_CPP_DEFAULT_CONTEXT, modelDefault);
+      return {
+        budgetBytes: memory - LLAMA_CPP_FIT_MARGIN_BYTES,
+        activationBytes: llamaCppComputeBytes(model),
+        overheadBytes: CUDA_CONTEXT_BYTES,
+        utilization: (memory - LLAMA_CPP_FIT_MARGIN_BYTES) / memory,
+        maxNumBatchedTokens: 512,
+        maxNumSeqs: 1,
+        blockSize: 1,
+        defaultMaxModelLen: context,
+        defaultSource: "engine-default",
+        refusesWhenKvTooSmall: true,
+        assumptions,
+        warnings,
+      };
+    }
+  }
+}
+
+export function gibText(bytes: number): string {
+  return (bytes / GIB).toFixed(1);
+}
+
+/** Estimate one deployment. Throws `SizingInputError` for values no engine accepts. */
+export function estimateMemory(request: SizingRequest): MemoryEstimate {
+  validate(request);
+  const { model, gpu, weightFormat: format, activationBytes: b } = request;
+  const kvElementBytes = kvCacheElementBytes(request.kvCacheDtype, b);
+  if (kvElementBytes === undefined) throw new SizingInputError(`unknown KV cache dtype ${request.kvCacheDtype}`);
+
+  const shape = shapeOf(model);
+  const tp = request.tensorParallel;
+  const pp = request.pipelineParallel;
+  const dp = request.dataParallel;
+  const expertRanks = request.expertParallel && model.moe ? tp * dp : tp;
+  const kvShare = model.attention.kind === "mla" ? 0 : kvHeadsPerTpRank(model, tp) / model.kvHeads;
+  const sharding: Sharding = { tensorParallel: tp, expertRanks, kvShare };
+  const stages = pipelineStages(model.layers, pp);
+
+  const activation = (tokens: number, sequences: number) =>
+    activationPeakBytes({ model, tensorParallel: tp, expertParallelRanks: request.expertParallel ? expertRanks : 1, tokens, sequences, activationBytes: b });
+  const budget = engineBudget(request, activation);
+
+  // llama.cpp/Ollama keep layers on the CPU when -ngl / --n-cpu-moe say so.
+  const cpuLayerFraction =
+    request.gpuLayers !== undefined ? Math.max(0, 1 - request.gpuLayers / (model.layers + 1)) : 0;
+
+  const maxModelLen = request.maxModelLen ?? budget.defaultMaxModelLen;
+  const maxModelLenSource: MemoryEstimate["maxModelLenSource"] = request.maxModelLen !== undefined ? "set" : budget.defaultSource;
+
+  interface StageResult {
+    weightBytes: number;
+    offloadedBytes: number;
+    kvAvailable: number;
+    kv: StageKv;
+  }
+  const stageResults: StageResult[] = stages.map((stage, index) => {
+    let weights = stageWeightBytes(model, shape, format, b, sharding, stage, index === 0, index === stages.length - 1).bytes;
+    let offloaded = 0;
+    if (request.cpuOffloadBytes) {
+      offloaded = Math.min(weights, request.cpuOffloadBytes);
+    }
+    if (cpuLayerFraction > 0) offloaded = Math.max(offloaded, weights * cpuLayerFraction);
+    if (request.cpuMoeLayers && model.moe) {
+      const expertBytesPerLayer =
+        ((model.moe.experts * 3 * model.hiddenSize * model.moe.expertIntermediateSize) / expertRanks) *
+        bytesPerParam(format, "experts", b);
+      const layersOnStage = Math.min(request.cpuMoeLayers, model.moe.moeLayers) / stages.length;
+      offloaded = Math.min(weights, offloaded + expertBytesPerLayer * layersOnStage);
+    }
+    weights -= offloaded;
+    const kv = stageKv(model, shape, tp, kvElementBytes, stage);
+    const kvAvailable = budget.budgetBytes - weights - budget.activationBytes - budget.overheadBytes;
+    return { weightBytes: weights, offloadedBytes: offloaded, kvAvailable, kv };
+  });
+
+  // The binding stage: the least KV memory (ties: the heaviest weights).
+  const binding = stageResults.reduce((worst, stage) =>
+    stage.kvAvailable < worst.kvAvailable || (stage.kvAvailable === worst.kvAvailable && stage.weightBytes > worst.weightBytes) ? stage : worst,
+  );
+
+  const perRequest = (length: number, stage: StageResult) =>
+    requestKvBytes(model, stage.kv, length, budget.maxNumBatchedTokens, budget.blockSize);
+  const fitsLength = (length: number) => stageResults.every((stage) => stage.kvAvailable > 0 && perRequest(length, stage) <= stage.kvAvailable);
+
+  const capacityTokens = Math.min(
+    ...stageResults.map((stage) => {
+      const perToken = kvBytesPerToken(stage.kv);
+      if (stage.kvAvailable <= 0) return 0;
+      if (perToken === 0) return Number.MAX_SAFE_INTEGER;
+      return Math.floor(stage.kvAvailable / (perToken * budget.blockSize)) * budget.blockSize;
+    }),
+  );
+  const maxConcurrency = Math.max(
+    0,
+    Math.min(...stageResults.map((stage) => (stage.kvAvailable > 0 ? stage.kvAvailable / perRequest(maxModelLen, stage) : 0))),
+  );
+
+  let largestFittingMaxModelLen: number | null = null;
+  if (stageResults.every((stage) => stage.kvAvailable > 0)) {
+    const ceiling = Math.max(model.maxPositionEmbeddings, maxModelLen);
+    if (fitsLength(ceiling)) largestFittingMaxModelLen = ceiling;
+    else {
+      let low = 0;
+      let high = ceiling;
+      while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if (fitsLength(middle)) low = middle;
+        else high = middle;
+      }
+      largestFittingMaxModelLen = low > 0 ? low : null;
+    }
+  }
+
+  let verdict: Verdict;
+  let shortfallBytes = 0;
+  if (binding.kvAvailable <= 0) {
+    verdict = "weights-exceed-memory";
+    shortfallBytes = -binding.kvAvailable;
+  } else if (!fitsLength(maxModelLen)) {
+    verdict = "kv-cache-too-small";
+    shortfallBytes = Math.max(...stageResults.map((stage) => perRequest(maxModelLen, stage) - stage.kvAvailable));
+  } else {
+    verdict = "fits";
+  }
+
+  const assumptions = [...budget.assumptions];
+  if (maxModelLenSource === "model-default" && request.engine !== "sglang") {
+    assumptions.push(`max_model_len defaults to the model's max_position_embeddings (${maxModelLen.toLocaleString("en-US")})`);
+  }
+  if (!budget.refusesWhenKvTooSmall && verdict === "kv-cache-too-small") {
+    assumptions.push("SGLang starts anyway but rejects requests longer than the KV cache holds");
+  }
+  const warnings = [...budget.warnings];
+  if (model.attention.kind !== "mla" && tp > model.kvHeads) {
+    warnings.push(`tensor parallel ${tp} exceeds the model's ${model.kvHeads} KV heads: each rank keeps a full KV head, replicating the cache ${tp / model.kvHeads}×`);
+  }
+
+  const fullCopy = stageWeightBytes(
+    model,
+    shape,
+    format,
+    b,
+    { tensorParallel: 1, expertRanks: 1, kvShare: 1 },
+    { start: 0, end: model.layers },
+    true,
+    true,
+  ).bytes;
+  const inactiveExpertBytes = shape.layers.reduce(
+    (sum, layer) => sum + (layer.routedExperts - layer.activeRoutedExperts) * bytesPerParam(format, "experts", b),
+    0,
+  );
+
+  return {
+    verdict,
+    engine: request.engine,
+    gpuCount: tp * pp * dp,
+    parallel: { tensor: tp, pipeline: pp, data: dp, expert: request.expertParallel && model.moe ? expertRanks : 1 },
+    perGpu: {
+      memoryBytes: gpu.memoryBytes,
+      budgetBytes: budget.budgetBytes,
+      weightBytes: binding.weightBytes,
+      activationBytes: budget.activationBytes,
+      overheadBytes: budget.overheadBytes,
+      kvCacheBytes: Math.max(0, binding.kvAvailable),
+    },
+    totalWeightBytes: fullCopy,
+    activeWeightBytes: fullCopy - inactiveExpertBytes,
+    offloadedWeightBytesPerGpu: Math.max(...stageResults.map((stage) => stage.offloadedBytes)),
+    kvBytesPerToken: kvBytesPerToken(binding.kv),
+    kvCapacityTokens: capacityTokens === Number.MAX_SAFE_INTEGER ? 0 : capacityTokens,
+    maxModelLen,
+    maxModelLenSource,
+    requestKvBytes: perRequest(maxModelLen, binding),
+    maxConcurrency,
+    largestFittingMaxModelLen,
+    shortfallBytes,
+    settings: {
+      gpuMemoryUtilization: budget.utilization,
+      maxNumBatchedTokens: budget.maxNumBatchedTokens,
+      maxNumSeqs: budget.maxNumSeqs,
+      kvCacheElementBytes: kvElementBytes,
+      weightFormat: format.id,
+      cudaGraphs: request.engine === "vllm" && !request.enforceEager,
+    },
+    assumptions,
+    warnings,
+  };
+}

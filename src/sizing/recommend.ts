@@ -1,0 +1,288 @@
+/**
+ * The recommender: for a deployment that does not fit (or leaves too little KV headroom), the
+ * cheapest changes that do, each re-estimated by the same estimator. Pure; reads the catalog only.
+ */
+import type { Catalog } from "../catalog/catalog.js";
+import type { GpuEntry, InstanceEntry, QuantizationFormat } from "../catalog/types.js";
+import { estimateMemory, SizingInputError } from "./estimate.js";
+import type { MemoryEstimate, SizingRequest } from "./types.js";
+
+export type RemedyKind = "quantization" | "kv-cache-dtype" | "max-model-len" | "more-gpus" | "larger-gpu";
+
+export interface Remedy {
+  kind: RemedyKind;
+  /** What to change, in engine terms. Only the fields that change are set. */
+  change: {
+    /** Weight format id to store/run the weights in. */
+    weightFormat?: string;
+    /** vLLM `--quantization` value for it (null: the checkpoint's own config says it). */
+    quantizationFlag?: string | null;
+    /** A pre-quantized checkpoint the catalog knows for the format. */
+    checkpoint?: string;
+    /** The format needs a pre-quantized checkpoint and the catalog knows none for this model. */
+    needsCheckpoint?: boolean;
+    kvCacheDtype?: string;
+    maxModelLen?: number;
+    tensorParallel?: number;
+    pipelineParallel?: number;
+    /** GPUs one replica uses after the change. */
+    gpuCount?: number;
+    /** GPUs per node/pod after the change (multi-node layouts). */
+    gpusPerNode?: number;
+    gpu?: string;
+    /** A cloud instance type with the GPUs, when the deployment named one. */
+    instanceType?: string;
+  };
+  request: SizingRequest;
+  estimate: MemoryEstimate;
+}
+
+export interface RecommendOptions {
+  /** Full-length sequences the KV cache must hold at once (kv-cache-headroom's `minConcurrentSequences`). */
+  minConcurrentSequences?: number;
+  /** The instance type the GPUs came from, so GPU remedies can name the instance to switch to. */
+  instance?: InstanceEntry;
+  /** Largest number of GPUs in one node (default 8, or the instance family's largest size). */
+  gpusPerNodeLimit?: number;
+  /** At most this many remedies (default 5). */
+  limit?: number;
+}
+
+/**
+ * GPUs a remedy may move to: the ones clouds rent for serving, smallest memory first. A narrower
+ * list keeps suggestions actionable; users with other hardware name it in their files.
+ */
+export const CANDIDATE_GPU_IDS = ["l4", "a10g", "l40s", "a100-40gb", "a100-80gb", "h100-80gb", "h100-nvl", "h200", "b200", "mi300x"];
+
+/** Formats a remedy may switch to, by engine, least lossy first. */
+const VLLM_FORMATS = ["fp8", "int8", "awq", "gptq", "w4a16", "bnb-nf4", "nvfp4"];
+const TGI_FORMATS = ["fp8", "awq", "gptq", "bnb-nf4"];
+const GGUF_FORMATS = ["gguf-q8_0", "gguf-q6_k", "gguf-q5_k_m", "gguf-q4_k_m", "gguf-q3_k_m", "gguf-q2_k"];
+
+const MAX_NODES = 8;
+
+/** Whether an estimate meets the bar: it starts, and the cache holds `minConcurrent` full sequences. */
+export function meetsTarget(estimate: MemoryEstimate, minConcurrent: number): boolean {
+  return estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent;
+}
+
+function tryEstimate(request: SizingRequest): MemoryEstimate | undefined {
+  try {
+    return estimateMemory(request);
+  } catch (error) {
+    if (error instanceof SizingInputError) return undefined;
+    throw error;
+  }
+}
+
+/** Tensor-parallel sizes vLLM accepts for the model: they divide the attention heads, and KV heads divide or are divided. */
+export function validTensorParallel(request: SizingRequest, tp: number): boolean {
+  const { model } = request;
+  if (model.attentionHeads % tp !== 0) return false;
+  if (model.attention.kind === "mla") return true;
+  return model.kvHeads % tp === 0 || tp % model.kvHeads === 0;
+}
+
+function runsOn(format: QuantizationFormat, gpu: GpuEntry): boolean {
+  if (format.minComputeCapability === null) return true;
+  if (gpu.computeCapability === null) return gpu.vendor === "amd" && format.vllmQuantization !== null && format.id !== "awq";
+  return gpu.computeCapability >= format.minComputeCapability;
+}
+
+function runsNatively(format: QuantizationFormat, gpu: GpuEntry): boolean {
+  if (format.nativeComputeCapability === null) return true;
+  return gpu.computeCapability !== null && gpu.computeCapability >= format.nativeComputeCapability;
+}
+
+export function recommend(catalog: Catalog, request: SizingRequest, current: MemoryEstimate, options: RecommendOptions = {}): Remedy[] {
+  const minConcurrent = options.minConcurrentSequences ?? 1;
+  const limit = options.limit ?? 5;
+  if (meetsTarget(current, minConcurrent)) return [];
+  const remedies: Remedy[] = [];
+  const kvBound = current.verdict === "kv-cache-too-small" || current.verdict === "fits";
+
+  if (kvBound) {
+    const kvDtype = kvCacheRemedy(request, current, minConcurrent);
+    if (kvDtype) remedies.push(kvDtype);
+    const context = maxModelLenRemedy(request, minConcurrent);
+    if (context) remedies.push(context);
+  }
+  remedies.push(...quantizationRemedies(catalog, request, minConcurrent, options));
+  const moreGpus = moreGpusRemedy(catalog, request, minConcurrent, options);
+  if (moreGpus) remedies.push(moreGpus);
+  const larger = largerGpuRemedy(catalog, request, minConcurrent, options);
+  if (larger) remedies.push(larger);
+  return remedies.slice(0, limit);
+}
+
+function kvCacheRemedy(request: SizingRequest, current: MemoryEstimate, minConcurrent: number): Remedy | undefined {
+  if (current.settings.kvCacheElementBytes <= 1) return undefined;
+  if (request.engine === "llama.cpp" || request.engine === "ollama" || request.engine === "tgi") return undefined;
+  // FP8 KV needs FlashInfer (SM80+) or native FP8 attention (SM89+) in vLLM (attention backends' supported_kv_cache_dtypes).
+  if (request.gpu.computeCapability === null || request.gpu.computeCapability < 8.0) return undefined;
+  const changed: SizingRequest = { ...request, kvCacheDtype: "fp8" };
+  const estimate = tryEstimate(changed);
+  if (!estimate || !meetsTarget(estimate, minConcurrent)) return undefined;
+  return { kind: "kv-cache-dtype", change: { kvCacheDtype: "fp8" }, request: changed, estimate };
+}
+
+/** The largest context (rounded down to a readable multiple) at which the cache meets the target. */
+function maxModelLenRemedy(request: SizingRequest, minConcurrent: number): Remedy | undefined {
+  const fitsAt = (length: number) => {
+    const estimate = tryEstimate({ ...request, maxModelLen: length });
+    return estimate !== undefined && meetsTarget(estimate, minConcurrent) ? estimate : undefined;
+  };
+  let low = 0;
+  let high = request.maxModelLen ?? request.model.maxPositionEmbeddings;
+  if (!fitsAt(1)) return undefined;
+  low = 1;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (fitsAt(middle)) low = middle;
+    else high = middle;
+  }
+  const readable = roundDownReadable(low);
+  if (readable < 256) return undefined;
+  const estimate = fitsAt(readable);
+  if (!estimate) return undefined;
+  return { kind: "max-model-len", change: { maxModelLen: readable }, request: { ...request, maxModelLen: readable }, estimate };
+}
+
+/** 12,345 → 12,288 (a multiple of 1,024 above 4,096, of 256 below). */
+export function roundDownReadable(length: number): number {
+  const step = length >= 4096 ? 1024 : 256;
+  return Math.floor(length / step) * step;
+}
+
+function quantizationRemedies(catalog: Catalog, request: SizingRequest, minConcurrent: number, options: RecommendOptions): Remedy[] {
+  const ids = request.engine === "llama.cpp" || request.engine === "ollama" ? GGUF_FORMATS : request.engine === "tgi" ? TGI_FORMATS : VLLM_FORMATS;
+  const found: Array<{ remedy: Remedy; format: QuantizationFormat; expressible: boolean; order: number }> = [];
+  ids.forEach((id, order) => {
+    const format = catalog.format(id);
+    if (format.bitsPerWeight >= request.weightFormat.bitsPerWeight || !runsOn(format, request.gpu)) return;
+    const quantized: SizingRequest = { ...request, weightFormat: format };
+    // The format alone, or the format on the fewest more GPUs that then fit.
+    const atSameCount = tryEstimate(quantized);
+    const fitted: Remedy | undefined =
+      atSameCount && meetsTarget(atSameCount, minConcurrent)
+        ? { kind: "quantization", change: {}, request: quantized, estimate: atSameCount }
+        : moreGpusRemedy(catalog, quantized, minConcurrent, options, "quantization");
+    if (!fitted) return;
+    const checkpoint = format.needsPrequantizedCheckpoint ? knownCheckpoint(catalog, request.model.id, format.id) : undefined;
+    fitted.change = {
+      weightFormat: format.id,
+      quantizationFlag: format.needsPrequantizedCheckpoint ? null : format.vllmQuantization,
+      ...(checkpoint ? { checkpoint } : {}),
+      ...(format.needsPrequantizedCheckpoint && !checkpoint ? { needsCheckpoint: true } : {}),
+      ...fitted.change,
+    };
+    found.push({ remedy: fitted, format, expressible: !format.needsPrequantizedCheckpoint || checkpoint !== undefined, order });
+  });
+  // Cheapest first: fewest GPUs, then a change the file can make (a flag, or a checkpoint the
+  // catalog knows), then native kernels, then the engine's preference (least lossy, fastest kernels).
+  found.sort(
+    (a, b) =>
+      a.remedy.estimate.gpuCount - b.remedy.estimate.gpuCount ||
+      Number(b.expressible) - Number(a.expressible) ||
+      Number(runsNatively(b.format, request.gpu)) - Number(runsNatively(a.format, request.gpu)) ||
+      a.order - b.order,
+  );
+  // One remedy per precision class (8-bit, 4-bit…), at most two.
+  const remedies: Remedy[] = [];
+  const classes = new Set<number>();
+  for (const { remedy, format } of found) {
+    const precisionClass = Math.round(format.bitsPerWeight / 4);
+    if (classes.has(precisionClass)) continue;
+    classes.add(precisionClass);
+    remedies.push(remedy);
+    if (remedies.length === 2) break;
+  }
+  return remedies;
+}
+
+/** A Hugging Face repository the catalog lists as this model stored in this format. */
+export function knownCheckpoint(catalog: Catalog, modelId: string, formatId: string): string | undefined {
+  const model = catalog.model(modelId);
+  if (!model) return undefined;
+  return catalog.checkpoints.find((entry) => entry.kind === "hf-repo" && entry.format === formatId && catalog.model(entry.model) === model)?.name;
+}
+
+function gpusPerNode(catalog: Catalog, gpu: GpuEntry, options: RecommendOptions): number {
+  if (options.gpusPerNodeLimit) return options.gpusPerNodeLimit;
+  const sizes = catalog.instances.filter((instance) => instance.gpu === gpu.id).map((instance) => instance.gpuCount);
+  return sizes.length > 0 ? Math.max(8, ...sizes) : 8;
+}
+
+function moreGpusRemedy(
+  catalog: Catalog,
+  request: SizingRequest,
+  minConcurrent: number,
+  options: RecommendOptions,
+  kind: RemedyKind = "more-gpus",
+): Remedy | undefined {
+  const perNode = gpusPerNode(catalog, request.gpu, options);
+  const current = request.tensorParallel * request.pipelineParallel;
+  const layouts: Array<{ tensorParallel: number; pipelineParallel: number }> = [];
+  if (request.engine === "llama.cpp" || request.engine === "ollama") {
+    for (let count = current + 1; count <= perNode; count++) layouts.push({ tensorParallel: 1, pipelineParallel: count });
+  } else {
+    for (let tp = request.tensorParallel + 1; tp <= perNode; tp++) {
+      if (validTensorParallel(request, tp)) layouts.push({ tensorParallel: tp, pipelineParallel: request.pipelineParallel });
+    }
+    // Beyond one node: TP inside the node, pipeline stages across nodes (vLLM's multi-node recipe).
+    const nodeTp = [...Array(perNode).keys()].map((i) => perNode - i).find((tp) => validTensorParallel(request, tp)) ?? 1;
+    for (let nodes = 2; nodes <= MAX_NODES; nodes++) {
+      if (nodes <= request.model.layers) layouts.push({ tensorParallel: nodeTp, pipelineParallel: nodes });
+    }
+  }
+  layouts.sort((a, b) => a.tensorParallel * a.pipelineParallel - b.tensorParallel * b.pipelineParallel);
+  for (const layout of layouts) {
+    const count = layout.tensorParallel * layout.pipelineParallel;
+    if (count <= current) continue;
+    const changed: SizingRequest = { ...request, ...layout };
+    const estimate = tryEstimate(changed);
+    if (!estimate || !meetsTarget(estimate, minConcurrent)) continue;
+    const nodeGpus = request.engine === "llama.cpp" || request.engine === "ollama" ? count : layout.tensorParallel;
+    // A pinned instance type must come in a size with that many GPUs, or the pod never schedules.
+    const instance = options.instance ? instanceWith(catalog, options.instance, request.gpu.id, nodeGpus) : undefined;
+    if (options.instance && !instance) continue;
+    return {
+      kind,
+      change: {
+        tensorParallel: layout.tensorParallel,
+        pipelineParallel: layout.pipelineParallel,
+        gpuCount: count * request.dataParallel,
+        gpusPerNode: nodeGpus,
+        ...(instance ? { instanceType: instance.id } : {}),
+      },
+      request: changed,
+      estimate,
+    };
+  }
+  return undefined;
+}
+
+function largerGpuRemedy(catalog: Catalog, request: SizingRequest, minConcurrent: number, options: RecommendOptions): Remedy | undefined {
+  const candidates = CANDIDATE_GPU_IDS.map((id) => catalog.gpu(id))
+    .filter((gpu): gpu is GpuEntry => gpu !== undefined)
+    .filter((gpu) => gpu.memoryBytes > request.gpu.memoryBytes && gpu.vendor === request.gpu.vendor && runsOn(request.weightFormat, gpu))
+    .sort((a, b) => a.memoryBytes - b.memoryBytes);
+  const perNode = request.engine === "llama.cpp" || request.engine === "ollama" ? request.pipelineParallel : request.tensorParallel;
+  for (const gpu of candidates) {
+    const changed: SizingRequest = { ...request, gpu };
+    const estimate = tryEstimate(changed);
+    if (!estimate || !meetsTarget(estimate, minConcurrent)) continue;
+    const instance = options.instance ? instanceWith(catalog, options.instance, gpu.id, perNode) : undefined;
+    if (options.instance && !instance) continue;
+    return { kind: "larger-gpu", change: { gpu: gpu.id, ...(instance ? { instanceType: instance.id } : {}) }, request: changed, estimate };
+  }
+  return undefined;
+}
+
+/** The smallest instance of the same cloud with `count` of this GPU (SageMaker spelling kept when the original used it). */
+function instanceWith(catalog: Catalog, original: InstanceEntry, gpuId: string, count: number): InstanceEntry | undefined {
+  const matches = catalog.instances
+    .filter((instance) => instance.cloud === original.cloud && instance.gpu === gpuId && instance.gpuCount === count)
+    .sort((a, b) => a.id.length - b.id.length || a.id.localeCompare(b.id));
+  return matches[0];
+}

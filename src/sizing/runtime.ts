@@ -1,0 +1,214 @@
+/**
+ * Engine behaviour the estimator reproduces: memory budgets, scheduler defaults, the activation peak
+ * of the profiling pass and the runtime overheads. Every constant names where it comes from; the
+ * ones marked "calibrated" were fitted to the measured engine logs in `test/calibration/cases.json`
+ * (see `npm run calibrate`).
+ */
+import type { GpuEntry, ModelEntry } from "../catalog/types.js";
+import type { Engine } from "./types.js";
+
+export const MIB = 2 ** 20;
+export const GIB = 2 ** 30;
+
+/** vLLM `--gpu-memory-utilization` default (vllm/config/cache.py `gpu_memory_utilization: float = 0.9`). */
+export const VLLM_DEFAULT_UTILIZATION = 0.9;
+
+/** vLLM KV block size on CUDA (vllm/config/cache.py `block_size` default 16). */
+export const VLLM_BLOCK_SIZE = 16;
+
+/**
+ * `vllm serve` scheduler defaults (vllm/engine/arg_utils.py `EngineArgs.get_batch_defaults`, usage
+ * context OPENAI_API_SERVER): GPUs with ≥ 70 GiB other than A100 get 8192 batched tokens and 1024
+ * sequences; all others 2048 and 256.
+ */
+export function vllmBatchDefaults(gpu: GpuEntry): { maxNumBatchedTokens: number; maxNumSeqs: number } {
+  const large = gpu.memoryBytes >= 70 * GIB && !/^a100/.test(gpu.id);
+  return large ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 } : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
+}
+
+/**
+ * CUDA context and driver memory per process, allocated before vLLM's baseline snapshot, so it
+ * comes out of the (1 − utilisation) headroom rather than the budget (facts/estimator.md §7.4:
+ * 0.4–0.6 GiB; vllm/utils/mem_utils.py `memory_profiling` docstring).
+ */
+export const CUDA_CONTEXT_BYTES = 0.5 * GIB;
+
+/** NCCL communicator buffers with TP/PP > 1, also allocated before the snapshot (facts/estimator.md §7.4: 0.2–1 GiB). */
+export const NCCL_BYTES = 0.5 * GIB;
+
+/**
+ * Memory outside torch that grows during vLLM's profiling pass ("non-torch forward increase"): cuBLAS
+ * workspaces on one GPU, plus custom all-reduce buffers with TP (facts/estimator.md §1.1: 0.05–0.5 GiB
+ * single GPU). Calibrated.
+ */
+export const NON_TORCH_BYTES = 0.1 * GIB;
+export const NON_TORCH_TP_BYTES = 0.3 * GIB;
+
+/**
+ * CUDA-graph pool, charged to the budget since vLLM profiles graph memory by default (v0.21+,
+ * facts/estimator.md §1.1: typical pool 0.3–1.5 GiB, Llama-4 Maverick ~1.3 GiB). Modelled as a base
+ * plus a share that grows with the hidden size and layer count of the captured decode batches.
+ * Calibrated.
+ */
+export function cudaGraphBytes(model: ModelEntry, maxNumSeqs: number): number {
+  const maxCaptureSize = Math.min(maxNumSeqs * 2, 512); // vLLM max_cudagraph_capture_size default
+  const perLayerBytes = maxCaptureSize * model.hiddenSize * 2 * 2;
+  return 0.1 * GIB + Math.min(model.layers * perLayerBytes, 1.4 * GIB);
+}
+
+/** Rows of the fused-MoE intermediate caches vLLM allocates per chunk (`VLLM_FUSED_MOE_CHUNK_SIZE`, 32768 tokens). */
+const FUSED_MOE_CHUNK_TOKENS = 32 * 1024;
+
+export interface ActivationInput {
+  model: ModelEntry;
+  tensorParallel: number;
+  expertParallelRanks: number;
+  tokens: number;
+  sequences: number;
+  activationBytes: number;
+}
+
+/**
+ * Peak of vLLM's profiling pass (a forward of `max_num_batched_tokens` tokens, then the sampler over
+ * `max_num_seqs` rows of logits) — facts/estimator.md §1.3 and §7.3, the hf-mem "warmup peak":
+ * the hidden-state stream plus the largest of the QKV projection, the dense MLP, the fused-MoE caches
+ * and the fp32 logits with their sampler temporaries.
+ */
+export function activationPeakBytes(input: ActivationInput): number {
+  const { model, tensorParallel: tp, tokens, sequences, activationBytes: b } = input;
+  const h = model.hiddenSize;
+  const kvHeadsPerRank = kvHeadsPerTpRank(model, tp);
+  const hiddenStream = 2 * tokens * h * b;
+  const qkv =
+    model.attention.kind === "mla"
+      ? tokens * ((model.attentionHeads / tp) * (model.attention.qkNopeHeadDim + model.attention.qkRopeHeadDim) * 2 + model.attention.kvLoraRank) * b
+      : tokens * (model.attentionHeads / tp + 2 * kvHeadsPerRank) * model.headDim * b;
+  const denseMlp = model.intermediateSize ? (3 * tokens * model.intermediateSize * b) / tp : 0;
+  let moe = 0;
+  if (model.moe) {
+    // intermediate_cache1..3 of fused_moe: (rows, 2N), (rows, N), (rows, hidden) with rows = tokens × top-k.
+    const rows = Math.min(tokens, FUSED_MOE_CHUNK_TOKENS) * model.moe.expertsPerToken;
+    const expertParallel = input.expertParallelRanks > 1;
+    // Tensor parallelism splits each expert's width; expert parallelism sends each rank its share of rows.
+    const width = expertParallel ? model.moe.expertIntermediateSize : model.moe.expertIntermediateSize / tp;
+    const rowsHere = expertParallel ? rows / input.expertParallelRanks : rows;
+    moe = rowsHere * (3 * width + h) * b;
+  }
+  // fp32 logits for the sampled rows, and the sampler's probabilities of the same shape.
+  const logits = sequences * model.vocabSize * 4 * 2;
+  return hiddenStream + Math.max(qkv, denseMlp, moe, logits);
+}
+
+/** KV heads each TP rank stores: vLLM replicates KV heads when TP exceeds them (`get_num_kv_heads`). */
+export function kvHeadsPerTpRank(model: ModelEntry, tensorParallel: number): number {
+  return Math.max(1, Math.floor(model.kvHeads / tensorParallel));
+}
+
+/**
+ * Bytes per KV element for a `--kv-cache-dtype` (vLLM, SGLang) or llama.cpp `-ctk/-ctv` value;
+ * undefined for a value no engine accepts. `auto` follows the model dtype (vllm/config/cache.py).
+ */
+export function kvCacheElementBytes(kvCacheDtype: string | undefined, activationBytes: number): number | undefined {
+  const value = (kvCacheDtype ?? "auto").trim().toLowerCase();
+  switch (value) {
+    case "auto":
+      return activationBytes;
+    case "fp8":
+    case "fp8_e4m3":
+    case "fp8_e5m2":
+    case "fp8_inc":
+    case "fp8_e4m3fn":
+    case "int8":
+      return 1;
+    case "fp8_per_token_head":
+    case "int8_per_token_head":
+      return 1; // plus small per-head scales (facts/estimator.md §1.2)
+    case "bfloat16":
+    case "bf16":
+    case "float16":
+    case "fp16":
+    case "half":
+    case "f16":
+      return 2;
+    case "float32":
+    case "fp32":
+    case "f32":
+      return 4;
+    case "q8_0":
+      return 34 / 32; // ggml block_q8_0
+    case "q4_0":
+      return 18 / 32; // ggml block_q4_0
+    case "q4_1":
+      return 20 / 32;
+    case "q5_0":
+      return 22 / 32;
+    case "q5_1":
+      return 24 / 32;
+    case "nvfp4":
+      return 0.5625; // head/2 + head/16 bytes per head (facts/estimator.md §1.2)
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * SGLang's default `--mem-fraction-static` (python/sglang/srt/server_args.py
+ * `_handle_gpu_memory_settings`, PR sgl-project/sglang#10975; facts/estimator.md §2): the GPU minus a
+ * reserve for attention metadata, one prefill chunk of activations, CUDA graphs and parallelism.
+ */
+export function sglangDefaults(gpu: GpuEntry, tensorParallel: number, pipelineParallel: number) {
+  const memoryMiB = gpu.memoryBytes / MIB;
+  const gib = gpu.memoryBytes / GIB;
+  let chunkedPrefillSize: number;
+  let cudaGraphMaxBs: number;
+  if (gib < 20) [chunkedPrefillSize, cudaGraphMaxBs] = [2048, 8];
+  else if (gib < 35) [chunkedPrefillSize, cudaGraphMaxBs] = [2048, tensorParallel < 4 ? 24 : 80];
+  else if (gib < 60) [chunkedPrefillSize, cudaGraphMaxBs] = [4096, tensorParallel < 4 ? 32 : 160];
+  else if (gib < 160) [chunkedPrefillSize, cudaGraphMaxBs] = [8192, tensorParallel < 4 ? 256 : 512];
+  else [chunkedPrefillSize, cudaGraphMaxBs] = [16384, 512];
+  let reservedMiB = 512 + Math.max(chunkedPrefillSize, 2048) * 1.5 + cudaGraphMaxBs * 2 + ((tensorParallel * pipelineParallel) / 8) * 1024;
+  if (gib > 60) reservedMiB = Math.max(reservedMiB, 10 * 1024);
+  const memFractionStatic = Math.round(((memoryMiB - reservedMiB) / memoryMiB) * 1000) / 1000;
+  return { memFractionStatic, chunkedPrefillSize, cudaGraphMaxBs };
+}
+
+/** TGI holds back 10 % of the GPU (`TGI_WIGGLE_ROOM` 0.90, server/text_generation_server/models/globals.py). */
+export const TGI_WIGGLE_ROOM = 0.9;
+/** TGI `--max-batch-prefill-tokens` default (launcher/src/main.rs: 4096 unless the model is shorter). */
+export const TGI_DEFAULT_PREFILL_TOKENS = 4096;
+
+/** llama.cpp `--fit` keeps this much free on every device (common/fit.cpp, default fit target 1024 MiB). */
+export const LLAMA_CPP_FIT_MARGIN_BYTES = 1024 * MIB;
+/**
+ * llama.cpp compute buffers for a 512-token batch (facts/estimator.md §4.3 typical log: 522 MiB on a
+ * 27 GB model); grows with vocabulary and hidden size.
+ */
+export function llamaCppComputeBytes(model: ModelEntry): number {
+  const batch = 512;
+  return Math.max(256 * MIB, batch * (model.vocabSize + 4 * model.hiddenSize) * 4);
+}
+
+/** llama-server context when `-c` is unset (tools/server: n_ctx 4096 default). */
+export const LLAMA_CPP_DEFAULT_CONTEXT = 4096;
+
+/**
+ * Ollama's default context is tiered by total VRAM (server/routes.go, facts/estimator.md §4.2):
+ * ≥ 47 GiB → 262,144; ≥ 23 GiB → 32,768; else 4,096 — and never above the model's own context.
+ */
+export function ollamaDefaultContext(totalMemoryBytes: number, model: ModelEntry): number {
+  const gib = totalMemoryBytes / GIB;
+  const tiered = gib >= 47 ? 262_144 : gib >= 23 ? 32_768 : 4_096;
+  return Math.min(tiered, model.maxPositionEmbeddings);
+}
+
+/** Default GPU memory fraction per engine, for messages and budgets. */
+export function defaultUtilization(engine: Engine): number {
+  switch (engine) {
+    case "vllm":
+      return VLLM_DEFAULT_UTILIZATION;
+    case "tgi":
+      return 1;
+    default:
+      return 1;
+  }
+}

@@ -1,0 +1,97 @@
+import type { GpuEntry, ModelEntry, QuantizationFormat } from "../catalog/types.js";
+
+export type Engine = "vllm" | "sglang" | "tgi" | "llama.cpp" | "ollama";
+
+export const ENGINES: readonly Engine[] = ["vllm", "sglang", "tgi", "llama.cpp", "ollama"];
+
+/** Everything the estimator needs, already resolved against the catalog. Absent: the engine's default. */
+export interface SizingRequest {
+  engine: Engine;
+  model: ModelEntry;
+  /** How the weights are stored on the GPU (the checkpoint's format, or what `--quantization` makes of it). */
+  weightFormat: QuantizationFormat;
+  /** Bytes per element of unquantized tensors and activations: 2 (bf16/fp16) or 4 (fp32). */
+  activationBytes: 2 | 4;
+  /** KV cache element type as written (`auto`, `fp8`, `fp8_e5m2`, `q8_0`…); absent: `auto`. */
+  kvCacheDtype?: string;
+  gpu: GpuEntry;
+  tensorParallel: number;
+  pipelineParallel: number;
+  /** Data-parallel replicas that one deployment runs side by side. */
+  dataParallel: number;
+  /** vLLM `--enable-expert-parallel`: experts shard over TP × DP ranks instead of being split by TP. */
+  expertParallel: boolean;
+  maxModelLen?: number;
+  maxNumSeqs?: number;
+  maxNumBatchedTokens?: number;
+  /**
+   * Fraction of each GPU the engine may use: vLLM `--gpu-memory-utilization`, SGLang
+   * `--mem-fraction-static`, TGI `CUDA_MEMORY_FRACTION`.
+   */
+  gpuMemoryUtilization?: number;
+  /** vLLM `--cpu-offload-gb`, in bytes per GPU. */
+  cpuOffloadBytes?: number;
+  /** vLLM `--enforce-eager`: no CUDA graphs. */
+  enforceEager?: boolean;
+  /** llama.cpp `-ngl`: layers kept on the GPUs (absent: all). */
+  gpuLayers?: number;
+  /** llama.cpp `--n-cpu-moe`: layers whose experts stay in CPU memory (`--cpu-moe`: all). */
+  cpuMoeLayers?: number;
+}
+
+export type Verdict = "fits" | "weights-exceed-memory" | "kv-cache-too-small";
+
+/** Per-GPU memory, in bytes, on the GPU that binds (the heaviest pipeline stage). */
+export interface PerGpuMemory {
+  memoryBytes: number;
+  /** What the engine lets itself use: utilisation × memory (vLLM), mem-fraction-static (SGLang)… */
+  budgetBytes: number;
+  weightBytes: number;
+  activationBytes: number;
+  /** Runtime memory inside the budget besides weights and activations (CUDA graphs, cuBLAS/NCCL buffers). */
+  overheadBytes: number;
+  /** What is left for the KV cache (0 when nothing is). */
+  kvCacheBytes: number;
+}
+
+export interface MemoryEstimate {
+  verdict: Verdict;
+  engine: Engine;
+  /** GPUs one deployment occupies: TP × PP × DP. */
+  gpuCount: number;
+  parallel: { tensor: number; pipeline: number; data: number; expert: number };
+  perGpu: PerGpuMemory;
+  /** Weights of one model copy across all its GPUs, at the stored format. */
+  totalWeightBytes: number;
+  /** What the active parameters alone would take at the same format (MoE: far below `totalWeightBytes`). */
+  activeWeightBytes: number;
+  /** Weights kept in CPU memory per GPU (`--cpu-offload-gb`, llama.cpp layers left on the CPU). */
+  offloadedWeightBytesPerGpu: number;
+  /** KV cache bytes one token takes on the binding GPU (MLA: the same on every TP rank). */
+  kvBytesPerToken: number;
+  /** Tokens the KV cache holds for one model replica. */
+  kvCapacityTokens: number;
+  maxModelLen: number;
+  maxModelLenSource: "set" | "model-default" | "engine-default";
+  /** KV bytes one `maxModelLen` sequence needs on the binding GPU (windowed and recurrent layers included). */
+  requestKvBytes: number;
+  /** Full-length sequences the KV cache holds at once. */
+  maxConcurrency: number;
+  /** Largest `max_model_len` the KV cache can hold one sequence of; null when there is no KV memory at all. */
+  largestFittingMaxModelLen: number | null;
+  /** Per-GPU memory missing for the deployment to start (0 when it fits). */
+  shortfallBytes: number;
+  /** The engine settings the estimate used, defaults filled in. */
+  settings: {
+    gpuMemoryUtilization: number;
+    maxNumBatchedTokens: number;
+    maxNumSeqs: number;
+    kvCacheElementBytes: number;
+    weightFormat: string;
+    cudaGraphs: boolean;
+  };
+  /** Assumptions worth telling the reader (defaults applied, engine-specific behaviour). */
+  assumptions: string[];
+  /** Risks short of a verdict: too little room outside the budget, KV heads replicated… */
+  warnings: string[];
+}
