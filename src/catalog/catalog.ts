@@ -56,7 +56,7 @@ const QUANTIZED_NAME_SUFFIXES: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /** GGUF quant types as they appear in file names (`…Q4_K_M.gguf`, `…-q8_0.gguf`). */
-const GGUF_TYPE = /(?:^|[-_.])(q[2-8]_k_[sml]|q[2-8]_k|q[4-8]_[01]|f16|bf16|f32)(?=[-_.]|$)/i;
+const GGUF_TYPE = /(?:^|[-_.:])(q[2-8]_k_[sml]|q[2-8]_k|q[4-8]_[01]|f16|bf16|f32)(?=[-_.]|$)/i;
 
 export class Catalog {
   readonly date: string;
@@ -73,6 +73,8 @@ export class Catalog {
   private readonly formatByKey = new Map<string, QuantizationFormat>();
   private readonly gpuById = new Map<string, GpuEntry>();
   private readonly gpuByName = new Map<string, GpuEntry>();
+  /** Spellings as written (lowercase), checked first: `nvidia-tesla-a100` is GKE's exact name for the 40 GB A100. */
+  private readonly gpuByExactName = new Map<string, GpuEntry>();
   private readonly ambiguousGpuByName = new Map<string, AmbiguousGpuName>();
   private readonly gpuTokens: Array<{ gpu: GpuEntry; tokens: string[] }> = [];
   private readonly instanceByKey = new Map<string, InstanceEntry>();
@@ -99,18 +101,21 @@ export class Catalog {
       for (const name of [model.id, ...model.aliases]) this.indexNameKey(modelNameKey(name), model);
     }
     for (const checkpoint of data.checkpoints) this.checkpointByKey.set(modelKey(checkpoint.name), checkpoint);
+    for (const ambiguous of data.ambiguousGpuNames) {
+      this.ambiguousGpuByName.set(normalizeGpuName(ambiguous.name), ambiguous);
+    }
     for (const gpu of data.gpus) {
       this.gpuById.set(gpu.id, gpu);
       for (const name of [gpu.id, gpu.name, ...gpu.names]) {
+        const exact = name.trim().toLowerCase();
+        if (!this.gpuByExactName.has(exact)) this.gpuByExactName.set(exact, gpu);
         const key = normalizeGpuName(name);
-        if (key && !this.gpuByName.has(key)) this.gpuByName.set(key, gpu);
+        // A spelling that normalises to an ambiguous bare name only counts when written exactly.
+        if (key && !this.gpuByName.has(key) && !this.ambiguousGpuByName.has(key)) this.gpuByName.set(key, gpu);
       }
       for (const key of new Set([gpu.id, ...gpu.names].map(normalizeGpuName))) {
         this.gpuTokens.push({ gpu, tokens: gpuNameTokens(key) });
       }
-    }
-    for (const ambiguous of data.ambiguousGpuNames) {
-      this.ambiguousGpuByName.set(normalizeGpuName(ambiguous.name), ambiguous);
     }
     for (const instance of data.instances) {
       for (const name of [instance.id, ...instance.aliases]) this.instanceByKey.set(name.toLowerCase(), instance);
@@ -216,6 +221,8 @@ export class Catalog {
   }
 
   resolveGpu(written: string): GpuResolution | undefined {
+    const exactMatch = this.gpuByExactName.get(written.trim().toLowerCase());
+    if (exactMatch) return { gpu: exactMatch, via: "name" };
     const key = normalizeGpuName(written);
     if (!key) return undefined;
     const exact = this.gpuByName.get(key);

@@ -72,9 +72,22 @@ interface Sharding {
   kvShare: number;
 }
 
-function layerBytes(layer: LayerParams, format: QuantizationFormat, b: number, sharding: Sharding): number {
+/**
+ * vLLM's MXFP4 MoE kernels pad expert weights: the hidden size to a multiple of 256 and each rank's
+ * expert width to a multiple of 128 (vllm/model_executor/layers/quantization/mxfp4.py; gpt-oss: 2880
+ * → 3072, and 720 → 768 per rank at TP 4). Calibrated: gpt-oss-120b logs 64.4–66.0 GiB of weights
+ * on one H100 and 17.2 GiB per A100 at TP 4, against 60.4 and 15.1 GiB unpadded.
+ */
+function expertPadding(model: ModelEntry, format: QuantizationFormat, sharding: Sharding): number {
+  if (format.id !== "mxfp4" || !model.moe) return 1;
+  const hidden = model.hiddenSize;
+  const width = model.moe.expertIntermediateSize / sharding.expertRanks;
+  return ((Math.ceil(hidden / 256) * 256) / hidden) * ((Math.ceil(width / 128) * 128) / width);
+}
+
+function layerBytes(layer: LayerParams, format: QuantizationFormat, b: number, sharding: Sharding, padding = 1): number {
   const linear = bytesPerParam(format, "linear", b);
-  const experts = bytesPerParam(format, "experts", b);
+  const experts = bytesPerParam(format, "experts", b) * padding;
   const plain = bytesPerParam(format, "plain", b);
   const tp = sharding.tensorParallel;
   return (
@@ -101,7 +114,8 @@ function stageWeightBytes(
   last: boolean,
 ): StageWeights {
   let bytes = 0;
-  for (let i = stage.start; i < stage.end; i++) bytes += layerBytes(shape.layers[i]!, format, b, sharding);
+  const padding = expertPadding(model, format, sharding);
+  for (let i = stage.start; i < stage.end; i++) bytes += layerBytes(shape.layers[i]!, format, b, sharding, padding);
   const plain = bytesPerParam(format, "plain", b);
   const vocabRowsPerRank = paddedVocab(model.vocabSize) / sharding.tensorParallel;
   if (first) bytes += vocabRowsPerRank * model.hiddenSize * plain + (shape.vision / sharding.tensorParallel) * b;
@@ -225,12 +239,15 @@ function engineBudget(request: SizingRequest, perStageActivation: (tokens: numbe
       const maxNumBatchedTokens = request.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens;
       const maxNumSeqs = Math.min(request.maxNumSeqs ?? defaults.maxNumSeqs, maxNumBatchedTokens);
       const cudaGraphs = !request.enforceEager;
-      const overheadBytes = (multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES) + (cudaGraphs ? cudaGraphBytes(model, maxNumSeqs) : 0);
-      const outside = CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0);
+      const overheadBytes = multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES;
+      // Outside the budget: CUDA context, NCCL and (captured after the KV cache) CUDA graphs.
+      const graphs = cudaGraphs ? cudaGraphBytes(model, maxNumSeqs, request.tensorParallel) : 0;
+      const outside = CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0) + graphs;
       if ((1 - utilization) * memory < outside) {
         warnings.push(
           `only ${gibText((1 - utilization) * memory)} GiB stays outside the ${Math.round(utilization * 100)} % budget, ` +
-            `below the ≈ ${gibText(outside)} GiB the CUDA context${multiGpu ? " and NCCL" : ""} take: the engine may fail its free-memory check or run out at start`,
+            `below the ≈ ${gibText(outside)} GiB the CUDA context${multiGpu ? ", NCCL" : ""}${cudaGraphs ? " and CUDA graphs" : ""} take: ` +
+            `expect an out-of-memory error at CUDA-graph capture${cudaGraphs ? " (or use --enforce-eager)" : ""}`,
         );
       }
       return {

@@ -37,23 +37,25 @@ export const CUDA_CONTEXT_BYTES = 0.5 * GIB;
 export const NCCL_BYTES = 0.5 * GIB;
 
 /**
- * Memory outside torch that grows during vLLM's profiling pass ("non-torch forward increase"): cuBLAS
- * workspaces on one GPU, plus custom all-reduce buffers with TP (facts/estimator.md §1.1: 0.05–0.5 GiB
- * single GPU). Calibrated.
+ * Memory outside torch that grows during vLLM's profiling pass ("non-torch forward increase
+ * memory"): cuBLAS workspaces, plus custom all-reduce buffers with TP. Calibrated: 0.13–0.14 GiB on
+ * one GPU and 0.54–0.55 GiB at TP 2 in the llm-d H100 logs (test/calibration/cases.json).
  */
-export const NON_TORCH_BYTES = 0.1 * GIB;
-export const NON_TORCH_TP_BYTES = 0.3 * GIB;
+export const NON_TORCH_BYTES = 0.13 * GIB;
+export const NON_TORCH_TP_BYTES = 0.55 * GIB;
 
 /**
- * CUDA-graph pool, charged to the budget since vLLM profiles graph memory by default (v0.21+,
- * facts/estimator.md §1.1: typical pool 0.3–1.5 GiB, Llama-4 Maverick ~1.3 GiB). Modelled as a base
- * plus a share that grows with the hidden size and layer count of the captured decode batches.
- * Calibrated.
+ * CUDA-graph pool. vLLM captures graphs after the KV cache is allocated and, in every calibration
+ * log, the logged KV memory equals utilisation × memory − weights − peak − non-torch exactly, so
+ * the pool comes out of the (1 − utilisation) headroom rather than the budget
+ * (facts/estimator.md §1.1 step 4). Logged pools: 0.4–1.9 GiB; modelled as a base plus a share
+ * that grows with hidden size and layers of the captured decode batches (largest capture size
+ * min(2 × max_num_seqs, 512)).
  */
-export function cudaGraphBytes(model: ModelEntry, maxNumSeqs: number): number {
-  const maxCaptureSize = Math.min(maxNumSeqs * 2, 512); // vLLM max_cudagraph_capture_size default
-  const perLayerBytes = maxCaptureSize * model.hiddenSize * 2 * 2;
-  return 0.1 * GIB + Math.min(model.layers * perLayerBytes, 1.4 * GIB);
+export function cudaGraphBytes(model: ModelEntry, maxNumSeqs: number, tensorParallel: number): number {
+  const maxCaptureSize = Math.min(maxNumSeqs * 2, 512);
+  const perLayerBytes = (maxCaptureSize * model.hiddenSize * 2 * 2) / Math.sqrt(tensorParallel);
+  return 0.25 * GIB + Math.min(model.layers * perLayerBytes, 1.6 * GIB);
 }
 
 /** Rows of the fused-MoE intermediate caches vLLM allocates per chunk (`VLLM_FUSED_MOE_CHUNK_SIZE`, 32768 tokens). */
@@ -69,10 +71,24 @@ export interface ActivationInput {
 }
 
 /**
- * Peak of vLLM's profiling pass (a forward of `max_num_batched_tokens` tokens, then the sampler over
- * `max_num_seqs` rows of logits) — facts/estimator.md §1.3 and §7.3, the hf-mem "warmup peak":
- * the hidden-state stream plus the largest of the QKV projection, the dense MLP, the fused-MoE caches
- * and the fp32 logits with their sampler temporaries.
+ * Bytes per (sequence × vocabulary entry) of vLLM's dummy sampler run over `max_num_seqs` rows of
+ * fp32 logits (logits, probabilities, sort values and indices, logprobs). Calibrated on the logged
+ * "torch peak memory increase": 37.6–38.9 at 1,024 sequences (H100 logs of Qwen3-0.6B/32B,
+ * Llama-3.1-8B, Llama-3.3-70B, gpt-oss; vLLM 0.10–0.11) and 11–27 at 256 sequences (A100 and RTX
+ * logs, vLLM 0.10 and 0.26); interpolated between, flat outside.
+ */
+export function samplerBytesPerEntry(sequences: number): number {
+  const low = 16;
+  const high = 38.5;
+  const share = Math.min(1, Math.max(0, (sequences - 256) / (1024 - 256)));
+  return low + (high - low) * share;
+}
+
+/**
+ * Peak of vLLM's profiling pass: a forward of `max_num_batched_tokens` tokens (the hidden-state
+ * stream plus the largest of the QKV projection, the dense MLP and the fused-MoE caches), then the
+ * sampler over `max_num_seqs` rows of logits — two phases, so the peak is the larger
+ * (facts/estimator.md §1.3 and §7.3; calibrated as above).
  */
 export function activationPeakBytes(input: ActivationInput): number {
   const { model, tensorParallel: tp, tokens, sequences, activationBytes: b } = input;
@@ -94,9 +110,9 @@ export function activationPeakBytes(input: ActivationInput): number {
     const rowsHere = expertParallel ? rows / input.expertParallelRanks : rows;
     moe = rowsHere * (3 * width + h) * b;
   }
-  // fp32 logits for the sampled rows, and the sampler's probabilities of the same shape.
-  const logits = sequences * model.vocabSize * 4 * 2;
-  return hiddenStream + Math.max(qkv, denseMlp, moe, logits);
+  const forward = hiddenStream + Math.max(qkv, denseMlp, moe);
+  const sampler = sequences * model.vocabSize * samplerBytesPerEntry(sequences);
+  return Math.max(forward, sampler);
 }
 
 /** KV heads each TP rank stores: vLLM replicates KV heads when TP exceeds them (`get_num_kv_heads`). */
