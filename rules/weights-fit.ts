@@ -6,7 +6,7 @@
 import type { Engine } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { fileAnalysis, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
-import { describeRemedy, formatLabel, gib, params } from "../src/report/wording.js";
+import { describeRemedy, formatLabel, gib, gpuName, params } from "../src/report/wording.js";
 
 type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy";
 
@@ -59,7 +59,7 @@ export default createRule<MessageIds, []>({
               weights: gib(estimate.totalWeightBytes),
               format: formatLabel(analysis.catalog, estimate.settings.weightFormat),
               usable: gib(perGpu.budgetBytes * gpusUsed),
-              gpus: `${gpusUsed} × ${resolved.request.gpu.name}${resolved.instance && deployment.fields.instanceType ? ` (${deployment.fields.instanceType.value})` : ""}`,
+              gpus: `${gpusUsed} × ${gpuName(resolved.request.gpu)}${resolved.instance && deployment.fields.instanceType ? ` (${deployment.fields.instanceType.value})` : ""}`,
               weightsPerGpu: gib(perGpu.weightBytes),
               runtime: gib(runtime),
               budget: gib(perGpu.budgetBytes),

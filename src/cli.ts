@@ -15,22 +15,13 @@ import { bundledCatalog } from "./catalog/load.js";
 import { catalogDate, pluginMeta } from "./meta.js";
 import { estimateJson } from "./report/json.js";
 import { renderBreakdown, styleFor } from "./report/text.js";
-import { type DeploymentValues, resolveDeployment, type Unresolved } from "./resolve.js";
+import { type CliIo, UsageError } from "./cli-io.js";
+import { runExplain } from "./explain.js";
+import { type DeploymentValues, resolveDeployment, unresolvedMessage } from "./resolve.js";
 import { estimateMemory, SizingInputError } from "./sizing/estimate.js";
 import { recommend } from "./sizing/recommend.js";
 import { ENGINES, type Engine } from "./sizing/types.js";
 
-/** A mistake in how `vram` was called; its message is printed as is and the exit code is 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-export interface CliIo {
-  stdout: { write(text: string): unknown; isTTY?: boolean };
-  stderr: { write(text: string): unknown };
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
 
 const HELP = `Usage:
   vram estimate --model MODEL --gpu GPU [options]   size one deployment
@@ -105,25 +96,6 @@ function numberFlag(name: string, raw: string | undefined, min: number, max: num
     throw new UsageError(`--${name} must be a number ${range}, got "${raw}"`);
   }
   return value;
-}
-
-export function unresolvedMessage(unresolved: Unresolved): string {
-  switch (unresolved.reason) {
-    case "no-model":
-      return "no model given (--model)";
-    case "no-gpu":
-      return "no GPU given (--gpu)";
-    case "unknown-model":
-      return `unknown model "${unresolved.written}"; closest catalog names: ${unresolved.closest.join(", ")}`;
-    case "unknown-gpu":
-      return `unknown GPU "${unresolved.written}"; closest catalog names: ${unresolved.closest.join(", ")}`;
-    case "unknown-instance":
-      return `unknown instance type "${unresolved.written}"`;
-    case "unknown-quantization":
-      return `unknown quantization or dtype "${unresolved.written}"`;
-    case "unknown-kv-cache-dtype":
-      return `unknown KV cache dtype "${unresolved.written}"`;
-  }
 }
 
 /** `A100-80GB:8` (SkyPilot style) → type and count; a cloud instance type when it is one. */
@@ -206,7 +178,9 @@ function optional<K extends keyof DeploymentValues>(key: K, value: DeploymentVal
 
 type CommandHandler = (argv: string[], io: CliIo) => number | Promise<number>;
 
-const commands: Record<string, CommandHandler> = { estimate: runEstimate };
+const commands: Record<string, CommandHandler> = { estimate: runEstimate, explain: runExplain };
+
+export { type CliIo, UsageError };
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;

@@ -217,3 +217,23 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     },
   };
 }
+
+/** One line saying why a deployment could not be resolved against the catalog. */
+export function unresolvedMessage(unresolved: Unresolved): string {
+  switch (unresolved.reason) {
+    case "no-model":
+      return "no model is named";
+    case "no-gpu":
+      return "no GPU type is named (settings.vram.defaults.gpu can assume one)";
+    case "unknown-model":
+      return `unknown model "${unresolved.written}"; closest catalog names: ${unresolved.closest.join(", ")}`;
+    case "unknown-gpu":
+      return `unknown GPU "${unresolved.written}"; closest catalog names: ${unresolved.closest.join(", ")}`;
+    case "unknown-instance":
+      return `unknown instance type "${unresolved.written}"`;
+    case "unknown-quantization":
+      return `unknown quantization or dtype "${unresolved.written}"`;
+    case "unknown-kv-cache-dtype":
+      return `unknown KV cache dtype "${unresolved.written}"`;
+  }
+}

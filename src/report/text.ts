@@ -5,7 +5,7 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import type { Remedy } from "../sizing/recommend.js";
 import type { MemoryEstimate } from "../sizing/types.js";
-import { concurrency, describeRemedy, ENGINE_NAMES, formatLabel, gib, params, tokens } from "./wording.js";
+import { concurrency, describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params, tokens } from "./wording.js";
 
 export interface Style {
   good(text: string): string;
@@ -58,7 +58,7 @@ export function renderBreakdown(
   const { request } = resolved;
   const lines: string[] = [];
   const layout = [
-    `${resolved.requestedGpus} × ${request.gpu.name}`,
+    `${resolved.requestedGpus} × ${gpuName(request.gpu)}`,
     ENGINE_NAMES[request.engine],
     `TP ${estimate.parallel.tensor}` + (estimate.parallel.pipeline > 1 ? ` × PP ${estimate.parallel.pipeline}` : "") + (estimate.parallel.data > 1 ? ` × DP ${estimate.parallel.data}` : ""),
     formatLabel(catalog, estimate.settings.weightFormat),

@@ -27,6 +27,11 @@ export function concurrency(value: number): string {
   return value >= 10 ? Math.floor(value).toLocaleString("en-US") : (Math.floor(value * 10) / 10).toFixed(1);
 }
 
+/** "NVIDIA H100 80GB (SXM5 HBM3 / PCIe)" → "NVIDIA H100 80GB": the catalog's variant notes stay out of sentences. */
+export function gpuName(gpu: { name: string }): string {
+  return gpu.name.replace(/\s*\([^)]*\)\s*$/, "");
+}
+
 export const ENGINE_NAMES: Record<Engine, string> = {
   vllm: "vLLM",
   sglang: "SGLang",
@@ -47,9 +52,9 @@ export function formatLabel(catalog: Catalog, formatId: string): string {
  */
 export function describeRemedy(catalog: Catalog, remedy: Remedy): string {
   const { change, estimate, request } = remedy;
-  const gpuName = request.gpu.name;
+  const name = gpuName(request.gpu);
   const layout = (count: number) => {
-    const parts = [`${count} × ${gpuName}`];
+    const parts = [`${count} × ${name}`];
     if (request.engine === "llama.cpp" || request.engine === "ollama") return parts[0]!;
     parts.push(`at TP ${request.tensorParallel}${request.pipelineParallel > 1 ? ` × PP ${request.pipelineParallel}` : ""}`);
     return parts.join(" ");
@@ -74,7 +79,7 @@ export function describeRemedy(catalog: Catalog, remedy: Remedy): string {
       what = `${layout(change.gpuCount ?? estimate.gpuCount)}${where}`;
       break;
     case "larger-gpu":
-      what = `${estimate.gpuCount} × ${gpuName}${where}`;
+      what = `${estimate.gpuCount} × ${name}${where}`;
       break;
   }
   return `${what}: ${headroom(remedy)}`;

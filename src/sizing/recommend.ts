@@ -160,6 +160,9 @@ function quantizationRemedies(catalog: Catalog, request: SizingRequest, minConcu
   ids.forEach((id, order) => {
     const format = catalog.format(id);
     if (format.bitsPerWeight >= request.weightFormat.bitsPerWeight || !runsOn(format, request.gpu)) return;
+    // In-flight quantization (`--quantization fp8`, bitsandbytes) starts from 16-bit weights; a checkpoint
+    // already stored quantized (DeepSeek's FP8, an AWQ repo) can only move to another pre-quantized checkpoint.
+    if (!format.needsPrequantizedCheckpoint && request.weightFormat.kind !== "float") return;
     const quantized: SizingRequest = { ...request, weightFormat: format };
     // The format alone, or the format on the fewest more GPUs that then fit.
     const atSameCount = tryEstimate(quantized);
