@@ -103,9 +103,9 @@ function gpuValues(catalog: Catalog, written: string): Pick<DeploymentValues, "g
   const withCount = /^(.*?):(\d+)$/.exec(written.trim());
   const name = withCount ? withCount[1]! : written.trim();
   const count = withCount ? Number(withCount[2]) : undefined;
-  if (!catalog.resolveGpu(name) && catalog.resolveInstance(name)) {
-    return { instanceType: name, ...(count !== undefined ? { gpuCount: count } : {}) };
-  }
+  const instance = catalog.resolveGpu(name) ? undefined : catalog.resolveInstance(name);
+  // An instance type means all of its GPUs unless a count says otherwise.
+  if (instance) return { instanceType: name, gpuCount: count ?? instance.gpuCount };
   return { gpuType: name, ...(count !== undefined ? { gpuCount: count } : {}) };
 }
 
@@ -202,7 +202,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     if (error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr.write(`vram: ${error.message}\n`);
+      // Node's message can run over several lines; the first one says what is wrong.
+      io.stderr.write(`vram: ${error.message.split("\n")[0]}\n`);
       return 2;
     }
     throw error;

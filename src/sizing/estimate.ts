@@ -117,6 +117,12 @@ function stageWeightBytes(
   const padding = expertPadding(model, format, sharding);
   for (let i = stage.start; i < stage.end; i++) bytes += layerBytes(shape.layers[i]!, format, b, sharding, padding);
   const plain = bytesPerParam(format, "plain", b);
+  if (model.attention.kind === "mla") {
+    // Absorbed MLA keeps 16-bit copies of kv_b_proj's key and value halves (W_UK_T, W_UV) on every
+    // rank for its share of heads (vllm/attention/backends/mla/common.py process_weights_after_loading).
+    const { kvLoraRank, qkNopeHeadDim, vHeadDim } = model.attention;
+    bytes += (stage.end - stage.start) * kvLoraRank * (model.attentionHeads / sharding.tensorParallel) * (qkNopeHeadDim + vHeadDim) * b;
+  }
   const vocabRowsPerRank = paddedVocab(model.vocabSize) / sharding.tensorParallel;
   if (first) bytes += vocabRowsPerRank * model.hiddenSize * plain + (shape.vision / sharding.tensorParallel) * b;
   // The LM head is its own matrix unless tied; a tied head on a later pipeline stage still needs a copy.

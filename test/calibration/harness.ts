@@ -34,6 +34,8 @@ export interface CalibrationCase {
   };
   outcome: "started" | "weights-oom" | "kv-cache-too-small" | "no-kv-memory" | "other-oom";
   useForCalibration: boolean;
+  /** Why this case's KV measurement is known to sit outside the usual tolerance. */
+  knownDeviation?: string;
   /** The source does not give max_model_len, so the verdict (which depends on it) cannot be checked. */
   maxModelLenUnknown?: boolean;
   notes: string;

@@ -1,0 +1,239 @@
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { Catalog } from "../src/catalog/catalog.js";
+import { bundledCatalog, bundledCatalogData } from "../src/catalog/load.js";
+import { ambiguousGpuNameSchema, checkpointSchema, gpuSchema, instanceSchema, modelSchema, quantizationSchema } from "../src/catalog/schema.js";
+import { shapeOf } from "../src/sizing/estimate.js";
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const catalog = bundledCatalog();
+
+function validateAll(schema: object, entries: readonly unknown[], label: (entry: unknown) => string): string[] {
+  const validate = ajv.compile(schema);
+  const problems: string[] = [];
+  for (const entry of entries) {
+    if (!validate(entry)) problems.push(`${label(entry)}: ${ajv.errorsText(validate.errors)}`);
+  }
+  return problems;
+}
+
+const id = (entry: unknown) => String((entry as { id?: string; name?: string }).id ?? (entry as { name?: string }).name);
+
+describe("catalog data against its schema", () => {
+  it("models", () => expect(validateAll(modelSchema, bundledCatalogData.models, id)).toEqual([]));
+  it("checkpoints", () => expect(validateAll(checkpointSchema, bundledCatalogData.checkpoints, id)).toEqual([]));
+  it("quantization formats", () => expect(validateAll(quantizationSchema, bundledCatalogData.quantization, id)).toEqual([]));
+  it("GPUs", () => expect(validateAll(gpuSchema, bundledCatalogData.gpus, id)).toEqual([]));
+  it("ambiguous GPU names", () => expect(validateAll(ambiguousGpuNameSchema, bundledCatalogData.ambiguousGpuNames, id)).toEqual([]));
+  it("instances", () => expect(validateAll(instanceSchema, bundledCatalogData.instances, id)).toEqual([]));
+  it("has a date", () => expect(bundledCatalogData.date).toMatch(/^\d{4}-\d{2}-\d{2}$/));
+});
+
+describe("catalog integrity", () => {
+  it("has unique ids", () => {
+    for (const list of [bundledCatalogData.models, bundledCatalogData.gpus, bundledCatalogData.instances, bundledCatalogData.quantization]) {
+      const ids = list.map((entry) => entry.id);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  it("references only entries that exist", () => {
+    const formats = new Set(bundledCatalogData.quantization.map((format) => format.id));
+    for (const model of bundledCatalogData.models) expect(formats, model.id).toContain(model.nativeFormat);
+    for (const checkpoint of bundledCatalogData.checkpoints) {
+      expect(catalog.model(checkpoint.model), checkpoint.name).toBeDefined();
+      if (checkpoint.format) expect(formats, checkpoint.name).toContain(checkpoint.format);
+    }
+    for (const instance of bundledCatalogData.instances) expect(catalog.gpu(instance.gpu), instance.id).toBeDefined();
+    for (const ambiguous of bundledCatalogData.ambiguousGpuNames) {
+      const gpu = catalog.gpu(ambiguous.gpu)!;
+      expect(gpu, ambiguous.name).toBeDefined();
+      // The assumed GPU is the smallest of the alternatives, so a verdict is never optimistic.
+      for (const alternative of ambiguous.alternatives) {
+        expect(catalog.gpu(alternative)!.memoryBytes, `${ambiguous.name} → ${alternative}`).toBeGreaterThanOrEqual(gpu.memoryBytes);
+      }
+    }
+  });
+
+  it("keeps the active parameter count at or below the total", () => {
+    for (const model of bundledCatalogData.models) expect(model.params.active, model.id).toBeLessThanOrEqual(model.params.total);
+  });
+
+  it("derives parameter totals within 6 % of the published ones (embeddings, attention, MLP and every expert)", () => {
+    const off: string[] = [];
+    for (const model of bundledCatalogData.models) {
+      const shape = shapeOf(model);
+      const derived = shape.derivedTotal + shape.vision;
+      const error = derived / model.params.total - 1;
+      if (Math.abs(error) > 0.06) off.push(`${model.id}: ${(error * 100).toFixed(1)} %`);
+    }
+    expect(off).toEqual([]);
+  });
+});
+
+describe("facts checked against their sources", () => {
+  it("Mixtral-8x7B: 46.7B total, 12.9B active, 8 experts top-2, 32 layers", () => {
+    const mixtral = catalog.resolveModel("mistralai/Mixtral-8x7B-Instruct-v0.1")!.model;
+    expect(mixtral.params.total / 1e9).toBeCloseTo(46.7, 1);
+    expect(mixtral.params.active / 1e9).toBeCloseTo(12.9, 1);
+    expect(mixtral.moe).toMatchObject({ experts: 8, expertsPerToken: 2, expertIntermediateSize: 14336, moeLayers: 32 });
+    expect(mixtral.layers).toBe(32);
+    expect(mixtral.kvHeads).toBe(8);
+  });
+
+  it("DeepSeek-V3: MLA with kv_lora_rank 512 + qk_rope_head_dim 64, 61 layers, 256 experts, FP8 checkpoint", () => {
+    const v3 = catalog.resolveModel("deepseek-ai/DeepSeek-V3")!.model;
+    expect(v3.attention).toMatchObject({ kind: "mla", kvLoraRank: 512, qkRopeHeadDim: 64 });
+    expect(v3.layers).toBe(61);
+    expect(v3.moe).toMatchObject({ experts: 256, expertsPerToken: 8, sharedExperts: 1 });
+    expect(v3.nativeFormat).toBe("fp8-block");
+    expect(v3.params.total / 1e9).toBeCloseTo(671, 0);
+  });
+
+  it("gpt-oss-120b stores MXFP4 experts; Llama-3.1-8B is dense with 8 KV heads and 131,072 context", () => {
+    expect(catalog.resolveModel("openai/gpt-oss-120b")!.model.nativeFormat).toBe("mxfp4");
+    const llama = catalog.resolveModel("meta-llama/Llama-3.1-8B-Instruct")!.model;
+    expect(llama).toMatchObject({ kvHeads: 8, headDim: 128, maxPositionEmbeddings: 131072, moe: null });
+  });
+
+  it("GPU memory is what the driver reports", () => {
+    expect(catalog.gpu("h100-80gb")!.memoryBytes).toBe(81559 * 2 ** 20);
+    expect(catalog.gpu("a100-80gb")!.memoryBytes).toBe(81920 * 2 ** 20);
+    expect(catalog.gpu("l4")!.memoryBytes).toBe(23034 * 2 ** 20);
+    expect(catalog.gpu("t4")!.computeCapability).toBe(7.5);
+  });
+
+  it("every entry names a source", () => {
+    for (const list of [bundledCatalogData.models, bundledCatalogData.gpus, bundledCatalogData.instances, bundledCatalogData.quantization, bundledCatalogData.checkpoints]) {
+      for (const entry of list) expect((entry as { sources: string[] }).sources.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe("names people write", () => {
+  it.each([
+    ["mistralai/Mixtral-8x7B-Instruct-v0.1", "mistralai/Mixtral-8x7B-v0.1", null],
+    ["MISTRALAI/mixtral-8x7b-instruct-v0.1", "mistralai/Mixtral-8x7B-v0.1", null],
+    ["hf://mistralai/Mixtral-8x7B-Instruct-v0.1", "mistralai/Mixtral-8x7B-v0.1", null],
+    ["https://huggingface.co/mistralai/Mixtral-8x7B-Instruct-v0.1", "mistralai/Mixtral-8x7B-v0.1", null],
+    ["TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ", "mistralai/Mixtral-8x7B-v0.1", "awq"],
+    ["neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8", "meta-llama/Llama-3.1-70B", "fp8"],
+    ["hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4", "meta-llama/Llama-3.1-70B", "awq"],
+    ["Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", "Qwen/Qwen2.5-7B-Instruct", "gptq"],
+    ["unsloth/phi-4-bnb-4bit", "microsoft/phi-4", "bnb-nf4"],
+    ["mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", "mistralai/Mixtral-8x7B-v0.1", "gguf-q4_k_m"],
+    ["/models/llama-3.1-8b-instruct-q8_0.gguf", "meta-llama/Llama-3.1-8B", "gguf-q8_0"],
+    ["TheBloke/Mixtral-8x7B-Instruct-v0.1-GGUF:Q4_K_M", "mistralai/Mixtral-8x7B-v0.1", "gguf-q4_k_m"],
+    ["mixtral:8x7b", "mistralai/Mixtral-8x7B-v0.1", "gguf-q4_0"],
+    ["ollama://llama3.1:70b", "meta-llama/Llama-3.1-70B", "gguf-q4_k_m"],
+    ["nvcr.io/nim/meta/llama3-8b-instruct:1.0.3", "meta-llama/Meta-Llama-3-8B", null],
+    ["deepseek-ai/DeepSeek-R1", "deepseek-ai/DeepSeek-V3", null],
+    ["Qwen/Qwen3-235B-A22B-FP8", "Qwen/Qwen3-235B-A22B", "fp8-block"],
+  ])("%s → %s (%s)", (written, model, format) => {
+    const resolved = catalog.resolveModel(written);
+    expect(resolved?.model.id).toBe(model);
+    expect(resolved?.format?.id ?? null).toBe(format);
+  });
+
+  it("keeps the name as written for messages", () => {
+    expect(catalog.resolveModel("hf://mistralai/Mixtral-8x7B-Instruct-v0.1")!.displayName).toBe("Mixtral-8x7B-Instruct-v0.1");
+  });
+
+  it("does not resolve unknown names, and offers the closest", () => {
+    expect(catalog.resolveModel("acme/support-bot-13b")).toBeUndefined();
+    expect(catalog.closestModelNames("mistralai/Mixtrall-8x7B")[0]).toBe("mistralai/Mixtral-8x7B-v0.1");
+  });
+
+  it.each([
+    ["A10G", "a10g"],
+    ["NVIDIA A10G", "a10g"],
+    ["NVIDIA-A100-SXM4-80GB", "a100-80gb"],
+    ["A100-80GB", "a100-80gb"],
+    ["nvidia-a100-80gb", "a100-80gb"],
+    ["nvidia-tesla-a100", "a100-40gb"],
+    ["Tesla-T4", "t4"],
+    ["nvidia-tesla-t4", "t4"],
+    ["nvidia-l4", "l4"],
+    ["nvidia-gpu-l4", "l4"],
+    ["H100", "h100-80gb"],
+    ["H100 NVL", "h100-nvl"],
+    ["RTX 4090", "rtx-4090"],
+    ["V100-16GB", "v100-16gb"],
+    ["A800-80GB", "a800-80gb"],
+    ["H20", "h20"],
+    ["l40s", "l40s"],
+  ])("GPU %s → %s", (written, gpu) => {
+    expect(catalog.resolveGpu(written)?.gpu.id).toBe(gpu);
+  });
+
+  it("resolves an ambiguous bare name to the smaller GPU and says so", () => {
+    const a100 = catalog.resolveGpu("A100")!;
+    expect(a100.gpu.id).toBe("a100-40gb");
+    expect(a100.via).toBe("ambiguous");
+    expect(a100.assumption).toMatch(/40/);
+    expect(a100.alternatives?.map((gpu) => gpu.id)).toContain("a100-80gb");
+  });
+
+  it("matches label variants nobody catalogued by their tokens", () => {
+    expect(catalog.resolveGpu("NVIDIA-H100-SXM4-80GB")).toMatchObject({ gpu: { id: "h100-80gb" }, via: "fuzzy" });
+    expect(catalog.resolveGpu("quantum-accelerator-9000")).toBeUndefined();
+  });
+
+  it.each([
+    ["g5.2xlarge", "a10g", 1],
+    ["g5.12xlarge", "a10g", 4],
+    ["ml.g5.12xlarge", "a10g", 4],
+    ["ml.p4d.24xlarge", "a100-40gb", 8],
+    ["p5.48xlarge", "h100-80gb", 8],
+    ["a3-highgpu-8g", "h100-80gb", 8],
+    ["Standard_ND96asr_v4", "a100-40gb", 8],
+    ["standard_nc24ads_a100_v4", "a100-80gb", 1],
+  ])("instance %s → %s × %d", (written, gpu, count) => {
+    expect(catalog.resolveInstance(written)).toMatchObject({ gpu, gpuCount: count });
+  });
+
+  it.each([
+    ["awq", "awq"],
+    ["AWQ-INT4", "awq"],
+    ["fp8", "fp8"],
+    ["float16", "fp16"],
+    ["bfloat16", "bf16"],
+    ["Q4_K_M", "gguf-q4_k_m"],
+    ["bitsandbytes-nf4", "bnb-nf4"],
+  ])("quantization %s → %s", (written, format) => {
+    expect(catalog.resolveFormat(written)?.id).toBe(format);
+  });
+});
+
+describe("lookups", () => {
+  it("use the indexes built once, never a walk over the catalog", () => {
+    let walks = 0;
+    const counted = <T extends object>(list: readonly T[]): T[] =>
+      new Proxy(list as T[], {
+        get(target, property, receiver) {
+          if (property === Symbol.iterator || property === "map" || property === "find" || property === "filter" || property === "forEach" || property === "some") walks++;
+          return Reflect.get(target, property, receiver);
+        },
+      });
+    const indexed = new Catalog({
+      ...bundledCatalogData,
+      models: counted(bundledCatalogData.models),
+      gpus: counted(bundledCatalogData.gpus),
+      instances: counted(bundledCatalogData.instances),
+      checkpoints: counted(bundledCatalogData.checkpoints),
+    });
+    walks = 0;
+    expect(indexed.resolveModel("TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ")?.model.id).toBe("mistralai/Mixtral-8x7B-v0.1");
+    expect(indexed.resolveModel("neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8")?.model.id).toBe("meta-llama/Llama-3.1-70B");
+    expect(indexed.resolveModel("mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf")?.model.id).toBe("mistralai/Mixtral-8x7B-v0.1");
+    expect(indexed.resolveGpu("NVIDIA-A100-SXM4-80GB")?.gpu.id).toBe("a100-80gb");
+    expect(indexed.resolveGpu("A100")?.gpu.id).toBe("a100-40gb");
+    expect(indexed.resolveInstance("ml.g5.12xlarge")?.gpuCount).toBe(4);
+    expect(walks).toBe(0);
+  });
+
+  it("builds the bundled catalog once per process", () => {
+    expect(bundledCatalog()).toBe(bundledCatalog());
+    expect(new Catalog(bundledCatalogData)).not.toBe(bundledCatalog());
+  });
+});

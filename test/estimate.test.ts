@@ -1,0 +1,224 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { bundledCatalog } from "../src/catalog/load.js";
+import { type DeploymentValues, resolveDeployment } from "../src/resolve.js";
+import { estimateMemory, SizingInputError } from "../src/sizing/estimate.js";
+import { pipelineStages } from "../src/sizing/model-shape.js";
+import { GIB } from "../src/sizing/runtime.js";
+import type { SizingRequest } from "../src/sizing/types.js";
+
+const catalog = bundledCatalog();
+
+function request(values: DeploymentValues): SizingRequest {
+  const resolution = resolveDeployment(catalog, { engine: "vllm", ...values });
+  if (!resolution.ok) throw new Error(JSON.stringify(resolution.unresolved));
+  return resolution.resolved.request;
+}
+
+const gib = (bytes: number) => bytes / GIB;
+
+describe("weights", () => {
+  it("counts every Mixtral expert: 87.0 GiB at bf16, not the 24 GiB of the active share", () => {
+    const estimate = estimateMemory(request({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1", gpuType: "A10G" }));
+    expect(gib(estimate.totalWeightBytes)).toBeCloseTo(87.0, 1);
+    expect(gib(estimate.activeWeightBytes)).toBeCloseTo(24.0, 1);
+    expect(estimate.verdict).toBe("weights-exceed-memory");
+    expect(gib(estimate.perGpu.budgetBytes)).toBeCloseTo(20.2, 1); // 0.90 × 22.5 GiB
+  });
+
+  it("splits weights across tensor-parallel ranks (vocab padded to 64 per rank, norms replicated)", () => {
+    const tp1 = estimateMemory(request({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1", gpuType: "H100" }));
+    const tp2 = estimateMemory(request({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1", gpuType: "H100", tensorParallel: 2 }));
+    expect(tp2.perGpu.weightBytes).toBeGreaterThan(tp1.perGpu.weightBytes / 2);
+    expect(tp2.perGpu.weightBytes).toBeLessThan(tp1.perGpu.weightBytes / 2 + 0.01 * GIB);
+    expect(tp2.verdict).toBe("fits");
+  });
+
+  it("stores quantized linear layers at their bits and keeps embeddings and the LM head 16-bit", () => {
+    const bf16 = estimateMemory(request({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4", maxModelLen: 8192 }));
+    const awq = estimateMemory(request({ model: "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", gpuType: "L4", maxModelLen: 8192 }));
+    // 8.03B params: ~1.05B of embeddings + head stay at 2 bytes; the rest at 4.156 bits.
+    expect(gib(bf16.totalWeightBytes)).toBeCloseTo(14.96, 1);
+    expect(gib(awq.totalWeightBytes)).toBeGreaterThan(5.2);
+    expect(gib(awq.totalWeightBytes)).toBeLessThan(5.6);
+  });
+
+  it("uses the checkpoint's native format when none is asked for (DeepSeek-V3 FP8, gpt-oss MXFP4 experts)", () => {
+    const v3 = estimateMemory(request({ model: "deepseek-ai/DeepSeek-V3", gpuType: "H200", gpuCount: 8, tensorParallel: 8 }));
+    expect(v3.settings.weightFormat).toBe("fp8-block");
+    expect(gib(v3.totalWeightBytes)).toBeGreaterThan(620);
+    expect(gib(v3.totalWeightBytes)).toBeLessThan(640);
+    const oss = estimateMemory(request({ model: "openai/gpt-oss-120b", gpuType: "H100", maxModelLen: 16000 }));
+    expect(oss.settings.weightFormat).toBe("mxfp4");
+    // Logged: 64.4 GiB (llm-d, vLLM 0.11) and 66.0 GiB (vLLM 0.10.1) — padding of the MXFP4 kernels included.
+    expect(gib(oss.perGpu.weightBytes)).toBeGreaterThan(64.0);
+    expect(gib(oss.perGpu.weightBytes)).toBeLessThan(66.5);
+  });
+
+  it("shards experts over TP × DP ranks with expert parallelism", () => {
+    const values: DeploymentValues = { model: "Qwen/Qwen3-235B-A22B-FP8", gpuType: "H100", tensorParallel: 1, dataParallel: 8 };
+    const withoutEp = estimateMemory(request(values));
+    const withEp = estimateMemory(request({ ...values, expertParallel: true }));
+    expect(withEp.parallel.expert).toBe(8);
+    expect(withEp.perGpu.weightBytes).toBeLessThan(withoutEp.perGpu.weightBytes / 5);
+  });
+
+  it("takes --cpu-offload-gb off every GPU", () => {
+    const estimate = estimateMemory(request({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1", gpuType: "A10G", cpuOffloadGiB: 72, maxModelLen: 4096 }));
+    expect(gib(estimate.offloadedWeightBytesPerGpu)).toBeCloseTo(72, 5);
+    expect(gib(estimate.perGpu.weightBytes)).toBeCloseTo(15.0, 0);
+    expect(estimate.verdict).toBe("fits");
+  });
+
+  it("splits layers over pipeline stages as vLLM does (remainder to the stages before the last)", () => {
+    expect(pipelineStages(61, 2)).toEqual([{ start: 0, end: 31 }, { start: 31, end: 61 }]);
+    expect(pipelineStages(80, 3)).toEqual([{ start: 0, end: 27 }, { start: 27, end: 54 }, { start: 54, end: 80 }]);
+    const pp = estimateMemory(request({ model: "meta-llama/Llama-3.1-405B-Instruct", gpuType: "H100", tensorParallel: 8, pipelineParallel: 2, maxModelLen: 4096 }));
+    expect(pp.gpuCount).toBe(16);
+    expect(pp.verdict).toBe("fits");
+  });
+});
+
+describe("KV cache", () => {
+  it("DeepSeek-V3 on 8 × H200 at TP 8: MLA caches 61 × 576 × 2 = 70,272 bytes per token on every GPU", () => {
+    const estimate = estimateMemory(request({ model: "deepseek-ai/DeepSeek-V3", gpuType: "H200", gpuCount: 8, tensorParallel: 8 }));
+    expect(estimate.kvBytesPerToken).toBe(61 * 576 * 2);
+    expect(estimate.kvBytesPerToken).toBe(70_272);
+    const tp4 = estimateMemory(request({ model: "deepseek-ai/DeepSeek-V3", gpuType: "H200", tensorParallel: 4, maxModelLen: 8192 }));
+    expect(tp4.kvBytesPerToken).toBe(70_272); // not divided by TP
+  });
+
+  it("GQA: 2 × layers × KV heads per rank × head_dim × bytes, divided by TP", () => {
+    const tp1 = estimateMemory(request({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "H100", maxModelLen: 8192 }));
+    expect(tp1.kvBytesPerToken).toBe(2 * 32 * 8 * 128 * 2); // 131,072
+    const tp2 = estimateMemory(request({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "H100", tensorParallel: 2, maxModelLen: 8192 }));
+    expect(tp2.kvBytesPerToken).toBe(2 * 32 * 4 * 128 * 2);
+  });
+
+  it("replicates KV heads when TP exceeds them, and warns", () => {
+    const estimate = estimateMemory(request({ model: "Qwen/Qwen3-235B-A22B", gpuType: "H200", tensorParallel: 8, maxModelLen: 8192 }));
+    expect(estimate.kvBytesPerToken).toBe(2 * 94 * 1 * 128 * 2); // 4 KV heads → 1 per rank at TP 8
+    expect(estimate.warnings.join(" ")).toMatch(/replicating the cache 2×/);
+  });
+
+  it("halves KV with an fp8 cache", () => {
+    const auto = estimateMemory(request({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4", maxModelLen: 8192 }));
+    const fp8 = estimateMemory(request({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4", maxModelLen: 8192, kvCacheDtype: "fp8" }));
+    expect(fp8.kvBytesPerToken).toBe(auto.kvBytesPerToken / 2);
+    expect(fp8.kvCapacityTokens).toBeGreaterThan(auto.kvCapacityTokens * 1.9);
+  });
+
+  it("bounds sliding-window layers by the window (gpt-oss: 128-token window on half the layers)", () => {
+    const estimate = estimateMemory(request({ model: "openai/gpt-oss-20b", gpuType: "H100", maxModelLen: 131072 }));
+    const fullLayers = 12;
+    // One full-length sequence: full layers hold 131,072 tokens; window layers only window + batch.
+    expect(estimate.requestKvBytes).toBeLessThan(2 * fullLayers * 131072 * estimate.kvBytesPerToken / 24);
+    expect(estimate.maxConcurrency).toBeGreaterThan(estimate.kvCapacityTokens / 131072);
+  });
+
+  it("Llama-3.1-8B on one L4 cannot hold the default 131,072-token context; 8,192 fits", () => {
+    const unset = estimateMemory(request({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4" }));
+    expect(unset.verdict).toBe("kv-cache-too-small");
+    expect(unset.maxModelLen).toBe(131072);
+    expect(unset.maxModelLenSource).toBe("model-default");
+    expect(unset.largestFittingMaxModelLen).toBeGreaterThan(30_000);
+    expect(unset.largestFittingMaxModelLen).toBeLessThan(45_000);
+    const set = estimateMemory(request({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4", maxModelLen: 8192 }));
+    expect(set.verdict).toBe("fits");
+    expect(set.maxConcurrency).toBeGreaterThan(3);
+  });
+
+  it("reports capacity in whole 16-token blocks and concurrency at max_model_len", () => {
+    const estimate = estimateMemory(request({ model: "Qwen/Qwen3-8B", gpuType: "A100-80GB", maxModelLen: 32768 }));
+    expect(estimate.kvCapacityTokens % 16).toBe(0);
+    expect(estimate.maxConcurrency).toBeCloseTo(estimate.perGpu.kvCacheBytes / estimate.requestKvBytes, 6);
+  });
+});
+
+describe("budget and runtime memory", () => {
+  it("budgets utilisation × memory and charges activations and non-torch memory to it", () => {
+    const estimate = estimateMemory(request({ model: "Qwen/Qwen3-8B", gpuType: "H100", maxModelLen: 16000, gpuMemoryUtilization: 0.8 }));
+    const { perGpu } = estimate;
+    expect(perGpu.budgetBytes).toBeCloseTo(0.8 * perGpu.memoryBytes, 0);
+    expect(perGpu.weightBytes + perGpu.activationBytes + perGpu.overheadBytes + perGpu.kvCacheBytes).toBeCloseTo(perGpu.budgetBytes, 0);
+    // vLLM serve defaults on an H100: 8,192 batched tokens, 1,024 sequences.
+    expect(estimate.settings).toMatchObject({ maxNumBatchedTokens: 8192, maxNumSeqs: 1024 });
+  });
+
+  it("uses the small-GPU scheduler defaults on A100 and L4 (2,048 tokens, 256 sequences)", () => {
+    for (const gpuType of ["A100-80GB", "L4"]) {
+      const estimate = estimateMemory(request({ model: "Qwen/Qwen3-8B", gpuType, maxModelLen: 8192 }));
+      expect(estimate.settings).toMatchObject({ maxNumBatchedTokens: 2048, maxNumSeqs: 256 });
+    }
+  });
+
+  it("warns when the headroom outside the budget cannot hold the CUDA context and graphs", () => {
+    const estimate = estimateMemory(request({ model: "Qwen/Qwen3-8B", gpuType: "L4", maxModelLen: 4096, gpuMemoryUtilization: 0.99 }));
+    expect(estimate.warnings.join(" ")).toMatch(/outside the 99 % budget/);
+  });
+
+  it("SGLang: the default mem_fraction_static reserves room for activations and graphs", () => {
+    const estimate = estimateMemory(request({ engine: "sglang", model: "Qwen/Qwen3-8B", gpuType: "H100", maxModelLen: 8192 }));
+    expect(estimate.settings.gpuMemoryUtilization).toBeGreaterThan(0.8);
+    expect(estimate.settings.gpuMemoryUtilization).toBeLessThan(0.9);
+    expect(estimate.verdict).toBe("fits");
+  });
+});
+
+describe("bad input", () => {
+  const base = () => request({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4", maxModelLen: 4096 });
+
+  it.each([
+    [{ tensorParallel: 0 }, /tensor parallel size must be a whole number from 1/],
+    [{ tensorParallel: 1.5 }, /tensor parallel size/],
+    [{ gpuMemoryUtilization: 1.5 }, /GPU memory utilization must be a number from 0.01 to 1/],
+    [{ maxModelLen: -5 }, /max model length/],
+    [{ pipelineParallel: 64 }, /exceeds the model's 32 layers/],
+    [{ kvCacheDtype: "fp7" }, /unknown KV cache dtype fp7/],
+  ])("%o is rejected with a clear message", (change, message) => {
+    expect(() => estimateMemory({ ...base(), ...change } as SizingRequest)).toThrow(SizingInputError);
+    expect(() => estimateMemory({ ...base(), ...change } as SizingRequest)).toThrow(message);
+  });
+
+  it("never throws anything but SizingInputError, and never returns negative memory", () => {
+    const models = catalog.models.slice(0, 40);
+    const gpus = catalog.gpus.filter((gpu) => gpu.vendor === "nvidia");
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...models),
+        fc.constantFrom(...gpus),
+        fc.constantFrom("vllm", "sglang", "tgi", "llama.cpp", "ollama"),
+        fc.integer({ min: -2, max: 64 }),
+        fc.integer({ min: -2, max: 8 }),
+        fc.option(fc.integer({ min: -10, max: 2_000_000 }), { nil: undefined }),
+        fc.option(fc.double({ min: -1, max: 2, noNaN: true }), { nil: undefined }),
+        fc.constantFrom("auto", "fp8", "bf16", "q8_0", "bogus"),
+        (model, gpu, engine, tp, pp, maxModelLen, utilization, kv) => {
+          const sizing: SizingRequest = {
+            engine: engine as SizingRequest["engine"],
+            model,
+            weightFormat: catalog.format(model.nativeFormat),
+            activationBytes: 2,
+            gpu,
+            tensorParallel: tp,
+            pipelineParallel: pp,
+            dataParallel: 1,
+            expertParallel: false,
+            kvCacheDtype: kv,
+            ...(maxModelLen !== undefined ? { maxModelLen } : {}),
+            ...(utilization !== undefined ? { gpuMemoryUtilization: utilization } : {}),
+          };
+          try {
+            const estimate = estimateMemory(sizing);
+            expect(estimate.perGpu.kvCacheBytes).toBeGreaterThanOrEqual(0);
+            expect(estimate.kvCapacityTokens).toBeGreaterThanOrEqual(0);
+            expect(Number.isFinite(estimate.maxConcurrency)).toBe(true);
+          } catch (error) {
+            expect(error).toBeInstanceOf(SizingInputError);
+          }
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+});
