@@ -67,7 +67,7 @@ export default createRule<MessageIds, []>({
               memory: gib(perGpu.memoryBytes),
               engine: engine === "ollama" ? "Ollama" : "llama.cpp",
               assumption: assumptions,
-              remedy: remedies.length > 0 ? `Fits with ${describeRemedy(analysis.catalog, remedies[0]!)}.` : "No single change among quantization, more GPUs or a larger GPU makes it fit.",
+              remedy: remedies[0] ? `Fits with ${describeRemedy(analysis.catalog, remedies[0])}.` : "No single change among quantization, more GPUs or a larger GPU makes it fit.",
               shortfallBytes: estimate.shortfallBytes,
               weightBytes: estimate.totalWeightBytes,
             },

@@ -6,7 +6,7 @@ import type { Linter } from "eslint";
 import kvCacheHeadroom from "../rules/kv-cache-headroom.js";
 import weightsFit from "../rules/weights-fit.js";
 import { pluginMeta } from "./meta.js";
-import { fileLanguageConfigs } from "./languages.js";
+import { fileLanguageConfigs, languages } from "./languages.js";
 import type { VramRule } from "./rule-kit/create-rule.js";
 
 export const rules: Record<string, Pick<VramRule, "meta" | "create">> = {
@@ -29,6 +29,7 @@ function ruleSettings(level: "recommended" | "strict" | "all"): Record<string, R
 
 const plugin = {
   meta: { ...pluginMeta },
+  languages,
   rules,
   configs: {} as Record<"recommended" | "strict" | "all", Linter.Config[]>,
 };

@@ -29,7 +29,7 @@ import {
   VLLM_DEFAULT_UTILIZATION,
   vllmBatchDefaults,
 } from "./runtime.js";
-import { type LayerParams, type ModelShape, modelShape, paddedVocab, pipelineStages } from "./model-shape.js";
+import { type LayerParams, layerRange, type ModelShape, modelShape, paddedVocab, pipelineStages } from "./model-shape.js";
 import type { MemoryEstimate, SizingRequest, Verdict } from "./types.js";
 
 /** A request the estimator cannot size (TP 0, utilisation 1.5…); the message is meant for the user. */
@@ -114,8 +114,8 @@ function stageWeightBytes(
   last: boolean,
 ): StageWeights {
   let bytes = 0;
-  const padding = expertPadding(model, format, sharding);
-  for (let i = stage.start; i < stage.end; i++) bytes += layerBytes(shape.layers[i]!, format, b, sharding, padding);
+  // Bytes are linear in the parameter counts, so the stage's summed layers give the same total.
+  bytes += layerBytes(layerRange(shape, stage.start, stage.end), format, b, sharding, expertPadding(model, format, sharding));
   const plain = bytesPerParam(format, "plain", b);
   if (model.attention.kind === "mla") {
     // Absorbed MLA keeps 16-bit copies of kv_b_proj's key and value halves (W_UK_T, W_UV) on every
@@ -347,8 +347,16 @@ export function gibText(bytes: number): string {
   return (bytes / GIB).toFixed(1);
 }
 
+export interface EstimateOptions {
+  /**
+   * Full-length sequences the KV cache must hold at once when computing
+   * `largestFittingMaxModelLen` (default 1: the engine's own start-up check).
+   */
+  concurrency?: number;
+}
+
 /** Estimate one deployment. Throws `SizingInputError` for values no engine accepts. */
-export function estimateMemory(request: SizingRequest): MemoryEstimate {
+export function estimateMemory(request: SizingRequest, options: EstimateOptions = {}): MemoryEstimate {
   validate(request);
   const { model, gpu, weightFormat: format, activationBytes: b } = request;
   const kvElementBytes = kvCacheElementBytes(request.kvCacheDtype, b);
@@ -407,7 +415,9 @@ export function estimateMemory(request: SizingRequest): MemoryEstimate {
 
   const perRequest = (length: number, stage: StageResult) =>
     requestKvBytes(model, stage.kv, length, budget.maxNumBatchedTokens, budget.blockSize);
-  const fitsLength = (length: number) => stageResults.every((stage) => stage.kvAvailable > 0 && perRequest(length, stage) <= stage.kvAvailable);
+  const fitsLength = (length: number, concurrency = 1) =>
+    stageResults.every((stage) => stage.kvAvailable > 0 && perRequest(length, stage) * concurrency <= stage.kvAvailable);
+  const targetConcurrency = Math.max(1, options.concurrency ?? 1);
 
   const capacityTokens = Math.min(
     ...stageResults.map((stage) => {
@@ -425,13 +435,13 @@ export function estimateMemory(request: SizingRequest): MemoryEstimate {
   let largestFittingMaxModelLen: number | null = null;
   if (stageResults.every((stage) => stage.kvAvailable > 0)) {
     const ceiling = Math.max(model.maxPositionEmbeddings, maxModelLen);
-    if (fitsLength(ceiling)) largestFittingMaxModelLen = ceiling;
+    if (fitsLength(ceiling, targetConcurrency)) largestFittingMaxModelLen = ceiling;
     else {
       let low = 0;
       let high = ceiling;
       while (high - low > 1) {
         const middle = Math.floor((low + high) / 2);
-        if (fitsLength(middle)) low = middle;
+        if (fitsLength(middle, targetConcurrency)) low = middle;
         else high = middle;
       }
       largestFittingMaxModelLen = low > 0 ? low : null;
@@ -472,10 +482,8 @@ export function estimateMemory(request: SizingRequest): MemoryEstimate {
     true,
     true,
   ).bytes;
-  const inactiveExpertBytes = shape.layers.reduce(
-    (sum, layer) => sum + (layer.routedExperts - layer.activeRoutedExperts) * bytesPerParam(format, "experts", b),
-    0,
-  );
+  const allLayers = shape.prefix[shape.layers.length]!;
+  const inactiveExpertBytes = (allLayers.routedExperts - allLayers.activeRoutedExperts) * bytesPerParam(format, "experts", b);
 
   return {
     verdict,

@@ -132,6 +132,8 @@ export function layerParams(model: ModelEntry, kind: LayerKind, recurrentMixerPa
 export interface ModelShape {
   kinds: LayerKind[];
   layers: LayerParams[];
+  /** Running sums of `layers` (entry i = layers 0..i−1), so any stage's total is one subtraction. */
+  prefix: LayerParams[];
   embedding: number;
   lmHead: number;
   finalNorm: number;
@@ -160,11 +162,14 @@ export function modelShape(model: ModelEntry): ModelShape {
     layers = kinds.map((kind) => layerParams(model, kind, recurrentMixer));
   }
   const layerTotal = sumLayers(layers);
+  const prefix: LayerParams[] = [emptyLayer()];
+  for (const layer of layers) prefix.push(addLayers(prefix[prefix.length - 1]!, layer));
   const inactiveExperts = layers.reduce((sum, layer) => sum + layer.routedExperts - layer.activeRoutedExperts, 0);
   const derivedTotal = layerTotal + embedding + lmHead + finalNorm;
   return {
     kinds,
     layers,
+    prefix,
     embedding,
     lmHead,
     finalNorm,
@@ -172,6 +177,21 @@ export function modelShape(model: ModelEntry): ModelShape {
     derivedTotal,
     derivedActive: derivedTotal - inactiveExperts,
   };
+}
+
+function emptyLayer(): LayerParams {
+  return { attentionSplit: 0, attentionKv: 0, attentionReplicated: 0, recurrentMixer: 0, denseMlp: 0, routedExperts: 0, activeRoutedExperts: 0, sharedExperts: 0, router: 0, norms: 0 };
+}
+
+function addLayers(a: LayerParams, b: LayerParams, sign = 1): LayerParams {
+  const sum = emptyLayer();
+  for (const key of Object.keys(sum) as Array<keyof LayerParams>) sum[key] = a[key] + sign * b[key];
+  return sum;
+}
+
+/** The summed parameters of layers [start, end). */
+export function layerRange(shape: ModelShape, start: number, end: number): LayerParams {
+  return addLayers(shape.prefix[end]!, shape.prefix[start]!, -1);
 }
 
 export function layerTotal(layer: LayerParams): number {

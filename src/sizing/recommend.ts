@@ -94,10 +94,42 @@ function runsNatively(format: QuantizationFormat, gpu: GpuEntry): boolean {
   return gpu.computeCapability !== null && gpu.computeCapability >= format.nativeComputeCapability;
 }
 
+/**
+ * Remedies are pure in (catalog, request, options); repositories repeat the same model on the same
+ * GPUs across many files, so results are kept per catalog for the recent requests.
+ */
+const memo = new WeakMap<Catalog, Map<string, Remedy[]>>();
+const MEMO_LIMIT = 512;
+
+function memoKey(request: SizingRequest, options: RecommendOptions): string {
+  const r = request;
+  return [
+    r.engine, r.model.id, r.gpu.id, r.gpu.memoryBytes, r.weightFormat.id, r.activationBytes, r.kvCacheDtype, r.tensorParallel, r.pipelineParallel,
+    r.dataParallel, r.expertParallel, r.maxModelLen, r.maxNumSeqs, r.maxNumBatchedTokens, r.gpuMemoryUtilization, r.cpuOffloadBytes, r.enforceEager,
+    r.gpuLayers, r.cpuMoeLayers, options.minConcurrentSequences ?? 1, options.instance?.id, options.gpusPerNodeLimit, options.limit,
+  ].join("|");
+}
+
 export function recommend(catalog: Catalog, request: SizingRequest, current: MemoryEstimate, options: RecommendOptions = {}): Remedy[] {
   const minConcurrent = options.minConcurrentSequences ?? 1;
-  const limit = options.limit ?? 5;
   if (meetsTarget(current, minConcurrent)) return [];
+  let cache = memo.get(catalog);
+  if (!cache) {
+    cache = new Map();
+    memo.set(catalog, cache);
+  }
+  const key = memoKey(request, options);
+  const known = cache.get(key);
+  if (known) return known;
+  const remedies = computeRemedies(catalog, request, current, options);
+  if (cache.size >= MEMO_LIMIT) cache.delete(cache.keys().next().value!);
+  cache.set(key, remedies);
+  return remedies;
+}
+
+function computeRemedies(catalog: Catalog, request: SizingRequest, current: MemoryEstimate, options: RecommendOptions): Remedy[] {
+  const minConcurrent = options.minConcurrentSequences ?? 1;
+  const limit = options.limit ?? 5;
   const remedies: Remedy[] = [];
   const kvBound = current.verdict === "kv-cache-too-small" || current.verdict === "fits";
 
@@ -126,26 +158,25 @@ function kvCacheRemedy(request: SizingRequest, current: MemoryEstimate, minConcu
   return { kind: "kv-cache-dtype", change: { kvCacheDtype: "fp8" }, request: changed, estimate };
 }
 
-/** The largest context (rounded down to a readable multiple) at which the cache meets the target. */
+/**
+ * The largest context (rounded down to a readable multiple) at which the cache meets the target.
+ * KV memory does not depend on the context length, so one estimate gives the answer.
+ */
 function maxModelLenRemedy(request: SizingRequest, minConcurrent: number): Remedy | undefined {
-  const fitsAt = (length: number) => {
-    const estimate = tryEstimate({ ...request, maxModelLen: length });
-    return estimate !== undefined && meetsTarget(estimate, minConcurrent) ? estimate : undefined;
-  };
-  let low = 0;
-  let high = request.maxModelLen ?? request.model.maxPositionEmbeddings;
-  if (!fitsAt(1)) return undefined;
-  low = 1;
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    if (fitsAt(middle)) low = middle;
-    else high = middle;
+  let largest: number | null;
+  try {
+    largest = estimateMemory(request, { concurrency: minConcurrent }).largestFittingMaxModelLen;
+  } catch (error) {
+    if (error instanceof SizingInputError) return undefined;
+    throw error;
   }
-  const readable = roundDownReadable(low);
+  if (largest === null) return undefined;
+  const readable = roundDownReadable(Math.min(largest, request.maxModelLen ?? request.model.maxPositionEmbeddings));
   if (readable < 256) return undefined;
-  const estimate = fitsAt(readable);
-  if (!estimate) return undefined;
-  return { kind: "max-model-len", change: { maxModelLen: readable }, request: { ...request, maxModelLen: readable }, estimate };
+  const changed: SizingRequest = { ...request, maxModelLen: readable };
+  const estimate = tryEstimate(changed);
+  if (!estimate || !meetsTarget(estimate, minConcurrent)) return undefined;
+  return { kind: "max-model-len", change: { maxModelLen: readable }, request: changed, estimate };
 }
 
 /** 12,345 → 12,288 (a multiple of 1,024 above 4,096, of 256 below). */
@@ -239,9 +270,12 @@ function moreGpusRemedy(
     }
   }
   layouts.sort((a, b) => a.tensorParallel * a.pipelineParallel - b.tensorParallel * b.pipelineParallel);
+  // Weights alone bound which layouts can fit: skip those without estimating them.
+  const base = tryEstimate(request);
   for (const layout of layouts) {
     const count = layout.tensorParallel * layout.pipelineParallel;
     if (count <= current) continue;
+    if (base && base.totalWeightBytes / count > base.perGpu.budgetBytes) continue;
     const changed: SizingRequest = { ...request, ...layout };
     const estimate = tryEstimate(changed);
     if (!estimate || !meetsTarget(estimate, minConcurrent)) continue;

@@ -77,7 +77,10 @@ export interface MemoryEstimate {
   requestKvBytes: number;
   /** Full-length sequences the KV cache holds at once. */
   maxConcurrency: number;
-  /** Largest `max_model_len` the KV cache can hold one sequence of; null when there is no KV memory at all. */
+  /**
+   * Largest `max_model_len` the KV cache can hold one sequence of (or, with the estimate's
+   * `concurrency` option, that many at once); null when there is no KV memory at all.
+   */
   largestFittingMaxModelLen: number | null;
   /** Per-GPU memory missing for the deployment to start (0 when it fits). */
   shortfallBytes: number;

@@ -1,0 +1,160 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseYAML } from "yaml-eslint-parser";
+import { type DocNode, documentsOf } from "../src/extract/doc.js";
+import { commandTokens, engineFromImage, type EngineCall, parseEngineCall, parseValue, valuesOf } from "../src/extract/engine-args.js";
+
+/** Parses a container snippet and runs its command + args through the engine parser. */
+function call(yaml: string, env: Record<string, string> = {}, image?: string): { call: EngineCall | undefined; text: string } {
+  const text = yaml;
+  const [container] = documentsOf(parseYAML(text) as never) as DocNode[];
+  const items = [...(container!.get("command")?.items() ?? []), ...(container!.get("args")?.items() ?? [])];
+  const { tokens, shell } = commandTokens(items, text, new Map(Object.entries(env)));
+  const argsList = !shell ? container!.get("args") ?? container!.get("command") : undefined;
+  const imageEngine = engineFromImage(image ?? (container!.get("image")?.value as string | undefined));
+  return { call: parseEngineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) }), text };
+}
+
+/** The text a located field points at. */
+function at(text: string, result: EngineCall, field: keyof EngineCall["fields"]): string {
+  const located = result.fields[field]!;
+  const [start, end] = located.range ?? located.node.range;
+  return text.slice(start, end);
+}
+
+describe("engine invocations", () => {
+  it("reads `vllm serve MODEL` with list args, --flag value and --flag=value", () => {
+    const { call: result, text } = call(`
+command: ["vllm", "serve"]
+args: ["mistralai/Mixtral-8x7B-Instruct-v0.1", "--tensor-parallel-size", "2", "--max-model-len=32768", "--enforce-eager"]
+`);
+    expect(result!.engine).toBe("vllm");
+    expect(valuesOf(result!.fields)).toEqual({
+      model: "mistralai/Mixtral-8x7B-Instruct-v0.1",
+      tensorParallel: 2,
+      maxModelLen: 32768,
+      enforceEager: true,
+    });
+    expect(at(text, result!, "maxModelLen")).toBe("32768");
+    expect(result!.fields.tensorParallel!.source).toBe("--tensor-parallel-size");
+    expect(result!.args).toMatchObject({ kind: "list", equals: false });
+  });
+
+  it("reads `python -m vllm.entrypoints.openai.api_server` and the vllm-openai image with args only", () => {
+    const module = call(`
+command: ["python3", "-m", "vllm.entrypoints.openai.api_server"]
+args: ["--model", "Qwen/Qwen3-8B", "--gpu-memory-utilization", "0.85"]
+`).call!;
+    expect(valuesOf(module.fields)).toEqual({ model: "Qwen/Qwen3-8B", gpuMemoryUtilization: 0.85 });
+    const argsOnly = call(`
+image: vllm/vllm-openai:v0.11.0
+args: ["--model", "Qwen/Qwen3-8B", "--dtype", "half"]
+`).call!;
+    expect(argsOnly.engine).toBe("vllm");
+    expect(valuesOf(argsOnly.fields)).toEqual({ model: "Qwen/Qwen3-8B", dtype: "half" });
+  });
+
+  it("accepts short aliases, underscore spellings and unique prefixes (argparse allow_abbrev)", () => {
+    const { call: result } = call(`
+command: ["vllm", "serve", "m/x", "-tp", "4", "--gpu_memory_utilization", "0.9", "--max-num-batched-token=4096", "--max-num-seq", "64", "-q", "awq"]
+`);
+    expect(valuesOf(result!.fields)).toEqual({
+      model: "m/x",
+      tensorParallel: 4,
+      gpuMemoryUtilization: 0.9,
+      maxNumBatchedTokens: 4096,
+      maxNumSeqs: 64,
+      quantization: "awq",
+    });
+  });
+
+  it("reads a shell script in `sh -c` with continuations, and locates each value inside the string", () => {
+    const { call: result, text } = call(`
+command: ["/bin/sh", "-c"]
+args:
+  - |
+    pip install -q hf_transfer && \\
+    vllm serve deepseek-ai/DeepSeek-V3 \\
+      --tensor-parallel-size 8 \\
+      --max-model-len 65536 \\
+      --trust-remote-code
+`);
+    expect(valuesOf(result!.fields)).toEqual({ model: "deepseek-ai/DeepSeek-V3", tensorParallel: 8, maxModelLen: 65536 });
+    expect(at(text, result!, "tensorParallel")).toBe("8");
+    expect(at(text, result!, "model")).toBe("deepseek-ai/DeepSeek-V3");
+    expect(result!.args?.kind).toBe("string");
+  });
+
+  it("reads folded `>-` scalars and `bash -ec`", () => {
+    const { call: result } = call(`
+command: ["bash", "-ec"]
+args:
+  - >-
+    set -e;
+    python3 -m sglang.launch_server --model-path Qwen/Qwen3-32B --tp 4 --context-length 32768 --mem-fraction-static 0.85
+`);
+    expect(result!.engine).toBe("sglang");
+    expect(valuesOf(result!.fields)).toEqual({ model: "Qwen/Qwen3-32B", tensorParallel: 4, maxModelLen: 32768, gpuMemoryUtilization: 0.85 });
+  });
+
+  it("expands Kubernetes $(VAR) and shell $VAR / ${VAR} from the container env; unknown ones leave the value unresolved", () => {
+    const env = { MODEL_ID: "meta-llama/Llama-3.1-8B-Instruct", CTX: "8192" };
+    const kubernetes = call(`args: ["vllm", "serve", "$(MODEL_ID)", "--max-model-len", "$(CTX)"]`, env).call!;
+    expect(valuesOf(kubernetes.fields)).toEqual({ model: "meta-llama/Llama-3.1-8B-Instruct", maxModelLen: 8192 });
+    const shell = call(`command: ["sh", "-c", "vllm serve $MODEL_ID --max-model-len \${CTX} --tensor-parallel-size $TP"]`, env).call!;
+    expect(valuesOf(shell.fields)).toEqual({ model: "meta-llama/Llama-3.1-8B-Instruct", maxModelLen: 8192 });
+    expect(shell.unresolved.tensorParallel).toMatchObject({ reason: "variable" });
+  });
+
+  it("follows assignments earlier in the script; shell arithmetic stays unresolved", () => {
+    const assigned = call(`command: ["sh", "-c", "TP=4; vllm serve m/x --tensor-parallel-size $TP"]`).call!;
+    expect(assigned.fields.tensorParallel?.value).toBe(4);
+    const arithmetic = call(`command: ["sh", "-c", "TP=$(($SKYPILOT_NUM_GPUS_PER_NODE * $SKYPILOT_NUM_NODES)); vllm serve m/x --tensor-parallel-size $TP"]`).call!;
+    expect(arithmetic.unresolved.tensorParallel).toBeDefined();
+    expect(arithmetic.fields.tensorParallel).toBeUndefined();
+  });
+
+  it("stops at the end of the engine command (`&`, `;`, `|`)", () => {
+    const { call: result } = call(`command: ["sh", "-c", "vllm serve m/x --max-model-len 4096 & python3 client.py --tensor-parallel-size 9"]`);
+    expect(valuesOf(result!.fields)).toEqual({ model: "m/x", maxModelLen: 4096 });
+  });
+
+  it("reads TGI and llama.cpp flags", () => {
+    const tgi = call(`args: ["text-generation-launcher", "--model-id", "meta-llama/Llama-2-70b-chat-hf", "--num-shard", "2", "--quantize", "bitsandbytes-nf4"]`).call!;
+    expect(tgi.engine).toBe("tgi");
+    expect(valuesOf(tgi.fields)).toEqual({ model: "meta-llama/Llama-2-70b-chat-hf", tensorParallel: 2, quantization: "bitsandbytes-nf4" });
+    const llama = call(`command: ["/app/llama-server", "-m", "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", "-ngl", "20", "-c", "8192", "--n-cpu-moe", "12"]`).call!;
+    expect(llama.engine).toBe("llama.cpp");
+    expect(valuesOf(llama.fields)).toEqual({ model: "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", gpuLayers: 20, maxModelLen: 8192, cpuMoeLayers: 12 });
+  });
+
+  it("marks malformed values invalid instead of guessing", () => {
+    const { call: result } = call(`args: ["vllm", "serve", "m/x", "--tensor-parallel-size", "two"]`);
+    expect(result!.unresolved.tensorParallel).toMatchObject({ raw: "two", reason: "invalid" });
+  });
+
+  it("ignores containers that run no engine", () => {
+    expect(call(`command: ["nginx", "-g", "daemon off;"]`).call).toBeUndefined();
+    expect(call(`command: ["sh", "-c", "sleep infinity"]`).call).toBeUndefined();
+  });
+
+  it("parses vLLM's human-readable sizes", () => {
+    expect(parseValue("size", "32k")).toBe(32_000);
+    expect(parseValue("size", "32K")).toBe(32_768);
+    expect(parseValue("size", "1M")).toBe(1_048_576);
+    expect(parseValue("size", "lots")).toBeUndefined();
+    expect(parseValue("int", "1.5")).toBeUndefined();
+    expect(parseValue("float", "0.9")).toBe(0.9);
+  });
+
+  it("never throws on arbitrary command lines", () => {
+    fc.assert(
+      fc.property(fc.array(fc.string(), { maxLength: 12 }), fc.string(), (args, script) => {
+        const yaml = `command: ${JSON.stringify(["sh", "-c", script])}\nargs: ${JSON.stringify(args)}\n`;
+        expect(() => call(yaml)).not.toThrow();
+        expect(() => call(`args: ${JSON.stringify(["vllm", "serve", ...args])}\n`)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
