@@ -6,7 +6,7 @@
 import type { Engine } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { fileAnalysis, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
-import { describeRemedy, formatLabel, gib, gpuName, params } from "../src/report/wording.js";
+import { describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params } from "../src/report/wording.js";
 
 type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy";
 
@@ -65,7 +65,7 @@ export default createRule<MessageIds, []>({
               budget: gib(perGpu.budgetBytes),
               utilization: estimate.settings.gpuMemoryUtilization.toFixed(2),
               memory: gib(perGpu.memoryBytes),
-              engine: engine === "ollama" ? "Ollama" : "llama.cpp",
+              engine: ENGINE_NAMES[engine],
               assumption: assumptions,
               remedy: remedies[0] ? `Fits with ${describeRemedy(analysis.catalog, remedies[0])}.` : "No single change among quantization, more GPUs or a larger GPU makes it fit.",
               shortfallBytes: estimate.shortfallBytes,

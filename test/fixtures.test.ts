@@ -1,0 +1,77 @@
+/**
+ * Every fixture linted through ESLint's `ESLint` class with `configs.recommended`, as `eslint .`
+ * would: exact findings per file; every suggestion applied, re-parsed and re-linted, and the
+ * finding it targets gone.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ESLint, type Linter } from "eslint";
+import { describe, expect, it } from "vitest";
+import plugin from "../src/index.js";
+import { applySuggestion, FIXTURES } from "./support/lint.js";
+
+const eslint = new ESLint({ cwd: FIXTURES, overrideConfigFile: true, overrideConfig: plugin.configs.recommended, cache: false });
+
+async function lintText(text: string, filePath: string): Promise<Linter.LintMessage[]> {
+  const [result] = await eslint.lintText(text, { filePath });
+  return result!.messages;
+}
+
+/** rule line:column messageId, per fixture. Fixtures of other formats are tested in test/formats. */
+const EXPECTED: Record<string, string[]> = {
+  "kubernetes/mixtral-8x7b-a10g.yaml": ["vram/weights-fit 53:31 moeResident"],
+  "kubernetes/mixtral-8x7b-2xh100.yaml": [],
+  "kubernetes/llama-3.1-8b-l4-default-context.yaml": ["vram/kv-cache-headroom 25:23 kvTooSmall"],
+  "kubernetes/llama-3.1-8b-l4.yaml": [],
+  "kubernetes/deepseek-v3-8xh200.yaml": [],
+  "kubernetes/deepseek-v3-8xh100.yaml": ["vram/weights-fit 33:31 moeResident"],
+  "kubernetes/qwen3-235b-a22b-4xh100.yaml": ["vram/weights-fit 23:42 moeResident"],
+  "kubernetes/llama-2-70b-tgi-2xl4.yaml": ["vram/weights-fit 32:31 weightsExceed"],
+  "kubernetes/llama-2-70b-tgi-2xa100.yaml": [],
+  "kubernetes/eval-job-gpt-oss-120b.yaml": [],
+  "kubernetes/unknown-model.yaml": [],
+  "kubernetes/not-a-deployment.yaml": [],
+  "app-config/mixtral-a10g.json": ["vram/weights-fit 7:18 moeResident"],
+  "app-config/models.yaml": ["vram/weights-fit 6:11 moeResident"],
+  "app-config/vllm-config.yaml": [],
+};
+
+const brief = (message: Linter.LintMessage) => `${message.ruleId} ${message.line}:${message.column} ${message.messageId}`;
+
+describe("fixtures through the ESLint class", () => {
+  it("lists every fixture of these folders", () => {
+    const present = ["kubernetes", "app-config"].flatMap((dir) => readdirSync(join(FIXTURES, dir)).map((file) => `${dir}/${file}`));
+    expect(present.filter((file) => !file.endsWith("helm-template.yaml")).sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  for (const [file, expected] of Object.entries(EXPECTED)) {
+    describe(file, async () => {
+      const text = readFileSync(join(FIXTURES, file), "utf8");
+      const messages = await lintText(text, join(FIXTURES, file));
+
+      it("reports exactly the expected findings", () => {
+        expect(messages.map(brief)).toEqual(expected);
+      });
+
+      for (const message of messages) {
+        for (const suggestion of message.suggestions ?? []) {
+          it(`suggestion re-lints clean of ${message.ruleId}: ${suggestion.desc.slice(0, 90)}`, async () => {
+            const fixed = applySuggestion(text, suggestion);
+            expect(fixed).not.toBe(text);
+            const after = await lintText(fixed, join(FIXTURES, file));
+            expect(after.filter((m) => m.fatal)).toEqual([]);
+            expect(after.filter((m) => m.ruleId === message.ruleId).length).toBeLessThan(messages.filter((m) => m.ruleId === message.ruleId).length);
+          });
+        }
+      }
+    });
+  }
+
+  it("reports only ESLint's parse error for a Helm template", async () => {
+    const text = readFileSync(join(FIXTURES, "kubernetes/helm-template.yaml"), "utf8");
+    const messages = await lintText(text, join(FIXTURES, "kubernetes/helm-template.yaml"));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ fatal: true, ruleId: null });
+    expect(messages[0]!.message).toMatch(/^Parsing error/);
+  });
+});
