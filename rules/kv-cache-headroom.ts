@@ -3,11 +3,12 @@
  * (else vLLM refuses to start), and with `minConcurrentSequences` that many at once.
  */
 import { createRule } from "../src/rule-kit/create-rule.js";
-import { fileAnalysis, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { concurrency, ENGINE_NAMES, gib, tokens } from "../src/report/wording.js";
 import type { MemoryEstimate } from "../src/sizing/types.js";
 
-type MessageIds = "kvTooSmall" | "lowConcurrency" | "applyRemedy";
+type MessageIds = "kvTooSmall" | "lowConcurrency" | "applyRemedy" | "missingReason";
 
 export interface KvCacheHeadroomOptions {
   /** Full-length sequences the KV cache must hold at once (default 1). */
@@ -68,14 +69,12 @@ export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
     const required = options?.minConcurrentSequences ?? 1;
     return {
       Program() {
-        const analysis = fileAnalysis(context);
-        if (!analysis) return;
-        for (const judged of analysis.deployments) {
-          if (judged.status !== "judged") continue;
+        forEachDeployment(context, "kv-cache-headroom", (judged, analysis) => {
+          if (judged.status !== "judged") return;
           const { estimate, resolved, deployment } = judged;
           const tooSmall = estimate.verdict === "kv-cache-too-small";
           const crowded = estimate.verdict === "fits" && estimate.maxConcurrency < required;
-          if (!tooSmall && !crowded) continue;
+          if (!tooSmall && !crowded) return;
           const remedies = remediesFor(analysis, judged, required);
           const shorter = remedies.find((remedy) => remedy.kind === "max-model-len")?.change.maxModelLen;
           const largest = shorter
@@ -102,7 +101,7 @@ export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
             },
             suggest: suggestionsFor(context, analysis, judged, remedies, "applyRemedy"),
           });
-        }
+        });
       },
     };
   },

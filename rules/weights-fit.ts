@@ -5,10 +5,11 @@
  */
 import type { Engine } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
-import { fileAnalysis, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params } from "../src/report/wording.js";
 
-type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy";
+type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy" | "missingReason";
 
 const ARITHMETIC =
   "Per GPU: {{weightsPerGpu}} GiB of weights + {{runtime}} GiB of activations and runtime memory against a {{budget}} GiB budget ({{utilization}} × {{memory}} GiB).";
@@ -34,10 +35,8 @@ export default createRule<MessageIds, []>({
   create(context) {
     return {
       Program() {
-        const analysis = fileAnalysis(context);
-        if (!analysis) return;
-        for (const judged of analysis.deployments) {
-          if (judged.status !== "judged" || judged.estimate.verdict !== "weights-exceed-memory") continue;
+        forEachDeployment(context, "weights-fit", (judged, analysis) => {
+          if (judged.status !== "judged" || judged.estimate.verdict !== "weights-exceed-memory") return;
           const { estimate, resolved, deployment } = judged;
           const { model } = resolved.model;
           const engine: Engine = resolved.request.engine;
@@ -73,7 +72,7 @@ export default createRule<MessageIds, []>({
             },
             suggest: suggestionsFor(context, analysis, judged, remedies, "applyRemedy"),
           });
-        }
+        });
       },
     };
   },

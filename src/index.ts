@@ -3,7 +3,12 @@
  * `strict`, `all`) that also set how YAML and JSON files are parsed.
  */
 import type { Linter } from "eslint";
+import expertOffload from "../rules/expert-offload.js";
+import knownModel from "../rules/known-model.js";
 import kvCacheHeadroom from "../rules/kv-cache-headroom.js";
+import parallelismEfficiency from "../rules/parallelism-efficiency.js";
+import parallelismMatchesGpus from "../rules/parallelism-matches-gpus.js";
+import quantizationSupported from "../rules/quantization-supported.js";
 import weightsFit from "../rules/weights-fit.js";
 import { pluginMeta } from "./meta.js";
 import { fileLanguageConfigs, languages } from "./languages.js";
@@ -12,6 +17,11 @@ import type { VramRule } from "./rule-kit/create-rule.js";
 export const rules: Record<string, Pick<VramRule, "meta" | "create">> = {
   "weights-fit": weightsFit as never,
   "kv-cache-headroom": kvCacheHeadroom as never,
+  "parallelism-matches-gpus": parallelismMatchesGpus as never,
+  "parallelism-efficiency": parallelismEfficiency as never,
+  "quantization-supported": quantizationSupported as never,
+  "expert-offload": expertOffload as never,
+  "known-model": knownModel as never,
 };
 
 type RuleSetting = Linter.RuleEntry;

@@ -29,7 +29,7 @@ const EXPECTED: Record<string, string[]> = {
   "kubernetes/llama-2-70b-tgi-2xl4.yaml": ["vram/weights-fit 32:31 weightsExceed"],
   "kubernetes/llama-2-70b-tgi-2xa100.yaml": [],
   "kubernetes/eval-job-gpt-oss-120b.yaml": [],
-  "kubernetes/unknown-model.yaml": [],
+  "kubernetes/unknown-model.yaml": ["vram/known-model 18:30 unknownModel"],
   "kubernetes/not-a-deployment.yaml": [],
   "app-config/mixtral-a10g.json": ["vram/weights-fit 7:18 moeResident"],
   "app-config/models.yaml": ["vram/weights-fit 6:11 moeResident"],

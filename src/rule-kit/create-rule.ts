@@ -38,13 +38,21 @@ export type VramRule<MessageIds extends string = string, Options extends unknown
   ExtRuleDocs: VramRuleDocs;
 }> & { meta: RulesMeta<MessageIds, Options, VramRuleDocs> & { docs: VramRuleDocs & { url: string } } };
 
+/** Every rule honours in-data suppressions, so every rule can report one that gives no reason. */
+export const MISSING_REASON_MESSAGE =
+  "This suppression names {{rule}} without a reason, so it suppresses nothing: write \"{{rule}}: <why>\" ({{annotation}} annotation or Terraform \"//\" note).";
+
 export function createRule<MessageIds extends string, Options extends unknown[]>(rule: {
   name: string;
-  meta: Omit<RulesMeta<MessageIds, Options, VramRuleDocs>, "docs" | "languages"> & { docs: VramRuleDocs };
+  meta: Omit<RulesMeta<MessageIds, Options, VramRuleDocs>, "docs" | "languages" | "messages"> & {
+    docs: VramRuleDocs;
+    messages: Record<Exclude<MessageIds, "missingReason">, string>;
+  };
   create(context: VramRuleContext<MessageIds, Options>, options: Options[number]): RuleVisitor;
 }): VramRule<MessageIds, Options> {
   const meta = {
     ...rule.meta,
+    messages: { ...rule.meta.messages, missingReason: MISSING_REASON_MESSAGE },
     docs: { ...rule.meta.docs, url: `${docsBaseUrl}/${rule.name}.md` },
     languages: RULE_LANGUAGES,
   };

@@ -134,6 +134,68 @@ export function addField(deployment: Deployment, engine: Engine, field: FieldNam
   return { range: [target.insertAt, target.insertAt], text: ` ${flag} ${value}` };
 }
 
+type ListEntry = { range: [number, number]; parent?: unknown; type: string };
+
+/** Removes whole list entries (a flag and its value): their lines in a block list, else the entries and a separator. */
+function removeEntries(items: DocNode[], text: string): TextEdit | undefined {
+  const nodes = items.map((item) => item.node as unknown as ListEntry);
+  const list = nodes[0]!.parent as { type: string; style?: string; entries?: Array<ListEntry | null>; elements?: Array<ListEntry | null> } | undefined;
+  if (!list || nodes.some((node) => node.parent !== list)) return undefined;
+  const siblings = (list.entries ?? list.elements ?? []).filter((entry): entry is ListEntry => entry !== null);
+  const first = siblings.indexOf(nodes[0]!);
+  const last = siblings.indexOf(nodes[nodes.length - 1]!);
+  if (first < 0 || last !== first + nodes.length - 1) return undefined;
+  if (list.type === "YAMLSequence" && list.style === "block") {
+    const start = text.lastIndexOf("\n", nodes[0]!.range[0]) + 1;
+    const lineEnd = text.indexOf("\n", nodes[nodes.length - 1]!.range[1]);
+    return { range: [start, lineEnd < 0 ? text.length : lineEnd + 1], text: "" };
+  }
+  // Flow sequence or JSON array: take the separator before (or, for the first entries, after).
+  const previous = siblings[first - 1];
+  const next = siblings[last + 1];
+  if (previous) return { range: [previous.range[1], nodes[nodes.length - 1]!.range[1]], text: "" };
+  if (next) return { range: [nodes[0]!.range[0], next.range[0]], text: "" };
+  return { range: [nodes[0]!.range[0], nodes[nodes.length - 1]!.range[1]], text: "" };
+}
+
+/** Removes a `key: value` pair of a settings mapping (the pair's line in block YAML, with its comma in JSON). */
+function removePair(node: AstNode, text: string): TextEdit | undefined {
+  const pair = (node as unknown as { parent?: ListEntry & { type: string; parent?: { type: string; style?: string; pairs?: ListEntry[]; properties?: ListEntry[] } } }).parent;
+  if (!pair || (pair.type !== "YAMLPair" && pair.type !== "JSONProperty")) return undefined;
+  const owner = pair.parent;
+  const siblings = owner?.pairs ?? owner?.properties ?? [];
+  const index = siblings.indexOf(pair);
+  if (index < 0) return undefined;
+  if (pair.type === "YAMLPair" && owner?.style === "block") {
+    const start = text.lastIndexOf("\n", pair.range[0]) + 1;
+    const lineEnd = text.indexOf("\n", pair.range[1]);
+    return { range: [start, lineEnd < 0 ? text.length : lineEnd + 1], text: "" };
+  }
+  const previous = siblings[index - 1];
+  const next = siblings[index + 1];
+  if (previous) return { range: [previous.range[1], pair.range[1]], text: "" };
+  if (next) return { range: [pair.range[0], next.range[0]], text: "" };
+  return { range: pair.range, text: "" };
+}
+
+/** Removes a written setting (a flag with its value, or a config key); undefined when no local edit can. */
+export function removeField(deployment: Deployment, field: FieldName, text: string): TextEdit | undefined {
+  const located = deployment.fields[field];
+  if (!located || located.readonly) return undefined;
+  const removal = located.removal;
+  if (removal && "items" in removal) return removeEntries(removal.items, text);
+  if (removal && "range" in removal) {
+    // Take the blanks before the flag with it, so the command keeps single spacing.
+    let start = removal.range[0];
+    while (start > 0 && (text[start - 1] === " " || text[start - 1] === "\t")) start--;
+    return { range: [start, removal.range[1]], text: "" };
+  }
+  // A config key can go only from the settings mapping the deployment is written as (never, say, an env entry's `value`).
+  const settings = deployment.args?.kind === "map" ? deployment.args.node.node : undefined;
+  const owner = (located.node as unknown as { parent?: { parent?: unknown } }).parent?.parent;
+  return settings && owner === settings ? removePair(located.node, text) : undefined;
+}
+
 /** Sets a field: replaced where written, else added; undefined when neither is possible. */
 export function setField(deployment: Deployment, engine: Engine, field: FieldName, value: string | number, text: string): TextEdit | undefined {
   if (deployment.fields[field]) return replaceField(deployment, field, value);

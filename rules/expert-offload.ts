@@ -1,0 +1,77 @@
+/**
+ * vram/expert-offload — a Mixture-of-Experts model with weights kept in CPU memory (vLLM
+ * `--cpu-offload-gb`, llama.cpp `-ngl` below the layer count, `--n-cpu-moe`, `-ot …exps=CPU`) runs,
+ * but decoding is bounded by the host link or the CPU: say how slow, and what would avoid it.
+ */
+import { gibOf, offloadOf } from "../src/judge/offload.js";
+import { gib, gpuName } from "../src/report/wording.js";
+import { createRule } from "../src/rule-kit/create-rule.js";
+import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { CANDIDATE_GPU_IDS } from "../src/sizing/recommend.js";
+
+type MessageIds = "offloaded" | "missingReason";
+
+function rate(tokensPerSecond: number): string {
+  return tokensPerSecond >= 10 ? tokensPerSecond.toFixed(0) : tokensPerSecond.toFixed(1);
+}
+
+export default createRule<MessageIds, []>({
+  name: "expert-offload",
+  meta: {
+    type: "suggestion",
+    docs: {
+      description: "Warn when Mixture-of-Experts weights are offloaded to CPU memory, with the decode-speed bound it implies",
+      recommended: "warn",
+      strict: "error",
+    },
+    schema: [],
+    messages: {
+      offloaded:
+        "{{model}} keeps {{offloaded}} GiB of weights per GPU in CPU memory ({{how}}). Each decoded token reads {{touched}} GiB of them {{path}} at about {{bandwidth}} GB/s, so one sequence decodes at most {{offloadedRate}} tokens/s{{onGpu}}. Keeping every expert on the GPUs takes about {{needed}} GiB per GPU{{gpu}}.",
+    },
+  },
+  create(context) {
+    return {
+      Program() {
+        forEachDeployment(context, "expert-offload", (judged, analysis) => {
+          if (judged.status !== "judged") return;
+          const { deployment, resolved, estimate } = judged;
+          const finding = offloadOf(resolved, estimate);
+          if (!finding) return;
+          const { request } = resolved;
+          const values = judged.values;
+          const how =
+            values.cpuOffloadGiB !== undefined
+              ? `--cpu-offload-gb ${values.cpuOffloadGiB}`
+              : values.cpuMoeLayers !== undefined
+                ? values.cpuMoeLayers >= request.model.layers
+                  ? "every layer's experts on the CPU"
+                  : `the experts of ${values.cpuMoeLayers} layers on the CPU`
+                : `${values.gpuLayers} of ${request.model.layers + 1} layers on the GPU`;
+          const bandwidth = finding.path === "pcie" ? (request.gpu.hostLinkGBps ?? 25) * 0.8 : 300;
+          const candidate = CANDIDATE_GPU_IDS.map((id) => analysis.catalog.gpu(id)).find(
+            (gpu) => gpu !== undefined && gpu.vendor === request.gpu.vendor && gpu.memoryBytes * estimate.settings.gpuMemoryUtilization >= finding.memoryToAvoidBytesPerGpu * estimate.settings.gpuMemoryUtilization,
+          );
+          context.report({
+            loc: locationOf(context, reportTarget(deployment, ["cpuOffloadGiB", "cpuMoeLayers", "gpuLayers", "model"])),
+            messageId: "offloaded",
+            data: {
+              model: resolved.model.displayName,
+              offloaded: gib(finding.offloadedBytesPerGpu),
+              how,
+              touched: gibOf(finding.touchedBytesPerToken).toFixed(1),
+              path: finding.path === "pcie" ? `over ${gpuName(request.gpu)}'s host link` : "from system memory on the CPU",
+              bandwidth: bandwidth.toFixed(0),
+              offloadedRate: rate(finding.offloadedTokensPerSecond),
+              onGpu: finding.onGpuTokensPerSecond !== undefined ? `, against at most ${rate(finding.onGpuTokensPerSecond)} tokens/s with every weight on the GPUs` : "",
+              needed: gib(finding.memoryToAvoidBytesPerGpu),
+              gpu: candidate ? ` (for example ${estimate.parallel.tensor * estimate.parallel.pipeline} × ${gpuName(candidate)})` : "",
+              offloadedTokensPerSecond: finding.offloadedTokensPerSecond,
+            },
+          });
+        });
+      },
+    };
+  },
+});

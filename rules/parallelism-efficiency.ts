@@ -1,0 +1,104 @@
+/**
+ * vram/parallelism-efficiency — warnings for layouts that start but waste GPUs: GPUs requested that
+ * no rank uses, and tensor parallelism beyond the KV heads (the KV cache replicated on every rank).
+ */
+import type { SuggestedEdit } from "@eslint/core";
+import { checkParallelism } from "../src/judge/parallelism.js";
+import { ENGINE_NAMES } from "../src/report/wording.js";
+import { combine, replaceField, setField } from "../src/rule-kit/edits.js";
+import { createRule } from "../src/rule-kit/create-rule.js";
+import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+
+type MessageIds = "idleGpus" | "kvReplicated" | "useTensorParallel" | "requestGpus" | "missingReason";
+
+export default createRule<MessageIds, []>({
+  name: "parallelism-efficiency",
+  meta: {
+    type: "suggestion",
+    docs: {
+      description: "Warn when GPUs are requested but idle, or tensor parallelism exceeds the KV heads and replicates the KV cache",
+      recommended: "warn",
+      strict: "error",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      idleGpus:
+        "{{gpus}} GPUs are requested but {{engine}} runs {{ranks}} rank{{plural}} (tensor parallel {{tp}}{{rest}}): {{idle}} GPU{{idlePlural}} sit idle. {{fix}}",
+      kvReplicated:
+        "Tensor parallel {{tp}} exceeds {{model}}'s {{kvHeads}} KV heads: every rank stores a whole KV head, so the KV cache is kept {{factor}}× over. Tensor parallel {{kvHeads}} with {{replicas}} data-parallel replicas serves the same GPUs without the copies.",
+      useTensorParallel: "Use tensor parallel {{tp}} across all {{gpus}} GPUs",
+      requestGpus: "Request {{gpus}} GPU{{plural}}",
+    },
+  },
+  create(context) {
+    const text = (context.sourceCode as unknown as { text: string }).text;
+    return {
+      Program() {
+        forEachDeployment(context, "parallelism-efficiency", (judged) => {
+          if (judged.status !== "judged") return;
+          const { deployment, resolved, values } = judged;
+          const { request } = resolved;
+          for (const problem of checkParallelism(resolved, values)) {
+            if (problem.kind === "idle-gpus") {
+              const suggest: SuggestedEdit<MessageIds>[] = [];
+              if (problem.suggestedTensorParallel && problem.suggestedTensorParallel !== request.tensorParallel) {
+                const edits = combine([setField(deployment, request.engine, "tensorParallel", problem.suggestedTensorParallel, text)]);
+                if (edits) {
+                  suggest.push({
+                    messageId: "useTensorParallel",
+                    data: { tp: problem.suggestedTensorParallel, gpus: problem.gpus },
+                    fix: (fixer) => edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
+                  });
+                }
+              }
+              const nodes = deployment.fields.nodes?.value ?? 1;
+              if (deployment.fields.gpuCount && problem.ranks % nodes === 0) {
+                const edits = combine([replaceField(deployment, "gpuCount", problem.ranks / nodes)]);
+                if (edits) {
+                  suggest.push({
+                    messageId: "requestGpus",
+                    data: { gpus: problem.ranks, plural: problem.ranks === 1 ? "" : "s" },
+                    fix: (fixer) => edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
+                  });
+                }
+              }
+              const idle = problem.gpus - problem.ranks;
+              context.report({
+                loc: locationOf(context, reportTarget(deployment, ["gpuCount", "tensorParallel", "instanceType"])),
+                messageId: "idleGpus",
+                data: {
+                  gpus: problem.gpus,
+                  engine: ENGINE_NAMES[request.engine],
+                  ranks: problem.ranks,
+                  plural: problem.ranks === 1 ? "" : "s",
+                  tp: request.tensorParallel,
+                  rest: `${request.pipelineParallel > 1 ? ` × pipeline ${request.pipelineParallel}` : ""}${request.dataParallel > 1 ? ` × data ${request.dataParallel}` : ""}`,
+                  idle,
+                  idlePlural: idle === 1 ? "" : "s",
+                  fix: problem.suggestedTensorParallel
+                    ? `Set --tensor-parallel-size ${problem.suggestedTensorParallel} to use them, or request ${problem.ranks}.`
+                    : `Request ${problem.ranks}, or pick a tensor-parallel size that uses all ${problem.gpus}.`,
+                },
+                suggest,
+              });
+            } else if (problem.kind === "kv-replicated") {
+              context.report({
+                loc: locationOf(context, reportTarget(deployment, ["tensorParallel", "gpuCount"])),
+                messageId: "kvReplicated",
+                data: {
+                  tp: problem.tensorParallel,
+                  model: resolved.model.displayName,
+                  kvHeads: problem.kvHeads,
+                  factor: problem.tensorParallel / problem.kvHeads,
+                  replicas: problem.tensorParallel / problem.kvHeads,
+                },
+              });
+            }
+          }
+        });
+      },
+    };
+  },
+});

@@ -1,0 +1,134 @@
+/**
+ * vram/parallelism-matches-gpus — the engine's parallel layout must be one it can start: no more
+ * ranks than GPUs, a tensor-parallel size the model's heads allow, pods that fit on one node.
+ */
+import type { SuggestedEdit } from "@eslint/core";
+import { checkParallelism, isStartFailure, type ParallelismProblem } from "../src/judge/parallelism.js";
+import { ENGINE_NAMES } from "../src/report/wording.js";
+import { combine, replaceField, setField } from "../src/rule-kit/edits.js";
+import { createRule } from "../src/rule-kit/create-rule.js";
+import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+import type { Deployment } from "../src/extract/types.js";
+import type { ResolvedDeployment } from "../src/resolve.js";
+
+type MessageIds = "ranksExceedGpus" | "headsNotDivisible" | "kvHeadsNotDivisible" | "exceedsNode" | "requestGpus" | "useTensorParallel" | "missingReason";
+
+function layout(resolved: ResolvedDeployment): string {
+  const { tensorParallel, pipelineParallel, dataParallel } = resolved.request;
+  return `tensor parallel ${tensorParallel}${pipelineParallel > 1 ? ` × pipeline parallel ${pipelineParallel}` : ""}${dataParallel > 1 ? ` × data parallel ${dataParallel}` : ""}`;
+}
+
+/** Sets the tensor-parallel size, raising the GPU count with it when the layout needs more GPUs than requested. */
+function tensorParallelEdit(deployment: Deployment, resolved: ResolvedDeployment, tp: number, text: string) {
+  const { pipelineParallel, dataParallel, engine } = resolved.request;
+  const needed = tp * pipelineParallel * dataParallel;
+  const nodes = deployment.fields.nodes?.value ?? 1;
+  const edits = [setField(deployment, engine, "tensorParallel", tp, text)];
+  if (needed > resolved.requestedGpus) {
+    if (!deployment.fields.gpuCount || needed % nodes !== 0) return undefined;
+    edits.push(replaceField(deployment, "gpuCount", needed / nodes));
+  }
+  return combine(edits);
+}
+
+export default createRule<MessageIds, []>({
+  name: "parallelism-matches-gpus",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require a parallel layout the engine can start: ranks within the GPUs requested, tensor parallel dividing the heads, pods within one node",
+      recommended: "error",
+      strict: "error",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      ranksExceedGpus:
+        "{{engine}} starts {{ranks}} ranks ({{layout}}) but the deployment requests {{gpus}} GPU{{plural}}, so it fails to start. Request {{ranks}} GPUs or lower the parallel sizes.",
+      headsNotDivisible:
+        "Tensor parallel {{tp}} does not divide {{model}}'s {{heads}} attention heads, so {{engine}} refuses to start. Sizes that do: {{valid}}.",
+      kvHeadsNotDivisible:
+        "Tensor parallel {{tp}} and {{model}}'s {{kvHeads}} KV heads do not divide each other, so {{engine}} refuses to start. Sizes that work: {{valid}}.",
+      exceedsNode:
+        "One pod requests {{gpus}} GPUs, more than one node holds ({{nodeGpus}}{{instance}}), so it never schedules. Spread the model over nodes (LeaderWorkerSet, Ray, --nnodes): tensor parallel within a node, pipeline parallel across nodes.",
+      requestGpus: "Request {{gpus}} GPUs",
+      useTensorParallel: "Use tensor parallel {{tp}}{{gpus}}",
+    },
+  },
+  create(context) {
+    const text = (context.sourceCode as unknown as { text: string }).text;
+    return {
+      Program() {
+        forEachDeployment(context, "parallelism-matches-gpus", (judged) => {
+          if (judged.status !== "judged") return;
+          const { deployment, resolved, values } = judged;
+          const model = resolved.model;
+          const engine = ENGINE_NAMES[resolved.request.engine];
+          const problems: ParallelismProblem[] = checkParallelism(resolved, values).filter(isStartFailure);
+          for (const problem of problems) {
+            switch (problem.kind) {
+              case "ranks-exceed-gpus": {
+                const suggest: SuggestedEdit<MessageIds>[] = [];
+                const nodes = deployment.fields.nodes?.value ?? 1;
+                const raise = deployment.fields.gpuCount && problem.ranks % nodes === 0 ? combine([replaceField(deployment, "gpuCount", problem.ranks / nodes)]) : undefined;
+                if (raise) suggest.push({ messageId: "requestGpus", data: { gpus: problem.ranks }, fix: (fixer) => raise.map((edit) => fixer.replaceTextRange(edit.range, edit.text)) });
+                const fitting = Math.floor(problem.gpus / (resolved.request.pipelineParallel * resolved.request.dataParallel));
+                const validTp = [...Array(fitting).keys()].map((i) => fitting - i).find((tp) => model.model.attentionHeads % tp === 0 && (model.model.attention.kind === "mla" || model.model.kvHeads % tp === 0 || tp % model.model.kvHeads === 0));
+                if (validTp && validTp !== resolved.request.tensorParallel && deployment.fields.tensorParallel) {
+                  const lower = combine([replaceField(deployment, "tensorParallel", validTp)]);
+                  if (lower) suggest.push({ messageId: "useTensorParallel", data: { tp: validTp, gpus: "" }, fix: (fixer) => lower.map((edit) => fixer.replaceTextRange(edit.range, edit.text)) });
+                }
+                context.report({
+                  loc: locationOf(context, reportTarget(deployment, ["tensorParallel", "pipelineParallel", "dataParallel", "gpuCount"])),
+                  messageId: "ranksExceedGpus",
+                  data: { engine, ranks: problem.ranks, layout: layout(resolved), gpus: problem.gpus, plural: problem.gpus === 1 ? "" : "s" },
+                  suggest,
+                });
+                break;
+              }
+              case "heads-not-divisible":
+              case "kv-heads-not-divisible": {
+                const current = problem.tensorParallel;
+                const below = [...problem.valid].reverse().find((tp) => tp < current);
+                const above = problem.valid.find((tp) => tp > current);
+                const suggest: SuggestedEdit<MessageIds>[] = [];
+                for (const tp of [below, above]) {
+                  if (tp === undefined) continue;
+                  const edits = tensorParallelEdit(deployment, resolved, tp, text);
+                  if (!edits) continue;
+                  const needed = tp * resolved.request.pipelineParallel * resolved.request.dataParallel;
+                  suggest.push({
+                    messageId: "useTensorParallel",
+                    data: { tp, gpus: needed > resolved.requestedGpus ? ` on ${needed} GPUs` : "" },
+                    fix: (fixer) => edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
+                  });
+                }
+                const data =
+                  problem.kind === "heads-not-divisible"
+                    ? { tp: current, model: model.displayName, heads: problem.heads, engine, valid: problem.valid.join(", ") }
+                    : { tp: current, model: model.displayName, kvHeads: problem.kvHeads, engine, valid: problem.valid.join(", ") };
+                context.report({
+                  loc: locationOf(context, reportTarget(deployment, ["tensorParallel", "gpuCount"])),
+                  messageId: problem.kind === "heads-not-divisible" ? "headsNotDivisible" : "kvHeadsNotDivisible",
+                  data,
+                  suggest,
+                });
+                break;
+              }
+              case "exceeds-node":
+                context.report({
+                  loc: locationOf(context, reportTarget(deployment, ["gpuCount", "instanceType"])),
+                  messageId: "exceedsNode",
+                  data: { gpus: problem.gpusPerPod, nodeGpus: problem.nodeGpus, instance: problem.instance ? ` on ${problem.instance}` : " on the largest common nodes" },
+                });
+                break;
+              default:
+                break;
+            }
+          }
+        });
+      },
+    };
+  },
+});

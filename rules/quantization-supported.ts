@@ -1,0 +1,187 @@
+/**
+ * vram/quantization-supported — the precision and quantization must run on the named GPU in the
+ * named engine (kernel minimums by compute capability), and a `--quantization` flag must match how
+ * the checkpoint is stored.
+ */
+import type { SuggestedEdit } from "@eslint/core";
+import type { QuantizationFormat } from "../src/catalog/types.js";
+import { checkQuantization, runnableFormats } from "../src/judge/quantization.js";
+import { ENGINE_NAMES, formatLabel, gpuName, headroom } from "../src/report/wording.js";
+import { combine, removeField, replaceField, setField } from "../src/rule-kit/edits.js";
+import { createRule } from "../src/rule-kit/create-rule.js";
+import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+import type { TextEdit } from "../src/extract/types.js";
+import { estimateMemory, SizingInputError } from "../src/sizing/estimate.js";
+import type { MemoryEstimate, SizingRequest } from "../src/sizing/types.js";
+
+type MessageIds = "belowMinimum" | "bf16Unsupported" | "fp8KvUnsupported" | "flagMismatch" | "useFormat" | "useFloat16" | "useAutoKv" | "missingReason";
+
+function fits(request: SizingRequest): MemoryEstimate | undefined {
+  try {
+    const estimate = estimateMemory(request);
+    return estimate.verdict === "fits" ? estimate : undefined;
+  } catch (error) {
+    if (error instanceof SizingInputError) return undefined;
+    throw error;
+  }
+}
+
+function modelReference(written: string, repository: string): string {
+  return /^hf:\/\//i.test(written) ? `hf://${repository}` : repository;
+}
+
+export default createRule<MessageIds, []>({
+  name: "quantization-supported",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require the precision and quantization to run on the named GPU and to match how the checkpoint is stored",
+      recommended: "error",
+      strict: "error",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      belowMinimum:
+        "{{format}} needs compute capability {{minimum}} in {{engine}} ({{native}}); {{gpu}} is {{capability}}, so {{engine}} cannot load these weights.{{alternatives}}",
+      bf16Unsupported: "bfloat16 needs compute capability 8.0; {{gpu}} is {{capability}}. float16 takes the same memory and runs there.",
+      fp8KvUnsupported: "An FP8 KV cache (--kv-cache-dtype {{kvCacheDtype}}) needs compute capability 8.0 in vLLM; {{gpu}} is {{capability}}.",
+      flagMismatch:
+        "--quantization {{flag}} expects a checkpoint stored as {{flagFormat}}, but {{model}} is stored as {{stored}}, so {{engine}} refuses to load it.{{alternatives}}",
+      useFormat: "Use {{remedy}}",
+      useFloat16: "Use float16",
+      useAutoKv: "Use the model's dtype for the KV cache (auto){{headroom}}",
+    },
+  },
+  create(context) {
+    const text = (context.sourceCode as unknown as { text: string }).text;
+    return {
+      Program() {
+        forEachDeployment(context, "quantization-supported", (judged, analysis) => {
+          if (judged.status !== "judged") return;
+          const { deployment, resolved, values } = judged;
+          const { catalog } = analysis;
+          const { request } = resolved;
+          const engine = ENGINE_NAMES[request.engine];
+          const gpu = gpuName(request.gpu);
+          const capability = request.gpu.computeCapability?.toFixed(1) ?? "";
+          const fix = (edits: TextEdit[]) => (fixer: { replaceTextRange(range: [number, number], text: string): never }) =>
+            edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text));
+
+          /** Switch the weights to a format that runs here and fits: a flag, or a known checkpoint. */
+          const formatSuggestions = (exclude: QuantizationFormat): SuggestedEdit<MessageIds>[] => {
+            const suggestions: SuggestedEdit<MessageIds>[] = [];
+            const options = runnableFormats(catalog, resolved).filter(({ format }) => format.id !== exclude.id);
+            const floatFormat = catalog.format(resolved.model.model.nativeFormat);
+            // Dropping the flag (16-bit weights) is a choice too when the checkpoint is 16-bit.
+            if (values.quantization && floatFormat.kind === "float") options.unshift({ format: catalog.format(request.activationBytes === 4 ? "fp32" : "fp16") });
+            for (const option of options) {
+              const estimate = fits({ ...request, weightFormat: option.format });
+              if (!estimate) continue;
+              const edits: Array<TextEdit | undefined> = [];
+              if (option.checkpoint) {
+                if (!deployment.fields.model) continue;
+                edits.push(replaceField(deployment, "model", modelReference(deployment.fields.model.value, option.checkpoint)));
+                if (deployment.fields.quantization && option.format.vllmQuantization) edits.push(replaceField(deployment, "quantization", option.format.vllmQuantization));
+              } else if (option.format.kind === "float") {
+                edits.push(removeField(deployment, "quantization", text));
+              } else if (option.format.vllmQuantization) {
+                const flag = request.engine === "tgi" && option.format.id === "bnb-nf4" ? "bitsandbytes-nf4" : option.format.vllmQuantization;
+                edits.push(setField(deployment, request.engine, "quantization", flag, text));
+              } else {
+                continue;
+              }
+              const combined = combine(edits);
+              if (!combined) continue;
+              const label = option.format.kind === "float" ? `${option.format.id} weights (no --quantization)` : `${formatLabel(catalog, option.format.id)} weights${option.checkpoint ? ` (${option.checkpoint})` : ""}`;
+              suggestions.push({ messageId: "useFormat", data: { remedy: `${label}: ${headroom({ estimate })}` }, fix: fix(combined) as never });
+              if (suggestions.length === 3) break;
+            }
+            return suggestions;
+          };
+
+          for (const problem of checkQuantization(catalog, resolved, values)) {
+            switch (problem.kind) {
+              case "below-minimum": {
+                const suggest = formatSuggestions(problem.format);
+                context.report({
+                  loc: locationOf(context, reportTarget(deployment, problem.fromFlag ? ["quantization", "model"] : ["model"])),
+                  messageId: "belowMinimum",
+                  data: {
+                    format: formatLabel(catalog, problem.format.id),
+                    minimum: problem.minimum.toFixed(1),
+                    native:
+                      problem.format.nativeComputeCapability !== null && problem.format.nativeComputeCapability > problem.minimum
+                        ? `native kernels from ${problem.format.nativeComputeCapability.toFixed(1)}, a weight-only fallback from ${problem.minimum.toFixed(1)}`
+                        : "its kernels' minimum",
+                    gpu,
+                    capability,
+                    engine,
+                    alternatives: suggest.length > 0 ? "" : " No format that runs on this GPU fits it.",
+                  },
+                  suggest,
+                });
+                break;
+              }
+              case "bf16-unsupported": {
+                const edits = combine([replaceField(deployment, "dtype", "float16")]);
+                context.report({
+                  loc: locationOf(context, reportTarget(deployment, ["dtype", "quantization", "model"])),
+                  messageId: "bf16Unsupported",
+                  data: { gpu, capability },
+                  suggest: edits ? [{ messageId: "useFloat16", fix: fix(edits) as never }] : [],
+                });
+                break;
+              }
+              case "fp8-kv-unsupported": {
+                const edits = combine([replaceField(deployment, "kvCacheDtype", "auto")]);
+                const estimate = fits({ ...request, kvCacheDtype: "auto" });
+                context.report({
+                  loc: locationOf(context, reportTarget(deployment, ["kvCacheDtype"])),
+                  messageId: "fp8KvUnsupported",
+                  data: { kvCacheDtype: problem.kvCacheDtype, gpu, capability },
+                  suggest:
+                    edits && estimate
+                      ? [{ messageId: "useAutoKv", data: { headroom: `: ${headroom({ estimate })}` }, fix: fix(edits) as never }]
+                      : [],
+                });
+                break;
+              }
+              case "flag-mismatch": {
+                const suggest: SuggestedEdit<MessageIds>[] = [];
+                // The flag that matches the checkpoint as stored.
+                if (problem.stored.kind !== "float" && problem.stored.vllmQuantization) {
+                  const edits = combine([replaceField(deployment, "quantization", problem.stored.vllmQuantization)]);
+                  const estimate = fits({ ...request, weightFormat: problem.stored });
+                  if (edits && estimate) {
+                    suggest.push({
+                      messageId: "useFormat",
+                      data: { remedy: `--quantization ${problem.stored.vllmQuantization} (as stored): ${headroom({ estimate })}` },
+                      fix: fix(edits) as never,
+                    });
+                  }
+                }
+                suggest.push(...formatSuggestions(problem.stored));
+                context.report({
+                  loc: locationOf(context, reportTarget(deployment, ["quantization"])),
+                  messageId: "flagMismatch",
+                  data: {
+                    flag: problem.flag,
+                    flagFormat: formatLabel(catalog, problem.flagFormat.id),
+                    model: resolved.model.displayName,
+                    stored: formatLabel(catalog, problem.stored.id),
+                    engine,
+                    alternatives: "",
+                  },
+                  suggest,
+                });
+                break;
+              }
+            }
+          }
+        });
+      },
+    };
+  },
+});

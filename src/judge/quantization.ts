@@ -1,0 +1,100 @@
+/**
+ * Whether the precision and quantization a deployment asks for run on its GPU in its engine, and
+ * agree with the checkpoint. Pure; the kernel minimums are the catalog's (vLLM docs and code).
+ */
+import type { Catalog } from "../catalog/catalog.js";
+import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
+import type { DeploymentValues, ResolvedDeployment } from "../resolve.js";
+
+export type QuantizationProblem =
+  /** The weights' format has no kernel on this GPU (below its minimum compute capability). */
+  | { kind: "below-minimum"; format: QuantizationFormat; gpu: GpuEntry; minimum: number; fromFlag: boolean }
+  /** `--dtype bfloat16` on a GPU without BF16 (compute capability below 8.0). */
+  | { kind: "bf16-unsupported"; gpu: GpuEntry }
+  /** An FP8 KV cache on a GPU below 8.0 (no attention backend stores it there). */
+  | { kind: "fp8-kv-unsupported"; gpu: GpuEntry; kvCacheDtype: string }
+  /** The flag names a format the checkpoint is not stored in. */
+  | { kind: "flag-mismatch"; flag: string; flagFormat: QuantizationFormat; stored: QuantizationFormat };
+
+/** Minimum compute capability of an FP8 KV cache: FlashInfer from SM80; Triton's FP8 needs SM89 (vLLM attention backends). */
+export const FP8_KV_MIN_COMPUTE_CAPABILITY = 8.0;
+/** `--dtype bfloat16` needs compute capability 8.0 (vLLM `_check_valid_dtype`). */
+export const BF16_MIN_COMPUTE_CAPABILITY = 8.0;
+
+/** Storage families: a flag and a checkpoint agree when they are of one family (`awq` and `awq_marlin`…). */
+function family(format: QuantizationFormat): string {
+  if (format.id.startsWith("gguf")) return "gguf";
+  if (format.id.startsWith("bnb")) return "bnb";
+  if (format.id.startsWith("gptq")) return "gptq";
+  if (format.id.startsWith("fp8")) return "fp8";
+  if (format.kind === "float") return "float";
+  return format.id;
+}
+
+/** The format a `--quantization` value names in an engine (vLLM's `bitsandbytes` is NF4, TGI's LLM.int8…). */
+export function flagFormat(catalog: Catalog, engine: string, written: string): QuantizationFormat | undefined {
+  const value = written.trim().toLowerCase();
+  const perEngine: Record<string, Record<string, string>> = {
+    tgi: { bitsandbytes: "bnb-int8", eetq: "int8", marlin: "gptq" },
+    vllm: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", fbgemm_fp8: "fp8", ptpc_fp8: "fp8" },
+    sglang: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", w8a8_fp8: "fp8", w8a8_int8: "int8" },
+  };
+  return catalog.resolveFormat(perEngine[engine]?.[value] ?? value);
+}
+
+export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment, stated: DeploymentValues): QuantizationProblem[] {
+  const { request, model } = resolved;
+  const { gpu } = request;
+  const problems: QuantizationProblem[] = [];
+  const capability = gpu.computeCapability;
+  if (request.engine === "llama.cpp" || request.engine === "ollama") return problems;
+
+  const stored = model.format ?? catalog.format(model.model.nativeFormat);
+  const written = stated.quantization?.trim();
+  // `compressed-tensors`, `gguf`: the checkpoint's own config decides; nothing to compare.
+  const named = written && !/^(compressed-tensors|gguf|none|auto)$/i.test(written) ? flagFormat(catalog, request.engine, written) : undefined;
+  if (named && written) {
+    const prequantizedFlag = named.needsPrequantizedCheckpoint && family(named) !== family(stored);
+    const quantizedCheckpoint = stored.kind !== "float" && family(named) !== family(stored);
+    if (prequantizedFlag || quantizedCheckpoint) problems.push({ kind: "flag-mismatch", flag: written, flagFormat: named, stored });
+  }
+
+  if (capability === null) return problems; // CUDA compute capabilities only; other vendors are not judged here.
+  const format = request.weightFormat;
+  // Plain dtypes are the bf16 check's business: with `auto`, vLLM casts bf16 weights to float16 by itself.
+  if (format.kind !== "float" && format.minComputeCapability !== null && capability < format.minComputeCapability && !problems.some((p) => p.kind === "flag-mismatch")) {
+    problems.push({ kind: "below-minimum", format, gpu, minimum: format.minComputeCapability, fromFlag: named !== undefined });
+  }
+  if (stated.dtype && /^(bfloat16|bf16)$/i.test(stated.dtype.trim()) && capability < BF16_MIN_COMPUTE_CAPABILITY) {
+    problems.push({ kind: "bf16-unsupported", gpu });
+  }
+  const kv = stated.kvCacheDtype?.trim().toLowerCase();
+  if (kv && kv.startsWith("fp8") && capability < FP8_KV_MIN_COMPUTE_CAPABILITY) {
+    problems.push({ kind: "fp8-kv-unsupported", gpu, kvCacheDtype: stated.kvCacheDtype!.trim() });
+  }
+  return problems;
+}
+
+/**
+ * Formats that do run on the GPU, for a deployment whose format does not: what the engine can
+ * quantize to at load (no checkpoint needed), or a pre-quantized checkpoint the catalog knows.
+ */
+export function runnableFormats(catalog: Catalog, resolved: ResolvedDeployment): Array<{ format: QuantizationFormat; checkpoint?: string }> {
+  const { gpu, engine } = resolved.request;
+  const capability = gpu.computeCapability ?? 0;
+  const candidates = engine === "tgi" ? ["fp8", "awq", "gptq", "bnb-nf4"] : ["fp8", "int8", "awq", "gptq", "w4a16", "bnb-nf4"];
+  // In-flight quantization needs 16-bit weights to start from: the checkpoint as deployed must be one.
+  const storedIsFloat = (resolved.model.format ?? catalog.format(resolved.model.model.nativeFormat)).kind === "float";
+  const result: Array<{ format: QuantizationFormat; checkpoint?: string }> = [];
+  for (const id of candidates) {
+    const format = catalog.format(id);
+    if (format.minComputeCapability !== null && capability < format.minComputeCapability) continue;
+    if (format.needsPrequantizedCheckpoint) {
+      const checkpoint = catalog.checkpoints.find((entry) => entry.kind === "hf-repo" && entry.format === id && catalog.model(entry.model) === resolved.model.model)?.name;
+      if (checkpoint) result.push({ format, checkpoint });
+    } else if (storedIsFloat) {
+      result.push({ format });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,32 @@
+/**
+ * The loop every rule runs: each deployment of the file's shared analysis, minus those a reasoned
+ * suppression names for this rule; suppressions without a reason are reported (once each) and
+ * suppress nothing.
+ */
+import type { FileAnalysis, JudgedDeployment } from "../analysis.js";
+import { ANNOTATION, suppressionFor } from "../suppressions.js";
+import type { VramRuleContext } from "./create-rule.js";
+import { fileAnalysis, locationOf } from "./report.js";
+
+export function forEachDeployment<MessageIds extends string>(
+  context: VramRuleContext<MessageIds, unknown[]>,
+  ruleName: string,
+  visit: (judged: JudgedDeployment, analysis: FileAnalysis) => void,
+): void {
+  const analysis = fileAnalysis(context as VramRuleContext<string, unknown[]>);
+  if (!analysis) return;
+  const reported = new Set<object>();
+  for (const judged of analysis.deployments) {
+    const { suppressed, reasonless } = suppressionFor(judged.deployment, ruleName);
+    for (const entry of reasonless) {
+      if (reported.has(entry.node)) continue;
+      reported.add(entry.node);
+      context.report({
+        loc: locationOf(context as VramRuleContext<string, unknown[]>, entry.node),
+        messageId: "missingReason" as MessageIds,
+        data: { rule: ruleName, annotation: ANNOTATION },
+      });
+    }
+    if (!suppressed) visit(judged, analysis);
+  }
+}

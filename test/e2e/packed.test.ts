@@ -1,0 +1,719 @@
+/**
+ * End-to-end tests of the package as users get it (issue 6, item 4).
+ *
+ * beforeAll builds the repo, `npm pack`s it, and installs the tarball beside `eslint` and
+ * `@microsoft/eslint-formatter-sarif` into a fresh consumer project under the OS temp directory.
+ * The tests then run the real binaries of that project (`node_modules/.bin/eslint`, `npx vram`, `node`,
+ * and the repo's `tsc` against the consumer's files) and judge exit codes and output.
+ *
+ * How the consumer is installed, and why: CI may use the network for `npm ci` of this repo and
+ * nothing else, so the consumer is installed with `npm ci --offline` from the npm cache that `npm ci`
+ * just filled. A plain `npm install --offline <tarball> eslint` cannot do that: npm 11 resolves a new
+ * dependency from the *full* registry document of each package, while `npm ci` caches only the
+ * abbreviated ones, so it fails with ENOTCACHED (or ERESOLVE). And a fresh resolution could pick a
+ * version newer than the one locked (and cached) here. So the test writes the consumer's own
+ * package-lock.json: the tarball, plus every package the repo's lockfile holds that is reachable from
+ * `eslint`, the SARIF formatter and the plugin's dependencies, at the same paths and versions. Pruning
+ * unreachable entries keeps the tree valid (whatever a reachable package resolves to is reachable), and
+ * every tarball it names is in the cache. The real tarball is installed by npm; nothing is linked.
+ * Outside CI only, a cache filled by `npm install` rather than `npm ci` may lack the abbreviated
+ * documents: then the install falls back to --prefer-offline (fetching just those) with a warning.
+ *
+ * Keep the temp project for inspection with VRAM_E2E_KEEP=1.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const repoPackage = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as PackageJson;
+const SARIF_FORMATTER = "@microsoft/eslint-formatter-sarif";
+const MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
+
+// ---------------------------------------------------------------------------------------------------
+// Fixtures: written by the test so edits to fixtures/ elsewhere cannot change what is asserted here.
+
+/** Mixtral 8x7B on one g5.2xlarge (1 × A10G 24 GB): sized by the 12.9B active parameters, but all 46.7B must be resident. */
+const MIXTRAL_A10G = `# Mixtral 8x7B chat endpoint on a single g5.2xlarge (1 x A10G, 24 GB).
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: mixtral-chat
+  namespace: inference
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: mixtral-chat
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: mixtral-chat
+    spec:
+      nodeSelector:
+        node.kubernetes.io/instance-type: g5.2xlarge
+      containers:
+        - name: vllm
+          image: vllm/vllm-openai:v0.11.0
+          args:
+            - "--model"
+            - "${MIXTRAL}"
+            - "--max-model-len"
+            - "32768"
+            - "--port"
+            - "8000"
+          ports:
+            - containerPort: 8000
+          resources:
+            limits:
+              nvidia.com/gpu: 1
+              memory: 60Gi
+`;
+
+/** Mixtral 8x7B on 2 × H100 80GB at tensor parallelism 2: fits. */
+const MIXTRAL_2XH100 = `# Mixtral 8x7B on 2 x H100 80GB with tensor parallelism 2 (GKE a3-highgpu node pool).
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: mixtral-chat
+  namespace: inference
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: mixtral-chat
+  template:
+    metadata:
+      labels:
+        app: mixtral-chat
+    spec:
+      nodeSelector:
+        cloud.google.com/gke-accelerator: nvidia-h100-80gb
+      containers:
+        - name: vllm
+          image: vllm/vllm-openai:v0.11.0
+          command: ["vllm", "serve"]
+          args:
+            - ${MIXTRAL}
+            - --tensor-parallel-size=2
+            - --max-model-len=32768
+          ports:
+            - containerPort: 8000
+          resources:
+            limits:
+              nvidia.com/gpu: "2"
+`;
+
+const ESLINT_CONFIG_JS = `import vram from "eslint-plugin-vram";
+
+export default [...vram.configs.recommended];
+`;
+
+const ESLINT_CONFIG_CJS = `const vram = require("eslint-plugin-vram");
+
+module.exports = [...vram.configs.recommended];
+`;
+
+const REQUIRE_CHECK_CJS = `const vram = require("eslint-plugin-vram");
+const rules = {};
+for (const [name, rule] of Object.entries(vram.rules)) rules[name] = { create: typeof rule.create, url: rule.meta.docs.url };
+process.stdout.write(JSON.stringify({
+  name: vram.meta.name,
+  version: vram.meta.version,
+  configs: Object.keys(vram.configs),
+  recommendedIsArray: Array.isArray(vram.configs.recommended),
+  rules,
+}));
+`;
+
+/**
+ * An ESM TypeScript consumer. The @ts-expect-error lines fail the check if the declarations resolve to
+ * `any` (an unused @ts-expect-error is itself an error), so this proves our .d.ts files are read.
+ */
+const CHECK_TS = `import vram, { configs, meta, rules } from "eslint-plugin-vram";
+import type { ESLint, Linter } from "eslint";
+import { defineConfig } from "eslint/config";
+
+export const flat: Linter.Config[] = [
+  ...vram.configs.recommended,
+  ...configs.strict,
+  {
+    files: ["deploy/**/*.yaml"],
+    plugins: { vram },
+    rules: { "vram/kv-cache-headroom": ["error", { minConcurrentSequences: 4 }] },
+  },
+];
+export const defined = defineConfig(vram.configs.all, { rules: { "vram/weights-fit": "warn" } });
+export const asPlugin: ESLint.Plugin = vram;
+export const pluginName: string = meta.name;
+export const ruleNames: string[] = Object.keys(rules);
+
+// @ts-expect-error there is no such config level
+export const missing = vram.configs.lenient;
+// @ts-expect-error configs are arrays of flat configs, not a single object
+export const notAnArray: Linter.Config = vram.configs.recommended;
+`;
+
+// ---------------------------------------------------------------------------------------------------
+// Running things
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The environment for every child process. Variables npm sets for a script it runs (`npm test`,
+ * `npx vitest`), npm_config_local_prefix above all, would point the consumer's npm at this repo, and
+ * NODE_OPTIONS could carry the test runner's loaders: drop them, keep which cache and npmrc files to
+ * use. No colour, so output is compared as text.
+ */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^npm_/i.test(key) && !/^npm_config_(cache|userconfig|globalconfig|registry)$/i.test(key)) continue;
+    if (key === "NODE_OPTIONS" || key === "FORCE_COLOR") continue;
+    env[key] = value;
+  }
+  return { ...env, NO_COLOR: "1", ...extra };
+}
+
+/** Environment for npm and npx in the consumer: never the network; npm's own warnings silenced. */
+const OFFLINE_NPM = { npm_config_offline: "true", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", npm_config_loglevel: "error" };
+
+function run(command: string, args: string[], options: { cwd: string; input?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<RunResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: childEnv(options.env), stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** What a failed assertion on a run prints. */
+function shown(command: string, result: RunResult): string {
+  return `${command} exited ${result.code}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`;
+}
+
+async function mustSucceed(command: string, args: string[], options: Parameters<typeof run>[2], hint = ""): Promise<RunResult> {
+  const result = await run(command, args, options);
+  if (result.code !== 0) throw new Error(`${shown(`${command} ${args.join(" ")}`, result)}${hint ? `\n${hint}` : ""}`);
+  return result;
+}
+
+/** Skip only when npm itself (and so `npm pack`) cannot be run here. */
+function npmPackProbe(): { available: true } | { available: false; reason: string } {
+  const probe = spawnSync("npm", ["pack", "--help"], { encoding: "utf8", env: childEnv(), timeout: 60_000 });
+  if (probe.error) return { available: false, reason: `npm cannot be run (${probe.error.message})` };
+  if (probe.status !== 0) return { available: false, reason: `\`npm pack --help\` exited ${probe.status}` };
+  return { available: true };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The consumer's lockfile, derived from the repo's
+
+interface PackageJson {
+  name: string;
+  version: string;
+  license?: string;
+  bin?: Record<string, string>;
+  engines?: Record<string, string>;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+interface LockEntry {
+  version?: string;
+  resolved?: string;
+  integrity?: string;
+  link?: boolean;
+  dev?: boolean;
+  devOptional?: boolean;
+  peer?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  [field: string]: unknown;
+}
+
+/** Where Node (and npm's tree) finds `name` when required from the package installed at `location`. */
+function resolveInTree(tree: Record<string, LockEntry>, location: string, name: string): string | undefined {
+  let from = location;
+  for (;;) {
+    const candidate = `${from ? `${from}/` : ""}node_modules/${name}`;
+    if (tree[candidate]) return candidate;
+    if (from === "") return undefined;
+    from = from.replace(/\/?node_modules\/(@[^/]+\/)?[^/]+$/, "");
+  }
+}
+
+/**
+ * package-lock.json `packages` for a project whose devDependencies are `roots`: the entries of the
+ * repo's lockfile reachable from them (plus the tarball's own entry), every one a dev dependency.
+ */
+function consumerLockPackages(roots: Record<string, string>, pluginEntry: LockEntry): Record<string, LockEntry> {
+  const repoLock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
+  const source: Record<string, LockEntry> = { ...repoLock.packages, [`node_modules/${repoPackage.name}`]: pluginEntry };
+  const packages: Record<string, LockEntry> = { "": { name: "vram-e2e-consumer", devDependencies: roots } };
+  const queue: Array<{ location: string; needs: Record<string, string>; optional: Set<string> }> = [{ location: "", needs: roots, optional: new Set() }];
+  for (let item = queue.shift(); item; item = queue.shift()) {
+    for (const name of Object.keys(item.needs)) {
+      const target = resolveInTree(source, item.location, name);
+      if (!target) {
+        if (item.optional.has(name)) continue;
+        throw new Error(`${item.location || "the consumer"} needs ${name}, which the repo's package-lock.json does not hold`);
+      }
+      if (packages[target]) continue;
+      const entry = source[target]!;
+      if (entry.link) throw new Error(`${target} is a linked package in the repo's lockfile; the consumer cannot install it`);
+      const { dev: _dev, devOptional: _devOptional, peer: _peer, ...kept } = entry;
+      packages[target] = { ...kept, dev: true };
+      const optional = new Set([
+        ...Object.keys(entry.optionalDependencies ?? {}),
+        ...Object.entries(entry.peerDependenciesMeta ?? {})
+          .filter(([, meta]) => meta.optional)
+          .map(([peer]) => peer),
+      ]);
+      queue.push({ location: target, needs: { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies }, optional });
+    }
+  }
+  return packages;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Output shapes
+
+interface LintSuggestion {
+  desc: string;
+  messageId?: string;
+  fix: { range: [number, number]; text: string };
+}
+interface LintMessage {
+  ruleId: string | null;
+  severity: number;
+  message: string;
+  messageId?: string;
+  line: number;
+  column: number;
+  suggestions?: LintSuggestion[];
+}
+interface LintResult {
+  filePath: string;
+  messages: LintMessage[];
+  errorCount: number;
+}
+
+/** The findings of an `eslint -f json` run, comparable across runs. */
+function findings(results: LintResult[], base: string): string[] {
+  return results
+    .flatMap((result) => result.messages.map((m) => `${result.filePath.slice(base.length)}:${m.line}:${m.column} ${m.severity} ${m.ruleId} ${m.message}`))
+    .sort();
+}
+
+/**
+ * What a SARIF 2.1.0 log must have (sarif-schema-2.1.0.json's required properties and enums, for the
+ * parts ESLint's formatter writes). No copy of the schema ships in an installed package, so the
+ * structure is checked here. Returns the problems found; an empty list is a valid log.
+ */
+function sarifProblems(log: unknown): string[] {
+  const problems: string[] = [];
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+  const isUri = (value: unknown) => typeof value === "string" && URL.canParse(value);
+  const positiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) >= 1;
+  if (!isObject(log)) return ["the log is not a JSON object"];
+  if (log.version !== "2.1.0") problems.push(`version is ${JSON.stringify(log.version)}, not "2.1.0"`);
+  if (log.$schema !== undefined && !isUri(log.$schema)) problems.push("$schema is not a URI");
+  if (!Array.isArray(log.runs)) return [...problems, "runs is not an array"];
+  log.runs.forEach((run: unknown, r) => {
+    const at = `runs[${r}]`;
+    if (!isObject(run)) return problems.push(`${at} is not an object`);
+    const driver = isObject(run.tool) ? run.tool.driver : undefined;
+    if (!isObject(driver)) return problems.push(`${at}.tool.driver is missing`);
+    if (typeof driver.name !== "string" || driver.name === "") problems.push(`${at}.tool.driver.name is missing`);
+    const rules = Array.isArray(driver.rules) ? driver.rules : [];
+    if (driver.rules !== undefined && !Array.isArray(driver.rules)) problems.push(`${at}.tool.driver.rules is not an array`);
+    rules.forEach((rule: unknown, i) => {
+      if (!isObject(rule) || typeof rule.id !== "string") return problems.push(`${at}.tool.driver.rules[${i}].id is missing`);
+      if (rule.helpUri !== undefined && !isUri(rule.helpUri)) problems.push(`${at}.tool.driver.rules[${i}].helpUri is not a URI`);
+      if (rule.shortDescription !== undefined && !(isObject(rule.shortDescription) && typeof rule.shortDescription.text === "string"))
+        problems.push(`${at}.tool.driver.rules[${i}].shortDescription.text is missing`);
+    });
+    const artifacts = Array.isArray(run.artifacts) ? run.artifacts : [];
+    artifacts.forEach((artifact: unknown, i) => {
+      if (!isObject(artifact) || !isObject(artifact.location) || !isUri(artifact.location.uri)) problems.push(`${at}.artifacts[${i}].location.uri is not a URI`);
+    });
+    if (run.results !== undefined && !Array.isArray(run.results)) problems.push(`${at}.results is not an array`);
+    (Array.isArray(run.results) ? run.results : []).forEach((result: unknown, i) => {
+      const where = `${at}.results[${i}]`;
+      if (!isObject(result)) return problems.push(`${where} is not an object`);
+      if (!isObject(result.message) || (typeof result.message.text !== "string" && typeof result.message.id !== "string")) problems.push(`${where}.message has neither text nor id`);
+      if (result.level !== undefined && !["none", "note", "warning", "error"].includes(result.level as string)) problems.push(`${where}.level is ${JSON.stringify(result.level)}`);
+      if (result.ruleIndex !== undefined) {
+        const rule = rules[result.ruleIndex as number] as Record<string, unknown> | undefined;
+        if (!Number.isInteger(result.ruleIndex) || !rule) problems.push(`${where}.ruleIndex points at no rule`);
+        else if (result.ruleId !== undefined && rule.id !== result.ruleId) problems.push(`${where}.ruleIndex points at ${String(rule.id)}, not ${String(result.ruleId)}`);
+      }
+      (Array.isArray(result.locations) ? result.locations : []).forEach((location: unknown, l) => {
+        const physical = isObject(location) ? location.physicalLocation : undefined;
+        if (!isObject(physical)) return;
+        const artifact = physical.artifactLocation;
+        if (isObject(artifact)) {
+          if (artifact.uri !== undefined && !isUri(artifact.uri)) problems.push(`${where}.locations[${l}] uri is not a URI`);
+          if (artifact.index !== undefined && !(Number.isInteger(artifact.index) && (artifact.index as number) < artifacts.length))
+            problems.push(`${where}.locations[${l}] artifact index points at no artifact`);
+        }
+        const region = physical.region;
+        if (region === undefined) return;
+        if (!isObject(region)) return problems.push(`${where}.locations[${l}].region is not an object`);
+        for (const key of ["startLine", "startColumn", "endLine", "endColumn"]) {
+          if (region[key] !== undefined && !positiveInteger(region[key])) problems.push(`${where}.locations[${l}].region.${key} is not an integer >= 1`);
+        }
+        if (typeof region.endLine === "number" && typeof region.startLine === "number" && region.endLine < region.startLine)
+          problems.push(`${where}.locations[${l}].region ends before it starts`);
+      });
+    });
+  });
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const npmPack = npmPackProbe();
+const suiteName = npmPack.available ? "the packed package in a fresh project" : `the packed package in a fresh project (skipped: ${npmPack.reason})`;
+
+describe.skipIf(!npmPack.available)(suiteName, () => {
+  let work = "";
+  let consumer = "";
+  let tarballFiles: string[] = [];
+  const bin = (name: string) => join(consumer, "node_modules", ".bin", name);
+  const eslint = (cwd: string, args: string[], input?: string) => run(bin("eslint"), args, { cwd, ...(input === undefined ? {} : { input }) });
+  const vram = (args: string[]) => run("npx", ["--no", "--", "vram", ...args], { cwd: consumer, env: OFFLINE_NPM });
+
+  function write(relative: string, text: string): string {
+    const path = join(consumer, relative);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    return path;
+  }
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "vram-e2e-"));
+    consumer = join(work, "consumer");
+    const packDir = join(work, "pack");
+    mkdirSync(packDir);
+    mkdirSync(consumer);
+
+    await mustSucceed("npm", ["run", "build"], { cwd: REPO, timeoutMs: 120_000 });
+    const packed = await mustSucceed("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: REPO });
+    // Lifecycle scripts, if any are added, print before the JSON report.
+    const report = JSON.parse(packed.stdout.slice(packed.stdout.search(/^\[/m))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const tarball = join(packDir, report[0]!.filename);
+    tarballFiles = report[0]!.files.map((file) => file.path);
+
+    const pluginSpec = `file:${tarball}`;
+    const roots = {
+      [repoPackage.name]: pluginSpec,
+      eslint: repoPackage.devDependencies!.eslint!,
+      [SARIF_FORMATTER]: repoPackage.devDependencies![SARIF_FORMATTER]!,
+    };
+    const pluginEntry: LockEntry = {
+      version: repoPackage.version,
+      resolved: pluginSpec,
+      integrity: `sha512-${createHash("sha512").update(readFileSync(tarball)).digest("base64")}`,
+      ...(repoPackage.license ? { license: repoPackage.license } : {}),
+      ...(repoPackage.dependencies ? { dependencies: repoPackage.dependencies } : {}),
+      ...(repoPackage.peerDependencies ? { peerDependencies: repoPackage.peerDependencies } : {}),
+      ...(repoPackage.bin ? { bin: repoPackage.bin } : {}),
+      ...(repoPackage.engines ? { engines: repoPackage.engines } : {}),
+    };
+    write("package.json", `${JSON.stringify({ name: "vram-e2e-consumer", private: true, type: "module", devDependencies: roots }, null, 2)}\n`);
+    write("package-lock.json", `${JSON.stringify({ name: "vram-e2e-consumer", lockfileVersion: 3, requires: true, packages: consumerLockPackages(roots, pluginEntry) }, null, 2)}\n`);
+    write("eslint.config.js", ESLINT_CONFIG_JS);
+    const install = ["ci", "--ignore-scripts", "--no-audit", "--no-fund"];
+    const offline = await run("npm", [...install, "--offline"], { cwd: consumer, env: OFFLINE_NPM, timeoutMs: 120_000 });
+    if (offline.code !== 0) {
+      // `npm ci` of the repo caches every registry document the consumer's `npm ci` reads; a cache
+      // filled by `npm install` holds the full documents instead. Outside CI, fetch only what is
+      // missing; in CI the install stays offline, so a broken guarantee fails here instead of hiding.
+      if (process.env.CI || !offline.stderr.includes("ENOTCACHED")) {
+        throw new Error(`${shown("npm ci --offline (consumer)", offline)}\nThe consumer installs from the npm cache only: run \`npm ci\` in the repo first so that every locked package is cached.`);
+      }
+      console.warn("e2e: not every locked package is in the npm cache in the form `npm ci` reads; installing the consumer with --prefer-offline");
+      await mustSucceed("npm", [...install, "--prefer-offline"], { cwd: consumer, env: { ...OFFLINE_NPM, npm_config_offline: "false" }, timeoutMs: 120_000 });
+    }
+
+    write("a10g/mixtral-a10g.yaml", MIXTRAL_A10G);
+    write("h100/mixtral-2xh100.yaml", MIXTRAL_2XH100);
+    for (const tree of ["cached", "parallel"]) {
+      write(`${tree}/east/mixtral-a10g.yaml`, MIXTRAL_A10G);
+      write(`${tree}/east/mixtral-2xh100.yaml`, MIXTRAL_2XH100);
+      write(`${tree}/west/mixtral-a10g.yaml`, MIXTRAL_A10G);
+      write(`${tree}/west/mixtral-2xh100.yaml`, MIXTRAL_2XH100);
+    }
+    write("cjs-project/eslint.config.cjs", ESLINT_CONFIG_CJS);
+    write("cjs-project/mixtral-a10g.yaml", MIXTRAL_A10G);
+    write("require-check.cjs", REQUIRE_CHECK_CJS);
+    write("check.ts", CHECK_TS);
+  }, 180_000);
+
+  afterAll(() => {
+    if (!work) return;
+    if (process.env.VRAM_E2E_KEEP) console.warn(`e2e consumer project kept at ${consumer}`);
+    else rmSync(work, { recursive: true, force: true });
+  });
+
+  describe("the tarball", () => {
+    it("holds the built plugin, its declarations, the CLI and the catalog, and no TypeScript sources or tests", () => {
+      for (const path of ["package.json", "dist/src/index.js", "dist/src/index.d.ts", "dist/src/cli.js", "dist/package.json", "dist/src/catalog/data/meta.json", "dist/src/catalog/data/models.json", "dist/src/catalog/data/gpus.json", "dist/rules/weights-fit.js", "dist/rules/kv-cache-headroom.js"]) {
+        expect(tarballFiles, path).toContain(path);
+      }
+      const stray = tarballFiles.filter((path) => (/\.ts$/.test(path) && !/\.d\.ts$/.test(path)) || /^(src|rules|test|fixtures|bench|node_modules)\//.test(path));
+      expect(stray).toEqual([]);
+      // What package.json points at is in the tarball.
+      expect(tarballFiles).toContain(repoPackage.bin!.vram!.replace(/^\.\//, ""));
+      expect(readFileSync(join(consumer, "node_modules", repoPackage.name, "dist/src/cli.js"), "utf8")).toMatch(/^#!\/usr\/bin\/env node\n/);
+    });
+  });
+
+  describe("eslint", () => {
+    it("exits 1 on Mixtral on one A10G, and the stylish output names the rule and the 12.9B active / 46.7B total parameters", async () => {
+      const result = await eslint(join(consumer, "a10g"), ["."]);
+      expect(result.code, shown("eslint .", result)).toBe(1);
+      expect(result.stdout).toContain("mixtral-a10g.yaml");
+      const finding = result.stdout.split("\n").find((line) => /^\s+\d+:\d+\s+error\s.*\svram\/weights-fit$/.test(line));
+      expect(finding, result.stdout).toBeDefined();
+      expect(finding).toContain("12.9B");
+      expect(finding).toContain("46.7B");
+      expect(result.stdout).toContain("1 problem (1 error, 0 warnings)");
+      expect(result.stderr).toBe("");
+    });
+
+    it("exits 0 on a tree with only Mixtral on 2 × H100 at TP 2", async () => {
+      const result = await eslint(join(consumer, "h100"), ["."]);
+      expect(result.code, shown("eslint .", result)).toBe(0);
+      expect(result.stdout).toBe("");
+    });
+
+    it("--format json carries the finding with suggestions, each with desc and fix, and each fix makes the weights fit", async () => {
+      const result = await eslint(join(consumer, "a10g"), [".", "--format", "json"]);
+      expect(result.code, shown("eslint . --format json", result)).toBe(1);
+      const results = JSON.parse(result.stdout) as LintResult[];
+      const file = results.find((r) => r.filePath.endsWith("mixtral-a10g.yaml"));
+      expect(file).toBeDefined();
+      const finding = file!.messages.find((m) => m.ruleId === "vram/weights-fit");
+      expect(finding, JSON.stringify(file!.messages)).toBeDefined();
+      expect(finding!.severity).toBe(2);
+      expect(finding!.line).toBeGreaterThanOrEqual(1);
+      expect(finding!.message).toContain("12.9B");
+      expect(finding!.message).toContain("46.7B");
+      const suggestions = finding!.suggestions ?? [];
+      expect(suggestions.length).toBeGreaterThan(0);
+      for (const suggestion of suggestions) {
+        expect(suggestion.desc).toMatch(/\S/);
+        expect(suggestion.fix.range).toHaveLength(2);
+        expect(suggestion.fix.range[0]).toBeLessThanOrEqual(suggestion.fix.range[1]);
+        expect(suggestion.fix.range[1]).toBeLessThanOrEqual(MIXTRAL_A10G.length);
+        expect(typeof suggestion.fix.text).toBe("string");
+      }
+
+      // Apply each suggestion as an editor would, and lint the results in one run.
+      suggestions.forEach((suggestion, i) => {
+        const [start, end] = suggestion.fix.range;
+        write(`suggested/fix-${i}.yaml`, MIXTRAL_A10G.slice(0, start) + suggestion.fix.text + MIXTRAL_A10G.slice(end));
+      });
+      const fixed = await eslint(join(consumer, "suggested"), [".", "--format", "json"]);
+      const stillFailing = (JSON.parse(fixed.stdout) as LintResult[]).flatMap((r) => r.messages.filter((m) => m.ruleId === "vram/weights-fit" || m.severity === 2).map((m) => `${r.filePath}: ${m.message}`));
+      expect(stillFailing).toEqual([]);
+    });
+
+    it(`-f ${SARIF_FORMATTER} writes a valid SARIF 2.1.0 log with the finding and helpUri per rule`, async () => {
+      const docs = await run("node", ["--input-type=module", "-e", `import vram from "eslint-plugin-vram"; process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(vram.rules).map(([name, rule]) => ["vram/" + name, rule.meta.docs.url]))));`], { cwd: consumer });
+      expect(docs.code, shown("node -e", docs)).toBe(0);
+      const docsUrl = JSON.parse(docs.stdout) as Record<string, string>;
+
+      const result = await eslint(join(consumer, "a10g"), [".", "-f", SARIF_FORMATTER]);
+      expect(result.code, shown(`eslint . -f ${SARIF_FORMATTER}`, result)).toBe(1);
+      const log = JSON.parse(result.stdout) as {
+        version: string;
+        runs: Array<{
+          tool: { driver: { rules: Array<{ id: string; helpUri?: string }> } };
+          results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
+        }>;
+      };
+      expect(sarifProblems(log)).toEqual([]);
+      expect(log.version).toBe("2.1.0");
+      const results = log.runs.flatMap((run) => run.results ?? []);
+      const finding = results.find((r) => r.ruleId === "vram/weights-fit");
+      expect(finding, JSON.stringify(results)).toBeDefined();
+      expect(finding!.level).toBe("error");
+      const location = finding!.locations[0]!.physicalLocation;
+      expect(location.artifactLocation.uri).toBe(pathToFileURL(join(consumer, "a10g", "mixtral-a10g.yaml")).href);
+      expect(location.region.startLine).toBeGreaterThanOrEqual(1);
+
+      const ours = log.runs.flatMap((run) => run.tool.driver.rules).filter((rule) => rule.id.startsWith("vram/"));
+      expect(ours.map((rule) => rule.id)).toContain("vram/weights-fit");
+      for (const rule of ours) {
+        expect(docsUrl[rule.id], rule.id).toMatch(/^https:\/\//);
+        expect(rule.helpUri, rule.id).toBe(docsUrl[rule.id]);
+      }
+    });
+
+    it("--stdin --stdin-filename lints rendered output (exit 1 for the A10G manifest, 0 for 2 × H100)", async () => {
+      const misfit = await eslint(consumer, ["--stdin", "--stdin-filename", "rendered.yaml"], MIXTRAL_A10G);
+      expect(misfit.code, shown("eslint --stdin", misfit)).toBe(1);
+      expect(misfit.stdout).toContain("rendered.yaml");
+      expect(misfit.stdout).toContain("vram/weights-fit");
+      expect(misfit.stdout).toContain("46.7B");
+
+      const fits = await eslint(consumer, ["--stdin", "--stdin-filename", "rendered.yaml"], MIXTRAL_2XH100);
+      expect(fits.code, shown("eslint --stdin", fits)).toBe(0);
+    });
+
+    it("--cache writes a cache file and the second run reports the same", async () => {
+      const tree = join(consumer, "cached");
+      const first = await eslint(tree, [".", "--cache"]);
+      expect(first.code, shown("eslint . --cache", first)).toBe(1);
+      expect(existsSync(join(tree, ".eslintcache"))).toBe(true);
+      expect(first.stdout).toContain("2 problems (2 errors, 0 warnings)");
+      const second = await eslint(tree, [".", "--cache"]);
+      expect(second.code, shown("eslint . --cache (second run)", second)).toBe(1);
+      expect(second.stdout).toBe(first.stdout);
+    });
+
+    it("--concurrency auto (and 2 worker threads) report the same findings as a serial run", async () => {
+      const tree = join(consumer, "parallel");
+      const serial = await eslint(tree, [".", "-f", "json"]);
+      expect(serial.code, shown("eslint .", serial)).toBe(1);
+      const expected = findings(JSON.parse(serial.stdout) as LintResult[], tree);
+      expect(expected.filter((line) => line.includes("vram/weights-fit"))).toHaveLength(2);
+      for (const concurrency of ["auto", "2"]) {
+        const parallel = await eslint(tree, [".", "-f", "json", "--concurrency", concurrency]);
+        expect(parallel.code, shown(`eslint . --concurrency ${concurrency}`, parallel)).toBe(1);
+        expect(findings(JSON.parse(parallel.stdout) as LintResult[], tree)).toEqual(expected);
+      }
+    });
+  });
+
+  describe("the vram CLI through npx", () => {
+    it("estimate: Mixtral on an A10G does not fit (exit 1) and names 46.7B resident and 12.9B active", async () => {
+      const result = await vram(["estimate", "--model", MIXTRAL, "--gpu", "A10G"]);
+      expect(result.code, shown("npx vram estimate", result)).toBe(1);
+      expect(result.stdout).toContain("46.7B");
+      expect(result.stdout).toContain("12.9B");
+    });
+
+    it("estimate --json gives the documented fields", async () => {
+      const result = await vram(["estimate", "--model", MIXTRAL, "--gpu", "A10G", "--json"]);
+      expect(result.code, shown("npx vram estimate --json", result)).toBe(1);
+      const estimate = JSON.parse(result.stdout) as Record<string, unknown>;
+      for (const field of ["verdict", "model", "gpu", "perGpu", "kvBytesPerToken", "kvCapacityTokens", "maxModelLen", "maxConcurrency", "suggestions"]) {
+        expect(estimate, field).toHaveProperty(field);
+      }
+      expect(estimate.verdict).not.toBe("fits");
+      expect(estimate.maxModelLen).toBe(32768);
+      expect(Array.isArray(estimate.suggestions) && estimate.suggestions.length > 0).toBe(true);
+    });
+
+    it("estimate: Mixtral on 2 × H100 at TP 2 fits (exit 0)", async () => {
+      const result = await vram(["estimate", "--model", MIXTRAL, "--gpu", "H100", "--tensor-parallel-size", "2"]);
+      expect(result.code, shown("npx vram estimate --gpu H100 --tensor-parallel-size 2", result)).toBe(0);
+    });
+
+    it.each([
+      ["--tensor-parallel-size 0", ["estimate", "--model", MIXTRAL, "--gpu", "H100", "--tensor-parallel-size", "0"]],
+      ["an unknown model", ["estimate", "--model", "no-such-org/no-such-model-7b", "--gpu", "A10G"]],
+    ])("a usage error (%s) exits 2 with one line on stderr and no stack trace", async (_label, args) => {
+      const result = await vram(args);
+      expect(result.code, shown(`npx vram ${args.join(" ")}`, result)).toBe(2);
+      const lines = result.stderr.split("\n").filter((line) => line !== "");
+      expect(lines, result.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^vram: /);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    });
+
+    it("explain prints the 46.7B-resident / 12.9B-active breakdown of the A10G manifest", async () => {
+      const result = await vram(["explain", "a10g/mixtral-a10g.yaml"]);
+      expect(result.code, shown("npx vram explain", result)).toBe(1);
+      expect(result.stdout).toContain("a10g/mixtral-a10g.yaml");
+      expect(result.stdout).toMatch(/46\.7B[^\n]*resident/);
+      expect(result.stdout).toMatch(/12\.9B[^\n]*active/);
+      expect(result.stdout).toMatch(/Weights/);
+      expect(result.stdout).toMatch(/KV cache/);
+    });
+
+    it("--version prints the package version and the catalog date", async () => {
+      const result = await vram(["--version"]);
+      expect(result.code, shown("npx vram --version", result)).toBe(0);
+      expect(result.stdout.trim()).toMatch(new RegExp(`^${repoPackage.name} ${repoPackage.version.replace(/\./g, "\\.")} \\(catalog \\d{4}-\\d{2}-\\d{2}\\)$`));
+    });
+  });
+
+  describe("module formats and types", () => {
+    it("require('eslint-plugin-vram') from CommonJS returns the plugin object (require of ESM)", async () => {
+      const result = await run("node", ["require-check.cjs"], { cwd: consumer });
+      expect(result.code, shown("node require-check.cjs", result)).toBe(0);
+      expect(result.stderr).toBe("");
+      const plugin = JSON.parse(result.stdout) as { name: string; version: string; configs: string[]; recommendedIsArray: boolean; rules: Record<string, { create: string; url: string }> };
+      expect(plugin.name).toBe("eslint-plugin-vram");
+      expect(plugin.version).toBe(repoPackage.version);
+      expect(plugin.configs).toEqual(expect.arrayContaining(["recommended", "strict", "all"]));
+      expect(plugin.recommendedIsArray).toBe(true);
+      expect(plugin.rules["weights-fit"]?.create).toBe("function");
+    });
+
+    it("a CommonJS eslint.config.cjs that requires the plugin works", async () => {
+      const result = await eslint(join(consumer, "cjs-project"), ["."]);
+      expect(result.code, shown("eslint . (eslint.config.cjs)", result)).toBe(1);
+      expect(result.stdout).toContain("vram/weights-fit");
+    });
+
+    it("type declarations resolve for an ESM TypeScript consumer and are checked (skipLibCheck off)", async () => {
+      const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
+      const args = [tsc, "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--noEmit", "--strict", "--skipLibCheck", "false", "--listFiles", "check.ts"];
+      const result = await run("node", args, { cwd: consumer });
+      expect(result.code, shown("tsc check.ts", result)).toBe(0);
+      // Our own declarations are part of the checked program, resolved through package.json "exports".
+      expect(result.stdout).toContain(join(consumer, "node_modules", repoPackage.name, "dist", "src", "index.d.ts"));
+    }, 60_000);
+
+    it("declares every package its type declarations import (so isolated, pnpm-style installs resolve them)", () => {
+      const installed = join(consumer, "node_modules", repoPackage.name);
+      const declared = new Set([...Object.keys(repoPackage.dependencies ?? {}), ...Object.keys(repoPackage.peerDependencies ?? {})]);
+      const imported = new Set<string>();
+      const walk = (dir: string): void => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const path = join(dir, entry.name);
+          if (entry.isDirectory()) walk(path);
+          else if (entry.name.endsWith(".d.ts")) {
+            for (const match of readFileSync(path, "utf8").matchAll(/(?:from|import\()\s*["']([^"'.][^"']*)["']/g)) {
+              const specifier = match[1]!;
+              if (specifier.startsWith("node:")) continue;
+              imported.add(specifier.startsWith("@") ? specifier.split("/").slice(0, 2).join("/") : specifier.split("/")[0]!);
+            }
+          }
+        }
+      };
+      walk(join(installed, "dist"));
+      expect(imported.size).toBeGreaterThan(0);
+      expect([...imported].filter((name) => !declared.has(name))).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import { RuleTester } from "eslint";
+import { describe, expect, it } from "vitest";
+import plugin from "../../src/index.js";
+import { findings, lint } from "../support/lint.js";
+import { deployment, spanOf } from "../support/manifest.js";
+import "../support/rule-tester.js";
+
+const tester = new RuleTester({ plugins: { vram: plugin as never }, language: "vram/yaml" });
+const privateModel = deployment(`"--model", "acme/support-13b", "--max-model-len", "8192"`);
+
+describe("vram/known-model", () => {
+  tester.run("known-model", plugin.rules["known-model"] as never, {
+    valid: [
+      { code: deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "8192"`), filename: "a.yaml" },
+      // Templates and variables are not judged, and are not "unknown" either.
+      { code: deployment(`"--model", "$(MODEL_ID)", "--max-model-len", "8192"`), filename: "a.yaml" },
+      // Known once the settings add it.
+      { code: privateModel, filename: "a.yaml", settings: { vram: { models: [{ id: "acme/support-13b", extends: "meta-llama/Llama-2-13b-hf" }] } } },
+    ],
+    invalid: [
+      {
+        code: privateModel,
+        filename: "a.yaml",
+        errors: [{ messageId: "unknownModel", ...spanOf(privateModel, "acme/support-13b") }],
+      },
+      {
+        code: deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct"`, { selector: "nvidia-quantum-9000" }),
+        filename: "a.yaml",
+        errors: [{ messageId: "unknownGpu", ...spanOf(deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct"`, { selector: "nvidia-quantum-9000" }), "nvidia-quantum-9000") }],
+      },
+      {
+        code: deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct"`, { label: "node.kubernetes.io/instance-type", selector: "x9.mystery" }),
+        filename: "a.yaml",
+        errors: [{ messageId: "unknownInstance", data: { written: "x9.mystery" } }],
+      },
+      {
+        code: deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu-memory-utilization", "1.5"`),
+        filename: "a.yaml",
+        errors: [{ messageId: "invalidValue", data: { message: "GPU memory utilization must be a number from 0.01 to 1, got 1.5" } }],
+      },
+    ],
+  });
+
+  it("names the closest catalog entries and how to add the model in settings", () => {
+    const [message] = findings(lint(privateModel, "a.yaml"));
+    expect(message!.message).toMatch(/^"acme\/support-13b" is not in the catalog, so nothing about this deployment was checked\. Closest entries: /);
+    expect(message!.message).toContain('settings.vram.models — for a fine-tune, { id: "acme/support-13b", extends: "');
+  });
+
+  it("once the model is added through settings, the other rules judge it", () => {
+    const settings = { vram: { models: [{ id: "acme/support-13b", extends: "meta-llama/Llama-2-13b-hf" }] } };
+    const messages = findings(lint(privateModel, "a.yaml", { settings }));
+    expect(messages.map((message) => `${message.ruleId} ${message.messageId}`)).toEqual(["vram/weights-fit weightsExceed"]);
+    expect(messages[0]!.message).toMatch(/^support-13b does not fit: 24\.2 GiB of weights at fp16/);
+  });
+});

@@ -1,0 +1,98 @@
+import { RuleTester } from "eslint";
+import { describe } from "vitest";
+import plugin from "../../src/index.js";
+import { deployment, spanOf } from "../support/manifest.js";
+import "../support/rule-tester.js";
+
+const tester = new RuleTester({ plugins: { vram: plugin as never }, language: "vram/yaml" });
+const llama = (flags: string) => `"--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "8192"${flags}`;
+
+describe("vram/parallelism-matches-gpus", () => {
+  tester.run("parallelism-matches-gpus", plugin.rules["parallelism-matches-gpus"] as never, {
+    valid: [
+      { code: deployment(llama(`, "--tensor-parallel-size", "2"`), { gpus: 2 }), filename: "a.yaml" },
+      { code: deployment(llama(`, "--tensor-parallel-size", "2", "--pipeline-parallel-size", "2"`), { gpus: 4 }), filename: "a.yaml" },
+      // Idle GPUs are a warning of parallelism-efficiency, not a start failure.
+      { code: deployment(llama(""), { gpus: 4 }), filename: "a.yaml" },
+      // DeepSeek MLA: no KV-head constraint on TP.
+      { code: deployment(`"--model", "deepseek-ai/DeepSeek-V3", "--tensor-parallel-size", "8"`, { gpus: 8, selector: "nvidia-h200-141gb" }), filename: "a.yaml" },
+    ],
+    invalid: [
+      {
+        code: deployment(llama(`, "--tensor-parallel-size", "4"`), { gpus: 2 }),
+        filename: "a.yaml",
+        errors: [
+          {
+            messageId: "ranksExceedGpus",
+            ...spanOf(deployment(llama(`, "--tensor-parallel-size", "4"`), { gpus: 2 }), `"--tensor-parallel-size", "4"`, "4"),
+            data: { engine: "vLLM", ranks: 4, layout: "tensor parallel 4", gpus: 2, plural: "s" },
+            suggestions: [
+              { messageId: "requestGpus", data: { gpus: 4 }, output: deployment(llama(`, "--tensor-parallel-size", "4"`), { gpus: 4 }) },
+              { messageId: "useTensorParallel", data: { tp: 2, gpus: "" }, output: deployment(llama(`, "--tensor-parallel-size", "2"`), { gpus: 2 }) },
+            ],
+          },
+        ],
+      },
+      {
+        code: deployment(llama(`, "--tensor-parallel-size", "3"`), { gpus: 3 }),
+        filename: "a.yaml",
+        errors: [
+          {
+            messageId: "headsNotDivisible",
+            ...spanOf(deployment(llama(`, "--tensor-parallel-size", "3"`), { gpus: 3 }), `"--tensor-parallel-size", "3"`, "3"),
+            data: { tp: 3, model: "Llama-3.1-8B-Instruct", heads: 32, engine: "vLLM", valid: "1, 2, 4, 8" },
+            suggestions: [
+              { messageId: "useTensorParallel", data: { tp: 2, gpus: "" }, output: deployment(llama(`, "--tensor-parallel-size", "2"`), { gpus: 3 }) },
+              { messageId: "useTensorParallel", data: { tp: 4, gpus: " on 4 GPUs" }, output: deployment(llama(`, "--tensor-parallel-size", "4"`), { gpus: 4 }) },
+            ],
+          },
+        ],
+      },
+      {
+        code: deployment(llama(`, "--tensor-parallel-size", "16"`), { gpus: 16 }),
+        filename: "a.yaml",
+        errors: [
+          {
+            messageId: "exceedsNode",
+            ...spanOf(deployment(llama(`, "--tensor-parallel-size", "16"`), { gpus: 16 }), "nvidia.com/gpu: 16", "16"),
+            data: { gpus: 16, nodeGpus: 8, instance: " on the largest common nodes" },
+          },
+        ],
+      },
+    ],
+  });
+});
+
+describe("vram/parallelism-efficiency", () => {
+  tester.run("parallelism-efficiency", plugin.rules["parallelism-efficiency"] as never, {
+    valid: [{ code: deployment(llama(`, "--tensor-parallel-size", "2"`), { gpus: 2 }), filename: "a.yaml" }],
+    invalid: [
+      {
+        code: deployment(llama(""), { gpus: 4 }),
+        filename: "a.yaml",
+        errors: [
+          {
+            messageId: "idleGpus",
+            ...spanOf(deployment(llama(""), { gpus: 4 }), "nvidia.com/gpu: 4", "4"),
+            suggestions: [
+              { messageId: "useTensorParallel", data: { tp: 4, gpus: 4 }, output: deployment(llama(`, "--tensor-parallel-size", "4"`), { gpus: 4 }) },
+              { messageId: "requestGpus", data: { gpus: 1, plural: "" }, output: deployment(llama(""), { gpus: 1 }) },
+            ],
+          },
+        ],
+      },
+      {
+        // Qwen3-235B has 4 KV heads: TP 8 stores each twice.
+        code: deployment(`"--model", "Qwen/Qwen3-235B-A22B-FP8", "--tensor-parallel-size", "8", "--max-model-len", "32768"`, { gpus: 8, selector: "nvidia-h100-80gb" }),
+        filename: "a.yaml",
+        errors: [
+          {
+            messageId: "kvReplicated",
+            ...spanOf(deployment(`"--model", "Qwen/Qwen3-235B-A22B-FP8", "--tensor-parallel-size", "8", "--max-model-len", "32768"`, { gpus: 8, selector: "nvidia-h100-80gb" }), `"--tensor-parallel-size", "8"`, "8"),
+            data: { tp: 8, model: "Qwen3-235B-A22B-FP8", kvHeads: 4, factor: 2, replicas: 2 },
+          },
+        ],
+      },
+    ],
+  });
+});
