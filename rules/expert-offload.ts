@@ -38,7 +38,7 @@ export default createRule<MessageIds, []>({
           if (judged.status !== "judged") return;
           const { deployment, resolved, estimate } = judged;
           const finding = offloadOf(resolved, estimate);
-          if (!finding) return;
+          if (!finding?.slowsDecode) return;
           const { request } = resolved;
           const values = judged.values;
           const how =
@@ -49,7 +49,6 @@ export default createRule<MessageIds, []>({
                   ? "every layer's experts on the CPU"
                   : `the experts of ${values.cpuMoeLayers} layers on the CPU`
                 : `${values.gpuLayers} of ${request.model.layers + 1} layers on the GPU`;
-          const bandwidth = finding.path === "pcie" ? (request.gpu.hostLinkGBps ?? 25) * 0.8 : 300;
           const candidate = CANDIDATE_GPU_IDS.map((id) => analysis.catalog.gpu(id)).find(
             (gpu) => gpu !== undefined && gpu.vendor === request.gpu.vendor && gpu.memoryBytes * estimate.settings.gpuMemoryUtilization >= finding.memoryToAvoidBytesPerGpu * estimate.settings.gpuMemoryUtilization,
           );
@@ -62,7 +61,7 @@ export default createRule<MessageIds, []>({
               how,
               touched: gibOf(finding.touchedBytesPerToken).toFixed(1),
               path: finding.path === "pcie" ? `over ${gpuName(request.gpu)}'s host link` : "from system memory on the CPU",
-              bandwidth: bandwidth.toFixed(0),
+              bandwidth: finding.bandwidthGBps.toFixed(0),
               offloadedRate: rate(finding.offloadedTokensPerSecond),
               onGpu: finding.onGpuTokensPerSecond !== undefined ? `, against at most ${rate(finding.onGpuTokensPerSecond)} tokens/s with every weight on the GPUs` : "",
               needed: gib(finding.memoryToAvoidBytesPerGpu),

@@ -3,11 +3,24 @@
  * not know (or whose values no engine accepts) cannot be checked: say so, name the closest catalog
  * entries, and show how to add one in settings — rather than staying silent.
  */
+import { stripModelUri } from "../src/catalog/names.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
 import { locationOf, reportTarget } from "../src/rule-kit/report.js";
 
 type MessageIds = "unknownModel" | "unknownGpu" | "unknownInstance" | "unknownQuantization" | "invalidValue" | "missingReason";
+
+/**
+ * The `settings.vram.models` entry a user would write: ids are `owner/name`, and a name written
+ * without an owner (a KAITO preset, a local directory) is found by its name under any owner.
+ */
+function settingsExample(written: string, closest: string | undefined): string {
+  const name = stripModelUri(written).replace(/\/+$/, "");
+  const id = /^[^\s/]+\/[^\s/]+$/.test(name) ? name : `local/${name.slice(name.lastIndexOf("/") + 1) || "my-model"}`;
+  return closest
+    ? `; a fine-tune of ${closest} is { id: "${id}", extends: "${closest}" }`
+    : `; a new architecture needs its shape: { id: "${id}", layers, hiddenSize, … }`;
+}
 
 export default createRule<MessageIds, []>({
   name: "known-model",
@@ -21,7 +34,7 @@ export default createRule<MessageIds, []>({
     schema: [],
     messages: {
       unknownModel:
-        "\"{{written}}\" is not in the catalog, so nothing about this deployment was checked. Closest entries: {{closest}}. To size it, add it to settings.vram.models — for a fine-tune, { id: \"{{written}}\", extends: \"{{first}}\" } (docs/settings.md).",
+        "\"{{written}}\" is not in the catalog, so nothing about this deployment was checked.{{closest}} To size it, add it to settings.vram.models{{example}} (docs/settings.md).",
       unknownGpu:
         "GPU \"{{written}}\" is not in the catalog, so nothing about this deployment was checked. Closest entries: {{closest}}. Add it to settings.vram.gpus (docs/settings.md).",
       unknownInstance:
@@ -50,7 +63,11 @@ export default createRule<MessageIds, []>({
               context.report({
                 loc: locationOf(context, reportTarget(deployment, ["model"])),
                 messageId: "unknownModel",
-                data: { written: unresolved.written, closest: unresolved.closest.join(", "), first: unresolved.closest[0] ?? "" },
+                data: {
+                  written: unresolved.written,
+                  closest: unresolved.closest.length > 0 ? ` Closest entries: ${unresolved.closest.join(", ")}.` : "",
+                  example: settingsExample(unresolved.written, unresolved.closest[0]),
+                },
               });
               break;
             case "unknown-gpu":

@@ -4,7 +4,7 @@
  */
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { ambiguityNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { concurrency, ENGINE_NAMES, gib, tokens } from "../src/report/wording.js";
 import type { MemoryEstimate } from "../src/sizing/types.js";
 
@@ -33,7 +33,10 @@ function outcome(estimate: MemoryEstimate): string {
     case "sglang":
       return "SGLang starts but rejects requests that long.";
     case "tgi":
-      return "TGI refuses to start.";
+      // Unset, the default context only stops TGI 2.x; TGI 3 lowers it to what fits.
+      return estimate.maxModelLenSource === "set"
+        ? "TGI refuses to start."
+        : "TGI 2.x refuses to start; TGI 3 starts with max_total_tokens lowered to what the KV cache holds.";
     default:
       return `${ENGINE_NAMES[estimate.engine]} cannot allocate that context on the GPUs.`;
   }
@@ -59,9 +62,9 @@ export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
     defaultOptions: [{ minConcurrentSequences: 1 }],
     messages: {
       kvTooSmall:
-        "The KV cache cannot hold one {{maxModelLen}}-token sequence{{lengthNote}}: {{model}} needs {{needed}} GiB of KV cache per GPU for it, and {{available}} GiB is left after {{weights}} GiB of weights and {{runtime}} GiB of runtime memory ({{capacity}} tokens). {{outcome}} {{largest}}",
+        "The KV cache cannot hold one {{maxModelLen}}-token sequence{{lengthNote}}: {{model}} needs {{needed}} GiB of KV cache per GPU for it, and {{available}} GiB is left after {{weights}} GiB of weights and {{runtime}} GiB of runtime memory ({{capacity}} tokens). {{outcome}} {{largest}}{{assumption}}",
       lowConcurrency:
-        "The KV cache holds {{concurrency}} {{maxModelLen}}-token sequences at once, fewer than the {{required}} required{{lengthNote}}: {{capacity}} tokens ({{available}} GiB per GPU after {{weights}} GiB of weights). {{largest}}",
+        "The KV cache holds {{concurrency}} {{maxModelLen}}-token sequences at once, fewer than the {{required}} required{{lengthNote}}: {{capacity}} tokens ({{available}} GiB per GPU after {{weights}} GiB of weights). {{largest}}{{assumption}}",
       applyRemedy: "Use {{remedy}}",
     },
   },
@@ -96,6 +99,7 @@ export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
               required,
               outcome: outcome(estimate),
               largest,
+              assumption: (resolved.assumptions.length > 0 ? ` Assumes ${resolved.assumptions.join("; ")}.` : "") + ambiguityNote(judged, required),
               kvCapacityTokens: estimate.kvCapacityTokens,
               largestFittingMaxModelLen: shorter ?? null,
             },

@@ -5,7 +5,7 @@
 import type { SuggestedEdit } from "@eslint/core";
 import { checkParallelism } from "../src/judge/parallelism.js";
 import { ENGINE_NAMES } from "../src/report/wording.js";
-import { combine, replaceField, setField } from "../src/rule-kit/edits.js";
+import { combine, replaceFieldEverywhere, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
 import { locationOf, reportTarget } from "../src/rule-kit/report.js";
@@ -55,7 +55,7 @@ export default createRule<MessageIds, []>({
               }
               const nodes = deployment.fields.nodes?.value ?? 1;
               if (deployment.fields.gpuCount && problem.ranks % nodes === 0) {
-                const edits = combine([replaceField(deployment, "gpuCount", problem.ranks / nodes)]);
+                const edits = combine(replaceFieldEverywhere(deployment, "gpuCount", problem.ranks / nodes));
                 if (edits) {
                   suggest.push({
                     messageId: "requestGpus",

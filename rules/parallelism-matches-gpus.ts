@@ -5,7 +5,7 @@
 import type { SuggestedEdit } from "@eslint/core";
 import { checkParallelism, isStartFailure, type ParallelismProblem } from "../src/judge/parallelism.js";
 import { ENGINE_NAMES } from "../src/report/wording.js";
-import { combine, replaceField, setField } from "../src/rule-kit/edits.js";
+import { combine, replaceField, replaceFieldEverywhere, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
 import { locationOf, reportTarget } from "../src/rule-kit/report.js";
@@ -27,7 +27,7 @@ function tensorParallelEdit(deployment: Deployment, resolved: ResolvedDeployment
   const edits = [setField(deployment, engine, "tensorParallel", tp, text)];
   if (needed > resolved.requestedGpus) {
     if (!deployment.fields.gpuCount || needed % nodes !== 0) return undefined;
-    edits.push(replaceField(deployment, "gpuCount", needed / nodes));
+    edits.push(...replaceFieldEverywhere(deployment, "gpuCount", needed / nodes));
   }
   return combine(edits);
 }
@@ -71,7 +71,7 @@ export default createRule<MessageIds, []>({
               case "ranks-exceed-gpus": {
                 const suggest: SuggestedEdit<MessageIds>[] = [];
                 const nodes = deployment.fields.nodes?.value ?? 1;
-                const raise = deployment.fields.gpuCount && problem.ranks % nodes === 0 ? combine([replaceField(deployment, "gpuCount", problem.ranks / nodes)]) : undefined;
+                const raise = deployment.fields.gpuCount && problem.ranks % nodes === 0 ? combine(replaceFieldEverywhere(deployment, "gpuCount", problem.ranks / nodes)) : undefined;
                 if (raise) suggest.push({ messageId: "requestGpus", data: { gpus: problem.ranks }, fix: (fixer) => raise.map((edit) => fixer.replaceTextRange(edit.range, edit.text)) });
                 const fitting = Math.floor(problem.gpus / (resolved.request.pipelineParallel * resolved.request.dataParallel));
                 const validTp = [...Array(fitting).keys()].map((i) => fitting - i).find((tp) => model.model.attentionHeads % tp === 0 && (model.model.attention.kind === "mla" || model.model.kvHeads % tp === 0 || tp % model.model.kvHeads === 0));

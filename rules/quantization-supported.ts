@@ -75,7 +75,7 @@ export default createRule<MessageIds, []>({
             const options = runnableFormats(catalog, resolved).filter(({ format }) => format.id !== exclude.id);
             const floatFormat = catalog.format(resolved.model.model.nativeFormat);
             // Dropping the flag (16-bit weights) is a choice too when the checkpoint is 16-bit.
-            if (values.quantization && floatFormat.kind === "float") options.unshift({ format: catalog.format(request.activationBytes === 4 ? "fp32" : "fp16") });
+            if (values.quantization && floatFormat.kind === "float") options.unshift({ format: request.activationBytes === 4 ? catalog.format("fp32") : floatFormat });
             for (const option of options) {
               const estimate = fits({ ...request, weightFormat: option.format });
               if (!estimate) continue;
@@ -94,7 +94,7 @@ export default createRule<MessageIds, []>({
               }
               const combined = combine(edits);
               if (!combined) continue;
-              const label = option.format.kind === "float" ? `${option.format.id} weights (no --quantization)` : `${formatLabel(catalog, option.format.id)} weights${option.checkpoint ? ` (${option.checkpoint})` : ""}`;
+              const label = option.format.kind === "float" ? `${option.format.id} weights as stored (no --quantization)` : `${formatLabel(catalog, option.format.id)} weights${option.checkpoint ? ` (${option.checkpoint})` : ""}`;
               suggestions.push({ messageId: "useFormat", data: { remedy: `${label}: ${headroom({ estimate })}` }, fix: fix(combined) as never });
               if (suggestions.length === 3) break;
             }

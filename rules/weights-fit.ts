@@ -6,7 +6,7 @@
 import type { Engine } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { ambiguityNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params } from "../src/report/wording.js";
 
 type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy" | "missingReason";
@@ -47,7 +47,7 @@ export default createRule<MessageIds, []>({
           const moeTrap = model.moe !== null && model.params.active < 0.6 * model.params.total;
           const remedies = remediesFor(analysis, judged, 1);
           const messageId: MessageIds = engine === "llama.cpp" || engine === "ollama" ? "spillsToCpu" : moeTrap ? "moeResident" : "weightsExceed";
-          const assumptions = resolved.assumptions.length > 0 ? ` Assumes ${resolved.assumptions.join("; ")}.` : "";
+          const assumptions = (resolved.assumptions.length > 0 ? ` Assumes ${resolved.assumptions.join("; ")}.` : "") + ambiguityNote(judged);
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "gpuType", "instanceType", "model"])),
             messageId,

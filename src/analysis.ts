@@ -3,6 +3,7 @@
  * estimate. Computed once per file (cached on the AST root) and shared by all rules.
  */
 import type { Catalog } from "./catalog/catalog.js";
+import type { GpuEntry, ModelEntry } from "./catalog/types.js";
 import { extractDeployments } from "./extract/index.js";
 import { valuesOf } from "./extract/engine-args.js";
 import type { Deployment, FieldName, UnresolvedValue } from "./extract/types.js";
@@ -10,13 +11,21 @@ import { type DeploymentValues, type Resolution, resolveDeployment, type Resolve
 import { readSettings, type VramSettings } from "./settings.js";
 import { estimateMemory, SizingInputError } from "./sizing/estimate.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
-import type { MemoryEstimate } from "./sizing/types.js";
+import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 
 /** Settings the estimate does not hinge on: an unresolved value there still allows a verdict. */
 const MINOR_FIELDS = new Set<FieldName>(["maxNumSeqs", "maxNumBatchedTokens", "enforceEager", "engine"]);
 
 export type JudgedDeployment =
-  | { status: "judged"; deployment: Deployment; values: DeploymentValues; resolved: ResolvedDeployment; estimate: MemoryEstimate }
+  | {
+      status: "judged";
+      deployment: Deployment;
+      values: DeploymentValues;
+      resolved: ResolvedDeployment;
+      estimate: MemoryEstimate;
+      /** The other GPUs an ambiguous name (`Tesla-V100`: 16 or 32 GB) could mean, and the estimate on each. */
+      alternatives?: Array<{ gpu: GpuEntry; estimate: MemoryEstimate }>;
+    }
   /** A name the catalog does not know, or no GPU/model stated: nothing can be checked. */
   | { status: "unresolved"; deployment: Deployment; values: DeploymentValues; unresolved: Unresolved }
   /** A setting is a template, a variable or malformed: judging would be a guess. */
@@ -37,14 +46,60 @@ interface CacheEntry {
 
 const cache = new WeakMap<object, CacheEntry>();
 
+/**
+ * Estimates by model and GPU entry (objects: a settings entry is its own), then by the rest of the
+ * request. A repository repeats layouts across overlays and replicas; the estimator is pure, so
+ * equal requests share one result (treated as read-only by every reader).
+ */
+const estimates = new WeakMap<ModelEntry, WeakMap<GpuEntry, Map<string, MemoryEstimate>>>();
+const ESTIMATES_PER_PAIR = 256;
+
+function estimateOnce(request: SizingRequest): MemoryEstimate {
+  let byGpu = estimates.get(request.model);
+  if (!byGpu) estimates.set(request.model, (byGpu = new WeakMap()));
+  let byRest = byGpu.get(request.gpu);
+  if (!byRest) byGpu.set(request.gpu, (byRest = new Map()));
+  // Every other field, so a field added to the request can never be left out of the key.
+  const key = (Object.keys(request) as Array<keyof SizingRequest>)
+    .filter((field) => field !== "model" && field !== "gpu")
+    .sort()
+    .map((field) => `${field}=${field === "weightFormat" ? request.weightFormat.id : String(request[field])}`)
+    .join("|");
+  const known = byRest.get(key);
+  if (known) return known;
+  const estimate = estimateMemory(request);
+  if (byRest.size >= ESTIMATES_PER_PAIR) byRest.delete(byRest.keys().next().value!);
+  byRest.set(key, estimate);
+  return estimate;
+}
+
+/** Resolutions by catalog (settings make their own), then by the values as written; shared read-only. */
+const resolutions = new WeakMap<Catalog, Map<string, Resolution>>();
+const RESOLUTIONS_PER_CATALOG = 512;
+
+function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwner: Deployment["layoutOwner"]): Resolution {
+  let byValues = resolutions.get(settings.catalog);
+  if (!byValues) resolutions.set(settings.catalog, (byValues = new Map()));
+  const key = JSON.stringify([values, settings.defaults, layoutOwner ?? null]);
+  const known = byValues.get(key);
+  if (known) return known;
+  const resolution = resolveDeployment(settings.catalog, values, settings.defaults, layoutOwner);
+  if (byValues.size >= RESOLUTIONS_PER_CATALOG) byValues.delete(byValues.keys().next().value!);
+  byValues.set(key, resolution);
+  return resolution;
+}
+
 export function judge(deployment: Deployment, settings: VramSettings): JudgedDeployment {
   const values = valuesOf(deployment.fields);
   const blocking = (Object.entries(deployment.unresolved) as Array<[FieldName, UnresolvedValue]>).find(([field]) => !MINOR_FIELDS.has(field));
   if (blocking) return { status: "incomplete", deployment, values, field: blocking[0], value: blocking[1] };
-  const resolution: Resolution = resolveDeployment(settings.catalog, values, settings.defaults);
+  const resolution = resolveOnce(settings, values, deployment.layoutOwner);
   if (!resolution.ok) return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
   try {
-    return { status: "judged", deployment, values, resolved: resolution.resolved, estimate: estimateMemory(resolution.resolved.request) };
+    const { resolved } = resolution;
+    const estimate = estimateOnce(resolved.request);
+    const alternatives = (resolved.gpu.alternatives ?? []).map((gpu) => ({ gpu, estimate: estimateOnce({ ...resolved.request, gpu }) }));
+    return { status: "judged", deployment, values, resolved, estimate, ...(alternatives.length > 0 ? { alternatives } : {}) };
   } catch (error) {
     if (error instanceof SizingInputError) return { status: "invalid", deployment, values, resolved: resolution.resolved, message: error.message };
     throw error;
@@ -75,9 +130,23 @@ export function remediesFor(analysis: FileAnalysis, judged: Extract<JudgedDeploy
   if (!remedies) {
     remedies = recommend(analysis.catalog, judged.resolved.request, judged.estimate, {
       minConcurrentSequences: minConcurrent,
+      writtenModel: judged.resolved.model.displayName,
       ...(judged.resolved.instance ? { instance: judged.resolved.instance } : {}),
     });
     byTarget.set(minConcurrent, remedies);
   }
   return remedies;
+}
+
+/**
+ * When the GPU name is ambiguous and the verdict hinges on it, what the finding must add: which GPU
+ * was assumed is already in the resolution's assumptions; this names the ones where it would pass,
+ * so a finding on a guessed GPU never reads as fact.
+ */
+export function ambiguityNote(judged: Extract<JudgedDeployment, { status: "judged" }>, minConcurrent = 1): string {
+  const passing = (judged.alternatives ?? []).filter(({ estimate }) => estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent);
+  if (passing.length === 0) return "";
+  const names = passing.map(({ gpu }) => gpu.name).join(" or ");
+  const memoryLabel = judged.deployment.fields.gpuType?.source === "karpenter.k8s.aws/instance-gpu-name" ? "karpenter.k8s.aws/instance-gpu-memory" : "nvidia.com/gpu.memory";
+  return ` On the ${names} it fits; a ${memoryLabel} node selector settles which.`;
 }

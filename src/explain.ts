@@ -20,6 +20,8 @@ export interface ExplainedDeployment {
   /** Where the deployment is written (1-based line and column). */
   location: { line: number; column: number };
   status: JudgedDeployment["status"];
+  /** The setting that switches the deployment off (`enabled`); lint rules skip it, explain still sizes it. */
+  disabledBy?: string;
   /** Why it cannot be judged (status other than "judged"). */
   reason?: string;
   estimate?: EstimateJson;
@@ -64,13 +66,14 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
   const file: ExplainedFile = {
     path,
     deployments: analysis.deployments.map((judged) => {
-      const anchor = judged.deployment.fields.model?.node ?? judged.deployment.anchor;
+      const anchor = judged.deployment.fields.model?.node ?? judged.deployment.unresolved.model?.node ?? judged.deployment.anchor;
       const entry: ExplainedDeployment = {
         kind: judged.deployment.kind,
         name: judged.deployment.name ?? null,
         format: judged.deployment.format,
         location: { line: anchor.loc.start.line, column: anchor.loc.start.column + 1 },
         status: judged.status,
+        ...(judged.deployment.disabled ? { disabledBy: judged.deployment.disabled.source } : {}),
       };
       const reason = reasonOf(judged);
       if (reason) entry.reason = reason;
@@ -130,14 +133,15 @@ export function runExplain(argv: string[], io: CliIo): number {
       const analysis = analyses.get(file);
       file.deployments.forEach((deployment, index) => {
         const where = `${file.path}:${deployment.location.line}:${deployment.location.column}`;
-        const title = `${deployment.kind}${deployment.name ? ` ${deployment.name}` : ""} (${where})`;
+        const off = deployment.disabledBy ? `, switched off by ${deployment.disabledBy} (lint rules skip it)` : "";
+        const title = `${deployment.kind}${deployment.name ? ` ${deployment.name}` : ""} (${where}${off})`;
         const judged = analysis?.deployments[index];
         if (!analysis || judged?.status !== "judged") {
           lines.push(`  ${title}: not judged — ${deployment.reason}`);
           return;
         }
         lines.push(`  ${title}`);
-        const breakdown = renderBreakdown(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), style);
+        const breakdown = renderBreakdown(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), style, minConcurrent);
         lines.push(...breakdown.split("\n").map((line) => (line ? `    ${line}` : "")));
       });
       blocks.push(lines.join("\n"));
@@ -147,7 +151,7 @@ export function runExplain(argv: string[], io: CliIo): number {
 
   if (files.some((file) => file.error)) return 2;
   const misfit = files.some((file) =>
-    file.deployments.some((deployment) => deployment.estimate && (deployment.estimate.verdict !== "fits" || deployment.estimate.maxConcurrency < minConcurrent)),
+    file.deployments.some((deployment) => !deployment.disabledBy && deployment.estimate && !(deployment.estimate.verdict === "fits" && deployment.estimate.maxConcurrency >= minConcurrent)),
   );
   return misfit ? 1 : 0;
 }

@@ -22,6 +22,9 @@ export const languages: Languages = {
 
 export function fileLanguageConfigs(plugin: ESLint.Plugin, name: string, rules: Linter.RulesRecord): Linter.Config[] {
   return [
+    // Registered for every file, so a user's `rules: { "vram/…": … }` without `files` does not stop
+    // ESLint on other files with "could not find plugin vram"; the rules find nothing in JavaScript.
+    { name: `${name}/plugin`, plugins: { vram: plugin } },
     { name: `${name}/yaml`, files: YAML_FILES, plugins: { vram: plugin }, language: "vram/yaml", rules },
     { name: `${name}/json`, files: JSON_FILES, plugins: { vram: plugin }, language: "vram/json", rules },
   ];

@@ -39,6 +39,14 @@ export interface DeploymentValues {
   cpuMoeLayers?: number;
 }
 
+/**
+ * Who settles the parallel layout when the file leaves it out. `tensor-from-gpus`: the platform runs
+ * tensor parallel over every GPU of a node (KAITO, NIM without a pinned profile).
+ * `gpus-from-tensor`: the platform allocates TP × PP × DP GPUs itself (Ray Serve LLM placement
+ * groups, llm-d's modelservice chart), so the parallel sizes are what a fix changes.
+ */
+export type LayoutOwner = "tensor-from-gpus" | "gpus-from-tensor";
+
 export interface ResolveDefaults {
   engine?: Engine;
   /** GPU to assume when a deployment names none. */
@@ -118,7 +126,7 @@ function autoFormat(catalog: Catalog, format: QuantizationFormat): QuantizationF
   return format.id === "fp32" ? catalog.format("bf16") : format;
 }
 
-export function resolveDeployment(catalog: Catalog, values: DeploymentValues, defaults: ResolveDefaults = {}): Resolution {
+export function resolveDeployment(catalog: Catalog, values: DeploymentValues, defaults: ResolveDefaults = {}, layoutOwner?: LayoutOwner): Resolution {
   if (!values.model) return { ok: false, unresolved: { reason: "no-model" } };
   const model = catalog.resolveModel(values.model);
   if (!model) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: catalog.closestModelNames(values.model) } };
@@ -150,10 +158,14 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
   } else if (defaults.gpu) {
     gpu = catalog.resolveGpu(defaults.gpu);
     gpuSource = "default";
-    if (gpu) assumptions.push(`no GPU type is named; settings assume ${gpu.gpu.name}`);
+    if (gpu) assumptions.push(`the ${gpu.gpu.name} of settings.vram.defaults.gpu, as no GPU type is named`);
   }
   if (!gpu) return { ok: false, unresolved: { reason: "no-gpu" } };
-  if (gpu.assumption) assumptions.push(gpu.assumption);
+  if (gpu.via === "ambiguous") {
+    // The catalog's reason says which naming schemes make the name ambiguous; messages need the gist.
+    const others = (gpu.alternatives ?? []).map((alternative) => alternative.name).join(" or ");
+    assumptions.push(`"${values.gpuType ?? defaults.gpu}" is the ${gpu.gpu.name}; it also names the ${others}, and the smaller is assumed so a verdict is never optimistic`);
+  }
 
   const engine: Engine = values.engine ?? defaults.engine ?? "vllm";
   const format = weightFormat(catalog, values, engine, model);
@@ -172,10 +184,11 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     pipelineParallel = statedGpus ?? 1;
   } else if (tensorParallel === undefined) {
     if (engine === "tgi") tensorParallel = statedGpus ?? 1; // NUM_SHARD defaults to every visible GPU
+    else if (layoutOwner === "tensor-from-gpus") tensorParallel = Math.max(1, Math.floor((statedGpus ?? 1) / (pipelineParallel * dataParallel)));
     else if (values.engine === undefined && statedGpus !== undefined && statedGpus > 1) {
       // An app config that names GPUs but no engine command: assume they serve one replica together.
       tensorParallel = Math.max(1, Math.floor(statedGpus / (pipelineParallel * dataParallel)));
-      assumptions.push(`no tensor parallel size is set; assumed ${tensorParallel} (all ${statedGpus} GPUs serve one replica)`);
+      assumptions.push(`tensor parallel ${tensorParallel} over all ${statedGpus} GPUs, as no size is set`);
     } else tensorParallel = 1;
   }
 
@@ -219,6 +232,10 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
 }
 
 /** One line saying why a deployment could not be resolved against the catalog. */
+function closestNote(closest: string[]): string {
+  return closest.length > 0 ? `; closest catalog names: ${closest.join(", ")}` : "";
+}
+
 export function unresolvedMessage(unresolved: Unresolved): string {
   switch (unresolved.reason) {
     case "no-model":
@@ -226,9 +243,9 @@ export function unresolvedMessage(unresolved: Unresolved): string {
     case "no-gpu":
       return "no GPU type is named (settings.vram.defaults.gpu can assume one)";
     case "unknown-model":
-      return `unknown model "${unresolved.written}"; closest catalog names: ${unresolved.closest.join(", ")}`;
+      return `unknown model "${unresolved.written}"${closestNote(unresolved.closest)}`;
     case "unknown-gpu":
-      return `unknown GPU "${unresolved.written}"; closest catalog names: ${unresolved.closest.join(", ")}`;
+      return `unknown GPU "${unresolved.written}"${closestNote(unresolved.closest)}`;
     case "unknown-instance":
       return `unknown instance type "${unresolved.written}"`;
     case "unknown-quantization":

@@ -65,7 +65,9 @@ function userEntry<T extends { sources: string[] }>(
     const parent = base(raw.extends);
     if (!parent) throw new SettingsError(`${path}.extends names "${raw.extends}", which is not in the catalog`);
     const { extends: _extends, ...overrides } = raw;
-    merged = { ...parent, aliases: [], names: [], ...overrides, sources: [`settings.vram (extends ${raw.extends})`, ...parent.sources] };
+    // Names and scheduler labels identify the parent, so an extension starts without them.
+    merged = { ...parent, aliases: [], names: [], labels: {}, ...overrides, sources: [`settings.vram (extends ${raw.extends})`, ...parent.sources] };
+    if (!("labels" in parent)) delete merged.labels;
     if (!("aliases" in parent)) delete merged.aliases;
     if (!("names" in parent)) delete merged.names;
   } else {
@@ -124,7 +126,7 @@ export function readSettings(raw: unknown): VramSettings {
     userEntry<ModelEntry>(entry, `settings.vram.models[${index}]`, (id) => bundled.model(id), model, (e) => ({ aliases: [], checkpointBytes: null, windowedAttention: null, recurrent: null, moe: null, ...e })),
   );
   const gpus = listOf("gpus").map((entry, index) =>
-    userEntry<GpuEntry>(entry, `settings.vram.gpus[${index}]`, (id) => bundled.gpu(id), gpu, (e) => ({ names: [], interconnect: null, hostLinkGBps: null, memoryBandwidthGBps: null, ...e })),
+    userEntry<GpuEntry>(entry, `settings.vram.gpus[${index}]`, (id) => bundled.gpu(id), gpu, (e) => ({ names: [], labels: {}, interconnect: null, hostLinkGBps: null, memoryBandwidthGBps: null, ...e })),
   );
   const knownGpu = (id: string) => gpus.some((entry) => entry.id === id) || bundled.gpu(id) !== undefined;
   const instances = listOf("instanceTypes").map((entry, index) => {

@@ -129,6 +129,7 @@ describe("names people write", () => {
     ["nvcr.io/nim/meta/llama3-8b-instruct:1.0.3", "meta-llama/Meta-Llama-3-8B", null],
     ["deepseek-ai/DeepSeek-R1", "deepseek-ai/DeepSeek-V3", null],
     ["Qwen/Qwen3-235B-A22B-FP8", "Qwen/Qwen3-235B-A22B", "fp8-block"],
+    ["unsloth/DeepSeek-R1-BF16", "deepseek-ai/DeepSeek-V3", "bf16"],
   ])("%s → %s (%s)", (written, model, format) => {
     const resolved = catalog.resolveModel(written);
     expect(resolved?.model.id).toBe(model);

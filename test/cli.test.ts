@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { main } from "../src/cli.js";
 import type { EstimateJson } from "../src/report/json.js";
+import { runCli } from "./support/cli.js";
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(argv, {
-    stdout: { write: (text: string) => (stdout += text), isTTY: false },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: {},
-    cwd: process.cwd(),
-  });
-  return { code, stdout, stderr };
-}
+const run = (...argv: string[]) => runCli(argv);
 
 describe("vram estimate", () => {
   it("explains that all 46.7B Mixtral parameters must be resident although 12.9B are active, exits 1, lists remedies that fit", async () => {
@@ -28,6 +18,15 @@ describe("vram estimate", () => {
     const { code, stdout } = await run("estimate", "--model", "mistralai/Mixtral-8x7B-Instruct-v0.1", "--gpu", "H100", "--tensor-parallel-size", "2");
     expect(code).toBe(0);
     expect(stdout).toContain("✓ Fits");
+  });
+
+  it("says why it exits 1 when the cache holds fewer sequences than --min-concurrent-sequences asks", async () => {
+    const args = ["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--max-model-len", "32768"];
+    expect((await run(...args)).code).toBe(0);
+    const { code, stdout } = await run(...args, "--min-concurrent-sequences", "8");
+    expect(code).toBe(1);
+    expect(stdout).toContain("✗ Too few sequences at once: the KV cache (38,224 tokens) holds 1.1 × 32,768-token sequences, fewer than the 8 required.");
+    expect(stdout).not.toContain("✓");
   });
 
   it("prints the documented JSON", async () => {
@@ -56,7 +55,8 @@ describe("vram estimate", () => {
   });
 
   it.each([
-    [["estimate", "--model", "acme/unknown-13b", "--gpu", "L4"], /^vram: unknown model "acme\/unknown-13b"; closest catalog names: /],
+    [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruc", "--gpu", "L4"], /^vram: unknown model "meta-llama\/Llama-3.1-8B-Instruc"; closest catalog names: meta-llama\/Llama-3.1-8B, /],
+    [["estimate", "--model", "acme/unknown-13b", "--gpu", "L4"], /^vram: unknown model "acme\/unknown-13b"\n$/],
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "Quantum-9000"], /^vram: unknown GPU "Quantum-9000"; closest catalog names: /],
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--tensor-parallel-size", "0"], /^vram: --tensor-parallel-size must be a whole number of at least 1, got "0"/],
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--gpu-memory-utilization", "1.5"], /^vram: --gpu-memory-utilization must be a number above 0 and at most 1, got "1.5"/],

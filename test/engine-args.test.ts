@@ -106,6 +106,20 @@ args:
     expect(shell.unresolved.tensorParallel).toMatchObject({ reason: "variable" });
   });
 
+  it("never places an expanded or unresolved variable on an equal number elsewhere in the command", () => {
+    // `$(TP)` is unknown; the `8000` of --port must not be taken for it, nor `4` inside the model name.
+    const text = `args: ["vllm", "serve", "org/model-4b", "--port", "8000", "--tensor-parallel-size", "$(TP)", "--max-model-len", "$(CTX)"]`;
+    const result = call(text, { CTX: "8000" }).call!;
+    expect(result.unresolved.tensorParallel).toMatchObject({ raw: "$(TP)", reason: "variable" });
+    expect(result.fields.tensorParallel).toBeUndefined();
+    // The expanded context is read, but it is written in the env, not here: it cannot be edited in place.
+    expect(result.fields.maxModelLen).toMatchObject({ value: 8000, readonly: true });
+    expect(at(text, result, "maxModelLen")).toBe("$(CTX)");
+    // In a script the unknown variable is named as written too.
+    const script = call(`command: ["sh", "-c", "vllm serve org/model-4b --port 8000 --tensor-parallel-size \${TP}"]`).call!;
+    expect(script.unresolved.tensorParallel).toMatchObject({ raw: "$TP", reason: "variable" });
+  });
+
   it("follows assignments earlier in the script; shell arithmetic stays unresolved", () => {
     const assigned = call(`command: ["sh", "-c", "TP=4; vllm serve m/x --tensor-parallel-size $TP"]`).call!;
     expect(assigned.fields.tensorParallel?.value).toBe(4);
@@ -135,6 +149,11 @@ args:
 
   it("ignores containers that run no engine", () => {
     expect(call(`command: ["nginx", "-g", "daemon off;"]`).call).toBeUndefined();
+    // An engine project's router or gateway image runs no model, whatever its flags.
+    for (const image of ["lmcache/lmstack-router:latest", "ghcr.io/vllm-project/production-stack/router:v0.1.7", "lmsysorg/sglang-router:v0.2.1", "ghcr.io/llm-d/llm-d-routing-sidecar:v0.3.0"]) {
+      expect(engineFromImage(image), image).toBeUndefined();
+    }
+    expect(engineFromImage("registry.local:5000/vllm/vllm-openai:v0.11.0")).toBe("vllm");
     expect(call(`command: ["sh", "-c", "sleep infinity"]`).call).toBeUndefined();
   });
 

@@ -53,10 +53,18 @@ const QUANTIZED_NAME_SUFFIXES: ReadonlyArray<readonly [RegExp, string]> = [
   [/-nvfp4$/, "nvfp4"],
   [/-fp4$/, "nvfp4"],
   [/-mxfp4$/, "mxfp4"],
+  // Upcasts of natively FP8/FP4 models (`unsloth/DeepSeek-R1-BF16`): twice the native weights.
+  [/-bf16$/, "bf16"],
+  [/-fp16$/, "fp16"],
 ];
 
 /** GGUF quant types as they appear in file names (`…Q4_K_M.gguf`, `…-q8_0.gguf`). */
 const GGUF_TYPE = /(?:^|[-_.:])(q[2-8]_k_[sml]|q[2-8]_k|q[4-8]_[01]|f16|bf16|f32)(?=[-_.]|$)/i;
+
+/** Tie-break order of names; not localeCompare, whose collator costs ICU start-up in a cold CLI. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 export class Catalog {
   readonly date: string;
@@ -208,14 +216,18 @@ export class Catalog {
     return { model, format, via: "gguf" };
   }
 
+  /** Catalog models whose names are near the written one; none when nothing is (a list of strangers helps nobody). */
   closestModelNames(written: string, count = 3): string[] {
     const target = modelNameKey(stripModelUri(written));
     const candidates = this.models.map((model) => ({
       id: model.id,
       score: Math.min(...[model.id, ...model.aliases].map((name) => distance(target, modelNameKey(name)))),
     }));
+    // More edits than half the name is a different name, not a misspelling or a variant.
+    const nearEnough = Math.max(3, Math.ceil(target.length / 2));
     return candidates
-      .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id))
+      .filter((candidate) => candidate.score <= nearEnough)
+      .sort((a, b) => a.score - b.score || byCodePoint(a.id, b.id))
       .slice(0, count)
       .map((candidate) => candidate.id);
   }
@@ -264,7 +276,7 @@ export class Catalog {
         name: gpu.names[0] ?? gpu.id,
         score: Math.min(...[gpu.id, ...gpu.names].map((name) => distance(target, normalizeGpuName(name)))),
       }))
-      .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
+      .sort((a, b) => a.score - b.score || byCodePoint(a.name, b.name))
       .slice(0, count)
       .map((candidate) => candidate.name);
   }
@@ -274,6 +286,21 @@ export class Catalog {
     const key = written.trim().toLowerCase();
     return this.instanceByKey.get(key) ?? this.instanceByKey.get(key.replace(/^ml\./, ""));
   }
+}
+
+/**
+ * The name part without organisation and quantization suffix (`TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ`
+ * → `mixtral-8x7b-instruct-v0.1`): two repositories hold the same model when these agree.
+ */
+export function baseModelKey(name: string): string {
+  let key = modelNameKey(stripModelUri(name));
+  for (const [suffix] of QUANTIZED_NAME_SUFFIXES) {
+    if (suffix.test(key)) {
+      key = key.replace(suffix, "");
+      break;
+    }
+  }
+  return key;
 }
 
 function displayNameOf(name: string): string {

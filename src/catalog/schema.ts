@@ -151,7 +151,7 @@ export const gpuSchema = {
   additionalProperties: false,
   required: [
     "id", "name", "vendor", "architecture", "memoryBytes", "memorySource", "memoryBandwidthGBps", "computeCapability",
-    "bf16", "fp8", "fp4", "interconnect", "hostLinkGBps", "names", "sources",
+    "bf16", "fp8", "fp4", "interconnect", "hostLinkGBps", "names", "labels", "sources",
   ],
   properties: {
     id: { type: "string", pattern: "^[a-z0-9][a-z0-9.-]*$" },
@@ -168,6 +168,16 @@ export const gpuSchema = {
     interconnect: { anyOf: [{ type: "string" }, { type: "null" }] },
     hostLinkGBps: { anyOf: [{ type: "number", exclusiveMinimum: 0 }, { type: "null" }] },
     names: { type: "array", items: { type: "string", minLength: 1 } },
+    labels: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        gfd: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" },
+        gke: { type: "string", pattern: "^nvidia-[a-z0-9-]+$" },
+        karpenter: { type: "string", pattern: "^[a-z0-9-]+$" },
+        kubeai: { type: "string", pattern: "^[a-z]+-gpu-[a-z0-9-]+$" },
+      },
+    },
     sources,
     notes,
   },

@@ -168,6 +168,12 @@ export interface GpuEntry {
    * labels, GKE accelerator labels, Karpenter names, KubeAI profiles, SkyPilot/Ray accelerator strings.
    */
   names: string[];
+  /**
+   * The exact value each scheduler writes for this GPU, where known: the GPU Feature Discovery
+   * product label, GKE's accelerator label, Karpenter's instance-gpu-name, KubeAI's profile. A
+   * suggestion that changes a node selector writes the new GPU in the selector's own scheme.
+   */
+  labels: { gfd?: string; gke?: string; karpenter?: string; kubeai?: string };
   sources: Sources;
   notes?: string[];
 }

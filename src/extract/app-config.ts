@@ -7,7 +7,7 @@ import type { Engine } from "../sizing/types.js";
 import { ENGINES } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { mappings, str } from "./doc.js";
+import { mappings } from "./doc.js";
 import { parseValue } from "./engine-args.js";
 import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -62,7 +62,11 @@ function engineOf(value: string): Engine | undefined {
 }
 
 /** Reads one mapping's settings; returns undefined when it does not describe a deployment. */
-export function readSettingsMapping(mapping: DocNode): { fields: LocatedFields; unresolved: Partial<Record<FieldName, UnresolvedValue>> } | undefined {
+export function readSettingsMapping(
+  mapping: DocNode,
+  /** `settingsOnly`: return whatever settings the mapping holds, even with no model (KAITO's `vllm:` map, Ray `engine_kwargs`). */
+  options: { settingsOnly?: boolean } = {},
+): { fields: LocatedFields; unresolved: Partial<Record<FieldName, UnresolvedValue>> } | undefined {
   const fields: LocatedFields = {};
   const unresolved: Partial<Record<FieldName, UnresolvedValue>> = {};
   const located = (value: unknown, node: DocNode, source: string): Located<never> =>
@@ -109,6 +113,7 @@ export function readSettingsMapping(mapping: DocNode): { fields: LocatedFields; 
     }
     (fields as Record<string, Located<unknown>>)[spec.field] = located(value, node, key);
   }
+  if (options.settingsOnly) return { fields, unresolved };
   if (!fields.model && !unresolved.model) return undefined;
   const namesHardware = fields.gpuType || fields.instanceType || unresolved.gpuType || unresolved.instanceType;
   const isEngineConfig = ENGINE_CONFIG_FIELDS.some((field) => fields[field] !== undefined);

@@ -35,11 +35,19 @@ function scalarKey(value: unknown): string {
 
 type YamlValueNode = YamlAst.YAMLContent | YamlAst.YAMLWithMeta;
 
+/**
+ * Wrappers remember what they handed out: adapters ask the same node for the same keys many times
+ * (`resources`, `args`, `metadata`), and a fresh wrapper each time is garbage for the collector.
+ * Callers never mutate the returned arrays.
+ */
 class YamlDoc implements DocNode {
   readonly embedded = false;
   readonly type: DocNode["type"];
   readonly value: Scalar | undefined;
   private readonly content: YamlAst.YAMLContent | null;
+  private children: Map<string, DocNode | undefined> | undefined;
+  private entryList: Array<[string, DocNode]> | undefined;
+  private itemList: DocNode[] | undefined;
 
   constructor(
     readonly node: YamlValueNode,
@@ -74,31 +82,44 @@ class YamlDoc implements DocNode {
   }
 
   get(key: string): DocNode | undefined {
+    if (this.type !== "map") return undefined;
+    this.children ??= new Map();
+    if (this.children.has(key)) return this.children.get(key);
+    let found: DocNode | undefined;
     let merged: DocNode | undefined;
     for (const pair of this.pairs()) {
       if (!pair.key || !pair.value) continue;
       const name = yamlKey(pair.key, this.document);
-      if (name === key) return new YamlDoc(pair.value, pair.key, this.document);
+      if (name === key) {
+        found = new YamlDoc(pair.value, pair.key, this.document);
+        break;
+      }
       if (name === "<<" && merged === undefined) merged = mergeSource(new YamlDoc(pair.value, pair.key, this.document), key);
     }
-    return merged;
+    const result = found ?? merged;
+    this.children.set(key, result);
+    return result;
   }
 
   entries(): Array<[string, DocNode]> {
+    if (this.entryList) return this.entryList;
     const result: Array<[string, DocNode]> = [];
     for (const pair of this.pairs()) {
       if (!pair.key || !pair.value) continue;
       const name = yamlKey(pair.key, this.document);
       if (name === "<<") continue;
-      result.push([name, new YamlDoc(pair.value, pair.key, this.document)]);
+      result.push([name, this.get(name) ?? new YamlDoc(pair.value, pair.key, this.document)]);
     }
+    this.entryList = result;
     return result;
   }
 
   items(): DocNode[] {
     if (this.content?.type !== "YAMLSequence") return EMPTY;
+    if (this.itemList) return this.itemList;
     const result: DocNode[] = [];
     for (const entry of this.content.entries) if (entry) result.push(new YamlDoc(entry, undefined, this.document));
+    this.itemList = result;
     return result;
   }
 }
@@ -246,6 +267,21 @@ export function parseEmbedded(text: string, owner: AstNode): DocNode[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * A plain value built from the file's contents (Helm values merged from several strings, a part of
+ * a scalar) as a read-only document; every part reports on `owner`.
+ */
+export function embeddedDoc(data: unknown, owner: AstNode): DocNode {
+  return new EmbeddedDoc(data, owner);
+}
+
+/** The node at `path` of keys below `node`, if every step exists. */
+export function follow(node: DocNode | undefined, path: readonly string[]): DocNode | undefined {
+  let current = node;
+  for (const key of path) current = current?.get(key);
+  return current;
 }
 
 /** The scalar as a string (numbers too), or undefined. */

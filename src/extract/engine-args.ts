@@ -23,9 +23,22 @@ export interface ArgToken {
   range?: [number, number];
   /** Set for shell operators (`;`, `&&`, `|`), which separate commands. */
   operator?: boolean;
+  /** Split out of a shell string: without a `range` its value cannot be edited in place. */
+  shell?: boolean;
+  /** Written through a reference (`$(VAR)`): located for reports, but its value lives elsewhere. */
+  indirect?: boolean;
+  /** End of the token in the file including a closing quote (`'{"kv_role":"kv_both"}'`), where text may be appended after it. */
+  end?: number;
 }
 
-type ValueKind = "string" | "int" | "float" | "size" | "bool";
+/**
+ * `allLayers`: a switch meaning "every layer" (llama.cpp `--cpu-moe`); `expertOverride`: llama.cpp
+ * `-ot PATTERN=DEVICE`, which counts only when it sends expert tensors (`exps`) to the CPU.
+ */
+type ValueKind = "string" | "int" | "float" | "size" | "bool" | "allLayers" | "expertOverride";
+
+/** "Every MoE layer" for cpuMoeLayers (the estimator caps it at the model's MoE layers). */
+export const ALL_LAYERS = 1_000_000;
 
 interface FlagSpec {
   field: FieldName;
@@ -90,6 +103,8 @@ const FLAGS: Record<Engine, FlagSpec[]> = {
     { field: "maxNumSeqs", kind: "int", names: ["--parallel", "-np"] },
     { field: "kvCacheDtype", kind: "string", names: ["--cache-type-k", "-ctk"] },
     { field: "cpuMoeLayers", kind: "int", names: ["--n-cpu-moe", "-ncmoe"] },
+    { field: "cpuMoeLayers", kind: "allLayers", names: ["--cpu-moe", "-cmoe"] },
+    { field: "cpuMoeLayers", kind: "expertOverride", names: ["--override-tensor", "-ot"] },
   ],
   ollama: [],
 };
@@ -109,7 +124,7 @@ const BOOLEAN_FLAGS: Record<Engine, string[]> = {
     "--disable-radix-cache", "--enable-mixed-chunk", "--enable-metrics", "--log-requests", "--enable-deepep-moe", "--disable-overlap-schedule",
   ],
   tgi: ["--trust-remote-code", "--disable-custom-kernels", "--json-output", "--sharded"],
-  "llama.cpp": ["--cpu-moe", "-cmoe", "--flash-attn", "-fa", "--cont-batching", "-cb", "--mlock", "--no-mmap", "--embedding", "--jinja", "--metrics"],
+  "llama.cpp": ["--flash-attn", "-fa", "--cont-batching", "-cb", "--mlock", "--no-mmap", "--embedding", "--jinja", "--metrics"],
   ollama: [],
 };
 
@@ -138,10 +153,25 @@ const ENV_FIELDS: Partial<Record<Engine, Record<string, { field: FieldName; kind
   },
 };
 
-/** Engines an image name reveals when the args are flags only (the image's entrypoint runs the engine). */
+/** Images repeat across a repository's manifests; each name is classified once per process (bounded). */
+const imageEngines = new Map<string, Engine | undefined>();
+
+/** The engine an image name reveals when the args are flags only (the image's entrypoint runs the engine). */
 export function engineFromImage(image: string | undefined): Engine | undefined {
   if (!image) return undefined;
+  if (imageEngines.has(image)) return imageEngines.get(image);
+  const engine = imageEngine(image);
+  if (imageEngines.size >= 1024) imageEngines.clear();
+  imageEngines.set(image, engine);
+  return engine;
+}
+
+function imageEngine(image: string): Engine | undefined {
   const name = image.toLowerCase();
+  // Routers, gateways and sidecars of an engine's project (`vllm-router`, `sglang-router`,
+  // `production-stack/router`, `llm-d-routing-sidecar`) serve no model.
+  const repository = name.slice(name.lastIndexOf("/") + 1).replace(/[:@].*$/, "");
+  if (/router|routing|gateway|proxy|scheduler|sidecar|exporter|operator|controller/.test(repository)) return undefined;
   if (/vllm/.test(name)) return "vllm";
   if (/sglang/.test(name)) return "sglang";
   if (/text-generation-inference|huggingface-pytorch-tgi|\btgi\b/.test(name)) return "tgi";
@@ -194,27 +224,103 @@ export function commandTokens(
     if (raw === undefined) continue;
     const expanded = expandKubernetes(raw, env);
     const isShell = SHELLS.test(expanded) && /^-[a-z]*c[a-z]*$/.test(str(items[i + 1]) ?? "");
-    if (isShell && items[i + 2]) {
-      tokens.push(...shellTokens(items[i + 2]!, text, env));
+    // `bash -lc -- SCRIPT` (KubeRay heads): `--` only ends the shell's options.
+    const scriptAt = str(items[i + 2]) === "--" ? i + 3 : i + 2;
+    if (isShell && items[scriptAt]) {
+      tokens.push(...shellTokens(items[scriptAt]!, text, env));
       return { tokens, shell: true };
     }
     if (/\s/.test(expanded.trim()) && /(^|\s)(vllm|python3?|text-generation-launcher|llama-server|--[a-z])/.test(expanded)) {
       tokens.push(...shellTokens(item, text, env));
       shell = true;
     } else {
-      tokens.push({ text: expanded, from: item, ...(scalarRange(item, raw, text) ?? {}) });
+      // An item whose `$(VAR)` was expanded is not what the file says: keep it unlocated and read-only.
+      tokens.push({ text: expanded, from: item, ...(scalarRange(item, raw, text) ?? {}), ...(expanded === raw ? {} : { indirect: true }) });
     }
   }
   return { tokens, shell };
 }
 
 /** `$(VAR)` is expanded by Kubernetes from the container's env (`$$(VAR)` escapes it). */
-export function expandKubernetes(value: string, env: ReadonlyMap<string, string | undefined>): string {
+export function expandKubernetes(value: string, env: ReadonlyMap<string, string | undefined>, mark = false): string {
   return value.replace(/(\$?)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, escape: string, name: string) => {
     if (escape) return whole.slice(1);
-    if (!env.has(name)) return whole;
-    return env.get(name) ?? UNKNOWN;
+    // Not in the container's literal env (a Secret, a downward-API value, or a shell command
+    // substitution when no such variable exists): known only at run time.
+    // In a script the marker stays empty (the shell parser re-reads the text); in a list item it
+    // keeps the reference as written, for messages.
+    const unknown = mark ? `${UNKNOWN}${UNKNOWN}` : `${UNKNOWN}$(${name})${UNKNOWN}`;
+    if (!env.has(name)) return unknown;
+    const known = env.get(name);
+    if (known === undefined) return unknown;
+    return mark ? `${EXPANDED}${known}${EXPANDED}` : known;
   });
+}
+
+/**
+ * Marks text that an expansion put into a script (a `$(VAR)` value, an arithmetic result): tokens
+ * made of it are not written in the file, so they must never be searched for there — `8` from
+ * `$(TP)` would otherwise be "found" inside `8000`.
+ */
+const EXPANDED = "\u0001";
+
+/**
+ * Shell arithmetic `$((A * B))` whose variables are all known (`$SKYPILOT_NUM_GPUS_PER_NODE`,
+ * `${NODES}`, bare `NODES`) becomes its value; anything else is left for the caller to treat as unknown.
+ */
+export function expandArithmetic(script: string, env: ReadonlyMap<string, string | undefined>): string {
+  if (!script.includes("$((")) return script;
+  return script.replace(/\$\(\(((?:[^()]|\([^()]*\))*)\)\)/g, (whole, expression: string) => {
+    let known = true;
+    const substituted = expression.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|\b([A-Za-z_][A-Za-z0-9_]*)\b/g, (_match, dollar?: string, bare?: string) => {
+      const value = env.get((dollar ?? bare)!);
+      if (value === undefined || !/^\s*-?\d+\s*$/.test(value)) known = false;
+      return ` ${value?.trim() ?? "0"} `;
+    });
+    if (!known) return whole;
+    const result = evaluateArithmetic(substituted);
+    return result === undefined ? whole : `${EXPANDED}${result}${EXPANDED}`;
+  });
+}
+
+/** Integer arithmetic of the shell (`+ - * / %`, parentheses); undefined for anything else. */
+function evaluateArithmetic(expression: string): number | undefined {
+  const tokens = expression.match(/\d+|[-+*/%()]|\S/g) ?? [];
+  let position = 0;
+  const primary = (): number | undefined => {
+    const token = tokens[position++];
+    if (token === "(") {
+      const value = sum();
+      return tokens[position++] === ")" ? value : undefined;
+    }
+    if (token === "-") {
+      const value = primary();
+      return value === undefined ? undefined : -value;
+    }
+    return token !== undefined && /^\d+$/.test(token) ? Number(token) : undefined;
+  };
+  const product = (): number | undefined => {
+    let value = primary();
+    while (value !== undefined && /^[*/%]$/.test(tokens[position] ?? "")) {
+      const operator = tokens[position++];
+      const right = primary();
+      if (right === undefined || (operator !== "*" && right === 0)) return undefined;
+      value = operator === "*" ? value * right : operator === "/" ? Math.trunc(value / right) : value % right;
+    }
+    return value;
+  };
+  const sum = (): number | undefined => {
+    let value = product();
+    while (value !== undefined && /^[-+]$/.test(tokens[position] ?? "")) {
+      const operator = tokens[position++];
+      const right = product();
+      if (right === undefined) return undefined;
+      value = operator === "+" ? value + right : value - right;
+    }
+    return value;
+  };
+  const value = sum();
+  return position === tokens.length && value !== undefined && Number.isSafeInteger(value) ? value : undefined;
 }
 
 function scalarRange(item: DocNode, raw: string, text: string): { range: [number, number] } | undefined {
@@ -236,7 +342,7 @@ function scalarRange(item: DocNode, raw: string, text: string): { range: [number
 export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string, string | undefined>): ArgToken[] {
   const raw = str(item);
   if (raw === undefined) return [];
-  const script = replaceSubstitutions(expandKubernetes(raw, env).replace(/\\\r?\n/g, " "));
+  const script = replaceSubstitutions(separateLines(expandArithmetic(expandKubernetes(raw, env, true).replace(/\\\r?\n/g, " "), env)));
   let parsed: ReturnType<typeof parseShell>;
   try {
     parsed = parseShell(script, (name: string) => `${UNKNOWN}${name}${UNKNOWN}`);
@@ -257,7 +363,7 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
       continue;
     }
     if (entry === "") continue;
-    const value = substituteVariables(entry, variables);
+    const value = substituteVariables(entry, variables).replaceAll(EXPANDED, "");
     const assignment = commandStart ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value) : null;
     if (assignment) {
       variables.set(assignment[1]!, assignment[2]!.includes(UNKNOWN) ? undefined : assignment[2]);
@@ -266,17 +372,63 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
     if (commandStart && value === "export") continue;
     commandStart = false;
     // Locate the token verbatim in the file (unquoted tokens and simple quoted ones are).
-    const token: ArgToken = { text: value, from: item };
-    if (source && !value.includes(UNKNOWN)) {
+    const token: ArgToken = { text: value, from: item, shell: true };
+    if (source && !value.includes(UNKNOWN) && !entry.includes(EXPANDED)) {
       const at = source.indexOf(entry, cursor);
       if (at >= 0) {
         token.range = [item.node.range[0] + at, item.node.range[0] + at + entry.length];
+        const quote = source[at - 1];
+        // A shell quote around the token, not the YAML/JSON scalar's own delimiters.
+        const delimited = source[0] === '"' || source[0] === "'";
+        const inner = !(delimited && (at - 1 === 0 || at + entry.length === source.length - 1));
+        if (inner && (quote === "'" || quote === '"') && source[at + entry.length] === quote) token.end = token.range[1] + 1;
         cursor = at + entry.length;
       }
     }
     tokens.push(token);
   }
   return tokens;
+}
+
+/**
+ * What shell-quote does not know about scripts: a `#` comment ends at the end of its line (shell-quote
+ * would swallow the rest of the script), and a newline ends a command like `;` does.
+ */
+function separateLines(script: string): string {
+  if (!script.includes("\n") && !script.includes("#")) return script;
+  let result = "";
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < script.length; i++) {
+    const char = script[i]!;
+    if (quote) {
+      if (char === "\\" && quote === '"') {
+        result += char + (script[i + 1] ?? "");
+        i++;
+        continue;
+      }
+      if (char === quote) quote = undefined;
+      result += char;
+      continue;
+    }
+    if (char === "\\") {
+      result += char + (script[i + 1] ?? "");
+      i++;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+      result += char;
+    } else if (char === "#" && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) {
+      const end = script.indexOf("\n", i);
+      if (end < 0) break;
+      result += " ".repeat(end - i);
+      i = end - 1;
+    } else if (char === "\n" || (char === "\r" && script[i + 1] === "\n")) {
+      if (char === "\r") i++;
+      result += char === "\r" ? "; " : ";";
+    } else {
+      result += char;
+    }
+  }
+  return result;
 }
 
 function replaceSubstitutions(script: string): string {
@@ -310,7 +462,8 @@ function substituteVariables(value: string, variables: ReadonlyMap<string, strin
     const known = variables.get(key);
     if (known !== undefined) return known;
     if (withDefault && !variables.has(key)) return withDefault[2]!;
-    return whole === `${UNKNOWN}${UNKNOWN}` ? whole : `${UNKNOWN}${UNKNOWN}`;
+    // Unknown: keep the variable's name for messages (`$TP`); a command substitution has none.
+    return key === "" ? whole : `${UNKNOWN}$${key}${UNKNOWN}`;
   });
 }
 
@@ -332,7 +485,7 @@ function normalizeFlag(flag: string): string {
 function lookupFlag(engine: Engine, flag: string): { spec?: FlagSpec; boolean: boolean; canonical: string } | undefined {
   const specs = FLAGS[engine];
   const exact = specs.find((spec) => spec.names.includes(flag));
-  if (exact) return { spec: exact, boolean: exact.kind === "bool", canonical: flag };
+  if (exact) return { spec: exact, boolean: exact.kind === "bool" || exact.kind === "allLayers", canonical: flag };
   if (BOOLEAN_FLAGS[engine].includes(flag)) return { boolean: true, canonical: flag };
   if (flag.startsWith("--no-") && BOOLEAN_FLAGS[engine].includes(`--${flag.slice(5)}`)) return { boolean: true, canonical: flag };
   if (flag.startsWith("--") && flag.length > 4) {
@@ -361,6 +514,11 @@ export function parseValue(kind: ValueKind, raw: string): string | number | bool
       const value = Number(match[1]) * factor[match[2]!]!;
       return Number.isInteger(value) ? value : Math.floor(value);
     }
+    case "allLayers":
+      return /^(true|1|yes|on)$/i.test(text) ? ALL_LAYERS : undefined;
+    case "expertOverride":
+      // `-ot ".ffn_.*_exps.=CPU"`: expert tensors to the CPU — for every layer the pattern matches.
+      return /exps[^=]*=\s*cpu/i.test(text) ? ALL_LAYERS : undefined;
     case "bool":
       if (/^(true|1|yes|on)$/i.test(text)) return true;
       if (/^(false|0|no|off)$/i.test(text)) return false;
@@ -368,23 +526,57 @@ export function parseValue(kind: ValueKind, raw: string): string | number | bool
   }
 }
 
-function setField(call: EngineCall, spec: FlagSpec, rawValue: string, token: ArgToken, range: [number, number] | undefined, source: string): void {
+function setField(
+  call: EngineCall,
+  spec: FlagSpec,
+  rawValue: string,
+  token: ArgToken,
+  range: [number, number] | undefined,
+  source: string,
+  flagTokens: ArgToken[] = [],
+): void {
   const node = token.from.node;
   if (rawValue.includes(UNKNOWN)) {
-    call.unresolved[spec.field] = { raw: rawValue.replace(/\u0000+/g, "$…"), node, reason: "variable" };
+    const raw = rawValue.replace(/\u0000([^\u0000]*)\u0000/g, (_marker, written: string) => written || "$…");
+    call.unresolved[spec.field] = { raw, node, reason: "variable" };
     delete call.fields[spec.field];
     return;
   }
   const value = parseValue(spec.kind, rawValue);
+  // An override that moves other tensors is simply not an expert offload.
+  if (value === undefined && spec.kind === "expertOverride") return;
   if (value === undefined) {
     call.unresolved[spec.field] = { raw: rawValue, node, reason: "invalid" };
     delete call.fields[spec.field];
     return;
   }
   // The last occurrence wins, as in argparse.
-  const located: Located<unknown> = { value, node, source, ...(range ? { range } : {}), ...(token.from.embedded ? { readonly: true } : {}) };
+  // A shell token found nowhere verbatim (it came from `$VAR`) must not be "replaced" by rewriting the whole script.
+  const readonly = token.from.embedded || token.indirect === true || (token.shell === true && !range);
+  const removal = removalOf(flagTokens);
+  const located: Located<unknown> = {
+    value,
+    node,
+    source,
+    ...(range ? { range } : {}),
+    ...(readonly ? { readonly: true } : {}),
+    ...(removal ? { removal } : {}),
+  };
   (call.fields as Record<string, Located<unknown>>)[spec.field] = located;
   delete call.unresolved[spec.field];
+}
+
+/** How to remove a flag written as these tokens: whole list items, or one range of a shell string. */
+function removalOf(tokens: ArgToken[]): Located<unknown>["removal"] {
+  if (tokens.length === 0 || tokens.some((token) => token.from.embedded)) return undefined;
+  if (tokens.every((token) => !token.shell && token.range)) {
+    const items = [...new Set(tokens.map((token) => token.from))];
+    if (items.length === tokens.length) return { items };
+  }
+  const first = tokens[0]!.range;
+  const last = tokens[tokens.length - 1]!.range;
+  if (first && last && tokens.every((token) => token.from === tokens[0]!.from)) return { range: [first[0], last[1]] };
+  return undefined;
 }
 
 export interface ParseEngineOptions {
@@ -440,7 +632,7 @@ export function parseEngineCall(tokens: ArgToken[], options: ParseEngineOptions 
     if (flag.boolean) {
       if (flag.spec) {
         const value = eq > 0 ? token.text.slice(eq + 1) : written.startsWith("--no-") ? "false" : "true";
-        setField(call, flag.spec, value, token, token.range, flag.canonical);
+        setField(call, flag.spec, value, token, token.range, flag.canonical, [token]);
       }
       continue;
     }
@@ -461,7 +653,7 @@ export function parseEngineCall(tokens: ArgToken[], options: ParseEngineOptions 
       range = next.range;
       i++;
     }
-    if (flag.spec) setField(call, flag.spec, rawValue, valueToken, range, flag.canonical);
+    if (flag.spec) setField(call, flag.spec, rawValue, valueToken, range, flag.canonical, valueToken === token ? [token] : [token, valueToken]);
   }
 
   // Where a new flag would go: the list the tokens are items of, or after the command's last token.
@@ -469,7 +661,7 @@ export function parseEngineCall(tokens: ArgToken[], options: ParseEngineOptions 
     call.args = { kind: "list", node: options.argsList, equals: equalsStyle > separateStyle };
   } else {
     const last = tokens.slice(invocation.start > 0 ? invocation.start - 1 : 0, end).reverse().find((token) => token.range && !token.operator);
-    if (last?.range && !last.from.embedded) call.args = { kind: "string", node: last.from, insertAt: last.range[1] };
+    if (last?.range && !last.from.embedded) call.args = { kind: "string", node: last.from, insertAt: last.end ?? last.range[1] };
   }
   return call;
 }

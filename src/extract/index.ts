@@ -7,12 +7,18 @@ import { extractAppConfig } from "./app-config.js";
 import { createContext, kubernetesObjects, type ExtractContext } from "./context.js";
 import { type DocNode, documentsOf } from "./doc.js";
 import { extractWorkload } from "./kubernetes.js";
-import type { Deployment } from "./types.js";
+import { extractServingCrd } from "./crds.js";
+import { extractRayServeConfig } from "./ray.js";
+import type { Deployment, FieldName, Located } from "./types.js";
+import { extractCompose } from "./compose.js";
+import { extractHelmValues } from "./helm-values.js";
+import { extractSkyPilot } from "./skypilot.js";
+import { extractTerraform } from "./terraform.js";
 
 /** An adapter for one family of Kubernetes kinds; undefined means "not one of mine". */
 export type ObjectAdapter = (object: DocNode, ctx: ExtractContext) => Deployment[] | undefined;
 
-const OBJECT_ADAPTERS: ObjectAdapter[] = [extractWorkload];
+const OBJECT_ADAPTERS: ObjectAdapter[] = [extractWorkload, extractServingCrd];
 
 /** Kinds that never describe a model deployment, so their contents are not read as app configs. */
 const INERT_KINDS = new Set(["ConfigMap", "Secret", "Service", "Ingress", "ServiceAccount", "Namespace", "PersistentVolumeClaim", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Kustomization", "CustomResourceDefinition"]);
@@ -24,25 +30,73 @@ export function extractDeployments(ast: { type: string; body?: unknown[] }, text
   for (const document of documents) {
     const objects = kubernetesObjects(document);
     if (objects.length === 0) {
+      // Ray Serve config files (`applications:` with LLM configs, or one LLMConfig) before generic app configs.
+      const serve = extractRayServeConfig(document, ctx);
+      if (serve) {
+        deployments.push(...serve);
+        continue;
+      }
+      const formatted = extractDocument(document, ctx);
+      if (formatted) {
+        deployments.push(...formatted);
+        continue;
+      }
       deployments.push(...extractAppConfig(document, ctx));
       continue;
     }
-    for (const object of objects) {
-      let claimed = false;
-      for (const adapter of OBJECT_ADAPTERS) {
-        const found = adapter(object, ctx);
-        if (found) {
-          deployments.push(...found);
-          claimed = true;
-          break;
-        }
-      }
-      const kind = object.get("kind")?.value;
-      if (!claimed && typeof kind === "string" && !INERT_KINDS.has(kind)) {
-        // A custom resource nobody has an adapter for: read it like an app config.
-        deployments.push(...extractAppConfig(object, ctx, kind));
-      }
-    }
+    for (const object of objects) deployments.push(...extractObject(object, ctx));
   }
+  for (const deployment of deployments) setAsideTemplates(deployment);
   return deployments;
+}
+
+/** Text only a template engine fills in (Helm/Go `{{ }}`, Jinja `{% %}`), or a variable (`${VAR}`, `$(VAR)`, `$VAR`). */
+const TEMPLATED = /\{\{|\{%/;
+const VARIABLE = /\$\{|^\$\(?[A-Za-z_]/;
+
+/**
+ * Whatever adapter read a value, a templated string (`--model "{{ .Values.model }}"`, an
+ * instance-type label of `{{ .Values.instanceType }}`) is not a name to look up: it becomes an
+ * unresolved value, so the deployment is left unjudged instead of reported as an unknown model.
+ */
+function setAsideTemplates(deployment: Deployment): void {
+  for (const [field, located] of Object.entries(deployment.fields) as Array<[FieldName, Located<unknown> | undefined]>) {
+    if (!located || typeof located.value !== "string") continue;
+    const reason = TEMPLATED.test(located.value) ? "template" : VARIABLE.test(located.value) ? "variable" : undefined;
+    if (!reason) continue;
+    delete deployment.fields[field];
+    deployment.unresolved[field] ??= { raw: located.value, node: located.node, reason };
+  }
+}
+
+/** The deployments of one Kubernetes object (also those embedded elsewhere: Terraform `kubernetes_manifest`). */
+export function extractObject(object: DocNode, ctx: ExtractContext): Deployment[] {
+  for (const adapter of OBJECT_ADAPTERS) {
+    const found = adapter(object, ctx);
+    if (found) return found;
+  }
+  const kind = object.get("kind")?.value;
+  // A custom resource nobody has an adapter for: read it like an app config.
+  if (typeof kind === "string" && !INERT_KINDS.has(kind)) return extractAppConfig(object, ctx, kind);
+  return [];
+}
+
+/**
+ * Adapters for whole documents that are not Kubernetes objects: Helm values of serving charts,
+ * Terraform JSON and plans, SkyPilot tasks, docker-compose. Each checks a top-level key or two
+ * first and returns undefined for documents that are not its format.
+ */
+const DOCUMENT_ADAPTERS: Array<(document: DocNode, ctx: ExtractContext) => Deployment[] | undefined> = [
+  extractHelmValues,
+  (document, ctx) => extractTerraform(document, ctx, extractObject),
+  extractSkyPilot,
+  extractCompose,
+];
+
+function extractDocument(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
+  for (const adapter of DOCUMENT_ADAPTERS) {
+    const found = adapter(document, ctx);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -1,10 +1,11 @@
 /**
  * Plain Kubernetes workloads: the pod template of Pods, Deployments, StatefulSets, DaemonSets,
- * ReplicaSets, Jobs and CronJobs (multi-document files and `kind: List` included).
+ * ReplicaSets, ReplicationControllers, Jobs and CronJobs (multi-document files and `kind: List`
+ * included; Terraform's `kubernetes_*` resources read through the same function).
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { str } from "./doc.js";
+import { follow, str } from "./doc.js";
 import { podDeployments } from "./pod.js";
 import type { Deployment } from "./types.js";
 
@@ -15,28 +16,28 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   StatefulSet: ["spec", "template", "spec"],
   DaemonSet: ["spec", "template", "spec"],
   ReplicaSet: ["spec", "template", "spec"],
+  ReplicationController: ["spec", "template", "spec"],
   Job: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
 
-export function follow(node: DocNode | undefined, path: readonly string[]): DocNode | undefined {
-  let current = node;
-  for (const key of path) current = current?.get(key);
-  return current;
-}
-
 /** Deployments of a Kubernetes workload object; undefined when the kind is not a plain workload. */
 export function extractWorkload(object: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   const kind = str(object.get("kind"));
-  const path = kind ? POD_SPEC_PATHS[kind] : undefined;
-  if (!kind || !path) return undefined;
-  const podSpec = follow(object, path);
-  if (!podSpec || podSpec.type !== "map") return [];
+  if (!kind || !POD_SPEC_PATHS[kind]) return undefined;
+  return workloadDeployments(object, kind, { format: "kubernetes", kind }, ctx);
+}
+
+/**
+ * The deployments of a workload of `kind` (its pod spec, with the workload's and the template's
+ * metadata as annotation holders), reported as `as.kind` of format `as.format`.
+ */
+export function workloadDeployments(object: DocNode, kind: string, as: { format: string; kind: string; name?: string }, ctx: ExtractContext): Deployment[] {
+  const path = POD_SPEC_PATHS[kind];
+  const podSpec = path ? follow(object, path) : undefined;
+  if (!path || !podSpec || podSpec.type !== "map") return [];
   const template = path.length > 1 ? follow(object, path.slice(0, -1)) : undefined;
   const holders = [object.get("metadata"), template?.get("metadata")].filter((node): node is DocNode => node !== undefined);
-  return podDeployments(
-    podSpec,
-    { format: "kubernetes", kind, name: str(object.get("metadata")?.get("name")), anchor: object, annotationHolders: holders },
-    ctx,
-  );
+  const name = str(object.get("metadata")?.get("name")) ?? as.name;
+  return podDeployments(podSpec, { format: as.format, kind: as.kind, name, anchor: object, annotationHolders: holders }, ctx);
 }

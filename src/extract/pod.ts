@@ -63,10 +63,20 @@ function plainEnv(env: Map<string, { value: string | undefined; node: DocNode }>
   return new Map([...env].map(([name, entry]) => [name, entry.value]));
 }
 
+/** How an adapter reads the containers of a platform whose pods run a known engine. */
+export interface ContainerOptions {
+  /**
+   * The engine the platform's image runs when neither the image name nor the command names one
+   * (KServe's `huggingfaceserver` and LLMInferenceService images run vLLM): args-only flags are
+   * that engine's, and a container without flags still counts as serving it.
+   */
+  defaultEngine?: Engine;
+}
+
 /** The engine a container runs, with its flags; undefined for containers that serve no model. */
-export function containerEngineCall(container: DocNode, ctx: ExtractContext): EngineCall | undefined {
+export function containerEngineCall(container: DocNode, ctx: ExtractContext, options: ContainerOptions = {}): EngineCall | undefined {
   const image = str(container.get("image"));
-  const imageEngine = engineFromImage(image);
+  const imageEngine = engineFromImage(image) ?? options.defaultEngine;
   const env = containerEnv(container, ctx);
   const command = container.get("command")?.items() ?? [];
   const args = container.get("args")?.items() ?? [];
@@ -78,6 +88,9 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext): En
   let call = parseEngineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
   if (!call && imageEngine && (imageEngine === "tgi" || imageEngine === "llama.cpp")) {
     call = { engine: imageEngine, fields: {}, unresolved: {} };
+  } else if (!call && options.defaultEngine && imageEngine === options.defaultEngine) {
+    call = { engine: imageEngine, fields: {}, unresolved: {} };
+    if (argsList?.type === "seq" && !argsList.embedded) call.args = { kind: "list", node: argsList, equals: false };
   }
   if (!call) return undefined;
   applyEnvFields(call, env);
@@ -98,8 +111,11 @@ export function containerGpus(container: DocNode): { located?: Located<number>; 
     for (const resource of GPU_RESOURCES) {
       const found = quantity(resources?.get(resource));
       if (!found) continue;
-      if ("value" in found) return { located: { ...found, source: resource } };
-      return { unresolved: found };
+      if (!("value" in found)) return { unresolved: found };
+      // Kubernetes requires GPU requests to equal limits: an edit of one must change the other.
+      const request = section === "limits" ? quantity(container.get("resources")?.get("requests")?.get(resource)) : undefined;
+      const mirrors = request && "value" in request ? [{ ...request, source: resource }] : [];
+      return { located: { ...found, source: resource, ...(mirrors.length > 0 ? { mirrors } : {}) } };
     }
   }
   return {};
@@ -130,11 +146,11 @@ export function nodePlacement(podSpec: DocNode): LocatedFields {
 }
 
 /** Every serving container of a pod spec, as deployments. */
-export function podDeployments(podSpec: DocNode, owner: OwnerInfo, ctx: ExtractContext, extra: LocatedFields = {}): Deployment[] {
+export function podDeployments(podSpec: DocNode, owner: OwnerInfo, ctx: ExtractContext, extra: LocatedFields = {}, options: ContainerOptions = {}): Deployment[] {
   const placement = nodePlacement(podSpec);
   const deployments: Deployment[] = [];
   for (const container of podSpec.get("containers")?.items() ?? []) {
-    const call = containerEngineCall(container, ctx);
+    const call = containerEngineCall(container, ctx, options);
     if (!call) continue;
     const fields: LocatedFields = { ...placement, ...extra, ...call.fields };
     const unresolved: Partial<Record<FieldName, UnresolvedValue>> = { ...call.unresolved };

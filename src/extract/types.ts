@@ -1,4 +1,4 @@
-import type { DeploymentValues } from "../resolve.js";
+import type { DeploymentValues, LayoutOwner } from "../resolve.js";
 import type { AstNode, DocNode } from "./doc.js";
 
 export type FieldName = keyof DeploymentValues;
@@ -14,6 +14,13 @@ export interface Located<T> {
   readonly?: boolean;
   /** The setting that holds it, for messages: `--tensor-parallel-size`, `nvidia.com/gpu`, `resourceProfile`. */
   source: string;
+  /**
+   * What removing the setting takes: the list items of a flag and its value, or the source range of
+   * `--flag value` inside a shell string. Absent when it cannot be removed by a local edit.
+   */
+  removal?: { items: DocNode[] } | { range: [number, number] };
+  /** Other places that must hold the same value (a pod's GPU `requests` beside its `limits`). */
+  mirrors?: Array<Located<T>>;
 }
 
 export type LocatedFields = { [K in FieldName]?: Located<NonNullable<DeploymentValues[K]>> };
@@ -59,8 +66,16 @@ export interface Deployment {
    * `resources.limits`), when the adapter knows.
    */
   resourceTarget?: DocNode;
+  /** Who settles the parallel layout when the file leaves it out (see `LayoutOwner`); absent: the engine's defaults. */
+  layoutOwner?: LayoutOwner;
   /** The objects whose annotations may suppress findings (the workload and its pod template). */
   annotationHolders?: DocNode[];
   /** Terraform JSON `"//"` comments and similar in-data notes on the object. */
   notes?: DocNode[];
+  /**
+   * The value that switches this deployment off (`enabled: false` of a Helm values entry): the
+   * chart renders nothing for it unless a later values file turns it on. Rules may skip it or
+   * lower the severity.
+   */
+  disabled?: { node: AstNode; source: string };
 }

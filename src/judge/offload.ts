@@ -23,6 +23,13 @@ export interface OffloadFinding {
   touchedBytesPerToken: number;
   /** Where CPU-resident weights are read from per token. */
   path: "pcie" | "cpu";
+  /** The bandwidth those reads are bounded by, GB/s (the host link's effective rate, or server DRAM). */
+  bandwidthGBps: number;
+  /**
+   * Whether the bounds show a slowdown: false when the GPU's own memory is no faster than where the
+   * offloaded weights are read (a GDDR6 L4 beside server DRAM), so nothing can be claimed.
+   */
+  slowsDecode: boolean;
   /** Upper bound on single-sequence decode speed with the offload, tokens/s. */
   offloadedTokensPerSecond: number;
   /** Upper bound with every weight on the GPUs, tokens/s (undefined when the GPU's bandwidth is unknown). */
@@ -42,10 +49,15 @@ export function offloadOf(resolved: ResolvedDeployment, estimate: MemoryEstimate
   const activeShare = model.moe.expertsPerToken / model.moe.experts;
   const touched = path === "pcie" ? offloaded : offloaded * activeShare;
   const bandwidth = path === "pcie" ? (gpu.hostLinkGBps ?? 25) * HOST_LINK_EFFICIENCY : SERVER_DRAM_GBPS;
-  const offloadedTokensPerSecond = (bandwidth * 1e9) / touched;
   const gpus = estimate.parallel.tensor * estimate.parallel.pipeline;
   const activeBytesPerGpu = estimate.activeWeightBytes / gpus;
-  const onGpu = gpu.memoryBandwidthGBps ? (gpu.memoryBandwidthGBps * 1e9 * HBM_EFFICIENCY) / activeBytesPerGpu : undefined;
+  const hbmBytesPerSecond = gpu.memoryBandwidthGBps ? gpu.memoryBandwidthGBps * 1e9 * HBM_EFFICIENCY : undefined;
+  const onGpu = hbmBytesPerSecond ? hbmBytesPerSecond / activeBytesPerGpu : undefined;
+  // A token still passes through the GPU-resident layers (all of them, after a PCIe copy; the rest,
+  // beside the CPU's share): the two times add up, so the bound is never above the all-GPU one.
+  const gpuReadBytes = path === "pcie" ? activeBytesPerGpu : Math.max(0, activeBytesPerGpu - touched);
+  const secondsPerToken = touched / (bandwidth * 1e9) + (hbmBytesPerSecond ? gpuReadBytes / hbmBytesPerSecond : 0);
+  const offloadedTokensPerSecond = 1 / secondsPerToken;
   const needed =
     (estimate.perGpu.weightBytes + offloaded + estimate.perGpu.activationBytes + estimate.perGpu.overheadBytes + estimate.requestKvBytes) /
     estimate.settings.gpuMemoryUtilization;
@@ -53,6 +65,8 @@ export function offloadOf(resolved: ResolvedDeployment, estimate: MemoryEstimate
     offloadedBytesPerGpu: offloaded,
     touchedBytesPerToken: touched,
     path,
+    bandwidthGBps: bandwidth,
+    slowsDecode: onGpu === undefined || offloadedTokensPerSecond < onGpu,
     offloadedTokensPerSecond,
     ...(onGpu !== undefined ? { onGpuTokensPerSecond: onGpu } : {}),
     memoryToAvoidBytesPerGpu: needed,

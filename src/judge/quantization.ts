@@ -2,7 +2,7 @@
  * Whether the precision and quantization a deployment asks for run on its GPU in its engine, and
  * agree with the checkpoint. Pure; the kernel minimums are the catalog's (vLLM docs and code).
  */
-import type { Catalog } from "../catalog/catalog.js";
+import { baseModelKey, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
 import type { DeploymentValues, ResolvedDeployment } from "../resolve.js";
 
@@ -90,7 +90,11 @@ export function runnableFormats(catalog: Catalog, resolved: ResolvedDeployment):
     const format = catalog.format(id);
     if (format.minComputeCapability !== null && capability < format.minComputeCapability) continue;
     if (format.needsPrequantizedCheckpoint) {
-      const checkpoint = catalog.checkpoints.find((entry) => entry.kind === "hf-repo" && entry.format === id && catalog.model(entry.model) === resolved.model.model)?.name;
+      // The same model as written: a checkpoint of a sibling sharing the catalog entry (R1 for V3) would change it.
+      const wanted = baseModelKey(resolved.model.displayName);
+      const checkpoint = catalog.checkpoints.find(
+        (entry) => entry.kind === "hf-repo" && entry.format === id && catalog.model(entry.model) === resolved.model.model && baseModelKey(entry.name) === wanted,
+      )?.name;
       if (checkpoint) result.push({ format, checkpoint });
     } else if (storedIsFloat) {
       result.push({ format });

@@ -30,10 +30,18 @@ export function moeSentence(resolved: ResolvedDeployment): string | undefined {
   return `${displayName} is a Mixture-of-Experts model: ${params(model.params.active)} parameters are active per token but all ${params(model.params.total)} must be resident`;
 }
 
-export function verdictSentence(estimate: MemoryEstimate): string {
+/** Whether the estimate meets the bar: it fits, with room for `minConcurrent` full-length sequences at once. */
+export function meetsConcurrency(estimate: MemoryEstimate, minConcurrent: number): boolean {
+  return estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent;
+}
+
+export function verdictSentence(estimate: MemoryEstimate, minConcurrent = 1): string {
   const budget = gib(estimate.perGpu.budgetBytes);
   switch (estimate.verdict) {
     case "fits":
+      if (estimate.maxConcurrency < minConcurrent) {
+        return `Too few sequences at once: the KV cache (${tokens(estimate.kvCapacityTokens)} tokens) holds ${concurrency(estimate.maxConcurrency)} × ${tokens(estimate.maxModelLen)}-token sequences, fewer than the ${minConcurrent} required.`;
+      }
       return `Fits: ${tokens(estimate.kvCapacityTokens)} tokens of KV cache, ${concurrency(estimate.maxConcurrency)} × ${tokens(estimate.maxModelLen)}-token sequences at once.`;
     case "weights-exceed-memory":
       return `Does not fit: weights and runtime memory exceed the ${budget} GiB budget per GPU by ${gib(estimate.shortfallBytes)} GiB.`;
@@ -54,6 +62,7 @@ export function renderBreakdown(
   estimate: MemoryEstimate,
   remedies: Remedy[],
   style: Style = plain,
+  minConcurrent = 1,
 ): string {
   const { request } = resolved;
   const lines: string[] = [];
@@ -97,15 +106,15 @@ export function renderBreakdown(
   for (const [label, value] of facts) lines.push(`${label.padEnd(labelWidth)}  ${value}`);
   lines.push("");
 
-  const verdict = verdictSentence(estimate);
-  lines.push(estimate.verdict === "fits" ? style.good(`✓ ${verdict}`) : style.bad(`✗ ${verdict}`));
+  const verdict = verdictSentence(estimate, minConcurrent);
+  lines.push(meetsConcurrency(estimate, minConcurrent) ? style.good(`✓ ${verdict}`) : style.bad(`✗ ${verdict}`));
   for (const note of [...resolved.assumptions, ...estimate.assumptions]) lines.push(style.dim(`  assumes ${note}`));
   for (const warning of estimate.warnings) lines.push(`  ! ${warning}`);
 
   if (remedies.length > 0) {
     lines.push("", "Remedies (each re-estimated):");
     remedies.forEach((remedy, index) => lines.push(`  ${index + 1}. ${describeRemedy(catalog, remedy)}`));
-  } else if (estimate.verdict !== "fits") {
+  } else if (!meetsConcurrency(estimate, minConcurrent)) {
     lines.push("", "No single change among quantization, more GPUs or a larger GPU makes it fit.");
   }
   return lines.join("\n");

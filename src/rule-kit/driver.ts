@@ -1,7 +1,8 @@
 /**
- * The loop every rule runs: each deployment of the file's shared analysis, minus those a reasoned
- * suppression names for this rule; suppressions without a reason are reported (once each) and
- * suppress nothing.
+ * The loop every rule runs: each deployment of the file's shared analysis, minus those switched
+ * off in the file (`enabled: false` of a Helm values entry: the chart renders nothing for it) and
+ * those a reasoned suppression names for this rule; suppressions without a reason are reported
+ * (once each) and suppress nothing.
  */
 import type { FileAnalysis, JudgedDeployment } from "../analysis.js";
 import { ANNOTATION, suppressionFor } from "../suppressions.js";
@@ -17,6 +18,7 @@ export function forEachDeployment<MessageIds extends string>(
   if (!analysis) return;
   const reported = new Set<object>();
   for (const judged of analysis.deployments) {
+    if (judged.deployment.disabled) continue;
     const { suppressed, reasonless } = suppressionFor(judged.deployment, ruleName);
     for (const entry of reasonless) {
       if (reported.has(entry.node)) continue;

@@ -7,7 +7,7 @@ import type { AST as JsonAst } from "jsonc-eslint-parser";
 import type { AST as YamlAst } from "yaml-eslint-parser";
 import type { AstNode, DocNode } from "../extract/doc.js";
 import { flagFor } from "../extract/engine-args.js";
-import type { Deployment, FieldName, TextEdit } from "../extract/types.js";
+import type { Deployment, FieldName, Located, TextEdit } from "../extract/types.js";
 import type { Engine } from "../sizing/types.js";
 
 /** The vLLM-style option name of a field for config-style mappings (`max_model_len`, `max-model-len`, `maxModelLen`). */
@@ -61,12 +61,23 @@ export function scalarText(node: AstNode, value: string | number): string {
   return typeof value === "number" ? String(value) : JSON.stringify(value);
 }
 
-/** Replaces a field's value where it is written; undefined when it is not written or cannot be edited there. */
-export function replaceField(deployment: Deployment, field: FieldName, value: string | number): TextEdit | undefined {
-  const located = deployment.fields[field];
-  if (!located || located.readonly) return undefined;
+function replaceLocated(located: Located<unknown>, value: string | number): TextEdit {
   if (located.range) return { range: located.range, text: String(value) };
   return { range: located.node.range, text: scalarText(located.node, value) };
+}
+
+/** Replaces a field's value where it is written (and its mirrors); undefined when it cannot be edited there. */
+export function replaceField(deployment: Deployment, field: FieldName, value: string | number): TextEdit | undefined {
+  const located = deployment.fields[field] as Located<unknown> | undefined;
+  if (!located || located.readonly) return undefined;
+  return replaceLocated(located, value);
+}
+
+/** The edits that set a field everywhere it must agree (`limits` and `requests`). */
+export function replaceFieldEverywhere(deployment: Deployment, field: FieldName, value: string | number): Array<TextEdit | undefined> {
+  const located = deployment.fields[field] as Located<unknown> | undefined;
+  if (!located || located.readonly) return [undefined];
+  return [replaceLocated(located, value), ...(located.mirrors ?? []).map((mirror) => (mirror.readonly ? undefined : replaceLocated(mirror, value)))];
 }
 
 function lineIndent(text: string, offset: number): string {

@@ -8,26 +8,29 @@ import type { GpuEntry } from "../catalog/types.js";
 import type { Deployment, TextEdit } from "../extract/types.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import type { Remedy } from "../sizing/recommend.js";
-import { combine, replaceField, setField } from "./edits.js";
+import { combine, replaceField, replaceFieldEverywhere, setField } from "./edits.js";
 
 /**
  * The spelling of a GPU under a label or key, so a replaced node-selector value is one the cluster
  * really uses. Undefined when the catalog knows no name of that scheme for the GPU.
  */
 export function gpuNameFor(gpu: GpuEntry, source: string): string | undefined {
-  const names = [...gpu.names];
-  const pick = (pattern: RegExp) => names.find((name) => pattern.test(name));
+  // Of several names of one scheme, the shortest is the plain one (`nvidia-h100-80gb`, not `nvidia-h100-mega-80gb`).
+  const pick = (pattern: RegExp) => gpu.names.filter((name) => pattern.test(name)).sort((a, b) => a.length - b.length)[0];
   switch (source) {
     case "cloud.google.com/gke-accelerator":
-      return pick(/^nvidia-(?!gpu-)[a-z0-9-]+$/);
+      return gpu.labels.gke;
     case "nvidia.com/gpu.product":
-      return pick(/^(NVIDIA|Tesla)-[A-Za-z0-9-]+$/);
+      return gpu.labels.gfd;
     case "karpenter.k8s.aws/instance-gpu-name":
-      return pick(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+      return gpu.labels.karpenter;
     case "resourceProfile":
-      return pick(/^(nvidia|amd)-gpu-[a-z0-9-]+$/);
+      return gpu.labels.kubeai ?? pick(/^(nvidia|amd)-gpu-[a-z0-9-]+$/);
+    case "accelerator_type":
+      // Ray's accelerator constants: `A100-80G`, `A100-40G`, `H100`, `L4`, `A10G`.
+      return pick(/^[A-Z][A-Z0-9]*\d[A-Z0-9]*(-\d+G)?$/);
     default:
-      // App configs, SkyPilot, Ray: the short marketing name (`H100`, `A100-80GB`, `L40S`).
+      // App configs, SkyPilot: the short marketing name (`H100`, `A100-80GB`, `L40S`).
       return pick(/^[A-Z][A-Z0-9]*[0-9][A-Za-z0-9-]*$/) ?? pick(/^[A-Z0-9][A-Za-z0-9 -]+$/);
   }
 }
@@ -57,19 +60,21 @@ function layoutEdits(deployment: Deployment, resolved: ResolvedDeployment, remed
   const perPod = total / nodes;
   if (!Number.isInteger(perPod)) return [undefined];
 
+  // The platform allocates the GPUs the layout asks for: a count it derived (read-only) follows the new sizes.
+  const countFollowsLayout = deployment.layoutOwner === "gpus-from-tensor" && (!deployment.fields.gpuCount || deployment.fields.gpuCount.readonly);
   if (change.instanceType && deployment.fields.instanceType) {
     edits.push(replaceField(deployment, "instanceType", instanceSpelling(deployment.fields.instanceType.value, change.instanceType)));
-    if (deployment.fields.gpuCount) edits.push(replaceField(deployment, "gpuCount", perPod));
-  } else if (deployment.fields.gpuCount) {
-    edits.push(replaceField(deployment, "gpuCount", perPod));
-  } else if (deployment.fields.instanceType) {
-    // The instance type sets the count; without an instance of that size there is nothing to write.
-    return [undefined];
-  } else {
+    if (deployment.fields.gpuCount) edits.push(...replaceFieldEverywhere(deployment, "gpuCount", perPod));
+  } else if (deployment.fields.gpuCount && !countFollowsLayout) {
+    edits.push(...replaceFieldEverywhere(deployment, "gpuCount", perPod));
+  } else if (!countFollowsLayout) {
+    // Neither a count nor an instance type of that size can be written here.
     return [undefined];
   }
   if (engine === "llama.cpp" || engine === "ollama") return edits;
-  if (engine === "tgi" && !deployment.fields.tensorParallel) return edits; // NUM_SHARD defaults to every GPU
+  // The platform runs tensor parallel over every GPU (TGI's NUM_SHARD, KAITO, NIM): the count is the layout.
+  const tensorFollowsCount = engine === "tgi" || deployment.layoutOwner === "tensor-from-gpus";
+  if (tensorFollowsCount && !deployment.fields.tensorParallel) return edits;
   if (tensorParallel !== resolved.request.tensorParallel || deployment.fields.tensorParallel) {
     edits.push(setField(deployment, engine, "tensorParallel", tensorParallel, text));
   }

@@ -3,7 +3,7 @@
  * file, and turn remedies into suggestions.
  */
 import type { SourceLocation, SuggestedEdit } from "@eslint/core";
-import { analyzeFile, type FileAnalysis, type JudgedDeployment, remediesFor } from "../analysis.js";
+import { ambiguityNote, analyzeFile, type FileAnalysis, type JudgedDeployment, remediesFor } from "../analysis.js";
 import type { AstNode } from "../extract/doc.js";
 import type { Deployment, FieldName, Located } from "../extract/types.js";
 import { describeRemedy } from "../report/wording.js";
@@ -92,4 +92,4 @@ export function suggestionsFor<MessageIds extends string>(
   return suggestions;
 }
 
-export { remediesFor };
+export { ambiguityNote, remediesFor };

@@ -23,6 +23,7 @@ import {
   NON_TORCH_TP_BYTES,
   ollamaDefaultContext,
   sglangDefaults,
+  TGI_DEFAULT_MAX_TOTAL_TOKENS,
   TGI_DEFAULT_PREFILL_TOKENS,
   TGI_WIGGLE_ROOM,
   VLLM_BLOCK_SIZE,
@@ -31,6 +32,8 @@ import {
 } from "./runtime.js";
 import { type LayerParams, layerRange, type ModelShape, modelShape, paddedVocab, pipelineStages } from "./model-shape.js";
 import type { MemoryEstimate, SizingRequest, Verdict } from "./types.js";
+// Not toLocaleString: Intl's first use costs ~20 ms of ICU start-up in a cold `vram estimate`.
+import { tokens } from "../report/wording.js";
 
 /** A request the estimator cannot size (TP 0, utilisation 1.5…); the message is meant for the user. */
 export class SizingInputError extends Error {
@@ -312,9 +315,10 @@ function engineBudget(request: SizingRequest, perStageActivation: (tokens: numbe
         maxNumBatchedTokens,
         maxNumSeqs: request.maxNumSeqs ?? 128,
         blockSize: 16,
-        defaultMaxModelLen: modelDefault,
+        defaultMaxModelLen: Math.min(TGI_DEFAULT_MAX_TOTAL_TOKENS, modelDefault),
         defaultSource: "engine-default",
-        refusesWhenKvTooSmall: true,
+        // An explicit --max-total-tokens that does not fit stops every version; the default only TGI 2.x.
+        refusesWhenKvTooSmall: request.maxModelLen !== undefined,
         assumptions,
         warnings,
       };
@@ -462,10 +466,14 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
 
   const assumptions = [...budget.assumptions];
   if (maxModelLenSource === "model-default" && request.engine !== "sglang") {
-    assumptions.push(`max_model_len defaults to the model's max_position_embeddings (${maxModelLen.toLocaleString("en-US")})`);
+    assumptions.push(`max_model_len defaults to the model's max_position_embeddings (${tokens(maxModelLen)})`);
   }
   if (!budget.refusesWhenKvTooSmall && verdict === "kv-cache-too-small") {
-    assumptions.push("SGLang starts anyway but rejects requests longer than the KV cache holds");
+    assumptions.push(
+      request.engine === "tgi"
+        ? `TGI 2.x refuses to start with its default max_total_tokens (${tokens(maxModelLen)}); TGI 3 starts with it lowered to what the KV cache holds`
+        : "SGLang starts anyway but rejects requests longer than the KV cache holds",
+    );
   }
   const warnings = [...budget.warnings];
   if (model.attention.kind !== "mla" && tp > model.kvHeads) {

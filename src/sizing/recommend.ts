@@ -2,7 +2,7 @@
  * The recommender: for a deployment that does not fit (or leaves too little KV headroom), the
  * cheapest changes that do, each re-estimated by the same estimator. Pure; reads the catalog only.
  */
-import type { Catalog } from "../catalog/catalog.js";
+import { baseModelKey, byCodePoint, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "../catalog/types.js";
 import { estimateMemory, SizingInputError } from "./estimate.js";
 import type { MemoryEstimate, SizingRequest } from "./types.js";
@@ -46,6 +46,11 @@ export interface RecommendOptions {
   gpusPerNodeLimit?: number;
   /** At most this many remedies (default 5). */
   limit?: number;
+  /**
+   * The model as the deployment names it: a pre-quantized checkpoint is only suggested when it holds
+   * the same model (DeepSeek-V3 and R1 share a catalog entry, but not their weights).
+   */
+  writtenModel?: string;
 }
 
 /**
@@ -106,7 +111,7 @@ function memoKey(request: SizingRequest, options: RecommendOptions): string {
   return [
     r.engine, r.model.id, r.gpu.id, r.gpu.memoryBytes, r.weightFormat.id, r.activationBytes, r.kvCacheDtype, r.tensorParallel, r.pipelineParallel,
     r.dataParallel, r.expertParallel, r.maxModelLen, r.maxNumSeqs, r.maxNumBatchedTokens, r.gpuMemoryUtilization, r.cpuOffloadBytes, r.enforceEager,
-    r.gpuLayers, r.cpuMoeLayers, options.minConcurrentSequences ?? 1, options.instance?.id, options.gpusPerNodeLimit, options.limit,
+    r.gpuLayers, r.cpuMoeLayers, options.minConcurrentSequences ?? 1, options.instance?.id, options.gpusPerNodeLimit, options.limit, options.writtenModel,
   ].join("|");
 }
 
@@ -202,7 +207,7 @@ function quantizationRemedies(catalog: Catalog, request: SizingRequest, minConcu
         ? { kind: "quantization", change: {}, request: quantized, estimate: atSameCount }
         : moreGpusRemedy(catalog, quantized, minConcurrent, options, "quantization");
     if (!fitted) return;
-    const checkpoint = format.needsPrequantizedCheckpoint ? knownCheckpoint(catalog, request.model.id, format.id) : undefined;
+    const checkpoint = format.needsPrequantizedCheckpoint ? knownCheckpoint(catalog, request.model.id, format.id, options.writtenModel) : undefined;
     fitted.change = {
       weightFormat: format.id,
       quantizationFlag: format.needsPrequantizedCheckpoint ? null : format.vllmQuantization,
@@ -234,11 +239,21 @@ function quantizationRemedies(catalog: Catalog, request: SizingRequest, minConcu
   return remedies;
 }
 
-/** A Hugging Face repository the catalog lists as this model stored in this format. */
-export function knownCheckpoint(catalog: Catalog, modelId: string, formatId: string): string | undefined {
+/**
+ * A Hugging Face repository the catalog lists as this model stored in this format; with
+ * `writtenModel`, only one whose base name is the written model's (same weights, same tune).
+ */
+export function knownCheckpoint(catalog: Catalog, modelId: string, formatId: string, writtenModel?: string): string | undefined {
   const model = catalog.model(modelId);
   if (!model) return undefined;
-  return catalog.checkpoints.find((entry) => entry.kind === "hf-repo" && entry.format === formatId && catalog.model(entry.model) === model)?.name;
+  const wanted = writtenModel === undefined ? undefined : baseModelKey(writtenModel);
+  return catalog.checkpoints.find(
+    (entry) =>
+      entry.kind === "hf-repo" &&
+      entry.format === formatId &&
+      catalog.model(entry.model) === model &&
+      (wanted === undefined || baseModelKey(entry.name) === wanted),
+  )?.name;
 }
 
 function gpusPerNode(catalog: Catalog, gpu: GpuEntry, options: RecommendOptions): number {
@@ -320,6 +335,6 @@ function largerGpuRemedy(catalog: Catalog, request: SizingRequest, minConcurrent
 function instanceWith(catalog: Catalog, original: InstanceEntry, gpuId: string, count: number): InstanceEntry | undefined {
   const matches = catalog.instances
     .filter((instance) => instance.cloud === original.cloud && instance.gpu === gpuId && instance.gpuCount === count)
-    .sort((a, b) => a.id.length - b.id.length || a.id.localeCompare(b.id));
+    .sort((a, b) => a.id.length - b.id.length || byCodePoint(a.id, b.id));
   return matches[0];
 }

@@ -192,6 +192,13 @@ export function sglangDefaults(gpu: GpuEntry, tensorParallel: number, pipelinePa
 export const TGI_WIGGLE_ROOM = 0.9;
 /** TGI `--max-batch-prefill-tokens` default (launcher/src/main.rs: 4096 unless the model is shorter). */
 export const TGI_DEFAULT_PREFILL_TOKENS = 4096;
+/**
+ * TGI 2.x `--max-total-tokens` when unset: the model's context capped at 4,096 (launcher/src/main.rs
+ * `max_default`, logged as "Model supports up to 8192 but tgi will now set its default to 4096
+ * instead"); the router refuses to start when the KV cache holds fewer. TGI 3 instead lowers the
+ * default to what the KV cache holds.
+ */
+export const TGI_DEFAULT_MAX_TOTAL_TOKENS = 4096;
 
 /** llama.cpp `--fit` keeps this much free on every device (common/fit.cpp, default fit target 1024 MiB). */
 export const LLAMA_CPP_FIT_MARGIN_BYTES = 1024 * MIB;

@@ -14,6 +14,9 @@ describe("vram/known-model", () => {
       { code: deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "8192"`), filename: "a.yaml" },
       // Templates and variables are not judged, and are not "unknown" either.
       { code: deployment(`"--model", "$(MODEL_ID)", "--max-model-len", "8192"`), filename: "a.yaml" },
+      { code: deployment(`"--model", "{{ .Values.model }}", "--max-model-len", "8192"`), filename: "a.yaml" },
+      { code: deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct"`, { label: "node.kubernetes.io/instance-type", selector: "{{ .Values.instanceType }}" }), filename: "a.yaml" },
+      { code: deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct"`, { selector: "\${gpu_label}" }), filename: "a.yaml" },
       // Known once the settings add it.
       { code: privateModel, filename: "a.yaml", settings: { vram: { models: [{ id: "acme/support-13b", extends: "meta-llama/Llama-2-13b-hf" }] } } },
     ],
@@ -41,10 +44,23 @@ describe("vram/known-model", () => {
     ],
   });
 
-  it("names the closest catalog entries and how to add the model in settings", () => {
-    const [message] = findings(lint(privateModel, "a.yaml"));
-    expect(message!.message).toMatch(/^"acme\/support-13b" is not in the catalog, so nothing about this deployment was checked\. Closest entries: /);
-    expect(message!.message).toContain('settings.vram.models — for a fine-tune, { id: "acme/support-13b", extends: "');
+  it("names near catalog entries and the settings entry that would add the model", () => {
+    const fineTune = deployment(`"--model", "acme/Llama-3.1-8B-Support", "--max-model-len", "8192"`);
+    const [near] = findings(lint(fineTune, "a.yaml"));
+    expect(near!.message).toBe(
+      '"acme/Llama-3.1-8B-Support" is not in the catalog, so nothing about this deployment was checked. Closest entries: meta-llama/Llama-3.1-8B, meta-llama/Llama-3.1-70B, meta-llama/Llama-3.2-11B-Vision. ' +
+        'To size it, add it to settings.vram.models; a fine-tune of meta-llama/Llama-3.1-8B is { id: "acme/Llama-3.1-8B-Support", extends: "meta-llama/Llama-3.1-8B" } (docs/settings.md).',
+    );
+    // Nothing near: no list of strangers, and the entry needs the model's shape.
+    const [far] = findings(lint(privateModel, "a.yaml"));
+    expect(far!.message).toBe(
+      '"acme/support-13b" is not in the catalog, so nothing about this deployment was checked. To size it, add it to settings.vram.models; a new architecture needs its shape: { id: "acme/support-13b", layers, hiddenSize, … } (docs/settings.md).',
+    );
+    // A name without an owner (a local directory) gets an id settings accept, found by its name.
+    const local = deployment(`"--model", "/models/support-13b/", "--max-model-len", "8192"`);
+    expect(findings(lint(local, "a.yaml"))[0]!.message).toContain('{ id: "local/support-13b", layers, hiddenSize, … }');
+    const settings = { vram: { models: [{ id: "local/support-13b", extends: "meta-llama/Llama-2-13b-hf" }] } };
+    expect(findings(lint(local, "a.yaml", { settings })).map((message) => message.messageId)).toEqual(["weightsExceed"]);
   });
 
   it("once the model is added through settings, the other rules judge it", () => {

@@ -59,6 +59,7 @@ describe("vram/kv-cache-headroom", () => {
                   capacity: "38,224",
                   outcome: "vLLM refuses to start.",
                   largest: "The largest max_model_len that fits is 37,888.",
+                  assumption: "",
                 },
                 suggestions: [
                   {
@@ -123,6 +124,7 @@ describe("vram/kv-cache-headroom", () => {
                   available: "4.7",
                   weights: "15.0",
                   largest: "The largest max_model_len that fits 4 sequences is 9,216.",
+                  assumption: "",
                 },
                 suggestions: [
                   { messageId: "applyRemedy", data: { remedy: "max_model_len 9,216: 38,224 KV tokens, 4.1 × 9,216-token sequences" }, output: withContext(9216) },

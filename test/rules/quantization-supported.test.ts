@@ -100,7 +100,7 @@ describe("vram/quantization-supported", () => {
             ...spanOf(deployment(llama(`, "--quantization", "awq"`)), `"--quantization", "awq"`, "awq"),
             data: { flag: "awq", flagFormat: "AWQ 4-bit (group 128)", model: "Llama-3.1-8B-Instruct", stored: "bf16", engine: "vLLM", alternatives: "" },
             suggestions: [
-              { messageId: "useFormat", data: { remedy: "fp16 weights (no --quantization): 38,224 KV tokens, 4.6 × 8,192-token sequences" }, output: deployment(llama("")) },
+              { messageId: "useFormat", data: { remedy: "bf16 weights as stored (no --quantization): 38,224 KV tokens, 4.6 × 8,192-token sequences" }, output: deployment(llama("")) },
               {
                 messageId: "useFormat",
                 data: { remedy: "FP8 (per-tensor/per-channel scales) weights: 91,472 KV tokens, 11 × 8,192-token sequences" },

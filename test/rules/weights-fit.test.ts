@@ -1,5 +1,6 @@
-import { describe } from "vitest";
+import { describe, expect, it } from "vitest";
 import plugin from "../../src/index.js";
+import { findings, lint } from "../support/lint.js";
 import { JSON_ROUTES, testers, YAML_ROUTES } from "../support/rule-tester.js";
 
 const rule = plugin.rules["weights-fit"] as never;
@@ -95,6 +96,12 @@ describe("vram/weights-fit", () => {
                     data: { remedy: "8 × NVIDIA L4 at TP 8: 569,936 KV tokens, 69 × 8,192-token sequences" },
                     output: MIXTRAL_ON_L4.replace(`"8192"]`, `"8192", "--tensor-parallel-size", "8"]`).replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 8"),
                   },
+                  {
+                    // GKE's own name for the H200.
+                    messageId: "applyRemedy",
+                    data: { remedy: "1 × NVIDIA H200 141GB: 308,656 KV tokens, 37 × 8,192-token sequences" },
+                    output: MIXTRAL_ON_L4.replace("nvidia-l4", "nvidia-h200-141gb"),
+                  },
                 ],
               },
             ],
@@ -153,4 +160,27 @@ describe("vram/weights-fit", () => {
       });
     });
   }
+});
+
+describe("vram/weights-fit on an ambiguous GPU name", () => {
+  const onA100 = (selector: string) =>
+    MIXTRAL_ON_2_H100.replace("cloud.google.com/gke-accelerator: nvidia-h100-80gb", selector);
+
+  it("says the verdict rests on the smaller part and names the one where it fits", () => {
+    // Karpenter's `a100` covers the 40 GB (p4d) and 80 GB (p4de) parts.
+    const [message] = findings(lint(onA100("karpenter.k8s.aws/instance-gpu-name: a100"), "mixtral.yaml"));
+    expect(message!.messageId).toBe("moeResident");
+    expect(message!.message).toBe(
+      "Mixtral-8x7B-Instruct-v0.1 is a Mixture-of-Experts model: 12.9B parameters are active per token but all 46.7B must be resident — 87.0 GiB at bf16 vs 72.0 GiB usable on 2 × NVIDIA A100 40GB. " +
+        "Per GPU: 43.5 GiB of weights + 0.8 GiB of activations and runtime memory against a 36.0 GiB budget (0.90 × 40.0 GiB). " +
+        'Assumes "a100" is the NVIDIA A100 40GB (SXM4 / PCIe); it also names the NVIDIA A100 80GB (SXM4 / PCIe), and the smaller is assumed so a verdict is never optimistic. ' +
+        "On the NVIDIA A100 80GB (SXM4 / PCIe) it fits; a karpenter.k8s.aws/instance-gpu-memory node selector settles which. " +
+        "Fits with AWQ 4-bit (group 128) weights (TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ): 388,992 KV tokens, 47 × 8,192-token sequences.",
+    );
+  });
+
+  it("judges the named part once a memory label settles it", () => {
+    const settled = onA100("karpenter.k8s.aws/instance-gpu-name: a100\n        karpenter.k8s.aws/instance-gpu-memory: \"81920\"");
+    expect(findings(lint(settled, "mixtral.yaml"))).toEqual([]);
+  });
 });

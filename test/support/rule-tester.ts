@@ -7,14 +7,13 @@ import { RuleTester } from "eslint";
 import jsonc from "eslint-plugin-jsonc";
 import yml from "eslint-plugin-yml";
 import * as jsoncParser from "jsonc-eslint-parser";
-import { afterAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
 import * as yamlParser from "yaml-eslint-parser";
 import plugin from "../../src/index.js";
 
 RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
-RuleTester.afterAll = afterAll;
 
 type Config = ConstructorParameters<typeof RuleTester>[0];
 

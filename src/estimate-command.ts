@@ -1,0 +1,138 @@
+/**
+ * `vram estimate`: size one deployment from vLLM-style flags (see src/cli.ts for the usage text).
+ */
+import { parseArgs } from "node:util";
+import type { Catalog } from "./catalog/catalog.js";
+import { bundledCatalog } from "./catalog/load.js";
+import { type CliIo, UsageError } from "./cli-io.js";
+import { estimateJson } from "./report/json.js";
+import { meetsConcurrency, renderBreakdown, styleFor } from "./report/text.js";
+import { type DeploymentValues, resolveDeployment, unresolvedMessage } from "./resolve.js";
+import { estimateMemory } from "./sizing/estimate.js";
+import { recommend } from "./sizing/recommend.js";
+import { ENGINES, type Engine } from "./sizing/types.js";
+
+const ESTIMATE_OPTIONS = {
+  model: { type: "string" },
+  gpu: { type: "string" },
+  "gpu-count": { type: "string" },
+  engine: { type: "string" },
+  "tensor-parallel-size": { type: "string" },
+  tp: { type: "string" },
+  "pipeline-parallel-size": { type: "string" },
+  pp: { type: "string" },
+  "data-parallel-size": { type: "string" },
+  dp: { type: "string" },
+  "enable-expert-parallel": { type: "boolean" },
+  quantization: { type: "string" },
+  dtype: { type: "string" },
+  "kv-cache-dtype": { type: "string" },
+  "max-model-len": { type: "string" },
+  "gpu-memory-utilization": { type: "string" },
+  "max-num-seqs": { type: "string" },
+  "max-num-batched-tokens": { type: "string" },
+  "cpu-offload-gb": { type: "string" },
+  "enforce-eager": { type: "boolean" },
+  "min-concurrent-sequences": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+function integerFlag(name: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw.replace(/_/g, ""));
+  if (!/^\s*\d[\d_]*\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min) {
+    throw new UsageError(`--${name} must be a whole number${min > 0 ? ` of at least ${min}` : ""}, got "${raw}"`);
+  }
+  return value;
+}
+
+function numberFlag(name: string, raw: string | undefined, min: number, max: number, inclusiveMin = true): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  const belowMin = inclusiveMin ? value < min : value <= min;
+  if (raw.trim() === "" || !Number.isFinite(value) || belowMin || value > max) {
+    const range = inclusiveMin ? `from ${min} to ${max}` : `above ${min} and at most ${max}`;
+    throw new UsageError(`--${name} must be a number ${range}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** `A100-80GB:8` (SkyPilot style) → type and count; a cloud instance type when it is one. */
+function gpuValues(catalog: Catalog, written: string): Pick<DeploymentValues, "gpuType" | "instanceType" | "gpuCount"> {
+  const withCount = /^(.*?):(\d+)$/.exec(written.trim());
+  const name = withCount ? withCount[1]! : written.trim();
+  const count = withCount ? Number(withCount[2]) : undefined;
+  const instance = catalog.resolveGpu(name) ? undefined : catalog.resolveInstance(name);
+  // An instance type means all of its GPUs unless a count says otherwise.
+  if (instance) return { instanceType: name, gpuCount: count ?? instance.gpuCount };
+  return { gpuType: name, ...(count !== undefined ? { gpuCount: count } : {}) };
+}
+
+export function runEstimate(argv: string[], io: CliIo, help: string): number {
+  const { values } = parseArgs({ args: argv, options: ESTIMATE_OPTIONS, allowPositionals: false, strict: true });
+  if (values.help) {
+    io.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const catalog = bundledCatalog();
+  if (!values.model) throw new UsageError("vram estimate needs --model (see vram --help)");
+  if (!values.gpu) throw new UsageError("vram estimate needs --gpu (see vram --help)");
+  let engine: Engine | undefined;
+  if (values.engine !== undefined) {
+    const written = values.engine.toLowerCase();
+    if (!(ENGINES as readonly string[]).includes(written)) throw new UsageError(`--engine must be one of ${ENGINES.join(", ")}, got "${values.engine}"`);
+    engine = written as Engine;
+  }
+
+  const tensorParallel = integerFlag("tensor-parallel-size", values["tensor-parallel-size"] ?? values.tp, 1);
+  const pipelineParallel = integerFlag("pipeline-parallel-size", values["pipeline-parallel-size"] ?? values.pp, 1);
+  const dataParallel = integerFlag("data-parallel-size", values["data-parallel-size"] ?? values.dp, 1);
+  const gpu = gpuValues(catalog, values.gpu);
+  const gpuCount = integerFlag("gpu-count", values["gpu-count"], 1) ?? gpu.gpuCount;
+  const deployment: DeploymentValues = {
+    engine: engine ?? "vllm",
+    model: values.model,
+    ...gpu,
+    ...(gpuCount !== undefined ? { gpuCount } : {}),
+    tensorParallel: tensorParallel ?? (gpuCount !== undefined && engine !== "llama.cpp" && engine !== "ollama" ? Math.max(1, Math.floor(gpuCount / ((pipelineParallel ?? 1) * (dataParallel ?? 1)))) : undefined),
+    ...(pipelineParallel !== undefined ? { pipelineParallel } : {}),
+    ...(dataParallel !== undefined ? { dataParallel } : {}),
+    ...(values["enable-expert-parallel"] ? { expertParallel: true } : {}),
+    ...(values.quantization !== undefined ? { quantization: values.quantization } : {}),
+    ...(values.dtype !== undefined ? { dtype: values.dtype } : {}),
+    ...(values["kv-cache-dtype"] !== undefined ? { kvCacheDtype: values["kv-cache-dtype"] } : {}),
+    ...optional("maxModelLen", integerFlag("max-model-len", values["max-model-len"], 1)),
+    ...optional("gpuMemoryUtilization", numberFlag("gpu-memory-utilization", values["gpu-memory-utilization"], 0, 1, false)),
+    ...optional("maxNumSeqs", integerFlag("max-num-seqs", values["max-num-seqs"], 1)),
+    ...optional("maxNumBatchedTokens", integerFlag("max-num-batched-tokens", values["max-num-batched-tokens"], 1)),
+    ...optional("cpuOffloadGiB", numberFlag("cpu-offload-gb", values["cpu-offload-gb"], 0, 1e6)),
+    ...(values["enforce-eager"] ? { enforceEager: true } : {}),
+  };
+  if (deployment.tensorParallel === undefined) delete deployment.tensorParallel;
+  const minConcurrent = integerFlag("min-concurrent-sequences", values["min-concurrent-sequences"], 1) ?? 1;
+
+  const resolution = resolveDeployment(catalog, deployment);
+  if (!resolution.ok) throw new UsageError(unresolvedMessage(resolution.unresolved));
+  const { resolved } = resolution;
+  if (gpuCount !== undefined) {
+    const used = resolved.request.tensorParallel * resolved.request.pipelineParallel * resolved.request.dataParallel;
+    if (engine !== "llama.cpp" && engine !== "ollama" && used > gpuCount) {
+      throw new UsageError(`TP × PP × DP = ${used} needs more GPUs than --gpu-count ${gpuCount}`);
+    }
+  }
+  const estimate = estimateMemory(resolved.request);
+  const remedies = recommend(catalog, resolved.request, estimate, {
+    minConcurrentSequences: minConcurrent,
+    writtenModel: resolved.model.displayName,
+    ...(resolved.instance ? { instance: resolved.instance } : {}),
+  });
+  const fits = meetsConcurrency(estimate, minConcurrent);
+  if (values.json) io.stdout.write(`${JSON.stringify(estimateJson(catalog, resolved, estimate, remedies), null, 2)}\n`);
+  else io.stdout.write(`${renderBreakdown(catalog, resolved, estimate, remedies, styleFor(io.stdout, io.env), minConcurrent)}\n`);
+  return fits ? 0 : 1;
+}
+
+function optional<K extends keyof DeploymentValues>(key: K, value: DeploymentValues[K] | undefined): Partial<DeploymentValues> {
+  return value === undefined ? {} : { [key]: value };
+}

@@ -1,0 +1,248 @@
+/**
+ * Small pieces every serving-CRD adapter needs: reading typed scalars into located fields (with
+ * templates and variables kept as unresolved values), locating a part of a scalar, env lists and
+ * maps, model references with a storage scheme, and the GPUs of several pod groups taken together.
+ */
+import type { Engine } from "../sizing/types.js";
+import type { AstNode, DocNode, Scalar } from "./doc.js";
+import { follow, str } from "./doc.js";
+import { parseValue } from "./engine-args.js";
+import { containerGpus } from "./pod.js";
+import type { Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
+
+export type ValueKind = "string" | "int" | "float" | "size" | "bool";
+export type Unresolved = Partial<Record<FieldName, UnresolvedValue>>;
+
+/** Text that only a template engine or the shell fills in (`{{ .Values.x }}`, `${VAR}`, `$(VAR)`, `$VAR`). */
+const TEMPLATE = /\{\{|\$\{|\$\(|^\$[A-Za-z_]/;
+
+/** A located value at a document node (read-only when it was parsed out of a string). */
+export function locate<T>(node: DocNode, value: T, source: string, extra: Partial<Located<T>> = {}): Located<T> {
+  return { value, node: node.node, source, ...(node.embedded ? { readonly: true } : {}), ...extra };
+}
+
+/**
+ * Reads a scalar as a field value of `kind`: a located value, an unresolved value (template,
+ * variable or malformed), or undefined when the node is missing or not a scalar.
+ */
+export function readScalar(node: DocNode | undefined, kind: ValueKind, source: string): Located<string | number | boolean> | UnresolvedValue | undefined {
+  if (!node || node.type !== "scalar") return undefined;
+  const raw = node.value as Exclude<Scalar, null>;
+  if (typeof raw === "string" && TEMPLATE.test(raw)) return { raw, node: node.node, reason: /\{\{/.test(raw) ? "template" : "variable" };
+  let value: string | number | boolean | undefined;
+  if (kind === "bool" && typeof raw === "boolean") value = raw;
+  else if ((kind === "int" || kind === "size") && typeof raw === "number") value = Number.isInteger(raw) ? raw : undefined;
+  else if (kind === "float" && typeof raw === "number") value = raw;
+  else value = parseValue(kind, String(raw));
+  if (value === undefined) return { raw: String(raw), node: node.node, reason: "invalid" };
+  return locate(node, value, source);
+}
+
+/** Sets `field` from a scalar, recording templates and malformed values as unresolved. */
+export function setFromScalar(fields: LocatedFields, unresolved: Unresolved, field: FieldName, node: DocNode | undefined, kind: ValueKind, source: string): void {
+  const read = readScalar(node, kind, source);
+  if (!read) return;
+  if ("reason" in read) {
+    unresolved[field] = read;
+    delete fields[field];
+  } else {
+    (fields as Record<string, Located<unknown>>)[field] = read;
+    delete unresolved[field];
+  }
+}
+
+/** One row of a field table: where a CRD keeps a setting, relative to the object. */
+export interface FieldPath {
+  field: FieldName;
+  path: readonly string[];
+  kind: ValueKind;
+}
+
+/** Reads a table of field paths (the data-driven part of the CRD adapters). */
+export function readFieldTable(root: DocNode, table: readonly FieldPath[], fields: LocatedFields, unresolved: Unresolved): void {
+  for (const row of table) setFromScalar(fields, unresolved, row.field, follow(root, row.path), row.kind, row.path[row.path.length - 1]!);
+}
+
+/**
+ * The absolute source range of `raw.slice(start, end)` when the scalar is written verbatim (plain
+ * or quoted without escapes), so a report can underline and a fix can replace just that part.
+ */
+export function partRange(node: DocNode, text: string, start: number, end: number): [number, number] | undefined {
+  if (node.embedded || node.type !== "scalar" || typeof node.value !== "string") return undefined;
+  const raw = node.value;
+  const [from, to] = node.node.range;
+  const source = text.slice(from, to);
+  const at = source.indexOf(raw);
+  if (at < 0 || source.indexOf(raw, at + 1) >= 0) return undefined;
+  return [from + at + start, from + at + end];
+}
+
+/** Kubernetes env (`[{name, value}]`) or a plain map (`{NAME: value}`): name → scalar node. */
+export function envEntries(node: DocNode | undefined): Map<string, { value: string | undefined; node: DocNode }> {
+  const env = new Map<string, { value: string | undefined; node: DocNode }>();
+  if (!node) return env;
+  if (node.type === "map") {
+    for (const [name, value] of node.entries()) env.set(name, { value: str(value) ?? (typeof value.value === "boolean" ? String(value.value) : undefined), node: value });
+  } else {
+    for (const entry of node.items()) {
+      const name = str(entry.get("name"));
+      const value = entry.get("value");
+      if (name) env.set(name, { value: str(value), node: value ?? entry });
+    }
+  }
+  return env;
+}
+
+/**
+ * A model reference with a storage scheme: `hf://org/name` (kept as written: the catalog strips
+ * the scheme and a fix keeps it), a bare repository id, or a storage location whose weights cannot
+ * be named statically (`pvc://`, `s3://`, `gs://`, a local path).
+ */
+export function modelReference(node: DocNode | undefined, source: string): { located?: Located<string>; unresolved?: UnresolvedValue } {
+  const read = readScalar(node, "string", source);
+  if (!read) return {};
+  if ("reason" in read) return { unresolved: read };
+  const value = String(read.value).trim();
+  if (/^(hf|huggingface|ollama):\/\//i.test(value) || /^[\w.-]+\/[\w.-]+$/.test(value) || /^https?:\/\/(www\.)?huggingface\.co\//i.test(value)) {
+    const { mirrors: _scalarMirrors, ...written } = read;
+    return { located: { ...written, value } };
+  }
+  return { unresolved: { raw: value, node: read.node, reason: "reference" } };
+}
+
+/** A Kubernetes apiVersion's group (`serving.kserve.io/v1beta1` → `serving.kserve.io`; `v1` → ``). */
+export function apiGroup(object: DocNode): string {
+  const apiVersion = str(object.get("apiVersion")) ?? "";
+  const slash = apiVersion.lastIndexOf("/");
+  return slash < 0 ? "" : apiVersion.slice(0, slash);
+}
+
+/** The object's metadata holders (for suppression annotations). */
+export function holders(...nodes: Array<DocNode | undefined>): DocNode[] {
+  return nodes.filter((node): node is DocNode => node !== undefined && node.type === "map");
+}
+
+/** A new deployment record for a CRD (fields filled by the caller). */
+export function crdDeployment(format: string, kind: string, name: string | undefined, anchor: AstNode, fields: LocatedFields, unresolved: Unresolved, rest: Partial<Deployment> = {}): Deployment {
+  return { format, kind, name, fields, unresolved, anchor, ...rest };
+}
+
+/** A pod group of a multi-pod layout (a Ray head or worker group, an LWS leader or worker). */
+export interface PodGroup {
+  podSpec: DocNode | undefined;
+  /** Pods in the group (a Ray worker group's `replicas`); 1 for heads and leaders. */
+  pods: number;
+  /** Where the pod count is written, when it is. */
+  podsNode?: DocNode;
+}
+
+/** GPUs each pod of a group asks for: the sum over its containers. */
+export function podGpus(podSpec: DocNode | undefined): { count: number; located?: Located<number>; unresolved?: UnresolvedValue } {
+  let count = 0;
+  let located: Located<number> | undefined;
+  for (const container of podSpec?.get("containers")?.items() ?? []) {
+    const gpus = containerGpus(container);
+    if (gpus.unresolved) return { count: 0, unresolved: gpus.unresolved };
+    if (gpus.located) {
+      count += gpus.located.value;
+      located ??= gpus.located;
+    }
+  }
+  return located ? { count, located } : { count };
+}
+
+/**
+ * The GPUs of several pod groups serving together, as `gpuCount` per pod and `nodes`: editable in
+ * place when one template holds every GPU pod, read-only when several templates would have to
+ * change together. Groups whose pods carry different GPU counts are summed into one read-only
+ * `gpuCount`.
+ */
+export function groupGpus(groups: PodGroup[], fields: LocatedFields, unresolved: Unresolved): void {
+  const withGpus: Array<PodGroup & { gpus: number; located: Located<number> }> = [];
+  for (const group of groups) {
+    const gpus = podGpus(group.podSpec);
+    if (gpus.unresolved) {
+      unresolved.gpuCount = gpus.unresolved;
+      return;
+    }
+    if (gpus.located && gpus.count > 0 && group.pods > 0) withGpus.push({ ...group, gpus: gpus.count, located: gpus.located });
+  }
+  if (withGpus.length === 0) return;
+  const first = withGpus[0]!;
+  const pods = withGpus.reduce((sum, group) => sum + group.pods, 0);
+  if (pods === 1) {
+    fields.gpuCount = first.located;
+    return;
+  }
+  if (withGpus.every((group) => group.gpus === first.gpus)) {
+    // One template for every GPU pod: its count can be edited; two templates would have to change together.
+    fields.gpuCount = withGpus.length === 1 && first.located.value === first.gpus ? first.located : { ...first.located, value: first.gpus, readonly: true };
+    const podsNode = withGpus.length === 1 ? first.podsNode : undefined;
+    fields.nodes = podsNode ? locate(podsNode, pods, "replicas", { readonly: true }) : { value: pods, node: first.located.node, source: "pods", readonly: true };
+    return;
+  }
+  const total = withGpus.reduce((sum, group) => sum + group.gpus * group.pods, 0);
+  fields.gpuCount = { ...first.located, value: total, readonly: true };
+}
+
+/** A pod count such as `replicas`, or 1 when absent; undefined when it is a template. */
+export function podCount(node: DocNode | undefined, fallback = 1): number | undefined {
+  if (!node) return fallback;
+  const read = readScalar(node, "int", "replicas");
+  if (!read) return fallback;
+  return "reason" in read ? undefined : (read.value as number);
+}
+
+/** The engine a platform's `engine:` value names (KubeAI `VLLM`/`OLlama`, Ray `llm_engine: vLLM`). */
+export function engineNamed(value: string | undefined): Engine | undefined {
+  const name = value?.toLowerCase().replace(/[^a-z.]/g, "");
+  switch (name) {
+    case "vllm":
+      return "vllm";
+    case "ollama":
+      return "ollama";
+    case "sglang":
+      return "sglang";
+    case "tgi":
+    case "textgenerationinference":
+      return "tgi";
+    case "llamacpp":
+    case "llama.cpp":
+      return "llama.cpp";
+    default:
+      return undefined;
+  }
+}
+
+/** A read-only DocNode over a handful of real nodes (to hand a pod-spec-shaped view to `nodePlacement`). */
+export class ComposedMap implements DocNode {
+  readonly embedded = false;
+  readonly keyNode = undefined;
+  readonly type = "map" as const;
+  readonly value = undefined;
+  constructor(
+    readonly node: AstNode,
+    private readonly children: Record<string, DocNode | undefined>,
+  ) {}
+  get(key: string): DocNode | undefined {
+    return Object.hasOwn(this.children, key) ? this.children[key] : undefined;
+  }
+  entries(): Array<[string, DocNode]> {
+    return Object.entries(this.children).filter((entry): entry is [string, DocNode] => entry[1] !== undefined);
+  }
+  items(): DocNode[] {
+    return [];
+  }
+}
+
+
+/**
+ * Marks the placement fields read-only: when several pod templates (an LWS leader and workers, a
+ * Ray head and worker groups) each carry the node selector, an edit to one alone would split them.
+ */
+export function freezePlacement(fields: LocatedFields): void {
+  for (const field of ["gpuType", "gpuMemoryMiB", "instanceType"] as const) {
+    const located = fields[field];
+    if (located && !located.readonly) (fields as Record<string, unknown>)[field] = { ...located, readonly: true };
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Serving custom resources, by API group and kind. Adding a kind is a row here plus its reader
+ * (most readers are field tables over `crd-kit.ts`, or reuse the pod reader for embedded pod
+ * templates) and a fixture. Detection looks at `apiVersion` and `kind` only, so other documents
+ * cost one map lookup.
+ */
+import type { ExtractContext } from "./context.js";
+import type { DocNode } from "./doc.js";
+import { str } from "./doc.js";
+import { apiGroup } from "./crd-kit.js";
+import { kaitoInferenceSet, kaitoMultiRoleInference, kaitoWorkspace } from "./kaito.js";
+import { inferenceService, llmInferenceService } from "./kserve.js";
+import { kubeaiModel } from "./kubeai.js";
+import { leaderWorkerSet } from "./lws.js";
+import { nimService } from "./nim.js";
+import { productionStackRuntime } from "./production-stack.js";
+import { rayCluster, rayClusterFleet, rayJob, rayService, stormService } from "./ray.js";
+import type { Deployment } from "./types.js";
+
+type CrdReader = (object: DocNode, ctx: ExtractContext, kind: string) => Deployment[];
+
+/** Kinds that are claimed but describe no deployment by themselves (runtimes, caches, shared configs). */
+const NOTHING: CrdReader = () => [];
+
+const CRD_READERS: Array<{ group: string; kinds: string[]; read: CrdReader }> = [
+  { group: "serving.kserve.io", kinds: ["InferenceService"], read: inferenceService },
+  { group: "serving.kserve.io", kinds: ["LLMInferenceService"], read: llmInferenceService },
+  { group: "serving.kserve.io", kinds: ["ServingRuntime", "ClusterServingRuntime", "LLMInferenceServiceConfig", "InferenceGraph", "TrainedModel"], read: NOTHING },
+  { group: "kubeai.org", kinds: ["Model"], read: kubeaiModel },
+  { group: "kaito.sh", kinds: ["Workspace"], read: kaitoWorkspace },
+  { group: "kaito.sh", kinds: ["InferenceSet"], read: kaitoInferenceSet },
+  { group: "kaito.sh", kinds: ["MultiRoleInference"], read: kaitoMultiRoleInference },
+  { group: "leaderworkerset.x-k8s.io", kinds: ["LeaderWorkerSet"], read: leaderWorkerSet },
+  { group: "ray.io", kinds: ["RayService"], read: rayService },
+  { group: "ray.io", kinds: ["RayCluster"], read: rayCluster },
+  { group: "ray.io", kinds: ["RayJob"], read: rayJob },
+  { group: "orchestration.aibrix.ai", kinds: ["RayClusterFleet"], read: rayClusterFleet },
+  { group: "orchestration.aibrix.ai", kinds: ["StormService"], read: stormService },
+  { group: "apps.nvidia.com", kinds: ["NIMService"], read: nimService },
+  { group: "apps.nvidia.com", kinds: ["NIMCache", "NIMPipeline", "NemoCustomizer", "NemoEvaluator", "NemoGuardrail", "NemoDatastore", "NemoEntitystore"], read: NOTHING },
+  { group: "production-stack.vllm.ai", kinds: ["VLLMRuntime"], read: productionStackRuntime },
+  { group: "production-stack.vllm.ai", kinds: ["VLLMRouter", "CacheServer", "LoraAdapter"], read: NOTHING },
+];
+
+const BY_GROUP_KIND = new Map<string, CrdReader>();
+for (const { group, kinds, read } of CRD_READERS) for (const kind of kinds) BY_GROUP_KIND.set(`${group}/${kind}`, read);
+
+/** Deployments of a serving custom resource; undefined when the object is not one of these kinds. */
+export function extractServingCrd(object: DocNode, ctx: ExtractContext): Deployment[] | undefined {
+  const kind = str(object.get("kind"));
+  if (!kind) return undefined;
+  const read = BY_GROUP_KIND.get(`${apiGroup(object)}/${kind}`);
+  return read ? read(object, ctx, kind) : undefined;
+}

@@ -1,0 +1,332 @@
+/**
+ * Helm values of the common LLM serving charts — linted where the knobs live, before rendering:
+ * - vLLM production-stack (`vllm-stack`): `servingEngineSpec.modelSpec[]`;
+ * - KubeAI models chart: `catalog.<name>` with `url`, `engine`, `args`, `resourceProfile`;
+ * - llm-d modelservice: `modelArtifacts.uri` + `decode`/`prefill` (`parallelism`, `containers[].args`);
+ * - NVIDIA `nim-llm`: `image.repository` (a NIM image names the model), `resources.limits`, `env`;
+ * - vLLM's example chart (`examples/online_serving/chart-helm`): `image.command`, `resources`, `gpuModels`.
+ *
+ * Each chart is recognised by a key or two at the top of the document, so files that are none of
+ * these cost a few lookups. Rendered output (`helm template …`) is plain Kubernetes and goes through
+ * the Kubernetes adapters instead.
+ */
+import type { Engine } from "../sizing/types.js";
+import type { ExtractContext } from "./context.js";
+import type { DocNode } from "./doc.js";
+import { str } from "./doc.js";
+import { commandTokens, type EngineCall, parseEngineCall } from "./engine-args.js";
+import { type FieldSink, locate, mergeCall, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
+import { containerEngineCall, containerGpus, nodePlacement } from "./pod.js";
+import { modelReference } from "./crd-kit.js";
+import { readResourceProfile } from "./kubeai.js";
+import { readNimProfile } from "./nim.js";
+import type { Deployment, LocatedFields } from "./types.js";
+
+interface Chart {
+  detect(document: DocNode): boolean;
+  extract(document: DocNode, ctx: ExtractContext): Deployment[];
+}
+
+const CHARTS: Chart[] = [
+  { detect: (document) => document.get("servingEngineSpec")?.type === "map", extract: productionStack },
+  { detect: isKubeAiCatalog, extract: kubeAiCatalog },
+  { detect: (document) => document.get("modelArtifacts")?.type === "map" && (document.get("decode") ?? document.get("prefill"))?.type === "map", extract: llmD },
+  { detect: isNimValues, extract: nimLlm },
+  { detect: isVllmExampleChart, extract: vllmExampleChart },
+];
+
+/** Deployments of a Helm values document of a known chart; undefined when it is none of them. */
+export function extractHelmValues(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
+  if (document.type !== "map") return undefined;
+  for (const chart of CHARTS) if (chart.detect(document)) return chart.extract(document, ctx);
+  return undefined;
+}
+
+function argsTokens(list: DocNode | undefined, ctx: ExtractContext) {
+  return commandTokens(list?.type === "seq" ? list.items() : [], ctx.text, new Map()).tokens;
+}
+
+/** An engine's flags given as a list of tokens (the image's entrypoint runs the engine). */
+function listCall(engine: Engine, list: DocNode | undefined, ctx: ExtractContext): EngineCall {
+  const tokens = argsTokens(list, ctx);
+  const call = parseEngineCall(tokens, { imageEngine: engine, ...(list?.type === "seq" ? { argsList: list } : {}) });
+  return call ?? { engine, fields: {}, unresolved: {} };
+}
+
+/** A pod spec standing in for a chart's own placement keys (`nodeSelectorTerms` of a modelSpec…). */
+function placementView(anchor: DocNode, nodeSelector: DocNode | undefined, nodeSelectorTerms: DocNode | undefined, affinity?: DocNode) {
+  const required = nodeSelectorTerms ? virtualMap({ nodeSelectorTerms }, anchor.node) : undefined;
+  const nodeAffinity = required ? virtualMap({ requiredDuringSchedulingIgnoredDuringExecution: required }, anchor.node) : undefined;
+  return virtualMap({ nodeSelector, affinity: affinity ?? (nodeAffinity ? virtualMap({ nodeAffinity }, anchor.node) : undefined) }, anchor.node);
+}
+
+function deployment(format: string, kind: string, name: string | undefined, sink: FieldSink, anchor: DocNode, extra: Partial<Deployment> = {}): Deployment {
+  return { format, kind, name, fields: sink.fields, unresolved: sink.unresolved, anchor: anchor.node, ...extra };
+}
+
+// --- vLLM production-stack -------------------------------------------------------------------
+
+/**
+ * `servingEngineSpec.modelSpec[]` of the vllm-stack chart. The template renders
+ * `vllm serve <modelURL>` with `--max-model-len`, `--dtype`, `--tensor-parallel-size`,
+ * `--gpu_memory_utilization` from `vllmConfig` and then `vllmConfig.extraArgs` (so the latter win),
+ * and `resources[requestGPUType]: requestGPU`. With `raySpec.enabled` one replica is a RayCluster:
+ * a head with `raySpec.headNode.requestGPU` GPUs plus `replicaCount` workers with `requestGPU` each.
+ */
+function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
+  const spec = document.get("servingEngineSpec")!;
+  const engineOff = spec.get("enableEngine");
+  const deployments: Deployment[] = [];
+  for (const model of spec.get("modelSpec")?.items() ?? []) {
+    if (model.type !== "map") continue;
+    const sink = newSink();
+    readField(sink, "model", model.get("modelURL"), "string", "modelURL");
+    if (!sink.fields.model && !sink.unresolved.model) continue;
+    const repository = model.get("repository");
+    sink.fields.engine = locate<Engine>("vllm", repository ?? model, "repository");
+
+    const requestGpu = model.get("requestGPU");
+    readField(sink, "gpuCount", requestGpu, "int", "requestGPU");
+    if (sink.fields.gpuCount?.value === 0) continue; // a CPU deployment
+    const gpuResource = str(model.get("requestGPUType"));
+    if (gpuResource && /mig-/i.test(gpuResource)) {
+      // A MIG slice is a fraction of a GPU the catalog has no entry for: judging it as a whole GPU would mislead.
+      setUnresolved(sink, "gpuType", { raw: gpuResource, node: model.get("requestGPUType")!.node, reason: "invalid" });
+    }
+
+    const config = model.get("vllmConfig");
+    readField(sink, "tensorParallel", config?.get("tensorParallelSize"), "int", "tensorParallelSize");
+    readField(sink, "pipelineParallel", config?.get("pipelineParallelSize"), "int", "pipelineParallelSize");
+    readField(sink, "maxModelLen", config?.get("maxModelLen"), "size", "maxModelLen");
+    readField(sink, "dtype", config?.get("dtype"), "string", "dtype");
+    readField(sink, "gpuMemoryUtilization", config?.get("gpuMemoryUtilization"), "float", "gpuMemoryUtilization");
+    readField(sink, "maxNumSeqs", config?.get("maxNumSeqs"), "int", "maxNumSeqs");
+    const extraArgs = config?.get("extraArgs");
+    const call = listCall("vllm", extraArgs, ctx);
+    mergeCall(sink, call);
+
+    const ray = model.get("raySpec");
+    if (ray?.get("enabled")?.value === true && sink.fields.gpuCount) {
+      const replicas = Number(str(model.get("replicaCount")) ?? 1);
+      const headGpus = Number(str(ray.get("headNode")?.get("requestGPU")) ?? sink.fields.gpuCount.value);
+      if (Number.isInteger(replicas) && headGpus === sink.fields.gpuCount.value) {
+        setLocated(sink, "nodes", { ...locate(replicas + 1, model.get("replicaCount") ?? ray, "replicaCount + head"), readonly: true });
+      } else {
+        setUnresolved(sink, "gpuCount", { raw: "raySpec", node: ray.node, reason: "invalid" });
+      }
+    }
+
+    Object.assign(sink.fields, { ...nodePlacement(placementView(model, model.get("nodeSelector"), model.get("nodeSelectorTerms"))), ...sink.fields });
+
+    const enabled = model.get("enabled");
+    const off = enabled?.value === false ? enabled : engineOff?.value === false ? engineOff : undefined;
+    deployments.push(
+      deployment("helm-values", "vllm-stack modelSpec", str(model.get("name")), sink, model, {
+        ...(call.args ? { args: call.args } : {}),
+        ...(off ? { disabled: { node: off.node, source: off === enabled ? "enabled" : "servingEngineSpec.enableEngine" } } : {}),
+      }),
+    );
+  }
+  return deployments;
+}
+
+// --- KubeAI models chart ---------------------------------------------------------------------
+
+const KUBEAI_ENGINES: Record<string, Engine> = { vllm: "vllm", ollama: "ollama" };
+
+function isKubeAiCatalog(document: DocNode): boolean {
+  const catalog = document.get("catalog");
+  if (catalog?.type !== "map") return false;
+  return catalog.entries().some(([, entry]) => entry.type === "map" && (entry.get("resourceProfile") !== undefined || (entry.get("url") !== undefined && entry.get("engine") !== undefined)));
+}
+
+/**
+ * `catalog.<name>` of KubeAI's models chart: rendered into `kind: Model` when `enabled` (or
+ * `all.enabled`) is true. Only LLM engines (VLLM, OLlama) are sized; Infinity and FasterWhisper
+ * serve embeddings and speech.
+ */
+function kubeAiCatalog(document: DocNode, ctx: ExtractContext): Deployment[] {
+  const all = document.get("all")?.get("enabled");
+  const deployments: Deployment[] = [];
+  for (const [name, entry] of document.get("catalog")!.entries()) {
+    if (entry.type !== "map") continue;
+    const engineNode = entry.get("engine");
+    const engine = KUBEAI_ENGINES[(str(engineNode) ?? "VLLM").toLowerCase()];
+    if (!engine) continue;
+    const profile = readResourceProfile(entry.get("resourceProfile"), ctx);
+    if (profile && !profile.accelerated) continue;
+    const sink = newSink();
+    const model = modelReference(entry.get("url"), "url");
+    if (model.located) sink.fields.model = model.located;
+    else if (model.unresolved) sink.unresolved.model = model.unresolved;
+    else continue;
+    sink.fields.engine = locate(engine, engineNode ?? entry, "engine");
+    Object.assign(sink.fields, profile?.fields);
+    Object.assign(sink.unresolved, profile?.unresolved);
+    const args = entry.get("args");
+    const call = engine === "vllm" ? listCall("vllm", args, ctx) : undefined;
+    if (call) {
+      // The model is KubeAI's `url`; KubeAI passes `--model` itself.
+      delete call.fields.model;
+      delete call.unresolved.model;
+      mergeCall(sink, call);
+    }
+    const enabled = entry.get("enabled");
+    const on = enabled?.value === true || all?.value === true;
+    deployments.push(
+      deployment("helm-values", "KubeAI catalog entry", name, sink, entry, {
+        ...(call?.args ? { args: call.args } : {}),
+        ...(!on ? { disabled: { node: (enabled ?? entry).node, source: enabled ? "enabled" : "all.enabled" } } : {}),
+      }),
+    );
+  }
+  return deployments;
+}
+
+// --- llm-d modelservice ----------------------------------------------------------------------
+
+/**
+ * llm-d-modelservice values. Per role (`decode`, `prefill`), the chart computes
+ * (templates/_helpers.tpl): TP = `parallelism.tensor` (1), DP local = `dataLocal` | `data/workers` |
+ * `data`, workers = `workers` | `data/dataLocal` | 1, and requests `tensor × dataLocal` accelerators
+ * per pod unless the container's `resources.limits` names them. `modelCommand: vllmServe` runs
+ * `vllm serve <model>` with `--tensor-parallel-size`/`--data-parallel-size` and the container's args.
+ */
+function llmD(document: DocNode, ctx: ExtractContext): Deployment[] {
+  const artifacts = document.get("modelArtifacts")!;
+  const deployments: Deployment[] = [];
+  for (const role of ["decode", "prefill"]) {
+    const spec = document.get(role);
+    if (spec?.type !== "map") continue;
+    const create = spec.get("create");
+    if (create?.value === false || (create === undefined && role === "prefill" && !spec.get("containers"))) continue;
+    const containers = spec.get("containers")?.items() ?? [];
+    const container = containers.find((item) => ["vllmServe", "imageDefault"].includes(str(item.get("modelCommand")) ?? "")) ?? containers.find((item) => str(item.get("name")) === "vllm") ?? containers[0];
+    if (!container) continue;
+    const sink = newSink();
+    readModelUri(sink, artifacts.get("uri"));
+
+    const parallelism = spec.get("parallelism");
+    readField(sink, "tensorParallel", parallelism?.get("tensor"), "int", "parallelism.tensor");
+    const data = intOf(parallelism?.get("data"));
+    const dataLocalWritten = intOf(parallelism?.get("dataLocal"));
+    const workersWritten = intOf(parallelism?.get("workers"));
+    const dataLocal = dataLocalWritten ?? (data && workersWritten ? data / workersWritten : (data ?? 1));
+    const workers = workersWritten ?? (data && dataLocalWritten ? data / dataLocalWritten : 1);
+    const dataParallel = data ?? dataLocal * workers;
+    if (dataParallel > 1 && parallelism) readField(sink, "dataParallel", parallelism.get("data") ?? parallelism.get("dataLocal"), "int", "parallelism.data");
+    if (sink.fields.dataParallel) sink.fields.dataParallel = { ...sink.fields.dataParallel, value: dataParallel };
+    if (Number.isInteger(workers) && workers > 1) setLocated(sink, "nodes", { ...locate(workers, parallelism!, "parallelism"), readonly: true });
+
+    const command = str(container.get("modelCommand")) ?? "custom";
+    let call: EngineCall | undefined;
+    if (command === "vllmServe" || command === "imageDefault") call = listCall("vllm", container.get("args"), ctx);
+    else call = containerEngineCall(container, ctx);
+    if (!call) continue;
+    mergeCall(sink, call);
+    sink.fields.engine = locate(call.engine, container.get("image") ?? container, "image");
+    const gpus = containerGpus(container);
+    if (gpus.located) sink.fields.gpuCount = gpus.located;
+    else if (gpus.unresolved) sink.unresolved.gpuCount = gpus.unresolved;
+
+    const extra = spec.get("extraConfig");
+    const types = spec.get("acceleratorTypes");
+    Object.assign(sink.fields, { ...nodePlacement(placementView(spec, extra?.get("nodeSelector") ?? spec.get("nodeSelector"), undefined, extra?.get("affinity"))), ...sink.fields });
+    // `acceleratorTypes: {labelKey, labelValues}` renders a required node affinity; one value pins the type.
+    const labelKey = str(types?.get("labelKey"));
+    const labelValues = types?.get("labelValues")?.items() ?? [];
+    if (types && labelKey && labelValues.length === 1 && !sink.fields.gpuType) {
+      Object.assign(sink.fields, { ...nodePlacement(virtualMap({ nodeSelector: virtualMap({ [labelKey]: labelValues[0] }, types.node) }, types.node)), ...sink.fields });
+    }
+    // The chart requests TP × local DP GPUs per pod when the container does not set its own.
+    deployments.push(deployment("helm-values", `llm-d modelservice ${role}`, str(artifacts.get("name")), sink, spec, { ...(call.args ? { args: call.args } : {}), layoutOwner: "gpus-from-tensor" }));
+  }
+  return deployments;
+}
+
+function intOf(node: DocNode | undefined): number | undefined {
+  const raw = str(node);
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+}
+
+/** `hf://org/model` (the catalog reads it), `pvc+hf://claim/…/org/model` → `org/model`; `pvc://`, `oci://` are opaque. */
+function readModelUri(sink: FieldSink, node: DocNode | undefined): void {
+  const raw = str(node);
+  const pvcHf = raw ? /^pvc\+hf:\/\/.*?([^/]+\/[^/]+)\/?$/.exec(raw) : null;
+  if (node && pvcHf) {
+    setLocated(sink, "model", { ...locate(pvcHf[1]!, node, "modelArtifacts.uri"), readonly: true });
+    return;
+  }
+  const model = modelReference(node, "modelArtifacts.uri");
+  if (model.located) setLocated(sink, "model", model.located);
+  else if (model.unresolved) setUnresolved(sink, "model", model.unresolved);
+}
+
+// --- NVIDIA nim-llm chart --------------------------------------------------------------------
+
+function isNimValues(document: DocNode): boolean {
+  const model = document.get("model");
+  if (model?.type === "map" && (model.get("ngcAPISecret") ?? model.get("ngcAPIKey") ?? model.get("nimCache")) !== undefined) return true;
+  return /(^|\/)nim\//.test(str(document.get("image")?.get("repository")) ?? "");
+}
+
+/**
+ * nim-llm values: the NIM image names the model (`nvcr.io/nim/meta/llama3-8b-instruct`, resolved
+ * through the catalog's NIM names); a multi-LLM NIM (`…/llm-nim`) takes it from `NIM_MODEL_NAME` or
+ * `model.name`. NIM picks TP and precision from its profile; unless `NIM_MODEL_PROFILE` pins them,
+ * every GPU of the pod serves the model.
+ */
+function nimLlm(document: DocNode, ctx: ExtractContext): Deployment[] {
+  const sink = newSink();
+  const repository = document.get("image")?.get("repository");
+  const env = readEnv(document.get("env"));
+  const repositoryName = str(repository);
+  if (repositoryName && !/(^|\/)llm-nim$/.test(repositoryName)) readField(sink, "model", repository, "string", "image.repository");
+  else {
+    const named = env.get("NIM_MODEL_NAME");
+    if (named) readField(sink, "model", named.node, "string", "NIM_MODEL_NAME");
+    else readField(sink, "model", document.get("model")?.get("name"), "string", "model.name");
+  }
+  if (!sink.fields.model && !sink.unresolved.model) return [];
+  const gpus = containerGpus(document);
+  if (gpus.located) sink.fields.gpuCount = gpus.located;
+  else if (gpus.unresolved) sink.unresolved.gpuCount = gpus.unresolved;
+  const maxLen = env.get("NIM_MAX_MODEL_LEN");
+  if (maxLen) readField(sink, "maxModelLen", maxLen.node, "int", "NIM_MAX_MODEL_LEN");
+  const tp = env.get("NIM_TENSOR_PARALLEL_SIZE");
+  if (tp) readField(sink, "tensorParallel", tp.node, "int", "NIM_TENSOR_PARALLEL_SIZE");
+  const pp = env.get("NIM_PIPELINE_PARALLEL_SIZE");
+  if (pp) readField(sink, "pipelineParallel", pp.node, "int", "NIM_PIPELINE_PARALLEL_SIZE");
+  const profile = env.get("NIM_MODEL_PROFILE");
+  if (profile) {
+    const fromProfile: LocatedFields = {};
+    readNimProfile(profile.node, ctx, fromProfile);
+    for (const [field, located] of Object.entries(fromProfile)) if (located) (sink.fields as Record<string, unknown>)[field] ??= located;
+  }
+  Object.assign(sink.fields, { ...nodePlacement(document), ...sink.fields });
+  return [deployment("helm-values", "nim-llm values", str(document.get("fullname")) ?? str(document.get("model")?.get("name")), sink, document, { resourceTarget: document, layoutOwner: "tensor-from-gpus" })];
+}
+
+// --- vLLM example chart ----------------------------------------------------------------------
+
+function isVllmExampleChart(document: DocNode): boolean {
+  return document.get("image")?.get("command")?.type === "seq" && document.get("resources")?.type === "map" && document.get("gpuModels") !== undefined;
+}
+
+/** vLLM's `examples/online_serving/chart-helm`: the whole command in `image.command`, GPUs in `resources`, types in `gpuModels`. */
+function vllmExampleChart(document: DocNode, ctx: ExtractContext): Deployment[] {
+  const image = document.get("image")!;
+  const container = virtualMap({ image: image.get("repository"), command: image.get("command"), resources: document.get("resources"), env: document.get("env") }, document.node);
+  const call = containerEngineCall(container, ctx);
+  if (!call) return [];
+  const sink = newSink();
+  mergeCall(sink, call);
+  sink.fields.engine = locate(call.engine, image.get("repository") ?? image, "image.repository");
+  const gpus = containerGpus(container);
+  if (gpus.located) sink.fields.gpuCount = gpus.located;
+  else if (gpus.unresolved) sink.unresolved.gpuCount = gpus.unresolved;
+  const models = document.get("gpuModels")?.items() ?? [];
+  // `TYPE_GPU_USED` is the chart's placeholder; several types mean "any of them".
+  if (models.length === 1 && str(models[0]) !== "TYPE_GPU_USED") readField(sink, "gpuType", models[0], "string", "gpuModels");
+  return [deployment("helm-values", "vLLM chart values", undefined, sink, document, { ...(call.args ? { args: call.args } : {}), resourceTarget: container })];
+}

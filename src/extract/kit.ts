@@ -1,0 +1,243 @@
+/**
+ * Small helpers shared by the document-level adapters (Helm values, Terraform JSON, SkyPilot,
+ * docker-compose): reading one setting into located fields, views that stand in for a pod spec the
+ * format spreads over other keys, exact source ranges of the parts of a `TYPE:COUNT` scalar, and the
+ * engine command of a shell script (including `docker run IMAGE args`).
+ */
+import type { Engine } from "../sizing/types.js";
+import type { AstNode, DocNode, Scalar } from "./doc.js";
+import { str } from "./doc.js";
+import { type ArgToken, applyEnvFields, type EngineCall, engineFromImage, parseEngineCall, parseValue } from "./engine-args.js";
+import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
+
+export type ValueKind = "string" | "int" | "float" | "size" | "bool";
+
+/** Where an adapter collects what it reads. */
+export interface FieldSink {
+  fields: LocatedFields;
+  unresolved: Partial<Record<FieldName, UnresolvedValue>>;
+}
+
+export function newSink(): FieldSink {
+  return { fields: {}, unresolved: {} };
+}
+
+/** Why a written value is only known at deploy time: Helm `{{ }}`, Terraform/compose `${ }`, shell `$VAR`. */
+export function deferredReason(raw: string): UnresolvedValue["reason"] | undefined {
+  if (raw.includes("{{")) return "template";
+  if (/\$\{|\$\(|\$[A-Za-z_]/.test(raw)) return "variable";
+  return undefined;
+}
+
+/** A located value at a document node (read-only when the node came out of a string). */
+export function locate<T>(value: T, node: DocNode, source: string, range?: [number, number]): Located<T> {
+  return { value, node: node.node, source, ...(range ? { range } : {}), ...(node.embedded ? { readonly: true } : {}) };
+}
+
+export function setLocated(sink: FieldSink, field: FieldName, located: Located<unknown>): void {
+  (sink.fields as Record<string, Located<unknown>>)[field] = located;
+  delete sink.unresolved[field];
+}
+
+export function setUnresolved(sink: FieldSink, field: FieldName, value: UnresolvedValue): void {
+  sink.unresolved[field] = value;
+  delete sink.fields[field];
+}
+
+/**
+ * Reads one scalar setting into `sink`: a located value, or an unresolved one when it is a template,
+ * a variable or not a valid value of its kind. Returns false when the node is absent or not a scalar.
+ */
+export function readField(sink: FieldSink, field: FieldName, node: DocNode | undefined, kind: ValueKind, source: string): boolean {
+  if (!node || node.type !== "scalar") return false;
+  const raw = typeof node.value === "string" ? node.value : String(node.value);
+  const reason = deferredReason(raw);
+  if (reason) {
+    setUnresolved(sink, field, { raw, node: node.node, reason });
+    return true;
+  }
+  const value = typeof node.value === "boolean" ? (kind === "bool" ? node.value : undefined) : parseValue(kind, raw);
+  if (value === undefined) {
+    setUnresolved(sink, field, { raw, node: node.node, reason: "invalid" });
+    return true;
+  }
+  setLocated(sink, field, locate(value, node, source));
+  return true;
+}
+
+/** Copies an engine call's fields and unresolved values over what `sink` holds (the command line wins). */
+export function mergeCall(sink: FieldSink, call: { fields: LocatedFields; unresolved: Partial<Record<FieldName, UnresolvedValue>> }): void {
+  for (const [field, located] of Object.entries(call.fields)) if (located) setLocated(sink, field as FieldName, located);
+  for (const [field, value] of Object.entries(call.unresolved)) if (value) setUnresolved(sink, field as FieldName, value);
+}
+
+/** A mapping assembled from nodes found elsewhere (to hand a format's own keys to the pod-spec readers). */
+export function virtualMap(entries: Record<string, DocNode | undefined>, node: AstNode): DocNode {
+  const present = Object.entries(entries).filter((entry): entry is [string, DocNode] => entry[1] !== undefined);
+  return {
+    node,
+    keyNode: undefined,
+    embedded: false,
+    type: "map",
+    value: undefined,
+    get: (key: string) => present.find(([name]) => name === key)?.[1],
+    entries: () => present,
+    items: () => [],
+  };
+}
+
+/** A scalar that is part of a larger written value (`KEY=value` in a list): reported on `node`, never edited. */
+export function scalarView(value: Scalar, node: AstNode): DocNode {
+  return {
+    node,
+    keyNode: undefined,
+    embedded: true,
+    type: value === null ? "null" : "scalar",
+    value,
+    get: () => undefined,
+    entries: () => [],
+    items: () => [],
+  };
+}
+
+/** Absolute offset where `raw` is written inside `node` (plain or simply quoted scalars), if unambiguous. */
+export function offsetIn(node: AstNode, raw: string, text: string): number | undefined {
+  if (raw === "") return undefined;
+  const source = text.slice(node.range[0], node.range[1]);
+  const at = source.indexOf(raw);
+  if (at < 0 || source.indexOf(raw, at + 1) >= 0) return undefined;
+  return node.range[0] + at;
+}
+
+/** `A100-80GB:8`, `nvidia-gpu-l4:2`, `H100`: a type name and an optional count. */
+const TYPE_COUNT = /^(\s*)([A-Za-z][\w.+-]*?)(?:(\s*:\s*)(\d+(?:\.\d+)?))?\s*$/;
+
+export interface TypeAndCount {
+  type: string;
+  typeRange?: [number, number];
+  /** The count as written (possibly fractional: SkyPilot `A100:0.5`). */
+  count?: number;
+  countRange?: [number, number];
+}
+
+/**
+ * Splits a `TYPE:COUNT` scalar and locates both parts in the source, so a suggestion can rewrite
+ * the count (`A100:8` → `A100:16`) or the type (`→ H100:8`) alone. Ranges are omitted when the
+ * scalar is not written verbatim (escapes) or not in the file.
+ */
+export function typeAndCount(raw: string, node: AstNode | undefined, text: string): TypeAndCount | undefined {
+  const match = TYPE_COUNT.exec(raw);
+  if (!match) return undefined;
+  const [, lead, type, separator, count] = match as unknown as [string, string, string, string | undefined, string | undefined];
+  const result: TypeAndCount = { type };
+  if (count !== undefined) result.count = Number(count);
+  const base = node ? offsetIn(node, raw, text) : undefined;
+  if (base !== undefined) {
+    const typeStart = base + lead.length;
+    result.typeRange = [typeStart, typeStart + type.length];
+    if (count !== undefined && separator !== undefined) {
+      const countStart = typeStart + type.length + separator.length;
+      result.countRange = [countStart, countStart + count.length];
+    }
+  }
+  return result;
+}
+
+/** A literal environment: name → value (undefined when only known at run time) and the node to report on. */
+export type EnvMap = Map<string, { value: string | undefined; node: DocNode }>;
+
+export function plainEnv(env: EnvMap): Map<string, string | undefined> {
+  return new Map([...env].map(([name, entry]) => [name, entry.value]));
+}
+
+/** `KEY: value` mappings and `["KEY=value"]` / `[{name, value}]` lists, as an environment. */
+export function readEnv(node: DocNode | undefined): EnvMap {
+  const env: EnvMap = new Map();
+  if (!node) return env;
+  const scalar = (value: DocNode): string | undefined => {
+    const raw = str(value) ?? (value.type === "scalar" ? String(value.value) : undefined);
+    return raw === undefined || deferredReason(raw) ? undefined : raw;
+  };
+  if (node.type === "map") {
+    for (const [name, value] of node.entries()) env.set(name, { value: scalar(value), node: value });
+  } else if (node.type === "seq") {
+    for (const item of node.items()) {
+      if (item.type === "map") {
+        const name = str(item.get("name"));
+        const value = item.get("value");
+        if (name) env.set(name, { value: value ? scalar(value) : undefined, node: value ?? item });
+        continue;
+      }
+      const raw = str(item);
+      const eq = raw?.indexOf("=") ?? -1;
+      if (!raw || eq <= 0) continue;
+      const value = raw.slice(eq + 1);
+      env.set(raw.slice(0, eq), { value: deferredReason(value) ? undefined : value, node: scalarView(value, item.node) });
+    }
+  }
+  return env;
+}
+
+/** `docker run` / `podman run` options that take a value (the image is the first other token). */
+const DOCKER_VALUE_OPTIONS = new Set([
+  "-e", "--env", "--env-file", "--gpus", "-v", "--volume", "-p", "--publish", "--name", "--shm-size", "--ipc", "--network", "--net",
+  "-w", "--workdir", "--entrypoint", "--runtime", "--mount", "--device", "--ulimit", "-u", "--user", "--platform", "--restart",
+  "-l", "--label", "-m", "--memory", "--cpus", "-h", "--hostname", "--add-host", "--log-driver", "--log-opt", "--cap-add",
+  "--security-opt", "--pid", "--tmpfs", "--health-cmd", "--pull", "--memory-swap", "--cpuset-cpus", "--group-add", "--dns",
+]);
+
+export interface ScriptCall {
+  call: EngineCall;
+  /** `-e KEY=value` of a `docker run`. */
+  env: EnvMap;
+  /** `--gpus N` / `--gpus all` / `--gpus '"device=0,1"'` of a `docker run`: the token and its count (undefined: all). */
+  gpus?: { token: ArgToken; count: number | undefined };
+}
+
+/**
+ * The engine a script runs: a direct invocation (`vllm serve`, `python -m sglang.launch_server`,
+ * `text-generation-launcher`), or a serving image started by `docker run IMAGE [args]`.
+ */
+export function scriptEngineCall(tokens: ArgToken[]): ScriptCall | undefined {
+  const direct = parseEngineCall(tokens);
+  if (direct) return { call: direct, env: new Map() };
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const base = tokens[i]!.text.slice(tokens[i]!.text.lastIndexOf("/") + 1);
+    if (tokens[i]!.operator || !/^(docker|podman|nerdctl)$/.test(base) || tokens[i + 1]!.text !== "run") continue;
+    const env: EnvMap = new Map();
+    let gpus: ScriptCall["gpus"];
+    let j = i + 2;
+    for (; j < tokens.length && !tokens[j]!.operator; j++) {
+      const token = tokens[j]!;
+      if (!token.text.startsWith("-")) break;
+      const eq = token.text.indexOf("=");
+      const option = eq > 0 ? token.text.slice(0, eq) : token.text;
+      if (!DOCKER_VALUE_OPTIONS.has(option)) continue;
+      const valueToken = eq > 0 ? token : tokens[j + 1];
+      const value = eq > 0 ? token.text.slice(eq + 1) : tokens[j + 1]?.text;
+      if (eq < 0) j++;
+      if (!valueToken || value === undefined) break;
+      if (option === "-e" || option === "--env") {
+        const split = value.indexOf("=");
+        if (split > 0) {
+          const envValue = value.slice(split + 1);
+          env.set(value.slice(0, split), { value: envValue.includes("\u0000") ? undefined : envValue, node: scalarView(envValue, valueToken.from.node) });
+        }
+      } else if (option === "--gpus") {
+        const devices = /device=([\d,]+)/.exec(value);
+        gpus = { token: valueToken, count: /^\d+$/.test(value) ? Number(value) : devices ? devices[1]!.split(",").filter(Boolean).length : undefined };
+      }
+    }
+    const image = tokens[j];
+    const imageEngine: Engine | undefined = image && !image.operator ? engineFromImage(image.text) : undefined;
+    if (!imageEngine) continue;
+    let end = j + 1;
+    while (end < tokens.length && !tokens[end]!.operator) end++;
+    const rest = tokens.slice(j + 1, end);
+    const call = parseEngineCall(rest, { imageEngine }) ?? (imageEngine === "tgi" || imageEngine === "llama.cpp" ? { engine: imageEngine, fields: {}, unresolved: {} } : undefined);
+    if (!call) continue;
+    applyEnvFields(call, env);
+    return { call, env, ...(gpus ? { gpus } : {}) };
+  }
+  return undefined;
+}

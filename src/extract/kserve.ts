@@ -1,0 +1,210 @@
+/**
+ * KServe. `InferenceService` (serving.kserve.io/v1beta1): the Hugging Face runtime's
+ * `predictor.model` (`storageUri: hf://…` or `--model_id`, vLLM flags in `args`, `resources`) or a
+ * custom `predictor.containers[]`, the predictor's node selector, the multi-node `workerSpec`, and
+ * NVIDIA NIM runtimes (the model named only by `modelFormat.name` / the runtime's image).
+ * `LLMInferenceService` (v1alpha1/v1alpha2): `spec.model.uri`/`name`, `spec.parallelism`, the
+ * `main` container of `spec.template` (vLLM; extra flags in `VLLM_ADDITIONAL_ARGS` or `args`),
+ * `spec.worker` for multi-node layouts, and the `spec.prefill` stage of P/D disaggregation.
+ */
+import type { ExtractContext } from "./context.js";
+import { kubernetesObjects } from "./context.js";
+import type { DocNode } from "./doc.js";
+import { str } from "./doc.js";
+import { type ArgToken, commandTokens, parseEngineCall } from "./engine-args.js";
+import { nimModelFromName } from "./nim.js";
+import { type ContainerOptions, containerGpus, nodePlacement, type OwnerInfo, podDeployments } from "./pod.js";
+import { apiGroup, crdDeployment, freezePlacement, envEntries, holders, locate, modelReference, podGpus, readScalar, setFromScalar, type Unresolved } from "./crd-kit.js";
+import type { Deployment, Located, LocatedFields } from "./types.js";
+
+/** Model formats of the LLM runtimes (KServe's Hugging Face server runs vLLM unless `--backend=huggingface`). */
+const LLM_FORMATS = new Set(["huggingface", "vllm"]);
+
+/** The value of `--name value` / `--name=value` among tokens, with the exact range of the value. */
+export function flagValue(tokens: ArgToken[], names: string[]): { text: string; token: ArgToken; range?: [number, number] } | undefined {
+  let found: { text: string; token: ArgToken; range?: [number, number] } | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const eq = token.text.indexOf("=");
+    const flag = eq > 0 ? token.text.slice(0, eq) : token.text;
+    if (!names.includes(flag)) continue;
+    if (eq > 0) {
+      found = { text: token.text.slice(eq + 1), token, ...(token.range ? { range: [token.range[0] + eq + 1, token.range[1]] as [number, number] } : {}) };
+    } else if (tokens[i + 1] && !tokens[i + 1]!.operator) {
+      const next = tokens[i + 1]!;
+      found = { text: next.text, token: next, ...(next.range ? { range: next.range } : {}) };
+    }
+  }
+  return found;
+}
+
+/** `{{.Name}}`-style and shell placeholders that only the runtime fills in. */
+const PLACEHOLDER = /\{\{|\$|\u0000/;
+
+/** The multi-node Hugging Face runtime's `workerSpec`: TP within a pod, PP = pods. */
+function workerLayout(predictor: DocNode, fields: LocatedFields, unresolved: Unresolved): void {
+  const worker = predictor.get("workerSpec");
+  if (!worker || worker.type !== "map") return;
+  setFromScalar(fields, unresolved, "tensorParallel", worker.get("tensorParallelSize"), "int", "workerSpec.tensorParallelSize");
+  setFromScalar(fields, unresolved, "pipelineParallel", worker.get("pipelineParallelSize"), "int", "workerSpec.pipelineParallelSize");
+  if (fields.pipelineParallel && fields.pipelineParallel.value > 1) fields.nodes = { ...fields.pipelineParallel, readonly: true };
+  const tp = fields.tensorParallel;
+  // Each pod gets `tensorParallelSize` GPUs unless its containers say otherwise.
+  if (tp) fields.gpuCount = { ...tp, readonly: true, source: "workerSpec.tensorParallelSize" };
+}
+
+function nimRuntimeImage(runtime: string | undefined, ctx: ExtractContext): DocNode | undefined {
+  if (!runtime) return undefined;
+  for (const document of ctx.documents) {
+    for (const object of kubernetesObjects(document)) {
+      const kind = str(object.get("kind"));
+      if ((kind !== "ServingRuntime" && kind !== "ClusterServingRuntime") || str(object.get("metadata")?.get("name")) !== runtime) continue;
+      for (const container of object.get("spec")?.get("containers")?.items() ?? []) {
+        const image = container.get("image");
+        if (str(image)) return image;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `predictor.model` of the Hugging Face (vLLM) runtime or a NIM runtime. */
+function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx: ExtractContext, owner: OwnerInfo): Deployment[] {
+  const format = str(model.get("modelFormat")?.get("name")) ?? "";
+  const fields: LocatedFields = { ...nodePlacement(predictor) };
+  const unresolved: Unresolved = {};
+  workerLayout(predictor, fields, unresolved);
+  const gpus = containerGpus(model);
+  if (gpus.located) fields.gpuCount = gpus.located;
+  else if (gpus.unresolved) unresolved.gpuCount = gpus.unresolved;
+  const deployment = (rest: Partial<Deployment> = {}): Deployment =>
+    crdDeployment("kserve", owner.kind, owner.name, model.node, fields, unresolved, { resourceTarget: model, annotationHolders: owner.annotationHolders, ...rest });
+
+  const nim = /^nvidia-nim-(.+)$/i.exec(format);
+  if (nim) {
+    // NIM chooses precision and TP from its profiles; the image (or the format name) names the model.
+    const image = nimRuntimeImage(str(model.get("runtime")), ctx);
+    if (image) fields.model = locate(image, str(image)!, "runtime image", { readonly: true });
+    else fields.model = locate(model.get("modelFormat")!.get("name")!, nimModelFromName(nim[1]!), "modelFormat.name", { readonly: true });
+    return [deployment()];
+  }
+
+  const env = envEntries(model.get("env"));
+  const plainEnv = new Map([...env].map(([name, entry]) => [name, entry.value]));
+  const args = model.get("args");
+  const { tokens, shell } = commandTokens([...(model.get("command")?.items() ?? []), ...(args?.items() ?? [])], ctx.text, plainEnv);
+  const modelId = flagValue(tokens, ["--model_id", "--model-id"]);
+  const backend = flagValue(tokens, ["--backend"])?.text;
+  const storageUri = model.get("storageUri") ?? predictor.get("storageUri");
+  const isLlm = LLM_FORMATS.has(format.toLowerCase()) || modelId !== undefined || /^hf:\/\//i.test(str(storageUri) ?? "");
+  if (!isLlm) return [];
+
+  const call = parseEngineCall(tokens, { imageEngine: "vllm", ...(args?.type === "seq" && !shell ? { argsList: args } : {}) }) ?? { engine: "vllm" as const, fields: {}, unresolved: {} };
+  Object.assign(fields, call.fields);
+  Object.assign(unresolved, call.unresolved);
+  if (modelId) {
+    if (PLACEHOLDER.test(modelId.text)) unresolved.model = { raw: modelId.text.replace(/\u0000+/g, "$…"), node: modelId.token.from.node, reason: "variable" };
+    else fields.model = { value: modelId.text, node: modelId.token.from.node, source: "--model_id", ...(modelId.range ? { range: modelId.range } : { readonly: true }) };
+  } else if (!fields.model && !unresolved.model) {
+    const reference = modelReference(storageUri, "storageUri");
+    if (reference.located) fields.model = reference.located;
+    else if (reference.unresolved) unresolved.model = reference.unresolved;
+  }
+  // `--backend=huggingface` serves through Transformers, not vLLM: no engine flags or defaults apply.
+  if (backend !== "huggingface") fields.engine = locate(model.get("modelFormat") ?? model, "vllm", "modelFormat");
+  let argsTarget = call.args;
+  if (!argsTarget && args?.type === "seq" && !args.embedded && args.items().length > 0) argsTarget = { kind: "list", node: args, equals: true };
+  return [deployment(argsTarget ? { args: argsTarget } : {})];
+}
+
+export function inferenceService(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  const predictor = object.get("spec")?.get("predictor");
+  if (!predictor || predictor.type !== "map") return [];
+  const owner: OwnerInfo = {
+    format: "kserve",
+    kind,
+    name: str(object.get("metadata")?.get("name")),
+    anchor: object,
+    annotationHolders: holders(object.get("metadata"), predictor),
+  };
+  const model = predictor.get("model");
+  if (model?.type === "map") return modelPredictor(object, predictor, model, ctx, owner);
+  // The older framework keys of the predictor (`huggingface:`) have the same shape as `model:`.
+  const framework = predictor.get("huggingface");
+  if (framework?.type === "map") return modelPredictor(object, predictor, framework, ctx, owner);
+  const containers = predictor.get("containers")?.items() ?? [];
+  if (containers.length === 0) return [];
+  const layout: LocatedFields = {};
+  const unresolved: Unresolved = {};
+  workerLayout(predictor, layout, unresolved);
+  const options: ContainerOptions = containers.some((container) => /huggingfaceserver/i.test(str(container.get("image")) ?? "")) ? { defaultEngine: "vllm" } : {};
+  const found = podDeployments(predictor, { ...owner, format: "kserve" }, ctx, layout, options);
+  for (const deployment of found) Object.assign(deployment.unresolved, unresolved, deployment.unresolved);
+  return found;
+}
+
+/** `spec.parallelism` of an LLMInferenceService (or its `prefill` stage). */
+const PARALLELISM = [
+  { field: "tensorParallel", key: "tensor", kind: "int" },
+  { field: "pipelineParallel", key: "pipeline", kind: "int" },
+  { field: "dataParallel", key: "data", kind: "int" },
+  { field: "expertParallel", key: "expert", kind: "bool" },
+] as const;
+
+function llmisvcStage(object: DocNode, spec: DocNode, stage: DocNode, name: string | undefined, kind: string, ctx: ExtractContext): Deployment[] {
+  const fields: LocatedFields = {};
+  const unresolved: Unresolved = {};
+  // The model: `hf://` URI, else the served name when the weights come from a PVC or a bucket.
+  const model = stage.get("model") ?? spec.get("model");
+  const uri = modelReference(model?.get("uri"), "model.uri");
+  if (uri.located) fields.model = uri.located;
+  else {
+    const named = model?.get("name");
+    const fromName = modelReference(named, "model.name");
+    if (fromName.located && /\//.test(fromName.located.value)) fields.model = { ...fromName.located, readonly: true };
+    else if (uri.unresolved) unresolved.model = uri.unresolved;
+    else if (fromName.located) fields.model = { ...fromName.located, readonly: true };
+  }
+
+  const parallelism = stage.get("parallelism");
+  for (const { field, key, kind: valueKind } of PARALLELISM) setFromScalar(fields, unresolved, field, parallelism?.get(key), valueKind, `parallelism.${key}`);
+  // Pods per replica (the LWS group size KServe creates): data / dataLocal, else pipeline.
+  const data = readScalar(parallelism?.get("data"), "int", "parallelism.data");
+  const dataLocal = readScalar(parallelism?.get("dataLocal"), "int", "parallelism.dataLocal");
+  if (data && "value" in data) {
+    const local = dataLocal && "value" in dataLocal ? Math.max(1, dataLocal.value as number) : 1;
+    fields.nodes = { ...(data as Located<number>), value: Math.max(1, Math.floor((data.value as number) / local)), readonly: true };
+  } else if (dataLocal && "value" in dataLocal) {
+    fields.nodes = { ...(dataLocal as Located<number>), value: 1, readonly: true };
+  } else if (fields.pipelineParallel && fields.pipelineParallel.value > 1) {
+    fields.nodes = { ...fields.pipelineParallel, readonly: true };
+  }
+
+  const owner: OwnerInfo = { format: "kserve", kind, name, anchor: object, annotationHolders: holders(object.get("metadata")) };
+  const template = stage.get("template");
+  const containers = template?.get("containers")?.items() ?? [];
+  const main = containers.find((container) => str(container.get("name")) === "main") ?? (containers.length === 1 ? containers[0] : undefined);
+  const workerGpus = podGpus(stage.get("worker") ?? undefined);
+  const found = template && main ? podDeployments(template, owner, ctx, fields, { defaultEngine: "vllm" }).filter((deployment) => deployment.anchor === main.node) : [];
+  for (const deployment of found) {
+    for (const [field, value] of Object.entries(unresolved)) if (!deployment.fields[field as keyof LocatedFields]) (deployment.unresolved as Record<string, unknown>)[field] = value;
+    // The worker template carries its own GPU count: both would have to change together.
+    const gpuCount = deployment.fields.gpuCount;
+    if (gpuCount && workerGpus.located) deployment.fields.gpuCount = { ...gpuCount, readonly: true };
+    if (stage.get("worker")?.type === "map") freezePlacement(deployment.fields);
+  }
+  if (found.length > 0) return found;
+  // No container in this file (a shared LLMInferenceServiceConfig supplies it): the spec alone.
+  fields.engine = locate(model ?? stage, "vllm", "LLMInferenceService");
+  return [crdDeployment("kserve", kind, name, (model ?? stage).node, fields, unresolved, { annotationHolders: owner.annotationHolders })];
+}
+
+export function llmInferenceService(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  const spec = object.get("spec");
+  if (!spec || spec.type !== "map" || apiGroup(object) !== "serving.kserve.io") return [];
+  const name = str(object.get("metadata")?.get("name"));
+  const deployments = llmisvcStage(object, spec, spec, name, kind, ctx);
+  const prefill = spec.get("prefill");
+  if (prefill?.type === "map") deployments.push(...llmisvcStage(object, spec, prefill, name ? `${name}/prefill` : "prefill", kind, ctx));
+  return deployments;
+}

@@ -1,0 +1,131 @@
+/**
+ * KubeAI `Model` (kubeai.org/v1): `spec.url` (`hf://…`, `ollama://…`), `spec.engine`, `spec.args`
+ * (engine flags), `spec.env`, and `spec.resourceProfile: <profile>:<count>`, whose profile names
+ * the GPU and whose count multiplies the profile's per-unit GPUs.
+ */
+import type { ExtractContext } from "./context.js";
+import type { DocNode } from "./doc.js";
+import { str } from "./doc.js";
+import { applyEnvFields, commandTokens, parseEngineCall } from "./engine-args.js";
+import { crdDeployment, engineNamed, envEntries, holders, locate, modelReference, partRange, type Unresolved } from "./crd-kit.js";
+import type { Deployment, LocatedFields } from "./types.js";
+
+/**
+ * KubeAI's default resource profiles (charts/kubeai/values.yaml `resourceProfiles`): every GPU
+ * profile requests one device per unit (`nvidia.com/gpu: "1"`, `amd.com/gpu: "1"`; the GKE overlay's
+ * TPU profiles `google.com/tpu: 1`), so `<profile>:<N>` is N devices. Profiles defined only in a
+ * cluster's own values are not known here: their per-unit count is left unresolved.
+ */
+const DEFAULT_PROFILES: ReadonlyMap<string, number> = new Map([
+  ["nvidia-gpu-t4", 1],
+  ["nvidia-gpu-l4", 1],
+  ["nvidia-gpu-l40s", 1],
+  ["nvidia-gpu-h100", 1],
+  ["nvidia-gpu-gh200", 1],
+  ["nvidia-gpu-a100-80gb", 1],
+  ["nvidia-gpu-a100-40gb", 1],
+  ["nvidia-gpu-a16", 1],
+  ["nvidia-gpu-rtx4070-8gb", 1],
+  ["amd-gpu-mi300x", 1],
+  ["google-tpu-v5e-1x1", 1],
+  ["google-tpu-v5e-2x2", 1],
+  ["google-tpu-v5e-2x4", 1],
+]);
+
+/** Profiles that request no accelerator: the model runs on CPU and there is nothing to judge. */
+const CPU_PROFILE = /^cpu$/i;
+
+export interface ResourceProfile {
+  /** False for CPU profiles. */
+  accelerated: boolean;
+  fields: LocatedFields;
+  unresolved: Unresolved;
+}
+
+/**
+ * `nvidia-gpu-l4:2` → the GPU (`nvidia-gpu-l4`, located at exactly those characters, source
+ * `resourceProfile`) and the device count (`2`, located at the digits). Shared with the KubeAI
+ * models chart (`catalog.<name>.resourceProfile`).
+ */
+export function readResourceProfile(node: DocNode | undefined, ctx: ExtractContext): ResourceProfile | undefined {
+  if (!node || node.type !== "scalar") return undefined;
+  const raw = str(node);
+  const fields: LocatedFields = {};
+  const unresolved: Unresolved = {};
+  if (raw === undefined || /\{\{|\$/.test(raw)) {
+    const reason = raw !== undefined && /\{\{/.test(raw) ? "template" : raw !== undefined ? "variable" : "invalid";
+    unresolved.gpuType = { raw: String(node.value), node: node.node, reason };
+    return { accelerated: true, fields, unresolved };
+  }
+  const match = /^(\s*)([^:\s]+)(?::(\s*)(\d+))?\s*$/.exec(raw);
+  if (!match) {
+    unresolved.gpuType = { raw, node: node.node, reason: "invalid" };
+    return { accelerated: true, fields, unresolved };
+  }
+  const profile = match[2]!;
+  if (CPU_PROFILE.test(profile)) return { accelerated: false, fields, unresolved };
+  const profileStart = match[1]!.length;
+  const profileRange = partRange(node, ctx.text, profileStart, profileStart + profile.length);
+  fields.gpuType = locate(node, profile, "resourceProfile", profileRange ? { range: profileRange } : { readonly: true });
+  // KubeAI reads a missing count as 1 (`<profile>` alone).
+  const count = match[4] === undefined ? 1 : Number(match[4]);
+  const perUnit = DEFAULT_PROFILES.get(profile.toLowerCase());
+  if (perUnit === undefined) {
+    unresolved.gpuCount = { raw, node: node.node, reason: "reference" };
+    return { accelerated: true, fields, unresolved };
+  }
+  if (match[4] !== undefined && perUnit === 1) {
+    const countStart = profileStart + profile.length + 1 + match[3]!.length;
+    const countRange = partRange(node, ctx.text, countStart, countStart + match[4].length);
+    fields.gpuCount = locate(node, count, "resourceProfile", countRange ? { range: countRange } : { readonly: true });
+  } else {
+    // No count written (nowhere to edit one in), or a multi-device unit.
+    fields.gpuCount = locate(node, count * perUnit, "resourceProfile", { readonly: true });
+  }
+  return { accelerated: true, fields, unresolved };
+}
+
+/** Engines KubeAI runs that serve no LLM (embeddings, speech). */
+const NON_LLM_ENGINES = /^(infinity|fasterwhisper)$/i;
+
+export function kubeaiModel(object: DocNode, ctx: ExtractContext): Deployment[] {
+  const spec = object.get("spec");
+  if (!spec || spec.type !== "map") return [];
+  const engineName = str(spec.get("engine"));
+  if (engineName && NON_LLM_ENGINES.test(engineName)) return [];
+  const profile = readResourceProfile(spec.get("resourceProfile"), ctx);
+  if (profile && !profile.accelerated) return [];
+
+  const fields: LocatedFields = { ...profile?.fields };
+  const unresolved: Unresolved = { ...profile?.unresolved };
+  const engine = engineNamed(engineName);
+  const args = spec.get("args");
+  const env = envEntries(spec.get("env"));
+  const plainEnv = new Map([...env].map(([name, entry]) => [name, entry.value]));
+  let argsTarget: Deployment["args"];
+  if (engine) {
+    fields.engine = locate(spec.get("engine")!, engine, "engine");
+    const { tokens, shell } = commandTokens(args?.items() ?? [], ctx.text, plainEnv);
+    const call = parseEngineCall(tokens, { imageEngine: engine, ...(args && !shell ? { argsList: args } : {}) });
+    if (call) {
+      applyEnvFields(call, env);
+      // The model is KubeAI's `url`, not a flag (KubeAI passes `--model` itself).
+      delete call.fields.model;
+      delete call.unresolved.model;
+      Object.assign(fields, call.fields);
+      Object.assign(unresolved, call.unresolved);
+      argsTarget = call.args;
+    }
+    if (!argsTarget && args?.type === "seq" && !args.embedded && args.items().length > 0) argsTarget = { kind: "list", node: args, equals: true };
+  }
+  const model = modelReference(spec.get("url"), "url");
+  if (model.located) fields.model = model.located;
+  else if (model.unresolved) unresolved.model = model.unresolved;
+
+  return [
+    crdDeployment("kubeai", "Model", str(object.get("metadata")?.get("name")), (spec.get("resourceProfile") ?? spec).node, fields, unresolved, {
+      ...(argsTarget ? { args: argsTarget } : {}),
+      annotationHolders: holders(object.get("metadata")),
+    }),
+  ];
+}

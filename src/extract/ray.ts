@@ -1,0 +1,352 @@
+/**
+ * Ray. `RayService` (ray.io): `spec.serveConfigV2`, a YAML string parsed here, whose applications
+ * are either Ray Serve LLM apps (`args.llm_configs[]` / `args.llm_config`: `model_loading_config`,
+ * `accelerator_type`, `engine_kwargs`, `placement_group_config`) or custom apps configured through
+ * `runtime_env.env_vars` (`MODEL_ID`, `TENSOR_PARALLELISM`/`TENSOR_PARALLEL_SIZE`, `MAX_MODEL_LEN`…).
+ * The GPUs are the cluster's: `rayClusterConfig` head and worker groups (per-pod GPUs × replicas),
+ * their node selectors naming the type. `RayCluster`, `RayJob` and AIBrix `RayClusterFleet` run the
+ * engine command in the head pod (`vllm serve … --distributed-executor-backend ray`), spanning the
+ * cluster's GPUs. Standalone Ray Serve config files (not Kubernetes objects) have the same
+ * `applications:` shape, or are one LLMConfig. AIBrix `StormService` roles are pod templates.
+ *
+ * Values parsed out of `serveConfigV2` are read-only and reported on the string.
+ */
+import { readSettingsMapping } from "./app-config.js";
+import type { ExtractContext } from "./context.js";
+import type { DocNode } from "./doc.js";
+import { parseEmbedded, str } from "./doc.js";
+import { parseEngineCall, shellTokens } from "./engine-args.js";
+import { nodePlacement, podDeployments } from "./pod.js";
+import {
+  crdDeployment,
+  engineNamed,
+  freezePlacement,
+  groupGpus,
+  holders,
+  locate,
+  modelReference,
+  type PodGroup,
+  podCount,
+  podGpus,
+  setFromScalar,
+  type Unresolved,
+  type ValueKind,
+} from "./crd-kit.js";
+import type { ArgsTarget, Deployment, FieldName, LocatedFields } from "./types.js";
+
+// ---------------------------------------------------------------------------------------------
+// Cluster GPUs
+
+/** The head and worker groups of a RayCluster spec. */
+function clusterGroups(clusterSpec: DocNode | undefined): PodGroup[] {
+  if (!clusterSpec || clusterSpec.type !== "map") return [];
+  const groups: PodGroup[] = [{ podSpec: clusterSpec.get("headGroupSpec")?.get("template")?.get("spec"), pods: 1 }];
+  for (const worker of clusterSpec.get("workerGroupSpecs")?.items() ?? []) {
+    const replicasNode = worker.get("replicas") ?? worker.get("minReplicas");
+    const pods = podCount(replicasNode);
+    groups.push({ podSpec: worker.get("template")?.get("spec"), pods: pods ?? 0, ...(replicasNode ? { podsNode: replicasNode } : {}) });
+  }
+  return groups;
+}
+
+/**
+ * GPU type/memory/instance labels of the first GPU group that names one (else of any group);
+ * read-only when several groups have GPUs (their selectors would have to change together).
+ */
+function clusterPlacement(groups: PodGroup[]): LocatedFields {
+  let fallback: LocatedFields = {};
+  let found: LocatedFields | undefined;
+  let gpuGroups = 0;
+  for (const group of groups) {
+    if (!group.podSpec) continue;
+    const hasGpus = podGpus(group.podSpec).count > 0;
+    if (hasGpus) gpuGroups++;
+    const placement = nodePlacement(group.podSpec);
+    if (Object.keys(placement).length === 0) continue;
+    if (hasGpus) found ??= placement;
+    else if (Object.keys(fallback).length === 0) fallback = placement;
+  }
+  const placement = found ?? fallback;
+  if (gpuGroups > 1) freezePlacement(placement);
+  return placement;
+}
+
+/** Adds the cluster's GPUs (and their type, unless the app names one) to an app's fields. */
+function withCluster(fields: LocatedFields, unresolved: Unresolved, groups: PodGroup[]): void {
+  if (groups.length === 0) return;
+  const layout: LocatedFields = {};
+  groupGpus(groups, layout, unresolved);
+  if (layout.gpuCount && !fields.gpuCount) fields.gpuCount = layout.gpuCount;
+  if (layout.nodes && !fields.nodes) fields.nodes = layout.nodes;
+  if (!fields.gpuType && !fields.instanceType) {
+    const placement = clusterPlacement(groups);
+    for (const field of ["gpuType", "gpuMemoryMiB", "instanceType"] as const) if (placement[field]) (fields as Record<string, unknown>)[field] = placement[field];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ray Serve LLM (LLMConfig)
+
+/** Settings read from `engine_kwargs`: engine options only (its other keys are not hardware). */
+const ENGINE_FIELDS = new Set<FieldName>([
+  "quantization",
+  "dtype",
+  "kvCacheDtype",
+  "tensorParallel",
+  "pipelineParallel",
+  "dataParallel",
+  "expertParallel",
+  "maxModelLen",
+  "maxNumSeqs",
+  "maxNumBatchedTokens",
+  "gpuMemoryUtilization",
+  "cpuOffloadGiB",
+  "enforceEager",
+]);
+
+interface AppRead {
+  fields: LocatedFields;
+  unresolved: Unresolved;
+  anchor: DocNode;
+  args?: ArgsTarget;
+}
+
+/** One Ray Serve `LLMConfig`. */
+function readLlmConfig(config: DocNode): AppRead | undefined {
+  if (config.type !== "map") return undefined;
+  const loading = config.get("model_loading_config");
+  if (!loading || loading.type !== "map") return undefined;
+  const fields: LocatedFields = {};
+  const unresolved: Unresolved = {};
+  const source = loading.get("model_source");
+  if (source?.type === "map") {
+    // `{bucket_uri: s3://…}`: weights in a bucket, not named statically.
+    const bucket = source.get("bucket_uri") ?? source;
+    unresolved.model = { raw: str(bucket) ?? "model_source", node: bucket.node, reason: "reference" };
+  } else {
+    const reference = modelReference(source ?? loading.get("model_id"), source ? "model_source" : "model_id");
+    if (reference.located) fields.model = reference.located;
+    else if (reference.unresolved) unresolved.model = reference.unresolved;
+  }
+  setFromScalar(fields, unresolved, "gpuType", config.get("accelerator_type"), "string", "accelerator_type");
+  const engineNode = config.get("llm_engine");
+  const engine = engineNamed(str(engineNode) ?? "vllm");
+  if (!engine) return undefined;
+  fields.engine = locate(engineNode ?? loading, engine, "llm_engine", { readonly: true });
+
+  const kwargs = config.get("engine_kwargs");
+  let args: ArgsTarget | undefined;
+  if (kwargs?.type === "map") {
+    const read = readSettingsMapping(kwargs, { settingsOnly: true });
+    for (const [field, value] of Object.entries(read?.fields ?? {})) if (ENGINE_FIELDS.has(field as FieldName)) (fields as Record<string, unknown>)[field] = value;
+    for (const [field, value] of Object.entries(read?.unresolved ?? {})) if (ENGINE_FIELDS.has(field as FieldName)) (unresolved as Record<string, unknown>)[field] = value;
+    if (!kwargs.embedded) args = { kind: "map", node: kwargs, keyStyle: "snake" };
+  }
+  // An explicit placement group: its bundles' GPUs are the replica's GPUs.
+  const bundles = config.get("placement_group_config")?.get("bundles");
+  if (bundles?.type === "seq") {
+    let gpus = 0;
+    for (const bundle of bundles.items()) {
+      const value = bundle.get("GPU")?.value;
+      if (typeof value === "number" && value > 0) gpus += value;
+    }
+    if (gpus > 0 && Number.isInteger(gpus)) fields.gpuCount = locate(bundles, gpus, "placement_group_config.bundles", { readonly: true });
+  }
+  return { fields, unresolved, anchor: loading, ...(args ? { args } : {}) };
+}
+
+/** The LLMConfigs of one Serve application (`args.llm_configs[]`, `args.llm_config`). */
+function llmConfigsOf(app: DocNode): DocNode[] {
+  const args = app.get("args");
+  if (!args || args.type !== "map") return [];
+  const configs = args.get("llm_configs")?.items() ?? [];
+  const single = args.get("llm_config");
+  return [...configs, ...(single ? [single] : [])].filter((config) => config.type === "map");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custom Serve apps configured by environment variables
+
+/** Env vars the common vLLM-on-Ray-Serve examples read (GKE ray-service, ai-on-eks vllm_serve.py). */
+const APP_ENV: Record<string, { field: FieldName; kind: ValueKind }> = {
+  MODEL_ID: { field: "model", kind: "string" },
+  MODEL_NAME: { field: "model", kind: "string" },
+  HF_MODEL_ID: { field: "model", kind: "string" },
+  TENSOR_PARALLELISM: { field: "tensorParallel", kind: "int" },
+  TENSOR_PARALLEL_SIZE: { field: "tensorParallel", kind: "int" },
+  TP_SIZE: { field: "tensorParallel", kind: "int" },
+  PIPELINE_PARALLELISM: { field: "pipelineParallel", kind: "int" },
+  PIPELINE_PARALLEL_SIZE: { field: "pipelineParallel", kind: "int" },
+  MAX_MODEL_LEN: { field: "maxModelLen", kind: "int" },
+  GPU_MEMORY_UTILIZATION: { field: "gpuMemoryUtilization", kind: "float" },
+  MAX_NUM_SEQS: { field: "maxNumSeqs", kind: "int" },
+  MAX_NUM_SEQ: { field: "maxNumSeqs", kind: "int" },
+  MAX_NUM_BATCHED_TOKENS: { field: "maxNumBatchedTokens", kind: "int" },
+  QUANTIZATION: { field: "quantization", kind: "string" },
+  DTYPE: { field: "dtype", kind: "string" },
+  KV_CACHE_DTYPE: { field: "kvCacheDtype", kind: "string" },
+};
+
+/** A custom app that runs vLLM (evidence: vLLM in its pip list or image, or vLLM settings in its env). */
+function readCustomApp(app: DocNode, clusterImages: string[]): AppRead | undefined {
+  const runtimeEnv = app.get("runtime_env");
+  const env = runtimeEnv?.get("env_vars");
+  if (!env || env.type !== "map") return undefined;
+  const fields: LocatedFields = {};
+  const unresolved: Unresolved = {};
+  for (const [name, node] of env.entries()) {
+    const spec = APP_ENV[name];
+    if (!spec) continue;
+    if (spec.field === "model") {
+      const reference = modelReference(node, name);
+      if (reference.located) fields.model = reference.located;
+      else if (reference.unresolved) unresolved.model = reference.unresolved;
+    } else {
+      setFromScalar(fields, unresolved, spec.field, node, spec.kind, name);
+    }
+  }
+  if (!fields.model && !unresolved.model) return undefined;
+  const pip = runtimeEnv?.get("pip");
+  const pipText = pip?.type === "seq" ? pip.items().map((item) => str(item) ?? "").join(" ") : (str(pip) ?? "");
+  const vllm = /\bvllm\b/i.test(pipText) || clusterImages.some((image) => /vllm/i.test(image)) || Object.keys(fields).some((field) => field !== "model");
+  if (!vllm) return undefined;
+  fields.engine = locate(app.get("import_path") ?? env, "vllm", "import_path", { readonly: true });
+  return { fields, unresolved, anchor: env };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serve configs
+
+/** The deployments of a Serve config (`applications:`), against the cluster's GPUs when known. */
+function serveApplications(config: DocNode, groups: PodGroup[], kind: string, name: string | undefined, holdersOf: DocNode[]): Deployment[] {
+  const deployments: Deployment[] = [];
+  const images = groups.flatMap((group) => (group.podSpec?.get("containers")?.items() ?? []).map((container) => str(container.get("image")) ?? ""));
+  for (const app of config.get("applications")?.items() ?? []) {
+    if (app.type !== "map") continue;
+    const appName = str(app.get("name"));
+    const label = name && appName ? `${name}/${appName}` : (appName ?? name);
+    const configs = llmConfigsOf(app);
+    const reads = configs.length > 0 ? configs.map(readLlmConfig) : [readCustomApp(app, images)];
+    for (const read of reads) {
+      if (!read) continue;
+      withCluster(read.fields, read.unresolved, groups);
+      deployments.push(
+        crdDeployment("ray", kind, label, read.anchor.node, read.fields, read.unresolved, {
+          ...(read.args ? { args: read.args } : {}),
+          annotationHolders: holdersOf,
+          // Ray Serve LLM reserves TP × PP GPUs per replica in a placement group.
+          ...(configs.length > 0 ? { layoutOwner: "gpus-from-tensor" as const } : {}),
+        }),
+      );
+    }
+  }
+  return deployments;
+}
+
+export function rayService(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  void ctx;
+  const spec = object.get("spec");
+  if (!spec || spec.type !== "map") return [];
+  const name = str(object.get("metadata")?.get("name"));
+  const groups = clusterGroups(spec.get("rayClusterConfig"));
+  const serve = spec.get("serveConfigV2");
+  const text = str(serve);
+  let config: DocNode | undefined;
+  if (serve?.type === "map") config = serve;
+  else if (serve && text !== undefined) {
+    if (/\{\{/.test(text)) return [];
+    config = parseEmbedded(text, serve.node)[0];
+  }
+  if (!config) return [];
+  return serveApplications(config, groups, kind, name, holders(object.get("metadata")));
+}
+
+/** A Ray cluster whose head (or a worker) runs the engine command across the cluster's GPUs. */
+function clusterDeployments(object: DocNode, clusterSpec: DocNode | undefined, format: string, kind: string, ctx: ExtractContext): Deployment[] {
+  const groups = clusterGroups(clusterSpec);
+  const name = str(object.get("metadata")?.get("name"));
+  const found: Deployment[] = [];
+  for (const group of groups) {
+    if (!group.podSpec || found.length > 0) continue;
+    found.push(...podDeployments(group.podSpec, { format, kind, name, anchor: object, annotationHolders: holders(object.get("metadata")) }, ctx));
+  }
+  for (const deployment of found) {
+    const layout: LocatedFields = {};
+    groupGpus(groups, layout, deployment.unresolved);
+    if (layout.gpuCount) deployment.fields.gpuCount = layout.gpuCount;
+    if (layout.nodes) deployment.fields.nodes = layout.nodes;
+    else if (deployment.fields.nodes?.source !== "--nnodes") delete deployment.fields.nodes;
+    if (!deployment.fields.gpuType && !deployment.fields.instanceType) Object.assign(deployment.fields, clusterPlacement(groups), deployment.fields);
+    if (groups.filter((group) => podGpus(group.podSpec).count > 0).length > 1) freezePlacement(deployment.fields);
+  }
+  return found;
+}
+
+export function rayCluster(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  return clusterDeployments(object, object.get("spec"), "ray", kind, ctx);
+}
+
+/** AIBrix `RayClusterFleet`: a RayCluster spec under `spec.template.spec`. */
+export function rayClusterFleet(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  return clusterDeployments(object, object.get("spec")?.get("template")?.get("spec"), "aibrix", kind, ctx);
+}
+
+/** `RayJob`: an engine command in `spec.entrypoint`, or in the cluster's pods. */
+export function rayJob(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  const spec = object.get("spec");
+  if (!spec || spec.type !== "map") return [];
+  const entrypoint = spec.get("entrypoint");
+  const call = entrypoint ? parseEngineCall(shellTokens(entrypoint, ctx.text, new Map())) : undefined;
+  if (!call) return clusterDeployments(object, spec.get("rayClusterSpec"), "ray", kind, ctx);
+  const fields: LocatedFields = { ...call.fields, engine: locate(entrypoint!, call.engine, "entrypoint") };
+  const unresolved: Unresolved = { ...call.unresolved };
+  withCluster(fields, unresolved, clusterGroups(spec.get("rayClusterSpec")));
+  return [crdDeployment("ray", kind, str(object.get("metadata")?.get("name")), entrypoint!.node, fields, unresolved, { ...(call.args ? { args: call.args } : {}), annotationHolders: holders(object.get("metadata")) })];
+}
+
+/** AIBrix `StormService`: one deployment per role (prefill, decode…), each a pod template of `podGroupSize` pods. */
+export function stormService(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  const roles = object.get("spec")?.get("template")?.get("spec")?.get("roles")?.items() ?? [];
+  const name = str(object.get("metadata")?.get("name"));
+  const deployments: Deployment[] = [];
+  for (const role of roles) {
+    const podSpec = role.get("template")?.get("spec");
+    if (!podSpec || podSpec.type !== "map") continue;
+    const roleName = str(role.get("name"));
+    const label = name && roleName ? `${name}/${roleName}` : (roleName ?? name);
+    const found = podDeployments(podSpec, { format: "aibrix", kind, name: label, anchor: object, annotationHolders: holders(object.get("metadata"), role.get("template")?.get("metadata")) }, ctx);
+    const groupSizeNode = role.get("podGroupSize");
+    const groupSize = podCount(groupSizeNode, 1);
+    // A routing role (`sglang-router`, a proxy) names no model and asks for no GPU: it serves nothing.
+    const serving = found.filter((deployment) => deployment.fields.model || deployment.unresolved.model || deployment.fields.gpuCount || deployment.unresolved.gpuCount);
+    found.length = 0;
+    found.push(...serving);
+    for (const deployment of found) {
+      if (groupSizeNode && groupSize === undefined) deployment.unresolved.nodes = { raw: String(groupSizeNode.value), node: groupSizeNode.node, reason: "template" };
+      else if (groupSizeNode && groupSize !== undefined && groupSize > 1 && deployment.fields.nodes?.source !== "--nnodes") deployment.fields.nodes = locate(groupSizeNode, groupSize, "podGroupSize");
+    }
+    deployments.push(...found);
+  }
+  return deployments;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standalone Ray Serve configs (not Kubernetes objects)
+
+/**
+ * A Ray Serve config file: `applications:` with Serve LLM apps, or a single LLMConfig
+ * (`model_loading_config:` at the top). Undefined for any other document.
+ */
+export function extractRayServeConfig(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
+  void ctx;
+  if (document.type !== "map") return undefined;
+  if (document.get("model_loading_config")?.type === "map") {
+    const read = readLlmConfig(document);
+    if (!read) return undefined;
+    return [crdDeployment("ray", "Ray Serve LLM config", str(document.get("model_loading_config")?.get("model_id")), read.anchor.node, read.fields, read.unresolved, { ...(read.args ? { args: read.args } : {}), layoutOwner: "gpus-from-tensor" })];
+  }
+  const applications = document.get("applications");
+  if (applications?.type !== "seq") return undefined;
+  if (!applications.items().some((app) => llmConfigsOf(app).length > 0 || /ray\.serve\.llm/.test(str(app.get("import_path")) ?? ""))) return undefined;
+  return serveApplications(document, [], "Ray Serve config", undefined, []);
+}

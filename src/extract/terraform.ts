@@ -1,0 +1,591 @@
+/**
+ * Terraform JSON (`*.tf.json`) and plan JSON (`terraform show -json plan.out`).
+ *
+ * Resources read (the same adapters serve both shapes; in a plan, `planned_values.root_module`
+ * and its `child_modules` list `{address, type, name, values}`):
+ * - `aws_sagemaker_endpoint_configuration` `production_variants[].instance_type`, joined to the
+ *   `aws_sagemaker_model` its `model_name` names (`${aws_sagemaker_model.x.name}`, the model's
+ *   literal `name`, or in a plan the configuration's `references`): container `image` → engine
+ *   (TGI, LMI, vLLM), `environment` → `HF_MODEL_ID`, `SM_NUM_GPUS`, `HF_MODEL_QUANTIZE`,
+ *   `MAX_TOTAL_TOKENS`, LMI `OPTION_*`, vLLM `SM_VLLM_*`;
+ * - `kubernetes_deployment(_v1)`, `_stateful_set`, `_daemon_set`, `_job`, `_cron_job`, `_pod`: the
+ *   snake_case pod spec (`spec[0].template[0].spec[0].container[]`, `node_selector`, blocks as
+ *   one-item lists) through a view that reads like a Kubernetes pod spec;
+ * - `kubernetes_manifest` (`manifest` is a Kubernetes object) through the Kubernetes adapters;
+ * - `helm_release` `values` (YAML strings, merged) and `set` blocks through the Helm values adapters;
+ * - GPU instances (`aws_instance`, `google_compute_instance(_template)` with `guest_accelerator`,
+ *   Azure VMs) when tags/labels/metadata name the model or a startup script runs an engine;
+ * - modules known to deploy a model (`philschmid/llm-sagemaker`: `hf_model_id`, `instance_type`).
+ *
+ * Values written as `${var.x}` or another resource's attribute are unresolved (silence); `${local.x}`
+ * is followed to a literal local. Each resource's `"//"` comments become the deployment's `notes`.
+ */
+import type { Engine } from "../sizing/types.js";
+import type { ExtractContext } from "./context.js";
+import type { AstNode, DocNode } from "./doc.js";
+import { embeddedDoc, parseEmbedded, str } from "./doc.js";
+import { applyEnvFields, type ArgToken, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-args.js";
+import { extractHelmValues } from "./helm-values.js";
+import { type EnvMap, type FieldSink, locate, mergeCall, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind } from "./kit.js";
+import { workloadDeployments } from "./kubernetes.js";
+import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
+
+/** Runs the Kubernetes object adapters (passed in by the extraction entry point). */
+export type ObjectExtractor = (object: DocNode, ctx: ExtractContext) => Deployment[];
+
+interface Resource {
+  type: string;
+  name: string;
+  /** `aws_sagemaker_model.mixtral`, with `module.x.` in front inside a plan's child module. */
+  address: string;
+  body: DocNode;
+  notes: DocNode[];
+}
+
+interface Scope {
+  ctx: ExtractContext;
+  objects: ObjectExtractor;
+  resources: Resource[];
+  locals: Map<string, DocNode>;
+  /** Plan `configuration` expressions by resource address (for references the planned values drop). */
+  expressions: Map<string, DocNode>;
+}
+
+// --- reading values ----------------------------------------------------------------------------
+
+const INTERPOLATION = /\$\{([^}]*)\}/;
+
+/**
+ * A Terraform string: a literal, `${local.x}` followed to a literal local, or unresolved
+ * (`${var.x}`: variable; another resource's attribute or a function: reference).
+ */
+function tfValue(node: DocNode | undefined, scope: Scope, depth = 0): DocNode | UnresolvedValue | undefined {
+  if (!node || node.type !== "scalar" || typeof node.value !== "string") return node;
+  const raw = node.value;
+  if (!raw.includes("${") && !raw.includes("%{")) return node;
+  const whole = /^\$\{\s*local\.([A-Za-z_][\w-]*)\s*\}$/.exec(raw);
+  if (whole && depth < 8) {
+    const target = scope.locals.get(whole[1]!);
+    if (target && target.type === "scalar") return tfValue(target, scope, depth + 1);
+  }
+  const inner = INTERPOLATION.exec(raw)?.[1]?.trim() ?? "";
+  return { raw, node: node.node, reason: /^var\./.test(inner) ? "variable" : raw.includes("%{") ? "template" : "reference" };
+}
+
+function isUnresolved(value: DocNode | UnresolvedValue | undefined): value is UnresolvedValue {
+  return value !== undefined && "reason" in value && "raw" in value;
+}
+
+function readTf(sink: FieldSink, field: FieldName, node: DocNode | undefined, kind: ValueKind, source: string, scope: Scope): boolean {
+  const value = tfValue(node, scope);
+  if (isUnresolved(value)) {
+    setUnresolved(sink, field, value);
+    return true;
+  }
+  return readField(sink, field, value, kind, source);
+}
+
+/** Blocks are written as one object or a list of objects (always a list in plans). */
+function blocks(node: DocNode | undefined): DocNode[] {
+  if (!node) return [];
+  if (node.type === "map") return [node];
+  return node.items().filter((item) => item.type === "map");
+}
+
+/** Values that are written as interpolations become unresolved: judging `${var.model}` would be a guess. */
+function screenInterpolations(deployment: Deployment, scope: Scope): Deployment {
+  for (const [field, located] of Object.entries(deployment.fields) as Array<[FieldName, Located<unknown> | undefined]>) {
+    if (!located || located.node.type !== "JSONLiteral" || typeof located.node.value !== "string") continue;
+    // The value's own text: its range, or the whole literal when the field is that literal (not a part of it).
+    const written = located.range ? scope.ctx.text.slice(located.range[0], located.range[1]) : located.readonly ? String(located.value) : located.node.value;
+    if (!written.includes("${") && !written.includes("%{")) continue;
+    delete deployment.fields[field];
+    deployment.unresolved[field] = { raw: located.node.value, node: located.node, reason: /\$\{\s*var\./.test(written) ? "variable" : "reference" };
+  }
+  return deployment;
+}
+
+function notesOf(body: DocNode): DocNode[] {
+  const note = body.get("//");
+  return note ? [note] : [];
+}
+
+// --- documents -----------------------------------------------------------------------------------
+
+function isResourceTypeMap(node: DocNode): boolean {
+  const first = node.entries()[0]?.[0];
+  return first !== undefined && /^[a-z][a-z0-9]*_[a-z0-9_]+$/.test(first);
+}
+
+/** Deployments of a Terraform JSON configuration or plan; undefined when the document is neither. */
+export function extractTerraform(document: DocNode, ctx: ExtractContext, objects: ObjectExtractor): Deployment[] | undefined {
+  if (document.type !== "map") return undefined;
+  const planned = document.get("planned_values");
+  if (planned?.type === "map" && document.get("format_version") !== undefined) return fromPlan(document, planned, ctx, objects);
+  const resource = document.get("resource");
+  const module = document.get("module");
+  const resourceMaps = blocks(resource).filter(isResourceTypeMap);
+  const moduleMaps = blocks(module).filter((block) => block.entries().some(([, body]) => body.type === "map" && str(body.get("source")) !== undefined));
+  if (resourceMaps.length === 0 && moduleMaps.length === 0) return undefined;
+
+  const locals = new Map<string, DocNode>();
+  for (const block of blocks(document.get("locals"))) for (const [name, value] of block.entries()) locals.set(name, value);
+  const resources: Resource[] = [];
+  for (const map of resourceMaps) {
+    for (const [type, byName] of map.entries()) {
+      for (const [name, bodies] of byName.entries()) {
+        for (const body of blocks(bodies)) resources.push({ type, name, address: `${type}.${name}`, body, notes: notesOf(body) });
+      }
+    }
+  }
+  const scope: Scope = { ctx, objects, resources, locals, expressions: new Map() };
+  const deployments = resources.flatMap((resource) => resourceDeployments(resource, scope));
+  for (const block of moduleMaps) for (const [name, body] of block.entries()) if (body.type === "map") deployments.push(...moduleDeployments(name, body, scope));
+  return deployments;
+}
+
+function fromPlan(document: DocNode, planned: DocNode, ctx: ExtractContext, objects: ObjectExtractor): Deployment[] {
+  const resources: Resource[] = [];
+  const walk = (module: DocNode | undefined, depth: number) => {
+    if (!module || module.type !== "map" || depth > 32) return;
+    for (const item of module.get("resources")?.items() ?? []) {
+      const type = str(item.get("type"));
+      const name = str(item.get("name"));
+      const values = item.get("values");
+      if (!type || !name || values?.type !== "map" || str(item.get("mode")) === "data") continue;
+      const index = item.get("index");
+      const address = str(item.get("address")) ?? `${type}.${name}`;
+      resources.push({ type, name: index ? `${name}[${String(index.value)}]` : name, address, body: values, notes: [] });
+    }
+    for (const child of module.get("child_modules")?.items() ?? []) walk(child, depth + 1);
+  };
+  walk(planned.get("root_module"), 0);
+  const expressions = new Map<string, DocNode>();
+  const walkConfig = (module: DocNode | undefined, prefix: string, depth: number) => {
+    if (!module || module.type !== "map" || depth > 32) return;
+    for (const item of module.get("resources")?.items() ?? []) {
+      const address = str(item.get("address"));
+      const body = item.get("expressions");
+      if (address && body) expressions.set(prefix + address, body);
+    }
+    for (const [name, call] of module.get("module_calls")?.entries() ?? []) walkConfig(call.get("module"), `${prefix}module.${name}.`, depth + 1);
+  };
+  walkConfig(document.get("configuration")?.get("root_module"), "", 0);
+  const scope: Scope = { ctx, objects, resources, locals: new Map(), expressions };
+  // A plan is generated output: findings point into it, but fixes belong in the configuration.
+  return resources.flatMap((resource) => resourceDeployments(resource, scope)).map(readOnly);
+}
+
+function readOnly(deployment: Deployment): Deployment {
+  const fields: Deployment["fields"] = {};
+  for (const [field, located] of Object.entries(deployment.fields)) if (located) (fields as Record<string, unknown>)[field] = { ...located, readonly: true };
+  const { args: _args, resourceTarget: _target, ...rest } = deployment;
+  return { ...rest, fields };
+}
+
+type ResourceAdapter = (resource: Resource, scope: Scope) => Deployment[];
+
+/** The Kubernetes provider's workload resources (with or without `_v1`) and the kinds they create. */
+const WORKLOAD_KINDS: Record<string, string> = {
+  kubernetes_deployment: "Deployment",
+  kubernetes_stateful_set: "StatefulSet",
+  kubernetes_daemonset: "DaemonSet",
+  kubernetes_daemon_set: "DaemonSet",
+  kubernetes_replication_controller: "ReplicationController",
+  kubernetes_job: "Job",
+  kubernetes_cron_job: "CronJob",
+  kubernetes_pod: "Pod",
+};
+
+const RESOURCE_ADAPTERS: Record<string, ResourceAdapter> = {
+  aws_sagemaker_endpoint_configuration: sagemakerEndpoint,
+  kubernetes_manifest: kubernetesManifest,
+  helm_release: helmRelease,
+  aws_instance: gpuInstance,
+  aws_launch_template: gpuInstance,
+  google_compute_instance: gpuInstance,
+  google_compute_instance_template: gpuInstance,
+  google_compute_region_instance_template: gpuInstance,
+  azurerm_linux_virtual_machine: gpuInstance,
+  azurerm_windows_virtual_machine: gpuInstance,
+  azurerm_virtual_machine: gpuInstance,
+};
+
+function resourceDeployments(resource: Resource, scope: Scope): Deployment[] {
+  const workload = WORKLOAD_KINDS[resource.type.replace(/_v\d+$/, "")];
+  const adapter = workload ? (r: Resource, s: Scope) => kubernetesWorkload(r, s, workload) : RESOURCE_ADAPTERS[resource.type];
+  if (!adapter) return [];
+  return adapter(resource, scope).map((deployment) => {
+    screenInterpolations(deployment, scope);
+    const notes = [...(deployment.notes ?? []), ...resource.notes];
+    return notes.length > 0 ? { ...deployment, notes } : deployment;
+  });
+}
+
+// --- SageMaker -----------------------------------------------------------------------------------
+
+/** LMI (DJL) container settings (docs.djl.ai serving configurations; `OPTION_` env = `option.` property). */
+const LMI_ENV: Record<string, { field: FieldName; kind: ValueKind }> = {
+  HF_MODEL_ID: { field: "model", kind: "string" },
+  OPTION_MODEL_ID: { field: "model", kind: "string" },
+  OPTION_TENSOR_PARALLEL_DEGREE: { field: "tensorParallel", kind: "int" },
+  TENSOR_PARALLEL_DEGREE: { field: "tensorParallel", kind: "int" },
+  OPTION_PIPELINE_PARALLEL_DEGREE: { field: "pipelineParallel", kind: "int" },
+  OPTION_MAX_MODEL_LEN: { field: "maxModelLen", kind: "int" },
+  OPTION_DTYPE: { field: "dtype", kind: "string" },
+  OPTION_QUANTIZE: { field: "quantization", kind: "string" },
+  OPTION_GPU_MEMORY_UTILIZATION: { field: "gpuMemoryUtilization", kind: "float" },
+  OPTION_MAX_ROLLING_BATCH_SIZE: { field: "maxNumSeqs", kind: "int" },
+  OPTION_ENFORCE_EAGER: { field: "enforceEager", kind: "bool" },
+};
+
+function containerEnv(container: DocNode, scope: Scope): EnvMap {
+  const env: EnvMap = new Map();
+  for (const block of blocks(container.get("environment"))) {
+    for (const [name, value] of block.entries()) {
+      if (name === "//") continue;
+      const resolved = tfValue(value, scope);
+      const node = isUnresolved(resolved) ? value : (resolved ?? value);
+      env.set(name, { value: isUnresolved(resolved) ? undefined : (str(node) ?? (node.type === "scalar" ? String(node.value) : undefined)), node });
+    }
+  }
+  return env;
+}
+
+/** The serving engine of a SageMaker container and the settings its environment carries. */
+function sagemakerCall(container: DocNode, scope: Scope): (EngineCall & { lmi?: boolean }) | undefined {
+  const imageValue = tfValue(container.get("image"), scope);
+  const image = isUnresolved(imageValue) ? undefined : str(imageValue);
+  const env = containerEnv(container, scope);
+  const names = [...env.keys()];
+  const lmi = /djl-inference|djl-lmi|\blmi\b/i.test(image ?? "") || (!image && names.some((name) => name.startsWith("OPTION_")));
+  const vllm = !lmi && (/vllm/i.test(image ?? "") || (!image && names.some((name) => name.startsWith("SM_VLLM_"))));
+  const tgi = !lmi && !vllm && (/tgi|text-generation-inference/i.test(image ?? "") || env.has("SM_NUM_GPUS") || env.has("HF_MODEL_ID") || env.has("MODEL_ID"));
+  if (lmi) {
+    const sink = newSink();
+    for (const [name, spec] of Object.entries(LMI_ENV)) {
+      const entry = env.get(name);
+      if (!entry) continue;
+      if (spec.field === "tensorParallel" && entry.value === "max") continue; // every GPU of the instance
+      if (entry.value === undefined) setUnresolved(sink, spec.field, { raw: str(entry.node) ?? "", node: entry.node.node, reason: "variable" });
+      else readField(sink, spec.field, entry.node, spec.kind, name);
+    }
+    // LMI picks vLLM or its own engine (`OPTION_ROLLING_BATCH`); both shard over every GPU unless told otherwise.
+    return { engine: "vllm", fields: sink.fields, unresolved: sink.unresolved, lmi: true };
+  }
+  if (vllm) {
+    // The SageMaker vLLM container turns `SM_VLLM_<FLAG>` into `--<flag>`.
+    const tokens: ArgToken[] = [];
+    for (const [name, entry] of env) {
+      if (!name.startsWith("SM_VLLM_")) continue;
+      tokens.push({ text: `--${name.slice(8).toLowerCase().replace(/_/g, "-")}`, from: entry.node });
+      const literal = entry.node.node;
+      const verbatim = entry.value !== undefined && literal.type === "JSONLiteral" && scope.ctx.text.slice(literal.range[0] + 1, literal.range[1] - 1) === entry.value;
+      tokens.push({ text: entry.value ?? "\u0000\u0000", from: entry.node, ...(verbatim ? { range: [literal.range[0] + 1, literal.range[1] - 1] as [number, number] } : {}) });
+    }
+    const call = parseEngineCall(tokens, { imageEngine: "vllm" }) ?? { engine: "vllm" as Engine, fields: {}, unresolved: {} };
+    delete call.args;
+    const model = env.get("HF_MODEL_ID");
+    if (!call.fields.model && !call.unresolved.model && model) {
+      const sink = { fields: call.fields, unresolved: call.unresolved };
+      readField(sink, "model", model.node, "string", "HF_MODEL_ID");
+    }
+    return call;
+  }
+  if (tgi) {
+    const call: EngineCall = { engine: "tgi", fields: {}, unresolved: {} };
+    applyEnvFields(call, env);
+    return call;
+  }
+  const engine = engineFromImage(image);
+  return engine ? { engine, fields: {}, unresolved: {} } : undefined;
+}
+
+/** The `aws_sagemaker_model` a production variant's `model_name` names. */
+function sagemakerModel(variant: DocNode, index: number, endpoint: Resource, scope: Scope): Resource | UnresolvedValue {
+  const models = scope.resources.filter((resource) => resource.type === "aws_sagemaker_model");
+  const written = variant.get("model_name");
+  const raw = str(written);
+  const reference = raw ? /^\$\{\s*aws_sagemaker_model\.([\w-]+)\.(?:name|id)\s*\}$/.exec(raw) : null;
+  if (reference) {
+    const found = models.find((model) => model.name === reference[1]);
+    if (found) return found;
+  } else if (raw && !raw.includes("${")) {
+    const found = models.find((model) => str(model.body.get("name")) === raw);
+    if (found) return found;
+  } else if (!written) {
+    // A plan drops values known only after apply; its configuration still records the reference.
+    const prefix = endpoint.address.slice(0, endpoint.address.length - `${endpoint.type}.${endpoint.name}`.length).replace(/\[[^\]]*\]$/, "");
+    const expression = blocks(scope.expressions.get(endpoint.address.replace(/\[[^\]]*\]$/, ""))?.get("production_variants"))[index];
+    for (const ref of expression?.get("model_name")?.get("references")?.items() ?? []) {
+      const address = /^aws_sagemaker_model\.[\w-]+$/.exec(str(ref) ?? "")?.[0];
+      const found = address ? models.find((model) => model.address.replace(/\[[^\]]*\]$/, "") === prefix + address) : undefined;
+      if (found) return found;
+    }
+    if (models.length === 1) return models[0]!;
+  }
+  return { raw: raw ?? "(known after apply)", node: (written ?? variant).node, reason: "reference" };
+}
+
+function sagemakerEndpoint(endpoint: Resource, scope: Scope): Deployment[] {
+  const deployments: Deployment[] = [];
+  blocks(endpoint.body.get("production_variants")).forEach((variant, index) => {
+    const instance = variant.get("instance_type");
+    if (!instance) return; // serverless inference has no GPU
+    const sink = newSink();
+    readTf(sink, "instanceType", instance, "string", "instance_type", scope);
+    const model = sagemakerModel(variant, index, endpoint, scope);
+    const notes: DocNode[] = notesOf(variant);
+    if ("reason" in model) {
+      sink.unresolved.model = model;
+    } else {
+      notes.push(...model.notes);
+      const containers = [...blocks(model.body.get("primary_container")), ...blocks(model.body.get("container"))];
+      const container = containers.find((item) => blocks(item.get("environment")).length > 0) ?? containers[0];
+      const call = container ? sagemakerCall(container, scope) : undefined;
+      if (!call) return;
+      mergeCall(sink, call);
+      if (!call.lmi) sink.fields.engine = locate(call.engine, container!.get("image") ?? container!, "image");
+    }
+    deployments.push({
+      format: "terraform",
+      kind: "aws_sagemaker_endpoint_configuration",
+      name: endpoint.name,
+      fields: sink.fields,
+      unresolved: sink.unresolved,
+      anchor: variant.node,
+      ...(notes.length > 0 ? { notes } : {}),
+    });
+  });
+  return deployments;
+}
+
+// --- Kubernetes ------------------------------------------------------------------------------------
+
+/** Kubernetes list fields and the Terraform block name each is written as. */
+const LIST_BLOCKS: Record<string, string> = {
+  containers: "container",
+  initContainers: "init_container",
+  nodeSelectorTerms: "node_selector_term",
+  matchExpressions: "match_expressions",
+  env: "env",
+  envFrom: "env_from",
+  args: "args",
+  command: "command",
+  values: "values",
+  volumes: "volume",
+  ports: "port",
+  tolerations: "toleration",
+};
+
+function snake(key: string): string {
+  return key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/**
+ * A Terraform Kubernetes-provider body seen as the Kubernetes object it stands for: camelCase keys
+ * map to snake_case, one-item block lists to the block, repeated blocks (`container`) to lists.
+ */
+class TerraformKubernetesView implements DocNode {
+  readonly type: DocNode["type"];
+  readonly value: DocNode["value"];
+  readonly node: AstNode;
+  readonly keyNode: AstNode | undefined;
+  readonly embedded: boolean;
+
+  constructor(
+    private readonly inner: DocNode,
+    private readonly asList = false,
+  ) {
+    this.node = inner.node;
+    this.keyNode = inner.keyNode;
+    this.embedded = inner.embedded;
+    this.value = inner.value;
+    this.type = asList && inner.type === "map" ? "seq" : inner.type;
+  }
+
+  get(key: string): DocNode | undefined {
+    if (this.type !== "map") return undefined;
+    const listBlock = LIST_BLOCKS[key];
+    const found = this.inner.get(key) ?? this.inner.get(snake(key)) ?? (listBlock ? this.inner.get(listBlock) : undefined);
+    if (!found) return undefined;
+    if (listBlock) return new TerraformKubernetesView(found, true);
+    if (found.type === "seq") {
+      const items = found.items();
+      if (items.length === 1 && items[0]!.type === "map") return new TerraformKubernetesView(items[0]!);
+    }
+    return found.type === "scalar" || found.type === "null" ? found : new TerraformKubernetesView(found);
+  }
+
+  entries(): Array<[string, DocNode]> {
+    if (this.type !== "map") return [];
+    return this.inner.entries().map(([key, value]) => [key, value.type === "scalar" || value.type === "null" ? value : new TerraformKubernetesView(value)]);
+  }
+
+  items(): DocNode[] {
+    if (this.type !== "seq") return [];
+    if (this.inner.type === "map") return [new TerraformKubernetesView(this.inner)];
+    return this.inner.items().map((item) => (item.type === "scalar" || item.type === "null" ? item : new TerraformKubernetesView(item)));
+  }
+}
+
+function kubernetesWorkload(resource: Resource, scope: Scope, kind: string): Deployment[] {
+  const view = new TerraformKubernetesView(resource.body);
+  return workloadDeployments(view, kind, { format: "terraform", kind: resource.type, name: resource.name }, scope.ctx);
+}
+
+function kubernetesManifest(resource: Resource, scope: Scope): Deployment[] {
+  const manifest = resource.body.get("manifest");
+  if (manifest?.type !== "map") return [];
+  return scope.objects(manifest, scope.ctx);
+}
+
+// --- Helm ------------------------------------------------------------------------------------------
+
+function deepMerge(base: unknown, override: unknown): unknown {
+  if (!isRecord(base) || !isRecord(override)) return override;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) merged[key] = key in merged ? deepMerge(merged[key], value) : value;
+  return merged;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** `--set`-style path `a.b[0].c` (`\.` escapes a dot) → value, creating what is missing. */
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts: Array<string | number> = [];
+  for (const match of path.matchAll(/((?:\\.|[^.[\]])+)|\[(\d+)\]/g)) parts.push(match[2] !== undefined ? Number(match[2]) : match[1]!.replace(/\\\./g, "."));
+  let current: Record<string | number, unknown> = target;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i === parts.length - 1) {
+      current[part] = value;
+      return;
+    }
+    const next = current[part];
+    if (next === null || typeof next !== "object") current[part] = typeof parts[i + 1] === "number" ? [] : {};
+    current = current[part] as Record<string | number, unknown>;
+  }
+}
+
+/** Helm's `--set` typing: numbers and booleans unless `type = "string"`. */
+function setValue(raw: string, type: string | undefined): unknown {
+  if (type === "string") return raw;
+  if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  if (raw === "true" || raw === "false") return raw === "true";
+  return raw;
+}
+
+function helmRelease(resource: Resource, scope: Scope): Deployment[] {
+  let merged: unknown = {};
+  let owner: AstNode | undefined;
+  for (const item of resource.body.get("values")?.items() ?? []) {
+    const text = str(item);
+    if (text === undefined) continue;
+    for (const document of parseEmbedded(text, item.node)) {
+      owner ??= item.node;
+      merged = deepMerge(merged, plain(document));
+    }
+  }
+  for (const kind of ["set", "set_sensitive", "set_list"]) {
+    for (const block of blocks(resource.body.get(kind))) {
+      const name = str(block.get("name"));
+      const value = block.get("value");
+      if (!name || !isRecord(merged)) continue;
+      const raw = value?.type === "seq" ? value.items().map((entry) => str(entry)) : value ? (str(value) ?? value.value) : undefined;
+      setPath(merged, name, typeof raw === "string" ? setValue(raw, str(block.get("type"))) : raw);
+      owner ??= block.node;
+    }
+  }
+  if (!owner || !isRecord(merged)) return [];
+  return (extractHelmValues(embeddedDoc(merged, owner), scope.ctx) ?? []).map((deployment) => ({ ...deployment, format: "terraform", kind: `helm_release (${deployment.kind})`, name: deployment.name ?? resource.name }));
+}
+
+/** The plain value of a document view (for merging Helm values). */
+function plain(node: DocNode, depth = 0): unknown {
+  if (depth > 64) return null;
+  if (node.type === "map") return Object.fromEntries(node.entries().map(([key, value]) => [key, plain(value, depth + 1)]));
+  if (node.type === "seq") return node.items().map((item) => plain(item, depth + 1));
+  return node.value ?? null;
+}
+
+// --- GPU instances ----------------------------------------------------------------------------------
+
+/** Tag/label/metadata keys (compared without case, `-`, `_` or `.`) that name the model served. */
+const MODEL_KEYS = new Set(["model", "modelid", "modelname", "hfmodelid", "hfmodel", "llmmodel", "servedmodel", "huggingfacemodel", "modelrepo"]);
+
+function instanceModel(sink: FieldSink, maps: Array<DocNode | undefined>, scope: Scope): void {
+  for (const map of maps) {
+    for (const block of blocks(map)) {
+      for (const [key, value] of block.entries()) {
+        if (MODEL_KEYS.has(key.toLowerCase().replace(/[-_.]/g, "")) && readTf(sink, "model", value, "string", key, scope)) return;
+      }
+    }
+  }
+}
+
+function gpuInstance(resource: Resource, scope: Scope): Deployment[] {
+  const body = resource.body;
+  const sink = newSink();
+  const google = resource.type.startsWith("google_");
+  const azure = resource.type.startsWith("azurerm_");
+  const metadata = body.get("metadata");
+  instanceModel(sink, [body.get("tags"), body.get("labels"), ...(google ? [metadata] : []), ...blocks(body.get("tag_specifications")).map((spec) => spec.get("tags"))], scope);
+
+  const scripts = [body.get("user_data"), body.get("metadata_startup_script"), ...(google ? blocks(metadata).map((block) => block.get("startup-script")) : [])];
+  let call: EngineCall | undefined;
+  for (const script of scripts) {
+    if (!script || str(script) === undefined || str(script)!.startsWith("${")) continue;
+    const found = scriptEngineCall(shellTokens(script, scope.ctx.text, new Map()));
+    if (found) {
+      call = found.call;
+      if (found.gpus?.count !== undefined) setLocated(sink, "gpuCount", { value: found.gpus.count, node: found.gpus.token.from.node, source: "--gpus", readonly: true });
+      break;
+    }
+  }
+  if (call) {
+    mergeCall(sink, call);
+    sink.fields.engine = { value: call.engine, node: sink.fields.model?.node ?? body.node, source: "user_data", readonly: true };
+  }
+  if (!sink.fields.model && !sink.unresolved.model) return [];
+
+  const accelerators = google ? blocks(body.get("guest_accelerator")) : [];
+  if (accelerators.length === 1) {
+    const accelerator = accelerators[0]!;
+    const type = tfValue(accelerator.get("type"), scope);
+    if (isUnresolved(type)) setUnresolved(sink, "gpuType", type);
+    else if (type && str(type)) {
+      // `projects/p/zones/z/acceleratorTypes/nvidia-l4` or `nvidia-l4`: GKE's accelerator names.
+      const name = str(type)!.slice(str(type)!.lastIndexOf("/") + 1);
+      setLocated(sink, "gpuType", { ...locate(name, type, "cloud.google.com/gke-accelerator"), ...(name !== str(type) ? { readonly: true } : {}) });
+    }
+    readTf(sink, "gpuCount", accelerator.get("count"), "int", "guest_accelerator.count", scope);
+  } else if (accelerators.length > 1) {
+    return [];
+  }
+  const instanceKey = google ? "machine_type" : azure ? (body.get("size") ? "size" : "vm_size") : "instance_type";
+  // A GCE machine type with attached accelerators (n1-*) says nothing about the GPU; a2/a3/g2 types do.
+  if (!(google && accelerators.length > 0)) readTf(sink, "instanceType", body.get(instanceKey), "string", instanceKey, scope);
+  if (!sink.fields.instanceType && !sink.unresolved.instanceType && !sink.fields.gpuType && !sink.unresolved.gpuType) return [];
+  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node }];
+}
+
+// --- modules ---------------------------------------------------------------------------------------
+
+/**
+ * Module calls whose inputs name the model and the hardware. philschmid/llm-sagemaker (TGI on a
+ * SageMaker endpoint): `hf_model_id`, `instance_type`, `tgi_config.max_total_tokens`; the module sets
+ * `SM_NUM_GPUS` to every GPU of the instance.
+ */
+function moduleDeployments(name: string, body: DocNode, scope: Scope): Deployment[] {
+  if (!body.get("hf_model_id") || !body.get("instance_type")) return [];
+  const sink = newSink();
+  readTf(sink, "model", body.get("hf_model_id"), "string", "hf_model_id", scope);
+  readTf(sink, "instanceType", body.get("instance_type"), "string", "instance_type", scope);
+  readTf(sink, "maxModelLen", blocks(body.get("tgi_config"))[0]?.get("max_total_tokens"), "int", "tgi_config.max_total_tokens", scope);
+  sink.fields.engine = { ...locate<Engine>("tgi", body.get("source") ?? body, "source"), readonly: true };
+  const notes = notesOf(body);
+  return [{ format: "terraform", kind: "module", name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node, ...(notes.length > 0 ? { notes } : {}) }];
+}

@@ -1,0 +1,64 @@
+/**
+ * Real public configs (`../shared/corpus`, see its SOURCES.md) through the plugin as a user meets
+ * it: nothing throws, a file fails only where it is not valid YAML (Helm templates), and every file's
+ * deployments and findings are exactly the ones reviewed in `corpus/expected.json`. Skipped when the
+ * corpus is not beside the project.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseYAML } from "yaml-eslint-parser";
+import { CORPUS, corpusFiles, corpusPresent, lintCorpusFile, type CorpusOutcome } from "./corpus/corpus.js";
+import { findings, lint } from "./support/lint.js";
+
+const expected = JSON.parse(readFileSync(new URL("corpus/expected.json", import.meta.url), "utf8")) as Record<string, CorpusOutcome>;
+
+describe.skipIf(!corpusPresent)("the public corpus", () => {
+  const files = corpusFiles();
+
+  it("has an expectation for every YAML and JSON file, and a file for every expectation", () => {
+    expect(files.length).toBeGreaterThan(0);
+    expect(files).toEqual(Object.keys(expected).sort());
+  });
+
+  it.each(files)("%s", (file) => {
+    const { text, fatal, deployments, findings: found } = lintCorpusFile(file);
+    // A parse error is the file's own (a Helm template is not YAML), never the plugin's.
+    if (fatal) expect(() => parseYAML(text)).toThrow();
+    expect({ deployments, findings: found }).toEqual(expected[file]);
+  });
+
+  describe("verdicts checked by hand against the files and engine behaviour", () => {
+    const message = (file: string, rule: string) => findings(lint(readFileSync(join(CORPUS, file), "utf8"), file.slice(file.indexOf("/") + 1))).find((entry) => entry.ruleId === rule)?.message;
+
+    it("KAITO custom config: tensor-parallel-size 2 in the ConfigMap on a one-GPU Standard_NC24ads_A100_v4 cannot start", () => {
+      expect(message("kaito-project__kaito/examples__inference__kaito_workspace_custom_config.yaml", "vram/parallelism-matches-gpus")).toBe(
+        "vLLM starts 2 ranks (tensor parallel 2) but the deployment requests 1 GPU, so it fails to start. Request 2 GPUs or lower the parallel sizes.",
+      );
+    });
+
+    it("KAITO MultiRoleInference: DeepSeek-V3 on one A100 80GB per role holds 67 GiB of its 629 GiB", () => {
+      expect(message("kaito-project__kaito/examples__inference__kaito_multiroleinference_deepseek-v3.yaml", "vram/weights-fit")).toMatch(
+        /^DeepSeek-V3 is a Mixture-of-Experts model: 37\.0B parameters are active per token but all 671B must be resident — 628\.8 GiB at FP8 with 128x128 block scales vs 67\.2 GiB usable on 1 × NVIDIA A100 80GB/,
+      );
+    });
+
+    it("SkyPilot: DeepSeek-R1 upcast to BF16 needs 1.25 TiB, more than 16 × A100 80GB hold", () => {
+      expect(message("skypilot-org__skypilot/llm__deepseek-r1__deepseek-r1-671B-A100.yaml", "vram/weights-fit")).toMatch(
+        /— 1251\.8 GiB at bf16 vs 1018\.8 GiB usable on 16 × NVIDIA A100 80GB\./,
+      );
+    });
+
+    it("SkyPilot: gpt-oss-120b with vLLM defaults on one H100 leaves no KV cache (a vLLM 0.10.1 log shows -2.14 GiB)", () => {
+      expect(message("skypilot-org__skypilot/llm__gpt-oss__gpt-oss-vllm.sky.yaml", "vram/weights-fit")).toMatch(
+        /— 65\.8 GiB at MXFP4 \(MoE experts\) vs 71\.7 GiB usable on 1 × NVIDIA H100 80GB\./,
+      );
+    });
+
+    it("AIBrix: a 10,240-token context on a Tesla-V100 fits only if it is the 32 GB part, and the finding says so", () => {
+      expect(message("vllm-project__aibrix/samples__heterogeneous__deepseek-coder-7b-v100-deployment.yaml", "vram/kv-cache-headroom")).toMatch(
+        /Assumes "Tesla-V100" is the NVIDIA V100 16GB \(SXM2 \/ PCIe\); it also names the NVIDIA V100 32GB \(SXM2 \/ PCIe \/ V100S\), and the smaller is assumed so a verdict is never optimistic\. On the NVIDIA V100 32GB \(SXM2 \/ PCIe \/ V100S\) it fits; a nvidia\.com\/gpu\.memory node selector settles which\.$/,
+      );
+    });
+  });
+});

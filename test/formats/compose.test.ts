@@ -1,0 +1,95 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { readFixture } from "../support/lint.js";
+import { deploymentsOf, expectSuggestionsFix, finding, judgedOf, lintFixture, writtenAt } from "./helpers.js";
+
+/** Compose never names the GPU type; a team states theirs once. */
+const A10G = { vram: { defaults: { gpu: "A10G" } } };
+
+describe("docker-compose", () => {
+  it("reports Mixtral on one reserved GPU at `count` once a GPU type is assumed, and every suggestion fixes it", () => {
+    const { text, filename, messages } = lintFixture("compose/vllm-mixtral.yaml", { settings: A10G });
+    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "moeResident", line: 25, column: 22 }]);
+    expect(expectSuggestionsFix(text, filename, messages, { settings: A10G })).toBe(messages[0]!.suggestions!.length);
+    // Without a GPU type nothing is judged.
+    expect(lintFixture("compose/vllm-mixtral.yaml").messages).toEqual([]);
+    expect(judgedOf(text, filename)[0]).toMatchObject({ status: "unresolved", unresolved: { reason: "no-gpu" } });
+  });
+
+  it("reads a flags-only command list with the engine from the image, and skips services that run no engine", () => {
+    const text = readFixture("compose/vllm-mixtral.yaml");
+    const deployments = deploymentsOf(text, "compose.yaml");
+    expect(deployments.map((deployment) => deployment.name)).toEqual(["vllm"]);
+    expect(deployments[0]!.fields).toMatchObject({ engine: { value: "vllm" }, model: { value: "mistralai/Mixtral-8x7B-Instruct-v0.1" }, maxModelLen: { value: 8192 }, gpuMemoryUtilization: { value: 0.92 } });
+    expect(writtenAt(text, deployments[0]!, "gpuCount")).toBe("1");
+    expect(deployments[0]!.args).toMatchObject({ kind: "list" });
+  });
+
+  it("reads TGI settings from a KEY=value environment list and counts device_ids", () => {
+    const text = readFixture("compose/tgi-llama-8b.yaml");
+    const [deployment] = deploymentsOf(text, "compose.yaml");
+    expect(deployment!.fields).toMatchObject({
+      engine: { value: "tgi" },
+      model: { value: "meta-llama/Llama-3.1-8B-Instruct", readonly: true },
+      tensorParallel: { value: 2, readonly: true },
+      maxModelLen: { value: 8192 },
+      gpuCount: { value: 2, readonly: true },
+    });
+    expect(lintFixture("compose/tgi-llama-8b.yaml", { settings: A10G }).messages).toEqual([]);
+    expect(judgedOf(text, "compose.yaml", A10G.vram)[0]).toMatchObject({ status: "judged" });
+  });
+
+  it("joins a string entrypoint and a folded command; `count: all` leaves the GPU count to the engine", () => {
+    const text = readFixture("compose/sglang-qwen.yaml");
+    const [deployment] = deploymentsOf(text, "compose.yaml");
+    expect(deployment!.fields).toMatchObject({ engine: { value: "sglang" }, model: { value: "Qwen/Qwen2.5-7B-Instruct" }, maxModelLen: { value: 16384 }, gpuMemoryUtilization: { value: 0.85 } });
+    expect(deployment!.fields.gpuCount).toBeUndefined();
+    expect(deployment!.unresolved).toEqual({});
+    expect(deployment!.args).toMatchObject({ kind: "string" });
+    expect(lintFixture("compose/sglang-qwen.yaml", { settings: A10G }).messages).toEqual([]);
+  });
+
+  it("does not judge TGI on `count: all` without NUM_SHARD (it shards over every GPU of the host)", () => {
+    const text = `services:
+  tgi:
+    image: ghcr.io/huggingface/text-generation-inference:3.0.1
+    environment:
+      MODEL_ID: meta-llama/Llama-3.1-70B-Instruct
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              count: all
+              capabilities: [gpu]
+`;
+    expect(judgedOf(text, "compose.yaml", A10G.vram)[0]).toMatchObject({ status: "incomplete", field: "gpuCount" });
+  });
+
+  it("runs `sh -c` command strings through the shell with the service environment", () => {
+    const text = `services:
+  llm:
+    image: python:3.12
+    environment:
+      MODEL: Qwen/Qwen2.5-7B-Instruct
+    command: sh -c "pip install vllm && vllm serve $$MODEL --max-model-len 4096"
+`;
+    const [deployment] = deploymentsOf(text, "compose.yaml");
+    expect(deployment!.fields).toMatchObject({ engine: { value: "vllm" }, maxModelLen: { value: 4096, readonly: true } });
+  });
+
+  it("never throws on missing keys, wrong types and nulls", () => {
+    const shapes = [
+      (value: unknown) => ({ services: value }),
+      (value: unknown) => ({ services: { a: value, b: { image: "vllm/vllm-openai", command: value, entrypoint: value, environment: value } } }),
+      (value: unknown) => ({ services: { b: { image: "vllm/vllm-openai", command: ["--model", "x/y"], deploy: { resources: { reservations: { devices: [value, { count: value, device_ids: value, capabilities: value }] } } }, gpus: value } } }),
+    ];
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.integer({ min: 0, max: shapes.length - 1 }), (value, shape) => {
+        expect(() => deploymentsOf(JSON.stringify(shapes[shape]!(value)), "compose.yaml")).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+    for (const text of ["services:\n", "services: []\n", "services:\n  a:\n  b: 1\n"]) expect(() => deploymentsOf(text, "compose.yaml")).not.toThrow();
+  });
+});

@@ -1,0 +1,263 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { explainFile } from "../../src/explain.js";
+import { findings, lint, readFixture } from "../support/lint.js";
+import { deploymentsOf, expectSuggestionsFix, finding, judgedOf, lintFixture, writtenAt } from "./helpers.js";
+
+describe("Helm values: vLLM production-stack (vllm-stack)", () => {
+  it("reports Mixtral on one L4 at requestGPU, and every suggestion fixes it", () => {
+    const { text, filename, messages } = lintFixture("helm/vllm-stack-mixtral-l4.yaml");
+    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "moeResident", line: 17, column: 17 }]);
+    expect(messages[0]!.suggestions?.length).toBeGreaterThan(0);
+    expect(expectSuggestionsFix(text, filename, messages)).toBe(messages[0]!.suggestions!.length);
+  });
+
+  it("reads modelURL, requestGPU, vllmConfig, extraArgs and nodeSelectorTerms", () => {
+    const text = readFixture("helm/vllm-stack-mixtral-l4.yaml");
+    const [deployment] = deploymentsOf(text, "values.yaml");
+    expect(deployment).toMatchObject({ format: "helm-values", kind: "vllm-stack modelSpec", name: "mixtral" });
+    expect(writtenAt(text, deployment!, "model")).toBe('"mistralai/Mixtral-8x7B-Instruct-v0.1"');
+    expect(writtenAt(text, deployment!, "gpuCount")).toBe("1");
+    expect(writtenAt(text, deployment!, "gpuType")).toBe('"nvidia-l4"');
+    expect(deployment!.fields.maxModelLen?.value).toBe(8192);
+    expect(deployment!.fields.dtype?.value).toBe("bfloat16");
+    expect(deployment!.args).toMatchObject({ kind: "list", equals: false });
+    expect(deployment!.disabled).toBeUndefined();
+  });
+
+  it("keeps an `enabled: false` modelSpec, marked disabled", () => {
+    const text = readFixture("helm/vllm-stack-two-models.yaml");
+    const { messages } = lintFixture("helm/vllm-stack-two-models.yaml");
+    expect(messages).toEqual([]);
+    const deployments = deploymentsOf(text, "values.yaml");
+    expect(deployments.map((deployment) => [deployment.name, deployment.disabled?.source])).toEqual([
+      ["llama3-8b", undefined],
+      ["qwen-14b", "enabled"],
+    ]);
+    expect(deployments[1]!.fields.tensorParallel?.value).toBe(2);
+    expect(judgedOf(text, "values.yaml").map((judged) => judged.status)).toEqual(["judged", "judged"]);
+  });
+
+  it("skips a switched-off entry in the rules until `enabled` flips; explain still sizes it", () => {
+    // Qwen2.5-14B at bf16 (27.5 GiB of weights) on one L4 does not fit, but the chart renders nothing for it.
+    const text = readFixture("helm/vllm-stack-two-models.yaml").replace("requestGPU: 2", "requestGPU: 1").replace("tensorParallelSize: 2", "tensorParallelSize: 1");
+    expect(findings(lint(text, "values.yaml")).map(finding)).toEqual([]);
+    const explained = explainFile("values.yaml", text).file.deployments[1]!;
+    expect(explained).toMatchObject({ name: "qwen-14b", disabledBy: "enabled", estimate: { verdict: "weights-exceed-memory" } });
+    const enabled = text.replace("enabled: false", "enabled: true");
+    // Line 30 is `    requestGPU: 1`.
+    expect(findings(lint(enabled, "values.yaml")).map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "weightsExceed", line: 30, column: 17 }]);
+  });
+
+  it("lets extraArgs override vllmConfig, as the rendered command line does", () => {
+    const text = `servingEngineSpec:
+  modelSpec:
+  - name: m
+    modelURL: meta-llama/Llama-3.1-8B-Instruct
+    requestGPU: 1
+    vllmConfig:
+      gpuMemoryUtilization: 0.95
+      extraArgs: ["--gpu-memory-utilization", "0.4", "--max-model-len=4096"]
+`;
+    const [deployment] = deploymentsOf(text, "values.yaml");
+    expect(deployment!.fields.gpuMemoryUtilization?.value).toBe(0.4);
+    expect(deployment!.fields.maxModelLen?.value).toBe(4096);
+    expect(deployment!.args).toMatchObject({ kind: "list", equals: false });
+  });
+
+  it("does not judge a MIG slice as a whole GPU", () => {
+    const text = `servingEngineSpec:
+  modelSpec:
+  - name: m
+    modelURL: mistralai/Mistral-7B-Instruct-v0.2
+    requestGPU: 1
+    requestGPUType: "nvidia.com/mig-4g.71gb"
+`;
+    const [judged] = judgedOf(text, "values.yaml", { defaults: { gpu: "H200" } });
+    expect(judged).toMatchObject({ status: "incomplete", field: "gpuType", value: { raw: "nvidia.com/mig-4g.71gb" } });
+  });
+
+  it("counts a Ray-spanning modelSpec as head plus workers", () => {
+    const text = `servingEngineSpec:
+  modelSpec:
+  - name: pp
+    modelURL: meta-llama/Llama-3.1-8B-Instruct
+    replicaCount: 1
+    requestGPU: 1
+    vllmConfig:
+      tensorParallelSize: 1
+      pipelineParallelSize: 2
+    raySpec:
+      enabled: true
+      headNode:
+        requestGPU: 1
+`;
+    const [deployment] = deploymentsOf(text, "values.yaml");
+    expect(deployment!.fields.nodes).toMatchObject({ value: 2, readonly: true });
+    expect(deployment!.fields.pipelineParallel?.value).toBe(2);
+  });
+
+  it("leaves templated values unresolved and skips CPU-only specs", () => {
+    const text = `servingEngineSpec:
+  modelSpec:
+  - name: templated
+    modelURL: "{{ .Values.model }}"
+    requestGPU: 1
+  - name: cpu
+    modelURL: facebook/opt-125m
+    requestGPU: 0
+`;
+    const deployments = deploymentsOf(text, "values.yaml");
+    expect(deployments).toHaveLength(1);
+    expect(deployments[0]!.unresolved.model).toMatchObject({ reason: "template" });
+  });
+});
+
+describe("Helm values: KubeAI models chart (catalog.*)", () => {
+  it("reports Qwen3-30B-A3B on nvidia-gpu-l4:1 at the profile's count, and every suggestion fixes it", () => {
+    const { text, filename, messages } = lintFixture("helm/kubeai-models.yaml");
+    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "moeResident", line: 13, column: 36 }]);
+    expect(expectSuggestionsFix(text, filename, messages)).toBe(messages[0]!.suggestions!.length);
+    const applied = messages[0]!.suggestions!.map((suggestion) => suggestion.fix.text);
+    expect(applied.some((edit) => edit.includes("resourceProfile: nvidia-gpu-l4:4") && edit.includes("--tensor-parallel-size=4"))).toBe(true);
+  });
+
+  it("reads url, engine, args and resourceProfile; skips CPU profiles and non-LLM engines", () => {
+    const text = readFixture("helm/kubeai-models.yaml");
+    const deployments = deploymentsOf(text, "values.yaml");
+    expect(deployments.map((deployment) => deployment.name)).toEqual(["qwen3-30b-a3b-l4", "llama-3.1-8b-instruct-l4", "llama-3.1-70b-instruct-fp8-h100"]);
+    const [qwen] = deployments;
+    expect(writtenAt(text, qwen!, "gpuType")).toBe("nvidia-gpu-l4");
+    expect(writtenAt(text, qwen!, "gpuCount")).toBe("1");
+    expect(qwen!.fields.model?.value).toBe("hf://Qwen/Qwen3-30B-A3B");
+    expect(qwen!.fields.maxModelLen?.value).toBe(8192);
+    expect(qwen!.args).toMatchObject({ kind: "list", equals: true });
+    expect(deployments[2]!.disabled).toMatchObject({ source: "enabled" });
+    expect(deployments[2]!.fields).toMatchObject({ tensorParallel: { value: 2 }, kvCacheDtype: { value: "fp8" }, gpuCount: { value: 2 } });
+  });
+
+  it("treats every entry as enabled under `all.enabled: true`", () => {
+    const text = `all:
+  enabled: true
+catalog:
+  gemma:
+    url: ollama://gemma3:27b
+    engine: OLlama
+    resourceProfile: nvidia-gpu-l4:1
+`;
+    const [deployment] = deploymentsOf(text, "values.yaml");
+    expect(deployment).toMatchObject({ name: "gemma", fields: { engine: { value: "ollama" } } });
+    expect(deployment!.disabled).toBeUndefined();
+  });
+});
+
+describe("Helm values: llm-d modelservice", () => {
+  it("reports Qwen3-32B at TP 1 on an L4 at the accelerator label value", () => {
+    const { messages } = lintFixture("helm/llm-d-qwen3-32b-l4.yaml");
+    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "weightsExceed", line: 30, column: 9 }]);
+  });
+
+  it("reads modelArtifacts.uri, decode.parallelism, acceleratorTypes and the vLLM args", () => {
+    const text = readFixture("helm/llm-d-qwen3-32b-l4.yaml");
+    const deployments = deploymentsOf(text, "values.yaml");
+    expect(deployments).toHaveLength(1); // prefill.create: false
+    const [decode] = deployments;
+    expect(decode).toMatchObject({ kind: "llm-d modelservice decode", fields: { model: { value: "hf://Qwen/Qwen3-32B" }, tensorParallel: { value: 1 }, maxModelLen: { value: 16384 }, engine: { value: "vllm" } } });
+    expect(writtenAt(text, decode!, "gpuType")).toBe("NVIDIA-L4");
+  });
+
+  it("derives data parallelism and workers as the chart does", () => {
+    const text = `modelArtifacts:
+  uri: hf://Qwen/Qwen3-32B
+decode:
+  parallelism:
+    tensor: 2
+    data: 4
+    dataLocal: 2
+  containers:
+    - name: vllm
+      image: ghcr.io/llm-d/llm-d-cuda:v0.3.0
+      modelCommand: vllmServe
+`;
+    const [decode] = deploymentsOf(text, "values.yaml");
+    expect(decode!.fields).toMatchObject({ tensorParallel: { value: 2 }, dataParallel: { value: 4 }, nodes: { value: 2 } });
+  });
+});
+
+describe("Helm values: NVIDIA nim-llm", () => {
+  it("reports the Llama 3 70B NIM on 2 × L4 at the GPU limit; the 8B NIM on one L4 fits", () => {
+    expect(lintFixture("helm/nim-llama3-70b-l4.yaml").messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "weightsExceed", line: 22, column: 21 }]);
+    expect(lintFixture("helm/nim-llama3-8b-l4.yaml").messages).toEqual([]);
+  });
+
+  it("names the model by the NIM image and reads NIM_* env", () => {
+    const text = readFixture("helm/nim-llama3-70b-l4.yaml");
+    const [deployment] = deploymentsOf(text, "values.yaml");
+    expect(deployment!.fields).toMatchObject({ model: { value: "nvcr.io/nim/meta/llama3-70b-instruct" }, gpuCount: { value: 2 }, maxModelLen: { value: 8192 }, gpuType: { value: "nvidia-l4" } });
+  });
+
+  it("reads tp/pp from a readable NIM_MODEL_PROFILE, and leaves Terraform-templated values unresolved", () => {
+    const profiled = `image:
+  repository: nvcr.io/nim/meta/llama-3.1-70b-instruct
+resources:
+  limits:
+    nvidia.com/gpu: 4
+env:
+  - name: NIM_MODEL_PROFILE
+    value: vllm-bf16-tp4-pp1
+`;
+    expect(deploymentsOf(profiled, "values.yaml")[0]!.fields).toMatchObject({ tensorParallel: { value: 4, readonly: true }, pipelineParallel: { value: 1 } });
+    const templated = "image:\n  repository: ${model_id}\nmodel:\n  ngcAPISecret: ngc-api\nresources:\n  limits:\n    nvidia.com/gpu: ${num_gpu}\n";
+    expect(judgedOf(templated, "values.yaml")[0]).toMatchObject({ status: "incomplete", field: "model" });
+  });
+});
+
+describe("Helm values: vLLM example chart", () => {
+  it("reads image.command, resources and a single gpuModels entry", () => {
+    const text = `image:
+  repository: vllm/vllm-openai
+  command: ["vllm", "serve", "Qwen/Qwen2.5-7B-Instruct", "--max-model-len", "8192"]
+resources:
+  limits:
+    nvidia.com/gpu: 1
+gpuModels:
+  - "NVIDIA-L4"
+`;
+    const [deployment] = deploymentsOf(text, "values.yaml");
+    expect(deployment!.fields).toMatchObject({ model: { value: "Qwen/Qwen2.5-7B-Instruct" }, gpuCount: { value: 1 }, gpuType: { value: "NVIDIA-L4" }, maxModelLen: { value: 8192 } });
+    expect(deploymentsOf(text.replace('"NVIDIA-L4"', '"TYPE_GPU_USED"'), "values.yaml")[0]!.fields.gpuType).toBeUndefined();
+  });
+});
+
+describe("Helm: rendered output goes through the Kubernetes adapter", () => {
+  it("reports the rendered vllm-stack Deployment at its GPU limit", () => {
+    const { text, filename, messages } = lintFixture("helm/rendered-vllm-stack.yaml");
+    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "moeResident", line: 80, column: 31 }]);
+    expect(deploymentsOf(text, filename).map((deployment) => [deployment.format, deployment.kind])).toEqual([["kubernetes", "Deployment"]]);
+  });
+});
+
+describe("Helm values: odd input", () => {
+  const shapes = [
+    (value: unknown) => ({ servingEngineSpec: value }),
+    (value: unknown) => ({ servingEngineSpec: { modelSpec: [value, { modelURL: "meta-llama/Llama-3.1-8B-Instruct", requestGPU: value, vllmConfig: value, nodeSelectorTerms: value, raySpec: value }] } }),
+    (value: unknown) => ({ catalog: { a: value, b: { url: value, resourceProfile: value, args: value, engine: value, enabled: value } } }),
+    (value: unknown) => ({ modelArtifacts: { uri: value }, decode: { parallelism: value, containers: [value, { modelCommand: "vllmServe", args: value }], acceleratorTypes: value } }),
+    (value: unknown) => ({ image: { repository: "nvcr.io/nim/meta/llama3-8b-instruct" }, model: { ngcAPISecret: "x" }, resources: value, env: value, nodeSelector: value }),
+    (value: unknown) => ({ image: { command: [value] }, resources: value, gpuModels: value }),
+  ];
+
+  it("never throws on missing keys, wrong types and nulls", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 3 }), fc.integer({ min: 0, max: shapes.length - 1 }), (value, shape) => {
+        const text = JSON.stringify(shapes[shape]!(value));
+        expect(() => deploymentsOf(text, "values.yaml")).not.toThrow();
+        expect(() => deploymentsOf(text, "values.json")).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
+    for (const text of ["", "---\n", "servingEngineSpec:\n", "catalog: []\n", "modelArtifacts: {}\ndecode: {}\n"]) {
+      expect(() => deploymentsOf(text, "values.yaml")).not.toThrow();
+    }
+  });
+});

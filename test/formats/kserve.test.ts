@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import { readFixture } from "../support/lint.js";
+import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
+
+describe("KServe InferenceService", () => {
+  it("reports Llama-3.1-70B on one A100 80GB at the GPU count", () => {
+    const file = "kserve/llama-3.1-70b-a100.yaml";
+    // Line 27: `          nvidia.com/gpu: "1"` under limits.
+    const result = expectFindings(file, ["vram/weights-fit 27:27 weightsExceed"]);
+    const fixed = expectSuggestionsResolve(file, result);
+    // The quantized checkpoint keeps the hf:// scheme of storageUri.
+    expect(fixed.some((text) => text.includes("storageUri: hf://hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4"))).toBe(true);
+    expect(fixed.some((text) => text.includes("- --tensor-parallel-size=2") && text.includes('nvidia.com/gpu: "2"'))).toBe(true);
+  });
+
+  it("reads storageUri, vLLM flags, the GPU count and the node selector", () => {
+    expect(fixtureValues("kserve/llama-3.1-70b-a100.yaml")).toEqual([
+      {
+        kind: "InferenceService",
+        name: "llama-31-70b-instruct",
+        model: "hf://meta-llama/Llama-3.1-70B-Instruct",
+        engine: "vllm",
+        gpuType: "nvidia-a100-80gb",
+        gpuCount: 1,
+        maxModelLen: 8192,
+        unresolved: [],
+      },
+    ]);
+  });
+
+  it("takes the model from --model_id and reads underscore flags", () => {
+    expectFindings("kserve/qwen2.5-7b-model-id-l4.yaml", []);
+    expect(fixtureValues("kserve/qwen2.5-7b-model-id-l4.yaml")[0]).toMatchObject({
+      model: "Qwen/Qwen2.5-7B-Instruct",
+      maxModelLen: 16384,
+      gpuMemoryUtilization: 0.92,
+      gpuType: "nvidia-l4",
+      gpuCount: 1,
+    });
+    expect(statuses("kserve/qwen2.5-7b-model-id-l4.yaml")).toEqual(["InferenceService qwen25-7b-instruct: judged"]);
+  });
+
+  it("does not judge a model behind a PVC, a template, or a non-LLM model format", () => {
+    const base = readFixture("kserve/llama-3.1-70b-a100.yaml");
+    expect(extractedValues(base.replace("hf://meta-llama/Llama-3.1-70B-Instruct", "pvc://models/llama-70b"))[0]).toMatchObject({ unresolved: ["model"] });
+    expect(extractedValues(base.replace("- --model_name=llama-31-70b", "- --model_id={{ .Values.model }}"))[0]).toMatchObject({ unresolved: ["model"] });
+    const sklearn = base.replace("name: huggingface", "name: sklearn").replace("hf://meta-llama/Llama-3.1-70B-Instruct", "gs://kfserving-examples/models/sklearn/1.0/model");
+    expect(extractedValues(sklearn)).toEqual([]);
+  });
+
+  it("reads a custom predictor container through the pod reader", () => {
+    const text = `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: vllm-custom
+spec:
+  predictor:
+    nodeSelector:
+      cloud.google.com/gke-accelerator: nvidia-l4
+    containers:
+      - name: kserve-container
+        image: vllm/vllm-openai:v0.10.1
+        args: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "8192"]
+        resources:
+          limits:
+            nvidia.com/gpu: "1"
+`;
+    expect(extractedValues(text)).toEqual([
+      { kind: "InferenceService", name: "vllm-custom", model: "meta-llama/Llama-3.1-8B-Instruct", engine: "vllm", gpuType: "nvidia-l4", gpuCount: 1, maxModelLen: 8192, unresolved: [] },
+    ]);
+  });
+});
+
+describe("KServe LLMInferenceService", () => {
+  it("reports Qwen3-30B-A3B on 2 × L4 and edits parallelism.tensor with the GPU count", () => {
+    const file = "kserve/llmisvc-qwen3-30b-a3b-2xl4.yaml";
+    const result = expectFindings(file, ["vram/weights-fit 30:29 moeResident"]);
+    const fixed = expectSuggestionsResolve(file, result);
+    expect(fixed.some((text) => /parallelism:\n {4}tensor: 4\n/.test(text) && text.includes('nvidia.com/gpu: "4"'))).toBe(true);
+    // Flags go into VLLM_ADDITIONAL_ARGS, the string the runtime appends to `vllm serve`.
+    expect(fixed.some((text) => text.includes('value: "--max-model-len 16384 --enable-prefix-caching --quantization fp8"'))).toBe(true);
+  });
+
+  it("reads the model URI, parallelism and VLLM_ADDITIONAL_ARGS", () => {
+    expect(fixtureValues("kserve/llmisvc-qwen3-30b-a3b-2xl4.yaml")[0]).toMatchObject({
+      model: "hf://Qwen/Qwen3-30B-A3B",
+      engine: "vllm",
+      tensorParallel: 2,
+      gpuCount: 2,
+      gpuType: "nvidia-l4",
+      maxModelLen: 16384,
+    });
+  });
+
+  it("spans data × expert parallelism over data/dataLocal pods, with the served name as the model behind a PVC", () => {
+    expectFindings("kserve/llmisvc-deepseek-v2-lite-dp-ep.yaml", []);
+    expect(fixtureValues("kserve/llmisvc-deepseek-v2-lite-dp-ep.yaml")).toEqual([
+      {
+        kind: "LLMInferenceService",
+        name: "deepseek-v2-lite-dp-ep",
+        model: "deepseek-ai/DeepSeek-V2-Lite-Chat",
+        engine: "vllm",
+        tensorParallel: 1,
+        dataParallel: 16,
+        expertParallel: true,
+        nodes: 2,
+        gpuType: "nvidia-h100-80gb",
+        gpuCount: 8,
+        gpuMemoryUtilization: 0.92,
+        maxModelLen: 32768,
+        unresolved: [],
+      },
+    ]);
+  });
+
+  it("reads a prefill stage as its own deployment", () => {
+    const text = `${readFixture("kserve/llmisvc-qwen3-30b-a3b-2xl4.yaml")}  prefill:
+    parallelism:
+      tensor: 4
+    template:
+      nodeSelector:
+        cloud.google.com/gke-accelerator: nvidia-l4
+      containers:
+        - name: main
+          resources:
+            limits:
+              nvidia.com/gpu: "4"
+`;
+    const values = extractedValues(text);
+    expect(values.map((value) => [value.name, value.tensorParallel, value.gpuCount])).toEqual([
+      ["qwen3-30b-a3b", 2, 2],
+      ["qwen3-30b-a3b/prefill", 4, 4],
+    ]);
+  });
+});

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { readFixture } from "../support/lint.js";
+import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
+
+describe("RayService", () => {
+  it("parses serveConfigV2 and judges a Ray Serve LLM app against the worker group's GPUs", () => {
+    const file = "ray/rayservice-qwen3-30b-a3b-l4.yaml";
+    expect(fixtureValues(file)).toEqual([
+      {
+        kind: "RayService",
+        name: "qwen3-moe/llms",
+        model: "Qwen/Qwen3-30B-A3B",
+        gpuType: "L4",
+        engine: "vllm",
+        maxModelLen: 8192,
+        tensorParallel: 1,
+        gpuCount: 1,
+        unresolved: [],
+      },
+    ]);
+    // Reported at the worker group's GPU count (line 61); values inside the string cannot be edited in place.
+    const result = expectFindings(file, ["vram/weights-fit 61:37 moeResident"]);
+    expectSuggestionsResolve(file, result);
+  });
+
+  it("reads custom apps from runtime_env.env_vars and stays silent on a variable", () => {
+    expect(fixtureValues("ray/rayservice-custom-app.yaml")).toEqual([
+      {
+        kind: "RayService",
+        name: "mistral-7b/mistral",
+        model: "mistralai/Mistral-7B-Instruct-v0.3",
+        tensorParallel: 1,
+        engine: "vllm",
+        gpuCount: 1,
+        gpuType: "a10g",
+        unresolved: ["maxModelLen"],
+      },
+    ]);
+    expectFindings("ray/rayservice-custom-app.yaml", []);
+    expect(statuses("ray/rayservice-custom-app.yaml")).toEqual(["RayService mistral-7b/mistral: incomplete"]);
+  });
+
+  it("ignores a custom app with no sign of vLLM", () => {
+    const text = `apiVersion: ray.io/v1
+kind: RayService
+metadata:
+  name: transformers-app
+spec:
+  serveConfigV2: |
+    applications:
+      - name: chat
+        import_path: model_nf4:app
+        runtime_env:
+          pip: [bitsandbytes==0.42.0]
+          env_vars:
+            MODEL_ID: meta-llama/Llama-2-70b-chat-hf
+`;
+    expect(extractedValues(text)).toEqual([]);
+  });
+});
+
+describe("RayCluster", () => {
+  it("runs the head's engine command over the head's and workers' GPUs", () => {
+    const file = "ray/raycluster-vllm-head-tp4.yaml";
+    expect(fixtureValues(file)[0]).toMatchObject({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1", tensorParallel: 4, gpuCount: 2, nodes: 2, gpuType: "nvidia-l4" });
+    const result = expectFindings(file, ["vram/weights-fit 23:33 moeResident"]);
+    const fixed = expectSuggestionsResolve(file, result);
+    // Head and worker groups each select L4 nodes: no fix changes one selector alone.
+    for (const text of fixed) expect(text.match(/gke-accelerator: nvidia-l4/g)).toHaveLength(2);
+  });
+});
+
+describe("Ray Serve config files", () => {
+  it("reads applications[].args.llm_configs[] and edits engine_kwargs and accelerator_type in place", () => {
+    const file = "ray/serve-llama-3.1-70b-a10g.yaml";
+    expect(fixtureValues(file)[0]).toMatchObject({ model: "meta-llama/Llama-3.1-70B-Instruct", gpuType: "A10G", tensorParallel: 4, maxModelLen: 8192, gpuMemoryUtilization: 0.9 });
+    // Line 11 is `accelerator_type: A10G`.
+    const result = expectFindings(file, ["vram/weights-fit 11:29 weightsExceed"]);
+    const fixed = expectSuggestionsResolve(file, result);
+    expect(fixed.some((text) => text.includes("model_source: hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4"))).toBe(true);
+    expect(fixed.some((text) => /engine_kwargs:\n(?: {12}\S.*\n)+ {12}quantization: fp8/.test(text))).toBe(true);
+    // Ray Serve LLM reserves TP × PP GPUs itself: more GPUs is only the tensor-parallel size.
+    const moreGpus = result.messages[0]!.suggestions!.find((suggestion) => suggestion.desc.startsWith("Use 8 × NVIDIA A10G at TP 8"));
+    expect(moreGpus?.fix.text).toBe("8");
+    expect(fixed).toContain(result.text.replace("tensor_parallel_size: 4", "tensor_parallel_size: 8"));
+  });
+
+  it("reads a single LLMConfig file", () => {
+    expectFindings("ray/llm-config-llama-3.1-8b-l4.yaml", []);
+    expect(statuses("ray/llm-config-llama-3.1-8b-l4.yaml")).toEqual(["Ray Serve LLM config meta-llama/Llama-3.1-8B-Instruct: judged"]);
+  });
+
+  it("counts placement-group bundles as the replica's GPUs and leaves bucket sources unjudged", () => {
+    const text = `model_loading_config:
+  model_id: my-model
+  model_source:
+    bucket_uri: s3://models/llama-3-8b
+accelerator_type: L4
+placement_group_config:
+  bundles:
+    - GPU: 1
+    - GPU: 1
+engine_kwargs:
+  tensor_parallel_size: 2
+`;
+    expect(extractedValues(text)[0]).toMatchObject({ gpuCount: 2, tensorParallel: 2, unresolved: ["model"] });
+  });
+
+  it("leaves other YAML documents to the generic reader", () => {
+    expect(extractedValues("applications:\n  - name: web\n    import_path: app:main\n")).toEqual([]);
+    expect(readFixture("ray/llm-config-llama-3.1-8b-l4.yaml")).toContain("model_loading_config");
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Odd input never throws: every serving kind with missing keys, wrong types, nulls and random
+ * shapes in the places the adapters read.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { lint } from "../support/lint.js";
+import { extractedValues } from "./serving-crds.support.js";
+
+const KINDS: Array<[string, string]> = [
+  ["serving.kserve.io/v1beta1", "InferenceService"],
+  ["serving.kserve.io/v1alpha2", "LLMInferenceService"],
+  ["kubeai.org/v1", "Model"],
+  ["kaito.sh/v1beta1", "Workspace"],
+  ["kaito.sh/v1beta1", "InferenceSet"],
+  ["kaito.sh/v1alpha1", "MultiRoleInference"],
+  ["leaderworkerset.x-k8s.io/v1", "LeaderWorkerSet"],
+  ["ray.io/v1", "RayService"],
+  ["ray.io/v1", "RayCluster"],
+  ["ray.io/v1", "RayJob"],
+  ["orchestration.aibrix.ai/v1alpha1", "RayClusterFleet"],
+  ["orchestration.aibrix.ai/v1alpha1", "StormService"],
+  ["apps.nvidia.com/v1alpha1", "NIMService"],
+  ["production-stack.vllm.ai/v1alpha1", "VLLMRuntime"],
+];
+
+const ODD_VALUES: unknown[] = [null, [], {}, 0, -1, 2.5, "", "{{ .Values.x }}", "$(VAR)", true, [null], [{ a: null }]];
+
+/** JSON is YAML: the documents are written as JSON text and parsed by the YAML parser. */
+const stringify = (value: unknown): string => JSON.stringify(value, null, 2);
+
+/** Paths the adapters read, to plant odd values at. */
+const PATHS = [
+  ["spec"],
+  ["spec", "predictor"],
+  ["spec", "predictor", "model"],
+  ["spec", "predictor", "model", "args"],
+  ["spec", "predictor", "model", "resources", "limits", "nvidia.com/gpu"],
+  ["spec", "predictor", "workerSpec"],
+  ["spec", "model"],
+  ["spec", "model", "uri"],
+  ["spec", "parallelism"],
+  ["spec", "parallelism", "data"],
+  ["spec", "template"],
+  ["spec", "template", "containers"],
+  ["spec", "worker"],
+  ["spec", "prefill"],
+  ["spec", "url"],
+  ["spec", "args"],
+  ["spec", "env"],
+  ["spec", "engine"],
+  ["spec", "resourceProfile"],
+  ["resource"],
+  ["resource", "count"],
+  ["resource", "instanceType"],
+  ["inference"],
+  ["inference", "preset"],
+  ["inference", "config"],
+  ["spec", "roles"],
+  ["spec", "leaderWorkerTemplate"],
+  ["spec", "leaderWorkerTemplate", "size"],
+  ["spec", "leaderWorkerTemplate", "leaderTemplate", "spec", "containers"],
+  ["spec", "serveConfigV2"],
+  ["spec", "rayClusterConfig"],
+  ["spec", "rayClusterConfig", "workerGroupSpecs"],
+  ["spec", "headGroupSpec"],
+  ["spec", "workerGroupSpecs"],
+  ["spec", "entrypoint"],
+  ["spec", "template", "spec", "roles"],
+  ["spec", "image"],
+  ["spec", "image", "repository"],
+  ["spec", "resources"],
+  ["spec", "multiNode"],
+  ["spec", "vllmConfig"],
+  ["spec", "vllmConfig", "extraArgs"],
+  ["spec", "deploymentConfig"],
+  ["spec", "deploymentConfig", "nodeSelectorTerms"],
+];
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let current = target;
+  for (const key of path.slice(0, -1)) {
+    const next = current[key];
+    if (next === null || typeof next !== "object" || Array.isArray(next)) current[key] = {};
+    current = current[key] as Record<string, unknown>;
+  }
+  current[path[path.length - 1]!] = value;
+}
+
+describe("serving CRDs on odd input", () => {
+  it("never throw for odd values at every path they read", () => {
+    for (const [apiVersion, kind] of KINDS) {
+      for (const path of PATHS) {
+        for (const value of ODD_VALUES) {
+          const object: Record<string, unknown> = { apiVersion, kind, metadata: { name: "odd" } };
+          setPath(object, path, value);
+          const text = stringify(object);
+          expect(() => extractedValues(text), `${kind} ${path.join(".")} = ${JSON.stringify(value)}`).not.toThrow();
+        }
+      }
+    }
+  });
+
+  it("never throw for random documents of these kinds (rules included)", () => {
+    const leaf = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 100 }), fc.double({ noNaN: true }), fc.boolean(), fc.constantFrom("", "hf://Qwen/Qwen3-8B", "nvidia-gpu-l4:2", "vllm serve x --tp 2", "{{ x }}", "L4", "8"));
+    const keys = fc.constantFrom("spec", "model", "predictor", "template", "containers", "args", "env", "resources", "limits", "nvidia.com/gpu", "parallelism", "tensor", "data", "dataLocal", "url", "resourceProfile", "serveConfigV2", "applications", "llm_configs", "engine_kwargs", "workerGroupSpecs", "headGroupSpec", "roles", "inference", "preset", "name", "resource", "instanceType", "count", "leaderWorkerTemplate", "size", "image", "repository", "nodeSelector");
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(keys, tie("node"), { maxKeys: 4 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.constantFrom(...KINDS), fc.dictionary(keys, tree, { maxKeys: 5 }), ([apiVersion, kind], body) => {
+        const text = stringify({ apiVersion, kind, metadata: { name: "random" }, ...body });
+        lint(text, "random.yaml");
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never throw on a serveConfigV2 that is not YAML, or is YAML of the wrong shape", () => {
+    for (const serve of ["applications: [", "- 1\n- 2", "applications: 5", "applications:\n  - args: {llm_configs: [5, null, {model_loading_config: 3}]}", "{{ .Values.serve }}"]) {
+      const text = stringify({ apiVersion: "ray.io/v1", kind: "RayService", metadata: { name: "s" }, spec: { serveConfigV2: serve } });
+      expect(() => lint(text, "svc.yaml")).not.toThrow();
+    }
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { bundledCatalog } from "../src/catalog/load.js";
+import { readSettings, SettingsError } from "../src/settings.js";
+import { findings, lint } from "./support/lint.js";
+import { deployment } from "./support/manifest.js";
+
+describe("settings.vram", () => {
+  it("uses the bundled catalog when there are no settings", () => {
+    expect(readSettings(undefined).catalog).toBe(bundledCatalog());
+  });
+
+  it("adds a private model by extending a catalog entry, with overrides", () => {
+    const { catalog } = readSettings({ models: [{ id: "acme/support-13b", extends: "meta-llama/Llama-2-13b-hf", maxPositionEmbeddings: 16384 }] });
+    const model = catalog.resolveModel("acme/support-13b")!.model;
+    expect(model).toMatchObject({ id: "acme/support-13b", layers: 40, maxPositionEmbeddings: 16384 });
+    expect(model.sources[0]).toBe("settings.vram (extends meta-llama/Llama-2-13b-hf)");
+    // The bundled entries are still there.
+    expect(catalog.resolveModel("meta-llama/Llama-2-13b-hf")?.model.maxPositionEmbeddings).toBe(4096);
+  });
+
+  it("adds GPUs and instance types", () => {
+    const { catalog } = readSettings({
+      gpus: [{ id: "h100-vf", extends: "h100-80gb", name: "NVIDIA H100 (40 GB slice)", memoryBytes: 40 * 2 ** 30, names: ["h100-half"] }],
+      instanceTypes: [{ id: "gpu-pool-a", gpu: "a10g", gpuCount: 4 }],
+    });
+    expect(catalog.resolveGpu("h100-half")?.gpu.memoryBytes).toBe(40 * 2 ** 30);
+    expect(catalog.resolveInstance("gpu-pool-a")).toMatchObject({ gpu: "a10g", gpuCount: 4 });
+  });
+
+  it("reads defaults", () => {
+    expect(readSettings({ defaults: { engine: "sglang", gpu: "L4", gpuMemoryUtilization: 0.85 } }).defaults).toEqual({ engine: "sglang", gpu: "L4", gpuMemoryUtilization: 0.85 });
+  });
+
+  it("reads each settings object once", () => {
+    const raw = { defaults: { gpu: "L4" } };
+    expect(readSettings(raw)).toBe(readSettings(raw));
+  });
+
+  it.each([
+    [[], "settings.vram must be an object"],
+    [{ model: [] }, 'settings.vram has an unknown key "model" (expected models, gpus, instanceTypes, defaults)'],
+    [{ models: {} }, "settings.vram.models must be an array"],
+    [{ models: [{ id: "acme/x", extends: "acme/nothing" }] }, 'settings.vram.models[0].extends names "acme/nothing", which is not in the catalog'],
+    [{ models: [{ id: "acme/x", extends: "meta-llama/Llama-2-13b-hf", layers: "forty" }] }, "settings.vram.models[0].layers must be integer"],
+    [{ models: [{ id: "acme/x", layers: 4 }] }, 'settings.vram.models[0] is missing "architecture"'],
+    [{ models: [{ id: "acme/x", extends: "meta-llama/Llama-2-13b-hf", layerz: 40 }] }, 'settings.vram.models[0] has an unknown key "layerz"'],
+    [{ models: [{ id: "acme/x", extends: "meta-llama/Llama-2-13b-hf", nativeFormat: "int3" }] }, 'settings.vram.models[0].nativeFormat "int3" is not a quantization format id'],
+    [{ gpus: [{ id: "x", extends: "h100-80gb", memoryBytes: -1 }] }, "settings.vram.gpus[0].memoryBytes must be >= 1073741824"],
+    [{ instanceTypes: [{ id: "pool", gpu: "quantum", gpuCount: 2 }] }, 'settings.vram.instanceTypes[0].gpu names "quantum", which is not a catalog GPU id'],
+    [{ instanceTypes: [{ id: "pool", gpu: "a10g", gpuCount: 0 }] }, "settings.vram.instanceTypes[0].gpuCount must be >= 1"],
+    [{ defaults: { engine: "triton" } }, "settings.vram.defaults.engine must be one of vllm, sglang, tgi, llama.cpp, ollama"],
+    [{ defaults: { gpuMemoryUtilization: 1.2 } }, "settings.vram.defaults.gpuMemoryUtilization must be a number above 0 and at most 1"],
+    [{ defaults: { gpuCount: 2 } }, 'settings.vram.defaults has an unknown key "gpuCount"'],
+  ])("rejects %j with a message naming the key", (raw, message) => {
+    expect(() => readSettings(raw)).toThrow(SettingsError);
+    expect(() => readSettings(raw)).toThrow(message);
+  });
+
+  it("makes a bad setting a configuration error in ESLint, naming the key", () => {
+    expect(() => lint(deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct"`), "a.yaml", { settings: { vram: { defaults: { engine: "triton" } } } })).toThrow(
+      /settings\.vram\.defaults\.engine must be one of/,
+    );
+  });
+
+  it("assumes the default GPU for files that name none, and says so", () => {
+    const compose = `services:\n  llm:\n    image: vllm/vllm-openai:v0.11.0\n    command: ["--model", "mistralai/Mixtral-8x7B-Instruct-v0.1"]\n`;
+    expect(findings(lint(compose, "compose.yaml"))).toEqual([]);
+    const [message] = findings(lint(compose, "compose.yaml", { settings: { vram: { defaults: { gpu: "L4" } } } }));
+    expect(message?.ruleId).toBe("vram/weights-fit");
+    expect(message?.message).toContain("Assumes the NVIDIA L4 of settings.vram.defaults.gpu, as no GPU type is named.");
+  });
+});
