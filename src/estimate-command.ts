@@ -113,7 +113,12 @@ export function runEstimate(argv: string[], io: CliIo, help: string): number {
   const minConcurrent = integerFlag("min-concurrent-sequences", values["min-concurrent-sequences"], 1) ?? 1;
 
   const resolution = resolveDeployment(catalog, deployment);
-  if (!resolution.ok) throw new UsageError(unresolvedMessage(resolution.unresolved));
+  if (!resolution.ok) {
+    const unresolved = resolution.unresolved;
+    // Someone typing a name wants the catalog's nearest spellings even when none is close.
+    if (unresolved.reason === "unknown-model" && unresolved.closest.length === 0) unresolved.closest = catalog.closestModelNames(unresolved.written, 3, false);
+    throw new UsageError(unresolvedMessage(unresolved));
+  }
   const { resolved } = resolution;
   if (gpuCount !== undefined) {
     const used = resolved.request.tensorParallel * resolved.request.pipelineParallel * resolved.request.dataParallel;

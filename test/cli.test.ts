@@ -56,7 +56,7 @@ describe("vram estimate", () => {
 
   it.each([
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruc", "--gpu", "L4"], /^vram: unknown model "meta-llama\/Llama-3.1-8B-Instruc"; closest catalog names: meta-llama\/Llama-3.1-8B, /],
-    [["estimate", "--model", "acme/unknown-13b", "--gpu", "L4"], /^vram: unknown model "acme\/unknown-13b"\n$/],
+    [["estimate", "--model", "acme/unknown-13b", "--gpu", "L4"], /^vram: unknown model "acme\/unknown-13b"; closest catalog names: \S+, \S+, \S+\n$/],
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "Quantum-9000"], /^vram: unknown GPU "Quantum-9000"; closest catalog names: /],
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--tensor-parallel-size", "0"], /^vram: --tensor-parallel-size must be a whole number of at least 1, got "0"/],
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--gpu-memory-utilization", "1.5"], /^vram: --gpu-memory-utilization must be a number above 0 and at most 1, got "1.5"/],

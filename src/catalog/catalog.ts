@@ -216,8 +216,11 @@ export class Catalog {
     return { model, format, via: "gguf" };
   }
 
-  /** Catalog models whose names are near the written one; none when nothing is (a list of strangers helps nobody). */
-  closestModelNames(written: string, count = 3): string[] {
+  /**
+   * Catalog models whose names are nearest the written one. `nearOnly` (lint messages) keeps those
+   * within half the name's length: in a finding, a list of strangers helps nobody.
+   */
+  closestModelNames(written: string, count = 3, nearOnly = true): string[] {
     const target = modelNameKey(stripModelUri(written));
     const candidates = this.models.map((model) => ({
       id: model.id,
@@ -226,7 +229,7 @@ export class Catalog {
     // More edits than half the name is a different name, not a misspelling or a variant.
     const nearEnough = Math.max(3, Math.ceil(target.length / 2));
     return candidates
-      .filter((candidate) => candidate.score <= nearEnough)
+      .filter((candidate) => !nearOnly || candidate.score <= nearEnough)
       .sort((a, b) => a.score - b.score || byCodePoint(a.id, b.id))
       .slice(0, count)
       .map((candidate) => candidate.id);
