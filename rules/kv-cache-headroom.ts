@@ -4,7 +4,7 @@
  */
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { ambiguityNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { assumptionNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { concurrency, ENGINE_NAMES, gib, tokens } from "../src/report/wording.js";
 import type { MemoryEstimate } from "../src/sizing/types.js";
 
@@ -34,7 +34,7 @@ function outcome(estimate: MemoryEstimate): string {
       return "SGLang starts but rejects requests that long.";
     case "tgi":
       // Unset, the default context only stops TGI 2.x; TGI 3 lowers it to what fits.
-      return estimate.maxModelLenSource === "set"
+      return estimate.refusesWhenKvTooSmall
         ? "TGI refuses to start."
         : "TGI 2.x refuses to start; TGI 3 starts with max_total_tokens lowered to what the KV cache holds.";
     default:
@@ -99,7 +99,7 @@ export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
               required,
               outcome: outcome(estimate),
               largest,
-              assumption: (resolved.assumptions.length > 0 ? ` Assumes ${resolved.assumptions.join("; ")}.` : "") + ambiguityNote(judged, required),
+              assumption: assumptionNote(judged, required),
               kvCapacityTokens: estimate.kvCapacityTokens,
               largestFittingMaxModelLen: shorter ?? null,
             },

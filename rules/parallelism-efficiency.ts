@@ -5,10 +5,10 @@
 import type { SuggestedEdit } from "@eslint/core";
 import { checkParallelism } from "../src/judge/parallelism.js";
 import { ENGINE_NAMES } from "../src/report/wording.js";
-import { combine, replaceFieldEverywhere, setField } from "../src/rule-kit/edits.js";
+import { combine, gpuCountEdits, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
 
 type MessageIds = "idleGpus" | "kvReplicated" | "useTensorParallel" | "requestGpus" | "missingReason";
 
@@ -49,21 +49,12 @@ export default createRule<MessageIds, []>({
                   suggest.push({
                     messageId: "useTensorParallel",
                     data: { tp: problem.suggestedTensorParallel, gpus: problem.gpus },
-                    fix: (fixer) => edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
+                    fix: applyEdits(edits),
                   });
                 }
               }
-              const nodes = deployment.fields.nodes?.value ?? 1;
-              if (deployment.fields.gpuCount && problem.ranks % nodes === 0) {
-                const edits = combine(replaceFieldEverywhere(deployment, "gpuCount", problem.ranks / nodes));
-                if (edits) {
-                  suggest.push({
-                    messageId: "requestGpus",
-                    data: { gpus: problem.ranks, plural: problem.ranks === 1 ? "" : "s" },
-                    fix: (fixer) => edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
-                  });
-                }
-              }
+              const fewerGpus = gpuCountEdits(deployment, problem.ranks);
+              if (fewerGpus) suggest.push({ messageId: "requestGpus", data: { gpus: problem.ranks, plural: problem.ranks === 1 ? "" : "s" }, fix: applyEdits(fewerGpus) });
               const idle = problem.gpus - problem.ranks;
               context.report({
                 loc: locationOf(context, reportTarget(deployment, ["gpuCount", "tensorParallel", "instanceType"])),

@@ -3,12 +3,12 @@
  * ranks than GPUs, a tensor-parallel size the model's heads allow, pods that fit on one node.
  */
 import type { SuggestedEdit } from "@eslint/core";
-import { checkParallelism, isStartFailure, type ParallelismProblem } from "../src/judge/parallelism.js";
+import { checkParallelism, isStartFailure, type ParallelismProblem, validTensorParallelSizes } from "../src/judge/parallelism.js";
 import { ENGINE_NAMES } from "../src/report/wording.js";
-import { combine, replaceField, replaceFieldEverywhere, setField } from "../src/rule-kit/edits.js";
+import { combine, gpuCountEdits, replaceField, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
 import type { Deployment } from "../src/extract/types.js";
 import type { ResolvedDeployment } from "../src/resolve.js";
 
@@ -23,11 +23,11 @@ function layout(resolved: ResolvedDeployment): string {
 function tensorParallelEdit(deployment: Deployment, resolved: ResolvedDeployment, tp: number, text: string) {
   const { pipelineParallel, dataParallel, engine } = resolved.request;
   const needed = tp * pipelineParallel * dataParallel;
-  const nodes = deployment.fields.nodes?.value ?? 1;
   const edits = [setField(deployment, engine, "tensorParallel", tp, text)];
   if (needed > resolved.requestedGpus) {
-    if (!deployment.fields.gpuCount || needed % nodes !== 0) return undefined;
-    edits.push(...replaceFieldEverywhere(deployment, "gpuCount", needed / nodes));
+    const moreGpus = gpuCountEdits(deployment, needed);
+    if (!moreGpus) return undefined;
+    edits.push(...moreGpus);
   }
   return combine(edits);
 }
@@ -70,14 +70,15 @@ export default createRule<MessageIds, []>({
             switch (problem.kind) {
               case "ranks-exceed-gpus": {
                 const suggest: SuggestedEdit<MessageIds>[] = [];
-                const nodes = deployment.fields.nodes?.value ?? 1;
-                const raise = deployment.fields.gpuCount && problem.ranks % nodes === 0 ? combine(replaceFieldEverywhere(deployment, "gpuCount", problem.ranks / nodes)) : undefined;
-                if (raise) suggest.push({ messageId: "requestGpus", data: { gpus: problem.ranks }, fix: (fixer) => raise.map((edit) => fixer.replaceTextRange(edit.range, edit.text)) });
+                const raise = gpuCountEdits(deployment, problem.ranks);
+                if (raise) suggest.push({ messageId: "requestGpus", data: { gpus: problem.ranks }, fix: applyEdits(raise) });
+                // The largest valid tensor-parallel size the requested GPUs hold.
                 const fitting = Math.floor(problem.gpus / (resolved.request.pipelineParallel * resolved.request.dataParallel));
-                const validTp = [...Array(fitting).keys()].map((i) => fitting - i).find((tp) => model.model.attentionHeads % tp === 0 && (model.model.attention.kind === "mla" || model.model.kvHeads % tp === 0 || tp % model.model.kvHeads === 0));
+                const kvHeads = model.model.attention.kind === "mla" ? null : model.model.kvHeads;
+                const validTp = validTensorParallelSizes(model.model.attentionHeads, kvHeads, fitting).at(-1);
                 if (validTp && validTp !== resolved.request.tensorParallel && deployment.fields.tensorParallel) {
                   const lower = combine([replaceField(deployment, "tensorParallel", validTp)]);
-                  if (lower) suggest.push({ messageId: "useTensorParallel", data: { tp: validTp, gpus: "" }, fix: (fixer) => lower.map((edit) => fixer.replaceTextRange(edit.range, edit.text)) });
+                  if (lower) suggest.push({ messageId: "useTensorParallel", data: { tp: validTp, gpus: "" }, fix: applyEdits(lower) });
                 }
                 context.report({
                   loc: locationOf(context, reportTarget(deployment, ["tensorParallel", "pipelineParallel", "dataParallel", "gpuCount"])),
@@ -101,7 +102,7 @@ export default createRule<MessageIds, []>({
                   suggest.push({
                     messageId: "useTensorParallel",
                     data: { tp, gpus: needed > resolved.requestedGpus ? ` on ${needed} GPUs` : "" },
-                    fix: (fixer) => edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
+                    fix: applyEdits(edits),
                   });
                 }
                 const data =

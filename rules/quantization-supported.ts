@@ -10,7 +10,7 @@ import { ENGINE_NAMES, formatLabel, gpuName, headroom } from "../src/report/word
 import { combine, removeField, replaceField, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
 import type { TextEdit } from "../src/extract/types.js";
 import { estimateMemory, SizingInputError } from "../src/sizing/estimate.js";
 import type { MemoryEstimate, SizingRequest } from "../src/sizing/types.js";
@@ -66,8 +66,6 @@ export default createRule<MessageIds, []>({
           const engine = ENGINE_NAMES[request.engine];
           const gpu = gpuName(request.gpu);
           const capability = request.gpu.computeCapability?.toFixed(1) ?? "";
-          const fix = (edits: TextEdit[]) => (fixer: { replaceTextRange(range: [number, number], text: string): never }) =>
-            edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text));
 
           /** Switch the weights to a format that runs here and fits: a flag, or a known checkpoint. */
           const formatSuggestions = (exclude: QuantizationFormat): SuggestedEdit<MessageIds>[] => {
@@ -95,7 +93,7 @@ export default createRule<MessageIds, []>({
               const combined = combine(edits);
               if (!combined) continue;
               const label = option.format.kind === "float" ? `${option.format.id} weights as stored (no --quantization)` : `${formatLabel(catalog, option.format.id)} weights${option.checkpoint ? ` (${option.checkpoint})` : ""}`;
-              suggestions.push({ messageId: "useFormat", data: { remedy: `${label}: ${headroom({ estimate })}` }, fix: fix(combined) as never });
+              suggestions.push({ messageId: "useFormat", data: { remedy: `${label}: ${headroom({ estimate })}` }, fix: applyEdits(combined) });
               if (suggestions.length === 3) break;
             }
             return suggestions;
@@ -130,7 +128,7 @@ export default createRule<MessageIds, []>({
                   loc: locationOf(context, reportTarget(deployment, ["dtype", "quantization", "model"])),
                   messageId: "bf16Unsupported",
                   data: { gpu, capability },
-                  suggest: edits ? [{ messageId: "useFloat16", fix: fix(edits) as never }] : [],
+                  suggest: edits ? [{ messageId: "useFloat16", fix: applyEdits(edits) }] : [],
                 });
                 break;
               }
@@ -143,7 +141,7 @@ export default createRule<MessageIds, []>({
                   data: { kvCacheDtype: problem.kvCacheDtype, gpu, capability },
                   suggest:
                     edits && estimate
-                      ? [{ messageId: "useAutoKv", data: { headroom: `: ${headroom({ estimate })}` }, fix: fix(edits) as never }]
+                      ? [{ messageId: "useAutoKv", data: { headroom: `: ${headroom({ estimate })}` }, fix: applyEdits(edits) }]
                       : [],
                 });
                 break;
@@ -158,7 +156,7 @@ export default createRule<MessageIds, []>({
                     suggest.push({
                       messageId: "useFormat",
                       data: { remedy: `--quantization ${problem.stored.vllmQuantization} (as stored): ${headroom({ estimate })}` },
-                      fix: fix(edits) as never,
+                      fix: applyEdits(edits),
                     });
                   }
                 }

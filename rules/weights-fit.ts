@@ -6,7 +6,7 @@
 import type { Engine } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { ambiguityNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { assumptionNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params } from "../src/report/wording.js";
 
 type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy" | "missingReason";
@@ -47,7 +47,6 @@ export default createRule<MessageIds, []>({
           const moeTrap = model.moe !== null && model.params.active < 0.6 * model.params.total;
           const remedies = remediesFor(analysis, judged, 1);
           const messageId: MessageIds = engine === "llama.cpp" || engine === "ollama" ? "spillsToCpu" : moeTrap ? "moeResident" : "weightsExceed";
-          const assumptions = (resolved.assumptions.length > 0 ? ` Assumes ${resolved.assumptions.join("; ")}.` : "") + ambiguityNote(judged);
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "gpuType", "instanceType", "model"])),
             messageId,
@@ -65,7 +64,7 @@ export default createRule<MessageIds, []>({
               utilization: estimate.settings.gpuMemoryUtilization.toFixed(2),
               memory: gib(perGpu.memoryBytes),
               engine: ENGINE_NAMES[engine],
-              assumption: assumptions,
+              assumption: assumptionNote(judged),
               remedy: remedies[0] ? `Fits with ${describeRemedy(analysis.catalog, remedies[0])}.` : "No single change among quantization, more GPUs or a larger GPU makes it fit.",
               shortfallBytes: estimate.shortfallBytes,
               weightBytes: estimate.totalWeightBytes,

@@ -9,7 +9,8 @@ import { valuesOf } from "./extract/engine-args.js";
 import type { Deployment, FieldName, UnresolvedValue } from "./extract/types.js";
 import { type DeploymentValues, type Resolution, resolveDeployment, type ResolvedDeployment, type Unresolved } from "./resolve.js";
 import { readSettings, type VramSettings } from "./settings.js";
-import { estimateMemory, SizingInputError } from "./sizing/estimate.js";
+import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.js";
+import { type BoundedCache, cacheOf } from "./memo.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 
@@ -46,47 +47,21 @@ interface CacheEntry {
 
 const cache = new WeakMap<object, CacheEntry>();
 
-/**
- * Estimates by model and GPU entry (objects: a settings entry is its own), then by the rest of the
- * request. A repository repeats layouts across overlays and replicas; the estimator is pure, so
- * equal requests share one result (treated as read-only by every reader).
- */
-const estimates = new WeakMap<ModelEntry, WeakMap<GpuEntry, Map<string, MemoryEstimate>>>();
-const ESTIMATES_PER_PAIR = 256;
+/** Estimates by model and GPU entry (objects: a settings entry is its own), then by the rest of the request. */
+const estimates = new WeakMap<ModelEntry, WeakMap<GpuEntry, BoundedCache<MemoryEstimate>>>();
 
 function estimateOnce(request: SizingRequest): MemoryEstimate {
   let byGpu = estimates.get(request.model);
   if (!byGpu) estimates.set(request.model, (byGpu = new WeakMap()));
-  let byRest = byGpu.get(request.gpu);
-  if (!byRest) byGpu.set(request.gpu, (byRest = new Map()));
-  // Every other field, so a field added to the request can never be left out of the key.
-  const key = (Object.keys(request) as Array<keyof SizingRequest>)
-    .filter((field) => field !== "model" && field !== "gpu")
-    .sort()
-    .map((field) => `${field}=${field === "weightFormat" ? request.weightFormat.id : String(request[field])}`)
-    .join("|");
-  const known = byRest.get(key);
-  if (known) return known;
-  const estimate = estimateMemory(request);
-  if (byRest.size >= ESTIMATES_PER_PAIR) byRest.delete(byRest.keys().next().value!);
-  byRest.set(key, estimate);
-  return estimate;
+  return cacheOf(byGpu, request.gpu, 256).get(requestKey(request), () => estimateMemory(request));
 }
 
-/** Resolutions by catalog (settings make their own), then by the values as written; shared read-only. */
-const resolutions = new WeakMap<Catalog, Map<string, Resolution>>();
-const RESOLUTIONS_PER_CATALOG = 512;
+/** Resolutions by catalog (settings make their own), then by the values as written. */
+const resolutions = new WeakMap<Catalog, BoundedCache<Resolution>>();
 
 function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwner: Deployment["layoutOwner"]): Resolution {
-  let byValues = resolutions.get(settings.catalog);
-  if (!byValues) resolutions.set(settings.catalog, (byValues = new Map()));
   const key = JSON.stringify([values, settings.defaults, layoutOwner ?? null]);
-  const known = byValues.get(key);
-  if (known) return known;
-  const resolution = resolveDeployment(settings.catalog, values, settings.defaults, layoutOwner);
-  if (byValues.size >= RESOLUTIONS_PER_CATALOG) byValues.delete(byValues.keys().next().value!);
-  byValues.set(key, resolution);
-  return resolution;
+  return cacheOf(resolutions, settings.catalog, 512).get(key, () => resolveDeployment(settings.catalog, values, settings.defaults, layoutOwner));
 }
 
 export function judge(deployment: Deployment, settings: VramSettings): JudgedDeployment {

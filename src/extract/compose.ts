@@ -44,7 +44,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine): void {
     const raw = count ? (str(count) ?? String(count.value)) : undefined;
     if (raw !== undefined && /^\d+$/.test(raw)) {
       if (sources.length === 1) {
-        sink.fields.gpuCount = locate(Number(raw), count!, "count");
+        sink.fields.gpuCount = locate(count!, Number(raw), "count");
         return;
       }
       total += Number(raw);
@@ -61,7 +61,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine): void {
   }
   if (sources.length > 0 && total > 0) {
     const anchor = sources.length === 1 ? (sources[0]!.get("device_ids") ?? sources[0]!) : (gpuDevices.length > 0 ? service.get("deploy")! : serviceGpus!);
-    sink.fields.gpuCount = { ...locate(total, anchor, "device_ids"), readonly: true };
+    sink.fields.gpuCount = { ...locate(anchor, total, "device_ids"), readonly: true };
   } else if (serviceGpus && str(serviceGpus) === "all") {
     allGpus(sink, serviceGpus.node, "all", engine);
   }
@@ -96,7 +96,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
     applyEnvFields(call, env);
     const sink = newSink();
     mergeCall(sink, call);
-    sink.fields.engine = locate(call.engine, imageNode ?? service, "image");
+    sink.fields.engine = locate(imageNode ?? service, call.engine, "image");
     reservedGpus(service, sink, call.engine);
     deployments.push({
       format: "compose",

@@ -1,55 +1,16 @@
 /**
- * Small pieces every serving-CRD adapter needs: reading typed scalars into located fields (with
- * templates and variables kept as unresolved values), locating a part of a scalar, env lists and
- * maps, model references with a storage scheme, and the GPUs of several pod groups taken together.
+ * Small pieces the serving-CRD adapters share (beside the field readers of `kit.ts`): tables of
+ * field paths, locating a part of a scalar, model references with a storage scheme, and the GPUs of
+ * several pod groups taken together.
  */
 import type { Engine } from "../sizing/types.js";
-import type { AstNode, DocNode, Scalar } from "./doc.js";
+import type { AstNode, DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
-import { parseValue } from "./engine-args.js";
+import { locate, readField, readScalar, type ValueKind } from "./kit.js";
 import { containerGpus } from "./pod.js";
 import type { Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
-export type ValueKind = "string" | "int" | "float" | "size" | "bool";
 export type Unresolved = Partial<Record<FieldName, UnresolvedValue>>;
-
-/** Text that only a template engine or the shell fills in (`{{ .Values.x }}`, `${VAR}`, `$(VAR)`, `$VAR`). */
-const TEMPLATE = /\{\{|\$\{|\$\(|^\$[A-Za-z_]/;
-
-/** A located value at a document node (read-only when it was parsed out of a string). */
-export function locate<T>(node: DocNode, value: T, source: string, extra: Partial<Located<T>> = {}): Located<T> {
-  return { value, node: node.node, source, ...(node.embedded ? { readonly: true } : {}), ...extra };
-}
-
-/**
- * Reads a scalar as a field value of `kind`: a located value, an unresolved value (template,
- * variable or malformed), or undefined when the node is missing or not a scalar.
- */
-export function readScalar(node: DocNode | undefined, kind: ValueKind, source: string): Located<string | number | boolean> | UnresolvedValue | undefined {
-  if (!node || node.type !== "scalar") return undefined;
-  const raw = node.value as Exclude<Scalar, null>;
-  if (typeof raw === "string" && TEMPLATE.test(raw)) return { raw, node: node.node, reason: /\{\{/.test(raw) ? "template" : "variable" };
-  let value: string | number | boolean | undefined;
-  if (kind === "bool" && typeof raw === "boolean") value = raw;
-  else if ((kind === "int" || kind === "size") && typeof raw === "number") value = Number.isInteger(raw) ? raw : undefined;
-  else if (kind === "float" && typeof raw === "number") value = raw;
-  else value = parseValue(kind, String(raw));
-  if (value === undefined) return { raw: String(raw), node: node.node, reason: "invalid" };
-  return locate(node, value, source);
-}
-
-/** Sets `field` from a scalar, recording templates and malformed values as unresolved. */
-export function setFromScalar(fields: LocatedFields, unresolved: Unresolved, field: FieldName, node: DocNode | undefined, kind: ValueKind, source: string): void {
-  const read = readScalar(node, kind, source);
-  if (!read) return;
-  if ("reason" in read) {
-    unresolved[field] = read;
-    delete fields[field];
-  } else {
-    (fields as Record<string, Located<unknown>>)[field] = read;
-    delete unresolved[field];
-  }
-}
 
 /** One row of a field table: where a CRD keeps a setting, relative to the object. */
 export interface FieldPath {
@@ -60,7 +21,7 @@ export interface FieldPath {
 
 /** Reads a table of field paths (the data-driven part of the CRD adapters). */
 export function readFieldTable(root: DocNode, table: readonly FieldPath[], fields: LocatedFields, unresolved: Unresolved): void {
-  for (const row of table) setFromScalar(fields, unresolved, row.field, follow(root, row.path), row.kind, row.path[row.path.length - 1]!);
+  for (const row of table) readField({ fields, unresolved }, row.field, follow(root, row.path), row.kind, row.path[row.path.length - 1]!);
 }
 
 /**
@@ -75,22 +36,6 @@ export function partRange(node: DocNode, text: string, start: number, end: numbe
   const at = source.indexOf(raw);
   if (at < 0 || source.indexOf(raw, at + 1) >= 0) return undefined;
   return [from + at + start, from + at + end];
-}
-
-/** Kubernetes env (`[{name, value}]`) or a plain map (`{NAME: value}`): name → scalar node. */
-export function envEntries(node: DocNode | undefined): Map<string, { value: string | undefined; node: DocNode }> {
-  const env = new Map<string, { value: string | undefined; node: DocNode }>();
-  if (!node) return env;
-  if (node.type === "map") {
-    for (const [name, value] of node.entries()) env.set(name, { value: str(value) ?? (typeof value.value === "boolean" ? String(value.value) : undefined), node: value });
-  } else {
-    for (const entry of node.items()) {
-      const name = str(entry.get("name"));
-      const value = entry.get("value");
-      if (name) env.set(name, { value: str(value), node: value ?? entry });
-    }
-  }
-  return env;
 }
 
 /**
@@ -213,28 +158,6 @@ export function engineNamed(value: string | undefined): Engine | undefined {
       return undefined;
   }
 }
-
-/** A read-only DocNode over a handful of real nodes (to hand a pod-spec-shaped view to `nodePlacement`). */
-export class ComposedMap implements DocNode {
-  readonly embedded = false;
-  readonly keyNode = undefined;
-  readonly type = "map" as const;
-  readonly value = undefined;
-  constructor(
-    readonly node: AstNode,
-    private readonly children: Record<string, DocNode | undefined>,
-  ) {}
-  get(key: string): DocNode | undefined {
-    return Object.hasOwn(this.children, key) ? this.children[key] : undefined;
-  }
-  entries(): Array<[string, DocNode]> {
-    return Object.entries(this.children).filter((entry): entry is [string, DocNode] => entry[1] !== undefined);
-  }
-  items(): DocNode[] {
-    return [];
-  }
-}
-
 
 /**
  * Marks the placement fields read-only: when several pod templates (an LWS leader and workers, a

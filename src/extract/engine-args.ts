@@ -11,6 +11,7 @@ import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import type { ArgsTarget, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
+import { BoundedCache } from "../memo.js";
 
 /** Marks text that stands for something only known at run time (a variable, a command substitution). */
 const UNKNOWN = "\u0000";
@@ -153,17 +154,12 @@ const ENV_FIELDS: Partial<Record<Engine, Record<string, { field: FieldName; kind
   },
 };
 
-/** Images repeat across a repository's manifests; each name is classified once per process (bounded). */
-const imageEngines = new Map<string, Engine | undefined>();
+/** Images repeat across a repository's manifests; each name is classified once per process. */
+const imageEngines = new BoundedCache<Engine | undefined>(1024);
 
 /** The engine an image name reveals when the args are flags only (the image's entrypoint runs the engine). */
 export function engineFromImage(image: string | undefined): Engine | undefined {
-  if (!image) return undefined;
-  if (imageEngines.has(image)) return imageEngines.get(image);
-  const engine = imageEngine(image);
-  if (imageEngines.size >= 1024) imageEngines.clear();
-  imageEngines.set(image, engine);
-  return engine;
+  return image ? imageEngines.get(image, () => imageEngine(image)) : undefined;
 }
 
 function imageEngine(image: string): Engine | undefined {

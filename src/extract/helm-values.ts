@@ -17,7 +17,7 @@ import { str } from "./doc.js";
 import { commandTokens, type EngineCall, parseEngineCall } from "./engine-args.js";
 import { type FieldSink, locate, mergeCall, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
 import { containerEngineCall, containerGpus, nodePlacement } from "./pod.js";
-import { modelReference } from "./crd-kit.js";
+import { crdDeployment, modelReference } from "./crd-kit.js";
 import { readResourceProfile } from "./kubeai.js";
 import { readNimProfile } from "./nim.js";
 import type { Deployment, LocatedFields } from "./types.js";
@@ -61,7 +61,7 @@ function placementView(anchor: DocNode, nodeSelector: DocNode | undefined, nodeS
 }
 
 function deployment(format: string, kind: string, name: string | undefined, sink: FieldSink, anchor: DocNode, extra: Partial<Deployment> = {}): Deployment {
-  return { format, kind, name, fields: sink.fields, unresolved: sink.unresolved, anchor: anchor.node, ...extra };
+  return crdDeployment(format, kind, name, anchor.node, sink.fields, sink.unresolved, extra);
 }
 
 // --- vLLM production-stack -------------------------------------------------------------------
@@ -83,7 +83,7 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
     readField(sink, "model", model.get("modelURL"), "string", "modelURL");
     if (!sink.fields.model && !sink.unresolved.model) continue;
     const repository = model.get("repository");
-    sink.fields.engine = locate<Engine>("vllm", repository ?? model, "repository");
+    sink.fields.engine = locate<Engine>(repository ?? model, "vllm", "repository");
 
     const requestGpu = model.get("requestGPU");
     readField(sink, "gpuCount", requestGpu, "int", "requestGPU");
@@ -110,7 +110,7 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
       const replicas = Number(str(model.get("replicaCount")) ?? 1);
       const headGpus = Number(str(ray.get("headNode")?.get("requestGPU")) ?? sink.fields.gpuCount.value);
       if (Number.isInteger(replicas) && headGpus === sink.fields.gpuCount.value) {
-        setLocated(sink, "nodes", { ...locate(replicas + 1, model.get("replicaCount") ?? ray, "replicaCount + head"), readonly: true });
+        setLocated(sink, "nodes", { ...locate(model.get("replicaCount") ?? ray, replicas + 1, "replicaCount + head"), readonly: true });
       } else {
         setUnresolved(sink, "gpuCount", { raw: "raySpec", node: ray.node, reason: "invalid" });
       }
@@ -160,7 +160,7 @@ function kubeAiCatalog(document: DocNode, ctx: ExtractContext): Deployment[] {
     if (model.located) sink.fields.model = model.located;
     else if (model.unresolved) sink.unresolved.model = model.unresolved;
     else continue;
-    sink.fields.engine = locate(engine, engineNode ?? entry, "engine");
+    sink.fields.engine = locate(engineNode ?? entry, engine, "engine");
     Object.assign(sink.fields, profile?.fields);
     Object.assign(sink.unresolved, profile?.unresolved);
     const args = entry.get("args");
@@ -216,7 +216,7 @@ function llmD(document: DocNode, ctx: ExtractContext): Deployment[] {
     const dataParallel = data ?? dataLocal * workers;
     if (dataParallel > 1 && parallelism) readField(sink, "dataParallel", parallelism.get("data") ?? parallelism.get("dataLocal"), "int", "parallelism.data");
     if (sink.fields.dataParallel) sink.fields.dataParallel = { ...sink.fields.dataParallel, value: dataParallel };
-    if (Number.isInteger(workers) && workers > 1) setLocated(sink, "nodes", { ...locate(workers, parallelism!, "parallelism"), readonly: true });
+    if (Number.isInteger(workers) && workers > 1) setLocated(sink, "nodes", { ...locate(parallelism!, workers, "parallelism"), readonly: true });
 
     const command = str(container.get("modelCommand")) ?? "custom";
     let call: EngineCall | undefined;
@@ -224,7 +224,7 @@ function llmD(document: DocNode, ctx: ExtractContext): Deployment[] {
     else call = containerEngineCall(container, ctx);
     if (!call) continue;
     mergeCall(sink, call);
-    sink.fields.engine = locate(call.engine, container.get("image") ?? container, "image");
+    sink.fields.engine = locate(container.get("image") ?? container, call.engine, "image");
     const gpus = containerGpus(container);
     if (gpus.located) sink.fields.gpuCount = gpus.located;
     else if (gpus.unresolved) sink.unresolved.gpuCount = gpus.unresolved;
@@ -254,7 +254,7 @@ function readModelUri(sink: FieldSink, node: DocNode | undefined): void {
   const raw = str(node);
   const pvcHf = raw ? /^pvc\+hf:\/\/.*?([^/]+\/[^/]+)\/?$/.exec(raw) : null;
   if (node && pvcHf) {
-    setLocated(sink, "model", { ...locate(pvcHf[1]!, node, "modelArtifacts.uri"), readonly: true });
+    setLocated(sink, "model", { ...locate(node, pvcHf[1]!, "modelArtifacts.uri"), readonly: true });
     return;
   }
   const model = modelReference(node, "modelArtifacts.uri");
@@ -321,7 +321,7 @@ function vllmExampleChart(document: DocNode, ctx: ExtractContext): Deployment[] 
   if (!call) return [];
   const sink = newSink();
   mergeCall(sink, call);
-  sink.fields.engine = locate(call.engine, image.get("repository") ?? image, "image.repository");
+  sink.fields.engine = locate(image.get("repository") ?? image, call.engine, "image.repository");
   const gpus = containerGpus(container);
   if (gpus.located) sink.fields.gpuCount = gpus.located;
   else if (gpus.unresolved) sink.unresolved.gpuCount = gpus.unresolved;

@@ -10,6 +10,7 @@ import { extractWorkload } from "./kubernetes.js";
 import { extractServingCrd } from "./crds.js";
 import { extractRayServeConfig } from "./ray.js";
 import type { Deployment, FieldName, Located } from "./types.js";
+import { deferredReason } from "./kit.js";
 import { extractCompose } from "./compose.js";
 import { extractHelmValues } from "./helm-values.js";
 import { extractSkyPilot } from "./skypilot.js";
@@ -50,9 +51,6 @@ export function extractDeployments(ast: { type: string; body?: unknown[] }, text
   return deployments;
 }
 
-/** Text only a template engine fills in (Helm/Go `{{ }}`, Jinja `{% %}`), or a variable (`${VAR}`, `$(VAR)`, `$VAR`). */
-const TEMPLATED = /\{\{|\{%/;
-const VARIABLE = /\$\{|^\$\(?[A-Za-z_]/;
 
 /**
  * Whatever adapter read a value, a templated string (`--model "{{ .Values.model }}"`, an
@@ -62,7 +60,7 @@ const VARIABLE = /\$\{|^\$\(?[A-Za-z_]/;
 function setAsideTemplates(deployment: Deployment): void {
   for (const [field, located] of Object.entries(deployment.fields) as Array<[FieldName, Located<unknown> | undefined]>) {
     if (!located || typeof located.value !== "string") continue;
-    const reason = TEMPLATED.test(located.value) ? "template" : VARIABLE.test(located.value) ? "variable" : undefined;
+    const reason = deferredReason(located.value);
     if (!reason) continue;
     delete deployment.fields[field];
     deployment.unresolved[field] ??= { raw: located.value, node: located.node, reason };

@@ -23,7 +23,8 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { parseEmbedded, str } from "./doc.js";
 import { podDeployments } from "./pod.js";
-import { crdDeployment, holders, locate, modelReference, readScalar, setFromScalar, type Unresolved } from "./crd-kit.js";
+import { crdDeployment, holders, modelReference, type Unresolved } from "./crd-kit.js";
+import { locate, readField, readScalar } from "./kit.js";
 import type { Deployment, Located, LocatedFields } from "./types.js";
 
 /** KAITO's default `--gpu-memory-utilization` (pkg/model/interface.go `defaultGPUMemoryUtilization`, A10 override). */
@@ -53,7 +54,7 @@ function readInference(object: DocNode, root: DocNode, kind: string, name: strin
   const unresolved: Unresolved = {};
   const annotationHolders = holders(object.get("metadata"));
 
-  setFromScalar(fields, unresolved, "instanceType", resource?.get("instanceType"), "string", "instanceType");
+  readField({ fields, unresolved }, "instanceType", resource?.get("instanceType"), "string", "instanceType");
   const count = readScalar(resource?.get("count"), "int", "resource.count");
   if (count && "reason" in count) unresolved.nodes = count;
   else if (count && (count.value as number) > 1) {
@@ -62,7 +63,7 @@ function readInference(object: DocNode, root: DocNode, kind: string, name: strin
   }
   // `partition: {mode: accelerator, count: N}` on your own nodes: N GPUs of a type the file does not name.
   const partition = resource?.get("partition");
-  if (str(partition?.get("mode")) === "accelerator") setFromScalar(fields, unresolved, "gpuCount", partition?.get("count"), "int", "partition.count");
+  if (str(partition?.get("mode")) === "accelerator") readField({ fields, unresolved }, "gpuCount", partition?.get("count"), "int", "partition.count");
 
   const template = inference.get("template");
   if (template?.type === "map" && !inference.get("preset")) {
@@ -119,7 +120,7 @@ export function kaitoMultiRoleInference(object: DocNode, ctx: ExtractContext, ki
     const unresolved: Unresolved = {};
     if (model.located) fields.model = model.located;
     else if (model.unresolved) unresolved.model = model.unresolved;
-    setFromScalar(fields, unresolved, "instanceType", role.get("instanceType"), "string", "instanceType");
+    readField({ fields, unresolved }, "instanceType", role.get("instanceType"), "string", "instanceType");
     const anchor = role.get("instanceType") ?? role;
     fields.gpuMemoryUtilization = locate(anchor, KAITO_GPU_MEMORY_UTILIZATION, "KAITO default --gpu-memory-utilization", { readonly: true });
     fields.maxModelLen = locate(anchor, KAITO_SIZING_CONTEXT, "KAITO --max-model-len=auto (sized for 2,048 tokens)", { readonly: true });

@@ -1,8 +1,8 @@
 /**
- * Small helpers shared by the document-level adapters (Helm values, Terraform JSON, SkyPilot,
- * docker-compose): reading one setting into located fields, views that stand in for a pod spec the
- * format spreads over other keys, exact source ranges of the parts of a `TYPE:COUNT` scalar, and the
- * engine command of a shell script (including `docker run IMAGE args`).
+ * Small helpers shared by the adapters: reading one setting into located fields (templates and
+ * variables kept as unresolved values), views that stand in for a pod spec a format spreads over
+ * other keys, exact source ranges of the parts of a `TYPE:COUNT` scalar, literal environments, and
+ * the engine command of a shell script (including `docker run IMAGE args`).
  */
 import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
@@ -10,6 +10,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, type EngineCall, engineFromImage, parseEngineCall, parseValue } from "./engine-args.js";
 import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
+/** The kinds of value a setting holds (the engine parser's own kinds minus its flag-only ones). */
 export type ValueKind = "string" | "int" | "float" | "size" | "bool";
 
 /** Where an adapter collects what it reads. */
@@ -22,16 +23,37 @@ export function newSink(): FieldSink {
   return { fields: {}, unresolved: {} };
 }
 
-/** Why a written value is only known at deploy time: Helm `{{ }}`, Terraform/compose `${ }`, shell `$VAR`. */
+/**
+ * Why a written value is only known at deploy time: Helm/Go `{{ }}` and Jinja `{% %}` templates;
+ * Terraform/compose `${ }`, Kubernetes `$(VAR)` and shell `$VAR` variables.
+ */
 export function deferredReason(raw: string): UnresolvedValue["reason"] | undefined {
-  if (raw.includes("{{")) return "template";
+  if (raw.includes("{{") || raw.includes("{%")) return "template";
   if (/\$\{|\$\(|\$[A-Za-z_]/.test(raw)) return "variable";
   return undefined;
 }
 
-/** A located value at a document node (read-only when the node came out of a string). */
-export function locate<T>(value: T, node: DocNode, source: string, range?: [number, number]): Located<T> {
-  return { value, node: node.node, source, ...(range ? { range } : {}), ...(node.embedded ? { readonly: true } : {}) };
+/** A located value at a document node (read-only when it was parsed out of a string). */
+export function locate<T>(node: DocNode, value: T, source: string, extra: Partial<Located<T>> = {}): Located<T> {
+  return { value, node: node.node, source, ...(node.embedded ? { readonly: true } : {}), ...extra };
+}
+
+/**
+ * Reads a scalar as a value of `kind`: a located value, an unresolved value (template, variable or
+ * malformed), or undefined when the node is missing or not a scalar.
+ */
+export function readScalar(node: DocNode | undefined, kind: ValueKind, source: string): Located<string | number | boolean> | UnresolvedValue | undefined {
+  if (!node || node.type !== "scalar") return undefined;
+  const raw = node.value as Exclude<Scalar, null>;
+  const deferred = typeof raw === "string" ? deferredReason(raw) : undefined;
+  if (deferred) return { raw: raw as string, node: node.node, reason: deferred };
+  let value: string | number | boolean | undefined;
+  if (kind === "bool" && typeof raw === "boolean") value = raw;
+  else if ((kind === "int" || kind === "size") && typeof raw === "number") value = Number.isInteger(raw) ? raw : undefined;
+  else if (kind === "float" && typeof raw === "number") value = raw;
+  else value = parseValue(kind, String(raw));
+  if (value === undefined) return { raw: String(raw), node: node.node, reason: "invalid" };
+  return locate(node, value, source);
 }
 
 export function setLocated(sink: FieldSink, field: FieldName, located: Located<unknown>): void {
@@ -49,19 +71,10 @@ export function setUnresolved(sink: FieldSink, field: FieldName, value: Unresolv
  * a variable or not a valid value of its kind. Returns false when the node is absent or not a scalar.
  */
 export function readField(sink: FieldSink, field: FieldName, node: DocNode | undefined, kind: ValueKind, source: string): boolean {
-  if (!node || node.type !== "scalar") return false;
-  const raw = typeof node.value === "string" ? node.value : String(node.value);
-  const reason = deferredReason(raw);
-  if (reason) {
-    setUnresolved(sink, field, { raw, node: node.node, reason });
-    return true;
-  }
-  const value = typeof node.value === "boolean" ? (kind === "bool" ? node.value : undefined) : parseValue(kind, raw);
-  if (value === undefined) {
-    setUnresolved(sink, field, { raw, node: node.node, reason: "invalid" });
-    return true;
-  }
-  setLocated(sink, field, locate(value, node, source));
+  const read = readScalar(node, kind, source);
+  if (!read) return false;
+  if ("reason" in read) setUnresolved(sink, field, read);
+  else setLocated(sink, field, read);
   return true;
 }
 

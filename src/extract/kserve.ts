@@ -14,7 +14,8 @@ import { str } from "./doc.js";
 import { type ArgToken, commandTokens, parseEngineCall } from "./engine-args.js";
 import { nimModelFromName } from "./nim.js";
 import { type ContainerOptions, containerGpus, nodePlacement, type OwnerInfo, podDeployments } from "./pod.js";
-import { apiGroup, crdDeployment, freezePlacement, envEntries, holders, locate, modelReference, podGpus, readScalar, setFromScalar, type Unresolved } from "./crd-kit.js";
+import { apiGroup, crdDeployment, freezePlacement, holders, modelReference, podGpus, type Unresolved } from "./crd-kit.js";
+import { locate, readEnv, readField, readScalar } from "./kit.js";
 import type { Deployment, Located, LocatedFields } from "./types.js";
 
 /** Model formats of the LLM runtimes (KServe's Hugging Face server runs vLLM unless `--backend=huggingface`). */
@@ -45,8 +46,8 @@ const PLACEHOLDER = /\{\{|\$|\u0000/;
 function workerLayout(predictor: DocNode, fields: LocatedFields, unresolved: Unresolved): void {
   const worker = predictor.get("workerSpec");
   if (!worker || worker.type !== "map") return;
-  setFromScalar(fields, unresolved, "tensorParallel", worker.get("tensorParallelSize"), "int", "workerSpec.tensorParallelSize");
-  setFromScalar(fields, unresolved, "pipelineParallel", worker.get("pipelineParallelSize"), "int", "workerSpec.pipelineParallelSize");
+  readField({ fields, unresolved }, "tensorParallel", worker.get("tensorParallelSize"), "int", "workerSpec.tensorParallelSize");
+  readField({ fields, unresolved }, "pipelineParallel", worker.get("pipelineParallelSize"), "int", "workerSpec.pipelineParallelSize");
   if (fields.pipelineParallel && fields.pipelineParallel.value > 1) fields.nodes = { ...fields.pipelineParallel, readonly: true };
   const tp = fields.tensorParallel;
   // Each pod gets `tensorParallelSize` GPUs unless its containers say otherwise.
@@ -89,7 +90,7 @@ function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx
     return [deployment()];
   }
 
-  const env = envEntries(model.get("env"));
+  const env = readEnv(model.get("env"));
   const plainEnv = new Map([...env].map(([name, entry]) => [name, entry.value]));
   const args = model.get("args");
   const { tokens, shell } = commandTokens([...(model.get("command")?.items() ?? []), ...(args?.items() ?? [])], ctx.text, plainEnv);
@@ -167,7 +168,7 @@ function llmisvcStage(object: DocNode, spec: DocNode, stage: DocNode, name: stri
   }
 
   const parallelism = stage.get("parallelism");
-  for (const { field, key, kind: valueKind } of PARALLELISM) setFromScalar(fields, unresolved, field, parallelism?.get(key), valueKind, `parallelism.${key}`);
+  for (const { field, key, kind: valueKind } of PARALLELISM) readField({ fields, unresolved }, field, parallelism?.get(key), valueKind, `parallelism.${key}`);
   // Pods per replica (the LWS group size KServe creates): data / dataLocal, else pipeline.
   const data = readScalar(parallelism?.get("data"), "int", "parallelism.data");
   const dataLocal = readScalar(parallelism?.get("dataLocal"), "int", "parallelism.dataLocal");

@@ -7,7 +7,8 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { applyEnvFields, commandTokens, parseEngineCall } from "./engine-args.js";
-import { crdDeployment, engineNamed, envEntries, holders, locate, modelReference, partRange, type Unresolved } from "./crd-kit.js";
+import { crdDeployment, engineNamed, holders, modelReference, partRange, type Unresolved } from "./crd-kit.js";
+import { locate, readEnv } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
 /**
@@ -100,7 +101,7 @@ export function kubeaiModel(object: DocNode, ctx: ExtractContext): Deployment[] 
   const unresolved: Unresolved = { ...profile?.unresolved };
   const engine = engineNamed(engineName);
   const args = spec.get("args");
-  const env = envEntries(spec.get("env"));
+  const env = readEnv(spec.get("env"));
   const plainEnv = new Map([...env].map(([name, entry]) => [name, entry.value]));
   let argsTarget: Deployment["args"];
   if (engine) {

@@ -9,7 +9,8 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { podDeployments } from "./pod.js";
-import { freezePlacement, groupGpus, holders, locate, podCount, readScalar, type Unresolved } from "./crd-kit.js";
+import { freezePlacement, groupGpus, holders, podCount, type Unresolved } from "./crd-kit.js";
+import { locate, readScalar } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
 export function leaderWorkerSet(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {

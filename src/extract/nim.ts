@@ -10,7 +10,8 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { containerGpus, nodePlacement } from "./pod.js";
-import { crdDeployment, envEntries, holders, locate, modelReference, partRange, setFromScalar, type Unresolved } from "./crd-kit.js";
+import { crdDeployment, holders, modelReference, partRange, type Unresolved } from "./crd-kit.js";
+import { locate, readEnv, readField } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
 /**
@@ -96,7 +97,7 @@ export function nimService(object: DocNode, ctx: ExtractContext, kind: string): 
   if (gpus.located) fields.gpuCount = gpus.located;
   else if (gpus.unresolved) unresolved.gpuCount = gpus.unresolved;
 
-  const env = envEntries(spec.get("env"));
+  const env = readEnv(spec.get("env"));
   // NIM LLM environment variables (docs.nvidia.com/nim/large-language-models, "Environment Variables").
   const path = env.get("NIM_MODEL_PATH");
   if (path) {
@@ -106,16 +107,16 @@ export function nimService(object: DocNode, ctx: ExtractContext, kind: string): 
   readNimProfile(spec.get("storage")?.get("nimCache")?.get("profile"), ctx, fields);
   readNimProfile(env.get("NIM_MODEL_PROFILE")?.node, ctx, fields);
   const maxLen = env.get("NIM_MAX_MODEL_LEN");
-  if (maxLen) setFromScalar(fields, unresolved, "maxModelLen", maxLen.node, "int", "NIM_MAX_MODEL_LEN");
+  if (maxLen) readField({ fields, unresolved }, "maxModelLen", maxLen.node, "int", "NIM_MAX_MODEL_LEN");
   const tp = env.get("NIM_TENSOR_PARALLEL_SIZE");
-  if (tp) setFromScalar(fields, unresolved, "tensorParallel", tp.node, "int", "NIM_TENSOR_PARALLEL_SIZE");
+  if (tp) readField({ fields, unresolved }, "tensorParallel", tp.node, "int", "NIM_TENSOR_PARALLEL_SIZE");
   const pp = env.get("NIM_PIPELINE_PARALLEL_SIZE");
-  if (pp) setFromScalar(fields, unresolved, "pipelineParallel", pp.node, "int", "NIM_PIPELINE_PARALLEL_SIZE");
+  if (pp) readField({ fields, unresolved }, "pipelineParallel", pp.node, "int", "NIM_PIPELINE_PARALLEL_SIZE");
 
   const multiNode = spec.get("multiNode")?.get("parallelism");
   if (multiNode?.type === "map") {
-    setFromScalar(fields, unresolved, "tensorParallel", multiNode.get("tensor"), "int", "multiNode.parallelism.tensor");
-    setFromScalar(fields, unresolved, "pipelineParallel", multiNode.get("pipeline"), "int", "multiNode.parallelism.pipeline");
+    readField({ fields, unresolved }, "tensorParallel", multiNode.get("tensor"), "int", "multiNode.parallelism.tensor");
+    readField({ fields, unresolved }, "pipelineParallel", multiNode.get("pipeline"), "int", "multiNode.parallelism.pipeline");
     if (fields.pipelineParallel && fields.pipelineParallel.value > 1) {
       fields.nodes = { ...fields.pipelineParallel, readonly: true };
       if (fields.gpuCount) fields.gpuCount = { ...fields.gpuCount, readonly: true };

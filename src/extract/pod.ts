@@ -8,6 +8,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, parseEngineCall, shellTokens, valuesOf } from "./engine-args.js";
 import type { ExtractContext } from "./context.js";
+import { deferredReason, type EnvMap, plainEnv } from "./kit.js";
 import type { Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 /** Extended resources that count GPUs (device plugins of NVIDIA and AMD). */
@@ -35,8 +36,8 @@ export interface OwnerInfo {
 }
 
 /** A literal env map of a container: name → value (undefined for `valueFrom` and missing references). */
-export function containerEnv(container: DocNode, ctx: ExtractContext): Map<string, { value: string | undefined; node: DocNode }> {
-  const env = new Map<string, { value: string | undefined; node: DocNode }>();
+export function containerEnv(container: DocNode, ctx: ExtractContext): EnvMap {
+  const env: EnvMap = new Map();
   for (const source of container.get("envFrom")?.items() ?? []) {
     const name = str(source.get("configMapRef")?.get("name"));
     const data = name ? ctx.configMaps.get(name) : undefined;
@@ -59,9 +60,6 @@ export function containerEnv(container: DocNode, ctx: ExtractContext): Map<strin
   return env;
 }
 
-function plainEnv(env: Map<string, { value: string | undefined; node: DocNode }>): Map<string, string | undefined> {
-  return new Map([...env].map(([name, entry]) => [name, entry.value]));
-}
 
 /** How an adapter reads the containers of a platform whose pods run a known engine. */
 export interface ContainerOptions {
@@ -101,7 +99,7 @@ function quantity(node: DocNode | undefined): Located<number> | UnresolvedValue 
   if (!node || node.type !== "scalar") return undefined;
   const raw = String(node.value);
   if (/^\s*\d+\s*$/.test(raw)) return { value: Number(raw), node: node.node, source: "" };
-  return { raw, node: node.node, reason: /\{\{|\$/.test(raw) ? "template" : "invalid" };
+  return { raw, node: node.node, reason: deferredReason(raw) ?? "invalid" };
 }
 
 /** GPUs a container requests (limits first, as the device plugin requires them). */

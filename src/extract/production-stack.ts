@@ -9,7 +9,8 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { commandTokens, parseEngineCall } from "./engine-args.js";
 import { nodePlacement } from "./pod.js";
-import { ComposedMap, crdDeployment, type FieldPath, holders, locate, modelReference, readFieldTable, type Unresolved } from "./crd-kit.js";
+import { crdDeployment, type FieldPath, holders, modelReference, readFieldTable, type Unresolved } from "./crd-kit.js";
+import { locate, virtualMap } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
 const VLLM_RUNTIME: readonly FieldPath[] = [
@@ -28,10 +29,11 @@ export function productionStackRuntime(object: DocNode, ctx: ExtractContext, kin
   const unresolved: Unresolved = {};
   const terms = spec.get("deploymentConfig")?.get("nodeSelectorTerms");
   if (terms) {
-    const affinity = new ComposedMap(terms.node, {
-      nodeAffinity: new ComposedMap(terms.node, { requiredDuringSchedulingIgnoredDuringExecution: new ComposedMap(terms.node, { nodeSelectorTerms: terms }) }),
-    });
-    Object.assign(fields, nodePlacement(new ComposedMap(terms.node, { affinity })));
+    const affinity = virtualMap(
+      { nodeAffinity: virtualMap({ requiredDuringSchedulingIgnoredDuringExecution: virtualMap({ nodeSelectorTerms: terms }, terms.node) }, terms.node) },
+      terms.node,
+    );
+    Object.assign(fields, nodePlacement(virtualMap({ affinity }, terms.node)));
   }
   const modelUrl = spec.get("model")?.get("modelURL");
   const model = modelReference(modelUrl, "modelURL");

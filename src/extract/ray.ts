@@ -17,21 +17,8 @@ import type { DocNode } from "./doc.js";
 import { parseEmbedded, str } from "./doc.js";
 import { parseEngineCall, shellTokens } from "./engine-args.js";
 import { nodePlacement, podDeployments } from "./pod.js";
-import {
-  crdDeployment,
-  engineNamed,
-  freezePlacement,
-  groupGpus,
-  holders,
-  locate,
-  modelReference,
-  type PodGroup,
-  podCount,
-  podGpus,
-  setFromScalar,
-  type Unresolved,
-  type ValueKind,
-} from "./crd-kit.js";
+import { crdDeployment, engineNamed, freezePlacement, groupGpus, holders, modelReference, type PodGroup, podCount, podGpus, type Unresolved } from "./crd-kit.js";
+import { locate, readField, type ValueKind } from "./kit.js";
 import type { ArgsTarget, Deployment, FieldName, LocatedFields } from "./types.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -128,7 +115,7 @@ function readLlmConfig(config: DocNode): AppRead | undefined {
     if (reference.located) fields.model = reference.located;
     else if (reference.unresolved) unresolved.model = reference.unresolved;
   }
-  setFromScalar(fields, unresolved, "gpuType", config.get("accelerator_type"), "string", "accelerator_type");
+  readField({ fields, unresolved }, "gpuType", config.get("accelerator_type"), "string", "accelerator_type");
   const engineNode = config.get("llm_engine");
   const engine = engineNamed(str(engineNode) ?? "vllm");
   if (!engine) return undefined;
@@ -202,7 +189,7 @@ function readCustomApp(app: DocNode, clusterImages: string[]): AppRead | undefin
       if (reference.located) fields.model = reference.located;
       else if (reference.unresolved) unresolved.model = reference.unresolved;
     } else {
-      setFromScalar(fields, unresolved, spec.field, node, spec.kind, name);
+      readField({ fields, unresolved }, spec.field, node, spec.kind, name);
     }
   }
   if (!fields.model && !unresolved.model) return undefined;

@@ -44,7 +44,7 @@ function fromScalar(raw: string, astNode: AstNode, embedded: boolean, ctx: Extra
   const accelerator: Accelerator = { label: raw.trim(), gpuType: at(name, parsed.typeRange) };
   if (countNode) {
     const count = countNode.type === "scalar" ? Number(countNode.value) : NaN;
-    if (Number.isInteger(count) && count > 0) accelerator.gpuCount = locate(count, countNode, "accelerators");
+    if (Number.isInteger(count) && count > 0) accelerator.gpuCount = locate(countNode, count, "accelerators");
     else accelerator.unresolved = { raw: String(countNode.value), node: countNode.node, reason: "invalid" };
     accelerator.label = `${parsed.type}:${String(countNode.value)}`;
   } else if (parsed.count === undefined) {
@@ -141,14 +141,14 @@ export function extractSkyPilot(document: DocNode, ctx: ExtractContext): Deploym
     if (!script) continue;
     const sink = newSink();
     mergeCall(sink, script.call);
-    sink.fields.engine = locate(script.call.engine, run, "run");
+    sink.fields.engine = locate(run, script.call.engine, "run");
     for (const [field, located] of Object.entries(sink.fields)) {
       // `vllm serve $MODEL_NAME`: point at `envs.MODEL_NAME`, where the value can be edited.
       if (!located || !located.readonly || located.node !== run.node || located.range) continue;
       const source = [...(envsNode?.entries() ?? [])].filter(
         ([name, value]) => value.type === "scalar" && String(value.value) === String(located.value) && new RegExp(`\\$\\{?${name}\\b`).test(str(run) ?? ""),
       );
-      if (source.length === 1) setLocated(sink, field as never, { ...locate(located.value, source[0]![1], `envs.${source[0]![0]}`) });
+      if (source.length === 1) setLocated(sink, field as never, { ...locate(source[0]![1], located.value, `envs.${source[0]![0]}`) });
     }
     const accelerator = alternative.accelerator;
     const shared = options.length > 1;

@@ -345,7 +345,7 @@ function sagemakerEndpoint(endpoint: Resource, scope: Scope): Deployment[] {
       const call = container ? sagemakerCall(container, scope) : undefined;
       if (!call) return;
       mergeCall(sink, call);
-      if (!call.lmi) sink.fields.engine = locate(call.engine, container!.get("image") ?? container!, "image");
+      if (!call.lmi) sink.fields.engine = locate(container!.get("image") ?? container!, call.engine, "image");
     }
     deployments.push({
       format: "terraform",
@@ -559,7 +559,7 @@ function gpuInstance(resource: Resource, scope: Scope): Deployment[] {
     else if (type && str(type)) {
       // `projects/p/zones/z/acceleratorTypes/nvidia-l4` or `nvidia-l4`: GKE's accelerator names.
       const name = str(type)!.slice(str(type)!.lastIndexOf("/") + 1);
-      setLocated(sink, "gpuType", { ...locate(name, type, "cloud.google.com/gke-accelerator"), ...(name !== str(type) ? { readonly: true } : {}) });
+      setLocated(sink, "gpuType", { ...locate(type, name, "cloud.google.com/gke-accelerator"), ...(name !== str(type) ? { readonly: true } : {}) });
     }
     readTf(sink, "gpuCount", accelerator.get("count"), "int", "guest_accelerator.count", scope);
   } else if (accelerators.length > 1) {
@@ -585,7 +585,7 @@ function moduleDeployments(name: string, body: DocNode, scope: Scope): Deploymen
   readTf(sink, "model", body.get("hf_model_id"), "string", "hf_model_id", scope);
   readTf(sink, "instanceType", body.get("instance_type"), "string", "instance_type", scope);
   readTf(sink, "maxModelLen", blocks(body.get("tgi_config"))[0]?.get("max_total_tokens"), "int", "tgi_config.max_total_tokens", scope);
-  sink.fields.engine = { ...locate<Engine>("tgi", body.get("source") ?? body, "source"), readonly: true };
+  sink.fields.engine = { ...locate<Engine>(body.get("source") ?? body, "tgi", "source"), readonly: true };
   const notes = notesOf(body);
   return [{ format: "terraform", kind: "module", name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node, ...(notes.length > 0 ? { notes } : {}) }];
 }

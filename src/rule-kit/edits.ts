@@ -230,3 +230,10 @@ export function combine(edits: Array<TextEdit | undefined>): TextEdit[] | undefi
   }
   return sorted;
 }
+
+/** Edits that request `totalGpus` GPUs, spread evenly over the deployment's pods; undefined when the file cannot say it. */
+export function gpuCountEdits(deployment: Deployment, totalGpus: number): TextEdit[] | undefined {
+  const nodes = deployment.fields.nodes?.value ?? 1;
+  if (!deployment.fields.gpuCount || totalGpus % nodes !== 0) return undefined;
+  return combine(replaceFieldEverywhere(deployment, "gpuCount", totalGpus / nodes));
+}

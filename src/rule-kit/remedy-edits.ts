@@ -8,7 +8,7 @@ import type { GpuEntry } from "../catalog/types.js";
 import type { Deployment, TextEdit } from "../extract/types.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import type { Remedy } from "../sizing/recommend.js";
-import { combine, replaceField, replaceFieldEverywhere, setField } from "./edits.js";
+import { combine, gpuCountEdits, replaceField, setField } from "./edits.js";
 
 /**
  * The spelling of a GPU under a label or key, so a replaced node-selector value is one the cluster
@@ -57,16 +57,15 @@ function layoutEdits(deployment: Deployment, resolved: ResolvedDeployment, remed
     return [undefined];
   }
   const total = change.gpuCount ?? tensorParallel * pipelineParallel * resolved.request.dataParallel;
-  const perPod = total / nodes;
-  if (!Number.isInteger(perPod)) return [undefined];
+  if (total % nodes !== 0) return [undefined];
 
   // The platform allocates the GPUs the layout asks for: a count it derived (read-only) follows the new sizes.
   const countFollowsLayout = deployment.layoutOwner === "gpus-from-tensor" && (!deployment.fields.gpuCount || deployment.fields.gpuCount.readonly);
   if (change.instanceType && deployment.fields.instanceType) {
     edits.push(replaceField(deployment, "instanceType", instanceSpelling(deployment.fields.instanceType.value, change.instanceType)));
-    if (deployment.fields.gpuCount) edits.push(...replaceFieldEverywhere(deployment, "gpuCount", perPod));
+    if (deployment.fields.gpuCount) edits.push(...(gpuCountEdits(deployment, total) ?? [undefined]));
   } else if (deployment.fields.gpuCount && !countFollowsLayout) {
-    edits.push(...replaceFieldEverywhere(deployment, "gpuCount", perPod));
+    edits.push(...(gpuCountEdits(deployment, total) ?? [undefined]));
   } else if (!countFollowsLayout) {
     // Neither a count nor an instance type of that size can be written here.
     return [undefined];

@@ -2,10 +2,10 @@
  * What every rule does around its judgement: get the shared file analysis, locate a value in the
  * file, and turn remedies into suggestions.
  */
-import type { SourceLocation, SuggestedEdit } from "@eslint/core";
+import type { RuleFixer, SourceLocation, SuggestedEdit } from "@eslint/core";
 import { ambiguityNote, analyzeFile, type FileAnalysis, type JudgedDeployment, remediesFor } from "../analysis.js";
 import type { AstNode } from "../extract/doc.js";
-import type { Deployment, FieldName, Located } from "../extract/types.js";
+import type { Deployment, FieldName, Located, TextEdit } from "../extract/types.js";
 import { describeRemedy } from "../report/wording.js";
 import type { Remedy } from "../sizing/recommend.js";
 import type { VramRuleContext } from "./create-rule.js";
@@ -70,6 +70,17 @@ export function reportTarget(deployment: Deployment, fields: FieldName[]): Locat
   return deployment.anchor;
 }
 
+/** The suggestion `fix` that applies text edits (already checked not to overlap by `combine`). */
+export function applyEdits(edits: TextEdit[]): RuleFixer {
+  return (fixer) => edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text));
+}
+
+/** What a finding must add about guesses: the resolution's assumptions, and where an ambiguous GPU name would pass. */
+export function assumptionNote(judged: Extract<JudgedDeployment, { status: "judged" }>, minConcurrent = 1): string {
+  const { assumptions } = judged.resolved;
+  return (assumptions.length > 0 ? ` Assumes ${assumptions.join("; ")}.` : "") + ambiguityNote(judged, minConcurrent);
+}
+
 /** One ESLint suggestion per remedy the file can express; each text states the resulting headroom. */
 export function suggestionsFor<MessageIds extends string>(
   context: VramRuleContext<MessageIds, unknown[]>,
@@ -86,10 +97,10 @@ export function suggestionsFor<MessageIds extends string>(
     suggestions.push({
       messageId,
       data: { remedy: describeRemedy(analysis.catalog, remedy) },
-      fix: (fixer) => edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
+      fix: applyEdits(edits),
     });
   }
   return suggestions;
 }
 
-export { ambiguityNote, remediesFor };
+export { remediesFor };

@@ -347,6 +347,20 @@ function engineBudget(request: SizingRequest, perStageActivation: (tokens: numbe
   }
 }
 
+/**
+ * A request as a string, for caches of results that are pure in it: the model and GPU by id, every
+ * other field by value — all of them, so a field added to the request can never be left out.
+ */
+export function requestKey(request: SizingRequest): string {
+  return (Object.keys(request) as Array<keyof SizingRequest>)
+    .sort()
+    .map((field) => {
+      const value = request[field];
+      return `${field}=${field === "model" || field === "gpu" || field === "weightFormat" ? (value as { id: string }).id : String(value)}`;
+    })
+    .join("|");
+}
+
 export function gibText(bytes: number): string {
   return (bytes / GIB).toFixed(1);
 }
@@ -513,6 +527,7 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     kvCapacityTokens: capacityTokens === Number.MAX_SAFE_INTEGER ? 0 : capacityTokens,
     maxModelLen,
     maxModelLenSource,
+    refusesWhenKvTooSmall: budget.refusesWhenKvTooSmall,
     requestKvBytes: perRequest(maxModelLen, binding),
     maxConcurrency,
     largestFittingMaxModelLen,

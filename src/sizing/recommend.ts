@@ -4,7 +4,8 @@
  */
 import { baseModelKey, byCodePoint, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "../catalog/types.js";
-import { estimateMemory, SizingInputError } from "./estimate.js";
+import { type BoundedCache, cacheOf } from "../memo.js";
+import { estimateMemory, requestKey, SizingInputError } from "./estimate.js";
 import type { MemoryEstimate, SizingRequest } from "./types.js";
 
 export type RemedyKind = "quantization" | "kv-cache-dtype" | "max-model-len" | "more-gpus" | "larger-gpu";
@@ -103,33 +104,13 @@ function runsNatively(format: QuantizationFormat, gpu: GpuEntry): boolean {
  * Remedies are pure in (catalog, request, options); repositories repeat the same model on the same
  * GPUs across many files, so results are kept per catalog for the recent requests.
  */
-const memo = new WeakMap<Catalog, Map<string, Remedy[]>>();
-const MEMO_LIMIT = 512;
-
-function memoKey(request: SizingRequest, options: RecommendOptions): string {
-  const r = request;
-  return [
-    r.engine, r.model.id, r.gpu.id, r.gpu.memoryBytes, r.weightFormat.id, r.activationBytes, r.kvCacheDtype, r.tensorParallel, r.pipelineParallel,
-    r.dataParallel, r.expertParallel, r.maxModelLen, r.maxNumSeqs, r.maxNumBatchedTokens, r.gpuMemoryUtilization, r.cpuOffloadBytes, r.enforceEager,
-    r.gpuLayers, r.cpuMoeLayers, options.minConcurrentSequences ?? 1, options.instance?.id, options.gpusPerNodeLimit, options.limit, options.writtenModel,
-  ].join("|");
-}
+const memo = new WeakMap<Catalog, BoundedCache<Remedy[]>>();
 
 export function recommend(catalog: Catalog, request: SizingRequest, current: MemoryEstimate, options: RecommendOptions = {}): Remedy[] {
   const minConcurrent = options.minConcurrentSequences ?? 1;
   if (meetsTarget(current, minConcurrent)) return [];
-  let cache = memo.get(catalog);
-  if (!cache) {
-    cache = new Map();
-    memo.set(catalog, cache);
-  }
-  const key = memoKey(request, options);
-  const known = cache.get(key);
-  if (known) return known;
-  const remedies = computeRemedies(catalog, request, current, options);
-  if (cache.size >= MEMO_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(key, remedies);
-  return remedies;
+  const key = [requestKey(request), minConcurrent, options.instance?.id, options.gpusPerNodeLimit, options.limit, options.writtenModel].join("|");
+  return cacheOf(memo, catalog, 512).get(key, () => computeRemedies(catalog, request, current, options));
 }
 
 function computeRemedies(catalog: Catalog, request: SizingRequest, current: MemoryEstimate, options: RecommendOptions): Remedy[] {

@@ -73,6 +73,8 @@ export interface MemoryEstimate {
   kvCapacityTokens: number;
   maxModelLen: number;
   maxModelLenSource: "set" | "model-default" | "engine-default";
+  /** Whether the engine refuses to start when one such sequence does not fit (SGLang starts; TGI 3 shortens its default). */
+  refusesWhenKvTooSmall: boolean;
   /** KV bytes one `maxModelLen` sequence needs on the binding GPU (windowed and recurrent layers included). */
   requestKvBytes: number;
   /** Full-length sequences the KV cache holds at once. */
