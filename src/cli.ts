@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { catalogDate, pluginMeta } from "./meta.js";
 import { type CliIo, UsageError } from "./cli-io.js";
 import { SizingInputError } from "./sizing/estimate.js";
+import { lookup } from "./lookup.js";
 
 
 const HELP = `Usage:
@@ -64,7 +65,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${pluginMeta.name} ${pluginMeta.version} (catalog ${catalogDate})\n`);
       return 0;
     }
-    const handler = commands[command];
+    const handler = lookup(commands, command);
     if (!handler) throw new UsageError(`unknown command "${command}" (try vram --help)`);
     return await handler(rest, io);
   } catch (error) {

@@ -6,6 +6,7 @@ import type { Catalog, GpuResolution, ModelResolution } from "./catalog/catalog.
 import type { InstanceEntry, QuantizationFormat } from "./catalog/types.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, SizingRequest } from "./sizing/types.js";
+import { lookup } from "./lookup.js";
 
 /** A deployment's settings as plain values; absent means "not stated". */
 export interface DeploymentValues {
@@ -99,7 +100,7 @@ function weightFormat(
   const stored = model.format ?? catalog.format(model.model.nativeFormat);
   const written = values.quantization?.trim().toLowerCase();
   if (written && !CHECKPOINT_DEFINED.has(written)) {
-    const mapped = ENGINE_QUANTIZATION[engine]?.[written] ?? written;
+    const mapped = lookup(ENGINE_QUANTIZATION[engine] ?? {}, written) ?? written;
     const format = catalog.resolveFormat(mapped);
     if (!format) return { unknown: values.quantization! };
     // vLLM's `fp8` loads block-scaled FP8 checkpoints as they are.

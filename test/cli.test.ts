@@ -67,6 +67,8 @@ describe("vram estimate", () => {
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--bogus"], /^vram: Unknown option '--bogus'/],
     [["estimate", "--gpu", "L4"], /^vram: vram estimate needs --model/],
     [["frobnicate"], /^vram: unknown command "frobnicate"/],
+    [["toString"], /^vram: unknown command "toString"/],
+    [["estimate", "--model", "constructor", "--gpu", "__proto__"], /^vram: unknown model "constructor"/],
   ])("usage error %j: one clear line, exit 2", async (argv, message) => {
     const { code, stderr, stdout } = await run(...argv);
     expect(code).toBe(2);

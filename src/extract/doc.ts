@@ -145,7 +145,7 @@ function unwrapYaml(node: YamlValueNode | null, document: YamlAst.YAMLDocument, 
   if (!node || depth > 20) return null;
   if (node.type === "YAMLWithMeta") return unwrapYaml(node.value, document, depth + 1);
   if (node.type === "YAMLAlias") {
-    const anchors = document.anchors[node.name] ?? [];
+    const anchors = Object.hasOwn(document.anchors, node.name) ? document.anchors[node.name]! : [];
     let target: YamlAst.YAMLAnchor | undefined;
     for (const anchor of anchors) if (anchor.range[0] < node.range[0]) target = anchor;
     return target ? unwrapYaml(target.parent, document, depth + 1) : null;

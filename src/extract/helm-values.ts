@@ -21,6 +21,7 @@ import { crdDeployment, modelReference } from "./crd-kit.js";
 import { readResourceProfile } from "./kubeai.js";
 import { readNimProfile } from "./nim.js";
 import type { Deployment, LocatedFields } from "./types.js";
+import { lookup } from "../lookup.js";
 
 interface Chart {
   detect(document: DocNode): boolean;
@@ -151,7 +152,7 @@ function kubeAiCatalog(document: DocNode, ctx: ExtractContext): Deployment[] {
   for (const [name, entry] of document.get("catalog")!.entries()) {
     if (entry.type !== "map") continue;
     const engineNode = entry.get("engine");
-    const engine = KUBEAI_ENGINES[(str(engineNode) ?? "VLLM").toLowerCase()];
+    const engine = lookup(KUBEAI_ENGINES, (str(engineNode) ?? "VLLM").toLowerCase());
     if (!engine) continue;
     const profile = readResourceProfile(entry.get("resourceProfile"), ctx);
     if (profile && !profile.accelerated) continue;

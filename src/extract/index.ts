@@ -47,24 +47,41 @@ export function extractDeployments(ast: { type: string; body?: unknown[] }, text
     }
     for (const object of objects) deployments.push(...extractObject(object, ctx));
   }
-  for (const deployment of deployments) setAsideTemplates(deployment);
+  for (const deployment of deployments) setAsideUnusable(deployment, text);
   return deployments;
 }
 
-
 /**
- * Whatever adapter read a value, a templated string (`--model "{{ .Values.model }}"`, an
- * instance-type label of `{{ .Values.instanceType }}`) is not a name to look up: it becomes an
- * unresolved value, so the deployment is left unjudged instead of reported as an unknown model.
+ * Whatever adapter read a value, two kinds of value are not facts to judge, so they become
+ * unresolved and the deployment is left unjudged rather than reported:
+ * - a templated string (`--model "{{ .Values.model }}"`, an instance-type label of
+ *   `{{ .Values.instanceType }}`) is not a name to look up;
+ * - a number no machine could hold (`nvidia.com/gpu: 1e308`, a 400-digit `--max-model-len`): counts
+ *   and sizes must be finite, not negative, and whole numbers below 2^53 where they count things.
  */
-function setAsideTemplates(deployment: Deployment): void {
+function setAsideUnusable(deployment: Deployment, text: string): void {
   for (const [field, located] of Object.entries(deployment.fields) as Array<[FieldName, Located<unknown> | undefined]>) {
-    if (!located || typeof located.value !== "string") continue;
-    const reason = deferredReason(located.value);
+    if (!located) continue;
+    const { value } = located;
+    const reason = typeof value === "string" ? deferredReason(value) : typeof value === "number" && !isUsableNumber(field, value) ? "invalid" : undefined;
     if (!reason) continue;
     delete deployment.fields[field];
-    deployment.unresolved[field] ??= { raw: located.value, node: located.node, reason };
+    deployment.unresolved[field] ??= { raw: typeof value === "string" ? value : writtenNumber(located, text), node: located.node, reason };
   }
+}
+
+/** A number as the file writes it (`1e308`, not `1e+308`), without the quotes around a string. */
+function writtenNumber(located: Located<unknown>, text: string): string {
+  const [start, end] = located.range ?? located.node.range;
+  return text.slice(start, end).replace(/^(["'])(.*)\1$/s, "$2");
+}
+
+/** Fields whose values are fractions; every other number counts things (GPUs, tokens, layers, MiB). */
+const FRACTIONAL_FIELDS: ReadonlySet<FieldName> = new Set(["gpuMemoryUtilization", "cpuOffloadGiB"]);
+
+function isUsableNumber(field: FieldName, value: number): boolean {
+  if (!Number.isFinite(value) || value < 0) return false;
+  return FRACTIONAL_FIELDS.has(field) || Number.isSafeInteger(value);
 }
 
 /** The deployments of one Kubernetes object (also those embedded elsewhere: Terraform `kubernetes_manifest`). */

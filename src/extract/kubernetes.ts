@@ -8,6 +8,7 @@ import type { DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
 import { podDeployments } from "./pod.js";
 import type { Deployment } from "./types.js";
+import { lookup } from "../lookup.js";
 
 /** Path from the object to its pod spec, by kind. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -24,7 +25,7 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
 /** Deployments of a Kubernetes workload object; undefined when the kind is not a plain workload. */
 export function extractWorkload(object: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   const kind = str(object.get("kind"));
-  if (!kind || !POD_SPEC_PATHS[kind]) return undefined;
+  if (!kind || !lookup(POD_SPEC_PATHS, kind)) return undefined;
   return workloadDeployments(object, kind, { format: "kubernetes", kind }, ctx);
 }
 
@@ -33,7 +34,7 @@ export function extractWorkload(object: DocNode, ctx: ExtractContext): Deploymen
  * metadata as annotation holders), reported as `as.kind` of format `as.format`.
  */
 export function workloadDeployments(object: DocNode, kind: string, as: { format: string; kind: string; name?: string }, ctx: ExtractContext): Deployment[] {
-  const path = POD_SPEC_PATHS[kind];
+  const path = lookup(POD_SPEC_PATHS, kind);
   const podSpec = path ? follow(object, path) : undefined;
   if (!path || !podSpec || podSpec.type !== "map") return [];
   const template = path.length > 1 ? follow(object, path.slice(0, -1)) : undefined;

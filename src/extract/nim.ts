@@ -13,6 +13,7 @@ import { containerGpus, nodePlacement } from "./pod.js";
 import { crdDeployment, holders, modelReference, partRange, type Unresolved } from "./crd-kit.js";
 import { locate, readEnv, readField } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
+import { lookup } from "../lookup.js";
 
 /**
  * NIM registry publishers by model family (`nvcr.io/nim/<publisher>/<model>`), for the places that
@@ -65,7 +66,7 @@ export function readNimProfile(node: DocNode | undefined, ctx: ExtractContext, f
     const start = offset;
     offset += part.length + 1;
     const range = partRange(node, ctx.text, start, start + part.length);
-    const precision = PROFILE_PRECISION[part.toLowerCase()];
+    const precision = lookup(PROFILE_PRECISION, part.toLowerCase());
     if (precision) {
       fields.quantization = locate(node, precision, "NIM profile", { readonly: true });
       continue;

@@ -20,6 +20,7 @@ import { nodePlacement, podDeployments } from "./pod.js";
 import { crdDeployment, engineNamed, freezePlacement, groupGpus, holders, modelReference, type PodGroup, podCount, podGpus, type Unresolved } from "./crd-kit.js";
 import { locate, readField, type ValueKind } from "./kit.js";
 import type { ArgsTarget, Deployment, FieldName, LocatedFields } from "./types.js";
+import { lookup } from "../lookup.js";
 
 // ---------------------------------------------------------------------------------------------
 // Cluster GPUs
@@ -182,7 +183,7 @@ function readCustomApp(app: DocNode, clusterImages: string[]): AppRead | undefin
   const fields: LocatedFields = {};
   const unresolved: Unresolved = {};
   for (const [name, node] of env.entries()) {
-    const spec = APP_ENV[name];
+    const spec = lookup(APP_ENV, name);
     if (!spec) continue;
     if (spec.field === "model") {
       const reference = modelReference(node, name);

@@ -12,6 +12,7 @@ import { str } from "./doc.js";
 import { shellTokens } from "./engine-args.js";
 import { locate, mergeCall, newSink, readField, scriptEngineCall, setLocated, typeAndCount } from "./kit.js";
 import type { Deployment, Located, UnresolvedValue } from "./types.js";
+import { lookup } from "../lookup.js";
 
 /** SkyPilot's names whose memory differs from the catalog's default reading (`sky show-gpus`: `A100` is the 40 GB part). */
 const SKYPILOT_GPU_NAMES: Record<string, string> = {
@@ -38,7 +39,7 @@ function isSkyPilotTask(document: DocNode): boolean {
 function fromScalar(raw: string, astNode: AstNode, embedded: boolean, ctx: ExtractContext, countNode?: DocNode): Accelerator | undefined {
   const parsed = typeAndCount(raw, embedded ? undefined : astNode, ctx.text);
   if (!parsed) return { label: raw, unresolved: { raw, node: astNode, reason: /\$/.test(raw) ? "variable" : "invalid" } };
-  const name = SKYPILOT_GPU_NAMES[parsed.type.toLowerCase()] ?? parsed.type;
+  const name = lookup(SKYPILOT_GPU_NAMES, parsed.type.toLowerCase()) ?? parsed.type;
   const at = (value: unknown, range: [number, number] | undefined): Located<never> =>
     ({ value, node: astNode, source: "accelerators", ...(range ? { range } : { readonly: true }) }) as Located<never>;
   const accelerator: Accelerator = { label: raw.trim(), gpuType: at(name, parsed.typeRange) };

@@ -29,6 +29,7 @@ import { extractHelmValues } from "./helm-values.js";
 import { type EnvMap, type FieldSink, locate, mergeCall, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
+import { lookup, setOwn } from "../lookup.js";
 
 /** Runs the Kubernetes object adapters (passed in by the extraction entry point). */
 export type ObjectExtractor = (object: DocNode, ctx: ExtractContext) => Deployment[];
@@ -212,8 +213,8 @@ const RESOURCE_ADAPTERS: Record<string, ResourceAdapter> = {
 };
 
 function resourceDeployments(resource: Resource, scope: Scope): Deployment[] {
-  const workload = WORKLOAD_KINDS[resource.type.replace(/_v\d+$/, "")];
-  const adapter = workload ? (r: Resource, s: Scope) => kubernetesWorkload(r, s, workload) : RESOURCE_ADAPTERS[resource.type];
+  const workload = lookup(WORKLOAD_KINDS, resource.type.replace(/_v\d+$/, ""));
+  const adapter = workload ? (r: Resource, s: Scope) => kubernetesWorkload(r, s, workload) : lookup(RESOURCE_ADAPTERS, resource.type);
   if (!adapter) return [];
   return adapter(resource, scope).map((deployment) => {
     screenInterpolations(deployment, scope);
@@ -406,7 +407,7 @@ class TerraformKubernetesView implements DocNode {
 
   get(key: string): DocNode | undefined {
     if (this.type !== "map") return undefined;
-    const listBlock = LIST_BLOCKS[key];
+    const listBlock = lookup(LIST_BLOCKS, key);
     const found = this.inner.get(key) ?? this.inner.get(snake(key)) ?? (listBlock ? this.inner.get(listBlock) : undefined);
     if (!found) return undefined;
     if (listBlock) return new TerraformKubernetesView(found, true);
@@ -445,7 +446,7 @@ function kubernetesManifest(resource: Resource, scope: Scope): Deployment[] {
 function deepMerge(base: unknown, override: unknown): unknown {
   if (!isRecord(base) || !isRecord(override)) return override;
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = key in merged ? deepMerge(merged[key], value) : value;
+  for (const [key, value] of Object.entries(override)) setOwn(merged, key, Object.hasOwn(merged, key) ? deepMerge(merged[key], value) : value);
   return merged;
 }
 
@@ -461,11 +462,11 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (i === parts.length - 1) {
-      current[part] = value;
+      setOwn(current, part, value);
       return;
     }
-    const next = current[part];
-    if (next === null || typeof next !== "object") current[part] = typeof parts[i + 1] === "number" ? [] : {};
+    const next = Object.hasOwn(current, part) ? current[part] : undefined;
+    if (next === null || typeof next !== "object") setOwn(current, part, typeof parts[i + 1] === "number" ? [] : {});
     current = current[part] as Record<string | number, unknown>;
   }
 }

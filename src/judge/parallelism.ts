@@ -27,10 +27,10 @@ export function isStartFailure(problem: ParallelismProblem): boolean {
   return ERRORS.has(problem.kind);
 }
 
-/** TP sizes from 1 to `limit` that the model's attention and KV heads allow. */
+/** TP sizes from 1 to `limit` that the model's attention and KV heads allow (never above the heads, which TP must divide). */
 export function validTensorParallelSizes(heads: number, kvHeads: number | null, limit: number): number[] {
   const sizes: number[] = [];
-  for (let tp = 1; tp <= limit; tp++) {
+  for (let tp = 1; tp <= Math.min(limit, heads); tp++) {
     if (heads % tp !== 0) continue;
     if (kvHeads !== null && kvHeads % tp !== 0 && tp % kvHeads !== 0) continue;
     sizes.push(tp);

@@ -5,6 +5,7 @@
 import { baseModelKey, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
 import type { DeploymentValues, ResolvedDeployment } from "../resolve.js";
+import { lookup } from "../lookup.js";
 
 export type QuantizationProblem =
   /** The weights' format has no kernel on this GPU (below its minimum compute capability). */
@@ -39,7 +40,7 @@ export function flagFormat(catalog: Catalog, engine: string, written: string): Q
     vllm: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", fbgemm_fp8: "fp8", ptpc_fp8: "fp8" },
     sglang: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", w8a8_fp8: "fp8", w8a8_int8: "int8" },
   };
-  return catalog.resolveFormat(perEngine[engine]?.[value] ?? value);
+  return catalog.resolveFormat(lookup(lookup(perEngine, engine) ?? {}, value) ?? value);
 }
 
 export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment, stated: DeploymentValues): QuantizationProblem[] {

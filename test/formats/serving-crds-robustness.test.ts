@@ -24,7 +24,7 @@ const KINDS: Array<[string, string]> = [
   ["production-stack.vllm.ai/v1alpha1", "VLLMRuntime"],
 ];
 
-const ODD_VALUES: unknown[] = [null, [], {}, 0, -1, 2.5, "", "{{ .Values.x }}", "$(VAR)", true, [null], [{ a: null }]];
+const ODD_VALUES: unknown[] = [null, [], {}, 0, -1, 2.5, "", "{{ .Values.x }}", "$(VAR)", true, [null], [{ a: null }], { toString: 0 }, { valueOf: {} }, JSON.parse('{"__proto__": {"x": 1}, "constructor": 1, "hasOwnProperty": 2}'), 1e308, 2 ** 54, "9".repeat(40), "toString"];
 
 /** JSON is YAML: the documents are written as JSON text and parsed by the YAML parser. */
 const stringify = (value: unknown): string => JSON.stringify(value, null, 2);

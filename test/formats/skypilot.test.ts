@@ -101,7 +101,7 @@ describe("SkyPilot: odd input", () => {
       (value: unknown) => ({ resources: value, run: "vllm serve x/y" }),
       (value: unknown) => ({ resources: { accelerators: value, any_of: value, ordered: value, instance_type: value }, num_nodes: value, envs: value, run: "vllm serve $M --tp $T" }),
       (value: unknown) => ({ resources: { accelerators: { "A100:8": value } }, run: value }),
-      (value: unknown) => ({ setup: "x", run: `vllm serve m ${String(value)}`, num_nodes: value }),
+      (value: unknown) => ({ setup: "x", run: `vllm serve m ${JSON.stringify(value)}`, num_nodes: value }),
     ];
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 3 }), fc.integer({ min: 0, max: shapes.length - 1 }), (value, shape) => {

@@ -1,0 +1,12 @@
+/**
+ * A table lookup keyed by text from the user's file: only the table's own entries count, so a
+ * written `toString` or `constructor` is an unknown key, not a property of every object.
+ */
+export function lookup<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** Sets an own property even when the key is `__proto__`, so written keys never reach a prototype. */
+export function setOwn(target: object, key: string | number, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
