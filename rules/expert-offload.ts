@@ -6,7 +6,7 @@
 import { gibOf, offloadOf } from "../src/judge/offload.js";
 import { gib, gpuName } from "../src/report/wording.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
-import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { forEachJudged } from "../src/rule-kit/driver.js";
 import { locationOf, reportTarget } from "../src/rule-kit/report.js";
 import { CANDIDATE_GPU_IDS } from "../src/sizing/recommend.js";
 
@@ -34,8 +34,7 @@ export default createRule<MessageIds, []>({
   create(context) {
     return {
       Program() {
-        forEachDeployment(context, "expert-offload", (judged, analysis) => {
-          if (judged.status !== "judged") return;
+        forEachJudged(context, "expert-offload", (judged, analysis) => {
           const { deployment, resolved, estimate } = judged;
           const finding = offloadOf(resolved, estimate);
           if (!finding?.slowsDecode) return;

@@ -3,7 +3,7 @@
  * (else vLLM refuses to start), and with `minConcurrentSequences` that many at once.
  */
 import { createRule } from "../src/rule-kit/create-rule.js";
-import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { forEachJudged } from "../src/rule-kit/driver.js";
 import { assumptionNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { concurrency, ENGINE_NAMES, gib, tokens } from "../src/report/wording.js";
 import type { MemoryEstimate } from "../src/sizing/types.js";
@@ -72,8 +72,7 @@ export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
     const required = options?.minConcurrentSequences ?? 1;
     return {
       Program() {
-        forEachDeployment(context, "kv-cache-headroom", (judged, analysis) => {
-          if (judged.status !== "judged") return;
+        forEachJudged(context, "kv-cache-headroom", (judged, analysis) => {
           const { estimate, resolved, deployment } = judged;
           const tooSmall = estimate.verdict === "kv-cache-too-small";
           const crowded = estimate.verdict === "fits" && estimate.maxConcurrency < required;

@@ -7,7 +7,7 @@ import { checkParallelism } from "../src/judge/parallelism.js";
 import { ENGINE_NAMES } from "../src/report/wording.js";
 import { combine, gpuCountEdits, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
-import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { forEachJudged } from "../src/rule-kit/driver.js";
 import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
 
 type MessageIds = "idleGpus" | "kvReplicated" | "useTensorParallel" | "requestGpus" | "missingReason";
@@ -33,11 +33,9 @@ export default createRule<MessageIds, []>({
     },
   },
   create(context) {
-    const text = (context.sourceCode as unknown as { text: string }).text;
     return {
       Program() {
-        forEachDeployment(context, "parallelism-efficiency", (judged) => {
-          if (judged.status !== "judged") return;
+        forEachJudged(context, "parallelism-efficiency", (judged, _analysis, text) => {
           const { deployment, resolved, values } = judged;
           const { request } = resolved;
           for (const problem of checkParallelism(resolved, values)) {

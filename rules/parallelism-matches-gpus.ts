@@ -7,7 +7,7 @@ import { checkParallelism, isStartFailure, type ParallelismProblem, validTensorP
 import { ENGINE_NAMES } from "../src/report/wording.js";
 import { combine, gpuCountEdits, replaceField, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
-import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { forEachJudged } from "../src/rule-kit/driver.js";
 import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
 import type { Deployment } from "../src/extract/types.js";
 import type { ResolvedDeployment } from "../src/resolve.js";
@@ -57,11 +57,9 @@ export default createRule<MessageIds, []>({
     },
   },
   create(context) {
-    const text = (context.sourceCode as unknown as { text: string }).text;
     return {
       Program() {
-        forEachDeployment(context, "parallelism-matches-gpus", (judged) => {
-          if (judged.status !== "judged") return;
+        forEachJudged(context, "parallelism-matches-gpus", (judged, _analysis, text) => {
           const { deployment, resolved, values } = judged;
           const model = resolved.model;
           const engine = ENGINE_NAMES[resolved.request.engine];

@@ -9,7 +9,7 @@ import { checkQuantization, runnableFormats } from "../src/judge/quantization.js
 import { ENGINE_NAMES, formatLabel, gpuName, headroom } from "../src/report/wording.js";
 import { combine, removeField, replaceField, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
-import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { forEachJudged } from "../src/rule-kit/driver.js";
 import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
 import type { TextEdit } from "../src/extract/types.js";
 import { estimateMemory, SizingInputError } from "../src/sizing/estimate.js";
@@ -55,11 +55,9 @@ export default createRule<MessageIds, []>({
     },
   },
   create(context) {
-    const text = (context.sourceCode as unknown as { text: string }).text;
     return {
       Program() {
-        forEachDeployment(context, "quantization-supported", (judged, analysis) => {
-          if (judged.status !== "judged") return;
+        forEachJudged(context, "quantization-supported", (judged, analysis, text) => {
           const { deployment, resolved, values } = judged;
           const { catalog } = analysis;
           const { request } = resolved;

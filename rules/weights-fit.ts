@@ -5,7 +5,7 @@
  */
 import type { Engine } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
-import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { forEachJudged } from "../src/rule-kit/driver.js";
 import { assumptionNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params } from "../src/report/wording.js";
 
@@ -35,8 +35,8 @@ export default createRule<MessageIds, []>({
   create(context) {
     return {
       Program() {
-        forEachDeployment(context, "weights-fit", (judged, analysis) => {
-          if (judged.status !== "judged" || judged.estimate.verdict !== "weights-exceed-memory") return;
+        forEachJudged(context, "weights-fit", (judged, analysis) => {
+          if (judged.estimate.verdict !== "weights-exceed-memory") return;
           const { estimate, resolved, deployment } = judged;
           const { model } = resolved.model;
           const engine: Engine = resolved.request.engine;

@@ -34,6 +34,9 @@ export type JudgedDeployment =
   /** Values no engine accepts (TP 0, utilisation 1.5); other rules say why. */
   | { status: "invalid"; deployment: Deployment; values: DeploymentValues; resolved: ResolvedDeployment; message: string };
 
+/** A deployment with a verdict: resolved against the catalog and estimated. */
+export type Judged = Extract<JudgedDeployment, { status: "judged" }>;
+
 export interface FileAnalysis {
   catalog: Catalog;
   settings: VramSettings;
@@ -95,7 +98,7 @@ export function analyzeFile(ast: { type: string; body?: unknown[] }, text: strin
 const remedyCache = new WeakMap<MemoryEstimate, Map<number, Remedy[]>>();
 
 /** Remedies for a judged deployment at a concurrency target, computed once per target. */
-export function remediesFor(analysis: FileAnalysis, judged: Extract<JudgedDeployment, { status: "judged" }>, minConcurrent: number): Remedy[] {
+export function remediesFor(analysis: FileAnalysis, judged: Judged, minConcurrent: number): Remedy[] {
   let byTarget = remedyCache.get(judged.estimate);
   if (!byTarget) {
     byTarget = new Map();
@@ -118,7 +121,7 @@ export function remediesFor(analysis: FileAnalysis, judged: Extract<JudgedDeploy
  * was assumed is already in the resolution's assumptions; this names the ones where it would pass,
  * so a finding on a guessed GPU never reads as fact.
  */
-export function ambiguityNote(judged: Extract<JudgedDeployment, { status: "judged" }>, minConcurrent = 1): string {
+export function ambiguityNote(judged: Judged, minConcurrent = 1): string {
   const passing = (judged.alternatives ?? []).filter(({ estimate }) => estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent);
   if (passing.length === 0) return "";
   const names = passing.map(({ gpu }) => gpu.name).join(" or ");

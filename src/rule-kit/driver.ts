@@ -4,10 +4,10 @@
  * those a reasoned suppression names for this rule; suppressions without a reason are reported
  * (once each) and suppress nothing.
  */
-import type { FileAnalysis, JudgedDeployment } from "../analysis.js";
+import type { FileAnalysis, Judged, JudgedDeployment } from "../analysis.js";
 import { ANNOTATION, suppressionFor } from "../suppressions.js";
 import type { VramRuleContext } from "./create-rule.js";
-import { fileAnalysis, locationOf } from "./report.js";
+import { fileAnalysis, locationOf, sourceText } from "./report.js";
 
 export function forEachDeployment<MessageIds extends string>(
   context: VramRuleContext<MessageIds, unknown[]>,
@@ -31,4 +31,16 @@ export function forEachDeployment<MessageIds extends string>(
     }
     if (!suppressed) visit(judged, analysis);
   }
+}
+
+/** The loop of the rules that judge a verdict: only deployments with one, with the file's text for edits. */
+export function forEachJudged<MessageIds extends string>(
+  context: VramRuleContext<MessageIds, unknown[]>,
+  ruleName: string,
+  visit: (judged: Judged, analysis: FileAnalysis, text: string) => void,
+): void {
+  const text = sourceText(context as VramRuleContext<string, unknown[]>);
+  forEachDeployment(context, ruleName, (judged, analysis) => {
+    if (judged.status === "judged") visit(judged, analysis, text);
+  });
 }

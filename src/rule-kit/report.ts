@@ -3,7 +3,7 @@
  * file, and turn remedies into suggestions.
  */
 import type { RuleFixer, SourceLocation, SuggestedEdit } from "@eslint/core";
-import { ambiguityNote, analyzeFile, type FileAnalysis, type JudgedDeployment, remediesFor } from "../analysis.js";
+import { ambiguityNote, analyzeFile, type FileAnalysis, type Judged, remediesFor } from "../analysis.js";
 import type { AstNode } from "../extract/doc.js";
 import type { Deployment, FieldName, Located, TextEdit } from "../extract/types.js";
 import { describeRemedy } from "../report/wording.js";
@@ -29,6 +29,11 @@ export function fileAnalysis(context: VramRuleContext<string, unknown[]>): FileA
   if (!isReadable(sourceCode.ast as never)) return undefined;
   const settings = (context.settings as Record<string, unknown> | undefined)?.vram;
   return analyzeFile(sourceCode.ast, sourceCode.text, settings);
+}
+
+/** The text of the file being linted (edits are offsets into it). */
+export function sourceText(context: VramRuleContext<string, unknown[]>): string {
+  return (context.sourceCode as unknown as ParsedSource).text;
 }
 
 const lineStarts = new WeakMap<object, number[]>();
@@ -76,7 +81,7 @@ export function applyEdits(edits: TextEdit[]): RuleFixer {
 }
 
 /** What a finding must add about guesses: the resolution's assumptions, and where an ambiguous GPU name would pass. */
-export function assumptionNote(judged: Extract<JudgedDeployment, { status: "judged" }>, minConcurrent = 1): string {
+export function assumptionNote(judged: Judged, minConcurrent = 1): string {
   const { assumptions } = judged.resolved;
   return (assumptions.length > 0 ? ` Assumes ${assumptions.join("; ")}.` : "") + ambiguityNote(judged, minConcurrent);
 }
@@ -85,11 +90,11 @@ export function assumptionNote(judged: Extract<JudgedDeployment, { status: "judg
 export function suggestionsFor<MessageIds extends string>(
   context: VramRuleContext<MessageIds, unknown[]>,
   analysis: FileAnalysis,
-  judged: Extract<JudgedDeployment, { status: "judged" }>,
+  judged: Judged,
   remedies: Remedy[],
   messageId: MessageIds,
 ): SuggestedEdit<MessageIds>[] {
-  const text = (context.sourceCode as unknown as ParsedSource).text;
+  const text = sourceText(context as VramRuleContext<string, unknown[]>);
   const suggestions: SuggestedEdit<MessageIds>[] = [];
   for (const remedy of remedies) {
     const edits = remedyEdits(analysis.catalog, judged.deployment, judged.resolved, remedy, text);
