@@ -83,13 +83,32 @@ export type Resolution = { ok: true; resolved: ResolvedDeployment } | { ok: fals
  * TGI's `bitsandbytes` is LLM.int8 (launcher.md), vLLM's is in-flight NF4 (bitsandbytes.md).
  */
 const ENGINE_QUANTIZATION: Partial<Record<Engine, Record<string, string>>> = {
-  tgi: { bitsandbytes: "bnb-int8", eetq: "int8", marlin: "gptq", "compressed-tensors": "w4a16", fp8: "fp8" },
-  vllm: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", experts_int8: "int8", fbgemm_fp8: "fp8", ptpc_fp8: "fp8" },
+  tgi: { bitsandbytes: "bnb-int8", eetq: "int8", marlin: "gptq" },
+  vllm: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", experts_int8: "int8", fbgemm_fp8: "fp8", ptpc_fp8: "fp8" },
   sglang: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", w8a8_fp8: "fp8", w8a8_int8: "int8" },
 };
 
 /** Flags that name a kernel or config source rather than a storage format: the checkpoint decides. */
 const CHECKPOINT_DEFINED = new Set(["compressed-tensors", "gguf", "none", "auto"]);
+
+/** Flags that quantize a 16-bit checkpoint while loading (vLLM's experts_int8), so no stored format is expected. */
+const QUANTIZED_WHILE_LOADING = new Set(["experts_int8"]);
+
+/**
+ * The storage format a `--quantization` / `QUANTIZE` value names in an engine, or undefined when it
+ * names none: the checkpoint decides (`compressed-tensors`, `auto`), or the catalog has no such format.
+ */
+export function flagFormat(catalog: Catalog, engine: Engine, written: string): QuantizationFormat | undefined {
+  const value = written.trim().toLowerCase();
+  if (CHECKPOINT_DEFINED.has(value)) return undefined;
+  return catalog.resolveFormat(lookup(ENGINE_QUANTIZATION[engine] ?? {}, value) ?? value);
+}
+
+/** Whether a `--quantization` value expects the checkpoint to be stored in its format. */
+export function flagNamesStoredFormat(written: string): boolean {
+  const value = written.trim().toLowerCase();
+  return !CHECKPOINT_DEFINED.has(value) && !QUANTIZED_WHILE_LOADING.has(value);
+}
 
 function weightFormat(
   catalog: Catalog,
@@ -100,8 +119,7 @@ function weightFormat(
   const stored = model.format ?? catalog.format(model.model.nativeFormat);
   const written = values.quantization?.trim().toLowerCase();
   if (written && !CHECKPOINT_DEFINED.has(written)) {
-    const mapped = lookup(ENGINE_QUANTIZATION[engine] ?? {}, written) ?? written;
-    const format = catalog.resolveFormat(mapped);
+    const format = flagFormat(catalog, engine, written);
     if (!format) return { unknown: values.quantization! };
     // vLLM's `fp8` loads block-scaled FP8 checkpoints as they are.
     if (format.id === "fp8" && stored.id === "fp8-block") return stored;

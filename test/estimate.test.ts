@@ -43,6 +43,15 @@ describe("weights", () => {
     expect(gib(awq.totalWeightBytes)).toBeLessThan(5.6);
   });
 
+  it("reads --quantization as the engine means it: vLLM's experts_int8 as int8, marlin as GPTQ, TGI's bitsandbytes as LLM.int8", () => {
+    const formatOf = (values: DeploymentValues) => request({ gpuType: "H100", ...values }).weightFormat.id;
+    expect(formatOf({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1", quantization: "experts_int8" })).toBe("int8");
+    expect(formatOf({ model: "TheBloke/Mistral-7B-Instruct-v0.2-GPTQ", quantization: "marlin" })).toBe("gptq");
+    expect(formatOf({ model: "meta-llama/Llama-3.1-8B-Instruct", quantization: "bitsandbytes" })).toBe("bnb-nf4");
+    expect(formatOf({ engine: "tgi", model: "meta-llama/Llama-3.1-8B-Instruct", quantization: "bitsandbytes" })).toBe("bnb-int8");
+    expect(formatOf({ model: "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", quantization: "compressed-tensors" })).toBe("awq");
+  });
+
   it("uses the checkpoint's native format when none is asked for (DeepSeek-V3 FP8, gpt-oss MXFP4 experts)", () => {
     const v3 = estimateMemory(request({ model: "deepseek-ai/DeepSeek-V3", gpuType: "H200", gpuCount: 8, tensorParallel: 8 }));
     expect(v3.settings.weightFormat).toBe("fp8-block");

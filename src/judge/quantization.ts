@@ -4,8 +4,7 @@
  */
 import { baseModelKey, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
-import type { DeploymentValues, ResolvedDeployment } from "../resolve.js";
-import { lookup } from "../lookup.js";
+import { type DeploymentValues, flagFormat, flagNamesStoredFormat, type ResolvedDeployment } from "../resolve.js";
 
 export type QuantizationProblem =
   /** The weights' format has no kernel on this GPU (below its minimum compute capability). */
@@ -32,17 +31,6 @@ function family(format: QuantizationFormat): string {
   return format.id;
 }
 
-/** The format a `--quantization` value names in an engine (vLLM's `bitsandbytes` is NF4, TGI's LLM.int8…). */
-export function flagFormat(catalog: Catalog, engine: string, written: string): QuantizationFormat | undefined {
-  const value = written.trim().toLowerCase();
-  const perEngine: Record<string, Record<string, string>> = {
-    tgi: { bitsandbytes: "bnb-int8", eetq: "int8", marlin: "gptq" },
-    vllm: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", fbgemm_fp8: "fp8", ptpc_fp8: "fp8" },
-    sglang: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", w8a8_fp8: "fp8", w8a8_int8: "int8" },
-  };
-  return catalog.resolveFormat(lookup(lookup(perEngine, engine) ?? {}, value) ?? value);
-}
-
 export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment, stated: DeploymentValues): QuantizationProblem[] {
   const { request, model } = resolved;
   const { gpu } = request;
@@ -52,8 +40,8 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
 
   const stored = model.format ?? catalog.format(model.model.nativeFormat);
   const written = stated.quantization?.trim();
-  // `compressed-tensors`, `gguf`: the checkpoint's own config decides; nothing to compare.
-  const named = written && !/^(compressed-tensors|gguf|none|auto)$/i.test(written) ? flagFormat(catalog, request.engine, written) : undefined;
+  // `compressed-tensors`, `gguf`: the checkpoint's own config decides; `experts_int8` quantizes while loading; nothing to compare.
+  const named = written && flagNamesStoredFormat(written) ? flagFormat(catalog, request.engine, written) : undefined;
   if (named && written) {
     const prequantizedFlag = named.needsPrequantizedCheckpoint && family(named) !== family(stored);
     const quantizedCheckpoint = stored.kind !== "float" && family(named) !== family(stored);

@@ -17,6 +17,8 @@ describe("vram/quantization-supported", () => {
       { code: deployment(llama(`, "--quantization", "fp8"`), { selector: "nvidia-a100-80gb" }), filename: "a.yaml" },
       // The checkpoint is AWQ and the flag says so (vLLM's awq_marlin spelling too).
       { code: deployment(llama(`, "--quantization", "awq_marlin"`, "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4"), T4), filename: "a.yaml" },
+      // experts_int8 quantizes a 16-bit checkpoint's experts while loading: no stored format to match.
+      { code: deployment(llama(`, "--quantization", "experts_int8"`, "mistralai/Mixtral-8x7B-Instruct-v0.1"), { selector: "nvidia-h100-80gb" }), filename: "a.yaml" },
       // --dtype auto: vLLM casts the bf16 checkpoint to float16 on a T4 by itself.
       { code: deployment(llama(`, "--dtype", "auto"`, "meta-llama/Llama-3.2-3B-Instruct"), T4), filename: "a.yaml" },
       { code: deployment(llama(`, "--dtype", "float16"`, "meta-llama/Llama-3.2-3B-Instruct"), T4), filename: "a.yaml" },
