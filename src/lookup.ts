@@ -1,3 +1,8 @@
+/** Plain data read from a user's file (settings, Helm values): a mapping, not a list or a scalar. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
 /**
  * A table lookup keyed by text from the user's file: only the table's own entries count, so a
  * written `toString` or `constructor` is an unknown key, not a property of every object.

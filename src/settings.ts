@@ -10,6 +10,7 @@ import { gpuSchema, instanceSchema, modelSchema } from "./catalog/schema.js";
 import type { GpuEntry, InstanceEntry, ModelEntry } from "./catalog/types.js";
 import type { ResolveDefaults } from "./resolve.js";
 import { ENGINES, type Engine } from "./sizing/types.js";
+import { isRecord } from "./lookup.js";
 
 export interface VramSettings {
   catalog: Catalog;
@@ -44,10 +45,6 @@ function describe(path: string, error: ErrorObject | undefined): string {
   if (error.keyword === "additionalProperties") return `${where} has an unknown key "${String(error.params.additionalProperty)}"`;
   if (error.keyword === "enum") return `${where} must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
   return `${where} ${error.message ?? "is invalid"}`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** A user entry: complete, or `extends` of a catalog entry with overrides. */

@@ -8,6 +8,7 @@ import type { AST as JsonAst } from "jsonc-eslint-parser";
 import { getStaticJSONValue } from "jsonc-eslint-parser";
 import type { AST as YamlAst } from "yaml-eslint-parser";
 import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
+import { lookup } from "../lookup.js";
 
 export type AstNode = YamlAst.YAMLNode | JsonAst.JSONNode;
 export type Scalar = string | number | boolean | null;
@@ -145,7 +146,7 @@ function unwrapYaml(node: YamlValueNode | null, document: YamlAst.YAMLDocument, 
   if (!node || depth > 20) return null;
   if (node.type === "YAMLWithMeta") return unwrapYaml(node.value, document, depth + 1);
   if (node.type === "YAMLAlias") {
-    const anchors = Object.hasOwn(document.anchors, node.name) ? document.anchors[node.name]! : [];
+    const anchors = lookup(document.anchors, node.name) ?? [];
     let target: YamlAst.YAMLAnchor | undefined;
     for (const anchor of anchors) if (anchor.range[0] < node.range[0]) target = anchor;
     return target ? unwrapYaml(target.parent, document, depth + 1) : null;

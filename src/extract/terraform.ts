@@ -29,7 +29,7 @@ import { extractHelmValues } from "./helm-values.js";
 import { type EnvMap, type FieldSink, locate, mergeCall, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
-import { lookup, setOwn } from "../lookup.js";
+import { isRecord, lookup, setOwn } from "../lookup.js";
 
 /** Runs the Kubernetes object adapters (passed in by the extraction entry point). */
 export type ObjectExtractor = (object: DocNode, ctx: ExtractContext) => Deployment[];
@@ -448,10 +448,6 @@ function deepMerge(base: unknown, override: unknown): unknown {
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(override)) setOwn(merged, key, Object.hasOwn(merged, key) ? deepMerge(merged[key], value) : value);
   return merged;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 /** `--set`-style path `a.b[0].c` (`\.` escapes a dot) → value, creating what is missing. */
