@@ -12,19 +12,14 @@ import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
 import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
 import type { TextEdit } from "../src/extract/types.js";
-import { estimateMemory, SizingInputError } from "../src/sizing/estimate.js";
+import { tryEstimate } from "../src/sizing/estimate.js";
 import type { MemoryEstimate, SizingRequest } from "../src/sizing/types.js";
 
 type MessageIds = "belowMinimum" | "bf16Unsupported" | "fp8KvUnsupported" | "flagMismatch" | "useFormat" | "useFloat16" | "useAutoKv" | "missingReason";
 
 function fits(request: SizingRequest): MemoryEstimate | undefined {
-  try {
-    const estimate = estimateMemory(request);
-    return estimate.verdict === "fits" ? estimate : undefined;
-  } catch (error) {
-    if (error instanceof SizingInputError) return undefined;
-    throw error;
-  }
+  const estimate = tryEstimate(request);
+  return estimate?.verdict === "fits" ? estimate : undefined;
 }
 
 function modelReference(written: string, repository: string): string {

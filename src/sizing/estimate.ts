@@ -544,3 +544,13 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     warnings,
   };
 }
+
+/** The estimate, or undefined when the request holds values no engine accepts (what remedies and alternatives try). */
+export function tryEstimate(request: SizingRequest, options: EstimateOptions = {}): MemoryEstimate | undefined {
+  try {
+    return estimateMemory(request, options);
+  } catch (error) {
+    if (error instanceof SizingInputError) return undefined;
+    throw error;
+  }
+}

@@ -5,7 +5,7 @@
 import { baseModelKey, byCodePoint, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "../catalog/types.js";
 import { type BoundedCache, cacheOf } from "../memo.js";
-import { estimateMemory, requestKey, SizingInputError } from "./estimate.js";
+import { requestKey, tryEstimate } from "./estimate.js";
 import type { MemoryEstimate, SizingRequest } from "./types.js";
 
 export type RemedyKind = "quantization" | "kv-cache-dtype" | "max-model-len" | "more-gpus" | "larger-gpu";
@@ -70,15 +70,6 @@ const MAX_NODES = 8;
 /** Whether an estimate meets the bar: it starts, and the cache holds `minConcurrent` full sequences. */
 export function meetsTarget(estimate: MemoryEstimate, minConcurrent: number): boolean {
   return estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent;
-}
-
-function tryEstimate(request: SizingRequest): MemoryEstimate | undefined {
-  try {
-    return estimateMemory(request);
-  } catch (error) {
-    if (error instanceof SizingInputError) return undefined;
-    throw error;
-  }
 }
 
 /** Tensor-parallel sizes vLLM accepts for the model: they divide the attention heads, and KV heads divide or are divided. */
@@ -149,14 +140,8 @@ function kvCacheRemedy(request: SizingRequest, current: MemoryEstimate, minConcu
  * KV memory does not depend on the context length, so one estimate gives the answer.
  */
 function maxModelLenRemedy(request: SizingRequest, minConcurrent: number): Remedy | undefined {
-  let largest: number | null;
-  try {
-    largest = estimateMemory(request, { concurrency: minConcurrent }).largestFittingMaxModelLen;
-  } catch (error) {
-    if (error instanceof SizingInputError) return undefined;
-    throw error;
-  }
-  if (largest === null) return undefined;
+  const largest = tryEstimate(request, { concurrency: minConcurrent })?.largestFittingMaxModelLen;
+  if (largest === null || largest === undefined) return undefined;
   const readable = roundDownReadable(Math.min(largest, request.maxModelLen ?? request.model.maxPositionEmbeddings));
   if (readable < 256) return undefined;
   const changed: SizingRequest = { ...request, maxModelLen: readable };
