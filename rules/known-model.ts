@@ -39,7 +39,7 @@ export default createRule<MessageIds, []>({
         "GPU \"{{written}}\" is not in the catalog, so nothing about this deployment was checked. Closest entries: {{closest}}. Add it to settings.vram.gpus (docs/settings.md).",
       unknownInstance:
         "Instance type \"{{written}}\" is not in the catalog, so its GPUs are unknown and nothing was checked. Add it to settings.vram.instanceTypes as { id: \"{{written}}\", gpu, gpuCount } (docs/settings.md).",
-      unknownQuantization: "Quantization or dtype \"{{written}}\" is not one the catalog knows, so the weights could not be sized.",
+      unknownQuantization: "Quantization or dtype \"{{written}}\" is not one the catalog knows, so the weights could not be sized.{{closest}}",
       invalidValue: "{{message}}, so this deployment was not checked.",
     },
   },
@@ -84,7 +84,7 @@ export default createRule<MessageIds, []>({
               context.report({
                 loc: locationOf(context, reportTarget(deployment, ["quantization", "dtype"])),
                 messageId: "unknownQuantization",
-                data: { written: unresolved.written },
+                data: { written: unresolved.written, closest: unresolved.closest.length > 0 ? ` Closest known formats: ${unresolved.closest.join(", ")}.` : "" },
               });
               break;
             default:

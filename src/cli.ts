@@ -5,7 +5,8 @@
  *   vram estimate --model M --gpu G [vLLM-style flags] [--json]
  *   vram explain FILE… [--json]
  *
- * Exit codes: 0 fits, 1 does not fit, 2 usage error (one line on stderr, never a stack trace).
+ * Exit codes: 0 fits and starts, 1 does not (what the rules report as errors), 2 usage error (one
+ * line on stderr, never a stack trace).
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -19,6 +20,9 @@ const HELP = `Usage:
   vram estimate --model MODEL --gpu GPU [options]   size one deployment
   vram explain FILE... [--json]                     every deployment found in files
   vram --version
+
+Both read settings.vram (models, GPUs, defaults) and the kv-cache-headroom option from the
+nearest eslint.config.* (or --config FILE), so they judge as the rules do.
 
 estimate options (named as vLLM names them):
   --model NAME                    HF id, hf:// URI, pre-quantized repo, GGUF file, Ollama tag or NIM image
@@ -39,10 +43,13 @@ estimate options (named as vLLM names them):
   --max-num-batched-tokens N
   --cpu-offload-gb N
   --enforce-eager
-  --min-concurrent-sequences N    full-length sequences the KV cache must hold (default 1)
+  --min-concurrent-sequences N    full-length sequences the KV cache must hold (default 1,
+                                  or the ESLint config's vram/kv-cache-headroom option)
+  --config FILE                   ESLint config to read settings.vram from
   --json                          machine-readable output (docs/cli.md)
 
-Exit status: 0 fits, 1 does not fit, 2 usage error.`;
+Exit status: 0 fits and starts, 1 does not fit or does not start (the same findings the
+rules report as errors), 2 usage error.`;
 
 type CommandHandler = (argv: string[], io: CliIo) => number | Promise<number>;
 
@@ -69,7 +76,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (!handler) throw new UsageError(`unknown command "${command}" (try vram --help)`);
     return await handler(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof SizingInputError) {
+    // settings.ts is not imported here (Ajv is costly at start-up): a bad settings.vram is known by name.
+    if (error instanceof UsageError || error instanceof SizingInputError || (error instanceof Error && error.name === "SettingsError")) {
       io.stderr.write(`vram: ${error.message}\n`);
       return 2;
     }

@@ -2,11 +2,14 @@
  * `vram estimate`: size one deployment from vLLM-style flags (see src/cli.ts for the usage text).
  */
 import { parseArgs } from "node:util";
+import { join } from "node:path";
 import type { Catalog } from "./catalog/catalog.js";
-import { bundledCatalog } from "./catalog/load.js";
 import { type CliIo, UsageError } from "./cli-io.js";
+import { cliSettingsFor } from "./cli-settings.js";
+import { deploymentChecks } from "./judge/checks.js";
 import { estimateJson } from "./report/json.js";
-import { meetsConcurrency, renderBreakdown, styleFor } from "./report/text.js";
+import { passes, renderBreakdown, styleFor } from "./report/text.js";
+import { readSettings } from "./settings.js";
 import { type DeploymentValues, resolveDeployment, unresolvedMessage } from "./resolve.js";
 import { estimateMemory } from "./sizing/estimate.js";
 import { recommend } from "./sizing/recommend.js";
@@ -34,6 +37,7 @@ const ESTIMATE_OPTIONS = {
   "cpu-offload-gb": { type: "string" },
   "enforce-eager": { type: "boolean" },
   "min-concurrent-sequences": { type: "string" },
+  config: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -69,15 +73,18 @@ function gpuValues(catalog: Catalog, written: string): Pick<DeploymentValues, "g
   return { gpuType: name, ...(count !== undefined ? { gpuCount: count } : {}) };
 }
 
-export function runEstimate(argv: string[], io: CliIo, help: string): number {
+export async function runEstimate(argv: string[], io: CliIo, help: string): Promise<number> {
   const { values } = parseArgs({ args: argv, options: ESTIMATE_OPTIONS, allowPositionals: false, strict: true });
   if (values.help) {
     io.stdout.write(`${help}\n`);
     return 0;
   }
-  const catalog = bundledCatalog();
   if (!values.model) throw new UsageError("vram estimate needs --model (see vram --help)");
   if (!values.gpu) throw new UsageError("vram estimate needs --gpu (see vram --help)");
+  // The settings and KV headroom option of the ESLint config in force here, so the CLI answers as the rules do.
+  const cli = await cliSettingsFor(io, join(io.cwd, "vram-estimate.yaml"), values.config);
+  const settings = readSettings(cli.settingsRaw);
+  const { catalog } = settings;
   let engine: Engine | undefined;
   if (values.engine !== undefined) {
     const written = values.engine.toLowerCase();
@@ -110,9 +117,9 @@ export function runEstimate(argv: string[], io: CliIo, help: string): number {
     ...(values["enforce-eager"] ? { enforceEager: true } : {}),
   };
   if (deployment.tensorParallel === undefined) delete deployment.tensorParallel;
-  const minConcurrent = integerFlag("min-concurrent-sequences", values["min-concurrent-sequences"], 1) ?? 1;
+  const minConcurrent = integerFlag("min-concurrent-sequences", values["min-concurrent-sequences"], 1) ?? cli.minConcurrentSequences ?? 1;
 
-  const resolution = resolveDeployment(catalog, deployment);
+  const resolution = resolveDeployment(catalog, deployment, settings.defaults);
   if (!resolution.ok) {
     const unresolved = resolution.unresolved;
     // Someone typing a name wants the catalog's nearest spellings even when none is close.
@@ -132,10 +139,11 @@ export function runEstimate(argv: string[], io: CliIo, help: string): number {
     writtenModel: resolved.model.displayName,
     ...(resolved.instance ? { instance: resolved.instance } : {}),
   });
-  const fits = meetsConcurrency(estimate, minConcurrent);
-  if (values.json) io.stdout.write(`${JSON.stringify(estimateJson(catalog, resolved, estimate, remedies), null, 2)}\n`);
-  else io.stdout.write(`${renderBreakdown(catalog, resolved, estimate, remedies, styleFor(io.stdout, io.env), minConcurrent)}\n`);
-  return fits ? 0 : 1;
+  // The checks the rules run besides memory: a layout or format the engine refuses fails as surely as memory.
+  const checks = deploymentChecks(catalog, resolved, deployment, estimate);
+  if (values.json) io.stdout.write(`${JSON.stringify(estimateJson(catalog, resolved, estimate, remedies, checks), null, 2)}\n`);
+  else io.stdout.write(`${renderBreakdown(catalog, resolved, estimate, remedies, styleFor(io.stdout, io.env), minConcurrent, checks)}\n`);
+  return passes(estimate, checks, minConcurrent) ? 0 : 1;
 }
 
 function optional<K extends keyof DeploymentValues>(key: K, value: DeploymentValues[K] | undefined): Partial<DeploymentValues> {

@@ -2,16 +2,22 @@
  * `vram explain FILE…`: every deployment found in the files, where it is, and either its memory
  * breakdown with verdict and remedies, or why it cannot be judged.
  */
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseJSON } from "jsonc-eslint-parser";
 import { parseYAML } from "yaml-eslint-parser";
-import { analyzeFile, type FileAnalysis, type JudgedDeployment, remediesFor } from "./analysis.js";
+import { analyzeFile, type FileAnalysis, type Judged, type JudgedDeployment, remediesFor } from "./analysis.js";
+import { cliSettingsFor } from "./cli-settings.js";
+import { parseMaskingTemplates } from "./extract/go-template.js";
+import { deploymentChecks } from "./judge/checks.js";
 import { unresolvedMessage } from "./resolve.js";
 import { type EstimateJson, estimateJson } from "./report/json.js";
-import { renderBreakdown, styleFor } from "./report/text.js";
+import { passes, renderBreakdown, styleFor } from "./report/text.js";
 import type { CliIo } from "./cli-io.js";
+
+/** Files above this size are not deployment files; reading them would only cost time and memory. */
+export const MAX_FILE_BYTES = 10 * 2 ** 20;
 
 export interface ExplainedDeployment {
   kind: string;
@@ -34,11 +40,48 @@ export interface ExplainedFile {
   deployments: ExplainedDeployment[];
 }
 
-function parse(path: string, text: string): { type: string; body?: unknown[] } {
-  if (/\.(ya?ml)$/i.test(path)) return parseYAML(text) as never;
-  if (/\.(json|jsonc|json5)$/i.test(path)) return parseJSON(text) as never;
-  // Unknown extension: YAML is a superset of JSON.
-  return parseYAML(text) as never;
+type Ast = { type: string; body?: unknown[] };
+
+/** The AST, or the parser's error in one line (a parser may quote kilobytes of the file). */
+function parse(path: string, text: string): { ast: Ast } | { error: string } {
+  const attempt = (parser: (text: string) => unknown) => (input: string): { ast: Ast } | { error: string } => {
+    try {
+      return { ast: parser(input) as Ast };
+    } catch (error) {
+      const { message, lineNumber, column } = error as { message?: string; lineNumber?: number; column?: number };
+      const first = String(message ?? error).split("\n")[0]!.trim();
+      const where = typeof lineNumber === "number" ? ` (line ${lineNumber}${typeof column === "number" ? `, column ${column}` : ""})` : "";
+      return { error: `cannot parse: ${first.length > 160 ? `${first.slice(0, 159)}…` : first}${where}` };
+    }
+  };
+  if (/\.(json|jsonc|json5)$/i.test(path)) return attempt(parseJSON)(text);
+  // YAML, and files of unknown extension (YAML is a superset of JSON); Go templates masked as the lint route does.
+  return parseMaskingTemplates(text, attempt(parseYAML), (result) => ("ast" in result ? result.ast : undefined));
+}
+
+/** A file's text as ESLint reads it (without a UTF-8 byte-order mark), or why it was not read. */
+function readText(absolute: string): { text: string } | { error: string } {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absolute, "r");
+    const stat = fstatSync(fd);
+    // Devices, FIFOs and sockets (/dev/zero, a named pipe) never end, or end when someone else decides.
+    if (!stat.isFile()) return { error: "not read: not a regular file" };
+    if (stat.size > MAX_FILE_BYTES) return { error: `not read: ${(stat.size / 2 ** 20).toFixed(1)} MiB is more than the ${MAX_FILE_BYTES / 2 ** 20} MiB a deployment file can be` };
+    const buffer = Buffer.alloc(stat.size);
+    let read = 0;
+    while (read < stat.size) {
+      const bytes = readSync(fd, buffer, read, stat.size - read, read);
+      if (bytes === 0) break;
+      read += bytes;
+    }
+    const text = buffer.subarray(0, read).toString("utf8");
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch (error) {
+    return { error: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function reasonOf(judged: JudgedDeployment): string | undefined {
@@ -48,6 +91,9 @@ function reasonOf(judged: JudgedDeployment): string | undefined {
     case "unresolved":
       return unresolvedMessage(judged.unresolved);
     case "incomplete":
+      if (judged.value.reason === "chart-template") {
+        return `it sits in a Go template (${judged.value.raw}) that may add or drop settings: judge the rendered output (helm template … > rendered.yaml; vram explain rendered.yaml)`;
+      }
       return `${judged.field} is written as "${judged.value.raw}" (${judged.value.reason === "invalid" ? "not a valid value" : "resolved only at deploy time"}), so the deployment is not judged`;
     case "invalid":
       return judged.message;
@@ -56,13 +102,10 @@ function reasonOf(judged: JudgedDeployment): string | undefined {
 
 /** The explained file, and the analysis it came from (to render breakdowns without re-reading). */
 export function explainFile(path: string, text: string, settings?: unknown, minConcurrent = 1): { file: ExplainedFile; analysis?: FileAnalysis } {
-  let ast: { type: string; body?: unknown[] };
-  try {
-    ast = parse(path, text);
-  } catch (error) {
-    return { file: { path, error: `cannot parse: ${error instanceof Error ? error.message : String(error)}`, deployments: [] } };
-  }
-  const analysis = analyzeFile(ast, text, settings);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const parsed = parse(path, text);
+  if ("error" in parsed) return { file: { path, error: parsed.error, deployments: [] } };
+  const analysis = analyzeFile(parsed.ast, text, settings);
   const file: ExplainedFile = {
     path,
     deployments: analysis.deployments.map((judged) => {
@@ -78,7 +121,7 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
       const reason = reasonOf(judged);
       if (reason) entry.reason = reason;
       if (judged.status === "judged") {
-        entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent));
+        entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checksOf(analysis, judged));
       }
       return entry;
     }),
@@ -86,39 +129,45 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
   return { file, analysis };
 }
 
-export function runExplain(argv: string[], io: CliIo): number {
+/** What the rules check besides memory, for a judged deployment (see src/judge/checks.ts). */
+function checksOf(analysis: FileAnalysis, judged: Judged) {
+  return deploymentChecks(analysis.catalog, judged.resolved, judged.values, judged.estimate);
+}
+
+export async function runExplain(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { json: { type: "boolean" }, "min-concurrent-sequences": { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: { json: { type: "boolean" }, "min-concurrent-sequences": { type: "string" }, config: { type: "string" }, help: { type: "boolean", short: "h" } },
     allowPositionals: true,
     strict: true,
   });
   if (values.help || positionals.length === 0) {
-    io.stdout.write("Usage: vram explain FILE... [--json] [--min-concurrent-sequences N]\n");
+    io.stdout.write("Usage: vram explain FILE... [--json] [--min-concurrent-sequences N] [--config FILE]\n");
     return values.help ? 0 : 2;
   }
   const rawConcurrent = values["min-concurrent-sequences"];
-  const minConcurrent = rawConcurrent === undefined ? 1 : Number(rawConcurrent);
-  if (!Number.isInteger(minConcurrent) || minConcurrent < 1) {
+  const flagConcurrent = rawConcurrent === undefined ? undefined : Number(rawConcurrent);
+  if (flagConcurrent !== undefined && (!Number.isInteger(flagConcurrent) || flagConcurrent < 1)) {
     io.stderr.write(`vram: --min-concurrent-sequences must be a whole number of at least 1, got "${rawConcurrent}"\n`);
     return 2;
   }
 
   const files: ExplainedFile[] = [];
-  const analyses = new Map<ExplainedFile, FileAnalysis>();
+  const analyses = new Map<ExplainedFile, { analysis: FileAnalysis; minConcurrent: number }>();
   for (const written of positionals) {
     const absolute = resolve(io.cwd, written);
     const path = relative(io.cwd, absolute) || written;
-    let text: string;
-    try {
-      text = readFileSync(absolute, "utf8");
-    } catch (error) {
-      files.push({ path, error: `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, deployments: [] });
+    const read = readText(absolute);
+    if ("error" in read) {
+      files.push({ path, error: read.error, deployments: [] });
       continue;
     }
-    const explained = explainFile(path, text, undefined, minConcurrent);
+    // Each file is judged with the settings its own ESLint config gives it.
+    const cli = await cliSettingsFor(io, absolute, values.config);
+    const minConcurrent = flagConcurrent ?? cli.minConcurrentSequences ?? 1;
+    const explained = explainFile(path, read.text, cli.settingsRaw, minConcurrent);
     files.push(explained.file);
-    if (explained.analysis) analyses.set(explained.file, explained.analysis);
+    if (explained.analysis) analyses.set(explained.file, { analysis: explained.analysis, minConcurrent });
   }
 
   if (values.json) {
@@ -130,7 +179,7 @@ export function runExplain(argv: string[], io: CliIo): number {
       const lines = [style.bold(file.path)];
       if (file.error) lines.push(`  ${style.bad(file.error)}`);
       else if (file.deployments.length === 0) lines.push(style.dim("  no model deployments found"));
-      const analysis = analyses.get(file);
+      const { analysis, minConcurrent } = analyses.get(file) ?? { analysis: undefined, minConcurrent: 1 };
       file.deployments.forEach((deployment, index) => {
         const where = `${file.path}:${deployment.location.line}:${deployment.location.column}`;
         const off = deployment.disabledBy ? `, switched off by ${deployment.disabledBy} (lint rules skip it)` : "";
@@ -141,7 +190,7 @@ export function runExplain(argv: string[], io: CliIo): number {
           return;
         }
         lines.push(`  ${title}`);
-        const breakdown = renderBreakdown(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), style, minConcurrent);
+        const breakdown = renderBreakdown(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), style, minConcurrent, checksOf(analysis, judged));
         lines.push(...breakdown.split("\n").map((line) => (line ? `    ${line}` : "")));
       });
       blocks.push(lines.join("\n"));
@@ -150,8 +199,10 @@ export function runExplain(argv: string[], io: CliIo): number {
   }
 
   if (files.some((file) => file.error)) return 2;
-  const misfit = files.some((file) =>
-    file.deployments.some((deployment) => !deployment.disabledBy && deployment.estimate && !(deployment.estimate.verdict === "fits" && deployment.estimate.maxConcurrency >= minConcurrent)),
+  const misfit = [...analyses.values()].some(({ analysis, minConcurrent }) =>
+    analysis.deployments.some(
+      (judged) => judged.status === "judged" && !judged.deployment.disabled && !passes(judged.estimate, checksOf(analysis, judged), minConcurrent),
+    ),
   );
   return misfit ? 1 : 0;
 }

@@ -9,14 +9,43 @@
 import type { ESLint, Linter } from "eslint";
 import jsoncPlugin from "eslint-plugin-jsonc";
 import ymlPlugin from "eslint-plugin-yml";
+import { parseMaskingTemplates } from "./extract/go-template.js";
 
 export const YAML_FILES = ["**/*.yaml", "**/*.yml"];
 export const JSON_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
 
 type Languages = NonNullable<ESLint.Plugin["languages"]>;
 
+type Language = Languages[string];
+type ParseResult = { ok: true; ast: object } | { ok: false; errors: unknown[] };
+type ParseFile = { body: string | Uint8Array; path: string; [key: string]: unknown };
+
+/**
+ * eslint-plugin-yml's YAML language, reading Go templates too: a Helm chart's `templates/*.yaml`
+ * (and any YAML with `{{ … }}` actions) is parsed with its actions masked (see
+ * src/extract/go-template.ts), so `eslint .` in a repository with a chart never stops at a parse
+ * error, and a deployment found in a template is reported as unjudged rather than judged on half its
+ * settings. A template that does not parse even masked reads as an empty document; the rendered
+ * output (`helm template … | eslint --stdin --stdin-filename rendered.yaml`) is what gets judged.
+ */
+function templateTolerant(language: Language): Language {
+  const parse = language.parse.bind(language) as unknown as (file: ParseFile, context: unknown) => ParseResult;
+  return Object.create(language, {
+    parse: {
+      value(file: ParseFile, context: unknown): ParseResult {
+        if (typeof file.body !== "string") return parse(file, context);
+        return parseMaskingTemplates(
+          file.body,
+          (body) => parse({ ...file, body }, context),
+          (result) => (result.ok ? result.ast : undefined),
+        );
+      },
+    },
+  }) as Language;
+}
+
 export const languages: Languages = {
-  yaml: (ymlPlugin as unknown as { languages: Languages }).languages.yaml!,
+  yaml: templateTolerant((ymlPlugin as unknown as { languages: Languages }).languages.yaml!),
   json: (jsoncPlugin as unknown as { languages: Languages }).languages.x!,
 };
 

@@ -73,7 +73,7 @@ export type Unresolved =
   | { reason: "unknown-model"; written: string; closest: string[] }
   | { reason: "unknown-gpu"; written: string; closest: string[] }
   | { reason: "unknown-instance"; written: string }
-  | { reason: "unknown-quantization"; written: string }
+  | { reason: "unknown-quantization"; written: string; closest: string[] }
   | { reason: "unknown-kv-cache-dtype"; written: string };
 
 export type Resolution = { ok: true; resolved: ResolvedDeployment } | { ok: false; unresolved: Unresolved };
@@ -188,7 +188,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
 
   const engine: Engine = values.engine ?? defaults.engine ?? "vllm";
   const format = weightFormat(catalog, values, engine, model);
-  if ("unknown" in format) return { ok: false, unresolved: { reason: "unknown-quantization", written: format.unknown } };
+  if ("unknown" in format) return { ok: false, unresolved: { reason: "unknown-quantization", written: format.unknown, closest: catalog.closestFormatNames(format.unknown) } };
 
   const perNode = values.gpuCount ?? instance?.gpuCount;
   const nodes = values.nodes ?? 1;
@@ -268,7 +268,7 @@ export function unresolvedMessage(unresolved: Unresolved): string {
     case "unknown-instance":
       return `unknown instance type "${unresolved.written}"`;
     case "unknown-quantization":
-      return `unknown quantization or dtype "${unresolved.written}"`;
+      return `unknown quantization or dtype "${unresolved.written}"${unresolved.closest.length > 0 ? `; closest known formats: ${unresolved.closest.join(", ")}` : ""}`;
     case "unknown-kv-cache-dtype":
       return `unknown KV cache dtype "${unresolved.written}"`;
   }

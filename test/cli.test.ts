@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { MAX_FILE_BYTES } from "../src/explain.js";
 import type { EstimateJson } from "../src/report/json.js";
 import { runCli } from "./support/cli.js";
 
@@ -105,12 +109,102 @@ describe("vram explain", () => {
     expect(deployment!.estimate).toMatchObject({ verdict: "fits", gpu: { id: "h100-80gb", count: 2 }, parallel: { tensor: 2 } });
   });
 
-  it("reports unreadable and unparsable files and exits 2", async () => {
+  it("reports unreadable and unparsable files in one line each and exits 2", async () => {
     const missing = await run("explain", "fixtures/does-not-exist.yaml");
     expect(missing.code).toBe(2);
     expect(missing.stdout).toContain("cannot read: ENOENT");
-    const template = await run("explain", "fixtures/kubernetes/helm-template.yaml");
-    expect(template.code).toBe(2);
-    expect(template.stdout).toContain("cannot parse");
+    const folder = mkdtempSync(join(tmpdir(), "vram-explain-"));
+    // A broken file whose parser error would quote a long line of it.
+    writeFileSync(join(folder, "broken.yaml"), `kind: Deployment\nspec: [${"x, ".repeat(2000)}\n  nope: : :\n`);
+    const broken = await runCli(["explain", "broken.yaml"], folder);
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toMatch(/^broken\.yaml\n {2}cannot parse: .{1,170} \(line \d+, column \d+\)\n$/);
+  });
+
+  it("refuses files that are not regular files or are too large, in one line, without reading them", async () => {
+    const devZero = await run("explain", "/dev/zero");
+    expect(devZero.code).toBe(2);
+    expect(devZero.stdout).toContain("not read: not a regular file");
+    const folder = mkdtempSync(join(tmpdir(), "vram-explain-"));
+    writeFileSync(join(folder, "huge.yaml"), Buffer.alloc(MAX_FILE_BYTES + 1, 0x20));
+    const huge = await runCli(["explain", "huge.yaml"], folder);
+    expect(huge.code).toBe(2);
+    expect(huge.stdout).toContain("not read: 10.0 MiB is more than the 10 MiB a deployment file can be");
+  });
+
+  it("reads a file with a UTF-8 byte-order mark as ESLint does", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "vram-explain-"));
+    writeFileSync(join(folder, "bom.yaml"), `\uFEFF${readFileSync("fixtures/kubernetes/mixtral-8x7b-a10g.yaml", "utf8")}`);
+    const { code, stdout } = await runCli(["explain", "bom.yaml"], folder);
+    expect(code).toBe(1);
+    expect(stdout).toContain("12.9B parameters are active per token but all 46.7B must be resident");
+  });
+
+  it("reads a Helm chart template and says it judges only the rendered output (exit 0: nothing is stated as fact)", async () => {
+    const { code, stdout } = await run("explain", "fixtures/helm-chart/llm-server/templates/deployment.yaml", "fixtures/helm-chart/llm-server/templates/service.yaml");
+    expect(code).toBe(0);
+    expect(stdout).toContain("not judged — it sits in a Go template ({{- range .Values.model.extraArgs }}) that may add or drop settings");
+    expect(stdout).toContain("fixtures/helm-chart/llm-server/templates/service.yaml\n  no model deployments found");
+  });
+});
+
+describe("one answer from the CLI and the rules", () => {
+  it("vram estimate exits 1 for bfloat16 on a T4, as vram/quantization-supported reports", async () => {
+    const { code, stdout } = await run("estimate", "--model", "meta-llama/Llama-3.2-3B-Instruct", "--gpu", "T4", "--dtype", "bfloat16", "--max-model-len", "4096");
+    expect(code).toBe(1);
+    expect(stdout).toContain("✗ Does not start: bfloat16 needs compute capability 8.0; NVIDIA T4 is 7.5 (float16 takes the same memory and runs there) (vram/quantization-supported).");
+    expect(stdout).toContain("  Memory alone: Fits:");
+  });
+
+  it("vram estimate exits 1 for tensor parallel 3 with 64 attention heads, as vram/parallelism-matches-gpus reports", async () => {
+    const { code, stdout } = await run("estimate", "--model", "meta-llama/Llama-3.1-70B-Instruct", "--gpu", "H100", "--gpu-count", "3", "--tensor-parallel-size", "3");
+    expect(code).toBe(1);
+    expect(stdout).toContain(
+      "✗ Does not start: tensor parallel 3 does not divide Llama-3.1-70B-Instruct's 64 attention heads, so the engine refuses to start; sizes that do: 1, 2, 4, 8 (vram/parallelism-matches-gpus).",
+    );
+    const json = JSON.parse((await run("estimate", "--model", "meta-llama/Llama-3.1-70B-Instruct", "--gpu", "H100", "--gpu-count", "3", "--tensor-parallel-size", "3", "--json")).stdout) as EstimateJson;
+    expect(json.checks).toEqual([expect.objectContaining({ rule: "vram/parallelism-matches-gpus", severity: "error" })]);
+  });
+
+  it("vram estimate warns about offloaded experts with the decode bound vram/expert-offload gives", async () => {
+    const { code, stdout } = await run("estimate", "--model", "mistralai/Mixtral-8x7B-Instruct-v0.1", "--gpu", "T4", "--cpu-offload-gb", "80", "--max-model-len", "4096", "--dtype", "float16");
+    expect(stdout).toMatch(/\n {2}! experts offloaded: [\d.]+ GiB of weights per GPU stay in CPU memory, so one sequence decodes at most [\d.]+ tokens\/s \(vram\/expert-offload\)/);
+    expect(code).toBe(0);
+  });
+
+  it("vram estimate and vram explain read settings.vram and the KV option from the ESLint config of the folder (or --config)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "vram-settings-"));
+    const config = `// A stand-in for the plugin: only its rule names are needed to hold options.
+const vram = { rules: { "kv-cache-headroom": { meta: { schema: false }, create: () => ({}) } } };
+export default [{
+  files: ["**/*.yaml"],
+  plugins: { vram },
+  settings: { vram: { models: [{ id: "acme/support-bot-8b", extends: "meta-llama/Llama-3.1-8B-Instruct" }] } },
+  rules: { "vram/kv-cache-headroom": ["error", { minConcurrentSequences: 8 }] },
+}];
+`;
+    writeFileSync(join(folder, "eslint.config.mjs"), config);
+    const args = ["estimate", "--model", "acme/support-bot-8b", "--gpu", "L4", "--max-model-len", "32768"];
+    const configured = await runCli(args, folder);
+    expect(configured.stderr).toBe("");
+    expect(configured.code).toBe(1);
+    expect(configured.stdout).toContain("fewer than the 8 required");
+    // Elsewhere the model is unknown…
+    const elsewhere = mkdtempSync(join(tmpdir(), "vram-settings-"));
+    expect((await runCli(args, elsewhere)).stderr).toMatch(/^vram: unknown model "acme\/support-bot-8b"/);
+    // …unless --config points at the config.
+    expect((await runCli([...args, "--config", join(folder, "eslint.config.mjs")], elsewhere)).code).toBe(1);
+    writeFileSync(join(folder, "bot.yaml"), "model: acme/support-bot-8b\ngpu: L4\nmax_model_len: 32768\n");
+    const explained = await runCli(["explain", "bot.yaml"], folder);
+    expect(explained.code).toBe(1);
+    expect(explained.stdout).toContain("fewer than the 8 required");
+  });
+
+  it("a bad settings.vram is one line and exit 2", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "vram-settings-"));
+    writeFileSync(join(folder, "eslint.config.mjs"), `export default [{ files: ["**/*.yaml"], settings: { vram: { models: [{ id: "x/y" }] } } }];\n`);
+    const { code, stderr } = await runCli(["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4"], folder);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^vram: settings\.vram\.models\[0\] is missing "\w+"\n$/);
   });
 });

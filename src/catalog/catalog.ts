@@ -9,6 +9,7 @@ import type {
   QuantizationFormat,
 } from "./types.js";
 import { gpuNameTokens, modelKey, modelNameKey, normalizeGpuName, stripModelUri } from "./names.js";
+import { FormatSpellings } from "./format-names.js";
 
 export interface ModelResolution {
   model: ModelEntry;
@@ -79,6 +80,7 @@ export class Catalog {
   private readonly modelByNameKey = new Map<string, ModelEntry | null>();
   private readonly checkpointByKey = new Map<string, CheckpointEntry>();
   private readonly formatByKey = new Map<string, QuantizationFormat>();
+  private formatSpellingIndex: FormatSpellings | undefined;
   private readonly gpuById = new Map<string, GpuEntry>();
   private readonly gpuByName = new Map<string, GpuEntry>();
   /** Spellings as written (lowercase), checked first: `nvidia-tesla-a100` is GKE's exact name for the 40 GB A100. */
@@ -143,10 +145,22 @@ export class Catalog {
     return format;
   }
 
-  /** A quantization or precision as people write it (`awq`, `AWQ-INT4`, `float16`, `Q4_K_M`, `bitsandbytes-nf4`). */
+  /**
+   * A quantization or precision as people write it (`awq`, `AWQ-INT4`, `gptq-4bit`, `GPTQ 4-bit`,
+   * `float16`, `Q4_K_M`, `bitsandbytes-nf4`): exact aliases first, then any case and separators.
+   */
   resolveFormat(written: string): QuantizationFormat | undefined {
     const key = written.trim().toLowerCase();
-    return this.formatByKey.get(key) ?? this.formatByKey.get(`gguf-${key}`);
+    return this.formatByKey.get(key) ?? this.formatByKey.get(`gguf-${key}`) ?? this.formatSpellings().resolve(key);
+  }
+
+  /** Format ids nearest an unknown spelling (`gtpq` → gptq). */
+  closestFormatNames(written: string, count = 3): string[] {
+    return this.formatSpellings().closest(written, count);
+  }
+
+  private formatSpellings(): FormatSpellings {
+    return (this.formatSpellingIndex ??= new FormatSpellings(this.formats));
   }
 
   gpu(id: string): GpuEntry | undefined {

@@ -15,6 +15,7 @@ import { extractCompose } from "./compose.js";
 import { extractHelmValues } from "./helm-values.js";
 import { extractSkyPilot } from "./skypilot.js";
 import { extractTerraform } from "./terraform.js";
+import { maskTemplateActions, TEMPLATE_MARK, type TemplateAction, templateActionsOf, unmasked } from "./go-template.js";
 
 /** An adapter for one family of Kubernetes kinds; undefined means "not one of mine". */
 export type ObjectAdapter = (object: DocNode, ctx: ExtractContext) => Deployment[] | undefined;
@@ -48,7 +49,53 @@ export function extractDeployments(ast: { type: string; body?: unknown[] }, text
     for (const object of objects) deployments.push(...extractObject(object, ctx));
   }
   for (const deployment of deployments) setAsideUnusable(deployment, text);
+  const actions = templateActionsOf(ast);
+  if (actions.length > 0) {
+    const maskedText = maskTemplateActions(text)?.text ?? text;
+    for (const deployment of deployments) markTemplated(deployment, actions, text, maskedText);
+  }
   return deployments;
+}
+
+/** The key settings a template's control lines most often supply; the first one missing is blamed. */
+const TEMPLATED_FIELDS: readonly FieldName[] = ["model", "gpuCount", "gpuType"];
+
+/**
+ * A deployment in a Go template (masked by the YAML language, see go-template.ts): values holding a
+ * masked action show it as written, and a control line inside the deployment (`{{- if }}`, `{{-
+ * toYaml .Values.resources | nindent 12 }}`) leaves it unjudged, since rendering may add or drop
+ * any setting.
+ */
+function markTemplated(deployment: Deployment, actions: readonly TemplateAction[], text: string, maskedText: string): void {
+  /** What the file says where the masked text reads `written` (within start–end), or the actions shown as `{{…}}`. */
+  const asWritten = (written: string, [start, end]: readonly [number, number]) => {
+    const at = maskedText.indexOf(written, start);
+    return at >= 0 && at + written.length <= end ? text.slice(at, at + written.length) : unmasked(written);
+  };
+  for (const value of Object.values(deployment.unresolved)) {
+    if (!value || !value.raw.includes(TEMPLATE_MARK)) continue;
+    // A masked action is a template whatever the reader made of it (a number field reads it as malformed).
+    value.reason = "template";
+    value.raw = asWritten(value.raw, value.node.range);
+  }
+  if (deployment.name?.includes(TEMPLATE_MARK)) {
+    const holder = deployment.annotationHolders?.[0]?.node ?? deployment.anchor;
+    deployment.name = asWritten(deployment.name, [0, holder.range[1]]);
+  }
+  // The control line nearest the serving container is the one to show; any within the workload counts.
+  const within = (nodes: Array<{ range: [number, number] }>) => {
+    const start = Math.min(...nodes.map((node) => node.range[0]));
+    const end = Math.max(...nodes.map((node) => node.range[1]));
+    return actions.find((action) => action.block && action.range[0] >= start && action.range[1] <= end);
+  };
+  const control = within([deployment.anchor]) ?? within([deployment.anchor, ...(deployment.annotationHolders ?? []).map((holder) => holder.node)]);
+  if (!control) return;
+  // First, so it is the reason given: only the rendered output can be judged.
+  const field = TEMPLATED_FIELDS.find((name) => deployment.fields[name] === undefined && deployment.unresolved[name] === undefined) ?? TEMPLATED_FIELDS.find((name) => deployment.unresolved[name] !== undefined) ?? "model";
+  const written = text.slice(control.range[0], control.range[1]);
+  delete deployment.fields[field];
+  const { [field]: _replaced, ...others } = deployment.unresolved;
+  deployment.unresolved = { [field]: { raw: written.length > 80 ? `${written.slice(0, 79)}…` : written, node: deployment.anchor, reason: "chart-template" }, ...others };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { AstNode, DocNode, Scalar } from "./doc.js";
 import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, type EngineCall, engineFromImage, parseEngineCall, parseValue } from "./engine-args.js";
 import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
+import { TEMPLATE_MARK } from "./go-template.js";
 
 /** The kinds of value a setting holds (the engine parser's own kinds minus its flag-only ones). */
 export type ValueKind = "string" | "int" | "float" | "size" | "bool";
@@ -24,11 +25,12 @@ export function newSink(): FieldSink {
 }
 
 /**
- * Why a written value is only known at deploy time: Helm/Go `{{ }}` and Jinja `{% %}` templates;
+ * Why a written value is only known at deploy time: Helm/Go `{{ }}` and Jinja `{% %}` templates
+ * (masked actions included, see go-template.ts);
  * Terraform/compose `${ }`, Kubernetes `$(VAR)` and shell `$VAR` variables.
  */
 export function deferredReason(raw: string): UnresolvedValue["reason"] | undefined {
-  if (raw.includes("{{") || raw.includes("{%")) return "template";
+  if (raw.includes("{{") || raw.includes("{%") || raw.includes(TEMPLATE_MARK)) return "template";
   if (/\$\{|\$\(|\$[A-Za-z_]/.test(raw)) return "variable";
   return undefined;
 }

@@ -44,7 +44,12 @@ export type ArgsTarget =
 export interface UnresolvedValue {
   raw: string;
   node: AstNode;
-  reason: "template" | "variable" | "reference" | "invalid";
+  /**
+   * `chart-template`: the deployment sits in a Go template (a Helm chart's `templates/`) whose control
+   * lines (`{{- if }}`, `{{- toYaml .Values.resources | nindent 12 }}`) may add or drop any setting:
+   * only the rendered output can be judged.
+   */
+  reason: "template" | "variable" | "reference" | "invalid" | "chart-template";
 }
 
 export interface Deployment {

@@ -42,7 +42,9 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
   const written = stated.quantization?.trim();
   // `compressed-tensors`, `gguf`: the checkpoint's own config decides; `experts_int8` quantizes while loading; nothing to compare.
   const named = written && flagNamesStoredFormat(written) ? flagFormat(catalog, request.engine, written) : undefined;
-  if (named && written) {
+  // Only an engine's flag loads a checkpoint: an app config's `quant: gptq-4bit` without an engine
+  // command says which weights are served (sized as such), not how a bf16 repository is to be read.
+  if (named && written && stated.engine !== undefined) {
     const prequantizedFlag = named.needsPrequantizedCheckpoint && family(named) !== family(stored);
     const quantizedCheckpoint = stored.kind !== "float" && family(named) !== family(stored);
     if (prequantizedFlag || quantizedCheckpoint) problems.push({ kind: "flag-mismatch", flag: written, flagFormat: named, stored });

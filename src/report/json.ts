@@ -6,7 +6,8 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import type { Remedy } from "../sizing/recommend.js";
 import type { MemoryEstimate } from "../sizing/types.js";
-import { describeRemedy } from "./wording.js";
+import { describeCheck, describeRemedy } from "./wording.js";
+import type { DeploymentCheck } from "../judge/checks.js";
 
 export interface EstimateJson {
   verdict: MemoryEstimate["verdict"];
@@ -38,6 +39,8 @@ export interface EstimateJson {
   settings: MemoryEstimate["settings"];
   assumptions: string[];
   warnings: string[];
+  /** What the rules report besides memory: layouts and formats that stop the start (error), slow offloads (warning). */
+  checks: Array<{ rule: string; severity: DeploymentCheck["severity"]; message: string }>;
   suggestions: Array<{
     kind: Remedy["kind"];
     summary: string;
@@ -50,7 +53,13 @@ export interface EstimateJson {
   }>;
 }
 
-export function estimateJson(catalog: Catalog, resolved: ResolvedDeployment, estimate: MemoryEstimate, remedies: Remedy[]): EstimateJson {
+export function estimateJson(
+  catalog: Catalog,
+  resolved: ResolvedDeployment,
+  estimate: MemoryEstimate,
+  remedies: Remedy[],
+  checks: readonly DeploymentCheck[] = [],
+): EstimateJson {
   const { model } = resolved.model;
   return {
     verdict: estimate.verdict,
@@ -85,6 +94,7 @@ export function estimateJson(catalog: Catalog, resolved: ResolvedDeployment, est
     settings: estimate.settings,
     assumptions: [...resolved.assumptions, ...estimate.assumptions],
     warnings: estimate.warnings,
+    checks: checks.map((check) => ({ rule: `vram/${check.rule}`, severity: check.severity, message: describeCheck(check, resolved.model.displayName) })),
     suggestions: remedies.map((remedy) => ({
       kind: remedy.kind,
       summary: describeRemedy(catalog, remedy),

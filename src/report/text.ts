@@ -5,7 +5,8 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import type { Remedy } from "../sizing/recommend.js";
 import type { MemoryEstimate } from "../sizing/types.js";
-import { concurrency, describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params, tokens } from "./wording.js";
+import { concurrency, describeCheck, describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params, tokens } from "./wording.js";
+import type { DeploymentCheck } from "../judge/checks.js";
 
 export interface Style {
   good(text: string): string;
@@ -33,6 +34,11 @@ export function moeSentence(resolved: ResolvedDeployment): string | undefined {
 /** Whether the estimate meets the bar: it fits, with room for `minConcurrent` full-length sequences at once. */
 export function meetsConcurrency(estimate: MemoryEstimate, minConcurrent: number): boolean {
   return estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent;
+}
+
+/** The CLI's verdict, the rules' under `configs.recommended`: memory fits and no check stops the start. */
+export function passes(estimate: MemoryEstimate, checks: readonly DeploymentCheck[], minConcurrent: number): boolean {
+  return meetsConcurrency(estimate, minConcurrent) && !checks.some((check) => check.severity === "error");
 }
 
 export function verdictSentence(estimate: MemoryEstimate, minConcurrent = 1): string {
@@ -63,6 +69,7 @@ export function renderBreakdown(
   remedies: Remedy[],
   style: Style = plain,
   minConcurrent = 1,
+  checks: readonly DeploymentCheck[] = [],
 ): string {
   const { request } = resolved;
   const lines: string[] = [];
@@ -107,7 +114,16 @@ export function renderBreakdown(
   lines.push("");
 
   const verdict = verdictSentence(estimate, minConcurrent);
-  lines.push(meetsConcurrency(estimate, minConcurrent) ? style.good(`✓ ${verdict}`) : style.bad(`✗ ${verdict}`));
+  const errors = checks.filter((check) => check.severity === "error");
+  const modelName = resolved.model.displayName;
+  if (errors.length > 0) {
+    // A layout or format the engine refuses decides before memory does.
+    for (const check of errors) lines.push(style.bad(`✗ Does not start: ${describeCheck(check, modelName)}.`));
+    lines.push(style.dim(`  Memory alone: ${verdict}`));
+  } else {
+    lines.push(meetsConcurrency(estimate, minConcurrent) ? style.good(`✓ ${verdict}`) : style.bad(`✗ ${verdict}`));
+  }
+  for (const check of checks) if (check.severity === "warning") lines.push(`  ! ${describeCheck(check, modelName)}`);
   for (const note of [...resolved.assumptions, ...estimate.assumptions]) lines.push(style.dim(`  assumes ${note}`));
   for (const warning of estimate.warnings) lines.push(`  ! ${warning}`);
 

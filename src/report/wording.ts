@@ -6,6 +6,7 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { Remedy } from "../sizing/recommend.js";
 import { GIB } from "../sizing/runtime.js";
 import type { Engine } from "../sizing/types.js";
+import type { DeploymentCheck } from "../judge/checks.js";
 
 export function gib(bytes: number): string {
   return (bytes / GIB).toFixed(1);
@@ -94,4 +95,48 @@ export function describeRemedy(catalog: Catalog, remedy: Remedy): string {
 export function headroom(remedy: Pick<Remedy, "estimate">): string {
   const { estimate } = remedy;
   return `${tokens(estimate.kvCapacityTokens)} KV tokens, ${concurrency(estimate.maxConcurrency)} × ${tokens(estimate.maxModelLen)}-token sequences`;
+}
+
+/** One sentence per check, for `vram estimate` and `vram explain` (the rules word theirs at the value). */
+export function describeCheck(check: DeploymentCheck, modelName: string): string {
+  if (check.rule === "expert-offload") {
+    const { offload } = check;
+    const rate = offload.offloadedTokensPerSecond >= 10 ? offload.offloadedTokensPerSecond.toFixed(0) : offload.offloadedTokensPerSecond.toFixed(1);
+    return `experts offloaded: ${gib(offload.offloadedBytesPerGpu)} GiB of weights per GPU stay in CPU memory, so one sequence decodes at most ${rate} tokens/s (vram/expert-offload)`;
+  }
+  const problem = check.problem;
+  let text: string;
+  switch (problem.kind) {
+    case "ranks-exceed-gpus":
+      text = `the engine starts ${problem.ranks} ranks but ${problem.gpus} GPU${problem.gpus === 1 ? " is" : "s are"} requested, so it fails to start`;
+      break;
+    case "heads-not-divisible":
+      text = `tensor parallel ${problem.tensorParallel} does not divide ${modelName}'s ${problem.heads} attention heads, so the engine refuses to start; sizes that do: ${problem.valid.join(", ")}`;
+      break;
+    case "kv-heads-not-divisible":
+      text = `tensor parallel ${problem.tensorParallel} and ${modelName}'s ${problem.kvHeads} KV heads do not divide each other, so the engine refuses to start; sizes that work: ${problem.valid.join(", ")}`;
+      break;
+    case "exceeds-node":
+      text = `one pod requests ${problem.gpusPerPod} GPUs, more than one node holds (${problem.nodeGpus}${problem.instance ? ` on ${problem.instance}` : ""}), so it never schedules`;
+      break;
+    case "idle-gpus":
+      text = `${problem.gpus - problem.ranks} of ${problem.gpus} GPUs stay idle (the engine starts ${problem.ranks} rank${problem.ranks === 1 ? "" : "s"})${problem.suggestedTensorParallel ? `; tensor parallel ${problem.suggestedTensorParallel} uses them all` : ""}`;
+      break;
+    case "kv-replicated":
+      text = `tensor parallel ${problem.tensorParallel} exceeds the ${problem.kvHeads} KV heads, so each rank keeps a whole KV head and the cache is replicated`;
+      break;
+    case "below-minimum":
+      text = `${problem.format.label} needs compute capability ${problem.minimum.toFixed(1)}; ${gpuName(problem.gpu)} is ${problem.gpu.computeCapability?.toFixed(1)}, so these weights cannot load`;
+      break;
+    case "bf16-unsupported":
+      text = `bfloat16 needs compute capability 8.0; ${gpuName(problem.gpu)} is ${problem.gpu.computeCapability?.toFixed(1)} (float16 takes the same memory and runs there)`;
+      break;
+    case "fp8-kv-unsupported":
+      text = `an FP8 KV cache (${problem.kvCacheDtype}) needs compute capability 8.0; ${gpuName(problem.gpu)} is ${problem.gpu.computeCapability?.toFixed(1)}`;
+      break;
+    case "flag-mismatch":
+      text = `--quantization ${problem.flag} expects a checkpoint stored as ${problem.flagFormat.label}, but ${modelName} is stored as ${problem.stored.label}, so the engine refuses to load it`;
+      break;
+  }
+  return `${text} (vram/${check.rule})`;
 }

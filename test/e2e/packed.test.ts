@@ -1,8 +1,9 @@
 /**
  * End-to-end tests of the package as users get it (issue 6, item 4).
  *
- * beforeAll builds the repo, `npm pack`s it, and installs the tarball beside `eslint` and
- * `@microsoft/eslint-formatter-sarif` into a fresh consumer project under the OS temp directory.
+ * beforeAll builds the repo, `npm pack`s it, and installs the tarball beside `eslint` into a fresh
+ * consumer project under the OS temp directory: one made with `npm init -y` (so `"type":
+ * "commonjs"`, as npm 11 writes it) with the README's `eslint.config.mjs` block verbatim.
  * The tests then run the real binaries of that project (`node_modules/.bin/eslint`, `npx vram`, `node`,
  * and the repo's `tsc` against the consumer's files) and judge exit codes and output.
  *
@@ -13,7 +14,7 @@
  * abbreviated ones, so it fails with ENOTCACHED (or ERESOLVE). And a fresh resolution could pick a
  * version newer than the one locked (and cached) here. So the test writes the consumer's own
  * package-lock.json: the tarball, plus every package the repo's lockfile holds that is reachable from
- * `eslint`, the SARIF formatter and the plugin's dependencies, at the same paths and versions. Pruning
+ * `eslint` and the plugin's dependencies, at the same paths and versions (and the repo's `overrides`). Pruning
  * unreachable entries keeps the tree valid (whatever a reachable package resolves to is reachable), and
  * every tarball it names is in the cache. The real tarball is installed by npm; nothing is linked.
  * Outside CI only, a cache filled by `npm install` rather than `npm ci` may lack the abbreviated
@@ -28,10 +29,20 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sarifProblems } from "../support/sarif.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const repoPackage = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as PackageJson;
-const SARIF_FORMATTER = "@microsoft/eslint-formatter-sarif";
+/** The plugin's own SARIF formatter, as the README's CI snippet names it. */
+const SARIF_FORMATTER = "./node_modules/eslint-plugin-vram/dist/src/formatters/sarif.js";
+const README = readFileSync(join(REPO, "README.md"), "utf8");
+
+/** The README's flat config block, verbatim: the first `js` block that starts with `// eslint.config.mjs`. */
+const README_CONFIG = (() => {
+  const block = /^```js\n(\/\/ eslint\.config\.mjs\n[\s\S]*?)^```$/m.exec(README);
+  if (!block) throw new Error("README.md has no ```js block starting with // eslint.config.mjs");
+  return block[1]!;
+})();
 const MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
 
 // ---------------------------------------------------------------------------------------------------
@@ -108,10 +119,42 @@ spec:
               nvidia.com/gpu: "2"
 `;
 
-const ESLINT_CONFIG_JS = `import vram from "eslint-plugin-vram";
+/**
+ * The three app configs the project started from: Mixtral 8x7B on one A10G at fp16, on one A100
+ * 80GB at fp16 (87 GiB of 16-bit weights: it does not fit there either), and on one A10G as GPTQ 4-bit.
+ */
+const SEED_CONFIGS: Record<string, string> = {
+  "mixtral-a10g-fp16.yaml": `model: ${MIXTRAL}\ngpu: A10G\nquant: fp16\n`,
+  "mixtral-a100-80gb-fp16.yaml": `model: ${MIXTRAL}\ngpu: A100-80GB\nquant: fp16\n`,
+  "mixtral-a10g-gptq.json": `{ "model": "${MIXTRAL}", "gpu": "A10G", "quant": "gptq-4bit" }\n`,
+};
 
-export default [...vram.configs.recommended];
-`;
+/** A Helm chart as `helm create` lays one out: its templates are Go templates, not YAML. */
+const CHART: Record<string, string> = {
+  "chart/Chart.yaml": "apiVersion: v2\nname: llm\nversion: 0.1.0\n",
+  "chart/values.yaml": "image:\n  tag: v0.11.0\nmodel: meta-llama/Llama-3.1-8B-Instruct\ngpus: 1\n",
+  "chart/templates/deployment.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "llm.fullname" . }}
+spec:
+  template:
+    spec:
+      containers:
+        - name: vllm
+          image: "vllm/vllm-openai:{{ .Values.image.tag }}"
+          args:
+            - --model
+            - {{ .Values.model | quote }}
+            {{- range .Values.extraArgs }}
+            - {{ . | quote }}
+            {{- end }}
+          resources:
+            limits:
+              nvidia.com/gpu: {{ .Values.gpus }}
+`,
+  "chart/templates/service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include \"llm.fullname\" . }}\nspec:\n  ports:\n    - port: {{ .Values.port | default 8000 }}\n",
+};
 
 const ESLINT_CONFIG_CJS = `const vram = require("eslint-plugin-vram");
 
@@ -237,6 +280,7 @@ interface PackageJson {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  overrides?: Record<string, string>;
 }
 
 interface LockEntry {
@@ -269,10 +313,10 @@ function resolveInTree(tree: Record<string, LockEntry>, location: string, name: 
  * package-lock.json `packages` for a project whose devDependencies are `roots`: the entries of the
  * repo's lockfile reachable from them (plus the tarball's own entry), every one a dev dependency.
  */
-function consumerLockPackages(roots: Record<string, string>, pluginEntry: LockEntry): Record<string, LockEntry> {
+function consumerLockPackages(roots: Record<string, string>, pluginEntry: LockEntry, name: string): Record<string, LockEntry> {
   const repoLock = JSON.parse(readFileSync(join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
   const source: Record<string, LockEntry> = { ...repoLock.packages, [`node_modules/${repoPackage.name}`]: pluginEntry };
-  const packages: Record<string, LockEntry> = { "": { name: "vram-e2e-consumer", devDependencies: roots } };
+  const packages: Record<string, LockEntry> = { "": { name, devDependencies: roots } };
   const queue: Array<{ location: string; needs: Record<string, string>; optional: Set<string> }> = [{ location: "", needs: roots, optional: new Set() }];
   for (let item = queue.shift(); item; item = queue.shift()) {
     for (const name of Object.keys(item.needs)) {
@@ -328,72 +372,6 @@ function findings(results: LintResult[], base: string): string[] {
     .sort();
 }
 
-/**
- * What a SARIF 2.1.0 log must have (sarif-schema-2.1.0.json's required properties and enums, for the
- * parts ESLint's formatter writes). No copy of the schema ships in an installed package, so the
- * structure is checked here. Returns the problems found; an empty list is a valid log.
- */
-function sarifProblems(log: unknown): string[] {
-  const problems: string[] = [];
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-  const isUri = (value: unknown) => typeof value === "string" && URL.canParse(value);
-  const positiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) >= 1;
-  if (!isObject(log)) return ["the log is not a JSON object"];
-  if (log.version !== "2.1.0") problems.push(`version is ${JSON.stringify(log.version)}, not "2.1.0"`);
-  if (log.$schema !== undefined && !isUri(log.$schema)) problems.push("$schema is not a URI");
-  if (!Array.isArray(log.runs)) return [...problems, "runs is not an array"];
-  log.runs.forEach((run: unknown, r) => {
-    const at = `runs[${r}]`;
-    if (!isObject(run)) return problems.push(`${at} is not an object`);
-    const driver = isObject(run.tool) ? run.tool.driver : undefined;
-    if (!isObject(driver)) return problems.push(`${at}.tool.driver is missing`);
-    if (typeof driver.name !== "string" || driver.name === "") problems.push(`${at}.tool.driver.name is missing`);
-    const rules = Array.isArray(driver.rules) ? driver.rules : [];
-    if (driver.rules !== undefined && !Array.isArray(driver.rules)) problems.push(`${at}.tool.driver.rules is not an array`);
-    rules.forEach((rule: unknown, i) => {
-      if (!isObject(rule) || typeof rule.id !== "string") return problems.push(`${at}.tool.driver.rules[${i}].id is missing`);
-      if (rule.helpUri !== undefined && !isUri(rule.helpUri)) problems.push(`${at}.tool.driver.rules[${i}].helpUri is not a URI`);
-      if (rule.shortDescription !== undefined && !(isObject(rule.shortDescription) && typeof rule.shortDescription.text === "string"))
-        problems.push(`${at}.tool.driver.rules[${i}].shortDescription.text is missing`);
-    });
-    const artifacts = Array.isArray(run.artifacts) ? run.artifacts : [];
-    artifacts.forEach((artifact: unknown, i) => {
-      if (!isObject(artifact) || !isObject(artifact.location) || !isUri(artifact.location.uri)) problems.push(`${at}.artifacts[${i}].location.uri is not a URI`);
-    });
-    if (run.results !== undefined && !Array.isArray(run.results)) problems.push(`${at}.results is not an array`);
-    (Array.isArray(run.results) ? run.results : []).forEach((result: unknown, i) => {
-      const where = `${at}.results[${i}]`;
-      if (!isObject(result)) return problems.push(`${where} is not an object`);
-      if (!isObject(result.message) || (typeof result.message.text !== "string" && typeof result.message.id !== "string")) problems.push(`${where}.message has neither text nor id`);
-      if (result.level !== undefined && !["none", "note", "warning", "error"].includes(result.level as string)) problems.push(`${where}.level is ${JSON.stringify(result.level)}`);
-      if (result.ruleIndex !== undefined) {
-        const rule = rules[result.ruleIndex as number] as Record<string, unknown> | undefined;
-        if (!Number.isInteger(result.ruleIndex) || !rule) problems.push(`${where}.ruleIndex points at no rule`);
-        else if (result.ruleId !== undefined && rule.id !== result.ruleId) problems.push(`${where}.ruleIndex points at ${String(rule.id)}, not ${String(result.ruleId)}`);
-      }
-      (Array.isArray(result.locations) ? result.locations : []).forEach((location: unknown, l) => {
-        const physical = isObject(location) ? location.physicalLocation : undefined;
-        if (!isObject(physical)) return;
-        const artifact = physical.artifactLocation;
-        if (isObject(artifact)) {
-          if (artifact.uri !== undefined && !isUri(artifact.uri)) problems.push(`${where}.locations[${l}] uri is not a URI`);
-          if (artifact.index !== undefined && !(Number.isInteger(artifact.index) && (artifact.index as number) < artifacts.length))
-            problems.push(`${where}.locations[${l}] artifact index points at no artifact`);
-        }
-        const region = physical.region;
-        if (region === undefined) return;
-        if (!isObject(region)) return problems.push(`${where}.locations[${l}].region is not an object`);
-        for (const key of ["startLine", "startColumn", "endLine", "endColumn"]) {
-          if (region[key] !== undefined && !positiveInteger(region[key])) problems.push(`${where}.locations[${l}].region.${key} is not an integer >= 1`);
-        }
-        if (typeof region.endLine === "number" && typeof region.startLine === "number" && region.endLine < region.startLine)
-          problems.push(`${where}.locations[${l}].region ends before it starts`);
-      });
-    });
-  });
-  return problems;
-}
-
 // ---------------------------------------------------------------------------------------------------
 
 const npmPack = npmPackProbe();
@@ -403,6 +381,7 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
   let work = "";
   let consumer = "";
   let tarballFiles: string[] = [];
+  let initialType: string | undefined;
   const bin = (name: string) => join(consumer, "node_modules", ".bin", name);
   const eslint = (cwd: string, args: string[], input?: string) => run(bin("eslint"), args, { cwd, ...(input === undefined ? {} : { input }) });
   const vram = (args: string[]) => run("npx", ["--no", "--", "vram", ...args], { cwd: consumer, env: OFFLINE_NPM });
@@ -432,7 +411,6 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
     const roots = {
       [repoPackage.name]: pluginSpec,
       eslint: repoPackage.devDependencies!.eslint!,
-      [SARIF_FORMATTER]: repoPackage.devDependencies![SARIF_FORMATTER]!,
     };
     const pluginEntry: LockEntry = {
       version: repoPackage.version,
@@ -444,9 +422,14 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       ...(repoPackage.bin ? { bin: repoPackage.bin } : {}),
       ...(repoPackage.engines ? { engines: repoPackage.engines } : {}),
     };
-    write("package.json", `${JSON.stringify({ name: "vram-e2e-consumer", private: true, type: "module", devDependencies: roots }, null, 2)}\n`);
-    write("package-lock.json", `${JSON.stringify({ name: "vram-e2e-consumer", lockfileVersion: 3, requires: true, packages: consumerLockPackages(roots, pluginEntry) }, null, 2)}\n`);
-    write("eslint.config.js", ESLINT_CONFIG_JS);
+    // A new user's repository: `npm init -y`, then the dev dependencies the README installs.
+    await mustSucceed("npm", ["init", "-y"], { cwd: consumer, env: OFFLINE_NPM });
+    const initialized = JSON.parse(readFileSync(join(consumer, "package.json"), "utf8")) as PackageJson & { type?: string };
+    initialType = initialized.type;
+    const consumerPackage = { ...initialized, devDependencies: roots, ...(repoPackage.overrides ? { overrides: repoPackage.overrides } : {}) };
+    write("package.json", `${JSON.stringify(consumerPackage, null, 2)}\n`);
+    write("package-lock.json", `${JSON.stringify({ name: initialized.name, lockfileVersion: 3, requires: true, packages: consumerLockPackages(roots, pluginEntry, initialized.name) }, null, 2)}\n`);
+    write("eslint.config.mjs", README_CONFIG);
     const install = ["ci", "--ignore-scripts", "--no-audit", "--no-fund"];
     const offline = await run("npm", [...install, "--offline"], { cwd: consumer, env: OFFLINE_NPM, timeoutMs: 120_000 });
     if (offline.code !== 0) {
@@ -471,7 +454,9 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
     write("cjs-project/eslint.config.cjs", ESLINT_CONFIG_CJS);
     write("cjs-project/mixtral-a10g.yaml", MIXTRAL_A10G);
     write("require-check.cjs", REQUIRE_CHECK_CJS);
-    write("check.ts", CHECK_TS);
+    write("check.mts", CHECK_TS);
+    for (const [name, text] of Object.entries(SEED_CONFIGS)) write(`seeds/${name}`, text);
+    for (const [name, text] of Object.entries(CHART)) write(name, text);
   }, 180_000);
 
   afterAll(() => {
@@ -544,18 +529,47 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       expect(stillFailing).toEqual([]);
     });
 
-    it(`-f ${SARIF_FORMATTER} writes a valid SARIF 2.1.0 log with the finding and helpUri per rule`, async () => {
+    it("the repository is the one `npm init -y` makes (CommonJS), and the README's eslint.config.mjs runs in it", async () => {
+      expect(initialType).toBe("commonjs");
+      expect(readFileSync(join(consumer, "eslint.config.mjs"), "utf8")).toBe(README_CONFIG);
+      const result = await eslint(join(consumer, "h100"), ["."]);
+      expect(result.code, shown("eslint . (npm init -y, README config)", result)).toBe(0);
+      expect(result.stderr).toBe("");
+    });
+
+    it("the three seed configs (Mixtral on an A10G at fp16, on an A100 80GB at fp16, on an A10G as gptq-4bit) are each a vram/weights-fit error", async () => {
+      const result = await eslint(join(consumer, "seeds"), [".", "--format", "json"]);
+      expect(result.code, shown("eslint seeds", result)).toBe(1);
+      const byFile = (JSON.parse(result.stdout) as LintResult[]).map((r) => [r.filePath.slice(join(consumer, "seeds").length + 1), r.messages.map((m) => `${m.ruleId} ${m.severity}`)]);
+      expect(Object.fromEntries(byFile)).toEqual({
+        "mixtral-a100-80gb-fp16.yaml": ["vram/weights-fit 2"],
+        "mixtral-a10g-fp16.yaml": ["vram/weights-fit 2"],
+        "mixtral-a10g-gptq.json": ["vram/weights-fit 2"],
+      });
+    });
+
+    it("a Helm chart folder does not make `eslint .` fail with parse errors", async () => {
+      const result = await eslint(consumer, ["chart", "--format", "json"]);
+      const results = JSON.parse(result.stdout) as LintResult[];
+      expect(results.map((r) => r.filePath.slice(consumer.length + 1)).sort()).toEqual(["chart/Chart.yaml", "chart/templates/deployment.yaml", "chart/templates/service.yaml", "chart/values.yaml"]);
+      expect(results.flatMap((r) => r.messages.filter((m) => m.ruleId === null || /Parsing error/.test(m.message)))).toEqual([]);
+      expect(result.code, shown("eslint chart", result)).toBe(0);
+    });
+
+    it(`-f ${SARIF_FORMATTER} (the README's CI step) writes a valid SARIF 2.1.0 log with the finding and helpUri per rule`, async () => {
+      expect(README).toContain(`-f ${SARIF_FORMATTER} -o eslint.sarif`);
       const docs = await run("node", ["--input-type=module", "-e", `import vram from "eslint-plugin-vram"; process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(vram.rules).map(([name, rule]) => ["vram/" + name, rule.meta.docs.url]))));`], { cwd: consumer });
       expect(docs.code, shown("node -e", docs)).toBe(0);
       const docsUrl = JSON.parse(docs.stdout) as Record<string, string>;
 
-      const result = await eslint(join(consumer, "a10g"), [".", "-f", SARIF_FORMATTER]);
-      expect(result.code, shown(`eslint . -f ${SARIF_FORMATTER}`, result)).toBe(1);
+      const result = await eslint(consumer, ["a10g", "-f", SARIF_FORMATTER]);
+      expect(result.code, shown(`eslint a10g -f ${SARIF_FORMATTER}`, result)).toBe(1);
       const log = JSON.parse(result.stdout) as {
         version: string;
         runs: Array<{
           tool: { driver: { rules: Array<{ id: string; helpUri?: string }> } };
-          results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }>;
+          originalUriBaseIds: Record<string, { uri: string }>;
+          results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string }; region: { startLine: number } } }> }>;
         }>;
       };
       expect(sarifProblems(log)).toEqual([]);
@@ -565,7 +579,8 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       expect(finding, JSON.stringify(results)).toBeDefined();
       expect(finding!.level).toBe("error");
       const location = finding!.locations[0]!.physicalLocation;
-      expect(location.artifactLocation.uri).toBe(pathToFileURL(join(consumer, "a10g", "mixtral-a10g.yaml")).href);
+      expect(location.artifactLocation).toMatchObject({ uri: "a10g/mixtral-a10g.yaml", uriBaseId: "%SRCROOT%" });
+      expect(new URL(location.artifactLocation.uri, log.runs[0]!.originalUriBaseIds["%SRCROOT%"]!.uri).href).toBe(pathToFileURL(join(consumer, "a10g", "mixtral-a10g.yaml")).href);
       expect(location.region.startLine).toBeGreaterThanOrEqual(1);
 
       const ours = log.runs.flatMap((run) => run.tool.driver.rules).filter((rule) => rule.id.startsWith("vram/"));
@@ -618,6 +633,15 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       expect(result.code, shown("npx vram estimate", result)).toBe(1);
       expect(result.stdout).toContain("46.7B");
       expect(result.stdout).toContain("12.9B");
+    });
+
+    it("estimate exits 1 where the rules report an error: bfloat16 on a T4, tensor parallel 3 for 64 heads", async () => {
+      const bf16 = await vram(["estimate", "--model", "meta-llama/Llama-3.2-3B-Instruct", "--gpu", "T4", "--dtype", "bfloat16", "--max-model-len", "4096"]);
+      expect(bf16.code, shown("npx vram estimate --dtype bfloat16 --gpu T4", bf16)).toBe(1);
+      expect(bf16.stdout).toContain("✗ Does not start: bfloat16 needs compute capability 8.0");
+      const tp3 = await vram(["estimate", "--model", "meta-llama/Llama-3.1-70B-Instruct", "--gpu", "H100", "--gpu-count", "3", "--tensor-parallel-size", "3"]);
+      expect(tp3.code, shown("npx vram estimate --tensor-parallel-size 3", tp3)).toBe(1);
+      expect(tp3.stdout).toContain("tensor parallel 3 does not divide Llama-3.1-70B-Instruct's 64 attention heads");
     });
 
     it("estimate --json gives the documented fields", async () => {
@@ -687,9 +711,9 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
 
     it("type declarations resolve for an ESM TypeScript consumer and are checked (skipLibCheck off)", async () => {
       const tsc = join(REPO, "node_modules", "typescript", "bin", "tsc");
-      const args = [tsc, "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--noEmit", "--strict", "--skipLibCheck", "false", "--listFiles", "check.ts"];
+      const args = [tsc, "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", "--noEmit", "--strict", "--skipLibCheck", "false", "--listFiles", "check.mts"];
       const result = await run("node", args, { cwd: consumer });
-      expect(result.code, shown("tsc check.ts", result)).toBe(0);
+      expect(result.code, shown("tsc check.mts", result)).toBe(0);
       // Our own declarations are part of the checked program, resolved through package.json "exports".
       expect(result.stdout).toContain(join(consumer, "node_modules", repoPackage.name, "dist", "src", "index.d.ts"));
     }, 60_000);

@@ -1,0 +1,33 @@
+/**
+ * Every check a judged deployment goes through besides the memory verdict — the parallel layout,
+ * the quantization and precision on the GPU, experts offloaded to CPU memory — with the severity
+ * `configs.recommended` gives the rule that reports each. The rules report these one by one at the
+ * values in the file; `vram estimate` and `vram explain` print them and set their exit code from
+ * them, so the CLI and the rules give one answer. Pure.
+ */
+import type { Catalog } from "../catalog/catalog.js";
+import type { DeploymentValues, ResolvedDeployment } from "../resolve.js";
+import type { MemoryEstimate } from "../sizing/types.js";
+import { type OffloadFinding, offloadOf } from "./offload.js";
+import { checkParallelism, isStartFailure, type ParallelismProblem } from "./parallelism.js";
+import { checkQuantization, type QuantizationProblem } from "./quantization.js";
+
+export type DeploymentCheck =
+  | { rule: "parallelism-matches-gpus" | "parallelism-efficiency"; severity: CheckSeverity; problem: ParallelismProblem }
+  | { rule: "quantization-supported"; severity: CheckSeverity; problem: QuantizationProblem }
+  | { rule: "expert-offload"; severity: CheckSeverity; offload: OffloadFinding };
+
+/** `error`: the deployment cannot start as written (exit 1); `warning`: it runs, badly. */
+export type CheckSeverity = "error" | "warning";
+
+export function deploymentChecks(catalog: Catalog, resolved: ResolvedDeployment, stated: DeploymentValues, estimate: MemoryEstimate): DeploymentCheck[] {
+  const checks: DeploymentCheck[] = [];
+  for (const problem of checkParallelism(resolved, stated)) {
+    const startFailure = isStartFailure(problem);
+    checks.push({ rule: startFailure ? "parallelism-matches-gpus" : "parallelism-efficiency", severity: startFailure ? "error" : "warning", problem });
+  }
+  for (const problem of checkQuantization(catalog, resolved, stated)) checks.push({ rule: "quantization-supported", severity: "error", problem });
+  const offload = offloadOf(resolved, estimate);
+  if (offload?.slowsDecode) checks.push({ rule: "expert-offload", severity: "warning", offload });
+  return checks;
+}
