@@ -5,7 +5,8 @@
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
 import { assumptionNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
-import { concurrency, ENGINE_NAMES, gib, tokens } from "../src/report/wording.js";
+import { engineById } from "../src/engines/index.js";
+import { concurrency, gib, tokens } from "../src/report/wording.js";
 import type { MemoryEstimate } from "../src/sizing/types.js";
 
 type MessageIds = "kvTooSmall" | "lowConcurrency" | "applyRemedy" | "missingReason";
@@ -26,20 +27,9 @@ function lengthNote(estimate: MemoryEstimate): string {
   }
 }
 
+/** What the engine does at start-up when one such sequence does not fit (its module says). */
 function outcome(estimate: MemoryEstimate): string {
-  switch (estimate.engine) {
-    case "vllm":
-      return "vLLM refuses to start.";
-    case "sglang":
-      return "SGLang starts but rejects requests that long.";
-    case "tgi":
-      // Unset, the default context only stops TGI 2.x; TGI 3 lowers it to what fits.
-      return estimate.refusesWhenKvTooSmall
-        ? "TGI refuses to start."
-        : "TGI 2.x refuses to start; TGI 3 starts with max_total_tokens lowered to what the KV cache holds.";
-    default:
-      return `${ENGINE_NAMES[estimate.engine]} cannot allocate that context on the GPUs.`;
-  }
+  return engineById(estimate.engine).whenKvTooSmall(estimate);
 }
 
 export default createRule<MessageIds, [KvCacheHeadroomOptions]>({

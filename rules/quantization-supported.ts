@@ -5,6 +5,7 @@
  */
 import type { SuggestedEdit } from "@eslint/core";
 import type { QuantizationFormat } from "../src/catalog/types.js";
+import { engineById } from "../src/engines/index.js";
 import { checkQuantization, runnableFormats } from "../src/judge/quantization.js";
 import { ENGINE_NAMES, formatLabel, gpuName, headroom } from "../src/report/wording.js";
 import { combine, removeField, replaceField, setField } from "../src/rule-kit/edits.js";
@@ -74,12 +75,12 @@ export default createRule<MessageIds, []>({
               if (option.checkpoint) {
                 if (!deployment.fields.model) continue;
                 edits.push(replaceField(deployment, "model", modelReference(deployment.fields.model.value, option.checkpoint)));
-                if (deployment.fields.quantization && option.format.vllmQuantization) edits.push(replaceField(deployment, "quantization", option.format.vllmQuantization));
+                const flag = engineById(request.engine).quantizationFlag(option.format);
+                if (deployment.fields.quantization && flag) edits.push(replaceField(deployment, "quantization", flag));
               } else if (option.format.kind === "float") {
                 edits.push(removeField(deployment, "quantization", text));
-              } else if (option.format.vllmQuantization) {
-                const flag = request.engine === "tgi" && option.format.id === "bnb-nf4" ? "bitsandbytes-nf4" : option.format.vllmQuantization;
-                edits.push(setField(deployment, request.engine, "quantization", flag, text));
+              } else if (engineById(request.engine).quantizationFlag(option.format)) {
+                edits.push(setField(deployment, request.engine, "quantization", engineById(request.engine).quantizationFlag(option.format)!, text));
               } else {
                 continue;
               }

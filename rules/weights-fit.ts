@@ -3,6 +3,7 @@
  * Mixture-of-Experts model whose active parameters would fit where the total does not, the message
  * names the active-vs-total trap.
  */
+import { engineById } from "../src/engines/index.js";
 import type { Engine } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
@@ -46,7 +47,7 @@ export default createRule<MessageIds, []>({
           // The trap: hardware sized by the active parameters, while every expert must be resident.
           const moeTrap = model.moe !== null && model.params.active < 0.6 * model.params.total;
           const remedies = remediesFor(analysis, judged, 1);
-          const messageId: MessageIds = engine === "llama.cpp" || engine === "ollama" ? "spillsToCpu" : moeTrap ? "moeResident" : "weightsExceed";
+          const messageId: MessageIds = engineById(engine).splitsLayers ? "spillsToCpu" : moeTrap ? "moeResident" : "weightsExceed";
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "gpuType", "instanceType", "model"])),
             messageId,

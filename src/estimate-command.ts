@@ -1,5 +1,6 @@
 /**
- * `vram estimate`: size one deployment from vLLM-style flags (see src/cli.ts for the usage text).
+ * `vram estimate`: size one deployment from vLLM-style flags, or the engine's own (see src/cli.ts for
+ * the usage text).
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
@@ -13,7 +14,8 @@ import { readSettings } from "./settings.js";
 import { type DeploymentValues, resolveDeployment, unresolvedMessage } from "./resolve.js";
 import { estimateMemory } from "./sizing/estimate.js";
 import { recommend } from "./sizing/recommend.js";
-import { ENGINES, type Engine } from "./sizing/types.js";
+import { engineByName, engineById, engineNameList, type Engine } from "./engines/index.js";
+import { engineCliOptions, engineInArgv, expandShortFlags, readEngineFlags } from "./cli-engine-flags.js";
 
 const ESTIMATE_OPTIONS = {
   model: { type: "string" },
@@ -73,8 +75,23 @@ function gpuValues(catalog: Catalog, written: string): Pick<DeploymentValues, "g
   return { gpuType: name, ...(count !== undefined ? { gpuCount: count } : {}) };
 }
 
+/** The portable options (vLLM's spelling), which every engine accepts. */
+const PORTABLE = new Set(Object.keys(ESTIMATE_OPTIONS));
+
 export async function runEstimate(argv: string[], io: CliIo, help: string): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: ESTIMATE_OPTIONS, allowPositionals: false, strict: true });
+  // The engine decides what its short flags (`-c`, `-ngl`) mean, so it is read first.
+  const writtenEngine = engineInArgv(argv);
+  let engine: Engine | undefined;
+  if (writtenEngine !== undefined) {
+    engine = engineByName(writtenEngine);
+    if (!engine) throw new UsageError(`--engine must be one of ${engineNameList()}, got "${writtenEngine}"`);
+  }
+  const { values } = parseArgs({
+    args: engine ? expandShortFlags(argv, engine) : argv,
+    options: { ...engineCliOptions(PORTABLE), ...ESTIMATE_OPTIONS },
+    allowPositionals: false,
+    strict: true,
+  });
   if (values.help) {
     io.stdout.write(`${help}\n`);
     return 0;
@@ -85,12 +102,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   const cli = await cliSettingsFor(io, join(io.cwd, "vram-estimate.yaml"), values.config);
   const settings = readSettings(cli.settingsRaw);
   const { catalog } = settings;
-  let engine: Engine | undefined;
-  if (values.engine !== undefined) {
-    const written = values.engine.toLowerCase();
-    if (!(ENGINES as readonly string[]).includes(written)) throw new UsageError(`--engine must be one of ${ENGINES.join(", ")}, got "${values.engine}"`);
-    engine = written as Engine;
-  }
+  const native = readEngineFlags(values, engine ?? "vllm", PORTABLE);
 
   const tensorParallel = integerFlag("tensor-parallel-size", values["tensor-parallel-size"] ?? values.tp, 1);
   const pipelineParallel = integerFlag("pipeline-parallel-size", values["pipeline-parallel-size"] ?? values.pp, 1);
@@ -102,7 +114,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
     model: values.model,
     ...gpu,
     ...(gpuCount !== undefined ? { gpuCount } : {}),
-    tensorParallel: tensorParallel ?? (gpuCount !== undefined && engine !== "llama.cpp" && engine !== "ollama" ? Math.max(1, Math.floor(gpuCount / ((pipelineParallel ?? 1) * (dataParallel ?? 1)))) : undefined),
+    tensorParallel: tensorParallel ?? native.tensorParallel ?? (gpuCount !== undefined && !engineById(engine ?? "vllm").splitsLayers ? Math.max(1, Math.floor(gpuCount / ((pipelineParallel ?? native.pipelineParallel ?? 1) * (dataParallel ?? native.dataParallel ?? 1)))) : undefined),
     ...(pipelineParallel !== undefined ? { pipelineParallel } : {}),
     ...(dataParallel !== undefined ? { dataParallel } : {}),
     ...(values["enable-expert-parallel"] ? { expertParallel: true } : {}),
@@ -116,6 +128,14 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
     ...optional("cpuOffloadGiB", numberFlag("cpu-offload-gb", values["cpu-offload-gb"], 0, 1e6)),
     ...(values["enforce-eager"] ? { enforceEager: true } : {}),
   };
+  if (tensorParallel !== undefined && native.tensorParallel !== undefined && tensorParallel !== native.tensorParallel) {
+    throw new UsageError(`${nativeName("tensorParallel")} is given twice, with different values`);
+  }
+  for (const [field, value] of Object.entries(native) as Array<[keyof DeploymentValues, unknown]>) {
+    if (field === "tensorParallel") continue;
+    if (deployment[field] !== undefined && deployment[field] !== value) throw new UsageError(`${nativeName(field)} is given twice, with different values`);
+    (deployment as Record<string, unknown>)[field] = value;
+  }
   if (deployment.tensorParallel === undefined) delete deployment.tensorParallel;
   const minConcurrent = integerFlag("min-concurrent-sequences", values["min-concurrent-sequences"], 1) ?? cli.minConcurrentSequences ?? 1;
 
@@ -129,7 +149,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   const { resolved } = resolution;
   if (gpuCount !== undefined) {
     const used = resolved.request.tensorParallel * resolved.request.pipelineParallel * resolved.request.dataParallel;
-    if (engine !== "llama.cpp" && engine !== "ollama" && used > gpuCount) {
+    if (!engineById(engine ?? "vllm").splitsLayers && used > gpuCount) {
       throw new UsageError(`TP × PP × DP = ${used} needs more GPUs than --gpu-count ${gpuCount}`);
     }
   }
@@ -144,6 +164,11 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   if (values.json) io.stdout.write(`${JSON.stringify(estimateJson(catalog, resolved, estimate, remedies, checks), null, 2)}\n`);
   else io.stdout.write(`${renderBreakdown(catalog, resolved, estimate, remedies, styleFor(io.stdout, io.env), minConcurrent, checks)}\n`);
   return passes(estimate, checks, minConcurrent) ? 0 : 1;
+}
+
+/** A setting as the portable flags name it, for messages. */
+function nativeName(field: keyof DeploymentValues): string {
+  return field.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
 }
 
 function optional<K extends keyof DeploymentValues>(key: K, value: DeploymentValues[K] | undefined): Partial<DeploymentValues> {

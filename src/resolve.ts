@@ -4,6 +4,7 @@
  */
 import type { Catalog, GpuResolution, ModelResolution } from "./catalog/catalog.js";
 import type { InstanceEntry, QuantizationFormat } from "./catalog/types.js";
+import { engineById } from "./engines/index.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, SizingRequest } from "./sizing/types.js";
 import { lookup } from "./lookup.js";
@@ -78,16 +79,6 @@ export type Unresolved =
 
 export type Resolution = { ok: true; resolved: ResolvedDeployment } | { ok: false; unresolved: Unresolved };
 
-/**
- * `--quantization` / `QUANTIZE` values per engine that differ from the catalog's format aliases:
- * TGI's `bitsandbytes` is LLM.int8 (launcher.md), vLLM's is in-flight NF4 (bitsandbytes.md).
- */
-const ENGINE_QUANTIZATION: Partial<Record<Engine, Record<string, string>>> = {
-  tgi: { bitsandbytes: "bnb-int8", eetq: "int8", marlin: "gptq" },
-  vllm: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", experts_int8: "int8", fbgemm_fp8: "fp8", ptpc_fp8: "fp8" },
-  sglang: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", w8a8_fp8: "fp8", w8a8_int8: "int8" },
-};
-
 /** Flags that name a kernel or config source rather than a storage format: the checkpoint decides. */
 const CHECKPOINT_DEFINED = new Set(["compressed-tensors", "gguf", "none", "auto"]);
 
@@ -95,19 +86,28 @@ const CHECKPOINT_DEFINED = new Set(["compressed-tensors", "gguf", "none", "auto"
 const QUANTIZED_WHILE_LOADING = new Set(["experts_int8"]);
 
 /**
+ * A quantization flag's value in the engine's own vocabulary, mapped to the catalog's where they
+ * differ (TGI `bitsandbytes` is LLM.int8, vLLM's is NF4; LMDeploy `--model-format hf` is no quantization).
+ */
+function flagValue(engine: Engine, written: string): string {
+  const value = written.trim().toLowerCase();
+  return lookup(engineById(engine).quantizationFlags, value) ?? value;
+}
+
+/**
  * The storage format a `--quantization` / `QUANTIZE` value names in an engine, or undefined when it
  * names none: the checkpoint decides (`compressed-tensors`, `auto`), or the catalog has no such format.
  */
 export function flagFormat(catalog: Catalog, engine: Engine, written: string): QuantizationFormat | undefined {
-  const value = written.trim().toLowerCase();
+  const value = flagValue(engine, written);
   if (CHECKPOINT_DEFINED.has(value)) return undefined;
-  return catalog.resolveFormat(lookup(ENGINE_QUANTIZATION[engine] ?? {}, value) ?? value);
+  return catalog.resolveFormat(value);
 }
 
 /** Whether a `--quantization` value expects the checkpoint to be stored in its format. */
-export function flagNamesStoredFormat(written: string): boolean {
+export function flagNamesStoredFormat(engine: Engine, written: string): boolean {
   const value = written.trim().toLowerCase();
-  return !CHECKPOINT_DEFINED.has(value) && !QUANTIZED_WHILE_LOADING.has(value);
+  return !CHECKPOINT_DEFINED.has(flagValue(engine, written)) && !QUANTIZED_WHILE_LOADING.has(value);
 }
 
 function weightFormat(
@@ -118,7 +118,7 @@ function weightFormat(
 ): QuantizationFormat | { unknown: string } {
   const stored = model.format ?? catalog.format(model.model.nativeFormat);
   const written = values.quantization?.trim().toLowerCase();
-  if (written && !CHECKPOINT_DEFINED.has(written)) {
+  if (written && !CHECKPOINT_DEFINED.has(flagValue(engine, written))) {
     const format = flagFormat(catalog, engine, written);
     if (!format) return { unknown: values.quantization! };
     // vLLM's `fp8` loads block-scaled FP8 checkpoints as they are.
@@ -197,12 +197,13 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
   let tensorParallel = values.tensorParallel;
   let pipelineParallel = values.pipelineParallel ?? 1;
   const dataParallel = values.dataParallel ?? 1;
-  if (engine === "llama.cpp" || engine === "ollama") {
+  const profile = engineById(engine);
+  if (profile.splitsLayers) {
     // Layer split across every visible GPU (llama.cpp --split-mode layer, Ollama's scheduler).
     tensorParallel = 1;
     pipelineParallel = statedGpus ?? 1;
   } else if (tensorParallel === undefined) {
-    if (engine === "tgi") tensorParallel = statedGpus ?? 1; // NUM_SHARD defaults to every visible GPU
+    if (profile.shardsOverAllGpus) tensorParallel = statedGpus ?? 1; // TGI's NUM_SHARD defaults to every visible GPU
     else if (layoutOwner === "tensor-from-gpus") tensorParallel = Math.max(1, Math.floor((statedGpus ?? 1) / (pipelineParallel * dataParallel)));
     else if (values.engine === undefined && statedGpus !== undefined && statedGpus > 1) {
       // An app config that names GPUs but no engine command: assume they serve one replica together.

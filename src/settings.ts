@@ -9,7 +9,7 @@ import { bundledCatalog, bundledCatalogData } from "./catalog/load.js";
 import { gpuSchema, instanceSchema, modelSchema } from "./catalog/schema.js";
 import type { GpuEntry, InstanceEntry, ModelEntry } from "./catalog/types.js";
 import type { ResolveDefaults } from "./resolve.js";
-import { ENGINES, type Engine } from "./sizing/types.js";
+import { ENGINE_IDS, engineByName } from "./engines/index.js";
 import { isRecord } from "./lookup.js";
 
 export interface VramSettings {
@@ -94,10 +94,9 @@ export function readSettings(raw: unknown): VramSettings {
     }
     const { engine, gpu, gpuMemoryUtilization } = raw.defaults;
     if (engine !== undefined) {
-      if (typeof engine !== "string" || !(ENGINES as readonly string[]).includes(engine)) {
-        throw new SettingsError(`settings.vram.defaults.engine must be one of ${ENGINES.join(", ")}`);
-      }
-      defaults.engine = engine as Engine;
+      const named = typeof engine === "string" ? engineByName(engine) : undefined;
+      if (!named) throw new SettingsError(`settings.vram.defaults.engine must be one of ${ENGINE_IDS.join(", ")}`);
+      defaults.engine = named;
     }
     if (gpu !== undefined) {
       if (typeof gpu !== "string" || gpu.trim() === "") throw new SettingsError("settings.vram.defaults.gpu must be a GPU name");

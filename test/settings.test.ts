@@ -48,7 +48,7 @@ describe("settings.vram", () => {
     [{ gpus: [{ id: "x", extends: "h100-80gb", memoryBytes: -1 }] }, "settings.vram.gpus[0].memoryBytes must be >= 1073741824"],
     [{ instanceTypes: [{ id: "pool", gpu: "quantum", gpuCount: 2 }] }, 'settings.vram.instanceTypes[0].gpu names "quantum", which is not a catalog GPU id'],
     [{ instanceTypes: [{ id: "pool", gpu: "a10g", gpuCount: 0 }] }, "settings.vram.instanceTypes[0].gpuCount must be >= 1"],
-    [{ defaults: { engine: "triton" } }, "settings.vram.defaults.engine must be one of vllm, sglang, tgi, llama.cpp, ollama"],
+    [{ defaults: { engine: "triton" } }, "settings.vram.defaults.engine must be one of vllm, sglang, tgi, llama.cpp, ollama, trtllm, lmdeploy"],
     [{ defaults: { gpuMemoryUtilization: 1.2 } }, "settings.vram.defaults.gpuMemoryUtilization must be a number above 0 and at most 1"],
     [{ defaults: { gpuCount: 2 } }, 'settings.vram.defaults has an unknown key "gpuCount"'],
   ])("rejects %j with a message naming the key", (raw, message) => {

@@ -3,8 +3,7 @@
  * settings), at any depth — `{ "model": "…", "gpu": "A10G", "quant": "fp16" }`. vLLM `--config`
  * files are the same shape, with flag names as keys (`tensor_parallel_size`, `max-model-len`).
  */
-import type { Engine } from "../sizing/types.js";
-import { ENGINES } from "../sizing/types.js";
+import { engineByName } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { mappings } from "./doc.js";
@@ -54,13 +53,6 @@ function keyStyle(keys: string[]): "snake" | "kebab" | "camel" {
 /** `A100-80GB:8` (SkyPilot style) in a GPU key: the type and the count. */
 const TYPE_WITH_COUNT = /^\s*([A-Za-z][\w .-]*?)\s*[:x×]\s*(\d+)\s*$/;
 
-function engineOf(value: string): Engine | undefined {
-  const lower = value.toLowerCase().replace(/[^a-z.]/g, "");
-  if (lower === "llamacpp") return "llama.cpp";
-  if (lower === "textgenerationinference") return "tgi";
-  return (ENGINES as readonly string[]).includes(lower) ? (lower as Engine) : undefined;
-}
-
 /** Reads one mapping's settings; returns undefined when it does not describe a deployment. */
 export function readSettingsMapping(
   mapping: DocNode,
@@ -81,7 +73,7 @@ export function readSettingsMapping(
       continue;
     }
     if (spec.field === "engine") {
-      const engine = engineOf(raw);
+      const engine = engineByName(raw);
       if (engine) fields.engine = located(engine, node, key);
       continue;
     }

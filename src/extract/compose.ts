@@ -5,11 +5,12 @@
  * and the GPUs reserved by `deploy.resources.reservations.devices[]` (`count: N|all`, `device_ids`)
  * or the service-level `gpus:`. Compose never names the GPU type: `settings.vram.defaults.gpu` can.
  */
+import { engineById } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { type ArgToken, applyEnvFields, commandTokens, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-args.js";
+import { type ArgToken, applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens } from "./engine-args.js";
 import { deferredReason, type EnvMap, type FieldSink, locate, mergeCall, newSink, plainEnv, readEnv, scalarView, setUnresolved } from "./kit.js";
 import type { Deployment } from "./types.js";
 
@@ -72,7 +73,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine): void {
  * all visible GPUs by default (TGI without `NUM_SHARD`) cannot be judged.
  */
 function allGpus(sink: FieldSink, node: DocNode["node"], raw: string, engine: Engine): void {
-  if (engine === "tgi" && !sink.fields.tensorParallel) setUnresolved(sink, "gpuCount", { raw, node, reason: "variable" });
+  if (engineById(engine).shardsOverAllGpus && !sink.fields.tensorParallel) setUnresolved(sink, "gpuCount", { raw, node, reason: "variable" });
 }
 
 export function extractCompose(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
@@ -91,7 +92,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
     const commandNode = service.get("command");
     const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
     let call: EngineCall | undefined = parseEngineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
-    if (!call && (imageEngine === "tgi" || imageEngine === "llama.cpp")) call = { engine: imageEngine, fields: {}, unresolved: {} };
+    call ??= imageOnlyCall(imageEngine);
     if (!call) continue;
     applyEnvFields(call, env);
     const sink = newSink();

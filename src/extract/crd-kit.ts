@@ -3,7 +3,7 @@
  * field paths, locating a part of a scalar, model references with a storage scheme, and the GPUs of
  * several pod groups taken together.
  */
-import type { Engine } from "../sizing/types.js";
+import { engineByName } from "../engines/index.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
 import { locate, readField, readScalar, type ValueKind } from "./kit.js";
@@ -139,25 +139,7 @@ export function podCount(node: DocNode | undefined, fallback = 1): number | unde
 }
 
 /** The engine a platform's `engine:` value names (KubeAI `VLLM`/`OLlama`, Ray `llm_engine: vLLM`). */
-export function engineNamed(value: string | undefined): Engine | undefined {
-  const name = value?.toLowerCase().replace(/[^a-z.]/g, "");
-  switch (name) {
-    case "vllm":
-      return "vllm";
-    case "ollama":
-      return "ollama";
-    case "sglang":
-      return "sglang";
-    case "tgi":
-    case "textgenerationinference":
-      return "tgi";
-    case "llamacpp":
-    case "llama.cpp":
-      return "llama.cpp";
-    default:
-      return undefined;
-  }
-}
+export const engineNamed = engineByName;
 
 /**
  * Marks the placement fields read-only: when several pod templates (an LWS leader and workers, a

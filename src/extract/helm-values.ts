@@ -10,6 +10,7 @@
  * these cost a few lookups. Rendered output (`helm template …`) is plain Kubernetes and goes through
  * the Kubernetes adapters instead.
  */
+import { engineById, engineByName } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
@@ -21,7 +22,6 @@ import { crdDeployment, modelReference } from "./crd-kit.js";
 import { readResourceProfile } from "./kubeai.js";
 import { readNimProfile } from "./nim.js";
 import type { Deployment, LocatedFields } from "./types.js";
-import { lookup } from "../lookup.js";
 
 interface Chart {
   detect(document: DocNode): boolean;
@@ -133,8 +133,6 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
 
 // --- KubeAI models chart ---------------------------------------------------------------------
 
-const KUBEAI_ENGINES: Record<string, Engine> = { vllm: "vllm", ollama: "ollama" };
-
 function isKubeAiCatalog(document: DocNode): boolean {
   const catalog = document.get("catalog");
   if (catalog?.type !== "map") return false;
@@ -152,7 +150,7 @@ function kubeAiCatalog(document: DocNode, ctx: ExtractContext): Deployment[] {
   for (const [name, entry] of document.get("catalog")!.entries()) {
     if (entry.type !== "map") continue;
     const engineNode = entry.get("engine");
-    const engine = lookup(KUBEAI_ENGINES, (str(engineNode) ?? "VLLM").toLowerCase());
+    const engine = engineByName(str(engineNode) ?? "VLLM");
     if (!engine) continue;
     const profile = readResourceProfile(entry.get("resourceProfile"), ctx);
     if (profile && !profile.accelerated) continue;
@@ -165,7 +163,8 @@ function kubeAiCatalog(document: DocNode, ctx: ExtractContext): Deployment[] {
     Object.assign(sink.fields, profile?.fields);
     Object.assign(sink.unresolved, profile?.unresolved);
     const args = entry.get("args");
-    const call = engine === "vllm" ? listCall("vllm", args, ctx) : undefined;
+    // Ollama's `args` are not engine flags (KubeAI passes them to `ollama run`).
+    const call = engineById(engine).flags.length > 0 ? listCall(engine, args, ctx) : undefined;
     if (call) {
       // The model is KubeAI's `url`; KubeAI passes `--model` itself.
       delete call.fields.model;

@@ -7,7 +7,7 @@
 import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
 import { str } from "./doc.js";
-import { type ArgToken, applyEnvFields, type EngineCall, engineFromImage, parseEngineCall, parseValue } from "./engine-args.js";
+import { type ArgToken, applyEnvFields, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, parseValue } from "./engine-args.js";
 import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 
@@ -249,7 +249,7 @@ export function scriptEngineCall(tokens: ArgToken[]): ScriptCall | undefined {
     let end = j + 1;
     while (end < tokens.length && !tokens[end]!.operator) end++;
     const rest = tokens.slice(j + 1, end);
-    const call = parseEngineCall(rest, { imageEngine }) ?? (imageEngine === "tgi" || imageEngine === "llama.cpp" ? { engine: imageEngine, fields: {}, unresolved: {} } : undefined);
+    const call = parseEngineCall(rest, { imageEngine }) ?? imageOnlyCall(imageEngine);
     if (!call) continue;
     applyEnvFields(call, env);
     return { call, env, ...(gpus ? { gpus } : {}) };

@@ -6,6 +6,7 @@
  * `<backend>-<precision>-tp<N>-pp<M>` (hash ids say nothing statically). Multi-node NIMs set
  * `spec.multiNode.parallelism.{tensor,pipeline}` (pods = pipeline).
  */
+import { engineByName } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
@@ -79,8 +80,9 @@ export function readNimProfile(node: DocNode | undefined, ctx: ExtractContext, f
     if (parallel[1]!.toLowerCase() === "tp") fields.tensorParallel = located;
     else fields.pipelineParallel = located;
   }
-  if (/^vllm-/i.test(raw)) fields.engine = locate(node, "vllm", "NIM profile", { readonly: true });
-  else if (/^sglang-/i.test(raw)) fields.engine = locate(node, "sglang", "NIM profile", { readonly: true });
+  // The backend leads the profile name: `vllm-…`, `sglang-…`, `tensorrt_llm-…`.
+  const engine = engineByName(parts[0]);
+  if (engine) fields.engine = locate(node, engine, "NIM profile", { readonly: true });
 }
 
 export function nimService(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {

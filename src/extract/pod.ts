@@ -6,7 +6,7 @@
 import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, parseEngineCall, shellTokens, valuesOf } from "./engine-args.js";
+import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens, valuesOf } from "./engine-args.js";
 import type { ExtractContext } from "./context.js";
 import { deferredReason, type EnvMap, plainEnv } from "./kit.js";
 import type { Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
@@ -84,8 +84,8 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext, opt
   if (additional?.value) tokens.push(...shellTokens(additional.node, ctx.text, plainEnv(env)));
   const argsList = !shell && args.length > 0 ? container.get("args") : !shell && command.length > 0 ? container.get("command") : undefined;
   let call = parseEngineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
-  if (!call && imageEngine && (imageEngine === "tgi" || imageEngine === "llama.cpp")) {
-    call = { engine: imageEngine, fields: {}, unresolved: {} };
+  if (!call && imageOnlyCall(imageEngine)) {
+    call = imageOnlyCall(imageEngine);
   } else if (!call && options.defaultEngine && imageEngine === options.defaultEngine) {
     call = { engine: imageEngine, fields: {}, unresolved: {} };
     if (argsList?.type === "seq" && !argsList.embedded) call.args = { kind: "list", node: argsList, equals: false };

@@ -2,6 +2,7 @@
  * Mixture-of-Experts weights kept in CPU memory: how fast decoding can possibly go, and what GPU
  * memory would avoid it. Pure; facts/estimator.md §6 (PCIe / CPU offload bounds).
  */
+import { engineById } from "../engines/index.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import { GIB } from "../sizing/runtime.js";
 import type { MemoryEstimate } from "../sizing/types.js";
@@ -45,7 +46,7 @@ export function offloadOf(resolved: ResolvedDeployment, estimate: MemoryEstimate
   // vLLM copies every offloaded weight over the host link each forward step (t_step ≥ offloaded /
   // link bandwidth, facts/estimator.md §6); llama.cpp computes CPU-resident layers on the CPU and
   // reads only the routed experts a token uses (top-k of E at batch 1).
-  const path: OffloadFinding["path"] = engine === "llama.cpp" || engine === "ollama" ? "cpu" : "pcie";
+  const path: OffloadFinding["path"] = engineById(engine).offloadPath;
   const activeShare = model.moe.expertsPerToken / model.moe.experts;
   const touched = path === "pcie" ? offloaded : offloaded * activeShare;
   const bandwidth = path === "pcie" ? (gpu.hostLinkGBps ?? 25) * HOST_LINK_EFFICIENCY : SERVER_DRAM_GBPS;

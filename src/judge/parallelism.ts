@@ -2,6 +2,7 @@
  * Whether a deployment's parallel layout can start: the ranks it launches against the GPUs it
  * requests, tensor-parallel sizes the model's heads allow, and pods that fit on one node. Pure.
  */
+import { engineById } from "../engines/index.js";
 import type { DeploymentValues, ResolvedDeployment } from "../resolve.js";
 
 /** GPUs in the largest single machine people schedule (8-GPU HGX/DGX boards) when no instance type says otherwise. */
@@ -46,7 +47,7 @@ export function validTensorParallelSizes(heads: number, kvHeads: number | null, 
 export function checkParallelism(resolved: ResolvedDeployment, stated: DeploymentValues): ParallelismProblem[] {
   const { request } = resolved;
   const { model, engine } = request;
-  if (engine === "llama.cpp" || engine === "ollama") return [];
+  if (engineById(engine).splitsLayers) return [];
   const problems: ParallelismProblem[] = [];
   const tp = request.tensorParallel;
   const kvHeads = model.attention.kind === "mla" ? null : model.kvHeads;

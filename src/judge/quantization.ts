@@ -1,9 +1,11 @@
 /**
  * Whether the precision and quantization a deployment asks for run on its GPU in its engine, and
- * agree with the checkpoint. Pure; the kernel minimums are the catalog's (vLLM docs and code).
+ * agree with the checkpoint. Pure; the kernel minimums are the engine's (src/engines), the catalog's
+ * where the engine follows vLLM's.
  */
 import { baseModelKey, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
+import { engineById, needsCheckpoint } from "../engines/index.js";
 import { type DeploymentValues, flagFormat, flagNamesStoredFormat, type ResolvedDeployment } from "../resolve.js";
 
 export type QuantizationProblem =
@@ -36,12 +38,13 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
   const { gpu } = request;
   const problems: QuantizationProblem[] = [];
   const capability = gpu.computeCapability;
-  if (request.engine === "llama.cpp" || request.engine === "ollama") return problems;
+  const engine = engineById(request.engine);
+  if (!engine.checksQuantization) return problems;
 
   const stored = model.format ?? catalog.format(model.model.nativeFormat);
   const written = stated.quantization?.trim();
   // `compressed-tensors`, `gguf`: the checkpoint's own config decides; `experts_int8` quantizes while loading; nothing to compare.
-  const named = written && flagNamesStoredFormat(written) ? flagFormat(catalog, request.engine, written) : undefined;
+  const named = written && flagNamesStoredFormat(request.engine, written) ? flagFormat(catalog, request.engine, written) : undefined;
   // Only an engine's flag loads a checkpoint: an app config's `quant: gptq-4bit` without an engine
   // command says which weights are served (sized as such), not how a bf16 repository is to be read.
   if (named && written && stated.engine !== undefined) {
@@ -52,9 +55,10 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
 
   if (capability === null) return problems; // CUDA compute capabilities only; other vendors are not judged here.
   const format = request.weightFormat;
+  const minimum = engine.minComputeCapability(format, gpu);
   // Plain dtypes are the bf16 check's business: with `auto`, vLLM casts bf16 weights to float16 by itself.
-  if (format.kind !== "float" && format.minComputeCapability !== null && capability < format.minComputeCapability && !problems.some((p) => p.kind === "flag-mismatch")) {
-    problems.push({ kind: "below-minimum", format, gpu, minimum: format.minComputeCapability, fromFlag: named !== undefined });
+  if (format.kind !== "float" && minimum !== null && capability < minimum && !problems.some((p) => p.kind === "flag-mismatch")) {
+    problems.push({ kind: "below-minimum", format, gpu, minimum, fromFlag: named !== undefined });
   }
   if (stated.dtype && /^(bfloat16|bf16)$/i.test(stated.dtype.trim()) && capability < BF16_MIN_COMPUTE_CAPABILITY) {
     problems.push({ kind: "bf16-unsupported", gpu });
@@ -71,16 +75,18 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
  * quantize to at load (no checkpoint needed), or a pre-quantized checkpoint the catalog knows.
  */
 export function runnableFormats(catalog: Catalog, resolved: ResolvedDeployment): Array<{ format: QuantizationFormat; checkpoint?: string }> {
-  const { gpu, engine } = resolved.request;
+  const { gpu } = resolved.request;
+  const engine = engineById(resolved.request.engine);
   const capability = gpu.computeCapability ?? 0;
-  const candidates = engine === "tgi" ? ["fp8", "awq", "gptq", "bnb-nf4"] : ["fp8", "int8", "awq", "gptq", "w4a16", "bnb-nf4"];
+  const candidates = engine.alternativeFormats;
   // In-flight quantization needs 16-bit weights to start from: the checkpoint as deployed must be one.
   const storedIsFloat = (resolved.model.format ?? catalog.format(resolved.model.model.nativeFormat)).kind === "float";
   const result: Array<{ format: QuantizationFormat; checkpoint?: string }> = [];
   for (const id of candidates) {
     const format = catalog.format(id);
-    if (format.minComputeCapability !== null && capability < format.minComputeCapability) continue;
-    if (format.needsPrequantizedCheckpoint) {
+    const minimum = engine.minComputeCapability(format, gpu);
+    if (minimum !== null && capability < minimum) continue;
+    if (needsCheckpoint(engine.id, format)) {
       // The same model as written: a checkpoint of a sibling sharing the catalog entry (R1 for V3) would change it.
       const wanted = baseModelKey(resolved.model.displayName);
       const checkpoint = catalog.checkpoints.find(

@@ -5,6 +5,7 @@
 import type { Catalog } from "../catalog/catalog.js";
 import type { Remedy } from "../sizing/recommend.js";
 import { GIB } from "../sizing/runtime.js";
+import { ENGINE_IDS, engineById } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { DeploymentCheck } from "../judge/checks.js";
 
@@ -38,13 +39,8 @@ export function gpuName(gpu: { name: string }): string {
   return gpu.name.replace(/\s*\([^)]*\)\s*$/, "");
 }
 
-export const ENGINE_NAMES: Record<Engine, string> = {
-  vllm: "vLLM",
-  sglang: "SGLang",
-  tgi: "TGI",
-  "llama.cpp": "llama.cpp",
-  ollama: "Ollama",
-};
+/** How each engine reads in a sentence (`vLLM`, `TensorRT-LLM`), from the registry. */
+export const ENGINE_NAMES = Object.fromEntries(ENGINE_IDS.map((id) => [id, engineById(id).displayName])) as Record<Engine, string>;
 
 /** How a stored format reads in a sentence: `bf16` for plain dtypes, the label (`AWQ 4-bit (group 128)`) otherwise. */
 export function formatLabel(catalog: Catalog, formatId: string): string {
@@ -61,7 +57,7 @@ export function describeRemedy(catalog: Catalog, remedy: Remedy): string {
   const name = gpuName(request.gpu);
   const layout = (count: number) => {
     const parts = [`${count} × ${name}`];
-    if (request.engine === "llama.cpp" || request.engine === "ollama") return parts[0]!;
+    if (engineById(request.engine).splitsLayers) return parts[0]!;
     parts.push(`at TP ${request.tensorParallel}${request.pipelineParallel > 1 ? ` × PP ${request.pipelineParallel}` : ""}`);
     return parts.join(" ");
   };

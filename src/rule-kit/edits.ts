@@ -6,22 +6,9 @@
 import type { AST as JsonAst } from "jsonc-eslint-parser";
 import type { AST as YamlAst } from "yaml-eslint-parser";
 import type { AstNode, DocNode } from "../extract/doc.js";
-import { flagFor } from "../extract/engine-args.js";
+import { engineById, flagFor } from "../engines/index.js";
 import type { Deployment, FieldName, Located, TextEdit } from "../extract/types.js";
 import type { Engine } from "../sizing/types.js";
-
-/** The vLLM-style option name of a field for config-style mappings (`max_model_len`, `max-model-len`, `maxModelLen`). */
-const OPTION_NAMES: Partial<Record<FieldName, string>> = {
-  model: "model",
-  quantization: "quantization",
-  dtype: "dtype",
-  kvCacheDtype: "kv_cache_dtype",
-  tensorParallel: "tensor_parallel_size",
-  pipelineParallel: "pipeline_parallel_size",
-  maxModelLen: "max_model_len",
-  gpuMemoryUtilization: "gpu_memory_utilization",
-  gpuCount: "gpu_count",
-};
 
 function styledKey(name: string, style: "snake" | "kebab" | "camel"): string {
   if (style === "kebab") return name.replace(/_/g, "-");
@@ -136,7 +123,7 @@ export function addField(deployment: Deployment, engine: Engine, field: FieldNam
   const target = deployment.args;
   if (!target) return undefined;
   if (target.kind === "map") {
-    const name = OPTION_NAMES[field];
+    const name = engineById(engine).configKeys[field];
     return name ? appendToMap(target.node, styledKey(name, target.keyStyle), value, text) : undefined;
   }
   const flag = flagFor(engine, field);

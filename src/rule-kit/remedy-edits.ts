@@ -5,6 +5,7 @@
  */
 import type { Catalog } from "../catalog/catalog.js";
 import type { GpuEntry } from "../catalog/types.js";
+import { engineById } from "../engines/index.js";
 import type { Deployment, TextEdit } from "../extract/types.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import type { Remedy } from "../sizing/recommend.js";
@@ -48,12 +49,13 @@ function modelReference(written: string, repository: string): string {
 function layoutEdits(deployment: Deployment, resolved: ResolvedDeployment, remedy: Remedy, text: string): Array<TextEdit | undefined> {
   const { change } = remedy;
   const engine = resolved.request.engine;
+  const { splitsLayers, shardsOverAllGpus } = engineById(engine);
   const edits: Array<TextEdit | undefined> = [];
   const tensorParallel = change.tensorParallel ?? resolved.request.tensorParallel;
   const pipelineParallel = change.pipelineParallel ?? resolved.request.pipelineParallel;
   const nodes = deployment.fields.nodes?.value ?? 1;
   // A single pod cannot become a multi-node layout by an edit; that needs a LeaderWorkerSet or Ray.
-  if (pipelineParallel > 1 && nodes === 1 && !deployment.fields.pipelineParallel && !(engine === "llama.cpp" || engine === "ollama")) {
+  if (pipelineParallel > 1 && nodes === 1 && !deployment.fields.pipelineParallel && !splitsLayers) {
     return [undefined];
   }
   const total = change.gpuCount ?? tensorParallel * pipelineParallel * resolved.request.dataParallel;
@@ -70,9 +72,9 @@ function layoutEdits(deployment: Deployment, resolved: ResolvedDeployment, remed
     // Neither a count nor an instance type of that size can be written here.
     return [undefined];
   }
-  if (engine === "llama.cpp" || engine === "ollama") return edits;
+  if (splitsLayers) return edits;
   // The platform runs tensor parallel over every GPU (TGI's NUM_SHARD, KAITO, NIM): the count is the layout.
-  const tensorFollowsCount = engine === "tgi" || deployment.layoutOwner === "tensor-from-gpus";
+  const tensorFollowsCount = shardsOverAllGpus || deployment.layoutOwner === "tensor-from-gpus";
   if (tensorFollowsCount && !deployment.fields.tensorParallel) return edits;
   if (tensorParallel !== resolved.request.tensorParallel || deployment.fields.tensorParallel) {
     edits.push(setField(deployment, engine, "tensorParallel", tensorParallel, text));
@@ -104,12 +106,11 @@ export function remedyEdits(
       if (change.checkpoint) {
         if (!written) return undefined;
         edits.push(replaceField(deployment, "model", modelReference(written.value, change.checkpoint)));
-        // A stale --quantization would contradict the new checkpoint; vLLM reads the format from its config.
-        const format = catalog.format(change.weightFormat!);
-        if (deployment.fields.quantization && format.vllmQuantization) edits.push(replaceField(deployment, "quantization", format.vllmQuantization));
+        // A stale --quantization would contradict the new checkpoint; the engine reads the format from its config.
+        const flag = engineById(engine).quantizationFlag(catalog.format(change.weightFormat!));
+        if (deployment.fields.quantization && flag) edits.push(replaceField(deployment, "quantization", flag));
       } else if (change.quantizationFlag) {
-        const value = engine === "tgi" && change.weightFormat === "bnb-nf4" ? "bitsandbytes-nf4" : change.quantizationFlag;
-        edits.push(setField(deployment, engine, "quantization", value, text));
+        edits.push(setField(deployment, engine, "quantization", change.quantizationFlag, text));
       } else {
         return undefined;
       }

@@ -4,32 +4,12 @@
  *
  * vLLM semantics first (facts/estimator.md §1 and §7): budget = utilisation × GPU memory; weights,
  * the profiling-pass activation peak and runtime buffers come out of it; the rest is KV cache, which
- * must hold one `max_model_len` sequence or the engine refuses to start. SGLang, TGI and
- * llama.cpp/Ollama differ in how the budget is drawn (see `engineBudget`).
+ * must hold one `max_model_len` sequence or the engine refuses to start. Each engine draws its budget
+ * its own way (`EngineProfile.budget` in src/engines).
  */
 import type { ModelEntry, QuantizationFormat } from "../catalog/types.js";
-import {
-  activationPeakBytes,
-  CUDA_CONTEXT_BYTES,
-  cudaGraphBytes,
-  GIB,
-  kvCacheElementBytes,
-  kvHeadsPerTpRank,
-  LLAMA_CPP_DEFAULT_CONTEXT,
-  LLAMA_CPP_FIT_MARGIN_BYTES,
-  llamaCppComputeBytes,
-  NCCL_BYTES,
-  NON_TORCH_BYTES,
-  NON_TORCH_TP_BYTES,
-  ollamaDefaultContext,
-  sglangDefaults,
-  TGI_DEFAULT_MAX_TOTAL_TOKENS,
-  TGI_DEFAULT_PREFILL_TOKENS,
-  TGI_WIGGLE_ROOM,
-  VLLM_BLOCK_SIZE,
-  VLLM_DEFAULT_UTILIZATION,
-  vllmBatchDefaults,
-} from "./runtime.js";
+import { activationPeakBytes, gibText, kvCacheElementBytes, kvHeadsPerTpRank } from "./runtime.js";
+import { type EngineBudget, engineById } from "../engines/index.js";
 import { type LayerParams, layerRange, type ModelShape, modelShape, paddedVocab, pipelineStages } from "./model-shape.js";
 import type { MemoryEstimate, SizingRequest, Verdict } from "./types.js";
 // Not toLocaleString: Intl's first use costs ~20 ms of ICU start-up in a cold `vram estimate`.
@@ -189,23 +169,6 @@ function requestKvBytes(model: ModelEntry, kv: StageKv, length: number, batchedT
   return tokensHeld * kv.bytesPerTokenPerLayer + kv.recurrentStateBytes;
 }
 
-interface EngineBudget {
-  budgetBytes: number;
-  activationBytes: number;
-  overheadBytes: number;
-  utilization: number;
-  maxNumBatchedTokens: number;
-  maxNumSeqs: number;
-  blockSize: number;
-  /** Context the engine must hold when the deployment does not set one, and where it comes from. */
-  defaultMaxModelLen: number;
-  defaultSource: MemoryEstimate["maxModelLenSource"];
-  /** Whether a too-small KV cache stops the engine from starting (vLLM) or only caps request length. */
-  refusesWhenKvTooSmall: boolean;
-  assumptions: string[];
-  warnings: string[];
-}
-
 function checkRange(name: string, value: number | undefined, min: number, max: number, integer: boolean): void {
   if (value === undefined) return;
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
@@ -232,121 +195,6 @@ function validate(request: SizingRequest): void {
   }
 }
 
-/** Fraction (u), defaults and what is charged to the budget, per engine. */
-function engineBudget(request: SizingRequest, perStageActivation: (tokens: number, sequences: number) => number): EngineBudget {
-  const { gpu, model, engine } = request;
-  const memory = gpu.memoryBytes;
-  const multiGpu = request.tensorParallel * request.pipelineParallel > 1;
-  const assumptions: string[] = [];
-  const warnings: string[] = [];
-  const modelDefault = model.maxPositionEmbeddings;
-
-  switch (engine) {
-    case "vllm": {
-      const utilization = request.gpuMemoryUtilization ?? VLLM_DEFAULT_UTILIZATION;
-      const defaults = vllmBatchDefaults(gpu);
-      const maxNumBatchedTokens = request.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens;
-      const maxNumSeqs = Math.min(request.maxNumSeqs ?? defaults.maxNumSeqs, maxNumBatchedTokens);
-      const cudaGraphs = !request.enforceEager;
-      const overheadBytes = multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES;
-      // Outside the budget: CUDA context, NCCL and (captured after the KV cache) CUDA graphs.
-      const graphs = cudaGraphs ? cudaGraphBytes(model, maxNumSeqs, request.tensorParallel) : 0;
-      const outside = CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0) + graphs;
-      if ((1 - utilization) * memory < outside) {
-        warnings.push(
-          `only ${gibText((1 - utilization) * memory)} GiB stays outside the ${Math.round(utilization * 100)} % budget, ` +
-            `below the ≈ ${gibText(outside)} GiB the CUDA context${multiGpu ? ", NCCL" : ""}${cudaGraphs ? " and CUDA graphs" : ""} take: ` +
-            `expect an out-of-memory error at CUDA-graph capture${cudaGraphs ? " (or use --enforce-eager)" : ""}`,
-        );
-      }
-      return {
-        budgetBytes: utilization * memory,
-        activationBytes: perStageActivation(maxNumBatchedTokens, maxNumSeqs),
-        overheadBytes,
-        utilization,
-        maxNumBatchedTokens,
-        maxNumSeqs,
-        blockSize: VLLM_BLOCK_SIZE,
-        defaultMaxModelLen: modelDefault,
-        defaultSource: "model-default",
-        refusesWhenKvTooSmall: true,
-        assumptions,
-        warnings,
-      };
-    }
-    case "sglang": {
-      const defaults = sglangDefaults(gpu, request.tensorParallel, request.pipelineParallel);
-      const utilization = request.gpuMemoryUtilization ?? defaults.memFractionStatic;
-      if (request.gpuMemoryUtilization === undefined) {
-        assumptions.push(`SGLang's default --mem-fraction-static on this GPU is ${utilization}`);
-      }
-      const freeAtStart = memory - CUDA_CONTEXT_BYTES - (multiGpu ? NCCL_BYTES : 0);
-      const maxNumBatchedTokens = request.maxNumBatchedTokens ?? defaults.chunkedPrefillSize;
-      const outsideNeed = perStageActivation(maxNumBatchedTokens, 1) + defaults.cudaGraphMaxBs * 2 * 2 ** 20;
-      if ((1 - utilization) * memory < outsideNeed) {
-        warnings.push(
-          `SGLang keeps ${gibText((1 - utilization) * memory)} GiB outside --mem-fraction-static for activations and CUDA graphs, ` +
-            `below the ≈ ${gibText(outsideNeed)} GiB a ${maxNumBatchedTokens}-token prefill chunk needs`,
-        );
-      }
-      return {
-        budgetBytes: freeAtStart * utilization,
-        activationBytes: 0,
-        overheadBytes: 0,
-        utilization,
-        maxNumBatchedTokens,
-        maxNumSeqs: request.maxNumSeqs ?? defaults.cudaGraphMaxBs,
-        blockSize: 1,
-        defaultMaxModelLen: modelDefault,
-        defaultSource: "model-default",
-        refusesWhenKvTooSmall: false,
-        assumptions,
-        warnings,
-      };
-    }
-    case "tgi": {
-      const fraction = request.gpuMemoryUtilization ?? 1;
-      const maxNumBatchedTokens = request.maxNumBatchedTokens ?? Math.min(TGI_DEFAULT_PREFILL_TOKENS, modelDefault);
-      return {
-        budgetBytes: fraction * TGI_WIGGLE_ROOM * memory,
-        activationBytes: perStageActivation(maxNumBatchedTokens, 1),
-        overheadBytes: CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0),
-        utilization: fraction * TGI_WIGGLE_ROOM,
-        maxNumBatchedTokens,
-        maxNumSeqs: request.maxNumSeqs ?? 128,
-        blockSize: 16,
-        defaultMaxModelLen: Math.min(TGI_DEFAULT_MAX_TOTAL_TOKENS, modelDefault),
-        defaultSource: "engine-default",
-        // An explicit --max-total-tokens that does not fit stops every version; the default only TGI 2.x.
-        refusesWhenKvTooSmall: request.maxModelLen !== undefined,
-        assumptions,
-        warnings,
-      };
-    }
-    case "llama.cpp":
-    case "ollama": {
-      const context =
-        engine === "ollama"
-          ? ollamaDefaultContext(memory * request.pipelineParallel, model)
-          : Math.min(LLAMA_CPP_DEFAULT_CONTEXT, modelDefault);
-      return {
-        budgetBytes: memory - LLAMA_CPP_FIT_MARGIN_BYTES,
-        activationBytes: llamaCppComputeBytes(model),
-        overheadBytes: CUDA_CONTEXT_BYTES,
-        utilization: (memory - LLAMA_CPP_FIT_MARGIN_BYTES) / memory,
-        maxNumBatchedTokens: 512,
-        maxNumSeqs: 1,
-        blockSize: 1,
-        defaultMaxModelLen: context,
-        defaultSource: "engine-default",
-        refusesWhenKvTooSmall: true,
-        assumptions,
-        warnings,
-      };
-    }
-  }
-}
-
 /**
  * A request as a string, for caches of results that are pure in it: the model and GPU by id, every
  * other field by value — all of them, so a field added to the request can never be left out.
@@ -361,9 +209,7 @@ export function requestKey(request: SizingRequest): string {
     .join("|");
 }
 
-export function gibText(bytes: number): string {
-  return (bytes / GIB).toFixed(1);
-}
+export { gibText };
 
 export interface EstimateOptions {
   /**
@@ -391,7 +237,8 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
 
   const activation = (tokens: number, sequences: number) =>
     activationPeakBytes({ model, tensorParallel: tp, expertParallelRanks: request.expertParallel ? expertRanks : 1, tokens, sequences, activationBytes: b });
-  const budget = engineBudget(request, activation);
+  const engine = engineById(request.engine);
+  const budget: EngineBudget = engine.budget(request, activation);
 
   // llama.cpp/Ollama keep layers on the CPU when -ngl / --n-cpu-moe say so.
   const cpuLayerFraction =
@@ -422,7 +269,10 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     }
     weights -= offloaded;
     const kv = stageKv(model, shape, tp, kvElementBytes, stage);
-    const kvAvailable = budget.budgetBytes - weights - budget.activationBytes - budget.overheadBytes;
+    // What is left after weights, activations and runtime memory; engines that size the KV cache as a
+    // fraction of the free memory (TensorRT-LLM, LMDeploy) take only that share of it. A shortfall is never scaled.
+    const rest = budget.budgetBytes - weights - budget.activationBytes - budget.overheadBytes;
+    const kvAvailable = rest > 0 ? rest * budget.kvShareOfRest : rest;
     return { weightBytes: weights, offloadedBytes: offloaded, kvAvailable, kv };
   });
 
@@ -479,15 +329,11 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
   }
 
   const assumptions = [...budget.assumptions];
-  if (maxModelLenSource === "model-default" && request.engine !== "sglang") {
+  if (maxModelLenSource === "model-default" && engine.notesModelDefaultContext) {
     assumptions.push(`max_model_len defaults to the model's max_position_embeddings (${tokens(maxModelLen)})`);
   }
   if (!budget.refusesWhenKvTooSmall && verdict === "kv-cache-too-small") {
-    assumptions.push(
-      request.engine === "tgi"
-        ? `TGI 2.x refuses to start with its default max_total_tokens (${tokens(maxModelLen)}); TGI 3 starts with it lowered to what the KV cache holds`
-        : "SGLang starts anyway but rejects requests longer than the KV cache holds",
-    );
+    assumptions.push(engine.startsAnywayNote(tokens(maxModelLen)));
   }
   const warnings = [...budget.warnings];
   if (model.attention.kind !== "mla" && tp > model.kvHeads) {
@@ -534,11 +380,13 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     shortfallBytes,
     settings: {
       gpuMemoryUtilization: budget.utilization,
+      budgetKind: engine.budgetKind,
+      memoryFraction: budget.memoryFraction,
       maxNumBatchedTokens: budget.maxNumBatchedTokens,
       maxNumSeqs: budget.maxNumSeqs,
       kvCacheElementBytes: kvElementBytes,
       weightFormat: format.id,
-      cudaGraphs: request.engine === "vllm" && !request.enforceEager,
+      cudaGraphs: budget.cudaGraphs,
     },
     assumptions,
     warnings,

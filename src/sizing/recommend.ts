@@ -4,6 +4,7 @@
  */
 import { baseModelKey, byCodePoint, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "../catalog/types.js";
+import { engineById, formatRunsOn, needsCheckpoint } from "../engines/index.js";
 import { type BoundedCache, cacheOf } from "../memo.js";
 import { requestKey, tryEstimate } from "./estimate.js";
 import type { MemoryEstimate, SizingRequest } from "./types.js";
@@ -16,7 +17,7 @@ export interface Remedy {
   change: {
     /** Weight format id to store/run the weights in. */
     weightFormat?: string;
-    /** vLLM `--quantization` value for it (null: the checkpoint's own config says it). */
+    /** The engine's quantization flag value for it (null: the checkpoint's own config says it). */
     quantizationFlag?: string | null;
     /** A pre-quantized checkpoint the catalog knows for the format. */
     checkpoint?: string;
@@ -60,11 +61,6 @@ export interface RecommendOptions {
  */
 export const CANDIDATE_GPU_IDS = ["l4", "a10g", "l40s", "a100-40gb", "a100-80gb", "h100-80gb", "h100-nvl", "h200", "b200", "mi300x"];
 
-/** Formats a remedy may switch to, by engine, least lossy first. */
-const VLLM_FORMATS = ["fp8", "int8", "awq", "gptq", "w4a16", "bnb-nf4", "nvfp4"];
-const TGI_FORMATS = ["fp8", "awq", "gptq", "bnb-nf4"];
-const GGUF_FORMATS = ["gguf-q8_0", "gguf-q6_k", "gguf-q5_k_m", "gguf-q4_k_m", "gguf-q3_k_m", "gguf-q2_k"];
-
 const MAX_NODES = 8;
 
 /** Whether an estimate meets the bar: it starts, and the cache holds `minConcurrent` full sequences. */
@@ -78,12 +74,6 @@ export function validTensorParallel(request: SizingRequest, tp: number): boolean
   if (model.attentionHeads % tp !== 0) return false;
   if (model.attention.kind === "mla") return true;
   return model.kvHeads % tp === 0 || tp % model.kvHeads === 0;
-}
-
-function runsOn(format: QuantizationFormat, gpu: GpuEntry): boolean {
-  if (format.minComputeCapability === null) return true;
-  if (gpu.computeCapability === null) return gpu.vendor === "amd" && format.vllmQuantization !== null && format.id !== "awq";
-  return gpu.computeCapability >= format.minComputeCapability;
 }
 
 function runsNatively(format: QuantizationFormat, gpu: GpuEntry): boolean {
@@ -126,7 +116,7 @@ function computeRemedies(catalog: Catalog, request: SizingRequest, current: Memo
 
 function kvCacheRemedy(request: SizingRequest, current: MemoryEstimate, minConcurrent: number): Remedy | undefined {
   if (current.settings.kvCacheElementBytes <= 1) return undefined;
-  if (request.engine === "llama.cpp" || request.engine === "ollama" || request.engine === "tgi") return undefined;
+  if (!engineById(request.engine).fp8KvCache) return undefined;
   // FP8 KV needs FlashInfer (SM80+) or native FP8 attention (SM89+) in vLLM (attention backends' supported_kv_cache_dtypes).
   if (request.gpu.computeCapability === null || request.gpu.computeCapability < 8.0) return undefined;
   const changed: SizingRequest = { ...request, kvCacheDtype: "fp8" };
@@ -157,14 +147,15 @@ export function roundDownReadable(length: number): number {
 }
 
 function quantizationRemedies(catalog: Catalog, request: SizingRequest, minConcurrent: number, options: RecommendOptions): Remedy[] {
-  const ids = request.engine === "llama.cpp" || request.engine === "ollama" ? GGUF_FORMATS : request.engine === "tgi" ? TGI_FORMATS : VLLM_FORMATS;
+  const engine = engineById(request.engine);
   const found: Array<{ remedy: Remedy; format: QuantizationFormat; expressible: boolean; order: number }> = [];
-  ids.forEach((id, order) => {
+  engine.remedyFormats.forEach((id, order) => {
     const format = catalog.format(id);
-    if (format.bitsPerWeight >= request.weightFormat.bitsPerWeight || !runsOn(format, request.gpu)) return;
+    if (format.bitsPerWeight >= request.weightFormat.bitsPerWeight || !formatRunsOn(engine.id, format, request.gpu)) return;
+    const checkpointOnly = needsCheckpoint(engine.id, format);
     // In-flight quantization (`--quantization fp8`, bitsandbytes) starts from 16-bit weights; a checkpoint
     // already stored quantized (DeepSeek's FP8, an AWQ repo) can only move to another pre-quantized checkpoint.
-    if (!format.needsPrequantizedCheckpoint && request.weightFormat.kind !== "float") return;
+    if (!checkpointOnly && request.weightFormat.kind !== "float") return;
     const quantized: SizingRequest = { ...request, weightFormat: format };
     // The format alone, or the format on the fewest more GPUs that then fit.
     const atSameCount = tryEstimate(quantized);
@@ -173,15 +164,15 @@ function quantizationRemedies(catalog: Catalog, request: SizingRequest, minConcu
         ? { kind: "quantization", change: {}, request: quantized, estimate: atSameCount }
         : moreGpusRemedy(catalog, quantized, minConcurrent, options, "quantization");
     if (!fitted) return;
-    const checkpoint = format.needsPrequantizedCheckpoint ? knownCheckpoint(catalog, request.model.id, format.id, options.writtenModel) : undefined;
+    const checkpoint = checkpointOnly ? knownCheckpoint(catalog, request.model.id, format.id, options.writtenModel) : undefined;
     fitted.change = {
       weightFormat: format.id,
-      quantizationFlag: format.needsPrequantizedCheckpoint ? null : format.vllmQuantization,
+      quantizationFlag: checkpointOnly ? null : (engine.quantizationFlag(format) ?? null),
       ...(checkpoint ? { checkpoint } : {}),
-      ...(format.needsPrequantizedCheckpoint && !checkpoint ? { needsCheckpoint: true } : {}),
+      ...(checkpointOnly && !checkpoint ? { needsCheckpoint: true } : {}),
       ...fitted.change,
     };
-    found.push({ remedy: fitted, format, expressible: !format.needsPrequantizedCheckpoint || checkpoint !== undefined, order });
+    found.push({ remedy: fitted, format, expressible: !checkpointOnly || checkpoint !== undefined, order });
   });
   // Cheapest first: fewest GPUs, then a change the file can make (a flag, or a checkpoint the
   // catalog knows), then native kernels, then the engine's preference (least lossy, fastest kernels).
@@ -238,7 +229,8 @@ function moreGpusRemedy(
   const perNode = gpusPerNode(catalog, request.gpu, options);
   const current = request.tensorParallel * request.pipelineParallel;
   const layouts: Array<{ tensorParallel: number; pipelineParallel: number }> = [];
-  if (request.engine === "llama.cpp" || request.engine === "ollama") {
+  const splitsLayers = engineById(request.engine).splitsLayers;
+  if (splitsLayers) {
     for (let count = current + 1; count <= perNode; count++) layouts.push({ tensorParallel: 1, pipelineParallel: count });
   } else {
     for (let tp = request.tensorParallel + 1; tp <= perNode; tp++) {
@@ -260,7 +252,7 @@ function moreGpusRemedy(
     const changed: SizingRequest = { ...request, ...layout };
     const estimate = tryEstimate(changed);
     if (!estimate || !meetsTarget(estimate, minConcurrent)) continue;
-    const nodeGpus = request.engine === "llama.cpp" || request.engine === "ollama" ? count : layout.tensorParallel;
+    const nodeGpus = splitsLayers ? count : layout.tensorParallel;
     // A pinned instance type must come in a size with that many GPUs, or the pod never schedules.
     const instance = options.instance ? instanceWith(catalog, options.instance, request.gpu.id, nodeGpus) : undefined;
     if (options.instance && !instance) continue;
@@ -283,9 +275,9 @@ function moreGpusRemedy(
 function largerGpuRemedy(catalog: Catalog, request: SizingRequest, minConcurrent: number, options: RecommendOptions): Remedy | undefined {
   const candidates = CANDIDATE_GPU_IDS.map((id) => catalog.gpu(id))
     .filter((gpu): gpu is GpuEntry => gpu !== undefined)
-    .filter((gpu) => gpu.memoryBytes > request.gpu.memoryBytes && gpu.vendor === request.gpu.vendor && runsOn(request.weightFormat, gpu))
+    .filter((gpu) => gpu.memoryBytes > request.gpu.memoryBytes && gpu.vendor === request.gpu.vendor && formatRunsOn(request.engine, request.weightFormat, gpu))
     .sort((a, b) => a.memoryBytes - b.memoryBytes);
-  const perNode = request.engine === "llama.cpp" || request.engine === "ollama" ? request.pipelineParallel : request.tensorParallel;
+  const perNode = engineById(request.engine).splitsLayers ? request.pipelineParallel : request.tensorParallel;
   for (const gpu of candidates) {
     const changed: SizingRequest = { ...request, gpu };
     const estimate = tryEstimate(changed);

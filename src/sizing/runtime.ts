@@ -1,29 +1,18 @@
 /**
- * Engine behaviour the estimator reproduces: memory budgets, scheduler defaults, the activation peak
- * of the profiling pass and the runtime overheads. Every constant names where it comes from; the
- * ones marked "calibrated" were fitted to the measured engine logs in `test/calibration/cases.json`
- * (see `npm run calibrate`).
+ * What every engine's memory shares: the CUDA context and NCCL buffers, the CUDA-graph pool, the
+ * activation peak of a forward pass, KV element sizes. Engine-specific budgets and defaults live in
+ * the engine modules (src/engines). Every constant names where it comes from; the ones marked
+ * "calibrated" were fitted to the measured engine logs in `test/calibration/cases.json` (see
+ * `npm run calibrate`).
  */
-import type { GpuEntry, ModelEntry } from "../catalog/types.js";
-import type { Engine } from "./types.js";
+import type { ModelEntry } from "../catalog/types.js";
 
 export const MIB = 2 ** 20;
 export const GIB = 2 ** 30;
 
-/** vLLM `--gpu-memory-utilization` default (vllm/config/cache.py `gpu_memory_utilization: float = 0.9`). */
-export const VLLM_DEFAULT_UTILIZATION = 0.9;
-
-/** vLLM KV block size on CUDA (vllm/config/cache.py `block_size` default 16). */
-export const VLLM_BLOCK_SIZE = 16;
-
-/**
- * `vllm serve` scheduler defaults (vllm/engine/arg_utils.py `EngineArgs.get_batch_defaults`, usage
- * context OPENAI_API_SERVER): GPUs with ≥ 70 GiB other than A100 get 8192 batched tokens and 1024
- * sequences; all others 2048 and 256.
- */
-export function vllmBatchDefaults(gpu: GpuEntry): { maxNumBatchedTokens: number; maxNumSeqs: number } {
-  const large = gpu.memoryBytes >= 70 * GIB && !/^a100/.test(gpu.id);
-  return large ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 } : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
+/** Bytes as GiB with one decimal, for messages. */
+export function gibText(bytes: number): string {
+  return (bytes / GIB).toFixed(1);
 }
 
 /**
@@ -35,14 +24,6 @@ export const CUDA_CONTEXT_BYTES = 0.5 * GIB;
 
 /** NCCL communicator buffers with TP/PP > 1, also allocated before the snapshot (facts/estimator.md §7.4: 0.2–1 GiB). */
 export const NCCL_BYTES = 0.5 * GIB;
-
-/**
- * Memory outside torch that grows during vLLM's profiling pass ("non-torch forward increase
- * memory"): cuBLAS workspaces, plus custom all-reduce buffers with TP. Calibrated: 0.13–0.14 GiB on
- * one GPU and 0.54–0.55 GiB at TP 2 in the llm-d H100 logs (test/calibration/cases.json).
- */
-export const NON_TORCH_BYTES = 0.13 * GIB;
-export const NON_TORCH_TP_BYTES = 0.55 * GIB;
 
 /**
  * CUDA-graph pool. vLLM captures graphs after the KV cache is allocated and, in every calibration
@@ -121,7 +102,8 @@ export function kvHeadsPerTpRank(model: ModelEntry, tensorParallel: number): num
 }
 
 /**
- * Bytes per KV element for a `--kv-cache-dtype` (vLLM, SGLang) or llama.cpp `-ctk/-ctv` value;
+ * Bytes per KV element for a `--kv-cache-dtype` (vLLM, SGLang), llama.cpp `-ctk/-ctv`, TensorRT-LLM
+ * `kv_cache_config.dtype` or LMDeploy `--quant-policy` value;
  * undefined for a value no engine accepts. `auto` follows the model dtype (vllm/config/cache.py).
  */
 export function kvCacheElementBytes(kvCacheDtype: string | undefined, activationBytes: number): number | undefined {
@@ -162,76 +144,9 @@ export function kvCacheElementBytes(kvCacheDtype: string | undefined, activation
       return 24 / 32;
     case "nvfp4":
       return 0.5625; // head/2 + head/16 bytes per head (facts/estimator.md §1.2)
+    case "int4":
+      return 0.5; // LMDeploy `--quant-policy 4`, plus small per-head scales and zeros
     default:
       return undefined;
-  }
-}
-
-/**
- * SGLang's default `--mem-fraction-static` (python/sglang/srt/server_args.py
- * `_handle_gpu_memory_settings`, PR sgl-project/sglang#10975; facts/estimator.md §2): the GPU minus a
- * reserve for attention metadata, one prefill chunk of activations, CUDA graphs and parallelism.
- */
-export function sglangDefaults(gpu: GpuEntry, tensorParallel: number, pipelineParallel: number) {
-  const memoryMiB = gpu.memoryBytes / MIB;
-  const gib = gpu.memoryBytes / GIB;
-  let chunkedPrefillSize: number;
-  let cudaGraphMaxBs: number;
-  if (gib < 20) [chunkedPrefillSize, cudaGraphMaxBs] = [2048, 8];
-  else if (gib < 35) [chunkedPrefillSize, cudaGraphMaxBs] = [2048, tensorParallel < 4 ? 24 : 80];
-  else if (gib < 60) [chunkedPrefillSize, cudaGraphMaxBs] = [4096, tensorParallel < 4 ? 32 : 160];
-  else if (gib < 160) [chunkedPrefillSize, cudaGraphMaxBs] = [8192, tensorParallel < 4 ? 256 : 512];
-  else [chunkedPrefillSize, cudaGraphMaxBs] = [16384, 512];
-  let reservedMiB = 512 + Math.max(chunkedPrefillSize, 2048) * 1.5 + cudaGraphMaxBs * 2 + ((tensorParallel * pipelineParallel) / 8) * 1024;
-  if (gib > 60) reservedMiB = Math.max(reservedMiB, 10 * 1024);
-  const memFractionStatic = Math.round(((memoryMiB - reservedMiB) / memoryMiB) * 1000) / 1000;
-  return { memFractionStatic, chunkedPrefillSize, cudaGraphMaxBs };
-}
-
-/** TGI holds back 10 % of the GPU (`TGI_WIGGLE_ROOM` 0.90, server/text_generation_server/models/globals.py). */
-export const TGI_WIGGLE_ROOM = 0.9;
-/** TGI `--max-batch-prefill-tokens` default (launcher/src/main.rs: 4096 unless the model is shorter). */
-export const TGI_DEFAULT_PREFILL_TOKENS = 4096;
-/**
- * TGI 2.x `--max-total-tokens` when unset: the model's context capped at 4,096 (launcher/src/main.rs
- * `max_default`, logged as "Model supports up to 8192 but tgi will now set its default to 4096
- * instead"); the router refuses to start when the KV cache holds fewer. TGI 3 instead lowers the
- * default to what the KV cache holds.
- */
-export const TGI_DEFAULT_MAX_TOTAL_TOKENS = 4096;
-
-/** llama.cpp `--fit` keeps this much free on every device (common/fit.cpp, default fit target 1024 MiB). */
-export const LLAMA_CPP_FIT_MARGIN_BYTES = 1024 * MIB;
-/**
- * llama.cpp compute buffers for a 512-token batch (facts/estimator.md §4.3 typical log: 522 MiB on a
- * 27 GB model); grows with vocabulary and hidden size.
- */
-export function llamaCppComputeBytes(model: ModelEntry): number {
-  const batch = 512;
-  return Math.max(256 * MIB, batch * (model.vocabSize + 4 * model.hiddenSize) * 4);
-}
-
-/** llama-server context when `-c` is unset (tools/server: n_ctx 4096 default). */
-export const LLAMA_CPP_DEFAULT_CONTEXT = 4096;
-
-/**
- * Ollama's default context is tiered by total VRAM (server/routes.go, facts/estimator.md §4.2):
- * ≥ 47 GiB → 262,144; ≥ 23 GiB → 32,768; else 4,096 — and never above the model's own context.
- */
-export function ollamaDefaultContext(totalMemoryBytes: number, model: ModelEntry): number {
-  const gib = totalMemoryBytes / GIB;
-  const tiered = gib >= 47 ? 262_144 : gib >= 23 ? 32_768 : 4_096;
-  return Math.min(tiered, model.maxPositionEmbeddings);
-}
-
-/** Default GPU memory fraction per engine, for messages and budgets. */
-export function defaultUtilization(engine: Engine): number {
-  switch (engine) {
-    case "vllm":
-      return VLLM_DEFAULT_UTILIZATION;
-    case "tgi":
-      return 1;
-    default:
-      return 1;
   }
 }

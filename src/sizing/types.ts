@@ -1,8 +1,8 @@
 import type { GpuEntry, ModelEntry, QuantizationFormat } from "../catalog/types.js";
+import type { BudgetKind } from "../engines/common.js";
+import type { Engine } from "../engines/index.js";
 
-export type Engine = "vllm" | "sglang" | "tgi" | "llama.cpp" | "ollama";
-
-export const ENGINES: readonly Engine[] = ["vllm", "sglang", "tgi", "llama.cpp", "ollama"];
+export type { Engine };
 
 /** Everything the estimator needs, already resolved against the catalog. Absent: the engine's default. */
 export interface SizingRequest {
@@ -25,8 +25,9 @@ export interface SizingRequest {
   maxNumSeqs?: number;
   maxNumBatchedTokens?: number;
   /**
-   * Fraction of each GPU the engine may use: vLLM `--gpu-memory-utilization`, SGLang
-   * `--mem-fraction-static`, TGI `CUDA_MEMORY_FRACTION`.
+   * The engine's memory fraction: vLLM `--gpu-memory-utilization`, SGLang `--mem-fraction-static`,
+   * TGI `CUDA_MEMORY_FRACTION` (fractions of the GPU); TensorRT-LLM `free_gpu_memory_fraction`,
+   * LMDeploy `--cache-max-entry-count` (fractions of the memory left free for the KV cache).
    */
   gpuMemoryUtilization?: number;
   /** vLLM `--cpu-offload-gb`, in bytes per GPU. */
@@ -88,7 +89,11 @@ export interface MemoryEstimate {
   shortfallBytes: number;
   /** The engine settings the estimate used, defaults filled in. */
   settings: {
+    /** The budget as a fraction of the GPU's memory. */
     gpuMemoryUtilization: number;
+    /** How the engine draws its KV cache (see `BudgetKind`), and its memory knob's value with defaults applied. */
+    budgetKind: BudgetKind;
+    memoryFraction: number;
     maxNumBatchedTokens: number;
     maxNumSeqs: number;
     kvCacheElementBytes: number;

@@ -60,11 +60,11 @@ export function loadCases(): CalibrationCase[] {
   return JSON.parse(readFileSync(CASES_PATH, "utf8")) as CalibrationCase[];
 }
 
-function expectedVerdict(outcome: CalibrationCase["outcome"], engine: Engine): Verdict | Verdict[] | undefined {
+function expectedVerdict(outcome: CalibrationCase["outcome"], estimate: MemoryEstimate): Verdict | Verdict[] | undefined {
   switch (outcome) {
     case "started":
-      // SGLang starts even when one full-context request does not fit; it caps request length instead.
-      return engine === "sglang" ? ["fits", "kv-cache-too-small"] : "fits";
+      // Engines that start when one full-context request does not fit (SGLang, TensorRT-LLM, LMDeploy) cap request length instead.
+      return estimate.refusesWhenKvTooSmall ? "fits" : ["fits", "kv-cache-too-small"];
     case "weights-oom":
     case "no-kv-memory":
       return "weights-exceed-memory";
@@ -143,7 +143,7 @@ export function runCase(item: CalibrationCase): CaseResult {
   const memory = statedMemory(item);
   if (memory) request.gpu = { ...request.gpu, memoryBytes: memory };
   const estimate = estimateMemory(request);
-  const expected = item.maxModelLenUnknown ? undefined : expectedVerdict(item.outcome, item.engine);
+  const expected = item.maxModelLenUnknown ? undefined : expectedVerdict(item.outcome, estimate);
   const result: CaseResult = { case: item, estimate };
   if (expected) {
     result.expectedVerdict = expected;

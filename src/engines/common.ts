@@ -1,0 +1,254 @@
+/**
+ * The one interface every serving engine implements. An engine module (`vllm.ts`, `trtllm.ts`…) holds
+ * everything the engine means to the linter: how its commands and images are recognised, its flags
+ * and their spellings, what its quantization flags name, which formats run where, how the parallel
+ * layout follows from the GPUs, and how it draws its memory budget. Extraction, resolution, the
+ * estimator, the recommender, the judges and the CLI ask the registry (`index.ts`); nothing else
+ * branches on engine names.
+ */
+import type { GpuEntry, ModelEntry, QuantizationFormat } from "../catalog/types.js";
+import type { FieldName } from "../extract/types.js";
+import type { MemoryEstimate, SizingRequest } from "../sizing/types.js";
+
+/**
+ * How a flag's value reads. `allLayers`: a switch meaning "every layer" (llama.cpp `--cpu-moe`);
+ * `expertOverride`: llama.cpp `-ot PATTERN=DEVICE`, which counts only when it sends expert tensors
+ * (`exps`) to the CPU; `enabledByCount`: a rank count that enables the setting above 1 (TensorRT-LLM
+ * `--ep_size 4`); `kvQuantPolicy`: LMDeploy `--quant-policy` (0, 4 or 8 bits of KV cache).
+ */
+export type ValueKind = "string" | "int" | "float" | "size" | "bool" | "allLayers" | "expertOverride" | "enabledByCount" | "kvQuantPolicy";
+
+/** What a flag sets: a deployment field, or the path of a config file the engine reads (`--config`). */
+export type FlagField = FieldName | "configFile";
+
+/** A flag that matters for sizing, with every spelling the engine accepts (the first long one is written by fixes). */
+export interface FlagSpec {
+  field: FlagField;
+  kind: ValueKind;
+  names: readonly string[];
+}
+
+/** A setting of the engine's own config document (TensorRT-LLM `kv_cache_config.free_gpu_memory_fraction`). */
+export interface ConfigFieldSpec {
+  /** Keys from the document's root, compared without case, `-` or `_`. */
+  path: readonly string[];
+  field: FieldName;
+  kind: ValueKind;
+}
+
+/** An environment variable that carries an engine setting (TGI's launcher reads every flag from env). */
+export interface EnvFieldSpec {
+  field: FieldName;
+  kind: ValueKind;
+}
+
+/** Where an engine command starts: the index of its first flag or positional, and whether that positional is the model. */
+export interface CommandStart {
+  start: number;
+  positionalModel: boolean;
+  /** Flags a wrapper adds to the engine's own (FastChat's `--model-path`, Dynamo's `--model-path`). */
+  extraFlags?: readonly FlagSpec[];
+}
+
+/** The words of a command line as plain text (`operator` marks `;`, `&&`, `|`). */
+export interface Word {
+  text: string;
+  operator?: boolean;
+}
+
+/**
+ * How the engine sizes its KV cache:
+ * - `fraction-of-total`: a fraction of the GPU holds weights, activations and KV (vLLM
+ *   `gpu_memory_utilization`, SGLang `mem_fraction_static`, TGI `CUDA_MEMORY_FRACTION`);
+ * - `fraction-of-free`: the KV cache takes a fraction of what is still free once weights and the
+ *   activation peak are allocated (TensorRT-LLM `free_gpu_memory_fraction`, LMDeploy
+ *   `cache_max_entry_count`);
+ * - `free-minus-margin`: everything but a fixed margin (llama.cpp `--fit`, Ollama).
+ */
+export type BudgetKind = "fraction-of-total" | "fraction-of-free" | "free-minus-margin";
+
+/** The activation peak of a forward pass over `tokens` tokens with `sequences` rows of logits, on one GPU. */
+export type ActivationPeak = (tokens: number, sequences: number) => number;
+
+/** What an engine charges against a GPU, with the defaults it applied. */
+export interface EngineBudget {
+  /** What weights, activations, runtime memory and KV cache must fit in, per GPU. */
+  budgetBytes: number;
+  activationBytes: number;
+  overheadBytes: number;
+  /**
+   * Share of what remains after weights, activations and overhead that becomes KV cache: 1 for
+   * engines that give the KV cache the rest of their budget; `free_gpu_memory_fraction` /
+   * `cache_max_entry_count` for `fraction-of-free` engines.
+   */
+  kvShareOfRest: number;
+  /** The budget as a fraction of the GPU's memory (for messages: "a 71.6 GiB budget (0.90 × 79.6 GiB)"). */
+  utilization: number;
+  /** The engine's memory knob with its default applied (`--gpu-memory-utilization`, `free_gpu_memory_fraction`…). */
+  memoryFraction: number;
+  maxNumBatchedTokens: number;
+  maxNumSeqs: number;
+  blockSize: number;
+  /** Context the engine must hold when the deployment does not set one, and where it comes from. */
+  defaultMaxModelLen: number;
+  defaultSource: MemoryEstimate["maxModelLenSource"];
+  /** Whether a too-small KV cache stops the engine from starting (vLLM) or only caps request length. */
+  refusesWhenKvTooSmall: boolean;
+  /** Whether the engine captures CUDA graphs in this configuration. */
+  cudaGraphs: boolean;
+  assumptions: string[];
+  warnings: string[];
+}
+
+/** The stated layout before the engine's defaults: what resolution knows when the file leaves sizes out. */
+export interface LayoutInput {
+  /** GPUs the deployment requests for one replica, when stated. */
+  statedGpus: number | undefined;
+  tensorParallel: number | undefined;
+  pipelineParallel: number;
+  dataParallel: number;
+}
+
+export interface EngineProfile<Id extends string = string> {
+  readonly id: Id;
+  /** The engine in a sentence: `vLLM`, `TensorRT-LLM`. */
+  readonly displayName: string;
+  /**
+   * Other names people and platforms write for it (`tensorrt-llm`, `text-generation-inference`,
+   * `TRT-LLM`), compared without case or punctuation.
+   */
+  readonly aliases: readonly string[];
+
+  // --- command line --------------------------------------------------------------------------
+  /** Whether `words[index]` starts the engine's command (`vllm serve`, `python -m sglang.launch_server`). */
+  command(words: readonly Word[], index: number): CommandStart | undefined;
+  /** Whether an image name (lower case, routers and gateways already excluded) runs the engine. */
+  image(name: string): boolean;
+  readonly flags: readonly FlagSpec[];
+  /** Flags that take no value, so `--enforce-eager --model x` parses right. */
+  readonly switches: readonly string[];
+  readonly env: Readonly<Record<string, EnvFieldSpec>>;
+  /** Unique prefixes of long flags are accepted (Python argparse `allow_abbrev`; click and clap do not). */
+  readonly abbreviations: boolean;
+  /** The image's entrypoint serves with no flags at all, reading its settings from env (TGI, llama.cpp). */
+  readonly servesWithoutFlags: boolean;
+  /** Setting names fixes write into the engine's config mappings (`max_model_len`, TRT-LLM `max_seq_len`). */
+  readonly configKeys: Partial<Record<FieldName, string>>;
+  /** How its config documents (`--config FILE`) read; absent: keys are the long flag names (vLLM `--config`). */
+  readonly configFields?: readonly ConfigFieldSpec[];
+
+  // --- weights -------------------------------------------------------------------------------
+  /** `--quantization` values that differ from the catalog's format aliases (TGI `bitsandbytes` is LLM.int8). */
+  readonly quantizationFlags: Readonly<Record<string, string>>;
+  /**
+   * The value of the engine's quantization flag that names `format` (for a format that needs no
+   * pre-quantized checkpoint, the engine then quantizes 16-bit weights while loading); undefined
+   * when the engine has no such flag value.
+   */
+  quantizationFlag(format: QuantizationFormat): string | undefined;
+  /** Weight formats a remedy may switch to, least lossy first. */
+  readonly remedyFormats: readonly string[];
+  /** Formats offered when the deployment's own format does not run on its GPU. */
+  readonly alternativeFormats: readonly string[];
+  /** Minimum compute capability of a format in this engine's kernels (null: runs anywhere the catalog says). */
+  minComputeCapability(format: QuantizationFormat, gpu: GpuEntry): number | null;
+  /** Whether the engine checks quantization flags against the checkpoint (GGUF engines: the file decides). */
+  readonly checksQuantization: boolean;
+  /** Whether an FP8 KV cache is a remedy it can be given by a flag. */
+  readonly fp8KvCache: boolean;
+
+  // --- layout --------------------------------------------------------------------------------
+  /** Every visible GPU gets a share of the layers (llama.cpp `--split-mode layer`, Ollama): no tensor parallelism. */
+  readonly splitsLayers: boolean;
+  /** Tensor parallel over every visible GPU when unset (TGI `NUM_SHARD`). */
+  readonly shardsOverAllGpus: boolean;
+
+  // --- memory --------------------------------------------------------------------------------
+  readonly budgetKind: BudgetKind;
+  /** The memory knob's default, for messages. */
+  readonly defaultMemoryFraction: number;
+  budget(request: SizingRequest, activation: ActivationPeak): EngineBudget;
+  /** Whether "max_model_len defaults to the model's max_position_embeddings" is worth saying for this engine. */
+  readonly notesModelDefaultContext: boolean;
+  /** What happens at start-up when one full-length sequence does not fit, as a sentence. */
+  whenKvTooSmall(estimate: MemoryEstimate): string;
+  /** The assumption to state when the engine starts anyway with too small a KV cache. */
+  startsAnywayNote(maxModelLen: string): string;
+  /** Where CPU-resident weights are read from per token: over PCIe each step, or computed by the CPU. */
+  readonly offloadPath: "pcie" | "cpu";
+}
+
+/** The model's default context, capped by nothing: what `max_model_len` is when unset in most engines. */
+export function modelContext(model: ModelEntry): number {
+  return model.maxPositionEmbeddings;
+}
+
+/** The last path segment of a command word (`/usr/local/bin/vllm` → `vllm`). */
+export function baseName(word: string | undefined): string {
+  return word === undefined ? "" : word.slice(word.lastIndexOf("/") + 1);
+}
+
+/**
+ * Setting names of vLLM-style config mappings (`--config` YAML, Ray `engine_kwargs`, app configs),
+ * which most engines' config documents share; written in the mapping's own key style by fixes.
+ */
+export const VLLM_STYLE_CONFIG_KEYS: Partial<Record<FieldName, string>> = {
+  model: "model",
+  quantization: "quantization",
+  dtype: "dtype",
+  kvCacheDtype: "kv_cache_dtype",
+  tensorParallel: "tensor_parallel_size",
+  pipelineParallel: "pipeline_parallel_size",
+  maxModelLen: "max_model_len",
+  gpuMemoryUtilization: "gpu_memory_utilization",
+  gpuCount: "gpu_count",
+};
+
+/** A format's minimum compute capability as the catalog states it (the vLLM kernels' minimums). */
+export function catalogMinimum(format: QuantizationFormat): number | null {
+  return format.minComputeCapability;
+}
+
+/** The engine's quantization flag value for a format when it is vLLM's (`awq`, `fp8`, `bitsandbytes`…). */
+export function vllmQuantizationFlag(format: QuantizationFormat): string | undefined {
+  return format.vllmQuantization ?? undefined;
+}
+
+/** "Every MoE layer" for cpuMoeLayers (the estimator caps it at the model's MoE layers). */
+export const ALL_LAYERS = 1_000_000;
+
+/** Parses a flag value; undefined when it is not a valid value of that kind. */
+export function parseFlagValue(kind: ValueKind, raw: string): string | number | boolean | undefined {
+  const text = raw.trim();
+  switch (kind) {
+    case "string":
+      return text === "" ? undefined : text;
+    case "int":
+      return /^\d+$/.test(text) ? Number(text) : undefined;
+    case "float":
+      return /^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(text) ? Number(text) : undefined;
+    case "size": {
+      // vLLM's human-readable sizes: 32k = 32,000, 32K = 32,768, 1m = 1,000,000, 1M = 1,048,576.
+      const match = /^(\d+(?:\.\d+)?)([kKmMgG]?)$/.exec(text);
+      if (!match) return undefined;
+      const factor: Record<string, number> = { "": 1, k: 1e3, K: 1024, m: 1e6, M: 2 ** 20, g: 1e9, G: 2 ** 30 };
+      const value = Number(match[1]) * factor[match[2]!]!;
+      return Number.isInteger(value) ? value : Math.floor(value);
+    }
+    case "allLayers":
+      return /^(true|1|yes|on)$/i.test(text) ? ALL_LAYERS : undefined;
+    case "expertOverride":
+      // `-ot ".ffn_.*_exps.=CPU"`: expert tensors to the CPU — for every layer the pattern matches.
+      return /exps[^=]*=\s*cpu/i.test(text) ? ALL_LAYERS : undefined;
+    case "bool":
+      if (/^(true|1|yes|on)$/i.test(text)) return true;
+      if (/^(false|0|no|off)$/i.test(text)) return false;
+      return undefined;
+    case "enabledByCount":
+      // `--ep_size 4`: expert parallelism over 4 ranks; 1 (or 0) is none.
+      return /^\d+$/.test(text) ? Number(text) > 1 : undefined;
+    case "kvQuantPolicy":
+      // LMDeploy `--quant-policy`: 0 keeps the model dtype, 4 and 8 quantize the KV cache to int4 / int8.
+      return text === "0" ? "auto" : text === "4" ? "int4" : text === "8" ? "int8" : undefined;
+  }
+}

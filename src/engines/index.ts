@@ -1,0 +1,175 @@
+/**
+ * The engine registry: every serving engine the linter knows, looked up by id, by any name people
+ * write for it, by image, or by the command that starts it. Adding an engine is one module plus its
+ * entry here.
+ */
+import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
+import type { FieldName } from "../extract/types.js";
+import { BoundedCache } from "../memo.js";
+import type { CommandStart, ConfigFieldSpec, EngineProfile, Word } from "./common.js";
+import { llamaCpp } from "./llama-cpp.js";
+import { lmdeploy } from "./lmdeploy.js";
+import { ollama } from "./ollama.js";
+import { sglang } from "./sglang.js";
+import { tgi } from "./tgi.js";
+import { trtllm } from "./trtllm.js";
+import { vllm } from "./vllm.js";
+
+/** The registry, in the order commands and images are tried. */
+const PROFILES = [vllm, sglang, tgi, llamaCpp, ollama, trtllm, lmdeploy] as const;
+
+/** An engine id: `vllm`, `sglang`, `tgi`, `llama.cpp`, `ollama`, `trtllm`, `lmdeploy`. */
+export type Engine = (typeof PROFILES)[number]["id"];
+
+export const ENGINE_IDS: readonly Engine[] = PROFILES.map((profile) => profile.id);
+
+export { ALL_LAYERS, parseFlagValue } from "./common.js";
+export type { ActivationPeak, BudgetKind, CommandStart, ConfigFieldSpec, EngineBudget, EngineProfile, FlagField, FlagSpec, ValueKind, Word } from "./common.js";
+
+const byId = new Map<string, EngineProfile<Engine>>(PROFILES.map((profile) => [profile.id, profile]));
+
+/** The profile of an engine id. */
+export function engineById(id: Engine): EngineProfile<Engine> {
+  return byId.get(id)!;
+}
+
+/** A written engine name as compared: lower case, letters and digits only (`TRT-LLM` → `trtllm`, `llama.cpp` → `llamacpp`). */
+function nameKey(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+const byName = new Map<string, Engine>();
+for (const profile of PROFILES) {
+  for (const name of [profile.id, profile.displayName, ...profile.aliases]) byName.set(nameKey(name), profile.id);
+}
+
+/**
+ * The engine a written name means (`vLLM`, `VLLM`, `llamacpp`, `Text Generation Inference`,
+ * `tensorrt-llm`, `TRT-LLM`, `LMDeploy`); undefined for names of no LLM engine.
+ */
+export function engineByName(written: string | undefined): Engine | undefined {
+  if (written === undefined) return undefined;
+  return byName.get(nameKey(written));
+}
+
+/** Every name `engineByName` accepts for an engine, for messages (`vllm, sglang, tgi, trtllm (tensorrt-llm), …`). */
+export function engineNameList(): string {
+  return PROFILES.map((profile) => (profile.id === "trtllm" ? `${profile.id} (tensorrt-llm)` : profile.id)).join(", ");
+}
+
+// --- images --------------------------------------------------------------------------------------
+
+/** Routers, gateways and sidecars of an engine's project (`vllm-router`, `sglang-router`, `llm-d-routing-sidecar`) serve no model. */
+const NOT_A_SERVER = /router|routing|gateway|proxy|scheduler|sidecar|exporter|operator|controller/;
+
+/** NVIDIA NIM for LLMs: `nvcr.io/nim/<publisher>/<model>`, including the generic `nvcr.io/nim/nvidia/llm-nim`. */
+const NIM_IMAGE = /(^|\/)nvcr\.io\/nim\/|^nim\/|(^|\/)llm-nim(:|@|$)/;
+
+export interface ImageFacts {
+  /** The engine the image's entrypoint runs, when the name says it. */
+  engine?: Engine;
+  /** A NIM image: it serves an LLM with the engine its profile selects (`NIM_MODEL_PROFILE`). */
+  nim?: boolean;
+  /** The tag (`v0.10.1` of `vllm/vllm-openai:v0.10.1`), for version-dependent semantics. */
+  tag?: string;
+}
+
+/** Images repeat across a repository's manifests; each name is classified once per process. */
+const imageFacts = new BoundedCache<ImageFacts | undefined>(1024);
+
+/** What an image name reveals: the engine it runs, whether it is a NIM, its tag. Undefined for images that serve no LLM. */
+export function describeImage(image: string | undefined): ImageFacts | undefined {
+  return image ? imageFacts.get(image, () => classifyImage(image)) : undefined;
+}
+
+function classifyImage(image: string): ImageFacts | undefined {
+  const name = image.toLowerCase();
+  const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+  const repository = lastSegment.toLowerCase().replace(/[:@].*$/, "");
+  if (NOT_A_SERVER.test(repository)) return undefined;
+  const written = /:([^:@]+)/.exec(lastSegment)?.[1];
+  const tag = written ? { tag: written } : {};
+  const engine = PROFILES.find((profile) => profile.image(name))?.id;
+  if (engine) return { engine, ...tag };
+  if (NIM_IMAGE.test(name)) return { nim: true, ...tag };
+  return undefined;
+}
+
+/** The engine an image name reveals when the args are flags only (the image's entrypoint runs the engine). */
+export function engineFromImage(image: string | undefined): Engine | undefined {
+  return describeImage(image)?.engine;
+}
+
+// --- commands ------------------------------------------------------------------------------------
+
+/** The engine whose command starts at `words[index]`, and where its flags begin. */
+export function engineCommandAt(words: readonly Word[], index: number): (CommandStart & { engine: Engine }) | undefined {
+  const word = words[index];
+  if (!word || word.operator) return undefined;
+  for (const profile of PROFILES) {
+    const start = profile.command(words, index);
+    if (start) return { ...start, engine: profile.id };
+  }
+  return undefined;
+}
+
+/** The first engine command among the words (`vllm serve`, `python -m sglang.launch_server`, `trtllm-serve`). */
+export function findEngineCommand(words: readonly Word[]): (CommandStart & { engine: Engine }) | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const found = engineCommandAt(words, i);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The engine a container runs, from its image and its command and args as plain strings (a list item
+ * holding a whole command line is split at whitespace). For walkers that need to know whether a
+ * container serves a model before reading it in full.
+ */
+export function engineOfContainer(container: { image?: string; command?: readonly string[]; args?: readonly string[] }): Engine | undefined {
+  const words = [...(container.command ?? []), ...(container.args ?? [])]
+    .flatMap((item) => item.split(/\s+|(;|&&|\|\|?)/))
+    .filter((text): text is string => text !== undefined && text !== "")
+    .map((text) => ({ text, ...(/^(;|&&|\|\|?)$/.test(text) ? { operator: true } : {}) }));
+  return findEngineCommand(words)?.engine ?? engineFromImage(container.image);
+}
+
+// --- weights -------------------------------------------------------------------------------------
+
+/**
+ * Whether a format needs weights already stored in it: the catalog says so, or the engine has no flag
+ * that quantizes 16-bit weights to it while loading (TensorRT-LLM reads every format from the checkpoint).
+ */
+export function needsCheckpoint(engine: Engine, format: QuantizationFormat): boolean {
+  return format.needsPrequantizedCheckpoint || engineById(engine).quantizationFlag(format) === undefined;
+}
+
+/** Whether a format's kernels run on a GPU in this engine (AMD GPUs, which have no compute capability: vLLM's ROCm kernels). */
+export function formatRunsOn(engine: Engine, format: QuantizationFormat, gpu: GpuEntry): boolean {
+  const minimum = engineById(engine).minComputeCapability(format, gpu);
+  if (minimum === null) return true;
+  if (gpu.computeCapability === null) return gpu.vendor === "amd" && format.vllmQuantization !== null && format.id !== "awq";
+  return gpu.computeCapability >= minimum;
+}
+
+// --- flags ---------------------------------------------------------------------------------------
+
+/** The flag to write for a field in an engine's command line (its first long spelling). */
+export function flagFor(engine: Engine, field: FieldName): string | undefined {
+  return engineById(engine).flags.find((spec) => spec.field === field)?.names.find((name) => name.startsWith("--"));
+}
+
+// --- settings ------------------------------------------------------------------------------------
+
+/** How an engine's config documents read: its own table, or its long flags as keys (vLLM `--config` YAML). */
+export function configFieldsOf(engine: Engine): readonly ConfigFieldSpec[] {
+  const profile = engineById(engine);
+  if (profile.configFields) return profile.configFields;
+  const fields: ConfigFieldSpec[] = [];
+  for (const flag of profile.flags) {
+    if (flag.field === "configFile") continue;
+    for (const name of flag.names) if (name.startsWith("--")) fields.push({ path: [name.slice(2)], field: flag.field, kind: flag.kind });
+  }
+  return fields;
+}

@@ -1,0 +1,139 @@
+/**
+ * SGLang (facts/estimator.md §2). Budget: `--mem-fraction-static` × the memory free at start holds
+ * weights and the KV pool; activations and CUDA graphs live outside it. When the pool is smaller than
+ * the context SGLang starts anyway and caps request length at the pool: `max_req_len =
+ * min(context_len - 1, max_total_num_tokens - 1)` (sgl-project/sglang
+ * python/sglang/srt/managers/tp_worker.py), asserting only that the pool is not empty.
+ */
+import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
+import { CUDA_CONTEXT_BYTES, GIB, gibText, MIB, NCCL_BYTES } from "../sizing/runtime.js";
+import { catalogMinimum, type EngineProfile, type FlagSpec, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
+
+/**
+ * SGLang's default `--mem-fraction-static` (python/sglang/srt/server_args.py
+ * `_handle_gpu_memory_settings`, PR sgl-project/sglang#10975; facts/estimator.md §2): the GPU minus a
+ * reserve for attention metadata, one prefill chunk of activations, CUDA graphs and parallelism.
+ */
+export function sglangDefaults(gpu: GpuEntry, tensorParallel: number, pipelineParallel: number) {
+  const memoryMiB = gpu.memoryBytes / MIB;
+  const gib = gpu.memoryBytes / GIB;
+  let chunkedPrefillSize: number;
+  let cudaGraphMaxBs: number;
+  if (gib < 20) [chunkedPrefillSize, cudaGraphMaxBs] = [2048, 8];
+  else if (gib < 35) [chunkedPrefillSize, cudaGraphMaxBs] = [2048, tensorParallel < 4 ? 24 : 80];
+  else if (gib < 60) [chunkedPrefillSize, cudaGraphMaxBs] = [4096, tensorParallel < 4 ? 32 : 160];
+  else if (gib < 160) [chunkedPrefillSize, cudaGraphMaxBs] = [8192, tensorParallel < 4 ? 256 : 512];
+  else [chunkedPrefillSize, cudaGraphMaxBs] = [16384, 512];
+  let reservedMiB = 512 + Math.max(chunkedPrefillSize, 2048) * 1.5 + cudaGraphMaxBs * 2 + ((tensorParallel * pipelineParallel) / 8) * 1024;
+  if (gib > 60) reservedMiB = Math.max(reservedMiB, 10 * 1024);
+  const memFractionStatic = Math.round(((memoryMiB - reservedMiB) / memoryMiB) * 1000) / 1000;
+  return { memFractionStatic, chunkedPrefillSize, cudaGraphMaxBs };
+}
+
+/** python/sglang/srt/server_args.py (ServerArgs.add_cli_args). */
+const FLAGS: readonly FlagSpec[] = [
+  { field: "model", kind: "string", names: ["--model-path", "--model"] },
+  { field: "tensorParallel", kind: "int", names: ["--tp-size", "--tp", "--tensor-parallel-size"] },
+  { field: "pipelineParallel", kind: "int", names: ["--pp-size", "--pipeline-parallel-size"] },
+  { field: "dataParallel", kind: "int", names: ["--dp-size", "--dp", "--data-parallel-size"] },
+  { field: "expertParallel", kind: "bool", names: ["--enable-ep-moe"] },
+  { field: "quantization", kind: "string", names: ["--quantization"] },
+  { field: "dtype", kind: "string", names: ["--dtype"] },
+  { field: "kvCacheDtype", kind: "string", names: ["--kv-cache-dtype"] },
+  { field: "maxModelLen", kind: "size", names: ["--context-length"] },
+  { field: "gpuMemoryUtilization", kind: "float", names: ["--mem-fraction-static"] },
+  { field: "maxNumSeqs", kind: "int", names: ["--max-running-requests"] },
+  { field: "maxNumBatchedTokens", kind: "int", names: ["--chunked-prefill-size"] },
+  { field: "cpuOffloadGiB", kind: "float", names: ["--cpu-offload-gb"] },
+  { field: "enforceEager", kind: "bool", names: ["--disable-cuda-graph"] },
+  { field: "nodes", kind: "int", names: ["--nnodes"] },
+];
+
+/**
+ * SGLang's ModelOpt NVFP4 path has no pre-Blackwell fallback: `ModelOptFp4Config.get_min_capability`
+ * returns 100 (sgl-project/sglang@003ca3e python/sglang/srt/layers/quantization/modelopt_quant.py).
+ */
+function minComputeCapability(format: QuantizationFormat): number | null {
+  return format.id === "nvfp4" ? 10.0 : catalogMinimum(format);
+}
+
+export const sglang: EngineProfile<"sglang"> = {
+  id: "sglang",
+  displayName: "SGLang",
+  aliases: [],
+
+  command(words, i) {
+    const text = words[i]!.text;
+    if (/^sglang\.launch_server$/.test(text)) return { start: i + 1, positionalModel: false };
+    if (text.slice(text.lastIndexOf("/") + 1) === "sglang" && words[i + 1]?.text === "serve") return { start: i + 2, positionalModel: false };
+    // NVIDIA Dynamo's SGLang worker takes SGLang's flags (ai-dynamo/dynamo components/backends/sglang).
+    if (text === "dynamo.sglang") return { start: i + 1, positionalModel: false };
+    return undefined;
+  },
+  image: (name) => /sglang/.test(name),
+  flags: FLAGS,
+  switches: [
+    "--enable-ep-moe", "--disable-cuda-graph", "--trust-remote-code", "--enable-dp-attention", "--enable-torch-compile",
+    "--disable-radix-cache", "--enable-mixed-chunk", "--enable-metrics", "--log-requests", "--enable-deepep-moe", "--disable-overlap-schedule",
+  ],
+  env: {},
+  abbreviations: true,
+  servesWithoutFlags: false,
+  configKeys: VLLM_STYLE_CONFIG_KEYS,
+
+  quantizationFlags: { bitsandbytes: "bnb-nf4", awq_marlin: "awq", gptq_marlin: "gptq", modelopt: "fp8", modelopt_fp4: "nvfp4", w8a8_fp8: "fp8", w8a8_int8: "int8" },
+  quantizationFlag: vllmQuantizationFlag,
+  remedyFormats: ["fp8", "int8", "awq", "gptq", "w4a16", "bnb-nf4", "nvfp4"],
+  alternativeFormats: ["fp8", "int8", "awq", "gptq", "w4a16", "bnb-nf4"],
+  minComputeCapability,
+  checksQuantization: true,
+  fp8KvCache: true,
+
+  splitsLayers: false,
+  shardsOverAllGpus: false,
+
+  budgetKind: "fraction-of-total",
+  defaultMemoryFraction: 0.88,
+  budget(request, activation) {
+    const { gpu, model } = request;
+    const memory = gpu.memoryBytes;
+    const multiGpu = request.tensorParallel * request.pipelineParallel > 1;
+    const assumptions: string[] = [];
+    const warnings: string[] = [];
+    const defaults = sglangDefaults(gpu, request.tensorParallel, request.pipelineParallel);
+    const utilization = request.gpuMemoryUtilization ?? defaults.memFractionStatic;
+    if (request.gpuMemoryUtilization === undefined) {
+      assumptions.push(`SGLang's default --mem-fraction-static on this GPU is ${utilization}`);
+    }
+    const freeAtStart = memory - CUDA_CONTEXT_BYTES - (multiGpu ? NCCL_BYTES : 0);
+    const maxNumBatchedTokens = request.maxNumBatchedTokens ?? defaults.chunkedPrefillSize;
+    const outsideNeed = activation(maxNumBatchedTokens, 1) + defaults.cudaGraphMaxBs * 2 * 2 ** 20;
+    if ((1 - utilization) * memory < outsideNeed) {
+      warnings.push(
+        `SGLang keeps ${gibText((1 - utilization) * memory)} GiB outside --mem-fraction-static for activations and CUDA graphs, ` +
+          `below the ≈ ${gibText(outsideNeed)} GiB a ${maxNumBatchedTokens}-token prefill chunk needs`,
+      );
+    }
+    return {
+      budgetBytes: freeAtStart * utilization,
+      activationBytes: 0,
+      overheadBytes: 0,
+      kvShareOfRest: 1,
+      utilization,
+      memoryFraction: utilization,
+      maxNumBatchedTokens,
+      maxNumSeqs: request.maxNumSeqs ?? defaults.cudaGraphMaxBs,
+      blockSize: 1,
+      defaultMaxModelLen: model.maxPositionEmbeddings,
+      defaultSource: "model-default",
+      refusesWhenKvTooSmall: false,
+      cudaGraphs: false,
+      assumptions,
+      warnings,
+    };
+  },
+  notesModelDefaultContext: false,
+  whenKvTooSmall: () => "SGLang starts but rejects requests that long.",
+  startsAnywayNote: () => "SGLang starts anyway but rejects requests longer than the KV cache holds",
+  offloadPath: "pcie",
+};

@@ -1,0 +1,301 @@
+/**
+ * The shell expander: a container's command and args (YAML/JSON lists, or a shell string inside
+ * `sh -c`, folded scalars, `\\` continuations) as argument tokens. Kubernetes `$(VAR)` and shell
+ * `$VAR`/`${VAR}` expand from literal env values, `NAME=value` assignments earlier in a script are
+ * followed, shell arithmetic of known values is computed; whatever is only known at run time is
+ * marked so the argument reader leaves it unresolved. Every token remembers where it is written.
+ */
+import { parse as parseShell } from "shell-quote";
+import { engineCommandAt } from "../engines/index.js";
+import type { DocNode } from "./doc.js";
+import { str } from "./doc.js";
+
+/** Marks text that stands for something only known at run time (a variable, a command substitution). */
+export const UNKNOWN = "\u0000";
+
+export interface ArgToken {
+  text: string;
+  /** The scalar the token was written in. */
+  from: DocNode;
+  /** Absolute source range of the token when it is written verbatim in the file. */
+  range?: [number, number];
+  /** Set for shell operators (`;`, `&&`, `|`), which separate commands. */
+  operator?: boolean;
+  /** Split out of a shell string: without a `range` its value cannot be edited in place. */
+  shell?: boolean;
+  /** Written through a reference (`$(VAR)`): located for reports, but its value lives elsewhere. */
+  indirect?: boolean;
+  /** End of the token in the file including a closing quote (`'{"kv_role":"kv_both"}'`), where text may be appended after it. */
+  end?: number;
+}
+
+/** One list item that is a whole command line (`"vllm serve m --tp 2"`), to be split like the shell would. */
+function isCommandLine(item: string): boolean {
+  if (/(^|\s)(python3?|--[a-z])/.test(item)) return true;
+  const words = item.trim().split(/\s+/).map((text) => ({ text }));
+  return words.some((_word, index) => engineCommandAt(words, index) !== undefined);
+}
+
+const SHELLS = /^(?:\/usr)?(?:\/bin\/)?(?:sh|bash|dash|zsh|ash)$/;
+
+/**
+ * Tokens of a container's command + args. A `sh -c SCRIPT` (or `bash -ec`) runs SCRIPT through the
+ * shell; otherwise every list item is one argument, except an item that is itself a whole command
+ * line (`"vllm serve m --tp 2"`), which is split like the shell would.
+ */
+export function commandTokens(
+  items: DocNode[],
+  text: string,
+  env: ReadonlyMap<string, string | undefined>,
+): { tokens: ArgToken[]; shell: boolean } {
+  const tokens: ArgToken[] = [];
+  let shell = false;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const raw = str(item);
+    if (raw === undefined) continue;
+    const expanded = expandKubernetes(raw, env);
+    const isShell = SHELLS.test(expanded) && /^-[a-z]*c[a-z]*$/.test(str(items[i + 1]) ?? "");
+    // `bash -lc -- SCRIPT` (KubeRay heads): `--` only ends the shell's options.
+    const scriptAt = str(items[i + 2]) === "--" ? i + 3 : i + 2;
+    if (isShell && items[scriptAt]) {
+      tokens.push(...shellTokens(items[scriptAt]!, text, env));
+      return { tokens, shell: true };
+    }
+    if (/\s/.test(expanded.trim()) && isCommandLine(expanded)) {
+      tokens.push(...shellTokens(item, text, env));
+      shell = true;
+    } else {
+      // An item whose `$(VAR)` was expanded is not what the file says: keep it unlocated and read-only.
+      tokens.push({ text: expanded, from: item, ...(scalarRange(item, raw, text) ?? {}), ...(expanded === raw ? {} : { indirect: true }) });
+    }
+  }
+  return { tokens, shell };
+}
+
+/** `$(VAR)` is expanded by Kubernetes from the container's env (`$$(VAR)` escapes it). */
+export function expandKubernetes(value: string, env: ReadonlyMap<string, string | undefined>, mark = false): string {
+  return value.replace(/(\$?)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, escape: string, name: string) => {
+    if (escape) return whole.slice(1);
+    // Not in the container's literal env (a Secret, a downward-API value, or a shell command
+    // substitution when no such variable exists): known only at run time.
+    // In a script the marker stays empty (the shell parser re-reads the text); in a list item it
+    // keeps the reference as written, for messages.
+    const unknown = mark ? `${UNKNOWN}${UNKNOWN}` : `${UNKNOWN}$(${name})${UNKNOWN}`;
+    if (!env.has(name)) return unknown;
+    const known = env.get(name);
+    if (known === undefined) return unknown;
+    return mark ? `${EXPANDED}${known}${EXPANDED}` : known;
+  });
+}
+
+/**
+ * Marks text that an expansion put into a script (a `$(VAR)` value, an arithmetic result): tokens
+ * made of it are not written in the file, so they must never be searched for there — `8` from
+ * `$(TP)` would otherwise be "found" inside `8000`.
+ */
+const EXPANDED = "\u0001";
+
+/**
+ * Shell arithmetic `$((A * B))` whose variables are all known (`$SKYPILOT_NUM_GPUS_PER_NODE`,
+ * `${NODES}`, bare `NODES`) becomes its value; anything else is left for the caller to treat as unknown.
+ */
+export function expandArithmetic(script: string, env: ReadonlyMap<string, string | undefined>): string {
+  if (!script.includes("$((")) return script;
+  return script.replace(/\$\(\(((?:[^()]|\([^()]*\))*)\)\)/g, (whole, expression: string) => {
+    let known = true;
+    const substituted = expression.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?|\b([A-Za-z_][A-Za-z0-9_]*)\b/g, (_match, dollar?: string, bare?: string) => {
+      const value = env.get((dollar ?? bare)!);
+      if (value === undefined || !/^\s*-?\d+\s*$/.test(value)) known = false;
+      return ` ${value?.trim() ?? "0"} `;
+    });
+    if (!known) return whole;
+    const result = evaluateArithmetic(substituted);
+    return result === undefined ? whole : `${EXPANDED}${result}${EXPANDED}`;
+  });
+}
+
+/** Integer arithmetic of the shell (`+ - * / %`, parentheses); undefined for anything else. */
+function evaluateArithmetic(expression: string): number | undefined {
+  const tokens = expression.match(/\d+|[-+*/%()]|\S/g) ?? [];
+  let position = 0;
+  const primary = (): number | undefined => {
+    const token = tokens[position++];
+    if (token === "(") {
+      const value = sum();
+      return tokens[position++] === ")" ? value : undefined;
+    }
+    if (token === "-") {
+      const value = primary();
+      return value === undefined ? undefined : -value;
+    }
+    return token !== undefined && /^\d+$/.test(token) ? Number(token) : undefined;
+  };
+  const product = (): number | undefined => {
+    let value = primary();
+    while (value !== undefined && /^[*/%]$/.test(tokens[position] ?? "")) {
+      const operator = tokens[position++];
+      const right = primary();
+      if (right === undefined || (operator !== "*" && right === 0)) return undefined;
+      value = operator === "*" ? value * right : operator === "/" ? Math.trunc(value / right) : value % right;
+    }
+    return value;
+  };
+  const sum = (): number | undefined => {
+    let value = product();
+    while (value !== undefined && /^[-+]$/.test(tokens[position] ?? "")) {
+      const operator = tokens[position++];
+      const right = product();
+      if (right === undefined) return undefined;
+      value = operator === "+" ? value + right : value - right;
+    }
+    return value;
+  };
+  const value = sum();
+  return position === tokens.length && value !== undefined && Number.isSafeInteger(value) ? value : undefined;
+}
+
+function scalarRange(item: DocNode, raw: string, text: string): { range: [number, number] } | undefined {
+  if (item.embedded) return undefined;
+  const [start, end] = item.node.range;
+  const source = text.slice(start, end);
+  if (source === raw) return { range: [start, end] };
+  const at = source.indexOf(raw);
+  if (at >= 0 && source.indexOf(raw, at + 1) < 0) return { range: [start + at, start + at + raw.length] };
+  return undefined;
+}
+
+/**
+ * Splits a shell script into tokens with shell-quote. Line continuations are joined first, and
+ * command substitutions (`$(…)`, `$((…))`) become unknown values, which shell-quote would otherwise
+ * split into operators. Variables are resolved from the container env and from `NAME=value`
+ * assignments earlier in the script.
+ */
+export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string, string | undefined>): ArgToken[] {
+  const raw = str(item);
+  if (raw === undefined) return [];
+  const script = replaceSubstitutions(separateLines(expandArithmetic(expandKubernetes(raw, env, true).replace(/\\\r?\n/g, " "), env)));
+  let parsed: ReturnType<typeof parseShell>;
+  try {
+    parsed = parseShell(script, (name: string) => `${UNKNOWN}${name}${UNKNOWN}`);
+  } catch {
+    return [];
+  }
+  const variables = new Map(env);
+  const tokens: ArgToken[] = [];
+  const source = item.embedded ? "" : text.slice(item.node.range[0], item.node.range[1]);
+  let cursor = 0;
+  let commandStart = true;
+  for (const entry of parsed) {
+    if (typeof entry !== "string") {
+      if ("op" in entry && entry.op !== "glob") {
+        tokens.push({ text: entry.op, from: item, operator: true });
+        commandStart = true;
+      }
+      continue;
+    }
+    if (entry === "") continue;
+    const value = substituteVariables(entry, variables).replaceAll(EXPANDED, "");
+    const assignment = commandStart ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value) : null;
+    if (assignment) {
+      variables.set(assignment[1]!, assignment[2]!.includes(UNKNOWN) ? undefined : assignment[2]);
+      continue;
+    }
+    if (commandStart && value === "export") continue;
+    commandStart = false;
+    // Locate the token verbatim in the file (unquoted tokens and simple quoted ones are).
+    const token: ArgToken = { text: value, from: item, shell: true };
+    if (source && !value.includes(UNKNOWN) && !entry.includes(EXPANDED)) {
+      const at = source.indexOf(entry, cursor);
+      if (at >= 0) {
+        token.range = [item.node.range[0] + at, item.node.range[0] + at + entry.length];
+        const quote = source[at - 1];
+        // A shell quote around the token, not the YAML/JSON scalar's own delimiters.
+        const delimited = source[0] === '"' || source[0] === "'";
+        const inner = !(delimited && (at - 1 === 0 || at + entry.length === source.length - 1));
+        if (inner && (quote === "'" || quote === '"') && source[at + entry.length] === quote) token.end = token.range[1] + 1;
+        cursor = at + entry.length;
+      }
+    }
+    tokens.push(token);
+  }
+  return tokens;
+}
+
+/**
+ * What shell-quote does not know about scripts: a `#` comment ends at the end of its line (shell-quote
+ * would swallow the rest of the script), and a newline ends a command like `;` does.
+ */
+function separateLines(script: string): string {
+  if (!script.includes("\n") && !script.includes("#")) return script;
+  let result = "";
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < script.length; i++) {
+    const char = script[i]!;
+    if (quote) {
+      if (char === "\\" && quote === '"') {
+        result += char + (script[i + 1] ?? "");
+        i++;
+        continue;
+      }
+      if (char === quote) quote = undefined;
+      result += char;
+      continue;
+    }
+    if (char === "\\") {
+      result += char + (script[i + 1] ?? "");
+      i++;
+    } else if (char === "'" || char === '"') {
+      quote = char;
+      result += char;
+    } else if (char === "#" && (i === 0 || /[\s;&|(]/.test(script[i - 1]!))) {
+      const end = script.indexOf("\n", i);
+      if (end < 0) break;
+      result += " ".repeat(end - i);
+      i = end - 1;
+    } else if (char === "\n" || (char === "\r" && script[i + 1] === "\n")) {
+      if (char === "\r") i++;
+      result += char === "\r" ? "; " : ";";
+    } else {
+      result += char;
+    }
+  }
+  return result;
+}
+
+function replaceSubstitutions(script: string): string {
+  let result = "";
+  for (let i = 0; i < script.length; i++) {
+    if (script[i] === "$" && script[i + 1] === "(") {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < script.length; j++) {
+        if (script[j] === "(") depth++;
+        else if (script[j] === ")" && --depth === 0) break;
+      }
+      result += `${UNKNOWN}${UNKNOWN}`;
+      i = j;
+    } else if (script[i] === "`") {
+      const end = script.indexOf("`", i + 1);
+      result += `${UNKNOWN}${UNKNOWN}`;
+      i = end < 0 ? script.length : end;
+    } else {
+      result += script[i];
+    }
+  }
+  return result;
+}
+
+/** `\0NAME\0` placeholders → known values; `${NAME:-default}` uses the default when NAME is unknown. */
+function substituteVariables(value: string, variables: ReadonlyMap<string, string | undefined>): string {
+  return value.replace(/\u0000([^\u0000]*)\u0000/g, (whole, name: string) => {
+    const withDefault = /^([A-Za-z_][A-Za-z0-9_]*):?-(.*)$/s.exec(name);
+    const key = withDefault ? withDefault[1]! : name;
+    const known = variables.get(key);
+    if (known !== undefined) return known;
+    if (withDefault && !variables.has(key)) return withDefault[2]!;
+    // Unknown: keep the variable's name for messages (`$TP`); a command substitution has none.
+    return key === "" ? whole : `${UNKNOWN}$${key}${UNKNOWN}`;
+  });
+}
+
