@@ -68,7 +68,7 @@ function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwn
 }
 
 export function judge(deployment: Deployment, settings: VramSettings): JudgedDeployment {
-  const values = valuesOf(deployment.fields);
+  const values = { ...valuesOf(deployment.fields), ...(deployment.engineVersion ? { engineVersion: deployment.engineVersion } : {}) };
   const blocking = (Object.entries(deployment.unresolved) as Array<[FieldName, UnresolvedValue]>).find(([field]) => !MINOR_FIELDS.has(field));
   if (blocking) return { status: "incomplete", deployment, values, field: blocking[0], value: blocking[1] };
   const resolution = resolveOnce(settings, values, deployment.layoutOwner);

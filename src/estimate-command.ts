@@ -22,6 +22,7 @@ const ESTIMATE_OPTIONS = {
   gpu: { type: "string" },
   "gpu-count": { type: "string" },
   engine: { type: "string" },
+  "engine-version": { type: "string" },
   "tensor-parallel-size": { type: "string" },
   tp: { type: "string" },
   "pipeline-parallel-size": { type: "string" },
@@ -111,6 +112,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   const gpuCount = integerFlag("gpu-count", values["gpu-count"], 1) ?? gpu.gpuCount;
   const deployment: DeploymentValues = {
     engine: engine ?? "vllm",
+    ...(values["engine-version"] !== undefined ? { engineVersion: values["engine-version"] } : {}),
     model: values.model,
     ...gpu,
     ...(gpuCount !== undefined ? { gpuCount } : {}),

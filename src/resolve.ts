@@ -13,6 +13,8 @@ import { lookup } from "./lookup.js";
 export interface DeploymentValues {
   /** The serving engine, when the image or command names it. */
   engine?: Engine;
+  /** The engine's release, when the file says it (the image tag `vllm/vllm-openai:v0.10.1`). */
+  engineVersion?: string;
   model?: string;
   quantization?: string;
   dtype?: string;
@@ -225,6 +227,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     pipelineParallel,
     dataParallel,
     expertParallel: values.expertParallel ?? false,
+    ...(values.engineVersion !== undefined ? { engineVersion: values.engineVersion } : {}),
     ...(values.kvCacheDtype !== undefined ? { kvCacheDtype: values.kvCacheDtype } : {}),
     ...(values.maxModelLen !== undefined ? { maxModelLen: values.maxModelLen } : {}),
     ...(values.maxNumSeqs !== undefined ? { maxNumSeqs: values.maxNumSeqs } : {}),

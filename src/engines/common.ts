@@ -136,6 +136,8 @@ export interface EngineProfile<Id extends string = string> {
   readonly configKeys: Partial<Record<FieldName, string>>;
   /** How its config documents (`--config FILE`) read; absent: keys are the long flag names (vLLM `--config`). */
   readonly configFields?: readonly ConfigFieldSpec[];
+  /** Whether its config file overrides the command line (TensorRT-LLM) or the command line the file (vLLM). */
+  readonly configOverridesFlags: boolean;
 
   // --- weights -------------------------------------------------------------------------------
   /** `--quantization` values that differ from the catalog's format aliases (TGI `bitsandbytes` is LLM.int8). */

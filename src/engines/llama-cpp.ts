@@ -64,6 +64,7 @@ export const GGUF_REMEDY_FORMATS = ["gguf-q8_0", "gguf-q6_k", "gguf-q5_k_m", "gg
 /** The parts llama.cpp and Ollama share: GGUF weights, layer split, the fit margin. */
 export const ggufEngine = {
   configKeys: VLLM_STYLE_CONFIG_KEYS,
+  configOverridesFlags: false,
   quantizationFlags: {},
   quantizationFlag: () => undefined,
   remedyFormats: GGUF_REMEDY_FORMATS,

@@ -85,6 +85,7 @@ export const lmdeploy: EngineProfile<"lmdeploy"> = {
   switches: ["--trust-remote-code", "--enable-prefix-caching", "--eager-mode", "--disable-fastapi-docs", "--allow-credentials"],
   env: {},
   abbreviations: true,
+  configOverridesFlags: false,
   servesWithoutFlags: false,
   configKeys: { ...VLLM_STYLE_CONFIG_KEYS, maxModelLen: "session_len", gpuMemoryUtilization: "cache_max_entry_count", tensorParallel: "tp" },
 

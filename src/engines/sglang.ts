@@ -47,6 +47,7 @@ const FLAGS: readonly FlagSpec[] = [
   { field: "cpuOffloadGiB", kind: "float", names: ["--cpu-offload-gb"] },
   { field: "enforceEager", kind: "bool", names: ["--disable-cuda-graph"] },
   { field: "nodes", kind: "int", names: ["--nnodes"] },
+  { field: "configFile", kind: "string", names: ["--config"] },
 ];
 
 /**
@@ -78,6 +79,7 @@ export const sglang: EngineProfile<"sglang"> = {
   ],
   env: {},
   abbreviations: true,
+  configOverridesFlags: false,
   servesWithoutFlags: false,
   configKeys: VLLM_STYLE_CONFIG_KEYS,
 

@@ -66,6 +66,7 @@ export const tgi: EngineProfile<"tgi"> = {
   // The launcher is clap, which takes no unique-prefix abbreviations; the table is read as argparse
   // would until the fidelity work checks every engine's parser.
   abbreviations: true,
+  configOverridesFlags: false,
   servesWithoutFlags: true,
   configKeys: VLLM_STYLE_CONFIG_KEYS,
 

@@ -121,6 +121,7 @@ export const trtllm: EngineProfile<"trtllm"> = {
   switches: ["--trust_remote_code", "--enable_chunked_prefill", "--fail_fast_on_attention_window_too_large", "--streaming"],
   env: {},
   abbreviations: false,
+  configOverridesFlags: true,
   servesWithoutFlags: false,
   configKeys: {
     tensorParallel: "tensor_parallel_size",

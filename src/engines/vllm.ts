@@ -48,6 +48,8 @@ export const VLLM_FLAGS: readonly FlagSpec[] = [
   { field: "cpuOffloadGiB", kind: "float", names: ["--cpu-offload-gb"] },
   { field: "enforceEager", kind: "bool", names: ["--enforce-eager"] },
   { field: "nodes", kind: "int", names: ["--nnodes"] },
+  // A YAML of these settings by flag name (docs: "--config"); read when it is mounted from a ConfigMap in the same file.
+  { field: "configFile", kind: "string", names: ["--config"] },
 ];
 
 /**
@@ -85,6 +87,7 @@ export const vllm: EngineProfile<"vllm"> = {
   ],
   env: {},
   abbreviations: true,
+  configOverridesFlags: false,
   servesWithoutFlags: false,
   configKeys: VLLM_STYLE_CONFIG_KEYS,
 

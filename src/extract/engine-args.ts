@@ -8,6 +8,7 @@ import type { DeploymentValues } from "../resolve.js";
 import type { Engine } from "../sizing/types.js";
 import { type EngineProfile, engineById, type FlagSpec, findEngineCommand, parseFlagValue } from "../engines/index.js";
 import type { DocNode } from "./doc.js";
+import { str } from "./doc.js";
 import { type ArgToken, UNKNOWN } from "./shell.js";
 import type { ArgsTarget, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -225,6 +226,24 @@ export function parseEngineCall(tokens: ArgToken[], options: ParseEngineOptions 
     if (last?.range && !last.from.embedded) call.args = { kind: "string", node: last.from, insertAt: last.end ?? last.range[1] };
   }
   return call;
+}
+
+/**
+ * Argument tokens of a list of `{name, value}` pairs, as LoRAX's chart writes the launcher's flags
+ * (`- name: --model-id` / `value: mistralai/Mistral-7B-Instruct-v0.1`). Values are edited in place
+ * in their own style; a pair without a value is a switch.
+ */
+export function namedArgTokens(list: DocNode | undefined): ArgToken[] {
+  const tokens: ArgToken[] = [];
+  for (const item of list?.items() ?? []) {
+    const nameNode = item.get("name");
+    const name = str(nameNode);
+    if (!nameNode || !name) continue;
+    tokens.push({ text: name.startsWith("-") ? name : `--${name}`, from: nameNode });
+    const valueNode = item.get("value");
+    if (valueNode?.type === "scalar" && valueNode.value !== null) tokens.push({ text: String(valueNode.value), from: valueNode });
+  }
+  return tokens;
 }
 
 /**

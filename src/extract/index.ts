@@ -12,6 +12,7 @@ import { extractRayServeConfig } from "./ray.js";
 import type { Deployment, FieldName, Located } from "./types.js";
 import { deferredReason } from "./kit.js";
 import { extractCompose } from "./compose.js";
+import { extractEngineConfigDocument } from "./engine-config.js";
 import { extractHelmValues } from "./helm-values.js";
 import { extractSkyPilot } from "./skypilot.js";
 import { extractTerraform } from "./terraform.js";
@@ -149,6 +150,7 @@ export function extractObject(object: DocNode, ctx: ExtractContext): Deployment[
  * first and returns undefined for documents that are not its format.
  */
 const DOCUMENT_ADAPTERS: Array<(document: DocNode, ctx: ExtractContext) => Deployment[] | undefined> = [
+  extractEngineConfigDocument,
   extractHelmValues,
   (document, ctx) => extractTerraform(document, ctx, extractObject),
   extractSkyPilot,

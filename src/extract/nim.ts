@@ -12,8 +12,9 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { containerGpus, nodePlacement } from "./pod.js";
 import { crdDeployment, holders, modelReference, partRange, type Unresolved } from "./crd-kit.js";
-import { locate, readEnv, readField } from "./kit.js";
-import type { Deployment, LocatedFields } from "./types.js";
+import { type EnvMap, type FieldSink, locate, mergeCall, readEnv, readField } from "./kit.js";
+import { parseEngineCall, shellTokens } from "./engine-args.js";
+import type { Deployment, FieldName, LocatedFields } from "./types.js";
 import { lookup } from "../lookup.js";
 
 /**
@@ -85,6 +86,43 @@ export function readNimProfile(node: DocNode | undefined, ctx: ExtractContext, f
   if (engine) fields.engine = locate(node, engine, "NIM profile", { readonly: true });
 }
 
+/** NIM LLM settings carried by environment variables (docs.nvidia.com/nim/large-language-models, "Environment Variables"). */
+const NIM_ENV: Array<{ name: string; field: FieldName; kind: "int" | "float" }> = [
+  { name: "NIM_MAX_MODEL_LEN", field: "maxModelLen", kind: "int" },
+  { name: "NIM_TENSOR_PARALLEL_SIZE", field: "tensorParallel", kind: "int" },
+  { name: "NIM_PIPELINE_PARALLEL_SIZE", field: "pipelineParallel", kind: "int" },
+  // The backend's memory knob: the KV share of TensorRT-LLM profiles, vLLM's gpu_memory_utilization.
+  { name: "NIM_KVCACHE_PERCENT", field: "gpuMemoryUtilization", kind: "float" },
+  { name: "NIM_GPU_MEM_FRACTION", field: "gpuMemoryUtilization", kind: "float" },
+  { name: "LLM_MAX_NUM_SEQS", field: "maxNumSeqs", kind: "int" },
+];
+
+/**
+ * The NIM knobs of a container's environment: the model path, the profile
+ * (`<backend>-<precision>-tp<N>-pp<M>`, which names the engine), sizes and memory fractions, and
+ * `NIM_PASSTHROUGH_ARGS` — raw flags of the profile's engine (vLLM when no profile says).
+ */
+export function readNimEnv(env: EnvMap, ctx: ExtractContext, sink: FieldSink): void {
+  const path = env.get("NIM_MODEL_PATH") ?? env.get("NIM_MODEL_NAME");
+  if (path) {
+    const reference = modelReference(path.node, env.has("NIM_MODEL_PATH") ? "NIM_MODEL_PATH" : "NIM_MODEL_NAME");
+    if (reference.located) sink.fields.model = reference.located;
+  }
+  readNimProfile(env.get("NIM_MODEL_PROFILE")?.node, ctx, sink.fields);
+  for (const { name, field, kind } of NIM_ENV) {
+    const entry = env.get(name);
+    if (entry) readField(sink, field, entry.node, kind, name);
+  }
+  const passthrough = env.get("NIM_PASSTHROUGH_ARGS");
+  if (passthrough?.value) {
+    const call = parseEngineCall(shellTokens(passthrough.node, ctx.text, new Map()), { imageEngine: sink.fields.engine?.value ?? "vllm" });
+    if (call) {
+      delete call.fields.model;
+      mergeCall(sink, call);
+    }
+  }
+}
+
 export function nimService(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
   const spec = object.get("spec");
   if (!spec || spec.type !== "map") return [];
@@ -101,20 +139,8 @@ export function nimService(object: DocNode, ctx: ExtractContext, kind: string): 
   else if (gpus.unresolved) unresolved.gpuCount = gpus.unresolved;
 
   const env = readEnv(spec.get("env"));
-  // NIM LLM environment variables (docs.nvidia.com/nim/large-language-models, "Environment Variables").
-  const path = env.get("NIM_MODEL_PATH");
-  if (path) {
-    const reference = modelReference(path.node, "NIM_MODEL_PATH");
-    if (reference.located) fields.model = reference.located;
-  }
   readNimProfile(spec.get("storage")?.get("nimCache")?.get("profile"), ctx, fields);
-  readNimProfile(env.get("NIM_MODEL_PROFILE")?.node, ctx, fields);
-  const maxLen = env.get("NIM_MAX_MODEL_LEN");
-  if (maxLen) readField({ fields, unresolved }, "maxModelLen", maxLen.node, "int", "NIM_MAX_MODEL_LEN");
-  const tp = env.get("NIM_TENSOR_PARALLEL_SIZE");
-  if (tp) readField({ fields, unresolved }, "tensorParallel", tp.node, "int", "NIM_TENSOR_PARALLEL_SIZE");
-  const pp = env.get("NIM_PIPELINE_PARALLEL_SIZE");
-  if (pp) readField({ fields, unresolved }, "pipelineParallel", pp.node, "int", "NIM_PIPELINE_PARALLEL_SIZE");
+  readNimEnv(env, ctx, { fields, unresolved });
 
   const multiNode = spec.get("multiNode")?.get("parallelism");
   if (multiNode?.type === "map") {

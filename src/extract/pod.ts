@@ -3,11 +3,13 @@
  * the GPU type from the node selector or required node affinity. Shared by every adapter that embeds
  * a pod template (Deployments, LeaderWorkerSets, KServe, Ray worker groups…).
  */
+import { describeImage } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens, valuesOf } from "./engine-args.js";
 import type { ExtractContext } from "./context.js";
+import { applyMountedConfig } from "./engine-config.js";
 import { deferredReason, type EnvMap, plainEnv } from "./kit.js";
 import type { Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -150,9 +152,11 @@ export function podDeployments(podSpec: DocNode, owner: OwnerInfo, ctx: ExtractC
   for (const container of podSpec.get("containers")?.items() ?? []) {
     const call = containerEngineCall(container, ctx, options);
     if (!call) continue;
+    applyMountedConfig(call, container, podSpec, ctx);
     const fields: LocatedFields = { ...placement, ...extra, ...call.fields };
     const unresolved: Partial<Record<FieldName, UnresolvedValue>> = { ...call.unresolved };
     fields.engine = { value: call.engine, node: (container.get("image") ?? container).node, source: "image" } satisfies Located<Engine>;
+    const image = describeImage(str(container.get("image")));
     const gpus = containerGpus(container);
     if (gpus.located && !fields.gpuCount) fields.gpuCount = gpus.located;
     else if (gpus.unresolved) unresolved.gpuCount = gpus.unresolved;
@@ -163,6 +167,8 @@ export function podDeployments(podSpec: DocNode, owner: OwnerInfo, ctx: ExtractC
       fields,
       unresolved,
       anchor: container.node,
+      // The tag is the engine's release only when the image is the engine's own.
+      ...(image?.tag && image.engine === call.engine ? { engineVersion: image.tag } : {}),
       ...(call.args ? { args: call.args } : {}),
       resourceTarget: container,
       annotationHolders: owner.annotationHolders,

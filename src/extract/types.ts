@@ -64,6 +64,8 @@ export interface Deployment {
   unresolved: Partial<Record<FieldName, UnresolvedValue>>;
   /** The node a finding falls back to when no single value is to blame (the container, the object). */
   anchor: AstNode;
+  /** The engine's release as the file states it (the image tag of `vllm/vllm-openai:v0.10.1`). */
+  engineVersion?: string;
   /** Where engine flags live, to add `--max-model-len`, `--quantization`… */
   args?: ArgsTarget;
   /**

@@ -94,10 +94,11 @@ export function renderBreakdown(
     [`Weights (${estimate.settings.weightFormat})`, gib(estimate.perGpu.weightBytes)],
     ["Activations (peak)", gib(estimate.perGpu.activationBytes)],
     ["Runtime overhead", gib(estimate.perGpu.overheadBytes)],
-    ["KV cache", gib(estimate.perGpu.kvCacheBytes)],
+    [estimate.settings.budgetKind === "fraction-of-free" ? `KV cache (${Math.round(estimate.settings.memoryFraction * 100)} % of the rest)` : "KV cache", gib(estimate.perGpu.kvCacheBytes)],
   ];
   if (estimate.offloadedWeightBytesPerGpu > 0) rows.splice(3, 0, ["Weights offloaded to CPU", gib(estimate.offloadedWeightBytesPerGpu)]);
-  const labelWidth = Math.max(...rows.map(([label]) => label.length), 22);
+  // Rows are indented by two, so the widest label sets the column at two more than its length.
+  const labelWidth = Math.max(...rows.map(([label]) => label.length + 2), 22);
   const valueWidth = Math.max(...rows.map(([, value]) => value.length));
   lines.push(`${"Per GPU".padEnd(labelWidth)}  ${"GiB".padStart(valueWidth)}`);
   for (const [label, value] of rows) lines.push(`  ${label.padEnd(labelWidth - 2)}  ${value.padStart(valueWidth)}`);

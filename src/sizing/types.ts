@@ -7,6 +7,11 @@ export type { Engine };
 /** Everything the estimator needs, already resolved against the catalog. Absent: the engine's default. */
 export interface SizingRequest {
   engine: Engine;
+  /**
+   * The engine release as written (`v0.10.1`, `1.0.0rc6`), for semantics that changed between
+   * releases; absent: the current release.
+   */
+  engineVersion?: string;
   model: ModelEntry;
   /** How the weights are stored on the GPU (the checkpoint's format, or what `--quantization` makes of it). */
   weightFormat: QuantizationFormat;
