@@ -85,6 +85,7 @@ function statedMemory(item: CalibrationCase): number | undefined {
 const GPU_WORDS: Array<[RegExp, string]> = [
   [/H100 NVL/i, "H100 NVL"],
   [/H100/i, "H100"],
+  [/H200/i, "H200"],
   [/H20-3e/i, "H20-3e"],
   [/H20/i, "H20"],
   [/A100 80GB|A100-SXM4-80GB|A100 80/i, "A100-80GB"],
