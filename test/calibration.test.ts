@@ -15,7 +15,7 @@ describe("calibration cases", () => {
   it("are numerous, sourced and varied", () => {
     expect(used.length).toBeGreaterThanOrEqual(25);
     for (const item of cases) expect(item.source, item.id).toMatch(/^https?:\/\//);
-    expect(new Set(used.map((item) => item.engine))).toEqual(new Set(["vllm", "sglang"]));
+    expect(new Set(used.map((item) => item.engine))).toEqual(new Set(["vllm", "sglang", "trtllm", "lmdeploy"]));
     expect(used.filter((item) => item.outcome !== "started").length).toBeGreaterThanOrEqual(5);
   });
 });
