@@ -19,6 +19,8 @@ export interface DeploymentValues {
   quantization?: string;
   dtype?: string;
   kvCacheDtype?: string;
+  /** The value cache's element type when it differs from the key cache's (llama.cpp `-ctv`). */
+  kvCacheValueDtype?: string;
   /** A GPU name or label value (`A10G`, `nvidia-l4`, `NVIDIA-A100-SXM4-80GB`). */
   gpuType?: string;
   /** Memory per GPU in MiB from a `nvidia.com/gpu.memory`-style label, to tell GPU variants apart. */
@@ -229,6 +231,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     expertParallel: values.expertParallel ?? false,
     ...(values.engineVersion !== undefined ? { engineVersion: values.engineVersion } : {}),
     ...(values.kvCacheDtype !== undefined ? { kvCacheDtype: values.kvCacheDtype } : {}),
+    ...(values.kvCacheValueDtype !== undefined ? { kvCacheValueDtype: values.kvCacheValueDtype } : {}),
     ...(values.maxModelLen !== undefined ? { maxModelLen: values.maxModelLen } : {}),
     ...(values.maxNumSeqs !== undefined ? { maxNumSeqs: values.maxNumSeqs } : {}),
     ...(values.maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens: values.maxNumBatchedTokens } : {}),

@@ -31,6 +31,7 @@ const FLAGS: readonly FlagSpec[] = [
   { field: "maxModelLen", kind: "int", names: ["--ctx-size", "-c"] },
   { field: "maxNumSeqs", kind: "int", names: ["--parallel", "-np"] },
   { field: "kvCacheDtype", kind: "string", names: ["--cache-type-k", "-ctk"] },
+  { field: "kvCacheValueDtype", kind: "string", names: ["--cache-type-v", "-ctv"] },
   { field: "cpuMoeLayers", kind: "int", names: ["--n-cpu-moe", "-ncmoe"] },
   { field: "cpuMoeLayers", kind: "allLayers", names: ["--cpu-moe", "-cmoe"] },
   { field: "cpuMoeLayers", kind: "expertOverride", names: ["--override-tensor", "-ot"] },

@@ -223,8 +223,12 @@ export interface EstimateOptions {
 export function estimateMemory(request: SizingRequest, options: EstimateOptions = {}): MemoryEstimate {
   validate(request);
   const { model, gpu, weightFormat: format, activationBytes: b } = request;
-  const kvElementBytes = kvCacheElementBytes(request.kvCacheDtype, b);
-  if (kvElementBytes === undefined) throw new SizingInputError(`unknown KV cache dtype ${request.kvCacheDtype}`);
+  const keyBytes = kvCacheElementBytes(request.kvCacheDtype, b);
+  if (keyBytes === undefined) throw new SizingInputError(`unknown KV cache dtype ${request.kvCacheDtype}`);
+  const valueBytes = request.kvCacheValueDtype === undefined ? keyBytes : kvCacheElementBytes(request.kvCacheValueDtype, b);
+  if (valueBytes === undefined) throw new SizingInputError(`unknown KV cache dtype ${request.kvCacheValueDtype}`);
+  // Keys and values take one element each per head dimension: the mean is the bytes per element.
+  const kvElementBytes = (keyBytes + valueBytes) / 2;
 
   const shape = shapeOf(model);
   const tp = request.tensorParallel;

@@ -19,6 +19,8 @@ export interface SizingRequest {
   activationBytes: 2 | 4;
   /** KV cache element type as written (`auto`, `fp8`, `fp8_e5m2`, `q8_0`…); absent: `auto`. */
   kvCacheDtype?: string;
+  /** The value cache's element type when it differs (llama.cpp `-ctv`); absent: as `kvCacheDtype`. */
+  kvCacheValueDtype?: string;
   gpu: GpuEntry;
   tensorParallel: number;
   pipelineParallel: number;

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { readFixture } from "../support/lint.js";
+import { judgedOf } from "./helpers.js";
+import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
+
+describe("TensorRT-LLM deployments", () => {
+  it("reads trtllm-serve's flags and the LLM API options of a ConfigMap mounted where --extra_llm_api_options points", () => {
+    const file = "engines/trtllm-llama-3.1-70b-fp8-2xh100.yaml";
+    expect(fixtureValues(file)).toEqual([
+      {
+        kind: "Deployment",
+        name: "llama-70b-trtllm",
+        gpuType: "NVIDIA-H100-80GB-HBM3",
+        model: "nvidia/Llama-3.1-70B-Instruct-FP8",
+        engine: "trtllm",
+        tensorParallel: 2,
+        gpuCount: 2,
+        // From the mounted extra-llm-api-options.yaml.
+        gpuMemoryUtilization: 0.85,
+        maxNumSeqs: 64,
+        maxNumBatchedTokens: 8192,
+        maxModelLen: 32768,
+        unresolved: [],
+      },
+    ]);
+    expect(statuses(file)).toEqual(["Deployment llama-70b-trtllm: judged"]);
+    expectFindings(file, []);
+    const [judged] = judgedOf(readFixture(file), file);
+    expect(judged!.values).toMatchObject({ engine: "trtllm", engineVersion: "1.0.0" });
+    if (judged?.status !== "judged") throw new Error("not judged");
+    expect(judged.estimate.settings).toMatchObject({ budgetKind: "fraction-of-free", memoryFraction: 0.85, maxNumSeqs: 64 });
+  });
+
+  it("says TensorRT-LLM lowers max_seq_len when 128k does not fit one L4, at the flag in the shell script", () => {
+    const file = "engines/trtllm-llama-3.1-8b-l4-long-context.yaml";
+    expect(fixtureValues(file)[0]).toMatchObject({ engine: "trtllm", maxModelLen: 131072, gpuMemoryUtilization: 0.9, gpuCount: 1 });
+    // Line 29: `                --max_seq_len 131072 \`.
+    const result = expectFindings(file, ["vram/kv-cache-headroom 29:31 kvTooSmall"]);
+    expect(result.messages[0]!.message).toContain("TensorRT-LLM starts with max_seq_len lowered to what the KV cache holds.");
+    expect(result.messages[0]!.suggestions!.map((suggestion) => suggestion.desc)).toEqual([
+      "Use max_model_len 43,008: 43,808 KV tokens, 1.0 × 43,008-token sequences",
+      "Use FP8 (per-tensor/per-channel scales) weights (neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8) on 2 × NVIDIA L4 at TP 2: 243,552 KV tokens, 1.8 × 131,072-token sequences",
+      "Use AWQ 4-bit (group 128) weights (hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4) on 2 × NVIDIA L4 at TP 2: 266,592 KV tokens, 2.0 × 131,072-token sequences",
+      "Use 2 × NVIDIA L4 at TP 2: 195,616 KV tokens, 1.4 × 131,072-token sequences",
+      "Use 1 × NVIDIA A100 40GB: 172,864 KV tokens, 1.3 × 131,072-token sequences",
+    ]);
+    const fixed = expectSuggestionsResolve(file, result);
+    expect(fixed[0]).toContain("--max_seq_len 43008 \\");
+  });
+
+  it("reads a standalone trtllm-serve --config file without judging it (no model, no GPUs)", () => {
+    const file = "engines/trtllm-config-deepseek-r1.yaml";
+    expectFindings(file, []);
+    expect(fixtureValues(file)).toEqual([]);
+    // Named with a model, the file is a deployment of its own.
+    const named = `model: meta-llama/Llama-3.1-8B-Instruct\n${readFixture(file)}`;
+    expect(extractedValues(named)[0]).toMatchObject({ engine: "trtllm", model: "meta-llama/Llama-3.1-8B-Instruct", tensorParallel: 8, maxNumSeqs: 384, maxNumBatchedTokens: 4096, maxModelLen: 2248, gpuMemoryUtilization: 0.85, kvCacheDtype: "fp8" });
+  });
+});
+
+describe("LMDeploy deployments", () => {
+  it("accepts Qwen2.5 7B on one L4 with its 0.8 cache share", () => {
+    const file = "engines/lmdeploy-qwen2.5-7b-l4.yaml";
+    expect(fixtureValues(file)).toEqual([
+      {
+        kind: "Deployment",
+        name: "qwen-7b-lmdeploy",
+        gpuType: "nvidia-l4",
+        model: "Qwen/Qwen2.5-7B-Instruct",
+        engine: "lmdeploy",
+        tensorParallel: 1,
+        gpuMemoryUtilization: 0.8,
+        maxModelLen: 32768,
+        gpuCount: 1,
+        unresolved: [],
+      },
+    ]);
+    expectFindings(file, []);
+    const [judged] = judgedOf(readFixture(file), file);
+    expect(judged!.values).toMatchObject({ engineVersion: "v0.9.2-cu12" });
+  });
+
+  it("reports a 72B AWQ model whose KV cache cannot hold a 32k session on two L4s, and offers the instance's four", () => {
+    const file = "engines/lmdeploy-qwen2.5-72b-awq-2xl4.yaml";
+    expect(fixtureValues(file)[0]).toMatchObject({ engine: "lmdeploy", quantization: "awq", tensorParallel: 2, maxModelLen: 32768, instanceType: "g6.12xlarge" });
+    // Line 30: `            - "32768"` after --session-len.
+    const result = expectFindings(file, ["vram/kv-cache-headroom 30:16 kvTooSmall"]);
+    expect(result.messages[0]!.message).toContain("LMDeploy starts with session_len truncated to what the KV cache holds.");
+    expect(result.messages[0]!.suggestions!.map((suggestion) => suggestion.desc)).toEqual([
+      "Use max_model_len 11,264: 11,456 KV tokens, 1.0 × 11,264-token sequences",
+      "Use 4 × NVIDIA L4 at TP 4 (g6.12xlarge): 124,096 KV tokens, 3.7 × 32,768-token sequences",
+    ]);
+    expectSuggestionsResolve(file, result);
+  });
+});
+
+describe("NIM knobs", () => {
+  const nimService = (env: string) =>
+    [
+      "apiVersion: apps.nvidia.com/v1alpha1",
+      "kind: NIMService",
+      "metadata:",
+      "  name: llama-70b",
+      "spec:",
+      "  image:",
+      "    repository: nvcr.io/nim/nvidia/llm-nim",
+      "    tag: 1.12.0",
+      "  env:",
+      env,
+      "  resources:",
+      "    limits:",
+      "      nvidia.com/gpu: 2",
+      "",
+    ].join("\n");
+
+  it("reads the generic LLM NIM's model path, a TensorRT-LLM profile, memory knobs and passthrough flags", () => {
+    const text = nimService(
+      [
+        "    - name: NIM_MODEL_NAME",
+        "      value: hf://meta-llama/Llama-3.1-70B-Instruct",
+        "    - name: NIM_MODEL_PROFILE",
+        "      value: tensorrt_llm-h100-fp8-tp2-pp1-throughput",
+        "    - name: NIM_KVCACHE_PERCENT",
+        '      value: "0.85"',
+        "    - name: NIM_MAX_MODEL_LEN",
+        '      value: "32768"',
+      ].join("\n"),
+    );
+    expect(extractedValues(text)[0]).toMatchObject({ engine: "trtllm", tensorParallel: 2, pipelineParallel: 1, gpuMemoryUtilization: 0.85, maxModelLen: 32768, gpuCount: 2 });
+  });
+
+  it("reads NIM_PASSTHROUGH_ARGS with the profile's engine's flags (vLLM without a profile)", () => {
+    const text = nimService(
+      [
+        "    - name: NIM_MODEL_NAME",
+        "      value: hf://Qwen/Qwen2.5-7B-Instruct",
+        "    - name: NIM_PASSTHROUGH_ARGS",
+        '      value: "--max-num-seqs 32 --gpu-memory-utilization 0.7"',
+      ].join("\n"),
+    );
+    expect(extractedValues(text)[0]).toMatchObject({ maxNumSeqs: 32, gpuMemoryUtilization: 0.7 });
+  });
+});
