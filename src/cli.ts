@@ -29,7 +29,9 @@ estimate options (named as vLLM names them):
   --gpu NAME                      GPU (A10G, H100, nvidia-l4, NVIDIA-A100-SXM4-80GB, A100-80GB:8)
                                   or cloud instance type (g5.12xlarge, ml.p4d.24xlarge)
   --gpu-count N                   GPUs in the deployment (default: TP x PP x DP)
-  --engine NAME                   vllm (default), sglang, tgi, llama.cpp, ollama
+  --engine NAME                   vllm (default), sglang, tgi, llama.cpp, ollama, trtllm
+                                  (tensorrt-llm), lmdeploy
+  --engine-version V              the engine's release (v0.10.1)
   --tensor-parallel-size N        (alias --tp)
   --pipeline-parallel-size N      (alias --pp)
   --data-parallel-size N          (alias --dp)
@@ -38,7 +40,7 @@ estimate options (named as vLLM names them):
   --dtype NAME                    auto, bfloat16, float16, float32
   --kv-cache-dtype NAME           auto, fp8, ...
   --max-model-len N
-  --gpu-memory-utilization F      0 < F <= 1 (vLLM default 0.9)
+  --gpu-memory-utilization F      0 < F <= 1: the engine's memory fraction (vLLM default 0.9)
   --max-num-seqs N
   --max-num-batched-tokens N
   --cpu-offload-gb N
@@ -47,6 +49,12 @@ estimate options (named as vLLM names them):
                                   or the ESLint config's vram/kv-cache-headroom option)
   --config FILE                   ESLint config to read settings.vram from
   --json                          machine-readable output (docs/cli.md)
+
+With --engine, the engine's own flags work too (docs/cli.md): SGLang --mem-fraction-static,
+--tp-size, --context-length; TGI --num-shard, --max-total-tokens, --cuda-memory-fraction;
+llama.cpp -c, -ngl, --parallel, -ctk/-ctv; TensorRT-LLM --kv_cache_free_gpu_memory_fraction,
+--max_batch_size, --max_num_tokens, --max_seq_len; LMDeploy --cache-max-entry-count,
+--session-len, --quant-policy; ...
 
 Exit status: 0 fits and starts, 1 does not fit or does not start (the same findings the
 rules report as errors), 2 usage error.`;

@@ -53,14 +53,15 @@ const FLAGS: readonly FlagSpec[] = [
 ];
 
 /**
- * TurboMind's 4-bit weight kernels run from Turing (sm75) on (docs/en/quantization/w4a16.md:
- * "Turing(sm75): 20 series, T4; Ampere(sm80,sm86) …; Ada Lovelace"); FP8 weights need Ada or later.
+ * TurboMind's 4-bit weight kernels run from Volta (sm70) on (InternLM/lmdeploy@1cfac7d:
+ * docs/en/quantization/w4a16.md, "V100(sm70): V100; Turing(sm75): 20 series, T4; Ampere…"); FP8
+ * weights need Ada or later.
  */
 function minComputeCapability(format: QuantizationFormat): number | null {
   switch (format.id) {
     case "awq":
     case "gptq":
-      return 7.5;
+      return 7.0;
     case "fp8":
     case "fp8-block":
       return 8.9;
