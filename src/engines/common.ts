@@ -138,6 +138,12 @@ export interface EngineProfile<Id extends string = string> {
   readonly configFields?: readonly ConfigFieldSpec[];
   /** Whether its config file overrides the command line (TensorRT-LLM) or the command line the file (vLLM). */
   readonly configOverridesFlags: boolean;
+  /**
+   * Top-level keys only this engine's config documents have, so a standalone YAML holding one is
+   * read as the engine's (TensorRT-LLM `kv_cache_config`, `enable_attention_dp`…); absent: its
+   * config files are recognised only where a command points at them.
+   */
+  readonly configDocumentKeys?: readonly string[];
 
   // --- weights -------------------------------------------------------------------------------
   /** `--quantization` values that differ from the catalog's format aliases (TGI `bitsandbytes` is LLM.int8). */

@@ -131,6 +131,9 @@ export const trtllm: EngineProfile<"trtllm"> = {
     maxNumBatchedTokens: "max_num_tokens",
   },
   configFields: CONFIG_FIELDS,
+  // Keys only an LLM API document has (tensorrt_llm/llmapi/llm_args.py), so a standalone YAML with
+  // one of them is TensorRT-LLM's rather than a generic app config.
+  configDocumentKeys: ["kv_cache_config", "enable_attention_dp", "cuda_graph_config", "moe_expert_parallel_size", "kv_cache_free_gpu_mem_fraction", "moe_config", "pytorch_backend_config"],
 
   // trtllm-serve has no quantization flag: the checkpoint's `hf_quant_config.json` decides, so every
   // quantized format is a pre-quantized checkpoint (ModelOpt).

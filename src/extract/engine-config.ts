@@ -7,7 +7,7 @@
  * - standing alone (a TensorRT-LLM LLM API YAML: `kv_cache_config.free_gpu_memory_fraction`,
  *   `max_num_tokens`, `enable_attention_dp`…), it is a deployment when it names a model.
  */
-import { configFieldsOf, type Engine, engineById, parseFlagValue } from "../engines/index.js";
+import { configFieldsOf, type Engine, ENGINE_IDS, engineById, parseFlagValue } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { parseEmbedded, str } from "./doc.js";
@@ -99,24 +99,23 @@ export function applyMountedConfig(call: EngineCall, container: DocNode, podSpec
 }
 
 /**
- * Keys only a TensorRT-LLM LLM API document has (tensorrt_llm/llmapi/llm_args.py), so a YAML holding
- * one of them is read as TensorRT-LLM's rather than as a generic app config.
+ * A standalone engine config document (TensorRT-LLM `--config` / `extra_llm_api_options` YAML),
+ * recognised by keys only that engine's documents have (`configDocumentKeys`), when it names its model.
  */
-const TRTLLM_ONLY_KEYS = ["kv_cache_config", "enable_attention_dp", "cuda_graph_config", "moe_expert_parallel_size", "kv_cache_free_gpu_mem_fraction", "moe_config", "pytorch_backend_config"];
-
-/** A standalone TensorRT-LLM `--config` / `extra_llm_api_options` YAML that names its model. */
 export function extractEngineConfigDocument(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   void ctx;
   if (document.type !== "map") return undefined;
-  if (!TRTLLM_ONLY_KEYS.some((key) => child(document, key) !== undefined)) return undefined;
-  const sink = readEngineConfig(document, "trtllm");
+  const engine = ENGINE_IDS.find((id) => engineById(id).configDocumentKeys?.some((key) => child(document, key) !== undefined));
+  if (!engine) return undefined;
+  const sink = readEngineConfig(document, engine);
   // Without a model the file is one half of a deployment (the command names the model): nothing to judge here.
   if (!sink.fields.model && !sink.unresolved.model) return [];
-  sink.fields.engine = { value: "trtllm", node: document.node, source: "TensorRT-LLM config", readonly: true };
+  const kind = `${engineById(engine).displayName} config`;
+  sink.fields.engine = { value: engine, node: document.node, source: kind, readonly: true };
   return [
     {
       format: "engine-config",
-      kind: "TensorRT-LLM config",
+      kind,
       name: undefined,
       fields: sink.fields,
       unresolved: sink.unresolved,
