@@ -118,6 +118,8 @@ export interface EngineProfile<Id extends string = string> {
    * `TRT-LLM`), compared without case or punctuation.
    */
   readonly aliases: readonly string[];
+  /** An alias that messages list beside the id, where the id alone is not what people write (`tensorrt-llm`). */
+  readonly listedAlias?: string;
 
   // --- command line --------------------------------------------------------------------------
   /** Whether `words[index]` starts the engine's command (`vllm serve`, `python -m sglang.launch_server`). */

@@ -54,7 +54,7 @@ export function engineByName(written: string | undefined): Engine | undefined {
 
 /** Every name `engineByName` accepts for an engine, for messages (`vllm, sglang, tgi, trtllm (tensorrt-llm), …`). */
 export function engineNameList(): string {
-  return PROFILES.map((profile) => (profile.id === "trtllm" ? `${profile.id} (tensorrt-llm)` : profile.id)).join(", ");
+  return PROFILES.map((profile: EngineProfile<Engine>) => (profile.listedAlias ? `${profile.id} (${profile.listedAlias})` : profile.id)).join(", ");
 }
 
 // --- images --------------------------------------------------------------------------------------

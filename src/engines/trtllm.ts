@@ -100,6 +100,7 @@ export const trtllm: EngineProfile<"trtllm"> = {
   id: "trtllm",
   displayName: "TensorRT-LLM",
   aliases: ["tensorrt-llm", "tensorrt_llm", "trt-llm", "tensorrtllm", "trtllm-serve"],
+  listedAlias: "tensorrt-llm",
 
   command(words, i) {
     const text = words[i]!.text;
