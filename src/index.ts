@@ -26,7 +26,8 @@ export const rules: Record<string, Pick<VramRule, "meta" | "create">> = {
 
 type RuleSetting = Linter.RuleEntry;
 
-function ruleSettings(level: "recommended" | "strict" | "all"): Record<string, RuleSetting> {
+/** The rule entries of a shareable config level (also used by the HCL entry's configs). */
+export function ruleSettings(level: "recommended" | "strict" | "all"): Record<string, RuleSetting> {
   const settings: Record<string, RuleSetting> = {};
   for (const [name, rule] of Object.entries(rules)) {
     const severity = level === "all" ? "error" : rule.meta.docs[level];
@@ -52,6 +53,14 @@ function config(level: "recommended" | "strict" | "all"): Linter.Config[] {
 plugin.configs.recommended = config("recommended");
 plugin.configs.strict = config("strict");
 plugin.configs.all = config("all");
+
+/**
+ * The Terraform HCL plugin (`eslint-plugin-vram/hcl`), for callers that cannot use top-level await or a
+ * static import of that entry: its WebAssembly parser loads while the promise is pending.
+ */
+export async function loadHclPlugin(): Promise<typeof import("./hcl/index.js").default> {
+  return (await import("./hcl/index.js")).default;
+}
 
 export default plugin;
 export { plugin as "module.exports" };

@@ -9,8 +9,9 @@ import { getStaticJSONValue } from "jsonc-eslint-parser";
 import type { AST as YamlAst } from "yaml-eslint-parser";
 import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
 import { lookup } from "../lookup.js";
+import type { HclNode } from "../hcl/ast.js";
 
-export type AstNode = YamlAst.YAMLNode | JsonAst.JSONNode;
+export type AstNode = YamlAst.YAMLNode | JsonAst.JSONNode | HclNode;
 export type Scalar = string | number | boolean | null;
 
 export interface DocNode {
@@ -243,8 +244,18 @@ class EmbeddedDoc implements DocNode {
   }
 }
 
-/** The documents of a parsed file: each YAML document's content, or the JSON value. */
+/** An AST that builds its own document views (the HCL language: a `.tf` file in Terraform-JSON shape). */
+interface SelfDescribingAst {
+  docNodes(): DocNode[];
+}
+
+function describesItself(ast: object): ast is SelfDescribingAst {
+  return typeof (ast as Partial<SelfDescribingAst>).docNodes === "function";
+}
+
+/** The documents of a parsed file: each YAML document's content, the JSON value, or what the AST builds itself. */
 export function documentsOf(ast: { type: string; body?: unknown[] }): DocNode[] {
+  if (describesItself(ast)) return ast.docNodes();
   const body = (ast.body ?? []) as Array<YamlAst.YAMLDocument | JsonAst.JSONExpressionStatement>;
   const result: DocNode[] = [];
   for (const item of body) {
@@ -257,11 +268,24 @@ export function documentsOf(ast: { type: string; body?: unknown[] }): DocNode[] 
   return result;
 }
 
+const locatedParsers = new WeakMap<AstNode, (text: string) => DocNode[] | undefined>();
+
+/**
+ * Registers how the string a node holds parses with positions in the file (an HCL heredoc whose
+ * value is not its source text): `parseEmbedded` then returns documents that report on, and edit,
+ * the exact values inside it. The parser returns undefined when `text` is not that string.
+ */
+export function setLocatedParser(owner: AstNode, parse: (text: string) => DocNode[] | undefined): void {
+  locatedParsers.set(owner, parse);
+}
+
 /**
  * Parses YAML (a superset of JSON) held in a string of the file — a ConfigMap's `config.yaml`, Ray's
  * `serveConfigV2`, Helm values in Terraform. Unparseable text yields nothing.
  */
 export function parseEmbedded(text: string, owner: AstNode): DocNode[] {
+  const located = locatedParsers.get(owner)?.(text);
+  if (located) return located;
   try {
     const program = parseYAML(text);
     return program.body.filter((document) => document.content).map((document) => new EmbeddedDoc(getStaticYAMLValue(document), owner));

@@ -8,10 +8,11 @@ import { docsBaseUrl, pluginMeta } from "../meta.js";
 
 /**
  * Languages the rules run under: eslint-plugin-yml's `yml/yaml`, eslint-plugin-jsonc's languages,
- * this plugin's own `vram/yaml` and `vram/json`, and the JavaScript language fed a YAML/JSON AST by a
- * classic `languageOptions.parser` (`js/js`). Rules return no visitor for other ASTs.
+ * this plugin's own `vram/yaml`, `vram/json` and `vram/hcl` (Terraform, from `eslint-plugin-vram/hcl`),
+ * and the JavaScript language fed a YAML/JSON AST by a classic `languageOptions.parser` (`js/js`).
+ * Rules return no visitor for other ASTs.
  */
-export const RULE_LANGUAGES = ["yml/yaml", "jsonc/json", "jsonc/jsonc", "jsonc/json5", "jsonc/x", "vram/yaml", "vram/json", "js/js"];
+export const RULE_LANGUAGES = ["yml/yaml", "jsonc/json", "jsonc/jsonc", "jsonc/json5", "jsonc/x", "vram/yaml", "vram/json", "vram/hcl", "js/js"];
 
 export interface VramRuleDocs {
   description: string;

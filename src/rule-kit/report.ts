@@ -16,9 +16,10 @@ interface ParsedSource {
   text: string;
 }
 
-/** True for the ASTs the rules read: yaml-eslint-parser and jsonc-eslint-parser programs. */
-function isReadable(ast: { type?: string; body?: Array<{ type?: string }> }): boolean {
+/** True for the ASTs the rules read: yaml-eslint-parser and jsonc-eslint-parser programs, and HCL programs (which build their own documents). */
+function isReadable(ast: { type?: string; body?: Array<{ type?: string }>; docNodes?: unknown }): boolean {
   if (ast.type !== "Program" || !Array.isArray(ast.body)) return false;
+  if (typeof ast.docNodes === "function") return true;
   const first = ast.body[0];
   return first === undefined ? false : first.type === "YAMLDocument" || first.type === "JSONExpressionStatement";
 }
