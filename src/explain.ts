@@ -10,6 +10,8 @@ import { parseYAML } from "yaml-eslint-parser";
 import { analyzeFile, type FileAnalysis, type Judged, type JudgedDeployment, remediesFor } from "./analysis.js";
 import { cliSettingsFor } from "./cli-settings.js";
 import { parseMaskingTemplates } from "./extract/go-template.js";
+import { parseHclForRules } from "./hcl/language.js";
+import { loadHclParser } from "./hcl/parser.js";
 import { deploymentChecks } from "./judge/checks.js";
 import { unresolvedMessage } from "./resolve.js";
 import { type EstimateJson, estimateJson } from "./report/json.js";
@@ -43,7 +45,7 @@ export interface ExplainedFile {
 type Ast = { type: string; body?: unknown[] };
 
 /** The AST, or the parser's error in one line (a parser may quote kilobytes of the file). */
-function parse(path: string, text: string): { ast: Ast } | { error: string } {
+function parse(path: string, text: string, diskPath: string | undefined): { ast: Ast } | { error: string } {
   const attempt = (parser: (text: string) => unknown) => (input: string): { ast: Ast } | { error: string } => {
     try {
       return { ast: parser(input) as Ast };
@@ -55,6 +57,11 @@ function parse(path: string, text: string): { ast: Ast } | { error: string } {
     }
   };
   if (/\.(json|jsonc|json5)$/i.test(path)) return attempt(parseJSON)(text);
+  if (/\.tf$/i.test(path)) {
+    // Terraform HCL, read in its module: variables and locals of the sibling .tf files on disk.
+    const parsed = parseHclForRules(text, diskPath);
+    return parsed.ok ? { ast: parsed.ast } : { error: `cannot parse: ${parsed.message} (line ${parsed.line}, column ${parsed.column})` };
+  }
   // YAML, and files of unknown extension (YAML is a superset of JSON); Go templates masked as the lint route does.
   return parseMaskingTemplates(text, attempt(parseYAML), (result) => ("ast" in result ? result.ast : undefined));
 }
@@ -100,10 +107,14 @@ function reasonOf(judged: JudgedDeployment): string | undefined {
   }
 }
 
-/** The explained file, and the analysis it came from (to render breakdowns without re-reading). */
-export function explainFile(path: string, text: string, settings?: unknown, minConcurrent = 1): { file: ExplainedFile; analysis?: FileAnalysis } {
+/**
+ * The explained file, and the analysis it came from (to render breakdowns without re-reading).
+ * `diskPath`: where the file is, for formats that read their folder (Terraform modules); `.tf` files
+ * need the HCL parser loaded (`loadHclParser()`).
+ */
+export function explainFile(path: string, text: string, settings?: unknown, minConcurrent = 1, diskPath?: string): { file: ExplainedFile; analysis?: FileAnalysis } {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const parsed = parse(path, text);
+  const parsed = parse(path, text, diskPath);
   if ("error" in parsed) return { file: { path, error: parsed.error, deployments: [] } };
   const analysis = analyzeFile(parsed.ast, text, settings);
   const file: ExplainedFile = {
@@ -152,6 +163,7 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
+  if (positionals.some((written) => /\.tf$/i.test(written))) await loadHclParser();
   const files: ExplainedFile[] = [];
   const analyses = new Map<ExplainedFile, { analysis: FileAnalysis; minConcurrent: number }>();
   for (const written of positionals) {
@@ -165,7 +177,7 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
     // Each file is judged with the settings its own ESLint config gives it.
     const cli = await cliSettingsFor(io, absolute, values.config);
     const minConcurrent = flagConcurrent ?? cli.minConcurrentSequences ?? 1;
-    const explained = explainFile(path, read.text, cli.settingsRaw, minConcurrent);
+    const explained = explainFile(path, read.text, cli.settingsRaw, minConcurrent, absolute);
     files.push(explained.file);
     if (explained.analysis) analyses.set(explained.file, { analysis: explained.analysis, minConcurrent });
   }

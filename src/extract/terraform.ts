@@ -11,7 +11,8 @@
  * - `kubernetes_deployment(_v1)`, `_stateful_set`, `_daemon_set`, `_job`, `_cron_job`, `_pod`: the
  *   snake_case pod spec (`spec[0].template[0].spec[0].container[]`, `node_selector`, blocks as
  *   one-item lists) through a view that reads like a Kubernetes pod spec;
- * - `kubernetes_manifest` (`manifest` is a Kubernetes object) through the Kubernetes adapters;
+ * - `kubernetes_manifest` (`manifest` is a Kubernetes object) and `kubectl_manifest` (`yaml_body`)
+ *   through the Kubernetes adapters;
  * - `helm_release` `values` (YAML strings, merged) and `set` blocks through the Helm values adapters;
  * - GPU instances (`aws_instance`, `google_compute_instance(_template)` with `guest_accelerator`,
  *   Azure VMs) when tags/labels/metadata name the model or a startup script runs an engine;
@@ -201,6 +202,7 @@ const WORKLOAD_KINDS: Record<string, string> = {
 const RESOURCE_ADAPTERS: Record<string, ResourceAdapter> = {
   aws_sagemaker_endpoint_configuration: sagemakerEndpoint,
   kubernetes_manifest: kubernetesManifest,
+  kubectl_manifest: kubectlManifest,
   helm_release: helmRelease,
   aws_instance: gpuInstance,
   aws_launch_template: gpuInstance,
@@ -439,6 +441,14 @@ function kubernetesManifest(resource: Resource, scope: Scope): Deployment[] {
   const manifest = resource.body.get("manifest");
   if (manifest?.type !== "map") return [];
   return scope.objects(manifest, scope.ctx);
+}
+
+/** The kubectl providers' `kubectl_manifest`: `yaml_body` holds one Kubernetes object as YAML. */
+function kubectlManifest(resource: Resource, scope: Scope): Deployment[] {
+  const body = resource.body.get("yaml_body");
+  const text = str(body);
+  if (!body || text === undefined) return [];
+  return parseEmbedded(text, body.node).flatMap((object) => (object.type === "map" ? scope.objects(object, scope.ctx) : []));
 }
 
 // --- Helm ------------------------------------------------------------------------------------------

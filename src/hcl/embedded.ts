@@ -90,10 +90,16 @@ export function parseSourcedYaml(value: SourcedString, fileText: string, lines: 
   for (const comment of program.comments) move(comment as never);
   for (const token of program.tokens) move(token as never);
   move(program as never);
+  // Written verbatim: every character of the value is the file's character at its source offset
+  // (indentation a `<<-` heredoc strips lies between them, not in them).
   const verbatim = (node: DocNode["node"]) => {
     const original = valueRanges.get(node);
     if (!original) return false;
-    return fileText.slice(node.range[0], node.range[1]) === value.text.slice(original[0], original[1]);
+    for (let i = original[0]; i < original[1]; i++) {
+      const start = value.starts[i]!;
+      if (value.ends[i] !== start + 1 || fileText[start] !== value.text[i]) return false;
+    }
+    return true;
   };
   return documentsOf(program as never).map((document) => new VerbatimCheckedDoc(document, verbatim));
 }

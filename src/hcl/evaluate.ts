@@ -12,7 +12,7 @@ import { type AstNode, type DocNode, embeddedDoc, setLocatedParser } from "../ex
 import type { HCLBlock, HCLBodyItem, HCLExpression, HCLFunctionCall, HCLProgram, HCLTemplate, LineIndex } from "./ast.js";
 import { parseSourcedYaml, type SourcedString } from "./embedded.js";
 import { NODE_SELECTOR_KEYS } from "./document.js";
-import { collectNodePools, type NodePool, withPoolLabels } from "./node-pools.js";
+import { collectNodePools, type NodePool, PoolAwareDoc, withPoolLabels } from "./node-pools.js";
 import { AnchoredDoc, isUnknown, LazyMapDoc, ListDoc, plainOf, ScalarDoc, UNKNOWN, UnknownDoc, withKey } from "./values.js";
 
 /** One parsed file of a module. */
@@ -266,7 +266,10 @@ export class Evaluator {
     const inner = template.kind === "quoted" ? this.file.text.slice(template.range[0] + 1, template.range[1] - 1) : undefined;
     if (template.kind === "heredoc" || inner !== value.text) {
       // Whatever parses the string (a kubectl_manifest's yaml_body) gets positions inside it.
-      setLocatedParser(template, (text) => (text === value.text ? parseSourcedYaml(value, this.file.text, this.file.lines) : undefined));
+      setLocatedParser(template, (text) => {
+        if (text !== value.text) return undefined;
+        return parseSourcedYaml(value, this.file.text, this.file.lines)?.map((document) => new PoolAwareDoc(document, (selector) => this.module.placement(selector)));
+      });
     }
     return new ScalarDoc(value.text, template, inner !== value.text);
   }
@@ -409,8 +412,8 @@ function decode(args: DocNode[], call: HCLFunctionCall, evaluator: Evaluator, de
     const value = evaluator.sourced(argument, depth);
     if (!("unknown" in value)) {
       const documents = parseSourcedYaml(value, evaluator.file.text, evaluator.file.lines);
-      if (documents?.length === 1) return documents[0];
-      return undefined;
+      if (documents?.length !== 1) return undefined;
+      return new PoolAwareDoc(documents[0]!, (selector) => evaluator.module.placement(selector));
     }
   }
   // Text from elsewhere (a local, a variable): parsed, and reported on the call.

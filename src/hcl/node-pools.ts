@@ -10,7 +10,7 @@
 import type { AstNode, DocNode } from "../extract/doc.js";
 import { str } from "../extract/doc.js";
 import type { HCLBlock } from "./ast.js";
-import { bodyDoc } from "./document.js";
+import { bodyDoc, NODE_SELECTOR_KEYS } from "./document.js";
 import { blockLabels, type HclModule } from "./evaluate.js";
 import { isUnknown, LazyMapDoc, ScalarDoc, UnknownDoc } from "./values.js";
 
@@ -149,4 +149,42 @@ export function withPoolLabels(selector: DocNode, pools: NodePool[]): DocNode {
   if (implied.length === 0) return selector;
   const node = via;
   return new LazyMapDoc(() => [...entries, ...implied.map(([key, value]): [string, DocNode] => [key, new ScalarDoc(value, node, true)])], selector.node, selector.embedded, selector.keyNode);
+}
+
+/** A document (YAML decoded from a heredoc) whose node selectors, at any depth, read with pool labels. */
+export class PoolAwareDoc implements DocNode {
+  readonly type: DocNode["type"];
+  readonly value: DocNode["value"];
+  readonly node: AstNode;
+  readonly keyNode: AstNode | undefined;
+  readonly embedded: boolean;
+
+  constructor(
+    private readonly inner: DocNode,
+    private readonly place: (selector: DocNode) => DocNode,
+  ) {
+    this.type = inner.type;
+    this.value = inner.value;
+    this.node = inner.node;
+    this.keyNode = inner.keyNode;
+    this.embedded = inner.embedded;
+  }
+
+  private wrap(key: string | undefined, doc: DocNode): DocNode {
+    if (key !== undefined && NODE_SELECTOR_KEYS.has(key)) return this.place(doc);
+    return doc.type === "map" || doc.type === "seq" ? new PoolAwareDoc(doc, this.place) : doc;
+  }
+
+  get(key: string): DocNode | undefined {
+    const found = this.inner.get(key);
+    return found ? this.wrap(key, found) : undefined;
+  }
+
+  entries(): Array<[string, DocNode]> {
+    return this.inner.entries().map(([key, value]) => [key, this.wrap(key, value)]);
+  }
+
+  items(): DocNode[] {
+    return this.inner.items().map((item) => this.wrap(undefined, item));
+  }
 }

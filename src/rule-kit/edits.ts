@@ -45,7 +45,13 @@ export function scalarText(node: AstNode, value: string | number): string {
     return safePlainYaml(value) ? value : JSON.stringify(value);
   }
   if (isJsonLiteral(node) && typeof node.value === "string") return JSON.stringify(String(value));
-  return typeof value === "number" ? String(value) : JSON.stringify(value);
+  // HCL: a quoted string stays a string (with `${`/`%{` escaped so it is not read as a template).
+  if (node.type === "HCLTemplate") return hclQuoted(String(value));
+  return typeof value === "number" ? String(value) : node.type === "HCLLiteral" ? hclQuoted(value) : JSON.stringify(value);
+}
+
+function hclQuoted(value: string): string {
+  return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
 }
 
 function replaceLocated(located: Located<unknown>, value: string | number): TextEdit {
@@ -85,6 +91,14 @@ function appendToList(list: DocNode, tokens: string[], text: string): TextEdit |
     const prefix = lineIndent(text, last.range[0]);
     if (!/^\s*-\s+$/.test(prefix)) return undefined;
     return { range: [last.range[1], last.range[1]], text: tokens.map((token) => `\n${prefix}${item(token)}`).join("") };
+  }
+  if (node.type === "HCLTuple") {
+    // HCL lists read like JSON arrays (a trailing comma after the last item stays valid).
+    const last = node.elements.at(-1);
+    if (!last) return undefined;
+    const multiline = node.loc.start.line !== last.loc.end.line;
+    const separator = multiline ? `,\n${lineIndent(text, last.range[0]).replace(/\S.*$/, "")}` : ", ";
+    return { range: [last.range[1], last.range[1]], text: tokens.map((token) => `${separator}${hclQuoted(token)}`).join("") };
   }
   if (node.type === "JSONArrayExpression") {
     const last = [...node.elements].reverse().find((element) => element !== null);
