@@ -107,7 +107,8 @@ function setField(
   // An override that moves other tensors is simply not an expert offload.
   if (value === undefined && spec.kind === "expertOverride") return;
   if (value === undefined) {
-    call.unresolved[field] = { raw: rawValue, node, reason: "invalid" };
+    // `${…}` (a Terraform expression, a compose variable) is resolved at deploy time, not malformed.
+    call.unresolved[field] = { raw: rawValue, node, reason: /\$\{/.test(rawValue) ? "variable" : "invalid" };
     delete call.fields[field];
     return;
   }

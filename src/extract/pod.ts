@@ -100,7 +100,7 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext, opt
 function quantity(node: DocNode | undefined): Located<number> | UnresolvedValue | undefined {
   if (!node || node.type !== "scalar") return undefined;
   const raw = String(node.value);
-  if (/^\s*\d+\s*$/.test(raw)) return { value: Number(raw), node: node.node, source: "" };
+  if (/^\s*\d+\s*$/.test(raw)) return { value: Number(raw), node: node.node, source: "", ...(node.embedded ? { readonly: true } : {}) };
   return { raw, node: node.node, reason: deferredReason(raw) ?? "invalid" };
 }
 

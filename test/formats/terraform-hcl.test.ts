@@ -1,0 +1,383 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ESLint } from "eslint";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { explainFile } from "../../src/explain.js";
+import type { Deployment } from "../../src/extract/types.js";
+import hclPlugin from "../../src/hcl/index.js";
+import { parseHcl } from "../../src/hcl/parser.js";
+import plugin from "../../src/index.js";
+import { hclDeployments, hclFixture, hclJudged, lintHcl, lintHclFixture } from "../support/hcl.js";
+import { applySuggestion } from "../support/lint.js";
+import { finding } from "./helpers.js";
+
+const brief = (messages: ReturnType<typeof lintHcl>) => messages.map((m) => `${m.ruleId} ${m.line}:${m.column} ${m.messageId}`);
+
+function written(text: string, deployment: Deployment, field: keyof Deployment["fields"]): string | undefined {
+  const located = deployment.fields[field];
+  if (!located) return undefined;
+  const [start, end] = located.range ?? located.node.range;
+  return text.slice(start, end);
+}
+
+const read = (relative: string) => readFileSync(hclFixture(relative), "utf8");
+
+describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
+  it.each([
+    ["gke-vllm-mixtral/main.tf", ["vram/weights-fit 60:34 moeResident"]],
+    ["sagemaker-llama-g5/main.tf", ["vram/weights-fit 34:30 weightsExceed"]],
+    ["gke-node-pool-qwen/serving.tf", ["vram/weights-fit 36:34 weightsExceed"]],
+    ["eks-manifest-llama/manifests.tf", ["vram/kv-cache-headroom 24:90 kvTooSmall", "vram/weights-fit 63:35 weightsExceed", "vram/kv-cache-headroom 93:26 kvTooSmall"]],
+    ["helm-vllm-stack/main.tf", ["vram/weights-fit 12:5 moeResident"]],
+    ["gpu-instances/main.tf", ["vram/weights-fit 5:19 weightsExceed"]],
+  ])("%s", (relative, expected) => {
+    expect(brief(lintHclFixture(relative).messages)).toEqual(expected);
+  });
+
+  it.each(["gke-vllm-mixtral/variables.tf", "gke-vllm-mixtral/locals.tf", "gke-node-pool-qwen/cluster.tf", "eks-manifest-llama/node-groups.tf", "sagemaker-llama-g5/variables.tf"])(
+    "%s (definitions only) has no findings",
+    (relative) => {
+      expect(lintHclFixture(relative).messages).toEqual([]);
+    },
+  );
+
+  it("every suggestion, applied, still parses as HCL and removes its finding (re-linted with every rule)", () => {
+    let checked = 0;
+    for (const relative of ["gke-vllm-mixtral/main.tf", "sagemaker-llama-g5/main.tf", "gke-node-pool-qwen/serving.tf", "eks-manifest-llama/manifests.tf"]) {
+      const { text, path, messages } = lintHclFixture(relative);
+      for (const message of messages) {
+        const before = messages.filter((other) => other.ruleId === message.ruleId).length;
+        for (const suggestion of message.suggestions ?? []) {
+          const fixed = applySuggestion(text, suggestion);
+          expect(parseHcl(fixed).syntaxError, `${relative}: ${suggestion.desc}`).toBeUndefined();
+          const after = lintHcl(fixed, path, { level: "all" });
+          expect(after.filter((other) => other.fatal)).toEqual([]);
+          expect(after.filter((other) => other.ruleId === message.ruleId).length, `${relative}: ${suggestion.desc}`).toBeLessThan(before);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(8);
+  });
+
+  it("edits HCL in place: the GPU type inside its string, a list item of an HCL tuple, a YAML value inside a heredoc", () => {
+    const mixtral = lintHclFixture("gke-vllm-mixtral/main.tf");
+    expect(mixtral.messages[0]!.suggestions!.map((s) => s.fix.text)).toEqual(['"nvidia-h100-80gb"']);
+    const qwen = lintHclFixture("gke-node-pool-qwen/serving.tf");
+    const fixes = qwen.messages[0]!.suggestions!.map((s) => applySuggestion(qwen.text, s).split("\n")[31]!.trim());
+    expect(fixes).toEqual([
+      'command = ["vllm", "serve", "Qwen/Qwen3-32B-AWQ", "--tensor-parallel-size", "2", "--max-model-len", "32768"]',
+      'command = ["vllm", "serve", "Qwen/Qwen3-32B", "--tensor-parallel-size", "4", "--max-model-len", "32768", "--quantization", "fp8"]',
+      expect.stringMatching(/^command = \["vllm", "serve", "Qwen\/Qwen3-32B", "--tensor-parallel-size", "4"/),
+    ]);
+    const heredoc = lintHclFixture("eks-manifest-llama/manifests.tf");
+    const mistral = heredoc.messages.find((m) => m.line === 63)!;
+    expect(mistral.suggestions!.length).toBeGreaterThan(0);
+    for (const suggestion of mistral.suggestions!) expect(suggestion.fix.range[0]).toBeGreaterThan(heredoc.text.indexOf("<<-EOT"));
+  });
+});
+
+describe("values people write in HCL", () => {
+  it("var.x from variables.tf and local.x from locals.tf: reported where used, never edited there", () => {
+    const text = read("gke-vllm-mixtral/main.tf");
+    const [deployment] = hclDeployments(text, hclFixture("gke-vllm-mixtral/main.tf"));
+    expect(deployment).toMatchObject({ kind: "kubernetes_deployment_v1", name: "vllm-mixtral-8x7b" });
+    expect(deployment!.fields.model).toMatchObject({ value: "mistralai/Mixtral-8x7B-Instruct-v0.1", readonly: true });
+    expect(written(text, deployment!, "model")).toBe("var.model_id");
+    expect(deployment!.fields.gpuCount).toMatchObject({ value: 2, readonly: true });
+    expect(written(text, deployment!, "gpuCount")).toBe("var.gpu_count");
+    expect(deployment!.fields.tensorParallel?.value).toBe(2);
+    expect(written(text, deployment!, "tensorParallel")).toBe("tostring(var.gpu_count)");
+    expect(deployment!.fields.maxModelLen).toMatchObject({ value: 32768, readonly: true });
+    expect(deployment!.fields.gpuMemoryUtilization).toMatchObject({ value: 0.9 });
+    expect(deployment!.fields.gpuMemoryUtilization!.readonly).toBeUndefined();
+  });
+
+  it("without its folder (no path on disk), variables are unknown and the deployment is left unjudged", () => {
+    const [judged] = hclJudged(read("gke-vllm-mixtral/main.tf"));
+    expect(judged).toMatchObject({ status: "incomplete", field: "tensorParallel", value: { raw: "${tostring(var.gpu_count)}", reason: "variable" } });
+  });
+
+  it("terraform.tfvars overrides a variable's default, as terraform plan does", () => {
+    const [instance] = hclDeployments(read("gpu-instances/main.tf"), hclFixture("gpu-instances/main.tf"));
+    expect(instance!.fields.instanceType).toMatchObject({ value: "g5.12xlarge", readonly: true });
+  });
+
+  it("a SageMaker endpoint configuration joins its model through aws_sagemaker_model.x.name; a variable without default stays out of the verdict", () => {
+    const text = read("sagemaker-llama-g5/main.tf");
+    const [judged] = hclJudged(text, hclFixture("sagemaker-llama-g5/main.tf"));
+    expect(judged).toMatchObject({ status: "judged", values: { model: "meta-llama/Llama-3.1-70B-Instruct", instanceType: "ml.g5.2xlarge", engine: "tgi", tensorParallel: 1, maxModelLen: 8192 } });
+    expect(judged!.status === "judged" && judged.estimate.verdict).toBe("weights-exceed-memory");
+  });
+
+  it("node pools of the folder give the GPU type: by pool reference, by pool label, by EKS node group name", () => {
+    const serving = read("gke-node-pool-qwen/serving.tf");
+    const [qwen, embeddings] = hclDeployments(serving, hclFixture("gke-node-pool-qwen/serving.tf"));
+    expect(qwen!.fields.gpuType).toMatchObject({ value: "nvidia-l4", readonly: true, source: "cloud.google.com/gke-accelerator" });
+    expect(written(serving, qwen!, "gpuType")).toBe("google_container_node_pool.l4.name");
+    expect(embeddings!.fields.gpuType?.value).toBe("nvidia-l4");
+    expect(written(serving, embeddings!, "gpuType")).toBe('"llm-serving"');
+    const manifests = read("eks-manifest-llama/manifests.tf");
+    const deployments = hclDeployments(manifests, hclFixture("eks-manifest-llama/manifests.tf"));
+    expect(deployments.map((d) => [d.name, d.fields.instanceType?.value])).toEqual([
+      ["llama-3-1-8b", "g5.2xlarge"],
+      ["mistral-small", "g5.2xlarge"],
+      ["tgi-gemma", "g5.2xlarge"],
+    ]);
+  });
+
+  it("a selector that matches pools of different GPUs, or none, adds no GPU type", () => {
+    const pools = `
+resource "google_container_node_pool" "a" {
+  name = "a"
+  node_config {
+    guest_accelerator {
+      type  = "nvidia-l4"
+      count = 1
+    }
+    labels = { tier = "gpu" }
+  }
+}
+resource "google_container_node_pool" "b" {
+  name = "b"
+  node_config {
+    guest_accelerator {
+      type  = "nvidia-tesla-t4"
+      count = 1
+    }
+    labels = { tier = "gpu" }
+  }
+}
+resource "kubernetes_pod_v1" "p" {
+  metadata { name = "p" }
+  spec {
+    node_selector = { tier = "gpu" }
+    container {
+      name  = "vllm"
+      image = "vllm/vllm-openai:v0.11.0"
+      args  = ["--model", "Qwen/Qwen3-8B"]
+    }
+  }
+}
+`;
+    const [deployment] = hclDeployments(pools);
+    expect(deployment!.fields.gpuType).toBeUndefined();
+    const single = pools.replace(/resource "google_container_node_pool" "b"[\s\S]*?\n}\n/, "");
+    expect(hclDeployments(single)[0]!.fields.gpuType?.value).toBe("nvidia-l4");
+  });
+
+  it("string interpolation resolves when every part does; the rest of a command line still counts", () => {
+    const tf = (args: string) => `
+locals { tp = 2 }
+resource "kubernetes_deployment_v1" "d" {
+  metadata { name = "d" }
+  spec {
+    template {
+      spec {
+        container {
+          name    = "vllm"
+          image   = "vllm/vllm-openai:v0.11.0"
+          command = ["/bin/sh", "-c", ${args}]
+        }
+      }
+    }
+  }
+}
+`;
+    const known = tf('"vllm serve Qwen/Qwen3-8B --tensor-parallel-size ${local.tp} --max-model-len 8192"');
+    const [resolved] = hclDeployments(known);
+    expect(resolved!.fields).toMatchObject({ model: { value: "Qwen/Qwen3-8B" }, tensorParallel: { value: 2 }, maxModelLen: { value: 8192 } });
+    // Not written verbatim: nothing in this string is edited in place.
+    expect(Object.values(resolved!.fields).every((field) => field!.readonly || field!.source === "image")).toBe(true);
+    const partial = tf('"vllm serve ${var.model} --tensor-parallel-size 2 --max-model-len 8192"');
+    const [unknown] = hclDeployments(partial);
+    // The shell words of the command line: `${var.model}` reads as the shell variable it also is.
+    expect(unknown!.unresolved.model).toMatchObject({ raw: "$var.model", reason: "variable" });
+    expect(unknown!.fields).toMatchObject({ tensorParallel: { value: 2 }, maxModelLen: { value: 8192 } });
+    expect(written(partial, unknown!, "maxModelLen")).toBe("8192");
+  });
+
+  it.each([
+    ["a module output", "module.llm.model_id", "${module.llm.model_id}"],
+    ["a data source", "data.aws_ssm_parameter.model.value", "${data.aws_ssm_parameter.model.value}"],
+    ["a function Terraform evaluates at plan time", 'file("${path.module}/model.txt")', '${file("${path.module}/model.txt")}'],
+    ["a for expression", "[for m in var.models : m.id][0]", "${[for m in var.models : m.id][0]}"],
+  ])("%s leaves the deployment unjudged with a message, never a guess", (_label, expression, raw) => {
+    const text = `
+resource "kubernetes_deployment_v1" "d" {
+  metadata { name = "d" }
+  spec {
+    template {
+      spec {
+        node_selector = { "cloud.google.com/gke-accelerator" = "nvidia-l4" }
+        container {
+          name  = "vllm"
+          image = "vllm/vllm-openai:v0.11.0"
+          args  = ["--model", ${expression}]
+          resources {
+            limits = { "nvidia.com/gpu" = 1 }
+          }
+        }
+      }
+    }
+  }
+}
+`;
+    const [judged] = hclJudged(text);
+    expect(judged).toMatchObject({ status: "incomplete", field: "model", value: { raw } });
+    const explained = explainFile("main.tf", text);
+    expect(explained.file.deployments[0]!.reason).toBe(`model is written as "${raw}" (resolved only at deploy time), so the deployment is not judged`);
+    expect(lintHcl(text, "main.tf", { level: "all" }).filter((m) => m.severity === 2)).toEqual([]);
+  });
+
+  it("merge, lookup, conditionals and arithmetic evaluate like terraform plan (the llm-sagemaker module's own shape)", () => {
+    const text = `
+variable "instance_type" { default = "ml.g5.12xlarge" }
+variable "hf_token" { default = null }
+locals {
+  gpus = { "ml.g5.2xlarge" = 1, "ml.g5.12xlarge" = 4 }
+  num_gpus = local.gpus[var.instance_type]
+}
+resource "aws_sagemaker_model" "m" {
+  name = "m"
+  primary_container {
+    image = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi2.4.0-gpu-py311-cu124-ubuntu22.04"
+    environment = merge(
+      {
+        HF_MODEL_ID      = "meta-llama/Llama-3.1-8B-Instruct"
+        SM_NUM_GPUS      = local.num_gpus
+        MAX_TOTAL_TOKENS = lookup({ short = 4096 }, "short", 8192) * 2
+      },
+      var.hf_token != null ? { HF_TOKEN = var.hf_token } : {}
+    )
+  }
+}
+resource "aws_sagemaker_endpoint_configuration" "c" {
+  production_variants {
+    model_name    = aws_sagemaker_model.m.name
+    instance_type = var.instance_type
+  }
+}
+`;
+    const [judged] = hclJudged(text);
+    expect(judged).toMatchObject({ status: "judged", values: { tensorParallel: 4, maxModelLen: 8192, instanceType: "ml.g5.12xlarge" } });
+  });
+});
+
+describe("suppression comments", () => {
+  const path = hclFixture("gke-vllm-mixtral/main.tf");
+  const text = read("gke-vllm-mixtral/main.tf");
+  const line60 = '              "nvidia.com/gpu" = var.gpu_count';
+
+  it.each([
+    ["#", "# eslint-disable-next-line vram/weights-fit -- the L4 pool is replaced by H100 next sprint"],
+    ["//", "// eslint-disable-next-line vram/weights-fit"],
+    ["/* */", "/* eslint-disable-next-line vram/weights-fit */"],
+  ])("a %s comment on the line before silences the finding", (_kind, comment) => {
+    const suppressed = text.replace(line60, `              ${comment}\n${line60}`);
+    expect(suppressed).not.toBe(text);
+    expect(lintHcl(suppressed, path)).toEqual([]);
+  });
+
+  it("eslint-disable / eslint-enable blocks, and an unused directive is reported", () => {
+    const lines = text.split("\n");
+    const wrapped = ["/* eslint-disable vram/weights-fit */", ...lines.slice(0, 62), "/* eslint-enable vram/weights-fit */", ...lines.slice(62)].join("\n");
+    expect(lintHcl(wrapped, path)).toEqual([]);
+    const elsewhere = text.replace('resource "kubernetes_namespace_v1"', '# eslint-disable-next-line vram/kv-cache-headroom\nresource "kubernetes_namespace_v1"');
+    const config = [...plugin.configs.recommended, ...hclPlugin.configs.recommended, { linterOptions: { reportUnusedDisableDirectives: "error" as const } }];
+    const messages = new (require("eslint").Linter)().verify(elsewhere, config, { filename: path }) as Array<{ ruleId: string | null; message: string; line: number }>;
+    expect(messages.map((m) => [m.ruleId, m.line, m.message.slice(0, 40)])).toEqual([
+      [null, 4, "Unused eslint-disable directive (no prob"],
+      ["vram/weights-fit", 61, expect.stringMatching(/^Mixtral/)],
+    ]);
+  });
+});
+
+describe("files being typed", () => {
+  it("a half-typed file is a parse error at its place: no crash, no verdict", () => {
+    const text = read("gke-vllm-mixtral/main.tf");
+    const half = text.slice(0, text.indexOf('"nvidia.com/gpu" = var.gpu_count') + 19);
+    const messages = lintHcl(half, hclFixture("gke-vllm-mixtral/main.tf"));
+    expect(messages.map((m) => ({ fatal: m.fatal, line: m.line, ruleId: m.ruleId }))).toEqual([{ fatal: true, line: 58, ruleId: null }]);
+    expect(messages[0]!.message).toMatch(/^Parsing error: HCL syntax error: /);
+    expect(explainFile("main.tf", half).file.error).toMatch(/^cannot parse: HCL syntax error: .* \(line 58, column \d+\)$/);
+  });
+
+  it("a sibling with a syntax error neither crashes nor lends its broken block's values", () => {
+    const folder = mkdtempSync(join(tmpdir(), "vram-hcl-"));
+    try {
+      cpSync(hclFixture("gke-vllm-mixtral"), folder, { recursive: true });
+      writeFileSync(join(folder, "variables.tf"), read("gke-vllm-mixtral/variables.tf").replace('default     = 2\n}', "default = \n"));
+      const main = join(folder, "main.tf");
+      const [judged] = hclJudged(readFileSync(main, "utf8"), main);
+      expect(judged).toMatchObject({ status: "incomplete", value: { raw: "${tostring(var.gpu_count)}", reason: "variable" } });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("results do not depend on which files are linted together", () => {
+  let folder = "";
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), "vram-hcl-"));
+    cpSync(hclFixture("gke-vllm-mixtral"), join(folder, "mixtral"), { recursive: true });
+    cpSync(hclFixture("gke-node-pool-qwen"), join(folder, "qwen"), { recursive: true });
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  const eslint = () => new ESLint({ cwd: folder, overrideConfigFile: true, overrideConfig: [...plugin.configs.recommended, ...hclPlugin.configs.recommended] });
+  const summary = (results: ESLint.LintResult[]) => results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(folder.length)} ${m.ruleId} ${m.line}:${m.column} ${m.message}`)).sort();
+
+  it("one file alone, its folder, or the whole tree: the same findings for that file", async () => {
+    const alone = summary(await eslint().lintFiles(["mixtral/main.tf"]));
+    const tree = summary(await eslint().lintFiles(["."])).filter((line) => line.startsWith("/mixtral/main.tf"));
+    expect(alone).toHaveLength(1);
+    expect(tree).toEqual(alone);
+  });
+
+  it("a sibling changed on disk is read again (cached by path, modification time and size)", async () => {
+    const variables = join(folder, "mixtral", "variables.tf");
+    writeFileSync(variables, readFileSync(variables, "utf8").replace("default     = 2", "default     = 8").replace('"mistralai/Mixtral-8x7B-Instruct-v0.1"', '"mistralai/Mixtral-8x7B-Instruct-v0.1" '));
+    utimesSync(variables, new Date(), new Date(Date.now() + 5000));
+    expect(summary(await eslint().lintFiles(["mixtral/main.tf"]))).toEqual([]);
+  });
+});
+
+describe("robustness", () => {
+  const texts = ["gke-vllm-mixtral/main.tf", "sagemaker-llama-g5/main.tf", "eks-manifest-llama/manifests.tf", "helm-vllm-stack/main.tf", "gke-node-pool-qwen/serving.tf"].map(read);
+
+  it("random and mutated HCL never throws or hangs", () => {
+    const mutated = fc
+      .tuple(fc.constantFrom(...texts), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.string({ unit: fc.constantFrom("{", "}", "[", "]", '"', "$", "{", "=", "\n", "<<-EOT\n", "EOT", "var.", "local.", "#", "/*", "(", ")", ",", "x", "1") })), { maxLength: 4 }))
+      .map(([text, edits]) => {
+        let result = text;
+        for (const [at, remove, insert] of edits) {
+          const start = at % (result.length + 1);
+          result = result.slice(0, start) + insert + result.slice(start + remove);
+        }
+        return result;
+      });
+    fc.assert(
+      fc.property(fc.oneof(mutated, fc.string({ maxLength: 300 })), (text) => {
+        const started = performance.now();
+        lintHcl(text, "main.tf", { level: "all" });
+        explainFile("main.tf", text);
+        expect(performance.now() - started).toBeLessThan(2000);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("references that loop (local.a = local.b, local.b = local.a) are unknown, not a hang", () => {
+    const text = `locals {\n  a = local.b\n  b = local.a\n}\nresource "kubernetes_pod_v1" "p" {\n  metadata { name = "p" }\n  spec {\n    container {\n      name = "vllm"\n      image = "vllm/vllm-openai:v0.11.0"\n      args = ["--model", local.a]\n    }\n  }\n}\n`;
+    expect(hclJudged(text)[0]).toMatchObject({ status: "incomplete", value: { raw: "${local.a}" } });
+  });
+
+  it("findings point at the right column on lines with characters outside the BMP", () => {
+    const text = read("sagemaker-llama-g5/main.tf").replace("# Llama 3.1 70B", "# 🦙 Llama 3.1 70B 🦙");
+    expect(lintHcl(text, hclFixture("sagemaker-llama-g5/main.tf")).map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "weightsExceed", line: 34, column: 30 }]);
+  });
+});
