@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseYAML } from "yaml-eslint-parser";
+import { explainFile } from "../src/explain.js";
 import { CORPUS, corpusFiles, corpusPresent, lintCorpusFile, type CorpusOutcome } from "./corpus/corpus.js";
 import { findings, lint } from "./support/lint.js";
 
@@ -29,6 +30,14 @@ describe.skipIf(!corpusPresent)("the public corpus", () => {
   });
 
   describe("verdicts checked by hand against the files and engine behaviour", () => {
+    it("llm-sagemaker (HCL): the example's Meta-Llama-3-8B-Instruct on ml.g5.2xlarge (1 × A10G) fits with TGI's 4,096 total tokens; the module itself waits for its inputs", () => {
+      const explain = (file: string) => explainFile(file, readFileSync(join(CORPUS, file), "utf8"), undefined, 1, join(CORPUS, file)).file.deployments;
+      const [example] = explain("philschmid__terraform-aws-llm-sagemaker/examples__basic__main.tf");
+      expect(example).toMatchObject({ kind: "module", status: "judged", estimate: { verdict: "fits", engine: "tgi", model: { name: "Meta-Llama-3-8B-Instruct" }, gpu: { name: "NVIDIA A10G", count: 1 }, maxModelLen: 4096 } });
+      const [module] = explain("philschmid__terraform-aws-llm-sagemaker/main.tf");
+      expect(module).toMatchObject({ kind: "aws_sagemaker_endpoint_configuration", status: "incomplete", location: { line: 106 } });
+    });
+
     const message = (file: string, rule: string) => findings(lint(readFileSync(join(CORPUS, file), "utf8"), file.slice(file.indexOf("/") + 1))).find((entry) => entry.ruleId === rule)?.message;
 
     it("KAITO custom config: tensor-parallel-size 2 in the ConfigMap on a one-GPU Standard_NC24ads_A100_v4 cannot start", () => {

@@ -179,7 +179,7 @@ export class Evaluator {
         return this.traversal(expression, depth);
       case "HCLConditional": {
         const test = this.evaluate(expression.test, depth + 1);
-        if (isUnknown(test) || typeof test.value !== "boolean") return this.unknown(expression);
+        if (isUnknown(test) || typeof test.value !== "boolean") return this.eitherMap(expression, depth) ?? this.unknown(expression);
         return this.evaluate(test.value ? expression.consequent : expression.alternate, depth + 1);
       }
       case "HCLUnary": {
@@ -196,6 +196,17 @@ export class Evaluator {
       default:
         return this.unknown(expression);
     }
+  }
+
+  /**
+   * `cond ? { HF_TOKEN = var.token } : {}` with `cond` unknown: a map whose keys are those either
+   * branch may have, each unknown — so `merge({…}, cond ? {…} : {})` keeps the keys no branch touches.
+   */
+  private eitherMap(expression: Extract<HCLExpression, { type: "HCLConditional" }>, depth: number): DocNode | undefined {
+    const branches = [this.evaluate(expression.consequent, depth + 1), this.evaluate(expression.alternate, depth + 1)];
+    if (branches.some((branch) => branch.type !== "map" || isUnknown(branch))) return undefined;
+    const raw = this.written(expression);
+    return new LazyMapDoc(() => branches.flatMap((branch) => branch.entries().map(([key, value]): [string, DocNode] => [key, new UnknownDoc(raw, expression, value.keyNode)])), expression, true);
   }
 
   private objectEntries(items: Array<{ key: HCLExpression; value: HCLExpression }>, depth: number): Array<[string, DocNode]> {

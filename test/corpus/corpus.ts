@@ -5,19 +5,20 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { explainFile } from "../../src/explain.js";
+import { lintHcl } from "../support/hcl.js";
 import { findings, lint, ROOT } from "../support/lint.js";
 
 export const CORPUS = join(ROOT, "..", "shared", "corpus");
 export const corpusPresent = existsSync(CORPUS);
 
-/** Corpus files the plugin reads (YAML and JSON), as `<owner>__<repo>/<file>`. */
+/** Corpus files the plugin reads (YAML, JSON and Terraform HCL), as `<owner>__<repo>/<file>`. */
 export function corpusFiles(): string[] {
   if (!corpusPresent) return [];
   const files: string[] = [];
   for (const repository of readdirSync(CORPUS).sort()) {
     const folder = join(CORPUS, repository);
     if (!statSync(folder).isDirectory()) continue;
-    for (const file of readdirSync(folder).sort()) if (/\.(ya?ml|json)$/i.test(file)) files.push(`${repository}/${file}`);
+    for (const file of readdirSync(folder).sort()) if (/\.(ya?ml|json|tf)$/i.test(file)) files.push(`${repository}/${file}`);
   }
   return files;
 }
@@ -29,12 +30,17 @@ export interface CorpusOutcome {
   findings: string[];
 }
 
-/** Lints one corpus file under its own base name with the recommended config. */
+/**
+ * Lints one corpus file under its own base name with the recommended config; `.tf` files through
+ * `eslint-plugin-vram/hcl` at their place on disk, so the other `.tf` files beside them form the module.
+ */
 export function lintCorpusFile(relative: string): CorpusOutcome & { text: string; fatal: boolean } {
-  const text = readFileSync(join(CORPUS, relative), "utf8");
+  const path = join(CORPUS, relative);
+  const text = readFileSync(path, "utf8");
   const filename = relative.slice(relative.indexOf("/") + 1);
-  const messages = findings(lint(text, filename));
-  const { file } = explainFile(filename, text);
+  const terraform = filename.endsWith(".tf");
+  const messages = terraform ? lintHcl(text, path) : findings(lint(text, filename));
+  const { file } = terraform ? explainFile(filename, text, undefined, 1, path) : explainFile(filename, text);
   return {
     text,
     fatal: messages.some((message) => message.fatal),

@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ESLint } from "eslint";
+import { ESLint, Linter } from "eslint";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explainFile } from "../../src/explain.js";
@@ -109,7 +109,7 @@ describe("values people write in HCL", () => {
     const text = read("sagemaker-llama-g5/main.tf");
     const [judged] = hclJudged(text, hclFixture("sagemaker-llama-g5/main.tf"));
     expect(judged).toMatchObject({ status: "judged", values: { model: "meta-llama/Llama-3.1-70B-Instruct", instanceType: "ml.g5.2xlarge", engine: "tgi", tensorParallel: 1, maxModelLen: 8192 } });
-    expect(judged!.status === "judged" && judged.estimate.verdict).toBe("weights-exceed-memory");
+    expect(judged?.status === "judged" && judged.estimate.verdict).toBe("weights-exceed-memory");
   });
 
   it("node pools of the folder give the GPU type: by pool reference, by pool label, by EKS node group name", () => {
@@ -287,7 +287,7 @@ describe("suppression comments", () => {
     expect(lintHcl(wrapped, path)).toEqual([]);
     const elsewhere = text.replace('resource "kubernetes_namespace_v1"', '# eslint-disable-next-line vram/kv-cache-headroom\nresource "kubernetes_namespace_v1"');
     const config = [...plugin.configs.recommended, ...hclPlugin.configs.recommended, { linterOptions: { reportUnusedDisableDirectives: "error" as const } }];
-    const messages = new (require("eslint").Linter)().verify(elsewhere, config, { filename: path }) as Array<{ ruleId: string | null; message: string; line: number }>;
+    const messages = new Linter().verify(elsewhere, config, { filename: path });
     expect(messages.map((m) => [m.ruleId, m.line, m.message.slice(0, 40)])).toEqual([
       [null, 4, "Unused eslint-disable directive (no prob"],
       ["vram/weights-fit", 61, expect.stringMatching(/^Mixtral/)],
