@@ -13,6 +13,7 @@ import weightsFit from "../rules/weights-fit.js";
 import { pluginMeta } from "./meta.js";
 import { fileLanguageConfigs, languages } from "./languages.js";
 import type { VramRule } from "./rule-kit/create-rule.js";
+import type HclPlugin from "./hcl/index.js";
 
 export const rules: Record<string, Pick<VramRule, "meta" | "create">> = {
   "weights-fit": weightsFit as never,
@@ -58,7 +59,7 @@ plugin.configs.all = config("all");
  * The Terraform HCL plugin (`eslint-plugin-vram/hcl`), for callers that cannot use top-level await or a
  * static import of that entry: its WebAssembly parser loads while the promise is pending.
  */
-export async function loadHclPlugin(): Promise<typeof import("./hcl/index.js").default> {
+export async function loadHclPlugin(): Promise<typeof HclPlugin> {
   return (await import("./hcl/index.js")).default;
 }
 

@@ -4,7 +4,28 @@
  * (UTF-16 offsets, as tree-sitter reports them for JavaScript strings), `loc` and `parent`.
  * Postfix chains (`var.a.b[0]`) become nested traversals; comments are collected on the program.
  */
-import type { Node as TsNode, Tree } from "web-tree-sitter";
+
+/**
+ * The parts of web-tree-sitter's `Node` and `Tree` the conversion reads, declared here so this
+ * package's type declarations do not pull in web-tree-sitter's (which need Emscripten's types).
+ */
+interface TsNode {
+  readonly type: string;
+  readonly isNamed: boolean;
+  readonly isError: boolean;
+  readonly isMissing: boolean;
+  readonly hasError: boolean;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly childCount: number;
+  readonly children: Array<TsNode | null>;
+  child(index: number): TsNode | null;
+  childForFieldName(name: string): TsNode | null;
+}
+
+interface Tree {
+  readonly rootNode: TsNode;
+}
 
 export interface Position {
   line: number;

@@ -9,7 +9,7 @@
  */
 import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
 import { type AstNode, type DocNode, embeddedDoc, setLocatedParser } from "../extract/doc.js";
-import type { HCLBlock, HCLBodyItem, HCLExpression, HCLFunctionCall, HCLProgram, HCLTemplate, LineIndex } from "./ast.js";
+import type { HCLBlock, HCLExpression, HCLFunctionCall, HCLProgram, HCLTemplate, LineIndex } from "./ast.js";
 import { parseSourcedYaml, type SourcedString } from "./embedded.js";
 import { NODE_SELECTOR_KEYS } from "./document.js";
 import { collectNodePools, type NodePool, PoolAwareDoc, withPoolLabels } from "./node-pools.js";

@@ -2,8 +2,8 @@
  * `eslint-plugin-vram/hcl`: Terraform `.tf` files. A separate entry because its WebAssembly parser
  * loads asynchronously (top-level await below); the main entry stays loadable with `require()`.
  *
- *   import vram from "eslint-plugin-vram";
- *   import vramHcl from "eslint-plugin-vram/hcl";
+ * In eslint.config.mjs, with `vram` the main entry and `vramHcl` this one (README, "Terraform"):
+ *
  *   export default [...vram.configs.recommended, ...vramHcl.configs.recommended];
  *
  * The configs register the main plugin object under `vram` (so they combine with the main entry's
