@@ -45,6 +45,60 @@ const README_CONFIG = (() => {
 })();
 const MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
 
+/** The README's Terraform config blocks, verbatim (ESM and CommonJS). */
+function readmeBlock(header: string): string {
+  const block = new RegExp(`^\`\`\`js\n(// ${header.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\n[\\s\\S]*?)^\`\`\`$`, "m").exec(README);
+  if (!block) throw new Error(`README.md has no \`\`\`js block starting with // ${header}`);
+  return block[1]!;
+}
+const README_HCL_CONFIG = readmeBlock("eslint.config.mjs — with Terraform .tf files");
+const README_HCL_CONFIG_CJS = readmeBlock("eslint.config.cjs — with Terraform .tf files");
+
+/** A Terraform module: Mixtral on one g5.2xlarge, the model and instance type in variables.tf. */
+const TERRAFORM_MAIN = `resource "kubernetes_deployment_v1" "mixtral" {
+  metadata {
+    name = "mixtral-chat"
+  }
+  spec {
+    template {
+      metadata {
+        labels = { app = "mixtral-chat" }
+      }
+      spec {
+        node_selector = {
+          "node.kubernetes.io/instance-type" = var.instance_type
+        }
+        container {
+          name  = "vllm"
+          image = "vllm/vllm-openai:v0.11.0"
+          args  = ["--model", var.model, "--max-model-len", "32768"]
+          resources {
+            limits = { "nvidia.com/gpu" = 1 }
+          }
+        }
+      }
+    }
+  }
+}
+`;
+const TERRAFORM_VARIABLES = `variable "model" {
+  type    = string
+  default = "${MIXTRAL}"
+}
+
+variable "instance_type" {
+  type    = string
+  default = "g5.2xlarge"
+}
+`;
+
+const HCL_IMPORT_CHECK_CJS = `require("eslint-plugin-vram");
+import("eslint-plugin-vram/hcl").then(({ default: hcl }) => {
+  const [config] = hcl.configs.recommended;
+  process.stdout.write(JSON.stringify({ files: config.files, language: config.language, levels: Object.keys(hcl.configs) }));
+});
+`;
+
 // ---------------------------------------------------------------------------------------------------
 // Fixtures: written by the test so edits to fixtures/ elsewhere cannot change what is asserted here.
 
@@ -454,6 +508,12 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
     write("cjs-project/eslint.config.cjs", ESLINT_CONFIG_CJS);
     write("cjs-project/mixtral-a10g.yaml", MIXTRAL_A10G);
     write("require-check.cjs", REQUIRE_CHECK_CJS);
+    write("hcl-import-check.cjs", HCL_IMPORT_CHECK_CJS);
+    for (const [project, config] of [["terraform", ["eslint.config.mjs", README_HCL_CONFIG]], ["terraform-cjs", ["eslint.config.cjs", README_HCL_CONFIG_CJS]]] as const) {
+      write(`${project}/${config[0]}`, config[1]);
+      write(`${project}/llm/main.tf`, TERRAFORM_MAIN);
+      write(`${project}/llm/variables.tf`, TERRAFORM_VARIABLES);
+    }
     write("check.mts", CHECK_TS);
     for (const [name, text] of Object.entries(SEED_CONFIGS)) write(`seeds/${name}`, text);
     for (const [name, text] of Object.entries(CHART)) write(name, text);
@@ -467,7 +527,7 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
 
   describe("the tarball", () => {
     it("holds the built plugin, its declarations, the CLI and the catalog, and no TypeScript sources or tests", () => {
-      for (const path of ["package.json", "dist/src/index.js", "dist/src/index.d.ts", "dist/src/cli.js", "dist/package.json", "dist/src/catalog/data/meta.json", "dist/src/catalog/data/models.json", "dist/src/catalog/data/gpus.json", "dist/rules/weights-fit.js", "dist/rules/kv-cache-headroom.js"]) {
+      for (const path of ["package.json", "dist/src/index.js", "dist/src/hcl/index.js", "dist/src/hcl/index.d.ts", "dist/grammars/tree-sitter-terraform.wasm", "dist/grammars/tree-sitter-hcl.LICENSE", "dist/src/index.d.ts", "dist/src/cli.js", "dist/package.json", "dist/src/catalog/data/meta.json", "dist/src/catalog/data/models.json", "dist/src/catalog/data/gpus.json", "dist/rules/weights-fit.js", "dist/rules/kv-cache-headroom.js"]) {
         expect(tarballFiles, path).toContain(path);
       }
       const stray = tarballFiles.filter((path) => (/\.ts$/.test(path) && !/\.d\.ts$/.test(path)) || /^(src|rules|test|fixtures|bench|node_modules)\//.test(path));
@@ -624,6 +684,28 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
         expect(parallel.code, shown(`eslint . --concurrency ${concurrency}`, parallel)).toBe(1);
         expect(findings(JSON.parse(parallel.stdout) as LintResult[], tree)).toEqual(expected);
       }
+    });
+  });
+
+  describe("Terraform through eslint-plugin-vram/hcl", () => {
+    it.each(["terraform", "terraform-cjs"])("the README's %s config finds Mixtral on one g5.2xlarge, on the GPU count it requests", async (project) => {
+      const result = await eslint(join(consumer, project), ["llm", "--format", "json"]);
+      expect(result.code, shown(`eslint llm (${project})`, result)).toBe(1);
+      const byFile = (JSON.parse(result.stdout) as LintResult[]).map((r) => [r.filePath.slice(join(consumer, project).length + 1), r.messages.map((m) => `${m.ruleId} ${m.line}:${m.column}`)]);
+      expect(Object.fromEntries(byFile)).toEqual({ [join("llm", "main.tf")]: ["vram/weights-fit 19:43"], [join("llm", "variables.tf")]: [] });
+    });
+
+    it("require('eslint-plugin-vram') still works beside it, and import('eslint-plugin-vram/hcl') loads from CommonJS", async () => {
+      const result = await run("node", ["hcl-import-check.cjs"], { cwd: consumer });
+      expect(result.code, shown("node hcl-import-check.cjs", result)).toBe(0);
+      expect(JSON.parse(result.stdout)).toEqual({ files: ["**/*.tf"], language: "vram/hcl", levels: ["recommended", "strict", "all"] });
+    });
+
+    it("vram explain reads the .tf file in its folder", async () => {
+      const result = await vram(["explain", "terraform/llm/main.tf"]);
+      expect(result.code, shown("npx vram explain main.tf", result)).toBe(1);
+      expect(result.stdout).toContain("kubernetes_deployment_v1 mixtral-chat (terraform/llm/main.tf:17:31)");
+      expect(result.stdout).toMatch(/46\.7B[^\n]*resident/);
     });
   });
 
