@@ -274,8 +274,15 @@ function decodeHeredoc(raw: string): string {
   return raw.replace(/\$\$\{|%%\{/g, (match) => match.slice(1));
 }
 
+/**
+ * Expressions nested deeper than this are not converted (their value is unknown): real configuration
+ * nests a few levels, and a hostile file must not exhaust the stack.
+ */
+const MAX_NESTING = 100;
+
 class Converter {
   private readonly lines: LineIndex;
+  private nesting = 0;
   readonly comments: HCLComment[] = [];
   syntaxError: { message: string; offset: number } | undefined;
 
@@ -317,12 +324,13 @@ class Converter {
   }
 
   /** Comments and errors inside a subtree that is not converted (ERROR nodes, `for` expressions). */
-  private scanComments(ts: TsNode): void {
+  private scanComments(ts: TsNode, depth = 0): void {
+    if (depth > MAX_NESTING) return;
     for (const child of ts.children) {
       if (!child) continue;
       if (child.type === "comment") this.comment(child);
       else if (child.isMissing || child.isError) this.noteError(child);
-      if (child.childCount > 0) this.scanComments(child);
+      if (child.childCount > 0) this.scanComments(child, depth + 1);
     }
   }
 
@@ -347,10 +355,17 @@ class Converter {
   }
 
   private scanForError(ts: TsNode): void {
-    for (const child of ts.children) {
-      if (!child || this.syntaxError) return;
-      if (child.isError || child.isMissing) this.noteError(child);
-      else if (child.hasError) this.scanForError(child);
+    // Iterative: an erroneous subtree can be as deep as the file is long.
+    const stack = [ts];
+    for (let node = stack.pop(); node && !this.syntaxError; node = stack.pop()) {
+      for (const child of node.children) {
+        if (!child) continue;
+        if (child.isError || child.isMissing) {
+          this.noteError(child);
+          return;
+        }
+        if (child.hasError) stack.push(child);
+      }
     }
   }
 
@@ -382,7 +397,15 @@ class Converter {
         if (blockType) labels.push(this.identifier(part));
         else blockType = this.identifier(part);
       } else if (part.type === "string_lit") labels.push(this.template(part, "quoted"));
-      else if (part.type === "body") body.push(...this.body(part));
+      else if (part.type === "body") {
+        if (this.nesting >= MAX_NESTING) return this.node<HCLBlock>(ts, { type: "HCLBlock", blockType: blockType ?? this.node<HCLIdentifier>(ts, { type: "HCLIdentifier", name: "" }), labels, body: [], hasError: true });
+        this.nesting++;
+        try {
+          body.push(...this.body(part));
+        } finally {
+          this.nesting--;
+        }
+      }
       else if (part.type === "block_start" || part.type === "block_end") this.children(part);
     }
     return this.node<HCLBlock>(ts, { type: "HCLBlock", blockType: blockType ?? this.node<HCLIdentifier>(ts, { type: "HCLIdentifier", name: "" }), labels, body, hasError: ts.hasError });
@@ -395,9 +418,13 @@ class Converter {
   /** An `expression` node: a term followed by postfix traversals, or a conditional. */
   expression(ts: TsNode): HCLExpression {
     if (ts.isError || ts.isMissing) return this.error(ts.startIndex, ts.endIndex);
-    if (ts.type !== "expression") return this.chain(ts, [ts]);
-    const parts = this.children(ts);
-    return this.chain(ts, parts);
+    if (this.nesting >= MAX_NESTING) return this.error(ts.startIndex, ts.endIndex);
+    this.nesting++;
+    try {
+      return ts.type === "expression" ? this.chain(ts, this.children(ts)) : this.chain(ts, [ts]);
+    } finally {
+      this.nesting--;
+    }
   }
 
   /** A term and its postfix traversals (`get_attr`, `index`, `splat`) as nested nodes. */

@@ -371,6 +371,13 @@ describe("robustness", () => {
     );
   });
 
+  it("hostile nesting (20,000 levels of lists, parentheses, objects, blocks) is read without exhausting the stack", () => {
+    const n = 20_000;
+    const text = `x = ${"[".repeat(n)}${"]".repeat(n)}\ny = ${"(".repeat(n)}1${")".repeat(n)}\nz = ${"{a = ".repeat(n)}1${"}".repeat(n)}\n${"b {\n".repeat(n)}${"}\n".repeat(n)}`;
+    expect(lintHcl(text, "main.tf", { level: "all" })).toEqual([]);
+    expect(explainFile("main.tf", text).file).toEqual({ path: "main.tf", deployments: [] });
+  });
+
   it("references that loop (local.a = local.b, local.b = local.a) are unknown, not a hang", () => {
     const text = `locals {\n  a = local.b\n  b = local.a\n}\nresource "kubernetes_pod_v1" "p" {\n  metadata { name = "p" }\n  spec {\n    container {\n      name = "vllm"\n      image = "vllm/vllm-openai:v0.11.0"\n      args = ["--model", local.a]\n    }\n  }\n}\n`;
     expect(hclJudged(text)[0]).toMatchObject({ status: "incomplete", value: { raw: "${local.a}" } });
