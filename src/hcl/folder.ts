@@ -18,6 +18,9 @@ const MAX_SIBLING_BYTES = 2 * 1024 * 1024;
 /** Folders with more `.tf` files than this are read only up to it (in name order). */
 const MAX_SIBLINGS = 256;
 
+/** Parsed siblings kept at once (insertion order: the oldest is dropped first). */
+const MAX_CACHED = 1024;
+
 const cache = new Map<string, { mtimeMs: number; size: number; source: HclSource | undefined }>();
 
 function readSibling(path: string): HclSource | undefined {
@@ -37,7 +40,10 @@ function readSibling(path: string): HclSource | undefined {
   } catch {
     source = undefined;
   }
+  cache.delete(path);
   cache.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, source });
+  // A long editor session visits many folders: keep the most recently parsed files only.
+  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
   return source;
 }
 
