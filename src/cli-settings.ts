@@ -29,7 +29,8 @@ interface ConfigSource {
 /** ESLint instances by config file: `vram explain` over many files loads each config once. */
 const loaded = new Map<string, Promise<ConfigSource>>();
 
-function nearestConfig(start: string): string | undefined {
+/** The nearest `eslint.config.*` at or above `start`, as ESLint looks it up. */
+export function nearestConfig(start: string): string | undefined {
   for (let folder = start; ; folder = dirname(folder)) {
     for (const name of CONFIG_FILE_NAMES) {
       const candidate = join(folder, name);

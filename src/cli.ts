@@ -2,13 +2,17 @@
 /**
  * `vram` — size an LLM deployment from the command line.
  *
+ *   vram lint [PATH…] [--format stylish|json|sarif] [--stdin --stdin-filename F] …
  *   vram estimate --model M --gpu G [vLLM-style flags] [--json]
  *   vram explain FILE… [--json]
  *
- * Exit codes: 0 fits and starts, 1 does not (what the rules report as errors), 2 usage error (one
- * line on stderr, never a stack trace).
+ * Exit codes: 0 fits and starts (lint: no error), 1 does not (what the rules report as errors), 2
+ * usage error (one line on stderr, never a stack trace).
+ *
+ * Installed as `vram` and as `eslint-plugin-vram`, so `npx eslint-plugin-vram lint` runs it too.
  */
 import { realpathSync } from "node:fs";
+import { text } from "node:stream/consumers";
 import { fileURLToPath } from "node:url";
 import { catalogDate, pluginMeta } from "./meta.js";
 import { type CliIo, UsageError } from "./cli-io.js";
@@ -17,11 +21,13 @@ import { lookup } from "./lookup.js";
 
 
 const HELP = `Usage:
+  vram lint [PATH...] [options]                     lint YAML, JSON and Terraform files, no config needed
+                                                    (vram lint --help for its options)
   vram estimate --model MODEL --gpu GPU [options]   size one deployment
   vram explain FILE... [--json]                     every deployment found in files
   vram --version
 
-Both read settings.vram (models, GPUs, defaults) and the kv-cache-headroom option from the
+estimate and explain read settings.vram (models, GPUs, defaults) and the kv-cache-headroom option from the
 nearest eslint.config.* (or --config FILE), so they judge as the rules do.
 
 estimate options (named as vLLM names them):
@@ -62,6 +68,7 @@ rules report as errors), 2 usage error.`;
 type CommandHandler = (argv: string[], io: CliIo) => number | Promise<number>;
 
 const commands: Record<string, CommandHandler> = {
+  lint: async (argv, io) => (await import("./lint-command.js")).runLint(argv, io),
   estimate: async (argv, io) => (await import("./estimate-command.js")).runEstimate(argv, io, HELP),
   // Loaded on demand: extraction, the YAML/JSON parsers and settings validation are not needed to estimate.
   explain: async (argv, io) => (await import("./explain.js")).runExplain(argv, io),
@@ -110,7 +117,7 @@ function invokedDirectly(): boolean {
 }
 
 if (invokedDirectly()) {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then(
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), readStdin: () => text(process.stdin) }).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,4 +1,8 @@
 /** Structural checks of SARIF 2.1.0 logs, shared by the unit and packed-package tests. */
+import { createRequire } from "node:module";
+import draft04 from "ajv-draft-04";
+import type { ValidateFunction } from "ajv";
+import formats from "ajv-formats";
 
 /**
  * What a SARIF 2.1.0 log must have (sarif-schema-2.1.0.json's required properties and enums, for the
@@ -75,3 +79,24 @@ export function sarifProblems(log: unknown): string[] {
   });
   return problems;
 }
+
+/**
+ * The log checked against the SARIF 2.1.0 JSON schema itself: `sarif-2.1.0-rtm.5.json`, the OASIS
+ * 2.1.0 schema (draft-04) as the SARIF SDK's `@microsoft/jest-sarif` ships it, compiled with the
+ * project's Ajv 8 (its draft-04 build and ajv-formats for `uri`, `uri-reference` and `date-time`).
+ * `unicodeRegExp: false`: the schema's `language` pattern (`…[a-zA-Z]{2}]?$`) is valid only without
+ * the `u` flag, as draft-04 validators compiled it. Returns Ajv's errors as `path: message` lines.
+ */
+export function sarifSchemaErrors(log: unknown): string[] {
+  const validate = (validateSarif ??= (() => {
+    const require = createRequire(import.meta.url);
+    const schema = require("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json") as object;
+    const ajv = new draft04.default({ allErrors: true, strict: false, unicodeRegExp: false });
+    formats.default(ajv);
+    return ajv.compile(schema);
+  })());
+  if (validate(log)) return [];
+  return (validate.errors ?? []).map((error) => `${error.instancePath || "/"}: ${error.message ?? error.keyword}`);
+}
+
+let validateSarif: ValidateFunction | undefined;
