@@ -7,21 +7,32 @@ import type { Remedy } from "../sizing/recommend.js";
 import type { MemoryEstimate } from "../sizing/types.js";
 import { concurrency, describeCheck, describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params, tokens } from "./wording.js";
 import type { DeploymentCheck } from "../judge/checks.js";
+import { renderTerminalBar } from "./memory-bar.js";
 
 export interface Style {
   good(text: string): string;
   bad(text: string): string;
   dim(text: string): string;
   bold(text: string): string;
+  /** Set on a terminal: the breakdown draws the memory bar (plain output, piped, stays as it is). */
+  terminal?: { columns: number; color: boolean };
 }
 
 const plain: Style = { good: (t) => t, bad: (t) => t, dim: (t) => t, bold: (t) => t };
 
 /** ANSI colours only for a terminal that has not opted out (NO_COLOR, https://no-color.org). */
-export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Style {
-  if (!stream.isTTY || env.NO_COLOR !== undefined || env.TERM === "dumb") return plain;
+export function styleFor(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv): Style {
+  if (!stream.isTTY) return plain;
+  const color = env.NO_COLOR === undefined && env.TERM !== "dumb";
+  const terminal = { columns: stream.columns ?? 80, color };
+  if (!color) return { ...plain, terminal };
   const wrap = (code: string) => (text: string) => `\u001b[${code}m${text}\u001b[0m`;
-  return { good: wrap("32"), bad: wrap("31"), dim: wrap("2"), bold: wrap("1") };
+  return { good: wrap("32"), bad: wrap("31"), dim: wrap("2"), bold: wrap("1"), terminal };
+}
+
+/** The bar's width on a terminal: the rest of the line after `vram explain`'s indent, within 24–64 cells. */
+function barWidth(columns: number): number {
+  return Math.max(24, Math.min(64, columns - 10));
 }
 
 /** "Mixtral-8x7B-Instruct-v0.1 is a Mixture-of-Experts model: 12.9B parameters are active per token but all 46.7B must be resident". */
@@ -103,6 +114,7 @@ export function renderBreakdown(
   lines.push(`${"Per GPU".padEnd(labelWidth)}  ${"GiB".padStart(valueWidth)}`);
   for (const [label, value] of rows) lines.push(`  ${label.padEnd(labelWidth - 2)}  ${value.padStart(valueWidth)}`);
   lines.push("");
+  if (style.terminal) lines.push(...renderTerminalBar(estimate.perGpu, barWidth(style.terminal.columns), style.terminal.color), "");
 
   const lengthNote = estimate.maxModelLenSource === "set" ? "" : estimate.maxModelLenSource === "model-default" ? " (model default)" : " (engine default)";
   const facts: Array<[string, string]> = [
