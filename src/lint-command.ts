@@ -115,8 +115,14 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options | "help" {
+  // `--max-warnings -1` as ESLint takes it (Node's parser reads a value that starts with "-" as an option).
+  const args: string[] = [];
+  for (const arg of argv) {
+    if (args.at(-1) === "--max-warnings" && /^-\d+$/.test(arg)) args[args.length - 1] = `--max-warnings=${arg}`;
+    else args.push(arg);
+  }
   const { values, positionals } = parseArgs({
-    args: argv,
+    args,
     options: {
       format: { type: "string", short: "f" },
       "output-file": { type: "string", short: "o" },

@@ -138,6 +138,9 @@ describe("vram lint with no config", () => {
     expect(strict.code).toBe(1);
     expect(strict.stderr).toBe("vram: too many warnings (1; at most 0 allowed)\n");
     expect((await runCli(["lint", "unknown.yaml", "--max-warnings", "1"], cwd)).code).toBe(0);
+    // -1 (no limit), written as ESLint takes it.
+    expect((await runCli(["lint", "unknown.yaml", "--max-warnings", "-1"], cwd)).code).toBe(0);
+    expect((await runCli(["lint", "unknown.yaml", "--max-warnings=-1"], cwd)).code).toBe(0);
 
     const quiet = await runCli(["lint", "--quiet"], cwd);
     expect(quiet.code).toBe(1);

@@ -24,12 +24,13 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sarifProblems } from "../support/sarif.js";
+import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
+import { sarifProblems, sarifSchemaErrors } from "../support/sarif.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const repoPackage = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as PackageJson;
@@ -299,6 +300,8 @@ function run(command: string, args: string[], options: { cwd: string; input?: st
       clearTimeout(timer);
       resolveRun({ code, stdout, stderr });
     });
+    // A command that exits without reading its input closes the pipe first (EPIPE): not an error here.
+    child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
   });
 }
@@ -820,6 +823,227 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       walk(join(installed, "dist"));
       expect(imported.size).toBeGreaterThan(0);
       expect([...imported].filter((name) => !declared.has(name))).toEqual([]);
+    });
+  });
+
+  describe("vram lint, zero-config, from the packed package", () => {
+    /** A repository of someone who runs kube-linter: manifests and a chart, no package.json, no ESLint config. */
+    let infra = "";
+    let clean = "";
+    const vramBin = () => bin("vram");
+    const writeAt = (root: string, relative: string, text: string) => {
+      mkdirSync(dirname(join(root, relative)), { recursive: true });
+      writeFileSync(join(root, relative), text);
+    };
+
+    beforeAll(() => {
+      infra = join(work, "infra-repo");
+      clean = join(work, "clean-repo");
+      writeAt(infra, "deploy/mixtral-a10g.yaml", MIXTRAL_A10G);
+      writeAt(infra, ".gitignore", "rendered/\n");
+      writeAt(infra, "rendered/mixtral.yaml", MIXTRAL_A10G);
+      for (const [name, text] of Object.entries(CHART)) writeAt(infra, name, text);
+      writeAt(clean, "deploy/mixtral-2xh100.yaml", MIXTRAL_2XH100);
+      writeAt(clean, "chart/values.yaml", CHART["chart/values.yaml"]!);
+    });
+
+    it("the folders have no package.json and no ESLint config above them", () => {
+      for (let folder = infra; dirname(folder) !== folder; folder = dirname(folder)) {
+        expect(readdirSync(folder).filter((name) => name === "package.json" || name.startsWith("eslint.config."))).toEqual([]);
+      }
+    });
+
+    it("`vram lint .` exits 1 with the vram/weights-fit finding (and skips .gitignore'd output); a clean folder exits 0", async () => {
+      const misfit = await run(vramBin(), ["lint", "."], { cwd: infra });
+      expect(misfit.code, shown("vram lint .", misfit)).toBe(1);
+      expect(misfit.stdout).toContain(join(infra, "deploy", "mixtral-a10g.yaml"));
+      expect(misfit.stdout).toMatch(/^ {2}\d+:\d+ {2}error {2}Mixtral-8x7B-Instruct-v0\.1 is a Mixture-of-Experts model: 12\.9B parameters are active per token but all 46\.7B must be resident.* {2}vram\/weights-fit$/m);
+      expect(misfit.stdout).toContain("✖ 1 problem (1 error, 0 warnings)");
+      expect(misfit.stdout).not.toContain("rendered");
+      expect(misfit.stderr).toBe("");
+
+      const fits = await run(vramBin(), ["lint", "."], { cwd: clean });
+      expect(fits, shown("vram lint . (clean)", fits)).toEqual({ code: 0, stdout: "", stderr: "" });
+    });
+
+    it("`--format sarif` writes a located SARIF 2.1.0 result with helpUri that the SARIF schema accepts", async () => {
+      const result = await run(vramBin(), ["lint", ".", "--format", "sarif"], { cwd: infra });
+      expect(result.code, shown("vram lint --format sarif", result)).toBe(1);
+      const log = JSON.parse(result.stdout) as {
+        version: string;
+        runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri: string }> } }; results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }> }> }>;
+      };
+      expect(sarifSchemaErrors(log)).toEqual([]);
+      expect(sarifProblems(log)).toEqual([]);
+      expect(log.version).toBe("2.1.0");
+      const [finding] = log.runs[0]!.results;
+      expect(finding!.ruleId).toBe("vram/weights-fit");
+      expect(finding!.locations[0]!.physicalLocation.artifactLocation.uri).toBe("deploy/mixtral-a10g.yaml");
+      const { startLine, startColumn } = finding!.locations[0]!.physicalLocation.region;
+      expect(MIXTRAL_A10G.split("\n")[startLine - 1]!.slice(startColumn - 1)).toBe("1");
+      expect(log.runs[0]!.tool.driver.rules).toEqual([expect.objectContaining({ id: "vram/weights-fit", helpUri: expect.stringMatching(/^https:\/\/.*\/docs\/rules\/weights-fit\.md$/) })]);
+    });
+
+    it("`--stdin --stdin-filename rendered.yaml` lints rendered output (as `helm template … |` gives it)", async () => {
+      const misfit = await run(vramBin(), ["lint", "--stdin", "--stdin-filename", "rendered.yaml"], { cwd: clean, input: MIXTRAL_A10G });
+      expect(misfit.code, shown("vram lint --stdin", misfit)).toBe(1);
+      expect(misfit.stdout).toContain(join(clean, "rendered.yaml"));
+      expect(misfit.stdout).toContain("vram/weights-fit");
+      const fits = await run(vramBin(), ["lint", "--stdin", "--stdin-filename", "rendered.yaml"], { cwd: clean, input: MIXTRAL_2XH100 });
+      expect(fits.code, shown("vram lint --stdin", fits)).toBe(0);
+    });
+
+    it("`npx eslint-plugin-vram lint` runs the same command (the package's second bin name)", async () => {
+      expect(repoPackage.bin).toEqual({ vram: "./dist/src/cli.js", "eslint-plugin-vram": "./dist/src/cli.js" });
+      const result = await run("npx", ["--no", "--", "eslint-plugin-vram", "lint", "a10g"], { cwd: consumer, env: OFFLINE_NPM });
+      expect(result.code, shown("npx eslint-plugin-vram lint a10g", result)).toBe(1);
+      expect(result.stdout).toContain("vram/weights-fit");
+    });
+
+    it("honours the eslint-suppressions.json that `eslint --suppress-all` writes", async () => {
+      const project = join(consumer, "adopt");
+      writeAt(project, "eslint.config.mjs", README_CONFIG);
+      writeAt(project, "fleet/a.yaml", MIXTRAL_A10G);
+      writeAt(project, "fleet/b.yaml", MIXTRAL_A10G);
+      expect((await run(vramBin(), ["lint"], { cwd: project })).code).toBe(1);
+      const suppressed = await eslint(project, [".", "--suppress-all"]);
+      expect(suppressed.code, shown("eslint --suppress-all", suppressed)).toBe(0);
+      expect(JSON.parse(readFileSync(join(project, "eslint-suppressions.json"), "utf8"))).toEqual({
+        "fleet/a.yaml": { "vram/weights-fit": { count: 1 } },
+        "fleet/b.yaml": { "vram/weights-fit": { count: 1 } },
+      });
+      expect(await run(vramBin(), ["lint"], { cwd: project })).toEqual({ code: 0, stdout: "", stderr: "" });
+      // A new misfit is reported; the accepted ones stay quiet.
+      writeAt(project, "fleet/c.yaml", MIXTRAL_A10G);
+      const added = await run(vramBin(), ["lint", "-f", "json"], { cwd: project });
+      expect(added.code).toBe(1);
+      expect((JSON.parse(added.stdout) as LintResult[]).filter((r) => r.messages.length > 0).map((r) => r.filePath.slice(project.length + 1))).toEqual(["fleet/c.yaml"]);
+    });
+
+    it(".pre-commit-hooks.yaml: the vram hook, run as pre-commit runs it (staged files filtered by its types and pattern, passed to its entry at the repository root)", async () => {
+      const hooks = getStaticYAMLValue(parseYAML(readFileSync(join(REPO, ".pre-commit-hooks.yaml"), "utf8"))) as Array<Record<string, unknown>>;
+      expect(hooks).toHaveLength(1);
+      const hook = hooks[0]!;
+      expect(hook).toMatchObject({ id: "vram", language: "node", entry: "vram lint", types_or: ["yaml", "json", "terraform"] });
+      // pre-commit's file types (identify's tags) by extension, for the ones that matter here.
+      const tags: Record<string, string[]> = { yaml: ["yaml"], yml: ["yaml"], json: ["json"], tf: ["terraform"], tfvars: ["terraform"], md: ["markdown"] };
+      const pattern = new RegExp(hook.files as string);
+      const selected = (files: string[]) =>
+        files.filter((file) => (tags[file.split(".").pop()!] ?? []).some((tag) => (hook.types_or as string[]).includes(tag)) && pattern.test(file));
+
+      const repo = join(work, "precommit-repo");
+      writeAt(repo, "deploy/mixtral.yaml", MIXTRAL_A10G);
+      writeAt(repo, "chart/values.yaml", CHART["chart/values.yaml"]!);
+      writeAt(repo, ".github/workflows/ci.yml", "on: [push]\njobs: {}\n");
+      writeAt(repo, "README.md", "# infra\n");
+      writeAt(repo, "prod.tfvars", 'instance_type = "g5.2xlarge"\n');
+      await mustSucceed("git", ["init", "-q"], { cwd: repo });
+      await mustSucceed("git", ["add", "-A"], { cwd: repo });
+      const staged = (await mustSucceed("git", ["diff", "--cached", "--name-only"], { cwd: repo })).stdout.trim().split("\n");
+      const files = selected(staged);
+      expect(files.sort()).toEqual([".github/workflows/ci.yml", "chart/values.yaml", "deploy/mixtral.yaml"]);
+
+      // `language: node` puts the installed package's bin folder on PATH.
+      const env = { PATH: `${join(consumer, "node_modules", ".bin")}:${process.env.PATH}` };
+      const [command, ...args] = (hook.entry as string).split(" ");
+      const failing = await run(command!, [...args, ...files], { cwd: repo, env });
+      expect(failing.code, shown("vram hook", failing)).toBe(1);
+      expect(failing.stdout).toContain(join(repo, "deploy", "mixtral.yaml"));
+      expect(failing.stdout).toContain("vram/weights-fit");
+
+      writeAt(repo, "deploy/mixtral.yaml", MIXTRAL_2XH100);
+      const passing = await run(command!, [...args, ...files], { cwd: repo, env });
+      expect(passing, shown("vram hook (fixed)", passing)).toEqual({ code: 0, stdout: "", stderr: "" });
+    });
+
+    describe("action.yml (composite GitHub Action)", () => {
+      interface Step {
+        id?: string;
+        name?: string;
+        if?: string;
+        uses?: string;
+        run?: string;
+        shell?: string;
+        with?: Record<string, string>;
+        env?: Record<string, string>;
+        "working-directory"?: string;
+      }
+      const action = getStaticYAMLValue(parseYAML(readFileSync(join(REPO, "action.yml"), "utf8"))) as unknown as {
+        name: string;
+        inputs: Record<string, { description: string; default: string }>;
+        outputs: Record<string, { value: string }>;
+        runs: { using: string; steps: Step[] };
+      };
+      const [lint, upload, fail] = action.runs.steps;
+
+      it("is a composite action: vram lint to SARIF, upload to code scanning, fail on findings", () => {
+        expect(action.runs.using).toBe("composite");
+        expect(Object.fromEntries(Object.entries(action.inputs).map(([name, input]) => [name, input.default]))).toEqual({
+          paths: ".",
+          config: "",
+          "max-warnings": "-1",
+          "sarif-file": "vram.sarif",
+          upload: "true",
+          category: "vram",
+          "fail-on-findings": "true",
+          version: "",
+        });
+        for (const input of Object.values(action.inputs)) expect(input.description).toMatch(/\S/);
+        expect(action.outputs).toEqual({ "sarif-file": expect.objectContaining({ value: "${{ steps.lint.outputs.sarif-file }}" }), "exit-code": expect.objectContaining({ value: "${{ steps.lint.outputs.exit-code }}" }) });
+        expect(lint).toMatchObject({ id: "lint", shell: "bash", "working-directory": "${{ github.workspace }}" });
+        expect(lint!.run).toContain("lint --format sarif --output-file");
+        // Inputs reach the script through env, never spliced into its text.
+        expect(lint!.run).not.toContain("${{");
+        expect(upload).toMatchObject({ uses: "github/codeql-action/upload-sarif@v4", if: "always() && inputs.upload == 'true' && steps.lint.outputs.sarif-file != ''", with: { sarif_file: "${{ steps.lint.outputs.sarif-file }}", category: "${{ inputs.category }}" } });
+        expect(fail!.if).toBe("always() && (steps.lint.outputs.exit-code == '2' || (steps.lint.outputs.exit-code == '1' && inputs.fail-on-findings == 'true'))");
+      });
+
+      /** The lint step's script as the runner runs it: its env with the expressions filled in, bash -e. */
+      async function runLintStep(workspace: string, inputs: Record<string, string> = {}, path = process.env.PATH!) {
+        const outputFile = join(workspace, "github-output.txt");
+        writeFileSync(outputFile, "");
+        const values: Record<string, string> = { "github.workspace": workspace, "github.action_path": REPO };
+        for (const [name, input] of Object.entries(action.inputs)) values[`inputs.${name}`] = inputs[name] ?? input.default;
+        const env: Record<string, string> = { GITHUB_OUTPUT: outputFile, PATH: path };
+        for (const [name, expression] of Object.entries(lint!.env!)) env[name] = expression.replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, key: string) => values[key] ?? "");
+        const result = await run("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", lint!.run!], { cwd: workspace, env });
+        const outputs = Object.fromEntries(readFileSync(outputFile, "utf8").trim().split("\n").filter(Boolean).map((line) => line.split("=", 2) as [string, string]));
+        return { result, outputs };
+      }
+
+      it("its script lints the workspace with the repository's own vram, writes SARIF, sets outputs and annotates each finding", async () => {
+        const workspace = join(work, "action-workspace");
+        writeAt(workspace, "deploy/mixtral.yaml", MIXTRAL_A10G);
+        writeAt(workspace, "deploy/fits.yaml", MIXTRAL_2XH100);
+        symlinkSync(join(consumer, "node_modules"), join(workspace, "node_modules"));
+        const { result, outputs } = await runLintStep(workspace);
+        expect(result.code, shown("action lint step", result)).toBe(0);
+        expect(outputs).toEqual({ "exit-code": "1", "sarif-file": "vram.sarif" });
+        const log = JSON.parse(readFileSync(join(workspace, "vram.sarif"), "utf8")) as { runs: Array<{ results: Array<{ ruleId: string }> }> };
+        expect(sarifSchemaErrors(log)).toEqual([]);
+        expect(log.runs[0]!.results.map((r) => r.ruleId)).toEqual(["vram/weights-fit"]);
+        expect(result.stderr).toBe("vram: 1 problem (1 error, 0 warnings) written to vram.sarif\n");
+        const annotations = result.stdout.split("\n").filter((line) => line.startsWith("::"));
+        expect(annotations).toHaveLength(1);
+        expect(annotations[0]).toMatch(/^::error file=deploy\/mixtral\.yaml,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=vram\/weights-fit::Mixtral-8x7B-Instruct-v0\.1 is a Mixture-of-Experts model/);
+
+        const clean = await runLintStep(workspace, { paths: "deploy/fits.yaml", "max-warnings": "0" });
+        expect(clean.outputs).toEqual({ "exit-code": "0", "sarif-file": "vram.sarif" });
+        expect(clean.result.stdout).toBe("");
+      });
+
+      it("without an install in the repository, runs the action's own release through npx", async () => {
+        const workspace = join(work, "action-workspace-bare");
+        writeAt(workspace, "deploy/mixtral.yaml", MIXTRAL_A10G);
+        // A stand-in npx that records its arguments and runs the packed package's vram.
+        const tools = join(work, "fake-npx");
+        writeAt(tools, "npx", `#!/usr/bin/env bash\nprintf '%s\\n' "$@" > "${join(tools, "args.txt")}"\nwhile [ "$1" != "--" ]; do shift; done\nshift\nshift\nexec "${vramBin()}" "$@"\n`);
+        chmodSync(join(tools, "npx"), 0o755);
+        const { result, outputs } = await runLintStep(workspace, { paths: "deploy" }, `${tools}:${process.env.PATH}`);
+        expect(result.code, shown("action lint step (npx)", result)).toBe(0);
+        expect(readFileSync(join(tools, "args.txt"), "utf8").split("\n").slice(0, 4)).toEqual(["--yes", "--package", `eslint-plugin-vram@${repoPackage.version}`, "--"]);
+        expect(outputs["exit-code"]).toBe("1");
+      });
     });
   });
 });
