@@ -1,0 +1,13 @@
+// Node modules the CLI side of src/explain.ts imports; the page calls none of them.
+const unavailable = () => {
+  throw new Error("not available in the browser");
+};
+export const closeSync = unavailable;
+export const fstatSync = unavailable;
+export const openSync = unavailable;
+export const readSync = unavailable;
+export const existsSync = () => false;
+export const statSync = unavailable;
+export const readFileSync = unavailable;
+export const parseArgs = unavailable;
+export default {};
