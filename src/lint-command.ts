@@ -51,27 +51,21 @@ const FORMATS = ["stylish", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
 
 type EslintModule = typeof Eslint;
-type ConfigModule = { includeIgnoreFile: (path: string, name?: string) => Eslint.Linter.Config };
 
 /** How `vram lint` gets ESLint: the peer dependency, replaceable in tests. */
 export interface LintDependencies {
   importEslint(): Promise<EslintModule>;
-  importEslintConfig(): Promise<ConfigModule>;
 }
 
-const defaultDependencies: LintDependencies = {
-  importEslint: () => import("eslint"),
-  importEslintConfig: () => import("eslint/config") as Promise<ConfigModule>,
-};
+const defaultDependencies: LintDependencies = { importEslint: () => import("eslint") };
 
 /** ESLint's oldest version with what `vram lint` uses (flat config `basePath`, `ruleFilter`): the peer range's floor. */
 const MIN_ESLINT = [9, 38] as const;
 
-async function loadEslint(dependencies: LintDependencies): Promise<{ eslint: EslintModule; config: ConfigModule }> {
+async function loadEslint(dependencies: LintDependencies): Promise<EslintModule> {
   let eslint: EslintModule;
-  let config: ConfigModule;
   try {
-    [eslint, config] = await Promise.all([dependencies.importEslint(), dependencies.importEslintConfig()]);
+    eslint = await dependencies.importEslint();
   } catch {
     throw new UsageError(`vram lint runs ESLint, and the eslint package cannot be loaded: install it beside the plugin (npm install --save-dev eslint eslint-plugin-vram), or run npx eslint-plugin-vram lint, which installs both`);
   }
@@ -80,7 +74,7 @@ async function loadEslint(dependencies: LintDependencies): Promise<{ eslint: Esl
   if (major < MIN_ESLINT[0] || (major === MIN_ESLINT[0] && minor < MIN_ESLINT[1])) {
     throw new UsageError(`vram lint needs ESLint ${pkg.peerDependencies.eslint}; the eslint package found is ${version}`);
   }
-  return { eslint, config };
+  return eslint;
 }
 
 /** A path written on the command line as an ESLint pattern: a folder becomes its lintable files. */
@@ -182,9 +176,9 @@ function parseOptions(argv: string[]): Options | "help" {
  * The ESLint instance for the run. `configFile`: `--config`, else the nearest `eslint.config.*`
  * (ESLint then looks it up itself, as `eslint` would), else none (the built-in configs alone).
  */
-async function createEslint(eslintModule: EslintModule, configModule: ConfigModule, io: CliIo, options: Options): Promise<{ eslint: Eslint.ESLint; patterns: string[] }> {
+async function createEslint(eslintModule: EslintModule, io: CliIo, options: Options): Promise<{ eslint: Eslint.ESLint; patterns: string[] }> {
   const builtins = await builtinConfigs();
-  const ignores = gitignoreConfigs(io.cwd, configModule.includeIgnoreFile);
+  const ignores = gitignoreConfigs(io.cwd);
   const common = { cwd: io.cwd, ruleFilter: isPluginRule, warnIgnored: false, errorOnUnmatchedPattern: false, cache: false } as const;
 
   let configFile: string | true | undefined = true;
@@ -266,8 +260,8 @@ export async function runLint(argv: string[], io: CliIo, dependencies: LintDepen
     io.stdout.write(`${LINT_HELP}\n`);
     return 0;
   }
-  const { eslint: eslintModule, config: configModule } = await loadEslint(dependencies);
-  const { eslint, patterns } = await createEslint(eslintModule, configModule, io, options);
+  const eslintModule = await loadEslint(dependencies);
+  const { eslint, patterns } = await createEslint(eslintModule, io, options);
 
   let results: Eslint.ESLint.LintResult[];
   try {

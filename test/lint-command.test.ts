@@ -198,7 +198,7 @@ describe("vram lint without ESLint", () => {
 
   it("says in one line how to install the eslint peer dependency when it cannot be loaded", async () => {
     const { io: cli } = io(folder({}));
-    const run = runLint(["."], cli, { importEslint: () => Promise.reject(new Error("Cannot find package 'eslint'")), importEslintConfig: () => import("eslint/config") as never });
+    const run = runLint(["."], cli, { importEslint: () => Promise.reject(new Error("Cannot find package 'eslint'")) });
     await expect(run).rejects.toThrow(
       "vram lint runs ESLint, and the eslint package cannot be loaded: install it beside the plugin (npm install --save-dev eslint eslint-plugin-vram), or run npx eslint-plugin-vram lint, which installs both",
     );
@@ -207,7 +207,7 @@ describe("vram lint without ESLint", () => {
   it("names the ESLint versions it needs when an older one is installed", async () => {
     const { io: cli } = io(folder({}));
     const old = { ESLint: { version: "8.57.1" } } as never;
-    await expect(runLint(["."], cli, { importEslint: async () => old, importEslintConfig: () => import("eslint/config") as never })).rejects.toThrow(
+    await expect(runLint(["."], cli, { importEslint: async () => old })).rejects.toThrow(
       "vram lint needs ESLint ^9.38.0 || ^10.0.0; the eslint package found is 8.57.1",
     );
   });

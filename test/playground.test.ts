@@ -21,6 +21,14 @@ import { buildPlayground } from "../docs/playground/build.js";
 
 const MIXTRAL = EXAMPLES.find((example) => example.id === "mixtral-a10g")!;
 
+// The browser globals the functions run inside the page use (the project's TypeScript has no DOM library).
+declare const document: { querySelector(selector: string): { textContent: string | null } | null };
+declare function createImageBitmap(blob: Blob): Promise<{ width: number; height: number }>;
+declare class OffscreenCanvas {
+  constructor(width: number, height: number);
+  getContext(kind: "2d"): { drawImage(image: unknown, x: number, y: number): void; getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray } } | null;
+}
+
 describe("the playground's engine", () => {
   it("finds vram/weights-fit on Mixtral on one A10G, with suggestions, and its deployment's bar past the GPU", () => {
     const report = check(MIXTRAL.text, MIXTRAL.filename);
@@ -136,7 +144,7 @@ describe.skipIf(browserMissing !== undefined)(`the playground in headless Chromi
     expect(await colourShare(await page.locator("#findings").screenshot(), ERROR_RED)).toBeGreaterThan(0.005);
 
     // The line is marked in the gutter and the value underlined in the editor.
-    expect(await page.locator("#gutter .row.has-error").evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.line))).toEqual(["33"]);
+    expect(await page.locator("#gutter .row.has-error").evaluateAll((rows) => rows.map((row) => (row as unknown as { dataset: { line?: string } }).dataset.line))).toEqual(["33"]);
     expect(await page.locator("#highlights mark.error").textContent()).toBe("1");
 
     // The bar: weights fill nearly all of it (87.0 of 87.5 GiB needed), past the GPU's 22.5 GiB mark.

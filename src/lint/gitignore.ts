@@ -5,11 +5,14 @@
  *
  * Read: every `.gitignore` from the repository root (the nearest folder above with a `.git`) down to
  * the working folder, and every one below it. Each file's patterns are relative to its own folder,
- * as in Git (ESLint's `includeIgnoreFile` converts the syntax; `basePath` anchors it). Not read:
+ * as in Git (`includeIgnoreFile` of `@eslint/config-helpers`, ESLint's own, converts the syntax and
+ * anchors each file's config at its folder with `basePath`; ESLint 9.38's `eslint/config` does not
+ * export it yet, hence the direct dependency). Not read:
  * `.git/info/exclude` and the global `core.excludesFile`, which belong to one clone, not the repository.
  */
 import { existsSync, type Dirent, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { includeIgnoreFile } from "@eslint/config-helpers";
 import type { Linter } from "eslint";
 
 /** Folders never searched for `.gitignore` files: Git's own, and installs ESLint ignores anyway. */
@@ -55,9 +58,7 @@ export function gitignoreFiles(folder: string): string[] {
   return files;
 }
 
-type IncludeIgnoreFile = (path: string, name?: string) => Linter.Config;
-
 /** One ignore config per `.gitignore` that governs `folder`, each anchored at its own folder. */
-export function gitignoreConfigs(folder: string, includeIgnoreFile: IncludeIgnoreFile): Linter.Config[] {
-  return gitignoreFiles(folder).map((file) => ({ ...includeIgnoreFile(file, `vram lint: ${file}`), basePath: dirname(file) }));
+export function gitignoreConfigs(folder: string): Linter.Config[] {
+  return gitignoreFiles(folder).map((file) => includeIgnoreFile(file, { gitignoreResolution: true, name: `vram lint: ${file}` }) as Linter.Config);
 }
