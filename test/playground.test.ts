@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { applySuggestion, changedLines, check } from "../docs/playground/src/engine.js";
+import { applySuggestion, check, lineDiff } from "../docs/playground/src/engine.js";
 import { EXAMPLES } from "../docs/playground/src/examples.js";
 import { buildPlayground } from "../docs/playground/build.js";
 
@@ -53,7 +53,13 @@ describe("the playground's engine", () => {
       const after = check(edited, MIXTRAL.filename);
       expect(after.findings.filter((f) => f.severity === 2), suggestion.desc).toEqual([]);
       expect(after.deployments[0]!.fits, suggestion.desc).toBe(true);
-      expect(changedLines(MIXTRAL.text, edited).added.length).toBeGreaterThan(0);
+      // The diff names exactly the lines that differ: applying it to the old lines gives the new ones.
+      const diff = lineDiff(MIXTRAL.text, edited);
+      const kept = MIXTRAL.text.split("\n").filter((_, index) => !diff.some((line) => line.kind === "removed" && line.line === index + 1));
+      const rebuilt = [...kept];
+      for (const line of diff.filter((change) => change.kind === "added")) rebuilt.splice(line.line - 1, 0, line.text);
+      expect(rebuilt.join("\n"), suggestion.desc).toBe(edited);
+      expect(diff.length).toBeLessThanOrEqual(10);
     }
   });
 
@@ -63,6 +69,15 @@ describe("the playground's engine", () => {
       expect(report.parseError, example.id).toBeUndefined();
       expect(report.deployments.length, example.id).toBeGreaterThan(0);
     }
+  });
+
+  it("lineDiff lists only the lines that changed", () => {
+    expect(lineDiff("a\nb\nc\nd\n", "a\nB\nc\nd\ne\n")).toEqual([
+      { kind: "removed", text: "b", line: 2 },
+      { kind: "added", text: "B", line: 2 },
+      { kind: "added", text: "e", line: 5 },
+    ]);
+    expect(lineDiff("same\n", "same\n")).toEqual([]);
   });
 
   it("a file that does not parse is one finding, not a crash", () => {
@@ -166,8 +181,11 @@ describe.skipIf(browserMissing !== undefined)(`the playground in headless Chromi
     expect(await page.locator("#applied .applied-head").textContent()).toContain(desc!);
     const added = await page.locator("#applied .diff .added").allTextContents();
     expect(added.length).toBeGreaterThan(0);
-    const text = await page.locator("#source").inputValue();
-    for (const line of added) expect(text).toContain(line.slice(2));
+    const text = await page.locator("#source").inputValue().then((value) => value.split("\n"));
+    for (const entry of added) {
+      const [, line, content] = /^\s*(\d+) \+ (.*)$/.exec(entry)!;
+      expect(text[Number(line) - 1]).toBe(content);
+    }
     expect(await page.locator("#findings .finding.error").count()).toBe(0);
     const card = page.locator("#deployments .deployment").first();
     expect(await card.getAttribute("class")).toContain("fits");

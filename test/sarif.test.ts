@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import plugin from "../src/index.js";
 import sarifFormatter from "../src/formatters/sarif.js";
 import { FIXTURES } from "./support/lint.js";
-import { sarifProblems } from "./support/sarif.js";
+import { sarifProblems, sarifSchemaErrors } from "./support/sarif.js";
 
 interface Log {
   version: string;
@@ -40,6 +40,7 @@ describe("SARIF formatter", async () => {
 
   it("writes a valid SARIF 2.1.0 log through ESLint's formatter interface", () => {
     expect(sarifProblems(log)).toEqual([]);
+    expect(sarifSchemaErrors(log)).toEqual([]);
     expect(log.version).toBe("2.1.0");
     expect(run.tool.driver.name).toBe("eslint-plugin-vram");
     expect(run.originalUriBaseIds["%SRCROOT%"]!.uri).toBe(pathToFileURL(FIXTURES).href.replace(/\/?$/, "/"));

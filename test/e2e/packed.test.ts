@@ -533,7 +533,7 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       for (const path of ["package.json", "dist/src/index.js", "dist/src/hcl/index.js", "dist/src/hcl/index.d.ts", "dist/grammars/tree-sitter-terraform.wasm", "dist/grammars/tree-sitter-hcl.LICENSE", "dist/src/index.d.ts", "dist/src/cli.js", "dist/package.json", "dist/src/catalog/data/meta.json", "dist/src/catalog/data/models.json", "dist/src/catalog/data/gpus.json", "dist/rules/weights-fit.js", "dist/rules/kv-cache-headroom.js"]) {
         expect(tarballFiles, path).toContain(path);
       }
-      const stray = tarballFiles.filter((path) => (/\.ts$/.test(path) && !/\.d\.ts$/.test(path)) || /^(src|rules|test|fixtures|bench|node_modules)\//.test(path));
+      const stray = tarballFiles.filter((path) => (/\.ts$/.test(path) && !/\.d\.ts$/.test(path)) || /^(src|rules|test|fixtures|bench|node_modules|docs\/playground)\//.test(path));
       expect(stray).toEqual([]);
       // What package.json points at is in the tarball.
       expect(tarballFiles).toContain(repoPackage.bin!.vram!.replace(/^\.\//, ""));

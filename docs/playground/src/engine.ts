@@ -119,13 +119,47 @@ export function applySuggestion(text: string, suggestion: Suggestion): string {
   return text.slice(0, suggestion.range[0]) + suggestion.text + text.slice(suggestion.range[1]);
 }
 
-/** The lines a change touched, before and after, for showing what a suggestion edited. */
-export function changedLines(before: string, after: string): { removed: string[]; added: string[]; firstLine: number } {
+export interface DiffLine {
+  kind: "removed" | "added";
+  text: string;
+  /** The line's number in the text it belongs to (before for removed, after for added). */
+  line: number;
+}
+
+/**
+ * The lines a change removed and added (a longest-common-subsequence diff of lines), for showing
+ * what a suggestion edited. Files here are small; past 2,000 lines the common head and tail are
+ * trimmed and the middle shown whole.
+ */
+export function lineDiff(before: string, after: string): DiffLine[] {
   const a = before.split("\n");
   const b = after.split("\n");
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
   while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  return { removed: a.slice(head, a.length - tail), added: b.slice(head, b.length - tail), firstLine: head + 1 };
+  const x = a.slice(head, a.length - tail);
+  const y = b.slice(head, b.length - tail);
+  if (x.length * y.length > 2000 * 2000) {
+    return [...x.map((text, i) => ({ kind: "removed" as const, text, line: head + i + 1 })), ...y.map((text, i) => ({ kind: "added" as const, text, line: head + i + 1 }))];
+  }
+  // common[i][j]: length of the longest common subsequence of x[i..] and y[j..].
+  const common = Array.from({ length: x.length + 1 }, () => new Uint32Array(y.length + 1));
+  for (let i = x.length - 1; i >= 0; i--) for (let j = y.length - 1; j >= 0; j--) common[i]![j] = x[i] === y[j] ? common[i + 1]![j + 1]! + 1 : Math.max(common[i + 1]![j]!, common[i]![j + 1]!);
+  const lines: DiffLine[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    if (i < x.length && j < y.length && x[i] === y[j]) {
+      i++;
+      j++;
+    } else if (i < x.length && (j === y.length || common[i + 1]![j]! >= common[i]![j + 1]!)) {
+      lines.push({ kind: "removed", text: x[i]!, line: head + i + 1 });
+      i++;
+    } else {
+      lines.push({ kind: "added", text: y[j]!, line: head + j + 1 });
+      j++;
+    }
+  }
+  return lines;
 }

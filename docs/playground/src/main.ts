@@ -5,7 +5,7 @@
  */
 import { type MemoryBar, SEGMENT_LABELS, type SegmentKind } from "../../../src/report/memory-bar.js";
 import { gib } from "../../../src/report/wording.js";
-import { applySuggestion, changedLines, check, type DeploymentView, type Finding, type Level, type Report } from "./engine.js";
+import { applySuggestion, check, type DeploymentView, type Finding, type Level, lineDiff, type Report } from "./engine.js";
 import { EXAMPLES } from "./examples.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -200,7 +200,7 @@ function renderApplied(): void {
     appliedBox.hidden = true;
     return;
   }
-  const { removed, added, firstLine } = changedLines(undo.text, source.value);
+  const changes = lineDiff(undo.text, source.value);
   appliedBox.hidden = false;
   appliedBox.replaceChildren();
   const head = element("div", "applied-head");
@@ -213,11 +213,9 @@ function renderApplied(): void {
   });
   head.append(back);
   const diff = element("pre", "diff");
-  diff.append(
-    ...removed.map((text) => element("div", "removed", `- ${text}`)),
-    ...added.map((text) => element("div", "added", `+ ${text}`)),
-  );
-  appliedBox.append(head, element("p", "diff-where", `From line ${firstLine}:`), diff);
+  const width = String(Math.max(...changes.map((change) => change.line), 1)).length;
+  diff.append(...changes.map((change) => element("div", change.kind, `${String(change.line).padStart(width)} ${change.kind === "added" ? "+" : "-"} ${change.text}`)));
+  appliedBox.append(head, element("p", "diff-where", "Changed lines (numbers before the change for -, after it for +):"), diff);
 }
 
 function saveToUrl(): void {
