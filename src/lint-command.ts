@@ -197,9 +197,10 @@ async function createEslint(eslintModule: EslintModule, io: CliIo, options: Opti
 
   const make = (overrideConfig: Eslint.Linter.Config[]) =>
     new eslintModule.ESLint({ ...common, ...(configFile === undefined ? {} : { overrideConfigFile: configFile }), overrideConfig });
-  let eslint = make([...builtins, ...ignores]);
+  const patterns = lintedFilePatterns(builtins);
   if (configFile !== true) {
-    // The user's config first: when it sets up the plugin it is run as is, else the built-ins are added.
+    // The user's config first: when it sets up the plugin (as seen by a YAML file in the working
+    // folder) it is run as is; otherwise the built-ins are added to it.
     const own = make(ignores);
     let probed: unknown;
     try {
@@ -207,9 +208,9 @@ async function createEslint(eslintModule: EslintModule, io: CliIo, options: Opti
     } catch (error) {
       throw new UsageError(`cannot load the ESLint config${typeof configFile === "string" ? ` ${configFile}` : ""}: ${firstLine(error)}`);
     }
-    if (setsUpPlugin(probed)) eslint = own;
+    if (setsUpPlugin(probed)) return { eslint: own, patterns };
   }
-  return { eslint, patterns: lintedFilePatterns(builtins) };
+  return { eslint: make([...builtins, ...ignores]), patterns };
 }
 
 /** Glob syntax ESLint expands (a path with none of it is a file or folder that must exist). */
@@ -242,16 +243,14 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0]!.trim();
 }
 
-function summary(results: readonly Eslint.ESLint.LintResult[]): { errors: number; warnings: number; fatal: number } {
+function summary(results: readonly Eslint.ESLint.LintResult[]): { errors: number; warnings: number } {
   let errors = 0;
   let warnings = 0;
-  let fatal = 0;
   for (const result of results) {
     errors += result.errorCount;
     warnings += result.warningCount;
-    fatal += result.fatalErrorCount;
   }
-  return { errors, warnings, fatal };
+  return { errors, warnings };
 }
 
 export async function runLint(argv: string[], io: CliIo, dependencies: LintDependencies = defaultDependencies): Promise<number> {
@@ -279,6 +278,9 @@ export async function runLint(argv: string[], io: CliIo, dependencies: LintDepen
   }
 
   if (!options.stdin) explainUnlinted(io, options.paths, results, patterns);
+  else if (results.length === 0) {
+    io.stderr.write(`vram: standard input was not linted: ${options.stdinFilename} is ignored (.gitignore or the ESLint config), or not a file type the configs cover\n`);
+  }
 
   let unused: ReturnType<BulkSuppressions["apply"]>["unused"] = {};
   if (!options.stdin) {

@@ -157,6 +157,11 @@ describe("vram lint with no config", () => {
     expect((await runCli(["lint", "--stdin"], cwd, { stdin: FITS })).code).toBe(0);
     const asDefault = await runCli(["lint", "--stdin"], cwd, { stdin: MISFIT });
     expect(asDefault.stdout).toContain(join(cwd, "stdin.yaml"));
+    expect(await runCli(["lint", "--stdin", "--stdin-filename", "rendered.txt"], cwd, { stdin: MISFIT })).toEqual({
+      code: 0,
+      stdout: "",
+      stderr: "vram: standard input was not linted: rendered.txt is ignored (.gitignore or the ESLint config), or not a file type the configs cover\n",
+    });
   });
 
   it("-o writes the report to a file and says so on stderr", async () => {
