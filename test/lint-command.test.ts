@@ -92,6 +92,19 @@ describe("vram lint with no config", () => {
     expect(findings(cwd, results)).toEqual(["deploy.yaml: vram/weights-fit 2", "keep.rendered.yaml: vram/weights-fit 2", "team/shared.yaml: vram/weights-fit 2"]);
   });
 
+  it("lints Terraform .tf files in their module (eslint-plugin-vram/hcl), and JSON beside them", async () => {
+    const cwd = folder({
+      "infra/sagemaker/main.tf": readFixture("terraform-hcl/sagemaker-llama-g5/main.tf"),
+      "infra/sagemaker/variables.tf": readFixture("terraform-hcl/sagemaker-llama-g5/variables.tf"),
+      "infra/sagemaker/terraform.tfvars": 'region = "us-west-2"\n',
+      "infra/plan.tf.json": readFixture("terraform/sagemaker-mixtral-g5-2xlarge.tf.json"),
+    });
+    const { code, results } = await lintJson(cwd);
+    expect(code).toBe(1);
+    expect(findings(cwd, results)).toEqual(["infra/plan.tf.json: vram/weights-fit 2", "infra/sagemaker/main.tf: vram/weights-fit 2"]);
+    expect(results.find((result) => result.filePath.endsWith("main.tf"))!.messages[0]!.message).toMatch(/^Llama-3\.1-70B-Instruct does not fit/);
+  });
+
   it("lints a Helm chart folder without parse errors (templates are read with their actions masked)", async () => {
     const cwd = folder({
       "chart/Chart.yaml": readFixture("helm-chart/llm-server/Chart.yaml"),
@@ -109,7 +122,7 @@ describe("vram lint with no config", () => {
     expect(await runCli(["lint"], cwd)).toEqual({
       code: 0,
       stdout: "",
-      stderr: "vram: no files to lint in . (looked for *.yaml, *.yml, *.json, *.jsonc, *.json5; .gitignore and ESLint's ignores apply)\n",
+      stderr: "vram: no files to lint in . (looked for *.yaml, *.yml, *.json, *.jsonc, *.json5, *.tf; .gitignore and ESLint's ignores apply)\n",
     });
   });
 

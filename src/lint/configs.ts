@@ -12,9 +12,10 @@ import { pluginMeta } from "../meta.js";
 
 type ConfigLoader = () => Promise<Linter.Config[]>;
 
-/** One line per entry point of the package. */
+/** One line per entry point of the package: YAML and JSON, then Terraform `.tf` (an async WASM parser). */
 const ENTRY_CONFIGS: readonly ConfigLoader[] = [
   async () => (await import("../index.js")).default.configs.recommended,
+  async () => (await import("../hcl/index.js")).default.configs.recommended,
 ];
 
 export async function builtinConfigs(): Promise<Linter.Config[]> {

@@ -893,6 +893,40 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       expect(fits.code, shown("vram lint --stdin", fits)).toBe(0);
     });
 
+    it("lints Terraform .tf in its module through the packaged HCL grammar", async () => {
+      const module = join(work, "tf-repo", "endpoint");
+      writeAt(module, "variables.tf", 'variable "instance_type" {\n  type    = string\n  default = "ml.g5.2xlarge"\n}\n');
+      writeAt(
+        module,
+        "main.tf",
+        `resource "aws_sagemaker_model" "mixtral" {
+  name = "mixtral-8x7b-instruct"
+  primary_container {
+    image = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.3.0-tgi2.2.0-gpu-py310-cu121-ubuntu22.04"
+    environment = {
+      HF_MODEL_ID      = "${MIXTRAL}"
+      MAX_TOTAL_TOKENS = "8192"
+    }
+  }
+}
+
+resource "aws_sagemaker_endpoint_configuration" "mixtral" {
+  name = "mixtral-config"
+  production_variants {
+    variant_name           = "AllTraffic"
+    model_name             = aws_sagemaker_model.mixtral.name
+    initial_instance_count = 1
+    instance_type          = var.instance_type
+  }
+}
+`,
+      );
+      const result = await run(vramBin(), ["lint", "."], { cwd: dirname(module) });
+      expect(result.code, shown("vram lint . (Terraform)", result)).toBe(1);
+      expect(result.stdout).toContain(join(module, "main.tf"));
+      expect(result.stdout).toMatch(/Mixtral-8x7B-Instruct-v0\.1 is a Mixture-of-Experts model.*vram\/weights-fit$/m);
+    });
+
     it("`npx eslint-plugin-vram lint` runs the same command (the package's second bin name)", async () => {
       expect(repoPackage.bin).toEqual({ vram: "./dist/src/cli.js", "eslint-plugin-vram": "./dist/src/cli.js" });
       const result = await run("npx", ["--no", "--", "eslint-plugin-vram", "lint", "a10g"], { cwd: consumer, env: OFFLINE_NPM });
