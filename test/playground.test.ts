@@ -80,6 +80,11 @@ describe("the playground's engine", () => {
     expect(lineDiff("same\n", "same\n")).toEqual([]);
   });
 
+  it("says which files it does not read (Terraform .tf, other extensions) instead of linting them as something else", () => {
+    expect(check('resource "aws_instance" "gpu" {}\n', "main.tf")).toEqual({ findings: [], deployments: [], notice: expect.stringMatching(/^Terraform \.tf files are read by vram lint and ESLint/) });
+    expect(check("model: x\n", "notes.txt").notice).toMatch(/^Name the file \*\.yaml/);
+  });
+
   it("a file that does not parse is one finding, not a crash", () => {
     const report = check("model: [unclosed\n", "broken.yaml");
     expect(report.parseError).toMatch(/Parsing error/);

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { build, type Plugin } from "esbuild";
 
 const PAGE = fileURLToPath(new URL(".", import.meta.url));
+const ROOT = join(PAGE, "..", "..");
 const SHIMS = join(PAGE, "shims");
 
 /**
@@ -33,11 +34,21 @@ const STAND_INS: Record<string, string> = {
   "node:util": "node-stubs.mjs",
 };
 
+/** The plugin's own modules the page leaves out: the HCL entry and its WebAssembly parser. */
+const OWN_STAND_INS: Record<string, string> = {
+  [join(ROOT, "src", "hcl", "parser.ts")]: "hcl-parser.mjs",
+  [join(ROOT, "src", "hcl", "index.ts")]: "hcl-entry.mjs",
+};
+
 const standIns: Plugin = {
   name: "browser-stand-ins",
   setup(builder) {
     const filter = new RegExp(`^(${Object.keys(STAND_INS).map((name) => name.replace(/[/.]/g, "\\$&")).join("|")})$`);
     builder.onResolve({ filter }, (args) => ({ path: join(SHIMS, STAND_INS[args.path]!) }));
+    builder.onResolve({ filter: /\/(parser|index)\.js$/ }, (args) => {
+      const stand = OWN_STAND_INS[join(args.resolveDir, args.path).replace(/\.js$/, ".ts")];
+      return stand ? { path: join(SHIMS, stand) } : undefined;
+    });
   },
 };
 

@@ -54,7 +54,12 @@ export interface Report {
   deployments: DeploymentView[];
   /** Set when the file does not parse. */
   parseError?: string;
+  /** Set when the page does not read files of this name. */
+  notice?: string;
 }
+
+/** What the page reads: the main entry's YAML and JSON (the `.tf` parser is WebAssembly loaded from the package). */
+const READ_HERE = /\.(ya?ml|jsonc?|json5)$/i;
 
 const linter = new Linter({ configType: "flat" });
 
@@ -67,6 +72,16 @@ function offsetOf(lineStarts: readonly number[], text: string, line: number, col
 }
 
 export function check(text: string, filename: string, level: Level = "recommended", settings?: unknown): Report {
+  if (!READ_HERE.test(filename)) {
+    const terraform = /\.tf$/i.test(filename);
+    return {
+      findings: [],
+      deployments: [],
+      notice: terraform
+        ? "Terraform .tf files are read by vram lint and ESLint (eslint-plugin-vram/hcl), not in this page: paste Terraform JSON (*.tf.json) or terraform show -json output here."
+        : "Name the file *.yaml, *.yml or *.json (the extension decides how it is read).",
+    };
+  }
   const config: LinterTypes.Config[] = [...(plugin.configs[level] as LinterTypes.Config[]), ...(settings === undefined ? [] : [{ settings: { vram: settings } }])];
   const lineStarts = [0];
   for (let index = text.indexOf("\n"); index >= 0; index = text.indexOf("\n", index + 1)) lineStarts.push(index + 1);

@@ -81,8 +81,13 @@ function select(start: number, end: number): void {
   syncScroll();
 }
 
-function renderFindings(findings: readonly Finding[]): void {
+function renderFindings(findings: readonly Finding[], notice?: string): void {
   findingsList.replaceChildren();
+  if (notice) {
+    $("finding-count").textContent = "";
+    findingsList.append(element("li", "empty notice-line", notice));
+    return;
+  }
   const count = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   $("finding-count").textContent = findings.length === 0 ? "none" : `${count(findings.filter((f) => f.severity === 2).length, "error")}, ${count(findings.filter((f) => f.severity === 1).length, "warning")}`;
   if (findings.length === 0) {
@@ -227,7 +232,7 @@ function update(): void {
   const level = (levelSelect.value === "strict" ? "strict" : "recommended") as Level;
   lastReport = check(source.value, filenameInput.value.trim() || "deploy.yaml", level);
   renderEditor(source.value, lastReport.findings);
-  renderFindings(lastReport.findings);
+  renderFindings(lastReport.findings, lastReport.notice);
   renderDeployments(lastReport.deployments);
   renderApplied();
   saveToUrl();
