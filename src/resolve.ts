@@ -154,7 +154,8 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
   const model = catalog.resolveModel(values.model);
   if (!model) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: catalog.closestModelNames(values.model) } };
 
-  const assumptions: string[] = [];
+  // A fine-tune resolved by its family and size says so in every finding.
+  const assumptions: string[] = model.assumption ? [model.assumption] : [];
   let instance: InstanceEntry | undefined;
   if (values.instanceType) {
     instance = catalog.resolveInstance(values.instanceType);

@@ -8,17 +8,32 @@ import type {
   ModelEntry,
   QuantizationFormat,
 } from "./types.js";
-import { gpuNameTokens, modelKey, modelNameKey, normalizeGpuName, stripModelUri } from "./names.js";
+import {
+  containsWords,
+  gpuNameTokens,
+  modelKey,
+  modelNameKey,
+  nameShape,
+  nameWords,
+  normalizeGpuName,
+  statedSizes,
+  stripModelUri,
+} from "./names.js";
 import { FormatSpellings } from "./format-names.js";
 
 export interface ModelResolution {
   model: ModelEntry;
   /** The stored format the written name implies (pre-quantized repo, GGUF Q-type); null: the model's native format. */
   format: QuantizationFormat | null;
-  /** How the name was recognised. */
-  via: "id" | "alias" | "checkpoint" | "name" | "gguf";
+  /**
+   * How the name was recognised. `family` means only the family and size in the name matched a
+   * catalog model (a fine-tune or re-upload nobody catalogued): `assumption` then says so.
+   */
+  via: "id" | "alias" | "checkpoint" | "name" | "gguf" | "family";
   /** The model's name as the user wrote it, without organisation or wrappers (`Mixtral-8x7B-Instruct-v0.1`). */
   displayName: string;
+  /** What was assumed to size it, for the finding to repeat (`the architecture of … from the name`). */
+  assumption?: string;
 }
 
 export interface GpuResolution {
@@ -31,36 +46,76 @@ export interface GpuResolution {
 }
 
 /**
- * Name suffixes of pre-quantized repositories, longest first. The base name before the suffix is
- * looked up like any other name (`neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8` → Llama-3.1-70B-Instruct).
+ * Name suffixes of pre-quantized repositories (lowercase), longest first. The base name before the
+ * suffix is looked up like any other name (`neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8` →
+ * Llama-3.1-70B-Instruct). Matched with `endsWith`, so hostile names cost linear time.
  */
-const QUANTIZED_NAME_SUFFIXES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/-unsloth-bnb-4bit$/, "bnb-nf4"],
-  [/-bnb-4bit$/, "bnb-nf4"],
-  [/-bnb-8bit$/, "bnb-int8"],
-  [/-awq-int4$/, "awq"],
-  [/-int4-awq$/, "awq"],
-  [/-awq$/, "awq"],
-  [/-gptq-int4$/, "gptq"],
-  [/-gptq-int8$/, "gptq-int8"],
-  [/-gptq-4bit$/, "gptq"],
-  [/-gptq$/, "gptq"],
-  [/-fp8-dynamic$/, "fp8"],
-  [/-fp8-block$/, "fp8-block"],
-  [/-fp8$/, "fp8"],
-  [/-(?:quantized\.)?w4a16$/, "w4a16"],
-  [/-(?:quantized\.)?w8a8$/, "int8"],
-  [/-int8$/, "int8"],
-  [/-nvfp4$/, "nvfp4"],
-  [/-fp4$/, "nvfp4"],
-  [/-mxfp4$/, "mxfp4"],
+const QUANTIZED_NAME_SUFFIXES: ReadonlyArray<readonly [string, string]> = [
+  ["-unsloth-bnb-4bit", "bnb-nf4"],
+  ["-quantized.w4a16", "w4a16"],
+  ["-quantized.w8a8", "int8"],
+  ["-quantized.w8a16", "int8"],
+  ["-gptq-int4-int8mix", "gptq"],
+  ["-fp8-dynamic", "fp8"],
+  ["-fp8-static", "fp8"],
+  ["-fp8-block", "fp8-block"],
+  ["-fp8-kv", "fp8"],
+  ["-bnb-4bit", "bnb-nf4"],
+  ["-bnb-8bit", "bnb-int8"],
+  ["-4bit-bnb", "bnb-nf4"],
+  ["-awq-int4", "awq"],
+  ["-int4-awq", "awq"],
+  ["-awq-4bit", "awq"],
+  ["-gptq-int4", "gptq"],
+  ["-gptq-int8", "gptq-int8"],
+  ["-gptq-4bit", "gptq"],
+  ["-gptq-8bit", "gptq-int8"],
+  ["-int4-gptq", "gptq"],
+  ["-w4a16-g128", "w4a16"],
+  ["-w4a16", "w4a16"],
+  ["-w8a8", "int8"],
+  ["-w8a16", "int8"],
+  ["-nvfp4", "nvfp4"],
+  ["-mxfp4", "mxfp4"],
+  ["-awq", "awq"],
+  ["-gptq", "gptq"],
+  ["-fp8", "fp8"],
+  ["-int8", "int8"],
+  ["-fp4", "nvfp4"],
   // Upcasts of natively FP8/FP4 models (`unsloth/DeepSeek-R1-BF16`): twice the native weights.
-  [/-bf16$/, "bf16"],
-  [/-fp16$/, "fp16"],
+  ["-bf16", "bf16"],
+  ["-fp16", "fp16"],
 ];
 
-/** GGUF quant types as they appear in file names (`…Q4_K_M.gguf`, `…-q8_0.gguf`). */
+/** The name without a pre-quantized suffix, and the format the suffix names. */
+function splitQuantizedSuffix(key: string): { base: string; formatId: string | null } {
+  for (const [suffix, formatId] of QUANTIZED_NAME_SUFFIXES) {
+    if (key.length > suffix.length && key.endsWith(suffix)) return { base: key.slice(0, -suffix.length), formatId };
+  }
+  return { base: key, formatId: null };
+}
+
+/** GGUF quant types as they appear in file names (`…Q4_K_M.gguf`, `…-q8_0.gguf`); one bounded alternation per position. */
 const GGUF_TYPE = /(?:^|[-_.:])(q[2-8]_k_[sml]|q[2-8]_k|q[4-8]_[01]|f16|bf16|f32)(?=[-_.]|$)/i;
+
+/**
+ * Names longer than this are not repository names (the Hub caps a repo name at 96 characters): the
+ * family heuristic and the nearest-name search skip them, so a pasted blob costs nothing.
+ */
+const MAX_NAME_LENGTH = 256;
+
+/**
+ * Words in a written name that change what a family-and-size match would mean: a vision or audio
+ * model, a pruned or distilled derivative, an embedding or reward head. A name with one of them
+ * resolves by family only to a catalog model whose own name has it too.
+ */
+const STRUCTURAL_WORDS = new Set([
+  "vl", "vision", "omni", "audio", "moe", "mamba", "hybrid", "embed", "embedding", "reranker", "rm", "reward", "prm",
+  "distill", "minitron", "pruned", "nas", "upscaled", "draft", "eagle", "eagle3", "medusa", "mtp",
+]);
+
+/** Candidates of one family and size whose totals differ by more than this are too different to pick among. */
+const FAMILY_TOTAL_SPREAD = 0.03;
 
 /** Tie-break order of names; not localeCompare, whose collator costs ICU start-up in a cold CLI. */
 export function byCodePoint(a: string, b: string): number {
@@ -78,6 +133,8 @@ export class Catalog {
   private readonly modelByKey = new Map<string, { model: ModelEntry; via: "id" | "alias" }>();
   /** Name part → model, or null when two different models share it. */
   private readonly modelByNameKey = new Map<string, ModelEntry | null>();
+  /** Size word (`8b`, `30b-a3b`) → the catalog models whose names state that size, with their family words. */
+  private readonly modelsBySize = new Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>>();
   private readonly checkpointByKey = new Map<string, CheckpointEntry>();
   private readonly formatByKey = new Map<string, QuantizationFormat>();
   private formatSpellingIndex: FormatSpellings | undefined;
@@ -108,7 +165,14 @@ export class Catalog {
       for (const alias of model.aliases) {
         if (!this.modelByKey.has(modelKey(alias))) this.modelByKey.set(modelKey(alias), { model, via: "alias" });
       }
-      for (const name of [model.id, ...model.aliases]) this.indexNameKey(modelNameKey(name), model);
+      for (const name of [model.id, ...model.aliases]) {
+        this.indexNameKey(modelNameKey(name), model);
+        const shape = nameShape(name);
+        if (!shape) continue;
+        let list = this.modelsBySize.get(shape.size);
+        if (!list) this.modelsBySize.set(shape.size, (list = []));
+        if (!list.some((entry) => entry.model === model && entry.family.join(" ") === shape.family.join(" "))) list.push({ family: shape.family, model, name });
+      }
     }
     for (const checkpoint of data.checkpoints) this.checkpointByKey.set(modelKey(checkpoint.name), checkpoint);
     for (const ambiguous of data.ambiguousGpuNames) {
@@ -191,43 +255,105 @@ export class Catalog {
     const gguf = this.resolveGguf(name);
     if (gguf) return { ...gguf, displayName };
 
-    let base = modelNameKey(name);
-    let format: QuantizationFormat | null = null;
-    for (const [suffix, formatId] of QUANTIZED_NAME_SUFFIXES) {
-      if (suffix.test(base)) {
-        base = base.replace(suffix, "");
-        format = this.format(formatId);
-        break;
-      }
-    }
+    const { base, formatId } = splitQuantizedSuffix(modelNameKey(name));
+    const format = formatId ? this.format(formatId) : null;
     const byName = this.modelByNameKey.get(base);
     if (byName) return { model: byName, format, via: "name", displayName };
-    return undefined;
+
+    const byFamily = this.resolveByFamily(base);
+    if (byFamily) return { ...byFamily, format, displayName };
+    return this.resolveOllamaTag(name, displayName);
+  }
+
+  /**
+   * A fine-tune or re-upload nobody catalogued (`allenai/Llama-3.1-Tulu-3-8B`,
+   * `mlabonne/Meta-Llama-3.1-8B-Instruct-abliterated`): the catalog model whose family words and
+   * size both appear in the name. Never a model of another size; nothing when the name adds a
+   * structural word the candidate lacks (`-VL-`, `-Minitron-`), or when equally specific candidates
+   * differ in size by more than a few percent.
+   */
+  private resolveByFamily(key: string): Pick<ModelResolution, "model" | "via" | "assumption"> | undefined {
+    if (key.length > MAX_NAME_LENGTH) return undefined;
+    const words = nameWords(key);
+    let best: Array<{ family: string[]; model: ModelEntry; name: string }> = [];
+    let bestLength = 0;
+    for (const size of new Set(statedSizes(words))) {
+      for (const candidate of this.modelsBySize.get(size) ?? []) {
+        if (candidate.family.length < bestLength || !containsWords(words, candidate.family)) continue;
+        const candidateWords = new Set(nameWords(candidate.name));
+        if (words.some((word) => STRUCTURAL_WORDS.has(word) && !candidateWords.has(word))) continue;
+        if (candidate.family.length > bestLength) {
+          best = [candidate];
+          bestLength = candidate.family.length;
+        } else if (!best.some((entry) => entry.model === candidate.model)) {
+          best.push(candidate);
+        }
+      }
+    }
+    if (best.length === 0) return undefined;
+    // Same family and size, different entries (Mistral-7B v0.1/v0.2/v0.3): the largest, if they are alike.
+    const totals = best.map((entry) => entry.model.params.total);
+    if (Math.max(...totals) > Math.min(...totals) * (1 + FAMILY_TOTAL_SPREAD)) return undefined;
+    const chosen = best.reduce((a, b) => (b.model.params.total > a.model.params.total || (b.model.params.total === a.model.params.total && byCodePoint(b.model.id, a.model.id) < 0) ? b : a));
+    return {
+      model: chosen.model,
+      via: "family",
+      assumption: `the architecture of ${chosen.model.id}, from the name; add it to settings.vram.models to make sure`,
+    };
+  }
+
+  /**
+   * An Ollama tag the catalog does not list (`qwen2.5:7b`, `ollama://llama3.1:8b-instruct-q8_0`):
+   * family from the name, size from the tag, and the quantization the tag names or else Ollama's
+   * default for its library tags, Q4_K_M.
+   */
+  private resolveOllamaTag(name: string, displayName: string): ModelResolution | undefined {
+    const key = modelKey(name).replace(/^ollama:\/\//, "");
+    const colon = key.indexOf(":");
+    if (colon <= 0 || key.indexOf("/") >= 0 || key.length > MAX_NAME_LENGTH) return undefined;
+    const tag = key.slice(colon + 1);
+    const typeMatch = GGUF_TYPE.exec(tag);
+    const format = (typeMatch ? this.resolveFormat(`gguf-${typeMatch[1]!.toLowerCase()}`) : undefined) ?? this.formatByKey.get("gguf-q4_k_m") ?? null;
+    const byFamily = this.resolveByFamily(`${key.slice(0, colon)}-${tag}`);
+    if (!byFamily) return undefined;
+    const quantization = typeMatch ? "" : ` with Ollama's default ${format?.label ?? "Q4_K_M"} weights`;
+    return {
+      model: byFamily.model,
+      format,
+      via: "family",
+      displayName,
+      assumption: `the architecture of ${byFamily.model.id}${quantization}, from the Ollama tag; add it to settings.vram.models to make sure`,
+    };
   }
 
   /** Ollama tags, NIM images (registry tag dropped), KAITO presets and named pre-quantized repositories. */
   private lookupCheckpoint(name: string): CheckpointEntry | undefined {
-    const key = modelKey(name).replace(/^ollama:\/\//, "");
+    let key = modelKey(name);
+    if (key.startsWith("ollama://")) key = key.slice("ollama://".length);
     const exact = this.checkpointByKey.get(key);
     if (exact) return exact;
     // `nvcr.io/nim/meta/llama3-8b-instruct:1.0.3` and `mixtral:8x7b` without `:latest`.
-    const withoutTag = key.replace(/:(?:latest|[\d.]+(?:-[\w.]+)?)$/, "");
-    if (withoutTag !== key) return this.checkpointByKey.get(withoutTag);
+    const colon = key.lastIndexOf(":");
+    if (colon > 0 && isImageTag(key.slice(colon + 1))) return this.checkpointByKey.get(key.slice(0, colon));
     return undefined;
   }
 
   /** `mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf` (possibly inside a path or a `…-GGUF` repository). */
   private resolveGguf(name: string): Omit<ModelResolution, "displayName"> | undefined {
-    if (!/gguf/i.test(name)) return undefined;
+    if (!name.toLowerCase().includes("gguf")) return undefined;
     const file = name.slice(name.lastIndexOf("/") + 1);
     const typeMatch = GGUF_TYPE.exec(file);
     const format = typeMatch ? this.resolveFormat(`gguf-${typeMatch[1]!.toLowerCase()}`) ?? null : null;
-    let base = file.replace(/\.gguf$/i, "");
+    let base = file;
+    if (base.toLowerCase().endsWith(".gguf")) base = base.slice(0, -".gguf".length);
     if (typeMatch) base = base.slice(0, typeMatch.index);
-    base = base.replace(/[-_.]gguf$/i, "").replace(/[-_.]+$/, "");
-    const model = this.modelByNameKey.get(modelNameKey(base));
-    if (!model) return undefined;
-    return { model, format, via: "gguf" };
+    base = trimSeparators(base);
+    if (base.toLowerCase().endsWith("gguf")) base = trimSeparators(base.slice(0, -"gguf".length));
+    const key = modelNameKey(base);
+    const model = this.modelByNameKey.get(key);
+    if (model) return { model, format, via: "gguf" };
+    const byFamily = this.resolveByFamily(key);
+    return byFamily ? { ...byFamily, format } : undefined;
   }
 
   /**
@@ -235,7 +361,7 @@ export class Catalog {
    * within half the name's length: in a finding, a list of strangers helps nobody.
    */
   closestModelNames(written: string, count = 3, nearOnly = true): string[] {
-    const target = modelNameKey(stripModelUri(written));
+    const target = modelNameKey(stripModelUri(written)).slice(0, MAX_NAME_LENGTH);
     const candidates = this.models.map((model) => ({
       id: model.id,
       score: Math.min(...[model.id, ...model.aliases].map((name) => distance(target, modelNameKey(name)))),
@@ -287,7 +413,7 @@ export class Catalog {
   }
 
   closestGpuNames(written: string, count = 3): string[] {
-    const target = normalizeGpuName(written);
+    const target = normalizeGpuName(written.slice(0, MAX_NAME_LENGTH));
     return this.gpus
       .map((gpu) => ({
         name: gpu.names[0] ?? gpu.id,
@@ -310,14 +436,30 @@ export class Catalog {
  * → `mixtral-8x7b-instruct-v0.1`): two repositories hold the same model when these agree.
  */
 export function baseModelKey(name: string): string {
-  let key = modelNameKey(stripModelUri(name));
-  for (const [suffix] of QUANTIZED_NAME_SUFFIXES) {
-    if (suffix.test(key)) {
-      key = key.replace(suffix, "");
-      break;
-    }
+  return splitQuantizedSuffix(modelNameKey(stripModelUri(name))).base;
+}
+
+/** An image or Ollama tag after `:`: `latest`, or a version (`1.0.3`, `1.8.0-rtx`). */
+function isImageTag(tag: string): boolean {
+  if (tag === "latest") return true;
+  const dash = tag.indexOf("-");
+  const version = dash >= 0 ? tag.slice(0, dash) : tag;
+  if (version.length === 0) return false;
+  for (let i = 0; i < version.length; i++) {
+    const code = version.charCodeAt(i);
+    if (!(code === 46 || (code >= 48 && code <= 57))) return false;
   }
-  return key;
+  return true;
+}
+
+/** The text without separators (`-`, `_`, `.`) at either end. */
+function trimSeparators(text: string): string {
+  const separator = (code: number) => code === 45 || code === 95 || code === 46;
+  let start = 0;
+  let end = text.length;
+  while (start < end && separator(text.charCodeAt(start))) start++;
+  while (end > start && separator(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
 }
 
 function displayNameOf(name: string): string {

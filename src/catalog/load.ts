@@ -1,21 +1,21 @@
-import checkpoints from "./data/checkpoints.json" with { type: "json" };
-import gpuData from "./data/gpus.json" with { type: "json" };
-import instances from "./data/instances.json" with { type: "json" };
 import meta from "./data/meta.json" with { type: "json" };
-import models from "./data/models.json" with { type: "json" };
 import quantization from "./data/quantization.json" with { type: "json" };
+import { gpuFiles, instanceFiles, modelFiles } from "./data/index.js";
 import { Catalog } from "./catalog.js";
 import type { CatalogData } from "./types.js";
 
-/** The bundled data as plain objects; `test/catalog-schema.test.ts` validates it against `types.ts`. */
+/**
+ * The bundled data as plain objects, one list per kind gathered from the per-organisation, per-vendor
+ * and per-cloud files; the test suite validates every file against `schema.json`.
+ */
 export const bundledCatalogData: CatalogData = {
   date: meta.date,
-  models: models as unknown as CatalogData["models"],
-  checkpoints: checkpoints as unknown as CatalogData["checkpoints"],
+  models: modelFiles.flatMap((file) => file.models),
+  checkpoints: modelFiles.flatMap((file) => file.checkpoints),
   quantization: quantization as unknown as CatalogData["quantization"],
-  gpus: gpuData.gpus as unknown as CatalogData["gpus"],
-  ambiguousGpuNames: gpuData.ambiguousNames as unknown as CatalogData["ambiguousGpuNames"],
-  instances: instances as unknown as CatalogData["instances"],
+  gpus: gpuFiles.flatMap((file) => file.gpus),
+  ambiguousGpuNames: gpuFiles.flatMap((file) => file.ambiguousNames),
+  instances: instanceFiles.flatMap((file) => file.instances),
 };
 
 let bundled: Catalog | undefined;

@@ -1,9 +1,25 @@
 /**
  * Normalisation of the names people write, shared by the index builder and the lookups so both
  * sides of every comparison are spelled the same way.
+ *
+ * Everything here runs in time linear in the name's length whatever it contains (a name can be a
+ * 300 KB string pasted into a manifest): single passes over the characters, no regular expression
+ * built from input and no pattern whose quantifiers can backtrack over it.
  */
 
-const GPU_VENDOR_WORDS = /^(?:nvidia|tesla|geforce|amd|instinct|radeon)-/;
+const GPU_VENDOR_WORDS = ["nvidia-", "tesla-", "geforce-", "amd-", "instinct-", "radeon-"];
+
+function isLowerAlnum(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isLetter(code: number): boolean {
+  return code >= 97 && code <= 122;
+}
 
 /**
  * `NVIDIA A100-SXM4-80GB`, `nvidia_a100_sxm4_80gb` and `A100 SXM4 80GB` all become `a100-sxm4-80gb`.
@@ -11,18 +27,30 @@ const GPU_VENDOR_WORDS = /^(?:nvidia|tesla|geforce|amd|instinct|radeon)-/;
  * apart from the leading `nvidia-`.
  */
 export function normalizeGpuName(name: string): string {
-  let key = name
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_]+/g, "-")
-    .replace(/[^a-z0-9.-]/g, "")
-    .replace(/-+/g, "-")
-    .replace(/^-|-$/g, "");
-  let previous: string;
-  do {
-    previous = key;
-    key = key.replace(GPU_VENDOR_WORDS, "");
-  } while (key !== previous);
+  const lower = name.toLowerCase();
+  let key = "";
+  let pendingDash = false;
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    if (isLowerAlnum(code) || code === 46 /* . */) {
+      if (pendingDash && key.length > 0) key += "-";
+      pendingDash = false;
+      key += lower[i];
+    } else if (code === 45 /* - */ || code === 95 /* _ */ || code === 32 || code === 9 || code === 10 || code === 13) {
+      pendingDash = true;
+    }
+    // Anything else is dropped, as before: `RTX™ 4090` → `rtx-4090`.
+  }
+  let stripped = true;
+  while (stripped) {
+    stripped = false;
+    for (const word of GPU_VENDOR_WORDS) {
+      if (key.startsWith(word)) {
+        key = key.slice(word.length);
+        stripped = true;
+      }
+    }
+  }
   return key;
 }
 
@@ -31,18 +59,46 @@ export function gpuNameTokens(normalized: string): string[] {
   return normalized.split(/[-.]/).filter((token) => token.length > 0);
 }
 
+const URI_PREFIXES = ["hf://", "huggingface://", "https://huggingface.co/", "http://huggingface.co/", "https://www.huggingface.co/", "http://www.huggingface.co/"];
+const REPO_FILE_PATHS = ["/tree/", "/blob/", "/resolve/"];
+
 /**
- * Strips the wrappers around a model reference: `hf://`, `huggingface.co/` URLs, a trailing `/`,
- * a revision (`@main`, `:rev` is left alone because Ollama tags use it). Case is kept for display.
+ * Strips the wrappers around a model reference: `hf://`, `huggingface.co/` URLs (and the file path
+ * after `/tree/…`, `/blob/…`), a trailing `/`, a revision (`@main`; `:rev` is left alone because
+ * Ollama tags use it). Case is kept for display.
  */
 export function stripModelUri(written: string): string {
   let name = written.trim();
-  name = name.replace(/^hf:\/\//i, "").replace(/^huggingface:\/\//i, "");
-  name = name.replace(/^https?:\/\/(?:www\.)?huggingface\.co\//i, "");
-  name = name.replace(/\/(?:tree|blob|resolve)\/[^/]+.*$/i, "");
-  name = name.replace(/@[\w.-]+$/, "");
-  name = name.replace(/\/+$/, "");
-  return name;
+  const lower = name.toLowerCase();
+  for (const prefix of URI_PREFIXES) {
+    if (lower.startsWith(prefix)) {
+      name = name.slice(prefix.length);
+      break;
+    }
+  }
+  const lowerName = name.toLowerCase();
+  let cut = name.length;
+  for (const marker of REPO_FILE_PATHS) {
+    const at = lowerName.indexOf(marker);
+    if (at >= 0 && at < cut) cut = at;
+  }
+  name = name.slice(0, cut);
+  // `@revision`: word characters, dots and dashes after the last `@`.
+  const at = name.lastIndexOf("@");
+  if (at >= 0 && at < name.length - 1 && isRevision(name, at + 1)) name = name.slice(0, at);
+  let end = name.length;
+  while (end > 0 && name.charCodeAt(end - 1) === 47 /* / */) end--;
+  return name.slice(0, end);
+}
+
+/** `main`, `v1.0`, a commit hash: word characters, dots and dashes. */
+function isRevision(name: string, start: number): boolean {
+  for (let i = start; i < name.length; i++) {
+    const code = name.charCodeAt(i);
+    const upper = code >= 65 && code <= 90;
+    if (!(upper || isLowerAlnum(code) || code === 46 || code === 45 || code === 95)) return false;
+  }
+  return true;
 }
 
 /** Case-insensitive key for a Hugging Face id or any catalog name. */
@@ -57,5 +113,112 @@ export function modelKey(name: string): string {
  */
 export function modelNameKey(name: string): string {
   const base = name.slice(name.lastIndexOf("/") + 1).toLowerCase();
-  return base.replace(/^meta-(?=llama)/, "");
+  return base.startsWith("meta-llama") ? base.slice("meta-".length) : base;
+}
+
+/**
+ * The words of a model name, lowercase, split at `-`, `_`, spaces and at a run of three or more
+ * letters followed by a digit (`qwen2.5` → `qwen`, `2.5`; `llama3` → `llama`, `3`; `r1` and `k2`
+ * stay whole): `Meta-Llama-3.1-8B-Instruct` and `llama3.1-8b-instruct` give the same words.
+ */
+export function nameWords(name: string): string[] {
+  const key = modelNameKey(name);
+  const words: string[] = [];
+  let word = "";
+  let letters = 0;
+  const flush = () => {
+    if (word.length > 0) words.push(word);
+    word = "";
+    letters = 0;
+  };
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (code === 45 || code === 95 || code === 32 || code === 58 /* : */) {
+      flush();
+      continue;
+    }
+    if (isDigit(code) && letters >= 3 && letters === word.length) flush();
+    word += key[i];
+    letters = isLetter(code) ? letters + 1 : letters;
+  }
+  flush();
+  // A trailing `.` belongs to no word (`mistral-7b.` → `7b`).
+  return words.map((w) => trimDots(w)).filter((w) => w.length > 0);
+}
+
+function trimDots(word: string): string {
+  let start = 0;
+  let end = word.length;
+  while (start < end && word.charCodeAt(start) === 46) start++;
+  while (end > start && word.charCodeAt(end - 1) === 46) end--;
+  return word.slice(start, end);
+}
+
+/** `8b`, `0.5b`, `135m`, `8x7b`, `8x22b`: a parameter-count word. */
+export function isSizeWord(word: string): boolean {
+  const last = word.charCodeAt(word.length - 1);
+  if (last !== 98 /* b */ && last !== 109 /* m */ && last !== 116 /* t */) return false;
+  const body = word.slice(0, -1);
+  const times = body.indexOf("x");
+  if (times >= 0) return isNumber(body.slice(0, times)) && isNumber(body.slice(times + 1));
+  return isNumber(body);
+}
+
+/** `a3b`, `a22b`, `a2.7b`: the active-parameter word of a Mixture-of-Experts name. */
+export function isActiveSizeWord(word: string): boolean {
+  return word.length >= 3 && word.charCodeAt(0) === 97 /* a */ && isSizeWord(word.slice(1));
+}
+
+function isNumber(text: string): boolean {
+  if (text.length === 0) return false;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) dots++;
+    else if (!isDigit(code)) return false;
+  }
+  return dots <= 1 && text.charCodeAt(0) !== 46 && text.charCodeAt(text.length - 1) !== 46;
+}
+
+/** What a model's name says about it: the family words before its size, and the size. */
+export interface NameShape {
+  /** Words before the size word (`llama`, `3.1`), at least one of them alphabetic. */
+  family: string[];
+  /** The size word (`8b`, `8x7b`), with the active size of an MoE name appended (`30b-a3b`). */
+  size: string;
+}
+
+/**
+ * Family and size of a catalog model's name (`Llama-3.1-8B-Instruct` → `llama 3.1` / `8b`), or
+ * undefined when the name states no size (`DeepSeek-V3`, `phi-4`).
+ */
+export function nameShape(name: string): NameShape | undefined {
+  const words = nameWords(name);
+  const at = words.findIndex(isSizeWord);
+  if (at <= 0) return undefined;
+  const family = words.slice(0, at);
+  if (!family.some((word) => isLetter(word.charCodeAt(0)) && word.length >= 2)) return undefined;
+  const active = words[at + 1] !== undefined && isActiveSizeWord(words[at + 1]!) ? `-${words[at + 1]}` : "";
+  return { family, size: `${words[at]}${active}` };
+}
+
+/** Every size a written name states (`Hermes-3-Llama-3.1-8B` → `8b`), MoE active sizes appended. */
+export function statedSizes(words: readonly string[]): string[] {
+  const sizes: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (!isSizeWord(words[i]!)) continue;
+    const next = words[i + 1];
+    sizes.push(next !== undefined && isActiveSizeWord(next) ? `${words[i]}-${next}` : words[i]!);
+  }
+  return sizes;
+}
+
+/** Whether `family` occurs as consecutive words of `words`. */
+export function containsWords(words: readonly string[], family: readonly string[]): boolean {
+  if (family.length === 0 || family.length > words.length) return false;
+  outer: for (let start = 0; start + family.length <= words.length; start++) {
+    for (let i = 0; i < family.length; i++) if (words[start + i] !== family[i]) continue outer;
+    return true;
+  }
+  return false;
 }
