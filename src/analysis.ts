@@ -45,6 +45,7 @@ export interface FileAnalysis {
 
 interface CacheEntry {
   settingsRaw: unknown;
+  baseDir: string | undefined;
   analysis: FileAnalysis;
 }
 
@@ -85,13 +86,14 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
 }
 
 /** The analysis of a parsed file (yaml-eslint-parser or jsonc-eslint-parser AST). */
-export function analyzeFile(ast: { type: string; body?: unknown[] }, text: string, settingsRaw: unknown): FileAnalysis {
+export function analyzeFile(ast: { type: string; body?: unknown[] }, text: string, settingsRaw: unknown, baseDir?: string): FileAnalysis {
   const cached = cache.get(ast);
-  if (cached && cached.settingsRaw === settingsRaw) return cached.analysis;
-  const settings = readSettings(settingsRaw);
+  if (cached && cached.settingsRaw === settingsRaw && cached.baseDir === baseDir) return cached.analysis;
+  // `baseDir` resolves settings.vram.models[].config paths: ESLint's working directory for the rules.
+  const settings = readSettings(settingsRaw, baseDir);
   const deployments = extractDeployments(ast, text).map((deployment) => judge(deployment, settings));
   const analysis: FileAnalysis = { catalog: settings.catalog, settings, deployments };
-  cache.set(ast, { settingsRaw, analysis });
+  cache.set(ast, { settingsRaw, baseDir, analysis });
   return analysis;
 }
 

@@ -5,6 +5,8 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import type { Catalog } from "./catalog/catalog.js";
+import { ConfigImportError } from "./catalog/import-config.js";
+import { withLocalModel } from "./catalog/local-model.js";
 import { type CliIo, UsageError } from "./cli-io.js";
 import { cliSettingsFor } from "./cli-settings.js";
 import { deploymentChecks } from "./judge/checks.js";
@@ -101,8 +103,10 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   if (!values.gpu) throw new UsageError("vram estimate needs --gpu (see vram --help)");
   // The settings and KV headroom option of the ESLint config in force here, so the CLI answers as the rules do.
   const cli = await cliSettingsFor(io, join(io.cwd, "vram-estimate.yaml"), values.config);
-  const settings = readSettings(cli.settingsRaw);
-  const { catalog } = settings;
+  const settings = readSettings(cli.settingsRaw, io.cwd);
+  // A local model folder (vLLM accepts one too): its config.json, imported for this run.
+  const local = localModel(values.model, io.cwd, settings.catalog);
+  const catalog = local?.catalog ?? settings.catalog;
   const native = readEngineFlags(values, engine ?? "vllm", PORTABLE);
 
   const tensorParallel = integerFlag("tensor-parallel-size", values["tensor-parallel-size"] ?? values.tp, 1);
@@ -113,7 +117,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   const deployment: DeploymentValues = {
     engine: engine ?? "vllm",
     ...(values["engine-version"] !== undefined ? { engineVersion: values["engine-version"] } : {}),
-    model: values.model,
+    model: local?.model.id ?? values.model,
     ...gpu,
     ...(gpuCount !== undefined ? { gpuCount } : {}),
     tensorParallel: tensorParallel ?? native.tensorParallel ?? (gpuCount !== undefined && !engineById(engine ?? "vllm").splitsLayers ? Math.max(1, Math.floor(gpuCount / ((pipelineParallel ?? native.pipelineParallel ?? 1) * (dataParallel ?? native.dataParallel ?? 1)))) : undefined),
@@ -171,6 +175,16 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
 /** A setting as the portable flags name it, for messages. */
 function nativeName(field: keyof DeploymentValues): string {
   return field.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
+}
+
+/** `--model` as a local folder's config.json (see withLocalModel), usage errors for what cannot be read. */
+function localModel(written: string, cwd: string, catalog: Catalog): ReturnType<typeof withLocalModel> {
+  try {
+    return withLocalModel(written, cwd, catalog);
+  } catch (error) {
+    if (error instanceof ConfigImportError) throw new UsageError(`--model ${written}: ${error.message}`);
+    throw error;
+  }
 }
 
 function optional<K extends keyof DeploymentValues>(key: K, value: DeploymentValues[K] | undefined): Partial<DeploymentValues> {

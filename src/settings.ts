@@ -3,8 +3,12 @@
  * defaults. Validated once per settings object; a bad entry is a configuration error whose message
  * names the key (`settings.vram.models[0].layers must be integer`).
  */
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { Catalog } from "./catalog/catalog.js";
+import { ConfigImportError } from "./catalog/import-config.js";
+import { importModelFiles } from "./catalog/read-model-files.js";
 import { bundledCatalog, bundledCatalogData } from "./catalog/load.js";
 import { gpuSchema, instanceSchema, modelSchema } from "./catalog/schema.js";
 import type { GpuEntry, InstanceEntry, ModelEntry } from "./catalog/types.js";
@@ -74,13 +78,41 @@ function userEntry<T extends { sources: string[] }>(
   return merged as unknown as T;
 }
 
-const parsed = new WeakMap<object, VramSettings>();
+/**
+ * A model entry written as `{ id, config: "./models/bot" }`: the importer reads that folder's
+ * config.json (or the config.json named), with model.safetensors.index.json and hf_quant_config.json
+ * beside it when present; other keys override what it derives. A relative path is resolved against
+ * `baseDir`, which the rules set to ESLint's working directory (`context.cwd`).
+ */
+function importedEntry(raw: Record<string, unknown>, path: string, baseDir: string): Record<string, unknown> {
+  const { config, ...overrides } = raw;
+  let location: string;
+  if (config instanceof URL) location = fileURLToPath(config);
+  else if (typeof config === "string" && config.trim() !== "") location = config.startsWith("file:") ? fileURLToPath(config) : config;
+  else throw new SettingsError(`${path}.config must be the path of a model folder or its config.json`);
+  if (overrides.extends !== undefined) throw new SettingsError(`${path} has both "config" and "extends": the config.json describes the model, so drop "extends"`);
+  if (typeof overrides.id !== "string") throw new SettingsError(`${path} is missing "id" (the repository id files name, as owner/name)`);
+  const absolute = isAbsolute(location) ? location : resolve(baseDir, location);
+  try {
+    const imported = importModelFiles(absolute, overrides.id, [`settings.vram (config ${String(config)})`]);
+    return { ...imported, ...overrides, sources: [`settings.vram (config ${String(config)})`] };
+  } catch (error) {
+    if (error instanceof ConfigImportError) throw new SettingsError(`${path}.config: ${error.message}`);
+    throw error;
+  }
+}
 
-/** The catalog and defaults for `settings.vram` (bundled catalog alone when there are none). */
-export function readSettings(raw: unknown): VramSettings {
+const parsed = new WeakMap<object, Map<string, VramSettings>>();
+
+/**
+ * The catalog and defaults for `settings.vram` (bundled catalog alone when there are none). `baseDir`
+ * resolves relative `models[].config` paths; read once per settings object and base directory.
+ */
+export function readSettings(raw: unknown, baseDir: string = process.cwd()): VramSettings {
   if (raw === undefined || raw === null) return { catalog: bundledCatalog(), defaults: {} };
   if (!isRecord(raw)) throw new SettingsError("settings.vram must be an object");
-  const cached = parsed.get(raw);
+  let byBase = parsed.get(raw);
+  const cached = byBase?.get(baseDir);
   if (cached) return cached;
 
   for (const key of Object.keys(raw)) {
@@ -118,9 +150,11 @@ export function readSettings(raw: unknown): VramSettings {
     if (!Array.isArray(value)) throw new SettingsError(`settings.vram.${key} must be an array`);
     return value;
   };
-  const models = listOf("models").map((entry, index) =>
-    userEntry<ModelEntry>(entry, `settings.vram.models[${index}]`, (id) => bundled.model(id), model, (e) => ({ aliases: [], checkpointBytes: null, windowedAttention: null, recurrent: null, moe: null, ...e })),
-  );
+  const models = listOf("models").map((entry, index) => {
+    const path = `settings.vram.models[${index}]`;
+    const raw = isRecord(entry) && entry.config !== undefined ? importedEntry(entry, path, baseDir) : entry;
+    return userEntry<ModelEntry>(raw, path, (id) => bundled.model(id), model, (e) => ({ aliases: [], checkpointBytes: null, windowedAttention: null, recurrent: null, moe: null, ...e }));
+  });
   const gpus = listOf("gpus").map((entry, index) =>
     userEntry<GpuEntry>(entry, `settings.vram.gpus[${index}]`, (id) => bundled.gpu(id), gpu, (e) => ({ names: [], labels: {}, interconnect: null, hostLinkGBps: null, memoryBandwidthGBps: null, ...e })),
   );
@@ -148,6 +182,7 @@ export function readSettings(raw: unknown): VramSettings {
           instances: [...instances, ...bundledCatalogData.instances],
         });
   const settings = { catalog, defaults };
-  parsed.set(raw, settings);
+  if (!byBase) parsed.set(raw, (byBase = new Map()));
+  byBase.set(baseDir, settings);
   return settings;
 }

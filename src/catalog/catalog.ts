@@ -146,7 +146,11 @@ export class Catalog {
   private readonly gpuTokens: Array<{ gpu: GpuEntry; tokens: string[] }> = [];
   private readonly instanceByKey = new Map<string, InstanceEntry>();
 
+  /** The data this catalog indexes, to build a catalog with more entries (a local model, settings). */
+  readonly data: CatalogData;
+
   constructor(data: CatalogData) {
+    this.data = data;
     this.date = data.date;
     this.models = data.models;
     this.gpus = data.gpus;

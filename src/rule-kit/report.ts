@@ -29,7 +29,7 @@ export function fileAnalysis(context: VramRuleContext<string, unknown[]>): FileA
   const sourceCode = context.sourceCode as unknown as ParsedSource;
   if (!isReadable(sourceCode.ast as never)) return undefined;
   const settings = (context.settings as Record<string, unknown> | undefined)?.vram;
-  return analyzeFile(sourceCode.ast, sourceCode.text, settings);
+  return analyzeFile(sourceCode.ast, sourceCode.text, settings, (context as { cwd?: string }).cwd);
 }
 
 /** The text of the file being linted (edits are offsets into it). */

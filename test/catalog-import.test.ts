@@ -1,0 +1,125 @@
+/**
+ * The config.json importer against real configs, one or more per architecture family, each checked
+ * against the parameter count its publisher (or the Hugging Face Hub's safetensors metadata) states.
+ * The configs under fixtures/hf-configs/ are the real files, trimmed to their architecture keys.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ConfigImportError, importModelConfig } from "../src/catalog/import-config.js";
+import { importModelFiles, parseConfigJson } from "../src/catalog/read-model-files.js";
+import { shapeOf } from "../src/sizing/estimate.js";
+import { FIXTURES } from "./support/lint.js";
+
+const AIC = "ai-dynamo/aiconfigurator@095f58a51c4ca8e61b66ec108d86f223f8d559ce:aic-core/src/aiconfigurator_core/model_configs";
+const MLC = "mlc-ai/mlc-llm@79d603f085f50500e9509fa01785ffa7ecfaaa93:python/mlc_llm/model/model_preset.py";
+const MAXTEXT = "AI-Hypercomputer/maxtext@e591f30cbbf217ed67ef71263ec0538239f9c3b8:src/maxtext/checkpoint_conversion/utils/hf_model_configs.py";
+/** Hub safetensors parameter counts as scraped from the Hugging Face API. */
+const HUB_COUNTS = "AlexsJones/llmfit@a3e0eb27c57fe05298292f4c61699b9aed2824ea:llmfit-core/data/hf_models.json";
+
+interface Case {
+  folder: string;
+  family: string;
+  /** Where the config values come from. */
+  config: string;
+  /** The published total, and where it is stated. */
+  published: number;
+  publishedSource: string;
+  /** What else the entry must say. */
+  expect?: Record<string, unknown>;
+}
+
+const CASES: Case[] = [
+  { folder: "meta-llama--Llama-3.1-8B", family: "dense GQA", config: `${AIC}/meta-llama--Meta-Llama-3.1-8B_config.json`, published: 8_030_261_248, publishedSource: HUB_COUNTS, expect: { kvHeads: 8, attention: { kind: "gqa" }, maxPositionEmbeddings: 131072 } },
+  { folder: "meta-llama--Llama-2-7b-hf", family: "dense MHA", config: `${MLC} (llama2_7b)`, published: 6_738_415_616, publishedSource: "keras-team/keras-hub@71453d08f59edc90d276e999319fc51e61cbf82c:keras_hub/src/models/llama/llama_presets.py (llama2_7b_en params)", expect: { attention: { kind: "mha" }, nativeFormat: "fp16" } },
+  { folder: "mistralai--Mistral-7B-v0.1", family: "sliding window on every layer", config: `${MLC} (mistral_7b)`, published: 7_241_732_096, publishedSource: HUB_COUNTS, expect: { windowedAttention: { kind: "sliding", window: 4096, layers: 32 } } },
+  { folder: "google--gemma-2-9b", family: "alternating sliding window, tied embeddings", config: `${MLC} (gemma2_9b)`, published: 9_241_705_984, publishedSource: `${HUB_COUNTS} (google/gemma-2-9b-it)`, expect: { windowedAttention: { kind: "sliding", window: 4096, layers: 21 }, tieWordEmbeddings: true, headDim: 256 } },
+  { folder: "google--gemma-3-4b-it", family: "vision tower (SigLIP), 5:1 sliding pattern", config: `${MAXTEXT} (gemma3_4b_config)`, published: 4_300_079_472, publishedSource: HUB_COUNTS, expect: { windowedAttention: { kind: "sliding", window: 1024, layers: 29 } } },
+  { folder: "Qwen--Qwen3-VL-8B-Instruct", family: "vision tower (Qwen3-VL, deepstack mergers)", config: `${AIC}/Qwen--Qwen3-VL-8B-Instruct_config.json`, published: 8_767_123_696, publishedSource: HUB_COUNTS },
+  { folder: "llava-hf--llava-1.5-7b-hf", family: "vision tower (CLIP) over a partial text_config", config: `${MLC} (llava)`, published: 7_063_427_072, publishedSource: HUB_COUNTS, expect: { layers: 32, hiddenSize: 4096 } },
+  { folder: "deepseek-ai--DeepSeek-V2-Lite", family: "MLA without q_lora, shared experts, first-k-dense", config: `${MLC} (deepseek_v2_lite)`, published: 15_706_484_224, publishedSource: HUB_COUNTS, expect: { attention: { kind: "mla", kvLoraRank: 512, qLoraRank: null }, moe: { experts: 64, expertsPerToken: 6, sharedExperts: 2, moeLayers: 26 } } },
+  { folder: "deepseek-ai--DeepSeek-V3", family: "MLA + MoE + MTP, block FP8", config: `${AIC}/deepseek-ai--DeepSeek-V3_config.json`, published: 671e9, publishedSource: "https://huggingface.co/deepseek-ai/DeepSeek-V3 (671B total, 37B activated; the checkpoint's 685B adds the 14B MTP module)", expect: { nativeFormat: "fp8-block", moe: { experts: 256, moeLayers: 58, sharedExperts: 1 } } },
+  { folder: "moonshotai--Kimi-K2-Instruct", family: "MLA + MoE (DeepSeek-V3 layout), block FP8", config: `${AIC}/moonshotai--Kimi-K2-Instruct_config.json`, published: 1_026_470_731_056, publishedSource: HUB_COUNTS, expect: { nativeFormat: "fp8-block", moe: { experts: 384 } } },
+  { folder: "Qwen--Qwen1.5-MoE-A2.7B", family: "MoE with one wide shared expert", config: `${MLC} (qwen2moe)`, published: 14_315_784_192, publishedSource: HUB_COUNTS, expect: { moe: { experts: 60, expertsPerToken: 4, sharedExperts: 1, sharedExpertIntermediateSize: 5632 } } },
+  { folder: "mistralai--Mixtral-8x7B-v0.1", family: "MoE, exact bytes from the safetensors index", config: `${AIC}/mistralai--Mixtral-8x7B-v0.1_config.json`, published: 46_702_792_704, publishedSource: `${HUB_COUNTS} (mistralai/Mixtral-8x7B-Instruct-v0.1)`, expect: { checkpointBytes: 93_405_585_408, moe: { experts: 8, expertsPerToken: 2 } } },
+  { folder: "meta-llama--Llama-4-Maverick-17B-128E-Instruct", family: "interleaved MoE with a shared expert, chunked attention", config: `${AIC}/meta-llama--Llama-4-Maverick-17B-128E-Instruct_config.json (text_config only)`, published: 401_583_781_376, publishedSource: `${HUB_COUNTS} (includes the vision tower, absent from this config)`, expect: { moe: { experts: 128, moeLayers: 24, sharedExperts: 1 }, windowedAttention: { kind: "chunked", window: 8192, layers: 36 } } },
+  { folder: "openai--gpt-oss-20b", family: "MoE with MXFP4 experts, alternating 128-token window", config: `${AIC}/openai--gpt-oss-20b_config.json`, published: 20.9e9, publishedSource: "https://huggingface.co/openai/gpt-oss-20b (21B parameters, 3.6B active; the model card table: 20.9B)", expect: { nativeFormat: "mxfp4", windowedAttention: { kind: "sliding", window: 128, layers: 12 } } },
+  { folder: "Qwen--Qwen3-Next-80B-A3B-Instruct", family: "hybrid Gated DeltaNet linear attention + MoE", config: `${MAXTEXT} (qwen3_next_80b_a3b_dict)`, published: 80e9, publishedSource: "https://huggingface.co/Qwen/Qwen3-Next-80B-A3B-Instruct (80B total, 3B activated)", expect: { recurrent: { kind: "linear-attention", layers: 36 } } },
+  { folder: "nvidia--Nemotron-H-56B-Base-8K", family: "hybrid Mamba-2 (single-component layers regrouped)", config: `${AIC}/nvidia--Nemotron-H-56B-Base-8K_config.json`, published: 56e9, publishedSource: "https://huggingface.co/nvidia/Nemotron-H-56B-Base-8K (56B)", expect: { layers: 64, recurrent: { kind: "mamba", layers: 54 } } },
+  { folder: "nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", family: "hybrid Mamba-2 + ungated MoE", config: `${AIC}/nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-BF16_config.json`, published: 31_577_937_344, publishedSource: HUB_COUNTS, expect: { recurrent: { kind: "mamba", layers: 23 }, moe: { experts: 128, moeLayers: 23 } } },
+  { folder: "nvidia--Llama-3_3-Nemotron-Super-49B-v1", family: "per-block widths (DeciLM block_configs)", config: `${AIC}/nvidia--Llama-3_3-Nemotron-Super-49B-v1_config.json`, published: 49_867_145_216, publishedSource: HUB_COUNTS, expect: { layers: 49, kvHeads: 8 } },
+  { folder: "microsoft--phi-2", family: "ungated MLP (phi-msft keys)", config: `${MLC} (phi-2)`, published: 2_779_683_840, publishedSource: HUB_COUNTS },
+  { folder: "openai-community--gpt2", family: "ungated MLP, learned positions, tied, fp32 checkpoint", config: `${MLC} (gpt2)`, published: 124e6, publishedSource: "https://huggingface.co/openai-community/gpt2 (the smallest GPT-2, 124M parameters)", expect: { nativeFormat: "fp32", tieWordEmbeddings: true } },
+  { folder: "Qwen--Qwen3-32B-FP8", family: "block FP8 quantization_config", config: `${AIC}/Qwen--Qwen3-32B-FP8_config.json`, published: 32.8e9, publishedSource: "https://huggingface.co/Qwen/Qwen3-32B (32.8B)", expect: { nativeFormat: "fp8-block" } },
+  { folder: "nvidia--Llama-3.1-70B-Instruct-FP8", family: "ModelOpt FP8 (hf_quant_config.json)", config: `${AIC}/nvidia--Llama-3.1-70B-Instruct-FP8_config.json + _hf_quant_config.json`, published: 70.6e9, publishedSource: "https://huggingface.co/meta-llama/Llama-3.1-70B (70.6B)", expect: { nativeFormat: "fp8" } },
+  { folder: "nvidia--Qwen3-235B-A22B-NVFP4", family: "ModelOpt NVFP4 (hf_quant_config.json)", config: `${AIC}/nvidia--Qwen3-235B-A22B-NVFP4_config.json + _hf_quant_config.json`, published: 235_093_634_560, publishedSource: `${HUB_COUNTS} (Qwen/Qwen3-235B-A22B)`, expect: { nativeFormat: "nvfp4", moe: { experts: 128, expertsPerToken: 8 } } },
+];
+
+describe("config.json importer on real configs", () => {
+  it.each(CASES)("$folder ($family) counts within 2 % of the published total", ({ folder, published, expect: expected }) => {
+    const entry = importModelFiles(`${FIXTURES}/hf-configs/${folder}`, folder.replace("--", "/"), ["test"]);
+    const error = entry.params.total / published - 1;
+    expect(Math.abs(error), `${entry.params.total} vs ${published}`).toBeLessThan(0.02);
+    expect(entry.params.active).toBeLessThanOrEqual(entry.params.total);
+    if (expected) expect(entry).toMatchObject(expected);
+    // What the estimator derives is what the entry counts: an import sizes as it counts.
+    const shape = shapeOf(entry);
+    expect(shape.derivedTotal + shape.vision).toBe(entry.params.total);
+  });
+
+  it("keeps DeepSeek-V3's MTP layer out of the total but reports it (671B + ~14B = the 685B checkpoint)", () => {
+    const entry = importModelFiles(`${FIXTURES}/hf-configs/deepseek-ai--DeepSeek-V3`, "deepseek-ai/DeepSeek-V3", ["test"]);
+    expect((entry.params.total + entry.params.mtp!) / 684_531_386_000 - 1).toBeLessThan(0.005);
+    expect(entry.notes?.join(" ")).toMatch(/multi-token-prediction/);
+  });
+
+  it("subtracts the MTP share from a safetensors total", () => {
+    const totalSize = 700_000_000_000; // a round total: this checks the arithmetic
+    const entry = importModelConfig({ id: "x/y", config: readConfig("deepseek-ai--DeepSeek-V3"), safetensorsIndex: { metadata: { total_size: totalSize } }, sources: ["test"] });
+    expect(entry.checkpointBytes! / totalSize).toBeCloseTo(entry.params.total / (entry.params.total + entry.params.mtp!), 6);
+    expect(() => importModelConfig({ id: "x/y", config: readConfig("deepseek-ai--DeepSeek-V3"), safetensorsIndex: { weight_map: {} }, sources: ["test"] })).toThrow(/no metadata.total_size/);
+  });
+
+  it.each([
+    [{ model_type: "t5", architectures: ["T5ForConditionalGeneration"], d_model: 512 }, /T5ForConditionalGeneration is an encoder-decoder model/],
+    [{ model_type: "bert", architectures: ["BertModel"], hidden_size: 768 }, /encoder-only/],
+    [{ model_type: "falcon_h1", architectures: ["FalconH1ForCausalLM"] }, /parallel hybrid/],
+    [{ model_type: "mamba", architectures: ["MambaForCausalLM"] }, /pure state-space/],
+    [{ model_type: "acme_llm", architectures: ["AcmeForCausalLM"], hidden_size: 4096 }, /model_type "acme_llm" \(AcmeForCausalLM\) is not an architecture the importer knows/],
+    [{ model_type: "llama", architectures: ["LlamaForCausalLM"], hidden_size: 4096, num_attention_heads: 32 }, /config.json has no num_hidden_layers, vocab_size/],
+    [{ model_type: "llama", num_hidden_layers: 2, hidden_size: 64, num_attention_heads: 4, vocab_size: 100, intermediate_size: 128, max_position_embeddings: 512, quantization_config: { quant_method: "hqq", bits: 4 } }, /quantization_config names hqq at 4 bits, which is not a format the catalog sizes/],
+    [[1, 2, 3], /config.json must be a JSON object/],
+  ])("refuses %j clearly", (config, message) => {
+    expect(() => importModelConfig({ id: "acme/x", config, sources: ["test"] })).toThrow(ConfigImportError);
+    expect(() => importModelConfig({ id: "acme/x", config, sources: ["test"] })).toThrow(message);
+  });
+
+  it.each([
+    [{ quant_method: "awq", bits: 4, group_size: 128, version: "gemm", zero_point: true }, "awq"],
+    [{ quant_method: "gptq", bits: 4, group_size: 128, desc_act: false, sym: true }, "gptq"],
+    [{ quant_method: "gptq", bits: 8, group_size: 128 }, "gptq-int8"],
+    [{ quant_method: "bitsandbytes", load_in_4bit: true, bnb_4bit_quant_type: "nf4" }, "bnb-nf4"],
+    [{ quant_method: "bitsandbytes", load_in_8bit: true }, "bnb-int8"],
+    [{ quant_method: "fp8", activation_scheme: "dynamic", weight_block_size: [128, 128] }, "fp8-block"],
+    [{ quant_method: "compressed-tensors", format: "pack-quantized", config_groups: { group_0: { weights: { num_bits: 4, type: "int", strategy: "group", group_size: 128 } } } }, "w4a16"],
+    [{ quant_method: "compressed-tensors", format: "float-quantized", config_groups: { group_0: { weights: { num_bits: 8, type: "float", strategy: "channel" } } } }, "fp8"],
+    [{ quant_method: "compressed-tensors", format: "int-quantized", config_groups: { group_0: { weights: { num_bits: 8, type: "int", strategy: "channel" } } } }, "int8"],
+    [{ quant_method: "compressed-tensors", format: "nvfp4-pack-quantized", config_groups: { group_0: { weights: { num_bits: 4, type: "float", group_size: 16 } } } }, "nvfp4"],
+    [{ quant_method: "mxfp4" }, "mxfp4"],
+  ])("reads the stored format from quantization_config %j", (quantization, format) => {
+    const config = { ...readConfig("meta-llama--Llama-3.1-8B"), quantization_config: quantization };
+    expect(importModelConfig({ id: "acme/x", config, sources: ["test"] }).nativeFormat).toBe(format);
+  });
+
+  it("reads Python-style JSON (NaN, Infinity) as transformers writes it", () => {
+    expect(parseConfigJson('{"a": Infinity, "b": -Infinity, "c": NaN, "d": "Infinity", "e": [1, NaN]}')).toEqual({ a: null, b: null, c: null, d: "Infinity", e: [1, null] });
+  });
+
+  it("says what it cannot read, naming the file", () => {
+    expect(() => importModelFiles(`${FIXTURES}/hf-configs/no-such-model`, "acme/x", ["test"])).toThrow(/does not exist/);
+    expect(() => importModelFiles(`${FIXTURES}/kubernetes`, "acme/x", ["test"])).toThrow(/has no config.json/);
+  });
+});
+
+function readConfig(folder: string): Record<string, unknown> {
+  return parseConfigJson(readFileSync(`${FIXTURES}/hf-configs/${folder}/config.json`, "utf8")) as Record<string, unknown>;
+}
