@@ -8,18 +8,24 @@ import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
 import { locationOf, reportTarget } from "../src/rule-kit/report.js";
 
-type MessageIds = "unknownModel" | "unknownGpu" | "unknownInstance" | "unknownQuantization" | "invalidValue" | "missingReason";
+type MessageIds = "unknownModel" | "assumedModel" | "unknownGpu" | "unknownInstance" | "unknownQuantization" | "invalidValue" | "missingReason";
 
 /**
  * The `settings.vram.models` entry a user would write: ids are `owner/name`, and a name written
  * without an owner (a KAITO preset, a local directory) is found by its name under any owner.
  */
-function settingsExample(written: string, closest: string | undefined): string {
-  const name = stripModelUri(written).replace(/\/+$/, "");
-  const id = /^[^\s/]+\/[^\s/]+$/.test(name) ? name : `local/${name.slice(name.lastIndexOf("/") + 1) || "my-model"}`;
-  return closest
-    ? `; a fine-tune of ${closest} is { id: "${id}", extends: "${closest}" }`
-    : `; a new architecture needs its shape: { id: "${id}", layers, hiddenSize, … }`;
+function settingsExample(written: string, sameSizeBase: string | undefined): string {
+  const name = stripModelUri(written);
+  const id = isRepoId(name) ? name : `local/${name.slice(name.lastIndexOf("/") + 1) || "my-model"}`;
+  const imported = `{ id: "${id}", config: "./path/to/${id.slice(id.indexOf("/") + 1)}/config.json" } (its config.json)`;
+  // Only a base of the same size: extending another size would size the model wrongly.
+  return sameSizeBase ? `: ${imported}, or, for a fine-tune of ${sameSizeBase}, { id: "${id}", extends: "${sameSizeBase}" }` : `: ${imported}`;
+}
+
+/** `owner/name`, one slash, no spaces; checked without a pattern over the input. */
+function isRepoId(name: string): boolean {
+  const slash = name.indexOf("/");
+  return slash > 0 && slash === name.lastIndexOf("/") && slash < name.length - 1 && !/\s/.test(name);
 }
 
 export default createRule<MessageIds, []>({
@@ -35,6 +41,8 @@ export default createRule<MessageIds, []>({
     messages: {
       unknownModel:
         "\"{{written}}\" is not in the catalog, so nothing about this deployment was checked.{{closest}} To size it, add it to settings.vram.models{{example}} (docs/settings.md).",
+      assumedModel:
+        "\"{{written}}\" is not in the catalog; it is sized as {{base}}, whose family and size its name states. That is an assumption: to make sure, add it to settings.vram.models: {{example}} (docs/settings.md).",
       unknownGpu:
         "GPU \"{{written}}\" is not in the catalog, so nothing about this deployment was checked. Closest entries: {{closest}}. Add it to settings.vram.gpus (docs/settings.md).",
       unknownInstance:
@@ -46,13 +54,23 @@ export default createRule<MessageIds, []>({
   create(context) {
     return {
       Program() {
-        forEachDeployment(context, "known-model", (judged) => {
+        forEachDeployment(context, "known-model", (judged, analysis) => {
           const { deployment } = judged;
           if (judged.status === "invalid") {
             context.report({
               loc: locationOf(context, reportTarget(deployment, ["tensorParallel", "pipelineParallel", "gpuMemoryUtilization", "maxModelLen", "model"])),
               messageId: "invalidValue",
               data: { message: judged.message.charAt(0).toUpperCase() + judged.message.slice(1) },
+            });
+            return;
+          }
+          if (judged.status === "judged" && judged.resolved.model.via === "family") {
+            // A fine-tune nobody catalogued, sized by its family and size: say so, so a pass is not read as confirmed.
+            const written = deployment.fields.model?.value ?? judged.resolved.model.displayName;
+            context.report({
+              loc: locationOf(context, reportTarget(deployment, ["model"])),
+              messageId: "assumedModel",
+              data: { written, base: judged.resolved.model.model.id, example: settingsExample(written, judged.resolved.model.model.id).slice(2) },
             });
             return;
           }
@@ -66,7 +84,7 @@ export default createRule<MessageIds, []>({
                 data: {
                   written: unresolved.written,
                   closest: unresolved.closest.length > 0 ? ` Closest entries: ${unresolved.closest.join(", ")}.` : "",
-                  example: settingsExample(unresolved.written, unresolved.closest[0]),
+                  example: settingsExample(unresolved.written, analysis.catalog.sameSizeBase(unresolved.written)),
                 },
               });
               break;

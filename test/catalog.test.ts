@@ -127,9 +127,9 @@ describe("names people write", () => {
     ["mixtral:8x7b", "mistralai/Mixtral-8x7B-v0.1", "gguf-q4_0"],
     ["ollama://llama3.1:70b", "meta-llama/Llama-3.1-70B", "gguf-q4_k_m"],
     ["nvcr.io/nim/meta/llama3-8b-instruct:1.0.3", "meta-llama/Meta-Llama-3-8B", null],
-    ["deepseek-ai/DeepSeek-R1", "deepseek-ai/DeepSeek-V3", null],
-    ["Qwen/Qwen3-235B-A22B-FP8", "Qwen/Qwen3-235B-A22B", "fp8-block"],
-    ["unsloth/DeepSeek-R1-BF16", "deepseek-ai/DeepSeek-V3", "bf16"],
+    ["deepseek-ai/DeepSeek-R1-0528", "deepseek-ai/DeepSeek-R1", null],
+    ["Qwen/Qwen3-235B-A22B-FP8", "Qwen/Qwen3-235B-A22B-FP8", null],
+    ["unsloth/DeepSeek-R1-BF16", "deepseek-ai/DeepSeek-R1", "bf16"],
   ])("%s → %s (%s)", (written, model, format) => {
     const resolved = catalog.resolveModel(written);
     expect(resolved?.model.id).toBe(model);

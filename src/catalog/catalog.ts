@@ -11,6 +11,7 @@ import type {
 import {
   containsWords,
   gpuNameTokens,
+  isSizeWord,
   modelKey,
   modelNameKey,
   nameShape,
@@ -113,6 +114,9 @@ const STRUCTURAL_WORDS = new Set([
   "vl", "vision", "omni", "audio", "moe", "mamba", "hybrid", "embed", "embedding", "reranker", "rm", "reward", "prm",
   "distill", "minitron", "pruned", "nas", "upscaled", "draft", "eagle", "eagle3", "medusa", "mtp",
 ]);
+
+/** Edits a nearest-name candidate of another stated size pays, so same-size names rank first. */
+const OTHER_SIZE_PENALTY = 4;
 
 /** Candidates of one family and size whose totals differ by more than this are too different to pick among. */
 const FAMILY_TOTAL_SPREAD = 0.03;
@@ -362,21 +366,50 @@ export class Catalog {
 
   /**
    * Catalog models whose names are nearest the written one. `nearOnly` (lint messages) keeps those
-   * within half the name's length: in a finding, a list of strangers helps nobody.
+   * within half the name's length: in a finding, a list of strangers helps nobody. A candidate whose
+   * name states another size than the written one ranks behind those of the same size.
    */
   closestModelNames(written: string, count = 3, nearOnly = true): string[] {
     const target = modelNameKey(stripModelUri(written)).slice(0, MAX_NAME_LENGTH);
-    const candidates = this.models.map((model) => ({
-      id: model.id,
-      score: Math.min(...[model.id, ...model.aliases].map((name) => distance(target, modelNameKey(name)))),
-    }));
+    const targetWords = nameWords(target);
+    const targetSizes = new Set(statedSizes(targetWords));
+    const targetFamily = new Set(targetWords.filter((word) => !isSizeWord(word)));
+    const candidates = this.models.map((model) => {
+      let score = Infinity;
+      let related = false;
+      for (const name of [model.id, ...model.aliases]) {
+        const key = modelNameKey(name);
+        const words = nameWords(key);
+        const sizes = statedSizes(words);
+        const otherSize = targetSizes.size > 0 && sizes.length > 0 && !sizes.some((size) => targetSizes.has(size));
+        const edits = distance(target, key);
+        score = Math.min(score, edits + (otherSize ? OTHER_SIZE_PENALTY : 0));
+        // A misspelling (a couple of edits) or a name sharing a family word; a size alone relates nothing.
+        related ||= edits <= 2 || words.some((word) => !isSizeWord(word) && (targetFamily.has(word) || nearWord(word, targetFamily)));
+      }
+      return { id: model.id, score, related };
+    });
     // More edits than half the name is a different name, not a misspelling or a variant.
     const nearEnough = Math.max(3, Math.ceil(target.length / 2));
     return candidates
-      .filter((candidate) => !nearOnly || candidate.score <= nearEnough)
+      .filter((candidate) => !nearOnly || (candidate.score <= nearEnough && candidate.related))
       .sort((a, b) => a.score - b.score || byCodePoint(a.id, b.id))
       .slice(0, count)
       .map((candidate) => candidate.id);
+  }
+
+  /**
+   * The catalog model a fine-tune named `written` could extend: one of the nearest names whose own
+   * name states the same size as the written one. Never a model of another size (that would size a
+   * 110B model as a 72B one); nothing when the written name states no size.
+   */
+  sameSizeBase(written: string): string | undefined {
+    const sizes = new Set(statedSizes(nameWords(modelNameKey(stripModelUri(written)).slice(0, MAX_NAME_LENGTH))));
+    if (sizes.size === 0) return undefined;
+    return this.closestModelNames(written, 10, true).find((id) => {
+      const model = this.model(id)!;
+      return [model.id, ...model.aliases].some((name) => statedSizes(nameWords(name)).some((size) => sizes.has(size)));
+    });
   }
 
   resolveGpu(written: string): GpuResolution | undefined {
@@ -441,6 +474,13 @@ export class Catalog {
  */
 export function baseModelKey(name: string): string {
   return splitQuantizedSuffix(modelNameKey(stripModelUri(name))).base;
+}
+
+/** Whether a family word is a misspelling of one of `words` (`lama` of `llama`): at most 2 edits, 4+ letters. */
+function nearWord(word: string, words: ReadonlySet<string>): boolean {
+  if (word.length < 4) return false;
+  for (const other of words) if (other.length >= 4 && Math.abs(other.length - word.length) <= 2 && distance(word, other) <= 2) return true;
+  return false;
 }
 
 /** An image or Ollama tag after `:`: `latest`, or a version (`1.0.3`, `1.8.0-rtx`). */

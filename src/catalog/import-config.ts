@@ -99,6 +99,9 @@ const REFUSED: Record<string, string> = {
   lfm2: "a convolution hybrid (LFM2), which the catalog's layer model cannot express",
 };
 
+/** Decoder classes without an LM head (embedding models served with `--task embed`). */
+const HEADLESS = new Set(["LlamaModel", "MistralModel", "MixtralModel", "Qwen2Model", "Qwen3Model", "GemmaModel", "Gemma2Model", "Phi3Model"]);
+
 /** Model types whose MLP has two matrices (up, down) rather than the gated three. */
 const UNGATED_MLP = new Set([
   "gpt2", "gpt_bigcode", "opt", "gpt_neox", "gptj", "gpt_neo", "falcon", "bloom", "mpt", "starcoder2", "phi", "phi-msft", "persimmon",
@@ -107,7 +110,7 @@ const UNGATED_MLP = new Set([
 
 /** `tie_word_embeddings` when config.json leaves it out: the transformers config class default. */
 const TIE_DEFAULT: Record<string, boolean> = {
-  llama: false, mistral: false, mixtral: false, qwen2: false, qwen2_moe: false, qwen3: false, qwen3_moe: false, phi3: false, phi: false, "phi-msft": false,
+  phi3small: true, gpt_neo: true, llama: false, mistral: false, mixtral: false, qwen2: false, qwen2_moe: false, qwen3: false, qwen3_moe: false, phi3: false, phi: false, "phi-msft": false,
   phimoe: false, gpt_neox: false, gptj: false, deepseek_v2: false, deepseek_v3: false, internlm2: false, baichuan: false, olmo: false,
   olmo2: false, olmoe: false, nemotron: false, dbrx: false, jamba: false, starcoder2: true, gemma: true, gemma2: true, gemma3: true,
   gemma3_text: true, cohere: true, cohere2: true, gpt2: true, opt: true, falcon: true, bloom: true, mpt: true, gpt_bigcode: true,
@@ -124,7 +127,7 @@ const KNOWN_TYPES = new Set([
   "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text", "qwen2_vl", "qwen2_5_vl", "qwen2_vl_text", "qwen2_5_vl_text",
   "qwen3_vl", "qwen3_vl_text", "qwen3_vl_moe", "qwen3_vl_moe_text", "deepseek", "deepseek_v2", "deepseek_v3", "deepseek_v32",
   "deepseek_v4", "deepseek_ref", "kimi_k2", "kimi_vl", "kimi_linear", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text",
-  "phi3", "phi3_v", "phimoe", "phi4_multimodal", "cohere", "cohere2", "internlm", "internlm2", "internlm3", "baichuan", "yi", "olmo",
+  "phi3", "phi3small", "phi3_v", "phimoe", "phi4_multimodal", "cohere", "cohere2", "internlm", "internlm2", "internlm3", "baichuan", "yi", "olmo",
   "olmo2", "olmo3", "olmoe", "granite", "granitemoe", "granitemoeshared", "granitemoehybrid", "chatglm", "glm", "glm4", "glm4_moe",
   "glm4v", "glm4v_moe", "glm_moe_dsa", "exaone", "exaone4", "stablelm", "dbrx", "jamba", "nemotron_h", "nemotron-nas", "deci",
   "arctic", "minimax", "minimax_m1", "minimax_text_01", "minimax_m2", "minimax_m3", "gpt_oss", "llama4", "llama4_text", "mllama",
@@ -228,7 +231,7 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
   // Tied embeddings.
   const tieWritten = typeof text.tie_word_embeddings === "boolean" ? text.tie_word_embeddings : typeof outer.tie_word_embeddings === "boolean" ? outer.tie_word_embeddings : undefined;
   let tieWordEmbeddings = tieWritten ?? TIE_DEFAULT[modelType] ?? true;
-  if (/Model$/.test(layout.architecture) && !/ForCausalLM|ForConditionalGeneration/.test(layout.architecture)) {
+  if (HEADLESS.has(layout.architecture)) {
     tieWordEmbeddings = true;
     notes.push(`${layout.architecture} has no LM head (an embedding model): only the input embeddings are counted`);
   }
@@ -239,6 +242,8 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
     numberAt(ffnConfig, "ffn_hidden_size") ??
     (numberAt(text, "expansion_ratio") !== undefined ? numberAt(text, "expansion_ratio")! * h : undefined) ??
     (UNGATED_MLP.has(modelType) ? 4 * h : undefined);
+  // Qwen (v1) writes the sum of its two up-projections as intermediate_size.
+  if (modelType === "qwen" && intermediate !== undefined) intermediate = intermediate / 2;
   const denseWidthKey = numberAt(text, "intermediate_size_mlp", "dense_intermediate_size");
   const ungated = UNGATED_MLP.has(modelType);
   if (ungated && intermediate !== undefined) {
@@ -288,7 +293,7 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
   }
 
   const format = storedFormat(outer, text, input.hfQuantConfig, notes);
-  const visionParams = visionParamsOf(outer, layout, h, notes);
+  const visionParams = visionParamsOf(outer, layout, h, notes) + gemma4Extras(text, modelType, h, attentionHeads, kvHeads, headDim, intermediate ?? 0, notes);
 
   const entry: ModelEntry = {
     id: input.id,
@@ -327,6 +332,40 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
   if (bytes !== null) entry.checkpointBytes = bytes;
   if (notes.length > 0) entry.notes = notes;
   return entry;
+}
+
+/**
+ * Gemma 4 parameters the layer model does not hold, counted with the towers so weights stay exact:
+ * its full-attention layers use a wider head (`global_head_dim`, K shared with V), the small models
+ * add per-layer input embeddings (PLE) and double-width MLPs on their KV-sharing layers.
+ */
+function gemma4Extras(text: Json, modelType: string, h: number, heads: number, kvHeads: number, headDim: number, intermediate: number, notes: string[]): number {
+  if (!modelType.startsWith("gemma4")) return 0;
+  let extra = 0;
+  const layerTypes = stringsAt(text, "layer_types") ?? [];
+  const globalLayers = layerTypes.filter((type) => type === "full_attention").length;
+  const globalHeadDim = numberAt(text, "global_head_dim");
+  if (globalHeadDim !== undefined && globalLayers > 0) {
+    const globalKv = numberAt(text, "num_global_key_value_heads") ?? kvHeads;
+    const kvMatrices = text.attention_k_eq_v === true ? 1 : 2;
+    const local = 2 * h * heads * headDim + 2 * h * kvHeads * headDim;
+    const global = 2 * h * heads * globalHeadDim + kvMatrices * h * globalKv * globalHeadDim;
+    extra += globalLayers * (global - local);
+    notes.push(`${globalLayers} full-attention layers use ${globalKv} KV heads of ${globalHeadDim}; the KV estimate uses the sliding layers' ${kvHeads} × ${headDim} for every layer`);
+  }
+  const ple = numberAt(text, "hidden_size_per_layer_input") ?? 0;
+  const layers = numberAt(text, "num_hidden_layers") ?? 0;
+  if (ple > 0) {
+    const pleVocab = numberAt(text, "vocab_size_per_layer_input") ?? numberAt(text, "vocab_size") ?? 0;
+    extra += pleVocab * layers * ple + layers * 2 * h * ple + h * layers * ple;
+    notes.push(`per-layer input embeddings (${pleVocab} × ${layers} × ${ple}) are loaded with the weights and counted beside the vision tower`);
+  }
+  const shared = numberAt(text, "num_kv_shared_layers") ?? 0;
+  if (shared > 0) {
+    if (text.use_double_wide_mlp === true) extra += shared * 3 * h * intermediate;
+    notes.push(`the last ${shared} layers reuse earlier layers' KV cache; the KV estimate counts them too (an overestimate)`);
+  }
+  return extra;
 }
 
 function attentionOf(text: Json, heads: number, kvHeads: number): AttentionSpec {

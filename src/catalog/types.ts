@@ -116,7 +116,8 @@ export interface ParamCounts {
    */
   active: number;
   /**
-   * Parameters outside the text decoder that the engine still loads (vision tower, projector).
+   * Parameters outside the decoder layers that the engine still loads: vision and audio towers, the
+   * projector, Gemma 4's per-layer embeddings.
    * @minimum 0
    */
   vision?: number;
