@@ -4,6 +4,11 @@ import { Catalog } from "../src/catalog/catalog.js";
 import { bundledCatalog, bundledCatalogData } from "../src/catalog/load.js";
 import { ambiguousGpuNameSchema, checkpointSchema, gpuSchema, instanceSchema, modelSchema, quantizationSchema } from "../src/catalog/schema.js";
 import { shapeOf } from "../src/sizing/estimate.js";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gpuFileSchema, instanceFileSchema, metaSchema, modelFileSchema, quantizationFileSchema } from "../src/catalog/schema.js";
+import { DATA_DIR, generateDataIndex, INDEX_FILE } from "./tools/catalog-data.js";
+import { generateCatalogSchema, SCHEMA_FILE } from "./tools/catalog-schema.js";
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 const catalog = bundledCatalog();
@@ -27,6 +32,43 @@ describe("catalog data against its schema", () => {
   it("ambiguous GPU names", () => expect(validateAll(ambiguousGpuNameSchema, bundledCatalogData.ambiguousGpuNames, id)).toEqual([]));
   it("instances", () => expect(validateAll(instanceSchema, bundledCatalogData.instances, id)).toEqual([]));
   it("has a date", () => expect(bundledCatalogData.date).toMatch(/^\d{4}-\d{2}-\d{2}$/));
+});
+
+describe("catalog data declared once", () => {
+  it("schema.json is what types.ts generates (npm run catalog:schema)", () => {
+    expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(generateCatalogSchema());
+  }, 20_000);
+
+  it("the data index imports every data file (npm run catalog:add regenerates it)", () => {
+    expect(readFileSync(INDEX_FILE, "utf8")).toBe(generateDataIndex());
+  });
+
+  it.each([
+    ["models", modelFileSchema],
+    ["gpus", gpuFileSchema],
+    ["instances", instanceFileSchema],
+  ])("every file of data/%s validates against its schema", (folder, schema) => {
+    const validate = ajv.compile(schema);
+    const problems: string[] = [];
+    for (const file of readdirSync(join(DATA_DIR, folder))) {
+      if (!validate(JSON.parse(readFileSync(join(DATA_DIR, folder, file), "utf8")))) problems.push(`${file}: ${ajv.errorsText(validate.errors)}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("quantization.json and meta.json validate against their schemas", () => {
+    for (const [file, schema] of [["quantization.json", quantizationFileSchema], ["meta.json", metaSchema]] as const) {
+      const validate = ajv.compile(schema);
+      expect(validate(JSON.parse(readFileSync(join(DATA_DIR, file), "utf8"))), `${file}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it("files each organisation's models under its own file", () => {
+    for (const file of readdirSync(join(DATA_DIR, "models"))) {
+      const content = JSON.parse(readFileSync(join(DATA_DIR, "models", file), "utf8")) as { models: Array<{ id: string }> };
+      for (const model of content.models) expect(`${model.id.slice(0, model.id.indexOf("/")).toLowerCase()}.json`, model.id).toBe(file);
+    }
+  });
 });
 
 describe("catalog integrity", () => {
@@ -97,10 +139,25 @@ describe("facts checked against their sources", () => {
   });
 
   it("GPU memory is what the driver reports", () => {
+    const gib = (id: string) => catalog.gpu(id)!.memoryBytes / 2 ** 30;
     expect(catalog.gpu("h100-80gb")!.memoryBytes).toBe(81559 * 2 ** 20);
-    expect(catalog.gpu("a100-80gb")!.memoryBytes).toBe(81920 * 2 ** 20);
+    expect(gib("a100-40gb")).toBeCloseTo(39.38, 2);
+    expect(gib("a100-80gb")).toBeCloseTo(79.14, 2);
+    expect(gib("a800-80gb")).toBeCloseTo(79.25, 2);
     expect(catalog.gpu("l4")!.memoryBytes).toBe(23034 * 2 ** 20);
     expect(catalog.gpu("t4")!.computeCapability).toBe(7.5);
+  });
+
+  it("every GPU states its memory bandwidth and dense tensor throughput (the speed model reads them)", () => {
+    const missing = bundledCatalogData.gpus.filter(
+      (gpu) => gpu.memoryBandwidthGBps === null || !gpu.denseTflops || Object.values(gpu.denseTflops).every((value) => value === null),
+    );
+    expect(missing.map((gpu) => gpu.id)).toEqual([]);
+    // The formats a part runs and the throughput it lists agree.
+    for (const gpu of bundledCatalogData.gpus) {
+      if (gpu.denseTflops!.fp8 !== null) expect(gpu.fp8 || gpu.vendor !== "nvidia", gpu.id).toBe(true);
+      if (gpu.denseTflops!.fp4 !== null) expect(gpu.fp4, gpu.id).toBe(true);
+    }
   });
 
   it("every entry names a source", () => {
@@ -163,6 +220,17 @@ describe("names people write", () => {
     ["A800-80GB", "a800-80gb"],
     ["H20", "h20"],
     ["l40s", "l40s"],
+    ["RTX 3070", "rtx-3070"],
+    ["NVIDIA GeForce GTX 1080", "gtx-1080"],
+    ["Radeon 8060S", "radeon-8060s"],
+    ["nvidia-gpu-a16", "a16"],
+    ["GB10", "gb10"],
+    ["B300", "b300"],
+    ["GB200", "gb200"],
+    ["GB300", "gb300"],
+    ["MI355X", "mi355x"],
+    ["RTX 5090", "rtx5090"],
+    ["RTX 4060", "rtx4060"],
   ])("GPU %s → %s", (written, gpu) => {
     expect(catalog.resolveGpu(written)?.gpu.id).toBe(gpu);
   });
