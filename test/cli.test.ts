@@ -39,7 +39,7 @@ describe("vram estimate", () => {
     const json = JSON.parse(stdout) as EstimateJson;
     expect(json).toMatchObject({
       verdict: "fits",
-      model: { id: "deepseek-ai/DeepSeek-V3", moe: true, totalParams: 671e9, activeParams: 37e9 },
+      model: { id: "deepseek-ai/DeepSeek-V3", moe: true, totalParams: 671_026_404_352, activeParams: 37_552_282_624 },
       gpu: { id: "h200", count: 8 },
       kvBytesPerToken: 70_272,
       maxModelLen: 163_840,
@@ -59,7 +59,7 @@ describe("vram estimate", () => {
   });
 
   it.each([
-    [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruc", "--gpu", "L4"], /^vram: unknown model "meta-llama\/Llama-3.1-8B-Instruc"; closest catalog names: meta-llama\/Llama-3.1-8B, /],
+    [["estimate", "--model", "meta-llama/Lama-3.1-8B-Instruct", "--gpu", "L4"], /^vram: unknown model "meta-llama\/Lama-3.1-8B-Instruct"; closest catalog names: meta-llama\/Llama-3.1-8B, /],
     [["estimate", "--model", "acme/unknown-13b", "--gpu", "L4"], /^vram: unknown model "acme\/unknown-13b"; closest catalog names: \S+, \S+, \S+\n$/],
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "Quantum-9000"], /^vram: unknown GPU "Quantum-9000"; closest catalog names: /],
     [["estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--tensor-parallel-size", "0"], /^vram: --tensor-parallel-size must be a whole number of at least 1, got "0"/],

@@ -12,7 +12,7 @@ describe("KubeAI Model", () => {
     const fixed = expectSuggestionsResolve(file, result);
     expect(fixed.some((text) => text.includes("resourceProfile: nvidia-gpu-l4:4") && text.includes("- --tensor-parallel-size=4"))).toBe(true);
     // A larger GPU is written in KubeAI's own profile spelling, keeping the count.
-    expect(fixed.some((text) => text.includes("resourceProfile: nvidia-gpu-h100:1"))).toBe(true);
+    expect(fixed.some((text) => text.includes("resourceProfile: nvidia-gpu-a100-80gb:1"))).toBe(true);
   });
 
   it("reads url, engine, args and the profile's GPU type and count", () => {

@@ -31,7 +31,7 @@ describe("SkyPilot: DeepSeek-R1 converted to BF16 on 2 nodes × 8 A100-80GB", ()
     expect(deployment!.fields).toMatchObject({ engine: { value: "sglang" }, model: { value: "DeepSeek-R1-BF16" } });
     // Without the settings entry, the name's `-BF16` suffix says the same: DeepSeek-R1 upcast to BF16.
     const [judged] = judgedOf(text, "task.yaml");
-    expect(judged).toMatchObject({ status: "judged", resolved: { model: { model: { id: "deepseek-ai/DeepSeek-V3" } }, request: { weightFormat: { id: "bf16" } } } });
+    expect(judged).toMatchObject({ status: "judged", resolved: { model: { model: { id: "deepseek-ai/DeepSeek-R1" } }, request: { weightFormat: { id: "bf16" } } } });
     expect(lintFixture("skypilot/deepseek-r1-bf16-a100.yaml").messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "moeResident", line: 7, column: 29 }]);
   });
 });

@@ -43,19 +43,19 @@ describe("vram/quantization-supported", () => {
             suggestions: [
               {
                 messageId: "useFormat",
-                data: { remedy: "AWQ 4-bit (group 128) weights (hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4): 61,808 KV tokens, 7.5 × 8,192-token sequences" },
+                data: { remedy: "AWQ 4-bit (group 128) weights (hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4): 59,968 KV tokens, 7.3 × 8,192-token sequences" },
                 output: deployment(llama(`, "--quantization", "awq"`, "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4"), T4),
               },
               {
                 messageId: "useFormat",
-                data: { remedy: "GPTQ 4-bit (group 128) weights (hugging-quants/Meta-Llama-3.1-8B-Instruct-GPTQ-INT4): 61,808 KV tokens, 7.5 × 8,192-token sequences" },
+                data: { remedy: "GPTQ 4-bit (group 128) weights (hugging-quants/Meta-Llama-3.1-8B-Instruct-GPTQ-INT4): 59,968 KV tokens, 7.3 × 8,192-token sequences" },
                 output: deployment(llama(`, "--quantization", "gptq"`, "hugging-quants/Meta-Llama-3.1-8B-Instruct-GPTQ-INT4"), T4),
               },
               {
                 messageId: "useFormat",
                 data: {
                   remedy:
-                    "INT4 W4A16 (compressed-tensors, group 128, symmetric) weights (RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16): 62,016 KV tokens, 7.5 × 8,192-token sequences",
+                    "INT4 W4A16 (compressed-tensors, group 128, symmetric) weights (RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16): 60,176 KV tokens, 7.3 × 8,192-token sequences",
                 },
                 output: deployment(llama(`, "--quantization", "compressed-tensors"`, "RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16"), T4),
               },
@@ -85,7 +85,7 @@ describe("vram/quantization-supported", () => {
             suggestions: [
               {
                 messageId: "useAutoKv",
-                data: { headroom: ": 64,560 KV tokens, 7.8 × 8,192-token sequences" },
+                data: { headroom: ": 62,448 KV tokens, 7.6 × 8,192-token sequences" },
                 output: deployment(llama(`, "--kv-cache-dtype", "auto"`, "meta-llama/Llama-3.2-3B-Instruct"), T4),
               },
             ],
@@ -128,12 +128,12 @@ describe("vram/quantization-supported", () => {
             suggestions: [
               {
                 messageId: "useFormat",
-                data: { remedy: "--quantization awq (as stored): 397,472 KV tokens, 48 × 8,192-token sequences" },
+                data: { remedy: "--quantization awq (as stored): 391,136 KV tokens, 47 × 8,192-token sequences" },
                 output: deployment(llama(`, "--quantization", "awq"`, "TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ"), { selector: "nvidia-a100-80gb" }),
               },
               {
                 messageId: "useFormat",
-                data: { remedy: "GPTQ 4-bit (group 128) weights (TheBloke/Mixtral-8x7B-Instruct-v0.1-GPTQ): 397,472 KV tokens, 48 × 8,192-token sequences" },
+                data: { remedy: "GPTQ 4-bit (group 128) weights (TheBloke/Mixtral-8x7B-Instruct-v0.1-GPTQ): 391,136 KV tokens, 47 × 8,192-token sequences" },
                 output: deployment(llama(`, "--quantization", "gptq"`, "TheBloke/Mixtral-8x7B-Instruct-v0.1-GPTQ"), { selector: "nvidia-a100-80gb" }),
               },
             ],

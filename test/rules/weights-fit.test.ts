@@ -171,11 +171,11 @@ describe("vram/weights-fit on an ambiguous GPU name", () => {
     const [message] = findings(lint(onA100("karpenter.k8s.aws/instance-gpu-name: a100"), "mixtral.yaml"));
     expect(message!.messageId).toBe("moeResident");
     expect(message!.message).toBe(
-      "Mixtral-8x7B-Instruct-v0.1 is a Mixture-of-Experts model: 12.9B parameters are active per token but all 46.7B must be resident — 87.0 GiB at bf16 vs 72.0 GiB usable on 2 × NVIDIA A100 40GB. " +
-        "Per GPU: 43.5 GiB of weights + 0.8 GiB of activations and runtime memory against a 36.0 GiB budget (0.90 × 40.0 GiB). " +
+      "Mixtral-8x7B-Instruct-v0.1 is a Mixture-of-Experts model: 12.9B parameters are active per token but all 46.7B must be resident — 87.0 GiB at bf16 vs 70.9 GiB usable on 2 × NVIDIA A100 40GB. " +
+        "Per GPU: 43.5 GiB of weights + 0.8 GiB of activations and runtime memory against a 35.4 GiB budget (0.90 × 39.4 GiB). " +
         'Assumes "a100" is the NVIDIA A100 40GB (SXM4 / PCIe); it also names the NVIDIA A100 80GB (SXM4 / PCIe), and the smaller is assumed so a verdict is never optimistic. ' +
         "On the NVIDIA A100 80GB (SXM4 / PCIe) it fits; a karpenter.k8s.aws/instance-gpu-memory node selector settles which. " +
-        "Fits with AWQ 4-bit (group 128) weights (TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ): 388,992 KV tokens, 47 × 8,192-token sequences.",
+        "Fits with AWQ 4-bit (group 128) weights (TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ): 379,856 KV tokens, 46 × 8,192-token sequences.",
     );
   });
 
