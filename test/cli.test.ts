@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_FILE_BYTES } from "../src/explain.js";
 import type { EstimateJson } from "../src/report/json.js";
 import { runCli } from "./support/cli.js";
+import { FIXTURES } from "./support/lint.js";
 
 const run = (...argv: string[]) => runCli(argv);
 
@@ -16,6 +17,18 @@ describe("vram estimate", () => {
     expect(stdout).toContain("12.9B parameters are active per token but all 46.7B must be resident (87.0 GiB of weights");
     expect(stdout).toContain("✗ Does not fit");
     expect(stdout).toMatch(/Remedies \(each re-estimated\):\n {2}1\. AWQ 4-bit \(group 128\) weights \(TheBloke\/Mixtral-8x7B-Instruct-v0\.1-AWQ\) on 2 × NVIDIA A10G at TP 2: [\d,]+ KV tokens/);
+  });
+
+  it("sizes a local model folder from its config.json (--model ./dir), as vLLM accepts one", async () => {
+    const { code, stdout } = await runCli(["estimate", "--model", "./hf-configs/Qwen--Qwen3-VL-8B-Instruct", "--gpu", "L4", "--max-model-len", "8192", "--json"], FIXTURES);
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout) as EstimateJson;
+    expect(json.model).toMatchObject({ id: "local/Qwen--Qwen3-VL-8B-Instruct", totalParams: 8_767_086_832, weightFormat: "bf16" });
+    const missing = await runCli(["estimate", "--model", "./hf-configs/nothing-here", "--gpu", "L4"], FIXTURES);
+    expect(missing).toMatchObject({ code: 2, stdout: "" });
+    expect(missing.stderr).toMatch(/^vram: --model \.\/hf-configs\/nothing-here: .*does not exist\n$/);
+    const stored = await runCli(["estimate", "--model", "./hf-configs/nvidia--Qwen3-235B-A22B-NVFP4", "--gpu", "B200:4", "--json"], FIXTURES);
+    expect((JSON.parse(stored.stdout) as EstimateJson).model.weightFormat).toBe("nvfp4");
   });
 
   it("exits 0 when it fits (Mixtral on 2 × H100 at TP 2)", async () => {

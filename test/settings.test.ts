@@ -1,7 +1,9 @@
+import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
+import plugin from "../src/index.js";
 import { bundledCatalog } from "../src/catalog/load.js";
 import { readSettings, SettingsError } from "../src/settings.js";
-import { findings, lint } from "./support/lint.js";
+import { FIXTURES, findings, lint } from "./support/lint.js";
 import { deployment } from "./support/manifest.js";
 
 describe("settings.vram", () => {
@@ -25,6 +27,40 @@ describe("settings.vram", () => {
     });
     expect(catalog.resolveGpu("h100-half")?.gpu.memoryBytes).toBe(40 * 2 ** 30);
     expect(catalog.resolveInstance("gpu-pool-a")).toMatchObject({ gpu: "a10g", gpuCount: 4 });
+  });
+
+  it("imports a model from its config.json, relative to the base directory (ESLint's cwd)", () => {
+    const { catalog } = readSettings({ models: [{ id: "acme/support-bot-8b", config: "./hf-configs/meta-llama--Llama-3.1-8B" }] }, FIXTURES);
+    const model = catalog.resolveModel("acme/support-bot-8b")!.model;
+    expect(model).toMatchObject({ id: "acme/support-bot-8b", layers: 32, kvHeads: 8, maxPositionEmbeddings: 131072, params: { total: 8_030_261_248 } });
+    expect(model.sources).toEqual(["settings.vram (config ./hf-configs/meta-llama--Llama-3.1-8B)"]);
+    // The config.json itself, an absolute path, a file URL; and overrides next to it.
+    const file = `${FIXTURES}/hf-configs/meta-llama--Llama-3.1-8B/config.json`;
+    expect(readSettings({ models: [{ id: "acme/a", config: file }] }, "/").catalog.model("acme/a")?.layers).toBe(32);
+    expect(readSettings({ models: [{ id: "acme/b", config: new URL(`file://${file}`), maxPositionEmbeddings: 16384 }] }, "/").catalog.model("acme/b")?.maxPositionEmbeddings).toBe(16384);
+  });
+
+  it.each([
+    [{ models: [{ id: "acme/x", config: "./hf-configs/no-such-model" }] }, "settings.vram.models[0].config: "],
+    [{ models: [{ id: "acme/x", config: 42 }] }, "settings.vram.models[0].config must be the path of a model folder or its config.json"],
+    [{ models: [{ config: "./hf-configs/meta-llama--Llama-3.1-8B" }] }, 'settings.vram.models[0] is missing "id"'],
+    [{ models: [{ id: "acme/x", config: "./hf-configs/meta-llama--Llama-3.1-8B", extends: "meta-llama/Llama-3.1-8B" }] }, 'settings.vram.models[0] has both "config" and "extends"'],
+  ])("rejects a bad config entry %j with a message naming the key", (raw, message) => {
+    expect(() => readSettings(raw, FIXTURES)).toThrow(SettingsError);
+    expect(() => readSettings(raw, FIXTURES)).toThrow(message);
+  });
+
+  it("sizes a private model from its config.json through ESLint, resolving the path against ESLint's cwd", async () => {
+    const eslint = new ESLint({
+      cwd: FIXTURES,
+      overrideConfigFile: true,
+      overrideConfig: [...(plugin.configs.recommended as never[]), { settings: { vram: { models: [{ id: "acme/support-bot-8b", config: "./hf-configs/meta-llama--Llama-3.1-8B" }] } } }],
+    });
+    const manifest = deployment(`"--model", "acme/support-bot-8b", "--max-model-len", "8192"`, { selector: "nvidia-tesla-t4" });
+    const [result] = await eslint.lintText(manifest, { filePath: `${FIXTURES}/kubernetes/support-bot.yaml` });
+    const messages = result!.messages.filter((message) => message.ruleId?.startsWith("vram/"));
+    expect(messages.map((message) => message.messageId)).toEqual(["weightsExceed"]);
+    expect(messages[0]!.message).toMatch(/^support-bot-8b does not fit: 15\.0 GiB of weights at bf16 vs 13\.3 GiB usable on 1 × NVIDIA T4\./);
   });
 
   it("reads defaults", () => {

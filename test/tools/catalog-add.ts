@@ -63,17 +63,17 @@ export function entryFor(options: AddOptions): ModelEntry {
 }
 
 /** Writes the entry into its organisation's file (replacing one with the same id); returns the file. */
-export function writeEntry(entry: ModelEntry): { file: string; replaced: ModelEntry | undefined } {
+export function writeEntry(entry: ModelEntry, dataDir = DATA_DIR): { file: string; replaced: ModelEntry | undefined } {
   const file = modelFileFor(entry.id);
-  const exists = existsSync(join(DATA_DIR, "models", file));
-  const content: ModelFile = exists ? readModelFile(file) : { models: [], checkpoints: [] };
+  const exists = existsSync(join(dataDir, "models", file));
+  const content: ModelFile = exists ? readModelFile(file, dataDir) : { models: [], checkpoints: [] };
   const at = content.models.findIndex((model) => model.id.toLowerCase() === entry.id.toLowerCase());
   const replaced = at >= 0 ? content.models[at] : undefined;
   if (replaced) content.models[at] = entry;
   else content.models.push(entry);
   content.models.sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
-  writeModelFile(file, content);
-  if (!exists) writeDataIndex();
+  writeModelFile(file, content, dataDir);
+  if (!exists && dataDir === DATA_DIR) writeDataIndex();
   return { file, replaced };
 }
 

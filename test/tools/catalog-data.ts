@@ -30,12 +30,12 @@ export function formatDataFile(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-export function readModelFile(file: string): ModelFile {
-  return JSON.parse(readFileSync(join(DATA_DIR, "models", file), "utf8")) as ModelFile;
+export function readModelFile(file: string, dataDir = DATA_DIR): ModelFile {
+  return JSON.parse(readFileSync(join(dataDir, "models", file), "utf8")) as ModelFile;
 }
 
-export function writeModelFile(file: string, content: ModelFile): void {
-  writeFileSync(join(DATA_DIR, "models", file), formatDataFile(content));
+export function writeModelFile(file: string, content: ModelFile, dataDir = DATA_DIR): void {
+  writeFileSync(join(dataDir, "models", file), formatDataFile(content));
 }
 
 /** The index module for the files present now. */
