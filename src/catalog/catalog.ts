@@ -140,6 +140,8 @@ export class Catalog {
   /** Size word (`8b`, `30b-a3b`) → the catalog models whose names state that size, with their family words. */
   private readonly modelsBySize = new Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>>();
   private readonly checkpointByKey = new Map<string, CheckpointEntry>();
+  /** Name part of a repository checkpoint (`zephyr-7b-beta`) → the checkpoint, or null when two share it. */
+  private readonly checkpointByNameKey = new Map<string, CheckpointEntry | null>();
   private readonly formatByKey = new Map<string, QuantizationFormat>();
   private formatSpellingIndex: FormatSpellings | undefined;
   private readonly gpuById = new Map<string, GpuEntry>();
@@ -182,7 +184,14 @@ export class Catalog {
         if (!list.some((entry) => entry.model === model && entry.family.join(" ") === shape.family.join(" "))) list.push({ family: shape.family, model, name });
       }
     }
-    for (const checkpoint of data.checkpoints) this.checkpointByKey.set(modelKey(checkpoint.name), checkpoint);
+    for (const checkpoint of data.checkpoints) {
+      this.checkpointByKey.set(modelKey(checkpoint.name), checkpoint);
+      // A fine-tune re-uploaded quantized (`TheBloke/zephyr-7B-beta-AWQ`) keeps its name part.
+      if (checkpoint.kind !== "hf-repo" || checkpoint.format !== null) continue;
+      const key = modelNameKey(checkpoint.name);
+      const existing = this.checkpointByNameKey.get(key);
+      this.checkpointByNameKey.set(key, existing === undefined || existing?.model === checkpoint.model ? checkpoint : null);
+    }
     for (const ambiguous of data.ambiguousGpuNames) {
       this.ambiguousGpuByName.set(normalizeGpuName(ambiguous.name), ambiguous);
     }
@@ -267,6 +276,9 @@ export class Catalog {
     const format = formatId ? this.format(formatId) : null;
     const byName = this.modelByNameKey.get(base);
     if (byName) return { model: byName, format, via: "name", displayName };
+    const fineTune = this.checkpointByNameKey.get(base);
+    const fineTuneModel = fineTune ? this.model(fineTune.model) : undefined;
+    if (fineTuneModel) return { model: fineTuneModel, format, via: "checkpoint", displayName };
 
     const byFamily = this.resolveByFamily(base);
     if (byFamily) return { ...byFamily, format, displayName };
@@ -358,10 +370,14 @@ export class Catalog {
     base = trimSeparators(base);
     if (base.toLowerCase().endsWith("gguf")) base = trimSeparators(base.slice(0, -"gguf".length));
     const key = modelNameKey(base);
+    // A GGUF repository named without a file: llama.cpp's `-hf` and Ollama's `hf.co/` pull Q4_K_M by default.
+    const repositoryDefault = !typeMatch && !file.toLowerCase().endsWith(".gguf") ? this.formatByKey.get("gguf-q4_k_m") : undefined;
+    const assumption = repositoryDefault ? `${repositoryDefault.label} weights, the file llama.cpp and Ollama pull from a GGUF repository by default` : undefined;
     const model = this.modelByNameKey.get(key);
-    if (model) return { model, format, via: "gguf" };
+    if (model) return { model, format: format ?? repositoryDefault ?? null, via: "gguf", ...(assumption ? { assumption } : {}) };
     const byFamily = this.resolveByFamily(key);
-    return byFamily ? { ...byFamily, format } : undefined;
+    if (!byFamily) return undefined;
+    return { ...byFamily, format: format ?? repositoryDefault ?? null, ...(assumption ? { assumption: `${byFamily.assumption}; ${assumption}` } : {}) };
   }
 
   /**
