@@ -269,7 +269,7 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
 
   let recurrent: RecurrentLayersSpec | null = null;
   let windowed: WindowedAttentionSpec | null = null;
-  let maxPositionEmbeddings = maxPositionOf(text, outer);
+  const maxPositionEmbeddings = maxPositionOf(text, outer);
 
   // Architectures that regroup layers.
   if (modelType === "nemotron_h") {

@@ -530,7 +530,7 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
 
   describe("the tarball", () => {
     it("holds the built plugin, its declarations, the CLI and the catalog, and no TypeScript sources or tests", () => {
-      for (const path of ["package.json", "dist/src/index.js", "dist/src/hcl/index.js", "dist/src/hcl/index.d.ts", "dist/grammars/tree-sitter-terraform.wasm", "dist/grammars/tree-sitter-hcl.LICENSE", "dist/src/index.d.ts", "dist/src/cli.js", "dist/package.json", "dist/src/catalog/data/meta.json", "dist/src/catalog/data/models.json", "dist/src/catalog/data/gpus.json", "dist/rules/weights-fit.js", "dist/rules/kv-cache-headroom.js"]) {
+      for (const path of ["package.json", "dist/src/index.js", "dist/src/hcl/index.js", "dist/src/hcl/index.d.ts", "dist/grammars/tree-sitter-terraform.wasm", "dist/grammars/tree-sitter-hcl.LICENSE", "dist/src/index.d.ts", "dist/src/cli.js", "dist/package.json", "dist/src/catalog/data/meta.json", "dist/src/catalog/data/models/meta-llama.json", "dist/src/catalog/data/gpus/nvidia.json", "dist/src/catalog/schema.json", "dist/rules/weights-fit.js", "dist/rules/kv-cache-headroom.js"]) {
         expect(tarballFiles, path).toContain(path);
       }
       const stray = tarballFiles.filter((path) => (/\.ts$/.test(path) && !/\.d\.ts$/.test(path)) || /^(src|rules|test|fixtures|bench|node_modules|docs\/playground)\//.test(path));
