@@ -110,13 +110,14 @@ function reasonOf(judged: JudgedDeployment): string | undefined {
 /**
  * The explained file, and the analysis it came from (to render breakdowns without re-reading).
  * `diskPath`: where the file is, for formats that read their folder (Terraform modules); `.tf` files
- * need the HCL parser loaded (`loadHclParser()`).
+ * need the HCL parser loaded (`loadHclParser()`). `baseDir`: the folder `settings.vram.models[].config`
+ * paths are relative to, as ESLint's working folder is for the rules.
  */
-export function explainFile(path: string, text: string, settings?: unknown, minConcurrent = 1, diskPath?: string): { file: ExplainedFile; analysis?: FileAnalysis } {
+export function explainFile(path: string, text: string, settings?: unknown, minConcurrent = 1, diskPath?: string, baseDir?: string): { file: ExplainedFile; analysis?: FileAnalysis } {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const parsed = parse(path, text, diskPath);
   if ("error" in parsed) return { file: { path, error: parsed.error, deployments: [] } };
-  const analysis = analyzeFile(parsed.ast, text, settings);
+  const analysis = analyzeFile(parsed.ast, text, settings, baseDir);
   const file: ExplainedFile = {
     path,
     deployments: analysis.deployments.map((judged) => {
@@ -177,7 +178,7 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
     // Each file is judged with the settings its own ESLint config gives it.
     const cli = await cliSettingsFor(io, absolute, values.config);
     const minConcurrent = flagConcurrent ?? cli.minConcurrentSequences ?? 1;
-    const explained = explainFile(path, read.text, cli.settingsRaw, minConcurrent, absolute);
+    const explained = explainFile(path, read.text, cli.settingsRaw, minConcurrent, absolute, io.cwd);
     files.push(explained.file);
     if (explained.analysis) analyses.set(explained.file, { analysis: explained.analysis, minConcurrent });
   }
