@@ -64,7 +64,7 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
 
   it("edits HCL in place: the GPU type inside its string, a list item of an HCL tuple, a YAML value inside a heredoc", () => {
     const mixtral = lintHclFixture("gke-vllm-mixtral/main.tf");
-    expect(mixtral.messages[0]!.suggestions!.map((s) => s.fix.text)).toEqual(['"nvidia-h100-80gb"']);
+    expect(mixtral.messages[0]!.suggestions!.map((s) => s.fix.text)).toEqual(['"nvidia-a100-80gb"']);
     const qwen = lintHclFixture("gke-node-pool-qwen/serving.tf");
     const fixes = qwen.messages[0]!.suggestions!.map((s) => applySuggestion(qwen.text, s).split("\n")[31]!.trim());
     expect(fixes).toEqual([
