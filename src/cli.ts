@@ -31,7 +31,8 @@ estimate and explain read settings.vram (models, GPUs, defaults) and the kv-cach
 nearest eslint.config.* (or --config FILE), so they judge as the rules do.
 
 estimate options (named as vLLM names them):
-  --model NAME                    HF id, hf:// URI, pre-quantized repo, GGUF file, Ollama tag or NIM image
+  --model NAME                    HF id, hf:// URI, pre-quantized repo, GGUF file, Ollama tag, NIM image,
+                                  or a local model folder (./models/x: its config.json is read)
   --gpu NAME                      GPU (A10G, H100, nvidia-l4, NVIDIA-A100-SXM4-80GB, A100-80GB:8)
                                   or cloud instance type (g5.12xlarge, ml.p4d.24xlarge)
   --gpu-count N                   GPUs in the deployment (default: TP x PP x DP)
