@@ -291,6 +291,8 @@ describe("lookups", () => {
       instances: counted(bundledCatalogData.instances),
       checkpoints: counted(bundledCatalogData.checkpoints),
     });
+    // The name-part and family-and-size indexes are built by the first name no id or alias matches.
+    expect(indexed.resolveModel("acme/unknown-model-7b")).toBeUndefined();
     walks = 0;
     expect(indexed.resolveModel("TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ")?.model.id).toBe("mistralai/Mixtral-8x7B-v0.1");
     expect(indexed.resolveModel("neuralmagic/Meta-Llama-3.1-70B-Instruct-FP8")?.model.id).toBe("meta-llama/Llama-3.1-70B");
@@ -298,6 +300,8 @@ describe("lookups", () => {
     expect(indexed.resolveGpu("NVIDIA-A100-SXM4-80GB")?.gpu.id).toBe("a100-80gb");
     expect(indexed.resolveGpu("A100")?.gpu.id).toBe("a100-40gb");
     expect(indexed.resolveInstance("ml.g5.12xlarge")?.gpuCount).toBe(4);
+    expect(indexed.resolveModel("allenai/Llama-3.1-Tulu-3-8B")?.model.id).toBe("meta-llama/Llama-3.1-8B");
+    expect(indexed.resolveModel("acme/Llama-3.1-8B-legal-sft")?.via).toBe("family");
     expect(walks).toBe(0);
   });
 

@@ -136,12 +136,12 @@ export class Catalog {
 
   private readonly modelByKey = new Map<string, { model: ModelEntry; via: "id" | "alias" }>();
   /** Name part → model, or null when two different models share it. */
-  private readonly modelByNameKey = new Map<string, ModelEntry | null>();
+  private modelByNameKeyIndex: Map<string, ModelEntry | null> | undefined;
   /** Size word (`8b`, `30b-a3b`) → the catalog models whose names state that size, with their family words. */
-  private readonly modelsBySize = new Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>>();
+  private modelsBySizeIndex: Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>> | undefined;
   private readonly checkpointByKey = new Map<string, CheckpointEntry>();
   /** Name part of a repository checkpoint (`zephyr-7b-beta`) → the checkpoint, or null when two share it. */
-  private readonly checkpointByNameKey = new Map<string, CheckpointEntry | null>();
+  private checkpointByNameKeyIndex: Map<string, CheckpointEntry | null> | undefined;
   private readonly formatByKey = new Map<string, QuantizationFormat>();
   private formatSpellingIndex: FormatSpellings | undefined;
   private readonly gpuById = new Map<string, GpuEntry>();
@@ -175,23 +175,8 @@ export class Catalog {
       for (const alias of model.aliases) {
         if (!this.modelByKey.has(modelKey(alias))) this.modelByKey.set(modelKey(alias), { model, via: "alias" });
       }
-      for (const name of [model.id, ...model.aliases]) {
-        this.indexNameKey(modelNameKey(name), model);
-        const shape = nameShape(name);
-        if (!shape) continue;
-        let list = this.modelsBySize.get(shape.size);
-        if (!list) this.modelsBySize.set(shape.size, (list = []));
-        if (!list.some((entry) => entry.model === model && entry.family.join(" ") === shape.family.join(" "))) list.push({ family: shape.family, model, name });
-      }
     }
-    for (const checkpoint of data.checkpoints) {
-      this.checkpointByKey.set(modelKey(checkpoint.name), checkpoint);
-      // A fine-tune re-uploaded quantized (`TheBloke/zephyr-7B-beta-AWQ`) keeps its name part.
-      if (checkpoint.kind !== "hf-repo" || checkpoint.format !== null) continue;
-      const key = modelNameKey(checkpoint.name);
-      const existing = this.checkpointByNameKey.get(key);
-      this.checkpointByNameKey.set(key, existing === undefined || existing?.model === checkpoint.model ? checkpoint : null);
-    }
+    for (const checkpoint of data.checkpoints) this.checkpointByKey.set(modelKey(checkpoint.name), checkpoint);
     for (const ambiguous of data.ambiguousGpuNames) {
       this.ambiguousGpuByName.set(normalizeGpuName(ambiguous.name), ambiguous);
     }
@@ -213,10 +198,54 @@ export class Catalog {
     }
   }
 
-  private indexNameKey(key: string, model: ModelEntry): void {
-    const existing = this.modelByNameKey.get(key);
-    if (existing === undefined) this.modelByNameKey.set(key, model);
-    else if (existing !== null && existing !== model) this.modelByNameKey.set(key, null);
+  /*
+   * The name-part and family-and-size indexes serve only names no id, alias or checkpoint matches, so
+   * they are built on the first such name rather than when the catalog loads.
+   */
+
+  /** Name part (`llama-3.1-8b`) → model, or null when two different models share it. */
+  private get modelByNameKey(): Map<string, ModelEntry | null> {
+    if (this.modelByNameKeyIndex) return this.modelByNameKeyIndex;
+    const index = new Map<string, ModelEntry | null>();
+    for (const model of this.models) {
+      for (const name of [model.id, ...model.aliases]) {
+        const key = modelNameKey(name);
+        const existing = index.get(key);
+        if (existing === undefined) index.set(key, model);
+        else if (existing !== null && existing !== model) index.set(key, null);
+      }
+    }
+    return (this.modelByNameKeyIndex = index);
+  }
+
+  /** Size word → the models whose names state that size, with their family words. */
+  private get modelsBySize(): Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>> {
+    if (this.modelsBySizeIndex) return this.modelsBySizeIndex;
+    const index = new Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>>();
+    for (const model of this.models) {
+      for (const name of [model.id, ...model.aliases]) {
+        const shape = nameShape(name);
+        if (!shape) continue;
+        let list = index.get(shape.size);
+        if (!list) index.set(shape.size, (list = []));
+        if (!list.some((entry) => entry.model === model && entry.family.join(" ") === shape.family.join(" "))) list.push({ family: shape.family, model, name });
+      }
+    }
+    return (this.modelsBySizeIndex = index);
+  }
+
+  /** Name part of a repository checkpoint (`zephyr-7b-beta`) → the checkpoint, or null when two share it. */
+  private get checkpointByNameKey(): Map<string, CheckpointEntry | null> {
+    if (this.checkpointByNameKeyIndex) return this.checkpointByNameKeyIndex;
+    const index = new Map<string, CheckpointEntry | null>();
+    for (const checkpoint of this.checkpoints) {
+      // A fine-tune re-uploaded quantized (`TheBloke/zephyr-7B-beta-AWQ`) keeps its name part.
+      if (checkpoint.kind !== "hf-repo" || checkpoint.format !== null) continue;
+      const key = modelNameKey(checkpoint.name);
+      const existing = index.get(key);
+      index.set(key, existing === undefined || existing?.model === checkpoint.model ? checkpoint : null);
+    }
+    return (this.checkpointByNameKeyIndex = index);
   }
 
   /** The format with this catalog id; throws for ids that are not in the catalog (a programming error). */
