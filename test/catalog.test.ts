@@ -7,7 +7,7 @@ import { shapeOf } from "../src/sizing/estimate.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gpuFileSchema, instanceFileSchema, metaSchema, modelFileSchema, quantizationFileSchema } from "../src/catalog/schema.js";
-import { DATA_DIR, generateDataIndex, INDEX_FILE } from "./tools/catalog-data.js";
+import { BUNDLED_FILE, DATA_DIR, generateBundledData, generateDataIndex, INDEX_FILE } from "./tools/catalog-data.js";
 import { generateCatalogSchema, SCHEMA_FILE } from "./tools/catalog-schema.js";
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -39,8 +39,9 @@ describe("catalog data declared once", () => {
     expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(generateCatalogSchema());
   }, 20_000);
 
-  it("the data index imports every data file (npm run catalog:add regenerates it)", () => {
+  it("the data index lists every data file and its bundler twin imports each (npm run catalog:add regenerates both)", () => {
     expect(readFileSync(INDEX_FILE, "utf8")).toBe(generateDataIndex());
+    expect(readFileSync(BUNDLED_FILE, "utf8")).toBe(generateBundledData());
   });
 
   it.each([

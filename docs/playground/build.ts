@@ -34,10 +34,14 @@ const STAND_INS: Record<string, string> = {
   "node:util": "node-stubs.mjs",
 };
 
-/** The plugin's own modules the page leaves out: the HCL entry and its WebAssembly parser. */
+/**
+ * The plugin's own modules the page leaves out: the HCL entry and its WebAssembly parser; and the
+ * catalog's file reader, whose generated twin imports the data files (paths relative to shims/).
+ */
 const OWN_STAND_INS: Record<string, string> = {
   [join(ROOT, "src", "hcl", "parser.ts")]: "hcl-parser.mjs",
   [join(ROOT, "src", "hcl", "index.ts")]: "hcl-entry.mjs",
+  [join(ROOT, "src", "catalog", "data", "read.ts")]: join("..", "..", "..", "src", "catalog", "data", "bundled.ts"),
 };
 
 const standIns: Plugin = {
@@ -45,7 +49,7 @@ const standIns: Plugin = {
   setup(builder) {
     const filter = new RegExp(`^(${Object.keys(STAND_INS).map((name) => name.replace(/[/.]/g, "\\$&")).join("|")})$`);
     builder.onResolve({ filter }, (args) => ({ path: join(SHIMS, STAND_INS[args.path]!) }));
-    builder.onResolve({ filter: /\/(parser|index)\.js$/ }, (args) => {
+    builder.onResolve({ filter: /\/(parser|index|read)\.js$/ }, (args) => {
       const stand = OWN_STAND_INS[join(args.resolveDir, args.path).replace(/\.js$/, ".ts")];
       return stand ? { path: join(SHIMS, stand) } : undefined;
     });

@@ -1,25 +1,18 @@
-import { readFileSync } from "node:fs";
 import meta from "./data/meta.json" with { type: "json" };
-import { gpuFiles, instanceFiles, modelFiles } from "./data/index.js";
+import { readCatalogFiles } from "./data/read.js";
 import { Catalog } from "./catalog.js";
-import type { CatalogData, GpuFile, InstanceFile, ModelFile, QuantizationFile } from "./types.js";
-
-function readData<T>(path: string): T {
-  return JSON.parse(readFileSync(new URL(`./data/${path}`, import.meta.url), "utf8")) as T;
-}
+import type { CatalogData } from "./types.js";
 
 let loaded: Omit<CatalogData, "date"> | undefined;
 
 /** The data files, read and gathered once, on first use (nothing is parsed when the plugin is imported). */
 function load(): Omit<CatalogData, "date"> {
   if (loaded) return loaded;
-  const models = modelFiles.map((file) => readData<ModelFile>(`models/${file}`));
-  const gpus = gpuFiles.map((file) => readData<GpuFile>(`gpus/${file}`));
-  const instances = instanceFiles.map((file) => readData<InstanceFile>(`instances/${file}`));
+  const { models, gpus, instances, quantization } = readCatalogFiles();
   loaded = {
     models: models.flatMap((file) => file.models),
     checkpoints: models.flatMap((file) => file.checkpoints),
-    quantization: readData<QuantizationFile>("quantization.json"),
+    quantization,
     gpus: gpus.flatMap((file) => file.gpus),
     ambiguousGpuNames: gpus.flatMap((file) => file.ambiguousNames),
     instances: instances.flatMap((file) => file.instances),

@@ -1,0 +1,28 @@
+/**
+ * Reads the bundled catalog's data files (listed in ./index.ts) from beside this module. Called once,
+ * on the first lookup; bundles without a file system use ./bundled.ts, which has the same signature.
+ */
+import { readFileSync } from "node:fs";
+import type { GpuFile, InstanceFile, ModelFile, QuantizationFile } from "../types.js";
+import { gpuFiles, instanceFiles, modelFiles } from "./index.js";
+
+export interface CatalogFiles {
+  models: ModelFile[];
+  gpus: GpuFile[];
+  instances: InstanceFile[];
+  quantization: QuantizationFile;
+}
+
+function readData<T>(path: string): T {
+  return JSON.parse(readFileSync(new URL(`./${path}`, import.meta.url), "utf8")) as T;
+}
+
+/** Every data file, parsed. */
+export function readCatalogFiles(): CatalogFiles {
+  return {
+    models: modelFiles.map((file) => readData<ModelFile>(`models/${file}`)),
+    gpus: gpuFiles.map((file) => readData<GpuFile>(`gpus/${file}`)),
+    instances: instanceFiles.map((file) => readData<InstanceFile>(`instances/${file}`)),
+    quantization: readData<QuantizationFile>("quantization.json"),
+  };
+}
