@@ -32,10 +32,10 @@ export function shapeOf(model: ModelEntry): ModelShape {
   return shape;
 }
 
-type ParamGroup = "linear" | "experts" | "plain";
+export type ParamGroup = "linear" | "experts" | "plain";
 
 /** Bytes per parameter of a group under a stored format; what the format does not cover stays 16-bit (or fp32). */
-function bytesPerParam(format: QuantizationFormat, group: ParamGroup, activationBytes: number): number {
+export function bytesPerParam(format: QuantizationFormat, group: ParamGroup, activationBytes: number): number {
   const quantized = format.bitsPerWeight / 8;
   switch (format.appliesTo) {
     case "all":
@@ -256,6 +256,8 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     offloadedBytes: number;
     kvAvailable: number;
     kv: StageKv;
+    /** Routed-expert weights the stage holds per GPU (the part a decode step reads only as far as tokens route to it). */
+    routedExpertBytes: number;
   }
   const stageResults: StageResult[] = stages.map((stage, index) => {
     let weights = stageWeightBytes(model, shape, format, b, sharding, stage, index === 0, index === stages.length - 1).bytes;
@@ -277,7 +279,11 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     // fraction of the free memory (TensorRT-LLM, LMDeploy) take only that share of it. A shortfall is never scaled.
     const rest = budget.budgetBytes - weights - budget.activationBytes - budget.overheadBytes;
     const kvAvailable = rest > 0 ? rest * budget.kvShareOfRest : rest;
-    return { weightBytes: weights, offloadedBytes: offloaded, kvAvailable, kv };
+    const routedExpertBytes =
+      (layerRange(shape, stage.start, stage.end).routedExperts / expertRanks) *
+      bytesPerParam(format, "experts", b) *
+      expertPadding(model, format, sharding);
+    return { weightBytes: weights, offloadedBytes: offloaded, kvAvailable, kv, routedExpertBytes: Math.min(routedExpertBytes, weights + offloaded) };
   });
 
   // The binding stage: the least KV memory (ties: the heaviest weights).
@@ -373,6 +379,7 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     totalWeightBytes: fullCopy,
     activeWeightBytes: fullCopy - inactiveExpertBytes,
     offloadedWeightBytesPerGpu: Math.max(...stageResults.map((stage) => stage.offloadedBytes)),
+    routedExpertBytesPerGpu: binding.routedExpertBytes,
     kvBytesPerToken: kvBytesPerToken(binding.kv),
     kvCapacityTokens: capacityTokens === Number.MAX_SAFE_INTEGER ? 0 : capacityTokens,
     maxModelLen,

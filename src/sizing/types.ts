@@ -75,6 +75,11 @@ export interface MemoryEstimate {
   activeWeightBytes: number;
   /** Weights kept in CPU memory per GPU (`--cpu-offload-gb`, llama.cpp layers left on the CPU). */
   offloadedWeightBytesPerGpu: number;
+  /**
+   * Routed-expert weights per GPU on the binding stage, wherever they are kept (0 for dense models):
+   * a decode step reads only the experts its tokens route to (src/sizing/speed.ts).
+   */
+  routedExpertBytesPerGpu: number;
   /** KV cache bytes one token takes on the binding GPU (MLA: the same on every TP rank). */
   kvBytesPerToken: number;
   /** Tokens the KV cache holds for one model replica. */
