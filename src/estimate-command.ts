@@ -18,6 +18,8 @@ import { estimateMemory } from "./sizing/estimate.js";
 import { recommend } from "./sizing/recommend.js";
 import { engineByName, engineById, engineNameList, type Engine } from "./engines/index.js";
 import { engineCliOptions, engineInArgv, expandShortFlags, readEngineFlags } from "./cli-engine-flags.js";
+import { performanceOf } from "./report/performance.js";
+import { parseParams } from "./settings.js";
 
 const ESTIMATE_OPTIONS = {
   model: { type: "string" },
@@ -42,6 +44,10 @@ const ESTIMATE_OPTIONS = {
   "cpu-offload-gb": { type: "string" },
   "enforce-eager": { type: "boolean" },
   "min-concurrent-sequences": { type: "string" },
+  concurrency: { type: "string" },
+  "input-len": { type: "string" },
+  "output-len": { type: "string" },
+  "dense-equivalent-params": { type: "string" },
   config: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -166,9 +172,31 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
     ...(resolved.instance ? { instance: resolved.instance } : {}),
   });
   // The checks the rules run besides memory: a layout or format the engine refuses fails as surely as memory.
-  const checks = deploymentChecks(catalog, resolved, deployment, estimate);
-  if (values.json) io.stdout.write(`${JSON.stringify(estimateJson(catalog, resolved, estimate, remedies, checks), null, 2)}\n`);
-  else io.stdout.write(`${renderBreakdown(catalog, resolved, estimate, remedies, styleFor(io.stdout, io.env), minConcurrent, checks)}\n`);
+  // A --quantization the model is not stored in asks "what if": it is sized as that format's
+  // pre-quantized checkpoint (as remedies are), not refused.
+  const checks = deploymentChecks(catalog, resolved, deployment, estimate).filter((check) => {
+    if (check.rule !== "quantization-supported" || check.problem.kind !== "flag-mismatch") return true;
+    resolved.assumptions.push(`a checkpoint stored as ${check.problem.flagFormat.label} (--quantization ${check.problem.flag}; ${resolved.model.displayName} itself is stored as ${check.problem.stored.label})`);
+    return false;
+  });
+  const denseWritten = values["dense-equivalent-params"];
+  const denseParams = denseWritten === undefined ? undefined : parseParams(denseWritten);
+  if (denseWritten !== undefined && denseParams === undefined) throw new UsageError(`--dense-equivalent-params must be a parameter count such as 70B or 70e9, got "${denseWritten}"`);
+  const settingsDense = settings.denseEquivalentParams.get(resolved.model.model.id);
+  const concurrency = integerFlag("concurrency", values.concurrency, 1);
+  const inputTokens = integerFlag("input-len", values["input-len"], 1);
+  const outputTokens = integerFlag("output-len", values["output-len"], 1);
+  const performance = performanceOf(catalog, resolved, estimate, {
+    workload: { ...optionalNumber("concurrency", concurrency), ...optionalNumber("inputTokens", inputTokens), ...optionalNumber("outputTokens", outputTokens) },
+    prices: settings.prices,
+    ...(denseParams !== undefined
+      ? { denseEquivalent: { params: denseParams, source: "--dense-equivalent-params" } }
+      : settingsDense !== undefined
+        ? { denseEquivalent: { params: settingsDense, source: "settings.vram.denseEquivalentParams" } }
+        : {}),
+  });
+  if (values.json) io.stdout.write(`${JSON.stringify(estimateJson(catalog, resolved, estimate, remedies, checks, performance), null, 2)}\n`);
+  else io.stdout.write(`${renderBreakdown(catalog, resolved, estimate, remedies, styleFor(io.stdout, io.env), minConcurrent, checks, performance)}\n`);
   return passes(estimate, checks, minConcurrent) ? 0 : 1;
 }
 
@@ -189,4 +217,8 @@ function localModel(written: string, cwd: string, catalog: Catalog): ReturnType<
 
 function optional<K extends keyof DeploymentValues>(key: K, value: DeploymentValues[K] | undefined): Partial<DeploymentValues> {
   return value === undefined ? {} : { [key]: value };
+}
+
+function optionalNumber<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }

@@ -14,18 +14,27 @@ import { gpuSchema, instanceSchema, modelSchema } from "./catalog/schema.js";
 import type { GpuEntry, InstanceEntry, ModelEntry } from "./catalog/types.js";
 import type { ResolveDefaults } from "./resolve.js";
 import { ENGINE_IDS, engineByName } from "./engines/index.js";
+import type { PriceOverrides } from "./catalog/prices.js";
+import { parseTarget, type ServingTarget } from "./judge/targets.js";
 import { isRecord } from "./lookup.js";
 
 export interface VramSettings {
   catalog: Catalog;
   defaults: ResolveDefaults;
+  /** `settings.vram.prices`: USD per hour by instance type and per GPU, over the bundled snapshot. */
+  prices: PriceOverrides;
+  /** `settings.vram.targets`: what every deployment without a `vram.lint/target` annotation must serve. */
+  targets?: ServingTarget;
+  /** `settings.vram.denseEquivalentParams`: the dense size a user holds quality-equivalent to a MoE model, by model name. */
+  denseEquivalentParams: Map<string, number>;
 }
 
 export class SettingsError extends Error {
   override name = "SettingsError";
 }
 
-const SETTINGS_KEYS = new Set(["models", "gpus", "instanceTypes", "defaults"]);
+const SETTINGS_KEYS = new Set(["models", "gpus", "instanceTypes", "defaults", "prices", "targets", "denseEquivalentParams"]);
+const NO_PRICES: PriceOverrides = {};
 const DEFAULT_KEYS = new Set(["engine", "gpu", "gpuMemoryUtilization"]);
 
 let validators: { model: ValidateFunction; gpu: ValidateFunction; instance: ValidateFunction } | undefined;
@@ -109,7 +118,7 @@ const parsed = new WeakMap<object, Map<string, VramSettings>>();
  * resolves relative `models[].config` paths; read once per settings object and base directory.
  */
 export function readSettings(raw: unknown, baseDir: string = process.cwd()): VramSettings {
-  if (raw === undefined || raw === null) return { catalog: bundledCatalog(), defaults: {} };
+  if (raw === undefined || raw === null) return { catalog: bundledCatalog(), defaults: {}, prices: NO_PRICES, denseEquivalentParams: new Map() };
   if (!isRecord(raw)) throw new SettingsError("settings.vram must be an object");
   let byBase = parsed.get(raw);
   const cached = byBase?.get(baseDir);
@@ -181,8 +190,63 @@ export function readSettings(raw: unknown, baseDir: string = process.cwd()): Vra
           gpus: [...gpus, ...bundledCatalogData.gpus],
           instances: [...instances, ...bundledCatalogData.instances],
         });
-  const settings = { catalog, defaults };
+  const settings: VramSettings = { catalog, defaults, prices: readPrices(raw.prices), denseEquivalentParams: readDenseEquivalents(catalog, raw.denseEquivalentParams) };
+  if (raw.targets !== undefined) settings.targets = readTargets(raw.targets);
   if (!byBase) parsed.set(raw, (byBase = new Map()));
   byBase.set(baseDir, settings);
   return settings;
+}
+
+/** `prices: { instanceTypes: { "g6e.12xlarge": 9.8 }, gpus: { "H100": 2.49 } }`, USD per hour. */
+function readPrices(raw: unknown): PriceOverrides {
+  if (raw === undefined) return NO_PRICES;
+  if (!isRecord(raw)) throw new SettingsError("settings.vram.prices must be an object with instanceTypes and/or gpus");
+  const prices: PriceOverrides = {};
+  for (const key of Object.keys(raw)) {
+    if (key !== "instanceTypes" && key !== "gpus") throw new SettingsError(`settings.vram.prices has an unknown key "${key}" (expected instanceTypes, gpus)`);
+    const table = raw[key];
+    if (!isRecord(table)) throw new SettingsError(`settings.vram.prices.${key} must map names to USD per hour`);
+    const read: Record<string, number> = {};
+    for (const [name, value] of Object.entries(table)) {
+      if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) throw new SettingsError(`settings.vram.prices.${key}["${name}"] must be a positive number of USD per hour`);
+      read[name] = value;
+    }
+    prices[key] = read;
+  }
+  return prices;
+}
+
+/** `targets: "concurrency=64, input=2000, output=500, itl-ms=50"`, or the same as an object. */
+function readTargets(raw: unknown): ServingTarget {
+  const text = typeof raw === "string" ? raw : isRecord(raw) ? Object.entries(raw).map(([key, value]) => `${key}=${String(value)}`).join(", ") : undefined;
+  if (text === undefined) throw new SettingsError('settings.vram.targets must be a string such as "concurrency=64, input=2000, output=500, itl-ms=50" or an object of those keys');
+  const parsed = parseTarget(text);
+  if ("error" in parsed) throw new SettingsError(`settings.vram.targets cannot be read: ${parsed.error}`);
+  return parsed.target;
+}
+
+/** `denseEquivalentParams: { "mistralai/Mixtral-8x7B-Instruct-v0.1": "70B" }` → catalog model id → parameters. */
+function readDenseEquivalents(catalog: Catalog, raw: unknown): Map<string, number> {
+  const map = new Map<string, number>();
+  if (raw === undefined) return map;
+  if (!isRecord(raw)) throw new SettingsError("settings.vram.denseEquivalentParams must map model names to a parameter count (70e9 or \"70B\")");
+  for (const [name, value] of Object.entries(raw)) {
+    const params = parseParams(value);
+    if (params === undefined) throw new SettingsError(`settings.vram.denseEquivalentParams["${name}"] must be a parameter count such as 70e9 or "70B"`);
+    const model = catalog.resolveModel(name)?.model;
+    if (!model) throw new SettingsError(`settings.vram.denseEquivalentParams names "${name}", which is not a catalog model`);
+    map.set(model.id, params);
+  }
+  return map;
+}
+
+/** 70e9, "70B", "70b", "1.2T", "500M" → parameters; undefined for anything else. */
+export function parseParams(value: unknown): number | undefined {
+  if (typeof value === "number") return value > 0 && Number.isFinite(value) ? value : undefined;
+  if (typeof value !== "string") return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmbt]?)\s*$/i.exec(value);
+  if (!match) return undefined;
+  const factor: Record<string, number> = { "": 1, k: 1e3, m: 1e6, b: 1e9, t: 1e12 };
+  const params = Number(match[1]) * factor[match[2]!.toLowerCase()]!;
+  return params > 0 ? params : undefined;
 }

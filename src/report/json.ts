@@ -8,6 +8,7 @@ import type { Remedy } from "../sizing/recommend.js";
 import type { MemoryEstimate } from "../sizing/types.js";
 import { describeCheck, describeRemedy } from "./wording.js";
 import type { DeploymentCheck } from "../judge/checks.js";
+import { type Performance, type PerformanceJson, performanceJson } from "./performance.js";
 
 export interface EstimateJson {
   verdict: MemoryEstimate["verdict"];
@@ -41,6 +42,10 @@ export interface EstimateJson {
   warnings: string[];
   /** What the rules report besides memory: layouts and formats that stop the start (error), slow offloads (warning). */
   checks: Array<{ rule: string; severity: DeploymentCheck["severity"]; message: string }>;
+  /** Speed, cost and (MoE) double-penalty figures at the workload; null when the speed is unknown (see `performanceUnknown`). */
+  performance?: PerformanceJson | null;
+  /** Why there is no speed estimate. */
+  performanceUnknown?: string;
   suggestions: Array<{
     kind: Remedy["kind"];
     summary: string;
@@ -59,6 +64,7 @@ export function estimateJson(
   estimate: MemoryEstimate,
   remedies: Remedy[],
   checks: readonly DeploymentCheck[] = [],
+  performance?: Performance,
 ): EstimateJson {
   const { model } = resolved.model;
   return {
@@ -95,6 +101,7 @@ export function estimateJson(
     assumptions: [...resolved.assumptions, ...estimate.assumptions],
     warnings: estimate.warnings,
     checks: checks.map((check) => ({ rule: `vram/${check.rule}`, severity: check.severity, message: describeCheck(check, resolved.model.displayName) })),
+    ...(performance ? { performance: performanceJson(performance), ...(performance.unknown ? { performanceUnknown: performance.unknown } : {}) } : {}),
     suggestions: remedies.map((remedy) => ({
       kind: remedy.kind,
       summary: describeRemedy(catalog, remedy),

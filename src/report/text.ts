@@ -8,6 +8,8 @@ import type { MemoryEstimate } from "../sizing/types.js";
 import { concurrency, describeCheck, describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params, tokens } from "./wording.js";
 import type { DeploymentCheck } from "../judge/checks.js";
 import { renderTerminalBar } from "./memory-bar.js";
+import type { Performance } from "./performance.js";
+import { money } from "../catalog/prices.js";
 
 export interface Style {
   good(text: string): string;
@@ -81,6 +83,7 @@ export function renderBreakdown(
   style: Style = plain,
   minConcurrent = 1,
   checks: readonly DeploymentCheck[] = [],
+  performance?: Performance,
 ): string {
   const { request } = resolved;
   const lines: string[] = [];
@@ -140,6 +143,8 @@ export function renderBreakdown(
   for (const note of [...resolved.assumptions, ...estimate.assumptions]) lines.push(style.dim(`  assumes ${note}`));
   for (const warning of estimate.warnings) lines.push(`  ! ${warning}`);
 
+  if (performance) lines.push("", ...renderPerformance(performance, style));
+
   if (remedies.length > 0) {
     lines.push("", "Remedies (each re-estimated):");
     remedies.forEach((remedy, index) => lines.push(`  ${index + 1}. ${describeRemedy(catalog, remedy)}`));
@@ -147,4 +152,82 @@ export function renderBreakdown(
     lines.push("", "No single change among quantization, more GPUs or a larger GPU makes it fit.");
   }
   return lines.join("\n");
+}
+
+function ms(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function rate(value: number): string {
+  return tokens(Math.round(value));
+}
+
+function share(value: number): string {
+  return `${Math.round(value * 100)} %`;
+}
+
+const LIMIT_WORDS = { set: "as stated", "kv-cache": "what the KV cache holds", "max-num-seqs": "the engine's max_num_seqs" } as const;
+
+/** The speed, cost and double-penalty section of a breakdown. */
+export function renderPerformance(performance: Performance, style: Style = plain): string[] {
+  const { speed, cost } = performance;
+  if (!speed) return [style.bold("Serving speed"), `  unknown: ${performance.unknown}`];
+  const { decode, prefill, workload } = speed;
+  const lines = [
+    style.bold(
+      `Serving speed (${tokens(workload.inputTokens)} input + ${tokens(workload.outputTokens)} output tokens, ${tokens(speed.concurrency)} sequences at once: ${LIMIT_WORDS[speed.concurrencyLimit]})`,
+    ),
+  ];
+  const b = decode.breakdown;
+  const rows: Array<[string, string]> = [
+    ["Decode", `${ms(decode.msPerToken)} ms per output token (${ms(decode.msPerTokenRange[0])}–${ms(decode.msPerTokenRange[1])}), ${rate(decode.outputTokensPerSecond)} tokens/s per replica`],
+    ["Time to first token", `${ms(prefill.timeToFirstTokenMs)} ms`],
+    [
+      "Bound",
+      `${speed.bound} (per step: weights ${ms(b.weightsMs)} ms, KV ${ms(b.kvMs)} ms, compute ${ms(b.computeMs)} ms, overhead ${ms(b.overheadMs)} ms` +
+        (b.hostMs > 0 ? `, CPU memory ${ms(b.hostMs)} ms` : "") +
+        (b.prefillShareMs > 0 ? `, others' prefills ${ms(b.prefillShareMs)} ms` : "") +
+        ")",
+    ],
+  ];
+  if (decode.expertsTouchedPerLayer !== null) rows.push(["Experts per step", `${decode.expertsTouchedPerLayer.toFixed(1)} per MoE layer; ${share(decode.weightShareRead)} of the weights read`]);
+  rows.push([
+    "Cost",
+    cost
+      ? `$${money(cost.usdPerHour)}/h per replica` +
+        (cost.usdPerMillionOutputTokens !== null ? `, $${money(cost.usdPerMillionOutputTokens)} per million output tokens` : "") +
+        ` (${cost.description})`
+      : "no price known for these GPUs (settings.vram.prices adds one)",
+  ]);
+  const width = Math.max(...rows.map(([label]) => label.length)) + 2;
+  for (const [label, value] of rows) lines.push(`  ${label.padEnd(width)}${value}`);
+  for (const note of speed.assumptions) lines.push(style.dim(`  assumes ${note}`));
+  const penalty = performance.doublePenalty;
+  if (penalty) {
+    lines.push("", style.bold("Mixture-of-Experts double penalty"));
+    const moe = penalty.moe;
+    lines.push(
+      `  s = ${params(moe.activeParams)} / ${params(moe.totalParams)} = ${penalty.activeShare.toFixed(2)} of the parameters are active per token; at ${tokens(speed.concurrency)} sequences a step reads ${share(moe.weightShareRead)} of the weights, ` +
+        `and the resident experts leave KV cache for ${concurrency(moe.kvLimitedBatchAtMaxLen)} full-length sequences.`,
+    );
+    const dense = penalty.dense;
+    if (dense) {
+      const cell = (f: typeof moe) =>
+        [
+          `${gib(f.weightBytes)} GiB weights`,
+          `${concurrency(f.kvLimitedBatchAtMaxLen)} × full-length sequences`,
+          `${share(f.weightShareRead)} read per step`,
+          f.msPerToken !== null ? `${ms(f.msPerToken)} ms/token` : "speed unknown",
+          f.outputTokensPerSecond !== null ? `${rate(f.outputTokensPerSecond)} tokens/s at ${tokens(f.concurrency ?? 0)} sequences` : "",
+        ]
+          .filter((part) => part.length > 0)
+          .join(", ");
+      lines.push(`  This MoE:             ${cell(moe)}`);
+      lines.push(`  Dense ${params(dense.totalParams).padEnd(15)}${dense.fits ? cell(dense) : "does not fit these GPUs"}  (${penalty.denseSource})`);
+      for (const note of penalty.assumptions) lines.push(style.dim(`  assumes ${note}`));
+    } else {
+      lines.push(style.dim("  Name the dense size you hold equal in quality (--dense-equivalent-params 70B, or settings.vram.denseEquivalentParams) to compare it on these GPUs."));
+    }
+  }
+  return lines;
 }

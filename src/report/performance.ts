@@ -1,0 +1,90 @@
+/**
+ * Speed, cost and the MoE double penalty of one judged deployment, in the shape `vram estimate`,
+ * `vram explain` and their `--json` share (docs/cli.md: `performance`; fields are only ever added).
+ */
+import { type PriceOverrides, priceBook } from "../catalog/prices.js";
+import type { Catalog } from "../catalog/catalog.js";
+import type { ResolvedDeployment } from "../resolve.js";
+import { type CostEstimate, costOf } from "../sizing/cost.js";
+import { type DoublePenalty, doublePenalty } from "../sizing/double-penalty.js";
+import { type ConcurrencyLimit, estimateSpeed, type SpeedBound, type SpeedEstimate, type Workload } from "../sizing/speed.js";
+import type { MemoryEstimate } from "../sizing/types.js";
+
+export interface PerformanceJson {
+  workload: { inputTokens: number; outputTokens: number };
+  concurrency: number;
+  concurrencyLimit: ConcurrencyLimit;
+  bound: SpeedBound;
+  decode: {
+    msPerToken: number;
+    msPerTokenRange: [number, number];
+    outputTokensPerSecond: number;
+    expertsTouchedPerLayer: number | null;
+    weightShareRead: number;
+  };
+  prefill: { timeToFirstTokenMs: number };
+  cost: { usdPerHour: number; usdPerMillionOutputTokens: number | null; priceSource: string; description: string } | null;
+  /** MoE deployments: the double-penalty figures (null for dense models). */
+  moe: DoublePenalty | null;
+  calibratedOn: string;
+  assumptions: string[];
+}
+
+export interface Performance {
+  speed?: SpeedEstimate;
+  /** Why there is no speed estimate (unknown GPU figures, a deployment that does not load). */
+  unknown?: string;
+  cost: CostEstimate | null;
+  doublePenalty?: DoublePenalty;
+}
+
+export interface PerformanceInputs {
+  workload?: Partial<Workload>;
+  prices?: PriceOverrides;
+  /** The dense size the user holds quality-equivalent to the MoE, and where they said so. */
+  denseEquivalent?: { params: number; source: string };
+}
+
+export function performanceOf(catalog: Catalog, resolved: ResolvedDeployment, memory: MemoryEstimate, inputs: PerformanceInputs = {}): Performance {
+  const workload = inputs.workload ?? {};
+  const result = estimateSpeed(resolved.request, memory, workload);
+  const speed = result.known ? result.speed : undefined;
+  const book = priceBook(catalog, inputs.prices);
+  const cost = costOf(book, { gpu: resolved.request.gpu, gpuCount: memory.gpuCount, ...(resolved.instance ? { instance: resolved.instance } : {}) }, speed);
+  const penalty = doublePenalty(resolved.request, memory, speed, workload, inputs.denseEquivalent);
+  return {
+    ...(speed ? { speed } : { unknown: (result as { reason: string }).reason }),
+    cost,
+    ...(penalty ? { doublePenalty: penalty } : {}),
+  };
+}
+
+export function performanceJson(performance: Performance): PerformanceJson | null {
+  const { speed } = performance;
+  if (!speed) return null;
+  return {
+    workload: speed.workload,
+    concurrency: speed.concurrency,
+    concurrencyLimit: speed.concurrencyLimit,
+    bound: speed.bound,
+    decode: {
+      msPerToken: speed.decode.msPerToken,
+      msPerTokenRange: speed.decode.msPerTokenRange,
+      outputTokensPerSecond: speed.decode.outputTokensPerSecond,
+      expertsTouchedPerLayer: speed.decode.expertsTouchedPerLayer,
+      weightShareRead: speed.decode.weightShareRead,
+    },
+    prefill: { timeToFirstTokenMs: speed.prefill.timeToFirstTokenMs },
+    cost: performance.cost
+      ? {
+          usdPerHour: performance.cost.usdPerHour,
+          usdPerMillionOutputTokens: performance.cost.usdPerMillionOutputTokens,
+          priceSource: performance.cost.priceSource,
+          description: performance.cost.description,
+        }
+      : null,
+    moe: performance.doublePenalty ?? null,
+    calibratedOn: speed.calibratedOn,
+    assumptions: speed.assumptions,
+  };
+}
