@@ -8,7 +8,7 @@
  * write there, with the 10th–90th percentile band of measured/estimated over all runs that becomes
  * the range shown with every estimate.
  */
-import { SPEED_CALIBRATION, type SpeedCalibration } from "../src/sizing/speed-calibration.js";
+import { MEASURED_SPEED, type SpeedCalibration } from "../src/engines/speed-calibration.js";
 import { loadSpeedCases, runSpeedCase, speedTable } from "../test/calibration/speed-harness.js";
 
 const cases = loadSpeedCases();
@@ -24,7 +24,7 @@ if (process.argv.includes("--fit")) {
     }
     return sum / fitCases.length;
   };
-  let best: SpeedCalibration = { ...SPEED_CALIBRATION.vllm!, allReduceUs: { ...SPEED_CALIBRATION.vllm!.allReduceUs } };
+  let best: SpeedCalibration = { ...MEASURED_SPEED, allReduceUs: { ...MEASURED_SPEED.allReduceUs } };
   let bestLoss = loss(best);
   type Knob = { get: (c: SpeedCalibration) => number; set: (c: SpeedCalibration, v: number) => SpeedCalibration; min: number; max: number };
   const knobs: Knob[] = [

@@ -28,7 +28,7 @@ export default createRule<MessageIds, []>({
     schema: [],
     messages: {
       offloaded:
-        "{{model}} keeps {{offloaded}} GiB of weights per GPU in CPU memory ({{how}}). Each decoded token reads {{touched}} GiB of them {{path}} at about {{bandwidth}} GB/s, so one sequence decodes at most {{offloadedRate}} tokens/s{{onGpu}}. Keeping every expert on the GPUs takes about {{needed}} GiB per GPU{{gpu}}.",
+        "{{model}} keeps {{offloaded}} GiB of weights per GPU in CPU memory ({{how}}). Each decoded token reads {{touched}} GiB of them {{path}} at about {{bandwidth}} GB/s, so one sequence decodes {{speedWord}} {{offloadedRate}} tokens/s{{onGpu}}. Keeping every expert on the GPUs takes about {{needed}} GiB per GPU{{gpu}}.",
     },
   },
   create(context) {
@@ -62,7 +62,8 @@ export default createRule<MessageIds, []>({
               path: finding.path === "pcie" ? `over ${gpuName(request.gpu)}'s host link` : "from system memory on the CPU",
               bandwidth: finding.bandwidthGBps.toFixed(0),
               offloadedRate: rate(finding.offloadedTokensPerSecond),
-              onGpu: finding.onGpuTokensPerSecond !== undefined ? `, against at most ${rate(finding.onGpuTokensPerSecond)} tokens/s with every weight on the GPUs` : "",
+              speedWord: finding.estimated ? "at about" : "at most",
+              onGpu: finding.onGpuTokensPerSecond !== undefined ? `, against about ${rate(finding.onGpuTokensPerSecond)} tokens/s with every weight on the GPUs` : "",
               needed: gib(finding.memoryToAvoidBytesPerGpu),
               gpu: candidate ? ` (for example ${estimate.parallel.tensor * estimate.parallel.pipeline} × ${gpuName(candidate)})` : "",
               offloadedTokensPerSecond: finding.offloadedTokensPerSecond,

@@ -9,6 +9,7 @@
 import type { GpuEntry, ModelEntry, QuantizationFormat } from "../catalog/types.js";
 import type { FieldName } from "../extract/types.js";
 import type { MemoryEstimate, SizingRequest } from "../sizing/types.js";
+import type { EngineSpeed } from "./speed-calibration.js";
 
 /**
  * How a flag's value reads. `allLayers`: a switch meaning "every layer" (llama.cpp `--cpu-moe`);
@@ -186,6 +187,10 @@ export interface EngineProfile<Id extends string = string> {
   startsAnywayNote(maxModelLen: string): string;
   /** Where CPU-resident weights are read from per token: over PCIe each step, or computed by the CPU. */
   readonly offloadPath: "pcie" | "cpu";
+
+  // --- speed ---------------------------------------------------------------------------------
+  /** The speed model's efficiencies and fixed costs for this engine (src/engines/speed-calibration.ts). */
+  readonly speed: EngineSpeed;
 }
 
 /** The model's default context, capped by nothing: what `max_model_len` is when unset in most engines. */

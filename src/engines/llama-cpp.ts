@@ -8,6 +8,7 @@ import { CUDA_CONTEXT_BYTES, MIB } from "../sizing/runtime.js";
 import type { ActivationPeak, EngineBudget, EngineProfile, FlagSpec } from "./common.js";
 import { VLLM_STYLE_CONFIG_KEYS } from "./common.js";
 import type { SizingRequest } from "../sizing/types.js";
+import { MEASURED_SPEED } from "./speed-calibration.js";
 
 /** llama.cpp `--fit` keeps this much free on every device (common/fit.cpp, default fit target 1024 MiB). */
 export const LLAMA_CPP_FIT_MARGIN_BYTES = 1024 * MIB;
@@ -79,6 +80,8 @@ export const ggufEngine = {
   notesModelDefaultContext: true,
   startsAnywayNote: () => "",
   offloadPath: "cpu",
+  // No measured runs of this engine in the calibration set: vLLM's constants, stated as borrowed.
+  speed: { calibration: MEASURED_SPEED, fittedOn: "vllm" },
 } as const satisfies Partial<EngineProfile>;
 
 export const llamaCpp: EngineProfile<"llama.cpp"> = {

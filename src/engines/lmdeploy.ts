@@ -17,6 +17,7 @@
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, gibText, NCCL_BYTES } from "../sizing/runtime.js";
 import { baseName, catalogMinimum, type EngineProfile, type FlagSpec, VLLM_STYLE_CONFIG_KEYS } from "./common.js";
+import { MEASURED_SPEED } from "./speed-calibration.js";
 
 /** `cache_max_entry_count` default since v0.2.1 (lmdeploy/messages.py). */
 export const LMDEPLOY_DEFAULT_CACHE_ENTRY_COUNT = 0.8;
@@ -144,4 +145,6 @@ export const lmdeploy: EngineProfile<"lmdeploy"> = {
   whenKvTooSmall: () => "LMDeploy starts with session_len truncated to what the KV cache holds.",
   startsAnywayNote: () => "LMDeploy starts anyway, truncating session_len to what the KV cache holds",
   offloadPath: "pcie",
+  // No measured runs of this engine in the calibration set: vLLM's constants, stated as borrowed.
+  speed: { calibration: MEASURED_SPEED, fittedOn: "vllm" },
 };

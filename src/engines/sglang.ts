@@ -8,6 +8,7 @@
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, GIB, gibText, MIB, NCCL_BYTES } from "../sizing/runtime.js";
 import { catalogMinimum, type EngineProfile, type FlagSpec, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
+import { MEASURED_SPEED } from "./speed-calibration.js";
 
 /**
  * SGLang's default `--mem-fraction-static` (python/sglang/srt/server_args.py
@@ -138,4 +139,5 @@ export const sglang: EngineProfile<"sglang"> = {
   whenKvTooSmall: () => "SGLang starts but rejects requests that long.",
   startsAnywayNote: () => "SGLang starts anyway but rejects requests longer than the KV cache holds",
   offloadPath: "pcie",
+  speed: { calibration: MEASURED_SPEED, fittedOn: "sglang" },
 };

@@ -7,6 +7,7 @@
 import type { QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, NCCL_BYTES } from "../sizing/runtime.js";
 import { catalogMinimum, type EngineProfile, type FlagSpec, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
+import { MEASURED_SPEED } from "./speed-calibration.js";
 
 /** TGI holds back 10 % of the GPU (`TGI_WIGGLE_ROOM` 0.90, server/text_generation_server/models/globals.py). */
 export const TGI_WIGGLE_ROOM = 0.9;
@@ -119,4 +120,6 @@ export const tgi: EngineProfile<"tgi"> = {
   startsAnywayNote: (maxModelLen) =>
     `TGI 2.x refuses to start with its default max_total_tokens (${maxModelLen}); TGI 3 starts with it lowered to what the KV cache holds`,
   offloadPath: "pcie",
+  // No measured runs of this engine in the calibration set: vLLM's constants, stated as borrowed.
+  speed: { calibration: MEASURED_SPEED, fittedOn: "vllm" },
 };

@@ -17,6 +17,7 @@
 import type { QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, cudaGraphBytes, NCCL_BYTES } from "../sizing/runtime.js";
 import { baseName, catalogMinimum, type ConfigFieldSpec, type EngineProfile, type FlagSpec } from "./common.js";
+import { MEASURED_SPEED } from "./speed-calibration.js";
 
 /** `KvCacheConfig.free_gpu_memory_fraction` and trtllm-serve's `--kv_cache_free_gpu_memory_fraction` default. */
 export const TRTLLM_DEFAULT_FREE_FRACTION = 0.9;
@@ -187,4 +188,5 @@ export const trtllm: EngineProfile<"trtllm"> = {
   whenKvTooSmall: () => "TensorRT-LLM starts with max_seq_len lowered to what the KV cache holds.",
   startsAnywayNote: () => "TensorRT-LLM starts anyway, lowering max_seq_len to what the KV cache holds",
   offloadPath: "pcie",
+  speed: { calibration: MEASURED_SPEED, fittedOn: "trtllm" },
 };

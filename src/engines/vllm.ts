@@ -6,6 +6,7 @@
 import type { GpuEntry } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, cudaGraphBytes, GIB, gibText, NCCL_BYTES } from "../sizing/runtime.js";
 import { baseName, catalogMinimum, type EngineProfile, type FlagSpec, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
+import { MEASURED_SPEED } from "./speed-calibration.js";
 
 /** vLLM `--gpu-memory-utilization` default (vllm/config/cache.py `gpu_memory_utilization: float = 0.9`). */
 export const VLLM_DEFAULT_UTILIZATION = 0.9;
@@ -149,4 +150,5 @@ export const vllm: EngineProfile<"vllm"> = {
   whenKvTooSmall: () => "vLLM refuses to start.",
   startsAnywayNote: () => "",
   offloadPath: "pcie",
+  speed: { calibration: MEASURED_SPEED, fittedOn: "vllm" },
 };

@@ -5,17 +5,11 @@
 import { engineById } from "../engines/index.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import { GIB } from "../sizing/runtime.js";
+import { estimateSpeed, HOST_LINK_EFFICIENCY, SERVER_DRAM_GBPS } from "../sizing/speed.js";
 import type { MemoryEstimate } from "../sizing/types.js";
 
-/**
- * Share of a host link's nominal bandwidth a transfer reaches in practice (PCIe 4.0 x16: ~25 of
- * 31.5 GB/s, facts/estimator.md §6), and of HBM for a memory-bound decode (0.6–0.85 quoted there;
- * the upper end, since these are upper bounds).
- */
-export const HOST_LINK_EFFICIENCY = 0.8;
-export const HBM_EFFICIENCY = 0.85;
-/** DRAM bandwidth of a server socket when llama.cpp computes CPU-resident layers (facts/estimator.md §4.3: 200–400 GB/s). */
-export const SERVER_DRAM_GBPS = 300;
+/** One sequence decoding short answers: the case the offload bound is about. */
+const SINGLE_SEQUENCE = { concurrency: 1, inputTokens: 128, outputTokens: 128 } as const;
 
 export interface OffloadFinding {
   /** Weights per GPU kept in CPU memory. */
@@ -31,9 +25,14 @@ export interface OffloadFinding {
    * offloaded weights are read (a GDDR6 L4 beside server DRAM), so nothing can be claimed.
    */
   slowsDecode: boolean;
-  /** Upper bound on single-sequence decode speed with the offload, tokens/s. */
+  /**
+   * Single-sequence decode speed with the offload, tokens/s: the speed model's estimate (src/sizing/speed.ts),
+   * or, when the catalog lacks the GPU's speed figures, the host-link bound alone.
+   */
   offloadedTokensPerSecond: number;
-  /** Upper bound with every weight on the GPUs, tokens/s (undefined when the GPU's bandwidth is unknown). */
+  /** Whether `offloadedTokensPerSecond` is the speed model's estimate (true) or only the host-link bound. */
+  estimated: boolean;
+  /** The same with every weight on the GPUs, tokens/s (undefined when the GPU's speed is unknown). */
   onGpuTokensPerSecond?: number;
   /** Per-GPU memory the deployment would need to keep everything on the GPU (weights, runtime and one full-length KV). */
   memoryToAvoidBytesPerGpu: number;
@@ -50,15 +49,18 @@ export function offloadOf(resolved: ResolvedDeployment, estimate: MemoryEstimate
   const activeShare = model.moe.expertsPerToken / model.moe.experts;
   const touched = path === "pcie" ? offloaded : offloaded * activeShare;
   const bandwidth = path === "pcie" ? (gpu.hostLinkGBps ?? 25) * HOST_LINK_EFFICIENCY : SERVER_DRAM_GBPS;
-  const gpus = estimate.parallel.tensor * estimate.parallel.pipeline;
-  const activeBytesPerGpu = estimate.activeWeightBytes / gpus;
-  const hbmBytesPerSecond = gpu.memoryBandwidthGBps ? gpu.memoryBandwidthGBps * 1e9 * HBM_EFFICIENCY : undefined;
-  const onGpu = hbmBytesPerSecond ? hbmBytesPerSecond / activeBytesPerGpu : undefined;
-  // A token still passes through the GPU-resident layers (all of them, after a PCIe copy; the rest,
-  // beside the CPU's share): the two times add up, so the bound is never above the all-GPU one.
-  const gpuReadBytes = path === "pcie" ? activeBytesPerGpu : Math.max(0, activeBytesPerGpu - touched);
-  const secondsPerToken = touched / (bandwidth * 1e9) + (hbmBytesPerSecond ? gpuReadBytes / hbmBytesPerSecond : 0);
-  const offloadedTokensPerSecond = 1 / secondsPerToken;
+  // The speed model reads the offloaded weights beside the GPU's own (src/sizing/speed.ts); the
+  // same deployment with every weight on the GPUs is the comparison.
+  const withOffload = estimateSpeed(resolved.request, estimate, SINGLE_SEQUENCE);
+  const allOnGpu: MemoryEstimate = {
+    ...estimate,
+    verdict: "fits",
+    perGpu: { ...estimate.perGpu, weightBytes: estimate.perGpu.weightBytes + offloaded },
+    offloadedWeightBytesPerGpu: 0,
+  };
+  const onGpuSpeed = estimateSpeed(resolved.request, allOnGpu, SINGLE_SEQUENCE);
+  const onGpu = onGpuSpeed.known ? onGpuSpeed.speed.decode.outputTokensPerSecond : undefined;
+  const offloadedTokensPerSecond = withOffload.known ? withOffload.speed.decode.outputTokensPerSecond : (bandwidth * 1e9) / touched;
   const needed =
     (estimate.perGpu.weightBytes + offloaded + estimate.perGpu.activationBytes + estimate.perGpu.overheadBytes + estimate.requestKvBytes) /
     estimate.settings.gpuMemoryUtilization;
@@ -69,6 +71,7 @@ export function offloadOf(resolved: ResolvedDeployment, estimate: MemoryEstimate
     bandwidthGBps: bandwidth,
     slowsDecode: onGpu === undefined || offloadedTokensPerSecond < onGpu,
     offloadedTokensPerSecond,
+    estimated: withOffload.known,
     ...(onGpu !== undefined ? { onGpuTokensPerSecond: onGpu } : {}),
     memoryToAvoidBytesPerGpu: needed,
   };

@@ -16,6 +16,7 @@ import type { Deployment } from "../extract/types.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import { type CostEstimate, costOf } from "../sizing/cost.js";
 import { tryEstimate } from "../sizing/estimate.js";
+import { engineById } from "../engines/index.js";
 import { CANDIDATE_GPU_IDS, type Remedy, validTensorParallel } from "../sizing/recommend.js";
 import { estimateSpeed, type SpeedEstimate } from "../sizing/speed.js";
 import type { MemoryEstimate, SizingRequest } from "../sizing/types.js";
@@ -177,13 +178,15 @@ function runsOn(format: QuantizationFormat, gpu: GpuEntry): boolean {
 function candidates(catalog: Catalog, resolved: ResolvedDeployment): Array<Omit<Remedy, "estimate">> {
   const { request } = resolved;
   const found: Array<Omit<Remedy, "estimate">> = [];
-  const splitsLayers = request.engine === "llama.cpp" || request.engine === "ollama";
-  if (!splitsLayers && (request.kvCacheDtype ?? "auto") === "auto" && request.activationBytes === 2 && (request.gpu.computeCapability ?? 0) >= 8.9) {
+  const engine = engineById(request.engine);
+  const splitsLayers = engine.splitsLayers;
+  if (engine.fp8KvCache && (request.kvCacheDtype ?? "auto") === "auto" && request.activationBytes === 2 && (request.gpu.computeCapability ?? 0) >= 8.9) {
     found.push({ kind: "kv-cache-dtype", change: { kvCacheDtype: "fp8" }, request: { ...request, kvCacheDtype: "fp8" } });
   }
   const fp8 = catalog.format("fp8");
-  if (!splitsLayers && request.weightFormat.kind === "float" && request.weightFormat.bitsPerWeight >= 16 && runsOn(fp8, request.gpu) && request.gpu.fp8) {
-    found.push({ kind: "quantization", change: { weightFormat: "fp8", quantizationFlag: fp8.vllmQuantization }, request: { ...request, weightFormat: fp8 } });
+  const fp8Flag = engine.quantizationFlag(fp8);
+  if (fp8Flag && !fp8.needsPrequantizedCheckpoint && request.weightFormat.kind === "float" && request.weightFormat.bitsPerWeight >= 16 && runsOn(fp8, request.gpu) && request.gpu.fp8) {
+    found.push({ kind: "quantization", change: { weightFormat: "fp8", quantizationFlag: fp8Flag }, request: { ...request, weightFormat: fp8 } });
   }
   if (!splitsLayers) {
     const current = request.tensorParallel;

@@ -98,7 +98,7 @@ export function describeCheck(check: DeploymentCheck, modelName: string): string
   if (check.rule === "expert-offload") {
     const { offload } = check;
     const rate = offload.offloadedTokensPerSecond >= 10 ? offload.offloadedTokensPerSecond.toFixed(0) : offload.offloadedTokensPerSecond.toFixed(1);
-    return `experts offloaded: ${gib(offload.offloadedBytesPerGpu)} GiB of weights per GPU stay in CPU memory, so one sequence decodes at most ${rate} tokens/s (vram/expert-offload)`;
+    return `experts offloaded: ${gib(offload.offloadedBytesPerGpu)} GiB of weights per GPU stay in CPU memory, so one sequence decodes ${offload.estimated ? "at about" : "at most"} ${rate} tokens/s (vram/expert-offload)`;
   }
   const problem = check.problem;
   let text: string;

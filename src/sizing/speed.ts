@@ -13,7 +13,8 @@
  * computes (B − 1) × input/output prefill tokens, which is what measured time per output token sees.
  */
 import type { DenseTflops, GpuEntry, QuantizationFormat } from "../catalog/types.js";
-import { type SpeedCalibration, speedCalibrationFor } from "./speed-calibration.js";
+import { engineById } from "../engines/index.js";
+import type { SpeedCalibration } from "../engines/speed-calibration.js";
 import type { MemoryEstimate, SizingRequest } from "./types.js";
 import { tokens } from "../report/wording.js";
 
@@ -199,7 +200,7 @@ function decodeStep(s: StepInputs, sequences: number, context: number, extraToke
   // Weights in CPU memory: experts first (llama.cpp --n-cpu-moe; vLLM's --cpu-offload-gb takes whole
   // layers, but it copies every offloaded byte over the host link each step anyway).
   const offloadedExperts = Math.min(offloaded, routed);
-  const cpuComputes = request.engine === "llama.cpp" || request.engine === "ollama";
+  const cpuComputes = engineById(request.engine).offloadPath === "cpu";
   const offloadRead = cpuComputes ? offloadedExperts * expertShare + (offloaded - offloadedExperts) : offloaded;
   const residentExperts = routed - offloadedExperts;
   const gpuWeightRead = Math.max(0, onGpuWeights - residentExperts + residentExperts * expertShare);
@@ -262,7 +263,7 @@ export function estimateSpeed(request: SizingRequest, memory: MemoryEstimate, wo
   const gemm = gemmTflops(gpu, request.weightFormat);
   if (!gemm) return { known: false, reason: `the catalog has no tensor TFLOPS for the ${gpu.name}, so its speed is unknown` };
 
-  const found = speedCalibrationFor(request.engine);
+  const found = engineById(request.engine).speed;
   const cal = calibration ?? found.calibration;
   const fittedOn = found.fittedOn;
   const inputTokens = Math.max(1, Math.round(workload.inputTokens ?? DEFAULT_WORKLOAD.inputTokens));
@@ -271,7 +272,9 @@ export function estimateSpeed(request: SizingRequest, memory: MemoryEstimate, wo
   if (workload.inputTokens === undefined && workload.outputTokens === undefined) {
     assumptions.push(`requests of ${tokens(inputTokens)} input and ${tokens(outputTokens)} output tokens, as none are stated`);
   }
-  if (fittedOn !== request.engine) assumptions.push(`speed calibrated on ${fittedOn}'s measured runs; none of ${request.engine}'s were available`);
+  if (fittedOn !== request.engine) {
+    assumptions.push(`speed calibrated on ${engineById(fittedOn as typeof request.engine).displayName}'s measured runs; none of ${engineById(request.engine).displayName}'s were available`);
+  }
 
   const kvLimited = kvConcurrency(memory, inputTokens + outputTokens);
   const maxSeqs = memory.settings.maxNumSeqs * memory.parallel.data;

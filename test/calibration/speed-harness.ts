@@ -9,8 +9,8 @@ import { bundledCatalog } from "../../src/catalog/load.js";
 import { type DeploymentValues, resolveDeployment } from "../../src/resolve.js";
 import { estimateMemory } from "../../src/sizing/estimate.js";
 import { estimateSpeed, type SpeedEstimate } from "../../src/sizing/speed.js";
-import type { SpeedCalibration } from "../../src/sizing/speed-calibration.js";
-import type { Engine } from "../../src/sizing/types.js";
+import type { SpeedCalibration } from "../../src/engines/speed-calibration.js";
+import type { Engine } from "../../src/engines/index.js";
 
 export interface SpeedCase {
   id: string;

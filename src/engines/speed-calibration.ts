@@ -1,8 +1,9 @@
 /**
- * Speed calibration per engine: the efficiencies and fixed costs the speed model (./speed.ts)
- * multiplies its byte and FLOP counts by. Fitted by `npm run calibrate:speed` on the fit half of
- * test/calibration/speed-cases.json (measured serving runs, each with its source); the other half
- * is held out and only reported. One table, so a calibration change is one edit.
+ * Speed calibration: the efficiencies and fixed costs the speed model (src/sizing/speed.ts)
+ * multiplies its byte and FLOP counts by. Each engine module names its own (`speed`); the values
+ * are fitted by `npm run calibrate:speed -- --fit` on the fit split of
+ * test/calibration/speed-cases.json (measured serving runs, each with its source); the held-out
+ * split is only scored.
  *
  * What each constant means:
  * - `bandwidthEfficiency`: share of the GPU's datasheet memory bandwidth a decode step's reads reach
@@ -30,16 +31,13 @@ export interface SpeedCalibration {
   rangeHigh: number;
 }
 
-/** Engines without measured runs of their own borrow vLLM's calibration and say so. */
-export const DEFAULT_SPEED_ENGINE = "vllm";
-
 /**
  * One set of constants fitted on the fit split of test/calibration/speed-cases.json (SGLang and
  * vLLM runs on B200, H100 and H200; `npm run calibrate:speed -- --fit`), which the held-out
  * TensorRT-LLM (NIM) and vLLM runs then score: the engines' kernels differ less than the spread of
  * the measurements allows to tell apart. See docs/speed.md for the table and its sources.
  */
-const FITTED: SpeedCalibration = {
+export const MEASURED_SPEED: SpeedCalibration = {
   bandwidthEfficiency: 0.708,
   computeEfficiency: 0.45,
   prefillEfficiency: 0.6,
@@ -53,16 +51,9 @@ const FITTED: SpeedCalibration = {
   rangeHigh: 1.5,
 };
 
-/** Per engine with measured runs in the calibration set; other engines borrow vLLM's and say so. */
-export const SPEED_CALIBRATION: Readonly<Record<string, SpeedCalibration>> = {
-  vllm: FITTED,
-  sglang: FITTED,
-  trtllm: FITTED,
-};
-
-/** The calibration an engine's estimates use, and the engine it was fitted on when not its own. */
-export function speedCalibrationFor(engine: string): { calibration: SpeedCalibration; fittedOn: string } {
-  const own = Object.hasOwn(SPEED_CALIBRATION, engine) ? SPEED_CALIBRATION[engine] : undefined;
-  if (own) return { calibration: own, fittedOn: engine };
-  return { calibration: SPEED_CALIBRATION[DEFAULT_SPEED_ENGINE]!, fittedOn: DEFAULT_SPEED_ENGINE };
+/** An engine's speed calibration, and the engine whose measured runs it was fitted on. */
+export interface EngineSpeed {
+  calibration: SpeedCalibration;
+  /** The engine id the constants were fitted or scored on; another id means they are borrowed. */
+  fittedOn: string;
 }
