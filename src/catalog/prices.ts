@@ -6,18 +6,10 @@
  */
 import awsSnapshot from "./data/prices/aws.json" with { type: "json" };
 import type { Catalog } from "./catalog.js";
-import type { GpuEntry, InstanceEntry } from "./types.js";
+import type { GpuEntry, InstanceEntry, PriceFile } from "./types.js";
 
-export interface PriceSnapshot {
-  cloud: InstanceEntry["cloud"];
-  region: string;
-  /** When the prices were read (ISO date). */
-  date: string;
-  kind: "on-demand";
-  currency: "USD";
-  source: string;
-  prices: Array<{ instanceType: string; usdPerHour: number }>;
-}
+/** A price snapshot file (schema: `PriceFile` in ./types.ts). */
+export type PriceSnapshot = PriceFile;
 
 /** A price with where it comes from, for messages ("AWS us-east-1 on-demand, 2026-08-26"). */
 export interface Price {

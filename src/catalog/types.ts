@@ -354,6 +354,37 @@ export interface InstanceFile {
   instances: InstanceEntry[];
 }
 
+/** One priced instance type of a price snapshot. */
+export interface PriceEntry {
+  /** Instance type as the cloud spells it; must be a catalog instance id. */
+  instanceType: Text;
+  /**
+   * On-demand price in USD per hour.
+   * @exclusiveMinimum 0
+   */
+  usdPerHour: number;
+}
+
+/**
+ * One file of `data/prices/`: a cloud's on-demand prices in one region on one date, from one
+ * source; every entry carries them (src/catalog/prices.ts).
+ */
+export interface PriceFile {
+  cloud: InstanceEntry["cloud"];
+  /** @minLength 1 */
+  region: string;
+  /**
+   * When the prices were read (ISO `YYYY-MM-DD`).
+   * @pattern ^\d{4}-\d{2}-\d{2}$
+   */
+  date: string;
+  kind: "on-demand";
+  currency: "USD";
+  source: Source;
+  /** @minItems 1 */
+  prices: PriceEntry[];
+}
+
 /** `data/quantization.json`: every quantization format and dtype the catalog knows. */
 export type QuantizationFile = QuantizationFormat[];
 

@@ -11,7 +11,7 @@ const TYPES = fileURLToPath(new URL("../../src/catalog/types.ts", import.meta.ur
 export const SCHEMA_FILE = fileURLToPath(new URL("../../src/catalog/schema.json", import.meta.url));
 
 /** The types the data files and settings are checked against; everything they use comes along. */
-const ROOTS = ["ModelFile", "GpuFile", "InstanceFile", "QuantizationFile", "CatalogMeta", "ModelEntry", "CheckpointEntry", "QuantizationFormat", "GpuEntry", "AmbiguousGpuName", "InstanceEntry"];
+const ROOTS = ["ModelFile", "GpuFile", "InstanceFile", "QuantizationFile", "CatalogMeta", "ModelEntry", "CheckpointEntry", "QuantizationFormat", "GpuEntry", "AmbiguousGpuName", "InstanceEntry", "PriceFile"];
 
 /** The schema as it should be committed (definitions sorted by name, trailing newline). */
 export function generateCatalogSchema(): string {
