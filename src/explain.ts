@@ -16,6 +16,7 @@ import { deploymentChecks } from "./judge/checks.js";
 import { unresolvedMessage } from "./resolve.js";
 import { type EstimateJson, estimateJson } from "./report/json.js";
 import { passes, renderBreakdown, styleFor } from "./report/text.js";
+import { deploymentPerformance } from "./report/performance.js";
 import type { CliIo } from "./cli-io.js";
 
 /** Files above this size are not deployment files; reading them would only cost time and memory. */
@@ -133,7 +134,7 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
       const reason = reasonOf(judged);
       if (reason) entry.reason = reason;
       if (judged.status === "judged") {
-        entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checksOf(analysis, judged));
+        entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checksOf(analysis, judged), deploymentPerformance(analysis, judged));
       }
       return entry;
     }),
@@ -203,7 +204,7 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
           return;
         }
         lines.push(`  ${title}`);
-        const breakdown = renderBreakdown(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), style, minConcurrent, checksOf(analysis, judged));
+        const breakdown = renderBreakdown(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), style, minConcurrent, checksOf(analysis, judged), deploymentPerformance(analysis, judged));
         lines.push(...breakdown.split("\n").map((line) => (line ? `    ${line}` : "")));
       });
       blocks.push(lines.join("\n"));

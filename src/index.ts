@@ -9,6 +9,7 @@ import kvCacheHeadroom from "../rules/kv-cache-headroom.js";
 import parallelismEfficiency from "../rules/parallelism-efficiency.js";
 import parallelismMatchesGpus from "../rules/parallelism-matches-gpus.js";
 import quantizationSupported from "../rules/quantization-supported.js";
+import servingCapacity from "../rules/serving-capacity.js";
 import weightsFit from "../rules/weights-fit.js";
 import { pluginMeta } from "./meta.js";
 import { fileLanguageConfigs, languages } from "./languages.js";
@@ -23,6 +24,7 @@ export const rules: Record<string, Pick<VramRule, "meta" | "create">> = {
   "quantization-supported": quantizationSupported as never,
   "expert-offload": expertOffload as never,
   "known-model": knownModel as never,
+  "serving-capacity": servingCapacity as never,
 };
 
 type RuleSetting = Linter.RuleEntry;

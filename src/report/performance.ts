@@ -9,6 +9,8 @@ import { type CostEstimate, costOf } from "../sizing/cost.js";
 import { type DoublePenalty, doublePenalty } from "../sizing/double-penalty.js";
 import { type ConcurrencyLimit, estimateSpeed, type SpeedBound, type SpeedEstimate, type Workload } from "../sizing/speed.js";
 import type { MemoryEstimate } from "../sizing/types.js";
+import type { FileAnalysis, Judged } from "../analysis.js";
+import { writtenTarget } from "../judge/targets.js";
 
 export interface PerformanceJson {
   workload: { inputTokens: number; outputTokens: number };
@@ -87,4 +89,31 @@ export function performanceJson(performance: Performance): PerformanceJson | nul
     calibratedOn: speed.calibratedOn,
     assumptions: speed.assumptions,
   };
+}
+
+const perJudged = new WeakMap<Judged, Performance>();
+
+/**
+ * A judged deployment's performance as `vram explain` shows it: at the load its `vram.lint/target`
+ * (or `settings.vram.targets`) states, priced with the settings' prices, and for a MoE beside the
+ * dense size `settings.vram.denseEquivalentParams` names for it.
+ */
+export function deploymentPerformance(analysis: FileAnalysis, judged: Judged): Performance {
+  let performance = perJudged.get(judged);
+  if (!performance) {
+    const written = writtenTarget(judged.deployment);
+    const target = written && written.error === undefined ? written.target : analysis.settings.targets;
+    const dense = analysis.settings.denseEquivalentParams.get(judged.resolved.model.model.id);
+    performance = performanceOf(analysis.catalog, judged.resolved, judged.estimate, {
+      workload: {
+        ...(target?.inputTokens !== undefined ? { inputTokens: target.inputTokens } : {}),
+        ...(target?.outputTokens !== undefined ? { outputTokens: target.outputTokens } : {}),
+        ...(target?.concurrency !== undefined ? { concurrency: target.concurrency } : {}),
+      },
+      prices: analysis.settings.prices,
+      ...(dense !== undefined ? { denseEquivalent: { params: dense, source: "settings.vram.denseEquivalentParams" } } : {}),
+    });
+    perJudged.set(judged, performance);
+  }
+  return performance;
 }

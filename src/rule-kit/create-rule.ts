@@ -16,8 +16,8 @@ export const RULE_LANGUAGES = ["yml/yaml", "jsonc/json", "jsonc/jsonc", "jsonc/j
 
 export interface VramRuleDocs {
   description: string;
-  /** Which shareable configs enable it, and at what level. */
-  recommended: "error" | "warn";
+  /** Which shareable configs enable it, and at what level (`off`: only `strict` and `all` turn it on). */
+  recommended: "error" | "warn" | "off";
   strict: "error" | "warn";
 }
 

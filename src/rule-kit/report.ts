@@ -94,6 +94,7 @@ export function suggestionsFor<MessageIds extends string>(
   judged: Judged,
   remedies: Remedy[],
   messageId: MessageIds,
+  describe: (remedy: Remedy) => string = (remedy) => describeRemedy(analysis.catalog, remedy),
 ): SuggestedEdit<MessageIds>[] {
   const text = sourceText(context as VramRuleContext<string, unknown[]>);
   const suggestions: SuggestedEdit<MessageIds>[] = [];
@@ -102,7 +103,7 @@ export function suggestionsFor<MessageIds extends string>(
     if (!edits) continue;
     suggestions.push({
       messageId,
-      data: { remedy: describeRemedy(analysis.catalog, remedy) },
+      data: { remedy: describe(remedy) },
       fix: applyEdits(edits),
     });
   }

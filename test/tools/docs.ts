@@ -15,9 +15,10 @@ export const LIST_END = "<!-- end auto-generated rules list -->";
 type Level = "recommended" | "strict" | "all";
 const LEVELS: Level[] = ["recommended", "strict", "all"];
 
-function severityIn(level: Level, name: string): "error" | "warn" {
+function severityIn(level: Level, name: string): "error" | "warn" | "off" {
   const setting = plugin.configs[level].find((config) => config.rules)!.rules![`vram/${name}`];
   const severity = Array.isArray(setting) ? setting[0] : setting;
+  if (severity === "off" || severity === 0) return "off";
   return severity === "warn" || severity === 1 ? "warn" : "error";
 }
 
