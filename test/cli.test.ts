@@ -181,7 +181,7 @@ describe("one answer from the CLI and the rules", () => {
 
   it("vram estimate warns about offloaded experts with the decode bound vram/expert-offload gives", async () => {
     const { code, stdout } = await run("estimate", "--model", "mistralai/Mixtral-8x7B-Instruct-v0.1", "--gpu", "T4", "--cpu-offload-gb", "80", "--max-model-len", "4096", "--dtype", "float16");
-    expect(stdout).toMatch(/\n {2}! experts offloaded: [\d.]+ GiB of weights per GPU stay in CPU memory, so one sequence decodes at most [\d.]+ tokens\/s \(vram\/expert-offload\)/);
+    expect(stdout).toMatch(/\n {2}! experts offloaded: [\d.]+ GiB of weights per GPU stay in CPU memory, so one sequence decodes at about [\d.]+ tokens\/s \(vram\/expert-offload\)/);
     expect(code).toBe(0);
   });
 

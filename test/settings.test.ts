@@ -74,7 +74,7 @@ describe("settings.vram", () => {
 
   it.each([
     [[], "settings.vram must be an object"],
-    [{ model: [] }, 'settings.vram has an unknown key "model" (expected models, gpus, instanceTypes, defaults)'],
+    [{ model: [] }, 'settings.vram has an unknown key "model" (expected models, gpus, instanceTypes, defaults, prices, targets, denseEquivalentParams)'],
     [{ models: {} }, "settings.vram.models must be an array"],
     [{ models: [{ id: "acme/x", extends: "acme/nothing" }] }, 'settings.vram.models[0].extends names "acme/nothing", which is not in the catalog'],
     [{ models: [{ id: "acme/x", extends: "meta-llama/Llama-2-13b-hf", layers: "forty" }] }, "settings.vram.models[0].layers must be integer"],

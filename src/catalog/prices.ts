@@ -17,7 +17,7 @@ export interface Price {
   /** The instance type priced, or the GPU priced per unit. */
   item: string;
   source: string;
-  /** One line for the reader: where the figure comes from and how it was applied. */
+  /** Where the figure comes from, for the reader: "AWS us-east-1 on-demand, 2026-08-26", "settings.vram.prices". */
   description: string;
 }
 
@@ -45,22 +45,17 @@ export class PriceBook {
   ) {
     for (const snapshot of snapshots) {
       for (const { instanceType, usdPerHour } of snapshot.prices) {
-        this.instances.set(instanceType, {
-          usdPerHour,
-          item: instanceType,
-          source: snapshot.source,
-          description: `${instanceType} at $${money(usdPerHour)}/h (${snapshotDescription(snapshot)})`,
-        });
+        this.instances.set(instanceType, { usdPerHour, item: instanceType, source: snapshot.source, description: snapshotDescription(snapshot) });
       }
     }
     for (const [written, usdPerHour] of Object.entries(overrides.instanceTypes ?? {})) {
       const id = catalog.resolveInstance(written)?.id ?? written;
-      this.instances.set(id, { usdPerHour, item: id, source: "settings.vram.prices", description: `${id} at $${money(usdPerHour)}/h (settings.vram.prices)` });
+      this.instances.set(id, { usdPerHour, item: id, source: "settings.vram.prices", description: "settings.vram.prices" });
     }
     for (const [written, usdPerGpuHour] of Object.entries(overrides.gpus ?? {})) {
       const gpu = catalog.resolveGpu(written)?.gpu;
       if (!gpu) continue;
-      this.gpus.set(gpu.id, { usdPerHour: usdPerGpuHour, item: gpu.id, source: "settings.vram.prices", description: `$${money(usdPerGpuHour)} per ${gpu.name}-hour (settings.vram.prices)` });
+      this.gpus.set(gpu.id, { usdPerHour: usdPerGpuHour, item: gpu.id, source: "settings.vram.prices", description: "settings.vram.prices" });
     }
   }
 
@@ -86,12 +81,7 @@ export class PriceBook {
       if (!best || perGpu < best.perGpu) best = { price, perGpu };
     }
     if (!best) return undefined;
-    return {
-      usdPerHour: best.perGpu,
-      item: gpu.id,
-      source: best.price.source,
-      description: `$${money(best.perGpu)} per ${gpu.name}-hour, from ${best.price.description}`,
-    };
+    return { usdPerHour: best.perGpu, item: gpu.id, source: best.price.source, description: `per GPU of ${best.price.item}, ${best.price.description}` };
   }
 }
 

@@ -171,7 +171,7 @@ const LIMIT_WORDS = { set: "as stated", "kv-cache": "what the KV cache holds", "
 /** The speed, cost and double-penalty section of a breakdown. */
 export function renderPerformance(performance: Performance, style: Style = plain): string[] {
   const { speed, cost } = performance;
-  if (!speed) return [style.bold("Serving speed"), `  unknown: ${performance.unknown}`];
+  if (!speed) return [`${style.bold("Serving speed")}: not estimated, as ${performance.unknown}`];
   const { decode, prefill, workload } = speed;
   const lines = [
     style.bold(

@@ -3,7 +3,8 @@
  * tokens at the speed model's throughput. Pure; prices come from a `PriceBook`
  * (src/catalog/prices.ts: a dated snapshot plus `settings.vram.prices`).
  */
-import type { PriceBook } from "../catalog/prices.js";
+import { money, type PriceBook } from "../catalog/prices.js";
+import { gpuName } from "../report/wording.js";
 import type { GpuEntry, InstanceEntry } from "../catalog/types.js";
 import type { SpeedEstimate } from "./speed.js";
 
@@ -36,12 +37,20 @@ export function priceOf(book: PriceBook, hardware: PricedHardware): Omit<CostEst
     const price = book.instance(instance);
     if (price) {
       const count = Math.max(1, Math.ceil(gpuCount / instance.gpuCount));
-      return { usdPerHour: price.usdPerHour * count, priceSource: price.source, description: `${count} × ${price.description}` };
+      return {
+        usdPerHour: price.usdPerHour * count,
+        priceSource: price.source,
+        description: `${count} × ${instance.id} at $${money(price.usdPerHour)}/h, ${price.description}`,
+      };
     }
   }
   const perGpu = book.gpu(gpu);
   if (!perGpu) return undefined;
-  return { usdPerHour: perGpu.usdPerHour * gpuCount, priceSource: perGpu.source, description: `${gpuCount} × ${perGpu.description}` };
+  return {
+    usdPerHour: perGpu.usdPerHour * gpuCount,
+    priceSource: perGpu.source,
+    description: `${gpuCount} × ${gpuName(gpu)} at $${money(perGpu.usdPerHour)}/h, ${perGpu.description}`,
+  };
 }
 
 /** $/M output tokens = price per hour / (3600 × output tokens per second) × 10⁶. */
