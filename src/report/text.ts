@@ -222,8 +222,10 @@ export function renderPerformance(performance: Performance, style: Style = plain
         ]
           .filter((part) => part.length > 0)
           .join(", ");
-      lines.push(`  This MoE:             ${cell(moe)}`);
-      lines.push(`  Dense ${params(dense.totalParams).padEnd(15)}${dense.fits ? cell(dense) : "does not fit these GPUs"}  (${penalty.denseSource})`);
+      const denseLabel = `Dense ${params(dense.totalParams)}:`;
+      const labelWidth = Math.max(denseLabel.length, 9) + 2;
+      lines.push(`  ${"This MoE:".padEnd(labelWidth)}${cell(moe)}`);
+      lines.push(`  ${denseLabel.padEnd(labelWidth)}${dense.fits ? cell(dense) : "does not fit these GPUs"} (${penalty.denseSource})`);
       for (const note of penalty.assumptions) lines.push(style.dim(`  assumes ${note}`));
     } else {
       lines.push(style.dim("  Name the dense size you hold equal in quality (--dense-equivalent-params 70B, or settings.vram.denseEquivalentParams) to compare it on these GPUs."));

@@ -168,10 +168,17 @@ export function speedTable(results: SpeedCaseResult[]): string {
       `| ${item.id} | ${item.split} | ${item.concurrency} | ${item.inputTokens}/${item.outputTokens} | ${fmt(item.measured.msPerToken)} | ${fmt(result.speed!.decode.msPerToken)} | ${fmt(result.ratio)} | ${result.speed!.bound} |`,
     );
   }
+  rows.push("", speedSummary(results));
+  return rows.join("\n");
+}
+
+/** The scores per split, one paragraph each (quoted in docs/speed.md and checked there). */
+export function speedSummary(results: SpeedCaseResult[]): string {
+  const rows: string[] = [];
   for (const split of ["fit", "holdout"] as const) {
     const score = scoreSpeed(results.filter((result) => result.case.split === split));
+    if (rows.length > 0) rows.push("");
     rows.push(
-      "",
       `${split}: ${score.within2x}/${score.scored} within 2× (${(score.withinShare * 100).toFixed(0)} %), median |log error| ${score.medianAbsLogError.toFixed(2)}, ` +
         `mean Spearman ${Number.isNaN(score.meanSpearman) ? "n/a" : score.meanSpearman.toFixed(2)} over ${score.spearman.length} groups` +
         (score.runs > score.scored ? `; ${score.runs - score.scored} not scored` : ""),
