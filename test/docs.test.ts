@@ -97,8 +97,8 @@ describe("rule pages", () => {
   }
 });
 
-describe("CLI transcripts in docs/cli.md are the CLI's real output", () => {
-  const markdown = readFileSync(`${ROOT}docs/cli.md`, "utf8");
+describe.each(["docs/cli.md", "docs/speed.md"])("CLI transcripts in %s are the CLI's real output", (page) => {
+  const markdown = readFileSync(`${ROOT}${page}`, "utf8");
   // `$ vram estimate …` lines in text blocks, each followed by its output up to the next `$` or the block's end.
   const transcripts = [...markdown.matchAll(/^```text\n([\s\S]*?)^```$/gm)].flatMap((block) =>
     [...block[1]!.matchAll(/^\$ vram (estimate .*)\n((?:(?!\$ ).*\n)*)/gm)].map((match) => ({ command: match[1]!, output: match[2]! })),
