@@ -6,7 +6,6 @@ import type { ModelEntry } from "../catalog/types.js";
 import { GIB } from "../sizing/runtime.js";
 import type { EngineProfile } from "./common.js";
 import { ggufEngine, layerSplitBudget } from "./llama-cpp.js";
-import { MEASURED_SPEED } from "./speed-calibration.js";
 
 /**
  * Ollama's default context is tiered by total VRAM (server/routes.go, facts/estimator.md §4.2):

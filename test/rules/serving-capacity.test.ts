@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { RuleTester } from "eslint";
 import { describe, expect, it } from "vitest";
 import plugin from "../../src/index.js";
-import { parseTarget, writtenTarget } from "../../src/judge/targets.js";
+import { parseTarget } from "../../src/judge/targets.js";
 import { applySuggestion, FIXTURES, findings, lint } from "../support/lint.js";
 import { deployment, spanOf } from "../support/manifest.js";
 import "../support/rule-tester.js";
