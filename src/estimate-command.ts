@@ -19,6 +19,7 @@ import { recommend } from "./sizing/recommend.js";
 import { engineByName, engineById, engineNameList, type Engine } from "./engines/index.js";
 import { engineCliOptions, engineInArgv, expandShortFlags, readEngineFlags } from "./cli-engine-flags.js";
 import { performanceOf } from "./report/performance.js";
+import { priceBook } from "./catalog/prices.js";
 import { parseParams } from "./settings.js";
 
 const ESTIMATE_OPTIONS = {
@@ -195,7 +196,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
         ? { denseEquivalent: { params: settingsDense, source: "settings.vram.denseEquivalentParams" } }
         : {}),
   });
-  if (values.json) io.stdout.write(`${JSON.stringify(estimateJson(catalog, resolved, estimate, remedies, checks, performance), null, 2)}\n`);
+  if (values.json) io.stdout.write(`${JSON.stringify(estimateJson(catalog, resolved, estimate, remedies, checks, performance, priceBook(catalog, settings.prices)), null, 2)}\n`);
   else io.stdout.write(`${renderBreakdown(catalog, resolved, estimate, remedies, styleFor(io.stdout, io.env), minConcurrent, checks, performance)}\n`);
   return passes(estimate, checks, minConcurrent) ? 0 : 1;
 }

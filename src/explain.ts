@@ -17,6 +17,7 @@ import { unresolvedMessage } from "./resolve.js";
 import { type EstimateJson, estimateJson } from "./report/json.js";
 import { passes, renderBreakdown, styleFor } from "./report/text.js";
 import { deploymentPerformance } from "./report/performance.js";
+import { priceBook } from "./catalog/prices.js";
 import type { CliIo } from "./cli-io.js";
 
 /** Files above this size are not deployment files; reading them would only cost time and memory. */
@@ -134,7 +135,7 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
       const reason = reasonOf(judged);
       if (reason) entry.reason = reason;
       if (judged.status === "judged") {
-        entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checksOf(analysis, judged), deploymentPerformance(analysis, judged));
+        entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checksOf(analysis, judged), deploymentPerformance(analysis, judged), priceBook(analysis.catalog, analysis.settings.prices));
       }
       return entry;
     }),

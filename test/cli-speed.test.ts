@@ -39,10 +39,17 @@ describe("vram estimate: serving speed", () => {
     expect(text).toContain("Name the dense size you hold equal in quality (--dense-equivalent-params 70B, or settings.vram.denseEquivalentParams)");
   });
 
-  it("says why when the speed cannot be estimated", async () => {
+  it("says why when the speed cannot be estimated, and prices each remedy's hardware", async () => {
     const out = await json("estimate", "--model", "mistralai/Mixtral-8x7B-Instruct-v0.1", "--gpu", "A10G");
     expect(out.performance).toBeNull();
     expect(out.performanceUnknown).toBe("the weights do not fit, so nothing is served");
+    // A10G at $1.006 per GPU-hour (g5.xlarge), H200 at $7.912 (p5en.48xlarge ÷ 8): AWS us-east-1, 2026-08-26.
+    expect(out.suggestions.map((suggestion) => [suggestion.gpuCount, suggestion.usdPerHour])).toEqual([
+      [2, 2.012],
+      [4, 4.024],
+      [8, 8.048],
+      [1, 7.912],
+    ]);
   });
 
   it("sizes --quantization for a model stored otherwise as that format's checkpoint, without an error", async () => {

@@ -9,6 +9,8 @@ import type { MemoryEstimate } from "../sizing/types.js";
 import { describeCheck, describeRemedy } from "./wording.js";
 import type { DeploymentCheck } from "../judge/checks.js";
 import { type Performance, type PerformanceJson, performanceJson } from "./performance.js";
+import type { PriceBook } from "../catalog/prices.js";
+import { priceOf } from "../sizing/cost.js";
 
 export interface EstimateJson {
   verdict: MemoryEstimate["verdict"];
@@ -55,6 +57,8 @@ export interface EstimateJson {
     kvCapacityTokens: number;
     maxConcurrency: number;
     perGpu: MemoryEstimate["perGpu"];
+    /** The hardware's on-demand price per hour after the change, where one is known (else null). */
+    usdPerHour: number | null;
   }>;
 }
 
@@ -65,6 +69,7 @@ export function estimateJson(
   remedies: Remedy[],
   checks: readonly DeploymentCheck[] = [],
   performance?: Performance,
+  book?: PriceBook,
 ): EstimateJson {
   const { model } = resolved.model;
   return {
@@ -111,6 +116,14 @@ export function estimateJson(
       kvCapacityTokens: remedy.estimate.kvCapacityTokens,
       maxConcurrency: remedy.estimate.maxConcurrency,
       perGpu: remedy.estimate.perGpu,
+      usdPerHour: book ? remedyPrice(catalog, book, resolved, remedy) : null,
     })),
   };
+}
+
+/** A remedy's hardware priced: the instance it names (or the deployment's, resized), else its GPUs. */
+function remedyPrice(catalog: Catalog, book: PriceBook, resolved: ResolvedDeployment, remedy: Remedy): number | null {
+  const instance = remedy.change.instanceType ? catalog.resolveInstance(remedy.change.instanceType) : remedy.change.gpu ? undefined : resolved.instance;
+  const price = priceOf(book, { gpu: remedy.request.gpu, gpuCount: remedy.estimate.gpuCount, ...(instance ? { instance } : {}) });
+  return price ? price.usdPerHour : null;
 }
