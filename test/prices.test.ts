@@ -7,17 +7,23 @@ import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import schema from "../src/catalog/schema.json" with { type: "json" };
 import { bundledCatalog } from "../src/catalog/load.js";
-import { PRICE_SNAPSHOTS, PriceBook, priceBook } from "../src/catalog/prices.js";
+import { readdirSync } from "node:fs";
+import { PRICE_FILES, PriceBook, priceBook, priceSnapshots } from "../src/catalog/prices.js";
+import { ROOT } from "./support/lint.js";
 import { costOf, priceOf, usdPerMillionTokens } from "../src/sizing/cost.js";
 import { readSettings, SettingsError } from "../src/settings.js";
 
 const catalog = bundledCatalog();
 
 describe("price snapshot", () => {
+  it("lists every file of src/catalog/data/prices", () => {
+    expect(readdirSync(`${ROOT}src/catalog/data/prices`).sort()).toEqual([...PRICE_FILES].sort());
+  });
+
   it("validates against the catalog schema and is dated, regional and sourced", () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     ajv.addSchema(schema, "catalog");
-    for (const snapshot of PRICE_SNAPSHOTS) {
+    for (const snapshot of priceSnapshots()) {
       expect(ajv.validate("catalog#/definitions/PriceFile", snapshot), JSON.stringify(ajv.errors)).toBe(true);
       expect(snapshot).toMatchObject({ cloud: "aws", region: "us-east-1", date: "2026-08-26", kind: "on-demand", currency: "USD" });
       expect(snapshot.source).toMatch(/^github:tsaol\/aws-gpu@[0-9a-f]{40} /);
@@ -25,7 +31,7 @@ describe("price snapshot", () => {
   });
 
   it("prices only catalog instance types, and all of AWS's but the one without a public price", () => {
-    const priced = PRICE_SNAPSHOTS.flatMap((snapshot) => snapshot.prices.map((entry) => entry.instanceType));
+    const priced = priceSnapshots().flatMap((snapshot) => snapshot.prices.map((entry) => entry.instanceType));
     for (const id of priced) expect(catalog.resolveInstance(id)?.id, id).toBe(id);
     const aws = catalog.instances.filter((instance) => instance.cloud === "aws").map((instance) => instance.id);
     expect(aws.filter((id) => !priced.includes(id))).toEqual(["p5e.48xlarge"]);

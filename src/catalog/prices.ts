@@ -4,7 +4,7 @@
  * what `settings.vram.prices` adds or overrides. GPUs without an instance are priced per GPU from
  * the cheapest snapshot instance that carries them, and say so.
  */
-import awsSnapshot from "./data/prices/aws.json" with { type: "json" };
+import { readFileSync } from "node:fs";
 import type { Catalog } from "./catalog.js";
 import type { GpuEntry, InstanceEntry, PriceFile } from "./types.js";
 
@@ -27,7 +27,16 @@ export interface PriceOverrides {
   gpus?: Record<string, number>;
 }
 
-export const PRICE_SNAPSHOTS: readonly PriceSnapshot[] = [awsSnapshot as PriceSnapshot];
+/** The snapshot files of `./data/prices/` (a test keeps the list equal to the folder). */
+export const PRICE_FILES = ["aws.json"] as const;
+
+let snapshots: readonly PriceSnapshot[] | undefined;
+
+/** The bundled snapshots, read on first use like the rest of the catalog's data. */
+export function priceSnapshots(): readonly PriceSnapshot[] {
+  snapshots ??= PRICE_FILES.map((file) => JSON.parse(readFileSync(new URL(`./data/prices/${file}`, import.meta.url), "utf8")) as PriceSnapshot);
+  return snapshots;
+}
 
 function snapshotDescription(snapshot: PriceSnapshot): string {
   return `${snapshot.cloud.toUpperCase()} ${snapshot.region} on-demand, ${snapshot.date}`;
@@ -41,7 +50,7 @@ export class PriceBook {
   constructor(
     private readonly catalog: Catalog,
     overrides: PriceOverrides = {},
-    snapshots: readonly PriceSnapshot[] = PRICE_SNAPSHOTS,
+    snapshots: readonly PriceSnapshot[] = priceSnapshots(),
   ) {
     for (const snapshot of snapshots) {
       for (const { instanceType, usdPerHour } of snapshot.prices) {
