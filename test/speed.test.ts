@@ -116,6 +116,12 @@ describe("concurrency and bounds", () => {
     expect(estimateSpeed(noBandwidth, estimateMemory(noBandwidth))).toEqual({ known: false, reason: "the catalog has no memory bandwidth for the NVIDIA L4, so its speed is unknown" });
   });
 
+  it("keeps the default requests within the context the deployment serves", () => {
+    const speed = speedOf({ engine: "vllm", model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4", maxModelLen: 1024 }, {});
+    expect(speed.workload).toEqual({ inputTokens: 512, outputTokens: 512 });
+    expect(speed.assumptions).toContain("requests of 512 input and 512 output tokens, as none are stated");
+  });
+
   it("states when an engine borrows another's calibration", () => {
     const speed = speedOf({ engine: "tgi", model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4", maxModelLen: 4096 }, {});
     expect(speed.calibratedOn).toBe("vllm");

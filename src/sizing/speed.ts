@@ -266,10 +266,15 @@ export function estimateSpeed(request: SizingRequest, memory: MemoryEstimate, wo
   const found = engineById(request.engine).speed;
   const cal = calibration ?? found.calibration;
   const fittedOn = found.fittedOn;
-  const inputTokens = Math.max(1, Math.round(workload.inputTokens ?? DEFAULT_WORKLOAD.inputTokens));
-  const outputTokens = Math.max(1, Math.round(workload.outputTokens ?? DEFAULT_WORKLOAD.outputTokens));
+  let inputTokens = Math.max(1, Math.round(workload.inputTokens ?? DEFAULT_WORKLOAD.inputTokens));
+  let outputTokens = Math.max(1, Math.round(workload.outputTokens ?? DEFAULT_WORKLOAD.outputTokens));
   const assumptions: string[] = [];
   if (workload.inputTokens === undefined && workload.outputTokens === undefined) {
+    // The default requests must fit the context the deployment serves.
+    if (inputTokens + outputTokens > memory.maxModelLen) {
+      inputTokens = Math.max(1, Math.floor(memory.maxModelLen / 2));
+      outputTokens = Math.max(1, memory.maxModelLen - inputTokens);
+    }
     assumptions.push(`requests of ${tokens(inputTokens)} input and ${tokens(outputTokens)} output tokens, as none are stated`);
   }
   if (fittedOn !== request.engine) {
