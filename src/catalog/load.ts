@@ -1,14 +1,14 @@
 import meta from "./data/meta.json" with { type: "json" };
 import { readCatalogFiles } from "./data/read.js";
 import { Catalog } from "./catalog.js";
-import type { CatalogData } from "./types.js";
+import type { CatalogData, PriceFile } from "./types.js";
 
-let loaded: Omit<CatalogData, "date"> | undefined;
+let loaded: (Omit<CatalogData, "date"> & { prices: PriceFile[] }) | undefined;
 
 /** The data files, read and gathered once, on first use (nothing is parsed when the plugin is imported). */
-function load(): Omit<CatalogData, "date"> {
+function load(): Omit<CatalogData, "date"> & { prices: PriceFile[] } {
   if (loaded) return loaded;
-  const { models, gpus, instances, quantization } = readCatalogFiles();
+  const { models, gpus, instances, prices, quantization } = readCatalogFiles();
   loaded = {
     models: models.flatMap((file) => file.models),
     checkpoints: models.flatMap((file) => file.checkpoints),
@@ -16,8 +16,14 @@ function load(): Omit<CatalogData, "date"> {
     gpus: gpus.flatMap((file) => file.gpus),
     ambiguousGpuNames: gpus.flatMap((file) => file.ambiguousNames),
     instances: instances.flatMap((file) => file.instances),
+    prices,
   };
   return loaded;
+}
+
+/** The bundled on-demand price snapshots (`data/prices/`), read with the rest of the data. */
+export function bundledPriceSnapshots(): readonly PriceFile[] {
+  return load().prices;
 }
 
 /**

@@ -4,8 +4,8 @@
  * what `settings.vram.prices` adds or overrides. GPUs without an instance are priced per GPU from
  * the cheapest snapshot instance that carries them, and say so.
  */
-import { readFileSync } from "node:fs";
 import type { Catalog } from "./catalog.js";
+import { bundledPriceSnapshots } from "./load.js";
 import type { GpuEntry, InstanceEntry, PriceFile } from "./types.js";
 
 /** A price snapshot file (schema: `PriceFile` in ./types.ts). */
@@ -27,15 +27,9 @@ export interface PriceOverrides {
   gpus?: Record<string, number>;
 }
 
-/** The snapshot files of `./data/prices/` (a test keeps the list equal to the folder). */
-export const PRICE_FILES = ["aws.json"] as const;
-
-let snapshots: readonly PriceSnapshot[] | undefined;
-
-/** The bundled snapshots, read on first use like the rest of the catalog's data. */
+/** The bundled snapshots, read on first use with the rest of the catalog's data. */
 export function priceSnapshots(): readonly PriceSnapshot[] {
-  snapshots ??= PRICE_FILES.map((file) => JSON.parse(readFileSync(new URL(`./data/prices/${file}`, import.meta.url), "utf8")) as PriceSnapshot);
-  return snapshots;
+  return bundledPriceSnapshots();
 }
 
 function snapshotDescription(snapshot: PriceSnapshot): string {

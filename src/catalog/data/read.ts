@@ -3,13 +3,15 @@
  * on the first lookup; bundles without a file system use ./bundled.ts, which has the same signature.
  */
 import { readFileSync } from "node:fs";
-import type { GpuFile, InstanceFile, ModelFile, QuantizationFile } from "../types.js";
-import { gpuFiles, instanceFiles, modelFiles } from "./index.js";
+import type { GpuFile, InstanceFile, ModelFile, PriceFile, QuantizationFile } from "../types.js";
+import { gpuFiles, instanceFiles, modelFiles, priceFiles } from "./index.js";
 
 export interface CatalogFiles {
   models: ModelFile[];
   gpus: GpuFile[];
   instances: InstanceFile[];
+  /** On-demand price snapshots, one per cloud (src/catalog/prices.ts). */
+  prices: PriceFile[];
   quantization: QuantizationFile;
 }
 
@@ -23,6 +25,7 @@ export function readCatalogFiles(): CatalogFiles {
     models: modelFiles.map((file) => readData<ModelFile>(`models/${file}`)),
     gpus: gpuFiles.map((file) => readData<GpuFile>(`gpus/${file}`)),
     instances: instanceFiles.map((file) => readData<InstanceFile>(`instances/${file}`)),
+    prices: priceFiles.map((file) => readData<PriceFile>(`prices/${file}`)),
     quantization: readData<QuantizationFile>("quantization.json"),
   };
 }
