@@ -54,6 +54,9 @@ estimate options (named as vLLM names them):
   --enforce-eager
   --min-concurrent-sequences N    full-length sequences the KV cache must hold (default 1,
                                   or the ESLint config's vram/kv-cache-headroom option)
+  --concurrency N                 requests at once for the speed estimate (default: what the KV cache holds)
+  --input-len N, --output-len N   prompt and answer tokens for the speed estimate (default 1,000 each)
+  --dense-equivalent-params P     a MoE's quality-equivalent dense size (70B), compared side by side
   --config FILE                   ESLint config to read settings.vram from
   --json                          machine-readable output (docs/cli.md)
 
