@@ -7,29 +7,18 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import { type CostEstimate, costOf } from "../sizing/cost.js";
 import { type DoublePenalty, doublePenalty } from "../sizing/double-penalty.js";
-import { type ConcurrencyLimit, estimateSpeed, type SpeedBound, type SpeedEstimate, type Workload } from "../sizing/speed.js";
+import { estimateSpeed, type SpeedEstimate, type Workload } from "../sizing/speed.js";
 import type { MemoryEstimate } from "../sizing/types.js";
 import type { FileAnalysis, Judged } from "../analysis.js";
 import { writtenTarget } from "../judge/targets.js";
 
-export interface PerformanceJson {
-  workload: { inputTokens: number; outputTokens: number };
-  concurrency: number;
-  concurrencyLimit: ConcurrencyLimit;
-  bound: SpeedBound;
-  decode: {
-    msPerToken: number;
-    msPerTokenRange: [number, number];
-    outputTokensPerSecond: number;
-    expertsTouchedPerLayer: number | null;
-    weightShareRead: number;
-  };
+export interface PerformanceJson extends Pick<SpeedEstimate, "workload" | "concurrency" | "concurrencyLimit" | "bound" | "calibratedOn" | "assumptions"> {
+  /** The decode figures without the per-step breakdown (the text output shows that). */
+  decode: Omit<SpeedEstimate["decode"], "breakdown">;
   prefill: { timeToFirstTokenMs: number };
-  cost: { usdPerHour: number; usdPerMillionOutputTokens: number | null; priceSource: string; description: string } | null;
+  cost: CostEstimate | null;
   /** MoE deployments: the double-penalty figures (null for dense models). */
   moe: DoublePenalty | null;
-  calibratedOn: string;
-  assumptions: string[];
 }
 
 export interface Performance {
