@@ -35,7 +35,8 @@ function nativeFlags(portable: ReadonlySet<string>): Map<string, NativeFlag> {
   if (natives) return natives;
   natives = new Map();
   for (const id of ENGINE_IDS) {
-    for (const spec of engineById(id).flags) {
+    const profile = engineById(id);
+    for (const spec of [...profile.flags, ...(profile.settingNames ?? [])]) {
       if (spec.field === "configFile" || spec.field === "model") continue;
       for (const name of spec.names) {
         if (!name.startsWith("--")) continue;

@@ -43,6 +43,12 @@ export interface DeploymentValues {
   enforceEager?: boolean;
   gpuLayers?: number;
   cpuMoeLayers?: number;
+  /** llama.cpp `-fa`, Ollama `OLLAMA_FLASH_ATTENTION`. */
+  flashAttention?: boolean;
+  /** The engine's execution backend when it has several (LMDeploy `--backend pytorch`, TensorRT-LLM `--backend`). */
+  backend?: string;
+  /** Attention data parallelism (TensorRT-LLM `enable_attention_dp`, SGLang `--enable-dp-attention`): each rank attends over its own requests with every KV head. */
+  attentionDataParallel?: boolean;
 }
 
 /**
@@ -58,6 +64,8 @@ export interface ResolveDefaults {
   /** GPU to assume when a deployment names none. */
   gpu?: string;
   gpuMemoryUtilization?: number;
+  /** Engine releases to assume where a file names none (`settings.vram.engineVersions`). */
+  engineVersions?: Partial<Record<Engine, string>>;
 }
 
 export interface ResolvedDeployment {
@@ -230,7 +238,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     pipelineParallel,
     dataParallel,
     expertParallel: values.expertParallel ?? false,
-    ...(values.engineVersion !== undefined ? { engineVersion: values.engineVersion } : {}),
+    ...((values.engineVersion ?? defaults.engineVersions?.[engine]) !== undefined ? { engineVersion: values.engineVersion ?? defaults.engineVersions![engine]! } : {}),
     ...(values.kvCacheDtype !== undefined ? { kvCacheDtype: values.kvCacheDtype } : {}),
     ...(values.kvCacheValueDtype !== undefined ? { kvCacheValueDtype: values.kvCacheValueDtype } : {}),
     ...(values.maxModelLen !== undefined ? { maxModelLen: values.maxModelLen } : {}),
@@ -243,6 +251,9 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     ...(values.enforceEager !== undefined ? { enforceEager: values.enforceEager } : {}),
     ...(values.gpuLayers !== undefined ? { gpuLayers: values.gpuLayers } : {}),
     ...(values.cpuMoeLayers !== undefined ? { cpuMoeLayers: values.cpuMoeLayers } : {}),
+    ...(values.flashAttention !== undefined ? { flashAttention: values.flashAttention } : {}),
+    ...(values.backend !== undefined ? { backend: values.backend } : {}),
+    ...(values.attentionDataParallel ? { attentionDataParallel: true } : {}),
   };
   return {
     ok: true,

@@ -43,9 +43,10 @@ describe("vram estimate --engine", () => {
 
   it("labels the KV row by the engine's fraction and says TensorRT-LLM lowers max_seq_len instead of refusing", async () => {
     const { code, stdout } = await run("--gpu", "L4", "--engine", "trtllm", "--max_seq_len", "131072");
-    expect(code).toBe(1);
+    // It starts: the deployment passes, judged at the shorter context it serves.
+    expect(code).toBe(0);
     expect(stdout).toContain("  KV cache (90 % of the rest)   5.3\n");
-    expect(stdout).toContain("  assumes TensorRT-LLM starts anyway, lowering max_seq_len to what the KV cache holds\n");
+    expect(stdout).toContain("  assumes TensorRT-LLM starts with max_seq_len lowered to 43,808 tokens, what its KV cache holds, not the 131,072 set\n");
   });
 
   it("reads LMDeploy's flags; --quant-policy 8 is an int8 KV cache", async () => {

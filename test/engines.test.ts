@@ -101,7 +101,9 @@ describe("the engine registry", () => {
     expect(flagFor("trtllm", "maxModelLen")).toBe("--max_seq_len");
     expect(flagFor("lmdeploy", "maxModelLen")).toBe("--session-len");
     expect(flagFor("lmdeploy", "gpuMemoryUtilization")).toBe("--cache-max-entry-count");
+    // Ollama takes no flags: `num_ctx` is a setting of its API and Modelfile, never written into a command line.
     expect(flagFor("ollama", "maxModelLen")).toBeUndefined();
+    expect(configFieldsOf("ollama")).toContainEqual({ path: ["num-ctx"], field: "maxModelLen", kind: "int" });
     expect(configFieldsOf("trtllm").map((spec) => spec.path.join("."))).toContain("kv_cache_config.free_gpu_memory_fraction");
     expect(configFieldsOf("vllm")).toContainEqual({ path: ["max-model-len"], field: "maxModelLen", kind: "size" });
   });
@@ -244,11 +246,16 @@ describe("TensorRT-LLM and LMDeploy memory", () => {
     const resolution = resolveDeployment(catalog, { engine: "trtllm", model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4", gpuCount: 1, maxModelLen: 131072 });
     if (!resolution.ok) throw new Error("unresolved");
     const result = estimateMemory(resolution.resolved.request);
-    expect(result.verdict).toBe("kv-cache-too-small");
+    // It starts, and serves requests as long as the pool holds: the estimate is judged at that length.
+    expect(result.verdict).toBe("fits");
     expect(result.refusesWhenKvTooSmall).toBe(false);
-    expect(result.assumptions).toContain("TensorRT-LLM starts anyway, lowering max_seq_len to what the KV cache holds");
-    expect(engineById("trtllm").whenKvTooSmall(result)).toBe("TensorRT-LLM starts with max_seq_len lowered to what the KV cache holds.");
-    expect(engineById("lmdeploy").whenKvTooSmall(result)).toBe("LMDeploy starts with session_len truncated to what the KV cache holds.");
+    expect(result.contextCappedFrom).toBe(131072);
+    expect(result.maxModelLen).toBe(result.kvCapacityTokens);
+    expect(result.maxConcurrency).toBeCloseTo(1, 2);
+    expect(result.assumptions).toContain(`TensorRT-LLM starts with max_seq_len lowered to ${result.maxModelLen.toLocaleString("en-US")} tokens, what its KV cache holds, not the 131,072 set`);
+    // Only an empty pool stops them.
+    expect(engineById("trtllm").whenKvTooSmall(result)).toBe("TensorRT-LLM does not start: its KV cache has no room for a request.");
+    expect(engineById("lmdeploy").whenKvTooSmall(result)).toBe('LMDeploy does not start ("No enough gpu memory for kv cache").');
   });
 
   it("warns when LMDeploy leaves too little outside the KV cache for a prefill", () => {

@@ -10,6 +10,7 @@ import type { GpuEntry, ModelEntry, QuantizationFormat } from "../catalog/types.
 import type { FieldName } from "../extract/types.js";
 import type { MemoryEstimate, SizingRequest } from "../sizing/types.js";
 import type { EngineSpeed } from "./speed-calibration.js";
+import { parseRelease, type Release } from "./versions.js";
 
 /**
  * How a flag's value reads. `allLayers`: a switch meaning "every layer" (llama.cpp `--cpu-moe`);
@@ -93,8 +94,30 @@ export interface EngineBudget {
   /** Context the engine must hold when the deployment does not set one, and where it comes from. */
   defaultMaxModelLen: number;
   defaultSource: MemoryEstimate["maxModelLenSource"];
-  /** Whether a too-small KV cache stops the engine from starting (vLLM) or only caps request length. */
+  /**
+   * Whether a too-small KV cache stops the engine from starting (vLLM, TGI with an explicit
+   * `--max-total-tokens`) or the engine starts and serves requests only up to what the pool holds
+   * (SGLang, TensorRT-LLM, LMDeploy): then the estimate is judged at that shorter context.
+   */
   refusesWhenKvTooSmall: boolean;
+  /**
+   * `pool`: the KV cache is whatever the budget leaves, shared by all requests (vLLM, SGLang, TGI…);
+   * `context`: the engine allocates exactly the configured context and no more (llama.cpp `-c`,
+   * Ollama `num_ctx` × parallel), so that is what the KV cache takes.
+   */
+  kvAllocation: "pool" | "context";
+  /** Sequences a `context` engine allocates `max_model_len` tokens for (Ollama's parallel slots; 1 for llama.cpp, whose `-c` is the total). */
+  contextSlots: number;
+  /** Weight bytes the engine keeps in host memory although every layer is on the GPU (llama.cpp's token embedding table). */
+  hostResidentWeightBytes: number;
+  /**
+   * Share of what is left after weights that a separate per-request state pool takes for
+   * recurrent (Mamba, linear-attention) layers (SGLang `mamba_full_memory_ratio` r: r / (1 + r));
+   * 0 where the states live in the KV blocks (vLLM).
+   */
+  recurrentStateShare: number;
+  /** KV cache element types as the engine applies them (llama.cpp keeps values f16 unless `-ctv` says otherwise). */
+  kvCacheDtypes: { key: string | undefined; value: string | undefined };
   /** Whether the engine captures CUDA graphs in this configuration. */
   cudaGraphs: boolean;
   assumptions: string[];
@@ -110,8 +133,19 @@ export interface LayoutInput {
   dataParallel: number;
 }
 
+/**
+ * A start-up adjustment an engine makes on its own when the configuration does not fit (llama.cpp's
+ * `--fit`, Ollama's scheduler): the request it actually runs, and what to tell the reader.
+ */
+export interface AutoFit {
+  request: SizingRequest;
+  notes: string[];
+}
+
 export interface EngineProfile<Id extends string = string> {
   readonly id: Id;
+  /** How its releases are numbered: `semver` (`0.10.1`, `v0.4.6.post1`) or llama.cpp's `build` (`b6000`). */
+  readonly versionNumbering: "semver" | "build";
   /** The engine in a sentence: `vLLM`, `TensorRT-LLM`. */
   readonly displayName: string;
   /**
@@ -128,6 +162,12 @@ export interface EngineProfile<Id extends string = string> {
   /** Whether an image name (lower case, routers and gateways already excluded) runs the engine. */
   image(name: string): boolean;
   readonly flags: readonly FlagSpec[];
+  /**
+   * Settings the engine takes other than as command-line flags (Ollama's `num_ctx`, `num_gpu`):
+   * `vram estimate` accepts them as `--num-ctx`…, and config mappings as `num_ctx` keys. Never
+   * written into a command line.
+   */
+  readonly settingNames?: readonly FlagSpec[];
   /** Flags that take no value, so `--enforce-eager --model x` parses right. */
   readonly switches: readonly string[];
   readonly env: Readonly<Record<string, EnvFieldSpec>>;
@@ -179,18 +219,55 @@ export interface EngineProfile<Id extends string = string> {
   /** The memory knob's default, for messages. */
   readonly defaultMemoryFraction: number;
   budget(request: SizingRequest, activation: ActivationPeak): EngineBudget;
+  /**
+   * What the engine does at start-up when the estimate says the request does not fit and the file
+   * left it free to adapt (llama.cpp shrinks an unset context, then keeps layers on the CPU);
+   * undefined when it does nothing (or the request fits). `estimate` sizes any other request.
+   */
+  /** Layers on the GPU when the file does not say (old llama.cpp builds: none); undefined: all. */
+  defaultGpuLayers?(request: SizingRequest): number | undefined;
+  autoFit?(request: SizingRequest, estimate: MemoryEstimate, estimateWith: (request: SizingRequest) => MemoryEstimate): AutoFit | undefined;
+  /**
+   * How much its MoE kernels enlarge the stored expert weights of this request (vLLM's MXFP4
+   * layouts); undefined: the estimator's default (vLLM's Marlin padding for MXFP4, else none).
+   */
+  expertPadding?(request: SizingRequest, expertRanks: number): number | undefined;
   /** Whether "max_model_len defaults to the model's max_position_embeddings" is worth saying for this engine. */
   readonly notesModelDefaultContext: boolean;
   /** What happens at start-up when one full-length sequence does not fit, as a sentence. */
   whenKvTooSmall(estimate: MemoryEstimate): string;
-  /** The assumption to state when the engine starts anyway with too small a KV cache. */
-  startsAnywayNote(maxModelLen: string): string;
+  /**
+   * What the engine does when it starts anyway with a KV cache too small for the context asked for,
+   * given the context it serves instead (`52,000`); used only by engines that do not refuse.
+   */
+  startsAnywayNote(servedLength: string): string;
   /** Where CPU-resident weights are read from per token: over PCIe each step, or computed by the CPU. */
   readonly offloadPath: "pcie" | "cpu";
 
   // --- speed ---------------------------------------------------------------------------------
   /** The speed model's efficiencies and fixed costs for this engine (src/engines/speed-calibration.ts). */
   readonly speed: EngineSpeed;
+}
+
+/** A token count with thousands separators (`131,072`), for the sentences engines contribute. */
+export function tokenCount(count: number): string {
+  return String(Math.round(count)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** The request's engine release as numbers (undefined: the current release). */
+export function releaseOf(request: SizingRequest, numbering: "semver" | "build" = "semver"): Release | undefined {
+  return parseRelease(request.engineVersion, numbering);
+}
+
+/** The budget fields most engines share: a shared KV pool, weights all on the GPU, states in the KV blocks, K and V alike. */
+export function poolDefaults(request: SizingRequest): Pick<EngineBudget, "kvAllocation" | "contextSlots" | "hostResidentWeightBytes" | "recurrentStateShare" | "kvCacheDtypes"> {
+  return {
+    kvAllocation: "pool",
+    contextSlots: 1,
+    hostResidentWeightBytes: 0,
+    recurrentStateShare: 0,
+    kvCacheDtypes: { key: request.kvCacheDtype, value: request.kvCacheValueDtype ?? request.kvCacheDtype },
+  };
 }
 
 /** The model's default context, capped by nothing: what `max_model_len` is when unset in most engines. */

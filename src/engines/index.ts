@@ -167,7 +167,7 @@ export function configFieldsOf(engine: Engine): readonly ConfigFieldSpec[] {
   const profile = engineById(engine);
   if (profile.configFields) return profile.configFields;
   const fields: ConfigFieldSpec[] = [];
-  for (const flag of profile.flags) {
+  for (const flag of [...profile.flags, ...(profile.settingNames ?? [])]) {
     if (flag.field === "configFile") continue;
     for (const name of flag.names) if (name.startsWith("--")) fields.push({ path: [name.slice(2)], field: flag.field, kind: flag.kind });
   }

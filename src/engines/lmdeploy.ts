@@ -16,8 +16,8 @@
  */
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, gibText, NCCL_BYTES } from "../sizing/runtime.js";
-import { baseName, catalogMinimum, type EngineProfile, type FlagSpec, VLLM_STYLE_CONFIG_KEYS } from "./common.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
+import { baseName, catalogMinimum, type EngineProfile, type FlagSpec, poolDefaults, VLLM_STYLE_CONFIG_KEYS } from "./common.js";
 
 /** `cache_max_entry_count` default since v0.2.1 (lmdeploy/messages.py). */
 export const LMDEPLOY_DEFAULT_CACHE_ENTRY_COUNT = 0.8;
@@ -51,7 +51,17 @@ const FLAGS: readonly FlagSpec[] = [
   { field: "maxNumBatchedTokens", kind: "int", names: ["--max-prefill-token-num"] },
   { field: "dtype", kind: "string", names: ["--dtype"] },
   { field: "enforceEager", kind: "bool", names: ["--eager-mode"] },
+  { field: "backend", kind: "string", names: ["--backend"] },
 ];
+
+/**
+ * The PyTorch engine (`--backend pytorch`) first sets aside the logits of a full prefill chunk —
+ * `max_prefill_token_num × vocab_size × 7` bytes ("lm_head output(2) + to float(4) + estimated
+ * misc(1) = 7") — and gives `cache_max_entry_count` of what is then free to the KV cache
+ * (lmdeploy/pytorch/engine/model_agent.py `_update_cache_config`, `__get_runtime_size`; it halves
+ * the chunk until 16 blocks fit). TurboMind sets nothing aside.
+ */
+const PYTORCH_RUNTIME_BYTES_PER_TOKEN_AND_VOCAB = 7;
 
 /**
  * TurboMind's 4-bit weight kernels run from Volta (sm70) on (InternLM/lmdeploy@1cfac7d:
@@ -73,6 +83,7 @@ function minComputeCapability(format: QuantizationFormat): number | null {
 
 export const lmdeploy: EngineProfile<"lmdeploy"> = {
   id: "lmdeploy",
+  versionNumbering: "semver",
   displayName: "LMDeploy",
   aliases: ["turbomind"],
 
@@ -112,7 +123,9 @@ export const lmdeploy: EngineProfile<"lmdeploy"> = {
     const multiGpu = request.tensorParallel * request.pipelineParallel > 1;
     const fraction = request.gpuMemoryUtilization ?? LMDEPLOY_DEFAULT_CACHE_ENTRY_COUNT;
     const maxNumBatchedTokens = request.maxNumBatchedTokens ?? LMDEPLOY_MAX_PREFILL_TOKENS;
-    const overheadBytes = CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0);
+    const pytorch = request.backend?.trim().toLowerCase() === "pytorch";
+    const runtimeBytes = pytorch ? maxNumBatchedTokens * model.vocabSize * PYTORCH_RUNTIME_BYTES_PER_TOKEN_AND_VOCAB : 0;
+    const overheadBytes = CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0) + runtimeBytes;
     const warnings: string[] = [];
     // The activation peak comes out of what the KV blocks leave free, after them.
     const peak = activation(maxNumBatchedTokens, 1);
@@ -124,6 +137,7 @@ export const lmdeploy: EngineProfile<"lmdeploy"> = {
       );
     }
     return {
+      ...poolDefaults(request),
       budgetBytes: memory,
       activationBytes: 0,
       overheadBytes,
@@ -142,8 +156,8 @@ export const lmdeploy: EngineProfile<"lmdeploy"> = {
     };
   },
   notesModelDefaultContext: true,
-  whenKvTooSmall: () => "LMDeploy starts with session_len truncated to what the KV cache holds.",
-  startsAnywayNote: () => "LMDeploy starts anyway, truncating session_len to what the KV cache holds",
+  whenKvTooSmall: () => "LMDeploy does not start (\"No enough gpu memory for kv cache\").",
+  startsAnywayNote: (served) => `LMDeploy starts with session_len truncated to ${served} tokens, what its KV cache holds`,
   offloadPath: "pcie",
   // No measured runs of this engine in the calibration set: vLLM's constants, stated as borrowed.
   speed: { calibration: MEASURED_SPEED, fittedOn: "vllm" },

@@ -7,17 +7,30 @@
  */
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, GIB, gibText, MIB, NCCL_BYTES } from "../sizing/runtime.js";
-import { catalogMinimum, type EngineProfile, type FlagSpec, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
+import { catalogMinimum, type EngineProfile, type FlagSpec, poolDefaults, releaseOf, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
+import { atLeast, type Release } from "./versions.js";
 
 /**
- * SGLang's default `--mem-fraction-static` (python/sglang/srt/server_args.py
- * `_handle_gpu_memory_settings`, PR sgl-project/sglang#10975; facts/estimator.md §2): the GPU minus a
- * reserve for attention metadata, one prefill chunk of activations, CUDA graphs and parallelism.
+ * SGLang's default `--mem-fraction-static`, chunked prefill and largest CUDA-graph batch.
+ *
+ * From 0.5.3 (PR sgl-project/sglang#10975, python/sglang/srt/server_args.py
+ * `_handle_gpu_memory_settings`; facts/estimator.md §2): the GPU minus a reserve for attention
+ * metadata, one prefill chunk of activations, CUDA graphs and parallelism, with buckets by GPU memory.
+ * Before: a table by tensor parallel size (≥ 16: 0.79, ≥ 8: 0.81, ≥ 4: 0.85, ≥ 2: 0.87, else 0.88),
+ * a 2,048-token prefill chunk and 8 graph batches below 25,000 MB, else 8,192 and 160 (server_args.py
+ * `__post_init__` of the 0.4 releases).
  */
-export function sglangDefaults(gpu: GpuEntry, tensorParallel: number, pipelineParallel: number) {
+export const SGLANG_MEMORY_HEURISTIC: Release = [0, 5, 3];
+
+export function sglangDefaults(gpu: GpuEntry, tensorParallel: number, pipelineParallel: number, release?: Release) {
   const memoryMiB = gpu.memoryBytes / MIB;
   const gib = gpu.memoryBytes / GIB;
+  if (!atLeast(release, SGLANG_MEMORY_HEURISTIC)) {
+    const memFractionStatic = tensorParallel >= 16 ? 0.79 : tensorParallel >= 8 ? 0.81 : tensorParallel >= 4 ? 0.85 : tensorParallel >= 2 ? 0.87 : 0.88;
+    const small = memoryMiB < 25_000;
+    return { memFractionStatic, chunkedPrefillSize: small ? 2048 : 8192, cudaGraphMaxBs: small ? 8 : 160 };
+  }
   let chunkedPrefillSize: number;
   let cudaGraphMaxBs: number;
   if (gib < 20) [chunkedPrefillSize, cudaGraphMaxBs] = [2048, 8];
@@ -29,6 +42,18 @@ export function sglangDefaults(gpu: GpuEntry, tensorParallel: number, pipelinePa
   if (gib > 60) reservedMiB = Math.max(reservedMiB, 10 * 1024);
   const memFractionStatic = Math.round(((memoryMiB - reservedMiB) / memoryMiB) * 1000) / 1000;
   return { memFractionStatic, chunkedPrefillSize, cudaGraphMaxBs };
+}
+
+/**
+ * Hybrid linear-attention / Mamba models (Qwen3-Next, Nemotron-H, Jamba): SGLang keeps their
+ * per-request states in a separate pool that takes `mamba_full_memory_ratio` r of the full-attention
+ * KV pool's size, i.e. r / (1 + r) of what is left after the weights (server_args.py
+ * `mamba_full_memory_ratio`; 0.9 from 0.5.4, PR sgl-project/sglang#11679, 0.2 before).
+ */
+const MAMBA_RATIO_RAISED: Release = [0, 5, 4];
+function mambaPoolShare(release: Release | undefined): number {
+  const ratio = atLeast(release, MAMBA_RATIO_RAISED) ? 0.9 : 0.2;
+  return ratio / (1 + ratio);
 }
 
 /** python/sglang/srt/server_args.py (ServerArgs.add_cli_args). */
@@ -61,6 +86,7 @@ function minComputeCapability(format: QuantizationFormat): number | null {
 
 export const sglang: EngineProfile<"sglang"> = {
   id: "sglang",
+  versionNumbering: "semver",
   displayName: "SGLang",
   aliases: [],
 
@@ -103,7 +129,8 @@ export const sglang: EngineProfile<"sglang"> = {
     const multiGpu = request.tensorParallel * request.pipelineParallel > 1;
     const assumptions: string[] = [];
     const warnings: string[] = [];
-    const defaults = sglangDefaults(gpu, request.tensorParallel, request.pipelineParallel);
+    const release = releaseOf(request);
+    const defaults = sglangDefaults(gpu, request.tensorParallel, request.pipelineParallel, release);
     const utilization = request.gpuMemoryUtilization ?? defaults.memFractionStatic;
     if (request.gpuMemoryUtilization === undefined) {
       assumptions.push(`SGLang's default --mem-fraction-static on this GPU is ${utilization}`);
@@ -117,7 +144,11 @@ export const sglang: EngineProfile<"sglang"> = {
           `below the ≈ ${gibText(outsideNeed)} GiB a ${maxNumBatchedTokens}-token prefill chunk needs`,
       );
     }
+    const recurrentStateShare = model.recurrent ? mambaPoolShare(release) : 0;
+    if (recurrentStateShare > 0) assumptions.push(`SGLang gives ${Math.round(recurrentStateShare * 100)} % of the memory after the weights to its Mamba state pool`);
     return {
+      ...poolDefaults(request),
+      recurrentStateShare,
       budgetBytes: freeAtStart * utilization,
       activationBytes: 0,
       overheadBytes: 0,
@@ -136,8 +167,9 @@ export const sglang: EngineProfile<"sglang"> = {
     };
   },
   notesModelDefaultContext: false,
-  whenKvTooSmall: () => "SGLang starts but rejects requests that long.",
-  startsAnywayNote: () => "SGLang starts anyway but rejects requests longer than the KV cache holds",
+  whenKvTooSmall: () => "SGLang does not start: its KV pool has no room for a request.",
+  // tp_worker.py: `max_req_len = min(context_len - 1, max_total_num_tokens - 1)`; longer requests are rejected.
+  startsAnywayNote: (served) => `SGLang starts and serves requests of up to ${served} tokens, what its KV pool holds`,
   offloadPath: "pcie",
   speed: { calibration: MEASURED_SPEED, fittedOn: "sglang" },
 };

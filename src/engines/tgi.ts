@@ -6,20 +6,105 @@
  */
 import type { QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, NCCL_BYTES } from "../sizing/runtime.js";
-import { catalogMinimum, type EngineProfile, type FlagSpec, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
+import type { SizingRequest } from "../sizing/types.js";
+import { catalogMinimum, type EngineProfile, type FlagSpec, poolDefaults, releaseOf, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
+import { atLeast, type Release } from "./versions.js";
 
-/** TGI holds back 10 % of the GPU (`TGI_WIGGLE_ROOM` 0.90, server/text_generation_server/models/globals.py). */
-export const TGI_WIGGLE_ROOM = 0.9;
-/** TGI `--max-batch-prefill-tokens` default (launcher/src/main.rs: 4096 unless the model is shorter). */
-export const TGI_DEFAULT_PREFILL_TOKENS = 4096;
 /**
- * TGI 2.x `--max-total-tokens` when unset: the model's context capped at 4,096 (launcher/src/main.rs
- * `max_default`, logged as "Model supports up to 8192 but tgi will now set its default to 4096
- * instead"); the router refuses to start when the KV cache holds fewer. TGI 3 instead lowers the
- * default to what the KV cache holds.
+ * What TGI holds back when it sizes the KV cache after warm-up, by release
+ * (server/text_generation_server/models/flash_causal_lm.py `warmup`, models/globals.py
+ * `TGI_WIGGLE_ROOM`, utils/import_utils.py `get_cuda_free_memory` at each tag):
+ * - up to 1.4.0: `free − (1 − CUDA_MEMORY_FRACTION) × total`, all of it;
+ * - 1.4.1–2.3: 95 % of that ("Leave 5% for some wiggle room"); 2.4: 90 % (`TGI_WIGGLE_ROOM` 0.90);
+ * - from 3.0: `free − (1 − CUDA_MEMORY_FRACTION × TGI_WIGGLE_ROOM) × total`, the wiggle room a share
+ *   of the whole GPU: 0.95 in 3.0, 0.93 in 3.1–3.2, 0.90 from 3.3.
+ * `free` is measured after the warm-up prefill, so the torch allocator still holds its peak.
  */
-export const TGI_DEFAULT_MAX_TOTAL_TOKENS = 4096;
+export interface TgiReserve {
+  /** Fraction of the GPU (× CUDA_MEMORY_FRACTION) that may hold weights, the warm-up peak and KV. */
+  ofTotal: number;
+  /** Share of what is then free that becomes KV cache. */
+  ofFree: number;
+}
+
+export function tgiReserve(release: Release | undefined): TgiReserve {
+  if (!atLeast(release, [1, 4, 1])) return { ofTotal: 1, ofFree: 1 };
+  if (!atLeast(release, [2, 4, 0])) return { ofTotal: 1, ofFree: 0.95 };
+  if (!atLeast(release, [3, 0, 0])) return { ofTotal: 1, ofFree: 0.9 };
+  if (!atLeast(release, [3, 1, 0])) return { ofTotal: 0.95, ofFree: 1 };
+  if (!atLeast(release, [3, 3, 0])) return { ofTotal: 0.93, ofFree: 1 };
+  return { ofTotal: 0.9, ofFree: 1 };
+}
+
+/** TGI 3 infers `max_total_tokens` from the KV cache when unset (warmup: `min(num_blocks × BLOCK_SIZE, max_position_embeddings)`). */
+const INFERS_CONTEXT: Release = [3, 0, 0];
+
+/**
+ * `--max-total-tokens` when unset, before TGI 3 (launcher/src/main.rs): 2,048 up to 1.4 (clap
+ * default); from 2.0 the model's context capped at 4,096 (`max_default`, logged as "Model supports
+ * up to 8192 but tgi will now set its default to 4096 instead"). The router refuses to start when
+ * the KV cache holds fewer tokens.
+ */
+export function tgiDefaultMaxTotalTokens(release: Release | undefined, modelContext: number): number {
+  return atLeast(release, [2, 0, 0]) ? Math.min(4096, modelContext) : 2048;
+}
+
+/**
+ * TGI's own table of dense FP16 TFLOPS by the card nvidia-smi names (launcher/src/main.rs
+ * `ComputeType::f16_flop`, v3.3.7), used from 3.0 to size the warm-up prefill; cards it does not
+ * name (the A10 as opposed to the A10G, the L20…) fall back to 4,096 tokens.
+ */
+const TGI_CARD_TFLOPS: Readonly<Record<string, number>> = {
+  "rtx-4090": 82,
+  t4: 65,
+  l4: 121,
+  l40: 181,
+  l40s: 363,
+  a10g: 125,
+  a40: 149,
+  "a100-40gb": 312,
+  "a100-80gb": 312,
+  "h100-80gb": 900,
+  "h100-nvl": 900,
+  h200: 989,
+};
+
+/**
+ * `--max-batch-prefill-tokens` when unset (launcher/src/main.rs): 4,096 up to 1.4 (clap default);
+ * 2.0–2.3 `max_input_tokens + 50` = `min(max_position_embeddings − 1, 4095) + 50`; 2.4
+ * `min(4096, max_position_embeddings)`; from 3.0 the compute-optimal batch (`compute_optimal`: the
+ * cards' FP16 FLOPS over the model's FLOPs per token, when above 100) capped by the model's context
+ * and by `vram_maximum` (what the GPUs hold after the unquantized weights, per token of KV and MoE
+ * intermediates), else 4,096.
+ */
+export function tgiDefaultPrefillTokens(request: SizingRequest): number {
+  const { model, gpu } = request;
+  const release = releaseOf(request);
+  const context = model.maxPositionEmbeddings;
+  if (!atLeast(release, [2, 0, 0])) return 4096;
+  if (!atLeast(release, [2, 4, 0])) return Math.min(context - 1, 4095) + 50;
+  if (!atLeast(release, INFERS_CONTEXT)) return Math.min(4096, context);
+  const shards = request.tensorParallel;
+  const tflops = TGI_CARD_TFLOPS[gpu.id];
+  const h = model.hiddenSize;
+  const hd = model.headDim;
+  const intermediate = model.moe ? model.moe.expertIntermediateSize * (model.moe.expertsPerToken + model.moe.sharedExperts) : (model.intermediateSize ?? 0);
+  const attention = 2 * h * hd * (3 * model.attentionHeads + 2 * model.kvHeads);
+  const flopsPerToken = (attention + 6 * h * intermediate) * model.layers;
+  const optimal = tflops ? Math.floor((tflops * 1e12 * shards) / flopsPerToken) : 0;
+  let value = Math.min(optimal > 100 ? optimal : 4096, context);
+  if (request.weightFormat.kind === "float") {
+    const experts = model.moe ? model.moe.experts : 1;
+    const mlpIntermediate = model.moe ? model.moe.expertIntermediateSize : (model.intermediateSize ?? 0);
+    // TGI's own arithmetic, attention term and all (Config::model_vram omits ×hidden there).
+    const modelVram = 2 * ((3 * mlpIntermediate * experts * h + (model.attentionHeads + 2 * model.kvHeads) * hd + model.attentionHeads * hd * h) * model.layers + 2 * h * model.vocabSize);
+    const tokenVram = model.kvHeads * 2 * hd * 2 * model.layers + (mlpIntermediate + Math.floor(mlpIntermediate / 2)) * experts * 2 * 3;
+    const available = gpu.memoryBytes * shards * (request.gpuMemoryUtilization ?? 1) * 0.95;
+    if (available > modelVram) value = Math.min(value, Math.floor((available - modelVram) / tokenVram));
+  }
+  return Math.max(1, value);
+}
 
 /** TGI docs/source/reference/launcher.md. */
 const FLAGS: readonly FlagSpec[] = [
@@ -40,6 +125,7 @@ function quantizationFlag(format: QuantizationFormat): string | undefined {
 
 export const tgi: EngineProfile<"tgi"> = {
   id: "tgi",
+  versionNumbering: "semver",
   displayName: "TGI",
   aliases: ["text-generation-inference", "huggingface-tgi", "lorax"],
 
@@ -89,36 +175,37 @@ export const tgi: EngineProfile<"tgi"> = {
     const { gpu, model } = request;
     const memory = gpu.memoryBytes;
     const multiGpu = request.tensorParallel * request.pipelineParallel > 1;
-    const modelDefault = model.maxPositionEmbeddings;
+    const release = releaseOf(request);
     const fraction = request.gpuMemoryUtilization ?? 1;
-    const maxNumBatchedTokens = request.maxNumBatchedTokens ?? Math.min(TGI_DEFAULT_PREFILL_TOKENS, modelDefault);
+    const reserve = tgiReserve(release);
+    const infers = atLeast(release, INFERS_CONTEXT);
+    const maxNumBatchedTokens = request.maxNumBatchedTokens ?? tgiDefaultPrefillTokens(request);
     return {
-      budgetBytes: fraction * TGI_WIGGLE_ROOM * memory,
+      ...poolDefaults(request),
+      budgetBytes: fraction * reserve.ofTotal * memory,
+      // The warm-up prefill of max_batch_prefill_tokens; logits only for each request's last token.
       activationBytes: activation(maxNumBatchedTokens, 1),
       overheadBytes: CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0),
-      kvShareOfRest: 1,
-      utilization: fraction * TGI_WIGGLE_ROOM,
+      kvShareOfRest: reserve.ofFree,
+      utilization: fraction * reserve.ofTotal,
       memoryFraction: fraction,
       maxNumBatchedTokens,
       maxNumSeqs: request.maxNumSeqs ?? 128,
-      blockSize: 16,
-      defaultMaxModelLen: Math.min(TGI_DEFAULT_MAX_TOTAL_TOKENS, modelDefault),
-      defaultSource: "engine-default",
-      // An explicit --max-total-tokens that does not fit stops every version; the default only TGI 2.x.
-      refusesWhenKvTooSmall: request.maxModelLen !== undefined,
+      // BLOCK_SIZE: 16 for paged attention, 1 for FlashInfer (TGI 3's default attention).
+      blockSize: infers ? 1 : 16,
+      defaultMaxModelLen: infers ? model.maxPositionEmbeddings : tgiDefaultMaxTotalTokens(release, model.maxPositionEmbeddings),
+      defaultSource: infers ? "model-default" : "engine-default",
+      // An explicit --max-total-tokens that does not fit stops every release; the default only those before 3.0.
+      refusesWhenKvTooSmall: request.maxModelLen !== undefined || !infers,
       cudaGraphs: false,
-      assumptions: [],
+      assumptions: request.engineVersion === undefined || infers ? [] : [`TGI ${request.engineVersion} defaults max_total_tokens to ${tgiDefaultMaxTotalTokens(release, model.maxPositionEmbeddings)}`],
       warnings: [],
     };
   },
-  notesModelDefaultContext: true,
-  // Unset, the default context only stops TGI 2.x; TGI 3 lowers it to what fits.
+  notesModelDefaultContext: false,
   whenKvTooSmall: (estimate) =>
-    estimate.refusesWhenKvTooSmall
-      ? "TGI refuses to start."
-      : "TGI 2.x refuses to start; TGI 3 starts with max_total_tokens lowered to what the KV cache holds.",
-  startsAnywayNote: (maxModelLen) =>
-    `TGI 2.x refuses to start with its default max_total_tokens (${maxModelLen}); TGI 3 starts with it lowered to what the KV cache holds`,
+    estimate.maxModelLenSource === "set" ? "TGI refuses to start (max_total_tokens above what warm-up finds)." : "TGI refuses to start with its default max_total_tokens.",
+  startsAnywayNote: (served) => `TGI sets max_total_tokens to ${served}, what its KV cache holds`,
   offloadPath: "pcie",
   // No measured runs of this engine in the calibration set: vLLM's constants, stated as borrowed.
   speed: { calibration: MEASURED_SPEED, fittedOn: "vllm" },

@@ -16,8 +16,8 @@
  */
 import type { QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, cudaGraphBytes, NCCL_BYTES } from "../sizing/runtime.js";
-import { baseName, catalogMinimum, type ConfigFieldSpec, type EngineProfile, type FlagSpec } from "./common.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
+import { baseName, catalogMinimum, type ConfigFieldSpec, type EngineProfile, type FlagSpec, poolDefaults } from "./common.js";
 
 /** `KvCacheConfig.free_gpu_memory_fraction` and trtllm-serve's `--kv_cache_free_gpu_memory_fraction` default. */
 export const TRTLLM_DEFAULT_FREE_FRACTION = 0.9;
@@ -66,6 +66,8 @@ const CONFIG_FIELDS: readonly ConfigFieldSpec[] = [
   { path: ["kv_cache_config", "dtype"], field: "kvCacheDtype", kind: "string" },
   { path: ["kv_cache_free_gpu_mem_fraction"], field: "gpuMemoryUtilization", kind: "float" },
   { path: ["dtype"], field: "dtype", kind: "string" },
+  { path: ["enable_attention_dp"], field: "attentionDataParallel", kind: "bool" },
+  { path: ["backend"], field: "backend", kind: "string" },
   { path: ["model"], field: "model", kind: "string" },
 ];
 
@@ -99,6 +101,7 @@ function minComputeCapability(format: QuantizationFormat): number | null {
 
 export const trtllm: EngineProfile<"trtllm"> = {
   id: "trtllm",
+  versionNumbering: "semver",
   displayName: "TensorRT-LLM",
   aliases: ["tensorrt-llm", "tensorrt_llm", "trt-llm", "tensorrtllm", "trtllm-serve"],
   listedAlias: "tensorrt-llm",
@@ -167,6 +170,7 @@ export const trtllm: EngineProfile<"trtllm"> = {
     const cudaGraphs = !request.enforceEager;
     const graphs = cudaGraphs ? cudaGraphBytes(model, Math.min(maxNumSeqs, TRTLLM_CUDA_GRAPH_BATCH) / 2, request.tensorParallel) : 0;
     return {
+      ...poolDefaults(request),
       budgetBytes: memory,
       activationBytes: activation(maxNumBatchedTokens, dummyRequests),
       overheadBytes: CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0) + graphs,
@@ -185,8 +189,8 @@ export const trtllm: EngineProfile<"trtllm"> = {
     };
   },
   notesModelDefaultContext: true,
-  whenKvTooSmall: () => "TensorRT-LLM starts with max_seq_len lowered to what the KV cache holds.",
-  startsAnywayNote: () => "TensorRT-LLM starts anyway, lowering max_seq_len to what the KV cache holds",
+  whenKvTooSmall: () => "TensorRT-LLM does not start: its KV cache has no room for a request.",
+  startsAnywayNote: (served) => `TensorRT-LLM starts with max_seq_len lowered to ${served} tokens, what its KV cache holds`,
   offloadPath: "pcie",
   speed: { calibration: MEASURED_SPEED, fittedOn: "trtllm" },
 };

@@ -5,8 +5,9 @@
  */
 import type { GpuEntry } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, cudaGraphBytes, GIB, gibText, NCCL_BYTES } from "../sizing/runtime.js";
-import { baseName, catalogMinimum, type EngineProfile, type FlagSpec, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
+import { baseName, catalogMinimum, type EngineProfile, type FlagSpec, poolDefaults, releaseOf, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
+import { atLeast, type Release } from "./versions.js";
 
 /** vLLM `--gpu-memory-utilization` default (vllm/config/cache.py `gpu_memory_utilization: float = 0.9`). */
 export const VLLM_DEFAULT_UTILIZATION = 0.9;
@@ -22,6 +23,31 @@ export const VLLM_BLOCK_SIZE = 16;
 export function vllmBatchDefaults(gpu: GpuEntry): { maxNumBatchedTokens: number; maxNumSeqs: number } {
   const large = gpu.memoryBytes >= 70 * GIB && !/^a100/.test(gpu.id);
   return large ? { maxNumBatchedTokens: 8192, maxNumSeqs: 1024 } : { maxNumBatchedTokens: 2048, maxNumSeqs: 256 };
+}
+
+/**
+ * vLLM releases whose memory semantics differ (facts/estimator.md §1, engines-2.md "Versions"):
+ * - before 0.8.0 the V0 engine served by default: without chunked prefill (its default up to a
+ *   32,768-token context) the profiling pass pushes `max(max_model_len, 2048)` tokens at once,
+ *   with it 512 (V0 `SchedulerConfig`), and 256 sequences on every GPU;
+ * - before 0.6.4 the profiler charged everything in use after the dummy run — CUDA context and
+ *   NCCL included — to the budget ("Memory profiling results" with `non_torch_memory` came in 0.6.4);
+ * - from 0.11.0 Hopper runs MXFP4 MoE weights on the Triton kernels, whose layout pads only the
+ *   hidden size (gpt-oss-120b: 64.38 GiB on one H100 — vllm-project/vllm#33155 on 0.14.1, and the
+ *   llm-d memory table, whose replication template pins v0.11.0), where 0.10.x used Marlin
+ *   (65.97 GiB, vllm-project/vllm#23278 on 0.10.1).
+ */
+const V1_DEFAULT: Release = [0, 8, 0];
+const NON_TORCH_PROFILER: Release = [0, 6, 4];
+const HOPPER_TRITON_MXFP4: Release = [0, 11, 0];
+/** V0 `SchedulerConfig`: chunked prefill turned on by default above this context, with 512 batched tokens. */
+const V0_CHUNKED_PREFILL_ABOVE = 32_768;
+const V0_CHUNKED_BATCHED_TOKENS = 512;
+
+/** V0 scheduler defaults: the whole context in one profiling step unless chunked prefill is on (long contexts). */
+function v0BatchDefaults(maxModelLen: number): { maxNumBatchedTokens: number; maxNumSeqs: number } {
+  const chunked = maxModelLen > V0_CHUNKED_PREFILL_ABOVE;
+  return { maxNumBatchedTokens: chunked ? V0_CHUNKED_BATCHED_TOKENS : Math.max(maxModelLen, 2048), maxNumSeqs: 256 };
 }
 
 /**
@@ -64,6 +90,7 @@ const FASTCHAT_FLAGS: readonly FlagSpec[] = [
 
 export const vllm: EngineProfile<"vllm"> = {
   id: "vllm",
+  versionNumbering: "semver",
   displayName: "vLLM",
   aliases: ["vllm-openai"],
 
@@ -113,14 +140,18 @@ export const vllm: EngineProfile<"vllm"> = {
     const multiGpu = request.tensorParallel * request.pipelineParallel > 1;
     const warnings: string[] = [];
     const utilization = request.gpuMemoryUtilization ?? VLLM_DEFAULT_UTILIZATION;
-    const defaults = vllmBatchDefaults(gpu);
+    const release = releaseOf(request);
+    const v1 = atLeast(release, V1_DEFAULT);
+    const defaults = v1 ? vllmBatchDefaults(gpu) : v0BatchDefaults(request.maxModelLen ?? model.maxPositionEmbeddings);
     const maxNumBatchedTokens = request.maxNumBatchedTokens ?? defaults.maxNumBatchedTokens;
     const maxNumSeqs = Math.min(request.maxNumSeqs ?? defaults.maxNumSeqs, maxNumBatchedTokens);
     const cudaGraphs = !request.enforceEager;
-    const overheadBytes = multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES;
+    const contextInBudget = !atLeast(release, NON_TORCH_PROFILER);
+    const runtime = CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0);
+    const overheadBytes = (multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES) + (contextInBudget ? runtime : 0);
     // Outside the budget: CUDA context, NCCL and (captured after the KV cache) CUDA graphs.
     const graphs = cudaGraphs ? cudaGraphBytes(model, maxNumSeqs, request.tensorParallel) : 0;
-    const outside = CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0) + graphs;
+    const outside = (contextInBudget ? 0 : runtime) + graphs;
     if ((1 - utilization) * memory < outside) {
       warnings.push(
         `only ${gibText((1 - utilization) * memory)} GiB stays outside the ${Math.round(utilization * 100)} % budget, ` +
@@ -128,7 +159,9 @@ export const vllm: EngineProfile<"vllm"> = {
           `expect an out-of-memory error at CUDA-graph capture${cudaGraphs ? " (or use --enforce-eager)" : ""}`,
       );
     }
+    const assumptions = v1 ? [] : [`vLLM ${request.engineVersion} runs the V0 engine: its profiling pass takes ${maxNumBatchedTokens} tokens at once`];
     return {
+      ...poolDefaults(request),
       budgetBytes: utilization * memory,
       activationBytes: activation(maxNumBatchedTokens, maxNumSeqs),
       overheadBytes,
@@ -142,9 +175,19 @@ export const vllm: EngineProfile<"vllm"> = {
       defaultSource: "model-default",
       refusesWhenKvTooSmall: true,
       cudaGraphs,
-      assumptions: [],
+      assumptions,
       warnings,
     };
+  },
+  expertPadding(request, expertRanks) {
+    const { model, weightFormat, gpu } = request;
+    if (weightFormat.id !== "mxfp4" || !model.moe) return 1;
+    const hiddenPadding = (Math.ceil(model.hiddenSize / 256) * 256) / model.hiddenSize;
+    // Hopper on the Triton kernels pads the hidden size only; Marlin (older releases, and every
+    // GPU without native MXFP4 below Hopper) also pads each rank's expert width to 128.
+    if (gpu.computeCapability !== null && Math.floor(gpu.computeCapability) === 9 && atLeast(releaseOf(request), HOPPER_TRITON_MXFP4)) return hiddenPadding;
+    const width = model.moe.expertIntermediateSize / expertRanks;
+    return hiddenPadding * ((Math.ceil(width / 128) * 128) / width);
   },
   notesModelDefaultContext: true,
   whenKvTooSmall: () => "vLLM refuses to start.",

@@ -8,7 +8,7 @@
  * its own way (`EngineProfile.budget` in src/engines).
  */
 import type { ModelEntry, QuantizationFormat } from "../catalog/types.js";
-import { activationPeakBytes, gibText, kvCacheElementBytes, kvHeadsPerTpRank } from "./runtime.js";
+import { activationPeakBytes, gibText, kvCacheElementBytes, kvHeadsPerTpRank, mlaLatentBytesPerToken, sparseIndexerBytesPerToken } from "./runtime.js";
 import { type EngineBudget, engineById } from "../engines/index.js";
 import { type LayerParams, layerRange, type ModelShape, modelShape, paddedVocab, pipelineStages } from "./model-shape.js";
 import type { MemoryEstimate, SizingRequest, Verdict } from "./types.js";
@@ -49,6 +49,8 @@ export function bytesPerParam(format: QuantizationFormat, group: ParamGroup, act
 
 interface Sharding {
   tensorParallel: number;
+  /** Ranks attention is split over: TP, or 1 with attention data parallelism (each rank holds all of it). */
+  attentionTensorParallel: number;
   /** Ranks the routed experts are spread over (TP, or TP × DP with expert parallelism). */
   expertRanks: number;
   /** Fraction of each K/V projection a rank holds (1/TP, or 1/KV-heads when replicated). */
@@ -56,15 +58,20 @@ interface Sharding {
 }
 
 /**
- * vLLM's MXFP4 MoE kernels pad expert weights: the hidden size to a multiple of 256 and each rank's
- * expert width to a multiple of 128 (vllm/model_executor/layers/quantization/mxfp4.py; gpt-oss: 2880
- * → 3072, and 720 → 768 per rank at TP 4). Calibrated: gpt-oss-120b logs 64.4–66.0 GiB of weights
- * on one H100 and 17.2 GiB per A100 at TP 4, against 60.4 and 15.1 GiB unpadded.
+ * How much an engine's MoE kernels enlarge the stored expert weights (`EngineProfile.expertPadding`);
+ * engines without their own rule pad MXFP4 experts as vLLM's Marlin path does — the hidden size to
+ * a multiple of 256 and each rank's expert width to a multiple of 128
+ * (vllm/model_executor/layers/quantization/mxfp4.py; gpt-oss: 2880 → 3072, and 720 → 768 per rank
+ * at TP 4). Calibrated: gpt-oss-120b logs 65.97 GiB of weights on one H100 on Marlin and 17.2 GiB
+ * per A100 at TP 4, against 60.4 and 15.1 GiB unpadded.
  */
-function expertPadding(model: ModelEntry, format: QuantizationFormat, sharding: Sharding): number {
+function expertPadding(request: SizingRequest, expertRanks: number): number {
+  const own = engineById(request.engine).expertPadding?.(request, expertRanks);
+  if (own !== undefined) return own;
+  const { model, weightFormat: format } = request;
   if (format.id !== "mxfp4" || !model.moe) return 1;
   const hidden = model.hiddenSize;
-  const width = model.moe.expertIntermediateSize / sharding.expertRanks;
+  const width = model.moe.expertIntermediateSize / expertRanks;
   return ((Math.ceil(hidden / 256) * 256) / hidden) * ((Math.ceil(width / 128) * 128) / width);
 }
 
@@ -74,7 +81,7 @@ function layerBytes(layer: LayerParams, format: QuantizationFormat, b: number, s
   const plain = bytesPerParam(format, "plain", b);
   const tp = sharding.tensorParallel;
   return (
-    ((layer.attentionSplit + layer.recurrentMixer + layer.denseMlp + layer.sharedExperts) / tp) * linear +
+    (layer.attentionSplit / sharding.attentionTensorParallel + (layer.recurrentMixer + layer.denseMlp + layer.sharedExperts) / tp) * linear +
     layer.attentionKv * sharding.kvShare * linear +
     layer.attentionReplicated * linear +
     (layer.routedExperts / sharding.expertRanks) * experts +
@@ -84,6 +91,9 @@ function layerBytes(layer: LayerParams, format: QuantizationFormat, b: number, s
 
 interface StageWeights {
   bytes: number;
+  /** Of `bytes`, the decoder layers (what llama.cpp's `-ngl` counts) and the LM head with the final norm. */
+  layers: number;
+  head: number;
 }
 
 function stageWeightBytes(
@@ -95,24 +105,25 @@ function stageWeightBytes(
   stage: { start: number; end: number },
   first: boolean,
   last: boolean,
+  padding = 1,
 ): StageWeights {
-  let bytes = 0;
   // Bytes are linear in the parameter counts, so the stage's summed layers give the same total.
-  bytes += layerBytes(layerRange(shape, stage.start, stage.end), format, b, sharding, expertPadding(model, format, sharding));
+  let layers = layerBytes(layerRange(shape, stage.start, stage.end), format, b, sharding, padding);
   const plain = bytesPerParam(format, "plain", b);
   if (model.attention.kind === "mla") {
     // Absorbed MLA keeps 16-bit copies of kv_b_proj's key and value halves (W_UK_T, W_UV) on every
     // rank for its share of heads (vllm/attention/backends/mla/common.py process_weights_after_loading).
     const { kvLoraRank, qkNopeHeadDim, vHeadDim } = model.attention;
-    bytes += (stage.end - stage.start) * kvLoraRank * (model.attentionHeads / sharding.tensorParallel) * (qkNopeHeadDim + vHeadDim) * b;
+    layers += (stage.end - stage.start) * kvLoraRank * (model.attentionHeads / sharding.tensorParallel) * (qkNopeHeadDim + vHeadDim) * b;
   }
   const vocabRowsPerRank = paddedVocab(model.vocabSize) / sharding.tensorParallel;
-  if (first) bytes += vocabRowsPerRank * model.hiddenSize * plain + (shape.vision / sharding.tensorParallel) * b;
+  const embedding = first ? vocabRowsPerRank * model.hiddenSize * plain + (shape.vision / sharding.tensorParallel) * b : 0;
   // The LM head is its own matrix unless tied; a tied head on a later pipeline stage still needs a copy.
   const lastNeedsHead = !model.tieWordEmbeddings || !first;
-  if (last && lastNeedsHead) bytes += vocabRowsPerRank * model.hiddenSize * plain + shape.finalNorm * plain;
-  else if (last) bytes += shape.finalNorm * plain;
-  return { bytes };
+  let head = 0;
+  if (last && lastNeedsHead) head = vocabRowsPerRank * model.hiddenSize * plain + shape.finalNorm * plain;
+  else if (last) head = shape.finalNorm * plain;
+  return { bytes: layers + embedding + head, layers, head };
 }
 
 /** KV layout of the layers one pipeline stage holds, on one TP rank. */
@@ -126,7 +137,14 @@ interface StageKv {
   recurrentStateBytes: number;
 }
 
-function stageKv(model: ModelEntry, shape: ModelShape, tp: number, kvElementBytes: number, stage: { start: number; end: number }): StageKv {
+function stageKv(
+  model: ModelEntry,
+  shape: ModelShape,
+  tp: number,
+  kvElementBytes: number,
+  stage: { start: number; end: number },
+  statesInKvBlocks: boolean,
+): StageKv {
   let fullLayers = 0;
   let windowedLayers = 0;
   let recurrentLayers = 0;
@@ -138,10 +156,12 @@ function stageKv(model: ModelEntry, shape: ModelShape, tp: number, kvElementByte
   }
   const bytesPerTokenPerLayer =
     model.attention.kind === "mla"
-      ? // MLA caches one latent per token, identical on every TP rank (MLAAttentionSpec: no ×2, no ÷TP).
-        (model.attention.kvLoraRank + model.attention.qkRopeHeadDim) * kvElementBytes
+      ? // MLA caches one latent per token, identical on every TP rank (MLAAttentionSpec: no ×2, no ÷TP);
+        // sparse-attention models add their indexer's key cache.
+        mlaLatentBytesPerToken(model, kvElementBytes) + sparseIndexerBytesPerToken(model)
       : 2 * kvHeadsPerTpRank(model, tp) * model.headDim * kvElementBytes;
-  const stateBytes = model.recurrent ? (model.recurrent.stateBytesPerSequencePerLayer * recurrentLayers) / tp : 0;
+  // Engines with a separate state pool (SGLang's Mamba cache) size the states apart from the KV.
+  const stateBytes = model.recurrent && statesInKvBlocks ? (model.recurrent.stateBytesPerSequencePerLayer * recurrentLayers) / tp : 0;
   return { fullLayers, windowedLayers, recurrentLayers, bytesPerTokenPerLayer, recurrentStateBytes: stateBytes };
 }
 
@@ -219,37 +239,61 @@ export interface EstimateOptions {
   concurrency?: number;
 }
 
-/** Estimate one deployment. Throws `SizingInputError` for values no engine accepts. */
+/**
+ * Estimate one deployment, as the engine would start it: when the file leaves the engine free to
+ * adapt (llama.cpp `--fit`, Ollama's scheduler), the estimate is of what it adapts to. Throws
+ * `SizingInputError` for values no engine accepts.
+ */
 export function estimateMemory(request: SizingRequest, options: EstimateOptions = {}): MemoryEstimate {
+  const estimate = estimateAsWritten(request, options);
+  const engine = engineById(request.engine);
+  const fit = engine.autoFit?.(request, estimate, (changed) => estimateAsWritten(changed, options));
+  if (!fit) return estimate;
+  const adapted = estimateAsWritten(fit.request, options);
+  return { ...adapted, assumptions: [...adapted.assumptions, ...fit.notes] };
+}
+
+/** The estimate of the request exactly as written, with the engine's defaults for what it leaves out. */
+function estimateAsWritten(request: SizingRequest, options: EstimateOptions): MemoryEstimate {
   validate(request);
   const { model, gpu, weightFormat: format, activationBytes: b } = request;
-  const keyBytes = kvCacheElementBytes(request.kvCacheDtype, b);
-  if (keyBytes === undefined) throw new SizingInputError(`unknown KV cache dtype ${request.kvCacheDtype}`);
-  const valueBytes = request.kvCacheValueDtype === undefined ? keyBytes : kvCacheElementBytes(request.kvCacheValueDtype, b);
-  if (valueBytes === undefined) throw new SizingInputError(`unknown KV cache dtype ${request.kvCacheValueDtype}`);
-  // Keys and values take one element each per head dimension: the mean is the bytes per element.
-  const kvElementBytes = (keyBytes + valueBytes) / 2;
 
   const shape = shapeOf(model);
   const tp = request.tensorParallel;
   const pp = request.pipelineParallel;
   const dp = request.dataParallel;
   const expertRanks = request.expertParallel && model.moe ? tp * dp : tp;
-  const kvShare = model.attention.kind === "mla" ? 0 : kvHeadsPerTpRank(model, tp) / model.kvHeads;
-  const sharding: Sharding = { tensorParallel: tp, expertRanks, kvShare };
+  // Attention data parallelism: every rank holds all of attention and attends over its own requests.
+  const attentionTp = request.attentionDataParallel ? 1 : tp;
+  const kvShare = model.attention.kind === "mla" ? 0 : kvHeadsPerTpRank(model, attentionTp) / model.kvHeads;
+  const sharding: Sharding = { tensorParallel: tp, attentionTensorParallel: attentionTp, expertRanks, kvShare };
   const stages = pipelineStages(model.layers, pp);
+  const padding = expertPadding(request, expertRanks);
 
   const activation = (tokens: number, sequences: number) =>
     activationPeakBytes({ model, tensorParallel: tp, expertParallelRanks: request.expertParallel ? expertRanks : 1, tokens, sequences, activationBytes: b });
   const engine = engineById(request.engine);
   const budget: EngineBudget = engine.budget(request, activation);
 
-  // llama.cpp/Ollama keep layers on the CPU when -ngl / --n-cpu-moe say so.
-  const cpuLayerFraction =
-    request.gpuLayers !== undefined ? Math.max(0, 1 - request.gpuLayers / (model.layers + 1)) : 0;
+  const { key: keyDtype, value: valueDtype } = budget.kvCacheDtypes;
+  const keyBytes = kvCacheElementBytes(keyDtype, b);
+  if (keyBytes === undefined) throw new SizingInputError(`unknown KV cache dtype ${keyDtype}`);
+  const valueBytes = kvCacheElementBytes(valueDtype, b);
+  if (valueBytes === undefined) throw new SizingInputError(`unknown KV cache dtype ${valueDtype}`);
+  // Keys and values take one element each per head dimension: the mean is the bytes per element.
+  const kvElementBytes = (keyBytes + valueBytes) / 2;
+
+  // llama.cpp/Ollama keep the first layers on the CPU when -ngl (num_gpu) is below the layer count;
+  // the LM head ("output layer") counts as one more layer and goes to the GPU last.
+  const requestedGpuLayers = request.gpuLayers ?? engine.defaultGpuLayers?.(request);
+  const gpuLayers = requestedGpuLayers === undefined ? undefined : Math.min(requestedGpuLayers, model.layers + 1);
+  const gpuLayerShare = gpuLayers === undefined ? 1 : Math.min(gpuLayers, model.layers) / model.layers;
+  const headOnGpu = gpuLayers === undefined || gpuLayers > model.layers;
 
   const maxModelLen = request.maxModelLen ?? budget.defaultMaxModelLen;
   const maxModelLenSource: MemoryEstimate["maxModelLenSource"] = request.maxModelLen !== undefined ? "set" : budget.defaultSource;
+  /** Tokens the KV cache must hold for one request of `length` (a `context` engine allocates every slot's at once). */
+  const allocated = (length: number) => (budget.kvAllocation === "context" ? length * budget.contextSlots : length);
 
   interface StageResult {
     weightBytes: number;
@@ -260,12 +304,16 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     routedExpertBytes: number;
   }
   const stageResults: StageResult[] = stages.map((stage, index) => {
-    let weights = stageWeightBytes(model, shape, format, b, sharding, stage, index === 0, index === stages.length - 1).bytes;
+    const first = index === 0;
+    const parts = stageWeightBytes(model, shape, format, b, sharding, stage, first, index === stages.length - 1, padding);
+    let weights = parts.bytes;
     let offloaded = 0;
     if (request.cpuOffloadBytes) {
       offloaded = Math.min(weights, request.cpuOffloadBytes);
     }
-    if (cpuLayerFraction > 0) offloaded = Math.max(offloaded, weights * cpuLayerFraction);
+    if (gpuLayers !== undefined) {
+      offloaded = Math.max(offloaded, parts.layers * (1 - gpuLayerShare) + (headOnGpu ? 0 : parts.head));
+    }
     if (request.cpuMoeLayers && model.moe) {
       const expertBytesPerLayer =
         ((model.moe.experts * 3 * model.hiddenSize * model.moe.expertIntermediateSize) / expertRanks) *
@@ -274,15 +322,21 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
       offloaded = Math.min(weights, offloaded + expertBytesPerLayer * layersOnStage);
     }
     weights -= offloaded;
-    const kv = stageKv(model, shape, tp, kvElementBytes, stage);
+    // What the engine keeps in host memory by design (llama.cpp's token embeddings) is not an offload.
+    if (first) weights = Math.max(0, weights - budget.hostResidentWeightBytes);
+    const kv = stageKv(model, shape, attentionTp, kvElementBytes, stage, budget.recurrentStateShare === 0);
+    if (gpuLayerShare < 1) {
+      // The KV cache of a layer lives where the layer does.
+      kv.fullLayers *= gpuLayerShare;
+      kv.windowedLayers *= gpuLayerShare;
+      kv.recurrentStateBytes *= gpuLayerShare;
+    }
     // What is left after weights, activations and runtime memory; engines that size the KV cache as a
-    // fraction of the free memory (TensorRT-LLM, LMDeploy) take only that share of it. A shortfall is never scaled.
+    // fraction of the free memory (TensorRT-LLM, LMDeploy) take only that share of it, and a separate
+    // state pool (SGLang's Mamba cache) its share. A shortfall is never scaled.
     const rest = budget.budgetBytes - weights - budget.activationBytes - budget.overheadBytes;
-    const kvAvailable = rest > 0 ? rest * budget.kvShareOfRest : rest;
-    const routedExpertBytes =
-      (layerRange(shape, stage.start, stage.end).routedExperts / expertRanks) *
-      bytesPerParam(format, "experts", b) *
-      expertPadding(model, format, sharding);
+    const kvAvailable = rest > 0 ? rest * budget.kvShareOfRest * (1 - budget.recurrentStateShare) : rest;
+    const routedExpertBytes = (layerRange(shape, stage.start, stage.end).routedExperts / expertRanks) * bytesPerParam(format, "experts", b) * padding;
     return { weightBytes: weights, offloadedBytes: offloaded, kvAvailable, kv, routedExpertBytes: Math.min(routedExpertBytes, weights + offloaded) };
   });
 
@@ -292,60 +346,72 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
   );
 
   const perRequest = (length: number, stage: StageResult) =>
-    requestKvBytes(model, stage.kv, length, budget.maxNumBatchedTokens, budget.blockSize);
+    requestKvBytes(model, stage.kv, allocated(length), budget.maxNumBatchedTokens, budget.blockSize);
   const fitsLength = (length: number, concurrency = 1) =>
     stageResults.every((stage) => stage.kvAvailable > 0 && perRequest(length, stage) * concurrency <= stage.kvAvailable);
-  const targetConcurrency = Math.max(1, options.concurrency ?? 1);
-
-  const capacityTokens = Math.min(
-    ...stageResults.map((stage) => {
-      const perToken = kvBytesPerToken(stage.kv);
-      if (stage.kvAvailable <= 0) return 0;
-      if (perToken === 0) return Number.MAX_SAFE_INTEGER;
-      return Math.floor(stage.kvAvailable / (perToken * budget.blockSize)) * budget.blockSize;
-    }),
-  );
-  const maxConcurrency = Math.max(
-    0,
-    Math.min(...stageResults.map((stage) => (stage.kvAvailable > 0 ? stage.kvAvailable / perRequest(maxModelLen, stage) : 0))),
-  );
-
-  let largestFittingMaxModelLen: number | null = null;
-  if (stageResults.every((stage) => stage.kvAvailable > 0)) {
+  const largestFitting = (concurrency: number): number | null => {
+    if (!stageResults.every((stage) => stage.kvAvailable > 0)) return null;
     const ceiling = Math.max(model.maxPositionEmbeddings, maxModelLen);
-    if (fitsLength(ceiling, targetConcurrency)) largestFittingMaxModelLen = ceiling;
-    else {
-      let low = 0;
-      let high = ceiling;
-      while (high - low > 1) {
-        const middle = Math.floor((low + high) / 2);
-        if (fitsLength(middle, targetConcurrency)) low = middle;
-        else high = middle;
-      }
-      largestFittingMaxModelLen = low > 0 ? low : null;
+    if (fitsLength(ceiling, concurrency)) return ceiling;
+    let low = 0;
+    let high = ceiling;
+    while (high - low > 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (fitsLength(middle, concurrency)) low = middle;
+      else high = middle;
     }
-  }
+    return low > 0 ? low : null;
+  };
 
   let verdict: Verdict;
   let shortfallBytes = 0;
+  let servedLength = maxModelLen;
+  let contextCappedFrom: number | undefined;
   if (binding.kvAvailable <= 0) {
     verdict = "weights-exceed-memory";
     shortfallBytes = -binding.kvAvailable;
   } else if (!fitsLength(maxModelLen)) {
-    verdict = "kv-cache-too-small";
-    shortfallBytes = Math.max(...stageResults.map((stage) => perRequest(maxModelLen, stage) - stage.kvAvailable));
+    const largest = budget.refusesWhenKvTooSmall ? null : largestFitting(1);
+    if (largest !== null) {
+      // The engine starts and serves requests only as long as its pool holds (SGLang's max_req_len,
+      // TensorRT-LLM's adjusted max_seq_len, LMDeploy's truncated session_len).
+      verdict = "fits";
+      servedLength = largest;
+      contextCappedFrom = maxModelLen;
+    } else {
+      verdict = "kv-cache-too-small";
+      shortfallBytes = Math.max(...stageResults.map((stage) => perRequest(maxModelLen, stage) - stage.kvAvailable));
+    }
   } else {
     verdict = "fits";
   }
+
+  const targetConcurrency = Math.max(1, options.concurrency ?? 1);
+  const largestFittingMaxModelLen = largestFitting(targetConcurrency);
+  const contextAllocated = budget.kvAllocation === "context" && verdict === "fits";
+  const capacityTokens = contextAllocated
+    ? allocated(servedLength)
+    : Math.min(
+        ...stageResults.map((stage) => {
+          const perToken = kvBytesPerToken(stage.kv);
+          if (stage.kvAvailable <= 0) return 0;
+          if (perToken === 0) return Number.MAX_SAFE_INTEGER;
+          return Math.floor(stage.kvAvailable / (perToken * budget.blockSize)) * budget.blockSize;
+        }),
+      );
+  const maxConcurrency = contextAllocated
+    ? budget.contextSlots
+    : Math.max(0, Math.min(...stageResults.map((stage) => (stage.kvAvailable > 0 ? stage.kvAvailable / perRequest(servedLength, stage) : 0))));
 
   const assumptions = [...budget.assumptions];
   if (maxModelLenSource === "model-default" && engine.notesModelDefaultContext) {
     assumptions.push(`max_model_len defaults to the model's max_position_embeddings (${tokens(maxModelLen)})`);
   }
-  if (!budget.refusesWhenKvTooSmall && verdict === "kv-cache-too-small") {
-    assumptions.push(engine.startsAnywayNote(tokens(maxModelLen)));
-  }
   const warnings = [...budget.warnings];
+  if (contextCappedFrom !== undefined) {
+    const note = engine.startsAnywayNote(tokens(servedLength));
+    assumptions.push(`${note}, not the ${tokens(contextCappedFrom)} ${maxModelLenSource === "set" ? "set" : "of the model"}`);
+  }
   if (model.attention.kind !== "mla" && tp > model.kvHeads) {
     warnings.push(`tensor parallel ${tp} exceeds the model's ${model.kvHeads} KV heads: each rank keeps a full KV head, replicating the cache ${tp / model.kvHeads}×`);
   }
@@ -355,10 +421,11 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     shape,
     format,
     b,
-    { tensorParallel: 1, expertRanks: 1, kvShare: 1 },
+    { tensorParallel: 1, attentionTensorParallel: 1, expertRanks: 1, kvShare: 1 },
     { start: 0, end: model.layers },
     true,
     true,
+    expertPadding(request, 1),
   ).bytes;
   const allLayers = shape.prefix[shape.layers.length]!;
   const inactiveExpertBytes = (allLayers.routedExperts - allLayers.activeRoutedExperts) * bytesPerParam(format, "experts", b);
@@ -374,7 +441,7 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
       weightBytes: binding.weightBytes,
       activationBytes: budget.activationBytes,
       overheadBytes: budget.overheadBytes,
-      kvCacheBytes: Math.max(0, binding.kvAvailable),
+      kvCacheBytes: contextAllocated ? perRequest(servedLength, binding) : Math.max(0, binding.kvAvailable),
     },
     totalWeightBytes: fullCopy,
     activeWeightBytes: fullCopy - inactiveExpertBytes,
@@ -382,13 +449,15 @@ export function estimateMemory(request: SizingRequest, options: EstimateOptions 
     routedExpertBytesPerGpu: binding.routedExpertBytes,
     kvBytesPerToken: kvBytesPerToken(binding.kv),
     kvCapacityTokens: capacityTokens === Number.MAX_SAFE_INTEGER ? 0 : capacityTokens,
-    maxModelLen,
+    maxModelLen: servedLength,
     maxModelLenSource,
     refusesWhenKvTooSmall: budget.refusesWhenKvTooSmall,
-    requestKvBytes: perRequest(maxModelLen, binding),
+    requestKvBytes: perRequest(servedLength, binding),
     maxConcurrency,
     largestFittingMaxModelLen,
     shortfallBytes,
+    ...(contextCappedFrom !== undefined ? { contextCappedFrom } : {}),
+    ...(gpuLayers !== undefined && gpuLayers <= model.layers ? { gpuLayers: { onGpu: gpuLayers, total: model.layers + 1 } } : {}),
     settings: {
       gpuMemoryUtilization: budget.utilization,
       budgetKind: engine.budgetKind,

@@ -96,6 +96,31 @@ export function activationPeakBytes(input: ActivationInput): number {
   return Math.max(forward, sampler);
 }
 
+/**
+ * DeepSeek Sparse Attention models (config.json `index_head_dim: 128`, `index_topk: 2048`):
+ * DeepSeek-V3.2 and GLM-5. Their lightning indexer caches one FP8 key of `index_head_dim` per token
+ * per layer with one fp32 scale per 128 elements — 128 + 4 = 132 bytes — beside the MLA latent
+ * (vLLM `Indexer` cache spec: `head_size = index_head_dim + index_head_dim // quant_block_size * 4`
+ * of uint8; SGLang's NSA pool keeps the same key-plus-scale buffer).
+ */
+const SPARSE_ATTENTION_ARCHITECTURES = new Set(["DeepseekV32ForCausalLM", "GlmMoeDsaForCausalLM"]);
+const INDEXER_KEY_BYTES_PER_TOKEN = 128 + 4;
+
+export function sparseIndexerBytesPerToken(model: ModelEntry): number {
+  return SPARSE_ATTENTION_ARCHITECTURES.has(model.architecture) ? INDEXER_KEY_BYTES_PER_TOKEN : 0;
+}
+
+/**
+ * Bytes of one token's MLA latent in one layer. A sparse-attention model with an 8-bit cache stores
+ * it in the `fp8_ds_mla` layout — 512 FP8 latent values, four fp32 scales and the 64-element rope
+ * part kept 16-bit — 656 bytes (facts/estimator.md §1.2; SGLang's NSA FP8 pool uses the same 656).
+ */
+export function mlaLatentBytesPerToken(model: ModelEntry, kvElementBytes: number): number {
+  if (model.attention.kind !== "mla") return 0;
+  if (sparseIndexerBytesPerToken(model) > 0 && kvElementBytes <= 1) return model.attention.kvLoraRank + 4 * 4 + model.attention.qkRopeHeadDim * 2;
+  return (model.attention.kvLoraRank + model.attention.qkRopeHeadDim) * kvElementBytes;
+}
+
 /** KV heads each TP rank stores: vLLM replicates KV heads when TP exceeds them (`get_num_kv_heads`). */
 export function kvHeadsPerTpRank(model: ModelEntry, tensorParallel: number): number {
   return Math.max(1, Math.floor(model.kvHeads / tensorParallel));

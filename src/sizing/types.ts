@@ -45,6 +45,12 @@ export interface SizingRequest {
   gpuLayers?: number;
   /** llama.cpp `--n-cpu-moe`: layers whose experts stay in CPU memory (`--cpu-moe`: all). */
   cpuMoeLayers?: number;
+  /** llama.cpp `-fa` / Ollama `OLLAMA_FLASH_ATTENTION`: a quantized value cache needs it; absent: the engine's default. */
+  flashAttention?: boolean;
+  /** The engine's execution backend when it has several (LMDeploy `pytorch` / `turbomind`); absent: its default. */
+  backend?: string;
+  /** Attention data parallelism: attention weights and every KV head on each rank, which serves its own requests. */
+  attentionDataParallel?: boolean;
 }
 
 export type Verdict = "fits" | "weights-exceed-memory" | "kv-cache-too-small";
@@ -99,6 +105,13 @@ export interface MemoryEstimate {
   largestFittingMaxModelLen: number | null;
   /** Per-GPU memory missing for the deployment to start (0 when it fits). */
   shortfallBytes: number;
+  /**
+   * The context the file asked for, when the engine starts anyway with a shorter one because the KV
+   * cache cannot hold it (SGLang, TensorRT-LLM, LMDeploy): `maxModelLen` is then that shorter context.
+   */
+  contextCappedFrom?: number;
+  /** Decoder layers on the GPUs and in all, when the engine keeps some on the CPU (llama.cpp `-ngl`, Ollama, `--fit`). */
+  gpuLayers?: { onGpu: number; total: number };
   /** The engine settings the estimate used, defaults filled in. */
   settings: {
     /** The budget as a fraction of the GPU's memory. */
