@@ -38,6 +38,13 @@ export function vllmBatchDefaults(gpu: GpuEntry): { maxNumBatchedTokens: number;
  *   (65.97 GiB, vllm-project/vllm#23278 on 0.10.1).
  */
 const V1_DEFAULT: Release = [0, 8, 0];
+/**
+ * From 0.21.0 the profiler also estimates CUDA-graph memory and takes it out of the budget ("CUDA
+ * graph memory profiling is enabled (default since v0.21.0). The current --gpu-memory-utilization=0.92
+ * is equivalent to 0.9143 without", noonghunna/club-3090#104 log; PR vllm-project/vllm#30515 made it
+ * opt-in first); before, graphs were captured after the KV cache, outside the budget.
+ */
+const GRAPHS_IN_BUDGET: Release = [0, 21, 0];
 const NON_TORCH_PROFILER: Release = [0, 6, 4];
 const HOPPER_TRITON_MXFP4: Release = [0, 11, 0];
 /** V0 `SchedulerConfig`: chunked prefill turned on by default above this context, with 512 batched tokens. */
@@ -148,10 +155,11 @@ export const vllm: EngineProfile<"vllm"> = {
     const cudaGraphs = !request.enforceEager;
     const contextInBudget = !atLeast(release, NON_TORCH_PROFILER);
     const runtime = CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0);
-    const overheadBytes = (multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES) + (contextInBudget ? runtime : 0);
-    // Outside the budget: CUDA context, NCCL and (captured after the KV cache) CUDA graphs.
     const graphs = cudaGraphs ? cudaGraphBytes(model, maxNumSeqs, request.tensorParallel) : 0;
-    const outside = (contextInBudget ? 0 : runtime) + graphs;
+    const graphsInBudget = atLeast(release, GRAPHS_IN_BUDGET);
+    const overheadBytes = (multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES) + (contextInBudget ? runtime : 0) + (graphsInBudget ? graphs : 0);
+    // Outside the budget: CUDA context, NCCL and, before 0.21, CUDA graphs (captured after the KV cache).
+    const outside = (contextInBudget ? 0 : runtime) + (graphsInBudget ? 0 : graphs);
     if ((1 - utilization) * memory < outside) {
       warnings.push(
         `only ${gibText((1 - utilization) * memory)} GiB stays outside the ${Math.round(utilization * 100)} % budget, ` +
