@@ -5,6 +5,7 @@
 import type { Catalog, GpuResolution, ModelResolution } from "./catalog/catalog.js";
 import type { InstanceEntry, QuantizationFormat } from "./catalog/types.js";
 import { engineById } from "./engines/index.js";
+import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, SizingRequest } from "./sizing/types.js";
 import { lookup } from "./lookup.js";
@@ -225,6 +226,11 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     } else tensorParallel = 1;
   }
 
+  const engineVersion = values.engineVersion ?? defaults.engineVersions?.[engine];
+  if (engineVersion !== undefined && !MOVING_TAG.test(engineVersion.trim()) && parseRelease(engineVersion, profile.versionNumbering) === undefined) {
+    assumptions.push(`"${engineVersion}" names no ${profile.displayName} release, so the current one is assumed`);
+  }
+
   const activationBytes: 2 | 4 = values.dtype && /^(float32|fp32|float)$/i.test(values.dtype.trim()) ? 4 : 2;
   const resolvedFormat = activationBytes === 2 ? autoFormat(catalog, format) : format;
 
@@ -238,7 +244,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     pipelineParallel,
     dataParallel,
     expertParallel: values.expertParallel ?? false,
-    ...((values.engineVersion ?? defaults.engineVersions?.[engine]) !== undefined ? { engineVersion: values.engineVersion ?? defaults.engineVersions![engine]! } : {}),
+    ...(engineVersion !== undefined ? { engineVersion } : {}),
     ...(values.kvCacheDtype !== undefined ? { kvCacheDtype: values.kvCacheDtype } : {}),
     ...(values.kvCacheValueDtype !== undefined ? { kvCacheValueDtype: values.kvCacheValueDtype } : {}),
     ...(values.maxModelLen !== undefined ? { maxModelLen: values.maxModelLen } : {}),

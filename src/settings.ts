@@ -13,7 +13,8 @@ import { bundledCatalog, bundledCatalogData } from "./catalog/load.js";
 import { gpuSchema, instanceSchema, modelSchema } from "./catalog/schema.js";
 import type { GpuEntry, InstanceEntry, ModelEntry } from "./catalog/types.js";
 import type { ResolveDefaults } from "./resolve.js";
-import { ENGINE_IDS, engineByName } from "./engines/index.js";
+import { ENGINE_IDS, engineById, engineByName } from "./engines/index.js";
+import { parseRelease } from "./engines/versions.js";
 import type { PriceOverrides } from "./catalog/prices.js";
 import { parseTarget, type ServingTarget } from "./judge/targets.js";
 import { isRecord } from "./lookup.js";
@@ -33,7 +34,7 @@ export class SettingsError extends Error {
   override name = "SettingsError";
 }
 
-const SETTINGS_KEYS = new Set(["models", "gpus", "instanceTypes", "defaults", "prices", "targets", "denseEquivalentParams"]);
+const SETTINGS_KEYS = new Set(["models", "gpus", "instanceTypes", "defaults", "prices", "targets", "denseEquivalentParams", "engineVersions"]);
 const NO_PRICES: PriceOverrides = {};
 const DEFAULT_KEYS = new Set(["engine", "gpu", "gpuMemoryUtilization"]);
 
@@ -151,6 +152,8 @@ export function readSettings(raw: unknown, baseDir: string = process.cwd()): Vra
     }
   }
 
+  if (raw.engineVersions !== undefined) defaults.engineVersions = readEngineVersions(raw.engineVersions);
+
   const bundled = bundledCatalog();
   const { model, gpu, instance } = compiled();
   const listOf = (key: string): unknown[] => {
@@ -249,4 +252,25 @@ export function parseParams(value: unknown): number | undefined {
   const factor: Record<string, number> = { "": 1, k: 1e3, m: 1e6, b: 1e9, t: 1e12 };
   const params = Number(match[1]) * factor[match[2]!.toLowerCase()]!;
   return params > 0 ? params : undefined;
+}
+
+/**
+ * `settings.vram.engineVersions`: the release of each engine to assume where a file names none
+ * (`{ vllm: "0.11", "llama.cpp": "b6000" }`), for semantics that changed between releases. An image
+ * tag or `--engine-version` still wins.
+ */
+function readEngineVersions(raw: unknown): NonNullable<ResolveDefaults["engineVersions"]> {
+  if (!isRecord(raw)) throw new SettingsError('settings.vram.engineVersions must be an object of engine names to releases, such as { "vllm": "0.11.0" }');
+  const versions: NonNullable<ResolveDefaults["engineVersions"]> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const engine = engineByName(name);
+    if (!engine) throw new SettingsError(`settings.vram.engineVersions has an unknown engine "${name}" (expected ${ENGINE_IDS.join(", ")})`);
+    const numbering = engineById(engine).versionNumbering;
+    if (typeof value !== "string" || parseRelease(value, numbering) === undefined) {
+      const example = numbering === "build" ? '"b6000"' : '"0.11.0"';
+      throw new SettingsError(`settings.vram.engineVersions.${name} must be a release such as ${example}, got ${JSON.stringify(value)}`);
+    }
+    versions[engine] = value.trim();
+  }
+  return versions;
 }

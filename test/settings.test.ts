@@ -67,6 +67,10 @@ describe("settings.vram", () => {
     expect(readSettings({ defaults: { engine: "sglang", gpu: "L4", gpuMemoryUtilization: 0.85 } }).defaults).toEqual({ engine: "sglang", gpu: "L4", gpuMemoryUtilization: 0.85 });
   });
 
+  it("reads the engine releases to assume, by any name of the engine", () => {
+    expect(readSettings({ engineVersions: { vLLM: "0.11", "llama-cpp": "b6000", "text-generation-inference": "v2.4.1" } }).defaults.engineVersions).toEqual({ vllm: "0.11", "llama.cpp": "b6000", tgi: "v2.4.1" });
+  });
+
   it("reads each settings object once", () => {
     const raw = { defaults: { gpu: "L4" } };
     expect(readSettings(raw)).toBe(readSettings(raw));
@@ -74,7 +78,11 @@ describe("settings.vram", () => {
 
   it.each([
     [[], "settings.vram must be an object"],
-    [{ model: [] }, 'settings.vram has an unknown key "model" (expected models, gpus, instanceTypes, defaults, prices, targets, denseEquivalentParams)'],
+    [{ model: [] }, 'settings.vram has an unknown key "model" (expected models, gpus, instanceTypes, defaults, prices, targets, denseEquivalentParams, engineVersions)'],
+    [{ engineVersions: "0.11" }, 'settings.vram.engineVersions must be an object of engine names to releases, such as { "vllm": "0.11.0" }'],
+    [{ engineVersions: { triton: "1.0" } }, 'settings.vram.engineVersions has an unknown engine "triton" (expected vllm, sglang, tgi, llama.cpp, ollama, trtllm, lmdeploy)'],
+    [{ engineVersions: { vllm: "latest" } }, 'settings.vram.engineVersions.vllm must be a release such as "0.11.0", got "latest"'],
+    [{ engineVersions: { "llama.cpp": 6000 } }, 'settings.vram.engineVersions.llama.cpp must be a release such as "b6000", got 6000'],
     [{ models: {} }, "settings.vram.models must be an array"],
     [{ models: [{ id: "acme/x", extends: "acme/nothing" }] }, 'settings.vram.models[0].extends names "acme/nothing", which is not in the catalog'],
     [{ models: [{ id: "acme/x", extends: "meta-llama/Llama-2-13b-hf", layers: "forty" }] }, "settings.vram.models[0].layers must be integer"],

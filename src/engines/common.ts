@@ -161,6 +161,8 @@ export interface EngineProfile<Id extends string = string> {
   command(words: readonly Word[], index: number): CommandStart | undefined;
   /** Whether an image name (lower case, routers and gateways already excluded) runs the engine. */
   image(name: string): boolean;
+  /** The release an image names other than by a plain tag (cloud deep-learning containers); undefined: read the tag. */
+  imageRelease?(name: string): string | undefined;
   readonly flags: readonly FlagSpec[];
   /**
    * Settings the engine takes other than as command-line flags (Ollama's `num_ctx`, `num_gpu`):
@@ -187,6 +189,9 @@ export interface EngineProfile<Id extends string = string> {
    * config files are recognised only where a command points at them.
    */
   readonly configDocumentKeys?: readonly string[];
+
+  /** GPU vendors the engine runs on at all (TensorRT-LLM: NVIDIA only); absent: any the catalog lists. */
+  readonly vendors?: readonly GpuEntry["vendor"][];
 
   // --- weights -------------------------------------------------------------------------------
   /** `--quantization` values that differ from the catalog's format aliases (TGI `bitsandbytes` is LLM.int8). */

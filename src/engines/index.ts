@@ -89,8 +89,12 @@ function classifyImage(image: string): ImageFacts | undefined {
   if (NOT_A_SERVER.test(repository)) return undefined;
   const written = /:([^:@]+)/.exec(lastSegment)?.[1];
   const tag = written ? { tag: written } : {};
-  const engine = PROFILES.find((profile) => profile.image(name))?.id;
-  if (engine) return { engine, ...tag };
+  const profile = PROFILES.find((candidate) => candidate.image(name));
+  if (profile) {
+    // Cloud images name the engine's release inside the name or a longer tag (`…-tgi2.0.2-gpu…`).
+    const release = profile.imageRelease?.(name);
+    return { engine: profile.id, ...(release ? { tag: release } : tag) };
+  }
   if (NIM_IMAGE.test(name)) return { nim: true, ...tag };
   return undefined;
 }

@@ -259,6 +259,7 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
     const defaultContext = llamaCppDefaultContext(release, request.model);
     const assumptions: string[] = [];
     if (request.maxModelLen === undefined) assumptions.push(`llama-server's default context is ${tokens(defaultContext)} tokens${fit ? " (the model's own, which --fit shrinks when it does not fit)" : ""}`);
+    if (!fit && request.gpuLayers === undefined) assumptions.push(`llama-server ${request.engineVersion} keeps every layer on the CPU without -ngl`);
     return layerSplitBudget(request, {
       defaultContext,
       slots: 1,

@@ -135,6 +135,14 @@ export const tgi: EngineProfile<"tgi"> = {
     return base === "text-generation-launcher" || base === "lorax-launcher" ? { start: i + 1, positionalModel: false } : undefined;
   },
   image: (name) => /text-generation-inference|huggingface-pytorch-tgi|\btgi\b|predibase\/lorax/.test(name),
+  // AWS deep-learning containers tag `…:2.1.1-tgi2.0.2-gpu-py310-cu121-ubuntu22.04`; Google's name the
+  // release after the CUDA version (`huggingface-text-generation-inference-cu121.2-1.ubuntu2204.py310`).
+  imageRelease(name) {
+    const aws = /-tgi(\d+\.\d+(?:\.\d+)?)/.exec(name);
+    if (aws) return aws[1];
+    const google = /text-generation-inference-cu\d+\.(\d+)-(\d+)(?:-(\d+))?/.exec(name);
+    return google ? [google[1], google[2], google[3]].filter((part) => part !== undefined).join(".") : undefined;
+  },
   flags: FLAGS,
   switches: ["--trust-remote-code", "--disable-custom-kernels", "--json-output", "--sharded"],
   env: {

@@ -9,8 +9,11 @@
 /** A release as numbers: `[0, 10, 1]` for `v0.10.1`, `[6000]` for llama.cpp build `b6000`. */
 export type Release = readonly number[];
 
-/** Tags that name a moving release rather than a version: they mean the current one. */
-const MOVING = /^(latest|nightly|main|master|stable|dev|edge|release|head)$/i;
+/**
+ * Tags that name a moving release rather than a version — `latest`, `nightly`, llama.cpp's
+ * `server-cuda`, Ollama's `rocm` — so they mean the current one.
+ */
+export const MOVING_TAG = /^(latest|nightly|main|master|stable|dev|edge|release|head|rocm|cuda|((server|full|light)(-[a-z0-9]+)?))$/i;
 
 /**
  * The release a written version names, or undefined when it names none (a moving tag, a commit
@@ -20,7 +23,7 @@ const MOVING = /^(latest|nightly|main|master|stable|dev|edge|release|head)$/i;
 export function parseRelease(written: string | undefined, numbering: "semver" | "build"): Release | undefined {
   if (written === undefined) return undefined;
   const text = written.trim();
-  if (text === "" || MOVING.test(text)) return undefined;
+  if (text === "" || MOVING_TAG.test(text)) return undefined;
   if (numbering === "build") {
     const build = /(?:^|[-_:])b(\d{3,6})(?:$|[-_.])/i.exec(text) ?? /^(\d{3,6})$/.exec(text);
     return build ? [Number(build[1])] : undefined;
