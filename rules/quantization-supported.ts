@@ -16,7 +16,7 @@ import type { TextEdit } from "../src/extract/types.js";
 import { tryEstimate } from "../src/sizing/estimate.js";
 import type { MemoryEstimate, SizingRequest } from "../src/sizing/types.js";
 
-type MessageIds = "belowMinimum" | "bf16Unsupported" | "fp8KvUnsupported" | "flagMismatch" | "useFormat" | "useFloat16" | "useAutoKv" | "missingReason";
+type MessageIds = "belowMinimum" | "vendorUnsupported" | "bf16Unsupported" | "fp8KvUnsupported" | "flagMismatch" | "useFormat" | "useFloat16" | "useAutoKv" | "missingReason";
 
 function fits(request: SizingRequest): MemoryEstimate | undefined {
   const estimate = tryEstimate(request);
@@ -45,6 +45,7 @@ export default createRule<MessageIds, []>({
       fp8KvUnsupported: "An FP8 KV cache (--kv-cache-dtype {{kvCacheDtype}}) needs compute capability 8.0 in vLLM; {{gpu}} is {{capability}}.",
       flagMismatch:
         "--quantization {{flag}} expects a checkpoint stored as {{flagFormat}}, but {{model}} is stored as {{stored}}, so {{engine}} refuses to load it.{{alternatives}}",
+      vendorUnsupported: "{{engine}} runs on NVIDIA GPUs only; {{gpu}} cannot run it. Serve it with an engine that runs there, or on an NVIDIA GPU.",
       useFormat: "Use {{remedy}}",
       useFloat16: "Use float16",
       useAutoKv: "Use the model's dtype for the KV cache (auto){{headroom}}",
@@ -137,6 +138,14 @@ export default createRule<MessageIds, []>({
                     edits && estimate
                       ? [{ messageId: "useAutoKv", data: { headroom: `: ${headroom({ estimate })}` }, fix: applyEdits(edits) }]
                       : [],
+                });
+                break;
+              }
+              case "vendor-unsupported": {
+                context.report({
+                  loc: locationOf(context, reportTarget(deployment, ["gpuType", "instanceType", "engine", "model"])),
+                  messageId: "vendorUnsupported",
+                  data: { engine, gpu },
                 });
                 break;
               }

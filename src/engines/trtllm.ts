@@ -122,6 +122,8 @@ export const trtllm: EngineProfile<"trtllm"> = {
   // The release image (nvcr.io/nvidia/tensorrt-llm/release), Triton's TRT-LLM images
   // (tritonserver:<yy.mm>-trtllm-python-py3) and Dynamo's tensorrtllm-runtime.
   image: (name) => /tensorrt[-_]?llm|trtllm/.test(name),
+  // TensorRT-LLM is built on CUDA and TensorRT: NVIDIA GPUs only (docs/source/overview.md "Supported GPUs").
+  vendors: ["nvidia"],
   flags: FLAGS,
   switches: ["--trust_remote_code", "--enable_chunked_prefill", "--fail_fast_on_attention_window_too_large", "--streaming"],
   env: {},

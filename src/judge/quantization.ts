@@ -16,7 +16,9 @@ export type QuantizationProblem =
   /** An FP8 KV cache on a GPU below 8.0 (no attention backend stores it there). */
   | { kind: "fp8-kv-unsupported"; gpu: GpuEntry; kvCacheDtype: string }
   /** The flag names a format the checkpoint is not stored in. */
-  | { kind: "flag-mismatch"; flag: string; flagFormat: QuantizationFormat; stored: QuantizationFormat };
+  | { kind: "flag-mismatch"; flag: string; flagFormat: QuantizationFormat; stored: QuantizationFormat }
+  /** The engine does not run on this vendor's GPUs at all (TensorRT-LLM on AMD). */
+  | { kind: "vendor-unsupported"; engine: string; gpu: GpuEntry };
 
 /** Minimum compute capability of an FP8 KV cache: FlashInfer from SM80; Triton's FP8 needs SM89 (vLLM attention backends). */
 export const FP8_KV_MIN_COMPUTE_CAPABILITY = 8.0;
@@ -39,6 +41,7 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
   const problems: QuantizationProblem[] = [];
   const capability = gpu.computeCapability;
   const engine = engineById(request.engine);
+  if (engine.vendors && !engine.vendors.includes(gpu.vendor)) return [{ kind: "vendor-unsupported", engine: engine.displayName, gpu }];
   if (!engine.checksQuantization) return problems;
 
   const stored = model.format ?? catalog.format(model.model.nativeFormat);

@@ -130,6 +130,9 @@ export function describeCheck(check: DeploymentCheck, modelName: string): string
     case "fp8-kv-unsupported":
       text = `an FP8 KV cache (${problem.kvCacheDtype}) needs compute capability 8.0; ${gpuName(problem.gpu)} is ${problem.gpu.computeCapability?.toFixed(1)}`;
       break;
+    case "vendor-unsupported":
+      text = `${problem.engine} runs on NVIDIA GPUs only; ${gpuName(problem.gpu)} cannot run it`;
+      break;
     case "flag-mismatch":
       text = `--quantization ${problem.flag} expects a checkpoint stored as ${problem.flagFormat.label}, but ${modelName} is stored as ${problem.stored.label}, so the engine refuses to load it`;
       break;
