@@ -9,7 +9,7 @@ import { engineById } from "../src/engines/index.js";
 import { concurrency, gib, tokens } from "../src/report/wording.js";
 import type { MemoryEstimate } from "../src/sizing/types.js";
 
-type MessageIds = "kvTooSmall" | "lowConcurrency" | "applyRemedy" | "missingReason";
+type MessageIds = "kvTooSmall" | "contextCapped" | "lowConcurrency" | "applyRemedy" | "missingReason";
 
 export interface KvCacheHeadroomOptions {
   /** Full-length sequences the KV cache must hold at once (default 1). */
@@ -53,6 +53,8 @@ export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
     messages: {
       kvTooSmall:
         "The KV cache cannot hold one {{maxModelLen}}-token sequence{{lengthNote}}: {{model}} needs {{needed}} GiB of KV cache per GPU for it, and {{available}} GiB is left after {{weights}} GiB of weights and {{runtime}} GiB of runtime memory ({{capacity}} tokens). {{outcome}} {{largest}}{{assumption}}",
+      contextCapped:
+        "{{engine}} starts but serves requests of at most {{served}} tokens, not the {{maxModelLen}} set: {{model}} needs {{needed}} GiB of KV cache per GPU for one, and {{available}} GiB is left after {{weights}} GiB of weights.{{assumption}}",
       lowConcurrency:
         "The KV cache holds {{concurrency}} {{maxModelLen}}-token sequences at once, fewer than the {{required}} required{{lengthNote}}: {{capacity}} tokens ({{available}} GiB per GPU after {{weights}} GiB of weights). {{largest}}{{assumption}}",
       applyRemedy: "Use {{remedy}}",
@@ -65,9 +67,30 @@ export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
         forEachJudged(context, "kv-cache-headroom", (judged, analysis) => {
           const { estimate, resolved, deployment } = judged;
           const tooSmall = estimate.verdict === "kv-cache-too-small";
+          // An engine that starts with a shorter context than the file sets (SGLang, TensorRT-LLM, LMDeploy) does not serve what is asked.
+          const capped = estimate.contextCappedFrom !== undefined && estimate.maxModelLenSource === "set";
           const crowded = estimate.verdict === "fits" && estimate.maxConcurrency < required;
-          if (!tooSmall && !crowded) return;
+          if (!tooSmall && !crowded && !capped) return;
           const remedies = remediesFor(analysis, judged, required);
+          if (capped && !tooSmall) {
+            context.report({
+              loc: locationOf(context, reportTarget(deployment, ["maxModelLen", "model"])),
+              messageId: "contextCapped",
+              data: {
+                engine: engineById(estimate.engine).displayName,
+                model: resolved.model.displayName,
+                served: tokens(estimate.maxModelLen),
+                maxModelLen: tokens(estimate.contextCappedFrom!),
+                needed: gib(estimate.contextCappedKvBytes ?? estimate.requestKvBytes),
+                available: gib(estimate.perGpu.kvCacheBytes),
+                weights: gib(estimate.perGpu.weightBytes),
+                assumption: assumptionNote(judged, required),
+                servedTokens: estimate.maxModelLen,
+              },
+              suggest: suggestionsFor(context, analysis, judged, remedies, "applyRemedy"),
+            });
+            return;
+          }
           const shorter = remedies.find((remedy) => remedy.kind === "max-model-len")?.change.maxModelLen;
           const largest = shorter
             ? `The largest max_model_len that fits${required > 1 ? ` ${required} sequences` : ""} is ${tokens(shorter)}.`

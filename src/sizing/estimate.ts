@@ -456,7 +456,7 @@ function estimateAsWritten(request: SizingRequest, options: EstimateOptions): Me
     maxConcurrency,
     largestFittingMaxModelLen,
     shortfallBytes,
-    ...(contextCappedFrom !== undefined ? { contextCappedFrom } : {}),
+    ...(contextCappedFrom !== undefined ? { contextCappedFrom, contextCappedKvBytes: perRequest(contextCappedFrom, binding) } : {}),
     ...(gpuLayers !== undefined && gpuLayers <= model.layers ? { gpuLayers: { onGpu: gpuLayers, total: model.layers + 1 } } : {}),
     settings: {
       gpuMemoryUtilization: budget.utilization,

@@ -63,9 +63,12 @@ export const CANDIDATE_GPU_IDS = ["l4", "a10g", "l40s", "a100-40gb", "a100-80gb"
 
 const MAX_NODES = 8;
 
-/** Whether an estimate meets the bar: it starts, and the cache holds `minConcurrent` full sequences. */
+/**
+ * Whether an estimate meets the bar: it starts, serves the context asked for (an engine that starts
+ * with a shorter one does not), and the cache holds `minConcurrent` full sequences.
+ */
 export function meetsTarget(estimate: MemoryEstimate, minConcurrent: number): boolean {
-  return estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent;
+  return estimate.verdict === "fits" && estimate.contextCappedFrom === undefined && estimate.maxConcurrency >= minConcurrent;
 }
 
 /** Tensor-parallel sizes vLLM accepts for the model: they divide the attention heads, and KV heads divide or are divided. */

@@ -110,6 +110,8 @@ export interface MemoryEstimate {
    * cache cannot hold it (SGLang, TensorRT-LLM, LMDeploy): `maxModelLen` is then that shorter context.
    */
   contextCappedFrom?: number;
+  /** KV bytes one sequence of `contextCappedFrom` tokens would need on the binding GPU. */
+  contextCappedKvBytes?: number;
   /** Decoder layers on the GPUs and in all, when the engine keeps some on the CPU (llama.cpp `-ngl`, Ollama, `--fit`). */
   gpuLayers?: { onGpu: number; total: number };
   /** The engine settings the estimate used, defaults filled in. */

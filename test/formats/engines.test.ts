@@ -20,6 +20,7 @@ describe("TensorRT-LLM deployments", () => {
         maxNumSeqs: 64,
         maxNumBatchedTokens: 8192,
         maxModelLen: 32768,
+        attentionDataParallel: false,
         unresolved: [],
       },
     ]);
@@ -35,8 +36,11 @@ describe("TensorRT-LLM deployments", () => {
     const file = "engines/trtllm-llama-3.1-8b-l4-long-context.yaml";
     expect(fixtureValues(file)[0]).toMatchObject({ engine: "trtllm", maxModelLen: 131072, gpuMemoryUtilization: 0.9, gpuCount: 1 });
     // Line 29: `                --max_seq_len 131072 \`.
-    const result = expectFindings(file, ["vram/kv-cache-headroom 29:31 kvTooSmall"]);
-    expect(result.messages[0]!.message).toContain("TensorRT-LLM starts with max_seq_len lowered to what the KV cache holds.");
+    // It starts (only an empty pool stops it) but serves shorter requests than the file sets.
+    const result = expectFindings(file, ["vram/kv-cache-headroom 29:31 contextCapped"]);
+    expect(result.messages[0]!.message).toBe(
+      "TensorRT-LLM starts but serves requests of at most 43,808 tokens, not the 131,072 set: Llama-3.1-8B-Instruct needs 16.0 GiB of KV cache per GPU for one, and 5.3 GiB is left after 15.0 GiB of weights.",
+    );
     expect(result.messages[0]!.suggestions!.map((suggestion) => suggestion.desc)).toEqual([
       "Use max_model_len 43,008: 43,808 KV tokens, 1.0 × 43,008-token sequences",
       "Use FP8 (per-tensor/per-channel scales) weights (neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8) on 2 × NVIDIA L4 at TP 2: 243,552 KV tokens, 1.8 × 131,072-token sequences",
@@ -84,8 +88,8 @@ describe("LMDeploy deployments", () => {
     const file = "engines/lmdeploy-qwen2.5-72b-awq-2xl4.yaml";
     expect(fixtureValues(file)[0]).toMatchObject({ engine: "lmdeploy", quantization: "awq", tensorParallel: 2, maxModelLen: 32768, instanceType: "g6.12xlarge" });
     // Line 30: `            - "32768"` after --session-len.
-    const result = expectFindings(file, ["vram/kv-cache-headroom 30:16 kvTooSmall"]);
-    expect(result.messages[0]!.message).toContain("LMDeploy starts with session_len truncated to what the KV cache holds.");
+    const result = expectFindings(file, ["vram/kv-cache-headroom 30:16 contextCapped"]);
+    expect(result.messages[0]!.message).toContain("LMDeploy starts but serves requests of at most 11,456 tokens, not the 32,768 set");
     expect(result.messages[0]!.suggestions!.map((suggestion) => suggestion.desc)).toEqual([
       "Use max_model_len 11,264: 11,456 KV tokens, 1.0 × 11,264-token sequences",
       "Use 4 × NVIDIA L4 at TP 4 (g6.12xlarge): 124,096 KV tokens, 3.7 × 32,768-token sequences",
