@@ -42,7 +42,7 @@ describe("vram estimate", () => {
     expect((await run(...args)).code).toBe(0);
     const { code, stdout } = await run(...args, "--min-concurrent-sequences", "8");
     expect(code).toBe(1);
-    expect(stdout).toContain("✗ Too few sequences at once: the KV cache (38,224 tokens) holds 1.1 × 32,768-token sequences, fewer than the 8 required.");
+    expect(stdout).toContain("✗ Too few sequences at once: the KV cache (34,128 tokens) holds 1.0 × 32,768-token sequences, fewer than the 8 required.");
     expect(stdout).not.toContain("✓");
   });
 
