@@ -4,9 +4,13 @@
  * the cache is a small remainder (under 10 % of the budget), since there a 1 GiB difference in
  * weights is a large relative error in what is left.
  */
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { GIB } from "../src/sizing/runtime.js";
-import { loadCases, runCase } from "./calibration/harness.js";
+import { cliArgs, loadCases, runCase } from "./calibration/harness.js";
+import { runCli } from "./support/cli.js";
 
 const cases = loadCases();
 const used = cases.filter((item) => item.useForCalibration);
@@ -15,8 +19,27 @@ describe("calibration cases", () => {
   it("are numerous, sourced and varied", () => {
     expect(used.length).toBeGreaterThanOrEqual(25);
     for (const item of cases) expect(item.source, item.id).toMatch(/^https?:\/\//);
-    expect(new Set(used.map((item) => item.engine))).toEqual(new Set(["vllm", "sglang", "trtllm", "lmdeploy"]));
+    expect(new Set(used.map((item) => item.engine))).toEqual(new Set(["vllm", "sglang", "trtllm", "lmdeploy", "llama.cpp"]));
     expect(used.filter((item) => item.outcome !== "started").length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("calibration cases through vram estimate", () => {
+  const dir = mkdtempSync(join(tmpdir(), "vram-calibration-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  // Every case, in the CLI's own flags, ends in a verdict (exit 0 or 1), never a usage error; where the
+  // log states no GPU memory of its own, the CLI reaches the harness's verdict.
+  it.each(used.map((item) => [item.id, item] as const))("%s", async (id, item) => {
+    const args = cliArgs(item);
+    if (item.settings) {
+      const config = join(dir, `${id}.config.mjs`);
+      writeFileSync(config, `export default [{ files: ["**/*.yaml"], settings: { vram: ${JSON.stringify(item.settings)} } }];\n`);
+      args.push("--config", config);
+    }
+    const { code, stdout, stderr } = await runCli(args, dir);
+    expect(code, stderr).not.toBe(2);
+    if (item.gpuTotalMiB === null) expect((JSON.parse(stdout) as { verdict: string }).verdict).toBe(runCase(item).estimate?.verdict);
   });
 });
 
