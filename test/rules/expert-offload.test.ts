@@ -56,8 +56,8 @@ describe("vram/expert-offload", () => {
     const [message] = findings(lint(code, "compose.yaml", { settings: { vram: { defaults: { gpu: "RTX 4090" } } } }));
     expect(message!.message).toBe(
       "mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf keeps 25.7 GiB of weights per GPU in CPU memory (every layer's experts on the CPU). " +
-        "Each decoded token reads 6.4 GiB of them from system memory on the CPU at about 300 GB/s, so one sequence decodes at about 39 tokens/s, " +
-        "against about 83 tokens/s with every weight on the GPUs. Keeping every expert on the GPUs takes about 29.6 GiB per GPU (for example 1 × NVIDIA L40S).",
+        "Each decoded token reads 6.4 GiB of them from system memory on the CPU at about 300 GB/s, so one sequence decodes at about 40 tokens/s, " +
+        "against about 84 tokens/s with every weight on the GPUs. Keeping every expert on the GPUs takes about 29.6 GiB per GPU (for example 1 × NVIDIA L40S).",
     );
   });
 
