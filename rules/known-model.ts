@@ -1,32 +1,16 @@
 /**
  * vram/known-model — a deployment whose model, GPU, instance type or quantization the catalog does
- * not know (or whose values no engine accepts) cannot be checked: say so, name the closest catalog
- * entries, and show how to add one in settings — rather than staying silent.
+ * not know cannot be checked: say so, name the closest catalog entries, and show how to add one in
+ * settings — rather than staying silent. (Invalid values are `vram/valid-values`' findings, other
+ * reasons a deployment goes unchecked `vram/unchecked-deployment`'s; see `src/judge/unjudged.ts`.)
  */
-import { stripModelUri } from "../src/catalog/names.js";
+import { settingsExample, UNJUDGED_MESSAGES } from "../src/judge/unjudged.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
-import { forEachDeployment } from "../src/rule-kit/driver.js";
+import { printable } from "../src/report/wording.js";
+import { forEachJudged, reportUnjudged } from "../src/rule-kit/driver.js";
 import { locationOf, reportTarget } from "../src/rule-kit/report.js";
 
-type MessageIds = "unknownModel" | "assumedModel" | "unknownGpu" | "unknownInstance" | "unknownQuantization" | "invalidValue" | "missingReason";
-
-/**
- * The `settings.vram.models` entry a user would write: ids are `owner/name`, and a name written
- * without an owner (a KAITO preset, a local directory) is found by its name under any owner.
- */
-function settingsExample(written: string, sameSizeBase: string | undefined): string {
-  const name = stripModelUri(written);
-  const id = isRepoId(name) ? name : `local/${name.slice(name.lastIndexOf("/") + 1) || "my-model"}`;
-  const imported = `{ id: "${id}", config: "./path/to/${id.slice(id.indexOf("/") + 1)}/config.json" } (its config.json)`;
-  // Only a base of the same size: extending another size would size the model wrongly.
-  return sameSizeBase ? `: ${imported}, or, for a fine-tune of ${sameSizeBase}, { id: "${id}", extends: "${sameSizeBase}" }` : `: ${imported}`;
-}
-
-/** `owner/name`, one slash, no spaces; checked without a pattern over the input. */
-function isRepoId(name: string): boolean {
-  const slash = name.indexOf("/");
-  return slash > 0 && slash === name.lastIndexOf("/") && slash < name.length - 1 && !/\s/.test(name);
-}
+type MessageIds = keyof (typeof UNJUDGED_MESSAGES)["known-model"] | "assumedModel" | "missingReason";
 
 export default createRule<MessageIds, []>({
   name: "known-model",
@@ -39,76 +23,25 @@ export default createRule<MessageIds, []>({
     },
     schema: [],
     messages: {
-      unknownModel:
-        "\"{{written}}\" is not in the catalog, so nothing about this deployment was checked.{{closest}} To size it, add it to settings.vram.models{{example}} (docs/settings.md).",
+      ...UNJUDGED_MESSAGES["known-model"],
       assumedModel:
         "\"{{written}}\" is not in the catalog; it is sized as {{base}}, whose family and size its name states. That is an assumption: to make sure, add it to settings.vram.models: {{example}} (docs/settings.md).",
-      unknownGpu:
-        "GPU \"{{written}}\" is not in the catalog, so nothing about this deployment was checked. Closest entries: {{closest}}. Add it to settings.vram.gpus (docs/settings.md).",
-      unknownInstance:
-        "Instance type \"{{written}}\" is not in the catalog, so its GPUs are unknown and nothing was checked. Add it to settings.vram.instanceTypes as { id: \"{{written}}\", gpu, gpuCount } (docs/settings.md).",
-      unknownQuantization: "Quantization or dtype \"{{written}}\" is not one the catalog knows, so the weights could not be sized.{{closest}}",
-      invalidValue: "{{message}}, so this deployment was not checked.",
     },
   },
   create(context) {
     return {
       Program() {
-        forEachDeployment(context, "known-model", (judged, analysis) => {
+        reportUnjudged(context, "known-model");
+        forEachJudged(context, "known-model", (judged) => {
+          if (judged.resolved.model.via !== "family") return;
+          // A fine-tune nobody catalogued, sized by its family and size: say so, so a pass is not read as confirmed.
           const { deployment } = judged;
-          if (judged.status === "invalid") {
-            context.report({
-              loc: locationOf(context, reportTarget(deployment, ["tensorParallel", "pipelineParallel", "gpuMemoryUtilization", "maxModelLen", "model"])),
-              messageId: "invalidValue",
-              data: { message: judged.message.charAt(0).toUpperCase() + judged.message.slice(1) },
-            });
-            return;
-          }
-          if (judged.status === "judged" && judged.resolved.model.via === "family") {
-            // A fine-tune nobody catalogued, sized by its family and size: say so, so a pass is not read as confirmed.
-            const written = deployment.fields.model?.value ?? judged.resolved.model.displayName;
-            context.report({
-              loc: locationOf(context, reportTarget(deployment, ["model"])),
-              messageId: "assumedModel",
-              data: { written, base: judged.resolved.model.model.id, example: settingsExample(written, judged.resolved.model.model.id).slice(2) },
-            });
-            return;
-          }
-          if (judged.status !== "unresolved") return;
-          const unresolved = judged.unresolved;
-          switch (unresolved.reason) {
-            case "unknown-model":
-              context.report({
-                loc: locationOf(context, reportTarget(deployment, ["model"])),
-                messageId: "unknownModel",
-                data: {
-                  written: unresolved.written,
-                  closest: unresolved.closest.length > 0 ? ` Closest entries: ${unresolved.closest.join(", ")}.` : "",
-                  example: settingsExample(unresolved.written, analysis.catalog.sameSizeBase(unresolved.written)),
-                },
-              });
-              break;
-            case "unknown-gpu":
-              context.report({
-                loc: locationOf(context, reportTarget(deployment, ["gpuType"])),
-                messageId: "unknownGpu",
-                data: { written: unresolved.written, closest: unresolved.closest.join(", ") },
-              });
-              break;
-            case "unknown-instance":
-              context.report({ loc: locationOf(context, reportTarget(deployment, ["instanceType"])), messageId: "unknownInstance", data: { written: unresolved.written } });
-              break;
-            case "unknown-quantization":
-              context.report({
-                loc: locationOf(context, reportTarget(deployment, ["quantization", "dtype"])),
-                messageId: "unknownQuantization",
-                data: { written: unresolved.written, closest: unresolved.closest.length > 0 ? ` Closest known formats: ${unresolved.closest.join(", ")}.` : "" },
-              });
-              break;
-            default:
-              // No model or no GPU named: not a deployment this plugin can size; stay silent.
-              break;
-          }
+          const written = printable(deployment.fields.model?.value ?? judged.resolved.model.displayName, 100);
+          context.report({
+            loc: locationOf(context, reportTarget(deployment, ["model"])),
+            messageId: "assumedModel",
+            data: { written, base: judged.resolved.model.model.id, example: settingsExample(written, judged.resolved.model.model.id).slice(2) },
+          });
         });
       },
     };

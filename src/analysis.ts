@@ -11,6 +11,9 @@ import { type DeploymentValues, type Resolution, resolveDeployment, type Resolve
 import { readSettings, type VramSettings } from "./settings.js";
 import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.js";
 import { type BoundedCache, cacheOf } from "./memo.js";
+import { type GpuRange, rangeCandidates, splitRange, vendorOfResource, withinMemory } from "./judge/gpu-range.js";
+import { checkQuantization } from "./judge/quantization.js";
+import { gpuName } from "./report/wording.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 
@@ -26,6 +29,12 @@ export type JudgedDeployment =
       estimate: MemoryEstimate;
       /** The other GPUs an ambiguous name (`Tesla-V100`: 16 or 32 GB) could mean, and the estimate on each. */
       alternatives?: Array<{ gpu: GpuEntry; estimate: MemoryEstimate }>;
+      /**
+       * No GPU type is named: the range of GPUs it could land on, split into those it fits and those
+       * it does not. `resolved`/`estimate` are then on the smallest GPU it fits, or (none fits) on
+       * the largest, so every other rule judges the best case it could be scheduled on.
+       */
+      range?: GpuRange;
     }
   /** A name the catalog does not know, or no GPU/model stated: nothing can be checked. */
   | { status: "unresolved"; deployment: Deployment; values: DeploymentValues; unresolved: Unresolved }
@@ -63,24 +72,92 @@ function estimateOnce(request: SizingRequest): MemoryEstimate {
 /** Resolutions by catalog (settings make their own), then by the values as written. */
 const resolutions = new WeakMap<Catalog, BoundedCache<Resolution>>();
 
-function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwner: Deployment["layoutOwner"]): Resolution {
-  const key = JSON.stringify([values, settings.defaults, layoutOwner ?? null]);
-  return cacheOf(resolutions, settings.catalog, 512).get(key, () => resolveDeployment(settings.catalog, values, settings.defaults, layoutOwner));
+function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwner: Deployment["layoutOwner"], rangeGpu?: GpuEntry): Resolution {
+  const key = JSON.stringify([values, settings.defaults, layoutOwner ?? null, rangeGpu?.id ?? null]);
+  return cacheOf(resolutions, settings.catalog, 512).get(key, () => resolveDeployment(settings.catalog, values, settings.defaults, layoutOwner, rangeGpu));
+}
+
+/**
+ * Which unresolved value keeps a deployment from a verdict: an invalid value first (it is an error
+ * in the file, and always said), then a setting that cannot be sized, then templates, variables and
+ * references. Minor settings (a batch limit) only block when they are invalid: the engine's default
+ * is judged otherwise.
+ */
+const BLOCKING_ORDER: UnresolvedValue["reason"][] = ["chart-template", "invalid", "unsupported", "template", "variable", "reference"];
+
+function blockingValue(deployment: Deployment): [FieldName, UnresolvedValue] | undefined {
+  const entries = (Object.entries(deployment.unresolved) as Array<[FieldName, UnresolvedValue | undefined]>).filter(
+    (entry): entry is [FieldName, UnresolvedValue] => entry[1] !== undefined && (entry[1].reason === "invalid" || !MINOR_FIELDS.has(entry[0])),
+  );
+  return entries.sort((a, b) => BLOCKING_ORDER.indexOf(a[1].reason) - BLOCKING_ORDER.indexOf(b[1].reason))[0];
 }
 
 export function judge(deployment: Deployment, settings: VramSettings): JudgedDeployment {
   const values = { ...valuesOf(deployment.fields), ...(deployment.engineVersion ? { engineVersion: deployment.engineVersion } : {}) };
-  const blocking = (Object.entries(deployment.unresolved) as Array<[FieldName, UnresolvedValue]>).find(([field]) => !MINOR_FIELDS.has(field));
+  const blocking = blockingValue(deployment);
   if (blocking) return { status: "incomplete", deployment, values, field: blocking[0], value: blocking[1] };
   const resolution = resolveOnce(settings, values, deployment.layoutOwner);
-  if (!resolution.ok) return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
+  if (!resolution.ok) {
+    if (resolution.unresolved.reason === "no-gpu") return judgeRange(deployment, settings, values);
+    return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
+  }
   try {
-    const { resolved } = resolution;
+    const resolved = withAssumptions(resolution.resolved, deployment);
     const estimate = estimateOnce(resolved.request);
     const alternatives = (resolved.gpu.alternatives ?? []).map((gpu) => ({ gpu, estimate: estimateOnce({ ...resolved.request, gpu }) }));
     return { status: "judged", deployment, values, resolved, estimate, ...(alternatives.length > 0 ? { alternatives } : {}) };
   } catch (error) {
     if (error instanceof SizingInputError) return { status: "invalid", deployment, values, resolved: resolution.resolved, message: error.message };
+    throw error;
+  }
+}
+
+/** The resolution with what extraction assumed (a compose default) added to what resolving did. */
+function withAssumptions(resolved: ResolvedDeployment, deployment: Deployment): ResolvedDeployment {
+  return deployment.assumptions?.length ? { ...resolved, assumptions: [...resolved.assumptions, ...deployment.assumptions] } : resolved;
+}
+
+/** The GPU resource a deployment requests (`amd.com/gpu`), which says whose GPUs it can land on. */
+function gpuResource(deployment: Deployment): string | undefined {
+  return deployment.fields.gpuCount?.source ?? deployment.unresolved.gpuCount?.source;
+}
+
+/** Kernel problems that depend on the GPU (a flag that contradicts the checkpoint does not). */
+function formatRunsOn(catalog: Catalog, resolved: ResolvedDeployment, values: DeploymentValues, gpu: GpuEntry): boolean {
+  return checkQuantization(catalog, { ...resolved, request: { ...resolved.request, gpu } }, values).every((problem) => problem.kind === "flag-mismatch");
+}
+
+/** A deployment that names no GPU type, judged on the range of GPUs it could be scheduled on (see `judge/gpu-range.ts`). */
+function judgeRange(deployment: Deployment, settings: VramSettings, values: DeploymentValues): JudgedDeployment {
+  const { catalog } = settings;
+  const vendor = vendorOfResource(gpuResource(deployment));
+  const candidates = rangeCandidates(catalog.gpus, vendor, settings.cluster?.gpus);
+  const { source } = candidates;
+  const gpus = withinMemory(candidates.gpus, deployment.gpuMemoryRange);
+  const on = (gpu: GpuEntry) => {
+    const resolution = resolveOnce(settings, values, deployment.layoutOwner, gpu);
+    if (!resolution.ok) return undefined;
+    return { resolved: resolution.resolved, estimate: estimateOnce(resolution.resolved.request) };
+  };
+  const first = gpus[0] ? resolveOnce(settings, values, deployment.layoutOwner, gpus[0]) : undefined;
+  if (!first?.ok) return { status: "unresolved", deployment, values, unresolved: first && !first.ok ? first.unresolved : { reason: "no-gpu" } };
+  try {
+    const split = splitRange(
+      gpus,
+      (gpu) => on(gpu)?.estimate.verdict === "fits",
+      (gpu) => formatRunsOn(catalog, first.resolved, values, gpu),
+    );
+    const range: GpuRange = { source, vendor, ...split };
+    // The smallest GPU it fits, else the largest it could land on (with kernels for its format): the best case.
+    const judgedOn = split.fitting[0] ?? (split.failing.find((entry) => entry.why === "memory") ?? split.failing[0])!.gpu;
+    const { resolved, estimate } = on(judgedOn)!;
+    const where = source === "cluster" ? "settings.vram.cluster" : `the catalog's ${vendor === "amd" ? "AMD" : "NVIDIA"} GPUs`;
+    const assumption = split.fitting.length > 0
+      ? `no GPU type is named; judged on the ${gpuName(judgedOn)}, the smallest of ${where} it fits`
+      : `no GPU type is named; judged on the ${gpuName(judgedOn)}, the largest of ${where}`;
+    return { status: "judged", deployment, values, resolved: withAssumptions({ ...resolved, assumptions: [...resolved.assumptions, assumption] }, deployment), estimate, range };
+  } catch (error) {
+    if (error instanceof SizingInputError) return { status: "invalid", deployment, values, resolved: first.resolved, message: error.message };
     throw error;
   }
 }

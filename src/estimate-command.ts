@@ -9,6 +9,7 @@ import { ConfigImportError } from "./catalog/import-config.js";
 import { withLocalModel } from "./catalog/local-model.js";
 import { type CliIo, UsageError } from "./cli-io.js";
 import { cliSettingsFor } from "./cli-settings.js";
+import { parseValue } from "./extract/engine-args.js";
 import { deploymentChecks } from "./judge/checks.js";
 import { estimateJson } from "./report/json.js";
 import { passes, renderBreakdown, styleFor } from "./report/text.js";
@@ -53,6 +54,16 @@ const ESTIMATE_OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** A token count as files write it (`8192`, `32k` = 32,000, `32K` = 32,768): the same parser as the rules. */
+function sizeFlag(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = parseValue("size", raw);
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
+    throw new UsageError(`--${name} must be a whole number of tokens of at least 1 (8192, 32k, 32K), got "${raw}"`);
+  }
+  return value;
+}
 
 function integerFlag(name: string, raw: string | undefined, min: number): number | undefined {
   if (raw === undefined) return undefined;
@@ -134,10 +145,10 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
     ...(values.quantization !== undefined ? { quantization: values.quantization } : {}),
     ...(values.dtype !== undefined ? { dtype: values.dtype } : {}),
     ...(values["kv-cache-dtype"] !== undefined ? { kvCacheDtype: values["kv-cache-dtype"] } : {}),
-    ...optional("maxModelLen", integerFlag("max-model-len", values["max-model-len"], 1)),
+    ...optional("maxModelLen", sizeFlag("max-model-len", values["max-model-len"])),
     ...optional("gpuMemoryUtilization", numberFlag("gpu-memory-utilization", values["gpu-memory-utilization"], 0, 1, false)),
     ...optional("maxNumSeqs", integerFlag("max-num-seqs", values["max-num-seqs"], 1)),
-    ...optional("maxNumBatchedTokens", integerFlag("max-num-batched-tokens", values["max-num-batched-tokens"], 1)),
+    ...optional("maxNumBatchedTokens", sizeFlag("max-num-batched-tokens", values["max-num-batched-tokens"])),
     ...optional("cpuOffloadGiB", numberFlag("cpu-offload-gb", values["cpu-offload-gb"], 0, 1e6)),
     ...(values["enforce-eager"] ? { enforceEager: true } : {}),
   };

@@ -7,13 +7,14 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseJSON } from "jsonc-eslint-parser";
 import { parseYAML } from "yaml-eslint-parser";
+import type { Catalog } from "./catalog/catalog.js";
 import { analyzeFile, type FileAnalysis, type Judged, type JudgedDeployment, remediesFor } from "./analysis.js";
 import { cliSettingsFor } from "./cli-settings.js";
 import { parseMaskingTemplates } from "./extract/go-template.js";
 import { parseHclForRules } from "./hcl/language.js";
 import { loadHclParser } from "./hcl/parser.js";
 import { deploymentChecks } from "./judge/checks.js";
-import { unresolvedMessage } from "./resolve.js";
+import { unjudgedFinding, unjudgedText } from "./judge/unjudged.js";
 import { type EstimateJson, estimateJson } from "./report/json.js";
 import { passes, renderBreakdown, styleFor } from "./report/text.js";
 import { deploymentPerformance } from "./report/performance.js";
@@ -93,20 +94,13 @@ function readText(absolute: string): { text: string } | { error: string } {
   }
 }
 
-function reasonOf(judged: JudgedDeployment): string | undefined {
-  switch (judged.status) {
-    case "judged":
-      return undefined;
-    case "unresolved":
-      return unresolvedMessage(judged.unresolved);
-    case "incomplete":
-      if (judged.value.reason === "chart-template") {
-        return `it sits in a Go template (${judged.value.raw}) that may add or drop settings: judge the rendered output (helm template … > rendered.yaml; vram explain rendered.yaml)`;
-      }
-      return `${judged.field} is written as "${judged.value.raw}" (${judged.value.reason === "invalid" ? "not a valid value" : "resolved only at deploy time"}), so the deployment is not judged`;
-    case "invalid":
-      return judged.message;
-  }
+/** Why it has no verdict: the same sentence the rule that speaks for it reports. */
+function reasonOf(judged: JudgedDeployment, catalog: Catalog): string | undefined {
+  const finding = unjudgedFinding(judged, catalog);
+  if (!finding) return undefined;
+  // Mid-sentence after "not judged —": "It sits…" reads "it sits…"; names and acronyms keep their case.
+  const text = unjudgedText(finding);
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
 }
 
 /**
@@ -132,7 +126,7 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
         status: judged.status,
         ...(judged.deployment.disabled ? { disabledBy: judged.deployment.disabled.source } : {}),
       };
-      const reason = reasonOf(judged);
+      const reason = reasonOf(judged, analysis.catalog);
       if (reason) entry.reason = reason;
       if (judged.status === "judged") {
         entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checksOf(analysis, judged), deploymentPerformance(analysis, judged), priceBook(analysis.catalog, analysis.settings.prices));

@@ -5,6 +5,9 @@
 import type { Linter } from "eslint";
 import expertOffload from "../rules/expert-offload.js";
 import knownModel from "../rules/known-model.js";
+import pinGpuType from "../rules/pin-gpu-type.js";
+import uncheckedDeployment from "../rules/unchecked-deployment.js";
+import validValues from "../rules/valid-values.js";
 import kvCacheHeadroom from "../rules/kv-cache-headroom.js";
 import parallelismEfficiency from "../rules/parallelism-efficiency.js";
 import parallelismMatchesGpus from "../rules/parallelism-matches-gpus.js";
@@ -25,6 +28,9 @@ export const rules: Record<string, Pick<VramRule, "meta" | "create">> = {
   "expert-offload": expertOffload as never,
   "known-model": knownModel as never,
   "serving-capacity": servingCapacity as never,
+  "pin-gpu-type": pinGpuType as never,
+  "unchecked-deployment": uncheckedDeployment as never,
+  "valid-values": validValues as never,
 };
 
 type RuleSetting = Linter.RuleEntry;

@@ -3,7 +3,7 @@
  * catalog. Shared by the `vram` CLI and the ESLint rules so both judge the same way.
  */
 import type { Catalog, GpuResolution, ModelResolution } from "./catalog/catalog.js";
-import type { InstanceEntry, QuantizationFormat } from "./catalog/types.js";
+import type { GpuEntry, InstanceEntry, QuantizationFormat } from "./catalog/types.js";
 import { engineById } from "./engines/index.js";
 import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
@@ -76,8 +76,11 @@ export interface ResolvedDeployment {
   instance?: InstanceEntry;
   /** GPUs the deployment requests for one replica (pods × GPUs per pod). */
   requestedGpus: number;
-  /** Where the GPU type came from. */
-  gpuSource: "gpu" | "instance" | "default";
+  /**
+   * Where the GPU type came from: named, implied by the instance type, `settings.vram.defaults.gpu`,
+   * or one GPU of the range the deployment could land on when it names none (see `judge/gpu-range.ts`).
+   */
+  gpuSource: "gpu" | "instance" | "default" | "range";
   /** Assumptions the resolution made (defaults, ambiguous names), to repeat in messages. */
   assumptions: string[];
 }
@@ -158,7 +161,11 @@ function autoFormat(catalog: Catalog, format: QuantizationFormat): QuantizationF
   return format.id === "fp32" ? catalog.format("bf16") : format;
 }
 
-export function resolveDeployment(catalog: Catalog, values: DeploymentValues, defaults: ResolveDefaults = {}, layoutOwner?: LayoutOwner): Resolution {
+/**
+ * `rangeGpu`: the GPU to judge on when the deployment names none (and no default does): one GPU of
+ * the range it could be scheduled on.
+ */
+export function resolveDeployment(catalog: Catalog, values: DeploymentValues, defaults: ResolveDefaults = {}, layoutOwner?: LayoutOwner, rangeGpu?: GpuEntry): Resolution {
   if (!values.model) return { ok: false, unresolved: { reason: "no-model" } };
   const model = catalog.resolveModel(values.model);
   if (!model) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: catalog.closestModelNames(values.model) } };
@@ -192,6 +199,9 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     gpu = catalog.resolveGpu(defaults.gpu);
     gpuSource = "default";
     if (gpu) assumptions.push(`the ${gpu.gpu.name} of settings.vram.defaults.gpu, as no GPU type is named`);
+  } else if (rangeGpu) {
+    gpu = { gpu: rangeGpu, via: "name" };
+    gpuSource = "range";
   }
   if (!gpu) return { ok: false, unresolved: { reason: "no-gpu" } };
   if (gpu.via === "ambiguous") {

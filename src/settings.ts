@@ -5,7 +5,8 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { createRequire } from "node:module";
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from "ajv";
 import { Catalog } from "./catalog/catalog.js";
 import { ConfigImportError } from "./catalog/import-config.js";
 import { importModelFiles } from "./catalog/read-model-files.js";
@@ -28,20 +29,24 @@ export interface VramSettings {
   targets?: ServingTarget;
   /** `settings.vram.denseEquivalentParams`: the dense size a user holds quality-equivalent to a MoE model, by model name. */
   denseEquivalentParams: Map<string, number>;
+  /** `settings.vram.cluster`: the GPUs the user's cluster has, the range a deployment naming none is judged on. */
+  cluster?: { gpus: GpuEntry[] };
 }
 
 export class SettingsError extends Error {
   override name = "SettingsError";
 }
 
-const SETTINGS_KEYS = new Set(["models", "gpus", "instanceTypes", "defaults", "prices", "targets", "denseEquivalentParams", "engineVersions"]);
+const SETTINGS_KEYS = new Set(["models", "gpus", "instanceTypes", "defaults", "prices", "targets", "denseEquivalentParams", "engineVersions", "cluster"]);
 const NO_PRICES: PriceOverrides = {};
 const DEFAULT_KEYS = new Set(["engine", "gpu", "gpuMemoryUtilization"]);
 
 let validators: { model: ValidateFunction; gpu: ValidateFunction; instance: ValidateFunction } | undefined;
 
+/** Ajv loads (and compiles) only when settings add catalog entries: most runs never pay for it. */
 function compiled() {
   if (!validators) {
+    const { Ajv } = createRequire(import.meta.url)("ajv") as { Ajv: typeof AjvClass };
     const ajv = new Ajv({ allErrors: false, strict: false });
     validators = {
       model: ajv.compile(modelSchema),
@@ -155,7 +160,8 @@ export function readSettings(raw: unknown, baseDir: string = process.cwd()): Vra
   if (raw.engineVersions !== undefined) defaults.engineVersions = readEngineVersions(raw.engineVersions);
 
   const bundled = bundledCatalog();
-  const { model, gpu, instance } = compiled();
+  const additions = ["models", "gpus", "instanceTypes"].some((key) => raw[key] !== undefined);
+  const { model, gpu, instance } = additions ? compiled() : ({} as ReturnType<typeof compiled>);
   const listOf = (key: string): unknown[] => {
     const value = raw[key];
     if (value === undefined) return [];
@@ -195,6 +201,8 @@ export function readSettings(raw: unknown, baseDir: string = process.cwd()): Vra
         });
   const settings: VramSettings = { catalog, defaults, prices: readPrices(raw.prices), denseEquivalentParams: readDenseEquivalents(catalog, raw.denseEquivalentParams) };
   if (raw.targets !== undefined) settings.targets = readTargets(raw.targets);
+  const cluster = readCluster(raw.cluster, catalog);
+  if (cluster) settings.cluster = cluster;
   if (!byBase) parsed.set(raw, (byBase = new Map()));
   byBase.set(baseDir, settings);
   return settings;
@@ -273,4 +281,24 @@ function readEngineVersions(raw: unknown): NonNullable<ResolveDefaults["engineVe
     versions[engine] = value.trim();
   }
   return versions;
+}
+
+/** `cluster: { gpus: ["l4", "a100-80gb"] }`: every name must be a GPU the catalog (with the settings' own) knows. */
+function readCluster(raw: unknown, catalog: Catalog): VramSettings["cluster"] {
+  if (raw === undefined) return undefined;
+  if (!isRecord(raw)) throw new SettingsError("settings.vram.cluster must be an object such as { gpus: [\"l4\", \"a100-80gb\"] }");
+  for (const key of Object.keys(raw)) {
+    if (key !== "gpus") throw new SettingsError(`settings.vram.cluster has an unknown key "${key}" (expected gpus)`);
+  }
+  if (!Array.isArray(raw.gpus) || raw.gpus.length === 0) throw new SettingsError("settings.vram.cluster.gpus must be a non-empty array of GPU names");
+  const gpus: GpuEntry[] = [];
+  raw.gpus.forEach((name: unknown, index: number) => {
+    const where = `settings.vram.cluster.gpus[${index}]`;
+    if (typeof name !== "string" || name.trim() === "") throw new SettingsError(`${where} must be a GPU name`);
+    const resolved = catalog.resolveGpu(name);
+    if (!resolved) throw new SettingsError(`${where} names "${name}", which is not a catalog GPU (closest: ${catalog.closestGpuNames(name).join(", ")})`);
+    if (resolved.via === "ambiguous") throw new SettingsError(`${where} "${name}" names several GPUs (${[resolved.gpu, ...(resolved.alternatives ?? [])].map((gpu) => gpu.id).join(", ")}); write one id`);
+    if (!gpus.includes(resolved.gpu)) gpus.push(resolved.gpu);
+  });
+  return { gpus };
 }

@@ -108,7 +108,7 @@ describe("vram explain", () => {
     expect(code).toBe(1);
     expect(stdout).toContain("Deployment mixtral-chat (fixtures/kubernetes/mixtral-8x7b-a10g.yaml:");
     expect(stdout).toContain("12.9B parameters are active per token but all 46.7B must be resident");
-    expect(stdout).toMatch(/Deployment support-bot \(fixtures\/kubernetes\/unknown-model\.yaml:\d+:\d+\): not judged — unknown model "acme-corp\/support-bot-13b-v4"/);
+    expect(stdout).toMatch(/Deployment support-bot \(fixtures\/kubernetes\/unknown-model\.yaml:\d+:\d+\): not judged — "acme-corp\/support-bot-13b-v4" is not in the catalog/);
   });
 
   it("prints JSON with the estimate fields and where each deployment was found", async () => {
@@ -151,6 +151,14 @@ describe("vram explain", () => {
     const { code, stdout } = await runCli(["explain", "bom.yaml"], folder);
     expect(code).toBe(1);
     expect(stdout).toContain("12.9B parameters are active per token but all 46.7B must be resident");
+  });
+
+  it("reads token counts as files write them: --max-model-len 32k is 32,000 (issue 10: the CLI and files accept the same syntax)", async () => {
+    const short = await run("estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--max-model-len", "32k", "--json");
+    expect(short.code).toBe(0);
+    expect((JSON.parse(short.stdout) as { maxModelLen: number }).maxModelLen).toBe(32000);
+    const binary = await run("estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--max-model-len", "1K", "--json");
+    expect((JSON.parse(binary.stdout) as { maxModelLen: number }).maxModelLen).toBe(1024);
   });
 
   it("reads a Helm chart template and says it judges only the rendered output (exit 0: nothing is stated as fact)", async () => {

@@ -37,7 +37,8 @@ const EXPECTED: Record<string, string[]> = {
   "kubernetes/mixtral-8x7b-4xa100-target.yaml": [],
   "app-config/mixtral-a10g.json": ["vram/weights-fit 7:18 moeResident"],
   "app-config/models.yaml": ["vram/weights-fit 6:11 moeResident"],
-  "app-config/vllm-config.yaml": [],
+  // No GPU type: Llama 3.3 70B at TP 4 needs GPUs of 80 GB or more, so the file should say which.
+  "app-config/vllm-config.yaml": ["vram/pin-gpu-type 3:23 someGpusFit"],
 };
 
 const brief = (message: Linter.LintMessage) => `${message.ruleId} ${message.line}:${message.column} ${message.messageId}`;
@@ -83,7 +84,7 @@ describe("fixtures through the ESLint class", () => {
         kind: "Deployment",
         status: "incomplete",
         reason:
-          "it sits in a Go template ({{- range .Values.model.extraArgs }}) that may add or drop settings: judge the rendered output (helm template … > rendered.yaml; vram explain rendered.yaml)",
+          "it sits in a Go template ({{- range .Values.model.extraArgs }}) that may add or drop settings, so it was not checked: lint the rendered output (helm template … > rendered.yaml).",
       }),
     ]);
   });

@@ -78,7 +78,7 @@ describe("settings.vram", () => {
 
   it.each([
     [[], "settings.vram must be an object"],
-    [{ model: [] }, 'settings.vram has an unknown key "model" (expected models, gpus, instanceTypes, defaults, prices, targets, denseEquivalentParams, engineVersions)'],
+    [{ model: [] }, 'settings.vram has an unknown key "model" (expected models, gpus, instanceTypes, defaults, prices, targets, denseEquivalentParams, engineVersions, cluster)'],
     [{ engineVersions: "0.11" }, 'settings.vram.engineVersions must be an object of engine names to releases, such as { "vllm": "0.11.0" }'],
     [{ engineVersions: { triton: "1.0" } }, 'settings.vram.engineVersions has an unknown engine "triton" (expected vllm, sglang, tgi, llama.cpp, ollama, trtllm, lmdeploy)'],
     [{ engineVersions: { vllm: "latest" } }, 'settings.vram.engineVersions.vllm must be a release such as "0.11.0", got "latest"'],
@@ -95,6 +95,11 @@ describe("settings.vram", () => {
     [{ defaults: { engine: "triton" } }, "settings.vram.defaults.engine must be one of vllm, sglang, tgi, llama.cpp, ollama, trtllm, lmdeploy"],
     [{ defaults: { gpuMemoryUtilization: 1.2 } }, "settings.vram.defaults.gpuMemoryUtilization must be a number above 0 and at most 1"],
     [{ defaults: { gpuCount: 2 } }, 'settings.vram.defaults has an unknown key "gpuCount"'],
+    [{ cluster: ["l4"] }, "settings.vram.cluster must be an object such as"],
+    [{ cluster: { gpus: [] } }, "settings.vram.cluster.gpus must be a non-empty array of GPU names"],
+    [{ cluster: { gpus: ["l4"], nodes: 3 } }, 'settings.vram.cluster has an unknown key "nodes" (expected gpus)'],
+    [{ cluster: { gpus: ["l4", "quantum-9000"] } }, 'settings.vram.cluster.gpus[1] names "quantum-9000", which is not a catalog GPU'],
+    [{ cluster: { gpus: ["l4", "A100"] } }, 'settings.vram.cluster.gpus[1] "A100" names several GPUs (a100-40gb, a100-80gb); write one id'],
   ])("rejects %j with a message naming the key", (raw, message) => {
     expect(() => readSettings(raw)).toThrow(SettingsError);
     expect(() => readSettings(raw)).toThrow(message);
@@ -106,9 +111,24 @@ describe("settings.vram", () => {
     );
   });
 
+  it("reads the cluster's GPUs, including GPUs the settings add", () => {
+    const settings = readSettings({ gpus: [{ id: "rtx-pro-5000-blackwell", extends: "rtx-pro-6000-blackwell", memoryBytes: 48 * 2 ** 30, names: ["RTX-PRO-5000"] }], cluster: { gpus: ["L4", "RTX-PRO-5000"] } });
+    expect(settings.cluster?.gpus.map((gpu) => gpu.id)).toEqual(["l4", "rtx-pro-5000-blackwell"]);
+  });
+
+  it("judges a file that names no GPU type on the cluster's GPUs: silent when all fit, an error when none does", () => {
+    const llama = deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "16384"`).replace(/\n\s+nodeSelector:\n\s+\S+: \S+/, "");
+    expect(findings(lint(llama, "a.yaml")).map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
+    expect(findings(lint(llama, "a.yaml", { settings: { vram: { cluster: { gpus: ["l4", "h100-80gb"] } } } }))).toEqual([]);
+    const [error] = findings(lint(llama, "a.yaml", { settings: { vram: { cluster: { gpus: ["t4", "v100-16gb"] } } } }));
+    expect(error).toMatchObject({ ruleId: "vram/weights-fit", severity: 2 });
+    expect(error!.message).toContain("Assumes no GPU type is named; judged on the NVIDIA V100 16GB, the largest of settings.vram.cluster.");
+  });
+
   it("assumes the default GPU for files that name none, and says so", () => {
-    const compose = `services:\n  llm:\n    image: vllm/vllm-openai:v0.11.0\n    command: ["--model", "mistralai/Mixtral-8x7B-Instruct-v0.1"]\n`;
-    expect(findings(lint(compose, "compose.yaml"))).toEqual([]);
+    const compose = `services:\n  llm:\n    image: vllm/vllm-openai:v0.11.0\n    command: ["--model", "mistralai/Mixtral-8x7B-Instruct-v0.1"]\n    deploy:\n      resources:\n        reservations:\n          devices: [{ driver: nvidia, count: 1, capabilities: [gpu] }]\n`;
+    // Without it, the GPUs it could land on are the range: Mixtral fits only some of them.
+    expect(findings(lint(compose, "compose.yaml")).map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
     const [message] = findings(lint(compose, "compose.yaml", { settings: { vram: { defaults: { gpu: "L4" } } } }));
     expect(message?.ruleId).toBe("vram/weights-fit");
     expect(message?.message).toContain("Assumes the NVIDIA L4 of settings.vram.defaults.gpu, as no GPU type is named.");

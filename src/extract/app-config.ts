@@ -7,7 +7,9 @@ import { engineByName } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { mappings } from "./doc.js";
-import { parseValue } from "./engine-args.js";
+import { flagListCall } from "./engine-seam.js";
+import { deferredReason, type FieldSink, locate, mergeFields, newSink, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
+import { resourceGpus } from "./pod.js";
 import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 type Kind = "string" | "int" | "float" | "size" | "bool";
@@ -53,64 +55,93 @@ function keyStyle(keys: string[]): "snake" | "kebab" | "camel" {
 /** `A100-80GB:8` (SkyPilot style) in a GPU key: the type and the count. */
 const TYPE_WITH_COUNT = /^\s*([A-Za-z][\w .-]*?)\s*[:x×]\s*(\d+)\s*$/;
 
+/**
+ * Keys of a nested engine configuration inside a settings mapping (Helm values of generic charts:
+ * `vllm_engine_args: {max_model_len: …}`, `vllm: {containerArgs: [--max-model-len, …]}`,
+ * `extraArgs: [...]`), compared like other keys (no case, `-` or `_`).
+ */
+const NESTED_ENGINE_KEYS = /^(vllm|sglang|tgi|engine|server|serving|runtime)?(engine)?(args|arguments|extraargs|containerargs|engineargs|config|kwargs|options|settings)?$/;
+
+/** Environment variables of a chart's `env` that name the model beside its `gpus`. */
+const MODEL_ENV = ["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "MODEL_PATH"];
+
 /** Reads one mapping's settings; returns undefined when it does not describe a deployment. */
 export function readSettingsMapping(
   mapping: DocNode,
   /** `settingsOnly`: return whatever settings the mapping holds, even with no model (KAITO's `vllm:` map, Ray `engine_kwargs`). */
   options: { settingsOnly?: boolean } = {},
 ): { fields: LocatedFields; unresolved: Partial<Record<FieldName, UnresolvedValue>> } | undefined {
-  const fields: LocatedFields = {};
-  const unresolved: Partial<Record<FieldName, UnresolvedValue>> = {};
-  const located = (value: unknown, node: DocNode, source: string): Located<never> =>
-    ({ value, node: node.node, source, ...(node.embedded ? { readonly: true } : {}) }) as Located<never>;
+  const sink = newSink();
+  const { fields, unresolved } = sink;
+  const located = <T>(value: T, node: DocNode, source: string): Located<T> => locate(node, value, source);
 
   for (const [key, node] of mapping.entries()) {
     const spec = KEY_INDEX.get(normalizeKey(key));
     if (!spec || node.type !== "scalar") continue;
     const raw = typeof node.value === "string" ? node.value : String(node.value);
-    if (/\{\{|\$\{|\$\(/.test(raw)) {
-      unresolved[spec.field] = { raw, node: node.node, reason: "template" };
-      continue;
-    }
     if (spec.field === "engine") {
-      const engine = engineByName(raw);
+      const engine = deferredReason(raw) ? undefined : engineByName(raw);
       if (engine) fields.engine = located(engine, node, key);
       continue;
     }
-    if (spec.field === "gpuCount" && typeof node.value === "string" && !/^\d+$/.test(raw)) {
+    if (!deferredReason(raw) && spec.field === "gpuCount" && typeof node.value === "string" && !/^\d+$/.test(raw)) {
       // `gpus: "A100:8"` names the type and the count together; `gpus: H100` only the type.
       const match = TYPE_WITH_COUNT.exec(raw);
       if (match) {
-        fields.gpuType ??= located(match[1], node, key);
+        fields.gpuType ??= located(match[1]!, node, key);
         fields.gpuCount = located(Number(match[2]), node, key);
       } else if (/[a-z]/i.test(raw)) fields.gpuType ??= located(raw, node, key);
       continue;
     }
-    if (spec.field === "gpuType") {
+    if (!deferredReason(raw) && spec.field === "gpuType") {
       const match = TYPE_WITH_COUNT.exec(raw);
       if (typeof node.value === "number") {
         fields.gpuCount ??= located(node.value, node, key);
         continue;
       }
       if (match) {
-        fields.gpuType = located(match[1], node, key);
+        fields.gpuType = located(match[1]!, node, key);
         fields.gpuCount ??= located(Number(match[2]), node, key);
         continue;
       }
     }
-    const value = typeof node.value === "boolean" && spec.kind === "bool" ? node.value : parseValue(spec.kind, raw);
-    if (value === undefined) {
-      unresolved[spec.field] = { raw, node: node.node, reason: "invalid" };
-      continue;
-    }
-    (fields as Record<string, Located<unknown>>)[spec.field] = located(value, node, key);
+    readField(sink, spec.field, node, spec.kind, key);
   }
   if (options.settingsOnly) return { fields, unresolved };
-  if (!fields.model && !unresolved.model) return undefined;
-  const namesHardware = fields.gpuType || fields.instanceType || unresolved.gpuType || unresolved.instanceType;
+  if (!fields.model && !unresolved.model) {
+    // A chart's `env` may name the model beside its `gpus`.
+    const env = readEnv(mapping.get("env"));
+    const named = MODEL_ENV.map((name) => env.get(name)).find((entry) => entry !== undefined);
+    if (!named || !(fields.gpuCount || unresolved.gpuCount || mapping.get("resources"))) return undefined;
+    readField(sink, "model", named.node, "string", MODEL_ENV.find((name) => env.get(name) === named)!);
+  }
+  nestedEngineSettings(mapping, sink);
+  if (!fields.gpuCount && !unresolved.gpuCount) {
+    const gpus = resourceGpus(mapping.get("resources"));
+    if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
+    else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
+  }
+  const namesHardware = fields.gpuType || fields.instanceType || unresolved.gpuType || unresolved.instanceType || (fields.gpuCount && fields.gpuCount.value > 0) || unresolved.gpuCount;
   const isEngineConfig = ENGINE_CONFIG_FIELDS.some((field) => fields[field] !== undefined);
   if (!namesHardware && !isEngineConfig) return undefined;
   return { fields, unresolved };
+}
+
+/** Engine settings nested one level down (a chart's `vllm_engine_args` map, `vllm.containerArgs` list). */
+function nestedEngineSettings(mapping: DocNode, sink: FieldSink): void {
+  const engine = sink.fields.engine?.value ?? "vllm";
+  for (const [key, child] of mapping.entries()) {
+    const normalized = normalizeKey(key);
+    if (normalized === "" || !NESTED_ENGINE_KEYS.test(normalized) || KEY_INDEX.has(normalized)) continue;
+    if (child.type === "map") {
+      mergeFields(sink, readSettingsMapping(child, { settingsOnly: true }), "fill");
+      for (const [inner, list] of child.entries()) {
+        if (list.type === "seq" && /args|arguments/i.test(inner)) mergeFields(sink, flagListCall(engine, list, ""), "fill");
+      }
+    } else if (child.type === "seq" && /args|arguments/i.test(key)) {
+      mergeFields(sink, flagListCall(engine, child, ""), "fill");
+    }
+  }
 }
 
 /** Every deployment-shaped mapping of an app-config document. */

@@ -3,23 +3,41 @@
  * `command` (strings split like compose does, or lists), the engine known from `image` for
  * flags-only commands, `environment` (map or `KEY=value` list; TGI's `MODEL_ID`, `NUM_SHARD`…),
  * and the GPUs reserved by `deploy.resources.reservations.devices[]` (`count: N|all`, `device_ids`)
- * or the service-level `gpus:`. Compose never names the GPU type: `settings.vram.defaults.gpu` can.
+ * or the service-level `gpus:`. NIM images (`nvcr.io/nim/…`) serve the model they name. Compose
+ * interpolates `${VAR:-default}` from the host environment, which the file does not hold: such a
+ * value is read as its default, and the finding says so. Compose never names the GPU type: the
+ * deployment is judged on the GPUs it could run on (`settings.vram.cluster`).
  */
 import { engineById } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { type ArgToken, applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens } from "./engine-args.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeCall, newSink, plainEnv, readEnv, scalarView, setUnresolved } from "./kit.js";
+import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens } from "./engine-seam.js";
+import { isLlmNimImage, nimContainerFields } from "./nim.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, scalarView, setUnresolved } from "./kit.js";
 import type { Deployment } from "./types.js";
 
 const SHELLS = /^(?:\/usr)?(?:\/bin\/)?(?:sh|bash|dash|zsh|ash)$/;
 
+/** `${VAR:-default}` / `${VAR-default}` as compose reads it when VAR is unset: the default. */
+const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}/g;
+
+/** A scalar with compose's defaults applied (read-only where anything was replaced), and the defaults it used. */
+function interpolated(node: DocNode, used: string[]): DocNode {
+  const raw = str(node);
+  if (raw === undefined || !raw.includes("${")) return node;
+  const value = raw.replace(INTERPOLATION, (whole, name: string, fallback: string) => {
+    used.push(`${name} is read as its default in ${whole}`);
+    return fallback;
+  });
+  return value === raw ? node : scalarView(value, node.node);
+}
+
 /** Tokens of an `entrypoint`/`command` value. A string is split by compose (no shell) unless it runs `sh -c`. */
-function partTokens(part: DocNode | undefined, ctx: ExtractContext, env: EnvMap): { tokens: ArgToken[]; shell: boolean } {
+function partTokens(part: DocNode | undefined, ctx: ExtractContext, env: EnvMap, used: string[]): { tokens: ArgToken[]; shell: boolean } {
   if (!part) return { tokens: [], shell: false };
-  if (part.type === "seq") return commandTokens(part.items(), ctx.text, plainEnv(env));
+  if (part.type === "seq") return commandTokens(part.items().map((item) => interpolated(item, used)), ctx.text, plainEnv(env));
   if (str(part) === undefined) return { tokens: [], shell: false };
   // Compose interpolates `${VAR}` from the host environment, which the file does not hold.
   const tokens = shellTokens(part, ctx.text, new Map());
@@ -30,7 +48,7 @@ function partTokens(part: DocNode | undefined, ctx: ExtractContext, env: EnvMap)
 }
 
 /** GPUs a service reserves: `deploy.resources.reservations.devices[]` with the `gpu` capability, or `gpus:`. */
-function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine): void {
+function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefined, used: string[]): void {
   const devices = service.get("deploy")?.get("resources")?.get("reservations")?.get("devices")?.items() ?? [];
   const gpuDevices = devices.filter((device) => {
     const capabilities = device.get("capabilities")?.items().map((item) => str(item)) ?? [];
@@ -40,7 +58,8 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine): void {
   const sources = gpuDevices.length > 0 ? gpuDevices : serviceGpus?.type === "seq" ? serviceGpus.items() : [];
   let total = 0;
   for (const device of sources) {
-    const count = device.get("count");
+    const written = device.get("count");
+    const count = written ? interpolated(written, used) : undefined;
     const ids = device.get("device_ids");
     const raw = count ? (str(count) ?? String(count.value)) : undefined;
     if (raw !== undefined && /^\d+$/.test(raw)) {
@@ -65,6 +84,11 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine): void {
     sink.fields.gpuCount = { ...locate(anchor, total, "device_ids"), readonly: true };
   } else if (serviceGpus && str(serviceGpus) === "all") {
     allGpus(sink, serviceGpus.node, "all", engine);
+  } else if (sources.length === 0 && !serviceGpus) {
+    // The older `runtime: nvidia` shows every GPU of the host; without it or a reservation, the container gets none.
+    const runtime = service.get("runtime");
+    if (str(runtime) === "nvidia") allGpus(sink, runtime!.node, "all", engine);
+    else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved (deploy.resources.reservations.devices or gpus:), so the container gets none" });
   }
 }
 
@@ -72,8 +96,8 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine): void {
  * Every GPU of the host: vLLM and SGLang use TP × PP of them, so only an engine that shards over
  * all visible GPUs by default (TGI without `NUM_SHARD`) cannot be judged.
  */
-function allGpus(sink: FieldSink, node: DocNode["node"], raw: string, engine: Engine): void {
-  if (engineById(engine).shardsOverAllGpus && !sink.fields.tensorParallel) setUnresolved(sink, "gpuCount", { raw, node, reason: "variable" });
+function allGpus(sink: FieldSink, node: DocNode["node"], raw: string, engine: Engine | undefined): void {
+  if ((engine === undefined || engineById(engine).shardsOverAllGpus) && !sink.fields.tensorParallel) setUnresolved(sink, "gpuCount", { raw, node, reason: "variable", source: "count" });
 }
 
 export function extractCompose(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
@@ -83,22 +107,32 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
   const deployments: Deployment[] = [];
   for (const [name, service] of services.entries()) {
     if (service.type !== "map") continue;
-    const imageNode = service.get("image");
-    const imageEngine = engineFromImage(str(imageNode));
-    const env = readEnv(service.get("environment"));
-    const entrypoint = partTokens(service.get("entrypoint"), ctx, env);
-    const command = partTokens(service.get("command"), ctx, env);
-    const tokens = [...entrypoint.tokens, ...command.tokens];
-    const commandNode = service.get("command");
-    const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
-    let call: EngineCall | undefined = parseEngineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
-    call ??= imageOnlyCall(imageEngine);
-    if (!call) continue;
-    applyEnvFields(call, env);
+    const used: string[] = [];
+    const imageNode = service.get("image") ? interpolated(service.get("image")!, used) : undefined;
+    const env = readEnv(service.get("environment"), (node) => interpolated(node, used));
     const sink = newSink();
-    mergeCall(sink, call);
-    sink.fields.engine = locate(imageNode ?? service, call.engine, "image");
-    reservedGpus(service, sink, call.engine);
+    let engine: Engine | undefined;
+    let args: EngineCall["args"];
+    if (imageNode && isLlmNimImage(str(imageNode))) {
+      // A NIM serves the model its image names, with TP over every GPU it is given.
+      nimContainerFields(imageNode, env, ctx, sink);
+    } else {
+      const imageEngine = engineFromImage(str(imageNode));
+      const entrypoint = partTokens(service.get("entrypoint"), ctx, env, used);
+      const command = partTokens(service.get("command"), ctx, env, used);
+      const tokens = [...entrypoint.tokens, ...command.tokens];
+      const commandNode = service.get("command");
+      const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
+      let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
+      call ??= imageOnlyCall(imageEngine);
+      if (!call) continue;
+      applyEnvFields(call, env);
+      mergeFields(sink, call);
+      engine = call.engine;
+      args = call.args;
+      sink.fields.engine = locate(imageNode ?? service, call.engine, "image");
+    }
+    reservedGpus(service, sink, engine, used);
     deployments.push({
       format: "compose",
       kind: "compose service",
@@ -106,7 +140,9 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       fields: sink.fields,
       unresolved: sink.unresolved,
       anchor: service.node,
-      ...(call.args ? { args: call.args } : {}),
+      ...(args ? { args } : {}),
+      ...(engine === undefined ? { layoutOwner: "tensor-from-gpus" as const } : {}),
+      ...(used.length > 0 ? { assumptions: [...new Set(used)] } : {}),
     });
   }
   // A `services:` mapping that runs no engine may be something else entirely: let the app-config reader look.

@@ -25,35 +25,28 @@ export function readFieldTable(root: DocNode, table: readonly FieldPath[], field
 }
 
 /**
- * The absolute source range of `raw.slice(start, end)` when the scalar is written verbatim (plain
- * or quoted without escapes), so a report can underline and a fix can replace just that part.
- */
-export function partRange(node: DocNode, text: string, start: number, end: number): [number, number] | undefined {
-  if (node.embedded || node.type !== "scalar" || typeof node.value !== "string") return undefined;
-  const raw = node.value;
-  const [from, to] = node.node.range;
-  const source = text.slice(from, to);
-  const at = source.indexOf(raw);
-  if (at < 0 || source.indexOf(raw, at + 1) >= 0) return undefined;
-  return [from + at + start, from + at + end];
-}
-
-/**
  * A model reference with a storage scheme: `hf://org/name` (kept as written: the catalog strips
- * the scheme and a fix keeps it), a bare repository id, or a storage location whose weights cannot
- * be named statically (`pvc://`, `s3://`, `gs://`, a local path).
+ * the scheme and a fix keeps it), a bare repository id, or a storage location. A location whose
+ * last part names a model by its size (`s3://bucket/Qwen/Qwen2.5-Coder-32B-Instruct`,
+ * `pvc://models/llama-3-70b`) is looked up by that name, read-only (the catalog matches names
+ * without their owner); one that does not (`pvc://cache`, `/data/`) cannot be named statically.
  */
 export function modelReference(node: DocNode | undefined, source: string): { located?: Located<string>; unresolved?: UnresolvedValue } {
   const read = readScalar(node, "string", source);
   if (!read) return {};
   if ("reason" in read) return { unresolved: read };
   const value = String(read.value).trim();
+  const { mirrors: _scalarMirrors, ...written } = read;
   if (/^(hf|huggingface|ollama):\/\//i.test(value) || /^[\w.-]+\/[\w.-]+$/.test(value) || /^https?:\/\/(www\.)?huggingface\.co\//i.test(value)) {
-    const { mirrors: _scalarMirrors, ...written } = read;
     return { located: { ...written, value } };
   }
-  return { unresolved: { raw: value, node: read.node, reason: "reference" } };
+  const last = value.replace(/\/+$/, "").split("/").pop() ?? "";
+  if (NAMED_BY_SIZE.test(last)) return { located: { ...written, value, readonly: true } };
+  return { unresolved: { raw: value, node: read.node, reason: "reference", source } };
 }
+
+/** A model name that states its size: `Qwen2.5-Coder-32B-Instruct`, `llama-3-70b`, `Qwen3-30B-A3B`, `phi-3-mini-4k`… */
+const NAMED_BY_SIZE = /(^|[-_.])\d+(\.\d+)?[bmBM]([-_.]|$)|(^|[-_.])\d+x\d+[bB]([-_.]|$)/;
 
 /** A Kubernetes apiVersion's group (`serving.kserve.io/v1beta1` → `serving.kserve.io`; `v1` → ``). */
 export function apiGroup(object: DocNode): string {

@@ -16,6 +16,12 @@ import { nimService } from "./nim.js";
 import { productionStackRuntime } from "./production-stack.js";
 import { rayCluster, rayClusterFleet, rayJob, rayService, stormService } from "./ray.js";
 import type { Deployment } from "./types.js";
+import { arksApplication, arksDisaggregatedApplication } from "./arks.js";
+import { dynamoGraphDeployment } from "./dynamo.js";
+import { modelBooster, modelServing } from "./kthena.js";
+import { llmazOpenModel, llmazPlayground } from "./llmaz.js";
+import { omeInferenceService, omeServingRuntime } from "./ome.js";
+import { roleBasedGroup } from "./rbg.js";
 
 type CrdReader = (object: DocNode, ctx: ExtractContext, kind: string) => Deployment[];
 
@@ -40,6 +46,25 @@ const CRD_READERS: Array<{ group: string; kinds: string[]; read: CrdReader }> = 
   { group: "apps.nvidia.com", kinds: ["NIMCache", "NIMPipeline", "NemoCustomizer", "NemoEvaluator", "NemoGuardrail", "NemoDatastore", "NemoEntitystore"], read: NOTHING },
   { group: "production-stack.vllm.ai", kinds: ["VLLMRuntime"], read: productionStackRuntime },
   { group: "production-stack.vllm.ai", kinds: ["VLLMRouter", "CacheServer", "LoraAdapter"], read: NOTHING },
+  { group: "nvidia.com", kinds: ["DynamoGraphDeployment"], read: dynamoGraphDeployment },
+  { group: "nvidia.com", kinds: ["DynamoComponentDeployment", "DynamoGraphDeploymentRequest", "DynamoModel"], read: NOTHING },
+  { group: "workloads.x-k8s.io", kinds: ["RoleBasedGroup"], read: roleBasedGroup },
+  { group: "workloads.x-k8s.io", kinds: ["RoleBasedGroupScalingAdapter", "ClusterEngineRuntimeProfile", "RoleBasedGroupSet"], read: NOTHING },
+  { group: "ome.io", kinds: ["InferenceService"], read: omeInferenceService },
+  { group: "ome.io", kinds: ["ClusterServingRuntime", "ServingRuntime"], read: omeServingRuntime },
+  { group: "ome.io", kinds: ["ClusterBaseModel", "BaseModel", "FineTunedWeight", "BenchmarkJob", "AcceleratorClass"], read: NOTHING },
+  { group: "llmaz.io", kinds: ["OpenModel", "Model"], read: llmazOpenModel },
+  { group: "inference.llmaz.io", kinds: ["Playground"], read: llmazPlayground },
+  { group: "inference.llmaz.io", kinds: ["BackendRuntime"], read: NOTHING },
+  { group: "arks.scitix.ai", kinds: ["ArksApplication"], read: arksApplication },
+  { group: "arks.ai", kinds: ["ArksApplication"], read: arksApplication },
+  { group: "arks.scitix.ai", kinds: ["ArksDisaggregatedApplication", "ArksDisaggregatedapplication"], read: arksDisaggregatedApplication },
+  { group: "arks.ai", kinds: ["ArksDisaggregatedApplication", "ArksDisaggregatedapplication"], read: arksDisaggregatedApplication },
+  { group: "arks.scitix.ai", kinds: ["ArksModel", "ArksEndpoint", "ArksToken", "ArksQuota"], read: NOTHING },
+  { group: "arks.ai", kinds: ["ArksModel", "ArksEndpoint", "ArksToken", "ArksQuota"], read: NOTHING },
+  { group: "workload.serving.volcano.sh", kinds: ["ModelServing"], read: modelServing },
+  { group: "workload.serving.volcano.sh", kinds: ["ModelBooster"], read: modelBooster },
+  { group: "networking.serving.volcano.sh", kinds: ["ModelRoute", "ModelServer"], read: NOTHING },
 ];
 
 const BY_GROUP_KIND = new Map<string, CrdReader>();
@@ -51,4 +76,10 @@ export function extractServingCrd(object: DocNode, ctx: ExtractContext): Deploym
   if (!kind) return undefined;
   const read = BY_GROUP_KIND.get(`${apiGroup(object)}/${kind}`);
   return read ? read(object, ctx, kind) : undefined;
+}
+
+/** Kinds known to describe no deployment by themselves (runtimes, caches, routes): not walked for containers. */
+export function isInertCrd(object: DocNode): boolean {
+  const kind = str(object.get("kind"));
+  return kind !== undefined && BY_GROUP_KIND.get(`${apiGroup(object)}/${kind}`) === NOTHING;
 }

@@ -46,7 +46,7 @@ class YamlDoc implements DocNode {
   readonly embedded = false;
   readonly type: DocNode["type"];
   readonly value: Scalar | undefined;
-  private readonly content: YamlAst.YAMLContent | null;
+  private content: YamlAst.YAMLContent | null;
   private children: Map<string, DocNode | undefined> | undefined;
   private entryList: Array<[string, DocNode]> | undefined;
   private itemList: DocNode[] | undefined;
@@ -58,6 +58,14 @@ class YamlDoc implements DocNode {
     depth = 0,
   ) {
     this.content = unwrapYaml(node, document, depth);
+    const template = this.content?.type === "YAMLMapping" ? unquotedTemplate(this.content) : undefined;
+    if (template !== undefined) {
+      // `nvidia.com/gpu: {{ .Values.gpus }}` parses as a flow mapping; it is a template, not data.
+      this.type = "scalar";
+      this.value = template;
+      this.content = null;
+      return;
+    }
     switch (this.content?.type) {
       case "YAMLMapping":
         this.type = "map";
@@ -69,7 +77,7 @@ class YamlDoc implements DocNode {
         break;
       case "YAMLScalar": {
         const value = this.content.value as unknown;
-        this.value = typeof value === "bigint" ? Number(value) : (value as Scalar);
+        this.value = this.content.style === "plain" ? (yaml11Integer(this.content.strValue) ?? toScalar(value)) : toScalar(value);
         this.type = this.value === null ? "null" : "scalar";
         break;
       }
@@ -124,6 +132,42 @@ class YamlDoc implements DocNode {
     this.itemList = result;
     return result;
   }
+}
+
+function toScalar(value: unknown): Scalar {
+  return typeof value === "bigint" ? Number(value) : (value as Scalar);
+}
+
+/**
+ * A plain integer as YAML 1.1 reads it — Kubernetes (sigs.k8s.io/yaml), Helm, PyYAML (SkyPilot, Ray)
+ * and Go's yaml packages: `010` is octal 8, `0b101` is 5, `1_000` is 1000. yaml-eslint-parser reads
+ * YAML 1.2, where `010` is 10 and the others are strings. Undefined when the reading is the same.
+ */
+function yaml11Integer(written: string): number | undefined {
+  const match = /^([-+]?)(0[0-7]+|0b[01_]+|(?:0|[1-9][0-9]*)(?:_[0-9_]*)?)$/.exec(written);
+  if (!match) return undefined;
+  const digits = match[2]!.replace(/_/g, "");
+  let value: number;
+  if (/^0b/.test(digits)) value = parseInt(digits.slice(2), 2);
+  else if (/^0[0-7]+$/.test(digits)) value = parseInt(digits.slice(1), 8);
+  else if (match[2]!.includes("_")) value = Number(digits);
+  else return undefined;
+  return Number.isSafeInteger(value) ? (match[1] === "-" ? -value : value) : undefined;
+}
+
+/**
+ * An unquoted Go/Helm template (`{{ .Values.gpus }}`, `{{ include "x" . }}`), which YAML reads as a
+ * flow mapping whose only key is another flow mapping with empty values: the template's text.
+ */
+function unquotedTemplate(mapping: YamlAst.YAMLMapping): string | undefined {
+  if (mapping.style !== "flow" || mapping.pairs.length !== 1) return undefined;
+  const [pair] = mapping.pairs;
+  const inner = pair?.key;
+  if (!pair || pair.value !== null || inner?.type !== "YAMLMapping" || inner.style !== "flow" || inner.pairs.length !== 1) return undefined;
+  const innerPair = inner.pairs[0]!;
+  if (innerPair.value !== null || innerPair.key?.type !== "YAMLScalar") return undefined;
+  const key = innerPair.key as YamlAst.YAMLScalar & { raw?: string };
+  return `{{ ${key.raw ?? String(key.value)} }}`;
 }
 
 /** `<<: *defaults` or `<<: [*a, *b]`: the first merged mapping that has the key. */
@@ -307,6 +351,21 @@ export function follow(node: DocNode | undefined, path: readonly string[]): DocN
   let current = node;
   for (const key of path) current = current?.get(key);
   return current;
+}
+
+/**
+ * The one way to locate text inside a scalar: the absolute source range of `raw` (or of its part
+ * `raw.slice(start, end)`) when the scalar writes it verbatim and exactly once (plain, or quoted
+ * without escapes). Undefined for values parsed out of a string, and where the text is ambiguous.
+ */
+export function rangeInScalar(where: DocNode | AstNode, raw: string, text: string, start = 0, end = raw.length): [number, number] | undefined {
+  const isDoc = "embedded" in where;
+  if ((isDoc && where.embedded) || raw === "") return undefined;
+  const [from, to] = isDoc ? where.node.range : where.range;
+  const source = text.slice(from, to);
+  const at = source.indexOf(raw);
+  if (at < 0 || source.indexOf(raw, at + 1) >= 0) return undefined;
+  return [from + at + start, from + at + end];
 }
 
 /** The scalar as a string (numbers too), or undefined. */

@@ -99,7 +99,7 @@ function setField(
   const field: FieldName = spec.field;
   if (rawValue.includes(UNKNOWN)) {
     const raw = rawValue.replace(/\u0000([^\u0000]*)\u0000/g, (_marker, written: string) => written || "$…");
-    call.unresolved[field] = { raw, node, reason: "variable" };
+    call.unresolved[field] = { raw, node, reason: "variable", source, ...(range ? { range } : {}) };
     delete call.fields[field];
     return;
   }
@@ -108,7 +108,7 @@ function setField(
   if (value === undefined && spec.kind === "expertOverride") return;
   if (value === undefined) {
     // `${…}` (a Terraform expression, a compose variable) is resolved at deploy time, not malformed.
-    call.unresolved[field] = { raw: rawValue, node, reason: /\$\{/.test(rawValue) ? "variable" : "invalid" };
+    call.unresolved[field] = { raw: rawValue, node, reason: /\$\{/.test(rawValue) ? "variable" : "invalid", source, ...(range ? { range } : {}) };
     delete call.fields[field];
     return;
   }

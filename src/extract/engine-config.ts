@@ -12,7 +12,7 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { parseEmbedded, str } from "./doc.js";
 import type { EngineCall } from "./engine-args.js";
-import { type FieldSink, mergeCall, newSink, readScalar, setLocated, setUnresolved } from "./kit.js";
+import { type FieldSink, mergeFields, newSink, readScalar, setLocated, setUnresolved } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
 function keyOf(key: string): string {
@@ -87,15 +87,8 @@ export function applyMountedConfig(call: EngineCall, container: DocNode, podSpec
   const document = parseEmbedded(text, file.node)[0];
   if (!document || document.type !== "map") return;
   const settings = readEngineConfig(document, call.engine, `${path}: `);
-  if (engineById(call.engine).configOverridesFlags) {
-    mergeCall(call, settings);
-  } else {
-    // The command line wins: only what it leaves unset comes from the file.
-    const missing: FieldSink = { fields: {}, unresolved: {} };
-    for (const [field, located] of Object.entries(settings.fields)) if (!call.fields[field as keyof LocatedFields] && !call.unresolved[field as keyof LocatedFields]) (missing.fields as Record<string, unknown>)[field] = located;
-    for (const [field, value] of Object.entries(settings.unresolved)) if (!call.fields[field as keyof LocatedFields] && !call.unresolved[field as keyof LocatedFields]) (missing.unresolved as Record<string, unknown>)[field] = value;
-    mergeCall(call, missing);
-  }
+  // TensorRT-LLM's file overrides its flags; elsewhere the command line wins and the file fills the rest.
+  mergeFields(call, settings, engineById(call.engine).configOverridesFlags ? "override" : "fill");
 }
 
 /**

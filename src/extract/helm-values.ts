@@ -14,14 +14,17 @@ import { engineById, engineByName } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { str } from "./doc.js";
-import { commandTokens, type EngineCall, parseEngineCall } from "./engine-args.js";
-import { type FieldSink, locate, mergeCall, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
+import { follow, str } from "./doc.js";
+import { type EngineCall, flagListCall } from "./engine-seam.js";
+import { deferredReason, type FieldSink, locate, mergeFields, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
+import { parseValue } from "./engine-args.js";
+import { FIELD_KINDS } from "./validity.js";
 import { containerEngineCall, containerGpus, nodePlacement } from "./pod.js";
 import { crdDeployment, modelReference } from "./crd-kit.js";
 import { readResourceProfile } from "./kubeai.js";
 import { readNimProfile } from "./nim.js";
-import type { Deployment, LocatedFields } from "./types.js";
+import type { Deployment, FieldName, LocatedFields, UnresolvedValue } from "./types.js";
+import { lookup } from "../lookup.js";
 
 interface Chart {
   detect(document: DocNode): boolean;
@@ -43,15 +46,9 @@ export function extractHelmValues(document: DocNode, ctx: ExtractContext): Deplo
   return undefined;
 }
 
-function argsTokens(list: DocNode | undefined, ctx: ExtractContext) {
-  return commandTokens(list?.type === "seq" ? list.items() : [], ctx.text, new Map()).tokens;
-}
-
 /** An engine's flags given as a list of tokens (the image's entrypoint runs the engine). */
 function listCall(engine: Engine, list: DocNode | undefined, ctx: ExtractContext): EngineCall {
-  const tokens = argsTokens(list, ctx);
-  const call = parseEngineCall(tokens, { imageEngine: engine, ...(list?.type === "seq" ? { argsList: list } : {}) });
-  return call ?? { engine, fields: {}, unresolved: {} };
+  return flagListCall(engine, list, ctx.text);
 }
 
 /** A pod spec standing in for a chart's own placement keys (`nodeSelectorTerms` of a modelSpec…). */
@@ -104,7 +101,7 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
     readField(sink, "maxNumSeqs", config?.get("maxNumSeqs"), "int", "maxNumSeqs");
     const extraArgs = config?.get("extraArgs");
     const call = listCall("vllm", extraArgs, ctx);
-    mergeCall(sink, call);
+    mergeFields(sink, call);
 
     const ray = model.get("raySpec");
     if (ray?.get("enabled")?.value === true && sink.fields.gpuCount) {
@@ -117,7 +114,7 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
       }
     }
 
-    Object.assign(sink.fields, { ...nodePlacement(placementView(model, model.get("nodeSelector"), model.get("nodeSelectorTerms"))), ...sink.fields });
+    mergeFields(sink, { fields: nodePlacement(placementView(model, model.get("nodeSelector"), model.get("nodeSelectorTerms"))) }, "fill");
 
     const enabled = model.get("enabled");
     const off = enabled?.value === false ? enabled : engineOff?.value === false ? engineOff : undefined;
@@ -160,8 +157,7 @@ function kubeAiCatalog(document: DocNode, ctx: ExtractContext): Deployment[] {
     else if (model.unresolved) sink.unresolved.model = model.unresolved;
     else continue;
     sink.fields.engine = locate(engineNode ?? entry, engine, "engine");
-    Object.assign(sink.fields, profile?.fields);
-    Object.assign(sink.unresolved, profile?.unresolved);
+    mergeFields(sink, profile);
     const args = entry.get("args");
     // Ollama's `args` are not engine flags (KubeAI passes them to `ollama run`).
     const call = engineById(engine).flags.length > 0 ? listCall(engine, args, ctx) : undefined;
@@ -169,7 +165,7 @@ function kubeAiCatalog(document: DocNode, ctx: ExtractContext): Deployment[] {
       // The model is KubeAI's `url`; KubeAI passes `--model` itself.
       delete call.fields.model;
       delete call.unresolved.model;
-      mergeCall(sink, call);
+      mergeFields(sink, call);
     }
     const enabled = entry.get("enabled");
     const on = enabled?.value === true || all?.value === true;
@@ -223,7 +219,7 @@ function llmD(document: DocNode, ctx: ExtractContext): Deployment[] {
     if (command === "vllmServe" || command === "imageDefault") call = listCall("vllm", container.get("args"), ctx);
     else call = containerEngineCall(container, ctx);
     if (!call) continue;
-    mergeCall(sink, call);
+    mergeFields(sink, call);
     sink.fields.engine = locate(container.get("image") ?? container, call.engine, "image");
     const gpus = containerGpus(container);
     if (gpus.located) sink.fields.gpuCount = gpus.located;
@@ -231,12 +227,12 @@ function llmD(document: DocNode, ctx: ExtractContext): Deployment[] {
 
     const extra = spec.get("extraConfig");
     const types = spec.get("acceleratorTypes");
-    Object.assign(sink.fields, { ...nodePlacement(placementView(spec, extra?.get("nodeSelector") ?? spec.get("nodeSelector"), undefined, extra?.get("affinity"))), ...sink.fields });
+    mergeFields(sink, { fields: nodePlacement(placementView(spec, extra?.get("nodeSelector") ?? spec.get("nodeSelector"), undefined, extra?.get("affinity"))) }, "fill");
     // `acceleratorTypes: {labelKey, labelValues}` renders a required node affinity; one value pins the type.
     const labelKey = str(types?.get("labelKey"));
     const labelValues = types?.get("labelValues")?.items() ?? [];
     if (types && labelKey && labelValues.length === 1 && !sink.fields.gpuType) {
-      Object.assign(sink.fields, { ...nodePlacement(virtualMap({ nodeSelector: virtualMap({ [labelKey]: labelValues[0] }, types.node) }, types.node)), ...sink.fields });
+      mergeFields(sink, { fields: nodePlacement(virtualMap({ nodeSelector: virtualMap({ [labelKey]: labelValues[0] }, types.node) }, types.node)) }, "fill");
     }
     // The chart requests TP × local DP GPUs per pod when the container does not set its own.
     deployments.push(deployment("helm-values", `llm-d modelservice ${role}`, str(artifacts.get("name")), sink, spec, { ...(call.args ? { args: call.args } : {}), layoutOwner: "gpus-from-tensor" }));
@@ -303,7 +299,7 @@ function nimLlm(document: DocNode, ctx: ExtractContext): Deployment[] {
     readNimProfile(profile.node, ctx, fromProfile);
     for (const [field, located] of Object.entries(fromProfile)) if (located) (sink.fields as Record<string, unknown>)[field] ??= located;
   }
-  Object.assign(sink.fields, { ...nodePlacement(document), ...sink.fields });
+  mergeFields(sink, { fields: nodePlacement(document) }, "fill");
   return [deployment("helm-values", "nim-llm values", str(document.get("fullname")) ?? str(document.get("model")?.get("name")), sink, document, { resourceTarget: document, layoutOwner: "tensor-from-gpus" })];
 }
 
@@ -320,7 +316,7 @@ function vllmExampleChart(document: DocNode, ctx: ExtractContext): Deployment[] 
   const call = containerEngineCall(container, ctx);
   if (!call) return [];
   const sink = newSink();
-  mergeCall(sink, call);
+  mergeFields(sink, call);
   sink.fields.engine = locate(image.get("repository") ?? image, call.engine, "image.repository");
   const gpus = containerGpus(container);
   if (gpus.located) sink.fields.gpuCount = gpus.located;
@@ -329,4 +325,33 @@ function vllmExampleChart(document: DocNode, ctx: ExtractContext): Deployment[] 
   // `TYPE_GPU_USED` is the chart's placeholder; several types mean "any of them".
   if (models.length === 1 && str(models[0]) !== "TYPE_GPU_USED") readField(sink, "gpuType", models[0], "string", "gpuModels");
   return [deployment("helm-values", "vLLM chart values", undefined, sink, document, { ...(call.args ? { args: call.args } : {}), resourceTarget: container })];
+}
+
+// --- `.Values` references inside a values file -------------------------------------------------
+
+/** `{{ .Values.a.b }}` (with Helm's optional `-` trims), as it appears inside a value. */
+const VALUES_REFERENCE = /\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}/g;
+
+/**
+ * A values file that refers to its own keys (`uri: "hf://{{ .Values.modelArtifacts.name }}"`, a
+ * pattern of charts that template their values): each reference whose key holds a plain value in
+ * the same document is that value, read-only (the fix belongs where the value is written).
+ */
+export function resolveValuesReferences(deployments: Deployment[], document: DocNode): void {
+  for (const deployment of deployments) {
+    for (const [field, value] of Object.entries(deployment.unresolved) as Array<[FieldName, UnresolvedValue | undefined]>) {
+      if (!value || value.reason !== "template" || !value.raw.includes(".Values.")) continue;
+      let complete = true;
+      const text = value.raw.replace(VALUES_REFERENCE, (_whole, path: string) => {
+        const target = follow(document, path.split("."));
+        const written = target?.type === "scalar" ? str(target) ?? String(target.value) : undefined;
+        if (written === undefined || deferredReason(written)) complete = false;
+        return written ?? "";
+      });
+      if (!complete || deferredReason(text)) continue;
+      const parsed = parseValue(FIELD_KINDS[field], text);
+      if (parsed === undefined) continue;
+      setLocated(deployment, field, { value: parsed, node: value.node, source: value.source ?? field, readonly: true, ...(value.range ? { range: value.range } : {}) });
+    }
+  }
 }

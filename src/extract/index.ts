@@ -5,18 +5,24 @@
  */
 import { extractAppConfig } from "./app-config.js";
 import { createContext, kubernetesObjects, type ExtractContext } from "./context.js";
-import { type DocNode, documentsOf } from "./doc.js";
+import { type DocNode, documentsOf, str } from "./doc.js";
 import { extractWorkload } from "./kubernetes.js";
-import { extractServingCrd } from "./crds.js";
+import { extractServingCrd, isInertCrd } from "./crds.js";
+import { holders } from "./crd-kit.js";
+import { walkContainers } from "./walker.js";
 import { extractRayServeConfig } from "./ray.js";
-import type { Deployment, FieldName, Located } from "./types.js";
-import { deferredReason } from "./kit.js";
+import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
+import { isValidNumber } from "./validity.js";
+import { deferredReason, locate, setLocated } from "./kit.js";
 import { extractCompose } from "./compose.js";
 import { extractEngineConfigDocument } from "./engine-config.js";
-import { extractHelmValues } from "./helm-values.js";
+import { extractHelmValues, resolveValuesReferences } from "./helm-values.js";
 import { extractSkyPilot } from "./skypilot.js";
 import { extractTerraform } from "./terraform.js";
 import { maskTemplateActions, TEMPLATE_MARK, type TemplateAction, templateActionsOf, unmasked } from "./go-template.js";
+import { extractDstack } from "./dstack.js";
+import { extractLocalAi } from "./localai.js";
+import { extractRunPod } from "./runpod.js";
 
 /** An adapter for one family of Kubernetes kinds; undefined means "not one of mine". */
 export type ObjectAdapter = (object: DocNode, ctx: ExtractContext) => Deployment[] | undefined;
@@ -40,16 +46,19 @@ export function extractDeployments(ast: { type: string; body?: unknown[] }, text
         continue;
       }
       const formatted = extractDocument(document, ctx);
-      if (formatted) {
-        deployments.push(...formatted);
-        continue;
-      }
-      deployments.push(...extractAppConfig(document, ctx));
+      const configs = formatted ?? extractAppConfig(document, ctx);
+      // Nothing this file's format says: any container that runs an engine (a chart's values, an unknown tool's config).
+      const found = formatted || configs.length > 0 ? configs : walkContainers(document, ctx, { format: "generic", kind: "container", name: undefined, annotationHolders: [] });
+      resolveValuesReferences(found, document);
+      deployments.push(...found);
       continue;
     }
     for (const object of objects) deployments.push(...extractObject(object, ctx));
   }
-  for (const deployment of deployments) setAsideUnusable(deployment, text);
+  for (const deployment of deployments) {
+    modelFromAnnotation(deployment);
+    setAsideUnusable(deployment, text);
+  }
   const actions = templateActionsOf(ast);
   if (actions.length > 0) {
     const maskedText = maskTemplateActions(text)?.text ?? text;
@@ -99,23 +108,50 @@ function markTemplated(deployment: Deployment, actions: readonly TemplateAction[
   deployment.unresolved = { [field]: { raw: written.length > 80 ? `${written.slice(0, 79)}…` : written, node: deployment.anchor, reason: "chart-template" }, ...others };
 }
 
+/** The annotation that names the model when the file loads it from storage that does not (`pvc://`, a mounted path). */
+export const MODEL_ANNOTATION = "vram.lint/model";
+
+/** `vram.lint/model: org/name` on the workload or its pod template: the user's word for which model it is, which wins. */
+function modelFromAnnotation(deployment: Deployment): void {
+  for (const holder of deployment.annotationHolders ?? []) {
+    const value = holder.get("annotations")?.get(MODEL_ANNOTATION);
+    const name = str(value);
+    if (!value || name === undefined || name.trim() === "") continue;
+    setLocated(deployment, "model", locate(value, name.trim(), MODEL_ANNOTATION));
+    return;
+  }
+}
+
 /**
- * Whatever adapter read a value, two kinds of value are not facts to judge, so they become
- * unresolved and the deployment is left unjudged rather than reported:
+ * Whatever adapter read a value, some values are not facts to judge, so they become unresolved and
+ * the deployment is left unjudged rather than reported:
  * - a templated string (`--model "{{ .Values.model }}"`, an instance-type label of
  *   `{{ .Values.instanceType }}`) is not a name to look up;
- * - a number no machine could hold (`nvidia.com/gpu: 1e308`, a 400-digit `--max-model-len`): counts
- *   and sizes must be finite, not negative, and whole numbers below 2^53 where they count things.
+ * - a number outside what the engine or scheduler accepts (`nvidia.com/gpu: -1`, `1e308`, TP 1.5,
+ *   utilisation -0.5), by the one table of `validity.ts`;
+ * - zero GPUs: the engine runs on the CPU, which is not sized here.
  */
 function setAsideUnusable(deployment: Deployment, text: string): void {
   for (const [field, located] of Object.entries(deployment.fields) as Array<[FieldName, Located<unknown> | undefined]>) {
     if (!located) continue;
-    const { value } = located;
-    const reason = typeof value === "string" ? deferredReason(value) : typeof value === "number" && !isUsableNumber(field, value) ? "invalid" : undefined;
-    if (!reason) continue;
+    const unresolved = unusable(field, located, text);
+    if (!unresolved) continue;
     delete deployment.fields[field];
-    deployment.unresolved[field] ??= { raw: typeof value === "string" ? value : writtenNumber(located, text), node: located.node, reason };
+    deployment.unresolved[field] ??= unresolved;
   }
+}
+
+function unusable(field: FieldName, located: Located<unknown>, text: string): UnresolvedValue | undefined {
+  const { value } = located;
+  const where = { node: located.node, source: located.source, ...(located.range ? { range: located.range } : {}) };
+  if (typeof value === "string") {
+    const reason = deferredReason(value);
+    return reason ? { raw: value, reason, ...where } : undefined;
+  }
+  if (typeof value !== "number") return undefined;
+  if (!isValidNumber(field, value)) return { raw: writtenNumber(located, text), reason: "invalid", ...where };
+  if (field === "gpuCount" && value === 0) return { raw: "0", reason: "unsupported", note: "no GPU is requested", ...where };
+  return undefined;
 }
 
 /** A number as the file writes it (`1e308`, not `1e+308`), without the quotes around a string. */
@@ -124,24 +160,20 @@ function writtenNumber(located: Located<unknown>, text: string): string {
   return text.slice(start, end).replace(/^(["'])(.*)\1$/s, "$2");
 }
 
-/** Fields whose values are fractions; every other number counts things (GPUs, tokens, layers, MiB). */
-const FRACTIONAL_FIELDS: ReadonlySet<FieldName> = new Set(["gpuMemoryUtilization", "cpuOffloadGiB"]);
-
-function isUsableNumber(field: FieldName, value: number): boolean {
-  if (!Number.isFinite(value) || value < 0) return false;
-  return FRACTIONAL_FIELDS.has(field) || Number.isSafeInteger(value);
-}
-
 /** The deployments of one Kubernetes object (also those embedded elsewhere: Terraform `kubernetes_manifest`). */
 export function extractObject(object: DocNode, ctx: ExtractContext): Deployment[] {
+  const kind = str(object.get("kind"));
+  if (kind === undefined || INERT_KINDS.has(kind) || isInertCrd(object)) return [];
+  const owner = { format: "generic", kind, name: str(object.get("metadata")?.get("name")), annotationHolders: holders(object.get("metadata")) };
   for (const adapter of OBJECT_ADAPTERS) {
     const found = adapter(object, ctx);
-    if (found) return found;
+    if (!found) continue;
+    // A serving resource whose adapter found nothing (a variant it does not read): its containers may still run an engine.
+    return found.length > 0 || adapter === extractWorkload ? found : walkContainers(object, ctx, owner);
   }
-  const kind = object.get("kind")?.value;
-  // A custom resource nobody has an adapter for: read it like an app config.
-  if (typeof kind === "string" && !INERT_KINDS.has(kind)) return extractAppConfig(object, ctx, kind);
-  return [];
+  // A custom resource nobody has an adapter for: its engine containers, else its settings read like an app config.
+  const walked = walkContainers(object, ctx, owner);
+  return walked.length > 0 ? walked : extractAppConfig(object, ctx, kind);
 }
 
 /**
@@ -155,6 +187,9 @@ const DOCUMENT_ADAPTERS: Array<(document: DocNode, ctx: ExtractContext) => Deplo
   (document, ctx) => extractTerraform(document, ctx, extractObject),
   extractSkyPilot,
   extractCompose,
+  extractDstack,
+  extractLocalAi,
+  extractRunPod,
 ];
 
 function extractDocument(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {

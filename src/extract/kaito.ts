@@ -24,7 +24,7 @@ import type { DocNode } from "./doc.js";
 import { parseEmbedded, str } from "./doc.js";
 import { podDeployments } from "./pod.js";
 import { crdDeployment, holders, modelReference, type Unresolved } from "./crd-kit.js";
-import { locate, readField, readScalar } from "./kit.js";
+import { locate, mergeFields, readField, readScalar } from "./kit.js";
 import type { Deployment, Located, LocatedFields } from "./types.js";
 
 /** KAITO's default `--gpu-memory-utilization` (pkg/model/interface.go `defaultGPUMemoryUtilization`, A10 override). */
@@ -89,8 +89,7 @@ function readInference(object: DocNode, root: DocNode, kind: string, name: strin
 
   const config = configSettings(inference, ctx);
   if (config) {
-    Object.assign(fields, config.fields);
-    Object.assign(unresolved, config.unresolved);
+    mergeFields({ fields, unresolved }, config);
   }
   // The preset decides the model; a `model` key in the vLLM map would not change the weights.
   if (config?.fields.model && model.located) fields.model = { ...model.located, readonly: true };

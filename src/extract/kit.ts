@@ -6,7 +6,7 @@
  */
 import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
-import { str } from "./doc.js";
+import { rangeInScalar, str } from "./doc.js";
 import { type ArgToken, applyEnvFields, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, parseValue } from "./engine-args.js";
 import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
@@ -48,13 +48,13 @@ export function readScalar(node: DocNode | undefined, kind: ValueKind, source: s
   if (!node || node.type !== "scalar") return undefined;
   const raw = node.value as Exclude<Scalar, null>;
   const deferred = typeof raw === "string" ? deferredReason(raw) : undefined;
-  if (deferred) return { raw: raw as string, node: node.node, reason: deferred };
+  if (deferred) return { raw: raw as string, node: node.node, reason: deferred, source };
   let value: string | number | boolean | undefined;
   if (kind === "bool" && typeof raw === "boolean") value = raw;
   else if ((kind === "int" || kind === "size") && typeof raw === "number") value = Number.isInteger(raw) ? raw : undefined;
   else if (kind === "float" && typeof raw === "number") value = raw;
   else value = parseValue(kind, String(raw));
-  if (value === undefined) return { raw: String(raw), node: node.node, reason: "invalid" };
+  if (value === undefined) return { raw: String(raw), node: node.node, reason: "invalid", source };
   return locate(node, value, source);
 }
 
@@ -80,10 +80,27 @@ export function readField(sink: FieldSink, field: FieldName, node: DocNode | und
   return true;
 }
 
-/** Copies an engine call's fields and unresolved values over what `sink` holds (the command line wins). */
-export function mergeCall(sink: FieldSink, call: { fields: LocatedFields; unresolved: Partial<Record<FieldName, UnresolvedValue>> }): void {
-  for (const [field, located] of Object.entries(call.fields)) if (located) setLocated(sink, field as FieldName, located);
-  for (const [field, value] of Object.entries(call.unresolved)) if (value) setUnresolved(sink, field as FieldName, value);
+/** Fields and unresolved values read from one place (an engine call, a placement, a profile). */
+export interface FieldSet {
+  fields?: LocatedFields;
+  unresolved?: Partial<Record<FieldName, UnresolvedValue>>;
+}
+
+/**
+ * The one way to merge what another reader found into `sink`, keeping each field either located or
+ * unresolved, never both. `override` (the default): what `from` holds wins (the command line over
+ * a chart's keys). `fill`: only fields `sink` says nothing about take `from`'s (a pod's node
+ * selector under what the engine flags already said).
+ */
+export function mergeFields(sink: FieldSink, from: FieldSet | undefined, mode: "override" | "fill" = "override"): void {
+  if (!from) return;
+  const open = (field: FieldName) => mode === "override" || (!sink.fields[field] && !sink.unresolved[field]);
+  for (const [field, located] of Object.entries(from.fields ?? {}) as Array<[FieldName, Located<unknown> | undefined]>) {
+    if (located && open(field)) setLocated(sink, field, located);
+  }
+  for (const [field, value] of Object.entries(from.unresolved ?? {}) as Array<[FieldName, UnresolvedValue | undefined]>) {
+    if (value && open(field)) setUnresolved(sink, field, value);
+  }
 }
 
 /** A mapping assembled from nodes found elsewhere (to hand a format's own keys to the pod-spec readers). */
@@ -115,15 +132,6 @@ export function scalarView(value: Scalar, node: AstNode): DocNode {
   };
 }
 
-/** Absolute offset where `raw` is written inside `node` (plain or simply quoted scalars), if unambiguous. */
-export function offsetIn(node: AstNode, raw: string, text: string): number | undefined {
-  if (raw === "") return undefined;
-  const source = text.slice(node.range[0], node.range[1]);
-  const at = source.indexOf(raw);
-  if (at < 0 || source.indexOf(raw, at + 1) >= 0) return undefined;
-  return node.range[0] + at;
-}
-
 /** `A100-80GB:8`, `nvidia-gpu-l4:2`, `H100`: a type name and an optional count. */
 const TYPE_COUNT = /^(\s*)([A-Za-z][\w.+-]*?)(?:(\s*:\s*)(\d+(?:\.\d+)?))?\s*$/;
 
@@ -146,7 +154,7 @@ export function typeAndCount(raw: string, node: AstNode | undefined, text: strin
   const [, lead, type, separator, count] = match as unknown as [string, string, string, string | undefined, string | undefined];
   const result: TypeAndCount = { type };
   if (count !== undefined) result.count = Number(count);
-  const base = node ? offsetIn(node, raw, text) : undefined;
+  const base = node ? rangeInScalar(node, raw, text)?.[0] : undefined;
   if (base !== undefined) {
     const typeStart = base + lead.length;
     result.typeRange = [typeStart, typeStart + type.length];
@@ -165,29 +173,34 @@ export function plainEnv(env: EnvMap): Map<string, string | undefined> {
   return new Map([...env].map(([name, entry]) => [name, entry.value]));
 }
 
-/** `KEY: value` mappings and `["KEY=value"]` / `[{name, value}]` lists, as an environment. */
-export function readEnv(node: DocNode | undefined): EnvMap {
+/**
+ * `KEY: value` mappings and `["KEY=value"]` / `[{name, value}]` lists, as an environment;
+ * `rewrite` reads each value as the format does (compose's `${VAR:-default}`).
+ */
+export function readEnv(node: DocNode | undefined, rewrite: (value: DocNode) => DocNode = (value) => value): EnvMap {
   const env: EnvMap = new Map();
   if (!node) return env;
-  const scalar = (value: DocNode): string | undefined => {
+  const scalar = (written: DocNode): string | undefined => {
+    const value = rewrite(written);
     const raw = str(value) ?? (value.type === "scalar" ? String(value.value) : undefined);
     return raw === undefined || deferredReason(raw) ? undefined : raw;
   };
   if (node.type === "map") {
-    for (const [name, value] of node.entries()) env.set(name, { value: scalar(value), node: value });
+    for (const [name, value] of node.entries()) env.set(name, { value: scalar(value), node: rewrite(value) });
   } else if (node.type === "seq") {
     for (const item of node.items()) {
       if (item.type === "map") {
         const name = str(item.get("name"));
         const value = item.get("value");
-        if (name) env.set(name, { value: value ? scalar(value) : undefined, node: value ?? item });
+        if (name) env.set(name, { value: value ? scalar(value) : undefined, node: value ? rewrite(value) : item });
         continue;
       }
       const raw = str(item);
       const eq = raw?.indexOf("=") ?? -1;
       if (!raw || eq <= 0) continue;
-      const value = raw.slice(eq + 1);
-      env.set(raw.slice(0, eq), { value: deferredReason(value) ? undefined : value, node: scalarView(value, item.node) });
+      const value = rewrite(scalarView(raw.slice(eq + 1), item.node));
+      const text = str(value) ?? "";
+      env.set(raw.slice(0, eq), { value: deferredReason(text) ? undefined : text, node: value });
     }
   }
   return env;

@@ -11,33 +11,15 @@ import type { ExtractContext } from "./context.js";
 import { kubernetesObjects } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { type ArgToken, commandTokens, parseEngineCall } from "./engine-args.js";
+import { commandTokens, flagValue, parseEngineCall } from "./engine-seam.js";
 import { nimModelFromName } from "./nim.js";
 import { type ContainerOptions, containerGpus, nodePlacement, type OwnerInfo, podDeployments } from "./pod.js";
 import { apiGroup, crdDeployment, freezePlacement, holders, modelReference, podGpus, type Unresolved } from "./crd-kit.js";
-import { locate, readEnv, readField, readScalar } from "./kit.js";
+import { locate, mergeFields, readEnv, readField, readScalar } from "./kit.js";
 import type { Deployment, Located, LocatedFields } from "./types.js";
 
 /** Model formats of the LLM runtimes (KServe's Hugging Face server runs vLLM unless `--backend=huggingface`). */
 const LLM_FORMATS = new Set(["huggingface", "vllm"]);
-
-/** The value of `--name value` / `--name=value` among tokens, with the exact range of the value. */
-export function flagValue(tokens: ArgToken[], names: string[]): { text: string; token: ArgToken; range?: [number, number] } | undefined {
-  let found: { text: string; token: ArgToken; range?: [number, number] } | undefined;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    const eq = token.text.indexOf("=");
-    const flag = eq > 0 ? token.text.slice(0, eq) : token.text;
-    if (!names.includes(flag)) continue;
-    if (eq > 0) {
-      found = { text: token.text.slice(eq + 1), token, ...(token.range ? { range: [token.range[0] + eq + 1, token.range[1]] as [number, number] } : {}) };
-    } else if (tokens[i + 1] && !tokens[i + 1]!.operator) {
-      const next = tokens[i + 1]!;
-      found = { text: next.text, token: next, ...(next.range ? { range: next.range } : {}) };
-    }
-  }
-  return found;
-}
 
 /** `{{.Name}}`-style and shell placeholders that only the runtime fills in. */
 const PLACEHOLDER = /\{\{|\$|\u0000/;
@@ -96,18 +78,19 @@ function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx
   const { tokens, shell } = commandTokens([...(model.get("command")?.items() ?? []), ...(args?.items() ?? [])], ctx.text, plainEnv);
   const modelId = flagValue(tokens, ["--model_id", "--model-id"]);
   const backend = flagValue(tokens, ["--backend"])?.text;
-  const storageUri = model.get("storageUri") ?? predictor.get("storageUri");
+  // `storage: {key, path}` (a storage-config secret and a path in it) instead of a URI.
+  const storagePath = model.get("storage")?.get("path");
+  const storageUri = model.get("storageUri") ?? predictor.get("storageUri") ?? storagePath;
   const isLlm = LLM_FORMATS.has(format.toLowerCase()) || modelId !== undefined || /^hf:\/\//i.test(str(storageUri) ?? "");
   if (!isLlm) return [];
 
   const call = parseEngineCall(tokens, { imageEngine: "vllm", ...(args?.type === "seq" && !shell ? { argsList: args } : {}) }) ?? { engine: "vllm" as const, fields: {}, unresolved: {} };
-  Object.assign(fields, call.fields);
-  Object.assign(unresolved, call.unresolved);
+  mergeFields({ fields, unresolved }, call);
   if (modelId) {
     if (PLACEHOLDER.test(modelId.text)) unresolved.model = { raw: modelId.text.replace(/\u0000+/g, "$…"), node: modelId.token.from.node, reason: "variable" };
     else fields.model = { value: modelId.text, node: modelId.token.from.node, source: "--model_id", ...(modelId.range ? { range: modelId.range } : { readonly: true }) };
   } else if (!fields.model && !unresolved.model) {
-    const reference = modelReference(storageUri, "storageUri");
+    const reference = modelReference(storageUri, storageUri === storagePath ? "storage.path" : "storageUri");
     if (reference.located) fields.model = reference.located;
     else if (reference.unresolved) unresolved.model = reference.unresolved;
   }
@@ -140,7 +123,7 @@ export function inferenceService(object: DocNode, ctx: ExtractContext, kind: str
   workerLayout(predictor, layout, unresolved);
   const options: ContainerOptions = containers.some((container) => /huggingfaceserver/i.test(str(container.get("image")) ?? "")) ? { defaultEngine: "vllm" } : {};
   const found = podDeployments(predictor, { ...owner, format: "kserve" }, ctx, layout, options);
-  for (const deployment of found) Object.assign(deployment.unresolved, unresolved, deployment.unresolved);
+  for (const deployment of found) mergeFields(deployment, { unresolved }, "fill");
   return found;
 }
 
@@ -158,14 +141,12 @@ function llmisvcStage(object: DocNode, spec: DocNode, stage: DocNode, name: stri
   // The model: `hf://` URI, else the served name when the weights come from a PVC or a bucket.
   const model = stage.get("model") ?? spec.get("model");
   const uri = modelReference(model?.get("uri"), "model.uri");
-  if (uri.located) fields.model = uri.located;
-  else {
-    const named = model?.get("name");
-    const fromName = modelReference(named, "model.name");
-    if (fromName.located && /\//.test(fromName.located.value)) fields.model = { ...fromName.located, readonly: true };
-    else if (uri.unresolved) unresolved.model = uri.unresolved;
-    else if (fromName.located) fields.model = { ...fromName.located, readonly: true };
-  }
+  // A storage location (`pvc://…`) names the weights less surely than a served name that names a model.
+  const fromName = modelReference(model?.get("name"), "model.name");
+  if (uri.located && !uri.located.readonly) fields.model = uri.located;
+  else if (fromName.located) fields.model = { ...fromName.located, readonly: true };
+  else if (uri.located) fields.model = uri.located;
+  else if (uri.unresolved) unresolved.model = uri.unresolved;
 
   const parallelism = stage.get("parallelism");
   for (const { field, key, kind: valueKind } of PARALLELISM) readField({ fields, unresolved }, field, parallelism?.get(key), valueKind, `parallelism.${key}`);

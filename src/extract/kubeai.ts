@@ -5,10 +5,10 @@
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { str } from "./doc.js";
+import { rangeInScalar, str } from "./doc.js";
 import { applyEnvFields, commandTokens, parseEngineCall } from "./engine-args.js";
-import { crdDeployment, engineNamed, holders, modelReference, partRange, type Unresolved } from "./crd-kit.js";
-import { locate, readEnv } from "./kit.js";
+import { crdDeployment, engineNamed, holders, modelReference, type Unresolved } from "./crd-kit.js";
+import { locate, mergeFields, readEnv } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
 /**
@@ -55,29 +55,29 @@ export function readResourceProfile(node: DocNode | undefined, ctx: ExtractConte
   const unresolved: Unresolved = {};
   if (raw === undefined || /\{\{|\$/.test(raw)) {
     const reason = raw !== undefined && /\{\{/.test(raw) ? "template" : raw !== undefined ? "variable" : "invalid";
-    unresolved.gpuType = { raw: String(node.value), node: node.node, reason };
+    unresolved.gpuType = { raw: String(node.value), node: node.node, reason, source: "resourceProfile" };
     return { accelerated: true, fields, unresolved };
   }
   const match = /^(\s*)([^:\s]+)(?::(\s*)(\d+))?\s*$/.exec(raw);
   if (!match) {
-    unresolved.gpuType = { raw, node: node.node, reason: "invalid" };
+    unresolved.gpuType = { raw, node: node.node, reason: "invalid", source: "resourceProfile" };
     return { accelerated: true, fields, unresolved };
   }
   const profile = match[2]!;
   if (CPU_PROFILE.test(profile)) return { accelerated: false, fields, unresolved };
   const profileStart = match[1]!.length;
-  const profileRange = partRange(node, ctx.text, profileStart, profileStart + profile.length);
+  const profileRange = rangeInScalar(node, raw, ctx.text, profileStart, profileStart + profile.length);
   fields.gpuType = locate(node, profile, "resourceProfile", profileRange ? { range: profileRange } : { readonly: true });
   // KubeAI reads a missing count as 1 (`<profile>` alone).
   const count = match[4] === undefined ? 1 : Number(match[4]);
   const perUnit = DEFAULT_PROFILES.get(profile.toLowerCase());
   if (perUnit === undefined) {
-    unresolved.gpuCount = { raw, node: node.node, reason: "reference" };
+    unresolved.gpuCount = { raw, node: node.node, reason: "reference", source: "resourceProfile" };
     return { accelerated: true, fields, unresolved };
   }
   if (match[4] !== undefined && perUnit === 1) {
     const countStart = profileStart + profile.length + 1 + match[3]!.length;
-    const countRange = partRange(node, ctx.text, countStart, countStart + match[4].length);
+    const countRange = rangeInScalar(node, raw, ctx.text, countStart, countStart + match[4].length);
     fields.gpuCount = locate(node, count, "resourceProfile", countRange ? { range: countRange } : { readonly: true });
   } else {
     // No count written (nowhere to edit one in), or a multi-device unit.
@@ -113,8 +113,7 @@ export function kubeaiModel(object: DocNode, ctx: ExtractContext): Deployment[] 
       // The model is KubeAI's `url`, not a flag (KubeAI passes `--model` itself).
       delete call.fields.model;
       delete call.unresolved.model;
-      Object.assign(fields, call.fields);
-      Object.assign(unresolved, call.unresolved);
+      mergeFields({ fields, unresolved }, call);
       argsTarget = call.args;
     }
     if (!argsTarget && args?.type === "seq" && !args.embedded && args.items().length > 0) argsTarget = { kind: "list", node: args, equals: true };

@@ -40,5 +40,5 @@ export function workloadDeployments(object: DocNode, kind: string, as: { format:
   const template = path.length > 1 ? follow(object, path.slice(0, -1)) : undefined;
   const holders = [object.get("metadata"), template?.get("metadata")].filter((node): node is DocNode => node !== undefined);
   const name = str(object.get("metadata")?.get("name")) ?? as.name;
-  return podDeployments(podSpec, { format: as.format, kind: as.kind, name, anchor: object, annotationHolders: holders }, ctx);
+  return podDeployments(podSpec, { format: as.format, kind: as.kind, name, anchor: object, annotationHolders: holders }, ctx, {}, { requireGpuResource: true });
 }

@@ -1,47 +1,68 @@
 /**
- * LeaderWorkerSet (leaderworkerset.x-k8s.io): one model replica is a group of
- * `spec.leaderWorkerTemplate.size` pods — the leader (`leaderTemplate`, which usually runs the
- * engine command) and size − 1 workers (`workerTemplate`, which join its Ray cluster). Multi-node
- * TP/PP therefore spans `nodes = size` pods. Without a leader template every pod runs the worker
- * template (llm-d's wide expert-parallel decode). `spec.replicas` counts independent copies.
+ * Leader/worker pod groups: one model replica is `size` pods — a leader (which usually runs the
+ * engine command) and size − 1 workers (which join its Ray cluster or `--nnodes` group), so
+ * multi-node TP/PP spans `nodes = size` pods. Read the same way for LeaderWorkerSet
+ * (leaderworkerset.x-k8s.io: `spec.leaderWorkerTemplate.{size, leaderTemplate, workerTemplate}`),
+ * RoleBasedGroup's leader/worker pattern and Volcano Kthena's ModelServing roles (entry + workers).
+ * Without a leader template every pod runs the worker template (llm-d's wide expert-parallel decode).
+ * The platform's group-size variable (`$(LWS_GROUP_SIZE)`) is known from the size.
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { podDeployments } from "./pod.js";
 import { freezePlacement, groupGpus, holders, podCount, type Unresolved } from "./crd-kit.js";
-import { locate, readScalar } from "./kit.js";
+import { locate, readScalar, setLocated, setUnresolved } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
-export function leaderWorkerSet(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
-  const template = object.get("spec")?.get("leaderWorkerTemplate");
-  if (!template || template.type !== "map") return [];
-  const name = str(object.get("metadata")?.get("name"));
-  const leader = template.get("leaderTemplate");
-  const worker = template.get("workerTemplate");
-  const sizeNode = template.get("size");
-  const size = readScalar(sizeNode, "int", "size");
-  const groupSize = podCount(sizeNode);
+export interface LeaderWorkerGroup {
+  object: DocNode;
+  format: string;
+  kind: string;
+  name: string | undefined;
+  /** The leader's pod template (with `spec` and `metadata`), if the group has one. */
+  leader: DocNode | undefined;
+  /** The workers' pod template; every pod's when there is no leader. */
+  worker: DocNode | undefined;
+  /** Where the group size is written, and how it reads (`leaderWorkerTemplate.size`). */
+  sizeNode: DocNode | undefined;
+  sizeSource: string;
+  /** The size when it is not written as one value (Kthena: 1 + workerReplicas). */
+  size?: number;
+  /** Variables the platform sets to the group size in every pod. */
+  sizeVariables?: string[];
+}
+
+/** The serving deployments of a leader/worker group, with the GPUs of the whole group. */
+export function leaderWorkerDeployments(group: LeaderWorkerGroup, ctx: ExtractContext): Deployment[] {
+  const { object, leader, worker, sizeNode } = group;
+  const size = sizeNode ? readScalar(sizeNode, "int", group.sizeSource) : undefined;
+  const groupSize = group.size ?? podCount(sizeNode);
+  const platformEnv = new Map((group.sizeVariables ?? []).flatMap((name) => (groupSize !== undefined ? [[name, String(groupSize)] as [string, string]] : [])));
+  const options = { platformEnv, requireGpuResource: true };
 
   // The pods that run the engine: the leader's, else (no leader template) every worker's.
   const servingTemplate = leader?.get("spec") ? leader : worker;
   const servingSpec = servingTemplate?.get("spec");
   if (!servingSpec || servingSpec.type !== "map") return [];
-  const annotationHolders = holders(object.get("metadata"), servingTemplate?.get("metadata"));
-  const found = podDeployments(servingSpec, { format: "lws", kind, name, anchor: object, annotationHolders }, ctx);
-  if (found.length === 0 && leader?.get("spec") && worker?.get("spec")) {
+  const owner = (template: DocNode | undefined) => ({ format: group.format, kind: group.kind, name: group.name, anchor: object, annotationHolders: holders(object.get("metadata"), template?.get("metadata")) });
+  const found = podDeployments(servingSpec, owner(servingTemplate), ctx, {}, options);
+  const both = Boolean(leader?.get("spec") && worker?.get("spec") && leader !== worker);
+  if (found.length === 0 && both) {
     // The leader only coordinates; the workers serve.
-    const workerSpec = worker.get("spec")!;
-    found.push(...podDeployments(workerSpec, { format: "lws", kind, name, anchor: object, annotationHolders: holders(object.get("metadata"), worker.get("metadata")) }, ctx));
+    found.push(...podDeployments(worker!.get("spec")!, owner(worker), ctx, {}, options));
   }
 
   for (const deployment of found) {
     const fields: LocatedFields = deployment.fields;
     const unresolved: Unresolved = deployment.unresolved;
     // Leader and worker templates each select their nodes: one edit would split the group.
-    if (leader?.get("spec") && worker?.get("spec")) freezePlacement(fields);
+    if (both) {
+      freezePlacement(fields);
+      deployment.placementTargets = [leader!.get("spec")!, worker!.get("spec")!];
+    }
     if (size && "reason" in size) {
-      unresolved.nodes = size;
+      setUnresolved(deployment, "nodes", size);
       continue;
     }
     if (groupSize === undefined || groupSize <= 1) continue;
@@ -49,20 +70,40 @@ export function leaderWorkerSet(object: DocNode, ctx: ExtractContext, kind: stri
     const groups = leader?.get("spec")
       ? [
           { podSpec: leader.get("spec"), pods: 1 },
-          { podSpec: worker?.get("spec"), pods: groupSize - 1 },
+          { podSpec: worker?.get("spec") ?? leader.get("spec"), pods: groupSize - 1 },
         ]
       : [{ podSpec: worker?.get("spec"), pods: groupSize }];
     const layout: LocatedFields = {};
     groupGpus(groups, layout, unresolved);
     if (!layout.gpuCount) continue;
-    fields.gpuCount = layout.gpuCount;
+    setLocated(deployment, "gpuCount", layout.gpuCount);
     if (layout.nodes) {
-      // Every pod of the group has the same GPUs: `nodes` is the group size, written at `size`.
-      fields.nodes = locate(sizeNode!, groupSize, "leaderWorkerTemplate.size");
+      // Every pod of the group has the same GPUs: `nodes` is the group size, written where the size is.
+      setLocated(deployment, "nodes", sizeNode ? locate(sizeNode, groupSize, group.sizeSource, group.size !== undefined ? { readonly: true } : {}) : { ...layout.nodes });
     } else if (layout.gpuCount.readonly || fields.nodes?.source !== "--nnodes") {
       // Pods with different GPU counts (`gpuCount` holds the group's total), or only one pod with GPUs.
       delete fields.nodes;
     }
   }
   return found;
+}
+
+export function leaderWorkerSet(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  const template = object.get("spec")?.get("leaderWorkerTemplate");
+  if (!template || template.type !== "map") return [];
+  return leaderWorkerDeployments(
+    {
+      object,
+      format: "lws",
+      kind,
+      name: str(object.get("metadata")?.get("name")),
+      leader: template.get("leaderTemplate"),
+      worker: template.get("workerTemplate"),
+      sizeNode: template.get("size"),
+      sizeSource: "leaderWorkerTemplate.size",
+      // LWS sets these in every pod of a group (leaderworkerset.x-k8s.io docs, "Environment variables").
+      sizeVariables: ["LWS_GROUP_SIZE"],
+    },
+    ctx,
+  );
 }

@@ -6,13 +6,13 @@
  * `<backend>-<precision>-tp<N>-pp<M>` (hash ids say nothing statically). Multi-node NIMs set
  * `spec.multiNode.parallelism.{tensor,pipeline}` (pods = pipeline).
  */
-import { engineByName } from "../engines/index.js";
+import { describeImage, engineByName } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { str } from "./doc.js";
+import { rangeInScalar, str } from "./doc.js";
 import { containerGpus, nodePlacement } from "./pod.js";
-import { crdDeployment, holders, modelReference, partRange, type Unresolved } from "./crd-kit.js";
-import { type EnvMap, type FieldSink, locate, mergeCall, readEnv, readField } from "./kit.js";
+import { crdDeployment, holders, modelReference, type Unresolved } from "./crd-kit.js";
+import { type EnvMap, type FieldSink, locate, mergeFields, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
 import { parseEngineCall, shellTokens } from "./engine-args.js";
 import type { Deployment, FieldName, LocatedFields } from "./types.js";
 import { lookup } from "../lookup.js";
@@ -67,7 +67,7 @@ export function readNimProfile(node: DocNode | undefined, ctx: ExtractContext, f
   for (const part of parts) {
     const start = offset;
     offset += part.length + 1;
-    const range = partRange(node, ctx.text, start, start + part.length);
+    const range = rangeInScalar(node, raw, ctx.text, start, start + part.length);
     const precision = lookup(PROFILE_PRECISION, part.toLowerCase());
     if (precision) {
       fields.quantization = locate(node, precision, "NIM profile", { readonly: true });
@@ -118,7 +118,7 @@ export function readNimEnv(env: EnvMap, ctx: ExtractContext, sink: FieldSink): v
     const call = parseEngineCall(shellTokens(passthrough.node, ctx.text, new Map()), { imageEngine: sink.fields.engine?.value ?? "vllm" });
     if (call) {
       delete call.fields.model;
-      mergeCall(sink, call);
+      mergeFields(sink, call);
     }
   }
 }
@@ -158,4 +158,27 @@ export function nimService(object: DocNode, ctx: ExtractContext, kind: string): 
       layoutOwner: "tensor-from-gpus",
     }),
   ];
+}
+
+/** NIM images that serve no LLM (embedding, reranking, speech, vision and retrieval NIMs). */
+const NON_LLM_NIM = /embed|rerank|retriev|parakeet|canary|riva|asr|tts|fastpitch|magpie|audio2|ocdr|ocr|yolo|vista|deplot|page-elements|graphic-elements|table-structure|nv-clip|grounding|maxine|studiovoice|bevformer|sparsedrive|cosmos|safety-guard|nemoguard|paddle/i;
+
+/** Whether an image is an NVIDIA NIM for LLMs: `nvcr.io/nim/<publisher>/<model>` (the model) or the generic `llm-nim`. */
+export function isLlmNimImage(image: string | undefined): boolean {
+  if (!image || describeImage(image)?.nim !== true) return false;
+  const repository = image.replace(/[:@].*$/, "");
+  return !NON_LLM_NIM.test(repository.slice(repository.lastIndexOf("/") + 1));
+}
+
+/**
+ * A NIM container's settings: the model (the image, or `NIM_MODEL_NAME` / `NIM_MODEL_PATH` for the
+ * generic `llm-nim` image) and NIM's env knobs (`readNimEnv`).
+ */
+export function nimContainerFields(imageNode: DocNode, env: EnvMap, ctx: ExtractContext, sink: FieldSink): void {
+  const image = str(imageNode) ?? "";
+  if (!/(^|\/)llm-nim(:|$)/.test(image.replace(/@.*$/, ""))) setLocated(sink, "model", locate(imageNode, image, "image", { readonly: true }));
+  else if (!env.has("NIM_MODEL_NAME") && !env.has("NIM_MODEL_PATH")) {
+    setUnresolved(sink, "model", { raw: image, node: imageNode.node, reason: "reference", source: "image (the generic llm-nim image, without NIM_MODEL_NAME)" });
+  }
+  readNimEnv(env, ctx, sink);
 }

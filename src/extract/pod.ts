@@ -7,11 +7,13 @@ import { describeImage } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens, valuesOf } from "./engine-args.js";
+import { valuesOf } from "./engine-args.js";
+import { applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens, unsizedServer } from "./engine-seam.js";
 import type { ExtractContext } from "./context.js";
 import { applyMountedConfig } from "./engine-config.js";
-import { deferredReason, type EnvMap, plainEnv } from "./kit.js";
-import type { Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
+import { isLlmNimImage, nimContainerFields } from "./nim.js";
+import { deferredReason, type EnvMap, type FieldSink, mergeFields, newSink, plainEnv, setLocated, setUnresolved } from "./kit.js";
+import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 /** Extended resources that count GPUs (device plugins of NVIDIA and AMD). */
 export const GPU_RESOURCES = ["nvidia.com/gpu", "amd.com/gpu"];
@@ -37,9 +39,13 @@ export interface OwnerInfo {
   annotationHolders: DocNode[];
 }
 
-/** A literal env map of a container: name → value (undefined for `valueFrom` and missing references). */
-export function containerEnv(container: DocNode, ctx: ExtractContext): EnvMap {
+/**
+ * A literal env map of a container: name → value (undefined for `valueFrom` and missing
+ * references), over what the platform sets in every pod (`platformEnv`: LWS's `LWS_GROUP_SIZE`).
+ */
+export function containerEnv(container: DocNode, ctx: ExtractContext, platformEnv?: ReadonlyMap<string, string>): EnvMap {
   const env: EnvMap = new Map();
+  for (const [name, value] of platformEnv ?? []) env.set(name, { value, node: container });
   for (const source of container.get("envFrom")?.items() ?? []) {
     const name = str(source.get("configMapRef")?.get("name"));
     const data = name ? ctx.configMaps.get(name) : undefined;
@@ -71,13 +77,20 @@ export interface ContainerOptions {
    * that engine's, and a container without flags still counts as serving it.
    */
   defaultEngine?: Engine;
+  /** Variables the platform sets in every pod (LeaderWorkerSet's `LWS_GROUP_SIZE`), for `$(VAR)` in flags. */
+  platformEnv?: ReadonlyMap<string, string>;
+  /**
+   * A container that requests no GPU gets none (plain pods, LeaderWorkerSets): say so rather than
+   * judge it. Off where the platform adds GPUs itself (KServe's shared configs, Ray worker groups).
+   */
+  requireGpuResource?: boolean;
 }
 
 /** The engine a container runs, with its flags; undefined for containers that serve no model. */
 export function containerEngineCall(container: DocNode, ctx: ExtractContext, options: ContainerOptions = {}): EngineCall | undefined {
   const image = str(container.get("image"));
   const imageEngine = engineFromImage(image) ?? options.defaultEngine;
-  const env = containerEnv(container, ctx);
+  const env = containerEnv(container, ctx, options.platformEnv);
   const command = container.get("command")?.items() ?? [];
   const args = container.get("args")?.items() ?? [];
   const { tokens, shell } = commandTokens([...command, ...args], ctx.text, plainEnv(env));
@@ -85,7 +98,7 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext, opt
   const additional = env.get("VLLM_ADDITIONAL_ARGS");
   if (additional?.value) tokens.push(...shellTokens(additional.node, ctx.text, plainEnv(env)));
   const argsList = !shell && args.length > 0 ? container.get("args") : !shell && command.length > 0 ? container.get("command") : undefined;
-  let call = parseEngineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
+  let call = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
   if (!call && imageOnlyCall(imageEngine)) {
     call = imageOnlyCall(imageEngine);
   } else if (!call && options.defaultEngine && imageEngine === options.defaultEngine) {
@@ -97,25 +110,55 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext, opt
   return call;
 }
 
-function quantity(node: DocNode | undefined): Located<number> | UnresolvedValue | undefined {
+/**
+ * Extended resources of accelerators this plugin does not size as GPUs: a deployment that asks for
+ * them is found and said to be unchecked, never judged against GPU memory.
+ */
+const OTHER_ACCELERATORS: Array<[RegExp, string]> = [
+  [/^huawei\.com\/ascend/i, "Huawei Ascend NPUs, which are not judged as GPUs"],
+  [/^google\.com\/tpu$/, "Google TPUs, which are not judged as GPUs"],
+  [/^aws\.amazon\.com\/neuron/, "AWS Neuron devices, which are not judged as GPUs"],
+  [/^habana\.ai\/gaudi$/, "Intel Gaudi accelerators, which are not judged as GPUs"],
+  [/^gpu\.intel\.com\//, "Intel GPUs, which are not sized here"],
+  [/^nvidia\.com\/mig-/, "a MIG slice, a fraction of a GPU that is not sized here"],
+];
+
+/** A resource quantity that counts devices: a whole number as Kubernetes reads it (`"2"`, `2`), else why not. */
+export function deviceQuantity(node: DocNode | undefined, source: string): Located<number> | UnresolvedValue | undefined {
   if (!node || node.type !== "scalar") return undefined;
   const raw = String(node.value);
-  if (/^\s*\d+\s*$/.test(raw)) return { value: Number(raw), node: node.node, source: "", ...(node.embedded ? { readonly: true } : {}) };
-  return { raw, node: node.node, reason: deferredReason(raw) ?? "invalid" };
+  if (/^\s*\d+\s*$/.test(raw)) return { value: Number(raw), node: node.node, source, ...(node.embedded ? { readonly: true } : {}) };
+  return { raw, node: node.node, reason: deferredReason(raw) ?? "invalid", source };
 }
 
 /** GPUs a container requests (limits first, as the device plugin requires them). */
 export function containerGpus(container: DocNode): { located?: Located<number>; unresolved?: UnresolvedValue } {
+  return resourceGpus(container.get("resources"));
+}
+
+/**
+ * GPUs a `resources` map requests: `limits`/`requests` of `nvidia.com/gpu` or `amd.com/gpu` (or,
+ * with `bareKeys`, the plain `gpu` key of serving CRDs such as Dynamo's), else an accelerator that
+ * is not sized as a GPU.
+ */
+export function resourceGpus(resources: DocNode | undefined, bareKeys: readonly string[] = []): { located?: Located<number>; unresolved?: UnresolvedValue } {
+  if (resources?.type !== "map") return {};
   for (const section of ["limits", "requests"]) {
-    const resources = container.get("resources")?.get(section);
-    for (const resource of GPU_RESOURCES) {
-      const found = quantity(resources?.get(resource));
+    const requested = resources.get(section);
+    for (const resource of [...GPU_RESOURCES, ...bareKeys]) {
+      const found = deviceQuantity(requested?.get(resource), resource);
       if (!found) continue;
       if (!("value" in found)) return { unresolved: found };
       // Kubernetes requires GPU requests to equal limits: an edit of one must change the other.
-      const request = section === "limits" ? quantity(container.get("resources")?.get("requests")?.get(resource)) : undefined;
-      const mirrors = request && "value" in request ? [{ ...request, source: resource }] : [];
-      return { located: { ...found, source: resource, ...(mirrors.length > 0 ? { mirrors } : {}) } };
+      const request = section === "limits" ? deviceQuantity(resources.get("requests")?.get(resource), resource) : undefined;
+      const mirrors = request && "value" in request ? [request] : [];
+      return { located: { ...found, ...(mirrors.length > 0 ? { mirrors } : {}) } };
+    }
+  }
+  for (const section of ["limits", "requests"]) {
+    for (const [resource, value] of resources.get(section)?.entries() ?? []) {
+      const other = OTHER_ACCELERATORS.find(([pattern]) => pattern.test(resource));
+      if (other) return { unresolved: { raw: `${resource}: ${String(value.value ?? "")}`, node: value.node, reason: "unsupported", source: resource, note: `${resource} requests ${other[1]}` } };
     }
   }
   return {};
@@ -145,32 +188,87 @@ export function nodePlacement(podSpec: DocNode): LocatedFields {
   return fields;
 }
 
+/** What a serving container states: its engine and flags, and the GPUs it requests. */
+export interface ServingContainer extends FieldSink {
+  args?: EngineCall["args"];
+  /** Who settles the layout when the container does not (a NIM runs TP over all its GPUs). */
+  layoutOwner?: Deployment["layoutOwner"];
+  /** The image tag, when the image is the engine's own (its release, for version-dependent semantics). */
+  engineVersion?: string;
+}
+
+/**
+ * A container that serves a model: an engine the parser reads (its flags, env and GPUs), or a
+ * server this version finds but does not size (TensorRT-LLM, LMDeploy…), which is then a deployment
+ * left unchecked with that reason. Undefined for containers that serve no model.
+ */
+export function servingContainer(container: DocNode, ctx: ExtractContext, options: ContainerOptions = {}, podSpec?: DocNode): ServingContainer | undefined {
+  const sink: ServingContainer = newSink();
+  const imageNode = container.get("image");
+  if (imageNode && isLlmNimImage(str(imageNode))) {
+    // A NIM: the image is the model; NIM picks TP over every GPU of the pod unless a profile pins it.
+    nimContainerFields(imageNode, containerEnv(container, ctx, options.platformEnv), ctx, sink);
+    sink.layoutOwner = "tensor-from-gpus";
+    addGpus(sink, container, imageNode, options, true);
+    return sink;
+  }
+  const call = containerEngineCall(container, ctx, options);
+  if (call) {
+    // A config file the engine is told to read, mounted from a ConfigMap of the same file.
+    if (podSpec) applyMountedConfig(call, container, podSpec, ctx);
+    mergeFields(sink, call);
+    const image = describeImage(str(imageNode));
+    if (image?.tag && image.engine === call.engine) sink.engineVersion = image.tag;
+    sink.fields.engine = { value: call.engine, node: (imageNode ?? container).node, source: "image" } satisfies Located<Engine>;
+    if (call.args) sink.args = call.args;
+  } else {
+    const env = containerEnv(container, ctx, options.platformEnv);
+    const { tokens } = commandTokens([...(container.get("command")?.items() ?? []), ...(container.get("args")?.items() ?? [])], ctx.text, plainEnv(env));
+    const server = unsizedServer(tokens, str(imageNode));
+    if (!server) return undefined;
+    setUnresolved(sink, "engine", { raw: server, node: (imageNode ?? container).node, reason: "unsupported", source: "image", note: `It runs ${server}, which this version finds but does not size yet` });
+  }
+  addGpus(sink, container, imageNode, options, sink.fields.engine !== undefined);
+  return sink;
+}
+
+/** The container's GPUs; with `requireGpuResource`, a serving container that requests none is said to get none. */
+function addGpus(sink: FieldSink, container: DocNode, imageNode: DocNode | undefined, options: ContainerOptions, serves: boolean): void {
+  const gpus = containerGpus(container);
+  if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
+  else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
+  else if (options.requireGpuResource && serves) {
+    const where = container.get("resources") ?? imageNode ?? container;
+    setUnresolved(sink, "gpuCount", { raw: "none", node: where.node, reason: "unsupported", source: "resources", note: "No GPU is requested (no nvidia.com/gpu in the container's resources), so it gets none" });
+  }
+}
+
 /** Every serving container of a pod spec, as deployments. */
 export function podDeployments(podSpec: DocNode, owner: OwnerInfo, ctx: ExtractContext, extra: LocatedFields = {}, options: ContainerOptions = {}): Deployment[] {
   const placement = nodePlacement(podSpec);
   const deployments: Deployment[] = [];
   for (const container of podSpec.get("containers")?.items() ?? []) {
-    const call = containerEngineCall(container, ctx, options);
-    if (!call) continue;
-    applyMountedConfig(call, container, podSpec, ctx);
-    const fields: LocatedFields = { ...placement, ...extra, ...call.fields };
-    const unresolved: Partial<Record<FieldName, UnresolvedValue>> = { ...call.unresolved };
-    fields.engine = { value: call.engine, node: (container.get("image") ?? container).node, source: "image" } satisfies Located<Engine>;
-    const image = describeImage(str(container.get("image")));
-    const gpus = containerGpus(container);
-    if (gpus.located && !fields.gpuCount) fields.gpuCount = gpus.located;
-    else if (gpus.unresolved) unresolved.gpuCount = gpus.unresolved;
+    const serving = servingContainer(container, ctx, options, podSpec);
+    if (!serving) continue;
+    // The engine's flags and the container's GPUs, then what the platform says, then the pod's node selector.
+    const sink = newSink();
+    mergeFields(sink, { fields: placement });
+    mergeFields(sink, { fields: extra });
+    mergeFields(sink, { fields: serving.fields, unresolved: serving.unresolved });
+    // A platform's own GPU count (KServe's worker spec: TP GPUs per pod) decides over the container's.
+    if (extra.gpuCount && !sink.unresolved.gpuCount) setLocated(sink, "gpuCount", extra.gpuCount);
     deployments.push({
       format: owner.format,
       kind: owner.kind,
       name: owner.name,
-      fields,
-      unresolved,
+      fields: sink.fields,
+      unresolved: sink.unresolved,
       anchor: container.node,
-      // The tag is the engine's release only when the image is the engine's own.
-      ...(image?.tag && image.engine === call.engine ? { engineVersion: image.tag } : {}),
-      ...(call.args ? { args: call.args } : {}),
+      ...(serving.engineVersion ? { engineVersion: serving.engineVersion } : {}),
+      ...(serving.args ? { args: serving.args } : {}),
+      ...(serving.layoutOwner ? { layoutOwner: serving.layoutOwner } : {}),
       resourceTarget: container,
+      placementTargets: [podSpec],
       annotationHolders: owner.annotationHolders,
     });
   }

@@ -10,7 +10,7 @@ import { str } from "./doc.js";
 import { commandTokens, parseEngineCall } from "./engine-args.js";
 import { nodePlacement } from "./pod.js";
 import { crdDeployment, type FieldPath, holders, modelReference, readFieldTable, type Unresolved } from "./crd-kit.js";
-import { locate, virtualMap } from "./kit.js";
+import { locate, mergeFields, virtualMap } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
 const VLLM_RUNTIME: readonly FieldPath[] = [
@@ -33,7 +33,7 @@ export function productionStackRuntime(object: DocNode, ctx: ExtractContext, kin
       { nodeAffinity: virtualMap({ requiredDuringSchedulingIgnoredDuringExecution: virtualMap({ nodeSelectorTerms: terms }, terms.node) }, terms.node) },
       terms.node,
     );
-    Object.assign(fields, nodePlacement(virtualMap({ affinity }, terms.node)));
+    mergeFields({ fields, unresolved }, { fields: nodePlacement(virtualMap({ affinity }, terms.node)) });
   }
   const modelUrl = spec.get("model")?.get("modelURL");
   const model = modelReference(modelUrl, "modelURL");
@@ -48,8 +48,7 @@ export function productionStackRuntime(object: DocNode, ctx: ExtractContext, kin
   const call = parseEngineCall(tokens, { imageEngine: "vllm", ...(extra?.type === "seq" ? { argsList: extra } : {}) });
   if (call) {
     delete call.fields.model;
-    Object.assign(fields, call.fields);
-    Object.assign(unresolved, call.unresolved);
+    mergeFields({ fields, unresolved }, call);
   }
   return [
     crdDeployment("production-stack", kind, str(object.get("metadata")?.get("name")), (modelUrl ?? spec).node, fields, unresolved, {

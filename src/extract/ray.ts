@@ -18,7 +18,7 @@ import { parseEmbedded, str } from "./doc.js";
 import { parseEngineCall, shellTokens } from "./engine-args.js";
 import { nodePlacement, podDeployments } from "./pod.js";
 import { crdDeployment, engineNamed, freezePlacement, groupGpus, holders, modelReference, type PodGroup, podCount, podGpus, type Unresolved } from "./crd-kit.js";
-import { locate, readField, type ValueKind } from "./kit.js";
+import { locate, mergeFields, readField, type ValueKind } from "./kit.js";
 import type { ArgsTarget, Deployment, FieldName, LocatedFields } from "./types.js";
 import { lookup } from "../lookup.js";
 
@@ -264,7 +264,7 @@ function clusterDeployments(object: DocNode, clusterSpec: DocNode | undefined, f
     if (layout.gpuCount) deployment.fields.gpuCount = layout.gpuCount;
     if (layout.nodes) deployment.fields.nodes = layout.nodes;
     else if (deployment.fields.nodes?.source !== "--nnodes") delete deployment.fields.nodes;
-    if (!deployment.fields.gpuType && !deployment.fields.instanceType) Object.assign(deployment.fields, clusterPlacement(groups), deployment.fields);
+    if (!deployment.fields.gpuType && !deployment.fields.instanceType) mergeFields(deployment, { fields: clusterPlacement(groups) }, "fill");
     if (groups.filter((group) => podGpus(group.podSpec).count > 0).length > 1) freezePlacement(deployment.fields);
   }
   return found;

@@ -8,7 +8,7 @@
 import { parse as parseShell } from "shell-quote";
 import { engineCommandAt } from "../engines/index.js";
 import type { DocNode } from "./doc.js";
-import { str } from "./doc.js";
+import { rangeInScalar, str } from "./doc.js";
 
 /** Marks text that stands for something only known at run time (a variable, a command substitution). */
 export const UNKNOWN = "\u0000";
@@ -156,13 +156,8 @@ function evaluateArithmetic(expression: string): number | undefined {
 }
 
 function scalarRange(item: DocNode, raw: string, text: string): { range: [number, number] } | undefined {
-  if (item.embedded) return undefined;
-  const [start, end] = item.node.range;
-  const source = text.slice(start, end);
-  if (source === raw) return { range: [start, end] };
-  const at = source.indexOf(raw);
-  if (at >= 0 && source.indexOf(raw, at + 1) < 0) return { range: [start + at, start + at + raw.length] };
-  return undefined;
+  const range = rangeInScalar(item, raw, text);
+  return range ? { range } : undefined;
 }
 
 /**

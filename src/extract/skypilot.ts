@@ -10,7 +10,7 @@ import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { shellTokens } from "./engine-args.js";
-import { locate, mergeCall, newSink, readField, scriptEngineCall, setLocated, typeAndCount } from "./kit.js";
+import { locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, typeAndCount } from "./kit.js";
 import type { Deployment, Located, UnresolvedValue } from "./types.js";
 import { lookup } from "../lookup.js";
 
@@ -141,7 +141,7 @@ export function extractSkyPilot(document: DocNode, ctx: ExtractContext): Deploym
     const script = scriptEngineCall(shellTokens(run, ctx.text, env));
     if (!script) continue;
     const sink = newSink();
-    mergeCall(sink, script.call);
+    mergeFields(sink, script.call);
     sink.fields.engine = locate(run, script.call.engine, "run");
     for (const [field, located] of Object.entries(sink.fields)) {
       // `vllm serve $MODEL_NAME`: point at `envs.MODEL_NAME`, where the value can be edited.

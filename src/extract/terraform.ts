@@ -27,7 +27,7 @@ import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
 import { applyEnvFields, type ArgToken, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-args.js";
 import { extractHelmValues } from "./helm-values.js";
-import { type EnvMap, type FieldSink, locate, mergeCall, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind } from "./kit.js";
+import { type EnvMap, type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup, setOwn } from "../lookup.js";
@@ -347,7 +347,7 @@ function sagemakerEndpoint(endpoint: Resource, scope: Scope): Deployment[] {
       const container = containers.find((item) => blocks(item.get("environment")).length > 0) ?? containers[0];
       const call = container ? sagemakerCall(container, scope) : undefined;
       if (!call) return;
-      mergeCall(sink, call);
+      mergeFields(sink, call);
       if (!call.lmi) sink.fields.engine = locate(container!.get("image") ?? container!, call.engine, "image");
     }
     deployments.push({
@@ -553,7 +553,7 @@ function gpuInstance(resource: Resource, scope: Scope): Deployment[] {
     }
   }
   if (call) {
-    mergeCall(sink, call);
+    mergeFields(sink, call);
     sink.fields.engine = { value: call.engine, node: sink.fields.model?.node ?? body.node, source: "user_data", readonly: true };
   }
   if (!sink.fields.model && !sink.unresolved.model) return [];

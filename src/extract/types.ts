@@ -40,7 +40,14 @@ export type ArgsTarget =
   /** A mapping of settings (vLLM `--config` YAML, Ray `engine_kwargs`, app configs); keys in the file's style. */
   | { kind: "map"; node: DocNode; keyStyle: "snake" | "kebab" | "camel" };
 
-/** Why a written value could not be read statically. */
+/**
+ * Why a written value could not be read statically:
+ * - `template`: Helm/Go `{{ }}` or Jinja (quoted or not);
+ * - `variable`: `${VAR}`, `$(VAR)`, `$VAR` set at deploy time;
+ * - `reference`: a storage location (`pvc://`, `s3://`, a local path) or a name defined elsewhere;
+ * - `invalid`: a value no engine or scheduler accepts (`nvidia.com/gpu: -1`, TP `1.5`);
+ * - `unsupported`: a valid setting this plugin cannot size (a MIG slice, an Ascend NPU).
+ */
 export interface UnresolvedValue {
   raw: string;
   node: AstNode;
@@ -49,7 +56,19 @@ export interface UnresolvedValue {
    * lines (`{{- if }}`, `{{- toYaml .Values.resources | nindent 12 }}`) may add or drop any setting:
    * only the rendered output can be judged.
    */
-  reason: "template" | "variable" | "reference" | "invalid" | "chart-template";
+  reason: "template" | "variable" | "reference" | "invalid" | "unsupported" | "chart-template";
+  /** Exact source range of the value inside a larger string (a flag in a shell command). */
+  range?: [number, number];
+  /** The setting as the file names it (`--tensor-parallel-size`, `nvidia.com/gpu`), for messages. */
+  source?: string;
+  /** For `unsupported`: what the file asks for, as a phrase (`a MIG slice (nvidia.com/mig-4g.71gb)`). */
+  note?: string;
+}
+
+/** GPU memory bounds a format states instead of a GPU type (dstack `24GB..80GB`), in GiB. */
+export interface GpuMemoryRange {
+  minGiB?: number;
+  maxGiB?: number;
 }
 
 export interface Deployment {
@@ -73,10 +92,19 @@ export interface Deployment {
    * `resources.limits`), when the adapter knows.
    */
   resourceTarget?: DocNode;
+  /**
+   * The pod specs (or a chart's values) where a `nodeSelector` pinning the GPU type would go, all
+   * of which must agree (an LWS leader and its workers). Absent when the format has no such place.
+   */
+  placementTargets?: DocNode[];
   /** Who settles the parallel layout when the file leaves it out (see `LayoutOwner`); absent: the engine's defaults. */
   layoutOwner?: LayoutOwner;
   /** The objects whose annotations may suppress findings (the workload and its pod template). */
   annotationHolders?: DocNode[];
+  /** No GPU type, but the GPU memory it may land on: the range it is judged on is narrowed to it. */
+  gpuMemoryRange?: GpuMemoryRange;
+  /** What extraction had to assume, for messages (`MODEL is read as its default, ${MODEL:-…}`). */
+  assumptions?: string[];
   /** Terraform JSON `"//"` comments and similar in-data notes on the object. */
   notes?: DocNode[];
   /**

@@ -8,6 +8,7 @@ import type { FileAnalysis, Judged, JudgedDeployment } from "../analysis.js";
 import { ANNOTATION, suppressionFor } from "../suppressions.js";
 import type { VramRuleContext } from "./create-rule.js";
 import { fileAnalysis, locationOf, sourceText } from "./report.js";
+import { type UnjudgedRule, unjudgedFinding } from "../judge/unjudged.js";
 
 export function forEachDeployment<MessageIds extends string>(
   context: VramRuleContext<MessageIds, unknown[]>,
@@ -42,5 +43,21 @@ export function forEachJudged<MessageIds extends string>(
   const text = sourceText(context as VramRuleContext<string, unknown[]>);
   forEachDeployment(context, ruleName, (judged, analysis) => {
     if (judged.status === "judged") visit(judged, analysis, text);
+  });
+}
+
+/**
+ * The loop of the rules that speak for deployments without a verdict: each such deployment maps to
+ * exactly one finding of one rule (`judge/unjudged.ts`); this rule reports the ones that are its own.
+ */
+export function reportUnjudged<MessageIds extends string>(context: VramRuleContext<MessageIds, unknown[]>, ruleName: UnjudgedRule): void {
+  forEachDeployment(context, ruleName, (judged, analysis) => {
+    const finding = unjudgedFinding(judged, analysis.catalog);
+    if (finding?.rule !== ruleName) return;
+    context.report({
+      loc: locationOf(context as VramRuleContext<string, unknown[]>, finding.at),
+      messageId: finding.messageId as MessageIds,
+      data: finding.data,
+    });
   });
 }

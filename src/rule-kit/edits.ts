@@ -238,3 +238,48 @@ export function gpuCountEdits(deployment: Deployment, totalGpus: number): TextEd
   if (!deployment.fields.gpuCount || totalGpus % nodes !== 0) return undefined;
   return combine(replaceFieldEverywhere(deployment, "gpuCount", totalGpus / nodes));
 }
+
+/** `key: value` as a YAML mapping entry or JSON property, in the style the file uses for plain strings. */
+function yamlValue(value: string): string {
+  return safePlainYaml(value) ? value : JSON.stringify(value);
+}
+
+/**
+ * Pins a node label on pod specs: `key: value` added to each spec's `nodeSelector` (created when
+ * absent, at the spec's own indentation). Undefined when some spec cannot be edited in place.
+ */
+export function nodeSelectorEdits(specs: DocNode[], key: string, value: string, text: string): TextEdit[] | undefined {
+  const edits: Array<TextEdit | undefined> = [];
+  for (const spec of specs) {
+    if (spec.embedded || spec.type !== "map") return undefined;
+    const selector = spec.get("nodeSelector");
+    if (selector?.type === "map") {
+      if (selector.get(key)) return undefined;
+      edits.push(appendToMap(selector, key, value, text));
+      continue;
+    }
+    if (selector) return undefined;
+    const node = spec.node;
+    if (node.type === "YAMLMapping") {
+      const last = node.pairs[node.pairs.length - 1];
+      if (!last?.key) return undefined;
+      if (node.style === "flow") {
+        edits.push({ range: [last.range[1], last.range[1]], text: `, nodeSelector: {${key}: ${yamlValue(value)}}` });
+        continue;
+      }
+      const prefix = lineIndent(text, last.key.range[0]);
+      if (!/^\s*(-\s+)?$/.test(prefix)) return undefined;
+      const indent = prefix.replace(/-/, " ");
+      edits.push({ range: [last.range[1], last.range[1]], text: `\n${indent}nodeSelector:\n${indent}  ${key}: ${yamlValue(value)}` });
+    } else if (node.type === "JSONObjectExpression") {
+      const last = node.properties[node.properties.length - 1];
+      if (!last) return undefined;
+      const multiline = node.loc.start.line !== node.loc.end.line;
+      const separator = multiline ? `,\n${lineIndent(text, last.range[0]).replace(/\S.*$/, "")}` : ", ";
+      edits.push({ range: [last.range[1], last.range[1]], text: `${separator}"nodeSelector": {${JSON.stringify(key)}: ${JSON.stringify(value)}}` });
+    } else {
+      return undefined;
+    }
+  }
+  return combine(edits);
+}

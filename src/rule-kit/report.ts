@@ -5,7 +5,7 @@
 import type { RuleFixer, SourceLocation, SuggestedEdit } from "@eslint/core";
 import { ambiguityNote, analyzeFile, type FileAnalysis, type Judged, remediesFor } from "../analysis.js";
 import type { AstNode } from "../extract/doc.js";
-import type { Deployment, FieldName, Located, TextEdit } from "../extract/types.js";
+import type { Deployment, FieldName, Located, TextEdit, UnresolvedValue } from "../extract/types.js";
 import { describeRemedy } from "../report/wording.js";
 import type { Remedy } from "../sizing/recommend.js";
 import type { VramRuleContext } from "./create-rule.js";
@@ -58,12 +58,13 @@ function position(ast: object, text: string, offset: number): { line: number; co
 }
 
 /** Where a finding goes: exactly the value (even inside a string), else its node. */
-export function locationOf(context: VramRuleContext<string, unknown[]>, target: Located<unknown> | AstNode): SourceLocation {
+export function locationOf(context: VramRuleContext<string, unknown[]>, target: Located<unknown> | UnresolvedValue | AstNode): SourceLocation {
   const sourceCode = context.sourceCode as unknown as ParsedSource;
-  if ("value" in target && "source" in target && "node" in target && target.range) {
-    return { start: position(sourceCode.ast, sourceCode.text, target.range[0]), end: position(sourceCode.ast, sourceCode.text, target.range[1]) };
+  const written = "node" in target && ("source" in target || "reason" in target) ? (target as Located<unknown> | UnresolvedValue) : undefined;
+  if (written?.range) {
+    return { start: position(sourceCode.ast, sourceCode.text, written.range[0]), end: position(sourceCode.ast, sourceCode.text, written.range[1]) };
   }
-  const node = "node" in target && "source" in target ? target.node : (target as AstNode);
+  const node = written ? written.node : (target as AstNode);
   return { start: { ...node.loc.start }, end: { ...node.loc.end } };
 }
 

@@ -11,9 +11,11 @@ describe("docker-compose", () => {
     const { text, filename, messages } = lintFixture("compose/vllm-mixtral.yaml", { settings: A10G });
     expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "moeResident", line: 25, column: 22 }]);
     expect(expectSuggestionsFix(text, filename, messages, { settings: A10G })).toBe(messages[0]!.suggestions!.length);
-    // Without a GPU type nothing is judged.
-    expect(lintFixture("compose/vllm-mixtral.yaml").messages).toEqual([]);
-    expect(judgedOf(text, filename)[0]).toMatchObject({ status: "unresolved", unresolved: { reason: "no-gpu" } });
+    // Without a GPU type it is judged on the GPUs it could run on: Mixtral at bf16 fits one GPU only on the largest.
+    expect(lintFixture("compose/vllm-mixtral.yaml").messages.map(finding)).toEqual([{ ruleId: "vram/pin-gpu-type", messageId: "someGpusFit", line: 25, column: 22 }]);
+    const judged = judgedOf(text, filename)[0];
+    expect(judged).toMatchObject({ status: "judged", resolved: { gpuSource: "range" } });
+    if (judged?.status === "judged") expect(judged.range?.failing.map((entry) => entry.gpu.id)).toContain("h100-80gb");
   });
 
   it("reads a flags-only command list with the engine from the image, and skips services that run no engine", () => {

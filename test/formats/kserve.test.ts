@@ -40,9 +40,11 @@ describe("KServe InferenceService", () => {
     expect(statuses("kserve/qwen2.5-7b-model-id-l4.yaml")).toEqual(["InferenceService qwen25-7b-instruct: judged"]);
   });
 
-  it("does not judge a model behind a PVC, a template, or a non-LLM model format", () => {
+  it("does not judge a model behind a PVC that does not name it, a template, or a non-LLM model format", () => {
     const base = readFixture("kserve/llama-3.1-70b-a100.yaml");
-    expect(extractedValues(base.replace("hf://meta-llama/Llama-3.1-70B-Instruct", "pvc://models/llama-70b"))[0]).toMatchObject({ unresolved: ["model"] });
+    expect(extractedValues(base.replace("hf://meta-llama/Llama-3.1-70B-Instruct", "pvc://models/checkpoint"))[0]).toMatchObject({ unresolved: ["model"] });
+    // A storage path whose last part names a model by its size is looked up by that name, read-only.
+    expect(extractedValues(base.replace("hf://meta-llama/Llama-3.1-70B-Instruct", "pvc://models/Llama-3.1-70B-Instruct"))[0]).toMatchObject({ model: "pvc://models/Llama-3.1-70B-Instruct", unresolved: [] });
     expect(extractedValues(base.replace("- --model_name=llama-31-70b", "- --model_id={{ .Values.model }}"))[0]).toMatchObject({ unresolved: ["model"] });
     const sklearn = base.replace("name: huggingface", "name: sklearn").replace("hf://meta-llama/Llama-3.1-70B-Instruct", "gs://kfserving-examples/models/sklearn/1.0/model");
     expect(extractedValues(sklearn)).toEqual([]);

@@ -46,8 +46,9 @@ describe("KubeAI Model", () => {
     expect(fixtureValues("kubeai/gemma-3-27b-ollama-l4.yaml")[0]).toMatchObject({ model: "ollama://gemma3:27b", engine: "ollama", gpuType: "nvidia-gpu-l4", gpuCount: 1 });
   });
 
-  it("stays silent on custom profiles and bucket URLs, and ignores CPU and embedding models", () => {
-    expectFindings("kubeai/profiles-not-judged.yaml", []);
+  it("says why custom profiles and bucket URLs are not judged, and ignores CPU and embedding models", () => {
+    const { messages } = expectFindings("kubeai/profiles-not-judged.yaml", ["vram/unchecked-deployment 12:20 definedElsewhere", "vram/unchecked-deployment 32:8 modelElsewhere"]);
+    expect(messages[0]!.message).toBe('resourceProfile refers to "team-a100-pool:2", defined outside this file, so this deployment was not checked.');
     expect(statuses("kubeai/profiles-not-judged.yaml")).toEqual([
       "Model mixtral-8x7b-custom-profile: incomplete",
       "Model finetuned-from-s3: incomplete",

@@ -76,7 +76,8 @@ describe("keys and values named like built-in properties", () => {
     );
     const deployments = deploymentsOf(text, "main.tf.json");
     expect(deployments.map((deployment) => [deployment.fields.model?.value, deployment.fields.gpuCount?.value])).toEqual([["mistralai/Mixtral-8x7B-Instruct-v0.1", 2]]);
-    expect(findings(lint(text, "main.tf.json", { level: "all" })).map(finding)).toEqual([]);
+    // Judged on the GPUs it could land on (no type is named), like any other file.
+    expect(findings(lint(text, "main.tf.json", { level: "all" })).map((message) => message.ruleId)).toEqual(["vram/parallelism-efficiency", "vram/pin-gpu-type"]);
     expect((({}) as Record<string, unknown>).vramPolluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty("vramPolluted");
   });
@@ -90,13 +91,16 @@ describe("numbers no machine could hold", () => {
     ["nvidia.com/gpu: \"1e308\"", '"1e308"', "8192", "gpuCount", "1e308"],
     ["nvidia.com/gpu: 2^54", "18014398509481984", "8192", "gpuCount", "18014398509481984"],
     ["a 400-digit --max-model-len", "1", digits400, "maxModelLen", digits400],
-  ])("%s: unjudged, silent, and explained", (_label, gpus, maxModelLen, field, raw) => {
+  ])("%s: unjudged, reported at the value by valid-values, and explained", (_label, gpus, maxModelLen, field, raw) => {
     const text = deployment(gpus, maxModelLen);
-    expect(findings(lint(text, "deploy.yaml", { level: "all" }))).toEqual([]);
+    const messages = findings(lint(text, "deploy.yaml", { level: "all" }));
+    expect(messages.map((message) => `${message.ruleId} ${message.messageId}`)).toEqual(["vram/valid-values invalidValue"]);
     const [judged] = judgedOf(text, "deploy.yaml");
     expect(judged?.status === "incomplete" && [judged.field, judged.value.raw, judged.value.reason]).toEqual([field, raw, "invalid"]);
     const { file } = explainFile("deploy.yaml", text);
-    expect(file.deployments.map((entry) => entry.reason)).toEqual([`${field} is written as "${raw}" (not a valid value), so the deployment is not judged`]);
+    // One wording, the rule's, with a long value cut to 60 characters.
+    expect(file.deployments.map((entry) => entry.reason)).toEqual([messages[0]!.message]);
+    expect(messages[0]!.message.length).toBeLessThan(200);
   });
 
   it("a count that fits in a number but not in a cluster is judged by the rules that can say so", () => {

@@ -23,7 +23,7 @@ describe("RayService", () => {
     expectSuggestionsResolve(file, result);
   });
 
-  it("reads custom apps from runtime_env.env_vars and stays silent on a variable", () => {
+  it("reads custom apps from runtime_env.env_vars and says a variable leaves it unchecked", () => {
     expect(fixtureValues("ray/rayservice-custom-app.yaml")).toEqual([
       {
         kind: "RayService",
@@ -36,7 +36,7 @@ describe("RayService", () => {
         unresolved: ["maxModelLen"],
       },
     ]);
-    expectFindings("ray/rayservice-custom-app.yaml", []);
+    expectFindings("ray/rayservice-custom-app.yaml", ["vram/unchecked-deployment 7:18 variable"]);
     expect(statuses("ray/rayservice-custom-app.yaml")).toEqual(["RayService mistral-7b/mistral: incomplete"]);
   });
 

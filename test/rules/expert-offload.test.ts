@@ -43,7 +43,7 @@ describe("vram/expert-offload", () => {
       },
       {
         // llama.cpp: every layer's experts on the CPU; the CPU reads only the routed experts.
-        code: `services:\n  llm:\n    image: ghcr.io/ggml-org/llama.cpp:server-cuda\n    command: ["-m", "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", "--cpu-moe", "-c", "8192"]\n`,
+        code: `services:\n  llm:\n    image: ghcr.io/ggml-org/llama.cpp:server-cuda\n    command: ["-m", "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", "--cpu-moe", "-c", "8192"]\n    deploy: {resources: {reservations: {devices: [{driver: nvidia, count: 1, capabilities: [gpu]}]}}}\n`,
         filename: "compose.yaml",
         settings: { vram: { defaults: { gpu: "RTX 4090" } } },
         errors: [{ messageId: "offloaded" }],
@@ -52,7 +52,7 @@ describe("vram/expert-offload", () => {
   });
 
   it("bounds a llama.cpp offload by the CPU's reads plus the GPU's, never above the all-GPU bound", () => {
-    const code = `services:\n  llm:\n    image: ghcr.io/ggml-org/llama.cpp:server-cuda\n    command: ["-m", "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", "--cpu-moe", "-c", "8192"]\n`;
+    const code = `services:\n  llm:\n    image: ghcr.io/ggml-org/llama.cpp:server-cuda\n    command: ["-m", "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", "--cpu-moe", "-c", "8192"]\n    deploy: {resources: {reservations: {devices: [{driver: nvidia, count: 1, capabilities: [gpu]}]}}}\n`;
     const [message] = findings(lint(code, "compose.yaml", { settings: { vram: { defaults: { gpu: "RTX 4090" } } } }));
     expect(message!.message).toBe(
       "mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf keeps 25.7 GiB of weights per GPU in CPU memory (every layer's experts on the CPU). " +

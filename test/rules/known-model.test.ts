@@ -36,11 +36,6 @@ describe("vram/known-model", () => {
         filename: "a.yaml",
         errors: [{ messageId: "unknownInstance", data: { written: "x9.mystery" } }],
       },
-      {
-        code: deployment(`"--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu-memory-utilization", "1.5"`),
-        filename: "a.yaml",
-        errors: [{ messageId: "invalidValue", data: { message: "GPU memory utilization must be a number from 0.01 to 1, got 1.5" } }],
-      },
     ],
   });
 

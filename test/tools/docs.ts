@@ -42,7 +42,12 @@ export function ruleHeader(name: string): string {
   if (rule.meta.hasSuggestions) {
     // The parallelism rules fix a layout that cannot start; their suggestions change sizes, not memory.
     const layoutOnly = name.startsWith("parallelism-");
-    lines.push("", layoutOnly ? "💡 Offers editor suggestions that correct the parallel sizes or the GPU count." : "💡 Offers editor suggestions, each re-estimated and stating the headroom it leaves.");
+    const text = layoutOnly
+      ? "💡 Offers editor suggestions that correct the parallel sizes or the GPU count."
+      : name === "pin-gpu-type"
+        ? "💡 Offers editor suggestions that pin a GPU type it fits, in the node label the file already uses."
+        : "💡 Offers editor suggestions, each re-estimated and stating the headroom it leaves.";
+    lines.push("", text);
   }
   lines.push(HEADER_END);
   return lines.join("\n");

@@ -1,0 +1,105 @@
+/**
+ * vram/pin-gpu-type — a deployment that names no GPU type (most manifests request
+ * `nvidia.com/gpu: N` only) is judged against every GPU it could land on (`settings.vram.cluster`,
+ * else the catalog's GPUs of its vendor). When none of them holds it, `weights-fit` and
+ * `kv-cache-headroom` report an error on the largest; when some do and some do not, this rule warns,
+ * naming both, and offers node selectors that pin a GPU that fits, in the file's own label scheme.
+ * Silent when every GPU it could land on fits.
+ */
+import type { SuggestedEdit } from "@eslint/core";
+import type { GpuEntry } from "../src/catalog/types.js";
+import type { GpuRange } from "../src/judge/gpu-range.js";
+import { gib, gpuName } from "../src/report/wording.js";
+import { nodeSelectorEdits } from "../src/rule-kit/edits.js";
+import { createRule } from "../src/rule-kit/create-rule.js";
+import { forEachJudged } from "../src/rule-kit/driver.js";
+import { gpuNameFor } from "../src/rule-kit/remedy-edits.js";
+import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
+
+type MessageIds = "someGpusFit" | "pinGpu" | "missingReason";
+
+/** "NVIDIA A100 80GB" → "A100 80GB": vendor names once, in the sentence. */
+function shortName(gpu: GpuEntry): string {
+  return gpuName(gpu).replace(/^(NVIDIA|AMD)\s+/, "");
+}
+
+/** How often a GPU is what a cluster really has: labelled by GKE, Karpenter and GPU feature discovery first. */
+function prominence(gpu: GpuEntry): number {
+  return (gpu.labels.gke ? 1 : 0) + (gpu.labels.karpenter ? 1 : 0) + (gpu.labels.gfd ? 1 : 0) + (gpu.labels.kubeai ? 1 : 0);
+}
+
+/** Up to `limit` names for a sentence: the most common GPUs of the list, in the list's order. */
+function names(gpus: GpuEntry[], limit: number, joiner = ", "): string {
+  const shown = [...gpus].sort((a, b) => prominence(b) - prominence(a) || gpus.indexOf(a) - gpus.indexOf(b)).slice(0, limit);
+  shown.sort((a, b) => gpus.indexOf(a) - gpus.indexOf(b));
+  return shown.map(shortName).join(joiner) + (gpus.length > limit ? "…" : "");
+}
+
+/** The node label a file already speaks: GKE's accelerator label, Karpenter's GPU name, else GPU feature discovery's product label. */
+function labelScheme(text: string): string {
+  if (text.includes("cloud.google.com/")) return "cloud.google.com/gke-accelerator";
+  if (text.includes("karpenter.")) return "karpenter.k8s.aws/instance-gpu-name";
+  return "nvidia.com/gpu.product";
+}
+
+/** The sentence's parts: the smallest memory that fits and the largest that does not, with names of each side. */
+function rangeData(range: GpuRange): Record<string, string> {
+  const byMemory = range.failing.filter((entry) => entry.why === "memory").map((entry) => entry.gpu);
+  const byFormat = range.failing.filter((entry) => entry.why === "format").map((entry) => entry.gpu);
+  const failing: string[] = [];
+  if (byMemory.length > 0) failing.push(`those of ${gib(byMemory[0]!.memoryBytes)} GiB or less (${names(byMemory, 2)}) cannot hold it`);
+  if (byFormat.length > 0) failing.push(`the ${names(byFormat, 2, " and ")} ${byFormat.length === 1 ? "has" : "have"} no kernels for its format`);
+  return { fitMemory: gib(range.fitting[0]!.memoryBytes), fitting: names(range.fitting, 3), failing: failing.join("; ") };
+}
+
+export default createRule<MessageIds, []>({
+  name: "pin-gpu-type",
+  meta: {
+    type: "suggestion",
+    docs: {
+      description: "Require a GPU type when the model fits only some of the GPUs the deployment could be scheduled on",
+      recommended: "warn",
+      strict: "error",
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      someGpusFit:
+        "{{model}} on {{gpus}} needs GPUs of {{fitMemory}} GiB or more ({{fitting}}); {{failing}}. No GPU type is named: pin one, or list your cluster's GPUs in settings.vram.cluster.",
+      pinGpu: "Pin the {{gpu}} ({{label}}: {{value}})",
+    },
+  },
+  create(context) {
+    return {
+      Program() {
+        forEachJudged(context, "pin-gpu-type", (judged, _analysis, text) => {
+          const { range } = judged;
+          if (!range || range.fitting.length === 0 || range.failing.length === 0) return;
+          const { deployment, resolved } = judged;
+          // The GPUs the engine uses (TP × PP × DP), which is what has to hold the model.
+          const count = judged.estimate.gpuCount;
+          const suggest: SuggestedEdit<MessageIds>[] = [];
+          const targets = deployment.placementTargets;
+          if (targets && targets.length > 0) {
+            const label = labelScheme(text);
+            // The smallest GPUs that fit first, the most common of a size before the rest.
+            const size = (gpu: GpuEntry) => Math.round(gpu.memoryBytes / 2 ** 30);
+            const candidates = [...range.fitting].sort((a, b) => size(a) - size(b) || prominence(b) - prominence(a));
+            for (const gpu of candidates) {
+              if (suggest.length === 3) break;
+              const value = gpuNameFor(gpu, label);
+              const edits = value ? nodeSelectorEdits(targets, label, value, text) : undefined;
+              if (value && edits) suggest.push({ messageId: "pinGpu", data: { gpu: gpuName(gpu), label, value }, fix: applyEdits(edits) });
+            }
+          }
+          context.report({
+            loc: locationOf(context, reportTarget(deployment, ["gpuCount", "tensorParallel", "model"])),
+            messageId: "someGpusFit",
+            data: { model: resolved.model.displayName, gpus: `${count} GPU${count === 1 ? "" : "s"}`, ...rangeData(range) },
+            suggest,
+          });
+        });
+      },
+    };
+  },
+});

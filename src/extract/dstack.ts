@@ -1,0 +1,102 @@
+/**
+ * dstack configurations (`.dstack.yml`, `type: service | task | dev-environment`; dstackai/dstack
+ * docs "Services", examples/llms). The engine runs in `commands` (shell lines), with `env` entries
+ * (`KEY=value`, or a bare `KEY` taken from the user's environment) and the variables dstack sets:
+ * `DSTACK_GPUS_NUM` (GPUs per node), `DSTACK_GPUS_PER_NODE`, `DSTACK_NODES_NUM` (`nodes`).
+ * `resources.gpu` is `name:memory:count` in any order (`H100:8`, `80GB:2`, `A100:40GB:2`,
+ * `24GB..80GB:1..2`) or a mapping `{name, memory, count}`; several names or a memory range mean
+ * any GPU that matches: one deployment per named GPU, or the range of GPUs with that memory.
+ */
+import type { ExtractContext } from "./context.js";
+import type { DocNode } from "./doc.js";
+import { str } from "./doc.js";
+import { shellTokens } from "./engine-seam.js";
+import { locate, mergeFields, newSink, readEnv, readField, scalarView, scriptEngineCall, setLocated } from "./kit.js";
+import type { Deployment, GpuMemoryRange } from "./types.js";
+
+interface GpuSpec {
+  names: string[];
+  memory?: GpuMemoryRange;
+  /** The smallest count the spec allows (`1..2` → 1: the least it may get). */
+  count?: number;
+}
+
+/** `80GB`, `40GB..`, `24GB..80GB` → GiB bounds (dstack reads GB as GiB of device memory). */
+function memoryRange(text: string): GpuMemoryRange | undefined {
+  const match = /^(\d+(?:\.\d+)?)?GB?(?:\.\.(\d+(?:\.\d+)?)?(?:GB?)?)?$/i.exec(text) ?? /^(\d+(?:\.\d+)?)GB?\.\.(\d+(?:\.\d+)?)GB?$/i.exec(text);
+  if (!match || (!match[1] && !match[2])) return undefined;
+  const open = text.includes("..");
+  const min = match[1] ? Number(match[1]) : undefined;
+  const max = open ? (match[2] ? Number(match[2]) : undefined) : min;
+  return { ...(min !== undefined ? { minGiB: min } : {}), ...(max !== undefined ? { maxGiB: max } : {}) };
+}
+
+function parseGpu(node: DocNode | undefined): GpuSpec | undefined {
+  if (!node) return undefined;
+  if (node.type === "map") {
+    const names = node.get("name");
+    const list = names?.type === "seq" ? names.items().map((item) => str(item) ?? "") : [str(names) ?? ""];
+    const memory = str(node.get("memory"));
+    const count = str(node.get("count"));
+    return { names: list.filter(Boolean), ...(memory ? { memory: memoryRange(memory.replace(/\s/g, "")) } : {}), ...(count ? { count: Number(count.split("..")[0]) || 1 } : {}) };
+  }
+  const text = str(node);
+  if (!text) return undefined;
+  const spec: GpuSpec = { names: [] };
+  for (const part of text.split(":").map((item) => item.trim())) {
+    if (/^\d+(\.\.\d*)?$/.test(part)) spec.count = Number(part.split("..")[0]);
+    else if (/GB/i.test(part) || /^\d*\.\.\d+$/.test(part)) {
+      const memory = memoryRange(part);
+      if (memory) spec.memory = memory;
+    } else spec.names.push(...part.split(",").map((name) => name.trim()).filter(Boolean));
+  }
+  return spec;
+}
+
+function isDstack(document: DocNode): boolean {
+  const type = str(document.get("type"));
+  return (type === "service" || type === "task" || type === "dev-environment") && document.get("commands")?.type === "seq";
+}
+
+export function extractDstack(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
+  if (document.type !== "map" || !isDstack(document)) return undefined;
+  const gpuNode = document.get("resources")?.get("gpu");
+  const gpu = parseGpu(gpuNode);
+  const nodesNode = document.get("nodes");
+  const nodes = typeof nodesNode?.value === "number" ? nodesNode.value : 1;
+  const env = readEnv(document.get("env"));
+  const names = gpu && gpu.names.length > 0 ? gpu.names : [undefined];
+  const deployments: Deployment[] = [];
+  for (const gpuName of names) {
+    const variables = new Map<string, string | undefined>([...env].map(([key, entry]) => [key, entry.value]));
+    const count = gpu?.count ?? (gpu ? 1 : undefined);
+    if (count !== undefined) {
+      variables.set("DSTACK_GPUS_PER_NODE", String(count));
+      variables.set("DSTACK_GPUS_NUM", String(count * nodes));
+    }
+    variables.set("DSTACK_NODES_NUM", String(nodes));
+    // The commands run as one script, line after line.
+    const script = document.get("commands")!.items().map((item) => str(item) ?? "").join("\n");
+    const scriptNode = scalarView(script, document.get("commands")!.node);
+    const found = scriptEngineCall(shellTokens(scriptNode, ctx.text, variables));
+    if (!found) continue;
+    const sink = newSink();
+    mergeFields(sink, found.call);
+    sink.fields.engine = locate(document.get("commands")!, found.call.engine, "commands", { readonly: true });
+    if (!sink.fields.model && !sink.unresolved.model) readField(sink, "model", document.get("model")?.type === "map" ? document.get("model")?.get("name") : document.get("model"), "string", "model");
+    if (gpuNode && gpuName) setLocated(sink, "gpuType", locate(gpuNode, gpuName, "resources.gpu", { readonly: true }));
+    if (gpuNode && count !== undefined) setLocated(sink, "gpuCount", locate(gpuNode, count, "resources.gpu", { readonly: true }));
+    if (nodes > 1 && nodesNode) setLocated(sink, "nodes", locate(nodesNode, nodes, "nodes"));
+    const name = str(document.get("name"));
+    deployments.push({
+      format: "dstack",
+      kind: `dstack ${str(document.get("type"))}`,
+      name: names.length > 1 && gpuName ? `${name ?? ""}[${gpuName}]` : name,
+      fields: sink.fields,
+      unresolved: sink.unresolved,
+      anchor: (gpuNode ?? document.get("commands")!).node,
+      ...(gpu?.memory && !gpuName ? { gpuMemoryRange: gpu.memory } : {}),
+    });
+  }
+  return deployments;
+}

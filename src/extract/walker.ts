@@ -1,0 +1,122 @@
+/**
+ * The generic engine-container walker: any container anywhere in a document — in the pod template
+ * of a custom resource nobody has an adapter for (`containers`, `initContainers`, `mainContainer`,
+ * `leaderTemplate`/`workerTemplate`, `roles[].template`…), or in a chart's values — whose image or
+ * command runs a known engine is a deployment. Its GPU count comes from the nearest `resources`
+ * (its own, else an enclosing one such as a Dynamo service's `resources.limits.gpu`), its GPU type
+ * from the nearest node selector or required node affinity. Dedicated adapters keep precedence
+ * where they know more (multi-pod layouts, the model named outside the container): the walker reads
+ * only what no adapter found a deployment in.
+ */
+import type { ExtractContext } from "./context.js";
+import type { DocNode } from "./doc.js";
+import { str } from "./doc.js";
+import { mergeFields, newSink, setLocated, setUnresolved, virtualMap } from "./kit.js";
+import { nodePlacement, resourceGpus, servingContainer } from "./pod.js";
+import type { Deployment } from "./types.js";
+
+/** Keys of a container-shaped mapping: an image, or a command line. */
+function looksLikeContainer(node: DocNode): boolean {
+  const image = node.get("image");
+  if (image && (image.type === "scalar" || image.get("repository") !== undefined)) return true;
+  return node.get("command") !== undefined || node.get("args") !== undefined;
+}
+
+/**
+ * A container whose image is written as a chart writes it (`image: {repository, tag}`), as the
+ * plain `image` string the container readers expect.
+ */
+function asContainer(node: DocNode): DocNode {
+  const image = node.get("image");
+  if (!image || image.type !== "map") return node;
+  const repository = image.get("repository");
+  const entries: Record<string, DocNode | undefined> = {};
+  for (const [key, value] of node.entries()) entries[key] = value;
+  entries.image = repository;
+  return virtualMap(entries, node.node);
+}
+
+/** Keys that never hold a serving container, so the walk does not descend there. */
+const SKIPPED_KEYS = new Set(["metadata", "status", "env", "envFrom", "volumes", "volumeMounts", "ports", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "tolerations", "affinity", "nodeSelector", "resources", "data", "stringData"]);
+
+export interface WalkOwner {
+  format: string;
+  kind: string;
+  name: string | undefined;
+  annotationHolders: DocNode[];
+}
+
+/**
+ * Serving containers below `root`, each as a deployment. It runs where no adapter found a deployment
+ * (an unknown resource kind, a serving resource in a shape its adapter does not read, a document of
+ * no known format), so a container is never counted twice.
+ */
+export function walkContainers(root: DocNode, ctx: ExtractContext, owner: WalkOwner): Deployment[] {
+  const found: Deployment[] = [];
+  const ancestors: DocNode[] = [];
+  const visit = (node: DocNode, path: string[], depth: number): void => {
+    if (depth > 40) return;
+    if (node.type === "seq") {
+      node.items().forEach((item, index) => visit(item, [...path, String(index)], depth + 1));
+      return;
+    }
+    if (node.type !== "map") return;
+    if (looksLikeContainer(node)) {
+      const deployment = containerDeployment(node, ancestors, ctx, owner, path);
+      if (deployment) {
+        found.push(deployment);
+        return;
+      }
+    }
+    ancestors.push(node);
+    for (const [key, value] of node.entries()) {
+      if (SKIPPED_KEYS.has(key) || value.type === "scalar" || value.type === "null") continue;
+      visit(value, [...path, key], depth + 1);
+    }
+    ancestors.pop();
+  };
+  visit(root, [], 0);
+  return found;
+}
+
+/** The name of a container found deep in an object: the object's, then the container's own. */
+function containerName(owner: WalkOwner, container: DocNode, path: string[]): string | undefined {
+  const own = str(container.get("name"));
+  const role = path.filter((key) => !/^\d+$/.test(key) && !["spec", "template", "containers", "podSpec", "extraPodSpec"].includes(key)).pop();
+  const part = own ?? role;
+  if (!owner.name) return part;
+  return part && part !== owner.name ? `${owner.name}/${part}` : owner.name;
+}
+
+function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractContext, owner: WalkOwner, path: string[]): Deployment | undefined {
+  const container = asContainer(node);
+  const serving = servingContainer(container, ctx);
+  if (!serving) return undefined;
+  const sink = newSink();
+  mergeFields(sink, serving);
+  // GPUs of the nearest enclosing `resources` when the container names none (a service-level `gpu`).
+  let podSpec: DocNode | undefined;
+  for (const holder of [container, ...[...ancestors].reverse()]) {
+    if (holder !== container) podSpec ??= holder.get("nodeSelector") || holder.get("affinity") ? holder : undefined;
+    if (sink.fields.gpuCount || sink.unresolved.gpuCount) continue;
+    const gpus = resourceGpus(holder.get("resources"), ["gpu", "gpus"]);
+    if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
+    else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
+  }
+  if (podSpec) mergeFields(sink, { fields: nodePlacement(podSpec) }, "fill");
+  // The pod spec that holds the container, where a node selector would go.
+  const parentSpec = ancestors.at(-1);
+  return {
+    format: "generic",
+    kind: owner.kind,
+    name: containerName(owner, node, path),
+    fields: sink.fields,
+    unresolved: sink.unresolved,
+    anchor: node.node,
+    ...(serving.args ? { args: serving.args } : {}),
+    ...(serving.layoutOwner ? { layoutOwner: serving.layoutOwner } : {}),
+    resourceTarget: container,
+    ...(podSpec ? { placementTargets: [podSpec] } : parentSpec?.get("containers") ? { placementTargets: [parentSpec] } : {}),
+    annotationHolders: owner.annotationHolders,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Judging a deployment that names no GPU type (most manifests request `nvidia.com/gpu: N` only):
+ * against the range of GPUs it could be scheduled on — `settings.vram.cluster.gpus`, else every
+ * catalog GPU of the vendor its resource names. Pure.
+ *
+ * Cost: GPUs are grouped by what the estimator reads of them (memory, and the engine defaults that
+ * follow from it), and for a fixed model, format and layout the verdict only improves with memory,
+ * so a binary search over the groups sorted by memory needs about log2(groups) estimates (6 for
+ * the ~40 NVIDIA entries) instead of one per GPU. Kernel support by compute capability is not
+ * monotone in memory and is checked per GPU, which costs no estimate.
+ */
+import type { GpuEntry } from "../catalog/types.js";
+import { lmdeployMaxBatchSize } from "../engines/lmdeploy.js";
+import { vllmBatchDefaults } from "../engines/vllm.js";
+
+export interface GpuRange {
+  /** `cluster`: the GPUs of `settings.vram.cluster`; `catalog`: every catalog GPU of `vendor`. */
+  source: "cluster" | "catalog";
+  vendor: GpuEntry["vendor"];
+  /** GPUs it fits on, smallest memory first. */
+  fitting: GpuEntry[];
+  /** GPUs it does not fit on, largest memory first: too little memory, or no kernel for its format. */
+  failing: Array<{ gpu: GpuEntry; why: "memory" | "format" }>;
+}
+
+/** The GPUs a deployment naming none could land on. */
+export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vendor"], cluster: readonly GpuEntry[] | undefined): { source: GpuRange["source"]; gpus: GpuEntry[] } {
+  if (cluster && cluster.length > 0) return { source: "cluster", gpus: [...cluster] };
+  return { source: "catalog", gpus: all.filter((gpu) => gpu.vendor === vendor) };
+}
+
+/**
+ * What the estimator reads of a GPU: its memory and the batch defaults engines derive from it and
+ * from its family (vLLM's scheduler defaults, LMDeploy's max batch size by GPU name).
+ */
+function estimatorClass(gpu: GpuEntry): string {
+  return `${gpu.memoryBytes}/${vllmBatchDefaults(gpu).maxNumBatchedTokens}/${lmdeployMaxBatchSize(gpu)}`;
+}
+
+/**
+ * Splits `candidates` into the GPUs a deployment fits on and those it does not. `fitsIn(gpu)` runs
+ * the estimate on one GPU of a class; `formatRuns(gpu)` says whether the weights' format and the
+ * requested dtypes have kernels on that GPU.
+ */
+export function splitRange(
+  candidates: readonly GpuEntry[],
+  fitsIn: (gpu: GpuEntry) => boolean,
+  formatRuns: (gpu: GpuEntry) => boolean,
+): Pick<GpuRange, "fitting" | "failing"> {
+  const classes = new Map<string, GpuEntry[]>();
+  for (const gpu of candidates) {
+    const key = estimatorClass(gpu);
+    const members = classes.get(key);
+    if (members) members.push(gpu);
+    else classes.set(key, [gpu]);
+  }
+  const groups = [...classes.values()].sort((a, b) => a[0]!.memoryBytes - b[0]!.memoryBytes || estimatorClass(a[0]!).localeCompare(estimatorClass(b[0]!)));
+  // The first group it fits in: everything above it fits too.
+  let low = 0;
+  let high = groups.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (fitsIn(groups[middle]![0]!)) high = middle;
+    else low = middle + 1;
+  }
+  const fitting: GpuEntry[] = [];
+  const failing: GpuRange["failing"] = [];
+  groups.forEach((group, index) => {
+    for (const gpu of group) {
+      if (index < low) failing.push({ gpu, why: "memory" });
+      else if (!formatRuns(gpu)) failing.push({ gpu, why: "format" });
+      else fitting.push(gpu);
+    }
+  });
+  failing.sort((a, b) => b.gpu.memoryBytes - a.gpu.memoryBytes);
+  return { fitting, failing };
+}
+
+/** The vendor a deployment's GPU resource names (`amd.com/gpu`); NVIDIA when it names none. */
+export function vendorOfResource(resource: string | undefined): GpuEntry["vendor"] {
+  return resource && /^amd\.com\//.test(resource) ? "amd" : "nvidia";
+}
+
+/**
+ * The candidates a stated memory range allows (dstack `24GB..80GB`). Marketing sizes round (an
+ * "80GB" H100 reports 79.6 GiB), so the bounds have 6 % of slack.
+ */
+export function withinMemory(gpus: GpuEntry[], range: { minGiB?: number; maxGiB?: number } | undefined): GpuEntry[] {
+  if (!range) return gpus;
+  const gib = (gpu: GpuEntry) => gpu.memoryBytes / 2 ** 30;
+  return gpus.filter((gpu) => (range.minGiB === undefined || gib(gpu) >= range.minGiB * 0.94) && (range.maxGiB === undefined || gib(gpu) <= range.maxGiB * 1.06));
+}
