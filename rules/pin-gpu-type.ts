@@ -8,8 +8,8 @@
  */
 import type { SuggestedEdit } from "@eslint/core";
 import type { GpuEntry } from "../src/catalog/types.js";
-import type { GpuRange } from "../src/judge/gpu-range.js";
-import { gib, gpuName } from "../src/report/wording.js";
+import { prominence, rangeWords } from "../src/report/gpu-range.js";
+import { gpuName } from "../src/report/wording.js";
 import { nodeSelectorEdits } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
@@ -18,38 +18,11 @@ import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js"
 
 type MessageIds = "someGpusFit" | "pinGpu" | "missingReason";
 
-/** "NVIDIA A100 80GB" → "A100 80GB": vendor names once, in the sentence. */
-function shortName(gpu: GpuEntry): string {
-  return gpuName(gpu).replace(/^(NVIDIA|AMD)\s+/, "");
-}
-
-/** How often a GPU is what a cluster really has: labelled by GKE, Karpenter and GPU feature discovery first. */
-function prominence(gpu: GpuEntry): number {
-  return (gpu.labels.gke ? 1 : 0) + (gpu.labels.karpenter ? 1 : 0) + (gpu.labels.gfd ? 1 : 0) + (gpu.labels.kubeai ? 1 : 0);
-}
-
-/** Up to `limit` names for a sentence: the most common GPUs of the list, in the list's order. */
-function names(gpus: GpuEntry[], limit: number, joiner = ", "): string {
-  const shown = [...gpus].sort((a, b) => prominence(b) - prominence(a) || gpus.indexOf(a) - gpus.indexOf(b)).slice(0, limit);
-  shown.sort((a, b) => gpus.indexOf(a) - gpus.indexOf(b));
-  return shown.map(shortName).join(joiner) + (gpus.length > limit ? "…" : "");
-}
-
 /** The node label a file already speaks: GKE's accelerator label, Karpenter's GPU name, else GPU feature discovery's product label. */
 function labelScheme(text: string): string {
   if (text.includes("cloud.google.com/")) return "cloud.google.com/gke-accelerator";
   if (text.includes("karpenter.")) return "karpenter.k8s.aws/instance-gpu-name";
   return "nvidia.com/gpu.product";
-}
-
-/** The sentence's parts: the smallest memory that fits and the largest that does not, with names of each side. */
-function rangeData(range: GpuRange): Record<string, string> {
-  const byMemory = range.failing.filter((entry) => entry.why === "memory").map((entry) => entry.gpu);
-  const byFormat = range.failing.filter((entry) => entry.why === "format").map((entry) => entry.gpu);
-  const failing: string[] = [];
-  if (byMemory.length > 0) failing.push(`those of ${gib(byMemory[0]!.memoryBytes)} GiB or less (${names(byMemory, 2)}) cannot hold it`);
-  if (byFormat.length > 0) failing.push(`the ${names(byFormat, 2, " and ")} ${byFormat.length === 1 ? "has" : "have"} no kernels for its format`);
-  return { fitMemory: gib(range.fitting[0]!.memoryBytes), fitting: names(range.fitting, 3), failing: failing.join("; ") };
 }
 
 export default createRule<MessageIds, []>({
@@ -95,7 +68,7 @@ export default createRule<MessageIds, []>({
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "tensorParallel", "model"])),
             messageId: "someGpusFit",
-            data: { model: resolved.model.displayName, gpus: `${count} GPU${count === 1 ? "" : "s"}`, ...rangeData(range) },
+            data: { model: resolved.model.displayName, gpus: `${count} GPU${count === 1 ? "" : "s"}`, ...rangeWords(range) },
             suggest,
           });
         });

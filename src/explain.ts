@@ -15,6 +15,7 @@ import { parseHclForRules } from "./hcl/language.js";
 import { loadHclParser } from "./hcl/parser.js";
 import { deploymentChecks } from "./judge/checks.js";
 import { unjudgedFinding, unjudgedText } from "./judge/unjudged.js";
+import { describeRange } from "./report/gpu-range.js";
 import { type EstimateJson, estimateJson } from "./report/json.js";
 import { passes, renderBreakdown, styleFor } from "./report/text.js";
 import { deploymentPerformance } from "./report/performance.js";
@@ -35,6 +36,8 @@ export interface ExplainedDeployment {
   disabledBy?: string;
   /** Why it cannot be judged (status other than "judged"). */
   reason?: string;
+  /** No GPU type named: the GPUs it could land on, by catalog id, split into those that hold it and those that do not. */
+  gpuRange?: { source: "cluster" | "catalog"; fits: string[]; doesNotFit: string[] };
   estimate?: EstimateJson;
 }
 
@@ -130,6 +133,9 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
       if (reason) entry.reason = reason;
       if (judged.status === "judged") {
         entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checksOf(analysis, judged), deploymentPerformance(analysis, judged), priceBook(analysis.catalog, analysis.settings.prices));
+        if (judged.range) {
+          entry.gpuRange = { source: judged.range.source, fits: judged.range.fitting.map((gpu) => gpu.id), doesNotFit: judged.range.failing.map((entry) => entry.gpu.id) };
+        }
       }
       return entry;
     }),
@@ -199,6 +205,7 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
           return;
         }
         lines.push(`  ${title}`);
+        if (judged.range) lines.push(style.dim(`    ${describeRange(judged.range)}`));
         const breakdown = renderBreakdown(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), style, minConcurrent, checksOf(analysis, judged), deploymentPerformance(analysis, judged));
         lines.push(...breakdown.split("\n").map((line) => (line ? `    ${line}` : "")));
       });

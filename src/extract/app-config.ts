@@ -9,7 +9,7 @@ import type { DocNode } from "./doc.js";
 import { mappings } from "./doc.js";
 import { flagListCall } from "./engine-seam.js";
 import { deferredReason, type FieldSink, locate, mergeFields, newSink, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
-import { resourceGpus } from "./pod.js";
+import { nodePlacement, resourceGpus } from "./pod.js";
 import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 type Kind = "string" | "int" | "float" | "size" | "bool";
@@ -116,6 +116,8 @@ export function readSettingsMapping(
     readField(sink, "model", named.node, "string", MODEL_ENV.find((name) => env.get(name) === named)!);
   }
   nestedEngineSettings(mapping, sink);
+  // A chart's own `nodeSelector`/`affinity` beside the model pins the GPU like a pod's does.
+  mergeFields(sink, { fields: nodePlacement(mapping) }, "fill");
   if (!fields.gpuCount && !unresolved.gpuCount) {
     const gpus = resourceGpus(mapping.get("resources"));
     if (gpus.located) setLocated(sink, "gpuCount", gpus.located);

@@ -88,7 +88,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     // The older `runtime: nvidia` shows every GPU of the host; without it or a reservation, the container gets none.
     const runtime = service.get("runtime");
     if (str(runtime) === "nvidia") allGpus(sink, runtime!.node, "all", engine);
-    else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved (deploy.resources.reservations.devices or gpus:), so the container gets none" });
+    else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved (deploy.resources.reservations.devices or gpus:): the container gets none" });
   }
 }
 

@@ -18,6 +18,7 @@ import { follow, str } from "./doc.js";
 import { type EngineCall, flagListCall } from "./engine-seam.js";
 import { deferredReason, type FieldSink, locate, mergeFields, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
 import { parseValue } from "./engine-args.js";
+import { TEMPLATE_MARK } from "./go-template.js";
 import { FIELD_KINDS } from "./validity.js";
 import { containerEngineCall, containerGpus, nodePlacement } from "./pod.js";
 import { crdDeployment, modelReference } from "./crd-kit.js";
@@ -337,21 +338,38 @@ const VALUES_REFERENCE = /\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}/g;
  * pattern of charts that template their values): each reference whose key holds a plain value in
  * the same document is that value, read-only (the fix belongs where the value is written).
  */
-export function resolveValuesReferences(deployments: Deployment[], document: DocNode): void {
+export function resolveValuesReferences(deployments: Deployment[], document: DocNode, source: string): void {
   for (const deployment of deployments) {
     for (const [field, value] of Object.entries(deployment.unresolved) as Array<[FieldName, UnresolvedValue | undefined]>) {
-      if (!value || value.reason !== "template" || !value.raw.includes(".Values.")) continue;
-      let complete = true;
-      const text = value.raw.replace(VALUES_REFERENCE, (_whole, path: string) => {
-        const target = follow(document, path.split("."));
-        const written = target?.type === "scalar" ? str(target) ?? String(target.value) : undefined;
-        if (written === undefined || deferredReason(written)) complete = false;
-        return written ?? "";
-      });
-      if (!complete || deferredReason(text)) continue;
+      if (!value || value.reason !== "template") continue;
+      // The lint route masks `{{ }}` actions (go-template.ts): read the value as the file writes it.
+      const raw = value.raw.includes(TEMPLATE_MARK) ? writtenScalar(value.range ?? value.node.range, source) : value.raw;
+      if (!raw.includes(".Values.")) continue;
+      const text = expandValues(raw, document, source, 0);
+      if (text === undefined || deferredReason(text)) continue;
       const parsed = parseValue(FIELD_KINDS[field], text);
       if (parsed === undefined) continue;
       setLocated(deployment, field, { value: parsed, node: value.node, source: value.source ?? field, readonly: true, ...(value.range ? { range: value.range } : {}) });
     }
   }
+}
+
+/** `raw` with its `.Values` references replaced by the values they name (references within them too, three deep); undefined when one is missing. */
+function expandValues(raw: string, document: DocNode, source: string, depth: number): string | undefined {
+  let complete = true;
+  const text = raw.replace(VALUES_REFERENCE, (_whole, path: string) => {
+    const target = follow(document, path.split("."));
+    const scalar = target?.type === "scalar" ? (str(target) ?? String(target.value)) : undefined;
+    const written = scalar?.includes(TEMPLATE_MARK) ? writtenScalar(target!.node.range, source) : scalar;
+    const expanded = written !== undefined && written.includes(".Values.") && depth < 3 ? expandValues(written, document, source, depth + 1) : written;
+    if (expanded === undefined) complete = false;
+    return expanded ?? "";
+  });
+  return complete ? text : undefined;
+}
+
+/** A scalar as the file writes it at `range`, without its quotes. */
+function writtenScalar([start, end]: readonly [number, number], source: string): string {
+  const written = source.slice(start, end);
+  return /^(["']).*\1$/s.test(written) ? written.slice(1, -1) : written;
 }

@@ -49,7 +49,7 @@ export function extractDeployments(ast: { type: string; body?: unknown[] }, text
       const configs = formatted ?? extractAppConfig(document, ctx);
       // Nothing this file's format says: any container that runs an engine (a chart's values, an unknown tool's config).
       const found = formatted || configs.length > 0 ? configs : walkContainers(document, ctx, { format: "generic", kind: "container", name: undefined, annotationHolders: [] });
-      resolveValuesReferences(found, document);
+      resolveValuesReferences(found, document, text);
       deployments.push(...found);
       continue;
     }
@@ -165,11 +165,10 @@ export function extractObject(object: DocNode, ctx: ExtractContext): Deployment[
   const kind = str(object.get("kind"));
   if (kind === undefined || INERT_KINDS.has(kind) || isInertCrd(object)) return [];
   const owner = { format: "generic", kind, name: str(object.get("metadata")?.get("name")), annotationHolders: holders(object.get("metadata")) };
+  // A kind with an adapter is that adapter's: it knows where the model and the GPUs are, and what is not a deployment.
   for (const adapter of OBJECT_ADAPTERS) {
     const found = adapter(object, ctx);
-    if (!found) continue;
-    // A serving resource whose adapter found nothing (a variant it does not read): its containers may still run an engine.
-    return found.length > 0 || adapter === extractWorkload ? found : walkContainers(object, ctx, owner);
+    if (found) return found;
   }
   // A custom resource nobody has an adapter for: its engine containers, else its settings read like an app config.
   const walked = walkContainers(object, ctx, owner);

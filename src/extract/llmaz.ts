@@ -15,7 +15,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { flagListCall } from "./engine-seam.js";
 import { apiGroup, crdDeployment, engineNamed, holders, modelReference } from "./crd-kit.js";
-import { locate, mergeFields, newSink, readField, setLocated, setUnresolved } from "./kit.js";
+import { locate, mergeFields, newSink, setLocated, setUnresolved } from "./kit.js";
 import { nodePlacement, resourceGpus } from "./pod.js";
 import type { Deployment } from "./types.js";
 
@@ -52,7 +52,7 @@ interface Backend {
   config: DocNode | undefined;
 }
 
-function flavorDeployment(owner: DocNode, kind: string, name: string | undefined, model: DocNode | undefined, flavor: DocNode | undefined, backend: Backend, ctx: ExtractContext): Deployment {
+function flavorDeployment(owner: DocNode, kind: string, name: string | undefined, model: DocNode | undefined, flavor: DocNode | undefined, backend: Backend, ctx: ExtractContext, shared = false): Deployment {
   const sink = newSink();
   if (model) {
     const weights = weightsOf(model);
@@ -66,7 +66,8 @@ function flavorDeployment(owner: DocNode, kind: string, name: string | undefined
   if (flavor) {
     mergeFields(sink, { fields: nodePlacement(flavor) });
     const flavorName = str(flavor.get("name"));
-    if (!sink.fields.gpuType && flavorName && GPU_FLAVOR.test(flavorName)) readField(sink, "gpuType", flavor.get("name"), "string", "flavor name");
+    // A flavor's name is how playgrounds refer to it: read it as the GPU, never rewrite it.
+    if (!sink.fields.gpuType && flavorName && GPU_FLAVOR.test(flavorName)) setLocated(sink, "gpuType", locate(flavor.get("name")!, flavorName, "flavor name", { readonly: true }));
     const gpus = resourceGpus(flavor);
     if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
     else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
@@ -79,11 +80,15 @@ function flavorDeployment(owner: DocNode, kind: string, name: string | undefined
   if (engine && args) {
     const call = flagListCall(engine, args, ctx.text);
     delete call.fields.model;
+    // The playground's args apply to every flavor it may land on: an edit made for one would change the others.
+    if (shared) for (const located of Object.values(call.fields)) if (located) located.readonly = true;
     mergeFields(sink, call);
   }
   const flavorName = flavor ? str(flavor.get("name")) : undefined;
   return crdDeployment("llmaz", kind, name && flavorName ? `${name}/${flavorName}` : name, (flavor ?? owner).node, sink.fields, sink.unresolved, {
     annotationHolders: holders(owner.get("metadata")),
+    // One replica runs on one flavor: its GPUs serve the model together unless the args set the sizes.
+    layoutOwner: "tensor-from-gpus",
     ...(flavor && !flavor.embedded ? { placementTargets: [flavor] } : {}),
   });
 }
@@ -106,7 +111,7 @@ export function llmazPlayground(object: DocNode, ctx: ExtractContext, kind: stri
   const chosen = (claim?.get("inferenceFlavors")?.items() ?? []).map((item) => str(item));
   const flavors = flavorsOf(model).filter((flavor) => chosen.length === 0 || chosen.includes(str(flavor.get("name"))));
   if (flavors.length === 0) return [flavorDeployment(object, kind, name, model, undefined, backend, ctx)];
-  return flavors.map((flavor) => flavorDeployment(object, kind, name, model, flavor, backend, ctx));
+  return flavors.map((flavor) => flavorDeployment(object, kind, name, model, flavor, backend, ctx, flavors.length > 1));
 }
 
 /** An OpenModel that no Playground in the file claims: judged on each of its flavors. */

@@ -23,10 +23,17 @@ export interface GpuRange {
   failing: Array<{ gpu: GpuEntry; why: "memory" | "format" }>;
 }
 
+/**
+ * Embedded, desktop and laptop parts (Jetson modules, the GB10 of DGX Spark, laptop GPUs) are not
+ * what a cluster's `nvidia.com/gpu` nodes carry, so the default range leaves them out; a cluster
+ * that has them lists them in `settings.vram.cluster`.
+ */
+const NOT_CLUSTER_GPUS = /jetson|laptop|^gb10$/;
+
 /** The GPUs a deployment naming none could land on. */
 export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vendor"], cluster: readonly GpuEntry[] | undefined): { source: GpuRange["source"]; gpus: GpuEntry[] } {
   if (cluster && cluster.length > 0) return { source: "cluster", gpus: [...cluster] };
-  return { source: "catalog", gpus: all.filter((gpu) => gpu.vendor === vendor) };
+  return { source: "catalog", gpus: all.filter((gpu) => gpu.vendor === vendor && !NOT_CLUSTER_GPUS.test(gpu.id)) };
 }
 
 /**

@@ -1,0 +1,43 @@
+/**
+ * How the GPU range of a deployment that names no GPU type reads, in one place: the rule's message
+ * (`vram/pin-gpu-type`) and `vram explain` word it the same way.
+ */
+import type { GpuEntry } from "../catalog/types.js";
+import type { GpuRange } from "../judge/gpu-range.js";
+import { gib, gpuName } from "./wording.js";
+
+/** "NVIDIA A100 80GB" → "A100 80GB": vendor names once, in the sentence. */
+function shortName(gpu: GpuEntry): string {
+  return gpuName(gpu).replace(/^(NVIDIA|AMD)\s+/, "");
+}
+
+/** How often a GPU is what a cluster really has: labelled by GKE, Karpenter and GPU feature discovery first. */
+export function prominence(gpu: GpuEntry): number {
+  return (gpu.labels.gke ? 1 : 0) + (gpu.labels.karpenter ? 1 : 0) + (gpu.labels.gfd ? 1 : 0) + (gpu.labels.kubeai ? 1 : 0);
+}
+
+/** Up to `limit` names for a sentence: the most common GPUs of the list, in the list's order. */
+function names(gpus: GpuEntry[], limit: number, joiner = ", "): string {
+  const shown = [...gpus].sort((a, b) => prominence(b) - prominence(a) || gpus.indexOf(a) - gpus.indexOf(b)).slice(0, limit);
+  shown.sort((a, b) => gpus.indexOf(a) - gpus.indexOf(b));
+  return shown.map(shortName).join(joiner) + (gpus.length > limit ? "…" : "");
+}
+
+/** The parts of a sentence about a range some of which fits: the smallest memory that fits, the GPUs on each side. */
+export function rangeWords(range: GpuRange): { fitMemory: string; fitting: string; failing: string } {
+  const byMemory = range.failing.filter((entry) => entry.why === "memory").map((entry) => entry.gpu);
+  const byFormat = range.failing.filter((entry) => entry.why === "format").map((entry) => entry.gpu);
+  const failing: string[] = [];
+  if (byMemory.length > 0) failing.push(`those of ${gib(byMemory[0]!.memoryBytes)} GiB or less (${names(byMemory, 2)}) cannot hold it`);
+  if (byFormat.length > 0) failing.push(`the ${names(byFormat, 2, " and ")} ${byFormat.length === 1 ? "has" : "have"} no kernels for its format`);
+  return { fitMemory: range.fitting[0] ? gib(range.fitting[0].memoryBytes) : "", fitting: names(range.fitting, 3), failing: failing.join("; ") };
+}
+
+/** One line for `vram explain`: which GPUs of the range hold the deployment. */
+export function describeRange(range: GpuRange): string {
+  const where = range.source === "cluster" ? "settings.vram.cluster" : `the catalog's ${range.vendor === "amd" ? "AMD" : "NVIDIA"} GPUs`;
+  if (range.fitting.length === 0) return `no GPU type is named, and none of ${where} holds it`;
+  if (range.failing.length === 0) return `no GPU type is named; every one of ${where} holds it`;
+  const words = rangeWords(range);
+  return `no GPU type is named; of ${where} it needs ${words.fitMemory} GiB or more (${words.fitting}); ${words.failing}`;
+}

@@ -1,0 +1,128 @@
+/**
+ * Formats outside Kubernetes serving CRDs: dstack, LocalAI, RunPod Hub templates, compose NIM
+ * images and `${VAR:-default}`, generic chart values (nested engine args, `.Values` references), and
+ * the generic walker over resources nobody has an adapter for.
+ */
+import { describe, expect, it } from "vitest";
+import { explainFile } from "../../src/explain.js";
+import { findings, lint, readFixture } from "../support/lint.js";
+import { deploymentsOf, judgedOf, lintFixture } from "./helpers.js";
+import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues } from "./serving-crds.support.js";
+
+describe("dstack", () => {
+  it("reads the commands with $DSTACK_GPUS_NUM and a named GPU", () => {
+    expect(fixtureValues("dstack/deepseek-r1-distill-70b-4xh100.dstack.yml")).toEqual([
+      { kind: "dstack service", name: "r1-distill-70b", model: "deepseek-ai/DeepSeek-R1-Distill-Llama-70B", tensorParallel: 4, maxModelLen: 32768, engine: "sglang", gpuType: "H100", gpuCount: 4, unresolved: [] },
+    ]);
+    expectFindings("dstack/deepseek-r1-distill-70b-4xh100.dstack.yml", []);
+  });
+
+  it("judges a memory range on the GPUs it allows: silent when every one of them fits", () => {
+    const text = readFixture("dstack/llama-3.1-8b-service.dstack.yml");
+    expect(deploymentsOf(text, "a.dstack.yml")[0]!.gpuMemoryRange).toEqual({ minGiB: 24, maxGiB: 80 });
+    expectFindings("dstack/llama-3.1-8b-service.dstack.yml", []);
+    // 16 GB cards are in a 16GB..80GB range, and do not hold a 32K context with the weights.
+    const wider = text.replace("gpu: 24GB..80GB:1", "gpu: 16GB..80GB:1");
+    expect(findings(lint(wider, "a.dstack.yml")).map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
+  });
+});
+
+describe("LocalAI", () => {
+  it("reads a GGUF model definition as llama.cpp, and judges it on the GPUs it could run on", () => {
+    expect(fixtureValues("localai/phi-3.5-mini-gguf.yaml")).toEqual([
+      { kind: "LocalAI model", name: "phi-3.5-mini", engine: "llama.cpp", model: "Phi-3.5-mini-instruct-Q4_K_M.gguf", maxModelLen: 16384, gpuLayers: 99, unresolved: [] },
+    ]);
+    expectFindings("localai/phi-3.5-mini-gguf.yaml", ["vram/pin-gpu-type 9:10 someGpusFit"]);
+  });
+});
+
+describe("RunPod Hub templates", () => {
+  it("judges each preset on each GPU pool", () => {
+    const text = readFixture("runpod/hub.json");
+    const judged = judgedOf(text, "hub.json");
+    expect(judged.map((entry) => [entry.deployment.name, entry.status === "judged" ? entry.estimate.verdict : entry.status])).toEqual([
+      ["vLLM Qwen/Qwen2.5-14B-Instruct ADA_24", "weights-exceed-memory"],
+      ["vLLM Qwen/Qwen2.5-14B-Instruct AMPERE_80", "fits"],
+    ]);
+    const { messages } = lintFixture("runpod/hub.json");
+    expect(messages.map((message) => `${message.ruleId} ${message.line}:${message.column}`)).toEqual(["vram/weights-fit 9:17"]);
+  });
+});
+
+describe("docker-compose: NIM images and ${VAR:-default}", () => {
+  it("reads a NIM image as its model, and defaults as written, saying so", () => {
+    expect(fixtureValues("compose/nim-llama-defaults.yaml")).toEqual([
+      { kind: "compose service", name: "nim", model: "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3", maxModelLen: 16384, gpuCount: 1, unresolved: [] },
+      { kind: "compose service", name: "vllm", model: "Qwen/Qwen2.5-7B-Instruct", maxModelLen: 32768, engine: "vllm", unresolved: [] },
+    ]);
+    const [nim] = deploymentsOf(readFixture("compose/nim-llama-defaults.yaml"), "compose.yaml");
+    expect(nim!.assumptions).toEqual(["NIM_MAX_MODEL_LEN is read as its default in ${NIM_MAX_MODEL_LEN:-16384}", "NIM_GPUS is read as its default in ${NIM_GPUS:-1}"]);
+    const [judged] = judgedOf(readFixture("compose/nim-llama-defaults.yaml"), "compose.yaml");
+    expect(judged?.status === "judged" && judged.resolved.assumptions).toContain("NIM_MAX_MODEL_LEN is read as its default in ${NIM_MAX_MODEL_LEN:-16384}");
+    expect(explainFile("compose.yaml", readFixture("compose/nim-llama-defaults.yaml")).file.deployments[0]!.status).toBe("judged");
+  });
+
+  it("says a service with no GPU reserved gets none, and reads `count: ${N:-all}` as every GPU", () => {
+    const none = "services:\n  llm:\n    image: vllm/vllm-openai:v0.10.2\n    command: [--model, Qwen/Qwen2.5-7B-Instruct]\n";
+    expect(findings(lint(none, "compose.yaml")).map((message) => message.message)).toEqual([
+      "No GPU is reserved (deploy.resources.reservations.devices or gpus:): the container gets none, so this deployment was not checked.",
+    ]);
+    const all = readFixture("compose/nim-llama-defaults.yaml").replace("${NIM_GPUS:-1}", "${NIM_GPUS:-all}");
+    expect(extractedValues(all)[0]).toMatchObject({ unresolved: ["gpuCount"] });
+  });
+});
+
+describe("chart values of in-house charts", () => {
+  it("reads the model beside `gpus`, a nested engine-args map and the chart's node selector", () => {
+    expect(fixtureValues("generic/chart-values-vllm-engine-args.yaml")).toEqual([
+      { kind: "app config", name: undefined, model: "Qwen/Qwen3-14B", gpuCount: 1, maxModelLen: 32768, gpuMemoryUtilization: 0.92, tensorParallel: 1, gpuType: "nvidia-l4", unresolved: [] },
+    ]);
+    expectFindings("generic/chart-values-vllm-engine-args.yaml", ["vram/weights-fit 7:7 weightsExceed"]);
+  });
+
+  it("resolves `{{ .Values.x }}` references to keys of the same file, also through the lint route's template masking", () => {
+    expect(fixtureValues("generic/chart-values-self-reference.yaml")[0]).toMatchObject({ model: "hf://Qwen/Qwen2.5-32B-Instruct", gpuCount: 2, tensorParallel: 2, maxModelLen: 65536, unresolved: [] });
+    expectFindings("generic/chart-values-self-reference.yaml", ["vram/pin-gpu-type 6:7 someGpusFit"]);
+  });
+
+  it("reads the model from a chart's env beside its GPUs", () => {
+    const text = "replicaCount: 1\ngpus: 1\nenv:\n  - name: MODEL\n    value: Qwen/Qwen2.5-7B-Instruct\nnodeSelector:\n  nvidia.com/gpu.product: NVIDIA-L4\n";
+    expect(extractedValues(text)).toEqual([{ kind: "app config", name: undefined, model: "Qwen/Qwen2.5-7B-Instruct", gpuCount: 1, gpuType: "NVIDIA-L4", unresolved: [] }]);
+  });
+});
+
+describe("the generic engine-container walker", () => {
+  it("finds the vLLM container of a resource nobody has an adapter for, with its GPUs and node selector", () => {
+    expect(fixtureValues("generic/unknown-crd-vllm.yaml")).toEqual([
+      { kind: "LLMEndpoint", name: "support-bot/server", model: "meta-llama/Llama-3.1-70B-Instruct", tensorParallel: 2, maxModelLen: 16384, engine: "vllm", gpuCount: 2, gpuType: "NVIDIA-A100-SXM4-80GB", unresolved: [] },
+    ]);
+    expectFindings("generic/unknown-crd-vllm.yaml", []);
+  });
+
+  it("takes GPUs from the nearest enclosing resources and offers a node selector where the pod spec is", () => {
+    const text = readFixture("generic/unknown-crd-vllm.yaml").replace("        nodeSelector:\n          nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB\n", "");
+    const messages = findings(lint(text, "endpoint.yaml"));
+    expect(messages.map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
+    const fixed = expectSuggestionsResolve("generic/unknown-crd-vllm.yaml", { text, messages });
+    expect(fixed[0]).toMatch(/ {12}nvidia\.com\/gpu: "2"\n {8}nodeSelector:\n {10}nvidia\.com\/gpu\.product: NVIDIA-H100-NVL\n$/);
+  });
+
+  it("does not count a container twice, and leaves kinds known to run nothing alone", () => {
+    const runtime = "apiVersion: serving.kserve.io/v1alpha1\nkind: ClusterServingRuntime\nmetadata: {name: vllm}\nspec:\n  containers:\n    - name: kserve-container\n      image: vllm/vllm-openai:v0.10.2\n      args: [--model, \"{{.Name}}\"]\n";
+    expect(extractedValues(runtime)).toEqual([]);
+  });
+});
+
+describe("KServe and LeaderWorkerSet details", () => {
+  it("reads an InferenceService model from storage.path when it names the model", () => {
+    const text = readFixture("kserve/llama-3.1-70b-a100.yaml").replace("storageUri: hf://meta-llama/Llama-3.1-70B-Instruct", "storage:\n        key: localMinIO\n        path: models/meta-llama/Llama-3.1-70B-Instruct");
+    expect(extractedValues(text)[0]).toMatchObject({ model: "models/meta-llama/Llama-3.1-70B-Instruct", unresolved: [] });
+  });
+
+  it("knows $(LWS_GROUP_SIZE) from the group size", () => {
+    const text = readFixture("lws/llama-3.1-405b-fp8-2x8xh100.yaml");
+    const withVariable = text.replace(/--pipeline[-_]parallel[-_]size[ =]"?2"?/, "--pipeline-parallel-size $(LWS_GROUP_SIZE)");
+    expect(withVariable).not.toBe(text);
+    expect(extractedValues(withVariable)[0]).toMatchObject({ pipelineParallel: 2, unresolved: [] });
+  });
+});

@@ -1,0 +1,126 @@
+/**
+ * The serving CRDs of 2025–26: NVIDIA Dynamo, SGLang RoleBasedGroup, OME, llmaz, Arks, Volcano
+ * Kthena. Fixtures are written from each project's CRD types and examples; each test states the
+ * values read and the exact findings, and applies every suggestion.
+ */
+import { describe, expect, it } from "vitest";
+import { readFixture } from "../support/lint.js";
+import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
+
+describe("NVIDIA Dynamo DynamoGraphDeployment", () => {
+  it("reads each worker (not the frontend), its service GPUs and the served model of a mounted path", () => {
+    expect(fixtureValues("dynamo/qwen3-32b-disagg-h100.yaml")).toEqual([
+      { kind: "DynamoGraphDeployment", name: "qwen3-32b-disagg/prefill", gpuType: "NVIDIA-H100-80GB-HBM3", model: "Qwen/Qwen3-32B", tensorParallel: 2, maxModelLen: 32768, gpuMemoryUtilization: 0.9, engine: "vllm", gpuCount: 2, unresolved: [] },
+      { kind: "DynamoGraphDeployment", name: "qwen3-32b-disagg/decode", gpuType: "NVIDIA-H100-80GB-HBM3", model: "Qwen/Qwen3-32B", tensorParallel: 2, maxModelLen: 32768, gpuMemoryUtilization: 0.9, engine: "vllm", gpuCount: 2, unresolved: [] },
+    ]);
+    expectFindings("dynamo/qwen3-32b-disagg-h100.yaml", []);
+  });
+
+  it("spans an SGLang worker over multinode.nodeCount pods and judges it on the GPUs it could land on", () => {
+    expect(fixtureValues("dynamo/deepseek-r1-sglang-multinode.yaml")).toEqual([
+      { kind: "DynamoGraphDeployment", name: "dsr1-sglang-agg/worker", model: "deepseek-ai/DeepSeek-R1", tensorParallel: 16, maxModelLen: 32768, gpuMemoryUtilization: 0.85, engine: "sglang", gpuCount: 8, nodes: 2, unresolved: [] },
+    ]);
+    const result = expectFindings("dynamo/deepseek-r1-sglang-multinode.yaml", ["vram/pin-gpu-type 24:16 someGpusFit"]);
+    const fixed = expectSuggestionsResolve("dynamo/deepseek-r1-sglang-multinode.yaml", result);
+    expect(fixed[0]).toContain("      extraPodSpec:\n        mainContainer:");
+    expect(fixed[0]).toMatch(/extraPodSpec:\n[\s\S]*nodeSelector:\n\s+nvidia\.com\/gpu\.product: NVIDIA-H100-80GB-HBM3/);
+  });
+
+  it("finds a TensorRT-LLM worker and says it is not sized yet", () => {
+    const text = readFixture("dynamo/qwen3-32b-disagg-h100.yaml").replace("backendFramework: vllm", "backendFramework: trtllm").replaceAll("python3 -m dynamo.vllm", "python3 -m dynamo.trtllm").replaceAll("vllm-runtime", "tensorrtllm-runtime");
+    expect(extractedValues(text).map((deployment) => deployment.unresolved)).toEqual([["engine"], ["engine"]]);
+  });
+});
+
+describe("SGLang RoleBasedGroup", () => {
+  it("reads engine roles of a standalone pattern and skips the router", () => {
+    expect(statuses("rbg/qwen3-8b-pd-standalone.yaml")).toEqual(["RoleBasedGroup qwen3-8b-pd/prefill: judged", "RoleBasedGroup qwen3-8b-pd/decode: judged"]);
+    expect(fixtureValues("rbg/qwen3-8b-pd-standalone.yaml")[0]).toMatchObject({ model: "Qwen/Qwen3-8B", engine: "sglang", gpuType: "l40s", gpuCount: 1, tensorParallel: 1, maxModelLen: 32768 });
+    expectFindings("rbg/qwen3-8b-pd-standalone.yaml", []);
+  });
+
+  it("spans a leader/worker instance over its size, with $(RBG_LWP_GROUP_SIZE) known from it", () => {
+    expect(fixtureValues("rbg/llama-70b-leader-worker-l4.yaml")).toEqual([
+      { kind: "RoleBasedGroup", name: "llama-70b/backend", gpuType: "nvidia-l4", model: "meta-llama/Llama-3.1-70B-Instruct", tensorParallel: 2, nodes: 2, maxModelLen: 8192, engine: "sglang", gpuCount: 1, unresolved: [] },
+    ]);
+    expectFindings("rbg/llama-70b-leader-worker-l4.yaml", ["vram/weights-fit 38:37 weightsExceed"]);
+  });
+});
+
+describe("OME", () => {
+  it("resolves InferenceService → ClusterBaseModel → ClusterServingRuntime by name and size range within the file", () => {
+    expect(fixtureValues("ome/qwen3-30b-a3b-isvc.yaml")).toEqual([
+      { kind: "InferenceService", name: "qwen3-30b-a3b", gpuType: "NVIDIA-L40S", tensorParallel: 2, gpuMemoryUtilization: 0.88, maxModelLen: 32768, engine: "sglang", gpuCount: 2, model: "hf://Qwen/Qwen3-30B-A3B", unresolved: [] },
+    ]);
+    expectFindings("ome/qwen3-30b-a3b-isvc.yaml", []);
+  });
+
+  it("judges a runtime alone on the model it serves, and reports one that cannot hold it", () => {
+    expect(fixtureValues("ome/llama-70b-runtime-a10g.yaml")[0]).toMatchObject({ kind: "ClusterServingRuntime", model: "meta-llama/Llama-3.3-70B-Instruct", gpuType: "a10g", gpuCount: 1 });
+    const result = expectFindings("ome/llama-70b-runtime-a10g.yaml", ["vram/weights-fit 31:27 weightsExceed"]);
+    expectSuggestionsResolve("ome/llama-70b-runtime-a10g.yaml", result);
+  });
+
+  it("says why an InferenceService whose model and runtime live elsewhere is not checked", () => {
+    const text = "apiVersion: ome.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: llama\nspec:\n  model:\n    name: llama-3-3-70b-instruct\n  engine:\n    minReplicas: 1\n";
+    expect(extractedValues(text)).toEqual([{ kind: "InferenceService", name: "llama", unresolved: ["model"] }]);
+  });
+});
+
+describe("llmaz", () => {
+  it("judges a Playground on each flavor of its OpenModel, the flavor name naming the GPU", () => {
+    expect(statuses("llmaz/qwen2.5-7b-playground.yaml")).toEqual(["Playground qwen2-5-7b/t4: judged", "Playground qwen2-5-7b/a10g: judged"]);
+    const result = expectFindings("llmaz/qwen2.5-7b-playground.yaml", ["vram/weights-fit 16:27 weightsExceed"]);
+    // The playground's args are shared by both flavors: only the flavor's own GPU count is edited.
+    const fixed = expectSuggestionsResolve("llmaz/qwen2.5-7b-playground.yaml", result);
+    expect(fixed).toHaveLength(1);
+    expect(fixed[0]).toContain("      - name: t4\n        limits:\n          nvidia.com/gpu: 2");
+  });
+
+  it("judges an OpenModel no playground claims on its flavor, over all the flavor's GPUs", () => {
+    expect(fixtureValues("llmaz/llama3-405b-openmodel.yaml")).toEqual([
+      { kind: "OpenModel", name: "llama3-405b-instruct/a100-80gb", model: "meta-llama/Llama-3.1-405B-Instruct", engine: "vllm", gpuType: "a100-80gb", gpuCount: 8, unresolved: [] },
+    ]);
+    expectFindings("llmaz/llama3-405b-openmodel.yaml", ["vram/weights-fit 16:27 weightsExceed"]);
+  });
+});
+
+describe("Arks", () => {
+  it("reads the ArksModel named by the application, its runtime args and instance resources", () => {
+    expect(fixtureValues("arks/qwen2.5-7b-vllm.yaml")).toEqual([
+      { kind: "ArksApplication", name: "app-qwen-vllm", engine: "vllm", model: "Qwen/Qwen2.5-7B-Instruct", gpuType: "nvidia-l4", maxModelLen: 32768, gpuMemoryUtilization: 0.9, tensorParallel: 2, gpuCount: 2, unresolved: [] },
+    ]);
+    expectFindings("arks/qwen2.5-7b-vllm.yaml", []);
+  });
+
+  it("leaves an application whose ArksModel is elsewhere unchecked, and says so", () => {
+    const text = readFixture("arks/qwen2.5-7b-vllm.yaml").split("---\n")[1]!;
+    expect(extractedValues(text)[0]).toMatchObject({ unresolved: ["model"] });
+  });
+});
+
+describe("Volcano Kthena", () => {
+  it("spans a ModelServing role over its entry pod and worker pods", () => {
+    expect(fixtureValues("kthena/llama-405b-multinode.yaml")).toEqual([
+      {
+        kind: "ModelServing",
+        name: "llama-405b/llama-405b",
+        gpuType: "NVIDIA-H100-80GB-HBM3",
+        model: "meta-llama/Llama-3.1-405B-Instruct-FP8",
+        tensorParallel: 8,
+        pipelineParallel: 2,
+        maxModelLen: 32768,
+        engine: "vllm",
+        gpuCount: 8,
+        nodes: 2,
+        unresolved: [],
+      },
+    ]);
+    expectFindings("kthena/llama-405b-multinode.yaml", []);
+  });
+
+  it("finds a ModelBooster on Ascend NPUs and says it is not judged as a GPU deployment", () => {
+    const { messages } = expectFindings("kthena/qwen-coder-ascend-booster.yaml", ["vram/unchecked-deployment 27:39 unsupported"]);
+    expect(messages[0]!.message).toBe("huawei.com/ascend-1980 requests Huawei Ascend NPUs, which are not judged as GPUs, so this deployment was not checked.");
+  });
+});
