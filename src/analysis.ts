@@ -80,14 +80,14 @@ function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwn
 /**
  * Which unresolved value keeps a deployment from a verdict: an invalid value first (it is an error
  * in the file, and always said), then a setting that cannot be sized, then templates, variables and
- * references. Minor settings (a batch limit) only block when they are invalid: the engine's default
- * is judged otherwise.
+ * references. Minor settings (a batch limit, the engine) only block when they are invalid or cannot be
+ * sized (an engine this version does not size): the engine's default is judged otherwise.
  */
 const BLOCKING_ORDER: UnresolvedValue["reason"][] = ["chart-template", "invalid", "unsupported", "template", "variable", "reference"];
 
 function blockingValue(deployment: Deployment): [FieldName, UnresolvedValue] | undefined {
   const entries = (Object.entries(deployment.unresolved) as Array<[FieldName, UnresolvedValue | undefined]>).filter(
-    (entry): entry is [FieldName, UnresolvedValue] => entry[1] !== undefined && (entry[1].reason === "invalid" || !MINOR_FIELDS.has(entry[0])),
+    (entry): entry is [FieldName, UnresolvedValue] => entry[1] !== undefined && (entry[1].reason === "invalid" || entry[1].reason === "unsupported" || !MINOR_FIELDS.has(entry[0])),
   );
   return entries.sort((a, b) => BLOCKING_ORDER.indexOf(a[1].reason) - BLOCKING_ORDER.indexOf(b[1].reason))[0];
 }
@@ -127,37 +127,46 @@ function formatRunsOn(catalog: Catalog, resolved: ResolvedDeployment, values: De
   return checkQuantization(catalog, { ...resolved, request: { ...resolved.request, gpu } }, values).every((problem) => problem.kind === "flag-mismatch");
 }
 
+/**
+ * Range verdicts by catalog, then by everything they depend on: a repository's manifests repeat the
+ * same model at the same layout, and each verdict costs several estimates and a kernel check per GPU.
+ */
+const ranges = new WeakMap<Catalog, BoundedCache<{ judgedOn: GpuEntry; range: GpuRange } | { invalid: string }>>();
+
 /** A deployment that names no GPU type, judged on the range of GPUs it could be scheduled on (see `judge/gpu-range.ts`). */
 function judgeRange(deployment: Deployment, settings: VramSettings, values: DeploymentValues): JudgedDeployment {
   const { catalog } = settings;
   const vendor = vendorOfResource(gpuResource(deployment));
+  const first = resolveOnce(settings, values, deployment.layoutOwner, catalog.gpus[0]);
+  if (!first.ok) return { status: "unresolved", deployment, values, unresolved: first.unresolved };
+  const key = JSON.stringify([values, settings.defaults, deployment.layoutOwner ?? null, vendor, deployment.gpuMemoryRange ?? null, settings.cluster?.gpus.map((gpu) => gpu.id) ?? null]);
+  const verdict = cacheOf(ranges, catalog, 256).get(key, () => rangeVerdict(settings, values, deployment, vendor, first.resolved));
+  if ("invalid" in verdict) return { status: "invalid", deployment, values, resolved: first.resolved, message: verdict.invalid };
+  const { judgedOn, range } = verdict;
+  const resolution = resolveOnce(settings, values, deployment.layoutOwner, judgedOn);
+  if (!resolution.ok) return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
+  const { resolved } = resolution;
+  const where = range.source === "cluster" ? "settings.vram.cluster" : `the catalog's ${vendor === "amd" ? "AMD" : "NVIDIA"} GPUs`;
+  const assumption = range.fitting.length > 0 ? `no GPU type is named; judged on the ${gpuName(judgedOn)}, the smallest of ${where} it fits` : `no GPU type is named; judged on the ${gpuName(judgedOn)}, the largest of ${where}`;
+  return { status: "judged", deployment, values, resolved: withAssumptions({ ...resolved, assumptions: [...resolved.assumptions, assumption] }, deployment), estimate: estimateOnce(resolved.request), range };
+}
+
+/** The split of the range and the GPU to judge on: the smallest it fits, else the largest it could land on (with kernels for its format), the best case. */
+function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployment: Deployment, vendor: GpuEntry["vendor"], first: ResolvedDeployment): { judgedOn: GpuEntry; range: GpuRange } | { invalid: string } {
+  const { catalog } = settings;
   const candidates = rangeCandidates(catalog.gpus, vendor, settings.cluster?.gpus);
-  const { source } = candidates;
   const gpus = withinMemory(candidates.gpus, deployment.gpuMemoryRange);
-  const on = (gpu: GpuEntry) => {
+  if (gpus.length === 0) return { invalid: `no GPU of ${candidates.source === "cluster" ? "settings.vram.cluster" : "the catalog"} has the memory the file allows` };
+  const fits = (gpu: GpuEntry) => {
     const resolution = resolveOnce(settings, values, deployment.layoutOwner, gpu);
-    if (!resolution.ok) return undefined;
-    return { resolved: resolution.resolved, estimate: estimateOnce(resolution.resolved.request) };
+    return resolution.ok && estimateOnce(resolution.resolved.request).verdict === "fits";
   };
-  const first = gpus[0] ? resolveOnce(settings, values, deployment.layoutOwner, gpus[0]) : undefined;
-  if (!first?.ok) return { status: "unresolved", deployment, values, unresolved: first && !first.ok ? first.unresolved : { reason: "no-gpu" } };
   try {
-    const split = splitRange(
-      gpus,
-      (gpu) => on(gpu)?.estimate.verdict === "fits",
-      (gpu) => formatRunsOn(catalog, first.resolved, values, gpu),
-    );
-    const range: GpuRange = { source, vendor, ...split };
-    // The smallest GPU it fits, else the largest it could land on (with kernels for its format): the best case.
+    const split = splitRange(gpus, fits, (gpu) => formatRunsOn(catalog, first, values, gpu));
     const judgedOn = split.fitting[0] ?? (split.failing.find((entry) => entry.why === "memory") ?? split.failing[0])!.gpu;
-    const { resolved, estimate } = on(judgedOn)!;
-    const where = source === "cluster" ? "settings.vram.cluster" : `the catalog's ${vendor === "amd" ? "AMD" : "NVIDIA"} GPUs`;
-    const assumption = split.fitting.length > 0
-      ? `no GPU type is named; judged on the ${gpuName(judgedOn)}, the smallest of ${where} it fits`
-      : `no GPU type is named; judged on the ${gpuName(judgedOn)}, the largest of ${where}`;
-    return { status: "judged", deployment, values, resolved: withAssumptions({ ...resolved, assumptions: [...resolved.assumptions, assumption] }, deployment), estimate, range };
+    return { judgedOn, range: { source: candidates.source, vendor, ...split } };
   } catch (error) {
-    if (error instanceof SizingInputError) return { status: "invalid", deployment, values, resolved: first.resolved, message: error.message };
+    if (error instanceof SizingInputError) return { invalid: error.message };
     throw error;
   }
 }

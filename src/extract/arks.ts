@@ -47,7 +47,7 @@ function arksDeployment(object: DocNode, spec: DocNode, workload: Workload, ctx:
   const model = modelReference(named, "ArksModel spec.model");
   if (model.located) setLocated(sink, "model", model.located);
   else if (model.unresolved) setUnresolved(sink, "model", model.unresolved);
-  else if (modelRef && modelName) setUnresolved(sink, "model", { raw: modelName, node: modelRef.node, reason: "reference", source: "model.name (an ArksModel defined elsewhere)" });
+  else if (modelRef && modelName) setUnresolved(sink, "model", { raw: modelName, node: modelRef.node, reason: "reference", source: "model.name" });
 
   const instance = workload.instance;
   if (instance?.type === "map") mergeFields(sink, { fields: nodePlacement(instance) });

@@ -10,7 +10,7 @@
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { shellTokens } from "./engine-seam.js";
+import { applyEnvFields, shellTokens } from "./engine-seam.js";
 import { locate, mergeFields, newSink, readEnv, readField, scalarView, scriptEngineCall, setLocated } from "./kit.js";
 import type { Deployment, GpuMemoryRange } from "./types.js";
 
@@ -80,11 +80,17 @@ export function extractDstack(document: DocNode, ctx: ExtractContext): Deploymen
     const scriptNode = scalarView(script, document.get("commands")!.node);
     const found = scriptEngineCall(shellTokens(scriptNode, ctx.text, variables));
     if (!found) continue;
+    // dstack exports `env` to the container: TGI's launcher reads MODEL_ID from it.
+    applyEnvFields(found.call, env);
     const sink = newSink();
     mergeFields(sink, found.call);
     sink.fields.engine = locate(document.get("commands")!, found.call.engine, "commands", { readonly: true });
     if (!sink.fields.model && !sink.unresolved.model) readField(sink, "model", document.get("model")?.type === "map" ? document.get("model")?.get("name") : document.get("model"), "string", "model");
     if (gpuNode && gpuName) setLocated(sink, "gpuType", locate(gpuNode, gpuName, "resources.gpu", { readonly: true }));
+    // `A100` with `memory: 80GB` is the 80 GB part.
+    if (gpuNode && gpuName && gpu?.memory?.minGiB !== undefined && gpu.memory.minGiB === gpu.memory.maxGiB) {
+      setLocated(sink, "gpuMemoryMiB", locate(gpuNode, gpu.memory.minGiB * 1024, "resources.gpu", { readonly: true }));
+    }
     if (gpuNode && count !== undefined) setLocated(sink, "gpuCount", locate(gpuNode, count, "resources.gpu", { readonly: true }));
     if (nodes > 1 && nodesNode) setLocated(sink, "nodes", locate(nodesNode, nodes, "nodes"));
     const name = str(document.get("name"));

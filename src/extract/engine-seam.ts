@@ -58,6 +58,14 @@ export function engineCall(tokens: ArgToken[], options: { imageEngine?: Engine; 
   return dynamo ? parseEngineCall(tokens, { ...options, imageEngine: dynamo }) : undefined;
 }
 
+/** Any of the unsized servers' names in a text: a cheap test before tokenizing a command. */
+const UNSIZED_HINT = /trt|tensorrt|lmdeploy|lorax|fastchat|triton/i;
+
+/** Whether a container's image or command could name an unsized server at all (most containers: no). */
+export function mayRunUnsizedServer(texts: Array<string | undefined>): boolean {
+  return texts.some((text) => text !== undefined && UNSIZED_HINT.test(text));
+}
+
 /** A server that is found but not sized (`TensorRT-LLM`), by its command tokens or its image. */
 export function unsizedServer(tokens: ArgToken[], image: string | undefined): string | undefined {
   for (const server of UNSIZED) {

@@ -44,7 +44,11 @@ function flavorsOf(model: DocNode): DocNode[] {
 function weightsOf(model: DocNode) {
   const spec = model.get("spec");
   const hub = spec?.get("source")?.get("modelHub") ?? spec?.get("dataSource");
-  return modelReference(hub?.get("modelID") ?? spec?.get("source")?.get("uri") ?? spec?.get("dataSource")?.get("uri"), hub ? "modelID" : "source.uri");
+  const reference = modelReference(hub?.get("modelID") ?? spec?.get("source")?.get("uri") ?? spec?.get("dataSource")?.get("uri"), hub ? "modelID" : "source.uri");
+  // A GGUF repository with `filename`: the file names the quantization the catalog sizes.
+  const filename = str(hub?.get("filename"));
+  if (reference.located && filename && /\.gguf$/i.test(filename)) return { located: { ...reference.located, value: `${reference.located.value}/${filename}`, readonly: true } };
+  return reference;
 }
 
 interface Backend {
@@ -105,7 +109,7 @@ export function llmazPlayground(object: DocNode, ctx: ExtractContext, kind: stri
   const model = modelName ? openModels(ctx).get(modelName) : undefined;
   if (!model) {
     const deployment = flavorDeployment(object, kind, name, undefined, undefined, backend, ctx);
-    if (modelNameNode && modelName) setUnresolved(deployment, "model", { raw: modelName, node: modelNameNode.node, reason: "reference", source: "modelClaim.modelName (an OpenModel defined elsewhere)" });
+    if (modelNameNode && modelName) setUnresolved(deployment, "model", { raw: modelName, node: modelNameNode.node, reason: "reference", source: "modelClaim.modelName" });
     return [deployment];
   }
   const chosen = (claim?.get("inferenceFlavors")?.items() ?? []).map((item) => str(item));

@@ -128,7 +128,7 @@ export function omeInferenceService(object: DocNode, ctx: ExtractContext, kind: 
   const sink = newSink();
   const weights = model ? baseModelWeights(model) : undefined;
   if (weights?.located) setLocated(sink, "model", weights.located);
-  else if (modelRef && modelName) setUnresolved(sink, "model", { raw: modelName, node: modelRef.node, reason: "reference", source: "model.name (a base model and runtime defined elsewhere)" });
+  else if (modelRef && modelName) setUnresolved(sink, "model", { raw: modelName, node: modelRef.node, reason: "reference", source: "model.name" });
   return [crdDeployment("ome", kind, name, (modelRef ?? spec).node, sink.fields, sink.unresolved, { annotationHolders: holders(object.get("metadata")) })];
 }
 

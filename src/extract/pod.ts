@@ -8,7 +8,7 @@ import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { valuesOf } from "./engine-args.js";
-import { applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens, unsizedServer } from "./engine-seam.js";
+import { applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, mayRunUnsizedServer, shellTokens, unsizedServer } from "./engine-seam.js";
 import type { ExtractContext } from "./context.js";
 import { applyMountedConfig } from "./engine-config.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
@@ -222,8 +222,10 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     sink.fields.engine = { value: call.engine, node: (imageNode ?? container).node, source: "image" } satisfies Located<Engine>;
     if (call.args) sink.args = call.args;
   } else {
+    const items = [...(container.get("command")?.items() ?? []), ...(container.get("args")?.items() ?? [])];
+    if (!mayRunUnsizedServer([str(imageNode), ...items.map((item) => str(item))])) return undefined;
     const env = containerEnv(container, ctx, options.platformEnv);
-    const { tokens } = commandTokens([...(container.get("command")?.items() ?? []), ...(container.get("args")?.items() ?? [])], ctx.text, plainEnv(env));
+    const { tokens } = commandTokens(items, ctx.text, plainEnv(env));
     const server = unsizedServer(tokens, str(imageNode));
     if (!server) return undefined;
     setUnresolved(sink, "engine", { raw: server, node: (imageNode ?? container).node, reason: "unsupported", source: "image", note: `It runs ${server}, which this version finds but does not size yet` });

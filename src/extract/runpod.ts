@@ -63,7 +63,9 @@ export function extractRunPod(document: DocNode, ctx: ExtractContext): Deploymen
   for (const preset of presets.length > 0 ? presets : [undefined]) {
     for (const pool of pools.length > 0 ? pools : [undefined]) {
       const sink = newSink();
-      setLocated(sink, "engine", locate(document.get("title") ?? config, "vllm", "worker-vllm"));
+      // worker-vllm's template; a worker whose title names another engine runs that one.
+      const named = /sglang/i.test(`${str(document.get("title")) ?? ""} ${str(document.get("description")) ?? ""}`) ? "sglang" : "vllm";
+      setLocated(sink, "engine", locate(document.get("title") ?? config, named, "title"));
       const values = new Map(declared);
       for (const [key, value] of preset?.get("defaults")?.entries() ?? []) values.set(key, value);
       for (const [key, value] of values) {

@@ -132,7 +132,8 @@ export function unjudgedFinding(judged: JudgedDeployment, catalog?: Catalog): Un
         case "variable":
           return { rule: "unchecked-deployment", messageId: "variable", data: { setting, raw }, at: value };
         case "reference":
-          return name === "model"
+          // A storage location (`pvc://…`, `/models/x`) holds weights; a bare name refers to an object elsewhere.
+          return name === "model" && /:\/\/|^\//.test(value.raw)
             ? { rule: "unchecked-deployment", messageId: "modelElsewhere", data: { raw }, at: value }
             : { rule: "unchecked-deployment", messageId: "definedElsewhere", data: { setting, raw }, at: value };
         case "chart-template":

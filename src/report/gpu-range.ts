@@ -23,8 +23,16 @@ function names(gpus: GpuEntry[], limit: number, joiner = ", "): string {
   return shown.map(shortName).join(joiner) + (gpus.length > limit ? "…" : "");
 }
 
-/** The parts of a sentence about a range some of which fits: the smallest memory that fits, the GPUs on each side. */
+const words = new WeakMap<GpuRange, { fitMemory: string; fitting: string; failing: string }>();
+
+/** The parts of a sentence about a range some of which fits: the smallest memory that fits, the GPUs on each side (once per range). */
 export function rangeWords(range: GpuRange): { fitMemory: string; fitting: string; failing: string } {
+  let found = words.get(range);
+  if (!found) words.set(range, (found = wordsOf(range)));
+  return found;
+}
+
+function wordsOf(range: GpuRange): { fitMemory: string; fitting: string; failing: string } {
   const byMemory = range.failing.filter((entry) => entry.why === "memory").map((entry) => entry.gpu);
   const byFormat = range.failing.filter((entry) => entry.why === "format").map((entry) => entry.gpu);
   const failing: string[] = [];

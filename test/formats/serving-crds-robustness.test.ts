@@ -22,6 +22,18 @@ const KINDS: Array<[string, string]> = [
   ["orchestration.aibrix.ai/v1alpha1", "StormService"],
   ["apps.nvidia.com/v1alpha1", "NIMService"],
   ["production-stack.vllm.ai/v1alpha1", "VLLMRuntime"],
+  ["nvidia.com/v1alpha1", "DynamoGraphDeployment"],
+  ["workloads.x-k8s.io/v1alpha2", "RoleBasedGroup"],
+  ["ome.io/v1beta1", "InferenceService"],
+  ["ome.io/v1beta1", "ClusterServingRuntime"],
+  ["llmaz.io/v1alpha1", "OpenModel"],
+  ["inference.llmaz.io/v1alpha1", "Playground"],
+  ["arks.ai/v1", "ArksApplication"],
+  ["arks.ai/v1", "ArksDisaggregatedApplication"],
+  ["workload.serving.volcano.sh/v1alpha1", "ModelServing"],
+  ["workload.serving.volcano.sh/v1alpha1", "ModelBooster"],
+  // Nobody's adapter: the generic walker reads it.
+  ["example.dev/v1", "InferenceEndpoint"],
 ];
 
 const ODD_VALUES: unknown[] = [null, [], {}, 0, -1, 2.5, "", "{{ .Values.x }}", "$(VAR)", true, [null], [{ a: null }], { toString: 0 }, { valueOf: {} }, JSON.parse('{"__proto__": {"x": 1}, "constructor": 1, "hasOwnProperty": 2}'), 1e308, 2 ** 54, "9".repeat(40), "toString"];
@@ -75,6 +87,28 @@ const PATHS = [
   ["spec", "vllmConfig", "extraArgs"],
   ["spec", "deploymentConfig"],
   ["spec", "deploymentConfig", "nodeSelectorTerms"],
+  ["spec", "services"],
+  ["spec", "services", "worker", "resources", "limits", "gpu"],
+  ["spec", "services", "worker", "multinode", "nodeCount"],
+  ["spec", "services", "worker", "extraPodSpec", "mainContainer"],
+  ["spec", "services", "worker", "extraPodSpec", "mainContainer", "args"],
+  ["spec", "backendFramework"],
+  ["spec", "roles", "0", "leaderWorkerPattern", "size"],
+  ["spec", "roles", "0", "standalonePattern", "template", "spec", "containers"],
+  ["spec", "engineConfig", "runner"],
+  ["spec", "engineConfig", "runner", "command"],
+  ["spec", "modelSizeRange"],
+  ["spec", "inferenceConfig", "flavors"],
+  ["spec", "source", "modelHub", "modelID"],
+  ["spec", "modelClaim"],
+  ["spec", "backendRuntimeConfig", "args"],
+  ["spec", "instanceSpec", "resources"],
+  ["spec", "runtimeCommonArgs"],
+  ["spec", "tensorParallelSize"],
+  ["spec", "backends"],
+  ["spec", "backends", "0", "workers"],
+  ["spec", "template", "roles", "0", "workerReplicas"],
+  ["spec", "workload", "podTemplate", "spec", "containers"],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -103,7 +137,7 @@ describe("serving CRDs on odd input", () => {
 
   it("never throw for random documents of these kinds (rules included)", () => {
     const leaf = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 100 }), fc.double({ noNaN: true }), fc.boolean(), fc.constantFrom("", "hf://Qwen/Qwen3-8B", "nvidia-gpu-l4:2", "vllm serve x --tp 2", "{{ x }}", "L4", "8"));
-    const keys = fc.constantFrom("spec", "model", "predictor", "template", "containers", "args", "env", "resources", "limits", "nvidia.com/gpu", "parallelism", "tensor", "data", "dataLocal", "url", "resourceProfile", "serveConfigV2", "applications", "llm_configs", "engine_kwargs", "workerGroupSpecs", "headGroupSpec", "roles", "inference", "preset", "name", "resource", "instanceType", "count", "leaderWorkerTemplate", "size", "image", "repository", "nodeSelector");
+    const keys = fc.constantFrom("spec", "model", "predictor", "template", "containers", "args", "env", "resources", "limits", "nvidia.com/gpu", "parallelism", "tensor", "data", "dataLocal", "url", "resourceProfile", "serveConfigV2", "applications", "llm_configs", "engine_kwargs", "workerGroupSpecs", "headGroupSpec", "roles", "inference", "preset", "name", "resource", "instanceType", "count", "leaderWorkerTemplate", "size", "image", "repository", "nodeSelector", "services", "extraPodSpec", "mainContainer", "gpu", "multinode", "nodeCount", "engineConfig", "runner", "flavors", "inferenceConfig", "modelClaim", "modelName", "backends", "workers", "instanceSpec", "runtimeCommonArgs", "leaderWorkerPattern", "entryTemplate", "workerReplicas", "command");
     const tree = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(keys, tie("node"), { maxKeys: 4 })),
     })).node;
@@ -111,6 +145,20 @@ describe("serving CRDs on odd input", () => {
       fc.property(fc.constantFrom(...KINDS), fc.dictionary(keys, tree, { maxKeys: 5 }), ([apiVersion, kind], body) => {
         const text = stringify({ apiVersion, kind, metadata: { name: "random" }, ...body });
         lint(text, "random.yaml");
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never throw for random documents of the document formats (dstack, LocalAI, RunPod, compose, chart values)", () => {
+    const leaf = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 100 }), fc.double({ noNaN: true }), fc.boolean(), fc.constantFrom("", "service", "GPU", "H100:2", "24GB..80GB:1", "${X:-1}", "{{ .Values.model }}", "vllm serve x", "hf://Qwen/Qwen3-8B", "ADA_24,AMPERE_80", "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3"));
+    const keys = fc.constantFrom("type", "commands", "resources", "gpu", "env", "model", "name", "parameters", "backend", "context_size", "gpu_layers", "config", "runsOn", "presets", "defaults", "gpuIds", "gpuCount", "services", "image", "command", "deploy", "reservations", "devices", "count", "gpus", "vllm_engine_args", "extraArgs", "modelArtifacts", "uri", "nodeSelector");
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(keys, tie("node"), { maxKeys: 4 })),
+    })).node;
+    fc.assert(
+      fc.property(fc.dictionary(keys, tree, { maxKeys: 6 }), (body) => {
+        lint(stringify(body), "random.yaml");
       }),
       { numRuns: 300 },
     );
