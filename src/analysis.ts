@@ -13,7 +13,7 @@ import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.
 import { type BoundedCache, cacheOf } from "./memo.js";
 import { type GpuRange, rangeCandidates, splitRange, vendorOfResource, withinMemory } from "./judge/gpu-range.js";
 import { checkQuantization } from "./judge/quantization.js";
-import { gpuName } from "./report/wording.js";
+import { gpuName, tokens } from "./report/wording.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 
@@ -102,7 +102,7 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
     return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
   }
   try {
-    const resolved = withAssumptions(resolution.resolved, deployment);
+    const resolved = withAutoContext(withAssumptions(resolution.resolved, deployment), deployment);
     const estimate = estimateOnce(resolved.request);
     const alternatives = (resolved.gpu.alternatives ?? []).map((gpu) => ({ gpu, estimate: estimateOnce({ ...resolved.request, gpu }) }));
     return { status: "judged", deployment, values, resolved, estimate, ...(alternatives.length > 0 ? { alternatives } : {}) };
@@ -110,6 +110,22 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
     if (error instanceof SizingInputError) return { status: "invalid", deployment, values, resolved: resolution.resolved, message: error.message };
     throw error;
   }
+}
+
+/**
+ * `--max-model-len auto`: the engine takes the largest context its KV cache holds (at most the
+ * model's), so the request is judged at that context — and fails only when no context fits.
+ */
+function withAutoContext(resolved: ResolvedDeployment, deployment: Deployment): ResolvedDeployment {
+  if (!deployment.maxModelLenAuto || resolved.request.maxModelLen !== undefined) return resolved;
+  const largest = estimateOnce(resolved.request).largestFittingMaxModelLen;
+  if (largest === null) return resolved;
+  const context = Math.min(largest, resolved.request.model.maxPositionEmbeddings);
+  return {
+    ...resolved,
+    request: { ...resolved.request, maxModelLen: context },
+    assumptions: [...resolved.assumptions, `--max-model-len ${deployment.maxModelLenAuto.raw} lets the engine fit the context: ${tokens(context)} tokens here`],
+  };
 }
 
 /** The resolution with what extraction assumed (a compose default) added to what resolving did. */
@@ -139,13 +155,13 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
   const vendor = vendorOfResource(gpuResource(deployment));
   const first = resolveOnce(settings, values, deployment.layoutOwner, catalog.gpus[0]);
   if (!first.ok) return { status: "unresolved", deployment, values, unresolved: first.unresolved };
-  const key = JSON.stringify([values, settings.defaults, deployment.layoutOwner ?? null, vendor, deployment.gpuMemoryRange ?? null, settings.cluster?.gpus.map((gpu) => gpu.id) ?? null]);
+  const key = JSON.stringify([values, settings.defaults, deployment.layoutOwner ?? null, vendor, deployment.gpuMemoryRange ?? null, settings.cluster?.gpus.map((gpu) => gpu.id) ?? null, deployment.maxModelLenAuto ? "auto" : null]);
   const verdict = cacheOf(ranges, catalog, 256).get(key, () => rangeVerdict(settings, values, deployment, vendor, first.resolved));
   if ("invalid" in verdict) return { status: "invalid", deployment, values, resolved: first.resolved, message: verdict.invalid };
   const { judgedOn, range } = verdict;
   const resolution = resolveOnce(settings, values, deployment.layoutOwner, judgedOn);
   if (!resolution.ok) return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
-  const { resolved } = resolution;
+  const resolved = withAutoContext(resolution.resolved, deployment);
   const where = range.source === "cluster" ? "settings.vram.cluster" : `the catalog's ${vendor === "amd" ? "AMD" : "NVIDIA"} GPUs`;
   const assumption = range.fitting.length > 0 ? `no GPU type is named; judged on the ${gpuName(judgedOn)}, the smallest of ${where} it fits` : `no GPU type is named; judged on the ${gpuName(judgedOn)}, the largest of ${where}`;
   return { status: "judged", deployment, values, resolved: withAssumptions({ ...resolved, assumptions: [...resolved.assumptions, assumption] }, deployment), estimate: estimateOnce(resolved.request), range };
@@ -159,7 +175,7 @@ function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployme
   if (gpus.length === 0) return { invalid: `no GPU of ${candidates.source === "cluster" ? "settings.vram.cluster" : "the catalog"} has the memory the file allows` };
   const fits = (gpu: GpuEntry) => {
     const resolution = resolveOnce(settings, values, deployment.layoutOwner, gpu);
-    return resolution.ok && estimateOnce(resolution.resolved.request).verdict === "fits";
+    return resolution.ok && estimateOnce(withAutoContext(resolution.resolved, deployment).request).verdict === "fits";
   };
   try {
     const split = splitRange(gpus, fits, (gpu) => formatRunsOn(catalog, first, values, gpu));

@@ -57,6 +57,7 @@ export function extractDeployments(ast: { type: string; body?: unknown[] }, text
   }
   for (const deployment of deployments) {
     modelFromAnnotation(deployment);
+    autoContext(deployment);
     setAsideUnusable(deployment, text);
   }
   const actions = templateActionsOf(ast);
@@ -106,6 +107,14 @@ function markTemplated(deployment: Deployment, actions: readonly TemplateAction[
   delete deployment.fields[field];
   const { [field]: _replaced, ...others } = deployment.unresolved;
   deployment.unresolved = { [field]: { raw: written.length > 80 ? `${written.slice(0, 79)}…` : written, node: deployment.anchor, reason: "chart-template" }, ...others };
+}
+
+/** `--max-model-len auto` / `-1` is a setting, not an invalid number (vllm-project/vllm#29431: the largest context that fits). */
+function autoContext(deployment: Deployment): void {
+  const written = deployment.unresolved.maxModelLen;
+  if (written?.reason !== "invalid" || !/^\s*(auto|-1)\s*$/i.test(written.raw)) return;
+  delete deployment.unresolved.maxModelLen;
+  deployment.maxModelLenAuto = { node: written.node, raw: written.raw.trim() };
 }
 
 /** The annotation that names the model when the file loads it from storage that does not (`pvc://`, a mounted path). */

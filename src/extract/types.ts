@@ -103,6 +103,11 @@ export interface Deployment {
   annotationHolders?: DocNode[];
   /** No GPU type, but the GPU memory it may land on: the range it is judged on is narrowed to it. */
   gpuMemoryRange?: GpuMemoryRange;
+  /**
+   * `--max-model-len auto` (vLLM, KAITO) or `-1`: the engine picks the largest context the KV cache
+   * holds, so a too-small cache shortens the context rather than stopping the start.
+   */
+  maxModelLenAuto?: { node: AstNode; raw: string };
   /** What extraction had to assume, for messages (`MODEL is read as its default, ${MODEL:-…}`). */
   assumptions?: string[];
   /** Terraform JSON `"//"` comments and similar in-data notes on the object. */

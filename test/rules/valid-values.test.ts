@@ -45,6 +45,17 @@ describe("vram/valid-values", () => {
     expect(explainFile("a.yaml", code).file.deployments[0]!.reason).toBe(message);
   });
 
+  it("reads --max-model-len auto and -1 as vLLM does: the largest context that fits, not an invalid value", () => {
+    for (const written of ["auto", "-1"]) {
+      const code = deployment(`${LLAMA}, "--max-model-len", "${written}"`);
+      expect(findings(lint(code, "a.yaml"))).toEqual([]);
+      const [judged] = judgedOf(code, "a.yaml");
+      expect(judged?.status === "judged" && judged.resolved.assumptions.at(-1)).toMatch(new RegExp(`^--max-model-len ${written} lets the engine fit the context: [\\d,]+ tokens here$`));
+    }
+    // Without it, the model's 131,072 tokens do not fit one L4.
+    expect(findings(lint(deployment(LLAMA), "a.yaml")).map((message) => message.ruleId)).toEqual(["vram/kv-cache-headroom"]);
+  });
+
   it("reports a value inside a shell command at exactly its characters", () => {
     const code = deployment(`"sh", "-c", "vllm serve meta-llama/Llama-3.1-8B-Instruct --tensor-parallel-size 1.5"`, { image: "busybox" });
     const [message] = findings(lint(code, "a.yaml"));
