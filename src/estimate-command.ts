@@ -9,7 +9,7 @@ import { ConfigImportError } from "./catalog/import-config.js";
 import { withLocalModel } from "./catalog/local-model.js";
 import { type CliIo, UsageError } from "./cli-io.js";
 import { cliSettingsFor } from "./cli-settings.js";
-import { parseValue } from "./extract/engine-args.js";
+import { parseValue } from "./extract/engine-seam.js";
 import { deploymentChecks } from "./judge/checks.js";
 import { estimateJson } from "./report/json.js";
 import { passes, renderBreakdown, styleFor } from "./report/text.js";

@@ -11,7 +11,7 @@ import { configFieldsOf, type Engine, ENGINE_IDS, engineById, parseFlagValue } f
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { parseEmbedded, str } from "./doc.js";
-import type { EngineCall } from "./engine-args.js";
+import type { EngineCall } from "./engine-seam.js";
 import { type FieldSink, mergeFields, newSink, readScalar, setLocated, setUnresolved } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 

@@ -17,7 +17,7 @@ import type { DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
 import { type EngineCall, flagListCall } from "./engine-seam.js";
 import { deferredReason, type FieldSink, locate, mergeFields, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
-import { parseValue } from "./engine-args.js";
+import { parseValue } from "./engine-seam.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 import { FIELD_KINDS } from "./validity.js";
 import { containerEngineCall, containerGpus, nodePlacement } from "./pod.js";

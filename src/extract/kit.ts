@@ -7,7 +7,7 @@
 import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
 import { rangeInScalar, str } from "./doc.js";
-import { type ArgToken, applyEnvFields, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, parseValue } from "./engine-args.js";
+import { type ArgToken, applyEnvFields, engineCall, type EngineCall, engineFromImage, imageOnlyCall, parseValue } from "./engine-seam.js";
 import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 
@@ -227,7 +227,7 @@ export interface ScriptCall {
  * `text-generation-launcher`), or a serving image started by `docker run IMAGE [args]`.
  */
 export function scriptEngineCall(tokens: ArgToken[]): ScriptCall | undefined {
-  const direct = parseEngineCall(tokens);
+  const direct = engineCall(tokens);
   if (direct) return { call: direct, env: new Map() };
   for (let i = 0; i + 1 < tokens.length; i++) {
     const base = tokens[i]!.text.slice(tokens[i]!.text.lastIndexOf("/") + 1);
@@ -262,7 +262,7 @@ export function scriptEngineCall(tokens: ArgToken[]): ScriptCall | undefined {
     let end = j + 1;
     while (end < tokens.length && !tokens[end]!.operator) end++;
     const rest = tokens.slice(j + 1, end);
-    const call = parseEngineCall(rest, { imageEngine }) ?? imageOnlyCall(imageEngine);
+    const call = engineCall(rest, { imageEngine }) ?? imageOnlyCall(imageEngine);
     if (!call) continue;
     applyEnvFields(call, env);
     return { call, env, ...(gpus ? { gpus } : {}) };

@@ -6,9 +6,9 @@
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { rangeInScalar, str } from "./doc.js";
-import { applyEnvFields, commandTokens, parseEngineCall } from "./engine-args.js";
+import { applyEnvFields, commandTokens, parseEngineCall } from "./engine-seam.js";
 import { crdDeployment, engineNamed, holders, modelReference, type Unresolved } from "./crd-kit.js";
-import { locate, mergeFields, readEnv } from "./kit.js";
+import { deferredReason, locate, mergeFields, readEnv } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
 /**
@@ -53,8 +53,9 @@ export function readResourceProfile(node: DocNode | undefined, ctx: ExtractConte
   const raw = str(node);
   const fields: LocatedFields = {};
   const unresolved: Unresolved = {};
-  if (raw === undefined || /\{\{|\$/.test(raw)) {
-    const reason = raw !== undefined && /\{\{/.test(raw) ? "template" : raw !== undefined ? "variable" : "invalid";
+  const deferred = raw === undefined ? undefined : deferredReason(raw);
+  if (raw === undefined || deferred) {
+    const reason = deferred ?? "invalid";
     unresolved.gpuType = { raw: String(node.value), node: node.node, reason, source: "resourceProfile" };
     return { accelerated: true, fields, unresolved };
   }

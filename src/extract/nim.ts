@@ -12,9 +12,9 @@ import type { DocNode } from "./doc.js";
 import { rangeInScalar, str } from "./doc.js";
 import { containerGpus, nodePlacement } from "./pod.js";
 import { crdDeployment, holders, modelReference, type Unresolved } from "./crd-kit.js";
-import { type EnvMap, type FieldSink, locate, mergeFields, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
-import { parseEngineCall, shellTokens } from "./engine-args.js";
-import type { Deployment, FieldName, LocatedFields } from "./types.js";
+import { type EnvMap, type FieldSink, locate, mergeFields, readEnv, readField, readScalar, setLocated, setUnresolved, type ValueKind } from "./kit.js";
+import { parseEngineCall, shellTokens } from "./engine-seam.js";
+import type { Deployment, FieldName, Located, LocatedFields } from "./types.js";
 import { lookup } from "../lookup.js";
 
 /**
@@ -129,11 +129,9 @@ export function nimService(object: DocNode, ctx: ExtractContext, kind: string): 
   const fields: LocatedFields = { ...nodePlacement(spec) };
   const unresolved: Unresolved = {};
   const repository = spec.get("image")?.get("repository");
-  const image = str(repository);
-  if (repository && image) {
-    if (/\{\{|\$/.test(image)) unresolved.model = { raw: image, node: repository.node, reason: /\{\{/.test(image) ? "template" : "variable" };
-    else fields.model = locate(repository, image, "image.repository", { readonly: true });
-  }
+  const image = readScalar(repository, "string", "image.repository");
+  if (image && "reason" in image) unresolved.model = image;
+  else if (image) fields.model = { ...(image as Located<string>), readonly: true };
   const gpus = containerGpus(spec);
   if (gpus.located) fields.gpuCount = gpus.located;
   else if (gpus.unresolved) unresolved.gpuCount = gpus.unresolved;

@@ -7,7 +7,7 @@
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { commandTokens, parseEngineCall } from "./engine-args.js";
+import { commandTokens, parseEngineCall } from "./engine-seam.js";
 import { nodePlacement } from "./pod.js";
 import { crdDeployment, type FieldPath, holders, modelReference, readFieldTable, type Unresolved } from "./crd-kit.js";
 import { locate, mergeFields, virtualMap } from "./kit.js";

@@ -15,7 +15,7 @@ import { readSettingsMapping } from "./app-config.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { parseEmbedded, str } from "./doc.js";
-import { parseEngineCall, shellTokens } from "./engine-args.js";
+import { parseEngineCall, shellTokens } from "./engine-seam.js";
 import { nodePlacement, podDeployments } from "./pod.js";
 import { crdDeployment, engineNamed, freezePlacement, groupGpus, holders, modelReference, type PodGroup, podCount, podGpus, type Unresolved } from "./crd-kit.js";
 import { locate, mergeFields, readField, type ValueKind } from "./kit.js";

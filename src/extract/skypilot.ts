@@ -9,7 +9,7 @@
 import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { shellTokens } from "./engine-args.js";
+import { shellTokens } from "./engine-seam.js";
 import { locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, typeAndCount } from "./kit.js";
 import type { Deployment, Located, UnresolvedValue } from "./types.js";
 import { lookup } from "../lookup.js";

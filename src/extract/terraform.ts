@@ -25,7 +25,7 @@ import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
-import { applyEnvFields, type ArgToken, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-args.js";
+import { applyEnvFields, type ArgToken, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
 import { type EnvMap, type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
