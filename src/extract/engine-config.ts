@@ -13,7 +13,7 @@ import type { DocNode } from "./doc.js";
 import { parseEmbedded, str } from "./doc.js";
 import type { EngineCall } from "./engine-seam.js";
 import { type FieldSink, mergeFields, newSink, readScalar, setLocated, setUnresolved } from "./kit.js";
-import type { Deployment, LocatedFields } from "./types.js";
+import type { Deployment } from "./types.js";
 
 function keyOf(key: string): string {
   return key.toLowerCase().replace(/[-_]/g, "");

@@ -25,7 +25,6 @@ import { crdDeployment, modelReference } from "./crd-kit.js";
 import { readResourceProfile } from "./kubeai.js";
 import { readNimProfile } from "./nim.js";
 import type { Deployment, FieldName, LocatedFields, UnresolvedValue } from "./types.js";
-import { lookup } from "../lookup.js";
 
 interface Chart {
   detect(document: DocNode): boolean;

@@ -12,7 +12,7 @@ import type { DocNode } from "./doc.js";
 import { rangeInScalar, str } from "./doc.js";
 import { containerGpus, nodePlacement } from "./pod.js";
 import { crdDeployment, holders, modelReference, type Unresolved } from "./crd-kit.js";
-import { type EnvMap, type FieldSink, locate, mergeFields, readEnv, readField, readScalar, setLocated, setUnresolved, type ValueKind } from "./kit.js";
+import { type EnvMap, type FieldSink, locate, mergeFields, readEnv, readField, readScalar, setLocated, setUnresolved } from "./kit.js";
 import { parseEngineCall, shellTokens } from "./engine-seam.js";
 import type { Deployment, FieldName, Located, LocatedFields } from "./types.js";
 import { lookup } from "../lookup.js";

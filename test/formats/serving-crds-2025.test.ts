@@ -26,9 +26,21 @@ describe("NVIDIA Dynamo DynamoGraphDeployment", () => {
     expect(fixed[0]).toMatch(/extraPodSpec:\n[\s\S]*nodeSelector:\n\s+nvidia\.com\/gpu\.product: NVIDIA-H100-80GB-HBM3/);
   });
 
-  it("finds a TensorRT-LLM worker and says it is not sized yet", () => {
-    const text = readFixture("dynamo/qwen3-32b-disagg-h100.yaml").replace("backendFramework: vllm", "backendFramework: trtllm").replaceAll("python3 -m dynamo.vllm", "python3 -m dynamo.trtllm").replaceAll("vllm-runtime", "tensorrtllm-runtime");
-    expect(extractedValues(text).map((deployment) => deployment.unresolved)).toEqual([["engine"], ["engine"]]);
+  it("sizes a TensorRT-LLM worker with its own flags", () => {
+    const text = readFixture("dynamo/qwen3-32b-disagg-h100.yaml")
+      .replace("backendFramework: vllm", "backendFramework: trtllm")
+      .replaceAll("python3 -m dynamo.vllm", "python3 -m dynamo.trtllm")
+      .replaceAll("vllm-runtime", "tensorrtllm-runtime")
+      .replaceAll("--model /opt/models/Qwen3-32B", "--model-path Qwen/Qwen3-32B")
+      .replaceAll("--tensor-parallel-size 2", "--tp_size 2")
+      .replaceAll("--max-model-len", "--max_seq_len")
+      .replaceAll("--gpu-memory-utilization 0.9", "--kv_cache_free_gpu_memory_fraction 0.9")
+      .replace("--is-prefill-worker", "--disaggregation-mode prefill");
+    const values = { kind: "DynamoGraphDeployment", gpuType: "NVIDIA-H100-80GB-HBM3", model: "Qwen/Qwen3-32B", tensorParallel: 2, maxModelLen: 32768, gpuMemoryUtilization: 0.9, engine: "trtllm", gpuCount: 2, unresolved: [] };
+    expect(extractedValues(text)).toEqual([
+      { ...values, name: "qwen3-32b-disagg/prefill" },
+      { ...values, name: "qwen3-32b-disagg/decode" },
+    ]);
   });
 });
 

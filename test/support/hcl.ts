@@ -3,7 +3,7 @@
  * real path (so the module's sibling files are read), and extract its deployments.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { Linter } from "eslint";
 import { analyzeFile, type JudgedDeployment } from "../../src/analysis.js";
 import { extractDeployments } from "../../src/extract/index.js";
@@ -29,7 +29,8 @@ export function lintHcl(text: string, path: string, options: LintOptions = {}): 
     ...(options.settings ? [{ settings: options.settings }] : []),
     ...(options.rules ? [{ files: ["**/*"], rules: options.rules }] : []),
   ];
-  return findings(new Linter().verify(text, config, { filename: path }));
+  // ESLint matches configs against paths under its cwd: a file elsewhere (the corpus beside the project) gets its folder as cwd.
+  return findings(new Linter(isAbsolute(path) ? { cwd: dirname(path) } : {}).verify(text, config, { filename: path }));
 }
 
 export function lintHclFixture(relative: string, options: LintOptions = {}): { text: string; path: string; messages: Linter.LintMessage[] } {
