@@ -8,6 +8,7 @@
  */
 import type { SuggestedEdit } from "@eslint/core";
 import type { GpuEntry } from "../src/catalog/types.js";
+import { deploymentChecks } from "../src/judge/checks.js";
 import { prominence, rangeWords } from "../src/report/gpu-range.js";
 import { gpuName } from "../src/report/wording.js";
 import { nodeSelectorEdits } from "../src/rule-kit/edits.js";
@@ -45,10 +46,12 @@ export default createRule<MessageIds, []>({
   create(context) {
     return {
       Program() {
-        forEachJudged(context, "pin-gpu-type", (judged, _analysis, text) => {
+        forEachJudged(context, "pin-gpu-type", (judged, analysis, text) => {
           const { range } = judged;
           if (!range || range.fitting.length === 0 || range.failing.length === 0) return;
           const { deployment, resolved } = judged;
+          // A layout or format the engine refuses fails on every GPU: that error decides, not the GPU type.
+          if (deploymentChecks(analysis.catalog, resolved, judged.values, judged.estimate).some((check) => check.severity === "error")) return;
           // The GPUs the engine uses (TP × PP × DP), which is what has to hold the model.
           const count = judged.estimate.gpuCount;
           const suggest: SuggestedEdit<MessageIds>[] = [];

@@ -163,7 +163,7 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
   if (!resolution.ok) return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
   const resolved = withAutoContext(resolution.resolved, deployment);
   const where = range.source === "cluster" ? "settings.vram.cluster" : `the catalog's ${vendor === "amd" ? "AMD" : "NVIDIA"} GPUs`;
-  const assumption = range.fitting.length > 0 ? `no GPU type is named; judged on the ${gpuName(judgedOn)}, the smallest of ${where} it fits` : `no GPU type is named; judged on the ${gpuName(judgedOn)}, the largest of ${where}`;
+  const assumption = range.fitting.length > 0 ? `no GPU type is named; judged on the ${gpuName(judgedOn)}, the smallest of ${where} with the memory it needs` : `no GPU type is named; judged on the ${gpuName(judgedOn)}, the largest of ${where}`;
   return { status: "judged", deployment, values, resolved: withAssumptions({ ...resolved, assumptions: [...resolved.assumptions, assumption] }, deployment), estimate: estimateOnce(resolved.request), range };
 }
 

@@ -13,7 +13,7 @@ import { cliSettingsFor } from "./cli-settings.js";
 import { parseMaskingTemplates } from "./extract/go-template.js";
 import { parseHclForRules } from "./hcl/language.js";
 import { loadHclParser } from "./hcl/parser.js";
-import { deploymentChecks } from "./judge/checks.js";
+import { type DeploymentCheck, deploymentChecks } from "./judge/checks.js";
 import { unjudgedFinding, unjudgedText } from "./judge/unjudged.js";
 import { describeRange } from "./report/gpu-range.js";
 import { type EstimateJson, estimateJson } from "./report/json.js";
@@ -132,15 +132,24 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
       const reason = reasonOf(judged, analysis.catalog);
       if (reason) entry.reason = reason;
       if (judged.status === "judged") {
-        entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checksOf(analysis, judged), deploymentPerformance(analysis, judged), priceBook(analysis.catalog, analysis.settings.prices));
+        const checks = checksOf(analysis, judged);
+        entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checks, deploymentPerformance(analysis, judged), priceBook(analysis.catalog, analysis.settings.prices));
         if (judged.range) {
-          entry.gpuRange = { source: judged.range.source, fits: judged.range.fitting.map((gpu) => gpu.id), doesNotFit: judged.range.failing.map((entry) => entry.gpu.id) };
+          const fitting = judged.range.fitting.map((gpu) => gpu.id);
+          const failing = judged.range.failing.map((entry) => entry.gpu.id);
+          // A layout or format the engine refuses starts on no GPU, whatever its memory.
+          entry.gpuRange = startsAsWritten(checks) ? { source: judged.range.source, fits: fitting, doesNotFit: failing } : { source: judged.range.source, fits: [], doesNotFit: [...fitting, ...failing] };
         }
       }
       return entry;
     }),
   };
   return { file, analysis };
+}
+
+/** Whether no check stops the start (a layout or format the engine refuses is an error on every GPU). */
+function startsAsWritten(checks: readonly DeploymentCheck[]): boolean {
+  return !checks.some((check) => check.severity === "error");
 }
 
 /** What the rules check besides memory, for a judged deployment (see src/judge/checks.ts). */
@@ -205,8 +214,9 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
           return;
         }
         lines.push(`  ${title}`);
-        if (judged.range) lines.push(style.dim(`    ${describeRange(judged.range)}`));
-        const breakdown = renderBreakdown(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), style, minConcurrent, checksOf(analysis, judged), deploymentPerformance(analysis, judged));
+        const checks = checksOf(analysis, judged);
+        if (judged.range) lines.push(style.dim(`    ${describeRange(judged.range, startsAsWritten(checks))}`));
+        const breakdown = renderBreakdown(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), style, minConcurrent, checks, deploymentPerformance(analysis, judged));
         lines.push(...breakdown.split("\n").map((line) => (line ? `    ${line}` : "")));
       });
       blocks.push(lines.join("\n"));

@@ -174,7 +174,20 @@ describe("one answer from the CLI and the rules", () => {
     const { code, stdout } = await run("estimate", "--model", "meta-llama/Llama-3.2-3B-Instruct", "--gpu", "T4", "--dtype", "bfloat16", "--max-model-len", "4096");
     expect(code).toBe(1);
     expect(stdout).toContain("✗ Does not start: bfloat16 needs compute capability 8.0; NVIDIA T4 is 7.5 (float16 takes the same memory and runs there) (vram/quantization-supported).");
-    expect(stdout).toContain("  Memory alone: Fits:");
+    // Memory alone is stated, never as "fits": the deployment does not start.
+    expect(stdout).toContain("  Memory alone: the KV cache would hold ");
+    expect(stdout).not.toMatch(/fits/i);
+  });
+
+  it("vram explain on TGI with NUM_SHARD 4 on 2 GPUs and no GPU type: does not start, and 'fits' is nowhere", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "vram-explain-"));
+    const manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: tgi}\nspec:\n  template:\n    spec:\n      containers:\n        - name: tgi\n          image: ghcr.io/huggingface/text-generation-inference:2.2.0\n          env:\n            - {name: MODEL_ID, value: meta-llama/Llama-3.1-8B-Instruct}\n            - {name: NUM_SHARD, value: \"4\"}\n          resources: {limits: {nvidia.com/gpu: 2}}\n";
+    writeFileSync(join(folder, "tgi.yaml"), manifest);
+    const { code, stdout } = await runCli(["explain", "tgi.yaml"], folder);
+    expect(code).toBe(1);
+    expect(stdout).toContain("no GPU type is named; as written it starts on none of the catalog's NVIDIA GPUs\n");
+    expect(stdout).toContain("✗ Does not start: the engine starts 4 ranks but 2 GPUs are requested");
+    expect(stdout).not.toMatch(/fits/i);
   });
 
   it("vram estimate exits 1 for tensor parallel 3 with 64 attention heads, as vram/parallelism-matches-gpus reports", async () => {

@@ -42,8 +42,9 @@ function wordsOf(range: GpuRange): { fitMemory: string; fitting: string; failing
 }
 
 /** One line for `vram explain`: which GPUs of the range hold the deployment. */
-export function describeRange(range: GpuRange): string {
+export function describeRange(range: GpuRange, starts = true): string {
   const where = range.source === "cluster" ? "settings.vram.cluster" : `the catalog's ${range.vendor === "amd" ? "AMD" : "NVIDIA"} GPUs`;
+  if (!starts) return `no GPU type is named; as written it starts on none of ${where}`;
   if (range.fitting.length === 0) return `no GPU type is named, and none of ${where} holds it`;
   if (range.failing.length === 0) return `no GPU type is named; every one of ${where} holds it`;
   const words = rangeWords(range);

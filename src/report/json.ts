@@ -13,7 +13,10 @@ import type { PriceBook } from "../catalog/prices.js";
 import { priceOf } from "../sizing/cost.js";
 
 export interface EstimateJson {
+  /** Memory alone. */
   verdict: MemoryEstimate["verdict"];
+  /** What happens: `does-not-start` when a check stops the start (an error in `checks`), else `verdict`. */
+  outcome: MemoryEstimate["verdict"] | "does-not-start";
   engine: MemoryEstimate["engine"];
   model: {
     id: string;
@@ -74,6 +77,7 @@ export function estimateJson(
   const { model } = resolved.model;
   return {
     verdict: estimate.verdict,
+    outcome: checks.some((check) => check.severity === "error") ? "does-not-start" : estimate.verdict,
     engine: estimate.engine,
     model: {
       id: model.id,

@@ -54,6 +54,12 @@ export function passes(estimate: MemoryEstimate, checks: readonly DeploymentChec
   return meetsConcurrency(estimate, minConcurrent) && !checks.some((check) => check.severity === "error");
 }
 
+/** The memory verdict under a check that stops the start: never worded as "fits". */
+function memoryAloneSentence(estimate: MemoryEstimate, verdict: string): string {
+  if (estimate.verdict !== "fits") return verdict;
+  return `the KV cache would hold ${tokens(estimate.kvCapacityTokens)} tokens, ${concurrency(estimate.maxConcurrency)} × ${tokens(estimate.maxModelLen)}-token sequences, if it started.`;
+}
+
 export function verdictSentence(estimate: MemoryEstimate, minConcurrent = 1): string {
   const budget = gib(estimate.perGpu.budgetBytes);
   switch (estimate.verdict) {
@@ -135,7 +141,7 @@ export function renderBreakdown(
   if (errors.length > 0) {
     // A layout or format the engine refuses decides before memory does.
     for (const check of errors) lines.push(style.bad(`✗ Does not start: ${describeCheck(check, modelName)}.`));
-    lines.push(style.dim(`  Memory alone: ${verdict}`));
+    lines.push(style.dim(`  Memory alone: ${memoryAloneSentence(estimate, verdict)}`));
   } else {
     lines.push(meetsConcurrency(estimate, minConcurrent) ? style.good(`✓ ${verdict}`) : style.bad(`✗ ${verdict}`));
   }

@@ -126,3 +126,35 @@ describe("KServe and LeaderWorkerSet details", () => {
     expect(extractedValues(withVariable)[0]).toMatchObject({ pipelineParallel: 2, unresolved: [] });
   });
 });
+
+describe("a layout with more ranks than GPUs", () => {
+  // TGI shards over NUM_SHARD GPUs; two are requested. No GPU type is named, so the range is judged too.
+  const text = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: tgi-llama
+spec:
+  template:
+    spec:
+      containers:
+        - name: tgi
+          image: ghcr.io/huggingface/text-generation-inference:2.2.0
+          env:
+            - name: MODEL_ID
+              value: meta-llama/Llama-3.1-8B-Instruct
+            - name: NUM_SHARD
+              value: "4"
+          resources:
+            limits:
+              nvidia.com/gpu: 2
+`;
+
+  it("never reads 'fits': not in the findings, not in vram explain's text or JSON", () => {
+    const messages = findings(lint(text, "tgi.yaml"));
+    expect(messages.map((message) => message.ruleId)).toEqual(["vram/parallelism-matches-gpus"]);
+    expect(messages.map((message) => message.message).join("\n")).not.toMatch(/\bfits?\b/i);
+    const [explained] = explainFile("tgi.yaml", text).file.deployments;
+    expect(explained).toMatchObject({ status: "judged", estimate: { outcome: "does-not-start" }, gpuRange: { fits: [] } });
+    expect(explained!.estimate!.assumptions.join("\n")).not.toMatch(/\bfits\b/i);
+  });
+});
