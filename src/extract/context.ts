@@ -11,6 +11,19 @@ export interface ExtractContext {
 }
 
 export function createContext(text: string, documents: DocNode[]): ExtractContext {
+  let configMaps: Map<string, Map<string, DocNode>> | undefined;
+  return {
+    text,
+    documents,
+    // Read on first use: most files have no container that reads a ConfigMap.
+    get configMaps() {
+      configMaps ??= sameFileConfigMaps(documents);
+      return configMaps;
+    },
+  };
+}
+
+function sameFileConfigMaps(documents: DocNode[]): Map<string, Map<string, DocNode>> {
   const configMaps = new Map<string, Map<string, DocNode>>();
   for (const document of documents) {
     for (const object of kubernetesObjects(document)) {
@@ -19,7 +32,7 @@ export function createContext(text: string, documents: DocNode[]): ExtractContex
       if (name) configMaps.set(name, new Map(object.get("data")?.entries() ?? []));
     }
   }
-  return { text, documents, configMaps };
+  return configMaps;
 }
 
 /** A document's Kubernetes objects: the object itself, or the items of a `kind: List`. */

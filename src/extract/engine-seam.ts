@@ -11,6 +11,8 @@
  * - servers it can find but not size (FastChat's Transformers and SGLang workers, Triton Inference
  *   Server), so such a deployment is found and said to be unchecked rather than missed.
  */
+import { engineOfContainer } from "../engines/index.js";
+import { BoundedCache } from "../memo.js";
 import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, type EngineCall, engineFromImage, flagFor, imageOnlyCall, parseEngineCall, parseValue, shellTokens, valuesOf } from "./engine-args.js";
@@ -54,6 +56,20 @@ export function engineCall(tokens: ArgToken[], options: { imageEngine?: Engine; 
   if (runsOtherComponent(tokens)) return undefined;
   return parseEngineCall(tokens, options);
 }
+
+/**
+ * Whether a container whose image runs no engine could start one from its command and args, by the
+ * registry's own command recognition over the written words: a cheap test that spares tokenizing
+ * and expanding most containers of a repository (web servers, sidecars). Anything a variable or a
+ * command substitution could hide (`$VAR`, `$(VAR)`, backquotes) counts as possible.
+ */
+export function mayStartEngine(image: string | undefined, texts: readonly string[]): boolean {
+  if (texts.some((text) => text.includes("$") || text.includes("`"))) return true;
+  // A repository's containers repeat the same command lines.
+  return startsEngine.get(`${image ?? ""}\u0000${texts.join("\u0000")}`, () => engineOfContainer({ ...(image ? { image } : {}), command: texts.map((text) => text.replace(/["'\\]/g, " ")) }) !== undefined);
+}
+
+const startsEngine = new BoundedCache<boolean>(1024);
 
 /** Any of the unsized servers' names in a text: a cheap test before tokenizing a command. */
 const UNSIZED_HINT = /fastchat|triton/i;

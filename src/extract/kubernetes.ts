@@ -22,6 +22,9 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
 
+/** A plain workload's containers get no GPU unless they request one. */
+const WORKLOAD_OPTIONS = { requireGpuResource: true } as const;
+
 /** Deployments of a Kubernetes workload object; undefined when the kind is not a plain workload. */
 export function extractWorkload(object: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   const kind = str(object.get("kind"));
@@ -40,5 +43,5 @@ export function workloadDeployments(object: DocNode, kind: string, as: { format:
   const template = path.length > 1 ? follow(object, path.slice(0, -1)) : undefined;
   const holders = [object.get("metadata"), template?.get("metadata")].filter((node): node is DocNode => node !== undefined);
   const name = str(object.get("metadata")?.get("name")) ?? as.name;
-  return podDeployments(podSpec, { format: as.format, kind: as.kind, name, anchor: object, annotationHolders: holders }, ctx, {}, { requireGpuResource: true });
+  return podDeployments(podSpec, { format: as.format, kind: as.kind, name, anchor: object, annotationHolders: holders }, ctx, {}, WORKLOAD_OPTIONS);
 }

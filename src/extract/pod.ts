@@ -7,7 +7,7 @@ import { describeImage } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, mayRunUnsizedServer, shellTokens, unsizedServer, valuesOf } from "./engine-seam.js";
+import { applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, mayRunUnsizedServer, mayStartEngine, shellTokens, unsizedServer, valuesOf } from "./engine-seam.js";
 import type { ExtractContext } from "./context.js";
 import { applyMountedConfig } from "./engine-config.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
@@ -85,13 +85,22 @@ export interface ContainerOptions {
   requireGpuResource?: boolean;
 }
 
+/** The text of command or args items as written (numbers and booleans as text). */
+function writtenWords(items: readonly DocNode[]): string[] {
+  const words: string[] = [];
+  for (const item of items) if (item.type === "scalar") words.push(String(item.value));
+  return words;
+}
+
 /** The engine a container runs, with its flags; undefined for containers that serve no model. */
 export function containerEngineCall(container: DocNode, ctx: ExtractContext, options: ContainerOptions = {}): EngineCall | undefined {
   const image = str(container.get("image"));
   const imageEngine = engineFromImage(image) ?? options.defaultEngine;
-  const env = containerEnv(container, ctx, options.platformEnv);
   const command = container.get("command")?.items() ?? [];
   const args = container.get("args")?.items() ?? [];
+  // Most containers of a repository run no engine: tell from the written words before expanding them.
+  if (!imageEngine && !mayStartEngine(image, writtenWords([...command, ...args]))) return undefined;
+  const env = containerEnv(container, ctx, options.platformEnv);
   const { tokens, shell } = commandTokens([...command, ...args], ctx.text, plainEnv(env));
   // KServe's LLMInferenceService passes extra vLLM flags in one env string.
   const additional = env.get("VLLM_ADDITIONAL_ARGS");
@@ -246,11 +255,12 @@ function addGpus(sink: FieldSink, container: DocNode, imageNode: DocNode | undef
 
 /** Every serving container of a pod spec, as deployments. */
 export function podDeployments(podSpec: DocNode, owner: OwnerInfo, ctx: ExtractContext, extra: LocatedFields = {}, options: ContainerOptions = {}): Deployment[] {
-  const placement = nodePlacement(podSpec);
+  let placement: LocatedFields | undefined;
   const deployments: Deployment[] = [];
   for (const container of podSpec.get("containers")?.items() ?? []) {
     const serving = servingContainer(container, ctx, options, podSpec);
     if (!serving) continue;
+    placement ??= nodePlacement(podSpec);
     // The engine's flags and the container's GPUs, then what the platform says, then the pod's node selector.
     const sink = newSink();
     mergeFields(sink, { fields: placement });
