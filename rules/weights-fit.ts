@@ -6,11 +6,12 @@
 import { engineById } from "../src/engines/index.js";
 import type { Engine } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
+import type { FileAnalysis, Judged } from "../src/analysis.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
 import { assumptionNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params } from "../src/report/wording.js";
 
-type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy" | "missingReason";
+type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "sizeClaim" | "applyRemedy" | "missingReason";
 
 const ARITHMETIC =
   "Per GPU: {{weightsPerGpu}} GiB of weights + {{runtime}} GiB of activations and runtime memory against a {{budget}} GiB budget ({{utilization}} × {{memory}} GiB).";
@@ -30,14 +31,51 @@ export default createRule<MessageIds, []>({
       moeResident: `{{model}} is a Mixture-of-Experts model: {{active}} parameters are active per token but all {{total}} must be resident — {{weights}} GiB at {{format}} vs {{usable}} GiB usable on {{gpus}}. ${ARITHMETIC}{{assumption}} {{remedy}}`,
       weightsExceed: `{{model}} does not fit: {{weights}} GiB of weights at {{format}} vs {{usable}} GiB usable on {{gpus}}. ${ARITHMETIC}{{assumption}} {{remedy}}`,
       spillsToCpu: `{{model}} does not fit in GPU memory: {{weights}} GiB of weights at {{format}} vs {{usable}} GiB usable on {{gpus}}; {{engine}} keeps the rest in CPU memory and runs those layers at CPU speed. ${ARITHMETIC}{{assumption}} {{remedy}}`,
+      sizeClaim:
+        "Models up to {{claimed}} are claimed, but {{claimed}} parameters at {{format}} are {{weights}} GiB of weights vs {{usable}} GiB usable on {{gpus}}. {{model}} fits; models above {{largest}} cannot. Lower modelSizeRange.max or give the runtime more GPUs.",
       applyRemedy: "Use {{remedy}}",
     },
   },
   create(context) {
+    /**
+     * A serving configuration that claims larger models than its GPUs hold (an OME runtime's
+     * `modelSizeRange.max`): the weights alone of a model that size, at the judged model's weight
+     * format, against the memory the judged model gets. Weights are a floor of what a model needs,
+     * so this never reports a size that could fit.
+     */
+    const reportSizeClaim = (judged: Judged, analysis: FileAnalysis) => {
+      const claim = judged.deployment.sizeClaim;
+      const { estimate, resolved } = judged;
+      const { model } = resolved.model;
+      if (!claim || claim.parameters <= model.params.total) return;
+      const gpusUsed = estimate.parallel.tensor * estimate.parallel.pipeline;
+      const perGpu = estimate.perGpu;
+      // Engines that take a fraction of what the weights leave free still need the weights to fit the memory.
+      const usable = (estimate.settings.budgetKind === "fraction-of-total" ? perGpu.budgetBytes : perGpu.memoryBytes) * gpusUsed;
+      const bytesPerParameter = estimate.totalWeightBytes / model.params.total;
+      const weights = claim.parameters * bytesPerParameter;
+      if (weights <= usable) return;
+      context.report({
+        loc: locationOf(context, claim.node),
+        messageId: "sizeClaim",
+        data: {
+          claimed: claim.written,
+          format: formatLabel(analysis.catalog, estimate.settings.weightFormat),
+          weights: gib(weights),
+          usable: gib(usable),
+          gpus: `${gpusUsed} × ${gpuName(resolved.request.gpu)}`,
+          model: resolved.model.displayName,
+          largest: params(usable / bytesPerParameter),
+        },
+      });
+    };
     return {
       Program() {
         forEachJudged(context, "weights-fit", (judged, analysis) => {
-          if (judged.estimate.verdict !== "weights-exceed-memory") return;
+          if (judged.estimate.verdict !== "weights-exceed-memory") {
+            reportSizeClaim(judged, analysis);
+            return;
+          }
           const { estimate, resolved, deployment } = judged;
           const { model } = resolved.model;
           const engine: Engine = resolved.request.engine;

@@ -7,7 +7,10 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { JudgedDeployment } from "../src/analysis.js";
+import { parseJSON } from "jsonc-eslint-parser";
+import { parseYAML } from "yaml-eslint-parser";
 import { explainFile } from "../src/explain.js";
+import { mayDescribeDeployment, readDeployments } from "../src/extract/index.js";
 import type { Deployment, UnresolvedValue } from "../src/extract/types.js";
 import { UNJUDGED_MESSAGES, unjudgedFinding } from "../src/judge/unjudged.js";
 import type { Unresolved } from "../src/resolve.js";
@@ -90,3 +93,37 @@ describe("no found-but-unjudged deployment is silent under configs.recommended",
     expect(silent).toEqual([]);
   });
 });
+
+describe("the first test of a file's text never hides a deployment", () => {
+  /** Files whose text fails `mayDescribeDeployment` but where the adapters would find something. */
+  const hidden = (root: string, files: string[]) =>
+    files.filter((file) => {
+      if (file.endsWith(".tf")) return false;
+      const text = readFileSync(join(root, file), "utf8");
+      if (mayDescribeDeployment(text)) return false;
+      const parsed = file.endsWith(".json") ? parseJSON(text) : safeYaml(text);
+      return parsed !== undefined && readDeployments(parsed as never, text).length > 0;
+    });
+
+  it("on every fixture", () => {
+    expect(hidden(FIXTURES, fixtureFiles())).toEqual([]);
+  });
+
+  it.skipIf(!corpusPresent)("on every corpus file", () => {
+    expect(hidden(CORPUS, corpusFiles())).toEqual([]);
+  });
+
+  it("lets a plain Service or a CI workflow through unread", () => {
+    for (const text of ["apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports: [{port: 80}]\n", "name: ci\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n"]) {
+      expect(mayDescribeDeployment(text)).toBe(false);
+    }
+  });
+});
+
+function safeYaml(text: string): unknown {
+  try {
+    return parseYAML(text);
+  } catch {
+    return undefined;
+  }
+}

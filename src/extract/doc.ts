@@ -293,7 +293,7 @@ interface SelfDescribingAst {
   docNodes(): DocNode[];
 }
 
-function describesItself(ast: object): ast is SelfDescribingAst {
+export function describesItself(ast: object): ast is SelfDescribingAst {
   return typeof (ast as Partial<SelfDescribingAst>).docNodes === "function";
 }
 

@@ -5,7 +5,7 @@
  */
 import { extractAppConfig } from "./app-config.js";
 import { createContext, kubernetesObjects, type ExtractContext } from "./context.js";
-import { type DocNode, documentsOf, str } from "./doc.js";
+import { describesItself, type DocNode, documentsOf, str } from "./doc.js";
 import { extractWorkload } from "./kubernetes.js";
 import { extractServingCrd, isInertCrd } from "./crds.js";
 import { holders } from "./crd-kit.js";
@@ -32,7 +32,27 @@ const OBJECT_ADAPTERS: ObjectAdapter[] = [extractWorkload, extractServingCrd];
 /** Kinds that never describe a model deployment, so their contents are not read as app configs. */
 const INERT_KINDS = new Set(["ConfigMap", "Secret", "Service", "Ingress", "ServiceAccount", "Namespace", "PersistentVolumeClaim", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Kustomization", "CustomResourceDefinition"]);
 
+/**
+ * Words one of which every file that describes a deployment contains: a model key or name, a GPU,
+ * an engine or server (image or command), a serving resource. Most files of a repository (web
+ * services, ConfigMaps, CI) have none, and are not read further. A test keeps it a superset of what
+ * the adapters find, on every fixture and corpus file.
+ */
+const DEPLOYMENT_HINT = /model|gpu|accelerat|vllm|sglang|text-generation|tgi|llama|ollama|trt|tensorrt|lmdeploy|lorax|nim|dynamo|fastchat|triton|inference|serving|llm/i;
+
+/** Whether a YAML or JSON file's text may describe a deployment (see `DEPLOYMENT_HINT`). */
+export function mayDescribeDeployment(text: string): boolean {
+  return DEPLOYMENT_HINT.test(text);
+}
+
 export function extractDeployments(ast: { type: string; body?: unknown[] }, text: string): Deployment[] {
+  // A Terraform module's values come from its other files, so its text alone does not tell.
+  if (!describesItself(ast) && !mayDescribeDeployment(text)) return [];
+  return readDeployments(ast, text);
+}
+
+/** Every adapter over every document, whatever the text holds (`extractDeployments` without its first test). */
+export function readDeployments(ast: { type: string; body?: unknown[] }, text: string): Deployment[] {
   const documents = documentsOf(ast);
   const ctx = createContext(text, documents);
   const deployments: Deployment[] = [];

@@ -83,11 +83,15 @@ function runtimeDeployments(owner: DocNode, runtime: DocNode, kind: string, name
         else if (weights?.unresolved) setUnresolved(sink, "model", weights.unresolved);
       }
     }
+    const claimed = runtime.get("spec")?.get("modelSizeRange")?.get("max");
+    const parameters = parameterCount(str(claimed));
+    const sizeClaim = claimed && parameters !== undefined ? { sizeClaim: { parameters, written: str(claimed)!.trim(), node: claimed.node } } : {};
     const size = workers?.get("size");
     if (typeof size?.value === "number" && size.value >= 1) setLocated(sink, "nodes", locate(size, size.value + 1, "worker.size + leader", { readonly: true }));
     deployments.push(
       crdDeployment("ome", kind, [name, stage].filter(Boolean).join("/") || undefined, runner.node, sink.fields, sink.unresolved, {
         ...(serving.args ? { args: serving.args } : {}),
+        ...sizeClaim,
         annotationHolders: holders(owner.get("metadata")),
       }),
     );

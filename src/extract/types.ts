@@ -108,6 +108,11 @@ export interface Deployment {
    * holds, so a too-small cache shortens the context rather than stopping the start.
    */
   maxModelLenAuto?: { node: AstNode; raw: string };
+  /**
+   * The largest model the serving configuration claims to serve (an OME runtime's
+   * `modelSizeRange.max`): checked against the GPUs at the judged model's weight format.
+   */
+  sizeClaim?: { parameters: number; written: string; node: AstNode };
   /** What extraction had to assume, for messages (`MODEL is read as its default, ${MODEL:-…}`). */
   assumptions?: string[];
   /** Terraform JSON `"//"` comments and similar in-data notes on the object. */

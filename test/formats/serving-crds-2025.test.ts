@@ -4,7 +4,7 @@
  * values read and the exact findings, and applies every suggestion.
  */
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../support/lint.js";
+import { findings, lint, readFixture } from "../support/lint.js";
 import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
 
 describe("NVIDIA Dynamo DynamoGraphDeployment", () => {
@@ -71,6 +71,16 @@ describe("OME", () => {
     expect(fixtureValues("ome/llama-70b-runtime-a10g.yaml")[0]).toMatchObject({ kind: "ClusterServingRuntime", model: "meta-llama/Llama-3.3-70B-Instruct", gpuType: "a10g", gpuCount: 1 });
     const result = expectFindings("ome/llama-70b-runtime-a10g.yaml", ["vram/weights-fit 31:27 weightsExceed"]);
     expectSuggestionsResolve("ome/llama-70b-runtime-a10g.yaml", result);
+  });
+
+  it("checks a runtime's modelSizeRange claim against its GPUs at the served model's format", () => {
+    // 35B at bf16 (65 GiB) fits 2 × L40S at 0.88 (79 GiB): silent, as above. 75B (140 GiB) does not.
+    const text = readFixture("ome/qwen3-30b-a3b-isvc.yaml").replace("max: 35B", "max: 75B");
+    const messages = findings(lint(text, "ome.yaml"));
+    expect(messages.map((message) => `${message.ruleId} ${message.line}:${message.column}`)).toEqual(["vram/weights-fit 29:10"]);
+    expect(messages[0]!.message).toBe(
+      "Models up to 75B are claimed, but 75B parameters at bf16 are 139.8 GiB of weights vs 77.4 GiB usable on 2 × NVIDIA L40S. Qwen3-30B-A3B fits; models above 41.5B cannot. Lower modelSizeRange.max or give the runtime more GPUs.",
+    );
   });
 
   it("says why an InferenceService whose model and runtime live elsewhere is not checked", () => {
