@@ -21,7 +21,8 @@ const SHIMS = join(PAGE, "shims");
  * Node built-ins and Node-only entry points the bundled packages import, and what stands in for
  * them: eslint-plugin-yml and eslint-plugin-jsonc take `extname` from node:path, eslint-plugin-jsonc
  * reaches for ESLint's Node API (`SourceCode`, the built-in rules) and a worker bridge, and
- * src/explain.ts imports the file reading the page does not use.
+ * src/explain.ts imports the file reading the page does not use; src/settings.ts loads Ajv through
+ * node:module's createRequire, which the page answers from its bundle.
  */
 const STAND_INS: Record<string, string> = {
   "node:path": "path.mjs",
@@ -32,6 +33,7 @@ const STAND_INS: Record<string, string> = {
   "eslint/use-at-your-own-risk": "eslint-unsupported-api.mjs",
   "node:fs": "node-stubs.mjs",
   "node:util": "node-stubs.mjs",
+  "node:module": "module.mjs",
 };
 
 /**

@@ -104,7 +104,7 @@ describe("the generic engine-container walker", () => {
     const messages = findings(lint(text, "endpoint.yaml"));
     expect(messages.map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
     const fixed = expectSuggestionsResolve("generic/unknown-crd-vllm.yaml", { text, messages });
-    expect(fixed[0]).toMatch(/ {12}nvidia\.com\/gpu: "2"\n {8}nodeSelector:\n {10}nvidia\.com\/gpu\.product: NVIDIA-A100-SXM4-80GB\n$/);
+    expect(fixed[0]).toMatch(/ {12}nvidia\.com\/gpu: "2"\n {8}nodeSelector:\n {10}nvidia\.com\/gpu\.product: NVIDIA-H100-NVL\n$/);
   });
 
   it("does not count a container twice, and leaves kinds known to run nothing alone", () => {

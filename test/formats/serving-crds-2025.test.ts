@@ -23,7 +23,7 @@ describe("NVIDIA Dynamo DynamoGraphDeployment", () => {
     const result = expectFindings("dynamo/deepseek-r1-sglang-multinode.yaml", ["vram/pin-gpu-type 24:16 someGpusFit"]);
     const fixed = expectSuggestionsResolve("dynamo/deepseek-r1-sglang-multinode.yaml", result);
     expect(fixed[0]).toContain("      extraPodSpec:\n        mainContainer:");
-    expect(fixed[0]).toMatch(/extraPodSpec:\n[\s\S]*nodeSelector:\n\s+nvidia\.com\/gpu\.product: NVIDIA-H100-80GB-HBM3/);
+    expect(fixed[0]).toMatch(/extraPodSpec:\n[\s\S]*nodeSelector:\n\s+nvidia\.com\/gpu\.product: NVIDIA-A100-SXM4-80GB/);
   });
 
   it("sizes a TensorRT-LLM worker with its own flags", () => {
@@ -79,7 +79,7 @@ describe("OME", () => {
     const messages = findings(lint(text, "ome.yaml"));
     expect(messages.map((message) => `${message.ruleId} ${message.line}:${message.column}`)).toEqual(["vram/weights-fit 29:10"]);
     expect(messages[0]!.message).toBe(
-      "Models up to 75B are claimed, but 75B parameters at bf16 are 139.8 GiB of weights vs 77.4 GiB usable on 2 × NVIDIA L40S. Qwen3-30B-A3B fits; models above 41.5B cannot. Lower modelSizeRange.max or give the runtime more GPUs.",
+      "Models up to 75B are claimed, but 75B parameters at bf16 are 139.7 GiB of weights vs 77.4 GiB usable on 2 × NVIDIA L40S. Qwen3-30B-A3B fits; models above 41.6B cannot. Lower modelSizeRange.max or give the runtime more GPUs.",
     );
   });
 
