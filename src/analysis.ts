@@ -97,25 +97,18 @@ export function analyzeFile(ast: { type: string; body?: unknown[] }, text: strin
   return analysis;
 }
 
-const remedyCache = new WeakMap<MemoryEstimate, Map<number, Remedy[]>>();
-
-/** Remedies for a judged deployment at a concurrency target, computed once per target. */
+/**
+ * Remedies for a judged deployment at a concurrency target. Memoized by the recommender on
+ * everything they depend on (the request, the target, the instance type and the model as written),
+ * never on the estimate object: estimates are shared by every file that asks the same request, and
+ * remedies for one file's instance type or checkpoint must not reach another file.
+ */
 export function remediesFor(analysis: FileAnalysis, judged: Judged, minConcurrent: number): Remedy[] {
-  let byTarget = remedyCache.get(judged.estimate);
-  if (!byTarget) {
-    byTarget = new Map();
-    remedyCache.set(judged.estimate, byTarget);
-  }
-  let remedies = byTarget.get(minConcurrent);
-  if (!remedies) {
-    remedies = recommend(analysis.catalog, judged.resolved.request, judged.estimate, {
-      minConcurrentSequences: minConcurrent,
-      writtenModel: judged.resolved.model.displayName,
-      ...(judged.resolved.instance ? { instance: judged.resolved.instance } : {}),
-    });
-    byTarget.set(minConcurrent, remedies);
-  }
-  return remedies;
+  return recommend(analysis.catalog, judged.resolved.request, judged.estimate, {
+    minConcurrentSequences: minConcurrent,
+    writtenModel: judged.resolved.model.displayName,
+    ...(judged.resolved.instance ? { instance: judged.resolved.instance } : {}),
+  });
 }
 
 /**
