@@ -6,9 +6,9 @@
 import { stripModelUri } from "../src/catalog/names.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { fileAnalysis, locationOf, reportTarget } from "../src/rule-kit/report.js";
 
-type MessageIds = "unknownModel" | "assumedModel" | "unknownGpu" | "unknownInstance" | "unknownQuantization" | "invalidValue" | "missingReason";
+type MessageIds = "unknownModel" | "assumedModel" | "unknownGpu" | "unknownInstance" | "unknownQuantization" | "invalidValue" | "unreadDocument" | "missingReason";
 
 /**
  * The `settings.vram.models` entry a user would write: ids are `owner/name`, and a name written
@@ -49,11 +49,15 @@ export default createRule<MessageIds, []>({
         "Instance type \"{{written}}\" is not in the catalog, so its GPUs are unknown and nothing was checked. Add it to settings.vram.instanceTypes as { id: \"{{written}}\", gpu, gpuCount } (docs/settings.md).",
       unknownQuantization: "Quantization or dtype \"{{written}}\" is not one the catalog knows, so the weights could not be sized.{{closest}}",
       invalidValue: "{{message}}, so this deployment was not checked.",
+      unreadDocument: "This YAML document was not read, so nothing in it was checked: {{reason}}.",
     },
   },
   create(context) {
     return {
       Program() {
+        for (const { node, reason } of fileAnalysis(context)?.unread ?? []) {
+          context.report({ loc: { start: node.loc.start, end: node.loc.start }, messageId: "unreadDocument", data: { reason } });
+        }
         forEachDeployment(context, "known-model", (judged, analysis) => {
           const { deployment } = judged;
           if (judged.status === "invalid") {

@@ -3,14 +3,15 @@
  * estimate. Computed once per file (cached on the AST root) and shared by all rules.
  */
 import type { Catalog } from "./catalog/catalog.js";
-import type { GpuEntry, ModelEntry } from "./catalog/types.js";
-import { extractDeployments } from "./extract/index.js";
+import type { GpuEntry } from "./catalog/types.js";
+import { extractFile } from "./extract/index.js";
+import type { UnreadDocument } from "./extract/doc.js";
 import { valuesOf } from "./extract/engine-args.js";
 import type { Deployment, FieldName, UnresolvedValue } from "./extract/types.js";
 import { type DeploymentValues, type Resolution, resolveDeployment, type ResolvedDeployment, type Unresolved } from "./resolve.js";
 import { readSettings, type VramSettings } from "./settings.js";
 import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.js";
-import { type BoundedCache, cacheOf } from "./memo.js";
+import { BoundedCache, cacheOf, identityOf } from "./memo.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 
@@ -41,6 +42,8 @@ export interface FileAnalysis {
   catalog: Catalog;
   settings: VramSettings;
   deployments: JudgedDeployment[];
+  /** Documents not read at all (aliases past the expansion budget): whatever they deploy is unchecked. */
+  unread: UnreadDocument[];
 }
 
 interface CacheEntry {
@@ -51,13 +54,20 @@ interface CacheEntry {
 
 const cache = new WeakMap<object, CacheEntry>();
 
-/** Estimates by model and GPU entry (objects: a settings entry is its own), then by the rest of the request. */
-const estimates = new WeakMap<ModelEntry, WeakMap<GpuEntry, BoundedCache<MemoryEstimate>>>();
+/**
+ * Estimates by model, GPU and format entry (objects: a settings entry is its own), then by the rest
+ * of the request: one process-wide cache of the most recently used (an estimate is ~3 KB).
+ */
+const estimates = new BoundedCache<MemoryEstimate>(2_048);
+
+/** Entries the process-wide estimate cache holds now (it never holds more than its bound). */
+export function cachedEstimates(): number {
+  return estimates.size;
+}
 
 function estimateOnce(request: SizingRequest): MemoryEstimate {
-  let byGpu = estimates.get(request.model);
-  if (!byGpu) estimates.set(request.model, (byGpu = new WeakMap()));
-  return cacheOf(byGpu, request.gpu, 256).get(requestKey(request), () => estimateMemory(request));
+  const key = `${identityOf(request.model)}|${identityOf(request.gpu)}|${identityOf(request.weightFormat)}|${requestKey(request)}`;
+  return estimates.get(key, () => estimateMemory(request));
 }
 
 /** Resolutions by catalog (settings make their own), then by the values as written. */
@@ -91,8 +101,9 @@ export function analyzeFile(ast: { type: string; body?: unknown[] }, text: strin
   if (cached && cached.settingsRaw === settingsRaw && cached.baseDir === baseDir) return cached.analysis;
   // `baseDir` resolves settings.vram.models[].config paths: ESLint's working directory for the rules.
   const settings = readSettings(settingsRaw, baseDir);
-  const deployments = extractDeployments(ast, text).map((deployment) => judge(deployment, settings));
-  const analysis: FileAnalysis = { catalog: settings.catalog, settings, deployments };
+  const extracted = extractFile(ast, text);
+  const deployments = extracted.deployments.map((deployment) => judge(deployment, settings));
+  const analysis: FileAnalysis = { catalog: settings.catalog, settings, deployments, unread: extracted.unread };
   cache.set(ast, { settingsRaw, baseDir, analysis });
   return analysis;
 }

@@ -42,6 +42,8 @@ export interface ExplainedFile {
   /** Set when the file could not be read or parsed. */
   error?: string;
   deployments: ExplainedDeployment[];
+  /** Documents not read at all (aliases that expand past the budget), with where they start and why. */
+  unread?: Array<{ location: { line: number; column: number }; reason: string }>;
 }
 
 type Ast = { type: string; body?: unknown[] };
@@ -122,6 +124,9 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
   const analysis = analyzeFile(parsed.ast, text, settings, baseDir);
   const file: ExplainedFile = {
     path,
+    ...(analysis.unread.length > 0
+      ? { unread: analysis.unread.map(({ node, reason }) => ({ location: { line: node.loc.start.line, column: node.loc.start.column + 1 }, reason })) }
+      : {}),
     deployments: analysis.deployments.map((judged) => {
       const anchor = judged.deployment.fields.model?.node ?? judged.deployment.unresolved.model?.node ?? judged.deployment.anchor;
       const entry: ExplainedDeployment = {
@@ -193,7 +198,8 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
     for (const file of files) {
       const lines = [style.bold(file.path)];
       if (file.error) lines.push(`  ${style.bad(file.error)}`);
-      else if (file.deployments.length === 0) lines.push(style.dim("  no model deployments found"));
+      for (const { location, reason } of file.unread ?? []) lines.push(`  ${style.bad(`document at ${file.path}:${location.line}:${location.column} not read: ${reason}`)}`);
+      if (!file.error && file.deployments.length === 0 && !file.unread) lines.push(style.dim("  no model deployments found"));
       const { analysis, minConcurrent } = analyses.get(file) ?? { analysis: undefined, minConcurrent: 1 };
       file.deployments.forEach((deployment, index) => {
         const where = `${file.path}:${deployment.location.line}:${deployment.location.column}`;

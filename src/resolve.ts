@@ -158,8 +158,19 @@ function autoFormat(catalog: Catalog, format: QuantizationFormat): QuantizationF
   return format.id === "fp32" ? catalog.format("bf16") : format;
 }
 
+/**
+ * Longest name looked up in the catalog. A Hugging Face repository id is at most 96 characters per
+ * part (huggingface_hub `validate_repo_id`); with a URI scheme, a revision or a GGUF file name a real
+ * reference stays far below this. A longer one is no catalog name, so it is not matched character
+ * by character against every entry.
+ */
+export const MAX_NAME_CHARS = 512;
+
 export function resolveDeployment(catalog: Catalog, values: DeploymentValues, defaults: ResolveDefaults = {}, layoutOwner?: LayoutOwner): Resolution {
   if (!values.model) return { ok: false, unresolved: { reason: "no-model" } };
+  if (values.model.length > MAX_NAME_CHARS) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: [] } };
+  if ((values.gpuType?.length ?? 0) > MAX_NAME_CHARS) return { ok: false, unresolved: { reason: "unknown-gpu", written: values.gpuType!, closest: [] } };
+  if ((values.instanceType?.length ?? 0) > MAX_NAME_CHARS && !values.gpuType) return { ok: false, unresolved: { reason: "unknown-instance", written: values.instanceType! } };
   const model = catalog.resolveModel(values.model);
   if (!model) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: catalog.closestModelNames(values.model) } };
 

@@ -11,6 +11,7 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens } from "./engine-args.js";
+import { isScriptFlag } from "./shell.js";
 import { deferredReason, type EnvMap, type FieldSink, locate, mergeCall, newSink, plainEnv, readEnv, scalarView, setUnresolved } from "./kit.js";
 import type { Deployment } from "./types.js";
 
@@ -23,7 +24,7 @@ function partTokens(part: DocNode | undefined, ctx: ExtractContext, env: EnvMap)
   if (str(part) === undefined) return { tokens: [], shell: false };
   // Compose interpolates `${VAR}` from the host environment, which the file does not hold.
   const tokens = shellTokens(part, ctx.text, new Map());
-  if (tokens.length >= 3 && SHELLS.test(tokens[0]!.text) && /^-[a-z]*c[a-z]*$/.test(tokens[1]!.text)) {
+  if (tokens.length >= 3 && SHELLS.test(tokens[0]!.text) && isScriptFlag(tokens[1]!.text)) {
     return { tokens: shellTokens(scalarView(tokens[2]!.text, part.node), ctx.text, plainEnv(env)), shell: true };
   }
   return { tokens, shell: true };

@@ -5,7 +5,7 @@
  */
 import { extractAppConfig } from "./app-config.js";
 import { createContext, kubernetesObjects, type ExtractContext } from "./context.js";
-import { type DocNode, documentsOf } from "./doc.js";
+import { type DocNode, readDocuments, UnreadableDocument, type UnreadDocument } from "./doc.js";
 import { extractWorkload } from "./kubernetes.js";
 import { extractServingCrd } from "./crds.js";
 import { extractRayServeConfig } from "./ray.js";
@@ -27,27 +27,24 @@ const OBJECT_ADAPTERS: ObjectAdapter[] = [extractWorkload, extractServingCrd];
 const INERT_KINDS = new Set(["ConfigMap", "Secret", "Service", "Ingress", "ServiceAccount", "Namespace", "PersistentVolumeClaim", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Kustomization", "CustomResourceDefinition"]);
 
 export function extractDeployments(ast: { type: string; body?: unknown[] }, text: string): Deployment[] {
-  const documents = documentsOf(ast);
+  return extractFile(ast, text).deployments;
+}
+
+/**
+ * The deployments of a parsed file, and the documents left unread (aliases that would expand past
+ * the budget, also in YAML held in a string): nothing in those is judged, and the rules say so.
+ */
+export function extractFile(ast: { type: string; body?: unknown[] }, text: string): { deployments: Deployment[]; unread: UnreadDocument[] } {
+  const { documents, unread } = readDocuments(ast);
   const ctx = createContext(text, documents);
   const deployments: Deployment[] = [];
   for (const document of documents) {
-    const objects = kubernetesObjects(document);
-    if (objects.length === 0) {
-      // Ray Serve config files (`applications:` with LLM configs, or one LLMConfig) before generic app configs.
-      const serve = extractRayServeConfig(document, ctx);
-      if (serve) {
-        deployments.push(...serve);
-        continue;
-      }
-      const formatted = extractDocument(document, ctx);
-      if (formatted) {
-        deployments.push(...formatted);
-        continue;
-      }
-      deployments.push(...extractAppConfig(document, ctx));
-      continue;
+    try {
+      deployments.push(...extractFromDocument(document, ctx));
+    } catch (error) {
+      if (!(error instanceof UnreadableDocument)) throw error;
+      unread.push({ node: document.node, reason: error.message });
     }
-    for (const object of objects) deployments.push(...extractObject(object, ctx));
   }
   for (const deployment of deployments) setAsideUnusable(deployment, text);
   const actions = templateActionsOf(ast);
@@ -55,7 +52,14 @@ export function extractDeployments(ast: { type: string; body?: unknown[] }, text
     const maskedText = maskTemplateActions(text)?.text ?? text;
     for (const deployment of deployments) markTemplated(deployment, actions, text, maskedText);
   }
-  return deployments;
+  return { deployments, unread };
+}
+
+function extractFromDocument(document: DocNode, ctx: ExtractContext): Deployment[] {
+  const objects = kubernetesObjects(document);
+  if (objects.length > 0) return objects.flatMap((object) => extractObject(object, ctx));
+  // Ray Serve config files (`applications:` with LLM configs, or one LLMConfig) before generic app configs.
+  return extractRayServeConfig(document, ctx) ?? extractDocument(document, ctx) ?? extractAppConfig(document, ctx);
 }
 
 /** The key settings a template's control lines most often supply; the first one missing is blamed. */

@@ -8,7 +8,7 @@
  * expression in Terraform-JSON spelling (`${module.llm.model_id}`), which the adapters leave unjudged.
  */
 import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
-import { type AstNode, type DocNode, embeddedDoc, setLocatedParser } from "../extract/doc.js";
+import { type AstNode, type DocNode, embeddedDoc, setLocatedParser, unreadableReason } from "../extract/doc.js";
 import type { HCLBlock, HCLExpression, HCLFunctionCall, HCLProgram, HCLTemplate, LineIndex } from "./ast.js";
 import { parseSourcedYaml, type SourcedString } from "./embedded.js";
 import { NODE_SELECTOR_KEYS } from "./document.js";
@@ -435,7 +435,8 @@ function decode(args: DocNode[], call: HCLFunctionCall, evaluator: Evaluator, de
 function parsePlain(text: string): unknown {
   try {
     const program = parseYAML(text);
-    return program.body.length === 1 ? getStaticYAMLValue(program) : UNKNOWN;
+    // Aliases that expand past the budget (an alias bomb) leave the value unknown, never expanded.
+    return program.body.length === 1 && !unreadableReason(program.body[0]!) ? getStaticYAMLValue(program) : UNKNOWN;
   } catch {
     return UNKNOWN;
   }

@@ -4,39 +4,18 @@
  */
 import type { Catalog } from "../catalog/catalog.js";
 import type { Remedy } from "../sizing/recommend.js";
-import { GIB } from "../sizing/runtime.js";
 import { ENGINE_IDS, engineById } from "../engines/index.js";
+import { concurrency, gib, tokens } from "./numbers.js";
 import type { Engine } from "../sizing/types.js";
 import type { DeploymentCheck } from "../judge/checks.js";
 
-export function gib(bytes: number): string {
-  return (bytes / GIB).toFixed(1);
-}
-
-/** 131072 → "131,072" (toLocaleString is an order of magnitude slower, and this runs per finding). */
-export function tokens(count: number): string {
-  return thousands(Math.floor(count));
-}
-
-function thousands(value: number): string {
-  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
-/** 46_702_792_704 → "46.7B"; 1.23e9 → "1.2B"; 560e6 → "560M". */
-export function params(count: number): string {
-  if (count >= 1e12) return `${(count / 1e12).toFixed(count >= 1e13 ? 0 : 2).replace(/\.?0+$/, "")}T`;
-  if (count >= 1e9) return `${(count / 1e9).toFixed(count >= 1e11 ? 0 : 1)}B`;
-  return `${Math.round(count / 1e6)}M`;
-}
-
-/** Concurrency with one decimal below 10 (3.9×), whole above. */
-export function concurrency(value: number): string {
-  return value >= 10 ? thousands(Math.floor(value)) : (Math.floor(value * 10) / 10).toFixed(1);
-}
+export { concurrency, gib, params, tokens } from "./numbers.js";
 
 /** "NVIDIA H100 80GB (SXM5 HBM3 / PCIe)" → "NVIDIA H100 80GB": the catalog's variant notes stay out of sentences. */
 export function gpuName(gpu: { name: string }): string {
-  return gpu.name.replace(/\s*\([^)]*\)\s*$/, "");
+  const name = gpu.name.trimEnd();
+  const open = name.lastIndexOf("(");
+  return name.endsWith(")") && open >= 0 && !name.slice(open + 1, -1).includes(")") ? name.slice(0, open).trimEnd() : name;
 }
 
 /** How each engine reads in a sentence (`vLLM`, `TensorRT-LLM`), from the registry. */

@@ -1,0 +1,46 @@
+/**
+ * How numbers read, in one leaf module the estimator (its assumption notes) and every report share:
+ * GiB with one decimal, tokens with thousands separators, parameter counts as 46.7B.
+ */
+import { GIB } from "../sizing/runtime.js";
+
+export function gib(bytes: number): string {
+  return (bytes / GIB).toFixed(1);
+}
+
+/** 131072 → "131,072" (toLocaleString is an order of magnitude slower, and this runs per finding). */
+export function tokens(count: number): string {
+  return thousands(Math.floor(count));
+}
+
+/** Groups of three digits, one pass (a lookahead pattern rescans the rest of the number at every digit). */
+export function thousands(value: number): string {
+  const text = String(value);
+  if (!/^-?\d+$/.test(text)) return text;
+  const sign = text.startsWith("-") ? "-" : "";
+  const digits = sign ? text.slice(1) : text;
+  let grouped = "";
+  for (let end = digits.length; end > 0; end -= 3) grouped = `${digits.slice(Math.max(0, end - 3), end)}${grouped ? `,${grouped}` : ""}`;
+  return sign + grouped;
+}
+
+/** 46_702_792_704 → "46.7B"; 1.23e9 → "1.2B"; 560e6 → "560M"; 1.5e12 → "1.5T"; 1e13 → "10T". */
+export function params(count: number): string {
+  if (count >= 1e12) return `${count >= 1e13 ? (count / 1e12).toFixed(0) : withoutTrailingZeros((count / 1e12).toFixed(2))}T`;
+  if (count >= 1e9) return `${(count / 1e9).toFixed(count >= 1e11 ? 0 : 1)}B`;
+  return `${Math.round(count / 1e6)}M`;
+}
+
+/** "1.50" → "1.5", "2.00" → "2" (a number with a fraction part only). */
+function withoutTrailingZeros(fixed: string): string {
+  if (!fixed.includes(".")) return fixed;
+  let end = fixed.length;
+  while (fixed[end - 1] === "0") end--;
+  if (fixed[end - 1] === ".") end--;
+  return fixed.slice(0, end);
+}
+
+/** Concurrency with one decimal below 10 (3.9×), whole above. */
+export function concurrency(value: number): string {
+  return value >= 10 ? thousands(Math.floor(value)) : (Math.floor(value * 10) / 10).toFixed(1);
+}
