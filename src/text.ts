@@ -5,10 +5,10 @@
  * checked for super-linear backtracking and moves by the project's lint (eslint-plugin-regexp).
  */
 
-/** `text` without every trailing `char` (`org/model///` → `org/model`). */
-export function trimTrailing(text: string, char: string): string {
+/** `text` without the run of `chars` it ends with (`org/model///` → `org/model`; `"\r\n"` strips either). */
+export function trimTrailing(text: string, chars: string): string {
   let end = text.length;
-  while (end > 0 && text[end - 1] === char) end--;
+  while (end > 0 && chars.includes(text[end - 1]!)) end--;
   return text.slice(0, end);
 }
 

@@ -14,6 +14,7 @@ import { parseSourcedYaml, type SourcedString } from "./embedded.js";
 import { NODE_SELECTOR_KEYS } from "./document.js";
 import { collectNodePools, type NodePool, PoolAwareDoc, withPoolLabels } from "./node-pools.js";
 import { AnchoredDoc, isUnknown, LazyMapDoc, ListDoc, plainOf, ScalarDoc, UNKNOWN, UnknownDoc, withKey } from "./values.js";
+import { trimTrailing } from "../text.js";
 
 /** One parsed file of a module. */
 export interface HclSource {
@@ -507,7 +508,7 @@ const FUNCTIONS: Record<string, HclFunction> = {
   lower: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(stringArg(args[0])!.toLowerCase(), call)),
   upper: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(stringArg(args[0])!.toUpperCase(), call)),
   trimspace: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(stringArg(args[0])!.trim(), call)),
-  chomp: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(stringArg(args[0])!.replace(/[\r\n]+$/, ""), call)),
+  chomp: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(trimTrailing(stringArg(args[0])!, "\r\n"), call)),
   element(args) {
     const [list, index] = args;
     if (!list || list.type !== "seq" || typeof index?.value !== "number" || isUnknown(index)) return undefined;

@@ -98,7 +98,7 @@ function appendToList(list: DocNode, tokens: string[], text: string): TextEdit |
     const last = node.elements.at(-1);
     if (!last) return undefined;
     const multiline = node.loc.start.line !== last.loc.end.line;
-    const separator = multiline ? `,\n${lineIndent(text, last.range[0]).replace(/\S.*$/, "")}` : ", ";
+    const separator = multiline ? `,\n${leadingBlanks(lineIndent(text, last.range[0]))}` : ", ";
     return { range: [last.range[1], last.range[1]], text: tokens.map((token) => `${separator}${hclQuoted(token)}`).join("") };
   }
   if (node.type === "JSONArrayExpression") {
