@@ -6,7 +6,7 @@
 import { stripModelUri } from "../src/catalog/names.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { fileAnalysis, locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { fileAnalysis, fitted, locationOf, reportTarget } from "../src/rule-kit/report.js";
 
 type MessageIds = "unknownModel" | "assumedModel" | "unknownGpu" | "unknownInstance" | "unknownQuantization" | "invalidValue" | "unreadDocument" | "missingReason";
 
@@ -28,6 +28,21 @@ function isRepoId(name: string): boolean {
   return slash > 0 && slash === name.lastIndexOf("/") && slash < name.length - 1 && !/\s/.test(name);
 }
 
+/** The reason first; the closest names and the settings example only as far as the message stays short. */
+const MESSAGES = {
+  unknownModel:
+    "\"{{written}}\" is not in the catalog, so nothing about this deployment was checked.{{closest}} To size it, add it to settings.vram.models{{example}} (docs/settings.md).",
+  assumedModel:
+    "\"{{written}}\" is not in the catalog; it is sized as {{base}}, whose family and size its name states. That is an assumption: to make sure, add it to settings.vram.models: {{example}} (docs/settings.md).",
+  unknownGpu:
+    "GPU \"{{written}}\" is not in the catalog, so nothing about this deployment was checked. Closest entries: {{closest}}. Add it to settings.vram.gpus (docs/settings.md).",
+  unknownInstance:
+    "Instance type \"{{written}}\" is not in the catalog, so its GPUs are unknown and nothing was checked. Add it to settings.vram.instanceTypes as { id: \"{{written}}\", gpu, gpuCount } (docs/settings.md).",
+  unknownQuantization: "Quantization or dtype \"{{written}}\" is not one the catalog knows, so the weights could not be sized.{{closest}}",
+  invalidValue: "{{message}}, so this deployment was not checked.",
+  unreadDocument: "This YAML document was not read, so nothing in it was checked: {{reason}}.",
+};
+
 export default createRule<MessageIds, []>({
   name: "known-model",
   meta: {
@@ -38,19 +53,7 @@ export default createRule<MessageIds, []>({
       strict: "error",
     },
     schema: [],
-    messages: {
-      unknownModel:
-        "\"{{written}}\" is not in the catalog, so nothing about this deployment was checked.{{closest}} To size it, add it to settings.vram.models{{example}} (docs/settings.md).",
-      assumedModel:
-        "\"{{written}}\" is not in the catalog; it is sized as {{base}}, whose family and size its name states. That is an assumption: to make sure, add it to settings.vram.models: {{example}} (docs/settings.md).",
-      unknownGpu:
-        "GPU \"{{written}}\" is not in the catalog, so nothing about this deployment was checked. Closest entries: {{closest}}. Add it to settings.vram.gpus (docs/settings.md).",
-      unknownInstance:
-        "Instance type \"{{written}}\" is not in the catalog, so its GPUs are unknown and nothing was checked. Add it to settings.vram.instanceTypes as { id: \"{{written}}\", gpu, gpuCount } (docs/settings.md).",
-      unknownQuantization: "Quantization or dtype \"{{written}}\" is not one the catalog knows, so the weights could not be sized.{{closest}}",
-      invalidValue: "{{message}}, so this deployment was not checked.",
-      unreadDocument: "This YAML document was not read, so nothing in it was checked: {{reason}}.",
-    },
+    messages: MESSAGES,
   },
   create(context) {
     return {
@@ -85,11 +88,15 @@ export default createRule<MessageIds, []>({
               context.report({
                 loc: locationOf(context, reportTarget(deployment, ["model"])),
                 messageId: "unknownModel",
-                data: {
-                  written: unresolved.written,
-                  closest: unresolved.closest.length > 0 ? ` Closest entries: ${unresolved.closest.join(", ")}.` : "",
-                  example: settingsExample(unresolved.written, analysis.catalog.sameSizeBase(unresolved.written)),
-                },
+                data: fitted(
+                  MESSAGES.unknownModel,
+                  {
+                    written: unresolved.written,
+                    closest: unresolved.closest.length > 0 ? ` Closest entries: ${unresolved.closest.join(", ")}.` : "",
+                    example: settingsExample(unresolved.written, analysis.catalog.sameSizeBase(unresolved.written)),
+                  },
+                  ["example", "closest"],
+                ),
               });
               break;
             case "unknown-gpu":

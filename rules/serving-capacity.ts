@@ -101,7 +101,7 @@ export default createRule<MessageIds, []>({
               msPerToken: checked.speed.decode.msPerToken,
             },
             suggest: remedy
-              ? suggestionsFor(context, analysis, judged, [remedy.remedy], "applyRemedy", () => `${change(remedy)} (${ms(remedy.speed.decode.msPerToken)} ms/token at ${tokens(remedy.speed.concurrency)} requests)`)
+              ? suggestionsFor(context, analysis, judged, [remedy.remedy], "applyRemedy", { rule: "serving-capacity", kind: "missed" }, () => `${change(remedy)} (${ms(remedy.speed.decode.msPerToken)} ms/token at ${tokens(remedy.speed.concurrency)} requests)`).suggest
               : [],
           });
         });

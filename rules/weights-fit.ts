@@ -6,14 +6,27 @@
 import { engineById } from "../src/engines/index.js";
 import type { Engine } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
+import { policyOf } from "../src/rule-kit/policy.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
-import { assumptionNote, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
-import { describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params } from "../src/report/wording.js";
+import { assumptionNote, fitted, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { briefRemedy, ENGINE_NAMES, gib, params, shortFormatLabel, shortGpuName } from "../src/report/wording.js";
 
 type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy" | "missingReason";
 
-const ARITHMETIC =
-  "Per GPU: {{weightsPerGpu}} GiB of weights + {{runtime}} GiB of activations and runtime memory against a {{budget}} GiB budget ({{utilization}} × {{memory}} GiB).";
+/**
+ * Messages: the verdict and its two deciding numbers first (weights needed, memory usable), then
+ * why (the Mixture-of-Experts trap), what was assumed, and the best remedy; the per-GPU arithmetic
+ * is in `vram explain` and docs/rules/weights-fit.md.
+ */
+const VERDICT = "{{model}} needs {{weights}} GiB of {{format}} weights; {{gpus}} {{has}} {{usable}} GiB usable.";
+const TAIL = "{{detail}}{{assumption}}{{remedy}}";
+
+const MESSAGES = {
+  moeResident: `${VERDICT} Only {{active}} of its {{total}} parameters are active per token, but every expert must be resident.${TAIL}`,
+  weightsExceed: `${VERDICT}${TAIL}`,
+  spillsToCpu: `${VERDICT} {{engine}} keeps the rest in CPU memory and runs those layers at CPU speed.${TAIL}`,
+  applyRemedy: "Use {{remedy}}",
+};
 
 export default createRule<MessageIds, []>({
   name: "weights-fit",
@@ -26,12 +39,7 @@ export default createRule<MessageIds, []>({
     },
     hasSuggestions: true,
     schema: [],
-    messages: {
-      moeResident: `{{model}} is a Mixture-of-Experts model: {{active}} parameters are active per token but all {{total}} must be resident — {{weights}} GiB at {{format}} vs {{usable}} GiB usable on {{gpus}}. ${ARITHMETIC}{{assumption}} {{remedy}}`,
-      weightsExceed: `{{model}} does not fit: {{weights}} GiB of weights at {{format}} vs {{usable}} GiB usable on {{gpus}}. ${ARITHMETIC}{{assumption}} {{remedy}}`,
-      spillsToCpu: `{{model}} does not fit in GPU memory: {{weights}} GiB of weights at {{format}} vs {{usable}} GiB usable on {{gpus}}; {{engine}} keeps the rest in CPU memory and runs those layers at CPU speed. ${ARITHMETIC}{{assumption}} {{remedy}}`,
-      applyRemedy: "Use {{remedy}}",
-    },
+    messages: MESSAGES,
   },
   create(context) {
     return {
@@ -43,34 +51,38 @@ export default createRule<MessageIds, []>({
           const engine: Engine = resolved.request.engine;
           const gpusUsed = estimate.parallel.tensor * estimate.parallel.pipeline;
           const perGpu = estimate.perGpu;
-          const runtime = perGpu.activationBytes + perGpu.overheadBytes;
           // The trap: hardware sized by the active parameters, while every expert must be resident.
           const moeTrap = model.moe !== null && model.params.active < 0.6 * model.params.total;
-          const remedies = remediesFor(analysis, judged, 1);
+          const remedies = remediesFor(analysis, judged, policyOf(context.sourceCode).minConcurrentSequences);
+          const { suggest, best } = suggestionsFor(context, analysis, judged, remedies, "applyRemedy", { rule: "weights-fit", kind: "weights-exceed-memory" });
           const messageId: MessageIds = engineById(engine).splitsLayers ? "spillsToCpu" : moeTrap ? "moeResident" : "weightsExceed";
+          const gpus = `${gpusUsed} × ${shortGpuName(resolved.request.gpu)}${resolved.instance && deployment.fields.instanceType ? ` (${deployment.fields.instanceType.value})` : ""}`;
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "gpuType", "instanceType", "model"])),
             messageId,
             data: {
-              model: resolved.model.displayName,
-              active: params(model.params.active),
-              total: params(model.params.total),
-              weights: gib(estimate.totalWeightBytes),
-              format: formatLabel(analysis.catalog, estimate.settings.weightFormat),
-              usable: gib(perGpu.budgetBytes * gpusUsed),
-              gpus: `${gpusUsed} × ${gpuName(resolved.request.gpu)}${resolved.instance && deployment.fields.instanceType ? ` (${deployment.fields.instanceType.value})` : ""}`,
-              weightsPerGpu: gib(perGpu.weightBytes),
-              runtime: gib(runtime),
-              budget: gib(perGpu.budgetBytes),
-              utilization: estimate.settings.gpuMemoryUtilization.toFixed(2),
-              memory: gib(perGpu.memoryBytes),
-              engine: ENGINE_NAMES[engine],
-              assumption: assumptionNote(judged),
-              remedy: remedies[0] ? `Fits with ${describeRemedy(analysis.catalog, remedies[0])}.` : "No single change among quantization, more GPUs or a larger GPU makes it fit.",
+              ...fitted(
+                MESSAGES[messageId as keyof typeof MESSAGES],
+                {
+                  model: resolved.model.displayName,
+                  active: params(model.params.active),
+                  total: params(model.params.total),
+                  weights: gib(estimate.totalWeightBytes),
+                  format: shortFormatLabel(analysis.catalog, estimate.settings.weightFormat),
+                  usable: gib(perGpu.budgetBytes * gpusUsed),
+                  gpus,
+                  has: gpusUsed === 1 ? "has" : "have",
+                  engine: ENGINE_NAMES[engine],
+                  detail: "",
+                  assumption: assumptionNote(judged),
+                  remedy: best ? ` Fits with ${briefRemedy(analysis.catalog, best)}.` : " No single change among quantization, more GPUs or a larger GPU makes it fit.",
+                },
+                ["remedy"],
+              ),
               shortfallBytes: estimate.shortfallBytes,
               weightBytes: estimate.totalWeightBytes,
             },
-            suggest: suggestionsFor(context, analysis, judged, remedies, "applyRemedy"),
+            suggest,
           });
         });
       },

@@ -9,6 +9,7 @@ import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, SizingRequest } from "./sizing/types.js";
 import { lookup } from "./lookup.js";
+import { gpuName } from "./report/plain.js";
 
 /** A deployment's settings as plain values; absent means "not stated". */
 export interface DeploymentValues {
@@ -207,8 +208,8 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
   if (!gpu) return { ok: false, unresolved: { reason: "no-gpu" } };
   if (gpu.via === "ambiguous") {
     // The catalog's reason says which naming schemes make the name ambiguous; messages need the gist.
-    const others = (gpu.alternatives ?? []).map((alternative) => alternative.name).join(" or ");
-    assumptions.push(`"${values.gpuType ?? defaults.gpu}" is the ${gpu.gpu.name}; it also names the ${others}, and the smaller is assumed so a verdict is never optimistic`);
+    const others = (gpu.alternatives ?? []).map(gpuName).join(" or ");
+    assumptions.push(`"${values.gpuType ?? defaults.gpu}" is the ${gpuName(gpu.gpu)}, the smaller part it names (also the ${others})`);
   }
 
   const engine: Engine = values.engine ?? defaults.engine ?? "vllm";

@@ -212,6 +212,11 @@ export interface EngineProfile<Id extends string = string> {
   readonly checksQuantization: boolean;
   /** Whether an FP8 KV cache is a remedy it can be given by a flag. */
   readonly fp8KvCache: boolean;
+  /**
+   * Whether it refuses to load block-FP8 weights when tensor parallelism cuts a 128×128 block
+   * (vLLM and SGLang check `weight_block_size` against every shard at load).
+   */
+  readonly refusesSplitBlocks: boolean;
 
   // --- layout --------------------------------------------------------------------------------
   /** Every visible GPU gets a share of the layers (llama.cpp `--split-mode layer`, Ollama): no tensor parallelism. */

@@ -5,18 +5,12 @@
 import type { Catalog } from "../catalog/catalog.js";
 import type { Remedy } from "../sizing/recommend.js";
 import { ENGINE_IDS, engineById } from "../engines/index.js";
-import { concurrency, gib, tokens } from "./numbers.js";
+import { concurrency, gib, gpuName, tokens } from "./plain.js";
 import type { Engine } from "../sizing/types.js";
 import type { DeploymentCheck } from "../judge/checks.js";
 
-export { concurrency, gib, params, tokens } from "./numbers.js";
+export { concurrency, gib, gpuName, params, shortGpuName, tokens } from "./plain.js";
 
-/** "NVIDIA H100 80GB (SXM5 HBM3 / PCIe)" → "NVIDIA H100 80GB": the catalog's variant notes stay out of sentences. */
-export function gpuName(gpu: { name: string }): string {
-  const name = gpu.name.trimEnd();
-  const open = name.lastIndexOf("(");
-  return name.endsWith(")") && open >= 0 && !name.slice(open + 1, -1).includes(")") ? name.slice(0, open).trimEnd() : name;
-}
 
 /** How each engine reads in a sentence (`vLLM`, `TensorRT-LLM`), from the registry. */
 export const ENGINE_NAMES = Object.fromEntries(ENGINE_IDS.map((id) => [id, engineById(id).displayName])) as Record<Engine, string>;
@@ -66,6 +60,40 @@ export function describeRemedy(catalog: Catalog, remedy: Remedy): string {
   return `${what}: ${headroom(remedy)}`;
 }
 
+/** A format's label without its fine print: `AWQ 4-bit (group 128)` → `AWQ 4-bit`, `FP8 with 128x128 block scales` → `FP8`. */
+export function shortFormatLabel(catalog: Catalog, formatId: string): string {
+  const label = formatLabel(catalog, formatId);
+  const cut = [label.indexOf(" ("), label.indexOf(" with ")].filter((at) => at > 0);
+  return cut.length > 0 ? label.slice(0, Math.min(...cut)) : label;
+}
+
+/**
+ * A remedy in a few words, for the sentence a finding ends with ("Fits with …"): the change and the
+ * layout, no headroom figures (those are in the suggestion's own text and in `vram explain`).
+ */
+export function briefRemedy(catalog: Catalog, remedy: Remedy): string {
+  const { change, estimate, request } = remedy;
+  const name = gpuName(request.gpu);
+  const where = change.instanceType ? ` (${change.instanceType})` : "";
+  const layout = (count: number) =>
+    engineById(request.engine).splitsLayers ? `${count} × ${name}` : `${count} × ${name} at TP ${request.tensorParallel}${request.pipelineParallel > 1 ? ` × PP ${request.pipelineParallel}` : ""}`;
+  switch (remedy.kind) {
+    case "quantization": {
+      const checkpoint = change.checkpoint ? ` (${change.checkpoint})` : change.needsCheckpoint ? " (a pre-quantized checkpoint)" : "";
+      const on = change.tensorParallel !== undefined ? ` on ${layout(change.gpuCount ?? estimate.gpuCount)}${where}` : "";
+      return `${shortFormatLabel(catalog, change.weightFormat!)} weights${checkpoint}${on}`;
+    }
+    case "kv-cache-dtype":
+      return `an FP8 KV cache (--kv-cache-dtype ${change.kvCacheDtype})`;
+    case "max-model-len":
+      return `max_model_len ${tokens(change.maxModelLen!)}`;
+    case "more-gpus":
+      return `${layout(change.gpuCount ?? estimate.gpuCount)}${where}`;
+    case "larger-gpu":
+      return `${estimate.gpuCount} × ${name}${where}`;
+  }
+}
+
 /** "129,136 KV tokens, 3.9 × 32,768-token sequences". */
 export function headroom(remedy: Pick<Remedy, "estimate">): string {
   const { estimate } = remedy;
@@ -96,6 +124,9 @@ export function describeCheck(check: DeploymentCheck, modelName: string): string
       break;
     case "idle-gpus":
       text = `${problem.gpus - problem.ranks} of ${problem.gpus} GPUs stay idle (the engine starts ${problem.ranks} rank${problem.ranks === 1 ? "" : "s"})${problem.suggestedTensorParallel ? `; tensor parallel ${problem.suggestedTensorParallel} uses them all` : ""}`;
+      break;
+    case "tiles-not-divisible":
+      text = `tensor parallel ${problem.tensorParallel} splits ${modelName}'s ${problem.dimension.size}-wide ${problem.dimension.what} into ${problem.dimension.size / problem.tensorParallel}-wide shards, not whole ${problem.dimension.tile}-wide tiles of ${problem.format.label}, so the engine refuses to load it; sizes that work: ${problem.valid.join(", ")}`;
       break;
     case "kv-replicated":
       text = `tensor parallel ${problem.tensorParallel} exceeds the ${problem.kvHeads} KV heads, so each rank keeps a whole KV head and the cache is replicated`;

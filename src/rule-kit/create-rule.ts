@@ -5,6 +5,7 @@
  */
 import type { RuleContext, RuleDefinition, RulesMeta, RuleVisitor, SourceCode } from "@eslint/core";
 import { docsBaseUrl, pluginMeta } from "../meta.js";
+import { registerRule } from "./policy.js";
 
 /**
  * Languages the rules run under: eslint-plugin-yml's `yml/yaml`, eslint-plugin-jsonc's languages,
@@ -60,6 +61,7 @@ export function createRule<MessageIds extends string, Options extends unknown[]>
   return {
     meta,
     create(context) {
+      registerRule(context.sourceCode, rule.name);
       // ESLint merges meta.defaultOptions into context.options; the first element is the options object.
       return rule.create(context as VramRuleContext<MessageIds, Options>, (context.options as Options)[0]);
     },

@@ -98,12 +98,13 @@ function layoutEdits(deployment: Deployment, resolved: ResolvedDeployment, remed
   const tensorParallel = change.tensorParallel ?? resolved.request.tensorParallel;
   const pipelineParallel = change.pipelineParallel ?? resolved.request.pipelineParallel;
   const nodes = deployment.fields.nodes?.value ?? 1;
-  // A single pod cannot become a multi-node layout by an edit; that needs a LeaderWorkerSet or Ray.
-  if (pipelineParallel > 1 && nodes === 1 && !deployment.fields.pipelineParallel && !splitsLayers) {
-    return [undefined];
-  }
   const total = change.gpuCount ?? tensorParallel * pipelineParallel * resolved.request.dataParallel;
   if (total % nodes !== 0) return [undefined];
+  // Pipeline stages on more nodes than the file runs pods: that needs a LeaderWorkerSet or Ray, not an edit.
+  if (!splitsLayers && change.gpusPerNode !== undefined && total / nodes > change.gpusPerNode * resolved.request.dataParallel) return [undefined];
+  // The platform runs tensor parallel over every GPU of a pod (TGI's NUM_SHARD, KAITO, NIM): only a pure TP layout is expressible.
+  const tensorFollowsCount = shardsOverAllGpus || deployment.layoutOwner === "tensor-from-gpus";
+  if (tensorFollowsCount && !deployment.fields.tensorParallel && !splitsLayers && tensorParallel * resolved.request.dataParallel !== total / nodes) return [undefined];
 
   // The platform allocates the GPUs the layout asks for: a count it derived (read-only) follows the new sizes.
   const countFollowsLayout = deployment.layoutOwner === "gpus-from-tensor" && (!deployment.fields.gpuCount || deployment.fields.gpuCount.readonly);
@@ -112,13 +113,15 @@ function layoutEdits(deployment: Deployment, resolved: ResolvedDeployment, remed
     if (deployment.fields.gpuCount) edits.push(...(gpuCountEdits(deployment, total) ?? [undefined]));
   } else if (deployment.fields.gpuCount && !countFollowsLayout) {
     edits.push(...(gpuCountEdits(deployment, total) ?? [undefined]));
+  } else if (!countFollowsLayout && deployment.args?.kind === "map" && !deployment.fields.instanceType && nodes === 1) {
+    // A settings mapping (an app config) that leaves the count out: it gains one, in its own key style.
+    edits.push(setField(deployment, engine, "gpuCount", total, text));
   } else if (!countFollowsLayout) {
     // Neither a count nor an instance type of that size can be written here.
     return [undefined];
   }
   if (splitsLayers) return edits;
-  // The platform runs tensor parallel over every GPU (TGI's NUM_SHARD, KAITO, NIM): the count is the layout.
-  const tensorFollowsCount = shardsOverAllGpus || deployment.layoutOwner === "tensor-from-gpus";
+  // The count is the layout there.
   if (tensorFollowsCount && !deployment.fields.tensorParallel) return edits;
   if (tensorParallel !== resolved.request.tensorParallel || deployment.fields.tensorParallel) {
     edits.push(setField(deployment, engine, "tensorParallel", tensorParallel, text));

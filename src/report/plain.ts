@@ -1,6 +1,7 @@
 /**
- * How numbers read, in one leaf module the estimator (its assumption notes) and every report share:
- * GiB with one decimal, tokens with thousands separators, parameter counts as 46.7B.
+ * How numbers and names read in sentences, in one leaf module the estimator and resolution (their
+ * assumption notes) and every report share: GiB with one decimal, tokens with thousands separators,
+ * parameter counts as 46.7B, GPU names without the catalog's variant notes.
  */
 import { GIB } from "../sizing/runtime.js";
 
@@ -43,4 +44,17 @@ function withoutTrailingZeros(fixed: string): string {
 /** Concurrency with one decimal below 10 (3.9×), whole above. */
 export function concurrency(value: number): string {
   return value >= 10 ? thousands(Math.floor(value)) : (Math.floor(value * 10) / 10).toFixed(1);
+}
+
+/** "NVIDIA H100 80GB (SXM5 HBM3 / PCIe)" → "NVIDIA H100 80GB": the catalog's variant notes stay out of sentences. */
+export function gpuName(gpu: { name: string }): string {
+  const name = gpu.name.trimEnd();
+  const open = name.lastIndexOf("(");
+  return name.endsWith(")") && open >= 0 && !name.slice(open + 1, -1).includes(")") ? name.slice(0, open).trimEnd() : name;
+}
+
+/** A GPU as a verdict names it: without the vendor either (`NVIDIA A100 80GB` → `A100 80GB`). */
+export function shortGpuName(gpu: { name: string }): string {
+  const name = gpuName(gpu);
+  return name.startsWith("NVIDIA ") ? name.slice("NVIDIA ".length) : name;
 }

@@ -1,0 +1,70 @@
+/**
+ * A suggestion is offered only when the file it leaves is what it promises: the text after its
+ * edits parses, holds the same deployments, has lost the finding the suggestion was offered for and
+ * has gained no finding of any rule in force, at the options in force (see policy.ts). This is the
+ * same check as applying it, re-parsing and re-linting — done before it is offered.
+ */
+import { analyzeFile, type FileAnalysis, type JudgedDeployment } from "../analysis.js";
+import type { TextEdit } from "../extract/types.js";
+import { type FindingKey, findingsOf } from "../judge/findings.js";
+import { type ParsedAst, parseText, syntaxOf } from "../parse-text.js";
+import type { VramRuleContext } from "./create-rule.js";
+import { policyOf } from "./policy.js";
+
+/** The text with the edits applied (they do not overlap: see `combine`). */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  let result = text;
+  for (const edit of [...edits].sort((a, b) => b.range[0] - a.range[0])) result = result.slice(0, edit.range[0]) + edit.text + result.slice(edit.range[1]);
+  return result;
+}
+
+function counts(findings: FindingKey[]): Map<string, number> {
+  const result = new Map<string, number>();
+  for (const { deployment, rule, kind } of findings) {
+    const key = `${deployment}|${rule}|${kind}`;
+    result.set(key, (result.get(key) ?? 0) + 1);
+  }
+  return result;
+}
+
+/** Results per file analysis: several rules offer the same remedy (weights-fit and kv-cache-headroom). */
+const verdicts = new WeakMap<FileAnalysis, Map<string, boolean>>();
+
+/**
+ * Whether `edits`, made to the file being linted, remove `target` (a finding of `judged`) and
+ * create no finding of any rule in force. Files this module cannot parse again (HCL) pass unchecked.
+ */
+export function editsResolve(
+  context: VramRuleContext<string, unknown[]>,
+  analysis: FileAnalysis,
+  judged: JudgedDeployment,
+  target: Omit<FindingKey, "deployment">,
+  edits: readonly TextEdit[],
+): boolean {
+  const sourceCode = context.sourceCode as unknown as { ast: ParsedAst; text: string };
+  const syntax = syntaxOf(sourceCode.ast);
+  if (!syntax) return true;
+  const deployment = analysis.deployments.indexOf(judged);
+  const policy = policyOf(context.sourceCode);
+  const key = JSON.stringify([deployment, target.rule, target.kind, edits]);
+  let cache = verdicts.get(analysis);
+  if (!cache) verdicts.set(analysis, (cache = new Map()));
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+
+  const verdict = (() => {
+    const parsed = parseText(applyTextEdits(sourceCode.text, edits), syntax);
+    if ("error" in parsed) return false;
+    const after = analyzeFile(parsed.ast, applyTextEdits(sourceCode.text, edits), (context.settings as Record<string, unknown> | undefined)?.vram);
+    if (after.deployments.length !== analysis.deployments.length || after.unread.length !== analysis.unread.length) return false;
+    const rules = policy.rules.size > 0 ? policy.rules : undefined;
+    const before = counts(findingsOf(analysis, policy.minConcurrentSequences, rules));
+    const now = counts(findingsOf(after, policy.minConcurrentSequences, rules));
+    const targetKey = `${deployment}|${target.rule}|${target.kind}`;
+    if ((now.get(targetKey) ?? 0) >= (before.get(targetKey) ?? 0)) return false;
+    for (const [finding, count] of now) if (count > (before.get(finding) ?? 0)) return false;
+    return true;
+  })();
+  cache.set(key, verdict);
+  return verdict;
+}
