@@ -3,7 +3,7 @@
  * `--cpu-offload-gb`, llama.cpp `-ngl` below the layer count, `--n-cpu-moe`, `-ot …exps=CPU`) runs,
  * but decoding is bounded by the host link or the CPU: say how slow, and what would avoid it.
  */
-import { gibOf, offloadOf } from "../src/judge/offload.js";
+import { offloadOf } from "../src/judge/offload.js";
 import { gib, gpuName } from "../src/report/wording.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
@@ -67,7 +67,7 @@ export default createRule<MessageIds, []>({
                   model: resolved.model.displayName,
                   offloaded: gib(finding.offloadedBytesPerGpu),
                   how,
-                  path: `, ${finding.path === "pcie" ? `read over ${gpuName(request.gpu)}'s host link` : "computed on the CPU from system memory"} at about ${finding.bandwidthGBps.toFixed(0)} GB/s (${gibOf(finding.touchedBytesPerToken).toFixed(1)} GiB per token)`,
+                  path: `, read ${finding.path === "pcie" ? "over the host link" : "by the CPU"} at about ${finding.bandwidthGBps.toFixed(0)} GB/s`,
                   offloadedRate: rate(finding.offloadedTokensPerSecond),
                   speedWord: finding.estimated ? "about" : "at most",
                   onGpu: finding.onGpuTokensPerSecond !== undefined ? `, against about ${rate(finding.onGpuTokensPerSecond)} with every weight on the GPUs` : "",

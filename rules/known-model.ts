@@ -95,7 +95,7 @@ export default createRule<MessageIds, []>({
                     closest: unresolved.closest.length > 0 ? ` Closest entries: ${unresolved.closest.join(", ")}.` : "",
                     example: settingsExample(unresolved.written, analysis.catalog.sameSizeBase(unresolved.written)),
                   },
-                  ["example", "closest"],
+                  ["closest", "example"],
                 ),
               });
               break;

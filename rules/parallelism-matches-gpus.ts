@@ -19,10 +19,11 @@ function layout(resolved: ResolvedDeployment): string {
 }
 
 /** Sets the tensor-parallel size, raising the GPU count with it when the layout needs more GPUs than requested. */
-function tensorParallelEdit(deployment: Deployment, resolved: ResolvedDeployment, tp: number, text: string) {
-  const { pipelineParallel, dataParallel, engine } = resolved.request;
+function tensorParallelEdit(deployment: Deployment, resolved: ResolvedDeployment, tp: number, text: string, pipelineParallel = resolved.request.pipelineParallel) {
+  const { dataParallel, engine } = resolved.request;
   const needed = tp * pipelineParallel * dataParallel;
   const edits = [setField(deployment, engine, "tensorParallel", tp, text)];
+  if (pipelineParallel !== resolved.request.pipelineParallel) edits.push(setField(deployment, engine, "pipelineParallel", pipelineParallel, text));
   if (needed > resolved.requestedGpus) {
     const moreGpus = gpuCountEdits(deployment, needed);
     if (!moreGpus) return undefined;
@@ -96,10 +97,17 @@ export default createRule<MessageIds, []>({
                   analysis,
                   judged,
                   { rule: "parallelism-matches-gpus", kind: problem.kind },
-                  [below, above].map((tp) => {
-                    if (tp === undefined) return undefined;
-                    const needed = tp * resolved.request.pipelineParallel * resolved.request.dataParallel;
-                    return { messageId: "useTensorParallel" as const, data: { tp, gpus: needed > resolved.requestedGpus ? ` on ${needed} GPUs` : "" }, edits: tensorParallelEdit(deployment, resolved, tp, text) };
+                  [below, above].flatMap((tp) => {
+                    if (tp === undefined) return [];
+                    const { pipelineParallel, dataParallel } = resolved.request;
+                    const needed = tp * pipelineParallel * dataParallel;
+                    const candidates = [{ messageId: "useTensorParallel" as const, data: { tp, gpus: needed > resolved.requestedGpus ? ` on ${needed} GPUs` : "" }, edits: tensorParallelEdit(deployment, resolved, tp, text) }];
+                    // A smaller TP with pipeline stages that keep every requested GPU busy (TP 4 × PP 2 on 8 GPUs).
+                    const stages = resolved.requestedGpus / (tp * dataParallel);
+                    if (tp < current && Number.isInteger(stages) && stages > pipelineParallel) {
+                      candidates.push({ messageId: "useTensorParallel" as const, data: { tp, gpus: ` × pipeline parallel ${stages}` }, edits: tensorParallelEdit(deployment, resolved, tp, text, stages) });
+                    }
+                    return candidates;
                   }),
                 );
                 const common = { tp: current, model: model.displayName, engine, valid: problem.valid.join(", ") };

@@ -22,7 +22,7 @@ const VERDICT = "{{model}} needs {{weights}} GiB of {{format}} weights; {{gpus}}
 const TAIL = "{{detail}}{{assumption}}{{remedy}}";
 
 const MESSAGES = {
-  moeResident: `${VERDICT} Only {{active}} of its {{total}} parameters are active per token, but every expert must be resident.${TAIL}`,
+  moeResident: `${VERDICT}${TAIL}`,
   weightsExceed: `${VERDICT}${TAIL}`,
   spillsToCpu: `${VERDICT} {{engine}} keeps the rest in CPU memory and runs those layers at CPU speed.${TAIL}`,
   applyRemedy: "Use {{remedy}}",
@@ -65,19 +65,20 @@ export default createRule<MessageIds, []>({
                 MESSAGES[messageId as keyof typeof MESSAGES],
                 {
                   model: resolved.model.displayName,
-                  active: params(model.params.active),
-                  total: params(model.params.total),
                   weights: gib(estimate.totalWeightBytes),
                   format: shortFormatLabel(analysis.catalog, estimate.settings.weightFormat),
                   usable: gib(perGpu.budgetBytes * gpusUsed),
                   gpus,
                   has: gpusUsed === 1 ? "has" : "have",
                   engine: ENGINE_NAMES[engine],
-                  detail: "",
+                  detail:
+                    messageId === "moeResident"
+                      ? ` Only ${params(model.params.active)} of its ${params(model.params.total)} parameters are active per token, but every expert must be resident.`
+                      : "",
                   assumption: assumptionNote(judged),
                   remedy: best ? ` Fits with ${briefRemedy(analysis.catalog, best)}.` : " No single change among quantization, more GPUs or a larger GPU makes it fit.",
                 },
-                ["remedy"],
+                ["remedy", "detail"],
               ),
               shortfallBytes: estimate.shortfallBytes,
               weightBytes: estimate.totalWeightBytes,

@@ -11,7 +11,7 @@ import type { Deployment, FieldName, UnresolvedValue } from "./extract/types.js"
 import { type DeploymentValues, type Resolution, resolveDeployment, type ResolvedDeployment, type Unresolved } from "./resolve.js";
 import { readSettings, type VramSettings } from "./settings.js";
 import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.js";
-import { gpuName } from "./report/plain.js";
+import { shortGpuName } from "./report/plain.js";
 import { BoundedCache, cacheOf, identityOf } from "./memo.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
@@ -131,7 +131,7 @@ export function remediesFor(analysis: FileAnalysis, judged: Judged, minConcurren
 export function ambiguityNote(judged: Judged, minConcurrent = 1): string {
   const passing = (judged.alternatives ?? []).filter(({ estimate }) => estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent);
   if (passing.length === 0) return "";
-  const names = passing.map(({ gpu }) => gpuName(gpu)).join(" or ");
+  const names = passing.map(({ gpu }) => shortGpuName(gpu)).join(" or ");
   const memoryLabel = judged.deployment.fields.gpuType?.source === "karpenter.k8s.aws/instance-gpu-name" ? "karpenter.k8s.aws/instance-gpu-memory" : "nvidia.com/gpu.memory";
-  return ` It fits the ${names}; a ${memoryLabel} selector settles which.`;
+  return ` It fits the ${names}; a ${memoryLabel} label says which.`;
 }

@@ -9,7 +9,7 @@ import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, SizingRequest } from "./sizing/types.js";
 import { lookup } from "./lookup.js";
-import { gpuName } from "./report/plain.js";
+import { shortGpuName } from "./report/plain.js";
 
 /** A deployment's settings as plain values; absent means "not stated". */
 export interface DeploymentValues {
@@ -208,8 +208,8 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
   if (!gpu) return { ok: false, unresolved: { reason: "no-gpu" } };
   if (gpu.via === "ambiguous") {
     // The catalog's reason says which naming schemes make the name ambiguous; messages need the gist.
-    const others = (gpu.alternatives ?? []).map(gpuName).join(" or ");
-    assumptions.push(`"${values.gpuType ?? defaults.gpu}" is the ${gpuName(gpu.gpu)}, the smaller part it names (also the ${others})`);
+    const others = (gpu.alternatives ?? []).map(shortGpuName).join(" or ");
+    assumptions.push(`"${values.gpuType ?? defaults.gpu}" is the ${shortGpuName(gpu.gpu)}, the smallest it names (also the ${others})`);
   }
 
   const engine: Engine = values.engine ?? defaults.engine ?? "vllm";

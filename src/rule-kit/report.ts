@@ -78,15 +78,22 @@ function render(template: string, data: Record<string, unknown>): string {
 
 /**
  * Message data that renders within `MESSAGE_LIMIT`: the optional parts (`dropOrder`, first dropped
- * first) are left out, one by one, until the message fits. The verdict and its numbers always stay.
+ * first) are left out until the message fits, then any left out that fits again is put back (most
+ * important first). The verdict and its numbers always stay.
  */
 export function fitted<Data extends Record<string, unknown>>(template: string, data: Data, dropOrder: Array<keyof Data & string>): Data {
-  const result = { ...data };
+  const result: Record<string, unknown> = { ...data };
+  const dropped: string[] = [];
   for (const key of dropOrder) {
     if (render(template, result).length <= MESSAGE_LIMIT) break;
-    (result as Record<string, unknown>)[key] = "";
+    result[key] = "";
+    dropped.push(key);
   }
-  return result;
+  for (const key of dropped.reverse()) {
+    result[key] = data[key];
+    if (render(template, result).length > MESSAGE_LIMIT) result[key] = "";
+  }
+  return result as Data;
 }
 
 /** The first field of `fields` the deployment writes, else its anchor. */

@@ -131,9 +131,9 @@ const KIND_ORDER: readonly RemedyKind[] = ["kv-cache-dtype", "max-model-len", "q
 /**
  * Least change first: what the user keeps matters more than what is added. A remedy that keeps the
  * checkpoint and the GPU type comes before one that needs another checkpoint (a pre-quantized
- * repository to find, trust and evaluate), and that before another GPU type; within each, the
- * cheapest (by `hourlyCost` when it prices both, else by GPUs), then a precision kept before one
- * changed, then the engine's own settings before hardware.
+ * repository to find, trust and evaluate), and that before another GPU type (another node pool or
+ * instance); within each, the cheapest (by `hourlyCost` when it prices both, else by GPUs), then a
+ * precision kept before one changed, then the engine's own settings before hardware.
  */
 export function rankByChange(remedies: Remedy[], options: Pick<RecommendOptions, "hourlyCost"> = {}): Remedy[] {
   const cost = (remedy: Remedy) => options.hourlyCost?.(remedy.request);
@@ -149,8 +149,8 @@ export function rankByChange(remedies: Remedy[], options: Pick<RecommendOptions,
     .sort((a, b) => {
       const priced = a.cost !== undefined && b.cost !== undefined ? a.cost - b.cost : 0;
       return (
-        a.key.checkpoint - b.key.checkpoint ||
         a.key.gpuType - b.key.gpuType ||
+        a.key.checkpoint - b.key.checkpoint ||
         priced ||
         a.key.gpus - b.key.gpus ||
         a.key.precision - b.key.precision ||
@@ -286,12 +286,12 @@ function largerLayouts(request: SizingRequest, perNode: number): Layout[] {
     return layouts;
   }
   const sizes = [...Array(perNode).keys()].map((i) => i + 1).filter((tp) => validTensorParallel(request, tp));
-  for (const tp of sizes) {
-    for (let pp = 1; tp * pp <= perNode && pp <= request.model.layers; pp++) {
-      if (tp * pp > current) layouts.push({ tensorParallel: tp, pipelineParallel: pp, nodeGpus: tp * pp });
-    }
-  }
+  for (const tp of sizes) if (tp > current) layouts.push({ tensorParallel: tp, pipelineParallel: 1, nodeGpus: tp });
+  // Pipeline stages stack on the largest tensor-parallel size the model allows, never on a smaller one.
   const nodeTp = sizes.at(-1) ?? 1;
+  for (let pp = 2; nodeTp * pp <= perNode && pp <= request.model.layers; pp++) {
+    if (nodeTp * pp > current) layouts.push({ tensorParallel: nodeTp, pipelineParallel: pp, nodeGpus: nodeTp * pp });
+  }
   for (let nodes = 2; nodes <= MAX_NODES && nodes <= request.model.layers; nodes++) {
     if (nodeTp * nodes > current) layouts.push({ tensorParallel: nodeTp, pipelineParallel: nodes, nodeGpus: nodeTp });
   }
