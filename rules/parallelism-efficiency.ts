@@ -26,7 +26,7 @@ export default createRule<MessageIds, []>({
       idleGpus:
         "{{gpus}} GPUs are requested but {{engine}} runs {{ranks}} rank{{plural}} (tensor parallel {{tp}}{{rest}}): {{idle}} GPU{{idlePlural}} sit idle. {{fix}}",
       kvReplicated:
-        "Tensor parallel {{tp}} exceeds {{model}}'s {{kvHeads}} KV heads: every rank stores a whole KV head, so the KV cache is kept {{factor}}× over. Tensor parallel {{kvHeads}} with {{replicas}} data-parallel replicas serves the same GPUs without the copies.",
+        "Tensor parallel {{tp}} exceeds {{model}}'s {{kvHeads}} KV heads, so the KV cache is kept {{factor}}× over. Every rank stores a whole KV head; tensor parallel {{kvHeads}} with {{replicas}} data-parallel replicas serves the same GPUs without the copies.",
       useTensorParallel: "Use tensor parallel {{tp}} across all {{gpus}} GPUs",
       requestGpus: "Request {{gpus}} GPU{{plural}}",
     },

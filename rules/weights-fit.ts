@@ -4,7 +4,7 @@
  * names the active-vs-total trap.
  */
 import { engineById } from "../src/engines/index.js";
-import type { Engine } from "../src/sizing/types.js";
+import type { Engine, MemoryEstimate } from "../src/sizing/types.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { policyOf } from "../src/rule-kit/policy.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
@@ -18,7 +18,7 @@ type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "applyRemedy
  * why (the Mixture-of-Experts trap), what was assumed, and the best remedy; the per-GPU arithmetic
  * is in `vram explain` and docs/rules/weights-fit.md.
  */
-const VERDICT = "{{model}} needs {{weights}} GiB of {{format}} weights; {{gpus}} {{has}} {{usable}} GiB usable.";
+const VERDICT = "{{model}} needs {{needed}} GiB{{perGpu}} at {{format}}; {{gpus}} {{has}} {{usable}} GiB usable{{perGpu}}.";
 const TAIL = "{{detail}}{{assumption}}{{remedy}}";
 
 const MESSAGES = {
@@ -27,6 +27,18 @@ const MESSAGES = {
   spillsToCpu: `${VERDICT} {{engine}} keeps the rest in CPU memory and runs those layers at CPU speed.${TAIL}`,
   applyRemedy: "Use {{remedy}}",
 };
+
+/**
+ * What the GPUs must hold against what they offer: all of it across the GPUs, or per GPU when a
+ * pipeline stage is heavier than its share (the total would hide the GPU that overflows).
+ */
+function needs(estimate: MemoryEstimate, gpusUsed: number): { needed: string; usable: string; perGpu: string } {
+  const { perGpu } = estimate;
+  const runtime = perGpu.activationBytes + perGpu.overheadBytes;
+  const total = estimate.totalWeightBytes + runtime * gpusUsed;
+  if (total > perGpu.budgetBytes * gpusUsed) return { needed: gib(total), usable: gib(perGpu.budgetBytes * gpusUsed), perGpu: "" };
+  return { needed: gib(perGpu.weightBytes + runtime), usable: gib(perGpu.budgetBytes), perGpu: " per GPU" };
+}
 
 export default createRule<MessageIds, []>({
   name: "weights-fit",
@@ -50,7 +62,6 @@ export default createRule<MessageIds, []>({
           const { model } = resolved.model;
           const engine: Engine = resolved.request.engine;
           const gpusUsed = estimate.parallel.tensor * estimate.parallel.pipeline;
-          const perGpu = estimate.perGpu;
           // The trap: hardware sized by the active parameters, while every expert must be resident.
           const moeTrap = model.moe !== null && model.params.active < 0.6 * model.params.total;
           const remedies = remediesFor(analysis, judged, policyOf(context.sourceCode).minConcurrentSequences);
@@ -65,9 +76,8 @@ export default createRule<MessageIds, []>({
                 MESSAGES[messageId as keyof typeof MESSAGES],
                 {
                   model: resolved.model.displayName,
-                  weights: gib(estimate.totalWeightBytes),
+                  ...needs(estimate, gpusUsed),
                   format: shortFormatLabel(analysis.catalog, estimate.settings.weightFormat),
-                  usable: gib(perGpu.budgetBytes * gpusUsed),
                   gpus,
                   has: gpusUsed === 1 ? "has" : "have",
                   engine: ENGINE_NAMES[engine],

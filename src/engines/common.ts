@@ -213,10 +213,10 @@ export interface EngineProfile<Id extends string = string> {
   /** Whether an FP8 KV cache is a remedy it can be given by a flag. */
   readonly fp8KvCache: boolean;
   /**
-   * Whether it refuses to load block-FP8 weights when tensor parallelism cuts a 128×128 block
-   * (vLLM and SGLang check `weight_block_size` against every shard at load).
+   * Whether it refuses to load quantized weights when tensor parallelism cuts their tiles: a 128×128
+   * block of block-FP8, a group of AWQ/GPTQ (vLLM and SGLang check every shard at load).
    */
-  readonly refusesSplitBlocks: boolean;
+  readonly refusesSplitTiles: boolean;
 
   // --- layout --------------------------------------------------------------------------------
   /** Every visible GPU gets a share of the layers (llama.cpp `--split-mode layer`, Ollama): no tensor parallelism. */

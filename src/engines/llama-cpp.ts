@@ -211,7 +211,7 @@ export const ggufEngine = {
   minComputeCapability: () => null,
   checksQuantization: false,
   fp8KvCache: false,
-  refusesSplitBlocks: false,
+  refusesSplitTiles: false,
   splitsLayers: true,
   shardsOverAllGpus: false,
   budgetKind: "free-minus-margin",

@@ -117,7 +117,7 @@ export const sglang: EngineProfile<"sglang"> = {
   minComputeCapability,
   checksQuantization: true,
   fp8KvCache: true,
-  refusesSplitBlocks: true,
+  refusesSplitTiles: true,
 
   splitsLayers: false,
   shardsOverAllGpus: false,

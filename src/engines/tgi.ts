@@ -173,7 +173,7 @@ export const tgi: EngineProfile<"tgi"> = {
   minComputeCapability: catalogMinimum,
   checksQuantization: true,
   fp8KvCache: false,
-  refusesSplitBlocks: false,
+  refusesSplitTiles: false,
 
   splitsLayers: false,
   shardsOverAllGpus: true,

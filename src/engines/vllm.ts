@@ -135,7 +135,7 @@ export const vllm: EngineProfile<"vllm"> = {
   minComputeCapability: catalogMinimum,
   checksQuantization: true,
   fp8KvCache: true,
-  refusesSplitBlocks: true,
+  refusesSplitTiles: true,
 
   splitsLayers: false,
   shardsOverAllGpus: false,

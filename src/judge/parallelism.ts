@@ -73,8 +73,8 @@ export interface SplitLimits {
  */
 export function splitLimits(request: Pick<SizingRequest, "model" | "weightFormat" | "expertParallel" | "engine">, scope: "certain" | "cautious" = "cautious"): SplitLimits {
   const { model, weightFormat, expertParallel } = request;
-  const enforced = UNPADDED_FORMATS.has(weightFormat.id) && engineById(request.engine).refusesSplitBlocks;
-  const tile = scope === "cautious" || enforced ? TILE_WIDTHS[weightFormat.id] : undefined;
+  const checked = engineById(request.engine).refusesSplitTiles;
+  const tile = checked && (scope === "cautious" || UNPADDED_FORMATS.has(weightFormat.id)) ? TILE_WIDTHS[weightFormat.id] : undefined;
   const tiled: TiledDimension[] = [];
   if (tile !== undefined) {
     if (model.intermediateSize !== null && weightFormat.appliesTo !== "experts") tiled.push({ what: "MLP", size: model.intermediateSize, tile });

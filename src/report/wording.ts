@@ -104,8 +104,10 @@ export function headroom(remedy: Pick<Remedy, "estimate">): string {
 export function describeCheck(check: DeploymentCheck, modelName: string): string {
   if (check.rule === "expert-offload") {
     const { offload } = check;
-    const rate = offload.offloadedTokensPerSecond >= 10 ? offload.offloadedTokensPerSecond.toFixed(0) : offload.offloadedTokensPerSecond.toFixed(1);
-    return `experts offloaded: ${gib(offload.offloadedBytesPerGpu)} GiB of weights per GPU stay in CPU memory, so one sequence decodes ${offload.estimated ? "at about" : "at most"} ${rate} tokens/s (vram/expert-offload)`;
+    const rate = (value: number) => (value >= 10 ? value.toFixed(0) : value.toFixed(1));
+    const read = offload.path === "pcie" ? "over the host link" : "from system memory by the CPU";
+    const onGpu = offload.onGpuTokensPerSecond !== undefined ? ` (about ${rate(offload.onGpuTokensPerSecond)} with every weight on the GPUs)` : "";
+    return `experts offloaded: ${gib(offload.offloadedBytesPerGpu)} GiB of weights per GPU stay in CPU memory; each token reads ${gib(offload.touchedBytesPerToken)} GiB of them ${read} at about ${offload.bandwidthGBps.toFixed(0)} GB/s, so one sequence decodes ${offload.estimated ? "at about" : "at most"} ${rate(offload.offloadedTokensPerSecond)} tokens/s${onGpu} (vram/expert-offload)`;
   }
   const problem = check.problem;
   let text: string;

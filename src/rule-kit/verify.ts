@@ -32,7 +32,8 @@ const verdicts = new WeakMap<FileAnalysis, Map<string, boolean>>();
 
 /**
  * Whether `edits`, made to the file being linted, remove `target` (a finding of `judged`) and
- * create no finding of any rule in force. Files this module cannot parse again (HCL) pass unchecked.
+ * create no finding of any rule in force. The text is parsed again as the file was: YAML (templates
+ * masked) or JSON here, or by the AST's own `reparse` (the HCL language's).
  */
 export function editsResolve(
   context: VramRuleContext<string, unknown[]>,
@@ -41,9 +42,14 @@ export function editsResolve(
   target: Omit<FindingKey, "deployment">,
   edits: readonly TextEdit[],
 ): boolean {
-  const sourceCode = context.sourceCode as unknown as { ast: ParsedAst; text: string };
+  const sourceCode = context.sourceCode as unknown as { ast: ParsedAst & { reparse?: (text: string) => ParsedAst | undefined }; text: string };
   const syntax = syntaxOf(sourceCode.ast);
-  if (!syntax) return true;
+  const reparse = (text: string): ParsedAst | undefined => {
+    if (sourceCode.ast.reparse) return sourceCode.ast.reparse(text);
+    const parsed = syntax ? parseText(text, syntax) : undefined;
+    return parsed && "ast" in parsed ? parsed.ast : undefined;
+  };
+  if (!syntax && !sourceCode.ast.reparse) return true;
   const deployment = analysis.deployments.indexOf(judged);
   const policy = policyOf(context.sourceCode);
   const key = JSON.stringify([deployment, target.rule, target.kind, edits]);
@@ -53,9 +59,10 @@ export function editsResolve(
   if (known !== undefined) return known;
 
   const verdict = (() => {
-    const parsed = parseText(applyTextEdits(sourceCode.text, edits), syntax);
-    if ("error" in parsed) return false;
-    const after = analyzeFile(parsed.ast, applyTextEdits(sourceCode.text, edits), (context.settings as Record<string, unknown> | undefined)?.vram);
+    const changed = applyTextEdits(sourceCode.text, edits);
+    const ast = reparse(changed);
+    if (!ast) return false;
+    const after = analyzeFile(ast, changed, (context.settings as Record<string, unknown> | undefined)?.vram);
     if (after.deployments.length !== analysis.deployments.length || after.unread.length !== analysis.unread.length) return false;
     const rules = policy.rules.size > 0 ? policy.rules : undefined;
     const before = counts(findingsOf(analysis, policy.minConcurrentSequences, rules));

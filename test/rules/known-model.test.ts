@@ -68,6 +68,6 @@ describe("vram/known-model", () => {
     const settings = { vram: { models: [{ id: "acme/support-13b", extends: "meta-llama/Llama-2-13b-hf" }] } };
     const messages = findings(lint(privateModel, "a.yaml", { settings }));
     expect(messages.map((message) => `${message.ruleId} ${message.messageId}`)).toEqual(["vram/weights-fit weightsExceed"]);
-    expect(messages[0]!.message).toMatch(/^support-13b needs 24\.2 GiB of fp16 weights; 1 × L4 has 20\.2 GiB usable\./);
+    expect(messages[0]!.message).toMatch(/^support-13b needs 24\.6 GiB at fp16; 1 × L4 has 20\.2 GiB usable\./);
   });
 });
