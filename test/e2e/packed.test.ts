@@ -422,6 +422,21 @@ interface LintResult {
   errorCount: number;
 }
 
+/**
+ * Files whose sizing requests recur with other instance types and checkpoints (see
+ * test/trust/order.test.ts): results must not depend on which of them one ESLint run lints together.
+ */
+const ORDER_FILES = ["kubernetes/deepseek-r1-8xh100.yaml", "kubernetes/deepseek-v3-8xh100.yaml", "kubernetes/mixtral-8x7b-a10g-karpenter.yaml", "kubernetes/mixtral-8x7b-a10g.yaml"];
+
+/** Findings with their suggestions (text and edit), per file name, comparable across runs and folders. */
+function findingsWithSuggestions(results: LintResult[]): string[] {
+  return results
+    .flatMap((result) =>
+      result.messages.map((m) => `${result.filePath.slice(result.filePath.lastIndexOf("/") + 1)}:${m.line}:${m.column} ${m.ruleId} ${m.message} ${JSON.stringify(m.suggestions ?? [])}`),
+    )
+    .sort();
+}
+
 /** The findings of an `eslint -f json` run, comparable across runs. */
 function findings(results: LintResult[], base: string): string[] {
   return results
@@ -501,6 +516,7 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
     }
 
     write("a10g/mixtral-a10g.yaml", MIXTRAL_A10G);
+    for (const file of ORDER_FILES) write(`order/${file.slice(file.lastIndexOf("/") + 1)}`, readFileSync(join(REPO, "fixtures", file), "utf8"));
     write("h100/mixtral-2xh100.yaml", MIXTRAL_2XH100);
     for (const tree of ["cached", "parallel"]) {
       write(`${tree}/east/mixtral-a10g.yaml`, MIXTRAL_A10G);
@@ -709,6 +725,24 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       expect(result.code, shown("npx vram explain main.tf", result)).toBe(1);
       expect(result.stdout).toContain("kubernetes_deployment_v1 mixtral-chat (terraform/llm/main.tf:17:31)");
       expect(result.stdout).toMatch(/46\.7B[^\n]*resident/);
+    });
+  });
+
+  describe("results are the same alone, together, with --concurrency 2 and with --cache", () => {
+    it("each file linted in its own run reports what runs of all of them report, serial, in two worker threads, cached and from the cache", async () => {
+      const tree = join(consumer, "order");
+      const alone: string[] = [];
+      for (const file of ORDER_FILES) {
+        const name = file.slice(file.lastIndexOf("/") + 1);
+        const result = await eslint(tree, [name, "-f", "json"]);
+        alone.push(...findingsWithSuggestions(JSON.parse(result.stdout) as LintResult[]));
+      }
+      alone.sort();
+      expect(alone.filter((line) => line.includes("vram/weights-fit")).length).toBeGreaterThanOrEqual(ORDER_FILES.length);
+      for (const args of [[], ["--concurrency", "2"], ["--cache"], ["--cache"]]) {
+        const run = await eslint(tree, [".", "-f", "json", ...args]);
+        expect(findingsWithSuggestions(JSON.parse(run.stdout) as LintResult[]), `eslint . ${args.join(" ")}`).toEqual(alone);
+      }
     });
   });
 
