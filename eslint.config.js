@@ -19,8 +19,6 @@ export default tseslint.config(
     // backtrack or rescan super-linearly. Build no RegExp from file text either (a written key
     // `((` throws, `(a+)+b` is exponential): look names up in sets instead.
     files: ["src/**/*.ts", "rules/**/*.ts"],
-    // The catalog's name normalisation is being rewritten in linear time; it joins this check then.
-    ignores: ["src/catalog/names.ts", "src/catalog/catalog.ts"],
     plugins: { regexp },
     rules: {
       "regexp/no-super-linear-backtracking": ["error", { report: "potential" }],

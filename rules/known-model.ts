@@ -6,7 +6,7 @@
 import { stripModelUri } from "../src/catalog/names.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
-import { fileAnalysis, fitted, locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { fileAnalysis, locationOf, MESSAGE_LIMIT, reportTarget } from "../src/rule-kit/report.js";
 
 type MessageIds = "unknownModel" | "assumedModel" | "unknownGpu" | "unknownInstance" | "unknownQuantization" | "invalidValue" | "unreadDocument" | "missingReason";
 
@@ -14,12 +14,31 @@ type MessageIds = "unknownModel" | "assumedModel" | "unknownGpu" | "unknownInsta
  * The `settings.vram.models` entry a user would write: ids are `owner/name`, and a name written
  * without an owner (a KAITO preset, a local directory) is found by its name under any owner.
  */
-function settingsExample(written: string, sameSizeBase: string | undefined): string {
+function settingsExample(written: string, sameSizeBase: string | undefined, form: "both" | "extends" | "config" = "both"): string {
   const name = stripModelUri(written);
   const id = isRepoId(name) ? name : `local/${name.slice(name.lastIndexOf("/") + 1) || "my-model"}`;
   const imported = `{ id: "${id}", config: "./path/to/${id.slice(id.indexOf("/") + 1)}/config.json" } (its config.json)`;
   // Only a base of the same size: extending another size would size the model wrongly.
-  return sameSizeBase ? `: ${imported}, or, for a fine-tune of ${sameSizeBase}, { id: "${id}", extends: "${sameSizeBase}" }` : `: ${imported}`;
+  const extended = sameSizeBase ? `{ id: "${id}", extends: "${sameSizeBase}" }` : undefined;
+  if (extended && form === "extends") return `: ${extended}`;
+  return extended && form === "both" ? `: ${imported}, or, for a fine-tune of ${sameSizeBase}, ${extended}` : `: ${imported}`;
+}
+
+/**
+ * The unknown-model message's data, as complete as 320 characters allow: the near names and both
+ * settings entries; else the near names with the entry that fits (extending the base, or reading
+ * its config.json); else the near names alone; else an entry alone.
+ */
+function unknownModelData(written: string, closest: string[], sameSizeBase: string | undefined): Record<string, string> {
+  const near = closest.length > 0 ? ` Closest entries: ${closest.join(", ")}.` : "";
+  const forms = ["both", "extends", "config"] as const;
+  const candidates = [
+    ...forms.map((form) => ({ closest: near, example: settingsExample(written, sameSizeBase, form) })),
+    { closest: near, example: "" },
+    ...forms.map((form) => ({ closest: "", example: settingsExample(written, sameSizeBase, form) })),
+  ];
+  const render = (data: { closest: string; example: string }) => MESSAGES.unknownModel.replace("{{written}}", written).replace("{{closest}}", data.closest).replace("{{example}}", data.example);
+  return { written, ...(candidates.find((data) => render(data).length <= MESSAGE_LIMIT) ?? { closest: "", example: "" }) };
 }
 
 /** `owner/name`, one slash, no spaces; checked without a pattern over the input. */
@@ -88,15 +107,7 @@ export default createRule<MessageIds, []>({
               context.report({
                 loc: locationOf(context, reportTarget(deployment, ["model"])),
                 messageId: "unknownModel",
-                data: fitted(
-                  MESSAGES.unknownModel,
-                  {
-                    written: unresolved.written,
-                    closest: unresolved.closest.length > 0 ? ` Closest entries: ${unresolved.closest.join(", ")}.` : "",
-                    example: settingsExample(unresolved.written, analysis.catalog.sameSizeBase(unresolved.written)),
-                  },
-                  ["closest", "example"],
-                ),
+                data: unknownModelData(unresolved.written, unresolved.closest, analysis.catalog.sameSizeBase(unresolved.written)),
               });
               break;
             case "unknown-gpu":

@@ -47,7 +47,7 @@ describe("TensorRT-LLM deployments", () => {
       "Use 2 × NVIDIA L4 at TP 2: 195,616 KV tokens, 1.4 × 131,072-token sequences",
       "Use FP8 (per-tensor/per-channel scales) weights (neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8) on 2 × NVIDIA L4 at TP 2: 243,552 KV tokens, 1.8 × 131,072-token sequences",
       "Use AWQ 4-bit (group 128) weights (hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4) on 2 × NVIDIA L4 at TP 2: 266,592 KV tokens, 2.0 × 131,072-token sequences",
-      "Use 1 × NVIDIA A100 40GB: 172,864 KV tokens, 1.3 × 131,072-token sequences",
+      "Use 1 × NVIDIA A100 40GB: 168,288 KV tokens, 1.2 × 131,072-token sequences",
     ]);
     const fixed = expectSuggestionsResolve(file, result);
     expect(fixed[0]).toContain("--max_seq_len 43008 \\");

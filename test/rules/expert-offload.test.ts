@@ -53,7 +53,7 @@ describe("vram/expert-offload", () => {
     const code = `services:\n  llm:\n    image: ghcr.io/ggml-org/llama.cpp:server-cuda\n    command: ["-m", "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", "--cpu-moe", "-c", "8192"]\n`;
     const [message] = findings(lint(code, "compose.yaml", { settings: { vram: { defaults: { gpu: "RTX 4090" } } } }));
     expect(message!.message).toBe(
-      "mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf decodes at most 41 tokens/s per sequence, against about 108 with every weight on the GPUs. " +
+      "mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf decodes at most 41 tokens/s per sequence, against about 109 with every weight on the GPUs. " +
         "25.7 GiB of weights per GPU stay in CPU memory (every layer's experts on the CPU). " +
         "Keeping every expert on the GPUs takes about 29.6 GiB per GPU (for example 1 × NVIDIA L40S).",
     );

@@ -45,23 +45,42 @@ describe("vram/known-model", () => {
   });
 
   it("names near catalog entries and the settings entry that would add the model", () => {
-    const fineTune = deployment(`"--model", "acme/Llama-3.1-8B-Support", "--max-model-len", "8192"`);
-    const [near] = findings(lint(fineTune, "a.yaml"));
+    const misspelt = deployment(`"--model", "acme/Lama-3.1-8B-Support", "--max-model-len", "8192"`);
+    const [near] = findings(lint(misspelt, "a.yaml"));
     expect(near!.message).toBe(
-      // Within 320 characters the settings entry (which names the nearest entry) wins over the list of near names.
-      '"acme/Llama-3.1-8B-Support" is not in the catalog, so nothing about this deployment was checked. ' +
-        'To size it, add it to settings.vram.models; a fine-tune of meta-llama/Llama-3.1-8B is { id: "acme/Llama-3.1-8B-Support", extends: "meta-llama/Llama-3.1-8B" } (docs/settings.md).',
+      // Both entries (config.json, extends) would pass 320 characters: the one for a fine-tune of the near base stays.
+      '"acme/Lama-3.1-8B-Support" is not in the catalog, so nothing about this deployment was checked. Closest entries: meta-llama/Llama-3.1-8B, meta-llama/Meta-Llama-3-8B. ' +
+        'To size it, add it to settings.vram.models: { id: "acme/Lama-3.1-8B-Support", extends: "meta-llama/Llama-3.1-8B" } (docs/settings.md).',
     );
-    // Nothing near: no list of strangers, and the entry needs the model's shape.
+    // Nothing near: no list of strangers (a shared size is no kinship), and the entry reads the model's config.json.
     const [far] = findings(lint(privateModel, "a.yaml"));
     expect(far!.message).toBe(
-      '"acme/support-13b" is not in the catalog, so nothing about this deployment was checked. To size it, add it to settings.vram.models; a new architecture needs its shape: { id: "acme/support-13b", layers, hiddenSize, … } (docs/settings.md).',
+      '"acme/support-13b" is not in the catalog, so nothing about this deployment was checked. To size it, add it to settings.vram.models: { id: "acme/support-13b", config: "./path/to/support-13b/config.json" } (its config.json) (docs/settings.md).',
     );
     // A name without an owner (a local directory) gets an id settings accept, found by its name.
     const local = deployment(`"--model", "/models/support-13b/", "--max-model-len", "8192"`);
-    expect(findings(lint(local, "a.yaml"))[0]!.message).toContain('{ id: "local/support-13b", layers, hiddenSize, … }');
+    expect(findings(lint(local, "a.yaml"))[0]!.message).toContain('{ id: "local/support-13b", config: "./path/to/support-13b/config.json" }');
     const settings = { vram: { models: [{ id: "local/support-13b", extends: "meta-llama/Llama-2-13b-hf" }] } };
     expect(findings(lint(local, "a.yaml", { settings })).map((message) => message.messageId)).toEqual(["weightsExceed"]);
+  });
+
+  it("never proposes a base of another size to extend", () => {
+    const larger = deployment(`"--model", "acme/Qwen1.5-100B-Chat", "--max-model-len", "8192"`);
+    const [message] = findings(lint(larger, "a.yaml"));
+    expect(message!.message).toContain("Closest entries: Qwen/Qwen1.5-110B-Chat");
+    expect(message!.message).not.toContain("extends");
+  });
+
+  it("says when a fine-tune is sized by the family and size its name states", () => {
+    const fineTune = deployment(`"--model", "acme/Llama-3.1-8B-Support", "--max-model-len", "8192"`);
+    const [assumed] = findings(lint(fineTune, "a.yaml"));
+    expect(assumed).toMatchObject({ ruleId: "vram/known-model", messageId: "assumedModel" });
+    expect(assumed!.message).toBe(
+      '"acme/Llama-3.1-8B-Support" is not in the catalog; it is sized as meta-llama/Llama-3.1-8B, whose family and size its name states. That is an assumption: to make sure, add it to settings.vram.models: ' +
+        '{ id: "acme/Llama-3.1-8B-Support", config: "./path/to/Llama-3.1-8B-Support/config.json" } (its config.json), or, for a fine-tune of meta-llama/Llama-3.1-8B, { id: "acme/Llama-3.1-8B-Support", extends: "meta-llama/Llama-3.1-8B" } (docs/settings.md).',
+    );
+    // A fine-tune whose model card names the base is catalogued: no assumption to report.
+    expect(findings(lint(deployment(`"--model", "allenai/Llama-3.1-Tulu-3-8B", "--max-model-len", "8192"`), "a.yaml"))).toEqual([]);
   });
 
   it("once the model is added through settings, the other rules judge it", () => {

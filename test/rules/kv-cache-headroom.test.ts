@@ -92,7 +92,7 @@ describe("vram/kv-cache-headroom", () => {
                   },
                   {
                     messageId: "applyRemedy",
-                    data: { remedy: "1 × NVIDIA A100 40GB: 167,296 KV tokens, 1.2 × 131,072-token sequences" },
+                    data: { remedy: "1 × NVIDIA A100 40GB: 162,720 KV tokens, 1.2 × 131,072-token sequences" },
                     output: LLAMA_ON_L4.replace("nvidia-l4", "nvidia-tesla-a100"),
                   },
                 ],
@@ -145,7 +145,7 @@ describe("vram/kv-cache-headroom", () => {
                   },
                   {
                     messageId: "applyRemedy",
-                    data: { remedy: "1 × NVIDIA A100 40GB: 167,296 KV tokens, 5.1 × 32,768-token sequences" },
+                    data: { remedy: "1 × NVIDIA A100 40GB: 162,720 KV tokens, 4.9 × 32,768-token sequences" },
                     output: withContext(32768).replace("nvidia-l4", "nvidia-tesla-a100"),
                   },
                 ],

@@ -167,7 +167,7 @@ describe("vram/weights-fit on an ambiguous GPU name", () => {
     const [message] = findings(lint(onA100("karpenter.k8s.aws/instance-gpu-name: a100"), "mixtral.yaml"));
     expect(message!.messageId).toBe("moeResident");
     expect(message!.message).toBe(
-      "Mixtral-8x7B-Instruct-v0.1 needs 88.5 GiB at bf16; 2 × A100 40GB have 72.0 GiB usable. " +
+      "Mixtral-8x7B-Instruct-v0.1 needs 88.5 GiB at bf16; 2 × A100 40GB have 70.9 GiB usable. " +
         'Assumes "a100" is the A100 40GB, the smallest it names (also the A100 80GB). ' +
         "It fits the A100 80GB; a karpenter.k8s.aws/instance-gpu-memory label says which. " +
         "Fits with FP8 weights.",
