@@ -4,6 +4,7 @@
  * entries, and show how to add one in settings — rather than staying silent.
  */
 import { stripModelUri } from "../src/catalog/names.js";
+import { printable } from "../src/report/wording.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachDeployment } from "../src/rule-kit/driver.js";
 import { fileAnalysis, locationOf, MESSAGE_LIMIT, reportTarget } from "../src/rule-kit/report.js";
@@ -37,8 +38,21 @@ function unknownModelData(written: string, closest: string[], sameSizeBase: stri
     { closest: near, example: "" },
     ...forms.map((form) => ({ closest: "", example: settingsExample(written, sameSizeBase, form) })),
   ];
-  const render = (data: { closest: string; example: string }) => MESSAGES.unknownModel.replace("{{written}}", written).replace("{{closest}}", data.closest).replace("{{example}}", data.example);
-  return { written, ...(candidates.find((data) => render(data).length <= MESSAGE_LIMIT) ?? { closest: "", example: "" }) };
+  return { written, ...(candidates.find((data) => render(MESSAGES.unknownModel, { written, ...data }).length <= MESSAGE_LIMIT) ?? { closest: "", example: "" }) };
+}
+
+/** Longest name a message repeats from the file (a megabyte one is cut, with "…"). */
+const NAME_LIMIT = 100;
+
+function render(template: string, data: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => data[key] ?? whole);
+}
+
+/** The assumed-model message's data with the settings entry that fits in 320 characters (both forms, else extending the base, else its config.json). */
+function assumedModelData(written: string, base: string): Record<string, string> {
+  const forms = ["both", "extends", "config"] as const;
+  const candidates = forms.map((form) => ({ written, base, example: settingsExample(written, base, form).slice(2) }));
+  return candidates.find((data) => render(MESSAGES.assumedModel, data).length <= MESSAGE_LIMIT) ?? candidates[1]!;
 }
 
 /** `owner/name`, one slash, no spaces; checked without a pattern over the input. */
@@ -96,7 +110,7 @@ export default createRule<MessageIds, []>({
             context.report({
               loc: locationOf(context, reportTarget(deployment, ["model"])),
               messageId: "assumedModel",
-              data: { written, base: judged.resolved.model.model.id, example: settingsExample(written, judged.resolved.model.model.id).slice(2) },
+              data: assumedModelData(printable(written, NAME_LIMIT), judged.resolved.model.model.id),
             });
             return;
           }
@@ -107,7 +121,7 @@ export default createRule<MessageIds, []>({
               context.report({
                 loc: locationOf(context, reportTarget(deployment, ["model"])),
                 messageId: "unknownModel",
-                data: unknownModelData(unresolved.written, unresolved.closest, analysis.catalog.sameSizeBase(unresolved.written)),
+                data: unknownModelData(printable(unresolved.written, NAME_LIMIT), unresolved.closest, analysis.catalog.sameSizeBase(unresolved.written)),
               });
               break;
             case "unknown-gpu":

@@ -67,6 +67,8 @@ function allFindings(analysis: FileAnalysis, minConcurrent: number): Array<Findi
       add(unjudgedFinding(judged));
       return;
     }
+    // A model sized by the family and size its name states: known-model says it was assumed.
+    if (judged.resolved.model.via === "family") add({ rule: "known-model", kind: "assumed-model" });
     add(memoryFinding(judged.estimate, minConcurrent));
     add(targetFinding(analysis, judged));
     for (const check of deploymentChecks(analysis.catalog, judged.resolved, judged.values, judged.estimate)) {

@@ -30,6 +30,18 @@ function counts(findings: FindingKey[]): Map<string, number> {
 /** Results per file analysis: several rules offer the same remedy (weights-fit and kv-cache-headroom). */
 const verdicts = new WeakMap<FileAnalysis, Map<string, boolean>>();
 
+/** The file's own findings under a policy, counted once per analysis. */
+const findingCounts = new WeakMap<FileAnalysis, Map<string, Map<string, number>>>();
+
+function countsOf(analysis: FileAnalysis, minConcurrent: number, rules: ReadonlySet<string> | undefined): Map<string, number> {
+  const key = `${minConcurrent}|${rules ? [...rules].sort().join(",") : "*"}`;
+  let byPolicy = findingCounts.get(analysis);
+  if (!byPolicy) findingCounts.set(analysis, (byPolicy = new Map()));
+  let result = byPolicy.get(key);
+  if (!result) byPolicy.set(key, (result = counts(findingsOf(analysis, minConcurrent, rules))));
+  return result;
+}
+
 /**
  * Whether `edits`, made to the file being linted, remove `target` (a finding of `judged`) and
  * create no finding of any rule in force. The text is parsed again as the file was: YAML (templates
@@ -65,7 +77,7 @@ export function editsResolve(
     const after = analyzeFile(ast, changed, (context.settings as Record<string, unknown> | undefined)?.vram);
     if (after.deployments.length !== analysis.deployments.length || after.unread.length !== analysis.unread.length) return false;
     const rules = policy.rules.size > 0 ? policy.rules : undefined;
-    const before = counts(findingsOf(analysis, policy.minConcurrentSequences, rules));
+    const before = countsOf(analysis, policy.minConcurrentSequences, rules);
     const now = counts(findingsOf(after, policy.minConcurrentSequences, rules));
     const targetKey = `${deployment}|${target.rule}|${target.kind}`;
     if ((now.get(targetKey) ?? 0) >= (before.get(targetKey) ?? 0)) return false;

@@ -231,3 +231,22 @@ describe("a UTF-8 byte-order mark", () => {
     expect(messages.map((message) => message.ruleId)).toEqual(["vram/weights-fit"]);
   });
 });
+
+describe("text from the file is shown safely in messages", () => {
+  const deployment = (model: string) => MIXTRAL_A10G.replace('"mistralai/Mixtral-8x7B-Instruct-v0.1"', JSON.stringify(model));
+
+  it("escapes terminal escape sequences and bidirectional overrides, in every rule's data (one place: the rule kit)", () => {
+    for (const model of ["acme/\u001b[31mred\u001b[0m-model", "acme/\u202eledom-live"]) {
+      const [finding] = findings(lint(deployment(model), "deploy.yaml"));
+      expect(finding!.message).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/);
+      expect(finding!.message).toContain(model.includes("\u001b") ? "\\u001b[31mred" : "\\u202eledom");
+    }
+  });
+
+  it("cuts a 300 KB name to a readable length, and the message stays within 320 characters", () => {
+    const [finding] = findings(lint(deployment(`acme/${"x".repeat(300_000)}`), "deploy.yaml"));
+    expect(finding!.ruleId).toBe("vram/known-model");
+    expect(finding!.message).toContain("xxx…");
+    expect(finding!.message.length).toBeLessThanOrEqual(320);
+  });
+});
