@@ -60,7 +60,7 @@ describe("settings.vram", () => {
     const [result] = await eslint.lintText(manifest, { filePath: `${FIXTURES}/kubernetes/support-bot.yaml` });
     const messages = result!.messages.filter((message) => message.ruleId?.startsWith("vram/"));
     expect(messages.map((message) => message.messageId)).toEqual(["weightsExceed"]);
-    expect(messages[0]!.message).toMatch(/^support-bot-8b does not fit: 15\.0 GiB of weights at bf16 vs 13\.3 GiB usable on 1 × NVIDIA T4\./);
+    expect(messages[0]!.message).toMatch(/^support-bot-8b needs 15\.6 GiB at bf16; 1 × T4 has 13\.3 GiB usable\./);
   });
 
   it("reads defaults", () => {

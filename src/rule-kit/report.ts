@@ -3,9 +3,10 @@
  * file, and turn remedies into suggestions.
  */
 import type { RuleFixer, SourceLocation, SuggestedEdit } from "@eslint/core";
-import { ambiguityNote, analyzeFile, type FileAnalysis, type Judged, type JudgedDeployment, remediesFor } from "../analysis.js";
+import { ambiguityNote, type FileAnalysis, type Judged, type JudgedDeployment, remediesFor } from "../analysis.js";
 import type { FindingKey } from "../judge/findings.js";
 import { editsResolve } from "./verify.js";
+import { analyzeText } from "./file-analysis.js";
 import type { AstNode } from "../extract/doc.js";
 import type { Deployment, FieldName, Located, TextEdit } from "../extract/types.js";
 import { describeRemedy } from "../report/wording.js";
@@ -30,9 +31,9 @@ function isReadable(ast: { type?: string; body?: Array<{ type?: string }>; docNo
 export function fileAnalysis(context: VramRuleContext<string, unknown[]>): FileAnalysis | undefined {
   const sourceCode = context.sourceCode as unknown as ParsedSource;
   if (!isReadable(sourceCode.ast as never)) return undefined;
-  const settings = (context.settings as Record<string, unknown> | undefined)?.vram;
-  return analyzeFile(sourceCode.ast, sourceCode.text, settings, (context as { cwd?: string }).cwd);
+  return analyzeText(context, sourceCode.ast, sourceCode.text);
 }
+
 
 /** The text of the file being linted (edits are offsets into it). */
 export function sourceText(context: VramRuleContext<string, unknown[]>): string {

@@ -4,12 +4,13 @@
  * has gained no finding of any rule in force, at the options in force (see policy.ts). This is the
  * same check as applying it, re-parsing and re-linting — done before it is offered.
  */
-import { analyzeFile, type FileAnalysis, type JudgedDeployment } from "../analysis.js";
+import type { FileAnalysis, JudgedDeployment } from "../analysis.js";
 import type { TextEdit } from "../extract/types.js";
 import { type FindingKey, findingsOf } from "../judge/findings.js";
 import { type ParsedAst, parseText, syntaxOf } from "../parse-text.js";
 import type { VramRuleContext } from "./create-rule.js";
 import { policyOf } from "./policy.js";
+import { analyzeText } from "./file-analysis.js";
 
 /** The text with the edits applied (they do not overlap: see `combine`). */
 export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
@@ -74,7 +75,7 @@ export function editsResolve(
     const changed = applyTextEdits(sourceCode.text, edits);
     const ast = reparse(changed);
     if (!ast) return false;
-    const after = analyzeFile(ast, changed, (context.settings as Record<string, unknown> | undefined)?.vram);
+    const after = analyzeText(context, ast, changed);
     if (after.deployments.length !== analysis.deployments.length || after.unread.length !== analysis.unread.length) return false;
     const rules = policy.rules.size > 0 ? policy.rules : undefined;
     const before = countsOf(analysis, policy.minConcurrentSequences, rules);

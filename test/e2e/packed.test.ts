@@ -891,7 +891,7 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       const misfit = await run(vramBin(), ["lint", "."], { cwd: infra });
       expect(misfit.code, shown("vram lint .", misfit)).toBe(1);
       expect(misfit.stdout).toContain(join(infra, "deploy", "mixtral-a10g.yaml"));
-      expect(misfit.stdout).toMatch(/^ {2}\d+:\d+ {2}error {2}Mixtral-8x7B-Instruct-v0\.1 is a Mixture-of-Experts model: 12\.9B parameters are active per token but all 46\.7B must be resident.* {2}vram\/weights-fit$/m);
+      expect(misfit.stdout).toMatch(/^ {2}\d+:\d+ {2}error {2}Mixtral-8x7B-Instruct-v0\.1 needs [\d.]+ GiB at bf16; .* Only 12\.9B of its 46\.7B parameters are active per token, but every expert must be resident.* {2}vram\/weights-fit$/m);
       expect(misfit.stdout).toContain("✖ 1 problem (1 error, 0 warnings)");
       expect(misfit.stdout).not.toContain("rendered");
       expect(misfit.stderr).toBe("");
@@ -958,7 +958,7 @@ resource "aws_sagemaker_endpoint_configuration" "mixtral" {
       const result = await run(vramBin(), ["lint", "."], { cwd: dirname(module) });
       expect(result.code, shown("vram lint . (Terraform)", result)).toBe(1);
       expect(result.stdout).toContain(join(module, "main.tf"));
-      expect(result.stdout).toMatch(/Mixtral-8x7B-Instruct-v0\.1 is a Mixture-of-Experts model.*vram\/weights-fit$/m);
+      expect(result.stdout).toMatch(/Mixtral-8x7B-Instruct-v0\.1 needs [\d.]+ GiB at bf16;.*vram\/weights-fit$/m);
     });
 
     it("`npx eslint-plugin-vram lint` runs the same command (the package's second bin name)", async () => {
@@ -1093,7 +1093,7 @@ resource "aws_sagemaker_endpoint_configuration" "mixtral" {
         expect(result.stderr).toBe("vram: 1 problem (1 error, 0 warnings) written to vram.sarif\n");
         const annotations = result.stdout.split("\n").filter((line) => line.startsWith("::"));
         expect(annotations).toHaveLength(1);
-        expect(annotations[0]).toMatch(/^::error file=deploy\/mixtral\.yaml,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=vram\/weights-fit::Mixtral-8x7B-Instruct-v0\.1 is a Mixture-of-Experts model/);
+        expect(annotations[0]).toMatch(/^::error file=deploy\/mixtral\.yaml,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=vram\/weights-fit::Mixtral-8x7B-Instruct-v0\.1 needs [\d.]+ GiB at bf16;/);
 
         const clean = await runLintStep(workspace, { paths: "deploy/fits.yaml", "max-warnings": "0" });
         expect(clean.outputs).toEqual({ "exit-code": "0", "sarif-file": "vram.sarif" });
