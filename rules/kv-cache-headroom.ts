@@ -8,7 +8,7 @@ import { policyOf, registerRule } from "../src/rule-kit/policy.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
 import { assumptionNote, fitted, locationOf, remediesFor, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 import { engineById } from "../src/engines/index.js";
-import { briefRemedy, concurrency, tokens } from "../src/report/wording.js";
+import { briefRemedy, concurrency, gib, tokens } from "../src/report/wording.js";
 import type { MemoryEstimate } from "../src/sizing/types.js";
 
 type MessageIds = "kvTooSmall" | "contextCapped" | "lowConcurrency" | "applyRemedy" | "missingReason";
@@ -36,7 +36,7 @@ function lengthNote(estimate: MemoryEstimate): string {
  */
 const MESSAGES = {
   contextCapped:
-    "{{engine}} serves requests of at most {{served}} tokens, not the {{maxModelLen}} set: {{model}}'s KV cache holds no more after the weights.{{assumption}}{{remedy}}",
+    "{{engine}} starts but serves requests of at most {{served}} tokens, not the {{maxModelLen}} set. {{model}} needs {{needed}} GiB of KV cache per GPU for one; {{available}} GiB is left.{{assumption}}{{remedy}}",
   kvTooSmall: "The KV cache holds {{capacity}} tokens after the weights, fewer than one {{maxModelLen}}-token sequence. {{outcome}}{{lengthNote}}{{assumption}}{{remedy}}{{largest}}",
   lowConcurrency: "The KV cache holds {{concurrency}} {{maxModelLen}}-token sequences at once, fewer than the {{required}} required.{{lengthNote}}{{assumption}}{{remedy}}{{largest}}",
   applyRemedy: "Use {{remedy}}",
@@ -92,6 +92,8 @@ export default createRule<MessageIds, [KvCacheHeadroomOptions]>({
                     served: tokens(estimate.maxModelLen),
                     maxModelLen: tokens(estimate.contextCappedFrom!),
                     model: resolved.model.displayName,
+                    needed: gib(estimate.contextCappedKvBytes ?? estimate.requestKvBytes),
+                    available: gib(estimate.perGpu.kvCacheBytes),
                     assumption: assumptionNote(judged, required),
                     remedy: best ? ` Fits with ${briefRemedy(analysis.catalog, best)}.` : "",
                   },

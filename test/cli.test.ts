@@ -186,7 +186,7 @@ describe("one answer from the CLI and the rules", () => {
     const { code, stdout } = await run("estimate", "--model", "mistralai/Mixtral-8x7B-Instruct-v0.1", "--gpu", "T4", "--cpu-offload-gb", "80", "--max-model-len", "4096", "--dtype", "float16");
     // The arithmetic the rule's message leaves to the CLI: what each token reads, over which link, how fast.
     expect(stdout).toMatch(
-      /\n {2}! experts offloaded: [\d.]+ GiB of weights per GPU stay in CPU memory; each token reads [\d.]+ GiB of them over the host link at about \d+ GB\/s, so one sequence decodes at (?:about|most) [\d.]+ tokens\/s( \(about \d+ with every weight on the GPUs\))? \(vram\/expert-offload\)/,
+      /\n {2}! experts offloaded: [\d.]+ GiB of weights per GPU stay in CPU memory; each token reads [\d.]+ GiB of them over the host link at about \d+ GB\/s, so one sequence decodes at (?:about|most) [\d.]+ tokens\/s( \(about [\d.]+ with every weight on the GPUs\))? \(vram\/expert-offload\)/,
     );
     expect(code).toBe(0);
   });

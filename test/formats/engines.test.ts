@@ -39,7 +39,7 @@ describe("TensorRT-LLM deployments", () => {
     // It starts (only an empty pool stops it) but serves shorter requests than the file sets.
     const result = expectFindings(file, ["vram/kv-cache-headroom 29:31 contextCapped"]);
     expect(result.messages[0]!.message).toBe(
-      "TensorRT-LLM starts but serves requests of at most 43,808 tokens, not the 131,072 set: Llama-3.1-8B-Instruct needs 16.0 GiB of KV cache per GPU for one, and 5.3 GiB is left after 15.0 GiB of weights.",
+      "TensorRT-LLM starts but serves requests of at most 43,808 tokens, not the 131,072 set. Llama-3.1-8B-Instruct needs 16.0 GiB of KV cache per GPU for one; 5.3 GiB is left. Fits with max_model_len 43,008.",
     );
     expect(result.messages[0]!.suggestions!.map((suggestion) => suggestion.desc)).toEqual([
       "Use max_model_len 43,008: 43,808 KV tokens, 1.0 × 43,008-token sequences",

@@ -125,7 +125,7 @@ describe("vram/weights-fit", () => {
                 suggestions: [
                   {
                     messageId: "applyRemedy",
-                    data: { remedy: "FP8 (per-tensor/per-channel scales) weights on 4 × NVIDIA A10G at TP 4: 282,048 KV tokens, 34 × 8,192-token sequences" },
+                    data: { remedy: "FP8 (per-tensor/per-channel scales) weights on 4 × NVIDIA A10G at TP 4: 269,760 KV tokens, 32 × 8,192-token sequences" },
                     output: MIXTRAL_APP_CONFIG.replace('"gpu_count": 1', '"gpu_count": 4').replace(
                       '"max_model_len": 8192',
                       '"max_model_len": 8192,\n  "quantization": "fp8",\n  "tensor_parallel_size": 4',
@@ -133,19 +133,19 @@ describe("vram/weights-fit", () => {
                   },
                   {
                     messageId: "applyRemedy",
-                    data: { remedy: "8 × NVIDIA A10G at TP 8: 569,584 KV tokens, 69 × 8,192-token sequences" },
+                    data: { remedy: "8 × NVIDIA A10G at TP 8: 547,408 KV tokens, 66 × 8,192-token sequences" },
                     output: MIXTRAL_APP_CONFIG.replace('"gpu_count": 1', '"gpu_count": 8').replace('"max_model_len": 8192', '"max_model_len": 8192,\n  "tensor_parallel_size": 8'),
                   },
                   {
                     messageId: "applyRemedy",
-                    data: { remedy: "AWQ 4-bit (group 128) weights (TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ) on 2 × NVIDIA A10G at TP 2: 130,768 KV tokens, 15 × 8,192-token sequences" },
+                    data: { remedy: "AWQ 4-bit (group 128) weights (TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ) on 2 × NVIDIA A10G at TP 2: 123,776 KV tokens, 15 × 8,192-token sequences" },
                     output: MIXTRAL_APP_CONFIG.replace("mistralai/Mixtral-8x7B-Instruct-v0.1", "TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ")
                       .replace('"gpu_count": 1', '"gpu_count": 2')
                       .replace('"max_model_len": 8192', '"max_model_len": 8192,\n  "tensor_parallel_size": 2'),
                   },
                   {
                     messageId: "applyRemedy",
-                    data: { remedy: "1 × NVIDIA H200 141GB: 308,656 KV tokens, 37 × 8,192-token sequences" },
+                    data: { remedy: "1 × NVIDIA H200 141GB: 304,560 KV tokens, 37 × 8,192-token sequences" },
                     output: MIXTRAL_APP_CONFIG.replace('"A10G"', '"H200"'),
                   },
                 ],

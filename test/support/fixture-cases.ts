@@ -16,12 +16,16 @@ export const EXPECTED = join(ROOT, "test", "expected");
 /** Set by `npm run test:update`: sidecars (and the other generated expectations) are rewritten, not compared. */
 export const UPDATING = process.env.VRAM_UPDATE === "1";
 
+/** Fixture folders that are not deployment files: the catalog importer's `config.json` inputs. */
+const NOT_DEPLOYMENTS = new Set(["hf-configs"]);
+
 /** Fixture inputs the YAML and JSON routes read, as paths relative to `fixtures/`. */
 export function fixtureInputs(): string[] {
   const found: string[] = [];
   const walk = (folder: string) => {
     for (const name of readdirSync(folder).sort()) {
       const path = join(folder, name);
+      if (folder === FIXTURES && NOT_DEPLOYMENTS.has(name)) continue;
       if (statSync(path).isDirectory()) walk(path);
       else if (/\.(ya?ml|json)$/i.test(name)) found.push(relative(FIXTURES, path));
     }
