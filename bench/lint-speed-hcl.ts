@@ -14,7 +14,10 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:f
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { loadHclParser, parseHcl } from "../dist/src/hcl/parser.js";
+import type * as HclParser from "../src/hcl/parser.js";
+
+// The built package is what is measured; typed from the sources, so a clean clone type-checks before a build.
+const { loadHclParser, parseHcl } = (await import(new URL("../dist/src/hcl/parser.js", import.meta.url).href)) as typeof HclParser;
 
 const { values } = parseArgs({ options: { deployments: { type: "string", default: "1000" }, rounds: { type: "string", default: "3" } } });
 const count = Number(values.deployments);

@@ -3,11 +3,11 @@
  * `--cpu-offload-gb`, llama.cpp `-ngl` below the layer count, `--n-cpu-moe`, `-ot …exps=CPU`) runs,
  * but decoding is bounded by the host link or the CPU: say how slow, and what would avoid it.
  */
-import { gibOf, offloadOf } from "../src/judge/offload.js";
+import { offloadOf } from "../src/judge/offload.js";
 import { gib, gpuName } from "../src/report/wording.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
-import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { fitted, locationOf, reportTarget } from "../src/rule-kit/report.js";
 import { CANDIDATE_GPU_IDS } from "../src/sizing/recommend.js";
 
 type MessageIds = "offloaded" | "missingReason";
@@ -15,6 +15,13 @@ type MessageIds = "offloaded" | "missingReason";
 function rate(tokensPerSecond: number): string {
   return tokensPerSecond >= 10 ? tokensPerSecond.toFixed(0) : tokensPerSecond.toFixed(1);
 }
+
+/**
+ * The verdict and its two deciding numbers first (decode speed with the offload, and without), then
+ * what is offloaded and how it is read, then what would avoid it; the arithmetic is in `vram explain`.
+ */
+const MESSAGE =
+  "{{model}} decodes {{speedWord}} {{offloadedRate}} tokens/s per sequence{{onGpu}}. {{offloaded}} GiB of weights per GPU stay in CPU memory ({{how}}){{path}}. Keeping every expert on the GPUs takes about {{needed}} GiB per GPU{{gpu}}.";
 
 export default createRule<MessageIds, []>({
   name: "expert-offload",
@@ -27,8 +34,7 @@ export default createRule<MessageIds, []>({
     },
     schema: [],
     messages: {
-      offloaded:
-        "{{model}} keeps {{offloaded}} GiB of weights per GPU in CPU memory ({{how}}). Each decoded token reads {{touched}} GiB of them {{path}} at about {{bandwidth}} GB/s, so one sequence decodes {{speedWord}} {{offloadedRate}} tokens/s{{onGpu}}. Keeping every expert on the GPUs takes about {{needed}} GiB per GPU{{gpu}}.",
+      offloaded: MESSAGE,
     },
   },
   create(context) {
@@ -55,17 +61,21 @@ export default createRule<MessageIds, []>({
             loc: locationOf(context, reportTarget(deployment, ["cpuOffloadGiB", "cpuMoeLayers", "gpuLayers", "model"])),
             messageId: "offloaded",
             data: {
-              model: resolved.model.displayName,
-              offloaded: gib(finding.offloadedBytesPerGpu),
-              how,
-              touched: gibOf(finding.touchedBytesPerToken).toFixed(1),
-              path: finding.path === "pcie" ? `over ${gpuName(request.gpu)}'s host link` : "from system memory on the CPU",
-              bandwidth: finding.bandwidthGBps.toFixed(0),
-              offloadedRate: rate(finding.offloadedTokensPerSecond),
-              speedWord: finding.estimated ? "at about" : "at most",
-              onGpu: finding.onGpuTokensPerSecond !== undefined ? `, against about ${rate(finding.onGpuTokensPerSecond)} tokens/s with every weight on the GPUs` : "",
-              needed: gib(finding.memoryToAvoidBytesPerGpu),
-              gpu: candidate ? ` (for example ${estimate.parallel.tensor * estimate.parallel.pipeline} × ${gpuName(candidate)})` : "",
+              ...fitted(
+                MESSAGE,
+                {
+                  model: resolved.model.displayName,
+                  offloaded: gib(finding.offloadedBytesPerGpu),
+                  how,
+                  path: `, read ${finding.path === "pcie" ? "over the host link" : "by the CPU"} at about ${finding.bandwidthGBps.toFixed(0)} GB/s`,
+                  offloadedRate: rate(finding.offloadedTokensPerSecond),
+                  speedWord: finding.estimated ? "about" : "at most",
+                  onGpu: finding.onGpuTokensPerSecond !== undefined ? `, against about ${rate(finding.onGpuTokensPerSecond)} with every weight on the GPUs` : "",
+                  needed: gib(finding.memoryToAvoidBytesPerGpu),
+                  gpu: candidate ? ` (for example ${estimate.parallel.tensor * estimate.parallel.pipeline} × ${gpuName(candidate)})` : "",
+                },
+                ["path", "gpu"],
+              ),
               offloadedTokensPerSecond: finding.offloadedTokensPerSecond,
             },
           });

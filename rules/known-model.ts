@@ -4,13 +4,26 @@
  * settings — rather than staying silent. (Invalid values are `vram/valid-values`' findings, other
  * reasons a deployment goes unchecked `vram/unchecked-deployment`'s; see `src/judge/unjudged.ts`.)
  */
-import { settingsExample, UNJUDGED_MESSAGES } from "../src/judge/unjudged.js";
+import { fittedTemplate, settingsExample, UNJUDGED_MESSAGES } from "../src/judge/unjudged.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { printable } from "../src/report/wording.js";
 import { forEachJudged, reportUnjudged } from "../src/rule-kit/driver.js";
-import { locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { fileAnalysis, locationOf, reportTarget } from "../src/rule-kit/report.js";
 
-type MessageIds = keyof (typeof UNJUDGED_MESSAGES)["known-model"] | "assumedModel" | "missingReason";
+type MessageIds = keyof (typeof UNJUDGED_MESSAGES)["known-model"] | "assumedModel" | "unreadDocument" | "missingReason";
+
+const MESSAGES = {
+  ...UNJUDGED_MESSAGES["known-model"],
+  assumedModel:
+    "\"{{written}}\" is not in the catalog; it is sized as {{base}}, whose family and size its name states. That is an assumption: to make sure, add it to settings.vram.models: {{example}} (docs/settings.md).",
+  unreadDocument: "This YAML document was not read, so nothing in it was checked: {{reason}}.",
+};
+
+/** The assumed-model message's data with the settings entry that fits in 320 characters (both forms, else extending the base, else its config.json). */
+function assumedModelData(written: string, base: string): Record<string, string> {
+  const candidates = (["both", "extends", "config"] as const).map((form) => ({ written, base, example: settingsExample(written, base, form).slice(2) }));
+  return fittedTemplate(MESSAGES.assumedModel, candidates) ?? candidates[1]!;
+}
 
 export default createRule<MessageIds, []>({
   name: "known-model",
@@ -22,15 +35,14 @@ export default createRule<MessageIds, []>({
       strict: "error",
     },
     schema: [],
-    messages: {
-      ...UNJUDGED_MESSAGES["known-model"],
-      assumedModel:
-        "\"{{written}}\" is not in the catalog; it is sized as {{base}}, whose family and size its name states. That is an assumption: to make sure, add it to settings.vram.models: {{example}} (docs/settings.md).",
-    },
+    messages: MESSAGES,
   },
   create(context) {
     return {
       Program() {
+        for (const { node, reason } of fileAnalysis(context)?.unread ?? []) {
+          context.report({ loc: { start: node.loc.start, end: node.loc.start }, messageId: "unreadDocument", data: { reason } });
+        }
         reportUnjudged(context, "known-model");
         forEachJudged(context, "known-model", (judged) => {
           if (judged.resolved.model.via !== "family") return;
@@ -40,7 +52,7 @@ export default createRule<MessageIds, []>({
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["model"])),
             messageId: "assumedModel",
-            data: { written, base: judged.resolved.model.model.id, example: settingsExample(written, judged.resolved.model.model.id).slice(2) },
+            data: assumedModelData(written, judged.resolved.model.model.id),
           });
         });
       },

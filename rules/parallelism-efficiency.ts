@@ -2,13 +2,12 @@
  * vram/parallelism-efficiency — warnings for layouts that start but waste GPUs: GPUs requested that
  * no rank uses, and tensor parallelism beyond the KV heads (the KV cache replicated on every rank).
  */
-import type { SuggestedEdit } from "@eslint/core";
 import { checkParallelism } from "../src/judge/parallelism.js";
 import { ENGINE_NAMES } from "../src/report/wording.js";
 import { combine, gpuCountEdits, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
-import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { locationOf, offer, reportTarget } from "../src/rule-kit/report.js";
 
 type MessageIds = "idleGpus" | "kvReplicated" | "useTensorParallel" | "requestGpus" | "missingReason";
 
@@ -27,7 +26,7 @@ export default createRule<MessageIds, []>({
       idleGpus:
         "{{gpus}} GPUs are requested but {{engine}} runs {{ranks}} rank{{plural}} (tensor parallel {{tp}}{{rest}}): {{idle}} GPU{{idlePlural}} sit idle. {{fix}}",
       kvReplicated:
-        "Tensor parallel {{tp}} exceeds {{model}}'s {{kvHeads}} KV heads: every rank stores a whole KV head, so the KV cache is kept {{factor}}× over. Tensor parallel {{kvHeads}} with {{replicas}} data-parallel replicas serves the same GPUs without the copies.",
+        "Tensor parallel {{tp}} exceeds {{model}}'s {{kvHeads}} KV heads, so the KV cache is kept {{factor}}× over. Every rank stores a whole KV head; tensor parallel {{kvHeads}} with {{replicas}} data-parallel replicas serves the same GPUs without the copies.",
       useTensorParallel: "Use tensor parallel {{tp}} across all {{gpus}} GPUs",
       requestGpus: "Request {{gpus}} GPU{{plural}}",
     },
@@ -35,24 +34,21 @@ export default createRule<MessageIds, []>({
   create(context) {
     return {
       Program() {
-        forEachJudged(context, "parallelism-efficiency", (judged, _analysis, text) => {
+        forEachJudged(context, "parallelism-efficiency", (judged, analysis, text) => {
           const { deployment, resolved, values } = judged;
           const { request } = resolved;
           for (const problem of checkParallelism(resolved, values)) {
             if (problem.kind === "idle-gpus") {
-              const suggest: SuggestedEdit<MessageIds>[] = [];
-              if (problem.suggestedTensorParallel && problem.suggestedTensorParallel !== request.tensorParallel) {
-                const edits = combine([setField(deployment, request.engine, "tensorParallel", problem.suggestedTensorParallel, text)]);
-                if (edits) {
-                  suggest.push({
-                    messageId: "useTensorParallel",
-                    data: { tp: problem.suggestedTensorParallel, gpus: problem.gpus },
-                    fix: applyEdits(edits),
-                  });
-                }
-              }
-              const fewerGpus = gpuCountEdits(deployment, problem.ranks);
-              if (fewerGpus) suggest.push({ messageId: "requestGpus", data: { gpus: problem.ranks, plural: problem.ranks === 1 ? "" : "s" }, fix: applyEdits(fewerGpus) });
+              const suggest = offer(context, analysis, judged, { rule: "parallelism-efficiency", kind: problem.kind }, [
+                problem.suggestedTensorParallel && problem.suggestedTensorParallel !== request.tensorParallel
+                  ? {
+                      messageId: "useTensorParallel",
+                      data: { tp: problem.suggestedTensorParallel, gpus: problem.gpus },
+                      edits: combine([setField(deployment, request.engine, "tensorParallel", problem.suggestedTensorParallel, text)]),
+                    }
+                  : undefined,
+                { messageId: "requestGpus", data: { gpus: problem.ranks, plural: problem.ranks === 1 ? "" : "s" }, edits: gpuCountEdits(deployment, problem.ranks) },
+              ]);
               const idle = problem.gpus - problem.ranks;
               context.report({
                 loc: locationOf(context, reportTarget(deployment, ["gpuCount", "tensorParallel", "instanceType"])),

@@ -2,17 +2,16 @@
  * vram/parallelism-matches-gpus — the engine's parallel layout must be one it can start: no more
  * ranks than GPUs, a tensor-parallel size the model's heads allow, pods that fit on one node.
  */
-import type { SuggestedEdit } from "@eslint/core";
-import { checkParallelism, isStartFailure, type ParallelismProblem, validTensorParallelSizes } from "../src/judge/parallelism.js";
-import { ENGINE_NAMES } from "../src/report/wording.js";
+import { checkParallelism, isStartFailure, type ParallelismProblem, splitLimits, validTensorParallelSizes } from "../src/judge/parallelism.js";
+import { ENGINE_NAMES, shortFormatLabel } from "../src/report/wording.js";
 import { combine, gpuCountEdits, replaceField, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
-import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { locationOf, offer, reportTarget } from "../src/rule-kit/report.js";
 import type { Deployment } from "../src/extract/types.js";
 import type { ResolvedDeployment } from "../src/resolve.js";
 
-type MessageIds = "ranksExceedGpus" | "headsNotDivisible" | "kvHeadsNotDivisible" | "exceedsNode" | "requestGpus" | "useTensorParallel" | "missingReason";
+type MessageIds = "ranksExceedGpus" | "headsNotDivisible" | "kvHeadsNotDivisible" | "tilesNotDivisible" | "exceedsNode" | "requestGpus" | "useTensorParallel" | "missingReason";
 
 function layout(resolved: ResolvedDeployment): string {
   const { tensorParallel, pipelineParallel, dataParallel } = resolved.request;
@@ -20,10 +19,11 @@ function layout(resolved: ResolvedDeployment): string {
 }
 
 /** Sets the tensor-parallel size, raising the GPU count with it when the layout needs more GPUs than requested. */
-function tensorParallelEdit(deployment: Deployment, resolved: ResolvedDeployment, tp: number, text: string) {
-  const { pipelineParallel, dataParallel, engine } = resolved.request;
+function tensorParallelEdit(deployment: Deployment, resolved: ResolvedDeployment, tp: number, text: string, pipelineParallel = resolved.request.pipelineParallel) {
+  const { dataParallel, engine } = resolved.request;
   const needed = tp * pipelineParallel * dataParallel;
   const edits = [setField(deployment, engine, "tensorParallel", tp, text)];
+  if (pipelineParallel !== resolved.request.pipelineParallel) edits.push(setField(deployment, engine, "pipelineParallel", pipelineParallel, text));
   if (needed > resolved.requestedGpus) {
     const moreGpus = gpuCountEdits(deployment, needed);
     if (!moreGpus) return undefined;
@@ -50,6 +50,8 @@ export default createRule<MessageIds, []>({
         "Tensor parallel {{tp}} does not divide {{model}}'s {{heads}} attention heads, so {{engine}} refuses to start. Sizes that do: {{valid}}.",
       kvHeadsNotDivisible:
         "Tensor parallel {{tp}} and {{model}}'s {{kvHeads}} KV heads do not divide each other, so {{engine}} refuses to start. Sizes that work: {{valid}}.",
+      tilesNotDivisible:
+        "Tensor parallel {{tp}} splits the {{size}}-wide {{what}} into {{shard}}-wide shards, which {{engine}} cannot load in {{tile}}-wide {{format}} blocks. Sizes that work for {{model}}: {{valid}}.",
       exceedsNode:
         "One pod requests {{gpus}} GPUs, more than one node holds ({{nodeGpus}}{{instance}}), so it never schedules. Spread the model over nodes (LeaderWorkerSet, Ray, --nnodes): tensor parallel within a node, pipeline parallel across nodes.",
       requestGpus: "Request {{gpus}} GPUs",
@@ -59,7 +61,7 @@ export default createRule<MessageIds, []>({
   create(context) {
     return {
       Program() {
-        forEachJudged(context, "parallelism-matches-gpus", (judged, _analysis, text) => {
+        forEachJudged(context, "parallelism-matches-gpus", (judged, analysis, text) => {
           const { deployment, resolved, values } = judged;
           const model = resolved.model;
           const engine = ENGINE_NAMES[resolved.request.engine];
@@ -67,17 +69,15 @@ export default createRule<MessageIds, []>({
           for (const problem of problems) {
             switch (problem.kind) {
               case "ranks-exceed-gpus": {
-                const suggest: SuggestedEdit<MessageIds>[] = [];
-                const raise = gpuCountEdits(deployment, problem.ranks);
-                if (raise) suggest.push({ messageId: "requestGpus", data: { gpus: problem.ranks }, fix: applyEdits(raise) });
                 // The largest valid tensor-parallel size the requested GPUs hold.
                 const fitting = Math.floor(problem.gpus / (resolved.request.pipelineParallel * resolved.request.dataParallel));
-                const kvHeads = model.model.attention.kind === "mla" ? null : model.model.kvHeads;
-                const validTp = validTensorParallelSizes(model.model.attentionHeads, kvHeads, fitting).at(-1);
-                if (validTp && validTp !== resolved.request.tensorParallel && deployment.fields.tensorParallel) {
-                  const lower = combine([replaceField(deployment, "tensorParallel", validTp)]);
-                  if (lower) suggest.push({ messageId: "useTensorParallel", data: { tp: validTp, gpus: "" }, fix: applyEdits(lower) });
-                }
+                const validTp = validTensorParallelSizes(splitLimits(resolved.request), fitting).at(-1);
+                const suggest = offer(context, analysis, judged, { rule: "parallelism-matches-gpus", kind: problem.kind }, [
+                  { messageId: "requestGpus", data: { gpus: problem.ranks }, edits: gpuCountEdits(deployment, problem.ranks) },
+                  validTp && validTp !== resolved.request.tensorParallel && deployment.fields.tensorParallel
+                    ? { messageId: "useTensorParallel", data: { tp: validTp, gpus: "" }, edits: combine([replaceField(deployment, "tensorParallel", validTp)]) }
+                    : undefined,
+                ]);
                 context.report({
                   loc: locationOf(context, reportTarget(deployment, ["tensorParallel", "pipelineParallel", "dataParallel", "gpuCount"])),
                   messageId: "ranksExceedGpus",
@@ -87,29 +87,39 @@ export default createRule<MessageIds, []>({
                 break;
               }
               case "heads-not-divisible":
-              case "kv-heads-not-divisible": {
+              case "kv-heads-not-divisible":
+              case "tiles-not-divisible": {
                 const current = problem.tensorParallel;
                 const below = [...problem.valid].reverse().find((tp) => tp < current);
                 const above = problem.valid.find((tp) => tp > current);
-                const suggest: SuggestedEdit<MessageIds>[] = [];
-                for (const tp of [below, above]) {
-                  if (tp === undefined) continue;
-                  const edits = tensorParallelEdit(deployment, resolved, tp, text);
-                  if (!edits) continue;
-                  const needed = tp * resolved.request.pipelineParallel * resolved.request.dataParallel;
-                  suggest.push({
-                    messageId: "useTensorParallel",
-                    data: { tp, gpus: needed > resolved.requestedGpus ? ` on ${needed} GPUs` : "" },
-                    fix: applyEdits(edits),
-                  });
-                }
+                const suggest = offer(
+                  context,
+                  analysis,
+                  judged,
+                  { rule: "parallelism-matches-gpus", kind: problem.kind },
+                  [below, above].flatMap((tp) => {
+                    if (tp === undefined) return [];
+                    const { pipelineParallel, dataParallel } = resolved.request;
+                    const needed = tp * pipelineParallel * dataParallel;
+                    const candidates = [{ messageId: "useTensorParallel" as const, data: { tp, gpus: needed > resolved.requestedGpus ? ` on ${needed} GPUs` : "" }, edits: tensorParallelEdit(deployment, resolved, tp, text) }];
+                    // A smaller TP with pipeline stages that keep every requested GPU busy (TP 4 × PP 2 on 8 GPUs).
+                    const stages = resolved.requestedGpus / (tp * dataParallel);
+                    if (tp < current && Number.isInteger(stages) && stages > pipelineParallel) {
+                      candidates.push({ messageId: "useTensorParallel" as const, data: { tp, gpus: ` × pipeline parallel ${stages}` }, edits: tensorParallelEdit(deployment, resolved, tp, text, stages) });
+                    }
+                    return candidates;
+                  }),
+                );
+                const common = { tp: current, model: model.displayName, engine, valid: problem.valid.join(", ") };
                 const data =
                   problem.kind === "heads-not-divisible"
-                    ? { tp: current, model: model.displayName, heads: problem.heads, engine, valid: problem.valid.join(", ") }
-                    : { tp: current, model: model.displayName, kvHeads: problem.kvHeads, engine, valid: problem.valid.join(", ") };
+                    ? { ...common, heads: problem.heads }
+                    : problem.kind === "kv-heads-not-divisible"
+                      ? { ...common, kvHeads: problem.kvHeads }
+                      : { ...common, size: problem.dimension.size, what: problem.dimension.what, shard: problem.dimension.size / current, tile: problem.dimension.tile, format: shortFormatLabel(analysis.catalog, problem.format.id) };
                 context.report({
                   loc: locationOf(context, reportTarget(deployment, ["tensorParallel", "gpuCount"])),
-                  messageId: problem.kind === "heads-not-divisible" ? "headsNotDivisible" : "kvHeadsNotDivisible",
+                  messageId: problem.kind === "heads-not-divisible" ? "headsNotDivisible" : problem.kind === "kv-heads-not-divisible" ? "kvHeadsNotDivisible" : "tilesNotDivisible",
                   data,
                   suggest,
                 });

@@ -6,7 +6,6 @@
  * naming both, and offers node selectors that pin a GPU that fits, in the file's own label scheme.
  * Silent when every GPU it could land on fits.
  */
-import type { SuggestedEdit } from "@eslint/core";
 import type { GpuEntry } from "../src/catalog/types.js";
 import { deploymentChecks } from "../src/judge/checks.js";
 import { prominence, rangeWords } from "../src/report/gpu-range.js";
@@ -15,9 +14,18 @@ import { nodeSelectorEdits } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
 import { gpuNameFor } from "../src/rule-kit/remedy-edits.js";
-import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { type Candidate, fitted, locationOf, offer, reportTarget } from "../src/rule-kit/report.js";
+import { someGpusFit } from "../src/judge/findings.js";
 
 type MessageIds = "someGpusFit" | "pinGpu" | "missingReason";
+
+/** Desktop cards (GeForce, Radeon RX): a cluster node rarely carries one, so a pin offers them last. */
+const DESKTOP_GPU = /GeForce|Radeon RX/;
+
+const MESSAGES = {
+  someGpusFit: "{{model}} on {{gpus}} fits only some of the GPUs it could land on, and no GPU type is named. It fits the {{fitting}} ({{fitMemory}} GiB or more){{failing}}. Pin one{{cluster}}.",
+  pinGpu: "Pin the {{gpu}} ({{label}}: {{value}})",
+};
 
 /** The node label a file already speaks: GKE's accelerator label, Karpenter's GPU name, else GPU feature discovery's product label. */
 function labelScheme(text: string): string {
@@ -37,41 +45,42 @@ export default createRule<MessageIds, []>({
     },
     hasSuggestions: true,
     schema: [],
-    messages: {
-      someGpusFit:
-        "{{model}} on {{gpus}} needs GPUs of {{fitMemory}} GiB or more ({{fitting}}); {{failing}}. No GPU type is named: pin one, or list your cluster's GPUs in settings.vram.cluster.",
-      pinGpu: "Pin the {{gpu}} ({{label}}: {{value}})",
-    },
+    messages: MESSAGES,
   },
   create(context) {
     return {
       Program() {
         forEachJudged(context, "pin-gpu-type", (judged, analysis, text) => {
-          const { range } = judged;
-          if (!range || range.fitting.length === 0 || range.failing.length === 0) return;
           const { deployment, resolved } = judged;
           // A layout or format the engine refuses fails on every GPU: that error decides, not the GPU type.
-          if (deploymentChecks(analysis.catalog, resolved, judged.values, judged.estimate).some((check) => check.severity === "error")) return;
+          if (!someGpusFit(judged, deploymentChecks(analysis.catalog, resolved, judged.values, judged.estimate))) return;
+          const range = judged.range!;
           // The GPUs the engine uses (TP × PP × DP), which is what has to hold the model.
           const count = judged.estimate.gpuCount;
-          const suggest: SuggestedEdit<MessageIds>[] = [];
+          const candidates: Array<Candidate<MessageIds>> = [];
           const targets = deployment.placementTargets;
           if (targets && targets.length > 0) {
             const label = labelScheme(text);
-            // The smallest GPUs that fit first, the most common of a size before the rest.
+            // Data-centre GPUs before desktop cards, the smallest that fit first, the most common of a size before the rest.
             const size = (gpu: GpuEntry) => Math.round(gpu.memoryBytes / 2 ** 30);
-            const candidates = [...range.fitting].sort((a, b) => size(a) - size(b) || prominence(b) - prominence(a));
-            for (const gpu of candidates) {
-              if (suggest.length === 3) break;
-              const value = gpuNameFor(gpu, label);
+            const desktop = (gpu: GpuEntry) => (DESKTOP_GPU.test(gpu.name) ? 1 : 0);
+            const fitting = [...range.fitting].sort((a, b) => desktop(a) - desktop(b) || size(a) - size(b) || prominence(b) - prominence(a));
+            for (const gpu of fitting) {
+              if (candidates.length === 3) break;
+              const value = gpuNameFor(gpu, { source: label, value: "" });
               const edits = value ? nodeSelectorEdits(targets, label, value, text) : undefined;
-              if (value && edits) suggest.push({ messageId: "pinGpu", data: { gpu: gpuName(gpu), label, value }, fix: applyEdits(edits) });
+              if (value && edits) candidates.push({ messageId: "pinGpu", data: { gpu: gpuName(gpu), label, value }, edits });
             }
           }
+          const suggest = offer(context, analysis, judged, { rule: "pin-gpu-type", kind: "some-gpus-fit" }, candidates);
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "tensorParallel", "model"])),
             messageId: "someGpusFit",
-            data: { model: resolved.model.displayName, gpus: `${count} GPU${count === 1 ? "" : "s"}`, ...rangeWords(range) },
+            data: fitted(
+              MESSAGES.someGpusFit,
+              { model: resolved.model.displayName, gpus: `${count} GPU${count === 1 ? "" : "s"}`, ...rangeWords(range), cluster: ", or list your cluster's GPUs in settings.vram.cluster" },
+              ["cluster", "failing"],
+            ),
             suggest,
           });
         });

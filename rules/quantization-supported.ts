@@ -6,12 +6,12 @@
 import type { SuggestedEdit } from "@eslint/core";
 import type { QuantizationFormat } from "../src/catalog/types.js";
 import { engineById } from "../src/engines/index.js";
-import { checkQuantization, runnableFormats } from "../src/judge/quantization.js";
+import { checkQuantization, type QuantizationProblem, runnableFormats } from "../src/judge/quantization.js";
 import { ENGINE_NAMES, formatLabel, gpuName, headroom } from "../src/report/wording.js";
 import { combine, removeField, replaceField, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
-import { applyEdits, locationOf, reportTarget } from "../src/rule-kit/report.js";
+import { locationOf, offer, reportTarget } from "../src/rule-kit/report.js";
 import type { TextEdit } from "../src/extract/types.js";
 import { tryEstimate } from "../src/sizing/estimate.js";
 import type { MemoryEstimate, SizingRequest } from "../src/sizing/types.js";
@@ -63,7 +63,7 @@ export default createRule<MessageIds, []>({
           const capability = request.gpu.computeCapability?.toFixed(1) ?? "";
 
           /** Switch the weights to a format that runs here and fits: a flag, or a known checkpoint. */
-          const formatSuggestions = (exclude: QuantizationFormat): SuggestedEdit<MessageIds>[] => {
+          const formatSuggestions = (exclude: QuantizationFormat, kind: QuantizationProblem["kind"]): SuggestedEdit<MessageIds>[] => {
             const suggestions: SuggestedEdit<MessageIds>[] = [];
             const options = runnableFormats(catalog, resolved).filter(({ format }) => format.id !== exclude.id);
             const floatFormat = catalog.format(resolved.model.model.nativeFormat);
@@ -88,7 +88,7 @@ export default createRule<MessageIds, []>({
               const combined = combine(edits);
               if (!combined) continue;
               const label = option.format.kind === "float" ? `${option.format.id} weights as stored (no --quantization)` : `${formatLabel(catalog, option.format.id)} weights${option.checkpoint ? ` (${option.checkpoint})` : ""}`;
-              suggestions.push({ messageId: "useFormat", data: { remedy: `${label}: ${headroom({ estimate })}` }, fix: applyEdits(combined) });
+              suggestions.push(...offer(context, analysis, judged, { rule: "quantization-supported", kind }, [{ messageId: "useFormat", data: { remedy: `${label}: ${headroom({ estimate })}` }, edits: combined }]));
               if (suggestions.length === 3) break;
             }
             return suggestions;
@@ -97,7 +97,7 @@ export default createRule<MessageIds, []>({
           for (const problem of checkQuantization(catalog, resolved, values)) {
             switch (problem.kind) {
               case "below-minimum": {
-                const suggest = formatSuggestions(problem.format);
+                const suggest = formatSuggestions(problem.format, problem.kind);
                 context.report({
                   loc: locationOf(context, reportTarget(deployment, problem.fromFlag ? ["quantization", "model"] : ["model"])),
                   messageId: "belowMinimum",
@@ -123,7 +123,7 @@ export default createRule<MessageIds, []>({
                   loc: locationOf(context, reportTarget(deployment, ["dtype", "quantization", "model"])),
                   messageId: "bf16Unsupported",
                   data: { gpu, capability },
-                  suggest: edits ? [{ messageId: "useFloat16", fix: applyEdits(edits) }] : [],
+                  suggest: offer(context, analysis, judged, { rule: "quantization-supported", kind: problem.kind }, [{ messageId: "useFloat16", edits }]),
                 });
                 break;
               }
@@ -134,10 +134,7 @@ export default createRule<MessageIds, []>({
                   loc: locationOf(context, reportTarget(deployment, ["kvCacheDtype"])),
                   messageId: "fp8KvUnsupported",
                   data: { kvCacheDtype: problem.kvCacheDtype, gpu, capability },
-                  suggest:
-                    edits && estimate
-                      ? [{ messageId: "useAutoKv", data: { headroom: `: ${headroom({ estimate })}` }, fix: applyEdits(edits) }]
-                      : [],
+                  suggest: estimate ? offer(context, analysis, judged, { rule: "quantization-supported", kind: problem.kind }, [{ messageId: "useAutoKv", data: { headroom: `: ${headroom({ estimate })}` }, edits }]) : [],
                 });
                 break;
               }
@@ -155,15 +152,15 @@ export default createRule<MessageIds, []>({
                 if (problem.stored.kind !== "float" && problem.stored.vllmQuantization) {
                   const edits = combine([replaceField(deployment, "quantization", problem.stored.vllmQuantization)]);
                   const estimate = fits({ ...request, weightFormat: problem.stored });
-                  if (edits && estimate) {
-                    suggest.push({
-                      messageId: "useFormat",
-                      data: { remedy: `--quantization ${problem.stored.vllmQuantization} (as stored): ${headroom({ estimate })}` },
-                      fix: applyEdits(edits),
-                    });
+                  if (estimate) {
+                    suggest.push(
+                      ...offer(context, analysis, judged, { rule: "quantization-supported", kind: problem.kind }, [
+                        { messageId: "useFormat", data: { remedy: `--quantization ${problem.stored.vllmQuantization} (as stored): ${headroom({ estimate })}` }, edits },
+                      ]),
+                    );
                   }
                 }
-                suggest.push(...formatSuggestions(problem.stored));
+                suggest.push(...formatSuggestions(problem.stored, problem.kind));
                 context.report({
                   loc: locationOf(context, reportTarget(deployment, ["quantization"])),
                   messageId: "flagMismatch",

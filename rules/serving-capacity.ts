@@ -10,9 +10,18 @@ import { checkTarget, TARGET_ANNOTATION, type ServingTarget, type TargetFailure,
 import { describeRemedy, gpuName, tokens } from "../src/report/wording.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
-import { locationOf, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
+import { fitted, locationOf, reportTarget, suggestionsFor } from "../src/rule-kit/report.js";
 
 type MessageIds = "missed" | "unknown" | "unreadable" | "applyRemedy" | "missingReason";
+
+/** The first failure ends the verdict sentence; any others follow it. */
+function failuresText(failures: TargetFailure[]): string {
+  const [first, ...rest] = failures.map(failureText);
+  return rest.length === 0 ? first! : `${first!}. Also ${rest.join("; ")}`;
+}
+
+/** The verdict and its numbers first, then the target it was held to; the arithmetic is in `vram explain`. */
+const MISSED = "{{model}} misses its target: {{failures}}. Target: {{target}}.{{remedy}}";
 
 function ms(value: number): string {
   return value >= 100 ? tokens(Math.round(value)) : value.toFixed(1);
@@ -58,7 +67,7 @@ export default createRule<MessageIds, []>({
     hasSuggestions: true,
     schema: [],
     messages: {
-      missed: "{{model}} misses its target ({{target}}): {{failures}}. {{remedy}}",
+      missed: MISSED,
       unknown: "{{model}}'s serving target ({{target}}) cannot be checked: {{reason}}.",
       unreadable: `This ${TARGET_ANNOTATION} cannot be read: {{reason}}. Write it as "concurrency=64, input=2000, output=500, itl-ms=50".`,
       applyRemedy: "Use {{remedy}}",
@@ -86,22 +95,24 @@ export default createRule<MessageIds, []>({
           }
           if (checked.failures.length === 0) return;
           const { remedy } = checked;
-          const change = (r: typeof remedy) => (r ? describeRemedy(analysis.catalog, r.remedy).replace(/:.*$/, "") : "");
+          // The change alone: a remedy's text up to the headroom it states after the colon.
+          const change = (r: typeof remedy) => (r ? describeRemedy(analysis.catalog, r.remedy).split(":")[0]! : "");
           const remedyText = remedy
-            ? `Cheapest change that meets it: ${change(remedy)} (${ms(remedy.speed.decode.msPerToken)} ms/token${remedy.cost ? `, $${money(remedy.cost.usdPerHour)}/h` : ""}).`
-            : `No single change of GPU count, GPU (${gpuName(resolved.request.gpu)} or another), FP8 weights or FP8 KV cache meets it.`;
+            ? ` Cheapest change that meets it: ${change(remedy)} (${ms(remedy.speed.decode.msPerToken)} ms/token${remedy.cost ? `, $${money(remedy.cost.usdPerHour)}/h` : ""}).`
+            : ` No single change of GPU count, GPU (${gpuName(resolved.request.gpu)} or another), FP8 weights or FP8 KV cache meets it.`;
           context.report({
             loc: locationOf(context, where),
             messageId: "missed",
             data: {
-              model,
-              target: targetText(target),
-              failures: checked.failures.map(failureText).join("; "),
-              remedy: remedyText,
+              ...fitted(
+                MISSED,
+                { model, target: targetText(target), failures: failuresText(checked.failures), remedy: remedyText },
+                ["remedy"],
+              ),
               msPerToken: checked.speed.decode.msPerToken,
             },
             suggest: remedy
-              ? suggestionsFor(context, analysis, judged, [remedy.remedy], "applyRemedy", () => `${change(remedy)} (${ms(remedy.speed.decode.msPerToken)} ms/token at ${tokens(remedy.speed.concurrency)} requests)`)
+              ? suggestionsFor(context, analysis, judged, [remedy.remedy], "applyRemedy", { rule: "serving-capacity", kind: "missed" }, () => `${change(remedy)} (${ms(remedy.speed.decode.msPerToken)} ms/token at ${tokens(remedy.speed.concurrency)} requests)`).suggest
               : [],
           });
         });

@@ -3,17 +3,19 @@
  * estimate. Computed once per file (cached on the AST root) and shared by all rules.
  */
 import type { Catalog } from "./catalog/catalog.js";
-import type { GpuEntry, ModelEntry } from "./catalog/types.js";
-import { extractDeployments } from "./extract/index.js";
+import type { GpuEntry } from "./catalog/types.js";
+import { extractFile } from "./extract/index.js";
+import type { UnreadDocument } from "./extract/doc.js";
 import { valuesOf } from "./extract/engine-args.js";
 import type { Deployment, FieldName, UnresolvedValue } from "./extract/types.js";
 import { type DeploymentValues, type Resolution, resolveDeployment, type ResolvedDeployment, type Unresolved } from "./resolve.js";
 import { readSettings, type VramSettings } from "./settings.js";
 import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.js";
-import { type BoundedCache, cacheOf } from "./memo.js";
+import { shortGpuName } from "./report/plain.js";
+import { BoundedCache, cacheOf, identityOf } from "./memo.js";
 import { type GpuRange, rangeCandidates, splitRange, vendorOfResource, withinMemory } from "./judge/gpu-range.js";
 import { checkQuantization } from "./judge/quantization.js";
-import { gpuName, tokens } from "./report/wording.js";
+import { tokens } from "./report/wording.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 
@@ -50,6 +52,8 @@ export interface FileAnalysis {
   catalog: Catalog;
   settings: VramSettings;
   deployments: JudgedDeployment[];
+  /** Documents not read at all (aliases past the expansion budget): whatever they deploy is unchecked. */
+  unread: UnreadDocument[];
 }
 
 interface CacheEntry {
@@ -60,13 +64,20 @@ interface CacheEntry {
 
 const cache = new WeakMap<object, CacheEntry>();
 
-/** Estimates by model and GPU entry (objects: a settings entry is its own), then by the rest of the request. */
-const estimates = new WeakMap<ModelEntry, WeakMap<GpuEntry, BoundedCache<MemoryEstimate>>>();
+/**
+ * Estimates by model, GPU and format entry (objects: a settings entry is its own), then by the rest
+ * of the request: one process-wide cache of the most recently used (an estimate is ~3 KB).
+ */
+const estimates = new BoundedCache<MemoryEstimate>(2_048);
+
+/** Entries the process-wide estimate cache holds now (it never holds more than its bound). */
+export function cachedEstimates(): number {
+  return estimates.size;
+}
 
 function estimateOnce(request: SizingRequest): MemoryEstimate {
-  let byGpu = estimates.get(request.model);
-  if (!byGpu) estimates.set(request.model, (byGpu = new WeakMap()));
-  return cacheOf(byGpu, request.gpu, 256).get(requestKey(request), () => estimateMemory(request));
+  const key = `${identityOf(request.model)}|${identityOf(request.gpu)}|${identityOf(request.weightFormat)}|${requestKey(request)}`;
+  return estimates.get(key, () => estimateMemory(request));
 }
 
 /** Resolutions by catalog (settings make their own), then by the values as written. */
@@ -162,8 +173,9 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
   const resolution = resolveOnce(settings, values, deployment.layoutOwner, judgedOn);
   if (!resolution.ok) return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
   const resolved = withAutoContext(resolution.resolved, deployment);
-  const where = range.source === "cluster" ? "settings.vram.cluster" : `the catalog's ${vendor === "amd" ? "AMD" : "NVIDIA"} GPUs`;
-  const assumption = range.fitting.length > 0 ? `no GPU type is named; judged on the ${gpuName(judgedOn)}, the smallest of ${where} with the memory it needs` : `no GPU type is named; judged on the ${gpuName(judgedOn)}, the largest of ${where}`;
+  // The judged-on GPU by memory: the smallest that holds it, else the largest it could land on.
+  const which = range.source === "cluster" ? `${range.fitting.length > 0 ? "smallest" : "largest"} of settings.vram.cluster` : `${range.fitting.length > 0 ? "smallest" : "largest"} ${vendor === "amd" ? "AMD" : "NVIDIA"} GPU`;
+  const assumption = `no GPU type is named; judged on the ${shortGpuName(judgedOn)}, the ${which}${range.fitting.length > 0 ? " that holds it" : ""}`;
   return { status: "judged", deployment, values, resolved: withAssumptions({ ...resolved, assumptions: [...resolved.assumptions, assumption] }, deployment), estimate: estimateOnce(resolved.request), range };
 }
 
@@ -193,31 +205,25 @@ export function analyzeFile(ast: { type: string; body?: unknown[] }, text: strin
   if (cached && cached.settingsRaw === settingsRaw && cached.baseDir === baseDir) return cached.analysis;
   // `baseDir` resolves settings.vram.models[].config paths: ESLint's working directory for the rules.
   const settings = readSettings(settingsRaw, baseDir);
-  const deployments = extractDeployments(ast, text).map((deployment) => judge(deployment, settings));
-  const analysis: FileAnalysis = { catalog: settings.catalog, settings, deployments };
+  const extracted = extractFile(ast, text);
+  const deployments = extracted.deployments.map((deployment) => judge(deployment, settings));
+  const analysis: FileAnalysis = { catalog: settings.catalog, settings, deployments, unread: extracted.unread };
   cache.set(ast, { settingsRaw, baseDir, analysis });
   return analysis;
 }
 
-const remedyCache = new WeakMap<MemoryEstimate, Map<number, Remedy[]>>();
-
-/** Remedies for a judged deployment at a concurrency target, computed once per target. */
+/**
+ * Remedies for a judged deployment at a concurrency target. Memoized by the recommender on
+ * everything they depend on (the request, the target, the instance type and the model as written),
+ * never on the estimate object: estimates are shared by every file that asks the same request, and
+ * remedies for one file's instance type or checkpoint must not reach another file.
+ */
 export function remediesFor(analysis: FileAnalysis, judged: Judged, minConcurrent: number): Remedy[] {
-  let byTarget = remedyCache.get(judged.estimate);
-  if (!byTarget) {
-    byTarget = new Map();
-    remedyCache.set(judged.estimate, byTarget);
-  }
-  let remedies = byTarget.get(minConcurrent);
-  if (!remedies) {
-    remedies = recommend(analysis.catalog, judged.resolved.request, judged.estimate, {
-      minConcurrentSequences: minConcurrent,
-      writtenModel: judged.resolved.model.displayName,
-      ...(judged.resolved.instance ? { instance: judged.resolved.instance } : {}),
-    });
-    byTarget.set(minConcurrent, remedies);
-  }
-  return remedies;
+  return recommend(analysis.catalog, judged.resolved.request, judged.estimate, {
+    minConcurrentSequences: minConcurrent,
+    writtenModel: judged.resolved.model.displayName,
+    ...(judged.resolved.instance ? { instance: judged.resolved.instance } : {}),
+  });
 }
 
 /**
@@ -228,7 +234,7 @@ export function remediesFor(analysis: FileAnalysis, judged: Judged, minConcurren
 export function ambiguityNote(judged: Judged, minConcurrent = 1): string {
   const passing = (judged.alternatives ?? []).filter(({ estimate }) => estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent);
   if (passing.length === 0) return "";
-  const names = passing.map(({ gpu }) => gpu.name).join(" or ");
+  const names = passing.map(({ gpu }) => shortGpuName(gpu)).join(" or ");
   const memoryLabel = judged.deployment.fields.gpuType?.source === "karpenter.k8s.aws/instance-gpu-name" ? "karpenter.k8s.aws/instance-gpu-memory" : "nvidia.com/gpu.memory";
-  return ` On the ${names} it fits; a ${memoryLabel} node selector settles which.`;
+  return ` It fits the ${names}; a ${memoryLabel} label says which.`;
 }

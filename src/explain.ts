@@ -5,12 +5,10 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parseJSON } from "jsonc-eslint-parser";
-import { parseYAML } from "yaml-eslint-parser";
 import type { Catalog } from "./catalog/catalog.js";
 import { analyzeFile, type FileAnalysis, type Judged, type JudgedDeployment, remediesFor } from "./analysis.js";
 import { cliSettingsFor } from "./cli-settings.js";
-import { parseMaskingTemplates } from "./extract/go-template.js";
+import { type ParsedAst, parseText } from "./parse-text.js";
 import { parseHclForRules } from "./hcl/language.js";
 import { loadHclParser } from "./hcl/parser.js";
 import { type DeploymentCheck, deploymentChecks } from "./judge/checks.js";
@@ -46,30 +44,18 @@ export interface ExplainedFile {
   /** Set when the file could not be read or parsed. */
   error?: string;
   deployments: ExplainedDeployment[];
+  /** Documents not read at all (aliases that expand past the budget), with where they start and why. */
+  unread?: Array<{ location: { line: number; column: number }; reason: string }>;
 }
 
-type Ast = { type: string; body?: unknown[] };
-
-/** The AST, or the parser's error in one line (a parser may quote kilobytes of the file). */
-function parse(path: string, text: string, diskPath: string | undefined): { ast: Ast } | { error: string } {
-  const attempt = (parser: (text: string) => unknown) => (input: string): { ast: Ast } | { error: string } => {
-    try {
-      return { ast: parser(input) as Ast };
-    } catch (error) {
-      const { message, lineNumber, column } = error as { message?: string; lineNumber?: number; column?: number };
-      const first = String(message ?? error).split("\n")[0]!.trim();
-      const where = typeof lineNumber === "number" ? ` (line ${lineNumber}${typeof column === "number" ? `, column ${column}` : ""})` : "";
-      return { error: `cannot parse: ${first.length > 160 ? `${first.slice(0, 159)}…` : first}${where}` };
-    }
-  };
-  if (/\.(json|jsonc|json5)$/i.test(path)) return attempt(parseJSON)(text);
+/** How a file is parsed: by its extension; YAML (a superset of JSON) when it says nothing, Go templates masked as the lint route does. */
+function parse(path: string, text: string, diskPath: string | undefined): { ast: ParsedAst } | { error: string } {
   if (/\.tf$/i.test(path)) {
     // Terraform HCL, read in its module: variables and locals of the sibling .tf files on disk.
     const parsed = parseHclForRules(text, diskPath);
     return parsed.ok ? { ast: parsed.ast } : { error: `cannot parse: ${parsed.message} (line ${parsed.line}, column ${parsed.column})` };
   }
-  // YAML, and files of unknown extension (YAML is a superset of JSON); Go templates masked as the lint route does.
-  return parseMaskingTemplates(text, attempt(parseYAML), (result) => ("ast" in result ? result.ast : undefined));
+  return parseText(text, /\.(json|jsonc|json5)$/i.test(path) ? "json" : "yaml");
 }
 
 /** A file's text as ESLint reads it (without a UTF-8 byte-order mark), or why it was not read. */
@@ -119,6 +105,9 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
   const analysis = analyzeFile(parsed.ast, text, settings, baseDir);
   const file: ExplainedFile = {
     path,
+    ...(analysis.unread.length > 0
+      ? { unread: analysis.unread.map(({ node, reason }) => ({ location: { line: node.loc.start.line, column: node.loc.start.column + 1 }, reason })) }
+      : {}),
     deployments: analysis.deployments.map((judged) => {
       const anchor = judged.deployment.fields.model?.node ?? judged.deployment.unresolved.model?.node ?? judged.deployment.anchor;
       const entry: ExplainedDeployment = {
@@ -202,7 +191,8 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
     for (const file of files) {
       const lines = [style.bold(file.path)];
       if (file.error) lines.push(`  ${style.bad(file.error)}`);
-      else if (file.deployments.length === 0) lines.push(style.dim("  no model deployments found"));
+      for (const { location, reason } of file.unread ?? []) lines.push(`  ${style.bad(`document at ${file.path}:${location.line}:${location.column} not read: ${reason}`)}`);
+      if (!file.error && file.deployments.length === 0 && !file.unread) lines.push(style.dim("  no model deployments found"));
       const { analysis, minConcurrent } = analyses.get(file) ?? { analysis: undefined, minConcurrent: 1 };
       file.deployments.forEach((deployment, index) => {
         const where = `${file.path}:${deployment.location.line}:${deployment.location.column}`;

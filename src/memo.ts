@@ -1,19 +1,46 @@
 /**
  * Per-process caches of pure results (resolutions, estimates, remedies, image names): a repository
- * repeats the same model on the same GPUs across files. Bounded, oldest entry out first; cached
- * values are shared and treated as read-only by every reader.
+ * repeats the same model on the same GPUs across files. Each cache is bounded in entries and in the
+ * characters of its keys (keys are built from what files write); the least recently used entry goes
+ * first. Cached values are shared and treated as read-only by every reader.
  */
 export class BoundedCache<V> {
   private readonly entries = new Map<string, V>();
+  private keyChars = 0;
 
-  constructor(private readonly limit: number) {}
+  /**
+   * @param limit most entries kept.
+   * @param maxKeyChars longest key cached: a longer one is a value nobody repeats (a megabyte name),
+   *   computed each time instead; the keys together hold at most `limit × maxKeyChars / 8` characters.
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly maxKeyChars = 2_048,
+  ) {}
 
   get(key: string, compute: () => V): V {
-    if (this.entries.has(key)) return this.entries.get(key)!;
+    if (key.length > this.maxKeyChars) return compute();
+    if (this.entries.has(key)) {
+      const value = this.entries.get(key)!;
+      // Most recently used last: Map iterates in insertion order.
+      this.entries.delete(key);
+      this.entries.set(key, value);
+      return value;
+    }
     const value = compute();
-    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, value);
+    this.keyChars += key.length;
+    const charBudget = (this.limit * this.maxKeyChars) / 8;
+    while (this.entries.size > this.limit || (this.keyChars > charBudget && this.entries.size > 1)) {
+      const oldest = this.entries.keys().next().value!;
+      this.entries.delete(oldest);
+      this.keyChars -= oldest.length;
+    }
     return value;
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 }
 
@@ -22,4 +49,14 @@ export function cacheOf<Owner extends object, V>(caches: WeakMap<Owner, BoundedC
   let cache = caches.get(owner);
   if (!cache) caches.set(owner, (cache = new BoundedCache(limit)));
   return cache;
+}
+
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+
+/** A number that stands for one object in a cache key (a settings entry is its own, even with a catalog entry's id). */
+export function identityOf(object: object): number {
+  let identity = identities.get(object);
+  if (identity === undefined) identities.set(object, (identity = nextIdentity++));
+  return identity;
 }

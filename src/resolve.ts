@@ -9,6 +9,7 @@ import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, SizingRequest } from "./sizing/types.js";
 import { lookup } from "./lookup.js";
+import { shortGpuName } from "./report/plain.js";
 
 /** A deployment's settings as plain values; absent means "not stated". */
 export interface DeploymentValues {
@@ -162,11 +163,22 @@ function autoFormat(catalog: Catalog, format: QuantizationFormat): QuantizationF
 }
 
 /**
+ * Longest name looked up in the catalog. A Hugging Face repository id is at most 96 characters per
+ * part (huggingface_hub `validate_repo_id`); with a URI scheme, a revision or a GGUF file name a real
+ * reference stays far below this. A longer one is no catalog name, so it is not matched character
+ * by character against every entry.
+ */
+export const MAX_NAME_CHARS = 512;
+
+/**
  * `rangeGpu`: the GPU to judge on when the deployment names none (and no default does): one GPU of
  * the range it could be scheduled on.
  */
 export function resolveDeployment(catalog: Catalog, values: DeploymentValues, defaults: ResolveDefaults = {}, layoutOwner?: LayoutOwner, rangeGpu?: GpuEntry): Resolution {
   if (!values.model) return { ok: false, unresolved: { reason: "no-model" } };
+  if (values.model.length > MAX_NAME_CHARS) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: [] } };
+  if ((values.gpuType?.length ?? 0) > MAX_NAME_CHARS) return { ok: false, unresolved: { reason: "unknown-gpu", written: values.gpuType!, closest: [] } };
+  if ((values.instanceType?.length ?? 0) > MAX_NAME_CHARS && !values.gpuType) return { ok: false, unresolved: { reason: "unknown-instance", written: values.instanceType! } };
   const model = catalog.resolveModel(values.model);
   if (!model) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: catalog.closestModelNames(values.model) } };
 
@@ -206,8 +218,8 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
   if (!gpu) return { ok: false, unresolved: { reason: "no-gpu" } };
   if (gpu.via === "ambiguous") {
     // The catalog's reason says which naming schemes make the name ambiguous; messages need the gist.
-    const others = (gpu.alternatives ?? []).map((alternative) => alternative.name).join(" or ");
-    assumptions.push(`"${values.gpuType ?? defaults.gpu}" is the ${gpu.gpu.name}; it also names the ${others}, and the smaller is assumed so a verdict is never optimistic`);
+    const others = (gpu.alternatives ?? []).map(shortGpuName).join(" or ");
+    assumptions.push(`"${values.gpuType ?? defaults.gpu}" is the ${shortGpuName(gpu.gpu)}, the smallest it names (also the ${others})`);
   }
 
   const engine: Engine = values.engine ?? defaults.engine ?? "vllm";

@@ -255,7 +255,7 @@ function readDenseEquivalents(catalog: Catalog, raw: unknown): Map<string, numbe
 export function parseParams(value: unknown): number | undefined {
   if (typeof value === "number") return value > 0 && Number.isFinite(value) ? value : undefined;
   if (typeof value !== "string") return undefined;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmbt]?)\s*$/i.exec(value);
+  const match = /^(\d+(?:\.\d+)?)\s*([kmbt]?)$/i.exec(value.trim());
   if (!match) return undefined;
   const factor: Record<string, number> = { "": 1, k: 1e3, m: 1e6, b: 1e9, t: 1e12 };
   const params = Number(match[1]) * factor[match[2]!.toLowerCase()]!;

@@ -51,10 +51,13 @@ function fromAnnotations(holder: DocNode): Suppression[] {
   return found;
 }
 
+const NOTE_PREFIX = "vram.lint/ignore";
+
 function fromNote(note: DocNode): Suppression | undefined {
   const text = str(note);
-  const match = text ? /^\s*vram\.lint\/ignore\s+(.*)$/s.exec(text) : null;
-  return match ? parseList(match[1]!, note.node) : undefined;
+  const start = text?.trimStart();
+  const rest = start?.startsWith(NOTE_PREFIX) ? start.slice(NOTE_PREFIX.length) : undefined;
+  return rest !== undefined && /^\s/.test(rest) ? parseList(rest.trimStart(), note.node) : undefined;
 }
 
 const cache = new WeakMap<Deployment, Suppression[]>();

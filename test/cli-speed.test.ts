@@ -44,10 +44,11 @@ describe("vram estimate: serving speed", () => {
     expect(out.performance).toBeNull();
     expect(out.performanceUnknown).toBe("the weights do not fit, so nothing is served");
     // A10G at $1.006 per GPU-hour (g5.xlarge), H200 at $7.912 (p5en.48xlarge ÷ 8): AWS us-east-1, 2026-08-26.
+    // Least change first (the same GPU type, then the same checkpoint: FP8 on the fly before an AWQ repository), then cost.
     expect(out.suggestions.map((suggestion) => [suggestion.gpuCount, suggestion.usdPerHour])).toEqual([
-      [2, 2.012],
       [4, 4.024],
       [8, 8.048],
+      [2, 2.012],
       [1, 7.912],
     ]);
   });

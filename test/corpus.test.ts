@@ -4,29 +4,38 @@
  * deployments and findings are exactly the ones reviewed in `corpus/expected.json`. Skipped when the
  * corpus is not beside the project.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { parseYAML } from "yaml-eslint-parser";
 import { explainFile } from "../src/explain.js";
 import { CORPUS, corpusFiles, corpusPresent, lintCorpusFile, type CorpusOutcome } from "./corpus/corpus.js";
 import { findings, lint } from "./support/lint.js";
+import { UPDATING } from "./support/fixture-cases.js";
 
-const expected = JSON.parse(readFileSync(new URL("corpus/expected.json", import.meta.url), "utf8")) as Record<string, CorpusOutcome>;
+const EXPECTED_FILE = new URL("corpus/expected.json", import.meta.url);
+const expected = JSON.parse(readFileSync(EXPECTED_FILE, "utf8")) as Record<string, CorpusOutcome>;
 
 describe.skipIf(!corpusPresent)("the public corpus", () => {
   const files = corpusFiles();
 
+  // `npm run test:update` rewrites corpus/expected.json from what the plugin reports now: review the diff.
+  const updated: Record<string, CorpusOutcome> = {};
+  afterAll(() => {
+    if (UPDATING && Object.keys(updated).length === files.length) writeFileSync(EXPECTED_FILE, `${JSON.stringify(Object.fromEntries(Object.entries(updated).sort(([a], [b]) => (a < b ? -1 : 1))), null, 2)}\n`);
+  });
+
   it("has an expectation for every YAML and JSON file, and a file for every expectation", () => {
     expect(files.length).toBeGreaterThan(0);
-    expect(files).toEqual(Object.keys(expected).sort());
+    if (!UPDATING) expect(files).toEqual(Object.keys(expected).sort());
   });
 
   it.each(files)("%s", (file) => {
     const { text, fatal, deployments, findings: found } = lintCorpusFile(file);
     // A parse error is the file's own (a Helm template is not YAML), never the plugin's.
     if (fatal) expect(() => parseYAML(text)).toThrow();
-    expect({ deployments, findings: found }).toEqual(expected[file]);
+    updated[file] = { deployments, findings: found };
+    if (!UPDATING) expect({ deployments, findings: found }).toEqual(expected[file]);
   });
 
   describe("verdicts checked by hand against the files and engine behaviour", () => {
@@ -46,27 +55,28 @@ describe.skipIf(!corpusPresent)("the public corpus", () => {
       );
     });
 
-    it("KAITO MultiRoleInference: DeepSeek-V3 on one A100 80GB per role holds 66.5 GiB of its 629 GiB", () => {
+    it("KAITO MultiRoleInference: DeepSeek-V3 on one A100 80GB per role holds 66.5 GiB of the 630.5 it needs", () => {
       expect(message("kaito-project__kaito/examples__inference__kaito_multiroleinference_deepseek-v3.yaml", "vram/weights-fit")).toMatch(
-        /^DeepSeek-V3 is a Mixture-of-Experts model: 37\.6B parameters are active per token but all 671B must be resident — 628\.8 GiB at FP8 with 128x128 block scales vs 66\.5 GiB usable on 1 × NVIDIA A100 80GB/,
+        /^DeepSeek-V3 needs 630\.5 GiB at FP8; 1 × A100 80GB \(Standard_NC24ads_A100_v4\) has 66\.5 GiB usable\. Only 37\.6B of its 671B parameters are active per token, but every expert must be resident\./,
       );
     });
 
     it("SkyPilot: DeepSeek-R1 upcast to BF16 needs 1.25 TiB, more than 16 × A100 80GB hold", () => {
       expect(message("skypilot-org__skypilot/llm__deepseek-r1__deepseek-r1-671B-A100.yaml", "vram/weights-fit")).toMatch(
-        /— 1251\.8 GiB at bf16 vs 1005\.2 GiB usable on 16 × NVIDIA A100 80GB\./,
+        /^DeepSeek-R1-BF16 needs 1251\.8 GiB at bf16; 16 × A100 80GB have 1005\.2 GiB usable\./,
       );
     });
 
     it("SkyPilot: gpt-oss-120b with vLLM defaults on one H100 leaves no KV cache (a vLLM 0.10.1 log shows -2.14 GiB)", () => {
+      // 64.5 GiB of weights plus the runtime's 8.0 GiB is more than the 71.7 GiB budget.
       expect(message("skypilot-org__skypilot/llm__gpt-oss__gpt-oss-vllm.sky.yaml", "vram/weights-fit")).toMatch(
-        /— 64\.5 GiB at MXFP4 \(MoE experts\) vs 71\.7 GiB usable on 1 × NVIDIA H100 80GB\./,
+        /^gpt-oss-120b needs 72\.4 GiB at MXFP4; 1 × H100 80GB has 71\.7 GiB usable\./,
       );
     });
 
     it("AIBrix: a 10,240-token context on a Tesla-V100 fits only if it is the 32 GB part, and the finding says so", () => {
       expect(message("vllm-project__aibrix/samples__heterogeneous__deepseek-coder-7b-v100-deployment.yaml", "vram/kv-cache-headroom")).toMatch(
-        /Assumes "Tesla-V100" is the NVIDIA V100 16GB \(SXM2 \/ PCIe\); it also names the NVIDIA V100 32GB \(SXM2 \/ PCIe \/ V100S\), and the smaller is assumed so a verdict is never optimistic\. On the NVIDIA V100 32GB \(SXM2 \/ PCIe \/ V100S\) it fits; a nvidia\.com\/gpu\.memory node selector settles which\.$/,
+        /Assumes "Tesla-V100" is the V100 16GB, the smallest it names \(also the V100 32GB\)\. It fits the V100 32GB; a nvidia\.com\/gpu\.memory label says which\./,
       );
     });
   });

@@ -60,7 +60,7 @@ describe("settings.vram", () => {
     const [result] = await eslint.lintText(manifest, { filePath: `${FIXTURES}/kubernetes/support-bot.yaml` });
     const messages = result!.messages.filter((message) => message.ruleId?.startsWith("vram/"));
     expect(messages.map((message) => message.messageId)).toEqual(["weightsExceed"]);
-    expect(messages[0]!.message).toMatch(/^support-bot-8b does not fit: 15\.0 GiB of weights at bf16 vs 13\.3 GiB usable on 1 × NVIDIA T4\./);
+    expect(messages[0]!.message).toMatch(/^support-bot-8b needs 15\.6 GiB at bf16; 1 × T4 has 13\.3 GiB usable\./);
   });
 
   it("reads defaults", () => {
@@ -122,7 +122,7 @@ describe("settings.vram", () => {
     expect(findings(lint(llama, "a.yaml", { settings: { vram: { cluster: { gpus: ["l4", "h100-80gb"] } } } }))).toEqual([]);
     const [error] = findings(lint(llama, "a.yaml", { settings: { vram: { cluster: { gpus: ["t4", "v100-16gb"] } } } }));
     expect(error).toMatchObject({ ruleId: "vram/weights-fit", severity: 2 });
-    expect(error!.message).toContain("Assumes no GPU type is named; judged on the NVIDIA V100 16GB, the largest of settings.vram.cluster.");
+    expect(error!.message).toContain("Assumes no GPU type is named; judged on the V100 16GB, the largest of settings.vram.cluster.");
   });
 
   it("assumes the default GPU for files that name none, and says so", () => {

@@ -11,6 +11,7 @@ import type { FieldName } from "../extract/types.js";
 import type { MemoryEstimate, SizingRequest } from "../sizing/types.js";
 import type { EngineSpeed } from "./speed-calibration.js";
 import { parseRelease, type Release } from "./versions.js";
+import { thousands } from "../report/plain.js";
 
 /**
  * How a flag's value reads. `allLayers`: a switch meaning "every layer" (llama.cpp `--cpu-moe`);
@@ -212,6 +213,11 @@ export interface EngineProfile<Id extends string = string> {
   readonly checksQuantization: boolean;
   /** Whether an FP8 KV cache is a remedy it can be given by a flag. */
   readonly fp8KvCache: boolean;
+  /**
+   * Whether it refuses to load quantized weights when tensor parallelism cuts their tiles: a 128×128
+   * block of block-FP8, a group of AWQ/GPTQ (vLLM and SGLang check every shard at load).
+   */
+  readonly refusesSplitTiles: boolean;
 
   // --- layout --------------------------------------------------------------------------------
   /** Every visible GPU gets a share of the layers (llama.cpp `--split-mode layer`, Ollama): no tensor parallelism. */
@@ -256,7 +262,7 @@ export interface EngineProfile<Id extends string = string> {
 
 /** A token count with thousands separators (`131,072`), for the sentences engines contribute. */
 export function tokenCount(count: number): string {
-  return String(Math.round(count)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return thousands(Math.round(count));
 }
 
 /** The request's engine release as numbers (undefined: the current release). */

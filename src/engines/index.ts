@@ -85,7 +85,8 @@ export function describeImage(image: string | undefined): ImageFacts | undefined
 function classifyImage(image: string): ImageFacts | undefined {
   const name = image.toLowerCase();
   const lastSegment = image.slice(image.lastIndexOf("/") + 1);
-  const repository = lastSegment.toLowerCase().replace(/[:@].*$/, "");
+  const tagAt = lastSegment.search(/[:@]/);
+  const repository = (tagAt < 0 ? lastSegment : lastSegment.slice(0, tagAt)).toLowerCase();
   if (NOT_A_SERVER.test(repository)) return undefined;
   const written = /:([^:@]+)/.exec(lastSegment)?.[1];
   const tag = written ? { tag: written } : {};

@@ -211,6 +211,7 @@ export const ggufEngine = {
   minComputeCapability: () => null,
   checksQuantization: false,
   fp8KvCache: false,
+  refusesSplitTiles: false,
   splitsLayers: true,
   shardsOverAllGpus: false,
   budgetKind: "free-minus-margin",

@@ -111,6 +111,7 @@ export const lmdeploy: EngineProfile<"lmdeploy"> = {
   checksQuantization: true,
   // An 8-bit KV cache is `--quant-policy 8` (int8), not FP8.
   fp8KvCache: false,
+  refusesSplitTiles: false,
 
   splitsLayers: false,
   shardsOverAllGpus: false,

@@ -117,6 +117,7 @@ export const sglang: EngineProfile<"sglang"> = {
   minComputeCapability,
   checksQuantization: true,
   fp8KvCache: true,
+  refusesSplitTiles: true,
 
   splitsLayers: false,
   shardsOverAllGpus: false,

@@ -173,6 +173,7 @@ export const tgi: EngineProfile<"tgi"> = {
   minComputeCapability: catalogMinimum,
   checksQuantization: true,
   fp8KvCache: false,
+  refusesSplitTiles: false,
 
   splitsLayers: false,
   shardsOverAllGpus: true,

@@ -152,6 +152,7 @@ export const trtllm: EngineProfile<"trtllm"> = {
   checksQuantization: true,
   // An FP8 KV cache is `kv_cache_config.dtype: fp8` in the YAML, which no flag edit can write.
   fp8KvCache: false,
+  refusesSplitTiles: false,
 
   splitsLayers: false,
   shardsOverAllGpus: false,

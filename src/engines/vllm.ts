@@ -135,6 +135,7 @@ export const vllm: EngineProfile<"vllm"> = {
   minComputeCapability: catalogMinimum,
   checksQuantization: true,
   fp8KvCache: true,
+  refusesSplitTiles: true,
 
   splitsLayers: false,
   shardsOverAllGpus: false,

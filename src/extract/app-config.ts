@@ -52,8 +52,21 @@ function keyStyle(keys: string[]): "snake" | "kebab" | "camel" {
   return "snake";
 }
 
-/** `A100-80GB:8` (SkyPilot style) in a GPU key: the type and the count. */
-const TYPE_WITH_COUNT = /^\s*([A-Za-z][\w .-]*?)\s*[:x×]\s*(\d+)\s*$/;
+/**
+ * `A100-80GB:8` (SkyPilot style), `H100 x 8`, `L4×2` in a GPU key: the type and the count. Read from
+ * the end (digits, then the separator), since a pattern with a lazy name before `\s*` backtracks
+ * quadratically on a long run of blanks.
+ */
+function typeWithCount(raw: string): [type: string, count: string] | undefined {
+  const text = raw.trim();
+  let digits = text.length;
+  while (digits > 0 && text.charCodeAt(digits - 1) >= 48 && text.charCodeAt(digits - 1) <= 57) digits--;
+  if (digits === text.length) return undefined;
+  const head = text.slice(0, digits).trimEnd();
+  if (!":x×".includes(head.slice(-1)) || head.length < 2) return undefined;
+  const type = head.slice(0, -1).trimEnd();
+  return /^[A-Za-z][\w .-]*$/.test(type) ? [type, text.slice(digits)] : undefined;
+}
 
 /**
  * Keys of a nested engine configuration inside a settings mapping (Helm values of generic charts:
@@ -86,22 +99,22 @@ export function readSettingsMapping(
     }
     if (!deferredReason(raw) && spec.field === "gpuCount" && typeof node.value === "string" && !/^\d+$/.test(raw)) {
       // `gpus: "A100:8"` names the type and the count together; `gpus: H100` only the type.
-      const match = TYPE_WITH_COUNT.exec(raw);
+      const match = typeWithCount(raw);
       if (match) {
-        fields.gpuType ??= located(match[1]!, node, key);
-        fields.gpuCount = located(Number(match[2]), node, key);
+        fields.gpuType ??= located(match[0], node, key);
+        fields.gpuCount = located(Number(match[1]), node, key);
       } else if (/[a-z]/i.test(raw)) fields.gpuType ??= located(raw, node, key);
       continue;
     }
     if (!deferredReason(raw) && spec.field === "gpuType") {
-      const match = TYPE_WITH_COUNT.exec(raw);
+      const match = typeWithCount(raw);
       if (typeof node.value === "number") {
         fields.gpuCount ??= located(node.value, node, key);
         continue;
       }
       if (match) {
-        fields.gpuType = located(match[1]!, node, key);
-        fields.gpuCount ??= located(Number(match[2]), node, key);
+        fields.gpuType = located(match[0], node, key);
+        fields.gpuCount ??= located(Number(match[1]), node, key);
         continue;
       }
     }

@@ -15,6 +15,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
+import { isScriptFlag } from "./shell.js";
 import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, scalarView, setUnresolved } from "./kit.js";
 import type { Deployment } from "./types.js";
 
@@ -27,8 +28,8 @@ const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}/g;
 function interpolated(node: DocNode, used: string[]): DocNode {
   const raw = str(node);
   if (raw === undefined || !raw.includes("${")) return node;
-  const value = raw.replace(INTERPOLATION, (whole, name: string, fallback: string) => {
-    used.push(`${name} is read as its default in ${whole}`);
+  const value = raw.replace(INTERPOLATION, (_whole, name: string, fallback: string) => {
+    used.push(`${name} at its default (${fallback})`);
     return fallback;
   });
   return value === raw ? node : scalarView(value, node.node);
@@ -41,7 +42,7 @@ function partTokens(part: DocNode | undefined, ctx: ExtractContext, env: EnvMap,
   if (str(part) === undefined) return { tokens: [], shell: false };
   // Compose interpolates `${VAR}` from the host environment, which the file does not hold.
   const tokens = shellTokens(part, ctx.text, new Map());
-  if (tokens.length >= 3 && SHELLS.test(tokens[0]!.text) && /^-[a-z]*c[a-z]*$/.test(tokens[1]!.text)) {
+  if (tokens.length >= 3 && SHELLS.test(tokens[0]!.text) && isScriptFlag(tokens[1]!.text)) {
     return { tokens: shellTokens(scalarView(tokens[2]!.text, part.node), ctx.text, plainEnv(env)), shell: true };
   }
   return { tokens, shell: true };
@@ -88,7 +89,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     // The older `runtime: nvidia` shows every GPU of the host; without it or a reservation, the container gets none.
     const runtime = service.get("runtime");
     if (str(runtime) === "nvidia") allGpus(sink, runtime!.node, "all", engine);
-    else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved (deploy.resources.reservations.devices or gpus:): the container gets none" });
+    else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)" });
   }
 }
 

@@ -9,6 +9,7 @@ import { follow, str } from "./doc.js";
 import { locate, readField, readScalar, type ValueKind } from "./kit.js";
 import { containerGpus } from "./pod.js";
 import type { Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
+import { trimTrailing } from "../text.js";
 
 export type Unresolved = Partial<Record<FieldName, UnresolvedValue>>;
 
@@ -40,7 +41,7 @@ export function modelReference(node: DocNode | undefined, source: string): { loc
   if (/^(hf|huggingface|ollama):\/\//i.test(value) || /^[\w.-]+\/[\w.-]+$/.test(value) || /^https?:\/\/(www\.)?huggingface\.co\//i.test(value)) {
     return { located: { ...written, value } };
   }
-  const last = value.replace(/\/+$/, "").split("/").pop() ?? "";
+  const last = trimTrailing(value, "/").split("/").pop() ?? "";
   if (NAMED_BY_SIZE.test(last)) return { located: { ...written, value, readonly: true } };
   return { unresolved: { raw: value, node: read.node, reason: "reference", source } };
 }

@@ -180,10 +180,25 @@ function mergeSource(source: DocNode, key: string): DocNode | undefined {
   return undefined;
 }
 
+/** Complex keys (`? [a, b]`) as text, computed once per key node (documents are read several times). */
+const complexKeys = new WeakMap<YamlAst.YAMLContent, string>();
+
 function yamlKey(node: YamlValueNode, document: YamlAst.YAMLDocument): string {
   const content = unwrapYaml(node, document, 0);
   if (content?.type === "YAMLScalar") return scalarKey(content.value);
-  return content ? scalarKey(getStaticYAMLValue(content)) : "";
+  if (!content) return "";
+  let key = complexKeys.get(content);
+  // Bounded: the document's aliases were sized before it was read (see readDocuments).
+  if (key === undefined) complexKeys.set(content, (key = scalarKey(getStaticYAMLValue(content))));
+  return key;
+}
+
+/** The node an alias refers to: the last anchor of that name before the alias. */
+function aliasTarget(node: YamlAst.YAMLAlias, document: YamlAst.YAMLDocument): YamlAst.YAMLWithMeta | undefined {
+  const anchors = lookup(document.anchors, node.name) ?? [];
+  let target: YamlAst.YAMLAnchor | undefined;
+  for (const anchor of anchors) if (anchor.range[0] < node.range[0]) target = anchor;
+  return target?.parent;
 }
 
 /** Strips anchors/tags and follows aliases (to the last anchor of that name before the alias). */
@@ -191,12 +206,86 @@ function unwrapYaml(node: YamlValueNode | null, document: YamlAst.YAMLDocument, 
   if (!node || depth > 20) return null;
   if (node.type === "YAMLWithMeta") return unwrapYaml(node.value, document, depth + 1);
   if (node.type === "YAMLAlias") {
-    const anchors = lookup(document.anchors, node.name) ?? [];
-    let target: YamlAst.YAMLAnchor | undefined;
-    for (const anchor of anchors) if (anchor.range[0] < node.range[0]) target = anchor;
-    return target ? unwrapYaml(target.parent, document, depth + 1) : null;
+    const target = aliasTarget(node, document);
+    return target ? unwrapYaml(target, document, depth + 1) : null;
   }
   return node;
+}
+
+/**
+ * Values a YAML document may add by expanding its aliases before it is left unread. A few hundred
+ * bytes of nested aliases (`&a [x, x, …]`, `&b [*a, *a, …]`, …) expand to billions of values (the
+ * "billion laughs" pattern). Kubernetes' YAML reader refuses documents from about 400,000 decoded
+ * values that are mostly aliases ("document contains excessive aliasing": go-yaml v3 decode.go,
+ * `alias_ratio_range_low = 400000`); the adapters read a document several times, so the budget is a
+ * quarter of that, far above what anchors in a real deployment file expand to (a few hundred).
+ */
+export const ALIAS_EXPANSION_LIMIT = 100_000;
+
+/** Nesting beyond which a document is not read (recursion in every reader would exhaust the stack). */
+const MAX_NESTING = 2_000;
+
+/** A YAML document (or YAML inside a string of one) the adapters must not read, and why. */
+export class UnreadableDocument extends Error {}
+
+type YamlTreeNode = YamlAst.YAMLContent | YamlAst.YAMLWithMeta | YamlAst.YAMLPair | null;
+
+/**
+ * How many values a YAML document holds as written and once every alias is expanded (an alias counts
+ * as its anchor's whole tree). Linear in the document: each node's expanded size is computed once.
+ */
+export function yamlSizes(document: YamlAst.YAMLDocument): { own: number; expanded: number } {
+  const expandedOf = new Map<object, number>();
+  const inProgress = new Set<object>();
+  let own = 0;
+  const visit = (node: YamlTreeNode, depth: number, viaAlias: boolean): number => {
+    if (!node) return 0;
+    if (depth > MAX_NESTING) return Infinity;
+    if (node.type === "YAMLAlias") {
+      const target = aliasTarget(node, document);
+      if (!viaAlias) own++;
+      // An alias inside the node it names would expand forever.
+      if (!target) return 1;
+      if (inProgress.has(target)) return Infinity;
+      return visit(target, depth + 1, true);
+    }
+    const known = expandedOf.get(node);
+    if (known !== undefined && viaAlias) return known;
+    inProgress.add(node);
+    let size: number;
+    switch (node.type) {
+      case "YAMLWithMeta":
+        size = visit(node.value, depth + 1, viaAlias);
+        break;
+      case "YAMLPair":
+        size = visit(node.key, depth + 1, viaAlias) + visit(node.value, depth + 1, viaAlias);
+        break;
+      case "YAMLMapping":
+        size = 1;
+        for (const pair of node.pairs) size += visit(pair, depth + 1, viaAlias);
+        break;
+      case "YAMLSequence":
+        size = 1;
+        for (const entry of node.entries) size += visit(entry, depth + 1, viaAlias);
+        break;
+      default:
+        size = 1;
+    }
+    inProgress.delete(node);
+    if (!viaAlias && node.type !== "YAMLWithMeta" && node.type !== "YAMLPair") own++;
+    expandedOf.set(node, size);
+    return size;
+  };
+  const expanded = visit(document.content, 0, false);
+  return { own, expanded };
+}
+
+/** Why a YAML document is not to be read, or undefined when its aliases stay within the budget. */
+export function unreadableReason(document: YamlAst.YAMLDocument): string | undefined {
+  const { own, expanded } = yamlSizes(document);
+  if (expanded === Infinity) return "an alias refers to a node that holds it, or it nests too deep, so it never ends";
+  if (expanded - own > ALIAS_EXPANSION_LIMIT) return `its aliases expand to more than ${ALIAS_EXPANSION_LIMIT.toLocaleString("en-US")} values (an alias bomb)`;
+  return undefined;
 }
 
 class JsonDoc implements DocNode {
@@ -297,19 +386,37 @@ export function describesItself(ast: object): ast is SelfDescribingAst {
   return typeof (ast as Partial<SelfDescribingAst>).docNodes === "function";
 }
 
-/** The documents of a parsed file: each YAML document's content, the JSON value, or what the AST builds itself. */
-export function documentsOf(ast: { type: string; body?: unknown[] }): DocNode[] {
-  if (describesItself(ast)) return ast.docNodes();
+/** A document the adapters did not read (see `unreadableReason`): nothing in it is judged. */
+export interface UnreadDocument {
+  node: AstNode;
+  reason: string;
+}
+
+/**
+ * The documents of a parsed file: each YAML document's content, the JSON value, or what the AST
+ * builds itself; YAML documents whose aliases would expand past the budget are set aside, unread.
+ */
+export function readDocuments(ast: { type: string; body?: unknown[] }): { documents: DocNode[]; unread: UnreadDocument[] } {
+  if (describesItself(ast)) return { documents: ast.docNodes(), unread: [] };
   const body = (ast.body ?? []) as Array<YamlAst.YAMLDocument | JsonAst.JSONExpressionStatement>;
-  const result: DocNode[] = [];
+  const documents: DocNode[] = [];
+  const unread: UnreadDocument[] = [];
   for (const item of body) {
     if (item.type === "YAMLDocument") {
-      if (item.content) result.push(new YamlDoc(item.content, undefined, item));
+      if (!item.content) continue;
+      const reason = unreadableReason(item);
+      if (reason) unread.push({ node: item.content, reason });
+      else documents.push(new YamlDoc(item.content, undefined, item));
     } else if (item.type === "JSONExpressionStatement") {
-      result.push(new JsonDoc(item.expression, undefined));
+      documents.push(new JsonDoc(item.expression, undefined));
     }
   }
-  return result;
+  return { documents, unread };
+}
+
+/** The readable documents of a parsed file (see `readDocuments`). */
+export function documentsOf(ast: { type: string; body?: unknown[] }): DocNode[] {
+  return readDocuments(ast).documents;
 }
 
 const locatedParsers = new WeakMap<AstNode, (text: string) => DocNode[] | undefined>();
@@ -325,17 +432,24 @@ export function setLocatedParser(owner: AstNode, parse: (text: string) => DocNod
 
 /**
  * Parses YAML (a superset of JSON) held in a string of the file — a ConfigMap's `config.yaml`, Ray's
- * `serveConfigV2`, Helm values in Terraform. Unparseable text yields nothing.
+ * `serveConfigV2`, Helm values in Terraform. Unparseable text yields nothing; text whose aliases
+ * expand past the budget throws `UnreadableDocument`, so the document holding it is left unread.
  */
 export function parseEmbedded(text: string, owner: AstNode): DocNode[] {
   const located = locatedParsers.get(owner)?.(text);
   if (located) return located;
+  let program: YamlAst.YAMLProgram;
   try {
-    const program = parseYAML(text);
-    return program.body.filter((document) => document.content).map((document) => new EmbeddedDoc(getStaticYAMLValue(document), owner));
+    program = parseYAML(text);
   } catch {
     return [];
   }
+  const documents = program.body.filter((document) => document.content);
+  for (const document of documents) {
+    const reason = unreadableReason(document);
+    if (reason) throw new UnreadableDocument(`it reads YAML from a string in which ${reason.replace(/^its /, "the ")}`);
+  }
+  return documents.map((document) => new EmbeddedDoc(getStaticYAMLValue(document), owner));
 }
 
 /**

@@ -14,6 +14,9 @@ import { parseEmbedded, str } from "./doc.js";
 import type { EngineCall } from "./engine-seam.js";
 import { type FieldSink, mergeFields, newSink, readScalar, setLocated, setUnresolved } from "./kit.js";
 import type { Deployment } from "./types.js";
+import { trimTrailing } from "../text.js";
+
+const trimTrailingSlashes = (path: string | undefined) => (path === undefined ? undefined : trimTrailing(path, "/"));
 
 function keyOf(key: string): string {
   return key.toLowerCase().replace(/[-_]/g, "");
@@ -53,7 +56,7 @@ export function readEngineConfig(document: DocNode, engine: Engine, sourcePrefix
  */
 export function mountedConfigMapFile(path: string, container: DocNode, podSpec: DocNode, ctx: ExtractContext): DocNode | undefined {
   for (const mount of container.get("volumeMounts")?.items() ?? []) {
-    const mountPath = str(mount.get("mountPath"))?.replace(/\/+$/, "");
+    const mountPath = trimTrailingSlashes(str(mount.get("mountPath")));
     const volumeName = str(mount.get("name"));
     if (!mountPath || !volumeName) continue;
     const subPath = str(mount.get("subPath"));

@@ -248,9 +248,10 @@ function intOf(node: DocNode | undefined): number | undefined {
 /** `hf://org/model` (the catalog reads it), `pvc+hf://claim/…/org/model` → `org/model`; `pvc://`, `oci://` are opaque. */
 function readModelUri(sink: FieldSink, node: DocNode | undefined): void {
   const raw = str(node);
-  const pvcHf = raw ? /^pvc\+hf:\/\/.*?([^/]+\/[^/]+)\/?$/.exec(raw) : null;
-  if (node && pvcHf) {
-    setLocated(sink, "model", { ...locate(node, pvcHf[1]!, "modelArtifacts.uri"), readonly: true });
+  // The claim and any folders, then `org/model`: the last two segments.
+  const pvcHf = raw?.startsWith("pvc+hf://") ? raw.slice("pvc+hf://".length).replace(/\/$/, "").split("/").slice(-2) : undefined;
+  if (node && pvcHf && pvcHf.length === 2 && pvcHf[0] && pvcHf[1]) {
+    setLocated(sink, "model", { ...locate(node, `${pvcHf[0]}/${pvcHf[1]}`, "modelArtifacts.uri"), readonly: true });
     return;
   }
   const model = modelReference(node, "modelArtifacts.uri");

@@ -5,7 +5,7 @@
  */
 import { extractAppConfig } from "./app-config.js";
 import { createContext, kubernetesObjects, type ExtractContext } from "./context.js";
-import { describesItself, type DocNode, documentsOf, str } from "./doc.js";
+import { describesItself, type DocNode, readDocuments, str, UnreadableDocument, type UnreadDocument } from "./doc.js";
 import { extractWorkload } from "./kubernetes.js";
 import { extractServingCrd, isInertCrd } from "./crds.js";
 import { holders } from "./crd-kit.js";
@@ -46,34 +46,38 @@ export function mayDescribeDeployment(text: string): boolean {
 }
 
 export function extractDeployments(ast: { type: string; body?: unknown[] }, text: string): Deployment[] {
+  return extractFile(ast, text).deployments;
+}
+
+/**
+ * The deployments of a parsed file, and the documents left unread (aliases that would expand past
+ * the budget, also in YAML held in a string): nothing in those is judged, and the rules say so.
+ */
+export function extractFile(ast: { type: string; body?: unknown[] }, text: string): { deployments: Deployment[]; unread: UnreadDocument[] } {
   // A Terraform module's values come from its other files, so its text alone does not tell.
-  if (!describesItself(ast) && !mayDescribeDeployment(text)) return [];
-  return readDeployments(ast, text);
+  if (!describesItself(ast) && !mayDescribeDeployment(text)) {
+    // Nothing to extract, but a document whose aliases never end is still said to be unread (a hostile file is never silent).
+    return { deployments: [], unread: text.includes("&") && text.includes("*") ? readDocuments(ast).unread : [] };
+  }
+  return readFile(ast, text);
 }
 
 /** Every adapter over every document, whatever the text holds (`extractDeployments` without its first test). */
 export function readDeployments(ast: { type: string; body?: unknown[] }, text: string): Deployment[] {
-  const documents = documentsOf(ast);
+  return readFile(ast, text).deployments;
+}
+
+function readFile(ast: { type: string; body?: unknown[] }, text: string): { deployments: Deployment[]; unread: UnreadDocument[] } {
+  const { documents, unread } = readDocuments(ast);
   const ctx = createContext(text, documents);
   const deployments: Deployment[] = [];
   for (const document of documents) {
-    const objects = kubernetesObjects(document);
-    if (objects.length === 0) {
-      // Ray Serve config files (`applications:` with LLM configs, or one LLMConfig) before generic app configs.
-      const serve = extractRayServeConfig(document, ctx);
-      if (serve) {
-        deployments.push(...serve);
-        continue;
-      }
-      const formatted = extractDocument(document, ctx);
-      const configs = formatted ?? extractAppConfig(document, ctx);
-      // Nothing this file's format says: any container that runs an engine (a chart's values, an unknown tool's config).
-      const found = formatted || configs.length > 0 ? configs : walkContainers(document, ctx, { format: "generic", kind: "container", name: undefined, annotationHolders: [] });
-      resolveValuesReferences(found, document, text);
-      deployments.push(...found);
-      continue;
+    try {
+      deployments.push(...extractFromDocument(document, ctx));
+    } catch (error) {
+      if (!(error instanceof UnreadableDocument)) throw error;
+      unread.push({ node: document.node, reason: error.message });
     }
-    for (const object of objects) deployments.push(...extractObject(object, ctx));
   }
   for (const deployment of deployments) {
     modelFromAnnotation(deployment);
@@ -85,7 +89,21 @@ export function readDeployments(ast: { type: string; body?: unknown[] }, text: s
     const maskedText = maskTemplateActions(text)?.text ?? text;
     for (const deployment of deployments) markTemplated(deployment, actions, text, maskedText);
   }
-  return deployments;
+  return { deployments, unread };
+}
+
+function extractFromDocument(document: DocNode, ctx: ExtractContext): Deployment[] {
+  const objects = kubernetesObjects(document);
+  if (objects.length > 0) return objects.flatMap((object) => extractObject(object, ctx));
+  // Ray Serve config files (`applications:` with LLM configs, or one LLMConfig) before generic app configs.
+  const serve = extractRayServeConfig(document, ctx);
+  if (serve) return serve;
+  const formatted = extractDocument(document, ctx);
+  const configs = formatted ?? extractAppConfig(document, ctx);
+  // Nothing this file's format says: any container that runs an engine (a chart's values, an unknown tool's config).
+  const found = formatted || configs.length > 0 ? configs : walkContainers(document, ctx, { format: "generic", kind: "container", name: undefined, annotationHolders: [] });
+  resolveValuesReferences(found, document, ctx.text);
+  return found;
 }
 
 /** The key settings a template's control lines most often supply; the first one missing is blamed. */

@@ -164,7 +164,8 @@ const NON_LLM_NIM = /embed|rerank|retriev|parakeet|canary|riva|asr|tts|fastpitch
 /** Whether an image is an NVIDIA NIM for LLMs: `nvcr.io/nim/<publisher>/<model>` (the model) or the generic `llm-nim`. */
 export function isLlmNimImage(image: string | undefined): boolean {
   if (!image || describeImage(image)?.nim !== true) return false;
-  const repository = image.replace(/[:@].*$/, "");
+  const tag = image.search(/[:@]/);
+  const repository = tag < 0 ? image : image.slice(0, tag);
   return !NON_LLM_NIM.test(repository.slice(repository.lastIndexOf("/") + 1));
 }
 
@@ -174,7 +175,7 @@ export function isLlmNimImage(image: string | undefined): boolean {
  */
 export function nimContainerFields(imageNode: DocNode, env: EnvMap, ctx: ExtractContext, sink: FieldSink): void {
   const image = str(imageNode) ?? "";
-  if (!/(^|\/)llm-nim(:|$)/.test(image.replace(/@.*$/, ""))) setLocated(sink, "model", locate(imageNode, image, "image", { readonly: true }));
+  if (!/(^|\/)llm-nim(:|$)/.test(image.split("@")[0]!)) setLocated(sink, "model", locate(imageNode, image, "image", { readonly: true }));
   else if (!env.has("NIM_MODEL_NAME") && !env.has("NIM_MODEL_PATH")) {
     setUnresolved(sink, "model", { raw: image, node: imageNode.node, reason: "reference", source: "image (the generic llm-nim image, without NIM_MODEL_NAME)" });
   }

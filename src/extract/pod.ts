@@ -249,7 +249,7 @@ function addGpus(sink: FieldSink, container: DocNode, imageNode: DocNode | undef
   else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
   else if (options.requireGpuResource && serves) {
     const where = container.get("resources") ?? imageNode ?? container;
-    setUnresolved(sink, "gpuCount", { raw: "none", node: where.node, reason: "unsupported", source: "resources", note: "No GPU is requested (no nvidia.com/gpu in the container's resources): it gets none" });
+    setUnresolved(sink, "gpuCount", { raw: "none", node: where.node, reason: "unsupported", source: "resources", note: "No GPU is requested (no nvidia.com/gpu in its resources)" });
   }
 }
 

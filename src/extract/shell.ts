@@ -38,6 +38,11 @@ function isCommandLine(item: string): boolean {
 
 const SHELLS = /^(?:\/usr)?(?:\/bin\/)?(?:sh|bash|dash|zsh|ash)$/;
 
+/** A shell's option cluster that takes a script (`-c`, `-lc`, `-ec`). */
+export function isScriptFlag(token: string | undefined): boolean {
+  return token !== undefined && /^-[a-z]+$/.test(token) && token.includes("c");
+}
+
 /**
  * Tokens of a container's command + args. A `sh -c SCRIPT` (or `bash -ec`) runs SCRIPT through the
  * shell; otherwise every list item is one argument, except an item that is itself a whole command
@@ -55,7 +60,7 @@ export function commandTokens(
     const raw = str(item);
     if (raw === undefined) continue;
     const expanded = expandKubernetes(raw, env);
-    const isShell = SHELLS.test(expanded) && /^-[a-z]*c[a-z]*$/.test(str(items[i + 1]) ?? "");
+    const isShell = SHELLS.test(expanded) && isScriptFlag(str(items[i + 1]));
     // `bash -lc -- SCRIPT` (KubeRay heads): `--` only ends the shell's options.
     const scriptAt = str(items[i + 2]) === "--" ? i + 3 : i + 2;
     if (isShell && items[scriptAt]) {

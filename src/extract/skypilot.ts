@@ -119,6 +119,16 @@ function alternatives(resources: DocNode | undefined, ctx: ExtractContext): Alte
   });
 }
 
+/**
+ * The variables a script refers to (`$NAME`, `${NAME…}`), in one linear pass: `envs` keys are file
+ * text, so they are looked up in this set, never built into a pattern.
+ */
+function variablesIn(script: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of script.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(match[1]!);
+  return names;
+}
+
 export function extractSkyPilot(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (!isSkyPilotTask(document)) return undefined;
   const run = document.get("run")!;
@@ -131,6 +141,7 @@ export function extractSkyPilot(document: DocNode, ctx: ExtractContext): Deploym
   const envs = new Map<string, string | undefined>();
   for (const [name, value] of envsNode?.entries() ?? []) envs.set(name, value.type === "scalar" ? String(value.value) : undefined);
 
+  const referenced = variablesIn(str(run) ?? "");
   const options = alternatives(document.get("resources"), ctx);
   const deployments: Deployment[] = [];
   for (const alternative of options) {
@@ -147,7 +158,7 @@ export function extractSkyPilot(document: DocNode, ctx: ExtractContext): Deploym
       // `vllm serve $MODEL_NAME`: point at `envs.MODEL_NAME`, where the value can be edited.
       if (!located || !located.readonly || located.node !== run.node || located.range) continue;
       const source = [...(envsNode?.entries() ?? [])].filter(
-        ([name, value]) => value.type === "scalar" && String(value.value) === String(located.value) && new RegExp(`\\$\\{?${name}\\b`).test(str(run) ?? ""),
+        ([name, value]) => value.type === "scalar" && String(value.value) === String(located.value) && referenced.has(name),
       );
       if (source.length === 1) setLocated(sink, field as never, { ...locate(source[0]![1], located.value, `envs.${source[0]![0]}`) });
     }

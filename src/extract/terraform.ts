@@ -31,6 +31,7 @@ import { type EnvMap, type FieldSink, locate, mergeFields, newSink, readField, s
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup, setOwn } from "../lookup.js";
+import { withoutTrailingIndex } from "../text.js";
 
 /** Runs the Kubernetes object adapters (passed in by the extraction entry point). */
 export type ObjectExtractor = (object: DocNode, ctx: ExtractContext) => Deployment[];
@@ -318,11 +319,11 @@ function sagemakerModel(variant: DocNode, index: number, endpoint: Resource, sco
     if (found) return found;
   } else if (!written) {
     // A plan drops values known only after apply; its configuration still records the reference.
-    const prefix = endpoint.address.slice(0, endpoint.address.length - `${endpoint.type}.${endpoint.name}`.length).replace(/\[[^\]]*\]$/, "");
-    const expression = blocks(scope.expressions.get(endpoint.address.replace(/\[[^\]]*\]$/, ""))?.get("production_variants"))[index];
+    const prefix = withoutTrailingIndex(endpoint.address.slice(0, endpoint.address.length - `${endpoint.type}.${endpoint.name}`.length));
+    const expression = blocks(scope.expressions.get(withoutTrailingIndex(endpoint.address))?.get("production_variants"))[index];
     for (const ref of expression?.get("model_name")?.get("references")?.items() ?? []) {
       const address = /^aws_sagemaker_model\.[\w-]+$/.exec(str(ref) ?? "")?.[0];
-      const found = address ? models.find((model) => model.address.replace(/\[[^\]]*\]$/, "") === prefix + address) : undefined;
+      const found = address ? models.find((model) => withoutTrailingIndex(model.address) === prefix + address) : undefined;
       if (found) return found;
     }
     if (models.length === 1) return models[0]!;

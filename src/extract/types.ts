@@ -113,7 +113,7 @@ export interface Deployment {
    * `modelSizeRange.max`): checked against the GPUs at the judged model's weight format.
    */
   sizeClaim?: { parameters: number; written: string; node: AstNode };
-  /** What extraction had to assume, for messages (`MODEL is read as its default, ${MODEL:-…}`). */
+  /** What extraction had to assume, for messages (`MODEL at its default (Qwen/Qwen3-8B)` for `${MODEL:-Qwen/Qwen3-8B}`). */
   assumptions?: string[];
   /** Terraform JSON `"//"` comments and similar in-data notes on the object. */
   notes?: DocNode[];

@@ -8,12 +8,13 @@
  * expression in Terraform-JSON spelling (`${module.llm.model_id}`), which the adapters leave unjudged.
  */
 import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
-import { type AstNode, type DocNode, embeddedDoc, setLocatedParser } from "../extract/doc.js";
+import { type AstNode, type DocNode, embeddedDoc, setLocatedParser, unreadableReason } from "../extract/doc.js";
 import type { HCLBlock, HCLExpression, HCLFunctionCall, HCLProgram, HCLTemplate, LineIndex } from "./ast.js";
 import { parseSourcedYaml, type SourcedString } from "./embedded.js";
 import { NODE_SELECTOR_KEYS } from "./document.js";
 import { collectNodePools, type NodePool, PoolAwareDoc, withPoolLabels } from "./node-pools.js";
 import { AnchoredDoc, isUnknown, LazyMapDoc, ListDoc, plainOf, ScalarDoc, UNKNOWN, UnknownDoc, withKey } from "./values.js";
+import { trimTrailing } from "../text.js";
 
 /** One parsed file of a module. */
 export interface HclSource {
@@ -435,7 +436,8 @@ function decode(args: DocNode[], call: HCLFunctionCall, evaluator: Evaluator, de
 function parsePlain(text: string): unknown {
   try {
     const program = parseYAML(text);
-    return program.body.length === 1 ? getStaticYAMLValue(program) : UNKNOWN;
+    // Aliases that expand past the budget (an alias bomb) leave the value unknown, never expanded.
+    return program.body.length === 1 && !unreadableReason(program.body[0]!) ? getStaticYAMLValue(program) : UNKNOWN;
   } catch {
     return UNKNOWN;
   }
@@ -506,7 +508,7 @@ const FUNCTIONS: Record<string, HclFunction> = {
   lower: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(stringArg(args[0])!.toLowerCase(), call)),
   upper: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(stringArg(args[0])!.toUpperCase(), call)),
   trimspace: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(stringArg(args[0])!.trim(), call)),
-  chomp: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(stringArg(args[0])!.replace(/[\r\n]+$/, ""), call)),
+  chomp: (args, call) => (stringArg(args[0]) === undefined ? undefined : computed(trimTrailing(stringArg(args[0])!, "\r\n"), call)),
   element(args) {
     const [list, index] = args;
     if (!list || list.type !== "seq" || typeof index?.value !== "number" || isUnknown(index)) return undefined;

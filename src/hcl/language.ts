@@ -31,6 +31,14 @@ export function parseHclForRules(text: string, path: string | undefined): { ok: 
     return { ok: false, message: `HCL syntax error: ${program.syntaxError.message}`, line: position.line, column: position.column + 1 };
   }
   describe(program, path, text);
+  // How the rules re-read the file with a suggestion applied, to check it before offering it (rule-kit/verify.ts).
+  Object.defineProperty(program, "reparse", {
+    value: (changed: string) => {
+      const parsed = parseHclForRules(changed, path);
+      return parsed.ok ? parsed.ast : undefined;
+    },
+    enumerable: false,
+  });
   return { ok: true, ast: program };
 }
 

@@ -4,6 +4,8 @@
  */
 import { engineById } from "../engines/index.js";
 import type { DeploymentValues, ResolvedDeployment } from "../resolve.js";
+import type { SizingRequest } from "../sizing/types.js";
+import type { QuantizationFormat } from "../catalog/types.js";
 
 /** GPUs in the largest single machine people schedule (8-GPU HGX/DGX boards) when no instance type says otherwise. */
 export const TYPICAL_GPUS_PER_NODE = 8;
@@ -20,22 +22,87 @@ export type ParallelismProblem =
   /** GPUs requested that no rank uses (warning). */
   | { kind: "idle-gpus"; ranks: number; gpus: number; suggestedTensorParallel?: number }
   /** TP above the KV heads: each rank keeps a whole KV head, replicating the cache (warning). */
-  | { kind: "kv-replicated"; tensorParallel: number; kvHeads: number };
+  | { kind: "kv-replicated"; tensorParallel: number; kvHeads: number }
+  /** A weight matrix TP splits is stored in quantization tiles (FP8 blocks, AWQ groups) the split cuts through. */
+  | { kind: "tiles-not-divisible"; tensorParallel: number; dimension: TiledDimension; format: QuantizationFormat; valid: number[] };
 
-const ERRORS = new Set<ParallelismProblem["kind"]>(["ranks-exceed-gpus", "heads-not-divisible", "kv-heads-not-divisible", "exceeds-node"]);
+const ERRORS = new Set<ParallelismProblem["kind"]>(["ranks-exceed-gpus", "heads-not-divisible", "kv-heads-not-divisible", "exceeds-node", "tiles-not-divisible"]);
 
 export function isStartFailure(problem: ParallelismProblem): boolean {
   return ERRORS.has(problem.kind);
 }
 
-/** TP sizes from 1 to `limit` that the model's attention and KV heads allow (never above the heads, which TP must divide). */
-export function validTensorParallelSizes(heads: number, kvHeads: number | null, limit: number): number[] {
-  const sizes: number[] = [];
-  for (let tp = 1; tp <= Math.min(limit, heads); tp++) {
-    if (heads % tp !== 0) continue;
-    if (kvHeads !== null && kvHeads % tp !== 0 && tp % kvHeads !== 0) continue;
-    sizes.push(tp);
+/**
+ * Width of the tiles a quantization stores weights in, along the dimension tensor parallelism
+ * splits. vLLM and SGLang refuse to load a shard that cuts a tile: FP8 with 128×128 blocks
+ * (`weight_block_size`; vllm model_executor/layers/quantization/utils/fp8_utils.py
+ * `validate_fp8_block_shape` and fp8.py's MoE `create_weights`: "The output_size of gate's and
+ * up's weight = 192 is not divisible by weight quantization block_n = 128" for Qwen3-235B-A22B-FP8
+ * at TP 8), AWQ/GPTQ/W4A16 groups of 128 on a row-parallel input (awq.py, gptq.py: "The input size
+ * is not aligned with the quantized weight shape. This can be caused by too large tensor parallel
+ * size."), NVFP4 groups of 16 (modelopt.py).
+ */
+const TILE_WIDTHS: Readonly<Record<string, number>> = { "fp8-block": 128, awq: 128, gptq: 128, "gptq-int8": 128, w4a16: 128, nvfp4: 16 };
+
+/**
+ * Formats whose published checkpoints keep the base model's dimensions, so a cut tile is a certain
+ * start failure. Group-quantized repositories are often padded for tensor parallelism
+ * (Qwen2.5-72B-Instruct-AWQ stores a 29,696-wide MLP for the base model's 29,568), so for them the
+ * tiles only steer the sizes a remedy picks.
+ */
+const UNPADDED_FORMATS: ReadonlySet<string> = new Set(["fp8-block"]);
+
+/** A weight dimension tensor parallelism splits, and the tile it must split into whole tiles of. */
+export interface TiledDimension {
+  what: "MLP" | "expert MLP" | "shared-expert MLP";
+  size: number;
+  tile: number;
+}
+
+/** What bounds the tensor-parallel sizes of a request: the heads, and the tiled dimensions of its weight format. */
+export interface SplitLimits {
+  heads: number;
+  /** Null for MLA, whose single latent KV head is replicated on every rank by design. */
+  kvHeads: number | null;
+  tiled: TiledDimension[];
+}
+
+/**
+ * `certain`: only tiles the engine is known to refuse to cut (a start failure to report); else every
+ * tile a split may cut (the sizes a remedy may pick, conservatively).
+ */
+export function splitLimits(request: Pick<SizingRequest, "model" | "weightFormat" | "expertParallel" | "engine">, scope: "certain" | "cautious" = "cautious"): SplitLimits {
+  const { model, weightFormat, expertParallel } = request;
+  const checked = engineById(request.engine).refusesSplitTiles;
+  const tile = checked && (scope === "cautious" || UNPADDED_FORMATS.has(weightFormat.id)) ? TILE_WIDTHS[weightFormat.id] : undefined;
+  const tiled: TiledDimension[] = [];
+  if (tile !== undefined) {
+    if (model.intermediateSize !== null && weightFormat.appliesTo !== "experts") tiled.push({ what: "MLP", size: model.intermediateSize, tile });
+    // With expert parallelism every expert stays whole on one rank; shared experts are split like a dense MLP.
+    if (model.moe && !expertParallel) tiled.push({ what: "expert MLP", size: model.moe.expertIntermediateSize, tile });
+    if (model.moe?.sharedExperts && model.moe.sharedExpertIntermediateSize && weightFormat.appliesTo !== "experts") {
+      tiled.push({ what: "shared-expert MLP", size: model.moe.sharedExpertIntermediateSize * model.moe.sharedExperts, tile });
+    }
   }
+  return { heads: model.attentionHeads, kvHeads: model.attention.kind === "mla" ? null : model.kvHeads, tiled };
+}
+
+/** The tiled dimension a TP size cuts through, if any. */
+export function cutTile(limits: SplitLimits, tp: number): TiledDimension | undefined {
+  return limits.tiled.find((dimension) => dimension.size % tp !== 0 || (dimension.size / tp) % dimension.tile !== 0);
+}
+
+/** Whether the engine starts with this TP size: it divides the heads, KV heads divide or are divided, no tile is cut. */
+export function tensorParallelAllowed(limits: SplitLimits, tp: number): boolean {
+  if (!Number.isInteger(tp) || tp < 1 || limits.heads % tp !== 0) return false;
+  if (limits.kvHeads !== null && limits.kvHeads % tp !== 0 && tp % limits.kvHeads !== 0) return false;
+  return cutTile(limits, tp) === undefined;
+}
+
+/** TP sizes from 1 to `limit` the engine starts with (never above the heads, which TP must divide). */
+export function validTensorParallelSizes(limits: SplitLimits, limit: number): number[] {
+  const sizes: number[] = [];
+  for (let tp = 1; tp <= Math.min(limit, limits.heads); tp++) if (tensorParallelAllowed(limits, tp)) sizes.push(tp);
   return sizes;
 }
 
@@ -50,13 +117,18 @@ export function checkParallelism(resolved: ResolvedDeployment, stated: Deploymen
   if (engineById(engine).splitsLayers) return [];
   const problems: ParallelismProblem[] = [];
   const tp = request.tensorParallel;
-  const kvHeads = model.attention.kind === "mla" ? null : model.kvHeads;
+  const limits = splitLimits(request, "certain");
+  const kvHeads = limits.kvHeads;
   const nodeLimit = resolved.instance?.gpuCount ?? TYPICAL_GPUS_PER_NODE;
+  const valid = () => validTensorParallelSizes(limits, Math.max(tp * 2, nodeLimit));
+  const cut = cutTile(limits, tp);
 
   if (model.attentionHeads % tp !== 0) {
-    problems.push({ kind: "heads-not-divisible", tensorParallel: tp, heads: model.attentionHeads, valid: validTensorParallelSizes(model.attentionHeads, kvHeads, Math.max(tp * 2, nodeLimit)) });
+    problems.push({ kind: "heads-not-divisible", tensorParallel: tp, heads: model.attentionHeads, valid: valid() });
   } else if (kvHeads !== null && kvHeads % tp !== 0 && tp % kvHeads !== 0) {
-    problems.push({ kind: "kv-heads-not-divisible", tensorParallel: tp, kvHeads, valid: validTensorParallelSizes(model.attentionHeads, kvHeads, Math.max(tp * 2, nodeLimit)) });
+    problems.push({ kind: "kv-heads-not-divisible", tensorParallel: tp, kvHeads, valid: valid() });
+  } else if (cut) {
+    problems.push({ kind: "tiles-not-divisible", tensorParallel: tp, dimension: cut, format: request.weightFormat, valid: valid() });
   } else if (kvHeads !== null && tp > kvHeads) {
     problems.push({ kind: "kv-replicated", tensorParallel: tp, kvHeads });
   }
@@ -75,7 +147,7 @@ export function checkParallelism(resolved: ResolvedDeployment, stated: Deploymen
   if (ranks > gpus) {
     problems.push({ kind: "ranks-exceed-gpus", ranks, gpus });
   } else if (ranks < gpus) {
-    const fitting = validTensorParallelSizes(model.attentionHeads, kvHeads, gpus / (request.pipelineParallel * request.dataParallel)).filter(
+    const fitting = validTensorParallelSizes(limits, gpus / (request.pipelineParallel * request.dataParallel)).filter(
       (size) => size * request.pipelineParallel * request.dataParallel === gpus,
     );
     problems.push({ kind: "idle-gpus", ranks, gpus, ...(fitting.length > 0 ? { suggestedTensorParallel: fitting[fitting.length - 1]! } : {}) });

@@ -78,13 +78,45 @@ function parseNumber(field: keyof ServingTarget, raw: string): number | undefine
   return value;
 }
 
+/**
+ * The `key=value` parts of a target: separated by commas, semicolons, or blanks before the next key
+ * (`concurrency=64 input=2000`). Read word by word: the text is the file's, of any length.
+ */
+function targetParts(text: string): string[] {
+  const parts: string[] = [];
+  for (const chunk of text.split(/[,;]/)) {
+    const words = chunk.split(/\s/).filter((word) => word.length > 0);
+    let current: string[] = [];
+    words.forEach((word, index) => {
+      const next = words[index + 1];
+      const startsPair = /^[a-z-]+[=:]/i.test(word) || (/^[a-z-]+$/i.test(word) && next !== undefined && /^[=:]/.test(next));
+      if (startsPair && current.length > 0) {
+        parts.push(current.join(" "));
+        current = [];
+      }
+      current.push(word);
+    });
+    if (current.length > 0) parts.push(current.join(" "));
+  }
+  return parts;
+}
+
+/** `key = value` → [whole, key, value] (as a pattern's match would be), or null. */
+function keyValue(part: string): [string, string, string] | null {
+  const at = part.search(/[=:]/);
+  if (at < 0) return null;
+  const key = part.slice(0, at).trim();
+  const value = part.slice(at + 1).trim();
+  return /^[a-z-]+$/i.test(key) && value.length > 0 ? [part, key, value] : null;
+}
+
 /** "concurrency=64, input=2000, output=500, itl-ms=50" → a target, or why it cannot be read. */
 export function parseTarget(text: string): { target: ServingTarget } | { error: string } {
   const target: ServingTarget = {};
-  const parts = text.split(/[,;]|\s+(?=[a-z-]+\s*[=:])/i).map((part) => part.trim()).filter((part) => part.length > 0);
+  const parts = targetParts(text);
   if (parts.length === 0) return { error: "it is empty" };
   for (const part of parts) {
-    const match = /^([a-z-]+)\s*[=:]\s*(.+)$/i.exec(part);
+    const match = keyValue(part);
     if (!match) return { error: `"${part}" is not key=value` };
     const key = match[1]!.toLowerCase();
     const field = Object.hasOwn(KEYS, key) ? KEYS[key] : undefined;
@@ -96,6 +128,8 @@ export function parseTarget(text: string): { target: ServingTarget } | { error: 
   }
   return { target };
 }
+
+const NOTE_PREFIX = "vram.lint/target";
 
 /** A target written on the deployment's objects, or an unreadable one with the reason. */
 export function writtenTarget(deployment: Deployment): (LocatedTarget & { error?: undefined }) | { error: string; node: AstNode } | undefined {
@@ -109,8 +143,9 @@ export function writtenTarget(deployment: Deployment): (LocatedTarget & { error?
   }
   for (const note of deployment.notes ?? []) {
     const text = str(note as DocNode);
-    const match = text ? /^\s*vram\.lint\/target\s+(.*)$/s.exec(text) : null;
-    if (match) return fromText(match[1], note.node);
+    const start = text?.trimStart();
+    const rest = start?.startsWith(NOTE_PREFIX) ? start.slice(NOTE_PREFIX.length) : undefined;
+    if (rest !== undefined && /^\s/.test(rest)) return fromText(rest.trimStart(), note.node);
   }
   return undefined;
 }

@@ -14,6 +14,8 @@ import type { AstNode } from "../extract/doc.js";
 import type { FieldName, Located, UnresolvedValue } from "../extract/types.js";
 import { valueRule } from "../extract/validity.js";
 import { ENGINE_NAMES, printable } from "../report/wording.js";
+import { FIRST_SENTENCE_LIMIT, firstSentence, MESSAGE_LIMIT } from "../report/plain.js";
+import { trimTrailing } from "../text.js";
 
 export const UNJUDGED_MESSAGES = {
   "known-model": {
@@ -25,17 +27,16 @@ export const UNJUDGED_MESSAGES = {
     unknownQuantization: "Quantization or dtype \"{{written}}\" is not one the catalog knows, so the weights could not be sized.{{closest}}",
   },
   "valid-values": {
-    invalidValue: "{{setting}}: {{raw}} is not a valid {{what}} ({{expected}}), so this deployment was not checked.",
+    invalidValue: "{{setting}}: {{raw}} is not a valid {{what}}, so this deployment was not checked. It must be {{expected}}.",
     invalidLayout: "{{message}}, so this deployment was not checked.",
   },
   "unchecked-deployment": {
     template: "{{setting}} is a template ({{raw}}), so this deployment was not checked. Lint the rendered files (helm template) to check it.",
     variable: "{{setting}} is set at deploy time ({{raw}}), so this deployment was not checked. Write the value here to have it checked.",
-    modelElsewhere:
-      "The weights come from {{raw}}, which does not say which model it is, so this deployment was not checked. Name it with the annotation vram.lint/model: <org/name>.",
+    modelElsewhere: "The weights at {{raw}} name no model, so this deployment was not checked. Name it with the annotation vram.lint/model: <org/name>.",
     definedElsewhere: "{{setting}} refers to \"{{raw}}\", defined outside this file, so this deployment was not checked.",
     unsupported: "{{note}}, so this deployment was not checked.",
-    chartTemplate: "It sits in a Go template ({{raw}}) that may add or drop settings, so it was not checked: lint the rendered output (helm template … > rendered.yaml).",
+    chartTemplate: "It sits in a Go template ({{raw}}) that may add or drop settings, so it was not checked. Lint the rendered output (helm template … > rendered.yaml).",
     noModel: "This {{engine}} deployment names no model in the file, so it was not checked. Name it (--model, MODEL_ID…) or with the annotation vram.lint/model.",
     noGpus: "No GPU of {{where}} is one it could run on, so this deployment was not checked.",
   },
@@ -80,13 +81,41 @@ function capitalized(text: string): string {
 /**
  * The `settings.vram.models` entry a user would write: ids are `owner/name`, and a name written
  * without an owner (a KAITO preset, a local directory) is found by its name under any owner. A
- * config.json import always works; `extends` only from a base of the same size.
+ * config.json import always works; `extends` only from a base of the same size (extending another
+ * size would size the model wrongly). `form` picks both, or one of them.
  */
-export function settingsExample(written: string, sameSizeBase: string | undefined): string {
-  const name = stripModelUri(written).replace(/\/+$/, "");
+export function settingsExample(written: string, sameSizeBase: string | undefined, form: "both" | "extends" | "config" = "both"): string {
+  const name = trimTrailing(stripModelUri(written), "/");
   const id = printable(isRepoId(name) ? name : `local/${name.slice(name.lastIndexOf("/") + 1) || "my-model"}`, 80);
   const imported = `{ id: "${id}", config: "./path/to/${id.slice(id.indexOf("/") + 1)}/config.json" } (its config.json)`;
-  return sameSizeBase ? `: ${imported}, or, for a fine-tune of ${sameSizeBase}, { id: "${id}", extends: "${sameSizeBase}" }` : `: ${imported}`;
+  const extended = sameSizeBase ? `{ id: "${id}", extends: "${sameSizeBase}" }` : undefined;
+  if (extended && form === "extends") return `: ${extended}`;
+  return extended && form === "both" ? `: ${imported}, or, for a fine-tune of ${sameSizeBase}, ${extended}` : `: ${imported}`;
+}
+
+function render(template: string, data: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => data[key] ?? whole);
+}
+
+/** The first of `candidates` (most complete first) whose message stays within `MESSAGE_LIMIT`. */
+export function fittedTemplate<Data extends Record<string, string>>(template: string, candidates: readonly Data[]): Data | undefined {
+  return candidates.find((data) => render(template, data).length <= MESSAGE_LIMIT);
+}
+
+/**
+ * The unknown-model message's data, as complete as 320 characters allow: the near names and both
+ * settings entries; else the near names with the entry that fits (extending the base, or reading
+ * its config.json); else the near names alone; else an entry alone.
+ */
+function unknownModelData(written: string, closest: string[], sameSizeBase: string | undefined): Record<string, string> {
+  const near = closest.length > 0 ? ` Closest entries: ${closest.join(", ")}.` : "";
+  const forms = ["both", "extends", "config"] as const;
+  const candidates = [
+    ...forms.map((form) => ({ written, closest: near, example: settingsExample(written, sameSizeBase, form) })),
+    { written, closest: near, example: "" },
+    ...forms.map((form) => ({ written, closest: "", example: settingsExample(written, sameSizeBase, form) })),
+  ];
+  return fittedTemplate(UNJUDGED_MESSAGES["known-model"].unknownModel, candidates) ?? { written, closest: "", example: "" };
 }
 
 /** `owner/name`, one slash, no spaces; checked without a pattern over the input. */
@@ -108,6 +137,11 @@ function field(judged: JudgedDeployment, names: FieldName[]): Located<unknown> |
  * unknown model's finding offers a same-size base to extend.
  */
 export function unjudgedFinding(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding | undefined {
+  const finding = findingOf(judged, catalog);
+  return finding && bounded(finding);
+}
+
+function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding | undefined {
   switch (judged.status) {
     case "judged":
       return undefined;
@@ -150,11 +184,7 @@ export function unjudgedFinding(judged: JudgedDeployment, catalog?: Catalog): Un
           return {
             rule: "known-model",
             messageId: "unknownModel",
-            data: {
-              written: printable(unresolved.written, 100),
-              closest: unresolved.closest.length > 0 ? ` Closest entries: ${unresolved.closest.join(", ")}.` : "",
-              example: settingsExample(unresolved.written, catalog?.sameSizeBase(unresolved.written)),
-            },
+            data: unknownModelData(printable(unresolved.written, 100), unresolved.closest, catalog?.sameSizeBase(unresolved.written)),
             at: field(judged, ["model"]),
           };
         case "unknown-gpu":
@@ -184,6 +214,31 @@ export function unjudgedFinding(judged: JudgedDeployment, catalog?: Catalog): Un
 
 /** The finding as a sentence (what `vram explain` prints for a deployment without a verdict). */
 export function unjudgedText(finding: UnjudgedFinding): string {
-  const template = (UNJUDGED_MESSAGES[finding.rule] as Record<string, string>)[finding.messageId]!;
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => finding.data[key] ?? "");
+  return render(templateOf(finding), finding.data);
+}
+
+function templateOf(finding: Pick<UnjudgedFinding, "rule" | "messageId">): string {
+  return (UNJUDGED_MESSAGES[finding.rule] as Record<string, string>)[finding.messageId]!;
+}
+
+/** Data from the file (a setting's name, a value as written, a note): cut, longest first, when the message would run long. */
+const FILE_TEXT_KEYS = ["setting", "raw", "note", "message", "written"];
+
+/**
+ * The finding with its file text cut (with "…") until the message leads with a first sentence of
+ * at most 120 characters and stays within `MESSAGE_LIMIT`: a long setting path or template reads
+ * in full in the file, not in the Problems panel.
+ */
+function bounded(finding: UnjudgedFinding): UnjudgedFinding {
+  const template = templateOf(finding);
+  const data = { ...finding.data };
+  for (let round = 0; round < 8; round++) {
+    const text = render(template, data);
+    const over = Math.max(firstSentence(text).length - FIRST_SENTENCE_LIMIT, text.length - MESSAGE_LIMIT);
+    if (over <= 0) break;
+    const key = FILE_TEXT_KEYS.filter((name) => (data[name]?.length ?? 0) > 16).sort((a, b) => data[b]!.length - data[a]!.length)[0];
+    if (!key) break;
+    data[key] = printable(data[key]!, Math.max(16, data[key]!.length - over - 1));
+  }
+  return { ...finding, data };
 }

@@ -38,7 +38,7 @@ function wordsOf(range: GpuRange): { fitMemory: string; fitting: string; failing
   const failing: string[] = [];
   if (byMemory.length > 0) failing.push(`those of ${gib(byMemory[0]!.memoryBytes)} GiB or less (${names(byMemory, 2)}) cannot hold it`);
   if (byFormat.length > 0) failing.push(`the ${names(byFormat, 2, " and ")} ${byFormat.length === 1 ? "has" : "have"} no kernels for its format`);
-  return { fitMemory: range.fitting[0] ? gib(range.fitting[0].memoryBytes) : "", fitting: names(range.fitting, 3), failing: failing.join("; ") };
+  return { fitMemory: range.fitting[0] ? gib(range.fitting[0].memoryBytes) : "", fitting: names(range.fitting, 3), failing: failing.length > 0 ? `; ${failing.join("; ")}` : "" };
 }
 
 /** One line for `vram explain`: which GPUs of the range hold the deployment. */
@@ -48,5 +48,5 @@ export function describeRange(range: GpuRange, starts = true): string {
   if (range.fitting.length === 0) return `no GPU type is named, and none of ${where} holds it`;
   if (range.failing.length === 0) return `no GPU type is named; every one of ${where} holds it`;
   const words = rangeWords(range);
-  return `no GPU type is named; of ${where} it needs ${words.fitMemory} GiB or more (${words.fitting}); ${words.failing}`;
+  return `no GPU type is named; of ${where} it fits the ${words.fitting} (${words.fitMemory} GiB or more)${words.failing}`;
 }

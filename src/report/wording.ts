@@ -4,40 +4,13 @@
  */
 import type { Catalog } from "../catalog/catalog.js";
 import type { Remedy } from "../sizing/recommend.js";
-import { GIB } from "../sizing/runtime.js";
 import { ENGINE_IDS, engineById } from "../engines/index.js";
+import { concurrency, gib, gpuName, tokens } from "./plain.js";
 import type { Engine } from "../sizing/types.js";
 import type { DeploymentCheck } from "../judge/checks.js";
 
-export function gib(bytes: number): string {
-  return (bytes / GIB).toFixed(1);
-}
+export { concurrency, gib, gpuName, params, shortGpuName, tokens } from "./plain.js";
 
-/** 131072 → "131,072" (toLocaleString is an order of magnitude slower, and this runs per finding). */
-export function tokens(count: number): string {
-  return thousands(Math.floor(count));
-}
-
-function thousands(value: number): string {
-  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
-/** 46_702_792_704 → "46.7B"; 1.23e9 → "1.2B"; 560e6 → "560M". */
-export function params(count: number): string {
-  if (count >= 1e12) return `${(count / 1e12).toFixed(count >= 1e13 ? 0 : 2).replace(/\.?0+$/, "")}T`;
-  if (count >= 1e9) return `${(count / 1e9).toFixed(count >= 1e11 ? 0 : 1)}B`;
-  return `${Math.round(count / 1e6)}M`;
-}
-
-/** Concurrency with one decimal below 10 (3.9×), whole above. */
-export function concurrency(value: number): string {
-  return value >= 10 ? thousands(Math.floor(value)) : (Math.floor(value * 10) / 10).toFixed(1);
-}
-
-/** "NVIDIA H100 80GB (SXM5 HBM3 / PCIe)" → "NVIDIA H100 80GB": the catalog's variant notes stay out of sentences. */
-export function gpuName(gpu: { name: string }): string {
-  return gpu.name.replace(/\s*\([^)]*\)\s*$/, "");
-}
 
 /** How each engine reads in a sentence (`vLLM`, `TensorRT-LLM`), from the registry. */
 export const ENGINE_NAMES = Object.fromEntries(ENGINE_IDS.map((id) => [id, engineById(id).displayName])) as Record<Engine, string>;
@@ -87,6 +60,40 @@ export function describeRemedy(catalog: Catalog, remedy: Remedy): string {
   return `${what}: ${headroom(remedy)}`;
 }
 
+/** A format's label without its fine print: `AWQ 4-bit (group 128)` → `AWQ 4-bit`, `FP8 with 128x128 block scales` → `FP8`. */
+export function shortFormatLabel(catalog: Catalog, formatId: string): string {
+  const label = formatLabel(catalog, formatId);
+  const cut = [label.indexOf(" ("), label.indexOf(" with ")].filter((at) => at > 0);
+  return cut.length > 0 ? label.slice(0, Math.min(...cut)) : label;
+}
+
+/**
+ * A remedy in a few words, for the sentence a finding ends with ("Fits with …"): the change and the
+ * layout, no headroom figures (those are in the suggestion's own text and in `vram explain`).
+ */
+export function briefRemedy(catalog: Catalog, remedy: Remedy): string {
+  const { change, estimate, request } = remedy;
+  const name = gpuName(request.gpu);
+  const where = change.instanceType ? ` (${change.instanceType})` : "";
+  const layout = (count: number) =>
+    engineById(request.engine).splitsLayers ? `${count} × ${name}` : `${count} × ${name} at TP ${request.tensorParallel}${request.pipelineParallel > 1 ? ` × PP ${request.pipelineParallel}` : ""}`;
+  switch (remedy.kind) {
+    case "quantization": {
+      const checkpoint = change.checkpoint ? ` (${change.checkpoint})` : change.needsCheckpoint ? " (a pre-quantized checkpoint)" : "";
+      const on = change.tensorParallel !== undefined ? ` on ${layout(change.gpuCount ?? estimate.gpuCount)}${where}` : "";
+      return `${shortFormatLabel(catalog, change.weightFormat!)} weights${checkpoint}${on}`;
+    }
+    case "kv-cache-dtype":
+      return `an FP8 KV cache (--kv-cache-dtype ${change.kvCacheDtype})`;
+    case "max-model-len":
+      return `max_model_len ${tokens(change.maxModelLen!)}`;
+    case "more-gpus":
+      return `${layout(change.gpuCount ?? estimate.gpuCount)}${where}`;
+    case "larger-gpu":
+      return `${estimate.gpuCount} × ${name}${where}`;
+  }
+}
+
 /** "129,136 KV tokens, 3.9 × 32,768-token sequences". */
 export function headroom(remedy: Pick<Remedy, "estimate">): string {
   const { estimate } = remedy;
@@ -97,8 +104,10 @@ export function headroom(remedy: Pick<Remedy, "estimate">): string {
 export function describeCheck(check: DeploymentCheck, modelName: string): string {
   if (check.rule === "expert-offload") {
     const { offload } = check;
-    const rate = offload.offloadedTokensPerSecond >= 10 ? offload.offloadedTokensPerSecond.toFixed(0) : offload.offloadedTokensPerSecond.toFixed(1);
-    return `experts offloaded: ${gib(offload.offloadedBytesPerGpu)} GiB of weights per GPU stay in CPU memory, so one sequence decodes ${offload.estimated ? "at about" : "at most"} ${rate} tokens/s (vram/expert-offload)`;
+    const rate = (value: number) => (value >= 10 ? value.toFixed(0) : value.toFixed(1));
+    const read = offload.path === "pcie" ? "over the host link" : "from system memory by the CPU";
+    const onGpu = offload.onGpuTokensPerSecond !== undefined ? ` (about ${rate(offload.onGpuTokensPerSecond)} with every weight on the GPUs)` : "";
+    return `experts offloaded: ${gib(offload.offloadedBytesPerGpu)} GiB of weights per GPU stay in CPU memory; each token reads ${gib(offload.touchedBytesPerToken)} GiB of them ${read} at about ${offload.bandwidthGBps.toFixed(0)} GB/s, so one sequence decodes ${offload.estimated ? "at about" : "at most"} ${rate(offload.offloadedTokensPerSecond)} tokens/s${onGpu} (vram/expert-offload)`;
   }
   const problem = check.problem;
   let text: string;
@@ -117,6 +126,9 @@ export function describeCheck(check: DeploymentCheck, modelName: string): string
       break;
     case "idle-gpus":
       text = `${problem.gpus - problem.ranks} of ${problem.gpus} GPUs stay idle (the engine starts ${problem.ranks} rank${problem.ranks === 1 ? "" : "s"})${problem.suggestedTensorParallel ? `; tensor parallel ${problem.suggestedTensorParallel} uses them all` : ""}`;
+      break;
+    case "tiles-not-divisible":
+      text = `tensor parallel ${problem.tensorParallel} splits ${modelName}'s ${problem.dimension.size}-wide ${problem.dimension.what} into ${problem.dimension.size / problem.tensorParallel}-wide shards, not whole ${problem.dimension.tile}-wide tiles of ${problem.format.label}, so the engine refuses to load it; sizes that work: ${problem.valid.join(", ")}`;
       break;
     case "kv-replicated":
       text = `tensor parallel ${problem.tensorParallel} exceeds the ${problem.kvHeads} KV heads, so each rank keeps a whole KV head and the cache is replicated`;

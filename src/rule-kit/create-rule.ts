@@ -5,6 +5,8 @@
  */
 import type { RuleContext, RuleDefinition, RulesMeta, RuleVisitor, SourceCode } from "@eslint/core";
 import { docsBaseUrl, pluginMeta } from "../meta.js";
+import { printable } from "../report/wording.js";
+import { registerRule } from "./policy.js";
 
 /**
  * Languages the rules run under: eslint-plugin-yml's `yml/yaml`, eslint-plugin-jsonc's languages,
@@ -60,10 +62,42 @@ export function createRule<MessageIds extends string, Options extends unknown[]>
   return {
     meta,
     create(context) {
+      registerRule(context.sourceCode, rule.name);
       // ESLint merges meta.defaultOptions into context.options; the first element is the options object.
-      return rule.create(context as VramRuleContext<MessageIds, Options>, (context.options as Options)[0]);
+      return rule.create(withPrintableData(context) as VramRuleContext<MessageIds, Options>, (context.options as Options)[0]);
     },
   } as VramRule<MessageIds, Options>;
+}
+
+/**
+ * Longest value a message takes from its data: a whole message's length (rule-kit/report.ts
+ * `MESSAGE_LIMIT`), so only text from the linted file (a megabyte name) is ever cut.
+ */
+const DATA_VALUE_LIMIT = 320;
+
+type Report = { data?: Record<string, unknown>; suggest?: Array<{ data?: Record<string, unknown> }> | null };
+
+function printableData(data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!data) return data;
+  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, typeof value === "string" ? printable(value, DATA_VALUE_LIMIT) : value]));
+}
+
+/**
+ * The context a rule sees: every report's data (and its suggestions') passes through `printable`,
+ * in one place, so no message carries control characters, bidirectional overrides or a megabyte
+ * of file text, whichever rule words it.
+ */
+function withPrintableData<C extends { report(descriptor: never): void }>(context: C): C {
+  return Object.create(context, {
+    report: {
+      value: (descriptor: Report) =>
+        context.report({
+          ...descriptor,
+          data: printableData(descriptor.data),
+          ...(descriptor.suggest ? { suggest: descriptor.suggest.map((suggestion) => ({ ...suggestion, data: printableData(suggestion.data) })) } : {}),
+        } as never),
+    },
+  }) as C;
 }
 
 /** The rule id users write (`vram/weights-fit`). */

@@ -9,6 +9,7 @@ import type { AstNode, DocNode } from "../extract/doc.js";
 import { engineById, flagFor } from "../engines/index.js";
 import type { Deployment, FieldName, Located, TextEdit } from "../extract/types.js";
 import type { Engine } from "../sizing/types.js";
+import { leadingBlanks } from "../text.js";
 
 function styledKey(name: string, style: "snake" | "kebab" | "camel"): string {
   if (style === "kebab") return name.replace(/_/g, "-");
@@ -97,14 +98,14 @@ function appendToList(list: DocNode, tokens: string[], text: string): TextEdit |
     const last = node.elements.at(-1);
     if (!last) return undefined;
     const multiline = node.loc.start.line !== last.loc.end.line;
-    const separator = multiline ? `,\n${lineIndent(text, last.range[0]).replace(/\S.*$/, "")}` : ", ";
+    const separator = multiline ? `,\n${leadingBlanks(lineIndent(text, last.range[0]))}` : ", ";
     return { range: [last.range[1], last.range[1]], text: tokens.map((token) => `${separator}${hclQuoted(token)}`).join("") };
   }
   if (node.type === "JSONArrayExpression") {
     const last = [...node.elements].reverse().find((element) => element !== null);
     if (!last) return undefined;
     const multiline = node.loc.start.line !== node.loc.end.line;
-    const separator = multiline ? `,\n${lineIndent(text, last.range[0]).replace(/\S.*$/, "")}` : ", ";
+    const separator = multiline ? `,\n${leadingBlanks(lineIndent(text, last.range[0]))}` : ", ";
     return { range: [last.range[1], last.range[1]], text: tokens.map((token) => `${separator}${JSON.stringify(token)}`).join("") };
   }
   return undefined;
@@ -126,7 +127,7 @@ function appendToMap(map: DocNode, key: string, value: string | number, text: st
     const last = node.properties[node.properties.length - 1];
     if (!last) return undefined;
     const multiline = node.loc.start.line !== node.loc.end.line;
-    const separator = multiline ? `,\n${lineIndent(text, last.range[0]).replace(/\S.*$/, "")}` : ", ";
+    const separator = multiline ? `,\n${leadingBlanks(lineIndent(text, last.range[0]))}` : ", ";
     return { range: [last.range[1], last.range[1]], text: `${separator}${JSON.stringify(key)}: ${JSON.stringify(value)}` };
   }
   return undefined;
@@ -275,7 +276,7 @@ export function nodeSelectorEdits(specs: DocNode[], key: string, value: string, 
       const last = node.properties[node.properties.length - 1];
       if (!last) return undefined;
       const multiline = node.loc.start.line !== node.loc.end.line;
-      const separator = multiline ? `,\n${lineIndent(text, last.range[0]).replace(/\S.*$/, "")}` : ", ";
+      const separator = multiline ? `,\n${leadingBlanks(lineIndent(text, last.range[0]))}` : ", ";
       edits.push({ range: [last.range[1], last.range[1]], text: `${separator}"nodeSelector": {${JSON.stringify(key)}: ${JSON.stringify(value)}}` });
     } else {
       return undefined;

@@ -3,7 +3,10 @@
  * file, and turn remedies into suggestions.
  */
 import type { RuleFixer, SourceLocation, SuggestedEdit } from "@eslint/core";
-import { ambiguityNote, analyzeFile, type FileAnalysis, type Judged, remediesFor } from "../analysis.js";
+import { ambiguityNote, type FileAnalysis, type Judged, type JudgedDeployment, remediesFor } from "../analysis.js";
+import type { FindingKey } from "../judge/findings.js";
+import { editsResolve } from "./verify.js";
+import { analyzeText } from "./file-analysis.js";
 import type { AstNode } from "../extract/doc.js";
 import type { Deployment, FieldName, Located, TextEdit, UnresolvedValue } from "../extract/types.js";
 import { describeRemedy } from "../report/wording.js";
@@ -28,9 +31,9 @@ function isReadable(ast: { type?: string; body?: Array<{ type?: string }>; docNo
 export function fileAnalysis(context: VramRuleContext<string, unknown[]>): FileAnalysis | undefined {
   const sourceCode = context.sourceCode as unknown as ParsedSource;
   if (!isReadable(sourceCode.ast as never)) return undefined;
-  const settings = (context.settings as Record<string, unknown> | undefined)?.vram;
-  return analyzeFile(sourceCode.ast, sourceCode.text, settings, (context as { cwd?: string }).cwd);
+  return analyzeText(context, sourceCode.ast, sourceCode.text);
 }
+
 
 /** The text of the file being linted (edits are offsets into it). */
 export function sourceText(context: VramRuleContext<string, unknown[]>): string {
@@ -68,6 +71,34 @@ export function locationOf(context: VramRuleContext<string, unknown[]>, target: 
   return { start: { ...node.loc.start }, end: { ...node.loc.end } };
 }
 
+import { MESSAGE_LIMIT } from "../report/plain.js";
+
+export { MESSAGE_LIMIT };
+
+function render(template: string, data: Record<string, unknown>): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (Object.hasOwn(data, key) ? String(data[key]) : whole));
+}
+
+/**
+ * Message data that renders within `MESSAGE_LIMIT`: the optional parts (`dropOrder`, first dropped
+ * first) are left out until the message fits, then any left out that fits again is put back (most
+ * important first). The verdict and its numbers always stay.
+ */
+export function fitted<Data extends Record<string, unknown>>(template: string, data: Data, dropOrder: Array<keyof Data & string>): Data {
+  const result: Record<string, unknown> = { ...data };
+  const dropped: string[] = [];
+  for (const key of dropOrder) {
+    if (render(template, result).length <= MESSAGE_LIMIT) break;
+    result[key] = "";
+    dropped.push(key);
+  }
+  for (const key of dropped.reverse()) {
+    result[key] = data[key];
+    if (render(template, result).length > MESSAGE_LIMIT) result[key] = "";
+  }
+  return result as Data;
+}
+
 /** The first field of `fields` the deployment writes, else its anchor. */
 export function reportTarget(deployment: Deployment, fields: FieldName[]): Located<unknown> | AstNode {
   for (const field of fields) {
@@ -88,27 +119,77 @@ export function assumptionNote(judged: Judged, minConcurrent = 1): string {
   return (assumptions.length > 0 ? ` Assumes ${assumptions.join("; ")}.` : "") + ambiguityNote(judged, minConcurrent);
 }
 
-/** One ESLint suggestion per remedy the file can express; each text states the resulting headroom. */
+/**
+ * A suggestion with its edits, offered only when they remove `target` and create no finding of
+ * any rule in force (see verify.ts); undefined otherwise, or when the file cannot say it.
+ */
+export function verifiedSuggestion<MessageIds extends string>(
+  context: VramRuleContext<MessageIds, unknown[]>,
+  analysis: FileAnalysis,
+  judged: JudgedDeployment,
+  target: Omit<FindingKey, "deployment">,
+  suggestion: { messageId: MessageIds; data?: Record<string, string | number> },
+  edits: TextEdit[] | undefined,
+): SuggestedEdit<MessageIds> | undefined {
+  if (!edits || !editsResolve(context as VramRuleContext<string, unknown[]>, analysis, judged, target, edits)) return undefined;
+  return { ...suggestion, fix: applyEdits(edits) };
+}
+
+/** A suggestion a rule would offer: its wording and the edits that make it (undefined: the file cannot say it). */
+export interface Candidate<MessageIds extends string> {
+  messageId: MessageIds;
+  data?: Record<string, string | number>;
+  edits: TextEdit[] | undefined;
+}
+
+/** The candidates that remove `target` and create no finding of any rule in force, as ESLint suggestions. */
+export function offer<MessageIds extends string>(
+  context: VramRuleContext<MessageIds, unknown[]>,
+  analysis: FileAnalysis,
+  judged: JudgedDeployment,
+  target: Omit<FindingKey, "deployment">,
+  candidates: Array<Candidate<MessageIds> | undefined>,
+): SuggestedEdit<MessageIds>[] {
+  const offered: SuggestedEdit<MessageIds>[] = [];
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    const { edits, ...suggestion } = candidate;
+    const verified = verifiedSuggestion(context, analysis, judged, target, suggestion, edits);
+    if (verified) offered.push(verified);
+  }
+  return offered;
+}
+
+/**
+ * One ESLint suggestion per remedy the file can express and that passes every rule in force; each
+ * text states the resulting headroom. `best` is the remedy a message names: the first one offered,
+ * else the first the file cannot express by a local edit (a checkpoint to make, a multi-node layout).
+ */
 export function suggestionsFor<MessageIds extends string>(
   context: VramRuleContext<MessageIds, unknown[]>,
   analysis: FileAnalysis,
   judged: Judged,
   remedies: Remedy[],
   messageId: MessageIds,
+  target: Omit<FindingKey, "deployment">,
   describe: (remedy: Remedy) => string = (remedy) => describeRemedy(analysis.catalog, remedy),
-): SuggestedEdit<MessageIds>[] {
+): { suggest: SuggestedEdit<MessageIds>[]; best: Remedy | undefined } {
   const text = sourceText(context as VramRuleContext<string, unknown[]>);
-  const suggestions: SuggestedEdit<MessageIds>[] = [];
+  const suggest: SuggestedEdit<MessageIds>[] = [];
+  let best: Remedy | undefined;
+  let inexpressible: Remedy | undefined;
   for (const remedy of remedies) {
     const edits = remedyEdits(analysis.catalog, judged.deployment, judged.resolved, remedy, text);
-    if (!edits) continue;
-    suggestions.push({
-      messageId,
-      data: { remedy: describe(remedy) },
-      fix: applyEdits(edits),
-    });
+    if (!edits) {
+      inexpressible ??= remedy;
+      continue;
+    }
+    const suggestion = verifiedSuggestion(context, analysis, judged, target, { messageId, data: { remedy: describe(remedy) } }, edits);
+    if (!suggestion) continue;
+    suggest.push(suggestion);
+    best ??= remedy;
   }
-  return suggestions;
+  return { suggest, best: best ?? inexpressible };
 }
 
 export { remediesFor };

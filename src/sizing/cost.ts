@@ -4,7 +4,7 @@
  * (src/catalog/prices.ts: a dated snapshot plus `settings.vram.prices`).
  */
 import { money, type PriceBook } from "../catalog/prices.js";
-import { gpuName } from "../report/wording.js";
+import { gpuName } from "../report/plain.js";
 import type { GpuEntry, InstanceEntry } from "../catalog/types.js";
 import type { SpeedEstimate } from "./speed.js";
 

@@ -13,7 +13,7 @@ import { type EngineBudget, engineById } from "../engines/index.js";
 import { type LayerParams, layerRange, type ModelShape, modelShape, paddedVocab, pipelineStages } from "./model-shape.js";
 import type { MemoryEstimate, SizingRequest, Verdict } from "./types.js";
 // Not toLocaleString: Intl's first use costs ~20 ms of ICU start-up in a cold `vram estimate`.
-import { tokens } from "../report/wording.js";
+import { tokens } from "../report/plain.js";
 
 /** A request the estimator cannot size (TP 0, utilisation 1.5…); the message is meant for the user. */
 export class SizingInputError extends Error {

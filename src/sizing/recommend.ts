@@ -5,8 +5,9 @@
 import { baseModelKey, byCodePoint, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "../catalog/types.js";
 import { engineById, formatRunsOn, needsCheckpoint } from "../engines/index.js";
-import { type BoundedCache, cacheOf } from "../memo.js";
+import { type BoundedCache, cacheOf, identityOf } from "../memo.js";
 import { requestKey, tryEstimate } from "./estimate.js";
+import { splitLimits, tensorParallelAllowed } from "../judge/parallelism.js";
 import type { MemoryEstimate, SizingRequest } from "./types.js";
 
 export type RemedyKind = "quantization" | "kv-cache-dtype" | "max-model-len" | "more-gpus" | "larger-gpu";
@@ -53,6 +54,11 @@ export interface RecommendOptions {
    * the same model (DeepSeek-V3 and R1 share a catalog entry, but not their weights).
    */
   writtenModel?: string;
+  /**
+   * What a layout costs per hour, when prices are known: remedies that change equally much are then
+   * ranked by it instead of by GPU count. Must be pure in the request (results are memoized).
+   */
+  hourlyCost?: (request: SizingRequest) => number | undefined;
 }
 
 /**
@@ -71,12 +77,14 @@ export function meetsTarget(estimate: MemoryEstimate, minConcurrent: number): bo
   return estimate.verdict === "fits" && estimate.contextCappedFrom === undefined && estimate.maxConcurrency >= minConcurrent;
 }
 
-/** Tensor-parallel sizes vLLM accepts for the model: they divide the attention heads, and KV heads divide or are divided. */
+/**
+ * Tensor-parallel sizes a remedy may use: the engine starts with them (heads, KV heads, quantization
+ * tiles: judge/parallelism.ts), and they do not exceed the KV heads, which would keep a copy of the
+ * KV cache per rank (vram/parallelism-efficiency).
+ */
 export function validTensorParallel(request: SizingRequest, tp: number): boolean {
-  const { model } = request;
-  if (model.attentionHeads % tp !== 0) return false;
-  if (model.attention.kind === "mla") return true;
-  return model.kvHeads % tp === 0 || tp % model.kvHeads === 0;
+  const limits = splitLimits(request);
+  return tensorParallelAllowed(limits, tp) && (limits.kvHeads === null || tp <= limits.kvHeads);
 }
 
 function runsNatively(format: QuantizationFormat, gpu: GpuEntry): boolean {
@@ -93,7 +101,7 @@ const memo = new WeakMap<Catalog, BoundedCache<Remedy[]>>();
 export function recommend(catalog: Catalog, request: SizingRequest, current: MemoryEstimate, options: RecommendOptions = {}): Remedy[] {
   const minConcurrent = options.minConcurrentSequences ?? 1;
   if (meetsTarget(current, minConcurrent)) return [];
-  const key = [requestKey(request), minConcurrent, options.instance?.id, options.gpusPerNodeLimit, options.limit, options.writtenModel].join("|");
+  const key = [requestKey(request), minConcurrent, options.instance?.id, options.gpusPerNodeLimit, options.limit, options.writtenModel, options.hourlyCost ? identityOf(options.hourlyCost) : ""].join("|");
   return cacheOf(memo, catalog, 512).get(key, () => computeRemedies(catalog, request, current, options));
 }
 
@@ -114,7 +122,43 @@ function computeRemedies(catalog: Catalog, request: SizingRequest, current: Memo
   if (moreGpus) remedies.push(moreGpus);
   const larger = largerGpuRemedy(catalog, request, minConcurrent, options);
   if (larger) remedies.push(larger);
-  return remedies.slice(0, limit);
+  return rankByChange(remedies, options).slice(0, limit);
+}
+
+/** The order remedy kinds are offered in when they change equally much. */
+const KIND_ORDER: readonly RemedyKind[] = ["kv-cache-dtype", "max-model-len", "quantization", "more-gpus", "larger-gpu"];
+
+/**
+ * Least change first: what the user keeps matters more than what is added. A remedy that keeps the
+ * checkpoint and the GPU type comes before one that needs another checkpoint (a pre-quantized
+ * repository to find, trust and evaluate), and that before another GPU type (another node pool or
+ * instance); within each, the cheapest (by `hourlyCost` when it prices both, else by GPUs), then a
+ * precision kept before one changed, then the engine's own settings before hardware.
+ */
+export function rankByChange(remedies: Remedy[], options: Pick<RecommendOptions, "hourlyCost"> = {}): Remedy[] {
+  const cost = (remedy: Remedy) => options.hourlyCost?.(remedy.request);
+  const keyOf = (remedy: Remedy) => ({
+    checkpoint: Number(remedy.change.checkpoint !== undefined || remedy.change.needsCheckpoint === true),
+    gpuType: Number(remedy.change.gpu !== undefined),
+    gpus: remedy.estimate.gpuCount,
+    precision: Number(remedy.change.weightFormat !== undefined),
+    kind: KIND_ORDER.indexOf(remedy.kind),
+  });
+  return remedies
+    .map((remedy, index) => ({ remedy, index, key: keyOf(remedy), cost: cost(remedy) }))
+    .sort((a, b) => {
+      const priced = a.cost !== undefined && b.cost !== undefined ? a.cost - b.cost : 0;
+      return (
+        a.key.gpuType - b.key.gpuType ||
+        a.key.checkpoint - b.key.checkpoint ||
+        priced ||
+        a.key.gpus - b.key.gpus ||
+        a.key.precision - b.key.precision ||
+        a.key.kind - b.key.kind ||
+        a.index - b.index
+      );
+    })
+    .map(({ remedy }) => remedy);
 }
 
 function kvCacheRemedy(request: SizingRequest, current: MemoryEstimate, minConcurrent: number): Remedy | undefined {
@@ -222,6 +266,43 @@ function gpusPerNode(catalog: Catalog, gpu: GpuEntry, options: RecommendOptions)
   return sizes.length > 0 ? Math.max(8, ...sizes) : 8;
 }
 
+interface Layout {
+  tensorParallel: number;
+  pipelineParallel: number;
+  /** GPUs one node (pod) holds: the whole layout inside a node, or one pipeline stage per node. */
+  nodeGpus: number;
+}
+
+/**
+ * Layouts with more GPUs than the request's, fewest GPUs first: tensor parallel inside one node;
+ * tensor × pipeline parallel inside one node (when the heads, KV heads or quantization tiles bound
+ * TP below the node's size); then one pipeline stage per node across nodes (vLLM's multi-node recipe).
+ */
+function largerLayouts(request: SizingRequest, perNode: number): Layout[] {
+  const current = request.tensorParallel * request.pipelineParallel;
+  const layouts: Layout[] = [];
+  if (engineById(request.engine).splitsLayers) {
+    for (let count = current + 1; count <= perNode; count++) layouts.push({ tensorParallel: 1, pipelineParallel: count, nodeGpus: count });
+    return layouts;
+  }
+  const sizes = [...Array(perNode).keys()].map((i) => i + 1).filter((tp) => validTensorParallel(request, tp));
+  for (const tp of sizes) if (tp > current) layouts.push({ tensorParallel: tp, pipelineParallel: 1, nodeGpus: tp });
+  // Pipeline stages stack on the largest tensor-parallel size the model allows, never on a smaller one.
+  const nodeTp = sizes.at(-1) ?? 1;
+  for (let pp = 2; nodeTp * pp <= perNode && pp <= request.model.layers; pp++) {
+    if (nodeTp * pp > current) layouts.push({ tensorParallel: nodeTp, pipelineParallel: pp, nodeGpus: nodeTp * pp });
+  }
+  for (let nodes = 2; nodes <= MAX_NODES && nodes <= request.model.layers; nodes++) {
+    if (nodeTp * nodes > current) layouts.push({ tensorParallel: nodeTp, pipelineParallel: nodes, nodeGpus: nodeTp });
+  }
+  // Tensor parallel alone first, fewest GPUs first; pipeline stages inside a node only where TP is
+  // bounded below the node's size (they add a pipeline bubble); then across nodes.
+  const rank = (layout: Layout) => (layout.pipelineParallel === 1 ? 0 : layout.nodeGpus === layout.tensorParallel * layout.pipelineParallel ? 1 : 2);
+  return layouts.sort(
+    (a, b) => rank(a) - rank(b) || a.tensorParallel * a.pipelineParallel - b.tensorParallel * b.pipelineParallel || a.pipelineParallel - b.pipelineParallel,
+  );
+}
+
 function moreGpusRemedy(
   catalog: Catalog,
   request: SizingRequest,
@@ -230,34 +311,16 @@ function moreGpusRemedy(
   kind: RemedyKind = "more-gpus",
 ): Remedy | undefined {
   const perNode = gpusPerNode(catalog, request.gpu, options);
-  const current = request.tensorParallel * request.pipelineParallel;
-  const layouts: Array<{ tensorParallel: number; pipelineParallel: number }> = [];
-  const splitsLayers = engineById(request.engine).splitsLayers;
-  if (splitsLayers) {
-    for (let count = current + 1; count <= perNode; count++) layouts.push({ tensorParallel: 1, pipelineParallel: count });
-  } else {
-    for (let tp = request.tensorParallel + 1; tp <= perNode; tp++) {
-      if (validTensorParallel(request, tp)) layouts.push({ tensorParallel: tp, pipelineParallel: request.pipelineParallel });
-    }
-    // Beyond one node: TP inside the node, pipeline stages across nodes (vLLM's multi-node recipe).
-    const nodeTp = [...Array(perNode).keys()].map((i) => perNode - i).find((tp) => validTensorParallel(request, tp)) ?? 1;
-    for (let nodes = 2; nodes <= MAX_NODES; nodes++) {
-      if (nodes <= request.model.layers) layouts.push({ tensorParallel: nodeTp, pipelineParallel: nodes });
-    }
-  }
-  layouts.sort((a, b) => a.tensorParallel * a.pipelineParallel - b.tensorParallel * b.pipelineParallel);
   // Weights alone bound which layouts can fit: skip those without estimating them.
   const base = tryEstimate(request);
-  for (const layout of layouts) {
+  for (const layout of largerLayouts(request, perNode)) {
     const count = layout.tensorParallel * layout.pipelineParallel;
-    if (count <= current) continue;
     if (base && base.totalWeightBytes / count > base.perGpu.budgetBytes) continue;
-    const changed: SizingRequest = { ...request, ...layout };
+    const changed: SizingRequest = { ...request, tensorParallel: layout.tensorParallel, pipelineParallel: layout.pipelineParallel };
     const estimate = tryEstimate(changed);
     if (!estimate || !meetsTarget(estimate, minConcurrent)) continue;
-    const nodeGpus = splitsLayers ? count : layout.tensorParallel;
     // A pinned instance type must come in a size with that many GPUs, or the pod never schedules.
-    const instance = options.instance ? instanceWith(catalog, options.instance, request.gpu.id, nodeGpus) : undefined;
+    const instance = options.instance ? instanceWith(catalog, options.instance, request.gpu.id, layout.nodeGpus) : undefined;
     if (options.instance && !instance) continue;
     return {
       kind,
@@ -265,7 +328,7 @@ function moreGpusRemedy(
         tensorParallel: layout.tensorParallel,
         pipelineParallel: layout.pipelineParallel,
         gpuCount: count * request.dataParallel,
-        gpusPerNode: nodeGpus,
+        gpusPerNode: layout.nodeGpus,
         ...(instance ? { instanceType: instance.id } : {}),
       },
       request: changed,
@@ -292,10 +355,19 @@ function largerGpuRemedy(catalog: Catalog, request: SizingRequest, minConcurrent
   return undefined;
 }
 
-/** The smallest instance of the same cloud with `count` of this GPU (SageMaker spelling kept when the original used it). */
+/** An instance type's family: its name with the sizes taken out (`Standard_NC#ads_A#_v#`, `g#.#xlarge`). */
+function instanceFamily(id: string): string {
+  return id.replace(/\d+/g, "#");
+}
+
+/**
+ * The instance of the same cloud with `count` of this GPU: of the original's family when it has one
+ * (`Standard_NC24ads_A100_v4` → `Standard_NC48ads_A100_v4`, not an ND size), else the shortest name.
+ */
 function instanceWith(catalog: Catalog, original: InstanceEntry, gpuId: string, count: number): InstanceEntry | undefined {
+  const family = instanceFamily(original.id);
   const matches = catalog.instances
     .filter((instance) => instance.cloud === original.cloud && instance.gpu === gpuId && instance.gpuCount === count)
-    .sort((a, b) => a.id.length - b.id.length || byCodePoint(a.id, b.id));
+    .sort((a, b) => Number(instanceFamily(b.id) === family) - Number(instanceFamily(a.id) === family) || a.id.length - b.id.length || byCodePoint(a.id, b.id));
   return matches[0];
 }

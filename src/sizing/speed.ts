@@ -16,7 +16,7 @@ import type { DenseTflops, GpuEntry, QuantizationFormat } from "../catalog/types
 import { engineById } from "../engines/index.js";
 import type { SpeedCalibration } from "../engines/speed-calibration.js";
 import type { MemoryEstimate, SizingRequest } from "./types.js";
-import { tokens } from "../report/wording.js";
+import { tokens } from "../report/plain.js";
 
 /** What the deployment serves: prompt and answer lengths, and (optionally) how many requests at once. */
 export interface Workload {

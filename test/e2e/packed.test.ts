@@ -423,6 +423,21 @@ interface LintResult {
   errorCount: number;
 }
 
+/**
+ * Files whose sizing requests recur with other instance types and checkpoints (see
+ * test/trust/order.test.ts): results must not depend on which of them one ESLint run lints together.
+ */
+const ORDER_FILES = ["kubernetes/deepseek-r1-8xh100.yaml", "kubernetes/deepseek-v3-8xh100.yaml", "kubernetes/mixtral-8x7b-a10g-karpenter.yaml", "kubernetes/mixtral-8x7b-a10g.yaml"];
+
+/** Findings with their suggestions (text and edit), per file name, comparable across runs and folders. */
+function findingsWithSuggestions(results: LintResult[]): string[] {
+  return results
+    .flatMap((result) =>
+      result.messages.map((m) => `${result.filePath.slice(result.filePath.lastIndexOf("/") + 1)}:${m.line}:${m.column} ${m.ruleId} ${m.message} ${JSON.stringify(m.suggestions ?? [])}`),
+    )
+    .sort();
+}
+
 /** The findings of an `eslint -f json` run, comparable across runs. */
 function findings(results: LintResult[], base: string): string[] {
   return results
@@ -502,6 +517,7 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
     }
 
     write("a10g/mixtral-a10g.yaml", MIXTRAL_A10G);
+    for (const file of ORDER_FILES) write(`order/${file.slice(file.lastIndexOf("/") + 1)}`, readFileSync(join(REPO, "fixtures", file), "utf8"));
     write("h100/mixtral-2xh100.yaml", MIXTRAL_2XH100);
     for (const tree of ["cached", "parallel"]) {
       write(`${tree}/east/mixtral-a10g.yaml`, MIXTRAL_A10G);
@@ -713,6 +729,24 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
     });
   });
 
+  describe("results are the same alone, together, with --concurrency 2 and with --cache", () => {
+    it("each file linted in its own run reports what runs of all of them report, serial, in two worker threads, cached and from the cache", async () => {
+      const tree = join(consumer, "order");
+      const alone: string[] = [];
+      for (const file of ORDER_FILES) {
+        const name = file.slice(file.lastIndexOf("/") + 1);
+        const result = await eslint(tree, [name, "-f", "json"]);
+        alone.push(...findingsWithSuggestions(JSON.parse(result.stdout) as LintResult[]));
+      }
+      alone.sort();
+      expect(alone.filter((line) => line.includes("vram/weights-fit")).length).toBeGreaterThanOrEqual(ORDER_FILES.length);
+      for (const args of [[], ["--concurrency", "2"], ["--cache"], ["--cache"]]) {
+        const run = await eslint(tree, [".", "-f", "json", ...args]);
+        expect(findingsWithSuggestions(JSON.parse(run.stdout) as LintResult[]), `eslint . ${args.join(" ")}`).toEqual(alone);
+      }
+    });
+  });
+
   describe("the vram CLI through npx", () => {
     it("estimate: Mixtral on an A10G does not fit (exit 1) and names 46.7B resident and 12.9B active", async () => {
       const result = await vram(["estimate", "--model", MIXTRAL, "--gpu", "A10G"]);
@@ -858,7 +892,7 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
       const misfit = await run(vramBin(), ["lint", "."], { cwd: infra });
       expect(misfit.code, shown("vram lint .", misfit)).toBe(1);
       expect(misfit.stdout).toContain(join(infra, "deploy", "mixtral-a10g.yaml"));
-      expect(misfit.stdout).toMatch(/^ {2}\d+:\d+ {2}error {2}Mixtral-8x7B-Instruct-v0\.1 is a Mixture-of-Experts model: 12\.9B parameters are active per token but all 46\.7B must be resident.* {2}vram\/weights-fit$/m);
+      expect(misfit.stdout).toMatch(/^ {2}\d+:\d+ {2}error {2}Mixtral-8x7B-Instruct-v0\.1 needs [\d.]+ GiB at bf16; .* Only 12\.9B of its 46\.7B parameters are active per token, but every expert must be resident.* {2}vram\/weights-fit$/m);
       // The chart's template is not judged (rendering may add or drop settings), and says so.
       expect(misfit.stdout).toMatch(/^ {2}\d+:\d+ {2}warning {2}It sits in a Go template \(\{\{- range \.Values\.extraArgs \}\}\).* {2}vram\/unchecked-deployment$/m);
       expect(misfit.stdout).toContain("✖ 2 problems (1 error, 1 warning)");
@@ -927,7 +961,7 @@ resource "aws_sagemaker_endpoint_configuration" "mixtral" {
       const result = await run(vramBin(), ["lint", "."], { cwd: dirname(module) });
       expect(result.code, shown("vram lint . (Terraform)", result)).toBe(1);
       expect(result.stdout).toContain(join(module, "main.tf"));
-      expect(result.stdout).toMatch(/Mixtral-8x7B-Instruct-v0\.1 is a Mixture-of-Experts model.*vram\/weights-fit$/m);
+      expect(result.stdout).toMatch(/Mixtral-8x7B-Instruct-v0\.1 needs [\d.]+ GiB at bf16;.*vram\/weights-fit$/m);
     });
 
     it("`npx eslint-plugin-vram lint` runs the same command (the package's second bin name)", async () => {
@@ -1062,7 +1096,7 @@ resource "aws_sagemaker_endpoint_configuration" "mixtral" {
         expect(result.stderr).toBe("vram: 1 problem (1 error, 0 warnings) written to vram.sarif\n");
         const annotations = result.stdout.split("\n").filter((line) => line.startsWith("::"));
         expect(annotations).toHaveLength(1);
-        expect(annotations[0]).toMatch(/^::error file=deploy\/mixtral\.yaml,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=vram\/weights-fit::Mixtral-8x7B-Instruct-v0\.1 is a Mixture-of-Experts model/);
+        expect(annotations[0]).toMatch(/^::error file=deploy\/mixtral\.yaml,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=vram\/weights-fit::Mixtral-8x7B-Instruct-v0\.1 needs [\d.]+ GiB at bf16;/);
 
         const clean = await runLintStep(workspace, { paths: "deploy/fits.yaml", "max-warnings": "0" });
         expect(clean.outputs).toEqual({ "exit-code": "0", "sarif-file": "vram.sarif" });

@@ -39,13 +39,14 @@ describe("TensorRT-LLM deployments", () => {
     // It starts (only an empty pool stops it) but serves shorter requests than the file sets.
     const result = expectFindings(file, ["vram/kv-cache-headroom 29:31 contextCapped"]);
     expect(result.messages[0]!.message).toBe(
-      "TensorRT-LLM starts but serves requests of at most 43,808 tokens, not the 131,072 set: Llama-3.1-8B-Instruct needs 16.0 GiB of KV cache per GPU for one, and 5.3 GiB is left after 15.0 GiB of weights.",
+      "TensorRT-LLM starts but serves requests of at most 43,808 tokens, not the 131,072 set. Llama-3.1-8B-Instruct needs 16.0 GiB of KV cache per GPU for one; 5.3 GiB is left. Fits with max_model_len 43,008.",
     );
     expect(result.messages[0]!.suggestions!.map((suggestion) => suggestion.desc)).toEqual([
       "Use max_model_len 43,008: 43,808 KV tokens, 1.0 × 43,008-token sequences",
+      // Least change first: the same checkpoint on more L4s before another checkpoint.
+      "Use 2 × NVIDIA L4 at TP 2: 195,616 KV tokens, 1.4 × 131,072-token sequences",
       "Use FP8 (per-tensor/per-channel scales) weights (neuralmagic/Meta-Llama-3.1-8B-Instruct-FP8) on 2 × NVIDIA L4 at TP 2: 243,552 KV tokens, 1.8 × 131,072-token sequences",
       "Use AWQ 4-bit (group 128) weights (hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4) on 2 × NVIDIA L4 at TP 2: 266,592 KV tokens, 2.0 × 131,072-token sequences",
-      "Use 2 × NVIDIA L4 at TP 2: 195,616 KV tokens, 1.4 × 131,072-token sequences",
       "Use 1 × NVIDIA A100 40GB: 168,288 KV tokens, 1.2 × 131,072-token sequences",
     ]);
     const fixed = expectSuggestionsResolve(file, result);

@@ -7,8 +7,8 @@ describe("KAITO Workspace", () => {
     // Line 9: `  instanceType: "Standard_NC24ads_A100_v4"`.
     const result = expectFindings("kaito/workspace-llama-3.3-70b-nc24.yaml", ["vram/weights-fit 9:17 weightsExceed"]);
     expect(result.messages[0]!.message).toContain("Standard_NC24ads_A100_v4");
-    // KAITO's own --gpu-memory-utilization default is what the budget uses.
-    expect(result.messages[0]!.message).toContain("0.84 × 79.1 GiB");
+    // KAITO's own --gpu-memory-utilization default is what the budget uses: 0.84 × 79.1 GiB.
+    expect(result.messages[0]!.message).toContain("has 66.5 GiB usable");
     // KAITO runs tensor parallel over every GPU of the node: more GPUs is only a bigger instance type.
     const fixed = expectSuggestionsResolve("kaito/workspace-llama-3.3-70b-nc24.yaml", result);
     // Two A100 80GB leave under 1 GiB of KV cache per GPU at KAITO's 0.84 (79.1 GiB as PyTorch reports it), and none once vLLM (0.21 on) charges its CUDA graphs to the budget: four, an NC96.

@@ -56,16 +56,16 @@ describe("docker-compose: NIM images and ${VAR:-default}", () => {
       { kind: "compose service", name: "vllm", model: "Qwen/Qwen2.5-7B-Instruct", maxModelLen: 32768, engine: "vllm", unresolved: [] },
     ]);
     const [nim] = deploymentsOf(readFixture("compose/nim-llama-defaults.yaml"), "compose.yaml");
-    expect(nim!.assumptions).toEqual(["NIM_MAX_MODEL_LEN is read as its default in ${NIM_MAX_MODEL_LEN:-16384}", "NIM_GPUS is read as its default in ${NIM_GPUS:-1}"]);
+    expect(nim!.assumptions).toEqual(["NIM_MAX_MODEL_LEN at its default (16384)", "NIM_GPUS at its default (1)"]);
     const [judged] = judgedOf(readFixture("compose/nim-llama-defaults.yaml"), "compose.yaml");
-    expect(judged?.status === "judged" && judged.resolved.assumptions).toContain("NIM_MAX_MODEL_LEN is read as its default in ${NIM_MAX_MODEL_LEN:-16384}");
+    expect(judged?.status === "judged" && judged.resolved.assumptions).toContain("NIM_MAX_MODEL_LEN at its default (16384)");
     expect(explainFile("compose.yaml", readFixture("compose/nim-llama-defaults.yaml")).file.deployments[0]!.status).toBe("judged");
   });
 
   it("says a service with no GPU reserved gets none, and reads `count: ${N:-all}` as every GPU", () => {
     const none = "services:\n  llm:\n    image: vllm/vllm-openai:v0.10.2\n    command: [--model, Qwen/Qwen2.5-7B-Instruct]\n";
     expect(findings(lint(none, "compose.yaml")).map((message) => message.message)).toEqual([
-      "No GPU is reserved (deploy.resources.reservations.devices or gpus:): the container gets none, so this deployment was not checked.",
+      "No GPU is reserved for it (deploy.resources devices or gpus:), so this deployment was not checked.",
     ]);
     const all = readFixture("compose/nim-llama-defaults.yaml").replace("${NIM_GPUS:-1}", "${NIM_GPUS:-all}");
     expect(extractedValues(all)[0]).toMatchObject({ unresolved: ["gpuCount"] });

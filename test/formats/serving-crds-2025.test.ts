@@ -79,7 +79,7 @@ describe("OME", () => {
     const messages = findings(lint(text, "ome.yaml"));
     expect(messages.map((message) => `${message.ruleId} ${message.line}:${message.column}`)).toEqual(["vram/weights-fit 29:10"]);
     expect(messages[0]!.message).toBe(
-      "Models up to 75B are claimed, but 75B parameters at bf16 are 139.7 GiB of weights vs 77.4 GiB usable on 2 × NVIDIA L40S. Qwen3-30B-A3B fits; models above 41.6B cannot. Lower modelSizeRange.max or give the runtime more GPUs.",
+      "Models of 75B do not fit: 139.7 GiB of weights at bf16 vs 77.4 GiB usable on 2 × L40S. modelSizeRange.max claims them; Qwen3-30B-A3B fits, models above 41.6B cannot. Lower it or give the runtime more GPUs.",
     );
   });
 

@@ -13,8 +13,8 @@ describe("SkyPilot: DeepSeek-R1 converted to BF16 on 2 nodes × 8 A100-80GB", ()
   it("does not fit: reported at the count inside `A100-80GB:8`, and every suggestion fixes it", () => {
     const { text, filename, messages } = lintFixture("skypilot/deepseek-r1-bf16-a100.yaml", { settings: BF16_R1 });
     expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "moeResident", line: 7, column: 29 }]);
-    expect(messages[0]!.message).toMatch(/all 671B must be resident/);
-    expect(messages[0]!.message).toMatch(/16 × NVIDIA A100 80GB/);
+    expect(messages[0]!.message).toMatch(/Only 37\.6B of its 671B parameters are active per token, but every expert must be resident/);
+    expect(messages[0]!.message).toMatch(/needs 1251\.8 GiB at bf16; 16 × A100 80GB have 1005\.2 GiB usable/);
     expect(expectSuggestionsFix(text, filename, messages, { settings: BF16_R1 })).toBe(messages[0]!.suggestions!.length);
   });
 

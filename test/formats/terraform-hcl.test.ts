@@ -67,10 +67,11 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     expect(mixtral.messages[0]!.suggestions!.map((s) => s.fix.text)).toEqual(['"nvidia-a100-80gb"']);
     const qwen = lintHclFixture("gke-node-pool-qwen/serving.tf");
     const fixes = qwen.messages[0]!.suggestions!.map((s) => applySuggestion(qwen.text, s).split("\n")[31]!.trim());
+    // Least change first: more of the same GPUs, then in-flight FP8 on them, then another checkpoint.
     expect(fixes).toEqual([
-      'command = ["vllm", "serve", "Qwen/Qwen3-32B-AWQ", "--tensor-parallel-size", "2", "--max-model-len", "32768"]',
+      'command = ["vllm", "serve", "Qwen/Qwen3-32B", "--tensor-parallel-size", "4", "--max-model-len", "32768"]',
       'command = ["vllm", "serve", "Qwen/Qwen3-32B", "--tensor-parallel-size", "4", "--max-model-len", "32768", "--quantization", "fp8"]',
-      expect.stringMatching(/^command = \["vllm", "serve", "Qwen\/Qwen3-32B", "--tensor-parallel-size", "4"/),
+      'command = ["vllm", "serve", "Qwen/Qwen3-32B-AWQ", "--tensor-parallel-size", "2", "--max-model-len", "32768"]',
     ]);
     const heredoc = lintHclFixture("eks-manifest-llama/manifests.tf");
     const mistral = heredoc.messages.find((m) => m.line === 63)!;

@@ -49,16 +49,12 @@ describe("vram/kv-cache-headroom", () => {
                 endLine: 13,
                 endColumn: 71,
                 data: {
-                  model: "Llama-3.1-8B-Instruct",
                   maxModelLen: "131,072",
-                  lengthNote: " (max_model_len is unset, so the engine uses the model's max_position_embeddings)",
-                  needed: "16.0",
-                  available: "4.7",
-                  weights: "15.0",
-                  runtime: "0.6",
+                  lengthNote: " max_model_len is unset, so the model's full context counts.",
                   capacity: "38,224",
                   outcome: "vLLM refuses to start.",
-                  largest: "The largest max_model_len that fits is 37,888.",
+                  remedy: " Fits with max_model_len 37,888.",
+                  largest: "",
                   assumption: "",
                 },
                 suggestions: [
@@ -66,6 +62,14 @@ describe("vram/kv-cache-headroom", () => {
                     messageId: "applyRemedy",
                     data: { remedy: "max_model_len 37,888: 38,224 KV tokens, 1.0 × 37,888-token sequences" },
                     output: withContext(37888),
+                  },
+                  {
+                    messageId: "applyRemedy",
+                    data: { remedy: "2 × NVIDIA L4 at TP 2: 192,112 KV tokens, 1.4 × 131,072-token sequences" },
+                    output: LLAMA_ON_L4.replace(`"meta-llama/Llama-3.1-8B-Instruct"]`, `"meta-llama/Llama-3.1-8B-Instruct", "--tensor-parallel-size", "2"]`).replace(
+                      "nvidia.com/gpu: 1",
+                      "nvidia.com/gpu: 2",
+                    ),
                   },
                   {
                     messageId: "applyRemedy",
@@ -85,14 +89,6 @@ describe("vram/kv-cache-headroom", () => {
                       `"meta-llama/Llama-3.1-8B-Instruct"]`,
                       `"hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", "--tensor-parallel-size", "2"]`,
                     ).replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 2"),
-                  },
-                  {
-                    messageId: "applyRemedy",
-                    data: { remedy: "2 × NVIDIA L4 at TP 2: 192,112 KV tokens, 1.4 × 131,072-token sequences" },
-                    output: LLAMA_ON_L4.replace(`"meta-llama/Llama-3.1-8B-Instruct"]`, `"meta-llama/Llama-3.1-8B-Instruct", "--tensor-parallel-size", "2"]`).replace(
-                      "nvidia.com/gpu: 1",
-                      "nvidia.com/gpu: 2",
-                    ),
                   },
                   {
                     messageId: "applyRemedy",
@@ -120,14 +116,17 @@ describe("vram/kv-cache-headroom", () => {
                   required: 4,
                   maxModelLen: "32,768",
                   lengthNote: "",
-                  capacity: "38,224",
-                  available: "4.7",
-                  weights: "15.0",
-                  largest: "The largest max_model_len that fits 4 sequences is 9,216.",
+                  remedy: " Fits with max_model_len 9,216.",
+                  largest: "",
                   assumption: "",
                 },
                 suggestions: [
                   { messageId: "applyRemedy", data: { remedy: "max_model_len 9,216: 38,224 KV tokens, 4.1 × 9,216-token sequences" }, output: withContext(9216) },
+                  {
+                    messageId: "applyRemedy",
+                    data: { remedy: "2 × NVIDIA L4 at TP 2: 192,112 KV tokens, 5.8 × 32,768-token sequences" },
+                    output: withContext(32768).replace(`"32768"]`, `"32768", "--tensor-parallel-size", "2"]`).replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 2"),
+                  },
                   {
                     messageId: "applyRemedy",
                     data: { remedy: "FP8 (per-tensor/per-channel scales) weights on 2 × NVIDIA L4 at TP 2: 245,360 KV tokens, 7.4 × 32,768-token sequences" },
@@ -143,11 +142,6 @@ describe("vram/kv-cache-headroom", () => {
                       .replace("meta-llama/Llama-3.1-8B-Instruct", "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4")
                       .replace(`"32768"]`, `"32768", "--tensor-parallel-size", "2"]`)
                       .replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 2"),
-                  },
-                  {
-                    messageId: "applyRemedy",
-                    data: { remedy: "2 × NVIDIA L4 at TP 2: 192,112 KV tokens, 5.8 × 32,768-token sequences" },
-                    output: withContext(32768).replace(`"32768"]`, `"32768", "--tensor-parallel-size", "2"]`).replace("nvidia.com/gpu: 1", "nvidia.com/gpu: 2"),
                   },
                   {
                     messageId: "applyRemedy",

@@ -6,6 +6,8 @@ import "../support/rule-tester.js";
 
 const tester = new RuleTester({ plugins: { vram: plugin as never }, language: "vram/yaml" });
 const llama = (flags: string) => `"--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "8192"${flags}`;
+/** Qwen3-235B-A22B-FP8: 128×128 FP8 blocks, a 1536-wide expert MLP; TP 8 gives 192-wide shards, which vLLM refuses to load. */
+const qwenFp8 = (tp: string, extra = "") => deployment(`"--model", "Qwen/Qwen3-235B-A22B-FP8", "--tensor-parallel-size", "${tp}", "--max-model-len", "32768"${extra}`, { gpus: 8, selector: "nvidia-h200-141gb" });
 
 describe("vram/parallelism-matches-gpus", () => {
   tester.run("parallelism-matches-gpus", plugin.rules["parallelism-matches-gpus"] as never, {
@@ -49,6 +51,22 @@ describe("vram/parallelism-matches-gpus", () => {
         ],
       },
       {
+        code: qwenFp8("8"),
+        filename: "a.yaml",
+        errors: [
+          {
+            messageId: "tilesNotDivisible",
+            ...spanOf(qwenFp8("8"), `"--tensor-parallel-size", "8"`, "8"),
+            data: { tp: 8, size: 1536, what: "expert MLP", shard: 192, tile: 128, format: "FP8", engine: "vLLM", model: "Qwen3-235B-A22B-FP8", valid: "1, 2, 4" },
+            suggestions: [
+              { messageId: "useTensorParallel", data: { tp: 4, gpus: "" }, output: qwenFp8("4") },
+              // The same eight GPUs, all busy: TP 4 × PP 2.
+              { messageId: "useTensorParallel", data: { tp: 4, gpus: " × pipeline parallel 2" }, output: qwenFp8("4", `, "--pipeline-parallel-size", "2"`) },
+            ],
+          },
+        ],
+      },
+      {
         code: deployment(llama(`, "--tensor-parallel-size", "16"`), { gpus: 16 }),
         filename: "a.yaml",
         errors: [
@@ -82,14 +100,14 @@ describe("vram/parallelism-efficiency", () => {
         ],
       },
       {
-        // Qwen3-235B has 4 KV heads: TP 8 stores each twice.
-        code: deployment(`"--model", "Qwen/Qwen3-235B-A22B-FP8", "--tensor-parallel-size", "8", "--max-model-len", "32768"`, { gpus: 8, selector: "nvidia-h100-80gb" }),
+        // Qwen3-235B has 4 KV heads: TP 8 stores each twice. (Its FP8 checkpoint cannot start at TP 8 at all: parallelism-matches-gpus.)
+        code: deployment(`"--model", "Qwen/Qwen3-235B-A22B", "--tensor-parallel-size", "8", "--max-model-len", "32768"`, { gpus: 8, selector: "nvidia-h200-141gb" }),
         filename: "a.yaml",
         errors: [
           {
             messageId: "kvReplicated",
-            ...spanOf(deployment(`"--model", "Qwen/Qwen3-235B-A22B-FP8", "--tensor-parallel-size", "8", "--max-model-len", "32768"`, { gpus: 8, selector: "nvidia-h100-80gb" }), `"--tensor-parallel-size", "8"`, "8"),
-            data: { tp: 8, model: "Qwen3-235B-A22B-FP8", kvHeads: 4, factor: 2, replicas: 2 },
+            ...spanOf(deployment(`"--model", "Qwen/Qwen3-235B-A22B", "--tensor-parallel-size", "8", "--max-model-len", "32768"`, { gpus: 8, selector: "nvidia-h200-141gb" }), `"--tensor-parallel-size", "8"`, "8"),
+            data: { tp: 8, model: "Qwen3-235B-A22B", kvHeads: 4, factor: 2, replicas: 2 },
           },
         ],
       },

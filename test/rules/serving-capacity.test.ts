@@ -31,7 +31,7 @@ describe("vram/serving-capacity", () => {
           {
             ...spanOf(missed, `"concurrency=64, input=2000, output=500, itl-ms=30"`),
             message:
-              "Llama-3.3-70B-Instruct misses its target (64 requests at once, 2,000 input + 500 output tokens, ≤ 30.0 ms per token): 49.3 ms per output token, over 30.0. " +
+              "Llama-3.3-70B-Instruct misses its target: 49.3 ms per output token, over 30.0. Target: 64 requests at once, 2,000 input + 500 output tokens, ≤ 30.0 ms per token. " +
               "Cheapest change that meets it: 2 × NVIDIA B200 (26.3 ms/token, $28.48/h).",
             suggestions: [{ desc: "Use 2 × NVIDIA B200 (26.3 ms/token at 64 requests)", output: missed.replace("nvidia-h100-80gb", "nvidia-b200") }],
           },
@@ -43,7 +43,7 @@ describe("vram/serving-capacity", () => {
         errors: [
           {
             message:
-              "Llama-3.3-70B-Instruct misses its target (400 requests at once, 2,000 input + 500 output tokens): the KV cache holds 85 such requests, not 400. " +
+              "Llama-3.3-70B-Instruct misses its target: the KV cache holds 85 such requests, not 400. Target: 400 requests at once, 2,000 input + 500 output tokens. " +
               "Cheapest change that meets it: 8 × NVIDIA H100 80GB at TP 8 (83.7 ms/token, $55.04/h).",
             suggestions: [
               {
@@ -114,6 +114,6 @@ describe("vram/serving-capacity", () => {
       '"//": "vram.lint/target concurrency=4000, input=4096, output=4096", "/ /": "TGI reads HF_MODEL_ID',
     );
     const [message] = findings(lint(text, "main.tf.json", { level: "strict" })).filter((entry) => entry.ruleId === "vram/serving-capacity");
-    expect(message?.message).toMatch(/^Mixtral-8x7B-Instruct-v0\.1 misses its target \(4,000 requests at once, 4,096 input \+ 4,096 output tokens\): the KV cache holds [\d,]+ such requests, not 4,000/);
+    expect(message?.message).toMatch(/^Mixtral-8x7B-Instruct-v0\.1 misses its target: the KV cache holds [\d,]+ such requests, not 4,000\. Also the engine runs at most 128 sequences at once\. Target: 4,000 requests at once, 4,096 input \+ 4,096 output tokens\./);
   });
 });

@@ -29,15 +29,15 @@ function only(code: string): { rule: string | null; id: string | undefined; text
 describe("vram/valid-values", () => {
   // Issue 10, item 4: values that passed with no message.
   it.each([
-    ["nvidia.com/gpu: -1", deployment(LLAMA, { gpus: -1 }), "-1", "nvidia.com/gpu: -1 is not a valid GPU count (a whole number of 0 or more), so this deployment was not checked."],
-    ["nvidia.com/gpu: 2.5", deployment(LLAMA, { gpus: 2.5 }), "2.5", "nvidia.com/gpu: 2.5 is not a valid GPU count (a whole number of 0 or more), so this deployment was not checked."],
-    ["nvidia.com/gpu: 80Gi", deployment(LLAMA, { gpus: "80Gi" }), "80Gi", "nvidia.com/gpu: 80Gi is not a valid GPU count (a whole number of 0 or more), so this deployment was not checked."],
-    ["--tensor-parallel-size -2", deployment(`${LLAMA}, "--tensor-parallel-size", "-2"`), "-2", "--tensor-parallel-size: -2 is not a valid tensor-parallel size (a whole number of 1 or more), so this deployment was not checked."],
-    ["--tensor-parallel-size 1.5", deployment(`${LLAMA}, "--tensor-parallel-size", "1.5"`), "1.5", "--tensor-parallel-size: 1.5 is not a valid tensor-parallel size (a whole number of 1 or more), so this deployment was not checked."],
-    ["--tensor-parallel-size 0", deployment(`${LLAMA}, "--tensor-parallel-size", "0"`), "0", "--tensor-parallel-size: 0 is not a valid tensor-parallel size (a whole number of 1 or more), so this deployment was not checked."],
-    ["--gpu-memory-utilization -0.5", deployment(`${LLAMA}, "--gpu-memory-utilization", "-0.5"`), "-0.5", "--gpu-memory-utilization: -0.5 is not a valid GPU memory fraction (a number above 0 and at most 1), so this deployment was not checked."],
-    ["--gpu-memory-utilization 1.5", deployment(`${LLAMA}, "--gpu-memory-utilization", "1.5"`), "1.5", "--gpu-memory-utilization: 1.5 is not a valid GPU memory fraction (a number above 0 and at most 1), so this deployment was not checked."],
-    ["--max-model-len -8192", deployment(`${LLAMA}, "--max-model-len", "-8192"`), "-8192", "--max-model-len: -8192 is not a valid context length (a whole number of 1 or more), so this deployment was not checked."],
+    ["nvidia.com/gpu: -1", deployment(LLAMA, { gpus: -1 }), "-1", "nvidia.com/gpu: -1 is not a valid GPU count, so this deployment was not checked. It must be a whole number of 0 or more."],
+    ["nvidia.com/gpu: 2.5", deployment(LLAMA, { gpus: 2.5 }), "2.5", "nvidia.com/gpu: 2.5 is not a valid GPU count, so this deployment was not checked. It must be a whole number of 0 or more."],
+    ["nvidia.com/gpu: 80Gi", deployment(LLAMA, { gpus: "80Gi" }), "80Gi", "nvidia.com/gpu: 80Gi is not a valid GPU count, so this deployment was not checked. It must be a whole number of 0 or more."],
+    ["--tensor-parallel-size -2", deployment(`${LLAMA}, "--tensor-parallel-size", "-2"`), "-2", "--tensor-parallel-size: -2 is not a valid tensor-parallel size, so this deployment was not checked. It must be a whole number of 1 or more."],
+    ["--tensor-parallel-size 1.5", deployment(`${LLAMA}, "--tensor-parallel-size", "1.5"`), "1.5", "--tensor-parallel-size: 1.5 is not a valid tensor-parallel size, so this deployment was not checked. It must be a whole number of 1 or more."],
+    ["--tensor-parallel-size 0", deployment(`${LLAMA}, "--tensor-parallel-size", "0"`), "0", "--tensor-parallel-size: 0 is not a valid tensor-parallel size, so this deployment was not checked. It must be a whole number of 1 or more."],
+    ["--gpu-memory-utilization -0.5", deployment(`${LLAMA}, "--gpu-memory-utilization", "-0.5"`), "-0.5", "--gpu-memory-utilization: -0.5 is not a valid GPU memory fraction, so this deployment was not checked. It must be a number above 0 and at most 1."],
+    ["--gpu-memory-utilization 1.5", deployment(`${LLAMA}, "--gpu-memory-utilization", "1.5"`), "1.5", "--gpu-memory-utilization: 1.5 is not a valid GPU memory fraction, so this deployment was not checked. It must be a number above 0 and at most 1."],
+    ["--max-model-len -8192", deployment(`${LLAMA}, "--max-model-len", "-8192"`), "-8192", "--max-model-len: -8192 is not a valid context length, so this deployment was not checked. It must be a whole number of 1 or more."],
   ])("%s is reported at the value, and not judged", (_label, code, underlined, message) => {
     expect(only(code)).toEqual({ rule: "vram/valid-values", id: "invalidValue", text: underlined, message });
     expect(judgedOf(code, "a.yaml")[0]!.status).toBe("incomplete");

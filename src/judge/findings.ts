@@ -1,0 +1,96 @@
+/**
+ * Which finding each rule reports for a file's deployments, as keys (deployment, rule, kind) — the
+ * rules' conditions in one place, so a suggestion can be re-checked by every rule: the file as the
+ * suggestion leaves it must lose the finding the suggestion was offered for and gain none. Pure.
+ */
+import type { FileAnalysis, Judged, JudgedDeployment } from "../analysis.js";
+import type { MemoryEstimate } from "../sizing/types.js";
+import { suppressionFor } from "../suppressions.js";
+import { priceBook } from "../catalog/prices.js";
+import { type DeploymentCheck, deploymentChecks } from "./checks.js";
+import { sizeClaimShortfall } from "./size-claim.js";
+import { unjudgedFinding } from "./unjudged.js";
+import { checkTarget, writtenTarget } from "./targets.js";
+
+export interface FindingKey {
+  /** Index of the deployment in the analysis; -1 for a document left unread. */
+  deployment: number;
+  /** Rule name without the plugin prefix (`weights-fit`). */
+  rule: string;
+  /** What the rule found (`weights-exceed-memory`, `heads-not-divisible`…). */
+  kind: string;
+}
+
+/**
+ * The memory verdict's finding at a concurrency target: weights-fit, or kv-cache-headroom (too
+ * small; a context the engine shortens from what the file sets, as SGLang, TensorRT-LLM and
+ * LMDeploy do; too few sequences).
+ */
+export function memoryFinding(estimate: MemoryEstimate, minConcurrent: number): Omit<FindingKey, "deployment"> | undefined {
+  if (estimate.verdict === "weights-exceed-memory") return { rule: "weights-fit", kind: "weights-exceed-memory" };
+  if (estimate.verdict === "kv-cache-too-small") return { rule: "kv-cache-headroom", kind: "kv-cache-too-small" };
+  if (estimate.contextCappedFrom !== undefined && estimate.maxModelLenSource === "set") return { rule: "kv-cache-headroom", kind: "context-capped" };
+  if (estimate.maxConcurrency < minConcurrent) return { rule: "kv-cache-headroom", kind: "low-concurrency" };
+  return undefined;
+}
+
+/** serving-capacity's finding: the target written on the deployment (or in settings) cannot be read, cannot be checked, or is missed. */
+function targetFinding(analysis: FileAnalysis, judged: Extract<JudgedDeployment, { status: "judged" }>): Omit<FindingKey, "deployment"> | undefined {
+  const written = writtenTarget(judged.deployment);
+  if (written?.error !== undefined) return { rule: "serving-capacity", kind: "unreadable" };
+  const target = written?.target ?? analysis.settings.targets;
+  if (!target) return undefined;
+  const checked = checkTarget(analysis.catalog, priceBook(analysis.catalog, analysis.settings.prices), judged.resolved, judged.estimate, target);
+  if ("unknown" in checked) return { rule: "serving-capacity", kind: "unknown" };
+  return checked.failures.length > 0 ? { rule: "serving-capacity", kind: "missed" } : undefined;
+}
+
+/** A deployment without a verdict: the rule that says why (exactly one, see unjudged.ts), and the reason. */
+function unjudgedKey(judged: JudgedDeployment): Omit<FindingKey, "deployment"> | undefined {
+  const finding = unjudgedFinding(judged);
+  return finding ? { rule: finding.rule, kind: finding.messageId } : undefined;
+}
+
+/**
+ * pin-gpu-type's condition: no GPU type is named and the deployment fits some of the GPUs it could
+ * land on but not all. Silent when a check stops the start whatever the GPU (that error decides).
+ */
+export function someGpusFit(judged: Judged, checks: readonly DeploymentCheck[]): boolean {
+  const { range } = judged;
+  return range !== undefined && range.fitting.length > 0 && range.failing.length > 0 && !checks.some((check) => check.severity === "error");
+}
+
+/** Every finding of every rule on a file, at a concurrency target, before rule selection and in-file suppressions. */
+function allFindings(analysis: FileAnalysis, minConcurrent: number): Array<FindingKey & { judged?: JudgedDeployment }> {
+  const found: Array<FindingKey & { judged?: JudgedDeployment }> = analysis.unread.map(() => ({ deployment: -1, rule: "known-model", kind: "unread-document" }));
+  analysis.deployments.forEach((judged, index) => {
+    if (judged.deployment.disabled) return;
+    const add = (finding: Omit<FindingKey, "deployment"> | undefined) => {
+      if (finding) found.push({ deployment: index, ...finding, judged });
+    };
+    if (judged.status !== "judged") {
+      add(unjudgedKey(judged));
+      return;
+    }
+    // A model sized by the family and size its name states: known-model says it was assumed.
+    if (judged.resolved.model.via === "family") add({ rule: "known-model", kind: "assumed-model" });
+    add(memoryFinding(judged.estimate, minConcurrent));
+    if (judged.estimate.verdict !== "weights-exceed-memory" && sizeClaimShortfall(judged)) add({ rule: "weights-fit", kind: "size-claim" });
+    add(targetFinding(analysis, judged));
+    const checks = deploymentChecks(analysis.catalog, judged.resolved, judged.values, judged.estimate);
+    for (const check of checks) add({ rule: check.rule, kind: "problem" in check ? check.problem.kind : "expert-offload" });
+    if (someGpusFit(judged, checks)) add({ rule: "pin-gpu-type", kind: "some-gpus-fit" });
+  });
+  return found;
+}
+
+/**
+ * The findings the enabled rules report on a file: those of rules switched on (all when `rules` is
+ * undefined), minus those a reasoned in-file suppression names.
+ */
+export function findingsOf(analysis: FileAnalysis, minConcurrent: number, rules?: ReadonlySet<string>): FindingKey[] {
+  return allFindings(analysis, minConcurrent)
+    .filter((finding) => !rules || rules.has(finding.rule))
+    .filter((finding) => !finding.judged || !suppressionFor(finding.judged.deployment, finding.rule).suppressed)
+    .map(({ deployment, rule, kind }) => ({ deployment, rule, kind }));
+}
