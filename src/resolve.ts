@@ -40,6 +40,8 @@ export interface DeploymentValues {
   maxModelLen?: number;
   maxNumSeqs?: number;
   maxNumBatchedTokens?: number;
+  /** TGI `--max-input-tokens` / `MAX_INPUT_TOKENS` (the longest prompt; before 3.0 it sets the warm-up prefill). */
+  maxInputTokens?: number;
   gpuMemoryUtilization?: number;
   cpuOffloadGiB?: number;
   enforceEager?: boolean;
@@ -272,6 +274,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     ...(values.maxModelLen !== undefined ? { maxModelLen: values.maxModelLen } : {}),
     ...(values.maxNumSeqs !== undefined ? { maxNumSeqs: values.maxNumSeqs } : {}),
     ...(values.maxNumBatchedTokens !== undefined ? { maxNumBatchedTokens: values.maxNumBatchedTokens } : {}),
+    ...(values.maxInputTokens !== undefined ? { maxInputTokens: values.maxInputTokens } : {}),
     ...((values.gpuMemoryUtilization ?? defaults.gpuMemoryUtilization) !== undefined
       ? { gpuMemoryUtilization: values.gpuMemoryUtilization ?? defaults.gpuMemoryUtilization }
       : {}),

@@ -19,7 +19,7 @@ describe("calibration cases", () => {
   it("are numerous, sourced and varied", () => {
     expect(used.length).toBeGreaterThanOrEqual(25);
     for (const item of cases) expect(item.source, item.id).toMatch(/^https?:\/\//);
-    expect(new Set(used.map((item) => item.engine))).toEqual(new Set(["vllm", "sglang", "trtllm", "lmdeploy", "llama.cpp"]));
+    expect(new Set(used.map((item) => item.engine))).toEqual(new Set(["vllm", "sglang", "tgi", "trtllm", "lmdeploy", "llama.cpp", "ollama"]));
     expect(used.filter((item) => item.outcome !== "started").length).toBeGreaterThanOrEqual(5);
   });
 });

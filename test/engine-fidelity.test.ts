@@ -8,7 +8,7 @@ import { engineById } from "../src/engines/index.js";
 import { hostEmbeddingBytes } from "../src/engines/llama-cpp.js";
 import { ollamaDefaultContext } from "../src/engines/ollama.js";
 import { sglangDefaults } from "../src/engines/sglang.js";
-import { tgiDefaultPrefillTokens, tgiReserve } from "../src/engines/tgi.js";
+import { tgiDefaultPrefillTokens, tgiReserve, tgiWarmupBytes } from "../src/engines/tgi.js";
 import { atLeast, compareReleases, parseRelease } from "../src/engines/versions.js";
 import { checkQuantization } from "../src/judge/quantization.js";
 import { type DeploymentValues, resolveDeployment } from "../src/resolve.js";
@@ -152,6 +152,16 @@ describe("TGI across releases", () => {
     // 900 TFLOPS over ~15 GFLOP per token: about 60k tokens on an H100; an A10 is not in TGI's table.
     expect(tgiDefaultPrefillTokens(request)).toBeGreaterThan(50_000);
     expect(tgiDefaultPrefillTokens(resolved({ engine: "tgi", model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "A10" }).request)).toBe(4096);
+    // Before 3.0 an unset prefill budget is --max-input-tokens + 50 (launcher/src/main.rs, v2.1.0–v2.4.0).
+    expect(tgiDefaultPrefillTokens({ ...request, engineVersion: "2.1.0", maxInputTokens: 2048 })).toBe(2098);
+    expect(tgiDefaultPrefillTokens({ ...request, maxInputTokens: 2048 })).toBeGreaterThan(50_000);
+  });
+
+  it("holds the warm-up's prefill log-probabilities before 3.0 (8 bytes per prefill token and vocabulary entry), not from 3.0", () => {
+    const request = resolved({ engine: "tgi", model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "A10G", maxNumBatchedTokens: 4096 }).request;
+    const forward = (tokens: number) => tokens * 1000;
+    expect(tgiWarmupBytes({ ...request, engineVersion: "2.2.0" }, 4096, forward)).toBe(4096 * 1000 + 4096 * 128256 * 8);
+    expect(tgiWarmupBytes({ ...request, engineVersion: "3.0.0" }, 4096, forward)).toBe(4096 * 1000);
   });
 });
 

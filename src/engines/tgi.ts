@@ -37,6 +37,31 @@ export function tgiReserve(release: Release | undefined): TgiReserve {
   return { ofTotal: 0.9, ofFree: 1 };
 }
 
+/**
+ * Before 3.0 the router's warm-up batch asks for prefill log-probabilities (`prefill_logprobs: true`,
+ * router/client warmup), so the warm-up prefill computes logits for every one of its
+ * `max_batch_prefill_tokens` tokens and then their log-softmax (flash_causal_lm.py `generate_token`:
+ * `torch.log_softmax(out, -1)`, a full copy — TGI PR #2661), and the allocator still holds that peak
+ * when the free memory is measured. TGI 3.0 disabled prefill log-probabilities by default
+ * (`--enable-prefill-logprobs` re-enables them; maintainers in huggingface/text-generation-inference#3070:
+ * "disabled by default since 3.0, since they take up a very large amount of VRAM").
+ */
+const PREFILL_LOGPROBS_OFF: Release = [3, 0, 0];
+
+/**
+ * Bytes per prefill token and vocabulary entry of that warm-up: the logits and their log-softmax,
+ * 4 bytes each. Checked on three logs (test/calibration/cases.json, TGI 0.9.3, 2.0.0, 2.2.0), whose
+ * implied warm-up peaks leave 7.9–8.6 bytes per entry after the forward pass.
+ */
+const WARMUP_LOGPROB_BYTES = 8;
+
+/** What TGI's warm-up prefill holds at its peak: the forward pass, and before 3.0 the prefill log-probabilities. */
+export function tgiWarmupBytes(request: SizingRequest, prefillTokens: number, activation: (tokens: number, sequences: number) => number): number {
+  const forward = activation(prefillTokens, 1);
+  if (atLeast(releaseOf(request), PREFILL_LOGPROBS_OFF)) return forward;
+  return forward + prefillTokens * request.model.vocabSize * WARMUP_LOGPROB_BYTES;
+}
+
 /** TGI 3 infers `max_total_tokens` from the KV cache when unset (warmup: `min(num_blocks × BLOCK_SIZE, max_position_embeddings)`). */
 const INFERS_CONTEXT: Release = [3, 0, 0];
 
@@ -72,8 +97,10 @@ const TGI_CARD_TFLOPS: Readonly<Record<string, number>> = {
 
 /**
  * `--max-batch-prefill-tokens` when unset (launcher/src/main.rs): 4,096 up to 1.4 (clap default);
- * 2.0–2.3 `max_input_tokens + 50` = `min(max_position_embeddings − 1, 4095) + 50`; 2.4
- * `min(4096, max_position_embeddings)`; from 3.0 the compute-optimal batch (`compute_optimal`: the
+ * 2.0–2.4 `max_input_tokens + 50` (v2.1.0 main.rs L1449–1464, v2.4.0 L1725–1740: "Adding some edge
+ * in order to account for potential block_size alignement"), with an unset `--max-input-tokens`
+ * `min(max_position_embeddings − 1, 4095)` up to 2.3 and `min(4096, max_position_embeddings)` read
+ * for 2.4; from 3.0 the compute-optimal batch (`compute_optimal`: the
  * cards' FP16 FLOPS over the model's FLOPs per token, when above 100) capped by the model's context
  * and by `vram_maximum` (what the GPUs hold after the unquantized weights, per token of KV and MoE
  * intermediates), else 4,096.
@@ -83,6 +110,7 @@ export function tgiDefaultPrefillTokens(request: SizingRequest): number {
   const release = releaseOf(request);
   const context = model.maxPositionEmbeddings;
   if (!atLeast(release, [2, 0, 0])) return 4096;
+  if (!atLeast(release, INFERS_CONTEXT) && request.maxInputTokens !== undefined) return request.maxInputTokens + 50;
   if (!atLeast(release, [2, 4, 0])) return Math.min(context - 1, 4095) + 50;
   if (!atLeast(release, INFERS_CONTEXT)) return Math.min(4096, context);
   const shards = request.tensorParallel;
@@ -115,6 +143,7 @@ const FLAGS: readonly FlagSpec[] = [
   { field: "kvCacheDtype", kind: "string", names: ["--kv-cache-dtype"] },
   { field: "maxModelLen", kind: "int", names: ["--max-total-tokens"] },
   { field: "maxNumBatchedTokens", kind: "int", names: ["--max-batch-prefill-tokens"] },
+  { field: "maxInputTokens", kind: "int", names: ["--max-input-tokens", "--max-input-length"] },
   { field: "gpuMemoryUtilization", kind: "float", names: ["--cuda-memory-fraction"] },
 ];
 
@@ -156,6 +185,8 @@ export const tgi: EngineProfile<"tgi"> = {
     KV_CACHE_DTYPE: { field: "kvCacheDtype", kind: "string" },
     MAX_TOTAL_TOKENS: { field: "maxModelLen", kind: "int" },
     MAX_BATCH_PREFILL_TOKENS: { field: "maxNumBatchedTokens", kind: "int" },
+    MAX_INPUT_TOKENS: { field: "maxInputTokens", kind: "int" },
+    MAX_INPUT_LENGTH: { field: "maxInputTokens", kind: "int" },
     CUDA_MEMORY_FRACTION: { field: "gpuMemoryUtilization", kind: "float" },
   },
   // The launcher is clap, which takes no unique-prefix abbreviations; the table is read as argparse
@@ -192,8 +223,8 @@ export const tgi: EngineProfile<"tgi"> = {
     return {
       ...poolDefaults(request),
       budgetBytes: fraction * reserve.ofTotal * memory,
-      // The warm-up prefill of max_batch_prefill_tokens; logits only for each request's last token.
-      activationBytes: activation(maxNumBatchedTokens, 1),
+      // The warm-up prefill of max_batch_prefill_tokens (with its prefill log-probabilities before 3.0).
+      activationBytes: tgiWarmupBytes(request, maxNumBatchedTokens, activation),
       overheadBytes: CUDA_CONTEXT_BYTES + (multiGpu ? NCCL_BYTES : 0),
       kvShareOfRest: reserve.ofFree,
       utilization: fraction * reserve.ofTotal,

@@ -31,6 +31,8 @@ export interface SizingRequest {
   maxModelLen?: number;
   maxNumSeqs?: number;
   maxNumBatchedTokens?: number;
+  /** TGI `--max-input-tokens` (`--max-input-length`): before 3.0 its warm-up prefill defaults to this + 50. */
+  maxInputTokens?: number;
   /**
    * The engine's memory fraction: vLLM `--gpu-memory-utilization`, SGLang `--mem-fraction-static`,
    * TGI `CUDA_MEMORY_FRACTION` (fractions of the GPU); TensorRT-LLM `free_gpu_memory_fraction`,
