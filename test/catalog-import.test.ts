@@ -110,6 +110,12 @@ describe("config.json importer on real configs", () => {
     expect(importModelConfig({ id: "acme/x", config, sources: ["test"] }).nativeFormat).toBe(format);
   });
 
+  it("sizes DeepSeek-V4's FP4 experts beside its block-FP8 linears (\"expert_dtype\": \"fp4\")", () => {
+    const fp8 = { quant_method: "fp8", fmt: "e4m3", scale_fmt: "ue8m0", weight_block_size: [128, 128] };
+    const config = { ...readConfig("meta-llama--Llama-3.1-8B"), quantization_config: fp8, expert_dtype: "fp4" };
+    expect(importModelConfig({ id: "acme/x", config, sources: ["test"] }).nativeFormat).toBe("fp8-block-fp4-experts");
+  });
+
   it("reads Python-style JSON (NaN, Infinity) as transformers writes it", () => {
     expect(parseConfigJson('{"a": Infinity, "b": -Infinity, "c": NaN, "d": "Infinity", "e": [1, NaN]}')).toEqual({ a: null, b: null, c: null, d: "Infinity", e: [1, null] });
   });

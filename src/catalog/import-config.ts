@@ -753,6 +753,8 @@ function storedFormat(outer: Json, text: Json, hfQuantConfig: unknown, notes: st
     switch (method) {
       case "fp8":
       case "fbgemm_fp8":
+        // DeepSeek-V4 stores its routed experts in FP4 beside the FP8 block-scaled linears (`"expert_dtype": "fp4"`).
+        if (Array.isArray(quantization.weight_block_size) && (stringAt(outer, "expert_dtype") ?? stringAt(text, "expert_dtype")) === "fp4") return "fp8-block-fp4-experts";
         return Array.isArray(quantization.weight_block_size) ? "fp8-block" : "fp8";
       case "awq":
         if (bits !== undefined && bits !== 4) break;

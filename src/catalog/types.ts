@@ -213,6 +213,13 @@ export interface QuantizationFormat {
    * `all`: every tensor (plain floating point formats).
    */
   appliesTo: "all" | "linear" | "experts";
+  /**
+   * Bits per routed-expert parameter when the format stores the experts at another width than its
+   * other linear layers (DeepSeek-V4: FP4 experts beside FP8 block-scaled linears); absent: `bitsPerWeight`.
+   * @exclusiveMinimum 0
+   * @maximum 32
+   */
+  expertBitsPerWeight?: number;
   /** float: plain precision; weight-only: activations stay 16-bit; weight-activation: W8A8/W4A4. */
   kind: "float" | "weight-only" | "weight-activation";
   /** Lowest CUDA compute capability the engine runs it on at all (null: any). */

@@ -41,6 +41,7 @@ export function bytesPerParam(format: QuantizationFormat, group: ParamGroup, act
     case "all":
       return quantized;
     case "linear":
+      if (group === "experts" && format.expertBitsPerWeight !== undefined) return format.expertBitsPerWeight / 8;
       return group === "plain" ? activationBytes : quantized;
     case "experts":
       return group === "experts" ? quantized : activationBytes;
