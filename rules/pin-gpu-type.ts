@@ -14,7 +14,8 @@ import { nodeSelectorEdits } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
 import { gpuNameFor } from "../src/rule-kit/remedy-edits.js";
-import { type Candidate, fitted, locationOf, offer, reportTarget } from "../src/rule-kit/report.js";
+import { fitted, locationOf, offerVariants, reportTarget } from "../src/rule-kit/report.js";
+import type { TextEdit } from "../src/extract/types.js";
 import { someGpusFit } from "../src/judge/findings.js";
 
 type MessageIds = "someGpusFit" | "pinGpu" | "missingReason";
@@ -57,7 +58,7 @@ export default createRule<MessageIds, []>({
           const range = judged.range!;
           // The GPUs the engine uses (TP × PP × DP), which is what has to hold the model.
           const count = judged.estimate.gpuCount;
-          const candidates: Array<Candidate<MessageIds>> = [];
+          const candidates: Array<{ messageId: MessageIds; data: Record<string, string>; value: string; edits: TextEdit[] }> = [];
           const targets = deployment.placementTargets;
           if (targets && targets.length > 0) {
             const label = labelScheme(text);
@@ -69,10 +70,11 @@ export default createRule<MessageIds, []>({
               if (candidates.length === 3) break;
               const value = gpuNameFor(gpu, { source: label, value: "" });
               const edits = value ? nodeSelectorEdits(targets, label, value, text) : undefined;
-              if (value && edits) candidates.push({ messageId: "pinGpu", data: { gpu: gpuName(gpu), label, value }, edits });
+              if (value && edits) candidates.push({ messageId: "pinGpu", data: { gpu: gpuName(gpu), label, value }, value, edits });
             }
           }
-          const suggest = offer(context, analysis, judged, { rule: "pin-gpu-type", kind: "some-gpus-fit" }, candidates);
+          // The pins differ only in the label's value: one is re-parsed, the others judged on it with their GPU (see variantsResolve).
+          const suggest = offerVariants(context, analysis, judged, { rule: "pin-gpu-type", kind: "some-gpus-fit" }, "gpuType", candidates);
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "tensorParallel", "model"])),
             messageId: "someGpusFit",

@@ -386,6 +386,17 @@ export function describesItself(ast: object): ast is SelfDescribingAst {
   return typeof (ast as Partial<SelfDescribingAst>).docNodes === "function";
 }
 
+/** Whether a text could nest deeper than `MAX_NESTING`: each level takes a line (block style) or a bracket (flow style). */
+function mayNestPastLimit(text: string): boolean {
+  let levels = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // \n, [ and {
+    if ((code === 10 || code === 91 || code === 123) && ++levels > MAX_NESTING) return true;
+  }
+  return false;
+}
+
 /** A document the adapters did not read (see `unreadableReason`): nothing in it is judged. */
 export interface UnreadDocument {
   node: AstNode;
@@ -395,8 +406,12 @@ export interface UnreadDocument {
 /**
  * The documents of a parsed file: each YAML document's content, the JSON value, or what the AST
  * builds itself; YAML documents whose aliases would expand past the budget are set aside, unread.
+ * `text`, the file's text, lets a file without aliases skip counting.
  */
-export function readDocuments(ast: { type: string; body?: unknown[] }): { documents: DocNode[]; unread: UnreadDocument[] } {
+export function readDocuments(ast: { type: string; body?: unknown[] }, text?: string): { documents: DocNode[]; unread: UnreadDocument[] } {
+  // Without an alias (`*name`) nothing expands, and a text with fewer lines and brackets than the
+  // nesting limit cannot nest past it: then the budget is not counted.
+  const counted = text === undefined || text.includes("*") || mayNestPastLimit(text);
   if (describesItself(ast)) return { documents: ast.docNodes(), unread: [] };
   const body = (ast.body ?? []) as Array<YamlAst.YAMLDocument | JsonAst.JSONExpressionStatement>;
   const documents: DocNode[] = [];
@@ -404,7 +419,7 @@ export function readDocuments(ast: { type: string; body?: unknown[] }): { docume
   for (const item of body) {
     if (item.type === "YAMLDocument") {
       if (!item.content) continue;
-      const reason = unreadableReason(item);
+      const reason = counted ? unreadableReason(item) : undefined;
       if (reason) unread.push({ node: item.content, reason });
       else documents.push(new YamlDoc(item.content, undefined, item));
     } else if (item.type === "JSONExpressionStatement") {

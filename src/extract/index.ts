@@ -45,6 +45,20 @@ export function mayDescribeDeployment(text: string): boolean {
   return DEPLOYMENT_HINT.test(text);
 }
 
+/** YAML anchors and aliases: a document that uses both may expand past the budget, which is said even where nothing deploys. */
+function mayHoldAliases(text: string): boolean {
+  return text.includes("&") && text.includes("*");
+}
+
+/**
+ * Whether any rule can have anything to say about a parsed file: a Terraform module (its values
+ * come from its other files), a text that may describe a deployment, or one whose aliases may need
+ * a budget. Rules skip the rest before any work of theirs (most files of a repository).
+ */
+export function mayHaveFindings(ast: object, text: string): boolean {
+  return describesItself(ast) || mayDescribeDeployment(text) || mayHoldAliases(text);
+}
+
 export function extractDeployments(ast: { type: string; body?: unknown[] }, text: string): Deployment[] {
   return extractFile(ast, text).deployments;
 }
@@ -57,7 +71,7 @@ export function extractFile(ast: { type: string; body?: unknown[] }, text: strin
   // A Terraform module's values come from its other files, so its text alone does not tell.
   if (!describesItself(ast) && !mayDescribeDeployment(text)) {
     // Nothing to extract, but a document whose aliases never end is still said to be unread (a hostile file is never silent).
-    return { deployments: [], unread: text.includes("&") && text.includes("*") ? readDocuments(ast).unread : [] };
+    return { deployments: [], unread: mayHoldAliases(text) ? readDocuments(ast).unread : [] };
   }
   return readFile(ast, text);
 }
@@ -68,7 +82,7 @@ export function readDeployments(ast: { type: string; body?: unknown[] }, text: s
 }
 
 function readFile(ast: { type: string; body?: unknown[] }, text: string): { deployments: Deployment[]; unread: UnreadDocument[] } {
-  const { documents, unread } = readDocuments(ast);
+  const { documents, unread } = readDocuments(ast, text);
   const ctx = createContext(text, documents);
   const deployments: Deployment[] = [];
   for (const document of documents) {

@@ -71,6 +71,7 @@ export const FIELD_KINDS: Record<FieldName, ValueKind> = {
   expertParallel: "bool",
   maxModelLen: "size",
   maxNumSeqs: "int",
+  maxInputTokens: "size",
   maxNumBatchedTokens: "size",
   gpuMemoryUtilization: "float",
   cpuOffloadGiB: "float",

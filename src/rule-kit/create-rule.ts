@@ -7,6 +7,7 @@ import type { RuleContext, RuleDefinition, RulesMeta, RuleVisitor, SourceCode } 
 import { docsBaseUrl, pluginMeta } from "../meta.js";
 import { printable } from "../report/wording.js";
 import { registerRule } from "./policy.js";
+import { mayHaveFindings } from "../extract/index.js";
 
 /**
  * Languages the rules run under: eslint-plugin-yml's `yml/yaml`, eslint-plugin-jsonc's languages,
@@ -62,11 +63,23 @@ export function createRule<MessageIds extends string, Options extends unknown[]>
   return {
     meta,
     create(context) {
+      // Most files of a repository deploy nothing: no rule does any work of its own on them.
+      if (!mayHaveFindingsOnce(context.sourceCode)) return {};
       registerRule(context.sourceCode, rule.name);
       // ESLint merges meta.defaultOptions into context.options; the first element is the options object.
       return rule.create(withPrintableData(context) as VramRuleContext<MessageIds, Options>, (context.options as Options)[0]);
     },
   } as VramRule<MessageIds, Options>;
+}
+
+const hints = new WeakMap<object, boolean>();
+
+/** `mayHaveFindings` of the file being linted, once per file for all rules. */
+function mayHaveFindingsOnce(sourceCode: SourceCode): boolean {
+  const { ast, text } = sourceCode as unknown as { ast: object; text: string };
+  let hint = hints.get(ast);
+  if (hint === undefined) hints.set(ast, (hint = typeof text !== "string" || mayHaveFindings(ast, text)));
+  return hint;
 }
 
 /**

@@ -5,7 +5,7 @@
 import type { RuleFixer, SourceLocation, SuggestedEdit } from "@eslint/core";
 import { ambiguityNote, type FileAnalysis, type Judged, type JudgedDeployment, remediesFor } from "../analysis.js";
 import type { FindingKey } from "../judge/findings.js";
-import { editsResolve } from "./verify.js";
+import { editsResolve, variantsResolve } from "./verify.js";
 import { analyzeText } from "./file-analysis.js";
 import type { AstNode } from "../extract/doc.js";
 import type { Deployment, FieldName, Located, TextEdit, UnresolvedValue } from "../extract/types.js";
@@ -158,6 +158,22 @@ export function offer<MessageIds extends string>(
     if (verified) offered.push(verified);
   }
   return offered;
+}
+
+/**
+ * `offer` for candidates that differ only in the value `field` takes (see `variantsResolve`): the
+ * ones that remove `target` and create no finding, as ESLint suggestions.
+ */
+export function offerVariants<MessageIds extends string>(
+  context: VramRuleContext<MessageIds, unknown[]>,
+  analysis: FileAnalysis,
+  judged: JudgedDeployment,
+  target: Omit<FindingKey, "deployment">,
+  field: FieldName,
+  candidates: Array<{ messageId: MessageIds; data?: Record<string, string | number>; value: string; edits: TextEdit[] }>,
+): SuggestedEdit<MessageIds>[] {
+  const verdicts = variantsResolve(context as VramRuleContext<string, unknown[]>, analysis, judged, target, field, candidates);
+  return candidates.flatMap(({ messageId, data, edits }, index) => (verdicts[index] ? [{ messageId, ...(data ? { data } : {}), fix: applyEdits(edits) }] : []));
 }
 
 /**
