@@ -11,6 +11,7 @@
  *
  * Installed as `vram` and as `eslint-plugin-vram`, so `npx eslint-plugin-vram lint` runs it too.
  */
+import { distance } from "fastest-levenshtein";
 import { realpathSync } from "node:fs";
 import { text } from "node:stream/consumers";
 import { fileURLToPath } from "node:url";
@@ -102,11 +103,30 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_PARSE_ARGS")) {
       // Node's message can run over several lines; the first one says what is wrong.
-      io.stderr.write(`vram: ${error.message.split("\n")[0]}\n`);
+      const unknown = error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(--?[^']+)'/.exec(error.message)?.[1] : undefined;
+      const near = unknown ? nearestOptions(unknown) : [];
+      const hint = near.length > 0 ? `. Did you mean ${near.join(" or ")}? (vram --help)` : "";
+      io.stderr.write(`vram: ${error.message.split("\n")[0]}${hint}\n`);
       return 2;
     }
     throw error;
   }
+}
+
+/** The (at most two) options of the help text nearest to an unknown one (`--gpus` → `--gpu`, `--gpu-count`). */
+function nearestOptions(written: string): string[] {
+  const options = [...new Set(HELP.match(/--[a-z][a-z0-9_-]*/g) ?? [])];
+  const stem = written.replace(/^-+/, "").split("=")[0]!.toLowerCase();
+  const scored = options.map((option) => {
+    const name = option.slice(2);
+    // A shared first word (gpus → gpu-count) counts as close as one edit.
+    const sharesWord = name.split("-")[0]!.replace(/s$/, "") === stem.split(/[-_]/)[0]!.replace(/s$/, "");
+    return { option, score: Math.min(distance(stem.replace(/_/g, "-"), name), sharesWord ? 1 : Infinity) };
+  });
+  scored.sort((a, b) => a.score - b.score || a.option.length - b.option.length);
+  const limit = stem.length >= 5 ? Math.max(2, Math.floor(stem.length / 4)) : 1;
+  const near = scored.filter(({ score }) => score <= limit);
+  return near.slice(0, near[0]?.score === 0 ? 1 : 2).map(({ option }) => option);
 }
 
 /** Run as the `vram` binary (npm links it through a symlink, hence the realpath comparison). */
