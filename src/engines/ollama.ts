@@ -9,7 +9,7 @@ import type { ModelEntry } from "../catalog/types.js";
 import { GIB, MIB } from "../sizing/runtime.js";
 import type { MemoryEstimate, SizingRequest } from "../sizing/types.js";
 import type { AutoFit, EngineProfile, FlagSpec } from "./common.js";
-import { releaseOf, tokenCount as tokens } from "./common.js";
+import { baseName, releaseOf, tokenCount as tokens } from "./common.js";
 import { ggufEngine, gpuLayersThatFit, layerSplitBudget } from "./llama-cpp.js";
 import { atLeast, type Release } from "./versions.js";
 
@@ -121,8 +121,13 @@ export const ollama: EngineProfile<"ollama"> = {
   aliases: [],
   versionNumbering: "semver",
 
-  // `ollama serve` takes no model or sizing flags; models arrive through its API.
-  command: () => undefined,
+  // `ollama serve` takes no model or sizing flags; models arrive through its API, which deployments
+  // drive with `ollama pull <tag>` or `ollama run <tag>` (a postStart hook, a script after `ollama serve &`).
+  command(words, i) {
+    if (baseName(words[i]!.text) !== "ollama") return undefined;
+    const verb = words[i + 1]?.text;
+    return verb === "pull" || verb === "run" ? { start: i + 2, positionalModel: true } : undefined;
+  },
   image: (name) => /(^|\/)ollama(:|$|\/)/.test(name),
   flags: [],
   settingNames: SETTINGS,
@@ -134,7 +139,8 @@ export const ollama: EngineProfile<"ollama"> = {
     OLLAMA_FLASH_ATTENTION: { field: "flashAttention", kind: "bool" },
   },
   abbreviations: false,
-  servesWithoutFlags: false,
+  // The image's entrypoint is `ollama serve`: a container of it serves whatever model is pulled into it.
+  servesWithoutFlags: true,
 
   defaultMemoryFraction: 1,
   budget(request) {

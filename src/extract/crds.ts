@@ -9,7 +9,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { apiGroup } from "./crd-kit.js";
 import { kaitoInferenceSet, kaitoMultiRoleInference, kaitoWorkspace } from "./kaito.js";
-import { inferenceService, llmInferenceService } from "./kserve.js";
+import { inferenceService, llmInferenceService, servingRuntime } from "./kserve.js";
 import { kubeaiModel } from "./kubeai.js";
 import { leaderWorkerSet } from "./lws.js";
 import { nimService } from "./nim.js";
@@ -31,7 +31,8 @@ const NOTHING: CrdReader = () => [];
 const CRD_READERS: Array<{ group: string; kinds: string[]; read: CrdReader }> = [
   { group: "serving.kserve.io", kinds: ["InferenceService"], read: inferenceService },
   { group: "serving.kserve.io", kinds: ["LLMInferenceService"], read: llmInferenceService },
-  { group: "serving.kserve.io", kinds: ["ServingRuntime", "ClusterServingRuntime", "LLMInferenceServiceConfig", "InferenceGraph", "TrainedModel"], read: NOTHING },
+  { group: "serving.kserve.io", kinds: ["ServingRuntime", "ClusterServingRuntime"], read: servingRuntime },
+  { group: "serving.kserve.io", kinds: ["LLMInferenceServiceConfig", "InferenceGraph", "TrainedModel"], read: NOTHING },
   { group: "kubeai.org", kinds: ["Model"], read: kubeaiModel },
   { group: "kaito.sh", kinds: ["Workspace"], read: kaitoWorkspace },
   { group: "kaito.sh", kinds: ["InferenceSet"], read: kaitoInferenceSet },

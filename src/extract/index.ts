@@ -8,7 +8,7 @@ import { createContext, kubernetesObjects, type ExtractContext } from "./context
 import { describesItself, type DocNode, readDocuments, str, UnreadableDocument, type UnreadDocument } from "./doc.js";
 import { extractWorkload } from "./kubernetes.js";
 import { extractServingCrd, isInertCrd } from "./crds.js";
-import { holders } from "./crd-kit.js";
+import { apiGroup, holders } from "./crd-kit.js";
 import { walkContainers } from "./walker.js";
 import { extractRayServeConfig } from "./ray.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
@@ -29,7 +29,10 @@ export type ObjectAdapter = (object: DocNode, ctx: ExtractContext) => Deployment
 
 const OBJECT_ADAPTERS: ObjectAdapter[] = [extractWorkload, extractServingCrd];
 
-/** Kinds that never describe a model deployment, so their contents are not read as app configs. */
+/**
+ * Core and built-in kinds that never describe a model deployment, so their contents are not read as
+ * app configs. Knative's `Service` (serving.knative.dev) is not the core one: it runs a pod template.
+ */
 const INERT_KINDS = new Set(["ConfigMap", "Secret", "Service", "Ingress", "ServiceAccount", "Namespace", "PersistentVolumeClaim", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "Kustomization", "CustomResourceDefinition"]);
 
 /**
@@ -221,10 +224,15 @@ function writtenNumber(located: Located<unknown>, text: string): string {
   return text.slice(start, end).replace(/^(["'])(.*)\1$/s, "$2");
 }
 
+/** An inert kind in the group that defines it: a `Service` of another group (Knative's) runs pods. */
+function isInertKind(object: DocNode, kind: string): boolean {
+  return INERT_KINDS.has(kind) && (kind !== "Service" || apiGroup(object) === "");
+}
+
 /** The deployments of one Kubernetes object (also those embedded elsewhere: Terraform `kubernetes_manifest`). */
 export function extractObject(object: DocNode, ctx: ExtractContext): Deployment[] {
   const kind = str(object.get("kind"));
-  if (kind === undefined || INERT_KINDS.has(kind) || isInertCrd(object)) return [];
+  if (kind === undefined || isInertKind(object, kind) || isInertCrd(object)) return [];
   const owner = { format: "generic", kind, name: str(object.get("metadata")?.get("name")), annotationHolders: holders(object.get("metadata")) };
   // A kind with an adapter is that adapter's: it knows where the model and the GPUs are, and what is not a deployment.
   for (const adapter of OBJECT_ADAPTERS) {

@@ -127,6 +127,42 @@ export function inferenceService(object: DocNode, ctx: ExtractContext, kind: str
   return found;
 }
 
+/** Where KServe's storage initializer puts the model an InferenceService names (`--model=/mnt/models`). */
+const STORAGE_MOUNT = /^\/mnt\/models(\/|$)/;
+
+/**
+ * A `ServingRuntime` / `ClusterServingRuntime` is a template an InferenceService fills in: judged
+ * through the InferenceService that uses it when one in the file does. Alone, it deploys a model
+ * only when it names one itself (a NIM image such as `nvcr.io/nim/meta/llama-3.1-8b-instruct`, a
+ * pinned `--model` repository); a runtime that serves `/mnt/models` or `{{.Name}}` names none.
+ */
+export function servingRuntime(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  const name = str(object.get("metadata")?.get("name"));
+  const spec = object.get("spec");
+  if (!spec || spec.type !== "map" || usedByInferenceService(object, ctx)) return [];
+  const owner: OwnerInfo = { format: "kserve", kind, name, anchor: object, annotationHolders: holders(object.get("metadata"), spec) };
+  return podDeployments(spec, owner, ctx).filter((deployment) => {
+    const model = deployment.fields.model?.value;
+    return typeof model === "string" && !STORAGE_MOUNT.test(model) && !PLACEHOLDER.test(model);
+  });
+}
+
+/** Whether an InferenceService of the file uses this runtime: by name, or by a model format it supports (`autoSelect`). */
+function usedByInferenceService(runtime: DocNode, ctx: ExtractContext): boolean {
+  const name = str(runtime.get("metadata")?.get("name"));
+  const formats = new Set((runtime.get("spec")?.get("supportedModelFormats")?.items() ?? []).map((format) => str(format.get("name"))?.toLowerCase()));
+  for (const document of ctx.documents) {
+    for (const object of kubernetesObjects(document)) {
+      if (str(object.get("kind")) !== "InferenceService" || apiGroup(object) !== "serving.kserve.io") continue;
+      const predictor = object.get("spec")?.get("predictor");
+      const model = predictor?.get("model") ?? predictor?.get("huggingface");
+      const named = str(model?.get("runtime"));
+      if (named !== undefined ? named === name : formats.has(str(model?.get("modelFormat")?.get("name"))?.toLowerCase())) return true;
+    }
+  }
+  return false;
+}
+
 /** `spec.parallelism` of an LLMInferenceService (or its `prefill` stage). */
 const PARALLELISM = [
   { field: "tensorParallel", key: "tensor", kind: "int" },

@@ -95,7 +95,9 @@ function writtenWords(items: readonly DocNode[]): string[] {
 /** The engine a container runs, with its flags; undefined for containers that serve no model. */
 export function containerEngineCall(container: DocNode, ctx: ExtractContext, options: ContainerOptions = {}): EngineCall | undefined {
   const image = str(container.get("image"));
-  const imageEngine = engineFromImage(image) ?? options.defaultEngine;
+  // A strategic-merge patch (kustomize overlays) leaves the image to the base: the container's name says the engine (`name: vllm`).
+  const patchEngine = container.get("image") === undefined ? engineFromImage(str(container.get("name"))) : undefined;
+  const imageEngine = engineFromImage(image) ?? patchEngine ?? options.defaultEngine;
   const command = container.get("command")?.items() ?? [];
   const args = container.get("args")?.items() ?? [];
   // Most containers of a repository run no engine: tell from the written words before expanding them.
@@ -115,7 +117,19 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext, opt
   }
   if (!call) return undefined;
   applyEnvFields(call, env);
+  if (!call.fields.model && !call.unresolved.model) modelFromPostStart(call, container, ctx, env);
   return call;
+}
+
+/**
+ * The model a postStart hook loads into the server (`ollama pull llama3.1:70b` once Ollama is up),
+ * when the container's own command names none.
+ */
+function modelFromPostStart(call: EngineCall, container: DocNode, ctx: ExtractContext, env: EnvMap): void {
+  const hook = container.get("lifecycle")?.get("postStart")?.get("exec")?.get("command")?.items() ?? [];
+  if (hook.length === 0) return;
+  const found = engineCall(commandTokens(hook, ctx.text, plainEnv(env)).tokens);
+  if (found?.engine === call.engine) mergeFields(call, { fields: { model: found.fields.model }, unresolved: { model: found.unresolved.model } }, "fill");
 }
 
 /**

@@ -2,7 +2,8 @@
  * A serving configuration that claims larger models than its GPUs hold (an OME runtime's
  * `modelSizeRange.max`): the weights alone of a model of the claimed size, at the judged model's
  * weight format, against the memory the judged model gets. Weights are a floor of what a model
- * needs, so this never reports a size that could fit. Pure.
+ * needs, so this never reports a size that could fit — with no GPU type named, on any GPU it could
+ * land on. Pure.
  */
 import type { Judged } from "../analysis.js";
 
@@ -30,5 +31,9 @@ export function sizeClaimShortfall(judged: Judged): SizeClaimShortfall | undefin
   const bytesPerParameter = estimate.totalWeightBytes / model.params.total;
   const weightBytes = claim.parameters * bytesPerParameter;
   if (weightBytes <= usableBytes) return undefined;
+  // No GPU type is named: the estimate is on the smallest GPU that holds the judged model, but the
+  // runtime may land on larger ones; the claim is wrong only if the largest it could land on cannot hold it.
+  const largestBytes = judged.range ? Math.max(...judged.range.fitting.map((gpu) => gpu.memoryBytes), ...judged.range.failing.map(({ gpu }) => gpu.memoryBytes)) : 0;
+  if (largestBytes > perGpu.memoryBytes && weightBytes <= (usableBytes * largestBytes) / perGpu.memoryBytes) return undefined;
   return { claim, weightBytes, usableBytes, gpusUsed, largestParams: usableBytes / bytesPerParameter };
 }
