@@ -159,6 +159,33 @@ function nestedEngineSettings(mapping: DocNode, sink: FieldSink): void {
   }
 }
 
+/** The mappings that hold the one at `path`, nearest first; none through a list. */
+function enclosingMappings(document: DocNode, path: readonly string[]): DocNode[] {
+  const chain: DocNode[] = [];
+  let current: DocNode | undefined = document;
+  for (const key of path) {
+    if (current?.type !== "map") return [];
+    chain.push(current);
+    current = current.get(key);
+  }
+  return chain.reverse();
+}
+
+/**
+ * A chart's values that name the model one level down (`vllm: {model: …}`) keep the pod's
+ * `resources` and `nodeSelector`/`affinity` at the top, as the chart's templates read them: the
+ * nearest enclosing mapping that has them gives the GPUs the settings mapping names none of.
+ */
+function inheritHardware(read: FieldSink, enclosing: readonly DocNode[]): void {
+  for (const parent of enclosing) {
+    if (!read.fields.gpuType && !read.fields.instanceType && !read.unresolved.gpuType && !read.unresolved.instanceType) mergeFields(read, { fields: nodePlacement(parent) }, "fill");
+    if (read.fields.gpuCount || read.unresolved.gpuCount) continue;
+    const gpus = resourceGpus(parent.get("resources"));
+    if (gpus.located) setLocated(read, "gpuCount", gpus.located);
+    else if (gpus.unresolved) setUnresolved(read, "gpuCount", gpus.unresolved);
+  }
+}
+
 /** Every deployment-shaped mapping of an app-config document. */
 export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = "app config"): Deployment[] {
   void ctx;
@@ -166,6 +193,7 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
   for (const { node, path } of mappings(document)) {
     const read = readSettingsMapping(node);
     if (!read) continue;
+    inheritHardware(read, enclosingMappings(document, path));
     const args: ArgsTarget | undefined = node.embedded ? undefined : { kind: "map", node, keyStyle: keyStyle(node.entries().map(([key]) => key)) };
     deployments.push({
       format: "app-config",
