@@ -134,7 +134,8 @@ const STORAGE_MOUNT = /^\/mnt\/models(\/|$)/;
  * A `ServingRuntime` / `ClusterServingRuntime` is a template an InferenceService fills in: judged
  * through the InferenceService that uses it when one in the file does. Alone, it deploys a model
  * only when it names one itself (a NIM image such as `nvcr.io/nim/meta/llama-3.1-8b-instruct`, a
- * pinned `--model` repository); a runtime that serves `/mnt/models` or `{{.Name}}` names none.
+ * pinned `--model` repository) and requests GPUs; a runtime that serves `/mnt/models` or
+ * `{{.Name}}` names none, and one without GPUs gets them from the InferenceService.
  */
 export function servingRuntime(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
   const name = str(object.get("metadata")?.get("name"));
@@ -143,7 +144,9 @@ export function servingRuntime(object: DocNode, ctx: ExtractContext, kind: strin
   const owner: OwnerInfo = { format: "kserve", kind, name, anchor: object, annotationHolders: holders(object.get("metadata"), spec) };
   return podDeployments(spec, owner, ctx).filter((deployment) => {
     const model = deployment.fields.model?.value;
-    return typeof model === "string" && !STORAGE_MOUNT.test(model) && !PLACEHOLDER.test(model);
+    // GPUs left to the InferenceService (its resources are merged over the runtime's): a template too.
+    const requestsGpus = deployment.fields.gpuCount !== undefined || deployment.unresolved.gpuCount !== undefined;
+    return requestsGpus && typeof model === "string" && !STORAGE_MOUNT.test(model) && !PLACEHOLDER.test(model);
   });
 }
 
