@@ -159,30 +159,44 @@ function nestedEngineSettings(mapping: DocNode, sink: FieldSink): void {
   }
 }
 
-/** The mappings that hold the one at `path`, nearest first; none through a list. */
-function enclosingMappings(document: DocNode, path: readonly string[]): DocNode[] {
-  const chain: DocNode[] = [];
+/** The mappings that hold the one at `path`, nearest first, each with the key that leads down; none through a list. */
+function enclosingMappings(document: DocNode, path: readonly string[]): Array<{ parent: DocNode; key: string }> {
+  const chain: Array<{ parent: DocNode; key: string }> = [];
   let current: DocNode | undefined = document;
   for (const key of path) {
     if (current?.type !== "map") return [];
-    chain.push(current);
+    chain.push({ parent: current, key });
     current = current.get(key);
   }
   return chain.reverse();
 }
 
+/** The fields that say which GPUs serve a deployment. */
+const HARDWARE_FIELDS: FieldName[] = ["gpuType", "instanceType", "gpuCount"];
+
 /**
- * A chart's values that name the model one level down (`vllm: {model: …}`) keep the pod's
- * `resources` and `nodeSelector`/`affinity` at the top, as the chart's templates read them: the
- * nearest enclosing mapping that has them gives the GPUs the settings mapping names none of.
+ * Settings that name the model in one mapping and the hardware beside it: a chart's values with
+ * `vllm: {model: …}` and the pod's `resources`/`nodeSelector` at the top (as its templates read
+ * them), an app config with `llm: {…}` next to `compute: {accelerator, gpu_count}`. The nearest
+ * enclosing mapping, or a sibling mapping that names no model of its own, gives what the settings
+ * mapping does not name.
  */
-function inheritHardware(read: FieldSink, enclosing: readonly DocNode[]): void {
-  for (const parent of enclosing) {
-    if (!read.fields.gpuType && !read.fields.instanceType && !read.unresolved.gpuType && !read.unresolved.instanceType) mergeFields(read, { fields: nodePlacement(parent) }, "fill");
-    if (read.fields.gpuCount || read.unresolved.gpuCount) continue;
-    const gpus = resourceGpus(parent.get("resources"));
-    if (gpus.located) setLocated(read, "gpuCount", gpus.located);
-    else if (gpus.unresolved) setUnresolved(read, "gpuCount", gpus.unresolved);
+function inheritHardware(read: FieldSink, enclosing: ReadonlyArray<{ parent: DocNode; key: string }>): void {
+  const open = (field: FieldName) => !read.fields[field] && !read.unresolved[field];
+  for (const { parent, key } of enclosing) {
+    if (open("gpuType") && open("instanceType")) mergeFields(read, { fields: nodePlacement(parent) }, "fill");
+    if (open("gpuCount")) {
+      const gpus = resourceGpus(parent.get("resources"));
+      if (gpus.located) setLocated(read, "gpuCount", gpus.located);
+      else if (gpus.unresolved) setUnresolved(read, "gpuCount", gpus.unresolved);
+    }
+    for (const [siblingKey, sibling] of parent.entries()) {
+      if (siblingKey === key || sibling.type !== "map" || !HARDWARE_FIELDS.some(open)) continue;
+      const settings = readSettingsMapping(sibling, { settingsOnly: true });
+      if (!settings || settings.fields.model || settings.unresolved.model) continue;
+      const hardware = (from: Partial<Record<FieldName, unknown>>) => Object.fromEntries(HARDWARE_FIELDS.filter((field) => from[field] !== undefined).map((field) => [field, from[field]]));
+      mergeFields(read, { fields: hardware(settings.fields), unresolved: hardware(settings.unresolved) }, "fill");
+    }
   }
 }
 

@@ -4,7 +4,8 @@
  * - KubeAI models chart: `catalog.<name>` with `url`, `engine`, `args`, `resourceProfile`;
  * - llm-d modelservice: `modelArtifacts.uri` + `decode`/`prefill` (`parallelism`, `containers[].args`);
  * - NVIDIA `nim-llm`: `image.repository` (a NIM image names the model), `resources.limits`, `env`;
- * - vLLM's example chart (`examples/online_serving/chart-helm`): `image.command`, `resources`, `gpuModels`.
+ * - vLLM's example chart (`examples/online_serving/chart-helm`): `image.command`, `resources`, `gpuModels`;
+ * - otwld/ollama-helm: `ollama.models` (pulled or run at start) on `ollama.gpu`.
  *
  * Each chart is recognised by a key or two at the top of the document, so files that are none of
  * these cost a few lookups. Rendered output (`helm template …`) is plain Kubernetes and goes through
@@ -37,6 +38,7 @@ const CHARTS: Chart[] = [
   { detect: (document) => document.get("modelArtifacts")?.type === "map" && (document.get("decode") ?? document.get("prefill"))?.type === "map", extract: llmD },
   { detect: isNimValues, extract: nimLlm },
   { detect: isVllmExampleChart, extract: vllmExampleChart },
+  { detect: isOllamaChart, extract: ollamaChart },
 ];
 
 /** Deployments of a Helm values document of a known chart; undefined when it is none of them. */
@@ -326,6 +328,51 @@ function vllmExampleChart(document: DocNode, ctx: ExtractContext): Deployment[] 
   // `TYPE_GPU_USED` is the chart's placeholder; several types mean "any of them".
   if (models.length === 1 && str(models[0]) !== "TYPE_GPU_USED") readField(sink, "gpuType", models[0], "string", "gpuModels");
   return [deployment("helm-values", "vLLM chart values", undefined, sink, document, { ...(call.args ? { args: call.args } : {}), resourceTarget: container })];
+}
+
+// --- otwld/ollama-helm ---------------------------------------------------------------------------
+
+function isOllamaChart(document: DocNode): boolean {
+  const ollama = document.get("ollama");
+  return ollama?.type === "map" && (ollama.get("gpu")?.type === "map" || ollama.get("models") !== undefined);
+}
+
+/**
+ * otwld/ollama-helm values (its README's values table): `ollama.models` lists the Ollama tags pulled
+ * at start — a list in the 0.x charts, `{pull: [...], run: [...]}` from 1.0 — and `ollama.gpu`
+ * (`enabled`, `type: nvidia|amd`, `number`, 1 when unset) adds the GPU limit to the pod. Each model
+ * is judged on its own (Ollama loads one at a time per GPU); without `gpu.enabled` or a GPU in
+ * `resources`, Ollama runs on the CPU, which is not sized.
+ */
+function ollamaChart(document: DocNode, ctx: ExtractContext): Deployment[] {
+  void ctx;
+  const ollama = document.get("ollama")!;
+  const models = ollama.get("models");
+  const lists = models?.type === "seq" ? [models] : [models?.get("run"), models?.get("pull")];
+  const entries = new Map<string, DocNode>();
+  for (const list of lists) for (const item of list?.items() ?? []) if (str(item) && !entries.has(str(item)!)) entries.set(str(item)!, item);
+  const hardware = newSink();
+  const gpu = ollama.get("gpu");
+  const gpus = containerGpus(document);
+  if (gpus.located) setLocated(hardware, "gpuCount", gpus.located);
+  else if (gpus.unresolved) setUnresolved(hardware, "gpuCount", gpus.unresolved);
+  else if (gpu?.get("enabled")?.value === true) {
+    if (!readField(hardware, "gpuCount", gpu.get("number"), "int", "ollama.gpu.number")) setLocated(hardware, "gpuCount", locate(gpu.get("enabled")!, 1, "ollama.gpu.enabled", { readonly: true }));
+  } else {
+    const where = gpu?.get("enabled") ?? gpu ?? ollama;
+    setUnresolved(hardware, "gpuCount", { raw: String(where.value ?? "unset"), node: where.node, reason: "unsupported", source: "ollama.gpu.enabled", note: "Ollama runs on the CPU here (ollama.gpu.enabled is not true)" });
+  }
+  mergeFields(hardware, { fields: nodePlacement(document) }, "fill");
+  const one = (model?: DocNode): Deployment => {
+    const sink = newSink();
+    mergeFields(sink, hardware);
+    sink.fields.engine = locate(ollama, "ollama" as Engine, "ollama");
+    if (model) readField(sink, "model", model, "string", "ollama.models");
+    return deployment("helm-values", "ollama values", model ? str(model) : undefined, sink, model ?? ollama);
+  };
+  // GPUs and no model: the models arrive through the API later, which is said rather than passed over.
+  if (entries.size === 0) return gpu?.get("enabled")?.value === true ? [one()] : [];
+  return [...entries.values()].map((model) => one(model));
 }
 
 // --- `.Values` references inside a values file -------------------------------------------------
