@@ -149,6 +149,8 @@ export interface EngineProfile<Id extends string = string> {
   readonly versionNumbering: "semver" | "build";
   /** The engine in a sentence: `vLLM`, `TensorRT-LLM`. */
   readonly displayName: string;
+  /** How a deployment names its model to this engine, for a message when it names none (default `--model, MODEL_ID…`). */
+  readonly modelNamingHint?: string;
   /**
    * Other names people and platforms write for it (`tensorrt-llm`, `text-generation-inference`,
    * `TRT-LLM`), compared without case or punctuation.

@@ -118,6 +118,7 @@ export const ollama: EngineProfile<"ollama"> = {
   ...ggufEngine,
   id: "ollama",
   displayName: "Ollama",
+  modelNamingHint: "ollama pull <tag> in its command or postStart hook",
   aliases: [],
   versionNumbering: "semver",
 

@@ -13,6 +13,7 @@ import { stripModelUri } from "../catalog/names.js";
 import type { AstNode } from "../extract/doc.js";
 import type { FieldName, Located, UnresolvedValue } from "../extract/types.js";
 import { valueRule } from "../extract/validity.js";
+import { engineById } from "../engines/index.js";
 import { ENGINE_NAMES, printable } from "../report/wording.js";
 import { FIRST_SENTENCE_LIMIT, firstSentence, MESSAGE_LIMIT } from "../report/plain.js";
 import { trimTrailing } from "../text.js";
@@ -37,7 +38,7 @@ export const UNJUDGED_MESSAGES = {
     definedElsewhere: "{{setting}} refers to \"{{raw}}\", defined outside this file, so this deployment was not checked.",
     unsupported: "{{note}}, so this deployment was not checked.",
     chartTemplate: "It sits in a Go template ({{raw}}) that may add or drop settings, so it was not checked. Lint the rendered output (helm template … > rendered.yaml).",
-    noModel: "This {{engine}} deployment names no model in the file, so it was not checked. Name it (--model, MODEL_ID…) or with the annotation vram.lint/model.",
+    noModel: "This {{engine}} deployment names no model in the file, so it was not checked. Name it ({{naming}}) or with the annotation vram.lint/model.",
     noGpus: "No GPU of {{where}} is one it could run on, so this deployment was not checked.",
   },
 } as const;
@@ -202,7 +203,7 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
           return { rule: "known-model", messageId: "unknownQuantization", data: { written: printable(unresolved.written, 80), closest: "" }, at: field(judged, ["kvCacheDtype"]) };
         case "no-model": {
           const engine = judged.values.engine;
-          return { rule: "unchecked-deployment", messageId: "noModel", data: { engine: engine ? ENGINE_NAMES[engine] : "serving" }, at: judged.deployment.anchor };
+          return { rule: "unchecked-deployment", messageId: "noModel", data: { engine: engine ? ENGINE_NAMES[engine] : "serving", naming: (engine && engineById(engine).modelNamingHint) || "--model, MODEL_ID…" }, at: judged.deployment.anchor };
         }
         case "no-gpu":
           return { rule: "unchecked-deployment", messageId: "noGpus", data: { where: "settings.vram.cluster or the catalog" }, at: judged.deployment.anchor };
