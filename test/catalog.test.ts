@@ -184,6 +184,9 @@ describe("names people write", () => {
     ["TheBloke/Mixtral-8x7B-Instruct-v0.1-GGUF:Q4_K_M", "mistralai/Mixtral-8x7B-v0.1", "gguf-q4_k_m"],
     ["mixtral:8x7b", "mistralai/Mixtral-8x7B-v0.1", "gguf-q4_0"],
     ["ollama://llama3.1:70b", "meta-llama/Llama-3.1-70B", "gguf-q4_k_m"],
+    // An Ollama tag the catalog does not list: Ollama's default Q4_K_M, not the 16-bit family weights.
+    ["mistral-small:24b", "mistralai/Mistral-Small-24B-Instruct-2501", "gguf-q4_k_m"],
+    ["qwen2.5:14b-instruct-q8_0", "Qwen/Qwen2.5-14B", "gguf-q8_0"],
     ["nvcr.io/nim/meta/llama3-8b-instruct:1.0.3", "meta-llama/Meta-Llama-3-8B", null],
     ["deepseek-ai/DeepSeek-R1-0528", "deepseek-ai/DeepSeek-R1", null],
     ["Qwen/Qwen3-235B-A22B-FP8", "Qwen/Qwen3-235B-A22B-FP8", null],

@@ -309,9 +309,12 @@ export class Catalog {
     const fineTuneModel = fineTune ? this.model(fineTune.model) : undefined;
     if (fineTuneModel) return { model: fineTuneModel, format, via: "checkpoint", displayName };
 
+    // An Ollama tag (`mistral-small:24b`) before the family alone: its weights are Ollama's default Q4_K_M, not 16-bit.
+    const ollamaTag = this.resolveOllamaTag(name, displayName);
+    if (ollamaTag) return ollamaTag;
     const byFamily = this.resolveByFamily(base);
     if (byFamily) return { ...byFamily, format, displayName };
-    return this.resolveOllamaTag(name, displayName);
+    return undefined;
   }
 
   /**

@@ -21,6 +21,7 @@ import { extractSkyPilot } from "./skypilot.js";
 import { extractTerraform } from "./terraform.js";
 import { maskTemplateActions, TEMPLATE_MARK, type TemplateAction, templateActionsOf, unmasked } from "./go-template.js";
 import { extractDstack } from "./dstack.js";
+import { gitOpsChartValues } from "./gitops.js";
 import { extractLocalAi } from "./localai.js";
 import { extractRunPod } from "./runpod.js";
 
@@ -115,9 +116,15 @@ function extractFromDocument(document: DocNode, ctx: ExtractContext): Deployment
   // Ray Serve config files (`applications:` with LLM configs, or one LLMConfig) before generic app configs.
   const serve = extractRayServeConfig(document, ctx);
   if (serve) return serve;
-  const formatted = extractDocument(document, ctx);
+  return settingsDocument(document, ctx, extractDocument(document, ctx));
+}
+
+/**
+ * A document of settings: what its format's adapter found, else the app-config mappings, else any
+ * container that runs an engine (a chart's values, an unknown tool's config).
+ */
+function settingsDocument(document: DocNode, ctx: ExtractContext, formatted: Deployment[] | undefined): Deployment[] {
   const configs = formatted ?? extractAppConfig(document, ctx);
-  // Nothing this file's format says: any container that runs an engine (a chart's values, an unknown tool's config).
   const found = formatted || configs.length > 0 ? configs : walkContainers(document, ctx, { format: "generic", kind: "container", name: undefined, annotationHolders: [] });
   resolveValuesReferences(found, document, ctx.text);
   return found;
@@ -234,6 +241,9 @@ export function extractObject(object: DocNode, ctx: ExtractContext): Deployment[
   const kind = str(object.get("kind"));
   if (kind === undefined || isInertKind(object, kind) || isInertCrd(object)) return [];
   const owner = { format: "generic", kind, name: str(object.get("metadata")?.get("name")), annotationHolders: holders(object.get("metadata")) };
+  // Chart values a GitOps object passes to Helm (Flux HelmRelease, Argo CD Application): a values file.
+  const chartValues = gitOpsChartValues(object, kind);
+  if (chartValues) return chartValues.flatMap((values) => settingsDocument(values, ctx, extractHelmValues(values, ctx)));
   // A kind with an adapter is that adapter's: it knows where the model and the GPUs are, and what is not a deployment.
   for (const adapter of OBJECT_ADAPTERS) {
     const found = adapter(object, ctx);
