@@ -15,13 +15,25 @@ type MessageIds = keyof (typeof UNJUDGED_MESSAGES)["known-model"] | "assumedMode
 const MESSAGES = {
   ...UNJUDGED_MESSAGES["known-model"],
   assumedModel:
-    "\"{{written}}\" is not in the catalog; it is sized as {{base}}, whose family and size its name states. That is an assumption: to make sure, add it to settings.vram.models: {{example}} (docs/settings.md).",
+    "\"{{written}}\" is not in the catalog; sized as {{base}} from its name. That is an assumption (the family and size the name states): to make sure, add it to settings.vram.models: {{example}} (docs/settings.md).",
   unreadDocument: "This YAML document was not read, so nothing in it was checked: {{reason}}.",
 };
 
-/** The assumed-model message's data with the settings entry that fits in 320 characters (both forms, else extending the base, else its config.json). */
+/**
+ * The assumed-model message's data with the settings entry that fits in 320 characters (both forms,
+ * else extending the base, else its config.json; long names — a NIM image with its registry, a
+ * base with its organisation — then lose their path where the message quotes them, the settings
+ * entry keeping them whole).
+ */
 function assumedModelData(written: string, base: string): Record<string, string> {
-  const candidates = (["both", "extends", "config"] as const).map((form) => ({ written, base, example: settingsExample(written, base, form).slice(2) }));
+  const forms = ["both", "extends", "config"] as const;
+  const lastPart = (name: string) => name.slice(name.lastIndexOf("/") + 1);
+  const named = [
+    { written, base },
+    { written: printable(lastPart(written), 60), base },
+    { written: printable(lastPart(written), 60), base: lastPart(base) },
+  ];
+  const candidates = named.flatMap((names) => forms.map((form) => ({ ...names, example: settingsExample(written, base, form).slice(2) })));
   return fittedTemplate(MESSAGES.assumedModel, candidates) ?? candidates[1]!;
 }
 

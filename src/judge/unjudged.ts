@@ -100,7 +100,10 @@ function render(template: string, data: Record<string, string>): string {
 
 /** The first of `candidates` (most complete first) whose message stays within `MESSAGE_LIMIT`. */
 export function fittedTemplate<Data extends Record<string, string>>(template: string, candidates: readonly Data[]): Data | undefined {
-  return candidates.find((data) => render(template, data).length <= MESSAGE_LIMIT);
+  return candidates.find((data) => {
+    const text = render(template, data);
+    return text.length <= MESSAGE_LIMIT && firstSentence(text).length <= FIRST_SENTENCE_LIMIT;
+  });
 }
 
 /**

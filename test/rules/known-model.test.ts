@@ -72,7 +72,7 @@ describe("vram/known-model", () => {
     expect(assumed).toMatchObject({ ruleId: "vram/known-model", messageId: "assumedModel" });
     expect(assumed!.message).toBe(
       // Within 320 characters: the entry that extends the base it is sized as.
-      '"acme/Llama-3.1-8B-Support" is not in the catalog; it is sized as meta-llama/Llama-3.1-8B, whose family and size its name states. That is an assumption: to make sure, add it to settings.vram.models: ' +
+      '"acme/Llama-3.1-8B-Support" is not in the catalog; sized as meta-llama/Llama-3.1-8B from its name. That is an assumption (the family and size the name states): to make sure, add it to settings.vram.models: ' +
         '{ id: "acme/Llama-3.1-8B-Support", extends: "meta-llama/Llama-3.1-8B" } (docs/settings.md).',
     );
     // A fine-tune whose model card names the base is catalogued: no assumption to report.
