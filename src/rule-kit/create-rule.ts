@@ -88,7 +88,35 @@ function mayHaveFindingsOnce(sourceCode: SourceCode): boolean {
  */
 const DATA_VALUE_LIMIT = 320;
 
-type Report = { data?: Record<string, unknown>; suggest?: Array<{ data?: Record<string, unknown> }> | null };
+type Report = {
+  loc?: unknown;
+  node?: { loc?: unknown };
+  messageId?: string;
+  message?: string;
+  data?: Record<string, unknown>;
+  suggest?: Array<{ messageId?: string; desc?: string; data?: Record<string, unknown>; fix?: unknown }> | null;
+};
+
+/** Records what a suggestion's fix would do (every fixer call with its arguments), so two reports' fixes compare as text. */
+const RECORDING_FIXER = new Proxy({}, { get: (_target, method) => (...args: unknown[]) => [method, ...args] });
+
+/**
+ * What makes a report the same as another: place, wording, and each suggestion's wording and edits
+ * (the alternatives of a SkyPilot any-of set share a message but edit different entries).
+ * Undefined when a fix cannot be compared: such a report is never taken for a repeat.
+ */
+function reportKey(descriptor: Report, data: Record<string, unknown> | undefined): string | undefined {
+  try {
+    const suggestions = (descriptor.suggest ?? []).map((suggestion) => [
+      suggestion.messageId ?? suggestion.desc,
+      suggestion.data,
+      typeof suggestion.fix === "function" ? (suggestion.fix as (fixer: unknown) => unknown)(RECORDING_FIXER) : suggestion.fix,
+    ]);
+    return JSON.stringify([descriptor.loc ?? descriptor.node?.loc, descriptor.messageId ?? descriptor.message, data, suggestions]);
+  } catch {
+    return undefined;
+  }
+}
 
 function printableData(data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!data) return data;
@@ -98,17 +126,27 @@ function printableData(data: Record<string, unknown> | undefined): Record<string
 /**
  * The context a rule sees: every report's data (and its suggestions') passes through `printable`,
  * in one place, so no message carries control characters, bidirectional overrides or a megabyte
- * of file text, whichever rule words it.
+ * of file text, whichever rule words it. A finding the rule already reported at the same place in
+ * the same words, with the same suggestions, is not reported again: deployments that share a YAML merge key (`<<: *vllm` in
+ * two compose services, two containers merging one anchor) are judged at the anchor's value, once.
  */
 function withPrintableData<C extends { report(descriptor: never): void }>(context: C): C {
+  const reported = new Set<string>();
   return Object.create(context, {
     report: {
-      value: (descriptor: Report) =>
+      value: (descriptor: Report) => {
+        const data = printableData(descriptor.data);
+        const key = reportKey(descriptor, data);
+        if (key !== undefined) {
+          if (reported.has(key)) return;
+          reported.add(key);
+        }
         context.report({
           ...descriptor,
-          data: printableData(descriptor.data),
+          data,
           ...(descriptor.suggest ? { suggest: descriptor.suggest.map((suggestion) => ({ ...suggestion, data: printableData(suggestion.data) })) } : {}),
-        } as never),
+        } as never);
+      },
     },
   }) as C;
 }
