@@ -33,6 +33,14 @@ describe("recommend", () => {
     }
   });
 
+  it("a pre-quantized checkpoint is kept first: Mixtral AWQ on one A10G is offered 2 × A10G before another 4-bit format on those same GPUs (issue 10)", () => {
+    const { remedies } = remediesFor({ model: "TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ", gpuType: "A10G", maxModelLen: 32768 });
+    expect(remedies[0]).toMatchObject({ kind: "more-gpus", change: { tensorParallel: 2, gpuCount: 2 } });
+    expect(remedies[0]!.change.weightFormat).toBeUndefined();
+    const otherFormat = remedies.findIndex((remedy) => remedy.change.weightFormat !== undefined);
+    expect(otherFormat === -1 || otherFormat > 0).toBe(true);
+  });
+
   it("keeps a pinned instance type consistent: only GPU counts an instance of that family offers", () => {
     const { remedies } = remediesFor({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1", instanceType: "g5.2xlarge" });
     const layouts = remedies.filter((remedy) => remedy.change.tensorParallel !== undefined);
