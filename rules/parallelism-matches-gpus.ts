@@ -66,6 +66,9 @@ export default createRule<MessageIds, []>({
           const model = resolved.model;
           const engine = ENGINE_NAMES[resolved.request.engine];
           const problems: ParallelismProblem[] = checkParallelism(resolved, values).filter(isStartFailure);
+          // A tensor-parallel size the model cannot split by is no layout to request GPUs for: its own
+          // finding offers a valid size with the GPUs it needs.
+          const splitInvalid = problems.some((problem) => problem.kind === "heads-not-divisible" || problem.kind === "kv-heads-not-divisible" || problem.kind === "tiles-not-divisible");
           for (const problem of problems) {
             switch (problem.kind) {
               case "ranks-exceed-gpus": {
@@ -73,7 +76,7 @@ export default createRule<MessageIds, []>({
                 const fitting = Math.floor(problem.gpus / (resolved.request.pipelineParallel * resolved.request.dataParallel));
                 const validTp = validTensorParallelSizes(splitLimits(resolved.request), fitting).at(-1);
                 const suggest = offer(context, analysis, judged, { rule: "parallelism-matches-gpus", kind: problem.kind }, [
-                  { messageId: "requestGpus", data: { gpus: problem.ranks }, edits: gpuCountEdits(deployment, problem.ranks) },
+                  splitInvalid ? undefined : { messageId: "requestGpus", data: { gpus: problem.ranks }, edits: gpuCountEdits(deployment, problem.ranks) },
                   validTp && validTp !== resolved.request.tensorParallel && deployment.fields.tensorParallel
                     ? { messageId: "useTensorParallel", data: { tp: validTp, gpus: "" }, edits: combine([replaceField(deployment, "tensorParallel", validTp)]) }
                     : undefined,

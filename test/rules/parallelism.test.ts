@@ -1,7 +1,8 @@
 import { RuleTester } from "eslint";
-import { describe } from "vitest";
+import { describe, expect, it } from "vitest";
 import plugin from "../../src/index.js";
 import { deployment, spanOf } from "../support/manifest.js";
+import { findings, lint } from "../support/lint.js";
 import "../support/rule-tester.js";
 
 const tester = new RuleTester({ plugins: { vram: plugin as never }, language: "vram/yaml" });
@@ -112,5 +113,24 @@ describe("vram/parallelism-efficiency", () => {
         ],
       },
     ],
+  });
+});
+
+describe("parallelism suggestions keep the layout valid and fitting (issue 10)", () => {
+  // Llama-3.1-70B at TP 3 on one H100: 64 heads do not split 3 ways, and 3 ranks need 3 GPUs.
+  const tp3 = deployment(`"--model", "meta-llama/Llama-3.1-70B-Instruct", "--tensor-parallel-size", "3", "--max-model-len", "8192"`, { gpus: 1, selector: "nvidia-h100-80gb" });
+  const offered = (code: string) => findings(lint(code, "a.yaml", { level: "all" })).map((message) => [message.messageId, (message.suggestions ?? []).map((suggestion) => suggestion.desc)]);
+
+  it("never offers to request GPUs for a tensor-parallel size the model cannot split by (Request 3 GPUs would leave TP 3 refused)", () => {
+    expect(offered(tp3)).toEqual([
+      // TP 2 is a valid split but 70B in bf16 does not fit two H100s: only TP 4 on 4 GPUs is offered.
+      ["headsNotDivisible", ["Use tensor parallel 4 on 4 GPUs"]],
+      ["ranksExceedGpus", []],
+    ]);
+  });
+
+  it("still offers to request GPUs for a valid layout (pipeline parallel 3 on one GPU)", () => {
+    const pp3 = deployment(`"--model", "meta-llama/Llama-3.1-70B-Instruct", "--pipeline-parallel-size", "3", "--max-model-len", "8192"`, { gpus: 1, selector: "nvidia-h100-80gb" });
+    expect(offered(pp3)).toEqual([["ranksExceedGpus", ["Request 3 GPUs"]]]);
   });
 });
