@@ -1,23 +1,35 @@
 /**
- * A suggestion never creates a finding, and messages stay readable — measured on every fixture and
- * on the public corpus (`../shared/corpus`, when present), under `recommended`, `strict` and `all`:
+ * A suggestion never creates a finding, and messages stay readable — measured on every fixture
+ * (YAML, JSON and Terraform HCL) and on the public corpus (`../shared/corpus`, when present), under `recommended`, `strict` and `all`:
  * every suggestion applied alone leaves a file that parses, has lost the finding it was offered for
  * and has no finding of any rule it did not have; every message leads with a verdict sentence of
  * at most 120 characters and is at most 320 characters long.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { CORPUS, corpusFiles } from "../corpus/corpus.js";
 import { fixtureInputs } from "../support/fixture-cases.js";
+import { HCL_FIXTURES, lintHcl } from "../support/hcl.js";
 import { applySuggestion, findings, FIXTURES, type Level, lint, readFixture } from "../support/lint.js";
 
 const LEVELS: Level[] = ["recommended", "strict", "all"];
+/** The `.tf` files under a folder (Terraform HCL, linted through `eslint-plugin-vram/hcl` at their place on disk). */
+function terraformFiles(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".tf")).sort();
+}
+
 const FILES = [
   ...fixtureInputs().map((file) => ({ name: `fixtures/${file}`, path: join(FIXTURES, file) })),
+  ...terraformFiles(HCL_FIXTURES).map((file) => ({ name: `fixtures/terraform-hcl/${file}`, path: join(HCL_FIXTURES, file) })),
   ...corpusFiles().map((file) => ({ name: file, path: join(CORPUS, file) })),
 ];
+
+/** A file's plugin findings under a config: YAML and JSON as their base name, `.tf` through the HCL configs at its path. */
+function lintFile(text: string, path: string, level: Level): Linter.LintMessage[] {
+  return path.endsWith(".tf") ? lintHcl(text, path, { level }) : findings(lint(text, path.slice(path.lastIndexOf("/") + 1), { level }));
+}
 
 const key = (message: Linter.LintMessage) => `${message.ruleId} ${message.messageId}`;
 
@@ -46,14 +58,13 @@ function audit(level: Level): Audit {
   const result: Audit = { suggestions: 0, problems: [], messages: [] };
   for (const { name, path } of FILES) {
     const text = readFileSync(path, "utf8");
-    const filename = path.slice(path.lastIndexOf("/") + 1);
-    const messages = findings(lint(text, filename, { level }));
+    const messages = lintFile(text, path, level);
     const before = counts(messages);
     for (const message of messages) {
       result.messages.push({ file: name, text: message.message });
       for (const suggestion of message.suggestions ?? []) {
         result.suggestions++;
-        const after = findings(lint(applySuggestion(text, suggestion), filename, { level }));
+        const after = lintFile(applySuggestion(text, suggestion), path, level);
         const now = counts(after);
         const where = `[${level}] ${name} ${message.ruleId} "${suggestion.desc}"`;
         if (after.some((other) => other.fatal)) result.problems.push(`${where}: the file no longer parses`);
@@ -85,6 +96,18 @@ describe("every suggestion removes its finding and creates none", () => {
     expect(fixed).toContain("--tensor-parallel-size=4\n            - --max-model-len=32768\n            - --enable-prefix-caching\n            - --pipeline-parallel-size=2");
     // The file's own style (`--flag=value` items) is kept.
     expect(findings(lint(fixed, "deploy.yaml", { level: "all" }))).toEqual([]);
+  });
+
+  it("remedies are planned for the strictest minConcurrentSequences in force: under strict none holds fewer than 4 sequences, and recommended's AWQ on 2 × A10G (3.9) would trip kv-cache-headroom there", () => {
+    const text = readFixture("kubernetes/mixtral-8x7b-a10g-karpenter.yaml");
+    const offered = (level: Level) => findings(lint(text, "deploy.yaml", { level })).flatMap((message) => message.suggestions ?? []);
+    const sequences = (desc: string) => Number(/([\d.]+) × [\d,]+-token sequences$/.exec(desc)?.[1]);
+    const strict = offered("strict");
+    expect(strict.length).toBeGreaterThan(0);
+    for (const suggestion of strict) expect(sequences(suggestion.desc), suggestion.desc).toBeGreaterThanOrEqual(4);
+    const awq = offered("recommended").find((suggestion) => suggestion.desc.startsWith("Use AWQ 4-bit (group 128) weights (TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ) on 2 ×"))!;
+    expect(sequences(awq.desc)).toBeLessThan(4);
+    expect(findings(lint(applySuggestion(text, awq), "deploy.yaml", { level: "strict" })).map((message) => message.ruleId)).toContain("vram/kv-cache-headroom");
   });
 
   it("a GPU is renamed in the field's own scheme: nvidia-h100-80gb becomes nvidia-h200-141gb, not H200", () => {
