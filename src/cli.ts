@@ -19,6 +19,7 @@ import { catalogDate, pluginMeta } from "./meta.js";
 import { type CliIo, UsageError } from "./cli-io.js";
 import { SizingInputError } from "./sizing/estimate.js";
 import { lookup } from "./lookup.js";
+import { printable } from "./text.js";
 
 
 const HELP = `Usage:
@@ -98,7 +99,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     // settings.ts is not imported here (Ajv is costly at start-up): a bad settings.vram is known by name.
     if (error instanceof UsageError || error instanceof SizingInputError || (error instanceof Error && error.name === "SettingsError")) {
-      io.stderr.write(`vram: ${error.message}\n`);
+      // The message may quote a value typed or read from a settings file: control characters escaped, one line each.
+      io.stderr.write(`vram: ${error.message.split("\n").map((line) => printable(line, 2000)).join("\n")}\n`);
       return 2;
     }
     if (error instanceof Error && "code" in error && typeof error.code === "string" && error.code.startsWith("ERR_PARSE_ARGS")) {

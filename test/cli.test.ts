@@ -92,6 +92,8 @@ describe("vram estimate", () => {
     [["frobnicate"], /^vram: unknown command "frobnicate"/],
     [["toString"], /^vram: unknown command "toString"/],
     [["estimate", "--model", "constructor", "--gpu", "__proto__"], /^vram: unknown model "constructor"/],
+    // Terminal escape sequences in a value are shown escaped, never sent to the terminal (issue 10).
+    [["estimate", "--model", "acme/\u001b[31mred", "--gpu", "L4"], /^vram: unknown model "acme\/\\u001b\[31mred"; closest/],
   ])("usage error %j: one clear line, exit 2", async (argv, message) => {
     const { code, stderr, stdout } = await run(...argv);
     expect(code).toBe(2);

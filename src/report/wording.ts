@@ -152,13 +152,4 @@ export function describeCheck(check: DeploymentCheck, modelName: string): string
   return `${text} (vram/${check.rule})`;
 }
 
-/**
- * Text from a linted file as it may appear in a message: at most `max` characters (a megabyte
- * name is cut, with "…"), control and bidirectional-override characters escaped (`\u001b`), so a
- * finding never carries terminal escape sequences or hidden text into an editor or a CI log.
- */
-export function printable(text: string, max = 80): string {
-  const chars = Array.from(text.length > max * 4 ? text.slice(0, max * 4) : text);
-  const cut = chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("");
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
+export { printable } from "../text.js";
