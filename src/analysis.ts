@@ -8,14 +8,13 @@ import { extractFile } from "./extract/index.js";
 import type { UnreadDocument } from "./extract/doc.js";
 import { valuesOf } from "./extract/engine-args.js";
 import type { Deployment, FieldName, UnresolvedValue } from "./extract/types.js";
-import { type DeploymentValues, type Resolution, resolveDeployment, type ResolvedDeployment, type Unresolved } from "./resolve.js";
+import { type DeploymentValues, type Resolution, resolveDeployment, type ResolvedDeployment, type Unresolved, withAutoContext } from "./resolve.js";
 import { readSettings, type VramSettings } from "./settings.js";
 import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.js";
 import { shortGpuName } from "./report/plain.js";
 import { BoundedCache, cacheOf, identityOf } from "./memo.js";
 import { type GpuRange, rangeCandidates, splitRange, vendorOfResource, withinMemory } from "./judge/gpu-range.js";
 import { checkQuantization } from "./judge/quantization.js";
-import { tokens } from "./report/wording.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 
@@ -113,7 +112,7 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
     return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
   }
   try {
-    const resolved = withAutoContext(withAssumptions(resolution.resolved, deployment), deployment);
+    const resolved = fittedContext(withAssumptions(resolution.resolved, deployment), deployment);
     const estimate = estimateOnce(resolved.request);
     const alternatives = (resolved.gpu.alternatives ?? []).map((gpu) => ({ gpu, estimate: estimateOnce({ ...resolved.request, gpu }) }));
     return { status: "judged", deployment, values, resolved, estimate, ...(alternatives.length > 0 ? { alternatives } : {}) };
@@ -123,20 +122,9 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
   }
 }
 
-/**
- * `--max-model-len auto`: the engine takes the largest context its KV cache holds (at most the
- * model's), so the request is judged at that context — and fails only when no context fits.
- */
-function withAutoContext(resolved: ResolvedDeployment, deployment: Deployment): ResolvedDeployment {
-  if (!deployment.maxModelLenAuto || resolved.request.maxModelLen !== undefined) return resolved;
-  const largest = estimateOnce(resolved.request).largestFittingMaxModelLen;
-  if (largest === null) return resolved;
-  const context = Math.min(largest, resolved.request.model.maxPositionEmbeddings);
-  return {
-    ...resolved,
-    request: { ...resolved.request, maxModelLen: context },
-    assumptions: [...resolved.assumptions, `--max-model-len ${deployment.maxModelLenAuto.raw} lets the engine fit the context: ${tokens(context)} tokens here`],
-  };
+/** `--max-model-len auto` written in the file: judged at the context the engine fits. */
+function fittedContext(resolved: ResolvedDeployment, deployment: Deployment): ResolvedDeployment {
+  return deployment.maxModelLenAuto ? withAutoContext(resolved, deployment.maxModelLenAuto.raw, estimateOnce) : resolved;
 }
 
 /** The resolution with what extraction assumed (a compose default) added to what resolving did. */
@@ -172,7 +160,7 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
   const { judgedOn, range } = verdict;
   const resolution = resolveOnce(settings, values, deployment.layoutOwner, judgedOn);
   if (!resolution.ok) return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
-  const resolved = withAutoContext(resolution.resolved, deployment);
+  const resolved = fittedContext(resolution.resolved, deployment);
   // The judged-on GPU by memory: the smallest that holds it, else the largest it could land on.
   const which = range.source === "cluster" ? `${range.fitting.length > 0 ? "smallest" : "largest"} of settings.vram.cluster` : `${range.fitting.length > 0 ? "smallest" : "largest"} ${vendor === "amd" ? "AMD" : "NVIDIA"} GPU`;
   const assumption = `no GPU type is named; judged on the ${shortGpuName(judgedOn)}, the ${which}${range.fitting.length > 0 ? " that holds it" : ""}`;
@@ -187,7 +175,7 @@ function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployme
   if (gpus.length === 0) return { invalid: `no GPU of ${candidates.source === "cluster" ? "settings.vram.cluster" : "the catalog"} has the memory the file allows` };
   const fits = (gpu: GpuEntry) => {
     const resolution = resolveOnce(settings, values, deployment.layoutOwner, gpu);
-    return resolution.ok && estimateOnce(withAutoContext(resolution.resolved, deployment).request).verdict === "fits";
+    return resolution.ok && estimateOnce(fittedContext(resolution.resolved, deployment).request).verdict === "fits";
   };
   try {
     const split = splitRange(gpus, fits, (gpu) => formatRunsOn(catalog, first, values, gpu));

@@ -14,7 +14,8 @@ import { deploymentChecks } from "./judge/checks.js";
 import { estimateJson } from "./report/json.js";
 import { passes, renderBreakdown, styleFor } from "./report/text.js";
 import { readSettings } from "./settings.js";
-import { type DeploymentValues, resolveDeployment, unresolvedMessage } from "./resolve.js";
+import { type DeploymentValues, resolveDeployment, unresolvedMessage, withAutoContext } from "./resolve.js";
+import { isAutoContext } from "./text.js";
 import { estimateMemory } from "./sizing/estimate.js";
 import { recommend } from "./sizing/recommend.js";
 import { engineByName, engineById, engineNameList, type Engine } from "./engines/index.js";
@@ -60,7 +61,7 @@ function sizeFlag(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = parseValue("size", raw);
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1) {
-    throw new UsageError(`--${name} must be a whole number of tokens of at least 1 (8192, 32k, 32K), got "${raw}"`);
+    throw new UsageError(`--${name} must be a whole number of tokens of at least 1 (8192, 32k, 32K${name === "max-model-len" ? ", or auto" : ""}), got "${raw}"`);
   }
   return value;
 }
@@ -99,7 +100,23 @@ function gpuValues(catalog: Catalog, written: string): Pick<DeploymentValues, "g
 /** The portable options (vLLM's spelling), which every engine accepts. */
 const PORTABLE = new Set(Object.keys(ESTIMATE_OPTIONS));
 
+/** `--max-model-len -1` as vLLM reads it (the value, not an option): parseArgs would call it ambiguous. */
+function withNegativeValuesJoined(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const next = argv[index + 1];
+    if (argv[index] === "--max-model-len" && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`--max-model-len=${next}`);
+      index++;
+    } else {
+      joined.push(argv[index]!);
+    }
+  }
+  return joined;
+}
+
 export async function runEstimate(argv: string[], io: CliIo, help: string): Promise<number> {
+  argv = withNegativeValuesJoined(argv);
   // The engine decides what its short flags (`-c`, `-ngl`) mean, so it is read first.
   const writtenEngine = engineInArgv(argv);
   let engine: Engine | undefined;
@@ -131,6 +148,8 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   const pipelineParallel = integerFlag("pipeline-parallel-size", values["pipeline-parallel-size"] ?? values.pp, 1);
   const dataParallel = integerFlag("data-parallel-size", values["data-parallel-size"] ?? values.dp, 1);
   const gpu = gpuValues(catalog, values.gpu);
+  // `--max-model-len auto` (or -1), as files write it: the largest context the KV cache holds.
+  const autoContext = values["max-model-len"] !== undefined && isAutoContext(values["max-model-len"]);
   const gpuCount = integerFlag("gpu-count", values["gpu-count"], 1) ?? gpu.gpuCount;
   const deployment: DeploymentValues = {
     engine: engine ?? "vllm",
@@ -145,7 +164,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
     ...(values.quantization !== undefined ? { quantization: values.quantization } : {}),
     ...(values.dtype !== undefined ? { dtype: values.dtype } : {}),
     ...(values["kv-cache-dtype"] !== undefined ? { kvCacheDtype: values["kv-cache-dtype"] } : {}),
-    ...optional("maxModelLen", sizeFlag("max-model-len", values["max-model-len"])),
+    ...optional("maxModelLen", autoContext ? undefined : sizeFlag("max-model-len", values["max-model-len"])),
     ...optional("gpuMemoryUtilization", numberFlag("gpu-memory-utilization", values["gpu-memory-utilization"], 0, 1, false)),
     ...optional("maxNumSeqs", integerFlag("max-num-seqs", values["max-num-seqs"], 1)),
     ...optional("maxNumBatchedTokens", sizeFlag("max-num-batched-tokens", values["max-num-batched-tokens"])),
@@ -170,7 +189,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
     if (unresolved.reason === "unknown-model" && unresolved.closest.length === 0) unresolved.closest = catalog.closestModelNames(unresolved.written, 3, false);
     throw new UsageError(unresolvedMessage(unresolved));
   }
-  const { resolved } = resolution;
+  const resolved = autoContext ? withAutoContext(resolution.resolved, values["max-model-len"]!.trim(), estimateMemory) : resolution.resolved;
   if (gpuCount !== undefined) {
     const used = resolved.request.tensorParallel * resolved.request.pipelineParallel * resolved.request.dataParallel;
     if (!engineById(engine ?? "vllm").splitsLayers && used > gpuCount) {

@@ -7,9 +7,9 @@ import type { GpuEntry, InstanceEntry, QuantizationFormat } from "./catalog/type
 import { engineById } from "./engines/index.js";
 import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
-import type { Engine, SizingRequest } from "./sizing/types.js";
+import type { Engine, MemoryEstimate, SizingRequest } from "./sizing/types.js";
 import { lookup } from "./lookup.js";
-import { shortGpuName } from "./report/plain.js";
+import { shortGpuName, tokens } from "./report/plain.js";
 
 /** A deployment's settings as plain values; absent means "not stated". */
 export interface DeploymentValues {
@@ -322,4 +322,20 @@ export function unresolvedMessage(unresolved: Unresolved): string {
     case "unknown-kv-cache-dtype":
       return `unknown KV cache dtype "${unresolved.written}"`;
   }
+}
+
+/**
+ * `--max-model-len auto`: the engine takes the largest context its KV cache holds (at most the
+ * model's), so the request is judged at that context — and fails only when no context fits.
+ */
+export function withAutoContext(resolved: ResolvedDeployment, raw: string, estimate: (request: SizingRequest) => MemoryEstimate): ResolvedDeployment {
+  if (resolved.request.maxModelLen !== undefined) return resolved;
+  const largest = estimate(resolved.request).largestFittingMaxModelLen;
+  if (largest === null) return resolved;
+  const context = Math.min(largest, resolved.request.model.maxPositionEmbeddings);
+  return {
+    ...resolved,
+    request: { ...resolved.request, maxModelLen: context },
+    assumptions: [...resolved.assumptions, `--max-model-len ${raw} lets the engine fit the context: ${tokens(context)} tokens here`],
+  };
 }

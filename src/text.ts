@@ -34,3 +34,8 @@ export function printable(text: string, max = 80): string {
   const cut = chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("");
   return cut.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
+
+/** `--max-model-len auto` or `-1`: the largest context that fits (vllm-project/vllm#29431), as files and the CLI write it. */
+export function isAutoContext(raw: string): boolean {
+  return /^\s*(?:auto|-1)\s*$/i.test(raw);
+}

@@ -169,6 +169,21 @@ describe("vram explain", () => {
     expect((JSON.parse(binary.stdout) as { maxModelLen: number }).maxModelLen).toBe(1024);
   });
 
+  it("reads --max-model-len auto and -1 as files do: the largest context the KV cache holds, with the same figure as vram explain (issue 10)", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "vram-auto-"));
+    const manifest = (written: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc\nspec:\n  template:\n    spec:\n      nodeSelector:\n        cloud.google.com/gke-accelerator: nvidia-l4\n      containers:\n        - name: vllm\n          image: vllm/vllm-openai:v0.11.0\n          args: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--max-model-len", "${written}"]\n          resources:\n            limits:\n              nvidia.com/gpu: 1\n`;
+    writeFileSync(join(folder, "auto.yaml"), manifest("auto"));
+    const explained = await runCli(["explain", "auto.yaml", "--json"], folder);
+    const fromFile = (JSON.parse(explained.stdout) as { files: Array<{ deployments: Array<{ estimate: { maxModelLen: number } }> }> }).files[0]!.deployments[0]!.estimate.maxModelLen;
+    expect(fromFile).toBeLessThan(131072);
+    for (const written of [["--max-model-len", "auto"], ["--max-model-len", "-1"], ["--max-model-len=-1"]]) {
+      const { code, stdout } = await run("estimate", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--gpu", "L4", "--engine-version", "0.11.0", ...written, "--json");
+      expect(code, written.join(" ")).toBe(0);
+      expect((JSON.parse(stdout) as { maxModelLen: number }).maxModelLen).toBe(fromFile);
+    }
+  });
+
   it("reads a Helm chart template and says it judges only the rendered output (exit 0: nothing is stated as fact)", async () => {
     const { code, stdout } = await run("explain", "fixtures/helm-chart/llm-server/templates/deployment.yaml", "fixtures/helm-chart/llm-server/templates/service.yaml");
     expect(code).toBe(0);

@@ -12,6 +12,7 @@ import { apiGroup, holders } from "./crd-kit.js";
 import { walkContainers } from "./walker.js";
 import { extractRayServeConfig } from "./ray.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
+import { isAutoContext } from "../text.js";
 import { isValidNumber } from "./validity.js";
 import { deferredReason, locate, setLocated } from "./kit.js";
 import { extractCompose } from "./compose.js";
@@ -174,7 +175,7 @@ function markTemplated(deployment: Deployment, actions: readonly TemplateAction[
 /** `--max-model-len auto` / `-1` is a setting, not an invalid number (vllm-project/vllm#29431: the largest context that fits). */
 function autoContext(deployment: Deployment): void {
   const written = deployment.unresolved.maxModelLen;
-  if (written?.reason !== "invalid" || !/^\s*(auto|-1)\s*$/i.test(written.raw)) return;
+  if (written?.reason !== "invalid" || !isAutoContext(written.raw)) return;
   delete deployment.unresolved.maxModelLen;
   deployment.maxModelLenAuto = { node: written.node, raw: written.raw.trim() };
 }
