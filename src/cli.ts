@@ -48,7 +48,7 @@ estimate options (named as vLLM names them):
   --quantization NAME             awq, gptq, fp8, bitsandbytes, ...
   --dtype NAME                    auto, bfloat16, float16, float32
   --kv-cache-dtype NAME           auto, fp8, ...
-  --max-model-len N
+  --max-model-len N               8192, 32k; auto or -1: the largest context that fits
   --gpu-memory-utilization F      0 < F <= 1: the engine's memory fraction (vLLM default 0.9)
   --max-num-seqs N
   --max-num-batched-tokens N
