@@ -3,7 +3,7 @@
  * settings), at any depth — `{ "model": "…", "gpu": "A10G", "quant": "fp16" }`. vLLM `--config`
  * files are the same shape, with flag names as keys (`tensor_parallel_size`, `max-model-len`).
  */
-import { engineByName } from "../engines/index.js";
+import { engineByName, engineFromImage } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { mappings } from "./doc.js";
@@ -75,6 +75,10 @@ function typeWithCount(raw: string): [type: string, count: string] | undefined {
  */
 const NESTED_ENGINE_KEYS = /^(vllm|sglang|tgi|engine|server|serving|runtime)?(engine)?(args|arguments|extraargs|containerargs|engineargs|config|kwargs|options|settings)?$/;
 
+/** Keys that name the model in a mapping that is itself a model key's value (`model: {name: …}`). */
+const MODEL_NAME_KEYS = new Set(["name", "id", "repo", "repository", "path", "uri", "source"]);
+const MODEL_SPEC = { field: "model", kind: "string" } as const satisfies { field: FieldName; kind: Kind };
+
 /** Environment variables of a chart's `env` that name the model beside its `gpus`. */
 const MODEL_ENV = ["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "MODEL_PATH"];
 
@@ -82,14 +86,15 @@ const MODEL_ENV = ["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "MODEL_PATH
 export function readSettingsMapping(
   mapping: DocNode,
   /** `settingsOnly`: return whatever settings the mapping holds, even with no model (KAITO's `vllm:` map, Ray `engine_kwargs`). */
-  options: { settingsOnly?: boolean } = {},
+  options: { settingsOnly?: boolean; modelKeyed?: boolean } = {},
 ): { fields: LocatedFields; unresolved: Partial<Record<FieldName, UnresolvedValue>> } | undefined {
   const sink = newSink();
   const { fields, unresolved } = sink;
   const located = <T>(value: T, node: DocNode, source: string): Located<T> => locate(node, value, source);
 
   for (const [key, node] of mapping.entries()) {
-    const spec = KEY_INDEX.get(normalizeKey(key));
+    // Under a model key (`model: {name: Qwen/Qwen3-32B, contextLength: 32768}`), its name is the model.
+    const spec = KEY_INDEX.get(normalizeKey(key)) ?? (options.modelKeyed && MODEL_NAME_KEYS.has(normalizeKey(key)) ? MODEL_SPEC : undefined);
     if (!spec || node.type !== "scalar") continue;
     const raw = typeof node.value === "string" ? node.value : String(node.value);
     if (spec.field === "engine") {
@@ -190,6 +195,13 @@ function inheritHardware(read: FieldSink, enclosing: ReadonlyArray<{ parent: Doc
       if (gpus.located) setLocated(read, "gpuCount", gpus.located);
       else if (gpus.unresolved) setUnresolved(read, "gpuCount", gpus.unresolved);
     }
+    if (open("engine")) {
+      // The chart's image (`image: {repository: lmsysorg/sglang}` or `image: vllm/vllm-openai:v0.11.0`) runs the engine.
+      const image = parent.get("image");
+      const repository = image?.type === "map" ? image.get("repository") : image;
+      const engine = repository?.type === "scalar" && typeof repository.value === "string" ? engineFromImage(repository.value) : undefined;
+      if (engine && repository) read.fields.engine = locate(repository, engine, "image");
+    }
     for (const [siblingKey, sibling] of parent.entries()) {
       if (siblingKey === key || sibling.type !== "map" || !HARDWARE_FIELDS.some(open)) continue;
       const settings = readSettingsMapping(sibling, { settingsOnly: true });
@@ -205,7 +217,8 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
   void ctx;
   const deployments: Deployment[] = [];
   for (const { node, path } of mappings(document)) {
-    const read = readSettingsMapping(node);
+    const key = path[path.length - 1];
+    const read = readSettingsMapping(node, { modelKeyed: key !== undefined && KEY_INDEX.get(normalizeKey(key))?.field === "model" });
     if (!read) continue;
     inheritHardware(read, enclosingMappings(document, path));
     const args: ArgsTarget | undefined = node.embedded ? undefined : { kind: "map", node, keyStyle: keyStyle(node.entries().map(([key]) => key)) };

@@ -98,6 +98,43 @@ export function maskTemplateActions(text: string): MaskedTemplate | undefined {
 /** The Program node's property that carries the masked actions from the parser to extraction. */
 export const TEMPLATE_ACTIONS_KEY = "vramTemplateActions";
 
+/** The Program node's property that says the template did not parse even masked (read as a blank document). */
+export const TEMPLATE_UNPARSED_KEY = "vramTemplateUnparsed";
+
+/** Whether the file is a template that is YAML only once rendered: what it holds was not read. */
+export function isUnparsedTemplate(ast: object): boolean {
+  return (ast as Record<string, unknown>)[TEMPLATE_UNPARSED_KEY] === true;
+}
+
+/**
+ * The words of a template that did not parse, for the engine registry's recognisers: each line's
+ * `image:` and the words of its list items and values (`- "vllm"`, `- "serve"`), in order, with
+ * their offsets; comments and masked actions left out. Linear in the file's length.
+ */
+export function templateWords(text: string): { images: Array<{ image: string; offset: number }>; words: Array<{ text: string; offset: number }> } {
+  const masked = maskTemplateActions(text)?.text ?? text;
+  const images: Array<{ image: string; offset: number }> = [];
+  const words: Array<{ text: string; offset: number }> = [];
+  let offset = 0;
+  for (const line of masked.split("\n")) {
+    const start = offset;
+    offset += line.length + 1;
+    const trimmed = line.trimStart();
+    if (trimmed.startsWith("#")) continue;
+    const image = /^(?:-\s+)?image:\s*["']?([^"'\s#]+)/.exec(trimmed)?.[1];
+    if (image && !image.includes(TEMPLATE_MARK)) images.push({ image, offset: start + line.indexOf(image) });
+    const value = trimmed.replace(/^-\s+/, "").replace(/^[\w.-]+:\s*/, "");
+    let from = 0;
+    for (const word of value.split(/[\s"'[\],]+/)) {
+      if (word === "" || word.includes(TEMPLATE_MARK)) continue;
+      const at = line.indexOf(word, from);
+      from = at + word.length;
+      words.push({ text: word, offset: start + Math.max(0, at) });
+    }
+  }
+  return { images, words };
+}
+
 export function templateActionsOf(ast: object): readonly TemplateAction[] {
   const actions = (ast as Record<string, unknown>)[TEMPLATE_ACTIONS_KEY];
   return Array.isArray(actions) ? (actions as TemplateAction[]) : [];
@@ -123,8 +160,13 @@ export function parseMaskingTemplates<R>(text: string, parse: (text: string) => 
   const masked = maskTemplateActions(text);
   if (!masked) return parse(text);
   let result = parse(masked.text);
-  if (!astOf(result)) result = parse(blankText(text));
+  let unparsed = false;
+  if (!astOf(result)) {
+    result = parse(blankText(text));
+    unparsed = true;
+  }
   const ast = astOf(result);
   if (ast) Object.defineProperty(ast, TEMPLATE_ACTIONS_KEY, { value: masked.actions, enumerable: false });
+  if (ast && unparsed) Object.defineProperty(ast, TEMPLATE_UNPARSED_KEY, { value: true, enumerable: false });
   return result;
 }

@@ -5,7 +5,7 @@
  */
 import { extractAppConfig } from "./app-config.js";
 import { createContext, kubernetesObjects, type ExtractContext } from "./context.js";
-import { describesItself, type DocNode, readDocuments, str, UnreadableDocument, type UnreadDocument } from "./doc.js";
+import { type AstNode, describesItself, type DocNode, readDocuments, str, UnreadableDocument, type UnreadDocument } from "./doc.js";
 import { extractWorkload } from "./kubernetes.js";
 import { extractServingCrd, isInertCrd } from "./crds.js";
 import { apiGroup, holders } from "./crd-kit.js";
@@ -20,7 +20,8 @@ import { extractEngineConfigDocument } from "./engine-config.js";
 import { extractHelmValues, resolveValuesReferences } from "./helm-values.js";
 import { extractSkyPilot } from "./skypilot.js";
 import { extractTerraform } from "./terraform.js";
-import { maskTemplateActions, TEMPLATE_MARK, type TemplateAction, templateActionsOf, unmasked } from "./go-template.js";
+import { isUnparsedTemplate, maskTemplateActions, TEMPLATE_MARK, type TemplateAction, templateActionsOf, templateWords, unmasked } from "./go-template.js";
+import { type Engine, engineById, engineCommandAt, engineFromImage } from "../engines/index.js";
 import { extractDstack } from "./dstack.js";
 import { gitOpsChartValues } from "./gitops.js";
 import { extractLocalAi } from "./localai.js";
@@ -87,6 +88,7 @@ export function readDeployments(ast: { type: string; body?: unknown[] }, text: s
 }
 
 function readFile(ast: { type: string; body?: unknown[] }, text: string): { deployments: Deployment[]; unread: UnreadDocument[] } {
+  if (isUnparsedTemplate(ast)) return { deployments: [], unread: unparsedTemplateEngine(text) };
   const { documents, unread } = readDocuments(ast, text);
   const ctx = createContext(text, documents);
   const deployments: Deployment[] = [];
@@ -277,4 +279,38 @@ function extractDocument(document: DocNode, ctx: ExtractContext): Deployment[] |
     if (found) return found;
   }
   return undefined;
+}
+
+/**
+ * A chart template that is YAML only once rendered (its actions make blocks that do not parse even
+ * masked) and that runs a serving engine: said to be unread where the engine is named, so a chart of
+ * LLM servers is never silent. Templates that run no engine stay quiet (most of a chart's files).
+ */
+function unparsedTemplateEngine(text: string): UnreadDocument[] {
+  const { images, words } = templateWords(text);
+  let found: { engine: Engine; offset: number } | undefined;
+  for (let index = 0; index < words.length && !found; index++) {
+    const command = engineCommandAt(words, index);
+    if (command) found = { engine: command.engine, offset: words[index]!.offset };
+  }
+  for (const { image, offset } of images) {
+    if (found && found.offset <= offset) break;
+    const engine = engineFromImage(image);
+    if (engine) found = { engine, offset };
+  }
+  if (!found) return [];
+  const position = positionAt(text, found.offset);
+  const node = { type: "Program", range: [found.offset, found.offset], loc: { start: position, end: position } } as unknown as AstNode;
+  return [{ node, reason: `a ${engineById(found.engine).displayName} server in an unrendered Helm template. Lint the rendered output (helm template … > rendered.yaml)` }];
+}
+
+/** ESLint's line (1-based) and column (0-based) of an offset. */
+function positionAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart };
 }
