@@ -105,6 +105,47 @@ export function engineFromImage(image: string | undefined): Engine | undefined {
   return describeImage(image)?.engine;
 }
 
+const DEFAULT_ENGINE: Engine = "vllm";
+
+/** Which engines take each long flag (`--tensor-parallel-size`: vLLM and SGLang). */
+const enginesByFlag = new Map<string, Engine[]>();
+for (const profile of PROFILES as ReadonlyArray<EngineProfile<Engine>>) {
+  for (const spec of profile.flags) {
+    for (const name of spec.names) {
+      if (!name.startsWith("--")) continue;
+      const engines = enginesByFlag.get(name) ?? [];
+      if (!engines.includes(profile.id)) engines.push(profile.id);
+      enginesByFlag.set(name, engines);
+    }
+  }
+}
+
+/**
+ * The engine whose flags the words are, for a container with no image or command that names one (a
+ * kustomize patch: `--model=…`, `--tensor-parallel-size=1`, `--quantization=awq`). Each known flag
+ * counts for the engines that take it, shared ones less (1 / how many take it); the engine with the
+ * highest score wins when it matches at least two flags; a tie that includes vLLM is vLLM.
+ */
+export function engineFromFlags(words: readonly string[]): Engine | undefined {
+  const score = new Map<Engine, number>();
+  const matched = new Map<Engine, number>();
+  for (const word of words) {
+    if (!word.startsWith("--")) continue;
+    const engines = enginesByFlag.get(word.split("=", 1)[0]!) ?? [];
+    for (const engine of engines) {
+      score.set(engine, (score.get(engine) ?? 0) + 1 / engines.length);
+      matched.set(engine, (matched.get(engine) ?? 0) + 1);
+    }
+  }
+  const ranked = [...score].sort((a, b) => b[1] - a[1]);
+  const best = ranked[0];
+  if (!best || (matched.get(best[0]) ?? 0) < 2) return undefined;
+  const tied = ranked.filter(([, value]) => value >= best[1]).map(([engine]) => engine);
+  if (tied.length === 1) return best[0];
+  // Flags vLLM and SGLang both take: vLLM, the default wherever no engine is named (app configs, `vram estimate`).
+  return tied.includes(DEFAULT_ENGINE) ? DEFAULT_ENGINE : undefined;
+}
+
 // --- commands ------------------------------------------------------------------------------------
 
 /** The engine whose command starts at `words[index]`, and where its flags begin. */

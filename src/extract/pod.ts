@@ -3,7 +3,7 @@
  * the GPU type from the node selector or required node affinity. Shared by every adapter that embeds
  * a pod template (Deployments, LeaderWorkerSets, KServe, Ray worker groups…).
  */
-import { describeImage } from "../engines/index.js";
+import { describeImage, engineFromFlags } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
@@ -95,11 +95,12 @@ function writtenWords(items: readonly DocNode[]): string[] {
 /** The engine a container runs, with its flags; undefined for containers that serve no model. */
 export function containerEngineCall(container: DocNode, ctx: ExtractContext, options: ContainerOptions = {}): EngineCall | undefined {
   const image = str(container.get("image"));
-  // A strategic-merge patch (kustomize overlays) leaves the image to the base: the container's name says the engine (`name: vllm`).
-  const patchEngine = container.get("image") === undefined ? engineFromImage(str(container.get("name"))) : undefined;
-  const imageEngine = engineFromImage(image) ?? patchEngine ?? options.defaultEngine;
   const command = container.get("command")?.items() ?? [];
   const args = container.get("args")?.items() ?? [];
+  // A strategic-merge patch (kustomize overlays) leaves the image to the base: the container's name
+  // says the engine (`name: vllm`), or its flags do (`--tensor-parallel-size=1`, `--quantization=awq`).
+  const patchEngine = container.get("image") === undefined ? (engineFromImage(str(container.get("name"))) ?? engineFromFlags(writtenWords([...command, ...args]))) : undefined;
+  const imageEngine = engineFromImage(image) ?? patchEngine ?? options.defaultEngine;
   // Most containers of a repository run no engine: tell from the written words before expanding them.
   if (!imageEngine && !mayStartEngine(image, writtenWords([...command, ...args]))) return undefined;
   const env = containerEnv(container, ctx, options.platformEnv);
