@@ -197,8 +197,14 @@ function readCustomApp(app: DocNode, clusterImages: string[]): AppRead | undefin
   const pip = runtimeEnv?.get("pip");
   const pipText = pip?.type === "seq" ? pip.items().map((item) => str(item) ?? "").join(" ") : (str(pip) ?? "");
   const vllm = /\bvllm\b/i.test(pipText) || clusterImages.some((image) => /vllm/i.test(image)) || Object.keys(fields).some((field) => field !== "model");
-  if (!vllm) return undefined;
-  fields.engine = locate(app.get("import_path") ?? env, "vllm", "import_path", { readonly: true });
+  const importPath = app.get("import_path");
+  if (!vllm) {
+    // The app's own code loads the model (its engine, dtype and quantization are in Python): found, and said not sized.
+    const written = str(importPath) ?? "its import_path";
+    unresolved.engine = { raw: written, node: (importPath ?? env).node, reason: "unsupported", source: "import_path", note: `Custom Ray Serve app ${written} loads the model itself` };
+    return { fields, unresolved, anchor: env };
+  }
+  fields.engine = locate(importPath ?? env, "vllm", "import_path", { readonly: true });
   return { fields, unresolved, anchor: env };
 }
 

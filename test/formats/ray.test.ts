@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readFixture } from "../support/lint.js";
-import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
+import { expectFindings, expectSuggestionsResolve, explainText, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
 
 describe("RayService", () => {
   it("parses serveConfigV2 and judges a Ray Serve LLM app against the worker group's GPUs", () => {
@@ -40,7 +40,7 @@ describe("RayService", () => {
     expect(statuses("ray/rayservice-custom-app.yaml")).toEqual(["RayService mistral-7b/mistral: incomplete"]);
   });
 
-  it("ignores a custom app with no sign of vLLM", () => {
+  it("finds a custom app with no sign of vLLM and says its code loads the model (found, never sized as vLLM)", () => {
     const text = `apiVersion: ray.io/v1
 kind: RayService
 metadata:
@@ -55,7 +55,8 @@ spec:
           env_vars:
             MODEL_ID: meta-llama/Llama-2-70b-chat-hf
 `;
-    expect(extractedValues(text)).toEqual([]);
+    expect(extractedValues(text)).toEqual([expect.objectContaining({ model: "meta-llama/Llama-2-70b-chat-hf", unresolved: ["engine"] })]);
+    expect(explainText(text).deployments.map((deployment) => deployment.status)).toEqual(["incomplete"]);
   });
 });
 
