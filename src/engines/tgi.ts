@@ -40,26 +40,33 @@ export function tgiReserve(release: Release | undefined): TgiReserve {
 /**
  * Before 3.0 the router's warm-up batch asks for prefill log-probabilities (`prefill_logprobs: true`,
  * router/client warmup), so the warm-up prefill computes logits for every one of its
- * `max_batch_prefill_tokens` tokens and then their log-softmax (flash_causal_lm.py `generate_token`:
- * `torch.log_softmax(out, -1)`, a full copy — TGI PR #2661), and the allocator still holds that peak
- * when the free memory is measured. TGI 3.0 disabled prefill log-probabilities by default
- * (`--enable-prefill-logprobs` re-enables them; maintainers in huggingface/text-generation-inference#3070:
- * "disabled by default since 3.0, since they take up a very large amount of VRAM").
+ * `max_batch_prefill_tokens` tokens and then their log-softmax (flash_causal_lm.py `generate_token`),
+ * and the allocator still holds that peak when the free memory is measured. Up to 2.3 the
+ * log-softmax is a full copy (`torch.log_softmax(out, -1)`); from 2.4.0 it is computed in place
+ * (`torch.log_softmax(out, -1, out=out)`, TGI PR #2661, commit 5f32dea1), so only the logits are held.
+ * TGI 3.0 disabled prefill log-probabilities by default (`--enable-prefill-logprobs` re-enables them;
+ * maintainers in huggingface/text-generation-inference#3070: "disabled by default since 3.0, since
+ * they take up a very large amount of VRAM").
  */
 const PREFILL_LOGPROBS_OFF: Release = [3, 0, 0];
+const LOG_SOFTMAX_IN_PLACE: Release = [2, 4, 0];
 
 /**
- * Bytes per prefill token and vocabulary entry of that warm-up: the logits and their log-softmax,
- * 4 bytes each. Checked on three logs (test/calibration/cases.json, TGI 0.9.3, 2.0.0, 2.2.0), whose
- * implied warm-up peaks leave 7.9–8.6 bytes per entry after the forward pass.
+ * Bytes per prefill token and vocabulary entry of that warm-up: the logits and, up to 2.3, their
+ * log-softmax copy, 4 bytes each. Checked on three logs before 2.4 (test/calibration/cases.json, TGI
+ * 0.9.3, 2.0.0, 2.2.0), whose implied warm-up peaks leave 7.9–8.6 bytes per entry after the forward
+ * pass. With tensor parallelism each rank also holds its vocabulary shard of the logits before the
+ * all-gather (layers/tensor_parallel.py `TensorParallelHead.forward`), which is not counted here.
  */
-const WARMUP_LOGPROB_BYTES = 8;
+const WARMUP_LOGIT_BYTES = 4;
 
 /** What TGI's warm-up prefill holds at its peak: the forward pass, and before 3.0 the prefill log-probabilities. */
 export function tgiWarmupBytes(request: SizingRequest, prefillTokens: number, activation: (tokens: number, sequences: number) => number): number {
   const forward = activation(prefillTokens, 1);
-  if (atLeast(releaseOf(request), PREFILL_LOGPROBS_OFF)) return forward;
-  return forward + prefillTokens * request.model.vocabSize * WARMUP_LOGPROB_BYTES;
+  const release = releaseOf(request);
+  if (atLeast(release, PREFILL_LOGPROBS_OFF)) return forward;
+  const copies = atLeast(release, LOG_SOFTMAX_IN_PLACE) ? 1 : 2;
+  return forward + prefillTokens * request.model.vocabSize * WARMUP_LOGIT_BYTES * copies;
 }
 
 /** TGI 3 infers `max_total_tokens` from the KV cache when unset (warmup: `min(num_blocks × BLOCK_SIZE, max_position_embeddings)`). */
