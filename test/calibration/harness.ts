@@ -104,6 +104,7 @@ const GPU_WORDS: Array<[RegExp, string]> = [
   [/GB10|DGX Spark/i, "GB10"],
   [/\bA10\b/i, "A10"],
   [/80 ?GB class|Hopper-class/i, "H100"],
+  [/24 ?GB class/i, "RTX 4090"],
 ];
 
 function gpuName(written: string): string {
