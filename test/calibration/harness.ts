@@ -4,7 +4,7 @@
  * and `npm run calibrate` (the table).
  */
 import { readFileSync } from "node:fs";
-import { ENGINE_IDS } from "../../src/engines/index.js";
+import { ENGINE_IDS, engineById, flagFor } from "../../src/engines/index.js";
 import { readSettings } from "../../src/settings.js";
 import { resolveDeployment, type DeploymentValues } from "../../src/resolve.js";
 import { estimateMemory } from "../../src/sizing/estimate.js";
@@ -156,30 +156,30 @@ export function valuesOf(item: CalibrationCase): DeploymentValues {
  * suite can check that no case ends in a usage error. GPUs the case adds through `settings` need the
  * `--config` the caller writes.
  */
+const PORTABLE_FIELDS = ["tensorParallel", "pipelineParallel", "dataParallel", "expertParallel", "maxModelLen", "gpuMemoryUtilization", "maxNumSeqs", "maxNumBatchedTokens", "enforceEager", "cpuOffloadGiB", "quantization", "dtype", "kvCacheDtype"] as const;
+
+/** The engine's long option for the GPU layer count: a flag, or a setting the CLI takes as one (Ollama's `num_gpu`). */
+function gpuLayersOption(engine: Engine): string {
+  const flag = flagFor(engine, "gpuLayers");
+  if (flag) return flag;
+  const option = engineById(engine).settingNames?.find((spec) => spec.field === "gpuLayers")?.names.find((name) => name.startsWith("--"));
+  if (!option) throw new Error(`${engine} takes no GPU layer count on the command line`);
+  return option;
+}
+
 export function cliArgs(item: CalibrationCase): string[] {
   const values = valuesOf(item);
   const args = ["estimate", "--engine", item.engine, "--model", item.model, "--gpu", values.gpuType!, "--gpu-count", String(item.gpuCount), "--json"];
   if (item.engineVersion) args.push("--engine-version", item.engineVersion);
-  const option = (name: string, value: number | string | boolean | undefined) => {
-    if (value === undefined || value === false) return;
-    args.push(name);
+  // The portable settings in vLLM's spelling (the CLI's own options), from the engine registry.
+  for (const field of PORTABLE_FIELDS) {
+    const value = values[field];
+    if (value === undefined || value === false) continue;
+    args.push(flagFor("vllm", field)!);
     if (value !== true) args.push(String(value));
-  };
-  option("--tensor-parallel-size", values.tensorParallel);
-  option("--pipeline-parallel-size", values.pipelineParallel);
-  option("--data-parallel-size", values.dataParallel);
-  option("--enable-expert-parallel", values.expertParallel);
-  option("--max-model-len", values.maxModelLen);
-  option("--gpu-memory-utilization", values.gpuMemoryUtilization);
-  option("--max-num-seqs", values.maxNumSeqs);
-  option("--max-num-batched-tokens", values.maxNumBatchedTokens);
-  option("--enforce-eager", values.enforceEager);
-  option("--cpu-offload-gb", values.cpuOffloadGiB);
-  option("--quantization", values.quantization);
-  option("--dtype", values.dtype);
-  option("--kv-cache-dtype", values.kvCacheDtype);
-  // The layers kept on the GPUs, in the engine's own flag (llama.cpp -ngl, Ollama num_gpu).
-  if (values.gpuLayers !== undefined) args.push(item.engine === "ollama" ? "--num-gpu" : "-ngl", String(values.gpuLayers));
+  }
+  // The layers kept on the GPUs, in the engine's own spelling (llama.cpp --n-gpu-layers, Ollama num_gpu as --num-gpu).
+  if (values.gpuLayers !== undefined) args.push(gpuLayersOption(item.engine), String(values.gpuLayers));
   return args;
 }
 
