@@ -18,7 +18,7 @@ import { type DeploymentValues, resolveDeployment, unresolvedMessage, withAutoCo
 import { isAutoContext } from "./text.js";
 import { estimateMemory } from "./sizing/estimate.js";
 import { recommend } from "./sizing/recommend.js";
-import { engineByName, engineById, engineNameList, type Engine } from "./engines/index.js";
+import { DEFAULT_ENGINE, engineByName, engineById, engineNameList, type Engine } from "./engines/index.js";
 import { engineCliOptions, engineInArgv, expandShortFlags, readEngineFlags } from "./cli-engine-flags.js";
 import { performanceOf } from "./report/performance.js";
 import { priceBook } from "./catalog/prices.js";
@@ -142,7 +142,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   // A local model folder (vLLM accepts one too): its config.json, imported for this run.
   const local = localModel(values.model, io.cwd, settings.catalog);
   const catalog = local?.catalog ?? settings.catalog;
-  const native = readEngineFlags(values, engine ?? "vllm", PORTABLE);
+  const native = readEngineFlags(values, engine ?? DEFAULT_ENGINE, PORTABLE);
 
   const tensorParallel = integerFlag("tensor-parallel-size", values["tensor-parallel-size"] ?? values.tp, 1);
   const pipelineParallel = integerFlag("pipeline-parallel-size", values["pipeline-parallel-size"] ?? values.pp, 1);
@@ -152,12 +152,12 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   const autoContext = values["max-model-len"] !== undefined && isAutoContext(values["max-model-len"]);
   const gpuCount = integerFlag("gpu-count", values["gpu-count"], 1) ?? gpu.gpuCount;
   const deployment: DeploymentValues = {
-    engine: engine ?? "vllm",
+    engine: engine ?? DEFAULT_ENGINE,
     ...(values["engine-version"] !== undefined ? { engineVersion: values["engine-version"] } : {}),
     model: local?.model.id ?? values.model,
     ...gpu,
     ...(gpuCount !== undefined ? { gpuCount } : {}),
-    tensorParallel: tensorParallel ?? native.tensorParallel ?? (gpuCount !== undefined && !engineById(engine ?? "vllm").splitsLayers ? Math.max(1, Math.floor(gpuCount / ((pipelineParallel ?? native.pipelineParallel ?? 1) * (dataParallel ?? native.dataParallel ?? 1)))) : undefined),
+    tensorParallel: tensorParallel ?? native.tensorParallel ?? (gpuCount !== undefined && !engineById(engine ?? DEFAULT_ENGINE).splitsLayers ? Math.max(1, Math.floor(gpuCount / ((pipelineParallel ?? native.pipelineParallel ?? 1) * (dataParallel ?? native.dataParallel ?? 1)))) : undefined),
     ...(pipelineParallel !== undefined ? { pipelineParallel } : {}),
     ...(dataParallel !== undefined ? { dataParallel } : {}),
     ...(values["enable-expert-parallel"] ? { expertParallel: true } : {}),
@@ -192,7 +192,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   const resolved = autoContext ? withAutoContext(resolution.resolved, values["max-model-len"]!.trim(), estimateMemory) : resolution.resolved;
   if (gpuCount !== undefined) {
     const used = resolved.request.tensorParallel * resolved.request.pipelineParallel * resolved.request.dataParallel;
-    if (!engineById(engine ?? "vllm").splitsLayers && used > gpuCount) {
+    if (!engineById(engine ?? DEFAULT_ENGINE).splitsLayers && used > gpuCount) {
       throw new UsageError(`TP × PP × DP = ${used} needs more GPUs than --gpu-count ${gpuCount}`);
     }
   }

@@ -4,7 +4,7 @@
  */
 import type { Catalog, GpuResolution, ModelResolution } from "./catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "./catalog/types.js";
-import { engineById } from "./engines/index.js";
+import { DEFAULT_ENGINE, engineById } from "./engines/index.js";
 import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, MemoryEstimate, SizingRequest } from "./sizing/types.js";
@@ -224,7 +224,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     assumptions.push(`"${values.gpuType ?? defaults.gpu}" is the ${shortGpuName(gpu.gpu)}, the smallest it names (also the ${others})`);
   }
 
-  const engine: Engine = values.engine ?? defaults.engine ?? "vllm";
+  const engine: Engine = values.engine ?? defaults.engine ?? DEFAULT_ENGINE;
   const format = weightFormat(catalog, values, engine, model);
   if ("unknown" in format) return { ok: false, unresolved: { reason: "unknown-quantization", written: format.unknown, closest: catalog.closestFormatNames(format.unknown) } };
 

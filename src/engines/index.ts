@@ -105,7 +105,8 @@ export function engineFromImage(image: string | undefined): Engine | undefined {
   return describeImage(image)?.engine;
 }
 
-const DEFAULT_ENGINE: Engine = "vllm";
+/** The engine assumed wherever none is named (app configs, `vram estimate`, deployments without an engine). */
+export const DEFAULT_ENGINE: Engine = "vllm";
 
 /** Which engines take each long flag (`--tensor-parallel-size`: vLLM and SGLang). */
 const enginesByFlag = new Map<string, Engine[]>();

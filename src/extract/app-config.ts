@@ -3,7 +3,7 @@
  * settings), at any depth — `{ "model": "…", "gpu": "A10G", "quant": "fp16" }`. vLLM `--config`
  * files are the same shape, with flag names as keys (`tensor_parallel_size`, `max-model-len`).
  */
-import { engineByName, engineFromImage } from "../engines/index.js";
+import { DEFAULT_ENGINE, engineByName, engineFromImage } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { mappings } from "./doc.js";
@@ -149,7 +149,7 @@ export function readSettingsMapping(
 
 /** Engine settings nested one level down (a chart's `vllm_engine_args` map, `vllm.containerArgs` list). */
 function nestedEngineSettings(mapping: DocNode, sink: FieldSink): void {
-  const engine = sink.fields.engine?.value ?? "vllm";
+  const engine = sink.fields.engine?.value ?? DEFAULT_ENGINE;
   for (const [key, child] of mapping.entries()) {
     const normalized = normalizeKey(key);
     if (normalized === "" || !NESTED_ENGINE_KEYS.test(normalized) || KEY_INDEX.has(normalized)) continue;
