@@ -39,3 +39,22 @@ export function printable(text: string, max = 80): string {
 export function isAutoContext(raw: string): boolean {
   return /^\s*(?:auto|-1)\s*$/i.test(raw);
 }
+
+/** Offsets at which the lines of `text` start (the first is 0), for `positionAt`. */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line and 0-based column (the parsers' convention) of an offset, given the text's `lineStartsOf`. */
+export function positionAt(starts: readonly number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low + 1, column: offset - starts[low]! };
+}

@@ -12,7 +12,7 @@ import { apiGroup, holders } from "./crd-kit.js";
 import { walkContainers } from "./walker.js";
 import { extractRayServeConfig } from "./ray.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
-import { isAutoContext } from "../text.js";
+import { isAutoContext, lineStartsOf, positionAt } from "../text.js";
 import { isValidNumber } from "./validity.js";
 import { deferredReason, locate, setLocated } from "./kit.js";
 import { extractCompose } from "./compose.js";
@@ -299,18 +299,7 @@ function unparsedTemplateEngine(text: string): UnreadDocument[] {
     if (engine) found = { engine, offset };
   }
   if (!found) return [];
-  const position = positionAt(text, found.offset);
+  const position = positionAt(lineStartsOf(text), found.offset);
   const node = { type: "Program", range: [found.offset, found.offset], loc: { start: position, end: position } } as unknown as AstNode;
   return [{ node, reason: `a ${engineById(found.engine).displayName} server in an unrendered Helm template. Lint the rendered output (helm template … > rendered.yaml)` }];
-}
-
-/** ESLint's line (1-based) and column (0-based) of an offset. */
-function positionAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart };
 }

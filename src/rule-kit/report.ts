@@ -13,6 +13,7 @@ import { describeRemedy } from "../report/wording.js";
 import type { Remedy } from "../sizing/recommend.js";
 import type { VramRuleContext } from "./create-rule.js";
 import { remedyEdits } from "./remedy-edits.js";
+import { lineStartsOf, positionAt } from "../text.js";
 
 interface ParsedSource {
   ast: { type: string; body?: unknown[] };
@@ -42,22 +43,11 @@ export function sourceText(context: VramRuleContext<string, unknown[]>): string 
 
 const lineStarts = new WeakMap<object, number[]>();
 
-/** 1-based line and 0-based column (the parsers' convention) of an offset. */
+/** 1-based line and 0-based column of an offset; the line starts are counted once per file. */
 function position(ast: object, text: string, offset: number): { line: number; column: number } {
   let starts = lineStarts.get(ast);
-  if (!starts) {
-    starts = [0];
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-    lineStarts.set(ast, starts);
-  }
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (starts[middle]! <= offset) low = middle;
-    else high = middle - 1;
-  }
-  return { line: low + 1, column: offset - starts[low]! };
+  if (!starts) lineStarts.set(ast, (starts = lineStartsOf(text)));
+  return positionAt(starts, offset);
 }
 
 /** Where a finding goes: exactly the value (even inside a string), else its node. */
