@@ -8,6 +8,7 @@ import { type FileAnalysis, judge, type JudgedDeployment } from "../analysis.js"
 import type { FieldName, TextEdit } from "../extract/types.js";
 import { type FindingKey, findingsOf } from "../judge/findings.js";
 import { type ParsedAst, parseText, syntaxOf } from "../parse-text.js";
+import { reparseEdited } from "../reparse.js";
 import type { VramRuleContext } from "./create-rule.js";
 import { policyOf } from "./policy.js";
 import { analyzeText } from "./file-analysis.js";
@@ -51,8 +52,12 @@ function analysisAfter(context: VramRuleContext<string, unknown[]>, analysis: Fi
   let ast: ParsedAst | undefined;
   if (sourceCode.ast.reparse) ast = sourceCode.ast.reparse(changed);
   else if (syntax) {
-    const parsed = parseText(changed, syntax);
-    ast = "ast" in parsed ? parsed.ast : undefined;
+    // YAML: only the nodes the edits touch are parsed again where that reads the same (src/reparse.ts).
+    ast = syntax === "yaml" ? reparseEdited(sourceCode.ast, sourceCode.text, edits, changed) : undefined;
+    if (!ast) {
+      const parsed = parseText(changed, syntax);
+      ast = "ast" in parsed ? parsed.ast : undefined;
+    }
   }
   if (!ast) return undefined;
   const after = analyzeText(context, ast, changed);

@@ -1,0 +1,313 @@
+/**
+ * A YAML file's AST after text edits, re-parsing only what the edits touch. Checking a suggestion
+ * means parsing the file as the suggestion leaves it; on a repository's manifests that re-parse was
+ * most of what the rules cost (a 40-line manifest: ~0.35 ms of yaml-eslint-parser per suggestion).
+ * An edit changes one self-contained node — a scalar, a flow collection (`[…]`, `{…}`) or a block
+ * mapping or sequence — and the rest of the file keeps its tokens. So each such node (a "window") is
+ * parsed alone, as the text the edits leave it, and spliced into a copy of the AST whose other nodes
+ * are moved by the edits' length. A window parses alone exactly as in the file when:
+ *
+ * - it is on lines of its own: the text before it on its first line is blanked to spaces (so its
+ *   columns stay), nothing but a comment follows it on its last line, and the next line with content
+ *   is indented less than it (a block sequence's lines may also be followed by a key at its column);
+ * - an edit inside a scalar or a flow collection adds no line break (lines of a flow collection
+ *   must stay indented past their parent's);
+ * - it holds nothing whose meaning reaches outside it: no anchor, alias or tag (`&`, `*`, `!`), no
+ *   block scalar (`|`, `>`: their indentation and trailing lines depend on context), no tab, no
+ *   carriage return, no directive in the document, no Go template in the file;
+ * - alone, it parses to one node of the same kind and style spanning the whole window.
+ *
+ * Anything else — and any edit this cannot place — is parsed whole, as before. Window parses are
+ * kept per process by their text: a repository's manifests repeat the same container and pod spec.
+ * With `VRAM_CHECK_REPARSE=1` (set by the test suite) every splice is compared with a full parse of
+ * the same text and a difference throws (documents' own extent aside: see `shapeOf`).
+ */
+import { parseYAML, type AST } from "yaml-eslint-parser";
+import type { TextEdit } from "./extract/types.js";
+import { isUnparsedTemplate, templateActionsOf } from "./extract/go-template.js";
+import { BoundedCache } from "./memo.js";
+import { lineStartsOf, positionAt } from "./text.js";
+
+type Node = AST.YAMLNode | AST.YAMLProgram;
+type Range = readonly [number, number];
+
+/** Child keys of each node type (yaml-eslint-parser's `VisitorKeys` for YAML). */
+const CHILD_KEYS: Record<string, readonly string[]> = {
+  Program: ["body"],
+  YAMLDocument: ["directives", "content"],
+  YAMLMapping: ["pairs"],
+  YAMLPair: ["key", "value"],
+  YAMLSequence: ["entries"],
+  YAMLWithMeta: ["anchor", "tag", "value"],
+};
+
+/** Characters whose meaning can reach outside a window, or whose indentation rules do. */
+const CONTEXTUAL = /[&*!|>\t\r%]/;
+
+interface Window {
+  node: AST.YAMLContent;
+  edits: TextEdit[];
+}
+
+function childrenOf(node: Node): Node[] {
+  const keys = CHILD_KEYS[node.type];
+  if (!keys) return [];
+  const children: Node[] = [];
+  for (const key of keys) {
+    const value = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(value)) {
+      for (const item of value) if (item) children.push(item as Node);
+    } else if (value) children.push(value as Node);
+  }
+  return children;
+}
+
+/** Nodes from the program down to the deepest one whose range holds `[start, end]`. */
+function pathTo(program: AST.YAMLProgram, start: number, end: number): Node[] {
+  const path: Node[] = [program];
+  let current: Node = program;
+  for (;;) {
+    const next: Node | undefined = childrenOf(current).find((child) => child.range[0] <= start && end <= child.range[1]);
+    if (!next) return path;
+    path.push(next);
+    current = next;
+  }
+}
+
+function isBlockCollection(node: Node): node is AST.YAMLBlockMapping | AST.YAMLBlockSequence {
+  return (node.type === "YAMLMapping" || node.type === "YAMLSequence") && node.style === "block";
+}
+
+function isFlowCollection(node: Node): boolean {
+  return (node.type === "YAMLMapping" || node.type === "YAMLSequence") && node.style === "flow";
+}
+
+/** Whether `edit` lies where a re-parse of `node` alone sees it (see the module comment). */
+function holds(node: Node, edit: TextEdit): boolean {
+  const [start, end] = edit.range;
+  const [from, to] = node.range;
+  // An insertion at a node's start belongs to what holds it.
+  if (start === end && start === from) return false;
+  if (isBlockCollection(node)) return from <= start && end <= to;
+  const flowScalar = node.type === "YAMLScalar" && (node.style === "plain" || node.style === "double-quoted" || node.style === "single-quoted");
+  if (!isFlowCollection(node) && !flowScalar) return false;
+  if (edit.text.includes("\n")) return false;
+  if (flowScalar) {
+    if (node.loc.start.line !== node.loc.end.line) return false;
+    // Inside the scalar, or replacing it whole; an insertion at its end belongs to what holds it.
+    return start === end ? from < start && start < to : from <= start && end <= to;
+  }
+  return from < start && end < to;
+}
+
+/** The column the first line an edit adds starts at (its first non-blank character), if it adds lines. */
+function addedLineColumn(edit: TextEdit): number | undefined {
+  const newline = edit.text.indexOf("\n");
+  if (newline < 0) return undefined;
+  let column = 0;
+  while (edit.text[newline + 1 + column] === " ") column++;
+  return column;
+}
+
+/**
+ * The node to re-parse for `edit`: the deepest that holds it and is closed after it, never one inside
+ * a flow collection (alone it would be read in block context) nor a block collection indented past
+ * the lines the edit adds (those lines belong to an outer one). Undefined when there is none.
+ */
+function windowFor(program: AST.YAMLProgram, edit: TextEdit, text: string): AST.YAMLContent | undefined {
+  const path = pathTo(program, edit.range[0], edit.range[1]);
+  const outermostFlow = path.findIndex(isFlowCollection);
+  const addedColumn = addedLineColumn(edit);
+  for (let index = path.length - 1; index > 0; index--) {
+    const node = path[index]!;
+    if (node.type === "YAMLDocument") return undefined;
+    if (outermostFlow >= 0 && index > outermostFlow) continue;
+    if (!holds(node, edit)) continue;
+    if (isBlockCollection(node) && addedColumn !== undefined && node.loc.start.column > addedColumn) continue;
+    if (!closedAfter(node as AST.YAMLContent, text)) continue;
+    return node as AST.YAMLContent;
+  }
+  return undefined;
+}
+
+/** Whether the file's text after `node` leaves it where it is: a comment at most on its last line, then only less-indented content. */
+function closedAfter(node: AST.YAMLContent, text: string): boolean {
+  const lineEnd = text.indexOf("\n", node.range[1]);
+  const rest = text.slice(node.range[1], lineEnd < 0 ? text.length : lineEnd).trim();
+  if (rest !== "" && !rest.startsWith("#")) return false;
+  if (!isBlockCollection(node)) return true;
+  const column = node.loc.start.column;
+  let at = lineEnd;
+  while (at >= 0 && at < text.length) {
+    const next = text.indexOf("\n", at + 1);
+    const line = text.slice(at + 1, next < 0 ? text.length : next);
+    const content = line.trimStart();
+    if (content !== "" && !content.startsWith("#")) {
+      const indent = line.length - content.length;
+      if (column === 0) return indent === 0 && (content.startsWith("---") || content.startsWith("..."));
+      if (indent < column) return true;
+      return node.type === "YAMLSequence" && indent === column && !/^-(?:\s|$)/.test(content);
+    }
+    at = next;
+  }
+  return true;
+}
+
+/** `offset` of the text before the edits, in the text after them (edits sorted, not overlapping). */
+function shifted(edits: readonly TextEdit[], offset: number): number {
+  let result = offset;
+  for (const edit of edits) {
+    if (edit.range[1] > offset) break;
+    result += edit.text.length - (edit.range[1] - edit.range[0]);
+  }
+  return result;
+}
+
+/** Window parses by their text (a window alone, blank-padded to its column): repositories repeat them. */
+const windowParses = new BoundedCache<AST.YAMLContent | null>(512, 8_192);
+
+/** The window's text after its edits parsed alone: its root node, or null when it does not parse as the same kind of node spanning it all. */
+function parseWindow(window: AST.YAMLContent, windowText: string, padding: number): AST.YAMLContent | null {
+  return windowParses.get(windowText, () => {
+    let program: AST.YAMLProgram;
+    try {
+      program = parseYAML(windowText);
+    } catch {
+      return null;
+    }
+    const [document, ...others] = program.body;
+    const root = document?.content;
+    if (!document || others.length > 0 || document.directives.length > 0 || !root) return null;
+    if (root.type !== window.type || (root as { style?: string }).style !== (window as { style?: string }).style) return null;
+    return root.range[0] === padding && root.range[1] === windowText.length ? root : null;
+  });
+}
+
+interface Splice {
+  /** Offset in the text after the edits of a window-text offset 0. */
+  base: number;
+  root: AST.YAMLContent;
+}
+
+/**
+ * The AST of `changed` (`text` with `edits` applied) from `ast` (of `text`), re-parsing only the
+ * windows the edits touch; undefined when some edit cannot be placed in a window (parse it whole).
+ */
+export function reparseEdited(ast: object, text: string, edits: readonly TextEdit[], changed: string): AST.YAMLProgram | undefined {
+  const program = ast as AST.YAMLProgram;
+  if (program.type !== "Program" || !Array.isArray(program.body) || program.body.some((document) => document.type !== "YAMLDocument" || document.directives.length > 0)) return undefined;
+  if (isUnparsedTemplate(ast) || templateActionsOf(ast).length > 0) return undefined;
+  if (edits.length === 0) return undefined;
+  const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0]);
+  const windows: Window[] = [];
+  for (const edit of sorted) {
+    const node = windowFor(program, edit, text);
+    if (!node) return undefined;
+    // One window per node; a window inside another is the outer one.
+    const outer = windows.find((window) => window.node.range[0] <= node.range[0] && node.range[1] <= window.node.range[1]);
+    if (outer) {
+      outer.edits.push(edit);
+      continue;
+    }
+    const inner = windows.filter((window) => node.range[0] <= window.node.range[0] && window.node.range[1] <= node.range[1]);
+    const merged: Window = { node, edits: [...inner.flatMap((window) => window.edits), edit] };
+    windows.splice(0, windows.length, ...windows.filter((window) => !inner.includes(window)), merged);
+  }
+  const splices = new Map<Node, Splice>();
+  for (const { node, edits: inside } of windows) {
+    const padding = node.loc.start.column;
+    const start = shifted(sorted, node.range[0]);
+    const end = shifted(sorted, node.range[1]);
+    const body = changed.slice(start, end);
+    if (CONTEXTUAL.test(body) || CONTEXTUAL.test(text.slice(node.range[0], node.range[1])) || inside.some((edit) => CONTEXTUAL.test(edit.text))) return undefined;
+    const root = parseWindow(node, " ".repeat(padding) + body, padding);
+    if (!root) return undefined;
+    splices.set(node, { base: start - padding, root });
+  }
+  const starts = lineStartsOf(changed);
+  const copy = copyNode(program, undefined, {
+    before: sorted[0]!.range[0],
+    at: (offset) => shifted(sorted, offset),
+    position: (offset) => positionAt(starts, offset),
+    splices,
+    copies: new Map(),
+  }) as AST.YAMLProgram;
+  if (process.env.VRAM_CHECK_REPARSE) checkAgainstFullParse(copy, changed);
+  return copy;
+}
+
+interface CopyContext {
+  /** Offsets before this one are where they were (the first edit's start; -1 inside a window). */
+  before: number;
+  /** Where an offset of the source tree is in the text after the edits. */
+  at(offset: number): number;
+  position(offset: number): { line: number; column: number };
+  splices: Map<Node, Splice>;
+  /** Source node → its copy (anchors are looked up by the documents that hold them). */
+  copies: Map<Node, Node>;
+}
+
+/** A copy of `node` placed in the text after the edits, with windows replaced by their re-parse. */
+function copyNode(node: Node, parent: Node | undefined, context: CopyContext): Node {
+  const splice = context.splices.get(node);
+  if (splice) {
+    const base = splice.base;
+    return copyNode(splice.root, parent, { ...context, before: -1, at: (offset) => base + offset, splices: new Map() });
+  }
+  const copy = { ...node } as Record<string, unknown>;
+  const [from, to] = node.range;
+  // Nodes before the first edit keep their place: their location objects are shared (never written).
+  if (to < context.before) copy.loc = node.loc;
+  else {
+    const range: Range = [context.at(from), context.at(to)];
+    copy.range = range;
+    copy.loc = { start: context.position(range[0]), end: context.position(range[1]) };
+  }
+  copy.parent = parent;
+  if (node.type === "Program") {
+    copy.tokens = [];
+    copy.comments = [];
+  }
+  context.copies.set(node, copy as unknown as Node);
+  const keys = CHILD_KEYS[node.type];
+  if (keys) {
+    for (const key of keys) {
+      const value = copy[key];
+      if (Array.isArray(value)) copy[key] = value.map((item: Node | null) => (item ? copyNode(item, copy as unknown as Node, context) : item));
+      else if (value) copy[key] = copyNode(value as Node, copy as unknown as Node, context);
+    }
+  }
+  if (node.type === "YAMLDocument") {
+    copy.anchors = Object.fromEntries(Object.entries(node.anchors).map(([name, anchors]) => [name, anchors.map((anchor) => context.copies.get(anchor) ?? anchor)]));
+  }
+  return copy as unknown as Node;
+}
+
+/**
+ * What a node is, without parents, tokens or comments, nor the extent of documents and of the file
+ * (the parser ends a document after the newline that follows it unless its last value is empty;
+ * no reader of documents looks at it): two trees the adapters read alike print the same.
+ */
+function shapeOf(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(shapeOf);
+  if (!node || typeof node !== "object") return node;
+  const result: Record<string, unknown> = {};
+  const extentless = (node as { type?: string }).type === "Program" || (node as { type?: string }).type === "YAMLDocument";
+  for (const [key, value] of Object.entries(node).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (key === "parent" || key === "tokens" || key === "comments") continue;
+    if (extentless && (key === "range" || key === "loc")) continue;
+    result[key] = key === "anchors" ? Object.keys(value as object) : shapeOf(value);
+  }
+  return result;
+}
+
+function checkAgainstFullParse(copy: AST.YAMLProgram, changed: string): void {
+  const full = parseYAML(changed);
+  const expected = JSON.stringify(shapeOf(full));
+  const actual = JSON.stringify(shapeOf(copy));
+  if (expected === actual) return;
+  let at = 0;
+  while (expected[at] === actual[at]) at++;
+  const around = (shape: string) => shape.slice(Math.max(0, at - 300), at + 200);
+  throw new Error(`reparseEdited differs from a full parse of:\n${changed}\nexpected …${around(expected)}\nactual   …${around(actual)}`);
+}
