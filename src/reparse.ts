@@ -22,8 +22,9 @@
  * With `VRAM_CHECK_REPARSE=1` (set by the test suite) every splice is compared with a full parse of
  * the same text and a difference throws (documents' own extent aside: see `shapeOf`).
  */
-import { parseYAML, type AST } from "yaml-eslint-parser";
+import { getStaticYAMLValue, parseYAML, type AST } from "yaml-eslint-parser";
 import type { TextEdit } from "./extract/types.js";
+import { ALIAS_EXPANSION_LIMIT, yamlSizes } from "./extract/doc.js";
 import { isUnparsedTemplate, templateActionsOf } from "./extract/go-template.js";
 import { BoundedCache } from "./memo.js";
 import { lineStartsOf, positionAt } from "./text.js";
@@ -186,12 +187,16 @@ function parseWindow(window: AST.YAMLContent, windowText: string, padding: numbe
 interface Splice {
   /** Offset in the text after the edits of a window-text offset 0. */
   base: number;
+  /** Lines before the window in the text after the edits (its text starts on line 1 alone). */
+  lines: number;
   root: AST.YAMLContent;
 }
 
 /**
  * The AST of `changed` (`text` with `edits` applied) from `ast` (of `text`), re-parsing only the
  * windows the edits touch; undefined when some edit cannot be placed in a window (parse it whole).
+ * Nodes wholly before the first edit are shared with `ast` (their parents are `ast`'s; readers of
+ * the copy look down, never up, except from an anchor to what it names, and anchors are copied with it).
  */
 export function reparseEdited(ast: object, text: string, edits: readonly TextEdit[], changed: string): AST.YAMLProgram | undefined {
   const program = ast as AST.YAMLProgram;
@@ -213,6 +218,7 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
     const merged: Window = { node, edits: [...inner.flatMap((window) => window.edits), edit] };
     windows.splice(0, windows.length, ...windows.filter((window) => !inner.includes(window)), merged);
   }
+  const starts = lineStartsOf(changed);
   const splices = new Map<Node, Splice>();
   for (const { node, edits: inside } of windows) {
     const padding = node.loc.start.column;
@@ -222,9 +228,8 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
     if (CONTEXTUAL.test(body) || CONTEXTUAL.test(text.slice(node.range[0], node.range[1])) || inside.some((edit) => CONTEXTUAL.test(edit.text))) return undefined;
     const root = parseWindow(node, " ".repeat(padding) + body, padding);
     if (!root) return undefined;
-    splices.set(node, { base: start - padding, root });
+    splices.set(node, { base: start - padding, lines: positionAt(starts, start).line - 1, root });
   }
-  const starts = lineStartsOf(changed);
   const copy = copyNode(program, undefined, {
     before: sorted[0]!.range[0],
     at: (offset) => shifted(sorted, offset),
@@ -237,7 +242,7 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
 }
 
 interface CopyContext {
-  /** Offsets before this one are where they were (the first edit's start; -1 inside a window). */
+  /** Offsets before this one are where they were (the first edit's start). */
   before: number;
   /** Where an offset of the source tree is in the text after the edits. */
   at(offset: number): number;
@@ -249,36 +254,42 @@ interface CopyContext {
 
 /** A copy of `node` placed in the text after the edits, with windows replaced by their re-parse. */
 function copyNode(node: Node, parent: Node | undefined, context: CopyContext): Node {
+  // Before the first edit nothing moved; an anchor is copied with the node it names (see aliasTarget in doc.ts).
+  if (node.range[1] < context.before && node.type !== "YAMLAnchor") return node;
   const splice = context.splices.get(node);
-  if (splice) {
-    const base = splice.base;
-    return copyNode(splice.root, parent, { ...context, before: -1, at: (offset) => base + offset, splices: new Map() });
-  }
+  if (splice) return copyWindow(splice.root, parent, splice);
   const copy = { ...node } as Record<string, unknown>;
-  const [from, to] = node.range;
-  // Nodes before the first edit keep their place: their location objects are shared (never written).
-  if (to < context.before) copy.loc = node.loc;
-  else {
-    const range: Range = [context.at(from), context.at(to)];
-    copy.range = range;
-    copy.loc = { start: context.position(range[0]), end: context.position(range[1]) };
-  }
+  const range: Range = [context.at(node.range[0]), context.at(node.range[1])];
+  copy.range = range;
+  copy.loc = { start: context.position(range[0]), end: context.position(range[1]) };
   copy.parent = parent;
   if (node.type === "Program") {
     copy.tokens = [];
     copy.comments = [];
   }
   context.copies.set(node, copy as unknown as Node);
-  const keys = CHILD_KEYS[node.type];
-  if (keys) {
-    for (const key of keys) {
-      const value = copy[key];
-      if (Array.isArray(value)) copy[key] = value.map((item: Node | null) => (item ? copyNode(item, copy as unknown as Node, context) : item));
-      else if (value) copy[key] = copyNode(value as Node, copy as unknown as Node, context);
-    }
+  for (const key of CHILD_KEYS[node.type] ?? []) {
+    const value = copy[key];
+    if (Array.isArray(value)) copy[key] = value.map((item: Node | null) => (item ? copyNode(item, copy as unknown as Node, context) : item));
+    else if (value) copy[key] = copyNode(value as Node, copy as unknown as Node, context);
   }
   if (node.type === "YAMLDocument") {
     copy.anchors = Object.fromEntries(Object.entries(node.anchors).map(([name, anchors]) => [name, anchors.map((anchor) => context.copies.get(anchor) ?? anchor)]));
+  }
+  return copy as unknown as Node;
+}
+
+/** A node of a window's parse placed in the file: the window keeps its columns, so only offsets and line numbers move. */
+function copyWindow(node: Node, parent: Node | undefined, splice: Splice): Node {
+  const copy = { ...node } as Record<string, unknown>;
+  const { start, end } = node.loc;
+  copy.range = [splice.base + node.range[0], splice.base + node.range[1]];
+  copy.loc = { start: { line: start.line + splice.lines, column: start.column }, end: { line: end.line + splice.lines, column: end.column } };
+  copy.parent = parent;
+  for (const key of CHILD_KEYS[node.type] ?? []) {
+    const value = copy[key];
+    if (Array.isArray(value)) copy[key] = value.map((item: Node | null) => (item ? copyWindow(item, copy as unknown as Node, splice) : item));
+    else if (value) copy[key] = copyWindow(value as Node, copy as unknown as Node, splice);
   }
   return copy as unknown as Node;
 }
@@ -301,10 +312,13 @@ function shapeOf(node: unknown): unknown {
   return result;
 }
 
+/** The check behind VRAM_CHECK_REPARSE: the same nodes as a full parse, and the same values once aliases are followed. */
 function checkAgainstFullParse(copy: AST.YAMLProgram, changed: string): void {
   const full = parseYAML(changed);
-  const expected = JSON.stringify(shapeOf(full));
-  const actual = JSON.stringify(shapeOf(copy));
+  // Values with aliases followed, for documents whose aliases stay within the budget the adapters read under.
+  const values = (program: AST.YAMLProgram) => JSON.stringify(program.body.map((document) => (yamlSizes(document).expanded <= ALIAS_EXPANSION_LIMIT ? getStaticYAMLValue(document) : "too many aliases")));
+  const expected = JSON.stringify(shapeOf(full)) + values(full);
+  const actual = JSON.stringify(shapeOf(copy)) + values(copy);
   if (expected === actual) return;
   let at = 0;
   while (expected[at] === actual[at]) at++;

@@ -24,15 +24,21 @@ export function leadingBlanks(line: string): string {
   return line.slice(0, line.length - line.trimStart().length);
 }
 
+/** Control and bidirectional-override characters (a terminal or an editor would act on them). */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNPRINTABLE_ALL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
 /**
  * Text from a linted file as it may appear in a message: at most `max` characters (a megabyte
  * name is cut, with "…"), control and bidirectional-override characters escaped (`\u001b`), so a
  * finding never carries terminal escape sequences or hidden text into an editor or a CI log.
  */
 export function printable(text: string, max = 80): string {
+  // Most text is short and plain: returned as it is, without splitting it into code points.
+  if (text.length <= max && !UNPRINTABLE.test(text)) return text;
   const chars = Array.from(text.length > max * 4 ? text.slice(0, max * 4) : text);
   const cut = chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : chars.join("");
-  return cut.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return cut.replace(UNPRINTABLE_ALL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** `--max-model-len auto` or `-1`: the largest context that fits (vllm-project/vllm#29431), as files and the CLI write it. */

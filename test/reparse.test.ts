@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseYAML, type AST } from "yaml-eslint-parser";
+import { getStaticYAMLValue, parseYAML, type AST } from "yaml-eslint-parser";
 import { reparseEdited } from "../src/reparse.js";
 import { applyTextEdits } from "../src/rule-kit/verify.js";
 import { parseText } from "../src/parse-text.js";
@@ -85,6 +85,12 @@ describe("reparseEdited", () => {
     const text = "a:\n  b: [1, 2]\nc: 3\n";
     const result = spliced(text, [{ range: [at(text, "2]"), at(text, "2]")], text: "\n   3, " }]);
     expect(result?.body[0]?.content?.type).toBe("YAMLMapping");
+  });
+
+  it("follows an alias to the anchored value as edited (the self-check compares values with aliases followed)", () => {
+    const text = "a: &x [1, 2]\nb: *x\n";
+    const result = spliced(text, [{ range: [at(text, "2]") + 1, at(text, "2]") + 1], text: ", 3" }]);
+    expect(result && getStaticYAMLValue(result.body[0]!)).toEqual({ a: [1, 2, 3], b: [1, 2, 3] });
   });
 
   it("re-parses an edit inside nested flow collections in the outermost one", () => {

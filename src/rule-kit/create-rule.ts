@@ -129,26 +129,48 @@ function printableData(data: Record<string, unknown> | undefined): Record<string
  * of file text, whichever rule words it. A finding the rule already reported at the same place in
  * the same words, with the same suggestions, is not reported again: deployments that share a YAML merge key (`<<: *vllm` in
  * two compose services, two containers merging one anchor) are judged at the anchor's value, once.
+ * A plain object with what the rules read (`sourceCode`, `options`, `settings`, `cwd`): created for
+ * every rule on every file that deploys something, and an object derived from ESLint's frozen
+ * context with a property of its own costs several times as much to make.
  */
 function withPrintableData<C extends { report(descriptor: never): void }>(context: C): C {
-  const reported = new Set<string>();
-  return Object.create(context, {
-    report: {
-      value: (descriptor: Report) => {
-        const data = printableData(descriptor.data);
-        const key = reportKey(descriptor, data);
-        if (key !== undefined) {
-          if (reported.has(key)) return;
-          reported.add(key);
-        }
-        context.report({
-          ...descriptor,
-          data,
-          ...(descriptor.suggest ? { suggest: descriptor.suggest.map((suggestion) => ({ ...suggestion, data: printableData(suggestion.data) })) } : {}),
-        } as never);
-      },
+  /** Reports by place and wording; full keys (data and edits too) are made only once two share a place. */
+  const reported = new Map<string, { descriptor: Report; data: Record<string, unknown> | undefined; keys?: Set<string | undefined> }>();
+  const report = (descriptor: Report) => {
+    const data = printableData(descriptor.data);
+    const place = JSON.stringify([descriptor.loc ?? descriptor.node?.loc, descriptor.messageId ?? descriptor.message]);
+    const earlier = reported.get(place);
+    if (!earlier) reported.set(place, { descriptor, data });
+    else {
+      earlier.keys ??= new Set([reportKey(earlier.descriptor, earlier.data)]);
+      const key = reportKey(descriptor, data);
+      if (key !== undefined) {
+        if (earlier.keys.has(key)) return;
+        earlier.keys.add(key);
+      }
+    }
+    context.report({
+      ...descriptor,
+      data,
+      ...(descriptor.suggest ? { suggest: descriptor.suggest.map((suggestion) => ({ ...suggestion, data: printableData(suggestion.data) })) } : {}),
+    } as never);
+  };
+  const source = context as unknown as { sourceCode: unknown; options: unknown; settings: unknown; cwd: unknown };
+  return {
+    report,
+    get sourceCode() {
+      return source.sourceCode;
     },
-  }) as C;
+    get options() {
+      return source.options;
+    },
+    get settings() {
+      return source.settings;
+    },
+    get cwd() {
+      return source.cwd;
+    },
+  } as unknown as C;
 }
 
 /** The rule id users write (`vram/weights-fit`). */
