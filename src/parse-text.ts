@@ -2,7 +2,7 @@
  * Parsing a deployment file's text outside ESLint (`vram explain`, and re-checking a suggestion's
  * result): YAML with Go-template actions masked as the lint route does, or JSON (JSONC, JSON5).
  */
-import { parseJSON } from "jsonc-eslint-parser";
+import { parseJSON } from "./jsonc.js";
 import { parseYAML } from "yaml-eslint-parser";
 import { parseMaskingTemplates } from "./extract/go-template.js";
 

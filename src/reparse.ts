@@ -164,6 +164,39 @@ function shifted(edits: readonly TextEdit[], offset: number): number {
   return result;
 }
 
+/**
+ * Line and column after the edits of a position before them: a position on a line after every edit
+ * before it only moves by the lines those edits add or remove; any other is looked up.
+ */
+function placer(text: string, edits: readonly TextEdit[], starts: readonly number[]): (offset: number, position: AST.Position) => AST.Position {
+  let lines = 0;
+  const after = edits.map((edit) => {
+    lines += countLines(edit.text) - countLines(text.slice(edit.range[0], edit.range[1]));
+    return { end: edit.range[1], endLine: lineOf(text, edit.range[1]), lines };
+  });
+  return (offset, position) => {
+    let moved: (typeof after)[number] | undefined;
+    for (const edit of after) {
+      if (edit.end > offset) break;
+      moved = edit;
+    }
+    if (!moved) return position;
+    if (position.line > moved.endLine) return { line: position.line + moved.lines, column: position.column };
+    return positionAt(starts, shifted(edits, offset));
+  };
+}
+
+function countLines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) count++;
+  return count;
+}
+
+/** 1-based line of an offset (counted: edits are few and once per splice). */
+function lineOf(text: string, offset: number): number {
+  return countLines(text.slice(0, offset)) + 1;
+}
+
 /** Window parses by their text (a window alone, blank-padded to its column): repositories repeat them. */
 const windowParses = new BoundedCache<AST.YAMLContent | null>(512, 8_192);
 
@@ -233,7 +266,7 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
   const copy = copyNode(program, undefined, {
     before: sorted[0]!.range[0],
     at: (offset) => shifted(sorted, offset),
-    position: (offset) => positionAt(starts, offset),
+    place: placer(text, sorted, starts),
     splices,
     copies: new Map(),
   }) as AST.YAMLProgram;
@@ -246,7 +279,8 @@ interface CopyContext {
   before: number;
   /** Where an offset of the source tree is in the text after the edits. */
   at(offset: number): number;
-  position(offset: number): { line: number; column: number };
+  /** The line and column, in the text after the edits, of a position of the source tree. */
+  place(offset: number, position: AST.Position): AST.Position;
   splices: Map<Node, Splice>;
   /** Source node → its copy (anchors are looked up by the documents that hold them). */
   copies: Map<Node, Node>;
@@ -259,9 +293,8 @@ function copyNode(node: Node, parent: Node | undefined, context: CopyContext): N
   const splice = context.splices.get(node);
   if (splice) return copyWindow(splice.root, parent, splice);
   const copy = { ...node } as Record<string, unknown>;
-  const range: Range = [context.at(node.range[0]), context.at(node.range[1])];
-  copy.range = range;
-  copy.loc = { start: context.position(range[0]), end: context.position(range[1]) };
+  copy.range = [context.at(node.range[0]), context.at(node.range[1])];
+  copy.loc = { start: context.place(node.range[0], node.loc.start), end: context.place(node.range[1], node.loc.end) };
   copy.parent = parent;
   if (node.type === "Program") {
     copy.tokens = [];

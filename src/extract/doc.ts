@@ -5,7 +5,7 @@
  * adapters look at.
  */
 import type { AST as JsonAst } from "jsonc-eslint-parser";
-import { getStaticJSONValue } from "jsonc-eslint-parser";
+import { getStaticJSONValue } from "../jsonc.js";
 import type { AST as YamlAst } from "yaml-eslint-parser";
 import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
 import { lookup } from "../lookup.js";
