@@ -30,7 +30,6 @@ import { BoundedCache } from "./memo.js";
 import { lineStartsOf, positionAt } from "./text.js";
 
 type Node = AST.YAMLNode | AST.YAMLProgram;
-type Range = readonly [number, number];
 
 /** Child keys of each node type (yaml-eslint-parser's `VisitorKeys` for YAML). */
 const CHILD_KEYS: Record<string, readonly string[]> = {

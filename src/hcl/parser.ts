@@ -15,7 +15,10 @@ import { type HCLProgram, toProgram } from "./ast.js";
 
 export const GRAMMAR_FILE = "tree-sitter-terraform.wasm";
 
-/** The grammar shipped in the package (`dist/grammars/`), else the dev dependency's copy (running from source). */
+/**
+ * The grammar shipped in the package (`dist/grammars/`, two folders up from the built module:
+ * `dist/src/hcl/` or the bundle's `dist/src/chunks/`), else the dev dependency's copy (running from source).
+ */
 export function grammarPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const bundled = join(here, "..", "..", "grammars", GRAMMAR_FILE);

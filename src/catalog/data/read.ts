@@ -1,8 +1,10 @@
 /**
- * Reads the bundled catalog's data files (listed in ./index.ts) from beside this module. Called once,
- * on the first lookup; bundles without a file system use ./bundled.ts, which has the same signature.
+ * Reads the bundled catalog's data files (listed in ./index.ts) from beside this module — or, once
+ * the package is built, from dist/src/catalog/data/ beside the chunk this module is bundled into
+ * (dist/src/chunks/: test/tools/bundle.mjs). Called once, on the first lookup; bundles without a
+ * file system use ./bundled.ts, which has the same signature.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { GpuFile, InstanceFile, ModelFile, PriceFile, QuantizationFile } from "../types.js";
 import { gpuFiles, instanceFiles, modelFiles, priceFiles } from "./index.js";
 
@@ -15,8 +17,11 @@ export interface CatalogFiles {
   quantization: QuantizationFile;
 }
 
+let dataFolder: URL | undefined;
+
 function readData<T>(path: string): T {
-  return JSON.parse(readFileSync(new URL(`./${path}`, import.meta.url), "utf8")) as T;
+  dataFolder ??= existsSync(new URL("./meta.json", import.meta.url)) ? new URL("./", import.meta.url) : new URL("../catalog/data/", import.meta.url);
+  return JSON.parse(readFileSync(new URL(path, dataFolder), "utf8")) as T;
 }
 
 /** Every data file, parsed. */
