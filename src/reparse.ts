@@ -197,11 +197,11 @@ function lineOf(text: string, offset: number): number {
 }
 
 /** Window parses by their text (a window alone, blank-padded to its column): repositories repeat them. */
-const windowParses = new BoundedCache<AST.YAMLContent | null>(512, 8_192);
+const windowParses = new BoundedCache<AST.YAMLContent | AST.YAMLWithMeta | null>(512, 8_192);
 
 /** The window's text after its edits parsed alone: its root node, or null when it does not parse as the same kind of node spanning it all. */
 function parseWindow(window: AST.YAMLContent, windowText: string, padding: number): AST.YAMLContent | null {
-  return windowParses.get(windowText, () => {
+  const root = windowParses.get(windowText, () => {
     let program: AST.YAMLProgram;
     try {
       program = parseYAML(windowText);
@@ -209,11 +209,11 @@ function parseWindow(window: AST.YAMLContent, windowText: string, padding: numbe
       return null;
     }
     const [document, ...others] = program.body;
-    const root = document?.content;
-    if (!document || others.length > 0 || document.directives.length > 0 || !root) return null;
-    if (root.type !== window.type || (root as { style?: string }).style !== (window as { style?: string }).style) return null;
-    return root.range[0] === padding && root.range[1] === windowText.length ? root : null;
+    return document && others.length === 0 && document.directives.length === 0 ? document.content : null;
   });
+  // Checked on every use: one text can stand where nodes of different kinds stood.
+  if (!root || root.type !== window.type || (root as { style?: string }).style !== (window as { style?: string }).style) return null;
+  return root.range[0] === padding && root.range[1] === windowText.length ? (root as AST.YAMLContent) : null;
 }
 
 interface Splice {

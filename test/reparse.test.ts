@@ -93,6 +93,14 @@ describe("reparseEdited", () => {
     expect(result && getStaticYAMLValue(result.body[0]!)).toEqual({ a: [1, 2, 3], b: [1, 2, 3] });
   });
 
+  it("checks a remembered window parse against each node it stands for", () => {
+    // Both windows read "  [1, 2]" after their edit: the flow sequence is spliced, the scalar turned into one is parsed whole.
+    const sequence = "k:\n  [1]\n";
+    expect(spliced(sequence, [{ range: [at(sequence, "1]") + 1, at(sequence, "1]") + 1], text: ", 2" }])).toBeDefined();
+    const scalar = "k:\n  abc\n";
+    expect(spliced(scalar, [{ range: [at(scalar, "abc"), at(scalar, "abc") + 3], text: "[1, 2]" }])).toBeUndefined();
+  });
+
   it("re-parses an edit inside nested flow collections in the outermost one", () => {
     const text = "a: {b: [1], c: 2}\n";
     const result = spliced(text, [{ range: [at(text, "1]") + 1, at(text, "1]") + 1], text: ", 2" }]);
