@@ -4,6 +4,7 @@
  * (UTF-16 offsets, as tree-sitter reports them for JavaScript strings), `loc` and `parent`.
  * Postfix chains (`var.a.b[0]`) become nested traversals; comments are collected on the program.
  */
+import { lineStartsOf, positionAt } from "../text.js";
 
 /**
  * The parts of web-tree-sitter's `Node` and `Tree` the conversion reads, declared here so this
@@ -235,24 +236,16 @@ export const HCL_VISITOR_KEYS: Record<string, string[]> = {
   HCLError: [],
 };
 
-/** Offsets → 1-based lines and 0-based columns (ESLint's convention), by binary search over line starts. */
+/** Offsets → 1-based lines and 0-based columns (ESLint's convention) of one file (src/text.ts `positionAt`). */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
   constructor(text: string) {
-    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+    this.starts = lineStartsOf(text);
   }
 
   position(offset: number): Position {
-    const starts = this.starts;
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: offset - starts[low]! };
+    return positionAt(this.starts, offset);
   }
 }
 
