@@ -264,7 +264,7 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
   }
   const copy = copyNode(program, undefined, {
     before: sorted[0]!.range[0],
-    at: (offset) => shifted(sorted, offset),
+    edits: sorted,
     place: placer(text, sorted, starts),
     splices,
     copies: new Map(),
@@ -276,8 +276,8 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
 interface CopyContext {
   /** Offsets before this one are where they were (the first edit's start). */
   before: number;
-  /** Where an offset of the source tree is in the text after the edits. */
-  at(offset: number): number;
+  /** The edits, sorted (`shifted` moves an offset of the source tree into the text after them). */
+  edits: readonly TextEdit[];
   /** The line and column, in the text after the edits, of a position of the source tree. */
   place(offset: number, position: AST.Position): AST.Position;
   splices: Map<Node, Splice>;
@@ -292,7 +292,7 @@ function copyNode(node: Node, parent: Node | undefined, context: CopyContext): N
   const splice = context.splices.get(node);
   if (splice) return copyWindow(splice.root, parent, splice);
   const copy = { ...node } as Record<string, unknown>;
-  copy.range = [context.at(node.range[0]), context.at(node.range[1])];
+  copy.range = [shifted(context.edits, node.range[0]), shifted(context.edits, node.range[1])];
   copy.loc = { start: context.place(node.range[0], node.loc.start), end: context.place(node.range[1], node.loc.end) };
   copy.parent = parent;
   if (node.type === "Program") {
@@ -300,11 +300,7 @@ function copyNode(node: Node, parent: Node | undefined, context: CopyContext): N
     copy.comments = [];
   }
   context.copies.set(node, copy as unknown as Node);
-  for (const key of CHILD_KEYS[node.type] ?? []) {
-    const value = copy[key];
-    if (Array.isArray(value)) copy[key] = value.map((item: Node | null) => (item ? copyNode(item, copy as unknown as Node, context) : item));
-    else if (value) copy[key] = copyNode(value as Node, copy as unknown as Node, context);
-  }
+  copyChildren(copy, node.type, (child) => copyNode(child, copy as unknown as Node, context));
   if (node.type === "YAMLDocument") {
     copy.anchors = Object.fromEntries(Object.entries(node.anchors).map(([name, anchors]) => [name, anchors.map((anchor) => context.copies.get(anchor) ?? anchor)]));
   }
@@ -318,12 +314,17 @@ function copyWindow(node: Node, parent: Node | undefined, splice: Splice): Node 
   copy.range = [splice.base + node.range[0], splice.base + node.range[1]];
   copy.loc = { start: { line: start.line + splice.lines, column: start.column }, end: { line: end.line + splice.lines, column: end.column } };
   copy.parent = parent;
-  for (const key of CHILD_KEYS[node.type] ?? []) {
-    const value = copy[key];
-    if (Array.isArray(value)) copy[key] = value.map((item: Node | null) => (item ? copyWindow(item, copy as unknown as Node, splice) : item));
-    else if (value) copy[key] = copyWindow(value as Node, copy as unknown as Node, splice);
-  }
+  copyChildren(copy, node.type, (child) => copyWindow(child, copy as unknown as Node, splice));
   return copy as unknown as Node;
+}
+
+/** Replaces each child of `copy` (a shallow copy of a node of type `type`) by `place(child)`. */
+function copyChildren(copy: Record<string, unknown>, type: string, place: (child: Node) => Node): void {
+  for (const key of CHILD_KEYS[type] ?? []) {
+    const value = copy[key];
+    if (Array.isArray(value)) copy[key] = value.map((item: Node | null) => (item ? place(item) : item));
+    else if (value) copy[key] = place(value as Node);
+  }
 }
 
 /**
