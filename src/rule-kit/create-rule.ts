@@ -129,18 +129,38 @@ function printableData(data: Record<string, unknown> | undefined): Record<string
  * of file text, whichever rule words it. A finding the rule already reported at the same place in
  * the same words, with the same suggestions, is not reported again: deployments that share a YAML merge key (`<<: *vllm` in
  * two compose services, two containers merging one anchor) are judged at the anchor's value, once.
- * A plain object with what the rules read (`sourceCode`, `options`, `settings`, `cwd`): created for
- * every rule on every file that deploys something, and an object derived from ESLint's frozen
- * context with a property of its own costs several times as much to make.
+ * It has what the rules read (`sourceCode`, `options`, `settings`, `cwd`, `report`) and is made for
+ * every rule on every file that deploys something: a class instance with one field costs a fraction
+ * of an object derived from ESLint's frozen context, or of a literal with getters of its own.
  */
-function withPrintableData<C extends { report(descriptor: never): void }>(context: C): C {
+class PrintableContext {
   /** Reports by place and wording; full keys (data and edits too) are made only once two share a place. */
-  const reported = new Map<string, { descriptor: Report; data: Record<string, unknown> | undefined; keys?: Set<string | undefined> }>();
-  const report = (descriptor: Report) => {
+  private reported: Map<string, { descriptor: Report; data: Record<string, unknown> | undefined; keys?: Set<string | undefined> }> | undefined;
+
+  constructor(private readonly context: { report(descriptor: never): void; sourceCode: unknown; options: unknown; settings: unknown; cwd?: unknown }) {}
+
+  get sourceCode(): unknown {
+    return this.context.sourceCode;
+  }
+
+  get options(): unknown {
+    return this.context.options;
+  }
+
+  get settings(): unknown {
+    return this.context.settings;
+  }
+
+  get cwd(): unknown {
+    return this.context.cwd;
+  }
+
+  report(descriptor: Report): void {
     const data = printableData(descriptor.data);
     const place = JSON.stringify([descriptor.loc ?? descriptor.node?.loc, descriptor.messageId ?? descriptor.message]);
-    const earlier = reported.get(place);
-    if (!earlier) reported.set(place, { descriptor, data });
+    this.reported ??= new Map();
+    const earlier = this.reported.get(place);
+    if (!earlier) this.reported.set(place, { descriptor, data });
     else {
       earlier.keys ??= new Set([reportKey(earlier.descriptor, earlier.data)]);
       const key = reportKey(descriptor, data);
@@ -149,28 +169,16 @@ function withPrintableData<C extends { report(descriptor: never): void }>(contex
         earlier.keys.add(key);
       }
     }
-    context.report({
+    this.context.report({
       ...descriptor,
       data,
       ...(descriptor.suggest ? { suggest: descriptor.suggest.map((suggestion) => ({ ...suggestion, data: printableData(suggestion.data) })) } : {}),
     } as never);
-  };
-  const source = context as unknown as { sourceCode: unknown; options: unknown; settings: unknown; cwd: unknown };
-  return {
-    report,
-    get sourceCode() {
-      return source.sourceCode;
-    },
-    get options() {
-      return source.options;
-    },
-    get settings() {
-      return source.settings;
-    },
-    get cwd() {
-      return source.cwd;
-    },
-  } as unknown as C;
+  }
+}
+
+function withPrintableData<C extends { report(descriptor: never): void }>(context: C): C {
+  return new PrintableContext(context as unknown as ConstructorParameters<typeof PrintableContext>[0]) as unknown as C;
 }
 
 /** The rule id users write (`vram/weights-fit`). */
