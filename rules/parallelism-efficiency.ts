@@ -2,7 +2,7 @@
  * vram/parallelism-efficiency — warnings for layouts that start but waste GPUs: GPUs requested that
  * no rank uses, and tensor parallelism beyond the KV heads (the KV cache replicated on every rank).
  */
-import { checkParallelism } from "../src/judge/parallelism.js";
+import { checksOfJudged, parallelismProblemsOf } from "../src/judge/checks.js";
 import { ENGINE_NAMES } from "../src/report/wording.js";
 import { combine, gpuCountEdits, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
@@ -35,9 +35,9 @@ export default createRule<MessageIds, []>({
     return {
       Program() {
         forEachJudged(context, "parallelism-efficiency", (judged, analysis, text) => {
-          const { deployment, resolved, values } = judged;
+          const { deployment, resolved } = judged;
           const { request } = resolved;
-          for (const problem of checkParallelism(resolved, values)) {
+          for (const problem of parallelismProblemsOf(checksOfJudged(analysis.catalog, judged))) {
             if (problem.kind === "idle-gpus") {
               const suggest = offer(context, analysis, judged, { rule: "parallelism-efficiency", kind: problem.kind }, [
                 problem.suggestedTensorParallel && problem.suggestedTensorParallel !== request.tensorParallel

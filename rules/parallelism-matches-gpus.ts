@@ -2,7 +2,8 @@
  * vram/parallelism-matches-gpus — the engine's parallel layout must be one it can start: no more
  * ranks than GPUs, a tensor-parallel size the model's heads allow, pods that fit on one node.
  */
-import { checkParallelism, isStartFailure, type ParallelismProblem, splitLimits, validTensorParallelSizes } from "../src/judge/parallelism.js";
+import { checksOfJudged, parallelismProblemsOf } from "../src/judge/checks.js";
+import { isStartFailure, type ParallelismProblem, splitLimits, validTensorParallelSizes } from "../src/judge/parallelism.js";
 import { ENGINE_NAMES, shortFormatLabel } from "../src/report/wording.js";
 import { combine, gpuCountEdits, replaceField, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
@@ -62,10 +63,10 @@ export default createRule<MessageIds, []>({
     return {
       Program() {
         forEachJudged(context, "parallelism-matches-gpus", (judged, analysis, text) => {
-          const { deployment, resolved, values } = judged;
+          const { deployment, resolved } = judged;
           const model = resolved.model;
           const engine = ENGINE_NAMES[resolved.request.engine];
-          const problems: ParallelismProblem[] = checkParallelism(resolved, values).filter(isStartFailure);
+          const problems: ParallelismProblem[] = parallelismProblemsOf(checksOfJudged(analysis.catalog, judged)).filter(isStartFailure);
           // A tensor-parallel size the model cannot split by is no layout to request GPUs for: its own
           // finding offers a valid size with the GPUs it needs.
           const splitInvalid = problems.some((problem) => problem.kind === "heads-not-divisible" || problem.kind === "kv-heads-not-divisible" || problem.kind === "tiles-not-divisible");

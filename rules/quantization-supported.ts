@@ -6,7 +6,8 @@
 import type { SuggestedEdit } from "@eslint/core";
 import type { QuantizationFormat } from "../src/catalog/types.js";
 import { engineById } from "../src/engines/index.js";
-import { checkQuantization, type QuantizationProblem, runnableFormats } from "../src/judge/quantization.js";
+import { checksOfJudged, quantizationProblemsOf } from "../src/judge/checks.js";
+import { type QuantizationProblem, runnableFormats } from "../src/judge/quantization.js";
 import { ENGINE_NAMES, formatLabel, gpuName, headroom } from "../src/report/wording.js";
 import { combine, removeField, replaceField, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
@@ -94,7 +95,7 @@ export default createRule<MessageIds, []>({
             return suggestions;
           };
 
-          for (const problem of checkQuantization(catalog, resolved, values)) {
+          for (const problem of quantizationProblemsOf(checksOfJudged(catalog, judged))) {
             switch (problem.kind) {
               case "below-minimum": {
                 const suggest = formatSuggestions(problem.format, problem.kind);

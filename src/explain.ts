@@ -11,7 +11,7 @@ import { cliSettingsFor } from "./cli-settings.js";
 import { type ParsedAst, parseText } from "./parse-text.js";
 import { parseHclForRules } from "./hcl/language.js";
 import { loadHclParser } from "./hcl/parser.js";
-import { type DeploymentCheck, deploymentChecks } from "./judge/checks.js";
+import { checksOfJudged, type DeploymentCheck } from "./judge/checks.js";
 import { unjudgedFinding, unjudgedText } from "./judge/unjudged.js";
 import { describeRange } from "./report/gpu-range.js";
 import { type EstimateJson, estimateJson } from "./report/json.js";
@@ -143,7 +143,7 @@ function startsAsWritten(checks: readonly DeploymentCheck[]): boolean {
 
 /** What the rules check besides memory, for a judged deployment (see src/judge/checks.ts). */
 function checksOf(analysis: FileAnalysis, judged: Judged) {
-  return deploymentChecks(analysis.catalog, judged.resolved, judged.values, judged.estimate);
+  return checksOfJudged(analysis.catalog, judged);
 }
 
 export async function runExplain(argv: string[], io: CliIo): Promise<number> {

@@ -31,3 +31,27 @@ export function deploymentChecks(catalog: Catalog, resolved: ResolvedDeployment,
   if (offload?.slowsDecode) checks.push({ rule: "expert-offload", severity: "warning", offload });
   return checks;
 }
+
+const checksByJudged = new WeakMap<object, { catalog: Catalog; checks: readonly DeploymentCheck[] }>();
+
+/**
+ * `deploymentChecks` of one judged deployment, computed once: five rules and every suggestion check
+ * ask for them on the same deployment. The list is shared; callers never change it.
+ */
+export function checksOfJudged(catalog: Catalog, judged: { resolved: ResolvedDeployment; values: DeploymentValues; estimate: MemoryEstimate }): readonly DeploymentCheck[] {
+  const known = checksByJudged.get(judged);
+  if (known?.catalog === catalog) return known.checks;
+  const checks = deploymentChecks(catalog, judged.resolved, judged.values, judged.estimate);
+  checksByJudged.set(judged, { catalog, checks });
+  return checks;
+}
+
+/** The parallel-layout problems among a deployment's checks, in the order `checkParallelism` gives them. */
+export function parallelismProblemsOf(checks: readonly DeploymentCheck[]): ParallelismProblem[] {
+  return checks.flatMap((check) => (check.rule === "parallelism-matches-gpus" || check.rule === "parallelism-efficiency" ? [check.problem] : []));
+}
+
+/** The quantization problems among a deployment's checks, in the order `checkQuantization` gives them. */
+export function quantizationProblemsOf(checks: readonly DeploymentCheck[]): QuantizationProblem[] {
+  return checks.flatMap((check) => (check.rule === "quantization-supported" ? [check.problem] : []));
+}

@@ -7,7 +7,7 @@ import type { FileAnalysis, Judged, JudgedDeployment } from "../analysis.js";
 import type { MemoryEstimate } from "../sizing/types.js";
 import { suppressionFor } from "../suppressions.js";
 import { priceBook } from "../catalog/prices.js";
-import { type DeploymentCheck, deploymentChecks } from "./checks.js";
+import { checksOfJudged, type DeploymentCheck } from "./checks.js";
 import { sizeClaimShortfall } from "./size-claim.js";
 import { unjudgedFinding } from "./unjudged.js";
 import { checkTarget, writtenTarget } from "./targets.js";
@@ -77,7 +77,7 @@ function allFindings(analysis: FileAnalysis, minConcurrent: number): Array<Findi
     add(memoryFinding(judged.estimate, minConcurrent));
     if (judged.estimate.verdict !== "weights-exceed-memory" && sizeClaimShortfall(judged)) add({ rule: "weights-fit", kind: "size-claim" });
     add(targetFinding(analysis, judged));
-    const checks = deploymentChecks(analysis.catalog, judged.resolved, judged.values, judged.estimate);
+    const checks = checksOfJudged(analysis.catalog, judged);
     for (const check of checks) add({ rule: check.rule, kind: "problem" in check ? check.problem.kind : "expert-offload" });
     if (someGpusFit(judged, checks)) add({ rule: "pin-gpu-type", kind: "some-gpus-fit" });
   });
