@@ -7,7 +7,7 @@
  * Silent when every GPU it could land on fits.
  */
 import type { GpuEntry } from "../src/catalog/types.js";
-import { deploymentChecks } from "../src/judge/checks.js";
+import { checksOfJudged } from "../src/judge/checks.js";
 import { prominence, rangeWords } from "../src/report/gpu-range.js";
 import { gpuName } from "../src/report/wording.js";
 import { nodeSelectorEdits } from "../src/rule-kit/edits.js";
@@ -22,6 +22,20 @@ type MessageIds = "someGpusFit" | "pinGpu" | "missingReason";
 
 /** Desktop cards (GeForce, Radeon RX): a cluster node rarely carries one, so a pin offers them last. */
 const DESKTOP_GPU = /GeForce|Radeon RX/;
+
+/** The order GPUs are offered in, per list of fitting GPUs (range verdicts, and so their lists, are shared across files). */
+const pinOrders = new WeakMap<readonly GpuEntry[], GpuEntry[]>();
+
+/** Data-centre GPUs before desktop cards, the smallest that fit first, the most common of a size before the rest. */
+function pinOrder(fitting: readonly GpuEntry[]): GpuEntry[] {
+  let order = pinOrders.get(fitting);
+  if (!order) {
+    const keyed = fitting.map((gpu) => ({ gpu, desktop: DESKTOP_GPU.test(gpu.name) ? 1 : 0, size: Math.round(gpu.memoryBytes / 2 ** 30), prominence: prominence(gpu) }));
+    keyed.sort((a, b) => a.desktop - b.desktop || a.size - b.size || b.prominence - a.prominence);
+    pinOrders.set(fitting, (order = keyed.map(({ gpu }) => gpu)));
+  }
+  return order;
+}
 
 const MESSAGES = {
   someGpusFit: "{{model}} on {{gpus}} fits only some of the GPUs it could land on, and no GPU type is named. It fits the {{fitting}} ({{fitMemory}} GiB or more){{failing}}. Pin one{{cluster}}.",
@@ -54,7 +68,7 @@ export default createRule<MessageIds, []>({
         forEachJudged(context, "pin-gpu-type", (judged, analysis, text) => {
           const { deployment, resolved } = judged;
           // A layout or format the engine refuses fails on every GPU: that error decides, not the GPU type.
-          if (!someGpusFit(judged, deploymentChecks(analysis.catalog, resolved, judged.values, judged.estimate))) return;
+          if (!someGpusFit(judged, checksOfJudged(analysis.catalog, judged))) return;
           const range = judged.range!;
           // The GPUs the engine uses (TP × PP × DP), which is what has to hold the model.
           const count = judged.estimate.gpuCount;
@@ -62,11 +76,7 @@ export default createRule<MessageIds, []>({
           const targets = deployment.placementTargets;
           if (targets && targets.length > 0) {
             const label = labelScheme(text);
-            // Data-centre GPUs before desktop cards, the smallest that fit first, the most common of a size before the rest.
-            const size = (gpu: GpuEntry) => Math.round(gpu.memoryBytes / 2 ** 30);
-            const desktop = (gpu: GpuEntry) => (DESKTOP_GPU.test(gpu.name) ? 1 : 0);
-            const fitting = [...range.fitting].sort((a, b) => desktop(a) - desktop(b) || size(a) - size(b) || prominence(b) - prominence(a));
-            for (const gpu of fitting) {
+            for (const gpu of pinOrder(range.fitting)) {
               if (candidates.length === 3) break;
               const value = gpuNameFor(gpu, { source: label, value: "" });
               const edits = value ? nodeSelectorEdits(targets, label, value, text) : undefined;

@@ -1,11 +1,12 @@
 /**
  * Per-process caches of pure results (resolutions, estimates, remedies, image names): a repository
  * repeats the same model on the same GPUs across files. Each cache is bounded in entries and in the
- * characters of its keys (keys are built from what files write); the least recently used entry goes
- * first. Cached values are shared and treated as read-only by every reader.
+ * characters of its keys (keys are built from what files write); an entry not read since it was put
+ * in goes first. Cached values are shared and treated as read-only by every reader.
  */
 export class BoundedCache<V> {
-  private readonly entries = new Map<string, V>();
+  /** Entries oldest first; `used` marks an entry read since it was last inserted (its second chance). */
+  private readonly entries = new Map<string, { value: V; used: boolean }>();
   private keyChars = 0;
 
   /**
@@ -18,22 +19,32 @@ export class BoundedCache<V> {
     private readonly maxKeyChars = 2_048,
   ) {}
 
+  /**
+   * The cached value, else `compute()` kept. A hit only marks its entry: the oldest entry goes first
+   * unless it was read since it was put in, when it moves to the back once ("second chance", which
+   * keeps what is read again as least-recently-used does without moving an entry on every read).
+   */
   get(key: string, compute: () => V): V {
     if (key.length > this.maxKeyChars) return compute();
-    if (this.entries.has(key)) {
-      const value = this.entries.get(key)!;
-      // Most recently used last: Map iterates in insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, value);
-      return value;
+    const entry = this.entries.get(key);
+    if (entry) {
+      entry.used = true;
+      return entry.value;
     }
     const value = compute();
-    this.entries.set(key, value);
+    this.entries.set(key, { value, used: false });
     this.keyChars += key.length;
     const charBudget = (this.limit * this.maxKeyChars) / 8;
     while (this.entries.size > this.limit || (this.keyChars > charBudget && this.entries.size > 1)) {
-      const oldest = this.entries.keys().next().value!;
+      const [oldest, kept] = this.entries.entries().next().value!;
       this.entries.delete(oldest);
+      // Over the count, an entry read since it was put in moves to the back once; over the
+      // characters, the oldest goes whatever it is (a long key must not stay by being read).
+      if (kept.used && oldest !== key && this.keyChars <= charBudget) {
+        kept.used = false;
+        this.entries.set(oldest, kept);
+        continue;
+      }
       this.keyChars -= oldest.length;
     }
     return value;

@@ -49,29 +49,22 @@ interface Window {
   edits: TextEdit[];
 }
 
-function childrenOf(node: Node): Node[] {
-  const keys = CHILD_KEYS[node.type];
-  if (!keys) return [];
-  const children: Node[] = [];
-  for (const key of keys) {
+/** The child of `node` whose range holds `[start, end]`, if any (children do not overlap). */
+function childHolding(node: Node, start: number, end: number): Node | undefined {
+  for (const key of CHILD_KEYS[node.type] ?? []) {
     const value = (node as unknown as Record<string, unknown>)[key];
     if (Array.isArray(value)) {
-      for (const item of value) if (item) children.push(item as Node);
-    } else if (value) children.push(value as Node);
+      for (const item of value as Array<Node | null>) if (item && item.range[0] <= start && end <= item.range[1]) return item;
+    } else if (value && (value as Node).range[0] <= start && end <= (value as Node).range[1]) return value as Node;
   }
-  return children;
+  return undefined;
 }
 
 /** Nodes from the program down to the deepest one whose range holds `[start, end]`. */
 function pathTo(program: AST.YAMLProgram, start: number, end: number): Node[] {
   const path: Node[] = [program];
-  let current: Node = program;
-  for (;;) {
-    const next: Node | undefined = childrenOf(current).find((child) => child.range[0] <= start && end <= child.range[1]);
-    if (!next) return path;
-    path.push(next);
-    current = next;
-  }
+  for (let next = childHolding(program, start, end); next; next = childHolding(next, start, end)) path.push(next);
+  return path;
 }
 
 function isBlockCollection(node: Node): node is AST.YAMLBlockMapping | AST.YAMLBlockSequence {

@@ -50,6 +50,7 @@ class YamlDoc implements DocNode {
   private children: Map<string, DocNode | undefined> | undefined;
   private entryList: Array<[string, DocNode]> | undefined;
   private itemList: DocNode[] | undefined;
+  private names: Array<string | undefined> | undefined;
 
   constructor(
     readonly node: YamlValueNode,
@@ -91,20 +92,34 @@ class YamlDoc implements DocNode {
     return this.content?.type === "YAMLMapping" ? this.content.pairs : EMPTY;
   }
 
+  /** Each pair's key as text (undefined for a pair without key or value), read once: adapters probe maps for keys they lack. */
+  private keyNames(): Array<string | undefined> {
+    if (this.names) return this.names;
+    const names: Array<string | undefined> = [];
+    for (const pair of this.pairs()) names.push(pair.key && pair.value ? yamlKey(pair.key, this.document) : undefined);
+    return (this.names = names);
+  }
+
   get(key: string): DocNode | undefined {
     if (this.type !== "map") return undefined;
     this.children ??= new Map();
-    if (this.children.has(key)) return this.children.get(key);
+    const known = this.children.get(key);
+    if (known !== undefined || this.children.has(key)) return known;
+    const pairs = this.pairs();
+    const names = this.keyNames();
     let found: DocNode | undefined;
     let merged: DocNode | undefined;
-    for (const pair of this.pairs()) {
-      if (!pair.key || !pair.value) continue;
-      const name = yamlKey(pair.key, this.document);
+    for (let index = 0; index < names.length; index++) {
+      const name = names[index];
       if (name === key) {
-        found = new YamlDoc(pair.value, pair.key, this.document);
+        const pair = pairs[index]!;
+        found = new YamlDoc(pair.value!, pair.key!, this.document);
         break;
       }
-      if (name === "<<" && merged === undefined) merged = mergeSource(new YamlDoc(pair.value, pair.key, this.document), key);
+      if (name === "<<" && merged === undefined) {
+        const pair = pairs[index]!;
+        merged = mergeSource(new YamlDoc(pair.value!, pair.key!, this.document), key);
+      }
     }
     const result = found ?? merged;
     this.children.set(key, result);
@@ -114,11 +129,13 @@ class YamlDoc implements DocNode {
   entries(): Array<[string, DocNode]> {
     if (this.entryList) return this.entryList;
     const result: Array<[string, DocNode]> = [];
-    for (const pair of this.pairs()) {
-      if (!pair.key || !pair.value) continue;
-      const name = yamlKey(pair.key, this.document);
-      if (name === "<<") continue;
-      result.push([name, this.get(name) ?? new YamlDoc(pair.value, pair.key, this.document)]);
+    const pairs = this.pairs();
+    const names = this.keyNames();
+    for (let index = 0; index < names.length; index++) {
+      const name = names[index];
+      if (name === undefined || name === "<<") continue;
+      const pair = pairs[index]!;
+      result.push([name, this.get(name) ?? new YamlDoc(pair.value!, pair.key!, this.document)]);
     }
     this.entryList = result;
     return result;
@@ -388,6 +405,7 @@ export function describesItself(ast: object): ast is SelfDescribingAst {
 
 /** Whether a text could nest deeper than `MAX_NESTING`: each level takes a line (block style) or a bracket (flow style). */
 function mayNestPastLimit(text: string): boolean {
+  if (text.length <= MAX_NESTING) return false;
   let levels = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

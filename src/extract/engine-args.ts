@@ -30,6 +30,7 @@ export interface EngineCall {
 
 /** `--tp_size` and `--tp-size` are one flag to compare (the engines' parsers accept one or the other; reading both is harmless). */
 function normalizeFlag(flag: string): string {
+  if (!flag.includes("_")) return flag;
   const match = /^(-{1,2})(.*)$/.exec(flag);
   if (!match) return flag;
   return match[1] + match[2]!.replace(/_/g, "-");

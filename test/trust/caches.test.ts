@@ -1,5 +1,5 @@
 /**
- * Caches are bounded: least recently used out first, a bound on entries and on key text, and keys
+ * Caches are bounded: entries not read since they were put in out first (second chance), a bound on entries and on key text, and keys
  * built from megabyte values are not kept at all. Results do not depend on what is cached: see
  * order.test.ts.
  */
@@ -10,15 +10,15 @@ import { findings, lint } from "../support/lint.js";
 import { deployment } from "../support/manifest.js";
 
 describe("BoundedCache", () => {
-  it("keeps the most recently used entries", () => {
+  it("keeps entries read since they were put in over ones that were not", () => {
     const cache = new BoundedCache<number>(3);
     let computed = 0;
     const get = (key: string) => cache.get(key, () => ++computed);
     get("a");
     get("b");
     get("c");
-    get("a"); // a is now the most recent
-    get("d"); // evicts b
+    get("a"); // a is read again
+    get("d"); // evicts b, the oldest not read since; a gets a second chance
     expect(cache.size).toBe(3);
     const before = computed;
     get("a");
