@@ -173,7 +173,7 @@ function placer(text: string, edits: readonly TextEdit[], starts: readonly numbe
       moved = edit;
     }
     if (!moved) return position;
-    if (position.line > moved.endLine) return { line: position.line + moved.lines, column: position.column };
+    if (position.line > moved.endLine) return moved.lines === 0 ? position : { line: position.line + moved.lines, column: position.column };
     return positionAt(starts, shifted(edits, offset));
   };
 }
@@ -285,8 +285,11 @@ function copyNode(node: Node, parent: Node | undefined, context: CopyContext): N
   const splice = context.splices.get(node);
   if (splice) return copyWindow(splice.root, parent, splice);
   const copy = { ...node } as Record<string, unknown>;
-  copy.range = [shifted(context.edits, node.range[0]), shifted(context.edits, node.range[1])];
-  copy.loc = { start: context.place(node.range[0], node.loc.start), end: context.place(node.range[1], node.loc.end) };
+  // Edits that add or remove no line leave the positions of later lines as they were: shared, not copied.
+  const [from, to] = [shifted(context.edits, node.range[0]), shifted(context.edits, node.range[1])];
+  if (from !== node.range[0] || to !== node.range[1]) copy.range = [from, to];
+  const [start, end] = [context.place(node.range[0], node.loc.start), context.place(node.range[1], node.loc.end)];
+  if (start !== node.loc.start || end !== node.loc.end) copy.loc = { start, end };
   copy.parent = parent;
   if (node.type === "Program") {
     copy.tokens = [];

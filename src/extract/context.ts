@@ -10,17 +10,24 @@ export interface ExtractContext {
   configMaps: Map<string, Map<string, DocNode>>;
 }
 
+/** A class, not a literal with a getter of its own: one is made for every analysis, and a literal with an accessor costs several times as much. */
+class FileContext implements ExtractContext {
+  private sameFile: Map<string, Map<string, DocNode>> | undefined;
+
+  constructor(
+    readonly text: string,
+    readonly documents: DocNode[],
+  ) {}
+
+  /** Read on first use: most files have no container that reads a ConfigMap. */
+  get configMaps(): Map<string, Map<string, DocNode>> {
+    this.sameFile ??= sameFileConfigMaps(this.documents);
+    return this.sameFile;
+  }
+}
+
 export function createContext(text: string, documents: DocNode[]): ExtractContext {
-  let configMaps: Map<string, Map<string, DocNode>> | undefined;
-  return {
-    text,
-    documents,
-    // Read on first use: most files have no container that reads a ConfigMap.
-    get configMaps() {
-      configMaps ??= sameFileConfigMaps(documents);
-      return configMaps;
-    },
-  };
+  return new FileContext(text, documents);
 }
 
 function sameFileConfigMaps(documents: DocNode[]): Map<string, Map<string, DocNode>> {

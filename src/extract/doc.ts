@@ -47,7 +47,9 @@ class YamlDoc implements DocNode {
   readonly type: DocNode["type"];
   readonly value: Scalar | undefined;
   private content: YamlAst.YAMLContent | null;
-  private children: Map<string, DocNode | undefined> | undefined;
+  /** Pair values by pair index, wrapped on first read; merged-in values by key. */
+  private childList: Array<DocNode | undefined> | undefined;
+  private merged: Map<string, DocNode | undefined> | undefined;
   private entryList: Array<[string, DocNode]> | undefined;
   private itemList: DocNode[] | undefined;
   private names: Array<string | undefined> | undefined;
@@ -100,42 +102,44 @@ class YamlDoc implements DocNode {
     return (this.names = names);
   }
 
+  /** The value of pair `index`, wrapped once. */
+  private child(index: number): DocNode {
+    this.childList ??= [];
+    let child = this.childList[index];
+    if (!child) {
+      const pair = this.pairs()[index]!;
+      this.childList[index] = child = new YamlDoc(pair.value!, pair.key!, this.document);
+    }
+    return child;
+  }
+
   get(key: string): DocNode | undefined {
     if (this.type !== "map") return undefined;
-    this.children ??= new Map();
-    const known = this.children.get(key);
-    if (known !== undefined || this.children.has(key)) return known;
-    const pairs = this.pairs();
     const names = this.keyNames();
-    let found: DocNode | undefined;
-    let merged: DocNode | undefined;
+    let mergeAt = -1;
     for (let index = 0; index < names.length; index++) {
       const name = names[index];
-      if (name === key) {
-        const pair = pairs[index]!;
-        found = new YamlDoc(pair.value!, pair.key!, this.document);
-        break;
-      }
-      if (name === "<<" && merged === undefined) {
-        const pair = pairs[index]!;
-        merged = mergeSource(new YamlDoc(pair.value!, pair.key!, this.document), key);
-      }
+      if (name === key) return this.child(index);
+      if (name === "<<" && mergeAt < 0) mergeAt = index;
     }
-    const result = found ?? merged;
-    this.children.set(key, result);
+    if (mergeAt < 0) return undefined;
+    // Not written here: the first merged mapping (`<<: *defaults`) that has it.
+    this.merged ??= new Map();
+    if (this.merged.has(key)) return this.merged.get(key);
+    const result = mergeSource(this.child(mergeAt), key);
+    this.merged.set(key, result);
     return result;
   }
 
   entries(): Array<[string, DocNode]> {
     if (this.entryList) return this.entryList;
     const result: Array<[string, DocNode]> = [];
-    const pairs = this.pairs();
     const names = this.keyNames();
     for (let index = 0; index < names.length; index++) {
       const name = names[index];
       if (name === undefined || name === "<<") continue;
-      const pair = pairs[index]!;
-      result.push([name, this.get(name) ?? new YamlDoc(pair.value!, pair.key!, this.document)]);
+      // A key written twice reads as its first pair, as `get` does.
+      result.push([name, this.get(name)!]);
     }
     this.entryList = result;
     return result;

@@ -118,9 +118,19 @@ function reportKey(descriptor: Report, data: Record<string, unknown> | undefined
   }
 }
 
+/** `data` with each string made printable; `data` itself when every string already is (most reports). */
 function printableData(data: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   if (!data) return data;
-  return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, typeof value === "string" ? printable(value, DATA_VALUE_LIMIT) : value]));
+  let result: Record<string, unknown> | undefined;
+  for (const key of Object.keys(data)) {
+    const value = data[key];
+    if (typeof value !== "string") continue;
+    const shown = printable(value, DATA_VALUE_LIMIT);
+    if (shown === value) continue;
+    result ??= { ...data };
+    result[key] = shown;
+  }
+  return result ?? data;
 }
 
 /**

@@ -35,8 +35,20 @@ const verdicts = new WeakMap<FileAnalysis, Map<string, boolean>>();
 /** The file's own findings under a policy, counted once per analysis. */
 const findingCounts = new WeakMap<FileAnalysis, Map<string, Map<string, number>>>();
 
+/** A policy's rules as one key, per set (a file's policy is one set, asked for at every check; sets only grow). */
+const ruleKeys = new WeakMap<ReadonlySet<string>, { size: number; key: string }>();
+
+function rulesKey(rules: ReadonlySet<string> | undefined): string {
+  if (!rules) return "*";
+  const known = ruleKeys.get(rules);
+  if (known?.size === rules.size) return known.key;
+  const key = [...rules].sort().join(",");
+  ruleKeys.set(rules, { size: rules.size, key });
+  return key;
+}
+
 function countsOf(analysis: FileAnalysis, minConcurrent: number, rules: ReadonlySet<string> | undefined): Map<string, number> {
-  const key = `${minConcurrent}|${rules ? [...rules].sort().join(",") : "*"}`;
+  const key = `${minConcurrent}|${rulesKey(rules)}`;
   let byPolicy = findingCounts.get(analysis);
   if (!byPolicy) findingCounts.set(analysis, (byPolicy = new Map()));
   let result = byPolicy.get(key);
