@@ -286,9 +286,11 @@ function copyNode(node: Node, parent: Node | undefined, context: CopyContext): N
   if (splice) return copyWindow(splice.root, parent, splice);
   const copy = { ...node } as Record<string, unknown>;
   // Edits that add or remove no line leave the positions of later lines as they were: shared, not copied.
-  const [from, to] = [shifted(context.edits, node.range[0]), shifted(context.edits, node.range[1])];
+  const from = shifted(context.edits, node.range[0]);
+  const to = shifted(context.edits, node.range[1]);
   if (from !== node.range[0] || to !== node.range[1]) copy.range = [from, to];
-  const [start, end] = [context.place(node.range[0], node.loc.start), context.place(node.range[1], node.loc.end)];
+  const start = context.place(node.range[0], node.loc.start);
+  const end = context.place(node.range[1], node.loc.end);
   if (start !== node.loc.start || end !== node.loc.end) copy.loc = { start, end };
   copy.parent = parent;
   if (node.type === "Program") {
