@@ -74,9 +74,17 @@ export function cachedEstimates(): number {
   return estimates.size;
 }
 
+/** Estimates by request object: a cached resolution hands every file the same request, so most lookups need no key text. */
+const estimatesByRequest = new WeakMap<SizingRequest, MemoryEstimate>();
+
 function estimateOnce(request: SizingRequest): MemoryEstimate {
-  const key = `${identityOf(request.model)}|${identityOf(request.gpu)}|${identityOf(request.weightFormat)}|${requestKey(request)}`;
-  return estimates.get(key, () => estimateMemory(request));
+  let estimate = estimatesByRequest.get(request);
+  if (!estimate) {
+    const key = `${identityOf(request.model)}|${identityOf(request.gpu)}|${identityOf(request.weightFormat)}|${requestKey(request)}`;
+    estimate = estimates.get(key, () => estimateMemory(request));
+    estimatesByRequest.set(request, estimate);
+  }
+  return estimate;
 }
 
 /** Resolutions by catalog (settings make their own), then by the values as written. */

@@ -117,14 +117,10 @@ function setField(
   // A shell token found nowhere verbatim (it came from `$VAR`) must not be "replaced" by rewriting the whole script.
   const readonly = token.from.embedded || token.indirect === true || (token.shell === true && !range);
   const removal = removalOf(flagTokens);
-  const located: Located<unknown> = {
-    value,
-    node,
-    source,
-    ...(range ? { range } : {}),
-    ...(readonly ? { readonly: true } : {}),
-    ...(removal ? { removal } : {}),
-  };
+  const located: Located<unknown> = { value, node, source };
+  if (range) located.range = range;
+  if (readonly) located.readonly = true;
+  if (removal) located.removal = removal;
   (call.fields as Record<string, Located<unknown>>)[field] = located;
   delete call.unresolved[field];
 }

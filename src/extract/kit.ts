@@ -94,13 +94,22 @@ export interface FieldSet {
  */
 export function mergeFields(sink: FieldSink, from: FieldSet | undefined, mode: "override" | "fill" = "override"): void {
   if (!from) return;
-  const open = (field: FieldName) => mode === "override" || (!sink.fields[field] && !sink.unresolved[field]);
-  for (const [field, located] of Object.entries(from.fields ?? {}) as Array<[FieldName, Located<unknown> | undefined]>) {
-    if (located && open(field)) setLocated(sink, field, located);
+  // Called for every container of every file: plain key loops, no entry arrays.
+  const fields = from.fields as Record<FieldName, Located<unknown> | undefined> | undefined;
+  for (const field in fields) {
+    const located = fields[field as FieldName];
+    if (located && isOpen(sink, field as FieldName, mode)) setLocated(sink, field as FieldName, located);
   }
-  for (const [field, value] of Object.entries(from.unresolved ?? {}) as Array<[FieldName, UnresolvedValue | undefined]>) {
-    if (value && open(field)) setUnresolved(sink, field, value);
+  const unresolved = from.unresolved as Record<FieldName, UnresolvedValue | undefined> | undefined;
+  for (const field in unresolved) {
+    const value = unresolved[field as FieldName];
+    if (value && isOpen(sink, field as FieldName, mode)) setUnresolved(sink, field as FieldName, value);
   }
+}
+
+/** Whether `mode` lets a merge set `field`: always when overriding, only where nothing is read yet when filling. */
+function isOpen(sink: FieldSink, field: FieldName, mode: "override" | "fill"): boolean {
+  return mode === "override" || (!sink.fields[field] && !sink.unresolved[field]);
 }
 
 /** A mapping assembled from nodes found elsewhere (to hand a format's own keys to the pod-spec readers). */

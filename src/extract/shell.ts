@@ -72,7 +72,11 @@ export function commandTokens(
       shell = true;
     } else {
       // An item whose `$(VAR)` was expanded is not what the file says: keep it unlocated and read-only.
-      tokens.push({ text: expanded, from: item, ...(scalarRange(item, raw, text) ?? {}), ...(expanded === raw ? {} : { indirect: true }) });
+      const token: ArgToken = { text: expanded, from: item };
+      const range = rangeInScalar(item, raw, text);
+      if (range) token.range = range;
+      if (expanded !== raw) token.indirect = true;
+      tokens.push(token);
     }
   }
   return { tokens, shell };
@@ -80,6 +84,7 @@ export function commandTokens(
 
 /** `$(VAR)` is expanded by Kubernetes from the container's env (`$$(VAR)` escapes it). */
 export function expandKubernetes(value: string, env: ReadonlyMap<string, string | undefined>, mark = false): string {
+  if (!value.includes("$(")) return value;
   return value.replace(/(\$?)\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, escape: string, name: string) => {
     if (escape) return whole.slice(1);
     // Not in the container's literal env (a Secret, a downward-API value, or a shell command
@@ -158,11 +163,6 @@ function evaluateArithmetic(expression: string): number | undefined {
   };
   const value = sum();
   return position === tokens.length && value !== undefined && Number.isSafeInteger(value) ? value : undefined;
-}
-
-function scalarRange(item: DocNode, raw: string, text: string): { range: [number, number] } | undefined {
-  const range = rangeInScalar(item, raw, text);
-  return range ? { range } : undefined;
 }
 
 /**
