@@ -90,8 +90,19 @@ function estimateOnce(request: SizingRequest): MemoryEstimate {
 /** Resolutions by catalog (settings make their own), then by the values as written. */
 const resolutions = new WeakMap<Catalog, BoundedCache<Resolution>>();
 
+const valuesKeys = new WeakMap<DeploymentValues, { defaults: unknown; key: string }>();
+
+/** The values as written and the defaults as key text, once per judged deployment: its resolutions and its range verdict all start with it. */
+function valuesKey(values: DeploymentValues, defaults: unknown): string {
+  const known = valuesKeys.get(values);
+  if (known && known.defaults === defaults) return known.key;
+  const key = JSON.stringify([values, defaults]);
+  valuesKeys.set(values, { defaults, key });
+  return key;
+}
+
 function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwner: Deployment["layoutOwner"], rangeGpu?: GpuEntry): Resolution {
-  const key = JSON.stringify([values, settings.defaults, layoutOwner ?? null, rangeGpu?.id ?? null]);
+  const key = valuesKey(values, settings.defaults) + JSON.stringify([layoutOwner ?? null, rangeGpu?.id ?? null]);
   return cacheOf(resolutions, settings.catalog, 512).get(key, () => resolveDeployment(settings.catalog, values, settings.defaults, layoutOwner, rangeGpu));
 }
 
@@ -104,10 +115,19 @@ function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwn
 const BLOCKING_ORDER: UnresolvedValue["reason"][] = ["chart-template", "invalid", "unsupported", "template", "variable", "reference"];
 
 function blockingValue(deployment: Deployment): [FieldName, UnresolvedValue] | undefined {
-  const entries = (Object.entries(deployment.unresolved) as Array<[FieldName, UnresolvedValue | undefined]>).filter(
-    (entry): entry is [FieldName, UnresolvedValue] => entry[1] !== undefined && (entry[1].reason === "invalid" || entry[1].reason === "unsupported" || !MINOR_FIELDS.has(entry[0])),
-  );
-  return entries.sort((a, b) => BLOCKING_ORDER.indexOf(a[1].reason) - BLOCKING_ORDER.indexOf(b[1].reason))[0];
+  // The first of the earliest reason in BLOCKING_ORDER, in the order the fields were read.
+  let blocking: [FieldName, UnresolvedValue] | undefined;
+  let rank = Infinity;
+  for (const field in deployment.unresolved) {
+    const value = deployment.unresolved[field as FieldName];
+    if (!value || (value.reason !== "invalid" && value.reason !== "unsupported" && MINOR_FIELDS.has(field as FieldName))) continue;
+    const order = BLOCKING_ORDER.indexOf(value.reason);
+    if (order < rank) {
+      blocking = [field as FieldName, value];
+      rank = order;
+    }
+  }
+  return blocking;
 }
 
 export function judge(deployment: Deployment, settings: VramSettings): JudgedDeployment {
@@ -162,7 +182,9 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
   const vendor = vendorOfResource(gpuResource(deployment));
   const first = resolveOnce(settings, values, deployment.layoutOwner, catalog.gpus[0]);
   if (!first.ok) return { status: "unresolved", deployment, values, unresolved: first.unresolved };
-  const key = JSON.stringify([values, settings.defaults, deployment.layoutOwner ?? null, vendor, deployment.gpuMemoryRange ?? null, settings.cluster?.gpus.map((gpu) => gpu.id) ?? null, deployment.maxModelLenAuto ? "auto" : null]);
+  const key =
+    valuesKey(values, settings.defaults) +
+    JSON.stringify([deployment.layoutOwner ?? null, vendor, deployment.gpuMemoryRange ?? null, settings.cluster?.gpus.map((gpu) => gpu.id) ?? null, deployment.maxModelLenAuto ? "auto" : null]);
   const verdict = cacheOf(ranges, catalog, 256).get(key, () => rangeVerdict(settings, values, deployment, vendor, first.resolved));
   if ("invalid" in verdict) return { status: "invalid", deployment, values, resolved: first.resolved, message: verdict.invalid };
   const { judgedOn, range } = verdict;

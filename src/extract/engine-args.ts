@@ -266,6 +266,9 @@ export function applyEnvFields(call: EngineCall, env: ReadonlyMap<string, { valu
 /** Values as a DeploymentValues object (for resolution). */
 export function valuesOf(fields: LocatedFields): DeploymentValues {
   const values: Record<string, unknown> = {};
-  for (const [field, located] of Object.entries(fields)) if (located) values[field] = located.value;
+  for (const field in fields) {
+    const located = fields[field as keyof LocatedFields];
+    if (located) values[field] = located.value;
+  }
   return values as DeploymentValues;
 }

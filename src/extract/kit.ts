@@ -179,7 +179,9 @@ export function typeAndCount(raw: string, node: AstNode | undefined, text: strin
 export type EnvMap = Map<string, { value: string | undefined; node: DocNode }>;
 
 export function plainEnv(env: EnvMap): Map<string, string | undefined> {
-  return new Map([...env].map(([name, entry]) => [name, entry.value]));
+  const plain = new Map<string, string | undefined>();
+  for (const [name, entry] of env) plain.set(name, entry.value);
+  return plain;
 }
 
 /**
