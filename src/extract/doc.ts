@@ -165,6 +165,9 @@ function toScalar(value: unknown): Scalar {
  * YAML 1.2, where `010` is 10 and the others are strings. Undefined when the reading is the same.
  */
 function yaml11Integer(written: string): number | undefined {
+  // Most plain scalars are words: only a sign or a digit can start an integer.
+  const first = written.charCodeAt(0);
+  if (first !== 43 && first !== 45 && !(first >= 48 && first <= 57)) return undefined;
   const match = /^([-+]?)(0[0-7]+|0b[01_]+|(?:0|[1-9][0-9]*)(?:_[0-9_]*)?)$/.exec(written);
   if (!match) return undefined;
   const digits = match[2]!.replace(/_/g, "");
