@@ -22,7 +22,7 @@
  * With `VRAM_CHECK_REPARSE=1` (set by the test suite) every splice is compared with a full parse of
  * the same text and a difference throws (documents' own extent aside: see `shapeOf`).
  */
-import { getStaticYAMLValue, parseYAML, type AST } from "yaml-eslint-parser";
+import { getStaticYAMLValue, parseYAML, type AST, VisitorKeys } from "yaml-eslint-parser";
 import type { TextEdit } from "./extract/types.js";
 import { ALIAS_EXPANSION_LIMIT, yamlSizes } from "./extract/doc.js";
 import { isUnparsedTemplate, templateActionsOf } from "./extract/go-template.js";
@@ -31,15 +31,11 @@ import { lineStartsOf, positionAt } from "./text.js";
 
 type Node = AST.YAMLNode | AST.YAMLProgram;
 
-/** Child keys of each node type (yaml-eslint-parser's `VisitorKeys` for YAML). */
-const CHILD_KEYS: Record<string, readonly string[]> = {
-  Program: ["body"],
-  YAMLDocument: ["directives", "content"],
-  YAMLMapping: ["pairs"],
-  YAMLPair: ["key", "value"],
-  YAMLSequence: ["entries"],
-  YAMLWithMeta: ["anchor", "tag", "value"],
-};
+/** Child keys of each node type: the parser's own visitor keys (ESTree's are there too, and never met here). */
+const CHILD_KEYS = VisitorKeys as Readonly<Record<string, readonly string[] | undefined>>;
+
+/** Set by the test suite: every splice is compared with a full parse (read once, not per splice). */
+const CHECK_AGAINST_FULL_PARSE = Boolean(process.env.VRAM_CHECK_REPARSE);
 
 /** Characters whose meaning can reach outside a window, or whose indentation rules do. */
 const CONTEXTUAL = /[&*!|>\t\r%]/;
@@ -262,7 +258,7 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
     splices,
     copies: new Map(),
   }) as AST.YAMLProgram;
-  if (process.env.VRAM_CHECK_REPARSE) checkAgainstFullParse(copy, changed);
+  if (CHECK_AGAINST_FULL_PARSE) checkAgainstFullParse(copy, changed);
   return copy;
 }
 
