@@ -142,7 +142,9 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   // A local model folder (vLLM accepts one too): its config.json, imported for this run.
   const local = localModel(values.model, io.cwd, settings.catalog);
   const catalog = local?.catalog ?? settings.catalog;
-  const native = readEngineFlags(values, engine ?? DEFAULT_ENGINE, PORTABLE);
+  // Without --engine, the CLI sizes what the rules assume where a file names none.
+  const sizedEngine = engineById(engine ?? DEFAULT_ENGINE);
+  const native = readEngineFlags(values, sizedEngine.id, PORTABLE);
 
   const tensorParallel = integerFlag("tensor-parallel-size", values["tensor-parallel-size"] ?? values.tp, 1);
   const pipelineParallel = integerFlag("pipeline-parallel-size", values["pipeline-parallel-size"] ?? values.pp, 1);
@@ -152,12 +154,12 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   const autoContext = values["max-model-len"] !== undefined && isAutoContext(values["max-model-len"]);
   const gpuCount = integerFlag("gpu-count", values["gpu-count"], 1) ?? gpu.gpuCount;
   const deployment: DeploymentValues = {
-    engine: engine ?? DEFAULT_ENGINE,
+    engine: sizedEngine.id,
     ...(values["engine-version"] !== undefined ? { engineVersion: values["engine-version"] } : {}),
     model: local?.model.id ?? values.model,
     ...gpu,
     ...(gpuCount !== undefined ? { gpuCount } : {}),
-    tensorParallel: tensorParallel ?? native.tensorParallel ?? (gpuCount !== undefined && !engineById(engine ?? DEFAULT_ENGINE).splitsLayers ? Math.max(1, Math.floor(gpuCount / ((pipelineParallel ?? native.pipelineParallel ?? 1) * (dataParallel ?? native.dataParallel ?? 1)))) : undefined),
+    tensorParallel: tensorParallel ?? native.tensorParallel ?? (gpuCount !== undefined && !sizedEngine.splitsLayers ? Math.max(1, Math.floor(gpuCount / ((pipelineParallel ?? native.pipelineParallel ?? 1) * (dataParallel ?? native.dataParallel ?? 1)))) : undefined),
     ...(pipelineParallel !== undefined ? { pipelineParallel } : {}),
     ...(dataParallel !== undefined ? { dataParallel } : {}),
     ...(values["enable-expert-parallel"] ? { expertParallel: true } : {}),
@@ -192,7 +194,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
   const resolved = autoContext ? withAutoContext(resolution.resolved, values["max-model-len"]!.trim(), estimateMemory) : resolution.resolved;
   if (gpuCount !== undefined) {
     const used = resolved.request.tensorParallel * resolved.request.pipelineParallel * resolved.request.dataParallel;
-    if (!engineById(engine ?? DEFAULT_ENGINE).splitsLayers && used > gpuCount) {
+    if (!sizedEngine.splitsLayers && used > gpuCount) {
       throw new UsageError(`TP × PP × DP = ${used} needs more GPUs than --gpu-count ${gpuCount}`);
     }
   }
