@@ -12,9 +12,12 @@
  *   is indented less than it (a block sequence's lines may also be followed by a key at its column);
  * - an edit inside a scalar or a flow collection adds no line break (lines of a flow collection
  *   must stay indented past their parent's);
- * - it holds nothing whose meaning reaches outside it: no anchor, alias or tag (`&`, `*`, `!`), no
- *   block scalar (`|`, `>`: their indentation and trailing lines depend on context), no tab, no
- *   carriage return, no directive in the document, no Go template in the file;
+ * - it holds nothing whose meaning reaches outside it, before or after the edits: no anchor, alias
+ *   or tag, no block scalar (`|`, `>`) that keeps its trailing lines (`|+`) or ends the window (its
+ *   final line break lies past the window's text), no tab, no carriage return, no line starting
+ *   with `%`, no directive in the document, no Go template in the file. A block scalar inside the
+ *   window reads alone as in the file: the window keeps its columns, so its indentation is the same
+ *   (shell scripts in `args: - |` are where engine flags are most often written);
  * - alone, it parses to one node of the same kind and style spanning the whole window.
  *
  * Anything else — and any edit this cannot place — is parsed whole, as before. Window parses are
@@ -37,8 +40,34 @@ const CHILD_KEYS = VisitorKeys as Readonly<Record<string, readonly string[] | un
 /** Set by the test suite: every splice is compared with a full parse (read once, not per splice). */
 const CHECK_AGAINST_FULL_PARSE = Boolean(process.env.VRAM_CHECK_REPARSE);
 
-/** Characters whose meaning can reach outside a window, or whose indentation rules do. */
-const CONTEXTUAL = /[&*!|>\t\r%]/;
+/** Characters that change how lines are read (tabs and carriage returns in indentation, a directive's `%`). */
+const LAYOUT_SENSITIVE = /[\t\r]|(?:^|\n)%/;
+
+/** Characters without which a text holds no anchor, alias or tag (`&`, `*`, `!`) nor block scalar (`|`, `>`). */
+const MAY_REACH_OUTSIDE = /[&*!|>]/;
+
+/**
+ * Whether `root`'s nodes read alone as they do in the file: no anchor, alias or tag (what they name
+ * or mean lies outside), no block scalar keeping its trailing lines, none ending at `end` (the line
+ * break that ends it in the file lies past the window's text). Walked only when `text` (the
+ * window's) has a character that could start one: most windows have none.
+ */
+function selfContained(root: Node, text: string): boolean {
+  if (!MAY_REACH_OUTSIDE.test(text)) return true;
+  const end = root.range[1];
+  const visit = (node: Node): boolean => {
+    if (node.type === "YAMLWithMeta" || node.type === "YAMLAlias") return false;
+    if (node.type === "YAMLScalar" && (node.style === "literal" || node.style === "folded") && (node.chomping === "keep" || node.range[1] === end)) return false;
+    for (const key of CHILD_KEYS[node.type] ?? []) {
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (const item of value as Array<Node | null>) if (item && !visit(item)) return false;
+      } else if (value && !visit(value as Node)) return false;
+    }
+    return true;
+  };
+  return visit(root);
+}
 
 interface Window {
   node: AST.YAMLContent;
@@ -113,10 +142,27 @@ function windowFor(program: AST.YAMLProgram, edit: TextEdit, text: string): AST.
     if (outermostFlow >= 0 && index > outermostFlow) continue;
     if (!holds(node, edit)) continue;
     if (isBlockCollection(node) && addedColumn !== undefined && node.loc.start.column > addedColumn) continue;
-    if (!closedAfter(node as AST.YAMLContent, text)) continue;
+    if (!closedAfter(node as AST.YAMLContent, text) || endsInBlockScalar(node)) continue;
     return node as AST.YAMLContent;
   }
   return undefined;
+}
+
+/**
+ * Whether `node` ends with a block scalar (a script as the last item of `args`): alone, the window
+ * would lose the line break that ends it, so a window that holds more is taken (see `selfContained`).
+ */
+function endsInBlockScalar(node: Node): boolean {
+  const end = node.range[1];
+  for (let last: Node | null | undefined = node; last && last.range[1] === end; ) {
+    if (last.type === "YAMLScalar") return last.style === "literal" || last.style === "folded";
+    if (last.type === "YAMLMapping") last = last.pairs[last.pairs.length - 1];
+    else if (last.type === "YAMLSequence") last = last.entries[last.entries.length - 1];
+    else if (last.type === "YAMLPair") last = last.value ?? last.key;
+    else if (last.type === "YAMLWithMeta") last = last.value;
+    else return false;
+  }
+  return false;
 }
 
 /** Whether the file's text after `node` leaves it where it is: a comment at most on its last line, then only less-indented content. */
@@ -198,7 +244,8 @@ function parseWindow(window: AST.YAMLContent, windowText: string, padding: numbe
       return null;
     }
     const [document, ...others] = program.body;
-    return document && others.length === 0 && document.directives.length === 0 ? document.content : null;
+    const root = document && others.length === 0 && document.directives.length === 0 ? document.content : null;
+    return root && selfContained(root, windowText) ? root : null;
   });
   // Checked on every use: one text can stand where nodes of different kinds stood.
   if (!root || root.type !== window.type || (root as { style?: string }).style !== (window as { style?: string }).style) return null;
@@ -241,12 +288,15 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
   }
   const starts = lineStartsOf(changed);
   const splices = new Map<Node, Splice>();
-  for (const { node, edits: inside } of windows) {
+  for (const { node } of windows) {
     const padding = node.loc.start.column;
     const start = shifted(sorted, node.range[0]);
     const end = shifted(sorted, node.range[1]);
     const body = changed.slice(start, end);
-    if (CONTEXTUAL.test(body) || CONTEXTUAL.test(text.slice(node.range[0], node.range[1])) || inside.some((edit) => CONTEXTUAL.test(edit.text))) return undefined;
+    const before = text.slice(node.range[0], node.range[1]);
+    // The parse of the window as edited is checked in parseWindow; the window as it was must not hold
+    // an anchor either (the document's anchors would still name it).
+    if (LAYOUT_SENSITIVE.test(body) || LAYOUT_SENSITIVE.test(before) || !selfContained(node, before)) return undefined;
     const root = parseWindow(node, " ".repeat(padding) + body, padding);
     if (!root) return undefined;
     splices.set(node, { base: start - padding, lines: positionAt(starts, start).line - 1, root });

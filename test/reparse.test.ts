@@ -70,8 +70,42 @@ describe("reparseEdited", () => {
     expect(result!.body).toHaveLength(2);
   });
 
+  /** A container that runs its engine from a shell script, as real manifests most often write it. */
+  const SCRIPTED = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: qwen
+spec:
+  template:
+    spec:
+      containers:
+        - name: sglang
+          image: lmsysorg/sglang:v0.4.9
+          command: ["sh", "-c"]
+          args:
+            - |
+              python3 -m sglang.launch_server \\
+                --model-path Qwen/Qwen3-8B \\
+                --tp-size 1 2>&1 | tee /tmp/log
+          resources:
+            limits:
+              nvidia.com/gpu: 1
+`;
+
+  it.each<[string, (text: string) => TextEdit[]]>([
+    ["a flag changed inside the script (the container is the window: the script ends its args)", (text) => [{ range: [at(text, "--tp-size 1") + 10, at(text, "--tp-size 1") + 11], text: "2" }]],
+    ["a nodeSelector added to the pod spec that holds the script", (text) => [{ range: [at(text, "gpu: 1") + 6, at(text, "gpu: 1") + 6], text: "\n      nodeSelector:\n        nvidia.com/gpu.product: NVIDIA-L4" }]],
+    ["a script line added", (text) => [{ range: [at(text, "Qwen3-8B \\") + 10, at(text, "Qwen3-8B \\") + 10], text: "\n                --context-length 8192 \\" }]],
+  ])("splices %s, as a full parse reads it", (_name, edits) => {
+    const result = spliced(SCRIPTED, edits(SCRIPTED));
+    expect(result).toBeDefined();
+    expect(result!.body).toHaveLength(1);
+  });
+
   it.each<[string, string, (text: string) => TextEdit]>([
-    ["an edit inside a block scalar", "args:\n  - |\n    vllm serve m\nx: 1\n", (text) => ({ range: [at(text, "serve m") + 7, at(text, "serve m") + 7], text: " --tp 2" })],
+    ["an edit inside a block scalar that ends the document's only mapping", "args:\n  - |\n    vllm serve m\n", (text) => ({ range: [at(text, "serve m") + 7, at(text, "serve m") + 7], text: " --tp 2" })],
+    ["a key added beside a block scalar that keeps its trailing lines", "a:\n  s: |+\n    x\n\n  n: 1\nb: 2\n", (text) => ({ range: [at(text, "n: 1") + 4, at(text, "n: 1") + 4], text: "\n  m: 2" })],
+    ["an anchor added to the edited node", "a:\n  b: [1]\nc: 3\n", (text) => ({ range: [at(text, "[1]"), at(text, "[1]")], text: "&x " })],
     ["an edit next to an anchor others refer to", "a: {k: &x 1, j: 2}\nb: *x\n", (text) => ({ range: [at(text, "2}") + 1, at(text, "2}") + 1], text: ", i: 3" })],
     ["an insertion at the document's start", "a: 1\n", () => ({ range: [0, 0], text: "b: 2\n" })],
     ["a tab in the edited node", "a:\n  b: [1,\t2]\nc: 3\n", (text) => ({ range: [at(text, "2]") + 1, at(text, "2]") + 1], text: ", 3" })],
