@@ -304,10 +304,12 @@ export function yamlSizes(document: YamlAst.YAMLDocument): { own: number; expand
   return { own, expanded };
 }
 
+const NEVER_ENDS = "an alias refers to a node that holds it, or it nests too deep, so it never ends";
+
 /** Why a YAML document is not to be read, or undefined when its aliases stay within the budget. */
 export function unreadableReason(document: YamlAst.YAMLDocument): string | undefined {
   const { own, expanded } = yamlSizes(document);
-  if (expanded === Infinity) return "an alias refers to a node that holds it, or it nests too deep, so it never ends";
+  if (expanded === Infinity) return NEVER_ENDS;
   if (expanded - own > ALIAS_EXPANSION_LIMIT) return `its aliases expand to more than ${ALIAS_EXPANSION_LIMIT.toLocaleString("en-US")} values (an alias bomb)`;
   return undefined;
 }
@@ -422,6 +424,26 @@ function mayNestPastLimit(text: string): boolean {
   return false;
 }
 
+/** Whether a node nests past `MAX_NESTING`, counted as `yamlSizes` counts (for a document without aliases, which expands to nothing more). */
+function nestsPastLimit(node: YamlTreeNode, depth: number): boolean {
+  if (!node) return false;
+  if (depth > MAX_NESTING) return true;
+  switch (node.type) {
+    case "YAMLWithMeta":
+      return nestsPastLimit(node.value, depth + 1);
+    case "YAMLPair":
+      return nestsPastLimit(node.key, depth + 1) || nestsPastLimit(node.value, depth + 1);
+    case "YAMLMapping":
+      for (const pair of node.pairs) if (nestsPastLimit(pair, depth + 1)) return true;
+      return false;
+    case "YAMLSequence":
+      for (const entry of node.entries) if (nestsPastLimit(entry, depth + 1)) return true;
+      return false;
+    default:
+      return false;
+  }
+}
+
 /** A document the adapters did not read (see `unreadableReason`): nothing in it is judged. */
 export interface UnreadDocument {
   node: AstNode;
@@ -434,9 +456,10 @@ export interface UnreadDocument {
  * `text`, the file's text, lets a file without aliases skip counting.
  */
 export function readDocuments(ast: { type: string; body?: unknown[] }, text?: string): { documents: DocNode[]; unread: UnreadDocument[] } {
-  // Without an alias (`*name`) nothing expands, and a text with fewer lines and brackets than the
-  // nesting limit cannot nest past it: then the budget is not counted.
-  const counted = text === undefined || text.includes("*") || mayNestPastLimit(text);
+  // Without an alias (`*name`) nothing expands: only the nesting is measured, and a text with fewer
+  // lines and brackets than the nesting limit cannot nest past it.
+  const counted = text === undefined || text.includes("*");
+  const deep = !counted && mayNestPastLimit(text);
   if (describesItself(ast)) return { documents: ast.docNodes(), unread: [] };
   const body = (ast.body ?? []) as Array<YamlAst.YAMLDocument | JsonAst.JSONExpressionStatement>;
   const documents: DocNode[] = [];
@@ -444,7 +467,7 @@ export function readDocuments(ast: { type: string; body?: unknown[] }, text?: st
   for (const item of body) {
     if (item.type === "YAMLDocument") {
       if (!item.content) continue;
-      const reason = counted ? unreadableReason(item) : undefined;
+      const reason = counted ? unreadableReason(item) : deep && nestsPastLimit(item.content, 0) ? NEVER_ENDS : undefined;
       if (reason) unread.push({ node: item.content, reason });
       else documents.push(new YamlDoc(item.content, undefined, item));
     } else if (item.type === "JSONExpressionStatement") {

@@ -49,50 +49,77 @@ export function hasTemplateActions(text: string): boolean {
 /**
  * The text with every action masked, or undefined when it has none. Lines that hold only actions
  * and blanks become comments (`#` then spaces); other actions become marks, which YAML reads as part
- * of a plain or quoted scalar.
+ * of a plain or quoted scalar. Only the lines an action touches are rebuilt: a chart's values file
+ * is long and holds few actions.
  */
 export function maskTemplateActions(text: string): MaskedTemplate | undefined {
   const ranges = findActions(text);
   if (ranges.length === 0) return undefined;
-  const chars = text.split("");
-  const masked = new Uint8Array(text.length);
+  const actions: TemplateAction[] = [];
+  let result = "";
+  let copied = 0;
+  for (let first = 0; first < ranges.length; ) {
+    // The lines the action touches, with every later action that starts on them.
+    const lineStart = text.lastIndexOf("\n", ranges[first]![0] - 1) + 1;
+    let last = first;
+    let lineEnd = lineEndAfter(text, ranges[first]![1]);
+    while (last + 1 < ranges.length && ranges[last + 1]![0] < lineEnd) lineEnd = lineEndAfter(text, ranges[++last]![1]);
+    result += text.slice(copied, lineStart) + maskLines(text, lineStart, lineEnd, ranges.slice(first, last + 1), actions);
+    copied = lineEnd;
+    first = last + 1;
+  }
+  return { text: result + text.slice(copied), actions };
+}
+
+/** The end (the offset of its line break, or of the text) of the line holding the last character before `end`. */
+function lineEndAfter(text: string, end: number): number {
+  const lineEnd = text.indexOf("\n", Math.max(0, end - 1));
+  return lineEnd < 0 ? text.length : lineEnd;
+}
+
+/** Lines `[lineStart, lineEnd)` of `text` with `ranges` (the actions on them) masked; their actions are added to `actions`. */
+function maskLines(text: string, lineStart: number, lineEnd: number, ranges: ReadonlyArray<[number, number]>, actions: TemplateAction[]): string {
+  const chars = text.slice(lineStart, lineEnd).split("");
+  const masked = new Uint8Array(chars.length);
   for (const [start, end] of ranges) {
-    for (let i = start; i < end; i++) {
+    // An action without its `}}` runs to the end of the text, past these lines' break.
+    for (let i = start - lineStart; i < Math.min(end - lineStart, chars.length); i++) {
       if (chars[i] !== "\n" && chars[i] !== "\r") chars[i] = TEMPLATE_MARK;
       masked[i] = 1;
     }
   }
   // Lines whose every non-blank character was masked become comment lines.
-  const controlLine = new Uint8Array(text.length);
-  let lineStart = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && text[i] !== "\n") continue;
+  const controlLine = new Uint8Array(chars.length);
+  let from = 0;
+  for (let i = 0; i <= chars.length; i++) {
+    if (i < chars.length && text[lineStart + i] !== "\n") continue;
     let anyMasked = false;
     let onlyMaskedOrBlank = true;
-    let first = -1;
-    for (let j = lineStart; j < i; j++) {
+    let firstMasked = -1;
+    for (let j = from; j < i; j++) {
+      const char = text[lineStart + j];
       if (masked[j]) {
         anyMasked = true;
-        if (first < 0) first = j;
-      } else if (text[j] !== " " && text[j] !== "\t" && text[j] !== "\r") {
+        if (firstMasked < 0) firstMasked = j;
+      } else if (char !== " " && char !== "\t" && char !== "\r") {
         onlyMaskedOrBlank = false;
       }
     }
     if (anyMasked && onlyMaskedOrBlank) {
-      for (let j = lineStart; j < i; j++) {
-        if (text[j] === "\r") continue;
-        chars[j] = j === first ? "#" : " ";
+      for (let j = from; j < i; j++) {
+        if (text[lineStart + j] === "\r") continue;
+        chars[j] = j === firstMasked ? "#" : " ";
         controlLine[j] = 1;
       }
     }
-    lineStart = i + 1;
+    from = i + 1;
   }
-  const actions = ranges.map(([start, end]): TemplateAction => {
+  for (const [start, end] of ranges) {
     let block = false;
-    for (let i = start; i < end && !block; i++) if (controlLine[i]) block = true;
-    return { range: [start, end], block };
-  });
-  return { text: chars.join(""), actions };
+    for (let i = start - lineStart; i < end - lineStart && !block; i++) if (controlLine[i]) block = true;
+    actions.push({ range: [start, end], block });
+  }
+  return chars.join("");
 }
 
 /** The Program node's property that carries the masked actions from the parser to extraction. */

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import type { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
-import { ALIAS_EXPANSION_LIMIT } from "../../src/extract/doc.js";
+import { ALIAS_EXPANSION_LIMIT, readDocuments } from "../../src/extract/doc.js";
 import { runCli } from "../support/cli.js";
 import plugin from "../../src/index.js";
 import { findings, lint, readFixture } from "../support/lint.js";
@@ -94,6 +94,28 @@ describe("YAML alias bombs leave their document unread, with a message, in milli
     expect(performance.now() - start).toBeLessThan(INSTANT_MS * 2);
     expect(code).toBe(0);
     expect(stdout).toBe("bomb.yaml\n  document at bomb.yaml:3:1 not read: its aliases expand to more than 100,000 values (an alias bomb)\n");
+  });
+});
+
+describe("a document nested past the reading limit is left unread, aliases or not", () => {
+  // yaml-eslint-parser's own recursion stops near 1,000 levels, so the tree is built by hand: each
+  // flow sequence holds the next, as `[[[…x…]]]` would.
+  const nested = (levels: number) => {
+    let content: object = { type: "YAMLScalar", style: "plain", value: "x", range: [levels, levels + 1] };
+    for (let level = levels; level > 0; level--) content = { type: "YAMLSequence", style: "flow", entries: [content], range: [level - 1, 2 * levels + 2 - level] };
+    return { type: "Program", body: [{ type: "YAMLDocument", directives: [], anchors: {}, content }] };
+  };
+  const text = (levels: number) => `${"[".repeat(levels)}x${"]".repeat(levels)}\n`;
+
+  it.each([
+    ["without an alias in the file", ""],
+    ["with one elsewhere in the file", "# *not an alias, but the file has the character\n"],
+  ])("%s", (_name, comment) => {
+    const deep = readDocuments(nested(2_001), comment + text(2_001));
+    expect(deep.documents).toEqual([]);
+    expect(deep.unread.map((document) => document.reason)).toEqual(["an alias refers to a node that holds it, or it nests too deep, so it never ends"]);
+    const shallow = readDocuments(nested(1_999), comment + text(1_999));
+    expect([shallow.documents.length, shallow.unread.length]).toEqual([1, 0]);
   });
 });
 
