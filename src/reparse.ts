@@ -20,6 +20,12 @@
  *   (shell scripts in `args: - |` are where engine flags are most often written);
  * - alone, it parses to one node of the same kind and style spanning the whole window.
  *
+ * One more window is smaller than any node: new keys written after a pair of a block mapping, at the
+ * mapping's column, on lines of their own (a `nodeSelector:` pinned into a pod spec). Those lines
+ * alone are the window; the keys they parse to are spliced into a copy of the mapping after that
+ * pair, when none of them is a key the mapping has already (a full parse would reject the file) and
+ * the pair does not end in a block scalar (its final line break would move).
+ *
  * Anything else — and any edit this cannot place — is parsed whole, as before. Window parses are
  * kept per process by their text: a repository's manifests repeat the same container and pod spec.
  * With `VRAM_CHECK_REPARSE=1` (set by the test suite) every splice is compared with a full parse of
@@ -231,6 +237,51 @@ function lineOf(text: string, offset: number): number {
   return countLines(text.slice(0, offset)) + 1;
 }
 
+/** New keys for a block mapping: inserted after `pairs[after]`, parsed alone as `root` (see `insertedPairs`). */
+interface PairsInsertion {
+  mapping: AST.YAMLBlockMapping;
+  after: number;
+  splice: Splice & { root: AST.YAMLBlockMapping };
+}
+
+/**
+ * `edit` as new keys of a block mapping (see the module comment), parsed alone; undefined when it is
+ * not one. `starts` are the line starts of `changed`.
+ */
+function insertedPairs(program: AST.YAMLProgram, edit: TextEdit, text: string, changed: string, starts: readonly number[]): PairsInsertion | undefined {
+  const [at, end] = edit.range;
+  const column = addedLineColumn(edit);
+  if (at !== end || !edit.text.startsWith("\n") || column === undefined) return undefined;
+  const lineEnd = text.indexOf("\n", at);
+  const rest = text.slice(at, lineEnd < 0 ? text.length : lineEnd).trim();
+  if (rest !== "" && !rest.startsWith("#")) return undefined;
+  const path = pathTo(program, at, at);
+  for (let index = path.length - 2; index > 0; index--) {
+    const mapping = path[index]!;
+    const pair = path[index + 1]!;
+    if (!isBlockCollection(mapping) || mapping.type !== "YAMLMapping" || mapping.loc.start.column !== column) continue;
+    if (pair.type !== "YAMLPair" || pair.range[1] !== at || endsInBlockScalar(pair)) return undefined;
+    // The added lines, from the line break on, start at the mapping's column: the window's own text.
+    const lines = edit.text.slice(1);
+    if (LAYOUT_SENSITIVE.test(lines)) return undefined;
+    const root = parseWindow(mapping, lines, column);
+    if (root?.type !== "YAMLMapping" || !newKeys(mapping, root)) return undefined;
+    const start = at + 1;
+    return { mapping, after: mapping.pairs.indexOf(pair), splice: { base: start, lines: positionAt(starts, start).line - 1, root: root as AST.YAMLBlockMapping } };
+  }
+  return undefined;
+}
+
+/** Whether every key of `added` is a plain value that `mapping` does not have yet. */
+function newKeys(mapping: AST.YAMLMapping, added: AST.YAMLMapping): boolean {
+  const keyOf = (pair: AST.YAMLPair) => (pair.key?.type === "YAMLScalar" ? String(pair.key.value) : undefined);
+  const existing = new Set<string | undefined>(mapping.pairs.map(keyOf));
+  return added.pairs.every((pair) => {
+    const key = keyOf(pair);
+    return key !== undefined && key !== "<<" && !existing.has(key);
+  });
+}
+
 /** Window parses by their text (a window alone, blank-padded to its column): repositories repeat them. */
 const windowParses = new BoundedCache<AST.YAMLContent | AST.YAMLWithMeta | null>(512, 8_192);
 
@@ -271,6 +322,11 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
   if (program.type !== "Program" || !Array.isArray(program.body) || program.body.some((document) => document.type !== "YAMLDocument" || document.directives.length > 0)) return undefined;
   if (isUnparsedTemplate(ast) || templateActionsOf(ast).length > 0) return undefined;
   if (edits.length === 0) return undefined;
+  if (edits.length === 1) {
+    const starts = lineStartsOf(changed);
+    const insertion = insertedPairs(program, edits[0]!, text, changed, starts);
+    if (insertion) return finish(copyNode(program, undefined, copyContext(text, edits, starts, new Map(), insertion)) as AST.YAMLProgram, changed);
+  }
   const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0]);
   const windows: Window[] = [];
   for (const edit of sorted) {
@@ -301,13 +357,14 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
     if (!root) return undefined;
     splices.set(node, { base: start - padding, lines: positionAt(starts, start).line - 1, root });
   }
-  const copy = copyNode(program, undefined, {
-    before: sorted[0]!.range[0],
-    edits: sorted,
-    place: placer(text, sorted, starts),
-    splices,
-    copies: new Map(),
-  }) as AST.YAMLProgram;
+  return finish(copyNode(program, undefined, copyContext(text, sorted, starts, splices)) as AST.YAMLProgram, changed);
+}
+
+function copyContext(text: string, sorted: readonly TextEdit[], starts: readonly number[], splices: Map<Node, Splice>, insertion?: PairsInsertion): CopyContext {
+  return { before: sorted[0]!.range[0], edits: sorted, place: placer(text, sorted, starts), splices, insertion, copies: new Map() };
+}
+
+function finish(copy: AST.YAMLProgram, changed: string): AST.YAMLProgram {
   if (CHECK_AGAINST_FULL_PARSE) checkAgainstFullParse(copy, changed);
   return copy;
 }
@@ -320,6 +377,8 @@ interface CopyContext {
   /** The line and column, in the text after the edits, of a position of the source tree. */
   place(offset: number, position: AST.Position): AST.Position;
   splices: Map<Node, Splice>;
+  /** New keys of a block mapping, parsed alone (see `insertedPairs`). */
+  insertion?: PairsInsertion;
   /** Source node → its copy (anchors are looked up by the documents that hold them). */
   copies: Map<Node, Node>;
 }
@@ -344,7 +403,16 @@ function copyNode(node: Node, parent: Node | undefined, context: CopyContext): N
     copy.comments = [];
   }
   context.copies.set(node, copy as unknown as Node);
-  copyChildren(copy, node.type, (child) => copyNode(child, copy as unknown as Node, context));
+  const insertion = context.insertion;
+  if (insertion?.mapping === node) {
+    // The pairs up to the insertion end at or before it: unmoved, shared.
+    const { pairs } = insertion.mapping;
+    copy.pairs = [
+      ...pairs.slice(0, insertion.after + 1),
+      ...insertion.splice.root.pairs.map((pair) => copyWindow(pair, copy as unknown as Node, insertion.splice)),
+      ...pairs.slice(insertion.after + 1).map((pair) => copyNode(pair, copy as unknown as Node, context)),
+    ];
+  } else copyChildren(copy, node.type, (child) => copyNode(child, copy as unknown as Node, context));
   if (node.type === "YAMLDocument") {
     copy.anchors = Object.fromEntries(Object.entries(node.anchors).map(([name, anchors]) => [name, anchors.map((anchor) => context.copies.get(anchor) ?? anchor)]));
   }

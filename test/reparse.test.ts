@@ -104,13 +104,42 @@ spec:
 
   it.each<[string, string, (text: string) => TextEdit]>([
     ["an edit inside a block scalar that ends the document's only mapping", "args:\n  - |\n    vllm serve m\n", (text) => ({ range: [at(text, "serve m") + 7, at(text, "serve m") + 7], text: " --tp 2" })],
-    ["a key added beside a block scalar that keeps its trailing lines", "a:\n  s: |+\n    x\n\n  n: 1\nb: 2\n", (text) => ({ range: [at(text, "n: 1") + 4, at(text, "n: 1") + 4], text: "\n  m: 2" })],
+    ["a line added in a mapping that holds a block scalar keeping its trailing lines", "a:\n  s: |+\n    x\n\n  n: [1]\nb: 2\n", (text) => ({ range: [at(text, "1]"), at(text, "1]")], text: "\n   2, " })],
     ["an anchor added to the edited node", "a:\n  b: [1]\nc: 3\n", (text) => ({ range: [at(text, "[1]"), at(text, "[1]")], text: "&x " })],
     ["an edit next to an anchor others refer to", "a: {k: &x 1, j: 2}\nb: *x\n", (text) => ({ range: [at(text, "2}") + 1, at(text, "2}") + 1], text: ", i: 3" })],
     ["an insertion at the document's start", "a: 1\n", () => ({ range: [0, 0], text: "b: 2\n" })],
     ["a tab in the edited node", "a:\n  b: [1,\t2]\nc: 3\n", (text) => ({ range: [at(text, "2]") + 1, at(text, "2]") + 1], text: ", 3" })],
     ["a Go template file", "a: {{ .Values.x }}\nb: [1]\n", (text) => ({ range: [at(text, "1]") + 1, at(text, "1]") + 1], text: ", 2" })],
     ["a YAML 1.1 document", "%YAML 1.1\n---\na: [1]\n", (text) => ({ range: [at(text, "1]") + 1, at(text, "1]") + 1], text: ", 2" })],
+  ])("parses whole %s", (_name, text, edit) => {
+    expect(spliced(text, [edit(text)])).toBeUndefined();
+  });
+
+  it("parses only the keys a nodeSelector adds to a pod spec: the pod spec's own keys are the file's nodes", () => {
+    const parsed = parseText(MANIFEST, "yaml");
+    if (!("ast" in parsed)) throw new Error(parsed.error);
+    const edit: TextEdit = { range: [at(MANIFEST, "gpu: 1") + 6, at(MANIFEST, "gpu: 1") + 6], text: "\n      nodeSelector:\n        cloud.google.com/gke-accelerator: nvidia-l4" };
+    const podSpec = (program: AST.YAMLProgram) => {
+      const deployment = program.body[0]!.content as AST.YAMLMapping;
+      const pairValue = (mapping: AST.YAMLMapping, key: string) => mapping.pairs.find((pair) => (pair.key as AST.YAMLScalar).value === key)!.value as AST.YAMLMapping;
+      return pairValue(pairValue(pairValue(deployment, "spec"), "template"), "spec");
+    };
+    const result = reparseEdited(parsed.ast, MANIFEST, [edit], applyTextEdits(MANIFEST, [edit]))!;
+    expect(podSpec(result).pairs.map((pair) => (pair.key as AST.YAMLScalar).value)).toEqual(["containers", "nodeSelector"]);
+    expect(podSpec(result).pairs[0]).toBe(podSpec(parsed.ast as AST.YAMLProgram).pairs[0]);
+  });
+
+  it.each<[string, string, (text: string) => TextEdit]>([
+    ["between two keys", "spec:\n  a: 1\n  c: 3\nz: 0\n", (text) => ({ range: [at(text, "a: 1") + 4, at(text, "a: 1") + 4], text: "\n  b:\n    - x" })],
+    ["after a key whose line ends in a comment", "spec:\n  a: 1 # one\nz: 0\n", (text) => ({ range: [at(text, "a: 1") + 4, at(text, "a: 1") + 4], text: "\n  b: 2" })],
+    // Not alone: the script's final line break moves, so the mapping that holds both is the window.
+    ["after a script, with the mapping that holds them", "spec:\n  run: |\n    vllm serve m\n  b: 2\nz: 0\n", (text) => ({ range: [at(text, "serve m") + 7, at(text, "serve m") + 7], text: "\n  c: 3" })],
+  ])("splices new keys %s, as a full parse reads them", (_name, text, edit) => {
+    expect(spliced(text, [edit(text)])).toBeDefined();
+  });
+
+  it.each<[string, string, (text: string) => TextEdit]>([
+    ["a key the mapping already has (a full parse rejects the file)", "spec:\n  a: 1\n  b: 2\nz: 0\n", (text) => ({ range: [at(text, "a: 1") + 4, at(text, "a: 1") + 4], text: "\n  b: 3" })],
   ])("parses whole %s", (_name, text, edit) => {
     expect(spliced(text, [edit(text)])).toBeUndefined();
   });

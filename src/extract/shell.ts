@@ -9,6 +9,7 @@ import { parse as parseShell } from "shell-quote";
 import { engineCommandAt } from "../engines/index.js";
 import type { DocNode } from "./doc.js";
 import { rangeInScalar, str } from "./doc.js";
+import { BoundedCache } from "../memo.js";
 
 /** Marks text that stands for something only known at run time (a variable, a command substitution). */
 export const UNKNOWN = "\u0000";
@@ -166,6 +167,23 @@ function evaluateArithmetic(expression: string): number | undefined {
 }
 
 /**
+ * shell-quote's words of a script (undefined when it cannot split it), kept per process by the
+ * script's text: the suggestion checks read the same container again, and a repository's manifests
+ * repeat their launch scripts. Treated as read-only by `shellTokens`, the one reader.
+ */
+const shellParses = new BoundedCache<ReturnType<typeof parseShell> | undefined>(256, 16_384);
+
+function shellWords(script: string): ReturnType<typeof parseShell> | undefined {
+  return shellParses.get(script, () => {
+    try {
+      return parseShell(script, (name: string) => `${UNKNOWN}${name}${UNKNOWN}`);
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/**
  * Splits a shell script into tokens with shell-quote. Line continuations are joined first, and
  * command substitutions (`$(…)`, `$((…))`) become unknown values, which shell-quote would otherwise
  * split into operators. Variables are resolved from the container env and from `NAME=value`
@@ -175,12 +193,8 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   const raw = str(item);
   if (raw === undefined) return [];
   const script = replaceSubstitutions(separateLines(expandArithmetic(expandKubernetes(raw, env, true).replace(/\\\r?\n/g, " "), env)));
-  let parsed: ReturnType<typeof parseShell>;
-  try {
-    parsed = parseShell(script, (name: string) => `${UNKNOWN}${name}${UNKNOWN}`);
-  } catch {
-    return [];
-  }
+  const parsed = shellWords(script);
+  if (!parsed) return [];
   const variables = new Map(env);
   const tokens: ArgToken[] = [];
   const source = item.embedded ? "" : text.slice(item.node.range[0], item.node.range[1]);
