@@ -416,12 +416,19 @@ export function describesItself(ast: object): ast is SelfDescribingAst {
 function mayNestPastLimit(text: string): boolean {
   if (text.length <= MAX_NESTING) return false;
   let levels = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    // \n, [ and {
-    if ((code === 10 || code === 91 || code === 123) && ++levels > MAX_NESTING) return true;
+  for (const opener of ["\n", "[", "{"]) {
+    for (let at = text.indexOf(opener); at >= 0; at = text.indexOf(opener, at + 1)) if (++levels > MAX_NESTING) return true;
   }
   return false;
+}
+
+/**
+ * Whether a text may hold an alias: a `*` where a node can start (a line's start, after a space, a
+ * flow indicator or a JSON-like key's `:`). A `*` inside a word or a quoted string (`"*"`, `a*b`)
+ * cannot start one.
+ */
+function mayHoldAlias(text: string): boolean {
+  return /(?:^|[\s[{,:])\*/.test(text);
 }
 
 /** Whether a node nests past `MAX_NESTING`, counted as `yamlSizes` counts (for a document without aliases, which expands to nothing more). */
@@ -458,7 +465,7 @@ export interface UnreadDocument {
 export function readDocuments(ast: { type: string; body?: unknown[] }, text?: string): { documents: DocNode[]; unread: UnreadDocument[] } {
   // Without an alias (`*name`) nothing expands: only the nesting is measured, and a text with fewer
   // lines and brackets than the nesting limit cannot nest past it.
-  const counted = text === undefined || text.includes("*");
+  const counted = text === undefined || mayHoldAlias(text);
   const deep = !counted && mayNestPastLimit(text);
   if (describesItself(ast)) return { documents: ast.docNodes(), unread: [] };
   const body = (ast.body ?? []) as Array<YamlAst.YAMLDocument | JsonAst.JSONExpressionStatement>;

@@ -162,7 +162,18 @@ function markTemplated(deployment: Deployment, actions: readonly TemplateAction[
   const within = (nodes: Array<{ range: [number, number] }>) => {
     const start = Math.min(...nodes.map((node) => node.range[0]));
     const end = Math.max(...nodes.map((node) => node.range[1]));
-    return actions.find((action) => action.block && action.range[0] >= start && action.range[1] <= end);
+    // Actions are in the file's order: from the first that starts at `start` or later (a chart's values list many models).
+    let low = 0;
+    for (let high = actions.length; low < high; ) {
+      const middle = (low + high) >> 1;
+      if (actions[middle]!.range[0] < start) low = middle + 1;
+      else high = middle;
+    }
+    for (let index = low; index < actions.length && actions[index]!.range[0] < end; index++) {
+      const action = actions[index]!;
+      if (action.block && action.range[1] <= end) return action;
+    }
+    return undefined;
   };
   const control = within([deployment.anchor]) ?? within([deployment.anchor, ...(deployment.annotationHolders ?? []).map((holder) => holder.node)]);
   if (!control) return;

@@ -58,6 +58,8 @@ describe("YAML alias bombs leave their document unread, with a message, in milli
     ["a bomb as a complex key inside a Deployment", complexKey, 3, reason(bombed)],
     // The ConfigMap alone is data; the Workspace that reads the bomb out of it is the document left unread.
     ["a bomb in a ConfigMap string a KAITO Workspace reads", kaito, kaito.slice(0, kaito.indexOf("kind: Workspace")).split("\n").length - 1, reason("it reads YAML from a string in which the aliases expand to more than 100,000 values (an alias bomb)")],
+    // Each alias right after a JSON-like key's colon, with no space: still an alias, still counted.
+    ["a bomb of JSON-like flow mappings beside a model", `${bomb.replace(/\[((?:\*a\d, )*\*a\d)\]/g, (_all, items: string) => `{${items.split(", ").map((item, index) => `"k${index}":${item}`).join(", ")}}`)}\nmodel: mistralai/Mixtral-8x7B-Instruct-v0.1\ngpu: A10G\n`, 1, reason(bombed)],
     ["an alias inside the node it names", "a: &a {b: *a, c: *a}\nmodel: mistralai/Mixtral-8x7B-Instruct-v0.1\ngpu: A10G\n", 1, reason("an alias refers to a node that holds it, or it nests too deep, so it never ends")],
   ];
 
