@@ -9,6 +9,7 @@
  * the ~40 NVIDIA entries) instead of one per GPU. Kernel support by compute capability is not
  * monotone in memory and is checked per GPU, which costs no estimate.
  */
+import { byCodePoint } from "../catalog/catalog.js";
 import type { GpuEntry } from "../catalog/types.js";
 import { lmdeployMaxBatchSize } from "../engines/lmdeploy.js";
 import { vllmBatchDefaults } from "../engines/vllm.js";
@@ -61,7 +62,7 @@ export function splitRange(
     if (members) members.push(gpu);
     else classes.set(key, [gpu]);
   }
-  const groups = [...classes.values()].sort((a, b) => a[0]!.memoryBytes - b[0]!.memoryBytes || estimatorClass(a[0]!).localeCompare(estimatorClass(b[0]!)));
+  const groups = [...classes.values()].sort((a, b) => a[0]!.memoryBytes - b[0]!.memoryBytes || byCodePoint(estimatorClass(a[0]!), estimatorClass(b[0]!)));
   // The first group it fits in: everything above it fits too.
   let low = 0;
   let high = groups.length;

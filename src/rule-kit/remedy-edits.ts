@@ -3,7 +3,7 @@
  * coherent change: the GPU count together with `--tensor-parallel-size`, the quantization together
  * with the model repository, the GPU label in the label's own naming scheme.
  */
-import type { Catalog } from "../catalog/catalog.js";
+import { byCodePoint, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry } from "../catalog/types.js";
 import { engineById } from "../engines/index.js";
 import type { Deployment, TextEdit } from "../extract/types.js";
@@ -76,7 +76,7 @@ export function gpuNameFor(gpu: GpuEntry, written: { source: string; value: stri
     return shape.vendorPrefix === want.vendorPrefix && shape.gpuWord === want.gpuWord && shape.memorySuffix === want.memorySuffix && (shape.separator === want.separator || shape.separator === "");
   });
   // Of several names of one shape, the shortest is the plain one (`H100-80GB`, not `H100-80GB-HBM3`).
-  const best = candidates.sort((a, b) => a.length - b.length || a.localeCompare(b))[0];
+  const best = candidates.sort((a, b) => a.length - b.length || byCodePoint(a.toLowerCase(), b.toLowerCase()) || byCodePoint(a, b))[0];
   return best === undefined ? undefined : cased(want.separator === "_" ? best.replace(/-/g, "_") : best, want);
 }
 
