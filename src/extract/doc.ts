@@ -9,6 +9,7 @@ import { getStaticJSONValue } from "../jsonc.js";
 import type { AST as YamlAst } from "yaml-eslint-parser";
 import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
 import { lookup } from "../lookup.js";
+import { BoundedCache } from "../memo.js";
 import type { HclNode } from "../hcl/ast.js";
 
 export type AstNode = YamlAst.YAMLNode | JsonAst.JSONNode | HclNode;
@@ -501,6 +502,12 @@ export function setLocatedParser(owner: AstNode, parse: (text: string) => DocNod
 }
 
 /**
+ * The values of YAML held in strings, by the string (a suggestion's check reads the file again, and
+ * a Ray service's `serveConfigV2` is most of its parse). Plain data, read only through `EmbeddedDoc`.
+ */
+const embeddedValues = new BoundedCache<{ values: unknown[] } | { unreadable: string }>(128, 65_536);
+
+/**
  * Parses YAML (a superset of JSON) held in a string of the file — a ConfigMap's `config.yaml`, Ray's
  * `serveConfigV2`, Helm values in Terraform. Unparseable text yields nothing; text whose aliases
  * expand past the budget throws `UnreadableDocument`, so the document holding it is left unread.
@@ -508,19 +515,24 @@ export function setLocatedParser(owner: AstNode, parse: (text: string) => DocNod
 export function parseEmbedded(text: string, owner: AstNode): DocNode[] {
   const located = locatedParsers.get(owner)?.(text);
   if (located) return located;
-  let program: YamlAst.YAMLProgram;
-  try {
-    program = parseYAML(text);
-  } catch {
-    return [];
-  }
-  const documents = program.body.filter((document) => document.content);
-  for (const document of documents) {
-    const reason = unreadableReason(document);
-    if (reason) throw new UnreadableDocument(`it reads YAML from a string in which ${reason.replace(/^its /, "the ")}`);
-  }
-  return documents.map((document) => new EmbeddedDoc(getStaticYAMLValue(document), owner));
+  const parsed = embeddedValues.get(text, () => {
+    let program: YamlAst.YAMLProgram;
+    try {
+      program = parseYAML(text);
+    } catch {
+      return { values: [] };
+    }
+    const documents = program.body.filter((document) => document.content);
+    for (const document of documents) {
+      const reason = unreadableReason(document);
+      if (reason) return { unreadable: `it reads YAML from a string in which ${reason.replace(/^its /, "the ")}` };
+    }
+    return { values: documents.map((document) => getStaticYAMLValue(document)) };
+  });
+  if ("unreadable" in parsed) throw new UnreadableDocument(parsed.unreadable);
+  return parsed.values.map((value) => new EmbeddedDoc(value, owner));
 }
+
 
 /**
  * A plain value built from the file's contents (Helm values merged from several strings, a part of

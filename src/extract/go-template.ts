@@ -53,18 +53,36 @@ export function hasTemplateActions(text: string): boolean {
  * is long and holds few actions.
  */
 export function maskTemplateActions(text: string): MaskedTemplate | undefined {
+  // The same text is masked by the parser, by extraction and by the template-word reader, in turn.
+  if (lastMasked?.text === text) return lastMasked.result;
+  const result = maskAll(text);
+  lastMasked = { text, result };
+  return result;
+}
+
+/** The last text masked and its result (shared: readers never change it). */
+let lastMasked: { text: string; result: MaskedTemplate | undefined } | undefined;
+
+function maskAll(text: string): MaskedTemplate | undefined {
   const ranges = findActions(text);
   if (ranges.length === 0) return undefined;
-  const actions: TemplateAction[] = [];
+  const actions: TemplateAction[] = ranges.map((range) => ({ range, block: false }));
   let result = "";
   let copied = 0;
-  for (let first = 0; first < ranges.length; ) {
+  for (let first = 0; first < actions.length; ) {
     // The lines the action touches, with every later action that starts on them.
-    const lineStart = text.lastIndexOf("\n", ranges[first]![0] - 1) + 1;
+    const lineStart = text.lastIndexOf("\n", actions[first]!.range[0] - 1) + 1;
     let last = first;
-    let lineEnd = lineEndAfter(text, ranges[first]![1]);
-    while (last + 1 < ranges.length && ranges[last + 1]![0] < lineEnd) lineEnd = lineEndAfter(text, ranges[++last]![1]);
-    result += text.slice(copied, lineStart) + maskLines(text, lineStart, lineEnd, ranges.slice(first, last + 1), actions);
+    let lineEnd = lineEndAfter(text, actions[first]!.range[1]);
+    while (last + 1 < actions.length && actions[last + 1]!.range[0] < lineEnd) lineEnd = lineEndAfter(text, actions[++last]!.range[1]);
+    result += text.slice(copied, lineStart);
+    for (let from = lineStart; from <= lineEnd; ) {
+      const newline = text.indexOf("\n", from);
+      const to = newline < 0 || newline > lineEnd ? lineEnd : newline;
+      result += maskLine(text, from, to, actions, first, last);
+      if (to < lineEnd) result += "\n";
+      from = to + 1;
+    }
     copied = lineEnd;
     first = last + 1;
   }
@@ -77,49 +95,43 @@ function lineEndAfter(text: string, end: number): number {
   return lineEnd < 0 ? text.length : lineEnd;
 }
 
-/** Lines `[lineStart, lineEnd)` of `text` with `ranges` (the actions on them) masked; their actions are added to `actions`. */
-function maskLines(text: string, lineStart: number, lineEnd: number, ranges: ReadonlyArray<[number, number]>, actions: TemplateAction[]): string {
-  const chars = text.slice(lineStart, lineEnd).split("");
-  const masked = new Uint8Array(chars.length);
-  for (const [start, end] of ranges) {
-    // An action without its `}}` runs to the end of the text, past these lines' break.
-    for (let i = start - lineStart; i < Math.min(end - lineStart, chars.length); i++) {
-      if (chars[i] !== "\n" && chars[i] !== "\r") chars[i] = TEMPLATE_MARK;
-      masked[i] = 1;
-    }
+const BLANKS = /^[ \t\r]*$/;
+const NOT_CR = /[^\r]/;
+
+/**
+ * Line `[from, to)` of `text` with the parts `actions[first..last]` cover masked (carriage returns
+ * kept): a comment line when nothing else but blanks is on it — then each action on it is a block.
+ */
+function maskLine(text: string, from: number, to: number, actions: TemplateAction[], first: number, last: number): string {
+  let masked = "";
+  let onlyBlanks = true;
+  let firstMasked = -1;
+  let at = from;
+  for (let index = first; index <= last; index++) {
+    const [start, end] = actions[index]!.range;
+    if (end <= from || start >= to) continue;
+    const maskFrom = Math.max(start, from);
+    const maskTo = Math.min(end, to);
+    if (maskFrom >= maskTo) continue;
+    const before = text.slice(at, maskFrom);
+    if (onlyBlanks && !BLANKS.test(before)) onlyBlanks = false;
+    const cover = text.slice(maskFrom, maskTo);
+    if (firstMasked < 0) firstMasked = maskFrom;
+    masked += before + cover.replace(/[^\r]/g, TEMPLATE_MARK);
+    at = maskTo;
   }
-  // Lines whose every non-blank character was masked become comment lines.
-  const controlLine = new Uint8Array(chars.length);
-  let from = 0;
-  for (let i = 0; i <= chars.length; i++) {
-    if (i < chars.length && text[lineStart + i] !== "\n") continue;
-    let anyMasked = false;
-    let onlyMaskedOrBlank = true;
-    let firstMasked = -1;
-    for (let j = from; j < i; j++) {
-      const char = text[lineStart + j];
-      if (masked[j]) {
-        anyMasked = true;
-        if (firstMasked < 0) firstMasked = j;
-      } else if (char !== " " && char !== "\t" && char !== "\r") {
-        onlyMaskedOrBlank = false;
-      }
-    }
-    if (anyMasked && onlyMaskedOrBlank) {
-      for (let j = from; j < i; j++) {
-        if (text[lineStart + j] === "\r") continue;
-        chars[j] = j === firstMasked ? "#" : " ";
-        controlLine[j] = 1;
-      }
-    }
-    from = i + 1;
+  const after = text.slice(at, to);
+  if (firstMasked < 0) return text.slice(from, to);
+  if (!onlyBlanks || !BLANKS.test(after)) return masked + after;
+  // A control line: `#` where the first action starts, blanks for the rest.
+  for (let index = first; index <= last; index++) {
+    const action = actions[index]!;
+    const [start, end] = action.range;
+    if (end > from && start < to && NOT_CR.test(text.slice(Math.max(start, from), Math.min(end, to)))) action.block = true;
   }
-  for (const [start, end] of ranges) {
-    let block = false;
-    for (let i = start - lineStart; i < end - lineStart && !block; i++) if (controlLine[i]) block = true;
-    actions.push({ range: [start, end], block });
-  }
-  return chars.join("");
+  const line = text.slice(from, to).replace(/[^\r]/g, " ");
+  const hash = firstMasked - from;
+  return text[firstMasked] === "\r" ? line : line.slice(0, hash) + "#" + line.slice(hash + 1);
 }
 
 /** The Program node's property that carries the masked actions from the parser to extraction. */
