@@ -424,12 +424,14 @@ function mayNestPastLimit(text: string): boolean {
 }
 
 /**
- * Whether a text may hold an alias: a `*` where a node can start (a line's start, after a space, a
- * flow indicator or a JSON-like key's `:`). A `*` inside a word or a quoted string (`"*"`, `a*b`)
- * cannot start one.
+ * Whether a YAML document names anchors: without one it holds no alias (the parser rejects an alias
+ * to an anchor it has not seen), so nothing in it expands.
  */
-function mayHoldAlias(text: string): boolean {
-  return /(?:^|[\s[{,:])\*/.test(text);
+function hasAnchors(document: YamlAst.YAMLDocument): boolean {
+  // A parser's document without the anchors table is counted as if it had some.
+  if (!document.anchors) return true;
+  for (const _name in document.anchors) return true;
+  return false;
 }
 
 /** Whether a node nests past `MAX_NESTING`, counted as `yamlSizes` counts (for a document without aliases, which expands to nothing more). */
@@ -461,13 +463,12 @@ export interface UnreadDocument {
 /**
  * The documents of a parsed file: each YAML document's content, the JSON value, or what the AST
  * builds itself; YAML documents whose aliases would expand past the budget are set aside, unread.
- * `text`, the file's text, lets a file without aliases skip counting.
+ * `text`, the file's text, lets a short file skip measuring how deep its documents nest.
  */
 export function readDocuments(ast: { type: string; body?: unknown[] }, text?: string): { documents: DocNode[]; unread: UnreadDocument[] } {
-  // Without an alias (`*name`) nothing expands: only the nesting is measured, and a text with fewer
-  // lines and brackets than the nesting limit cannot nest past it.
-  const counted = text === undefined || mayHoldAlias(text);
-  const deep = !counted && mayNestPastLimit(text);
+  // A document without anchors expands to nothing more: only its nesting is measured, and a text with
+  // fewer lines and brackets than the nesting limit cannot nest past it.
+  const deep = text === undefined || mayNestPastLimit(text);
   if (describesItself(ast)) return { documents: ast.docNodes(), unread: [] };
   const body = (ast.body ?? []) as Array<YamlAst.YAMLDocument | JsonAst.JSONExpressionStatement>;
   const documents: DocNode[] = [];
@@ -475,7 +476,7 @@ export function readDocuments(ast: { type: string; body?: unknown[] }, text?: st
   for (const item of body) {
     if (item.type === "YAMLDocument") {
       if (!item.content) continue;
-      const reason = counted ? unreadableReason(item) : deep && nestsPastLimit(item.content, 0) ? NEVER_ENDS : undefined;
+      const reason = hasAnchors(item) ? unreadableReason(item) : deep && nestsPastLimit(item.content, 0) ? NEVER_ENDS : undefined;
       if (reason) unread.push({ node: item.content, reason });
       else documents.push(new YamlDoc(item.content, undefined, item));
     } else if (item.type === "JSONExpressionStatement") {

@@ -108,7 +108,8 @@ function readFile(ast: { type: string; body?: unknown[] }, text: string): { depl
   const actions = templateActionsOf(ast);
   if (actions.length > 0) {
     const maskedText = maskTemplateActions(text)?.text ?? text;
-    for (const deployment of deployments) markTemplated(deployment, actions, text, maskedText);
+    const controlLines = actions.filter((action) => action.block);
+    for (const deployment of deployments) markTemplated(deployment, controlLines, text, maskedText);
   }
   return { deployments, unread };
 }
@@ -142,7 +143,8 @@ const TEMPLATED_FIELDS: readonly FieldName[] = ["model", "gpuCount", "gpuType"];
  * toYaml .Values.resources | nindent 12 }}`) leaves it unjudged, since rendering may add or drop
  * any setting.
  */
-function markTemplated(deployment: Deployment, actions: readonly TemplateAction[], text: string, maskedText: string): void {
+/** `controlLines`: the file's actions that fill their lines (`block`), in the file's order. */
+function markTemplated(deployment: Deployment, controlLines: readonly TemplateAction[], text: string, maskedText: string): void {
   /** What the file says where the masked text reads `written` (within start–end), or the actions shown as `{{…}}`. */
   const asWritten = (written: string, [start, end]: readonly [number, number]) => {
     const at = maskedText.indexOf(written, start);
@@ -162,18 +164,16 @@ function markTemplated(deployment: Deployment, actions: readonly TemplateAction[
   const within = (nodes: Array<{ range: [number, number] }>) => {
     const start = Math.min(...nodes.map((node) => node.range[0]));
     const end = Math.max(...nodes.map((node) => node.range[1]));
-    // Actions are in the file's order: from the first that starts at `start` or later (a chart's values list many models).
+    // The first control line at `start` or later (they are in order and never overlap, so one that
+    // ends past `end` means none is within): found by halving, as a chart's values list many models.
     let low = 0;
-    for (let high = actions.length; low < high; ) {
+    for (let high = controlLines.length; low < high; ) {
       const middle = (low + high) >> 1;
-      if (actions[middle]!.range[0] < start) low = middle + 1;
+      if (controlLines[middle]!.range[0] < start) low = middle + 1;
       else high = middle;
     }
-    for (let index = low; index < actions.length && actions[index]!.range[0] < end; index++) {
-      const action = actions[index]!;
-      if (action.block && action.range[1] <= end) return action;
-    }
-    return undefined;
+    const first = controlLines[low];
+    return first && first.range[1] <= end ? first : undefined;
   };
   const control = within([deployment.anchor]) ?? within([deployment.anchor, ...(deployment.annotationHolders ?? []).map((holder) => holder.node)]);
   if (!control) return;
