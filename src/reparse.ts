@@ -54,9 +54,9 @@ const MAY_REACH_OUTSIDE = /[&*!|>]/;
 
 /**
  * Whether `root`'s nodes read alone as they do in the file: no anchor, alias or tag (what they name
- * or mean lies outside), no block scalar keeping its trailing lines, none ending at `end` (the line
- * break that ends it in the file lies past the window's text). Walked only when `text` (the
- * window's) has a character that could start one: most windows have none.
+ * or mean lies outside), no block scalar keeping its trailing lines, none ending where `root` ends
+ * (the line break that ends it in the file lies past the window's text). Walked only when `text`
+ * (the window's) has a character that could start one: most windows have none.
  */
 function selfContained(root: Node, text: string): boolean {
   if (!MAY_REACH_OUTSIDE.test(text)) return true;
@@ -246,9 +246,9 @@ interface PairsInsertion {
 
 /**
  * `edit` as new keys of a block mapping (see the module comment), parsed alone; undefined when it is
- * not one. `starts` are the line starts of `changed`.
+ * not one. `starts` are the line starts of the text after the edit.
  */
-function insertedPairs(program: AST.YAMLProgram, edit: TextEdit, text: string, changed: string, starts: readonly number[]): PairsInsertion | undefined {
+function insertedPairs(program: AST.YAMLProgram, edit: TextEdit, text: string, starts: readonly number[]): PairsInsertion | undefined {
   const [at, end] = edit.range;
   const column = addedLineColumn(edit);
   if (at !== end || !edit.text.startsWith("\n") || column === undefined) return undefined;
@@ -324,7 +324,7 @@ export function reparseEdited(ast: object, text: string, edits: readonly TextEdi
   if (edits.length === 0) return undefined;
   if (edits.length === 1) {
     const starts = lineStartsOf(changed);
-    const insertion = insertedPairs(program, edits[0]!, text, changed, starts);
+    const insertion = insertedPairs(program, edits[0]!, text, starts);
     if (insertion) return finish(copyNode(program, undefined, copyContext(text, edits, starts, new Map(), insertion)) as AST.YAMLProgram, changed);
   }
   const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0]);

@@ -17,7 +17,8 @@ import type { TextEdit } from "../src/extract/types.js";
 /** The test suite sets VRAM_CHECK_REPARSE (vitest.config.ts): each splice is compared with a full parse, and throws on a difference. */
 expect(process.env.VRAM_CHECK_REPARSE).toBe("1");
 
-const MANIFEST = `apiVersion: apps/v1
+/** A Deployment up to its containers: the manifests below add theirs. */
+const DEPLOYMENT_HEAD = `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: qwen
@@ -25,7 +26,9 @@ spec:
   template:
     spec:
       containers:
-        - name: vllm
+`;
+
+const MANIFEST = `${DEPLOYMENT_HEAD}        - name: vllm
           image: vllm/vllm-openai:v0.11.0
           args: ["--model", "Qwen/Qwen2.5-7B-Instruct", "--max-model-len", "16384"]
           command:
@@ -71,15 +74,7 @@ describe("reparseEdited", () => {
   });
 
   /** A container that runs its engine from a shell script, as real manifests most often write it. */
-  const SCRIPTED = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: qwen
-spec:
-  template:
-    spec:
-      containers:
-        - name: sglang
+  const SCRIPTED = `${DEPLOYMENT_HEAD}        - name: sglang
           image: lmsysorg/sglang:v0.4.9
           command: ["sh", "-c"]
           args:

@@ -534,7 +534,6 @@ export function parseEmbedded(text: string, owner: AstNode): DocNode[] {
   return parsed.values.map((value) => new EmbeddedDoc(value, owner));
 }
 
-
 /**
  * A plain value built from the file's contents (Helm values merged from several strings, a part of
  * a scalar) as a read-only document; every part reports on `owner`.

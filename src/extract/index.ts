@@ -141,9 +141,8 @@ const TEMPLATED_FIELDS: readonly FieldName[] = ["model", "gpuCount", "gpuType"];
  * A deployment in a Go template (masked by the YAML language, see go-template.ts): values holding a
  * masked action show it as written, and a control line inside the deployment (`{{- if }}`, `{{-
  * toYaml .Values.resources | nindent 12 }}`) leaves it unjudged, since rendering may add or drop
- * any setting.
+ * any setting. `controlLines` are the file's actions that fill their lines (`block`), in order.
  */
-/** `controlLines`: the file's actions that fill their lines (`block`), in the file's order. */
 function markTemplated(deployment: Deployment, controlLines: readonly TemplateAction[], text: string, maskedText: string): void {
   /** What the file says where the masked text reads `written` (within start–end), or the actions shown as `{{…}}`. */
   const asWritten = (written: string, [start, end]: readonly [number, number]) => {
