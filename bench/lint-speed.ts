@@ -10,15 +10,20 @@
  * over the floor's in the same round, so drift in the machine's speed cancels (wall time: V8's
  * concurrent GC threads inflate process CPU time). The fastest times are printed beside it.
  *
- * Two mixes of the LLM Deployments: `typical` (default) — one in ten is misconfigured, and a third
- * name no GPU type (judged on the GPUs they could land on) — and `misfits`, where most are (the cost
- * of reporting and of suggestions).
+ * Three mixes of the LLM files: `typical` (default) — one in ten is misconfigured, and a third name
+ * no GPU type (judged on the GPUs they could land on) — `misfits`, where most are (the cost of
+ * reporting and of suggestions), and `corpus`, where each is a real deployment file from the
+ * `--corpus` folder (default ../shared/corpus beside the project), in turn: serving CRDs, chart
+ * values, shell-script launches, larger and costlier per file than the generated Deployments. The
+ * corpus mix is written to a temporary folder outside the project and removed afterwards.
  *
- *   npm run bench [-- --files 2000,10000 --rounds 5 --mix typical|misfits]
+ *   npm run bench [-- --files 2000,10000 --rounds 5 --mix typical|misfits|corpus --corpus <folder>]
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseYAML } from "yaml-eslint-parser";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -27,12 +32,38 @@ const { values } = parseArgs({
     files: { type: "string", default: "2000,10000" },
     rounds: { type: "string", default: "5" },
     mix: { type: "string", default: "typical" },
+    corpus: { type: "string", default: fileURLToPath(new URL("../../shared/corpus/", import.meta.url)) },
   },
 });
-if (values.mix !== "typical" && values.mix !== "misfits") throw new Error(`--mix must be typical or misfits, got ${values.mix}`);
+if (values.mix !== "typical" && values.mix !== "misfits" && values.mix !== "corpus") throw new Error(`--mix must be typical, misfits or corpus, got ${values.mix}`);
 const fileCounts = values.files.split(",").map(Number);
 const rounds = Number(values.rounds);
-const dir = fileURLToPath(new URL("./.out/manifests/", import.meta.url));
+const corpusFiles = values.mix === "corpus" ? readCorpus(values.corpus) : [];
+// Real files are never written into the project: the corpus mix goes to a temporary folder.
+const dir = values.mix === "corpus" ? mkdtempSync(join(tmpdir(), "vram-bench-")) : fileURLToPath(new URL("./.out/manifests/", import.meta.url));
+
+/** The corpus's YAML files that parse as plain YAML (a chart's templates only parse once rendered, and the floor does not mask them). */
+function readCorpus(root: string): string[] {
+  if (!existsSync(root)) throw new Error(`--mix corpus reads ${root}, which is absent`);
+  const texts: string[] = [];
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder).sort()) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(name)) {
+        const text = readFileSync(path, "utf8");
+        try {
+          parseYAML(text);
+          texts.push(text);
+        } catch {
+          // Not YAML until rendered.
+        }
+      }
+    }
+  };
+  walk(root);
+  return texts;
+}
 
 const MODELS = ["mistralai/Mixtral-8x7B-Instruct-v0.1", "meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen3-30B-A3B", "openai/gpt-oss-20b", "Qwen/Qwen2.5-7B-Instruct"];
 const GPUS = ["nvidia-l4", "nvidia-a100-80gb", "nvidia-h100-80gb", "nvidia-tesla-t4"];
@@ -96,6 +127,7 @@ spec:
             limits: {cpu: "1", memory: 512Mi}
 `;
   }
+  if (values.mix === "corpus") return corpusFiles[(index / 10) % corpusFiles.length]!;
   const { model, gpu, gpus, tp, context } = layout(index / 10);
   const selector = gpu ? `      nodeSelector:\n        cloud.google.com/gke-accelerator: ${gpu}\n` : "";
   return `apiVersion: apps/v1
@@ -170,7 +202,8 @@ for (const fileCount of fileCounts) {
     for (const [route, sample] of roundSamples) ratios.get(route)!.push(sample.wallMs / roundSamples.get("floor")!.wallMs);
   }
   const llmDeployments = Math.ceil(fileCount / 10);
-  console.log(`\n${fileCount} manifests (${llmDeployments} LLM Deployments, mix "${values.mix}"), ${rounds} rounds of one process per route`);
+  const llmFiles = values.mix === "corpus" ? `${llmDeployments} real deployment files, ${corpusFiles.length} distinct` : `${llmDeployments} LLM Deployments`;
+  console.log(`\n${fileCount} manifests (${llmFiles}, mix "${values.mix}"), ${rounds} rounds of one process per route`);
   console.log("ratio = median over rounds of (route ÷ floor in the same round), wall time; fastest times beside");
   for (const [route, label] of ROUTES) {
     const sample = best.get(route)!;
@@ -181,3 +214,4 @@ for (const fileCount of fileCounts) {
     );
   }
 }
+if (values.mix === "corpus") rmSync(dir, { recursive: true, force: true });
