@@ -20,10 +20,10 @@
  *   npm run bench [-- --files 2000,10000 --rounds 5 --mix typical|misfits|corpus --corpus <folder>]
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseYAML } from "yaml-eslint-parser";
+import { plainYamlTexts } from "../test/support/yaml-texts.js";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -42,27 +42,10 @@ const corpusFiles = values.mix === "corpus" ? readCorpus(values.corpus) : [];
 // Real files are never written into the project: the corpus mix goes to a temporary folder.
 const dir = values.mix === "corpus" ? mkdtempSync(join(tmpdir(), "vram-bench-")) : fileURLToPath(new URL("./.out/manifests/", import.meta.url));
 
-/** The corpus's YAML files that parse as plain YAML (a chart's templates only parse once rendered, and the floor does not mask them). */
+/** The corpus's YAML files that parse as plain YAML (the floor does not mask a chart's templates). */
 function readCorpus(root: string): string[] {
   if (!existsSync(root)) throw new Error(`--mix corpus reads ${root}, which is absent`);
-  const texts: string[] = [];
-  const walk = (folder: string) => {
-    for (const name of readdirSync(folder).sort()) {
-      const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(name)) {
-        const text = readFileSync(path, "utf8");
-        try {
-          parseYAML(text);
-          texts.push(text);
-        } catch {
-          // Not YAML until rendered.
-        }
-      }
-    }
-  };
-  walk(root);
-  return texts;
+  return plainYamlTexts(root);
 }
 
 const MODELS = ["mistralai/Mixtral-8x7B-Instruct-v0.1", "meta-llama/Llama-3.1-8B-Instruct", "Qwen/Qwen3-30B-A3B", "openai/gpt-oss-20b", "Qwen/Qwen2.5-7B-Instruct"];

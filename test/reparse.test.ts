@@ -4,8 +4,6 @@
  * edited node are left to a full parse, and random edits on every fixture never give a splice that
  * differs from a full parse of the same text, nor one of a text that does not parse.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { getStaticYAMLValue, parseYAML, type AST } from "yaml-eslint-parser";
@@ -13,6 +11,7 @@ import { reparseEdited } from "../src/reparse.js";
 import { applyTextEdits } from "../src/rule-kit/verify.js";
 import { parseText } from "../src/parse-text.js";
 import type { TextEdit } from "../src/extract/types.js";
+import { plainYamlTexts } from "./support/yaml-texts.js";
 
 /** The test suite sets VRAM_CHECK_REPARSE (vitest.config.ts): each splice is compared with a full parse, and throws on a difference. */
 expect(process.env.VRAM_CHECK_REPARSE).toBe("1");
@@ -168,25 +167,7 @@ describe("reparseEdited", () => {
 
 /** Every YAML fixture that parses as plain YAML (a chart template is parsed whole: it has no windows). */
 function fixtureTexts(): string[] {
-  const root = new URL("../fixtures/", import.meta.url).pathname;
-  const texts: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(name)) {
-        const text = readFileSync(path, "utf8");
-        try {
-          parseYAML(text);
-          texts.push(text);
-        } catch {
-          // A chart template: never spliced.
-        }
-      }
-    }
-  };
-  walk(root);
-  return texts;
+  return plainYamlTexts(new URL("../fixtures/", import.meta.url).pathname);
 }
 
 /** Every node of a parsed text (from yaml-eslint-parser's AST), where the random edits are placed. */
