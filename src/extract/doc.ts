@@ -262,6 +262,8 @@ type YamlTreeNode = YamlAst.YAMLContent | YamlAst.YAMLWithMeta | YamlAst.YAMLPai
 export function yamlSizes(document: YamlAst.YAMLDocument): { own: number; expanded: number } {
   const expandedOf = new Map<object, number>();
   const inProgress = new Set<object>();
+  // Without an anchor there is no alias to follow (see `hasAnchors`): only sizes and depth are counted.
+  const aliased = hasAnchors(document);
   let own = 0;
   const visit = (node: YamlTreeNode, depth: number, viaAlias: boolean): number => {
     if (!node) return 0;
@@ -274,9 +276,9 @@ export function yamlSizes(document: YamlAst.YAMLDocument): { own: number; expand
       if (inProgress.has(target)) return Infinity;
       return visit(target, depth + 1, true);
     }
-    const known = expandedOf.get(node);
-    if (known !== undefined && viaAlias) return known;
-    inProgress.add(node);
+    const known = viaAlias ? expandedOf.get(node) : undefined;
+    if (known !== undefined) return known;
+    if (aliased) inProgress.add(node);
     let size: number;
     switch (node.type) {
       case "YAMLWithMeta":
@@ -296,21 +298,21 @@ export function yamlSizes(document: YamlAst.YAMLDocument): { own: number; expand
       default:
         size = 1;
     }
-    inProgress.delete(node);
     if (!viaAlias && node.type !== "YAMLWithMeta" && node.type !== "YAMLPair") own++;
-    expandedOf.set(node, size);
+    if (aliased) {
+      inProgress.delete(node);
+      expandedOf.set(node, size);
+    }
     return size;
   };
   const expanded = visit(document.content, 0, false);
   return { own, expanded };
 }
 
-const NEVER_ENDS = "an alias refers to a node that holds it, or it nests too deep, so it never ends";
-
 /** Why a YAML document is not to be read, or undefined when its aliases stay within the budget. */
 export function unreadableReason(document: YamlAst.YAMLDocument): string | undefined {
   const { own, expanded } = yamlSizes(document);
-  if (expanded === Infinity) return NEVER_ENDS;
+  if (expanded === Infinity) return "an alias refers to a node that holds it, or it nests too deep, so it never ends";
   if (expanded - own > ALIAS_EXPANSION_LIMIT) return `its aliases expand to more than ${ALIAS_EXPANSION_LIMIT.toLocaleString("en-US")} values (an alias bomb)`;
   return undefined;
 }
@@ -434,26 +436,6 @@ function hasAnchors(document: YamlAst.YAMLDocument): boolean {
   return false;
 }
 
-/** Whether a node nests past `MAX_NESTING`, counted as `yamlSizes` counts (for a document without aliases, which expands to nothing more). */
-function nestsPastLimit(node: YamlTreeNode, depth: number): boolean {
-  if (!node) return false;
-  if (depth > MAX_NESTING) return true;
-  switch (node.type) {
-    case "YAMLWithMeta":
-      return nestsPastLimit(node.value, depth + 1);
-    case "YAMLPair":
-      return nestsPastLimit(node.key, depth + 1) || nestsPastLimit(node.value, depth + 1);
-    case "YAMLMapping":
-      for (const pair of node.pairs) if (nestsPastLimit(pair, depth + 1)) return true;
-      return false;
-    case "YAMLSequence":
-      for (const entry of node.entries) if (nestsPastLimit(entry, depth + 1)) return true;
-      return false;
-    default:
-      return false;
-  }
-}
-
 /** A document the adapters did not read (see `unreadableReason`): nothing in it is judged. */
 export interface UnreadDocument {
   node: AstNode;
@@ -466,8 +448,8 @@ export interface UnreadDocument {
  * `text`, the file's text, lets a short file skip measuring how deep its documents nest.
  */
 export function readDocuments(ast: { type: string; body?: unknown[] }, text?: string): { documents: DocNode[]; unread: UnreadDocument[] } {
-  // A document without anchors expands to nothing more: only its nesting is measured, and a text with
-  // fewer lines and brackets than the nesting limit cannot nest past it.
+  // A document without anchors expands to nothing more, and a text with fewer lines and brackets
+  // than the nesting limit cannot nest past it: then nothing is counted.
   const deep = text === undefined || mayNestPastLimit(text);
   if (describesItself(ast)) return { documents: ast.docNodes(), unread: [] };
   const body = (ast.body ?? []) as Array<YamlAst.YAMLDocument | JsonAst.JSONExpressionStatement>;
@@ -476,7 +458,7 @@ export function readDocuments(ast: { type: string; body?: unknown[] }, text?: st
   for (const item of body) {
     if (item.type === "YAMLDocument") {
       if (!item.content) continue;
-      const reason = hasAnchors(item) ? unreadableReason(item) : deep && nestsPastLimit(item.content, 0) ? NEVER_ENDS : undefined;
+      const reason = deep || hasAnchors(item) ? unreadableReason(item) : undefined;
       if (reason) unread.push({ node: item.content, reason });
       else documents.push(new YamlDoc(item.content, undefined, item));
     } else if (item.type === "JSONExpressionStatement") {
