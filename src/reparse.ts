@@ -61,18 +61,12 @@ const MAY_REACH_OUTSIDE = /[&*!|>]/;
 function selfContained(root: Node, text: string): boolean {
   if (!MAY_REACH_OUTSIDE.test(text)) return true;
   const end = root.range[1];
-  const visit = (node: Node): boolean => {
-    if (node.type === "YAMLWithMeta" || node.type === "YAMLAlias") return false;
-    if (node.type === "YAMLScalar" && (node.style === "literal" || node.style === "folded") && (node.chomping === "keep" || node.range[1] === end)) return false;
-    for (const key of CHILD_KEYS[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(value)) {
-        for (const item of value as Array<Node | null>) if (item && !visit(item)) return false;
-      } else if (value && !visit(value as Node)) return false;
-    }
-    return true;
-  };
-  return visit(root);
+  const reachesOutside = (node: Node): boolean =>
+    node.type === "YAMLWithMeta" ||
+    node.type === "YAMLAlias" ||
+    (node.type === "YAMLScalar" && (node.style === "literal" || node.style === "folded") && (node.chomping === "keep" || node.range[1] === end)) ||
+    findChild(node, reachesOutside) !== undefined;
+  return !reachesOutside(root);
 }
 
 interface Window {
@@ -80,15 +74,20 @@ interface Window {
   edits: TextEdit[];
 }
 
-/** The child of `node` whose range holds `[start, end]`, if any (children do not overlap). */
-function childHolding(node: Node, start: number, end: number): Node | undefined {
+/** The first child of `node` (in its parser's visitor-key order) that `test` accepts, if any. */
+function findChild(node: Node, test: (child: Node) => boolean): Node | undefined {
   for (const key of CHILD_KEYS[node.type] ?? []) {
     const value = (node as unknown as Record<string, unknown>)[key];
     if (Array.isArray(value)) {
-      for (const item of value as Array<Node | null>) if (item && item.range[0] <= start && end <= item.range[1]) return item;
-    } else if (value && (value as Node).range[0] <= start && end <= (value as Node).range[1]) return value as Node;
+      for (const item of value as Array<Node | null>) if (item && test(item)) return item;
+    } else if (value && test(value as Node)) return value as Node;
   }
   return undefined;
+}
+
+/** The child of `node` whose range holds `[start, end]`, if any (children do not overlap). */
+function childHolding(node: Node, start: number, end: number): Node | undefined {
+  return findChild(node, (child) => child.range[0] <= start && end <= child.range[1]);
 }
 
 /** Nodes from the program down to the deepest one whose range holds `[start, end]`. */
