@@ -67,7 +67,7 @@ export function createRule<MessageIds extends string, Options extends unknown[]>
       if (!mayHaveFindingsOnce(context.sourceCode)) return {};
       registerRule(context.sourceCode, rule.name);
       // ESLint merges meta.defaultOptions into context.options; the first element is the options object.
-      return rule.create(withPrintableData(context) as VramRuleContext<MessageIds, Options>, (context.options as Options)[0]);
+      return rule.create(new PrintableContext(context) as unknown as VramRuleContext<MessageIds, Options>, (context.options as Options)[0]);
     },
   } as VramRule<MessageIds, Options>;
 }
@@ -185,10 +185,6 @@ class PrintableContext {
       ...(descriptor.suggest ? { suggest: descriptor.suggest.map((suggestion) => ({ ...suggestion, data: printableData(suggestion.data) })) } : {}),
     } as never);
   }
-}
-
-function withPrintableData<C extends { report(descriptor: never): void }>(context: C): C {
-  return new PrintableContext(context as unknown as ConstructorParameters<typeof PrintableContext>[0]) as unknown as C;
 }
 
 /** The rule id users write (`vram/weights-fit`). */
