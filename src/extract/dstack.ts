@@ -11,7 +11,7 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { applyEnvFields, shellTokens } from "./engine-seam.js";
-import { locate, mergeFields, newSink, readEnv, readField, scalarView, scriptEngineCall, setLocated } from "./kit.js";
+import { locate, mergeFields, newSink, plainEnv, readEnv, readField, scalarView, scriptEngineCall, setLocated } from "./kit.js";
 import type { Deployment, GpuMemoryRange } from "./types.js";
 
 interface GpuSpec {
@@ -68,7 +68,7 @@ export function extractDstack(document: DocNode, ctx: ExtractContext): Deploymen
   const names = gpu && gpu.names.length > 0 ? gpu.names : [undefined];
   const deployments: Deployment[] = [];
   for (const gpuName of names) {
-    const variables = new Map<string, string | undefined>([...env].map(([key, entry]) => [key, entry.value]));
+    const variables = plainEnv(env);
     const count = gpu?.count ?? (gpu ? 1 : undefined);
     if (count !== undefined) {
       variables.set("DSTACK_GPUS_PER_NODE", String(count));

@@ -15,7 +15,7 @@ import { commandTokens, flagValue, parseEngineCall } from "./engine-seam.js";
 import { nimModelFromName } from "./nim.js";
 import { type ContainerOptions, containerGpus, nodePlacement, type OwnerInfo, podDeployments } from "./pod.js";
 import { apiGroup, crdDeployment, freezePlacement, holders, modelReference, podGpus, type Unresolved } from "./crd-kit.js";
-import { locate, mergeFields, readEnv, readField, readScalar } from "./kit.js";
+import { locate, mergeFields, plainEnv, readEnv, readField, readScalar } from "./kit.js";
 import type { Deployment, Located, LocatedFields } from "./types.js";
 
 /** Model formats of the LLM runtimes (KServe's Hugging Face server runs vLLM unless `--backend=huggingface`). */
@@ -73,9 +73,9 @@ function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx
   }
 
   const env = readEnv(model.get("env"));
-  const plainEnv = new Map([...env].map(([name, entry]) => [name, entry.value]));
+  const variables = plainEnv(env);
   const args = model.get("args");
-  const { tokens, shell } = commandTokens([...(model.get("command")?.items() ?? []), ...(args?.items() ?? [])], ctx.text, plainEnv);
+  const { tokens, shell } = commandTokens([...(model.get("command")?.items() ?? []), ...(args?.items() ?? [])], ctx.text, variables);
   const modelId = flagValue(tokens, ["--model_id", "--model-id"]);
   const backend = flagValue(tokens, ["--backend"])?.text;
   // `storage: {key, path}` (a storage-config secret and a path in it) instead of a URI.

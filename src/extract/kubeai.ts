@@ -8,7 +8,7 @@ import type { DocNode } from "./doc.js";
 import { rangeInScalar, str } from "./doc.js";
 import { applyEnvFields, commandTokens, parseEngineCall } from "./engine-seam.js";
 import { crdDeployment, engineNamed, holders, modelReference, type Unresolved } from "./crd-kit.js";
-import { deferredReason, locate, mergeFields, readEnv } from "./kit.js";
+import { deferredReason, locate, mergeFields, plainEnv, readEnv } from "./kit.js";
 import type { Deployment, LocatedFields } from "./types.js";
 
 /**
@@ -103,11 +103,11 @@ export function kubeaiModel(object: DocNode, ctx: ExtractContext): Deployment[] 
   const engine = engineNamed(engineName);
   const args = spec.get("args");
   const env = readEnv(spec.get("env"));
-  const plainEnv = new Map([...env].map(([name, entry]) => [name, entry.value]));
+  const variables = plainEnv(env);
   let argsTarget: Deployment["args"];
   if (engine) {
     fields.engine = locate(spec.get("engine")!, engine, "engine");
-    const { tokens, shell } = commandTokens(args?.items() ?? [], ctx.text, plainEnv);
+    const { tokens, shell } = commandTokens(args?.items() ?? [], ctx.text, variables);
     const call = parseEngineCall(tokens, { imageEngine: engine, ...(args && !shell ? { argsList: args } : {}) });
     if (call) {
       applyEnvFields(call, env);
