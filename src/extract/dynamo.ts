@@ -1,20 +1,24 @@
 /**
- * NVIDIA Dynamo `DynamoGraphDeployment` (nvidia.com/v1alpha1; ai-dynamo/dynamo
- * deploy/cloud/operator/api/v1alpha1 `DynamoComponentDeploymentSharedSpec`). Each entry of
- * `spec.services` is a component; the workers (`componentType: worker`, P/D stages by
- * `subComponentType: prefill|decode`) run `python3 -m dynamo.vllm|dynamo.sglang|dynamo.trtllm` with
- * the engine's own flags in `extraPodSpec.mainContainer`. Their GPUs are the service's
- * `resources.limits.gpu` per pod, over `multinode.nodeCount` pods; `spec.backendFramework` names the
- * engine. The model is often a mounted path (`--model /model-cache/deepseek-r1`) whose public id is
- * only in `--served-model-name`: then that id names the weights.
+ * NVIDIA Dynamo `DynamoGraphDeployment` and `DynamoComponentDeployment` (nvidia.com; ai-dynamo/dynamo
+ * deploy/operator/api `DynamoComponentDeploymentSharedSpec`). Each component is a worker unless its
+ * type or name says it routes, plans or picks endpoints; the workers run
+ * `python3 -m dynamo.vllm|dynamo.sglang|dynamo.trtllm` with the engine's own flags.
+ * - v1beta1 (the storage version): `spec.components[]`, each a native `podTemplate` whose container
+ *   `main` runs the engine, with its GPUs in that container's `resources` like any pod.
+ * - v1alpha1: `spec.services.<name>`, the command in `extraPodSpec.mainContainer`, the GPUs per pod in
+ *   the service's `resources.limits.gpu`.
+ *
+ * Both span `multinode.nodeCount` pods, and `spec.backendFramework` names the engine. The model is
+ * often a mounted path (`--model /model-cache/deepseek-r1`) whose public id is only in
+ * `--served-model-name`: then that id names the weights.
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { commandTokens, flagValue } from "./engine-seam.js";
 import { crdDeployment, engineNamed, holders } from "./crd-kit.js";
-import { locate, mergeFields, newSink, plainEnv, readField, setLocated, setUnresolved } from "./kit.js";
-import { containerEnv, nodePlacement, resourceGpus, servingContainer } from "./pod.js";
+import { type FieldSink, locate, mergeFields, newSink, plainEnv, readField, setLocated, setUnresolved } from "./kit.js";
+import { containerEnv, nodePlacement, podDeployments, resourceGpus, servingContainer } from "./pod.js";
 import type { Deployment } from "./types.js";
 
 /** Components that route, plan or cache but serve no model. */
@@ -34,40 +38,81 @@ export function servedModelName(container: DocNode, ctx: ExtractContext, sink: {
   sink.fields.model = { value: served.text, node: served.token.from.node, source: "--served-model-name", readonly: true, ...(served.range ? { range: served.range } : {}) };
 }
 
+/** The graph a component belongs to: what its deployments are named after and which engine it runs. */
+interface Graph {
+  object: DocNode;
+  kind: string;
+  name: string | undefined;
+  spec: DocNode;
+  backend: ReturnType<typeof engineNamed>;
+}
+
 export function dynamoGraphDeployment(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
   const spec = object.get("spec");
   if (!spec || spec.type !== "map") return [];
-  const name = str(object.get("metadata")?.get("name"));
-  const backend = engineNamed(str(spec.get("backendFramework")));
+  const graph: Graph = { object, kind, name: str(object.get("metadata")?.get("name")), spec, backend: engineNamed(str(spec.get("backendFramework"))) };
   const deployments: Deployment[] = [];
+  for (const component of spec.get("components")?.items() ?? []) {
+    if (component.type === "map") deployments.push(...componentDeployments(component, str(component.get("name")) ?? "", graph, ctx));
+  }
   for (const [serviceName, service] of spec.get("services")?.entries() ?? []) {
-    if (service.type !== "map") continue;
-    const componentType = str(service.get("componentType")) ?? "";
-    if (NOT_WORKERS.test(componentType) || NOT_WORKERS.test(serviceName)) continue;
-    const podSpec = service.get("extraPodSpec");
-    const main = podSpec?.get("mainContainer");
-    if (!main || main.type !== "map") continue;
-    const serving = servingContainer(main, ctx, backend ? { defaultEngine: backend } : {});
-    if (!serving) continue;
-    const sink = newSink();
-    mergeFields(sink, { fields: nodePlacement(podSpec!) });
-    mergeFields(sink, serving);
-    servedModelName(main, ctx, sink);
-    // GPUs per pod: the service's `resources` (`gpu`), else the container's own.
-    const gpus = resourceGpus(service.get("resources"), ["gpu"]);
-    if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
-    else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
-    const nodeCount = service.get("multinode")?.get("nodeCount");
-    if (nodeCount) readField(sink, "nodes", nodeCount, "int", "multinode.nodeCount");
-    if (sink.fields.nodes?.value === 1) delete sink.fields.nodes;
-    if (!sink.fields.engine && !sink.unresolved.engine && backend) sink.fields.engine = locate(spec.get("backendFramework")!, backend, "backendFramework");
-    deployments.push(
-      crdDeployment("dynamo", kind, name ? `${name}/${serviceName}` : serviceName, main.node, sink.fields, sink.unresolved, {
-        ...(serving.args ? { args: serving.args } : {}),
-        ...(podSpec?.type === "map" ? { placementTargets: [podSpec] } : {}),
-        annotationHolders: holders(object.get("metadata"), service.get("annotations") ? service : undefined),
-      }),
-    );
+    if (service.type === "map") deployments.push(...componentDeployments(service, serviceName, graph, ctx));
   }
   return deployments;
+}
+
+/** A standalone component: its `spec` is one component of the shared spec, named by the object. */
+export function dynamoComponentDeployment(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  const spec = object.get("spec");
+  if (!spec || spec.type !== "map") return [];
+  const name = str(spec.get("name")) ?? str(object.get("metadata")?.get("name"));
+  return componentDeployments(spec, "", { object, kind, name, spec, backend: engineNamed(str(spec.get("backendFramework"))) }, ctx);
+}
+
+/** The deployments of one component (none for frontends, routers and planners). */
+function componentDeployments(component: DocNode, componentName: string, graph: Graph, ctx: ExtractContext): Deployment[] {
+  const componentType = str(component.get("type")) ?? str(component.get("componentType")) ?? "";
+  if (NOT_WORKERS.test(componentType) || NOT_WORKERS.test(componentName)) return [];
+  const name = [graph.name, componentName].filter(Boolean).join("/") || undefined;
+  const nodeCount = component.get("multinode")?.get("nodeCount");
+  const annotationHolders = holders(graph.object.get("metadata"), component.get("annotations") ? component : undefined);
+  const podSpec = component.get("podTemplate")?.get("spec");
+  if (podSpec?.type === "map") {
+    // v1beta1: a pod like any other; the container `main` runs the engine (other containers are sidecars, read too when they serve).
+    const options = graph.backend ? { defaultEngine: graph.backend } : {};
+    return podDeployments(podSpec, { format: "dynamo", kind: graph.kind, name, anchor: component, annotationHolders }, ctx, {}, options).map((deployment) => {
+      servedModelName(deployment.resourceTarget!, ctx, deployment);
+      readNodes(deployment, nodeCount);
+      return deployment;
+    });
+  }
+  const extraPodSpec = component.get("extraPodSpec");
+  const main = extraPodSpec?.get("mainContainer");
+  if (!main || main.type !== "map") return [];
+  const serving = servingContainer(main, ctx, graph.backend ? { defaultEngine: graph.backend } : {});
+  if (!serving) return [];
+  const sink = newSink();
+  mergeFields(sink, { fields: nodePlacement(extraPodSpec!) });
+  mergeFields(sink, serving);
+  servedModelName(main, ctx, sink);
+  // GPUs per pod: the service's `resources` (`gpu`), else the container's own.
+  const gpus = resourceGpus(component.get("resources"), ["gpu"]);
+  if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
+  else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
+  readNodes(sink, nodeCount);
+  const backendNode = graph.spec.get("backendFramework");
+  if (!sink.fields.engine && !sink.unresolved.engine && graph.backend && backendNode) sink.fields.engine = locate(backendNode, graph.backend, "backendFramework");
+  return [
+    crdDeployment("dynamo", graph.kind, name, main.node, sink.fields, sink.unresolved, {
+      ...(serving.args ? { args: serving.args } : {}),
+      ...(extraPodSpec?.type === "map" ? { placementTargets: [extraPodSpec] } : {}),
+      annotationHolders,
+    }),
+  ];
+}
+
+/** `multinode.nodeCount`: the pods one replica spans (one pod says nothing). */
+function readNodes(sink: FieldSink, nodeCount: DocNode | undefined): void {
+  if (nodeCount) readField(sink, "nodes", nodeCount, "int", "multinode.nodeCount");
+  if (sink.fields.nodes?.value === 1) delete sink.fields.nodes;
 }

@@ -4,7 +4,7 @@
  * values read and the exact findings, and applies every suggestion.
  */
 import { describe, expect, it } from "vitest";
-import { findings, lint, readFixture } from "../support/lint.js";
+import { applySuggestion, brief, findings, lint, readFixture } from "../support/lint.js";
 import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
 
 describe("NVIDIA Dynamo DynamoGraphDeployment", () => {
@@ -40,6 +40,57 @@ describe("NVIDIA Dynamo DynamoGraphDeployment", () => {
     expect(extractedValues(text)).toEqual([
       { ...values, name: "qwen3-32b-disagg/prefill" },
       { ...values, name: "qwen3-32b-disagg/decode" },
+    ]);
+  });
+
+  it("reads the v1beta1 components list: each worker's pod template, its main container's GPUs and node selector", () => {
+    expect(fixtureValues("dynamo/llama-70b-disagg-v1beta1.yaml")).toEqual([
+      { kind: "DynamoGraphDeployment", name: "llama3-70b-disagg/VllmPrefillWorker", gpuType: "NVIDIA-H100-80GB-HBM3", model: "meta-llama/Llama-3.3-70B-Instruct", tensorParallel: 4, maxModelLen: 32768, engine: "vllm", gpuCount: 4, unresolved: [] },
+      { kind: "DynamoGraphDeployment", name: "llama3-70b-disagg/VllmDecodeWorker", gpuType: "NVIDIA-H100-80GB-HBM3", model: "meta-llama/Llama-3.3-70B-Instruct", tensorParallel: 4, maxModelLen: 32768, engine: "vllm", gpuCount: 4, unresolved: [] },
+    ]);
+    expectFindings("dynamo/llama-70b-disagg-v1beta1.yaml", []);
+  });
+
+  it("judges a v1beta1 SGLang worker by all its experts, and every fix edits its pod template", () => {
+    expect(fixtureValues("dynamo/qwen3-235b-sglang-v1beta1.yaml")).toEqual([
+      { kind: "DynamoGraphDeployment", name: "qwen3-235b-agg/decode", gpuType: "NVIDIA-L40S", model: "Qwen/Qwen3-235B-A22B", tensorParallel: 8, maxModelLen: 32768, gpuMemoryUtilization: 0.85, engine: "sglang", gpuCount: 8, unresolved: [] },
+    ]);
+    const result = expectFindings("dynamo/qwen3-235b-sglang-v1beta1.yaml", ["vram/parallelism-efficiency 34:24 kvReplicated", "vram/weights-fit 39:35 moeResident"]);
+    expect(result.messages[1]!.message).toBe(
+      "Qwen3-235B-A22B needs 437.9 GiB at bf16; 8 × L40S have 299.1 GiB usable. Only 22.2B of its 235B parameters are active per token, but every expert must be resident. Fits with FP8 weights.",
+    );
+    const fixed = expectSuggestionsResolve("dynamo/qwen3-235b-sglang-v1beta1.yaml", result);
+    expect(fixed).toHaveLength(3);
+    expect(fixed[0]).toContain("--mem-fraction-static 0.85 --quantization fp8");
+    expect(fixed[1]).toContain("--model-path Qwen/Qwen3-235B-A22B-GPTQ-Int4");
+    expect(fixed[2]).toContain("          nodeSelector:\n            nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB\n");
+  });
+
+  it("spans a v1beta1 worker over multinode.nodeCount pods and pins a GPU type in its pod template", () => {
+    const text = readFixture("dynamo/qwen3-235b-sglang-v1beta1.yaml")
+      .replace("          nodeSelector:\n            nvidia.com/gpu.product: NVIDIA-L40S\n", "")
+      .replace("      replicas: 1\n      podTemplate:\n        spec:\n          containers:\n            - name: main\n              image: nvcr.io/nvidia/ai-dynamo/sglang-runtime:0.8.0\n              workingDir", "      replicas: 1\n      multinode:\n        nodeCount: 2\n      podTemplate:\n        spec:\n          containers:\n            - name: main\n              image: nvcr.io/nvidia/ai-dynamo/sglang-runtime:0.8.0\n              workingDir")
+      .replace("--tp 8", "--tp 16");
+    expect(extractedValues(text)).toEqual([
+      { kind: "DynamoGraphDeployment", name: "qwen3-235b-agg/decode", model: "Qwen/Qwen3-235B-A22B", tensorParallel: 16, maxModelLen: 32768, gpuMemoryUtilization: 0.85, engine: "sglang", gpuCount: 8, nodes: 2, unresolved: [] },
+    ]);
+    const messages = findings(lint(text, "dgd.yaml"));
+    expect(messages.map(brief)).toEqual(["vram/parallelism-efficiency 34:24 kvReplicated", "vram/pin-gpu-type 39:35 someGpusFit"]);
+    for (const suggestion of messages[1]!.suggestions ?? []) {
+      const fixed = applySuggestion(text, suggestion);
+      // The pod template's spec gets the node selector, after its containers.
+      expect(fixed).toMatch(/nvidia\.com\/gpu: "8"\n {10}nodeSelector:\n {12}nvidia\.com\/gpu\.product: NVIDIA-/);
+      expect(findings(lint(fixed, "dgd.yaml")).map((message) => message.ruleId)).toEqual(["vram/parallelism-efficiency"]);
+    }
+  });
+
+  it("reads a standalone DynamoComponentDeployment as one component", () => {
+    const text = readFixture("dynamo/llama-70b-disagg-v1beta1.yaml");
+    const worker = text.slice(text.indexOf("    - name: VllmDecodeWorker"));
+    const component = worker.replace("    - name: VllmDecodeWorker\n", "").replace(/^ {4}/gm, "");
+    const standalone = `apiVersion: nvidia.com/v1beta1\nkind: DynamoComponentDeployment\nmetadata:\n  name: llama3-70b-decode\nspec:\n  backendFramework: vllm\n${component}`;
+    expect(extractedValues(standalone)).toEqual([
+      { kind: "DynamoComponentDeployment", name: "llama3-70b-decode", gpuType: "NVIDIA-H100-80GB-HBM3", model: "meta-llama/Llama-3.3-70B-Instruct", tensorParallel: 4, maxModelLen: 32768, engine: "vllm", gpuCount: 4, unresolved: [] },
     ]);
   });
 });
