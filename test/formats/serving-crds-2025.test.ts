@@ -96,6 +96,35 @@ describe("NVIDIA Dynamo DynamoGraphDeployment", () => {
 });
 
 describe("SGLang RoleBasedGroup", () => {
+  it("reads roles whose pod comes from roleTemplates by templateRef: the patch's command over the template's GPUs and node selector", () => {
+    expect(fixtureValues("rbg/qwen3-32b-pd-role-templates.yaml")).toEqual([
+      { kind: "RoleBasedGroup", name: "qwen3-32b-pd/prefill", gpuType: "nvidia-l40s", model: "Qwen/Qwen3-32B", tensorParallel: 2, maxModelLen: 32768, engine: "sglang", gpuCount: 2, unresolved: [] },
+      { kind: "RoleBasedGroup", name: "qwen3-32b-pd/decode", gpuType: "nvidia-l40s", model: "Qwen/Qwen3-32B", tensorParallel: 4, maxModelLen: 32768, nodes: 2, engine: "sglang", gpuCount: 2, unresolved: [] },
+    ]);
+    expectFindings("rbg/qwen3-32b-pd-role-templates.yaml", []);
+  });
+
+  it("judges a patch that overrides the template's GPUs, and its fixes edit the patch, not the shared template", () => {
+    const template = '              resources:\n                limits:\n                  nvidia.com/gpu: "2"\n              volumeMounts:';
+    const text = readFixture("rbg/qwen3-32b-pd-role-templates.yaml")
+      .replace('                    - --tp-size\n                    - "2"\n', '                    - --tp-size\n                    - "1"\n')
+      .replace('                    - prefill\n                    - --port\n                    - "8000"\n', '                    - prefill\n                    - --port\n                    - "8000"\n                  resources:\n                    limits:\n                      nvidia.com/gpu: "1"\n');
+    const messages = findings(lint(text, "rbg.yaml"));
+    expect(messages.map(brief)).toEqual(["vram/weights-fit 67:39 weightsExceed"]);
+    expect(messages[0]!.message).toBe("Qwen3-32B needs 61.0 GiB at bf16; 1 × L40S has 37.9 GiB usable. Fits with 2 × NVIDIA L40S at TP 2.");
+    expect(messages[0]!.suggestions?.map((suggestion) => suggestion.desc.split(":")[0])).toEqual([
+      "Use 2 × NVIDIA L40S at TP 2",
+      "Use FP8 (per-tensor/per-channel scales) weights on 2 × NVIDIA L40S at TP 2",
+      "Use AWQ 4-bit (group 128) weights (Qwen/Qwen3-32B-AWQ)",
+    ]);
+    for (const suggestion of messages[0]!.suggestions!) {
+      const fixed = applySuggestion(text, suggestion);
+      expect(fixed).toContain(template);
+      expect(findings(lint(fixed, "rbg.yaml")).map(brief)).toEqual([]);
+    }
+    expect(applySuggestion(text, messages[0]!.suggestions![0]!)).toContain('                  resources:\n                    limits:\n                      nvidia.com/gpu: "2"\n');
+  });
+
   it("reads engine roles of a standalone pattern and skips the router", () => {
     expect(statuses("rbg/qwen3-8b-pd-standalone.yaml")).toEqual(["RoleBasedGroup qwen3-8b-pd/prefill: judged", "RoleBasedGroup qwen3-8b-pd/decode: judged"]);
     expect(fixtureValues("rbg/qwen3-8b-pd-standalone.yaml")[0]).toMatchObject({ model: "Qwen/Qwen3-8B", engine: "sglang", gpuType: "l40s", gpuCount: 1, tensorParallel: 1, maxModelLen: 32768 });
