@@ -17,7 +17,7 @@ import { productionStackRuntime } from "./production-stack.js";
 import { rayCluster, rayClusterFleet, rayJob, rayService, stormService } from "./ray.js";
 import type { Deployment } from "./types.js";
 import { arksApplication, arksDisaggregatedApplication } from "./arks.js";
-import { dynamoComponentDeployment, dynamoGraphDeployment } from "./dynamo.js";
+import { dynamoComponentDeployment, dynamoDeploymentRequest, dynamoGraphDeployment } from "./dynamo.js";
 import { modelBooster, modelServing } from "./kthena.js";
 import { llmazOpenModel, llmazPlayground } from "./llmaz.js";
 import { omeInferenceService, omeServingRuntime } from "./ome.js";
@@ -49,7 +49,8 @@ const CRD_READERS: Array<{ group: string; kinds: string[]; read: CrdReader }> = 
   { group: "production-stack.vllm.ai", kinds: ["VLLMRouter", "CacheServer", "LoraAdapter"], read: NOTHING },
   { group: "nvidia.com", kinds: ["DynamoGraphDeployment"], read: dynamoGraphDeployment },
   { group: "nvidia.com", kinds: ["DynamoComponentDeployment"], read: dynamoComponentDeployment },
-  { group: "nvidia.com", kinds: ["DynamoGraphDeploymentRequest", "DynamoModel"], read: NOTHING },
+  { group: "nvidia.com", kinds: ["DynamoGraphDeploymentRequest"], read: dynamoDeploymentRequest },
+  { group: "nvidia.com", kinds: ["DynamoModel"], read: NOTHING },
   { group: "workloads.x-k8s.io", kinds: ["RoleBasedGroup"], read: roleBasedGroup },
   { group: "workloads.x-k8s.io", kinds: ["RoleBasedGroupScalingAdapter", "ClusterEngineRuntimeProfile", "RoleBasedGroupSet"], read: NOTHING },
   { group: "ome.io", kinds: ["InferenceService"], read: omeInferenceService },

@@ -10,7 +10,8 @@
  *
  * Both span `multinode.nodeCount` pods, and `spec.backendFramework` names the engine. The model is
  * often a mounted path (`--model /model-cache/deepseek-r1`) whose public id is only in
- * `--served-model-name`: then that id names the weights.
+ * `--served-model-name`: then that id names the weights. A `DynamoGraphDeploymentRequest` names a
+ * model and leaves the GPUs and the layout to Dynamo's profiler: it is found and said to be unchecked.
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
@@ -115,4 +116,26 @@ function componentDeployments(component: DocNode, componentName: string, graph: 
 function readNodes(sink: FieldSink, nodeCount: DocNode | undefined): void {
   if (nodeCount) readField(sink, "nodes", nodeCount, "int", "multinode.nodeCount");
   if (sink.fields.nodes?.value === 1) delete sink.fields.nodes;
+}
+
+/**
+ * A `DynamoGraphDeploymentRequest` (v1alpha1, v1beta1: `spec.model`) has Dynamo's profiler choose the
+ * GPUs and the layout from SLA targets and deploy the result: nothing in the file says what it will
+ * run on. The generated DynamoGraphDeployment (the request's `status.generatedDeployment`) is what
+ * can be judged.
+ */
+export function dynamoDeploymentRequest(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
+  const spec = object.get("spec");
+  const model = spec?.get("model");
+  if (!spec || spec.type !== "map" || !model) return [];
+  const sink = newSink();
+  readField(sink, "model", model, "string", "model");
+  setUnresolved(sink, "gpuCount", {
+    raw: "profiler",
+    node: model.node,
+    reason: "unsupported",
+    source: "profiler",
+    note: "Dynamo's profiler picks the GPUs and the layout when it runs",
+  });
+  return [crdDeployment("dynamo", kind, str(object.get("metadata")?.get("name")), model.node, sink.fields, sink.unresolved, { annotationHolders: holders(object.get("metadata")) })];
 }

@@ -84,6 +84,25 @@ describe("NVIDIA Dynamo DynamoGraphDeployment", () => {
     }
   });
 
+  it("finds a DynamoGraphDeploymentRequest and says its GPUs are the profiler's to pick, so it is not checked", () => {
+    const text = `apiVersion: nvidia.com/v1beta1
+kind: DynamoGraphDeploymentRequest
+metadata:
+  name: qwen3-32b-sla
+spec:
+  model: Qwen/Qwen3-32B
+  backend: vllm
+  sla:
+    ttft: 200
+    itl: 20
+  autoApply: true
+`;
+    expect(extractedValues(text)).toEqual([{ kind: "DynamoGraphDeploymentRequest", name: "qwen3-32b-sla", model: "Qwen/Qwen3-32B", unresolved: ["gpuCount"] }]);
+    const messages = findings(lint(text, "dgdr.yaml"));
+    expect(messages.map(brief)).toEqual(["vram/unchecked-deployment 6:10 unsupported"]);
+    expect(messages[0]!.message).toBe("Dynamo's profiler picks the GPUs and the layout when it runs, so this deployment was not checked.");
+  });
+
   it("reads a standalone DynamoComponentDeployment as one component", () => {
     const text = readFixture("dynamo/llama-70b-disagg-v1beta1.yaml");
     const worker = text.slice(text.indexOf("    - name: VllmDecodeWorker"));
