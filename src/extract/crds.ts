@@ -65,9 +65,12 @@ const CRD_READERS: Array<{ group: string; kinds: string[]; read: CrdReader }> = 
   { group: "arks.ai", kinds: ["ArksDisaggregatedApplication", "ArksDisaggregatedapplication"], read: arksDisaggregatedApplication },
   { group: "arks.scitix.ai", kinds: ["ArksModel", "ArksEndpoint", "ArksToken", "ArksQuota"], read: NOTHING },
   { group: "arks.ai", kinds: ["ArksModel", "ArksEndpoint", "ArksToken", "ArksQuota"], read: NOTHING },
+  // Kthena's workload group moved from workload.serving.volcano.sh to workload.kthena.io; files of both are in use.
   { group: "workload.serving.volcano.sh", kinds: ["ModelServing"], read: modelServing },
   { group: "workload.serving.volcano.sh", kinds: ["ModelBooster"], read: modelBooster },
   { group: "networking.serving.volcano.sh", kinds: ["ModelRoute", "ModelServer"], read: NOTHING },
+  { group: "workload.kthena.io", kinds: ["ModelServing"], read: modelServing },
+  { group: "workload.kthena.io", kinds: ["ModelBooster"], read: modelBooster },
 ];
 
 const BY_GROUP_KIND = new Map<string, CrdReader>();

@@ -1,5 +1,5 @@
 /**
- * Volcano Kthena (workload.serving.volcano.sh/v1alpha1; volcano-sh/kthena examples/).
+ * Volcano Kthena (workload.kthena.io/v1alpha1, formerly workload.serving.volcano.sh; volcano-sh/kthena examples/).
  * - `ModelServing`: `spec.template.roles[]`, each an entry pod (`entryTemplate`) plus
  *   `workerReplicas` worker pods (`workerTemplate`) per instance — a leader/worker group of
  *   1 + workerReplicas pods.

@@ -244,4 +244,14 @@ describe("Volcano Kthena", () => {
     const { messages } = expectFindings("kthena/qwen-coder-ascend-booster.yaml", ["vram/unchecked-deployment 27:39 unsupported"]);
     expect(messages[0]!.message).toBe("huawei.com/ascend-1980 requests Huawei Ascend NPUs, which are not judged as GPUs, so this deployment was not checked.");
   });
+
+  it("reads the same kinds under Kthena's current group, workload.kthena.io, with the same verdicts", () => {
+    for (const fixture of ["kthena/llama-405b-multinode.yaml", "kthena/qwen-coder-ascend-booster.yaml"]) {
+      const text = readFixture(fixture);
+      const renamed = text.replaceAll("apiVersion: workload.serving.volcano.sh/v1alpha1", "apiVersion: workload.kthena.io/v1alpha1");
+      expect(renamed).not.toBe(text);
+      expect(extractedValues(renamed)).toEqual(extractedValues(text));
+      expect(findings(lint(renamed, fixture)).map(brief)).toEqual(findings(lint(text, fixture)).map(brief));
+    }
+  });
 });
