@@ -6,14 +6,17 @@
  * (its own, else an enclosing one such as a Dynamo service's `resources.limits.gpu`), its GPU type
  * from the nearest node selector or required node affinity. Dedicated adapters keep precedence
  * where they know more (multi-pod layouts, the model named outside the container): the walker reads
- * only what no adapter found a deployment in.
+ * only what no adapter found a deployment in. It cannot count a resource's pods: an engine that
+ * starts more ranks than its pod's GPUs, in a resource that runs several pods (`nodeCount`,
+ * `workerTemplate`, `workerReplicas`…), is found and said to be unchecked rather than judged as if
+ * that pod were alone.
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { mergeFields, newSink, setLocated, setUnresolved, virtualMap } from "./kit.js";
 import { nodePlacement, resourceGpus, servingContainer } from "./pod.js";
-import type { Deployment } from "./types.js";
+import type { Deployment, Located } from "./types.js";
 
 /** Keys of a container-shaped mapping: an image, or a command line. */
 function looksLikeContainer(node: DocNode): boolean {
@@ -36,6 +39,25 @@ function asContainer(node: DocNode): DocNode {
   return virtualMap(entries, node.node);
 }
 
+/**
+ * Keys with which serving resources spread one engine over several pods (Kthena `workerReplicas` /
+ * `workerTemplate`, LWS-style `leaderWorkerTemplate`, Dynamo/FusionInfer `multinode.nodeCount`,
+ * Ray `workerGroupSpecs`): where one is written, a pod's GPUs are not the engine's GPUs.
+ */
+const MULTI_POD_KEYS = new Set(["multinode", "multiNode", "nodeCount", "numNodes", "workerReplicas", "workerTemplate", "leaderTemplate", "leaderWorkerTemplate", "workerGroupSpecs", "workers"]);
+
+/** Whether a resource writes any key of MULTI_POD_KEYS (a bounded walk: depth as the container walk). */
+function runsSeveralPods(node: DocNode, depth = 0): boolean {
+  if (depth > 40) return false;
+  if (node.type === "seq") return node.items().some((item) => runsSeveralPods(item, depth + 1));
+  if (node.type !== "map") return false;
+  for (const [key, value] of node.entries()) {
+    if (MULTI_POD_KEYS.has(key)) return true;
+    if (!SKIPPED_KEYS.has(key) && runsSeveralPods(value, depth + 1)) return true;
+  }
+  return false;
+}
+
 /** Keys that never hold a serving container, so the walk does not descend there. */
 const SKIPPED_KEYS = new Set(["metadata", "status", "env", "envFrom", "volumes", "volumeMounts", "ports", "livenessProbe", "readinessProbe", "startupProbe", "securityContext", "tolerations", "affinity", "nodeSelector", "resources", "data", "stringData"]);
 
@@ -54,6 +76,8 @@ export interface WalkOwner {
 export function walkContainers(root: DocNode, ctx: ExtractContext, owner: WalkOwner): Deployment[] {
   const found: Deployment[] = [];
   const ancestors: DocNode[] = [];
+  let severalPods: boolean | undefined;
+  const multiPod = () => (severalPods ??= runsSeveralPods(root));
   const visit = (node: DocNode, path: string[], depth: number): void => {
     if (depth > 40) return;
     if (node.type === "seq") {
@@ -62,7 +86,7 @@ export function walkContainers(root: DocNode, ctx: ExtractContext, owner: WalkOw
     }
     if (node.type !== "map") return;
     if (looksLikeContainer(node)) {
-      const deployment = containerDeployment(node, ancestors, ctx, owner, path);
+      const deployment = containerDeployment(node, ancestors, ctx, owner, path, multiPod);
       if (deployment) {
         found.push(deployment);
         return;
@@ -88,7 +112,7 @@ function containerName(owner: WalkOwner, container: DocNode, path: string[]): st
   return part && part !== owner.name ? `${owner.name}/${part}` : owner.name;
 }
 
-function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractContext, owner: WalkOwner, path: string[]): Deployment | undefined {
+function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractContext, owner: WalkOwner, path: string[], multiPod: () => boolean): Deployment | undefined {
   const container = asContainer(node);
   const serving = servingContainer(container, ctx);
   if (!serving) return undefined;
@@ -104,6 +128,17 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
     else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
   }
   if (podSpec) mergeFields(sink, { fields: nodePlacement(podSpec) }, "fill");
+  const gpus = sink.fields.gpuCount as Located<number> | undefined;
+  const ranks = layoutRanks(sink.fields);
+  if (gpus && !sink.fields.nodes && ranks > gpus.value && multiPod()) {
+    setUnresolved(sink, "nodes", {
+      raw: String(ranks),
+      node: gpus.node,
+      reason: "unsupported",
+      source: gpus.source,
+      note: `It starts ${ranks} ranks on ${gpus.value} GPUs per pod, over pods this ${owner.kind || "resource"} does not count`,
+    });
+  }
   // The pod spec that holds the container, where a node selector would go.
   const parentSpec = ancestors.at(-1);
   return {
@@ -119,4 +154,13 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
     ...(podSpec ? { placementTargets: [podSpec] } : parentSpec?.get("containers") ? { placementTargets: [parentSpec] } : {}),
     annotationHolders: owner.annotationHolders,
   };
+}
+
+/** Ranks the engine starts (tensor × pipeline × data parallel), 1 where none is written. */
+function layoutRanks(fields: Deployment["fields"]): number {
+  const size = (field: "tensorParallel" | "pipelineParallel" | "dataParallel") => {
+    const value = (fields[field] as Located<unknown> | undefined)?.value;
+    return typeof value === "number" && value > 0 ? value : 1;
+  };
+  return size("tensorParallel") * size("pipelineParallel") * size("dataParallel");
 }

@@ -111,6 +111,34 @@ describe("the generic engine-container walker", () => {
     const runtime = "apiVersion: serving.kserve.io/v1alpha1\nkind: ClusterServingRuntime\nmetadata: {name: vllm}\nspec:\n  containers:\n    - name: kserve-container\n      image: vllm/vllm-openai:v0.10.2\n      args: [--model, \"{{.Name}}\"]\n";
     expect(extractedValues(runtime)).toEqual([]);
   });
+
+  it("does not judge a layout wider than its pod in a resource that runs several pods, and says why", () => {
+    const profile = (multinode: string) => `apiVersion: fusioninfer.io/v1alpha1
+kind: RuntimeProfile
+metadata:
+  name: deepseek-v3-4node
+spec:
+  backend: vllm
+  aggregated:
+${multinode}    podTemplate:
+      spec:
+        containers:
+          - name: engine
+            image: vllm/vllm-openai:v0.11.0
+            args: [--model, deepseek-ai/DeepSeek-V3, --tensor-parallel-size, "8", --pipeline-parallel-size, "4"]
+            resources:
+              limits:
+                nvidia.com/gpu: "8"
+`;
+    // The pods are counted elsewhere (nodeCount): the walker cannot say the 32 ranks lack GPUs.
+    const spread = findings(lint(profile("    multinode:\n      nodeCount: 4\n"), "profile.yaml"));
+    expect(spread.map((message) => [message.ruleId, message.message])).toEqual([
+      ["vram/unchecked-deployment", "It starts 32 ranks on 8 GPUs per pod, over pods this RuntimeProfile does not count, so this deployment was not checked."],
+    ]);
+    // Nothing says there are other pods: one pod of 8 GPUs cannot start 32 ranks.
+    const alone = findings(lint(profile(""), "profile.yaml"));
+    expect(alone.map((message) => message.ruleId)).toEqual(["vram/parallelism-matches-gpus"]);
+  });
 });
 
 describe("KServe and LeaderWorkerSet details", () => {
