@@ -128,15 +128,16 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
     else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
   }
   if (podSpec) mergeFields(sink, { fields: nodePlacement(podSpec) }, "fill");
-  const gpus = sink.fields.gpuCount as Located<number> | undefined;
+  // More ranks than the pod's GPUs, where other pods may hold the rest: not a start failure to state.
+  const podGpus = sink.fields.gpuCount as Located<number> | undefined;
   const ranks = layoutRanks(sink.fields);
-  if (gpus && !sink.fields.nodes && ranks > gpus.value && multiPod()) {
+  if (podGpus && !sink.fields.nodes && ranks > podGpus.value && multiPod()) {
     setUnresolved(sink, "nodes", {
       raw: String(ranks),
-      node: gpus.node,
+      node: podGpus.node,
       reason: "unsupported",
-      source: gpus.source,
-      note: `It starts ${ranks} ranks on ${gpus.value} GPUs per pod, over pods this ${owner.kind || "resource"} does not count`,
+      source: podGpus.source,
+      note: `It starts ${ranks} ranks on ${podGpus.value} GPUs per pod, over pods this ${owner.kind || "resource"} does not count`,
     });
   }
   // The pod spec that holds the container, where a node selector would go.
