@@ -14,6 +14,7 @@
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
+import { valuesOf } from "./engine-args.js";
 import { mergeFields, newSink, setLocated, setUnresolved, virtualMap } from "./kit.js";
 import { nodePlacement, resourceGpus, servingContainer } from "./pod.js";
 import type { Deployment, Located } from "./types.js";
@@ -130,7 +131,8 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   if (podSpec) mergeFields(sink, { fields: nodePlacement(podSpec) }, "fill");
   // More ranks than the pod's GPUs, where other pods may hold the rest: not a start failure to state.
   const podGpus = sink.fields.gpuCount as Located<number> | undefined;
-  const ranks = layoutRanks(sink.fields);
+  const { tensorParallel = 1, pipelineParallel = 1, dataParallel = 1 } = valuesOf(sink.fields);
+  const ranks = tensorParallel * pipelineParallel * dataParallel;
   if (podGpus && !sink.fields.nodes && ranks > podGpus.value && multiPod()) {
     setUnresolved(sink, "nodes", {
       raw: String(ranks),
@@ -155,13 +157,4 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
     ...(podSpec ? { placementTargets: [podSpec] } : parentSpec?.get("containers") ? { placementTargets: [parentSpec] } : {}),
     annotationHolders: owner.annotationHolders,
   };
-}
-
-/** Ranks the engine starts (tensor × pipeline × data parallel), 1 where none is written. */
-function layoutRanks(fields: Deployment["fields"]): number {
-  const size = (field: "tensorParallel" | "pipelineParallel" | "dataParallel") => {
-    const value = (fields[field] as Located<unknown> | undefined)?.value;
-    return typeof value === "number" && value > 0 ? value : 1;
-  };
-  return size("tensorParallel") * size("pipelineParallel") * size("dataParallel");
 }
