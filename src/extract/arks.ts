@@ -12,7 +12,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { flagListCall } from "./engine-seam.js";
 import { crdDeployment, engineNamed, holders, modelReference } from "./crd-kit.js";
-import { locate, mergeFields, newSink, readEnv, plainEnv, readField, setLocated, setUnresolved } from "./kit.js";
+import { locate, mergeFields, newSink, readEnv, plainEnv, readField, readNodes, setLocated, setUnresolved } from "./kit.js";
 import { nodePlacement, resourceGpus } from "./pod.js";
 import type { Deployment } from "./types.js";
 
@@ -61,8 +61,7 @@ function arksDeployment(object: DocNode, spec: DocNode, workload: Workload, ctx:
   const gpus = resourceGpus(instance?.get("resources"));
   if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
   else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
-  if (workload.size) readField(sink, "nodes", workload.size, "int", "size");
-  if (sink.fields.nodes?.value === 1) delete sink.fields.nodes;
+  readNodes(sink, workload.size, "size");
   const appName = str(object.get("metadata")?.get("name"));
   return crdDeployment("arks", kind, workload.name && appName ? `${appName}/${workload.name}` : appName, (modelRef ?? spec).node, sink.fields, sink.unresolved, {
     annotationHolders: holders(object.get("metadata")),

@@ -18,7 +18,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { commandTokens, flagValue } from "./engine-seam.js";
 import { crdDeployment, engineNamed, holders } from "./crd-kit.js";
-import { type FieldSink, locate, mergeFields, newSink, plainEnv, readField, setLocated, setUnresolved } from "./kit.js";
+import { mergeFields, newSink, plainEnv, readField, readNodes, setLocated, setUnresolved } from "./kit.js";
 import { containerEnv, nodePlacement, podDeployments, resourceGpus, servingContainer } from "./pod.js";
 import type { Deployment } from "./types.js";
 
@@ -77,20 +77,20 @@ function componentDeployments(component: DocNode, componentName: string, graph: 
   const name = [graph.name, componentName].filter(Boolean).join("/") || undefined;
   const nodeCount = component.get("multinode")?.get("nodeCount");
   const annotationHolders = holders(graph.object.get("metadata"), component.get("annotations") ? component : undefined);
+  const options = graph.backend ? { defaultEngine: graph.backend } : {};
   const podSpec = component.get("podTemplate")?.get("spec");
   if (podSpec?.type === "map") {
     // v1beta1: a pod like any other; the container `main` runs the engine (other containers are sidecars, read too when they serve).
-    const options = graph.backend ? { defaultEngine: graph.backend } : {};
     return podDeployments(podSpec, { format: "dynamo", kind: graph.kind, name, anchor: component, annotationHolders }, ctx, {}, options).map((deployment) => {
       servedModelName(deployment.resourceTarget!, ctx, deployment);
-      readNodes(deployment, nodeCount);
+      readNodes(deployment, nodeCount, "multinode.nodeCount");
       return deployment;
     });
   }
   const extraPodSpec = component.get("extraPodSpec");
   const main = extraPodSpec?.get("mainContainer");
   if (!main || main.type !== "map") return [];
-  const serving = servingContainer(main, ctx, graph.backend ? { defaultEngine: graph.backend } : {});
+  const serving = servingContainer(main, ctx, options);
   if (!serving) return [];
   const sink = newSink();
   mergeFields(sink, { fields: nodePlacement(extraPodSpec!) });
@@ -100,9 +100,7 @@ function componentDeployments(component: DocNode, componentName: string, graph: 
   const gpus = resourceGpus(component.get("resources"), ["gpu"]);
   if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
   else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
-  readNodes(sink, nodeCount);
-  const backendNode = graph.spec.get("backendFramework");
-  if (!sink.fields.engine && !sink.unresolved.engine && graph.backend && backendNode) sink.fields.engine = locate(backendNode, graph.backend, "backendFramework");
+  readNodes(sink, nodeCount, "multinode.nodeCount");
   return [
     crdDeployment("dynamo", graph.kind, name, main.node, sink.fields, sink.unresolved, {
       ...(serving.args ? { args: serving.args } : {}),
@@ -110,12 +108,6 @@ function componentDeployments(component: DocNode, componentName: string, graph: 
       annotationHolders,
     }),
   ];
-}
-
-/** `multinode.nodeCount`: the pods one replica spans (one pod says nothing). */
-function readNodes(sink: FieldSink, nodeCount: DocNode | undefined): void {
-  if (nodeCount) readField(sink, "nodes", nodeCount, "int", "multinode.nodeCount");
-  if (sink.fields.nodes?.value === 1) delete sink.fields.nodes;
 }
 
 /**

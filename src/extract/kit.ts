@@ -80,6 +80,12 @@ export function readField(sink: FieldSink, field: FieldName, node: DocNode | und
   return true;
 }
 
+/** The pods one replica spans (`multinode.nodeCount`, `size`): one pod says nothing, so it is not kept. */
+export function readNodes(sink: FieldSink, node: DocNode | undefined, source: string): void {
+  if (node) readField(sink, "nodes", node, "int", source);
+  if (sink.fields.nodes?.value === 1) delete sink.fields.nodes;
+}
+
 /** Fields and unresolved values read from one place (an engine call, a placement, a profile). */
 export interface FieldSet {
   fields?: LocatedFields;
