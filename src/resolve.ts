@@ -4,7 +4,7 @@
  */
 import type { Catalog, GpuResolution, ModelResolution } from "./catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "./catalog/types.js";
-import { DEFAULT_ENGINE, engineById } from "./engines/index.js";
+import { dataParallelLayout, DEFAULT_ENGINE, engineById } from "./engines/index.js";
 import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, MemoryEstimate, SizingRequest } from "./sizing/types.js";
@@ -234,7 +234,8 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
 
   let tensorParallel = values.tensorParallel;
   let pipelineParallel = values.pipelineParallel ?? 1;
-  const dataParallel = values.dataParallel ?? 1;
+  const writtenDataParallel = values.dataParallel ?? 1;
+  let dataParallel = writtenDataParallel;
   const profile = engineById(engine);
   if (profile.splitsLayers) {
     // Layer split across every visible GPU (llama.cpp --split-mode layer, Ollama's scheduler).
@@ -249,6 +250,9 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
       assumptions.push(`tensor parallel ${tensorParallel} over all ${statedGpus} GPUs, as no size is set`);
     } else tensorParallel = 1;
   }
+
+  const { replicas, attentionGroups } = dataParallelLayout(engine, { tensorParallel, dataParallel: writtenDataParallel, attentionDataParallel: values.attentionDataParallel ?? false });
+  dataParallel = replicas;
 
   const engineVersion = values.engineVersion ?? defaults.engineVersions?.[engine];
   if (engineVersion !== undefined && !MOVING_TAG.test(engineVersion.trim()) && parseRelease(engineVersion, profile.versionNumbering) === undefined) {
@@ -284,7 +288,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     ...(values.cpuMoeLayers !== undefined ? { cpuMoeLayers: values.cpuMoeLayers } : {}),
     ...(values.flashAttention !== undefined ? { flashAttention: values.flashAttention } : {}),
     ...(values.backend !== undefined ? { backend: values.backend } : {}),
-    ...(values.attentionDataParallel ? { attentionDataParallel: true } : {}),
+    ...(attentionGroups !== undefined ? { attentionDataParallel: attentionGroups } : {}),
   };
   return {
     ok: true,

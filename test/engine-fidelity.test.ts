@@ -10,6 +10,7 @@ import { ollamaDefaultContext } from "../src/engines/ollama.js";
 import { sglangDefaults } from "../src/engines/sglang.js";
 import { tgiDefaultPrefillTokens, tgiReserve, tgiWarmupBytes } from "../src/engines/tgi.js";
 import { atLeast, compareReleases, parseRelease } from "../src/engines/versions.js";
+import { checkParallelism } from "../src/judge/parallelism.js";
 import { checkQuantization } from "../src/judge/quantization.js";
 import { type DeploymentValues, resolveDeployment } from "../src/resolve.js";
 import { readSettings } from "../src/settings.js";
@@ -110,6 +111,25 @@ describe("SGLang", () => {
     expect(current.assumptions).toContain("SGLang gives 47 % of the memory after the weights to its Mamba state pool");
     // vLLM keeps the states in its KV blocks instead.
     expect(estimate({ ...next, engine: "vllm" }).assumptions.join(" ")).not.toMatch(/state pool/);
+  });
+
+  it("runs --dp inside the TP group under --enable-dp-attention: tp GPUs, attention at tp / dp on each", () => {
+    const r1 = { engine: "sglang", model: "deepseek-ai/DeepSeek-R1", gpuType: "H200", gpuCount: 8, tensorParallel: 8 } as const;
+    const grouped = resolved({ ...r1, dataParallel: 8, attentionDataParallel: true });
+    expect(grouped.request).toMatchObject({ tensorParallel: 8, dataParallel: 1, attentionDataParallel: 8 });
+    expect(grouped.requestedGpus).toBe(8);
+    expect(checkParallelism(grouped, { ...r1, dataParallel: 8, attentionDataParallel: true })).toEqual([]);
+    // Each GPU holds all of MLA attention (its latent KV is on every rank either way) and 1/8 of the experts.
+    const plain = estimate(r1);
+    const dpAttention = estimateMemory(grouped.request);
+    expect(dpAttention.kvBytesPerToken).toBe(plain.kvBytesPerToken);
+    expect(dpAttention.perGpu.weightBytes).toBeGreaterThan(plain.perGpu.weightBytes);
+    expect(estimateMemory(resolved({ ...r1, dataParallel: 2, attentionDataParallel: true }).request).perGpu.weightBytes).toBeLessThan(dpAttention.perGpu.weightBytes);
+    // Without DP attention, each --dp rank is a replica with GPUs of its own; SGLang refuses a --dp that does not divide --tp.
+    expect(resolved({ ...r1, dataParallel: 8 }).request.dataParallel).toBe(8);
+    expect(checkParallelism(resolved({ ...r1, dataParallel: 3, attentionDataParallel: true }), { ...r1, dataParallel: 3 })).toEqual([{ kind: "ranks-exceed-gpus", ranks: 24, gpus: 8 }]);
+    // TensorRT-LLM's enable_attention_dp keeps its data-parallel size as replicas.
+    expect(resolved({ ...r1, engine: "trtllm", attentionDataParallel: true }).request).toMatchObject({ dataParallel: 1, attentionDataParallel: 8 });
   });
 });
 

@@ -226,6 +226,13 @@ export interface EngineProfile<Id extends string = string> {
   readonly splitsLayers: boolean;
   /** Tensor parallel over every visible GPU when unset (TGI `NUM_SHARD`). */
   readonly shardsOverAllGpus: boolean;
+  /**
+   * With attention data parallelism on, its data-parallel size splits each replica's tensor-parallel
+   * ranks into attention groups instead of adding replicas with GPUs of their own (SGLang
+   * `--enable-dp-attention --tp 8 --dp 8`: 8 GPUs); absent, attention data parallelism puts all of
+   * attention on every tensor-parallel rank (TensorRT-LLM `enable_attention_dp`).
+   */
+  readonly attentionGroupsFromDataParallel?: boolean;
 
   // --- memory --------------------------------------------------------------------------------
   readonly budgetKind: BudgetKind;

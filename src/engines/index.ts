@@ -200,6 +200,24 @@ export function formatRunsOn(engine: Engine, format: QuantizationFormat, gpu: Gp
   return gpu.computeCapability >= minimum;
 }
 
+/**
+ * How a written data-parallel size lays out: replicas with GPUs of their own, and the attention
+ * data-parallel groups within each replica's tensor-parallel ranks (attention runs at tensor
+ * parallel / groups). SGLang's `--dp` under `--enable-dp-attention` makes groups and no replicas
+ * when it divides `--tp` (SGLang refuses it otherwise, and at `--dp 1` turns DP attention off, so
+ * both are left as replicas); TensorRT-LLM's `enable_attention_dp` makes one group per rank.
+ */
+export function dataParallelLayout(
+  engine: Engine,
+  layout: { tensorParallel: number; dataParallel: number; attentionDataParallel: boolean },
+): { replicas: number; attentionGroups: number | undefined } {
+  const { tensorParallel, dataParallel, attentionDataParallel } = layout;
+  if (!attentionDataParallel) return { replicas: dataParallel, attentionGroups: undefined };
+  if (!engineById(engine).attentionGroupsFromDataParallel) return { replicas: dataParallel, attentionGroups: tensorParallel };
+  if (dataParallel > 1 && tensorParallel % dataParallel === 0) return { replicas: 1, attentionGroups: dataParallel };
+  return { replicas: dataParallel, attentionGroups: undefined };
+}
+
 // --- flags ---------------------------------------------------------------------------------------
 
 /** The flag to write for a field in an engine's command line (its first long spelling). */

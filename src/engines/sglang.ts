@@ -63,6 +63,7 @@ const FLAGS: readonly FlagSpec[] = [
   { field: "pipelineParallel", kind: "int", names: ["--pp-size", "--pipeline-parallel-size"] },
   { field: "dataParallel", kind: "int", names: ["--dp-size", "--dp", "--data-parallel-size"] },
   { field: "expertParallel", kind: "bool", names: ["--enable-ep-moe"] },
+  { field: "attentionDataParallel", kind: "bool", names: ["--enable-dp-attention"] },
   { field: "quantization", kind: "string", names: ["--quantization"] },
   { field: "dtype", kind: "string", names: ["--dtype"] },
   { field: "kvCacheDtype", kind: "string", names: ["--kv-cache-dtype"] },
@@ -121,6 +122,10 @@ export const sglang: EngineProfile<"sglang"> = {
 
   splitsLayers: false,
   shardsOverAllGpus: false,
+  // `--dp` with `--enable-dp-attention` runs inside the TP group: tp GPUs, attention at tp / dp on
+  // each (python/sglang/srt/server_args.py `_handle_data_parallelism`, which asserts tp % dp == 0
+  // and turns DP attention off at dp 1).
+  attentionGroupsFromDataParallel: true,
 
   budgetKind: "fraction-of-total",
   defaultMemoryFraction: 0.88,

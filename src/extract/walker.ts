@@ -15,6 +15,7 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { valuesOf } from "./engine-args.js";
+import { dataParallelLayout, DEFAULT_ENGINE } from "../engines/index.js";
 import { mergeFields, newSink, setLocated, setUnresolved, virtualMap } from "./kit.js";
 import { nodePlacement, resourceGpus, servingContainer } from "./pod.js";
 import type { Deployment, Located } from "./types.js";
@@ -131,8 +132,8 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   if (podSpec) mergeFields(sink, { fields: nodePlacement(podSpec) }, "fill");
   // More ranks than the pod's GPUs, where other pods may hold the rest: not a start failure to state.
   const podGpus = sink.fields.gpuCount as Located<number> | undefined;
-  const { tensorParallel = 1, pipelineParallel = 1, dataParallel = 1 } = valuesOf(sink.fields);
-  const ranks = tensorParallel * pipelineParallel * dataParallel;
+  const { engine = DEFAULT_ENGINE, tensorParallel = 1, pipelineParallel = 1, dataParallel = 1, attentionDataParallel = false } = valuesOf(sink.fields);
+  const ranks = tensorParallel * pipelineParallel * dataParallelLayout(engine, { tensorParallel, dataParallel, attentionDataParallel }).replicas;
   if (podGpus && !sink.fields.nodes && ranks > podGpus.value && multiPod()) {
     setUnresolved(sink, "nodes", {
       raw: String(ranks),

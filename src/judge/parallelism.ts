@@ -5,6 +5,7 @@
 import { engineById } from "../engines/index.js";
 import type { DeploymentValues, ResolvedDeployment } from "../resolve.js";
 import type { SizingRequest } from "../sizing/types.js";
+import { attentionTensorParallel } from "../sizing/estimate.js";
 import type { QuantizationFormat } from "../catalog/types.js";
 
 /** GPUs in the largest single machine people schedule (8-GPU HGX/DGX boards) when no instance type says otherwise. */
@@ -117,20 +118,22 @@ export function checkParallelism(resolved: ResolvedDeployment, stated: Deploymen
   if (engineById(engine).splitsLayers) return [];
   const problems: ParallelismProblem[] = [];
   const tp = request.tensorParallel;
+  // Heads split over the ranks of one attention group (attention data parallelism); the MLP over all.
+  const attentionTp = attentionTensorParallel(request);
   const limits = splitLimits(request, "certain");
   const kvHeads = limits.kvHeads;
   const nodeLimit = resolved.instance?.gpuCount ?? TYPICAL_GPUS_PER_NODE;
   const valid = () => validTensorParallelSizes(limits, Math.max(tp * 2, nodeLimit));
   const cut = cutTile(limits, tp);
 
-  if (model.attentionHeads % tp !== 0) {
+  if (model.attentionHeads % attentionTp !== 0) {
     problems.push({ kind: "heads-not-divisible", tensorParallel: tp, heads: model.attentionHeads, valid: valid() });
-  } else if (kvHeads !== null && kvHeads % tp !== 0 && tp % kvHeads !== 0) {
+  } else if (kvHeads !== null && kvHeads % attentionTp !== 0 && attentionTp % kvHeads !== 0) {
     problems.push({ kind: "kv-heads-not-divisible", tensorParallel: tp, kvHeads, valid: valid() });
   } else if (cut) {
     problems.push({ kind: "tiles-not-divisible", tensorParallel: tp, dimension: cut, format: request.weightFormat, valid: valid() });
-  } else if (kvHeads !== null && tp > kvHeads) {
-    problems.push({ kind: "kv-replicated", tensorParallel: tp, kvHeads });
+  } else if (kvHeads !== null && attentionTp > kvHeads) {
+    problems.push({ kind: "kv-replicated", tensorParallel: attentionTp, kvHeads });
   }
 
   const perPod = stated.gpuCount;

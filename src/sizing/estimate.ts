@@ -240,6 +240,12 @@ export interface EstimateOptions {
   concurrency?: number;
 }
 
+/** Ranks attention is split over: each attention data-parallel group holds all of it and attends over its own requests. */
+export function attentionTensorParallel(request: Pick<SizingRequest, "tensorParallel" | "attentionDataParallel">): number {
+  const groups = request.attentionDataParallel;
+  return groups ? Math.max(1, Math.floor(request.tensorParallel / groups)) : request.tensorParallel;
+}
+
 /**
  * Estimate one deployment, as the engine would start it: when the file leaves the engine free to
  * adapt (llama.cpp `--fit`, Ollama's scheduler), the estimate is of what it adapts to. Throws
@@ -264,8 +270,7 @@ function estimateAsWritten(request: SizingRequest, options: EstimateOptions): Me
   const pp = request.pipelineParallel;
   const dp = request.dataParallel;
   const expertRanks = request.expertParallel && model.moe ? tp * dp : tp;
-  // Attention data parallelism: every rank holds all of attention and attends over its own requests.
-  const attentionTp = request.attentionDataParallel ? 1 : tp;
+  const attentionTp = attentionTensorParallel(request);
   const kvShare = model.attention.kind === "mla" ? 0 : kvHeadsPerTpRank(model, attentionTp) / model.kvHeads;
   const sharding: Sharding = { tensorParallel: tp, attentionTensorParallel: attentionTp, expertRanks, kvShare };
   const stages = pipelineStages(model.layers, pp);

@@ -51,8 +51,11 @@ export interface SizingRequest {
   flashAttention?: boolean;
   /** The engine's execution backend when it has several (LMDeploy `pytorch` / `turbomind`); absent: its default. */
   backend?: string;
-  /** Attention data parallelism: attention weights and every KV head on each rank, which serves its own requests. */
-  attentionDataParallel?: boolean;
+  /**
+   * Attention data parallelism: the tensor-parallel ranks form this many groups, each holding all
+   * of attention at tensor parallel / groups and serving its own requests (absent: one group).
+   */
+  attentionDataParallel?: number;
 }
 
 export type Verdict = "fits" | "weights-exceed-memory" | "kv-cache-too-small";
