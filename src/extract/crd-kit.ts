@@ -38,12 +38,21 @@ export function modelReference(node: DocNode | undefined, source: string): { loc
   if ("reason" in read) return { unresolved: read };
   const value = String(read.value).trim();
   const { mirrors: _scalarMirrors, ...written } = read;
-  if (/^(hf|huggingface|ollama):\/\//i.test(value) || /^[\w.-]+\/[\w.-]+$/.test(value) || /^https?:\/\/(www\.)?huggingface\.co\//i.test(value)) {
-    return { located: { ...written, value } };
-  }
-  const last = trimTrailing(value, "/").split("/").pop() ?? "";
-  if (NAMED_BY_SIZE.test(last)) return { located: { ...written, value, readonly: true } };
+  const named = namedModel(value);
+  if (named === "repository") return { located: { ...written, value } };
+  if (named === "sized-name") return { located: { ...written, value, readonly: true } };
   return { unresolved: { raw: value, node: read.node, reason: "reference", source } };
+}
+
+/**
+ * What a model reference names: a repository (`hf://`, `ollama://`, `owner/name`, a huggingface.co
+ * URL), a folder or object whose name states a model's size (`s3://bucket/Qwen2.5-7B-Instruct`), or
+ * nothing a catalog can read (other storage).
+ */
+export function namedModel(value: string): "repository" | "sized-name" | undefined {
+  if (/^(hf|huggingface|ollama):\/\//i.test(value) || /^[\w.-]+\/[\w.-]+$/.test(value) || /^https?:\/\/(www\.)?huggingface\.co\//i.test(value)) return "repository";
+  const last = trimTrailing(value, "/").split("/").pop() ?? "";
+  return NAMED_BY_SIZE.test(last) ? "sized-name" : undefined;
 }
 
 /** A model name that states its size: `Qwen2.5-Coder-32B-Instruct`, `llama-3-70b`, `Qwen3-30B-A3B`, `phi-3-mini-4k`… */

@@ -208,6 +208,12 @@ function llmisvcStage(object: DocNode, spec: DocNode, stage: DocNode, name: stri
   const workerGpus = podGpus(stage.get("worker") ?? undefined);
   const found = template && main ? podDeployments(template, owner, ctx, fields, { defaultEngine: "vllm" }).filter((deployment) => deployment.anchor === main.node) : [];
   for (const deployment of found) {
+    // A container that serves the storage mount (`vllm serve /mnt/models`) serves `spec.model`.
+    const served = deployment.fields.model?.value;
+    if (served !== undefined && STORAGE_MOUNT.test(served)) {
+      if (fields.model) deployment.fields.model = fields.model;
+      else if (unresolved.model) delete deployment.fields.model;
+    }
     for (const [field, value] of Object.entries(unresolved)) if (!deployment.fields[field as keyof LocatedFields]) (deployment.unresolved as Record<string, unknown>)[field] = value;
     // The worker template carries its own GPU count: both would have to change together.
     const gpuCount = deployment.fields.gpuCount;

@@ -10,6 +10,7 @@ import { str } from "./doc.js";
 import { applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, mayRunUnsizedServer, mayStartEngine, shellTokens, unsizedServer, valuesOf } from "./engine-seam.js";
 import type { ExtractContext } from "./context.js";
 import { applyMountedConfig } from "./engine-config.js";
+import { downloadInto } from "./downloads.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { deferredReason, type EnvMap, type FieldSink, mergeFields, newSink, plainEnv, setLocated, setUnresolved } from "./kit.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
@@ -240,6 +241,10 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     // A config file the engine is told to read, mounted from a ConfigMap of the same file.
     if (podSpec) applyMountedConfig(call, container, podSpec, ctx);
     mergeFields(sink, call);
+    // A local folder another container (or this one's script) downloads a repository into.
+    const model = sink.fields.model;
+    const downloaded = model && downloadInto(model.value, container, podSpec, ctx, (each) => containerEnv(each, ctx, options.platformEnv));
+    if (downloaded) setLocated(sink, "model", { ...downloaded, source: `${downloaded.source} → ${model.value}` });
     const image = describeImage(str(imageNode));
     if (image?.tag && image.engine === call.engine) sink.engineVersion = image.tag;
     sink.fields.engine = { value: call.engine, node: (imageNode ?? container).node, source: "image" } satisfies Located<Engine>;

@@ -116,7 +116,8 @@ function containerName(owner: WalkOwner, container: DocNode, path: string[]): st
 
 function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractContext, owner: WalkOwner, path: string[], multiPod: () => boolean): Deployment | undefined {
   const container = asContainer(node);
-  const serving = servingContainer(container, ctx);
+  const holder = ancestors.at(-1);
+  const serving = servingContainer(container, ctx, {}, holder?.type === "map" && (holder.get("containers") || holder.get("initContainers")) ? holder : undefined);
   if (!serving) return undefined;
   const sink = newSink();
   mergeFields(sink, serving);
