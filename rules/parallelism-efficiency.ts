@@ -24,7 +24,7 @@ export default createRule<MessageIds, []>({
     schema: [],
     messages: {
       idleGpus:
-        "{{gpus}} GPUs are requested but {{engine}} runs {{ranks}} rank{{plural}} (tensor parallel {{tp}}{{rest}}): {{idle}} GPU{{idlePlural}} sit idle. {{fix}}",
+        "{{gpus}} GPUs are requested but {{engine}} runs {{ranks}} rank{{plural}} (tensor parallel {{tp}}{{rest}}): {{idle}} {{idleGpus}} idle. {{fix}}",
       kvReplicated:
         "Tensor parallel {{tp}} exceeds {{model}}'s {{kvHeads}} KV heads, so the KV cache is kept {{factor}}× over. Every rank stores a whole KV head; tensor parallel {{kvHeads}} with {{replicas}} data-parallel replicas serves the same GPUs without the copies.",
       useTensorParallel: "Use tensor parallel {{tp}} across all {{gpus}} GPUs",
@@ -61,7 +61,7 @@ export default createRule<MessageIds, []>({
                   tp: request.tensorParallel,
                   rest: `${request.pipelineParallel > 1 ? ` × pipeline ${request.pipelineParallel}` : ""}${request.dataParallel > 1 ? ` × data ${request.dataParallel}` : ""}`,
                   idle,
-                  idlePlural: idle === 1 ? "" : "s",
+                  idleGpus: idle === 1 ? "GPU sits" : "GPUs sit",
                   fix: problem.suggestedTensorParallel
                     ? `Set --tensor-parallel-size ${problem.suggestedTensorParallel} to use them, or request ${problem.ranks}.`
                     : `Request ${problem.ranks}, or pick a tensor-parallel size that uses all ${problem.gpus}.`,

@@ -22,6 +22,7 @@ import { modelBooster, modelServing } from "./kthena.js";
 import { llmazOpenModel, llmazPlayground } from "./llmaz.js";
 import { omeInferenceService, omeServingRuntime } from "./ome.js";
 import { roleBasedGroup } from "./rbg.js";
+import { modelDeployment } from "./airunway.js";
 
 type CrdReader = (object: DocNode, ctx: ExtractContext, kind: string) => Deployment[];
 
@@ -71,6 +72,8 @@ const CRD_READERS: Array<{ group: string; kinds: string[]; read: CrdReader }> = 
   { group: "networking.serving.volcano.sh", kinds: ["ModelRoute", "ModelServer"], read: NOTHING },
   { group: "workload.kthena.io", kinds: ["ModelServing"], read: modelServing },
   { group: "workload.kthena.io", kinds: ["ModelBooster"], read: modelBooster },
+  { group: "airunway.ai", kinds: ["ModelDeployment"], read: modelDeployment },
+  { group: "airunway.ai", kinds: ["InferenceProviderConfig", "AgentDeployment", "AgentProviderConfig"], read: NOTHING },
 ];
 
 const BY_GROUP_KIND = new Map<string, CrdReader>();
