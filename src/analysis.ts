@@ -203,9 +203,15 @@ function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployme
   const candidates = rangeCandidates(catalog.gpus, vendor, settings.cluster?.gpus);
   const gpus = withinMemory(candidates.gpus, deployment.gpuMemoryRange);
   if (gpus.length === 0) return { invalid: `no GPU of ${candidates.source === "cluster" ? "settings.vram.cluster" : "the catalog"} has the memory the file allows` };
+  // A GPU holds it when the weights stay on it, unless the file itself keeps some on the CPU
+  // (--cpu-offload-gb, -ngl, --n-cpu-moe): where an engine moves layers to the CPU on its own
+  // (Ollama's scheduler, llama.cpp --fit), it runs, but at the speed of CPU memory.
+  const offloadAsked = values.cpuOffloadGiB !== undefined || values.gpuLayers !== undefined || values.cpuMoeLayers !== undefined;
   const fits = (gpu: GpuEntry) => {
     const resolution = resolveOnce(settings, values, deployment.layoutOwner, gpu);
-    return resolution.ok && estimateOnce(fittedContext(resolution.resolved, deployment).request).verdict === "fits";
+    if (!resolution.ok) return false;
+    const estimate = estimateOnce(fittedContext(resolution.resolved, deployment).request);
+    return estimate.verdict === "fits" && (offloadAsked || estimate.offloadedWeightBytesPerGpu === 0);
   };
   try {
     const split = splitRange(gpus, fits, (gpu) => formatRunsOn(catalog, first, values, gpu));

@@ -260,6 +260,10 @@ describe("Ollama", () => {
     expect(big.maxModelLen).toBe(4096);
     expect(big.gpuLayers!.onGpu).toBeLessThan(81);
     expect(big.assumptions.join(" | ")).toMatch(/Ollama steps its default context down to 4,096 tokens \| Ollama keeps \d+ of 81 layers on the CPU/);
+    // On a GPU whose default context is already the smallest tier, only layers move to the CPU.
+    const small = estimate({ engine: "ollama", model: "qwen2.5:14b", gpuType: "RTX 4060" });
+    expect(small.maxModelLen).toBe(4096);
+    expect(small.assumptions.filter((note) => note.startsWith("Ollama"))).toEqual(["Ollama's default context here is 4,096 tokens", "Ollama keeps 15 of 49 layers on the CPU"]);
   });
 });
 

@@ -103,7 +103,8 @@ function schedule(request: SizingRequest, estimate: MemoryEstimate, estimateWith
         return { request: adapted, notes };
       }
     }
-    notes.push(`Ollama steps its default context down to ${tokens(adapted.maxModelLen!)} tokens`);
+    // Already at the smallest tier: nothing was stepped down, and nothing is said.
+    if (adapted.maxModelLen !== undefined) notes.push(`Ollama steps its default context down to ${tokens(adapted.maxModelLen)} tokens`);
   }
   if (request.gpuLayers !== undefined) return notes.length > 0 ? { request: adapted, notes } : undefined;
   const layers = gpuLayersThatFit(adapted, estimateWith);

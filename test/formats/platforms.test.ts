@@ -186,3 +186,30 @@ spec:
     expect(explained!.estimate!.assumptions.join("\n")).not.toMatch(/\bfits\b/i);
   });
 });
+
+describe("the GPUs a deployment could land on", () => {
+  it("counts a GPU as holding it only when the engine keeps every layer on it", () => {
+    const ollama = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ollama
+spec:
+  template:
+    spec:
+      containers:
+        - name: ollama
+          image: ollama/ollama:0.12.6
+          lifecycle:
+            postStart:
+              exec:
+                command: ["ollama", "pull", "qwen2.5:14b"]
+          resources:
+            limits:
+              nvidia.com/gpu: "1"
+`;
+    // Ollama would load qwen2.5:14b on an 8 GB GPU with a third of its layers on the CPU: not a GPU that holds it.
+    expect(findings(lint(ollama, "ollama.yaml")).map((message) => message.message)).toEqual([
+      "qwen2.5:14b on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named. It fits the T4, L4, A100 40GB… (11.6 GiB or more); those of 8.0 GiB or less (GeForce GTX 1080, GeForce RTX 3070…) cannot hold it. Pin one, or list your cluster's GPUs in settings.vram.cluster.",
+    ]);
+  });
+});
