@@ -377,8 +377,11 @@ function ollamaChart(document: DocNode, ctx: ExtractContext): Deployment[] {
 
 // --- `.Values` references inside a values file -------------------------------------------------
 
-/** `{{ .Values.a.b }}` (with Helm's optional `-` trims), as it appears inside a value. */
-const VALUES_REFERENCE = /\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}/g;
+/**
+ * `{{ .Values.a.b }}` (with Helm's optional `-` trims), as it appears inside a value, with the quotes
+ * some charts put around it inside a plain scalar (`uri: hf://"{{ .Values.modelArtifacts.name }}"`).
+ */
+const VALUES_REFERENCE = /(["']?)\{\{-?\s*\.Values\.([\w.]+)\s*-?\}\}\1/g;
 
 /**
  * A values file that refers to its own keys (`uri: "hf://{{ .Values.modelArtifacts.name }}"`, a
@@ -404,7 +407,7 @@ export function resolveValuesReferences(deployments: Deployment[], document: Doc
 /** `raw` with its `.Values` references replaced by the values they name (references within them too, three deep); undefined when one is missing. */
 function expandValues(raw: string, document: DocNode, source: string, depth: number): string | undefined {
   let complete = true;
-  const text = raw.replace(VALUES_REFERENCE, (_whole, path: string) => {
+  const text = raw.replace(VALUES_REFERENCE, (_whole, _quote: string, path: string) => {
     const target = follow(document, path.split("."));
     const scalar = target?.type === "scalar" ? (str(target) ?? String(target.value)) : undefined;
     const written = scalar?.includes(TEMPLATE_MARK) ? writtenScalar(target!.node.range, source) : scalar;

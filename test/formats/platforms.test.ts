@@ -83,6 +83,9 @@ describe("chart values of in-house charts", () => {
   it("resolves `{{ .Values.x }}` references to keys of the same file, also through the lint route's template masking", () => {
     expect(fixtureValues("generic/chart-values-self-reference.yaml")[0]).toMatchObject({ model: "hf://Qwen/Qwen2.5-32B-Instruct", gpuCount: 2, tensorParallel: 2, maxModelLen: 65536, unresolved: [] });
     expectFindings("generic/chart-values-self-reference.yaml", ["vram/pin-gpu-type 6:7 someGpusFit"]);
+    // Quotes around a reference inside a plain scalar are the chart's, not the value's.
+    const quoted = readFixture("generic/chart-values-self-reference.yaml").replace('uri: "hf://{{ .Values.modelArtifacts.name }}"', 'uri: hf://"{{ .Values.modelArtifacts.name }}"');
+    expect(extractedValues(quoted)[0]).toMatchObject({ model: "hf://Qwen/Qwen2.5-32B-Instruct" });
   });
 
   it("reads the model from a chart's env beside its GPUs", () => {
