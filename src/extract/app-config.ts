@@ -86,7 +86,7 @@ const MODEL_ENV = ["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "MODEL_PATH
 export function readSettingsMapping(
   mapping: DocNode,
   /** `settingsOnly`: return whatever settings the mapping holds, even with no model (KAITO's `vllm:` map, Ray `engine_kwargs`). */
-  options: { settingsOnly?: boolean; modelKeyed?: boolean } = {},
+  options: { settingsOnly?: boolean; modelKeyed?: boolean; hardwareElsewhere?: boolean } = {},
 ): { fields: LocatedFields; unresolved: Partial<Record<FieldName, UnresolvedValue>> } | undefined {
   const sink = newSink();
   const { fields, unresolved } = sink;
@@ -141,10 +141,14 @@ export function readSettingsMapping(
     if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
     else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
   }
-  const namesHardware = fields.gpuType || fields.instanceType || unresolved.gpuType || unresolved.instanceType || (fields.gpuCount && fields.gpuCount.value > 0) || unresolved.gpuCount;
   const isEngineConfig = ENGINE_CONFIG_FIELDS.some((field) => fields[field] !== undefined);
-  if (!namesHardware && !isEngineConfig) return undefined;
+  if (!namesHardware(sink) && !isEngineConfig && !options.hardwareElsewhere) return undefined;
   return { fields, unresolved };
+}
+
+/** Whether settings name the GPUs that serve them (a type, an instance type or a count above 0). */
+function namesHardware({ fields, unresolved }: FieldSink): boolean {
+  return Boolean(fields.gpuType || fields.instanceType || unresolved.gpuType || unresolved.instanceType || (fields.gpuCount && fields.gpuCount.value > 0) || unresolved.gpuCount);
 }
 
 /** Engine settings nested one level down (a chart's `vllm_engine_args` map, `vllm.containerArgs` list). */
@@ -176,15 +180,12 @@ function enclosingMappings(document: DocNode, path: readonly string[]): Array<{ 
   return chain.reverse();
 }
 
-/** The fields that say which GPUs serve a deployment. */
-const HARDWARE_FIELDS: FieldName[] = ["gpuType", "instanceType", "gpuCount"];
-
 /**
  * Settings that name the model in one mapping and the hardware beside it: a chart's values with
  * `vllm: {model: …}` and the pod's `resources`/`nodeSelector` at the top (as its templates read
  * them), an app config with `llm: {…}` next to `compute: {accelerator, gpu_count}`. The nearest
  * enclosing mapping, or a sibling mapping that names no model of its own, gives what the settings
- * mapping does not name.
+ * mapping does not name: the GPUs, and engine settings written beside the model.
  */
 function inheritHardware(read: FieldSink, enclosing: ReadonlyArray<{ parent: DocNode; key: string }>): void {
   const open = (field: FieldName) => !read.fields[field] && !read.unresolved[field];
@@ -202,12 +203,13 @@ function inheritHardware(read: FieldSink, enclosing: ReadonlyArray<{ parent: Doc
       const engine = repository?.type === "scalar" && typeof repository.value === "string" ? engineFromImage(repository.value) : undefined;
       if (engine && repository) read.fields.engine = locate(repository, engine, "image");
     }
+    // A sibling that names no model of its own holds the same server's hardware or engine settings
+    // (`deployment: {maxModelLen: 8192, gpuMemoryUtilization: 0.95}` beside `model: {name: …}`).
     for (const [siblingKey, sibling] of parent.entries()) {
-      if (siblingKey === key || sibling.type !== "map" || !HARDWARE_FIELDS.some(open)) continue;
+      if (siblingKey === key || sibling.type !== "map") continue;
       const settings = readSettingsMapping(sibling, { settingsOnly: true });
       if (!settings || settings.fields.model || settings.unresolved.model) continue;
-      const hardware = (from: Partial<Record<FieldName, unknown>>) => Object.fromEntries(HARDWARE_FIELDS.filter((field) => from[field] !== undefined).map((field) => [field, from[field]]));
-      mergeFields(read, { fields: hardware(settings.fields), unresolved: hardware(settings.unresolved) }, "fill");
+      mergeFields(read, settings, "fill");
     }
   }
 }
@@ -218,9 +220,13 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
   const deployments: Deployment[] = [];
   for (const { node, path } of mappings(document)) {
     const key = path[path.length - 1];
-    const read = readSettingsMapping(node, { modelKeyed: key !== undefined && KEY_INDEX.get(normalizeKey(key))?.field === "model" });
+    // A model key's mapping (`model: {name: …}`) may leave the GPUs to the mappings around it.
+    const modelKeyed = key !== undefined && KEY_INDEX.get(normalizeKey(key))?.field === "model";
+    const read = readSettingsMapping(node, { modelKeyed, hardwareElsewhere: modelKeyed });
     if (!read) continue;
     inheritHardware(read, enclosingMappings(document, path));
+    if (modelKeyed && !namesHardware(read) && !ENGINE_CONFIG_FIELDS.some((field) => read.fields[field] !== undefined)) continue;
+    if (modelKeyed && !read.fields.model && !read.unresolved.model) continue;
     const args: ArgsTarget | undefined = node.embedded ? undefined : { kind: "map", node, keyStyle: keyStyle(node.entries().map(([key]) => key)) };
     deployments.push({
       format: "app-config",

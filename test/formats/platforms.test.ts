@@ -88,6 +88,17 @@ describe("chart values of in-house charts", () => {
     expect(extractedValues(quoted)[0]).toMatchObject({ model: "hf://Qwen/Qwen2.5-32B-Instruct" });
   });
 
+  it("reads a model mapping with the engine settings of a sibling mapping and the pod's GPUs at the top", () => {
+    const file = "generic/chart-values-model-mapping.yaml";
+    expect(fixtureValues(file)).toEqual([
+      { kind: "app config", name: "model", model: "Qwen/Qwen2.5-14B-Instruct", maxModelLen: 16384, gpuMemoryUtilization: 0.9, gpuCount: 1, gpuType: "nvidia-tesla-t4", unresolved: [] },
+    ]);
+    // Line 23 is `nvidia.com/gpu: 1`.
+    expectSuggestionsResolve(file, expectFindings(file, ["vram/weights-fit 23:21 weightsExceed"]));
+    // Without GPUs anywhere, a model mapping alone is no deployment.
+    expect(extractedValues("model:\n  name: Qwen/Qwen2.5-14B-Instruct\nservice:\n  port: 80\n")).toEqual([]);
+  });
+
   it("reads the model from a chart's env beside its GPUs", () => {
     const text = "replicaCount: 1\ngpus: 1\nenv:\n  - name: MODEL\n    value: Qwen/Qwen2.5-7B-Instruct\nnodeSelector:\n  nvidia.com/gpu.product: NVIDIA-L4\n";
     expect(extractedValues(text)).toEqual([{ kind: "app config", name: undefined, model: "Qwen/Qwen2.5-7B-Instruct", gpuCount: 1, gpuType: "NVIDIA-L4", unresolved: [] }]);
