@@ -5,7 +5,8 @@
  * - llm-d modelservice: `modelArtifacts.uri` + `decode`/`prefill` (`parallelism`, `containers[].args`);
  * - NVIDIA `nim-llm`: `image.repository` (a NIM image names the model), `resources.limits`, `env`;
  * - vLLM's example chart (`examples/online_serving/chart-helm`): `image.command`, `resources`, `gpuModels`;
- * - otwld/ollama-helm: `ollama.models` (pulled or run at start) on `ollama.gpu`.
+ * - otwld/ollama-helm: `ollama.models` (pulled or run at start) on `ollama.gpu`;
+ * - Triton's TensorRT-LLM tutorial charts: `model.name`, `model.tensorrtLlm`, `gpu` (GPU products).
  *
  * Each chart is recognised by a key or two at the top of the document, so files that are none of
  * these cost a few lookups. Rendered output (`helm template …`) is plain Kubernetes and goes through
@@ -39,6 +40,7 @@ const CHARTS: Chart[] = [
   { detect: isNimValues, extract: nimLlm },
   { detect: isVllmExampleChart, extract: vllmExampleChart },
   { detect: isOllamaChart, extract: ollamaChart },
+  { detect: (document) => document.get("model")?.get("tensorrtLlm")?.type === "map" || (document.get("triton")?.get("image") !== undefined && document.get("model")?.get("name") !== undefined), extract: tritonTrtllmChart },
 ];
 
 /** Deployments of a Helm values document of a known chart; undefined when it is none of them. */
@@ -373,6 +375,48 @@ function ollamaChart(document: DocNode, ctx: ExtractContext): Deployment[] {
   // GPUs and no model: the models arrive through the API later, which is said rather than passed over.
   if (entries.size === 0) return gpu?.get("enabled")?.value === true ? [one()] : [];
   return [...entries.values()].map((model) => one(model));
+}
+
+// --- Triton TensorRT-LLM charts --------------------------------------------------------------------
+
+/** GPUs of one node of the common 8-GPU boards: a wider layout spreads pipeline stages over nodes. */
+const NODE_GPUS = 8;
+
+/**
+ * The Helm charts of triton-inference-server/tutorials (Deployment/Kubernetes/TensorRT-LLM_*):
+ * `model.name` is built into a TensorRT-LLM engine at `model.tensorrtLlm.dataType` (float16 by
+ * default) with `parallelism.tensor` × `parallelism.pipeline` ranks, and the pod requests that many
+ * GPUs (templates/deployment.yaml `$model_gpus := mul $model_pp $model_tp`); `gpu` lists the
+ * `nvidia.com/gpu.product` values the pod may land on (one pins the type; several mean any of them).
+ */
+function tritonTrtllmChart(document: DocNode): Deployment[] {
+  const model = document.get("model")!;
+  const sink = newSink();
+  setLocated(sink, "engine", locate(model.get("tensorrtLlm") ?? model, "trtllm" as Engine, "model.tensorrtLlm"));
+  readField(sink, "model", model.get("name"), "string", "model.name");
+  // The chart builds only the models its scripts list (`llama-3-70b-instruct`, `gpt2`…): no fix renames it.
+  if (sink.fields.model) sink.fields.model = { ...sink.fields.model, readonly: true };
+  const trtllm = model.get("tensorrtLlm");
+  readField(sink, "dtype", trtllm?.get("dataType"), "string", "tensorrtLlm.dataType");
+  const parallelism = trtllm?.get("parallelism");
+  readField(sink, "tensorParallel", parallelism?.get("tensor"), "int", "parallelism.tensor");
+  readField(sink, "pipelineParallel", parallelism?.get("pipeline"), "int", "parallelism.pipeline");
+  const tp = sink.fields.tensorParallel?.value ?? 1;
+  const pp = sink.fields.pipelineParallel?.value ?? 1;
+  const where = parallelism ?? trtllm ?? model;
+  if (sink.unresolved.tensorParallel || sink.unresolved.pipelineParallel) {
+    setUnresolved(sink, "gpuCount", (sink.unresolved.tensorParallel ?? sink.unresolved.pipelineParallel)!);
+  } else if (tp * pp <= NODE_GPUS || tp > NODE_GPUS) {
+    setLocated(sink, "gpuCount", locate(where, tp * pp, "parallelism", { readonly: true }));
+  } else {
+    // The multi-node chart: tensor parallel within a node, pipeline stages across nodes.
+    setLocated(sink, "gpuCount", locate(where, tp, "parallelism", { readonly: true }));
+    setLocated(sink, "nodes", locate(where, pp, "parallelism.pipeline", { readonly: true }));
+  }
+  const gpu = document.get("gpu");
+  const products = gpu?.type === "seq" ? gpu.items() : gpu ? [gpu] : [];
+  if (products.length === 1) readField(sink, "gpuType", products[0], "string", "gpu");
+  return [deployment("helm-values", "Triton TensorRT-LLM values", str(model.get("name")), sink, model, { layoutOwner: "gpus-from-tensor" })];
 }
 
 // --- `.Values` references inside a values file -------------------------------------------------

@@ -237,6 +237,33 @@ describe("Helm: rendered output goes through the Kubernetes adapter", () => {
   });
 });
 
+describe("Helm values: Triton's TensorRT-LLM charts", () => {
+  it("builds the model at tensor × pipeline GPUs per pod on the one GPU product listed, and fixes the tensor size", () => {
+    const { text, filename, messages } = lintFixture("helm/triton-trtllm-llama-3-70b-a10g-values.yaml");
+    const [deployment] = deploymentsOf(text, filename);
+    expect(deployment!.fields.engine?.value).toBe("trtllm");
+    expect(deployment!.fields.dtype?.value).toBe("float16");
+    expect(writtenAt(text, deployment!, "gpuType")).toBe("NVIDIA-A10G");
+    expect(deployment!.fields.gpuCount?.value).toBe(2);
+    // Line 11 is `tensor: 2`: the GPU count follows it.
+    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "weightsExceed", line: 11, column: 7 }]);
+    expect(messages[0]!.suggestions!.map((suggestion) => suggestion.desc)).toEqual([
+      "Use 8 × NVIDIA A10G at TP 8: 101,056 KV tokens, 12 × 8,192-token sequences",
+      "Use 2 × NVIDIA A100 80GB: 65,184 KV tokens, 7.9 × 8,192-token sequences",
+    ]);
+    expect(expectSuggestionsFix(text, filename, messages)).toBe(messages[0]!.suggestions!.length);
+  });
+
+  it("spreads pipeline stages over nodes past one node's GPUs, and judges several GPU products as any of them", () => {
+    const values = (gpu: string, parallelism: string) => `gpu:\n${gpu}\nmodel:\n  name: llama-2-70b\n  tensorrtLlm:\n    parallelism:\n${parallelism}\n`;
+    const [wide] = deploymentsOf(values("- NVIDIA-A10G", "      tensor: 8\n      pipeline: 2"), "values.yaml");
+    expect([wide!.fields.gpuCount?.value, wide!.fields.nodes?.value, wide!.fields.pipelineParallel?.value]).toEqual([8, 2, 2]);
+    const [any] = deploymentsOf(values("- NVIDIA-A10G\n- Tesla-T4", "      tensor: 4"), "values.yaml");
+    expect(any!.fields.gpuType).toBeUndefined();
+    expect(any!.fields.gpuCount?.value).toBe(4);
+  });
+});
+
 describe("Helm values: odd input", () => {
   const shapes = [
     (value: unknown) => ({ servingEngineSpec: value }),
@@ -245,6 +272,7 @@ describe("Helm values: odd input", () => {
     (value: unknown) => ({ modelArtifacts: { uri: value }, decode: { parallelism: value, containers: [value, { modelCommand: "vllmServe", args: value }], acceleratorTypes: value } }),
     (value: unknown) => ({ image: { repository: "nvcr.io/nim/meta/llama3-8b-instruct" }, model: { ngcAPISecret: "x" }, resources: value, env: value, nodeSelector: value }),
     (value: unknown) => ({ image: { command: [value] }, resources: value, gpuModels: value }),
+    (value: unknown) => ({ gpu: value, model: { name: value, tensorrtLlm: { dataType: value, parallelism: value } }, triton: value }),
   ];
 
   it("never throws on missing keys, wrong types and nulls", () => {
