@@ -8,7 +8,7 @@
  * warnings, 2 a usage error, a config that cannot be loaded, unused bulk suppressions, or a crash.
  */
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import type * as Eslint from "eslint";
 import { type CliIo, UsageError } from "./cli-io.js";
@@ -253,12 +253,45 @@ function summary(results: readonly Eslint.ESLint.LintResult[]): { errors: number
   return { errors, warnings };
 }
 
+/** Whether `path` (absolute) is `folder` or inside it. */
+function isInside(folder: string, path: string): boolean {
+  const rest = relative(folder, path);
+  return rest === "" || (!rest.startsWith("..") && !isAbsolute(rest));
+}
+
+/**
+ * ESLint lints only files inside its working folder and skips the rest in silence. Paths that all
+ * lie elsewhere (`vram lint ../other-repo`) are linted from the folder that holds them, with that
+ * folder's config and .gitignore, as if vram ran there; a mix of both is refused rather than
+ * half-linted.
+ */
+function outsideFolder(io: CliIo, options: Options): { io: CliIo; options: Options } {
+  if (options.stdin || options.config !== undefined) return { io, options };
+  const absolute = options.paths.map((path) => resolve(io.cwd, path));
+  const outside = absolute.filter((path) => !isInside(io.cwd, path));
+  if (outside.length === 0) return { io, options };
+  if (outside.length < absolute.length) {
+    throw new UsageError(`${options.paths[absolute.indexOf(outside[0]!)]} is outside the working folder ${io.cwd}, and other paths are inside it: lint them in separate runs`);
+  }
+  let folder = absolute.map((path) => (GLOB.test(path) ? dirname(path.slice(0, path.search(GLOB))) : path)).reduce((common, path) => {
+    while (!isInside(common, path)) common = dirname(common);
+    return common;
+  });
+  try {
+    if (!statSync(folder).isDirectory()) folder = dirname(folder);
+  } catch {
+    folder = dirname(folder);
+  }
+  return { io: { ...io, cwd: folder }, options: { ...options, paths: absolute } };
+}
+
 export async function runLint(argv: string[], io: CliIo, dependencies: LintDependencies = defaultDependencies): Promise<number> {
-  const options = parseOptions(argv);
+  let options = parseOptions(argv);
   if (options === "help") {
     io.stdout.write(`${LINT_HELP}\n`);
     return 0;
   }
+  ({ io, options } = outsideFolder(io, options));
   const eslintModule = await loadEslint(dependencies);
   const { eslint, patterns } = await createEslint(eslintModule, io, options);
 

@@ -144,6 +144,18 @@ describe("vram lint with no config", () => {
     expect(missing).toEqual({ code: 2, stdout: "", stderr: "vram: c: no such file or folder\n" });
   });
 
+  it("lints paths outside the working folder from the folder that holds them, with its .gitignore; refuses a mix", async () => {
+    const repo = folder({ "deploy/mixtral.yaml": MISFIT, "other/unknown.yaml": UNKNOWN, ".gitignore": "other/\n" });
+    // Run from a sibling folder that holds an ESLint config of its own, which does not apply to the repository.
+    const elsewhere = folder({ "eslint.config.js": "export default [];\n", "ok.yaml": FITS });
+    const outside = await lintJson(elsewhere, [`${repo}/deploy`]);
+    expect(outside.code).toBe(1);
+    expect(findings(repo, outside.results)).toEqual(["deploy/mixtral.yaml: vram/weights-fit 2"]);
+    expect(findings(repo, (await lintJson(elsewhere, [repo])).results)).toEqual(["deploy/mixtral.yaml: vram/weights-fit 2"]);
+    const mixed = await runCli(["lint", "ok.yaml", join(repo, "deploy")], elsewhere);
+    expect(mixed).toEqual({ code: 2, stdout: "", stderr: `vram: ${join(repo, "deploy")} is outside the working folder ${elsewhere}, and other paths are inside it: lint them in separate runs\n` });
+  });
+
   it("--max-warnings N fails on more than N warnings; --quiet shows errors only", async () => {
     const cwd = folder({ "unknown.yaml": UNKNOWN, "misfit.yaml": MISFIT });
     const warningsOnly = await runCli(["lint", "unknown.yaml"], cwd);
