@@ -178,6 +178,11 @@ export interface EngineProfile<Id extends string = string> {
   readonly env: Readonly<Record<string, EnvFieldSpec>>;
   /** Unique prefixes of long flags are accepted (Python argparse `allow_abbrev`; click and clap do not). */
   readonly abbreviations: boolean;
+  /**
+   * The variable its client commands read the server's address from (Ollama's `OLLAMA_HOST`): a
+   * container whose `ollama pull` addresses another host drives a server elsewhere and is no deployment.
+   */
+  readonly serverAddressEnv?: string;
   /** The image's entrypoint serves with no flags at all, reading its settings from env (TGI, llama.cpp). */
   readonly servesWithoutFlags: boolean;
   /** Setting names fixes write into the engine's config mappings (`max_model_len`, TRT-LLM `max_seq_len`). */

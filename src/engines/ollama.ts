@@ -130,7 +130,9 @@ export const ollama: EngineProfile<"ollama"> = {
     const verb = words[i + 1]?.text;
     return verb === "pull" || verb === "run" ? { start: i + 2, positionalModel: true } : undefined;
   },
-  image: (name) => /(^|\/)ollama(:|$|\/)/.test(name),
+  serverAddressEnv: "OLLAMA_HOST",
+  // `ollama/ollama`, and builds of it named for their GPUs (`ollama-nvidia`, `ollama-rocm`); not web UIs or clients.
+  image: (name) => /(^|\/)ollama(?![\w.-]*(web|ui|client|chat|cli))[\w.-]*(:|@|\/|$)/.test(name),
   flags: [],
   settingNames: SETTINGS,
   switches: [],

@@ -3,7 +3,7 @@
  * the GPU type from the node selector or required node affinity. Shared by every adapter that embeds
  * a pod template (Deployments, LeaderWorkerSets, KServe, Ray worker groups…).
  */
-import { describeImage, engineFromFlags } from "../engines/index.js";
+import { describeImage, engineById, engineFromFlags } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
@@ -113,14 +113,27 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext, opt
   let call = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
   if (!call && imageOnlyCall(imageEngine)) {
     call = imageOnlyCall(imageEngine);
+  } else if (!call && imageEngine && command.length === 0 && args.length === 0 && engineFromImage(image) === imageEngine) {
+    // The engine's own image with nothing to run but its entrypoint: a server that names no model here.
+    call = { engine: imageEngine, fields: {}, unresolved: {} };
   } else if (!call && options.defaultEngine && imageEngine === options.defaultEngine) {
     call = { engine: imageEngine, fields: {}, unresolved: {} };
     if (argsList?.type === "seq" && !argsList.embedded) call.args = { kind: "list", node: argsList, equals: false };
   }
   if (!call) return undefined;
+  // `ollama pull` against another pod's server (OLLAMA_HOST names it) is a client, not a deployment.
+  const addressEnv = engineById(call.engine).serverAddressEnv;
+  if (addressEnv && remoteHost(env.get(addressEnv)?.value)) return undefined;
   applyEnvFields(call, env);
   if (!call.fields.model && !call.unresolved.model) modelFromPostStart(call, container, ctx, env);
   return call;
+}
+
+/** Whether a host address names another machine (`http://ollama-service:11434`), not this pod (`0.0.0.0:11434`, `localhost`). */
+function remoteHost(address: string | undefined): boolean {
+  if (!address) return false;
+  const host = address.replace(/^\w+:\/\//, "").replace(/:\d+\/?$/, "").replace(/^\[|\]$/g, "");
+  return !/^(0\.0\.0\.0|127\.0\.0\.1|localhost|::1?|)$/.test(host);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../support/lint.js";
+import { findings, lint, readFixture } from "../support/lint.js";
 import { judgedOf } from "./helpers.js";
 import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
 
@@ -144,5 +144,54 @@ describe("NIM knobs", () => {
       ].join("\n"),
     );
     expect(extractedValues(text)[0]).toMatchObject({ maxNumSeqs: 32, gpuMemoryUtilization: 0.7 });
+  });
+});
+
+describe("engine containers that say little", () => {
+  const deployment = (container: string, kind = "Deployment") => `apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: server
+spec:
+  template:
+    spec:
+      containers:
+${container}
+`;
+
+  it("finds an engine image that runs its entrypoint alone, and says it names no model", () => {
+    const vllm = deployment(`        - name: vllm
+          image: vllm/vllm-openai:v0.10.1
+          env:
+            - name: MODEL_PATH
+              value: /models/mistral-7b
+          resources:
+            limits:
+              nvidia.com/gpu: 1`);
+    expect(extractedValues(vllm)).toEqual([{ kind: "Deployment", name: "server", engine: "vllm", gpuCount: 1, unresolved: [] }]);
+    expect(findings(lint(vllm, "server.yaml")).map((message) => message.message)).toEqual([
+      "This vLLM deployment names no model in the file, so it was not checked. Name it (--model, MODEL_ID…) or with the annotation vram.lint/model.",
+    ]);
+  });
+
+  it("reads builds of Ollama named for their GPUs, and not a client that pulls into another pod's server", () => {
+    const server = deployment(`        - name: ollama
+          image: registry.example.com/ollama-rocm:0.12.3
+          env:
+            - name: OLLAMA_HOST
+              value: "0.0.0.0:11434"
+          resources:
+            limits:
+              amd.com/gpu: 1`);
+    expect(extractedValues(server)).toMatchObject([{ engine: "ollama", gpuCount: 1 }]);
+    const client = deployment(`        - name: pull
+          image: ollama/ollama:0.12.3
+          command: ["/bin/sh", "-c", "ollama pull llama3.1:8b"]
+          env:
+            - name: OLLAMA_HOST
+              value: http://ollama.inference.svc:11434`, "Job");
+    expect(extractedValues(client)).toEqual([]);
+    // The same pull in the server's own pod is its model.
+    expect(extractedValues(client.replace("http://ollama.inference.svc:11434", "127.0.0.1:11434"))).toMatchObject([{ engine: "ollama", model: "llama3.1:8b" }]);
   });
 });
