@@ -25,12 +25,18 @@ export function newSink(): FieldSink {
 }
 
 /**
+ * Placeholders a script or a reader fills in before the file is applied: `__MODEL__` (sed-style),
+ * `<MODEL_ID>` / `hf://<ORG>/<REPO>` (documentation), `IMAGE_PLACEHOLDER`, `REPLACE_ME`, `CHANGEME`.
+ */
+const PLACEHOLDER = /__[A-Z][A-Z0-9_]*__|<[A-Za-z][\w .-]*>|PLACEHOLDER|REPLACE_?ME|CHANGE_?ME/;
+
+/**
  * Why a written value is only known at deploy time: Helm/Go `{{ }}` and Jinja `{% %}` templates
- * (masked actions included, see go-template.ts);
+ * (masked actions included, see go-template.ts) and placeholders;
  * Terraform/compose `${ }`, Kubernetes `$(VAR)` and shell `$VAR` variables.
  */
 export function deferredReason(raw: string): UnresolvedValue["reason"] | undefined {
-  if (raw.includes("{{") || raw.includes("{%") || raw.includes(TEMPLATE_MARK)) return "template";
+  if (raw.includes("{{") || raw.includes("{%") || raw.includes(TEMPLATE_MARK) || PLACEHOLDER.test(raw)) return "template";
   if (/\$\{|\$\(|\$[A-Za-z_]/.test(raw)) return "variable";
   return undefined;
 }

@@ -13,6 +13,7 @@ import { stripModelUri } from "../catalog/names.js";
 import type { AstNode } from "../extract/doc.js";
 import type { FieldName, Located, UnresolvedValue } from "../extract/types.js";
 import { valueRule } from "../extract/validity.js";
+import { TEMPLATE_MARK } from "../extract/go-template.js";
 import { engineById } from "../engines/index.js";
 import { ENGINE_NAMES, printable } from "../report/wording.js";
 import { FIRST_SENTENCE_LIMIT, firstSentence, MESSAGE_LIMIT } from "../report/plain.js";
@@ -33,6 +34,7 @@ export const UNJUDGED_MESSAGES = {
   },
   "unchecked-deployment": {
     template: "{{setting}} is a template ({{raw}}), so this deployment was not checked. Lint the rendered files (helm template) to check it.",
+    placeholder: "{{setting}} is a placeholder ({{raw}}) filled in before the file is applied, so this deployment was not checked. Lint the filled-in file to check it.",
     variable: "{{setting}} is set at deploy time ({{raw}}), so this deployment was not checked. Write the value here to have it checked.",
     modelElsewhere: "The weights at {{raw}} name no model, so this deployment was not checked. Name it with the annotation vram.lint/model: <org/name>.",
     definedElsewhere: "{{setting}} refers to \"{{raw}}\", defined outside this file, so this deployment was not checked.",
@@ -166,7 +168,8 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
           return { rule: "valid-values", messageId: "invalidValue", data: { setting, raw, what: rule.what, expected: rule.expected }, at: value };
         }
         case "template":
-          return { rule: "unchecked-deployment", messageId: "template", data: { setting, raw }, at: value };
+          // Helm/Jinja actions are rendered by `helm template`; `__MODEL__`, `<MODEL_ID>` by a script or a reader.
+          return { rule: "unchecked-deployment", messageId: /\{\{|\{%/.test(value.raw) || value.raw.includes(TEMPLATE_MARK) ? "template" : "placeholder", data: { setting, raw }, at: value };
         case "variable":
           return { rule: "unchecked-deployment", messageId: "variable", data: { setting, raw }, at: value };
         case "reference":

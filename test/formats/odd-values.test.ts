@@ -115,3 +115,18 @@ describe("numbers no machine could hold", () => {
     );
   });
 });
+
+describe("placeholders filled in before a file is applied", () => {
+  it("are reported as placeholders, not as unknown models or GPUs", () => {
+    const messages = (args: string, gpus = '"1"') => findings(lint(vllmOnL4(args, gpus), "llm.yaml")).map((message) => `${message.ruleId} ${message.line}: ${message.message}`);
+    expect(messages('["--model", "__MODEL__"]')).toEqual([
+      "vram/unchecked-deployment 10: --model is a placeholder (__MODEL__) filled in before the file is applied, so this deployment was not checked. Lint the filled-in file to check it.",
+    ]);
+    expect(messages('["--model=hf://<ORG>/<REPO>"]')).toEqual([
+      "vram/unchecked-deployment 10: --model is a placeholder (hf://<ORG>/<REPO>) filled in before the file is applied, so this deployment was not checked. Lint the filled-in file to check it.",
+    ]);
+    expect(messages('["--model", "Qwen/Qwen2.5-7B-Instruct"]', "REPLACE_ME")).toEqual([
+      "vram/unchecked-deployment 11: nvidia.com/gpu is a placeholder (REPLACE_ME) filled in before the file is applied, so this deployment was not checked. Lint the filled-in file to check it.",
+    ]);
+  });
+});
