@@ -11,6 +11,7 @@ import type { Deployment, FieldName, UnresolvedValue } from "./extract/types.js"
 import { type DeploymentValues, type Resolution, resolveDeployment, type ResolvedDeployment, type Unresolved, withAutoContext } from "./resolve.js";
 import { readSettings, type VramSettings } from "./settings.js";
 import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.js";
+import { memoryFinding } from "./judge/memory-finding.js";
 import { shortGpuName } from "./report/plain.js";
 import { BoundedCache, cacheOf, identityOf } from "./memo.js";
 import { type GpuRange, rangeCandidates, splitRange, vendorOfResource, withinMemory } from "./judge/gpu-range.js";
@@ -211,7 +212,8 @@ function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployme
     const resolution = resolveOnce(settings, values, deployment.layoutOwner, gpu);
     if (!resolution.ok) return false;
     const estimate = estimateOnce(fittedContext(resolution.resolved, deployment).request);
-    return estimate.verdict === "fits" && (offloadAsked || estimate.offloadedWeightBytesPerGpu === 0);
+    // What the memory rules report on a named GPU (a context the engine shortens included) decides here too.
+    return memoryFinding(estimate, 1) === undefined && (offloadAsked || estimate.offloadedWeightBytesPerGpu === 0);
   };
   try {
     const split = splitRange(gpus, fits, (gpu) => formatRunsOn(catalog, first, values, gpu));

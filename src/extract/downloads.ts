@@ -17,6 +17,7 @@ import { str } from "./doc.js";
 import { type EnvMap, plainEnv } from "./kit.js";
 import { type ArgToken, commandTokens } from "./shell.js";
 import type { Located } from "./types.js";
+import { trimTrailing } from "../text.js";
 
 /** Where KServe's storage initializer writes the model a `STORAGE_URI` names. */
 const KSERVE_MOUNT = "/mnt/models";
@@ -33,7 +34,7 @@ interface Download {
 
 /** A local folder as engines read it: no trailing slash, `./` kept. */
 function folder(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+  return path.length > 1 ? trimTrailing(path, "/") || "/" : path;
 }
 
 /** Whether a model value is a folder of the pod rather than a repository name. */

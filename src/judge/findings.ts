@@ -4,11 +4,13 @@
  * suggestion leaves it must lose the finding the suggestion was offered for and gain none. Pure.
  */
 import type { FileAnalysis, Judged, JudgedDeployment } from "../analysis.js";
-import type { MemoryEstimate } from "../sizing/types.js";
 import { suppressionFor } from "../suppressions.js";
 import { priceBook } from "../catalog/prices.js";
 import { checksOfJudged, type DeploymentCheck } from "./checks.js";
 import { sizeClaimShortfall } from "./size-claim.js";
+import { memoryFinding } from "./memory-finding.js";
+
+export { memoryFinding };
 import { unjudgedFinding } from "./unjudged.js";
 import { checkTarget, writtenTarget } from "./targets.js";
 
@@ -19,19 +21,6 @@ export interface FindingKey {
   rule: string;
   /** What the rule found (`weights-exceed-memory`, `heads-not-divisible`…). */
   kind: string;
-}
-
-/**
- * The memory verdict's finding at a concurrency target: weights-fit, or kv-cache-headroom (too
- * small; a context the engine shortens from what the file sets, as SGLang, TensorRT-LLM and
- * LMDeploy do; too few sequences).
- */
-export function memoryFinding(estimate: MemoryEstimate, minConcurrent: number): Omit<FindingKey, "deployment"> | undefined {
-  if (estimate.verdict === "weights-exceed-memory") return { rule: "weights-fit", kind: "weights-exceed-memory" };
-  if (estimate.verdict === "kv-cache-too-small") return { rule: "kv-cache-headroom", kind: "kv-cache-too-small" };
-  if (estimate.contextCappedFrom !== undefined && estimate.maxModelLenSource === "set") return { rule: "kv-cache-headroom", kind: "context-capped" };
-  if (estimate.maxConcurrency < minConcurrent) return { rule: "kv-cache-headroom", kind: "low-concurrency" };
-  return undefined;
 }
 
 /** serving-capacity's finding: the target written on the deployment (or in settings) cannot be read, cannot be checked, or is missed. */

@@ -202,6 +202,25 @@ spec:
 });
 
 describe("the GPUs a deployment could land on", () => {
+  it("counts a GPU as holding it only when the engine serves the context the file sets, as kv-cache-headroom judges a named one", () => {
+    const sglang = `services:
+  sglang:
+    image: lmsysorg/sglang:v0.5.4
+    command: python3 -m sglang.launch_server --model-path Qwen/Qwen3.6-27B-FP8 --context-length 32768 --mem-fraction-static 0.90
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              count: 1
+              capabilities: [gpu]
+`;
+    // On a 32 GB GPU SGLang would start and serve 6,923-token requests only: that GPU does not hold it, and no error is stated on it.
+    expect(findings(lint(sglang, "compose.yaml")).map((message) => `${message.ruleId}: ${message.message}`)).toEqual([
+      "vram/pin-gpu-type: Qwen3.6-27B-FP8 on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named. It fits the A100 40GB, A100 80GB, H100 80GB… (38.8 GiB or more); those of 32.0 GiB or less (L4, T4…) cannot hold it. Pin one, or list your cluster's GPUs in settings.vram.cluster.",
+    ]);
+  });
+
   it("counts a GPU as holding it only when the engine keeps every layer on it", () => {
     const ollama = `apiVersion: apps/v1
 kind: Deployment
