@@ -79,8 +79,8 @@ const NESTED_ENGINE_KEYS = /^(vllm|sglang|tgi|engine|server|serving|runtime)?(en
 const MODEL_NAME_KEYS = new Set(["name", "id", "repo", "repository", "path", "uri", "source"]);
 const MODEL_SPEC = { field: "model", kind: "string" } as const satisfies { field: FieldName; kind: Kind };
 
-/** Environment variables of a chart's `env` that name the model beside its `gpus`. */
-const MODEL_ENV = ["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "MODEL_PATH"];
+/** Environment variables of a chart's `env` (or a SkyPilot task's `envs`) that name the model beside its GPUs. */
+export const MODEL_ENV = ["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "MODEL_PATH"];
 
 /** Reads one mapping's settings; returns undefined when it does not describe a deployment. */
 export function readSettingsMapping(

@@ -10,7 +10,10 @@ import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { shellTokens } from "./engine-seam.js";
-import { locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, typeAndCount } from "./kit.js";
+import { locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, typeAndCount } from "./kit.js";
+import { MODEL_ENV } from "./app-config.js";
+import { namedModel } from "./crd-kit.js";
+import { printable } from "../text.js";
 import type { Deployment, Located, UnresolvedValue } from "./types.js";
 import { lookup } from "../lookup.js";
 
@@ -129,6 +132,25 @@ function variablesIn(script: string): Set<string> {
   return names;
 }
 
+/**
+ * A task on GPUs whose `envs` name a model but whose `run` starts no engine this file shows
+ * (`run: bash scripts/serve.sh`): found, with the model and GPUs, and said to be unchecked.
+ */
+function scriptElsewhere(document: DocNode, run: DocNode, alternative: Alternative): Deployment | undefined {
+  const accelerator = alternative.accelerator;
+  if (!accelerator?.gpuCount && !accelerator?.unresolved) return undefined;
+  const envs = document.get("envs");
+  const named = MODEL_ENV.map((name) => envs?.get(name)).find((value) => value?.type === "scalar" && namedModel(String(value.value)) !== undefined);
+  if (!named) return undefined;
+  const sink = newSink();
+  readField(sink, "model", named, "string", `envs.${MODEL_ENV.find((name) => envs?.get(name) === named)!}`);
+  if (accelerator.gpuType) setLocated(sink, "gpuType", accelerator.gpuType);
+  if (accelerator.gpuCount) setLocated(sink, "gpuCount", accelerator.gpuCount);
+  const script = printable(str(run) ?? "", 60);
+  setUnresolved(sink, "engine", { raw: script, node: run.node, reason: "unsupported", source: "run", note: `Its run script (${script}) starts no engine this file shows` });
+  return { format: "skypilot", kind: "SkyPilot task", name: str(document.get("name")), fields: sink.fields, unresolved: sink.unresolved, anchor: (document.get("resources") ?? run).node };
+}
+
 export function extractSkyPilot(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (!isSkyPilotTask(document)) return undefined;
   const run = document.get("run")!;
@@ -150,7 +172,11 @@ export function extractSkyPilot(document: DocNode, ctx: ExtractContext): Deploym
     if (count !== undefined) env.set("SKYPILOT_NUM_GPUS_PER_NODE", String(count));
     env.set("SKYPILOT_NUM_NODES", String(nodes));
     const script = scriptEngineCall(shellTokens(run, ctx.text, env));
-    if (!script) continue;
+    if (!script) {
+      const unseen = scriptElsewhere(document, run, alternative);
+      if (unseen) deployments.push(unseen);
+      continue;
+    }
     const sink = newSink();
     mergeFields(sink, script.call);
     sink.fields.engine = locate(run, script.call.engine, "run");

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../support/lint.js";
+import { findings, lint, readFixture } from "../support/lint.js";
 import { deploymentsOf, expectSuggestionsFix, finding, judgedOf, lintFixture, writtenAt } from "./helpers.js";
 
 /**
@@ -92,6 +92,20 @@ describe("SkyPilot: any-of accelerator sets", () => {
       ["[H100:1]", "judged", "fits"],
     ]);
     for (const entry of judged) expect(entry.deployment.fields.gpuType?.readonly).toBe(true);
+  });
+});
+
+describe("SkyPilot: a server started by a script the file does not hold", () => {
+  it("is found with the model its envs name and its GPUs, and said to be unchecked; a task naming no model is not a deployment", () => {
+    const task = (envs: string) => `name: serve\n${envs}resources:\n  accelerators: H100:1\nsetup: bash scripts/setup.sh\nrun: bash scripts/serve.sh\n`;
+    const text = task("envs:\n  MODEL: Qwen/Qwen2.5-7B-Instruct\n  MAX_HOURS: \"8\"\n");
+    const [deployment] = deploymentsOf(text, "serve.yaml");
+    expect([deployment!.fields.model?.value, deployment!.fields.gpuType?.value, deployment!.fields.gpuCount?.value]).toEqual(["Qwen/Qwen2.5-7B-Instruct", "H100", 1]);
+    expect(findings(lint(text, "serve.yaml")).map((message) => message.message)).toEqual([
+      "Its run script (bash scripts/serve.sh) starts no engine this file shows, so this deployment was not checked.",
+    ]);
+    // A training task on GPUs names no model to serve.
+    expect(deploymentsOf(task("envs:\n  EPOCHS: \"3\"\n"), "train.yaml")).toEqual([]);
   });
 });
 
