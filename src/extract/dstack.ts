@@ -6,12 +6,17 @@
  * `resources.gpu` is `name:memory:count` in any order (`H100:8`, `80GB:2`, `A100:40GB:2`,
  * `24GB..80GB:1..2`) or a mapping `{name, memory, count}`; several names or a memory range mean
  * any GPU that matches: one deployment per named GPU, or the range of GPUs with that memory.
+ * A service without `commands` runs its `image`'s entrypoint (a NIM image names its model, TGI reads
+ * `MODEL_ID` from `env`); `replicas` groups each run their own `commands` on their own `resources`
+ * (a group with a `router` serves no model).
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { applyEnvFields, shellTokens } from "./engine-seam.js";
-import { locate, mergeFields, newSink, plainEnv, readEnv, readField, scalarView, scriptEngineCall, setLocated } from "./kit.js";
+import { applyEnvFields, type EngineCall, engineFromImage, imageOnlyCall, shellTokens } from "./engine-seam.js";
+import { type EnvMap, locate, mergeFields, newSink, plainEnv, readEnv, readField, scalarView, scriptEngineCall, setLocated } from "./kit.js";
+import { isLlmNimImage, nimContainerFields } from "./nim.js";
+import { DEFAULT_ENGINE } from "../engines/index.js";
 import type { Deployment, GpuMemoryRange } from "./types.js";
 
 interface GpuSpec {
@@ -55,16 +60,51 @@ function parseGpu(node: DocNode | undefined): GpuSpec | undefined {
 
 function isDstack(document: DocNode): boolean {
   const type = str(document.get("type"));
-  return (type === "service" || type === "task" || type === "dev-environment") && document.get("commands")?.type === "seq";
+  if (type !== "service" && type !== "task" && type !== "dev-environment") return false;
+  return document.get("commands")?.type === "seq" || document.get("replicas")?.type === "seq" || str(document.get("image")) !== undefined;
+}
+
+/**
+ * What runs the model in a group (the whole configuration, or one entry of `replicas`): the engine
+ * command in `commands`, else an image whose entrypoint serves (a NIM, TGI) with `env`.
+ */
+function groupCall(group: DocNode, document: DocNode, env: EnvMap, variables: Map<string, string | undefined>, ctx: ExtractContext): { call: EngineCall; at: DocNode; nim: boolean } | undefined {
+  const commands = group.get("commands");
+  if (commands?.type === "seq") {
+    // The commands run as one script, line after line.
+    const script = commands.items().map((item) => str(item) ?? "").join("\n");
+    const found = scriptEngineCall(shellTokens(scalarView(script, commands.node), ctx.text, variables));
+    if (found) return { call: found.call, at: commands, nim: false };
+    if (commands.items().length > 0) return undefined;
+  }
+  const imageNode = group.get("image") ?? document.get("image");
+  const image = str(imageNode);
+  if (!imageNode || !image) return undefined;
+  if (isLlmNimImage(image)) {
+    const sink = newSink();
+    nimContainerFields(imageNode, env, ctx, sink);
+    return { call: { engine: DEFAULT_ENGINE, fields: sink.fields, unresolved: sink.unresolved }, at: imageNode, nim: true };
+  }
+  const call = imageOnlyCall(engineFromImage(image));
+  return call ? { call, at: imageNode, nim: false } : undefined;
 }
 
 export function extractDstack(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (document.type !== "map" || !isDstack(document)) return undefined;
-  const gpuNode = document.get("resources")?.get("gpu");
+  const env = readEnv(document.get("env"));
+  const replicas = document.get("replicas");
+  // Replica groups (`replicas: [{count, commands, resources}]`) each run their own commands on their own GPUs.
+  const groups = replicas?.type === "seq" ? replicas.items().filter((group) => group.type === "map") : [document];
+  return groups.flatMap((group, index) => groupDeployments(document, group, groups.length > 1 ? `replica group ${index + 1}` : undefined, env, ctx));
+}
+
+function groupDeployments(document: DocNode, group: DocNode, groupName: string | undefined, env: EnvMap, ctx: ExtractContext): Deployment[] {
+  // A group routes requests rather than serving a model (`router:`), as SGLang's PD router does.
+  if (group !== document && group.get("router") !== undefined) return [];
+  const gpuNode = (group.get("resources") ?? document.get("resources"))?.get("gpu");
   const gpu = parseGpu(gpuNode);
   const nodesNode = document.get("nodes");
   const nodes = typeof nodesNode?.value === "number" ? nodesNode.value : 1;
-  const env = readEnv(document.get("env"));
   const names = gpu && gpu.names.length > 0 ? gpu.names : [undefined];
   const deployments: Deployment[] = [];
   for (const gpuName of names) {
@@ -75,16 +115,13 @@ export function extractDstack(document: DocNode, ctx: ExtractContext): Deploymen
       variables.set("DSTACK_GPUS_NUM", String(count * nodes));
     }
     variables.set("DSTACK_NODES_NUM", String(nodes));
-    // The commands run as one script, line after line.
-    const script = document.get("commands")!.items().map((item) => str(item) ?? "").join("\n");
-    const scriptNode = scalarView(script, document.get("commands")!.node);
-    const found = scriptEngineCall(shellTokens(scriptNode, ctx.text, variables));
+    const found = groupCall(group, document, env, variables, ctx);
     if (!found) continue;
     // dstack exports `env` to the container: TGI's launcher reads MODEL_ID from it.
-    applyEnvFields(found.call, env);
+    if (!found.nim) applyEnvFields(found.call, env);
     const sink = newSink();
     mergeFields(sink, found.call);
-    sink.fields.engine = locate(document.get("commands")!, found.call.engine, "commands", { readonly: true });
+    if (!found.nim) sink.fields.engine = locate(found.at, found.call.engine, found.at === group.get("commands") ? "commands" : "image", { readonly: true });
     if (!sink.fields.model && !sink.unresolved.model) readField(sink, "model", document.get("model")?.type === "map" ? document.get("model")?.get("name") : document.get("model"), "string", "model");
     if (gpuNode && gpuName) setLocated(sink, "gpuType", locate(gpuNode, gpuName, "resources.gpu", { readonly: true }));
     // `A100` with `memory: 80GB` is the 80 GB part.
@@ -93,15 +130,16 @@ export function extractDstack(document: DocNode, ctx: ExtractContext): Deploymen
     }
     if (gpuNode && count !== undefined) setLocated(sink, "gpuCount", locate(gpuNode, count, "resources.gpu", { readonly: true }));
     if (nodes > 1 && nodesNode) setLocated(sink, "nodes", locate(nodesNode, nodes, "nodes"));
-    const name = str(document.get("name"));
+    const name = [str(document.get("name")), groupName].filter(Boolean).join(" ") || undefined;
     deployments.push({
       format: "dstack",
       kind: `dstack ${str(document.get("type"))}`,
       name: names.length > 1 && gpuName ? `${name ?? ""}[${gpuName}]` : name,
       fields: sink.fields,
       unresolved: sink.unresolved,
-      anchor: (gpuNode ?? document.get("commands")!).node,
+      anchor: (gpuNode ?? found.at).node,
       ...(gpu?.memory && !gpuName ? { gpuMemoryRange: gpu.memory } : {}),
+      ...(found.nim ? { layoutOwner: "tensor-from-gpus" as const } : {}),
     });
   }
   return deployments;

@@ -25,6 +25,40 @@ describe("dstack", () => {
     const wider = text.replace("gpu: 24GB..80GB:1", "gpu: 16GB..80GB:1");
     expect(findings(lint(wider, "a.dstack.yml")).map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
   });
+
+  it("reads a service that runs its image's entrypoint (a NIM with NIM_MAX_MODEL_LEN) on its named GPU", () => {
+    const text = "type: service\nname: nim\nimage: nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3\nenv:\n  - NGC_API_KEY\n  - NIM_MAX_MODEL_LEN=4096\nport: 8000\nresources:\n  gpu: L4\n";
+    expect(extractedValues(text)).toEqual([
+      { kind: "dstack service", name: "nim", model: "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.3", maxModelLen: 4096, gpuType: "L4", gpuCount: 1, unresolved: [] },
+    ]);
+  });
+
+  it("judges each replica group on its own commands and GPUs, with the service's env, and skips the router group", () => {
+    const text = [
+      "type: service",
+      "name: pd",
+      "image: lmsysorg/sglang:v0.5.4",
+      "env:",
+      "  - MODEL_ID=Qwen/Qwen3-32B",
+      "replicas:",
+      "  - count: 1",
+      "    commands: [python -m sglang_router.launch_router --pd-disaggregation]",
+      "    router: {type: sglang}",
+      "  - count: 1..2",
+      "    commands: [python -m sglang.launch_server --model-path $MODEL_ID --tp 2 --disaggregation-mode prefill]",
+      "    resources: {gpu: H100:2}",
+      "  - count: 1..4",
+      "    commands: [python -m sglang.launch_server --model-path $MODEL_ID --disaggregation-mode decode]",
+      "    resources: {gpu: L4}",
+      "",
+    ].join("\n");
+    expect(extractedValues(text).map(({ name, model, engine, gpuType, gpuCount, tensorParallel }) => ({ name, model, engine, gpuType, gpuCount, tensorParallel }))).toEqual([
+      { name: "pd replica group 2", model: "Qwen/Qwen3-32B", engine: "sglang", gpuType: "H100", gpuCount: 2, tensorParallel: 2 },
+      { name: "pd replica group 3", model: "Qwen/Qwen3-32B", engine: "sglang", gpuType: "L4", gpuCount: 1, tensorParallel: undefined },
+    ]);
+    // 32B in bf16 does not fit one L4: the decode group is reported, the prefill group is not.
+    expect(findings(lint(text, "pd.dstack.yml")).map((message) => `${message.ruleId} ${message.line}`)).toEqual(["vram/weights-fit 15"]);
+  });
 });
 
 describe("LocalAI", () => {
