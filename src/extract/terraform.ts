@@ -25,7 +25,7 @@ import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
-import { applyEnvFields, type ArgToken, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-seam.js";
+import { applyEnvFields, type ArgToken, commandTokens, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
 import { type EnvMap, type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
@@ -213,6 +213,7 @@ const RESOURCE_ADAPTERS: Record<string, ResourceAdapter> = {
   azurerm_linux_virtual_machine: gpuInstance,
   azurerm_windows_virtual_machine: gpuInstance,
   azurerm_virtual_machine: gpuInstance,
+  google_vertex_ai_endpoint_with_model_garden_deployment: modelGardenDeployment,
 };
 
 function resourceDeployments(resource: Resource, scope: Scope): Deployment[] {
@@ -578,6 +579,60 @@ function gpuInstance(resource: Resource, scope: Scope): Deployment[] {
   if (!(google && accelerators.length > 0)) readTf(sink, "instanceType", body.get(instanceKey), "string", instanceKey, scope);
   if (!sink.fields.instanceType && !sink.unresolved.instanceType && !sink.fields.gpuType && !sink.unresolved.gpuType) return [];
   return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node }];
+}
+
+// --- Vertex AI Model Garden ------------------------------------------------------------------------
+
+/**
+ * `google_vertex_ai_endpoint_with_model_garden_deployment`: `hugging_face_model_id` (or the version
+ * of `publisher_model_name`, `publishers/google/models/gemma3@gemma-3-12b-it`) on
+ * `deploy_config.dedicated_resources.machine_spec` (`machine_type`, `accelerator_type: NVIDIA_L4`,
+ * `accelerator_count`). A `model_config.container_spec` names the serving image and its flags;
+ * without one, Model Garden serves Hugging Face LLMs with its vLLM container at tensor parallel over
+ * the machine's GPUs, which is assumed.
+ */
+function modelGardenDeployment(resource: Resource, scope: Scope): Deployment[] {
+  const body = resource.body;
+  const sink = newSink();
+  const assumptions: string[] = [];
+  if (!readTf(sink, "model", body.get("hugging_face_model_id"), "string", "hugging_face_model_id", scope)) {
+    const publisher = tfValue(body.get("publisher_model_name"), scope);
+    const version = publisher && !isUnresolved(publisher) ? /@([^@/\s]+)$/.exec(str(publisher) ?? "")?.[1] : undefined;
+    if (version) setLocated(sink, "model", { ...locate(publisher as DocNode, version, "publisher_model_name"), readonly: true });
+    else if (isUnresolved(publisher)) setUnresolved(sink, "model", publisher);
+  }
+  const spec = blocks(body.get("model_config"))
+    .flatMap((config) => blocks(config.get("container_spec")))
+    .at(0);
+  const image = spec ? tfValue(spec.get("image_uri"), scope) : undefined;
+  const engine = image && !isUnresolved(image) ? engineFromImage(str(image)) : undefined;
+  if (spec && engine) {
+    const args = tfValue(spec.get("args"), scope);
+    const call = args && !isUnresolved(args) && args.type === "seq" ? parseEngineCall(commandTokens(args.items(), scope.ctx.text, new Map()).tokens, { imageEngine: engine }) : undefined;
+    if (call) mergeFields(sink, call, "fill");
+    sink.fields.engine = { ...locate<Engine>(image as DocNode, engine, "container_spec.image_uri"), readonly: true };
+  } else if (spec) {
+    return [];
+  } else {
+    sink.fields.engine = { ...locate<Engine>(body, "vllm", resource.type), readonly: true };
+    assumptions.push("Model Garden serves it with its vLLM container, as no container_spec is set");
+  }
+  // Model Garden's own container runs tensor parallel over the machine's GPUs.
+  const layoutOwner = spec ? {} : { layoutOwner: "tensor-from-gpus" as const };
+  const machine = blocks(body.get("deploy_config"))
+    .flatMap((deploy) => blocks(deploy.get("dedicated_resources")))
+    .flatMap((resources) => blocks(resources.get("machine_spec")))
+    .at(0);
+  readTf(sink, "gpuType", machine?.get("accelerator_type"), "string", "accelerator_type", scope);
+  readTf(sink, "gpuCount", machine?.get("accelerator_count"), "int", "accelerator_count", scope);
+  // G2/A2/A3 machine types come with a fixed GPU type and count: neither changes without the machine type.
+  if (machine?.get("machine_type")) {
+    if (sink.fields.gpuCount) sink.fields.gpuCount = { ...sink.fields.gpuCount, readonly: true };
+    if (sink.fields.gpuType) sink.fields.gpuType = { ...sink.fields.gpuType, readonly: true };
+  }
+  if (!sink.fields.gpuType && !sink.unresolved.gpuType) readTf(sink, "instanceType", machine?.get("machine_type"), "string", "machine_type", scope);
+  if (!sink.fields.model && !sink.unresolved.model) return [];
+  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node, ...layoutOwner, ...(assumptions.length > 0 ? { assumptions } : {}) }];
 }
 
 // --- modules ---------------------------------------------------------------------------------------

@@ -443,6 +443,11 @@ function parsePlain(text: string): unknown {
   }
 }
 
+/** A map's entries ordered lexically by key, as Terraform's `keys` and `values` list them. */
+function sortedEntries(map: DocNode): Array<[string, DocNode]> {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function encode(args: DocNode[], call: HCLFunctionCall): DocNode | undefined {
   const plain = args[0] ? plainOf(args[0]) : UNKNOWN;
   // JSON text is YAML too, so yamlencode's output reads back the same.
@@ -470,6 +475,29 @@ const FUNCTIONS: Record<string, HclFunction> = {
   },
   coalesce(args) {
     return known(args) ? args.find((arg) => arg.type !== "null" && arg.value !== "") : undefined;
+  },
+  // Terraform orders a map's keys and values lexically by key.
+  keys(args, call) {
+    const [map] = args;
+    if (!map || map.type !== "map" || isUnknown(map)) return undefined;
+    return new ListDoc(() => sortedEntries(map).map(([key]) => computed(key, call)), call, true);
+  },
+  values(args, call) {
+    const [map] = args;
+    if (!map || map.type !== "map" || isUnknown(map)) return undefined;
+    return new ListDoc(() => sortedEntries(map).map(([, value]) => value), call, false);
+  },
+  // Empty strings and nulls dropped; an unknown item leaves the list unknown.
+  compact(args, call) {
+    const [list] = args;
+    if (!list || list.type !== "seq" || isUnknown(list) || list.items().some(isUnknown)) return undefined;
+    return new ListDoc(() => list.items().filter((item) => item.type !== "null" && item.value !== ""), call, false);
+  },
+  flatten(args, call) {
+    const [list] = args;
+    if (!list || list.type !== "seq" || isUnknown(list)) return undefined;
+    const flat = (items: DocNode[]): DocNode[] => items.flatMap((item) => (item.type === "seq" ? flat(item.items()) : [item]));
+    return new ListDoc(() => flat(list.items()), call, false);
   },
   tostring(args, call) {
     const text = stringArg(args[0]);

@@ -32,6 +32,8 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     ["eks-manifest-llama/manifests.tf", ["vram/kv-cache-headroom 24:90 kvTooSmall", "vram/weights-fit 63:35 weightsExceed", "vram/kv-cache-headroom 93:26 kvTooSmall"]],
     ["helm-vllm-stack/main.tf", ["vram/weights-fit 12:5 moeResident"]],
     ["gpu-instances/main.tf", ["vram/weights-fit 5:19 weightsExceed"]],
+    // Llama 3.3 70B on Model Garden's vLLM at one L4; Gemma 3 4B with its own container_spec fits.
+    ["vertex-model-garden/main.tf", ["vram/weights-fit 17:29 weightsExceed"]],
   ])("%s", (relative, expected) => {
     expect(brief(lintHclFixture(relative).messages)).toEqual(expected);
   });
@@ -60,6 +62,22 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
       }
     }
     expect(checked).toBe(8);
+  });
+
+  it("reads a Model Garden deployment: the Hugging Face id or the publisher model's version, the machine spec, a container_spec's flags", () => {
+    const { text, path } = lintHclFixture("vertex-model-garden/main.tf");
+    const [llama, gemma] = hclDeployments(text, path);
+    expect([llama!.fields.model?.value, llama!.fields.engine?.value, llama!.fields.gpuType?.value, llama!.fields.gpuCount?.value, llama!.layoutOwner, llama!.assumptions]).toEqual([
+      "meta-llama/Llama-3.3-70B-Instruct",
+      "vllm",
+      "NVIDIA_L4",
+      1,
+      "tensor-from-gpus",
+      ["Model Garden serves it with its vLLM container, as no container_spec is set"],
+    ]);
+    // The machine type fixes the GPUs: no fix rewrites the accelerator alone.
+    expect([llama!.fields.gpuCount?.readonly, llama!.fields.gpuType?.readonly]).toEqual([true, true]);
+    expect([gemma!.fields.model?.value, gemma!.fields.maxModelLen?.value, gemma!.fields.gpuMemoryUtilization?.value, gemma!.layoutOwner]).toEqual(["gemma-3-4b-it", 8192, 0.95, undefined]);
   });
 
   it("edits HCL in place: the GPU type inside its string, a list item of an HCL tuple, a YAML value inside a heredoc", () => {
@@ -266,6 +284,34 @@ resource "aws_sagemaker_endpoint_configuration" "c" {
 `;
     const [judged] = hclJudged(text);
     expect(judged).toMatchObject({ status: "judged", values: { tensorParallel: 4, maxModelLen: 8192, instanceType: "ml.g5.12xlarge" } });
+  });
+
+  it("keys, values, compact and flatten evaluate like terraform plan (values in key order)", () => {
+    const text = `
+locals {
+  pools = { zz_spare = { count = 8 }, l4_pool = { count = 2 } }
+  extra = ""
+}
+resource "kubernetes_deployment" "vllm" {
+  metadata { name = "vllm" }
+  spec {
+    template {
+      metadata { labels = { app = "vllm" } }
+      spec {
+        node_selector = { "cloud.google.com/gke-accelerator" = "nvidia-l4" }
+        container {
+          name  = "vllm"
+          image = "vllm/vllm-openai:v0.10.1"
+          args  = flatten([compact(["--model", "Qwen/Qwen2.5-7B-Instruct", local.extra]), ["--tensor-parallel-size", values(local.pools)[0].count], keys(local.pools)[1] == "zz_spare" ? ["--max-model-len", "8192"] : []])
+          resources { limits = { "nvidia.com/gpu" = values(local.pools)[0].count } }
+        }
+      }
+    }
+  }
+}
+`;
+    const [judged] = hclJudged(text);
+    expect(judged).toMatchObject({ status: "judged", values: { model: "Qwen/Qwen2.5-7B-Instruct", tensorParallel: 2, gpuCount: 2, maxModelLen: 8192 } });
   });
 });
 
