@@ -15,11 +15,10 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { isScriptFlag } from "./shell.js";
+import { runScript } from "./shell.js";
 import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, scalarView, setUnresolved } from "./kit.js";
 import type { Deployment } from "./types.js";
 
-const SHELLS = /^(?:\/usr)?(?:\/bin\/)?(?:sh|bash|dash|zsh|ash)$/;
 
 /** `${VAR:-default}` / `${VAR-default}` as compose reads it when VAR is unset: the default. */
 const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}/g;
@@ -40,12 +39,11 @@ function partTokens(part: DocNode | undefined, ctx: ExtractContext, env: EnvMap,
   if (!part) return { tokens: [], shell: false };
   if (part.type === "seq") return commandTokens(part.items().map((item) => interpolated(item, used)), ctx.text, plainEnv(env));
   if (str(part) === undefined) return { tokens: [], shell: false };
-  // Compose interpolates `${VAR}` from the host environment, which the file does not hold.
-  const tokens = shellTokens(part, ctx.text, new Map());
-  if (tokens.length >= 3 && SHELLS.test(tokens[0]!.text) && isScriptFlag(tokens[1]!.text)) {
-    return { tokens: shellTokens(scalarView(tokens[2]!.text, part.node), ctx.text, plainEnv(env)), shell: true };
-  }
-  return { tokens, shell: true };
+  // Compose interpolates `${VAR}` from the host environment, which the file does not hold; `$$` is
+  // its escape for a `$` the container sees (a shell there expands it), read as the shell's `\$`.
+  const raw = str(part)!;
+  const written = raw.includes("$$") ? scalarView(raw.replaceAll("$$", "\\$"), part.node) : part;
+  return { tokens: shellTokens(written, ctx.text, new Map()), shell: true };
 }
 
 /** GPUs a service reserves: `deploy.resources.reservations.devices[]` with the `gpu` capability, or `gpus:`. */
@@ -121,7 +119,8 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       const imageEngine = engineFromImage(str(imageNode));
       const entrypoint = partTokens(service.get("entrypoint"), ctx, env, used);
       const command = partTokens(service.get("command"), ctx, env, used);
-      const tokens = [...entrypoint.tokens, ...command.tokens];
+      // `entrypoint: /bin/sh` with `command: -c "vllm serve …"` runs the script as much as `command: sh -c "…"` does.
+      const tokens = runScript([...entrypoint.tokens, ...command.tokens], ctx.text, plainEnv(env));
       const commandNode = service.get("command");
       const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
       let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });

@@ -563,3 +563,17 @@ export function* mappings(node: DocNode, path: string[] = [], depth = 0): Genera
     for (let index = 0; index < items.length; index++) yield* mappings(items[index]!, [...path, String(index)], depth + 1);
   }
 }
+
+/** A scalar that is part of a larger written value (`KEY=value` in a list): reported on `node`, never edited. */
+export function scalarView(value: Scalar, node: AstNode): DocNode {
+  return {
+    node,
+    keyNode: undefined,
+    embedded: true,
+    type: value === null ? "null" : "scalar",
+    value,
+    get: () => undefined,
+    entries: () => [],
+    items: () => [],
+  };
+}

@@ -26,6 +26,7 @@ import { extractDstack } from "./dstack.js";
 import { gitOpsChartValues } from "./gitops.js";
 import { extractLocalAi } from "./localai.js";
 import { extractRunPod } from "./runpod.js";
+import { extractTruss } from "./truss.js";
 
 /** An adapter for one family of Kubernetes kinds; undefined means "not one of mine". */
 export type ObjectAdapter = (object: DocNode, ctx: ExtractContext) => Deployment[] | undefined;
@@ -281,6 +282,7 @@ const DOCUMENT_ADAPTERS: Array<(document: DocNode, ctx: ExtractContext) => Deplo
   extractDstack,
   extractLocalAi,
   extractRunPod,
+  extractTruss,
 ];
 
 function extractDocument(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {

@@ -6,7 +6,7 @@
  */
 import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
-import { rangeInScalar, str } from "./doc.js";
+import { rangeInScalar, scalarView, str } from "./doc.js";
 import { type ArgToken, applyEnvFields, engineCall, type EngineCall, engineFromImage, imageOnlyCall, parseValue } from "./engine-seam.js";
 import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
@@ -139,20 +139,6 @@ export function virtualMap(entries: Record<string, DocNode | undefined>, node: A
   };
 }
 
-/** A scalar that is part of a larger written value (`KEY=value` in a list): reported on `node`, never edited. */
-export function scalarView(value: Scalar, node: AstNode): DocNode {
-  return {
-    node,
-    keyNode: undefined,
-    embedded: true,
-    type: value === null ? "null" : "scalar",
-    value,
-    get: () => undefined,
-    entries: () => [],
-    items: () => [],
-  };
-}
-
 /** `A100-80GB:8`, `nvidia-gpu-l4:2`, `H100`: a type name and an optional count. */
 const TYPE_COUNT = /^(\s*)([A-Za-z][\w.+-]*?)(?:(\s*:\s*)(\d+(?:\.\d+)?))?\s*$/;
 
@@ -169,6 +155,8 @@ export interface TypeAndCount {
  * the count (`A100:8` → `A100:16`) or the type (`→ H100:8`) alone. Ranges are omitted when the
  * scalar is not written verbatim (escapes) or not in the file.
  */
+export { scalarView };
+
 export function typeAndCount(raw: string, node: AstNode | undefined, text: string): TypeAndCount | undefined {
   const match = TYPE_COUNT.exec(raw);
   if (!match) return undefined;

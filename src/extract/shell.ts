@@ -8,7 +8,7 @@
 import { parse as parseShell } from "shell-quote";
 import { engineCommandAt } from "../engines/index.js";
 import type { DocNode } from "./doc.js";
-import { rangeInScalar, str } from "./doc.js";
+import { rangeInScalar, scalarView, str } from "./doc.js";
 import { BoundedCache } from "../memo.js";
 
 /** Marks text that stands for something only known at run time (a variable, a command substitution). */
@@ -81,6 +81,19 @@ export function commandTokens(
     }
   }
   return { tokens, shell };
+}
+
+/**
+ * A command line's tokens as the process runs them: `sh -c SCRIPT` (or `bash -lc`) runs SCRIPT,
+ * which is split again with `env` — a command written as one string (compose's `command: bash -c
+ * "…"`, a Truss `start_command`), or an entrypoint `/bin/sh` with the command `-c "…"`. The
+ * script's tokens are not located in the file (it was one token there).
+ */
+export function runScript(tokens: ArgToken[], text: string, env: ReadonlyMap<string, string | undefined>): ArgToken[] {
+  if (tokens.length < 3 || !SHELLS.test(tokens[0]!.text) || !isScriptFlag(tokens[1]!.text)) return tokens;
+  // `bash -lc -- SCRIPT`: `--` only ends the shell's options.
+  const script = tokens[tokens[2]!.text === "--" ? 3 : 2];
+  return script ? shellTokens(scalarView(script.text, script.from.node), text, env) : tokens;
 }
 
 /** `$(VAR)` is expanded by Kubernetes from the container's env (`$$(VAR)` escapes it). */

@@ -78,6 +78,9 @@ describe("docker-compose", () => {
 `;
     const [deployment] = deploymentsOf(text, "compose.yaml");
     expect(deployment!.fields).toMatchObject({ engine: { value: "vllm" }, maxModelLen: { value: 4096, readonly: true } });
+    // The shell as the entrypoint and `-c SCRIPT` as the command run the same script.
+    const split = text.replace('    command: sh -c "', '    entrypoint: /bin/sh\n    command: -c "');
+    expect(deploymentsOf(split, "compose.yaml")[0]!.fields).toMatchObject({ model: { value: "Qwen/Qwen2.5-7B-Instruct" }, maxModelLen: { value: 4096 } });
   });
 
   it("never throws on missing keys, wrong types and nulls", () => {
