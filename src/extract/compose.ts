@@ -16,7 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, scalarView, setUnresolved } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, remoteHost, scalarView, setUnresolved } from "./kit.js";
 import type { Deployment } from "./types.js";
 
 
@@ -104,6 +104,8 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
   const services = document.get("services");
   if (services?.type !== "map") return undefined;
   const deployments: Deployment[] = [];
+  // Models a service pulls into another service's server (`ollama pull` with OLLAMA_HOST=http://ollama:11434).
+  const pulls = new Map<string, Deployment["fields"]["model"]>();
   for (const [name, service] of services.entries()) {
     if (service.type !== "map") continue;
     const used: string[] = [];
@@ -126,6 +128,13 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
       call ??= imageOnlyCall(imageEngine);
       if (!call) continue;
+      const addressEnv = engineById(call.engine).serverAddressEnv;
+      const server = addressEnv ? remoteHost(env.get(addressEnv)?.value) : undefined;
+      if (server) {
+        // A client of another service's server: the model it loads there is that server's.
+        if (call.fields.model && !pulls.has(server)) pulls.set(server, { ...call.fields.model, readonly: true });
+        continue;
+      }
       applyEnvFields(call, env);
       mergeFields(sink, call);
       engine = call.engine;
@@ -144,6 +153,11 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       ...(engine === undefined ? { layoutOwner: "tensor-from-gpus" as const } : {}),
       ...(used.length > 0 ? { assumptions: [...new Set(used)] } : {}),
     });
+  }
+  for (const deployment of deployments) {
+    const service = services.get(deployment.name!);
+    const pulled = [deployment.name, str(service?.get("container_name")), str(service?.get("hostname"))].map((host) => (host ? pulls.get(host) : undefined)).find(Boolean);
+    if (pulled && !deployment.fields.model && deployment.unresolved.model === undefined) deployment.fields.model = pulled;
   }
   // A `services:` mapping that runs no engine may be something else entirely: let the app-config reader look.
   return deployments.length > 0 ? deployments : undefined;

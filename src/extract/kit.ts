@@ -175,6 +175,16 @@ export function typeAndCount(raw: string, node: AstNode | undefined, text: strin
   return result;
 }
 
+/**
+ * The machine a server address names, when it is another one (`http://ollama-service:11434` →
+ * `ollama-service`); undefined for this pod or container (`0.0.0.0:11434`, `localhost`) or no address.
+ */
+export function remoteHost(address: string | undefined): string | undefined {
+  if (!address) return undefined;
+  const host = address.replace(/^\w+:\/\//, "").replace(/:\d+\/?$/, "").replace(/^\[|\]$/g, "");
+  return /^(0\.0\.0\.0|127\.0\.0\.1|localhost|::1?|)$/.test(host) ? undefined : host;
+}
+
 /** A literal environment: name → value (undefined when only known at run time) and the node to report on. */
 export type EnvMap = Map<string, { value: string | undefined; node: DocNode }>;
 

@@ -12,7 +12,7 @@ import type { ExtractContext } from "./context.js";
 import { applyMountedConfig } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, mergeFields, newSink, plainEnv, setLocated, setUnresolved } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, mergeFields, newSink, plainEnv, remoteHost, setLocated, setUnresolved } from "./kit.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 /** Extended resources that count GPUs (device plugins of NVIDIA and AMD). */
@@ -127,13 +127,6 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext, opt
   applyEnvFields(call, env);
   if (!call.fields.model && !call.unresolved.model) modelFromPostStart(call, container, ctx, env);
   return call;
-}
-
-/** Whether a host address names another machine (`http://ollama-service:11434`), not this pod (`0.0.0.0:11434`, `localhost`). */
-function remoteHost(address: string | undefined): boolean {
-  if (!address) return false;
-  const host = address.replace(/^\w+:\/\//, "").replace(/:\d+\/?$/, "").replace(/^\[|\]$/g, "");
-  return !/^(0\.0\.0\.0|127\.0\.0\.1|localhost|::1?|)$/.test(host);
 }
 
 /**

@@ -83,6 +83,29 @@ describe("docker-compose", () => {
     expect(deploymentsOf(split, "compose.yaml")[0]!.fields).toMatchObject({ model: { value: "Qwen/Qwen2.5-7B-Instruct" }, maxModelLen: { value: 4096 } });
   });
 
+  it("gives an Ollama server the model another service pulls into it through OLLAMA_HOST, and judges no client", () => {
+    const text = `services:
+  ollama:
+    image: ollama/ollama:0.12.3
+    container_name: llm
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              count: 1
+              capabilities: [gpu]
+  ollama-init:
+    image: ollama/ollama:0.12.3
+    environment:
+      - OLLAMA_HOST=http://llm:11434
+    entrypoint: ["/bin/sh", "-c", "ollama pull llama3.1:8b && echo done"]
+    depends_on: [ollama]
+`;
+    const deployments = deploymentsOf(text, "compose.yaml");
+    expect(deployments.map((deployment) => [deployment.name, deployment.fields.model?.value, deployment.fields.gpuCount?.value])).toEqual([["ollama", "llama3.1:8b", 1]]);
+  });
+
   it("never throws on missing keys, wrong types and nulls", () => {
     const shapes = [
       (value: unknown) => ({ services: value }),
