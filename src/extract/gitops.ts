@@ -1,12 +1,15 @@
 /**
  * Chart values that GitOps tools hand to Helm, read like a values file of the chart: Flux
  * `HelmRelease` (helm.toolkit.fluxcd.io) `spec.values`, and Argo CD `Application`
- * (argoproj.io) `spec.source.helm.valuesObject` or its `values` string (also under `spec.sources[]`).
+ * (argoproj.io) `spec.source.helm.valuesObject` or its `values` string (also under `spec.sources[]`),
+ * with its `helm.parameters` set over them (read-only: the values are assembled, not written).
  * Values pulled from elsewhere (`valuesFrom`, `valueFiles`) are not in the file and not read.
  */
 import { apiGroup } from "./crd-kit.js";
 import type { DocNode } from "./doc.js";
-import { parseEmbedded, str } from "./doc.js";
+import { embeddedDoc, parseEmbedded, str } from "./doc.js";
+import { deepMerge, plain, setPath, setValue } from "./helm-set.js";
+import { isRecord } from "../lookup.js";
 
 /** The values documents a GitOps object passes to a chart; undefined when it is not such an object. */
 export function gitOpsChartValues(object: DocNode, kind: string): DocNode[] | undefined {
@@ -21,9 +24,20 @@ export function gitOpsChartValues(object: DocNode, kind: string): DocNode[] | un
     return sources.flatMap((source) => {
       const helm = source?.get("helm");
       const object = helm?.get("valuesObject");
-      if (object?.type === "map") return [object];
       const text = str(helm?.get("values"));
-      return text !== undefined && !/\{\{/.test(text) ? parseEmbedded(text, helm!.get("values")!.node).filter((document) => document.type === "map") : [];
+      const documents = object?.type === "map" ? [object] : text !== undefined && !/\{\{/.test(text) ? parseEmbedded(text, helm!.get("values")!.node).filter((document) => document.type === "map") : [];
+      const parameters = helm?.get("parameters");
+      if (parameters?.type !== "seq" || parameters.items().length === 0) return documents;
+      // `parameters` (`--set name=value`) apply over the values, as Argo CD passes them to Helm.
+      let merged: unknown = {};
+      for (const document of documents) merged = deepMerge(merged, plain(document));
+      if (!isRecord(merged)) return documents;
+      for (const parameter of parameters.items()) {
+        const name = str(parameter.get("name"));
+        const value = str(parameter.get("value"));
+        if (name && value !== undefined) setPath(merged, name, setValue(value, parameter.get("forceString")?.value === true ? "string" : undefined));
+      }
+      return [embeddedDoc(merged, parameters.node)];
     });
   }
   return undefined;

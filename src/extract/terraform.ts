@@ -30,8 +30,9 @@ import { extractHelmValues } from "./helm-values.js";
 import { type EnvMap, type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
-import { isRecord, lookup, setOwn } from "../lookup.js";
+import { isRecord, lookup } from "../lookup.js";
 import { withoutTrailingIndex } from "../text.js";
+import { deepMerge, plain, setPath, setValue } from "./helm-set.js";
 
 /** Runs the Kubernetes object adapters (passed in by the extraction entry point). */
 export type ObjectExtractor = (object: DocNode, ctx: ExtractContext) => Deployment[];
@@ -455,38 +456,6 @@ function kubectlManifest(resource: Resource, scope: Scope): Deployment[] {
 
 // --- Helm ------------------------------------------------------------------------------------------
 
-function deepMerge(base: unknown, override: unknown): unknown {
-  if (!isRecord(base) || !isRecord(override)) return override;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) setOwn(merged, key, Object.hasOwn(merged, key) ? deepMerge(merged[key], value) : value);
-  return merged;
-}
-
-/** `--set`-style path `a.b[0].c` (`\.` escapes a dot) → value, creating what is missing. */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts: Array<string | number> = [];
-  for (const match of path.matchAll(/((?:\\.|[^.[\]])+)|\[(\d+)\]/g)) parts.push(match[2] !== undefined ? Number(match[2]) : match[1]!.replace(/\\\./g, "."));
-  let current: Record<string | number, unknown> = target;
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    if (i === parts.length - 1) {
-      setOwn(current, part, value);
-      return;
-    }
-    const next = Object.hasOwn(current, part) ? current[part] : undefined;
-    if (next === null || typeof next !== "object") setOwn(current, part, typeof parts[i + 1] === "number" ? [] : {});
-    current = current[part] as Record<string | number, unknown>;
-  }
-}
-
-/** Helm's `--set` typing: numbers and booleans unless `type = "string"`. */
-function setValue(raw: string, type: string | undefined): unknown {
-  if (type === "string") return raw;
-  if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
-  if (raw === "true" || raw === "false") return raw === "true";
-  return raw;
-}
-
 function helmRelease(resource: Resource, scope: Scope): Deployment[] {
   let merged: unknown = {};
   let owner: AstNode | undefined;
@@ -510,14 +479,6 @@ function helmRelease(resource: Resource, scope: Scope): Deployment[] {
   }
   if (!owner || !isRecord(merged)) return [];
   return (extractHelmValues(embeddedDoc(merged, owner), scope.ctx) ?? []).map((deployment) => ({ ...deployment, format: "terraform", kind: `helm_release (${deployment.kind})`, name: deployment.name ?? resource.name }));
-}
-
-/** The plain value of a document view (for merging Helm values). */
-function plain(node: DocNode, depth = 0): unknown {
-  if (depth > 64) return null;
-  if (node.type === "map") return Object.fromEntries(node.entries().map(([key, value]) => [key, plain(value, depth + 1)]));
-  if (node.type === "seq") return node.items().map((item) => plain(item, depth + 1));
-  return node.value ?? null;
 }
 
 // --- GPU instances ----------------------------------------------------------------------------------

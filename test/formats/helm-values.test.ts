@@ -264,6 +264,17 @@ describe("Helm values: Triton's TensorRT-LLM charts", () => {
   });
 });
 
+describe("Helm values handed over by GitOps tools", () => {
+  it("sets an Argo CD Application's helm.parameters over its valuesObject, and reports at the parameters", () => {
+    const { text, filename, messages } = lintFixture("gitops/argocd-application-parameters.yaml");
+    const [deployment] = deploymentsOf(text, filename);
+    expect([deployment!.fields.model?.value, deployment!.fields.maxModelLen?.value, deployment!.fields.gpuCount?.value, deployment!.fields.gpuType?.value]).toEqual(["Qwen/Qwen2.5-14B-Instruct", 32768, 1, "nvidia-l4"]);
+    // Line 25 opens `parameters`: the values are assembled, so nothing in them is edited in place.
+    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "weightsExceed", line: 25, column: 9 }]);
+    expect(messages[0]!.suggestions ?? []).toEqual([]);
+  });
+});
+
 describe("Helm values: odd input", () => {
   const shapes = [
     (value: unknown) => ({ servingEngineSpec: value }),
