@@ -135,8 +135,9 @@ function weightFormat(
   engine: Engine,
   model: ModelResolution,
 ): QuantizationFormat | { unknown: string } {
-  const stored = model.format ?? catalog.format(model.model.nativeFormat);
   const written = values.quantization?.trim().toLowerCase();
+  if (model.unknownFormat && !written) return { unknown: model.unknownFormat };
+  const stored = model.format ?? catalog.format(model.model.nativeFormat);
   if (written && !CHECKPOINT_DEFINED.has(flagValue(engine, written))) {
     const format = flagFormat(catalog, engine, written);
     if (!format) return { unknown: values.quantization! };

@@ -191,10 +191,35 @@ describe("names people write", () => {
     ["deepseek-ai/DeepSeek-R1-0528", "deepseek-ai/DeepSeek-R1", null],
     ["Qwen/Qwen3-235B-A22B-FP8", "Qwen/Qwen3-235B-A22B-FP8", null],
     ["unsloth/DeepSeek-R1-BF16", "deepseek-ai/DeepSeek-R1", "bf16"],
+    // A GGUF file in a Hub URL is the weights served: its quant type decides, not the repository's default.
+    ["https://huggingface.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF/resolve/main/Meta-Llama-3.1-8B-Instruct-Q6_K.gguf?download=true", "meta-llama/Llama-3.1-8B", "gguf-q6_k"],
+    ["Qwen2.5-7B-Instruct-IQ3_M.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-iq3_m"],
+    ["llama3.1:8b-instruct-fp16", "meta-llama/Llama-3.1-8B", "gguf-f16"],
+    // Versions joined by `-` or `_` read as dotted; a size after `_` too.
+    ["meta-llama/llama-3-1-70b-instruct", "meta-llama/Llama-3.1-70B", null],
+    ["qwen2_5-7b-instruct-q5_k_m.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-q5_k_m"],
+    // A re-upload that states its width in a word of its own.
+    ["someorg/Llama-3.1-8B-Instruct-4bit-mlx-export", "meta-llama/Llama-3.1-8B", "gptq"],
   ])("%s → %s (%s)", (written, model, format) => {
     const resolved = catalog.resolveModel(written);
     expect(resolved?.model.id).toBe(model);
     expect(resolved?.format?.id ?? null).toBe(format);
+  });
+
+  it("never sizes a name as a model of another version, or a quant type the catalog lacks as 16-bit", () => {
+    // Another version of the family is another model: unknown, not the first Qwen at 72B.
+    expect(catalog.resolveModel("Qwen/Qwen3-72B")).toBeUndefined();
+    expect(catalog.resolveModel("mistralai/Ministral-3-8B-Instruct-2512")).toBeUndefined();
+    expect(catalog.resolveModel("OpenGVLab/InternVL3_5-8B")).toBeUndefined();
+    // Speech and retrieval models of an LLM family are not that LLM.
+    expect(catalog.resolveModel("Qwen/Qwen3-TTS-12Hz-1.7B-Base")).toBeUndefined();
+    expect(catalog.resolveModel("nvidia/llama-3.2-nv-embedqa-1b-v2")).toBeUndefined();
+    // Unsloth's dynamic quants and other types without a catalog format stay unsized, with the type named.
+    for (const [written, type] of [["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q8_K_XL.gguf", "UD-Q8_K_XL"], ["unsloth/Qwen3-8B-GGUF:Q4_K_XL", "Q4_K_XL"], ["qwen3:8b-q8_k_xl", "q8_k_xl"]] as const) {
+      expect(catalog.resolveModel(written)).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: null, unknownFormat: type });
+    }
+    // Two widths named at once: not sized as either.
+    expect(catalog.resolveModel("someorg/Qwen3-8B-w4a16-fp8-mix")?.unknownFormat).toBe("w4a16 + fp8");
   });
 
   it("keeps the name as written for messages", () => {

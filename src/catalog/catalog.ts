@@ -35,6 +35,8 @@ export interface ModelResolution {
   displayName: string;
   /** What was assumed to size it, for the finding to repeat (`the architecture of … from the name`). */
   assumption?: string;
+  /** A quantization the name states that the catalog does not size (`UD-Q8_K_XL`): the weights stay unsized. */
+  unknownFormat?: string;
 }
 
 export interface GpuResolution {
@@ -96,8 +98,18 @@ function splitQuantizedSuffix(key: string): { base: string; formatId: string | n
   return { base: key, formatId: null };
 }
 
-/** GGUF quant types as they appear in file names (`…Q4_K_M.gguf`, `…-q8_0.gguf`); one bounded alternation per position. */
-const GGUF_TYPE = /(?:^|[-_.:])(q[2-8]_k_[sml]|q[2-8]_k|q[4-8]_[01]|f16|bf16|f32)(?=[-_.]|$)/i;
+/**
+ * The quant type in a GGUF file name or an Ollama tag (`…Q4_K_M.gguf`, `…-IQ4_XS.gguf`,
+ * `UD-Q8_K_XL`, `:3b-instruct-fp16`), as one token: a type the catalog has no format for stays
+ * unsized rather than read as a shorter one it does (`Q8_K_XL` is not `Q8_K`).
+ */
+const GGUF_TYPE = /(?:^|[-_.:])((?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|tq[12]_0|mxfp4(?:_moe)?|b?f16|f32|fp16|fp32))(?=[-.]|$)/i;
+
+/** A GGUF type as the catalog names its formats (`fp16` → `gguf-f16`). */
+function ggufFormatId(type: string): string {
+  const lower = type.toLowerCase();
+  return `gguf-${lower === "fp16" ? "f16" : lower === "fp32" ? "f32" : lower}`;
+}
 
 /**
  * Names longer than this are not repository names (the Hub caps a repo name at 96 characters): the
@@ -113,7 +125,18 @@ const MAX_NAME_LENGTH = 256;
 const STRUCTURAL_WORDS = new Set([
   "vl", "vision", "omni", "audio", "moe", "mamba", "hybrid", "embed", "embedding", "reranker", "rm", "reward", "prm",
   "distill", "minitron", "pruned", "nas", "upscaled", "draft", "eagle", "eagle3", "medusa", "mtp",
+  "speculator", "dflash", "embedqa", "rerank", "rerankqa", "tts", "asr", "speech",
 ]);
+
+/** The version word right after `family` in `words` (`3` of `qwen 3 72b`, `3.1` of `llama 3.1 8b`); undefined when a size or nothing follows. */
+function versionAfter(words: readonly string[], family: readonly string[]): string | undefined {
+  for (let start = 0; start + family.length < words.length; start++) {
+    if (!family.every((word, i) => words[start + i] === word)) continue;
+    const next = words[start + family.length]!;
+    return /^\d+(?:\.\d+)?$/.test(next) ? next : undefined;
+  }
+  return undefined;
+}
 
 /** Edits a nearest-name candidate of another stated size pays, so same-size names rank first. */
 const OTHER_SIZE_PENALTY = 4;
@@ -313,8 +336,11 @@ export class Catalog {
     const ollamaTag = this.resolveOllamaTag(name, displayName);
     if (ollamaTag) return ollamaTag;
     const byFamily = this.resolveByFamily(base);
-    if (byFamily) return { ...byFamily, format, displayName };
-    return undefined;
+    if (!byFamily) return undefined;
+    // A re-upload that says how it is quantized in a word of its own (`…-chat-4bit`, `…-autoround`).
+    const stated = format ? undefined : this.quantizationInName(base);
+    if (stated && "unknown" in stated) return { ...byFamily, format: null, unknownFormat: stated.unknown, displayName };
+    return { ...byFamily, format: format ?? stated?.format ?? null, displayName };
   }
 
   /**
@@ -334,6 +360,9 @@ export class Catalog {
         if (candidate.family.length < bestLength || !containsWords(words, candidate.family)) continue;
         const candidateWords = new Set(nameWords(candidate.name));
         if (words.some((word) => STRUCTURAL_WORDS.has(word) && !candidateWords.has(word))) continue;
+        // A version after the family (`qwen3-72b`, `ministral-3-8b`) is the model's: another version is another model.
+        const version = versionAfter(words, candidate.family);
+        if (version !== undefined && !candidateWords.has(version)) continue;
         if (candidate.family.length > bestLength) {
           best = [candidate];
           bestLength = candidate.family.length;
@@ -355,6 +384,25 @@ export class Catalog {
   }
 
   /**
+   * The quantized weight format a name states in words of its own, where no suffix names it: one
+   * width (`h2ogpt-4096-llama2-70b-chat-4bit` → 4-bit), or an unknown one when its words name two
+   * widths (`…-w4-fp8-…`), which is then not sized rather than sized as 16-bit.
+   */
+  private quantizationInName(key: string): { format: QuantizationFormat } | { unknown: string } | undefined {
+    if (key.length > MAX_NAME_LENGTH) return undefined;
+    const found = new Map<string, QuantizationFormat>();
+    for (const word of nameWords(key)) {
+      const format = word === "autoround" ? this.format("w4a16") : this.formatByKey.get(word);
+      if (format && format.kind !== "float" && !format.id.startsWith("gguf-")) found.set(format.id, format);
+    }
+    if (found.size === 0) return undefined;
+    // Words for one width (`awq` and `int4`) name one format: the wider, to err on the large side.
+    const formats = [...found.values()].sort((a, b) => b.bitsPerWeight - a.bitsPerWeight);
+    if (formats[0]!.bitsPerWeight - formats.at(-1)!.bitsPerWeight <= 1) return { format: formats[0]! };
+    return { unknown: [...found.keys()].join(" + ") };
+  }
+
+  /**
    * An Ollama tag the catalog does not list (`qwen2.5:7b`, `ollama://llama3.1:8b-instruct-q8_0`):
    * family from the name, size from the tag, and the quantization the tag names or else Ollama's
    * default for its library tags, Q4_K_M.
@@ -365,13 +413,15 @@ export class Catalog {
     if (colon <= 0 || key.indexOf("/") >= 0 || key.length > MAX_NAME_LENGTH) return undefined;
     const tag = key.slice(colon + 1);
     const typeMatch = GGUF_TYPE.exec(tag);
-    const format = (typeMatch ? this.resolveFormat(`gguf-${typeMatch[1]!.toLowerCase()}`) : undefined) ?? this.formatByKey.get("gguf-q4_k_m") ?? null;
+    const typed = typeMatch ? this.resolveFormat(ggufFormatId(typeMatch[1]!)) : undefined;
+    const format = typed ?? (typeMatch ? null : (this.formatByKey.get("gguf-q4_k_m") ?? null));
     const byFamily = this.resolveByFamily(`${key.slice(0, colon)}-${tag}`);
     if (!byFamily) return undefined;
     const quantization = typeMatch ? "" : ` with Ollama's default ${format?.label ?? "Q4_K_M"} weights`;
     return {
       model: byFamily.model,
       format,
+      ...(typeMatch && !typed ? { unknownFormat: typeMatch[1]! } : {}),
       via: "family",
       displayName,
       assumption: `the architecture of ${byFamily.model.id}${quantization}, from the Ollama tag; add it to settings.vram.models to make sure`,
@@ -395,7 +445,8 @@ export class Catalog {
     if (!name.toLowerCase().includes("gguf")) return undefined;
     const file = name.slice(name.lastIndexOf("/") + 1);
     const typeMatch = GGUF_TYPE.exec(file);
-    const format = typeMatch ? this.resolveFormat(`gguf-${typeMatch[1]!.toLowerCase()}`) ?? null : null;
+    const format = typeMatch ? this.resolveFormat(ggufFormatId(typeMatch[1]!)) ?? null : null;
+    const otherMatch = typeMatch && !format ? typeMatch : null;
     let base = file;
     if (base.toLowerCase().endsWith(".gguf")) base = base.slice(0, -".gguf".length);
     if (typeMatch) base = base.slice(0, typeMatch.index);
@@ -405,11 +456,12 @@ export class Catalog {
     // A GGUF repository named without a file: llama.cpp's `-hf` and Ollama's `hf.co/` pull Q4_K_M by default.
     const repositoryDefault = !typeMatch && !file.toLowerCase().endsWith(".gguf") ? this.formatByKey.get("gguf-q4_k_m") : undefined;
     const assumption = repositoryDefault ? `${repositoryDefault.label} weights, the file llama.cpp and Ollama pull from a GGUF repository by default` : undefined;
+    const unknownFormat = otherMatch ? { unknownFormat: otherMatch[1]! } : {};
     const model = this.modelByNameKey.get(key);
-    if (model) return { model, format: format ?? repositoryDefault ?? null, via: "gguf", ...(assumption ? { assumption } : {}) };
+    if (model) return { model, format: format ?? repositoryDefault ?? null, via: "gguf", ...unknownFormat, ...(assumption ? { assumption } : {}) };
     const byFamily = this.resolveByFamily(key);
     if (!byFamily) return undefined;
-    return { ...byFamily, format: format ?? repositoryDefault ?? null, ...(assumption ? { assumption: `${byFamily.assumption}; ${assumption}` } : {}) };
+    return { ...byFamily, format: format ?? repositoryDefault ?? null, ...unknownFormat, ...(assumption ? { assumption: `${byFamily.assumption}; ${assumption}` } : {}) };
   }
 
   /**

@@ -64,7 +64,7 @@ const REPO_FILE_PATHS = ["/tree/", "/blob/", "/resolve/"];
 
 /**
  * Strips the wrappers around a model reference: `hf://`, `huggingface.co/` URLs (and the file path
- * after `/tree/…`, `/blob/…`), a trailing `/`, a revision (`@main`; `:rev` is left alone because
+ * after `/tree/…`, `/blob/…`, except a GGUF file's name, which says its quantization), a trailing `/`, a revision (`@main`; `:rev` is left alone because
  * Ollama tags use it). Case is kept for display.
  */
 export function stripModelUri(written: string): string {
@@ -78,11 +78,17 @@ export function stripModelUri(written: string): string {
   }
   const lowerName = name.toLowerCase();
   let cut = name.length;
-  for (const marker of REPO_FILE_PATHS) {
-    const at = lowerName.indexOf(marker);
-    if (at >= 0 && at < cut) cut = at;
+  let marker = "";
+  for (const candidate of REPO_FILE_PATHS) {
+    const at = lowerName.indexOf(candidate);
+    if (at >= 0 && at < cut) [cut, marker] = [at, candidate];
   }
-  name = name.slice(0, cut);
+  // A GGUF file of the repository (`…/resolve/main/Model-Q8_0.gguf`) is the weights served: its
+  // quantization decides, so it stays as `owner/repo/file.gguf`.
+  const path = cut < name.length && marker !== "/tree/" ? name.slice(cut) : "";
+  const query = path.indexOf("?");
+  const file = (query >= 0 ? path.slice(0, query) : path).slice(path.lastIndexOf("/", query >= 0 ? query : path.length) + 1);
+  name = name.slice(0, cut) + (file.toLowerCase().endsWith(".gguf") ? `/${file}` : "");
   // `@revision`: word characters, dots and dashes after the last `@`.
   const at = name.lastIndexOf("@");
   if (at >= 0 && at < name.length - 1 && isRevision(name, at + 1)) name = name.slice(0, at);
@@ -112,8 +118,34 @@ export function modelKey(name: string): string {
  * older repositories prefix `Meta-`.
  */
 export function modelNameKey(name: string): string {
-  const base = name.slice(name.lastIndexOf("/") + 1).toLowerCase();
+  const base = dottedVersions(name.slice(name.lastIndexOf("/") + 1).toLowerCase());
   return base.startsWith("meta-llama") ? base.slice("meta-".length) : base;
+}
+
+/**
+ * Single-digit version parts joined by `-` or `_` read as the dotted version they stand for:
+ * `llama-3-1-8b` → `llama-3.1-8b`, `phi-3_5-mini` → `phi-3.5-mini`, `qwen2-0_5b` → `qwen2-0.5b`.
+ * Only a digit, a separator and a digit with no digit on either side — the first a word of its own,
+ * or ending one before `_` (`qwen2_5`) — followed by a separator or the end (or, after `_`, a size's
+ * `b`/`m`), so `llama-3-8b`, `qwen2-7b` and dates stay as they are. One pass.
+ */
+function dottedVersions(key: string): string {
+  let result = "";
+  let from = 0;
+  for (let i = 1; i + 1 < key.length; i++) {
+    const separator = key.charCodeAt(i);
+    if (separator !== 45 /* - */ && separator !== 95 /* _ */) continue;
+    if (!isDigit(key.charCodeAt(i - 1)) || !isDigit(key.charCodeAt(i + 1))) continue;
+    // The first digit stands alone (`-3-1`), or, joined by `_`, ends a word (`qwen2_5`, `internvl3_5`).
+    const before = i >= 2 ? key.charCodeAt(i - 2) : -1;
+    if (isDigit(before) || (separator === 45 && before !== -1 && before !== 45 && before !== 95)) continue;
+    const after = i + 2 < key.length ? key.charCodeAt(i + 2) : -1;
+    const ends = after === -1 || after === 45 || after === 95 || (separator === 95 && (after === 98 /* b */ || after === 109 /* m */));
+    if (!ends || isDigit(after)) continue;
+    result += `${key.slice(from, i)}.`;
+    from = i + 1;
+  }
+  return from === 0 ? key : result + key.slice(from);
 }
 
 /**
