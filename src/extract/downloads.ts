@@ -65,8 +65,9 @@ function commandDownloads(tokens: ArgToken[], image: string | undefined): Downlo
   const downloads: Download[] = [];
   let end = 0;
   for (let start = 0; start < tokens.length; start = end + 1) {
-    end = tokens.findIndex((token, index) => index >= start && token.operator);
-    if (end < 0) end = tokens.length;
+    // One command of the line: up to the next shell operator (`&&`, `;`, `|`).
+    end = start;
+    while (end < tokens.length && !tokens[end]!.operator) end++;
     for (let i = start; i < end; i++) {
       const word = tokens[i]!.text;
       const program = word.slice(word.lastIndexOf("/") + 1);

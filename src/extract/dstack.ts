@@ -68,13 +68,19 @@ function isDstack(document: DocNode): boolean {
  * What runs the model in a group (the whole configuration, or one entry of `replicas`): the engine
  * command in `commands`, else an image whose entrypoint serves (a NIM, TGI) with `env`.
  */
-function groupCall(group: DocNode, document: DocNode, env: EnvMap, variables: Map<string, string | undefined>, ctx: ExtractContext): { call: EngineCall; at: DocNode; nim: boolean } | undefined {
+function groupCall(
+  group: DocNode,
+  document: DocNode,
+  env: EnvMap,
+  variables: Map<string, string | undefined>,
+  ctx: ExtractContext,
+): { call: EngineCall; at: DocNode; source: "commands" | "image"; nim: boolean } | undefined {
   const commands = group.get("commands");
   if (commands?.type === "seq") {
     // The commands run as one script, line after line.
     const script = commands.items().map((item) => str(item) ?? "").join("\n");
     const found = scriptEngineCall(shellTokens(scalarView(script, commands.node), ctx.text, variables));
-    if (found) return { call: found.call, at: commands, nim: false };
+    if (found) return { call: found.call, at: commands, source: "commands", nim: false };
     if (commands.items().length > 0) return undefined;
   }
   const imageNode = group.get("image") ?? document.get("image");
@@ -83,10 +89,10 @@ function groupCall(group: DocNode, document: DocNode, env: EnvMap, variables: Ma
   if (isLlmNimImage(image)) {
     const sink = newSink();
     nimContainerFields(imageNode, env, ctx, sink);
-    return { call: { engine: DEFAULT_ENGINE, fields: sink.fields, unresolved: sink.unresolved }, at: imageNode, nim: true };
+    return { call: { engine: DEFAULT_ENGINE, fields: sink.fields, unresolved: sink.unresolved }, at: imageNode, source: "image", nim: true };
   }
   const call = imageOnlyCall(engineFromImage(image));
-  return call ? { call, at: imageNode, nim: false } : undefined;
+  return call ? { call, at: imageNode, source: "image", nim: false } : undefined;
 }
 
 export function extractDstack(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
@@ -121,7 +127,7 @@ function groupDeployments(document: DocNode, group: DocNode, groupName: string |
     if (!found.nim) applyEnvFields(found.call, env);
     const sink = newSink();
     mergeFields(sink, found.call);
-    if (!found.nim) sink.fields.engine = locate(found.at, found.call.engine, found.at === group.get("commands") ? "commands" : "image", { readonly: true });
+    if (!found.nim) sink.fields.engine = locate(found.at, found.call.engine, found.source, { readonly: true });
     if (!sink.fields.model && !sink.unresolved.model) readField(sink, "model", document.get("model")?.type === "map" ? document.get("model")?.get("name") : document.get("model"), "string", "model");
     if (gpuNode && gpuName) setLocated(sink, "gpuType", locate(gpuNode, gpuName, "resources.gpu", { readonly: true }));
     // `A100` with `memory: 80GB` is the 80 GB part.
