@@ -256,7 +256,7 @@ function summary(results: readonly Eslint.ESLint.LintResult[]): { errors: number
 /** Whether `path` (absolute) is `folder` or inside it. */
 function isInside(folder: string, path: string): boolean {
   const rest = relative(folder, path);
-  return rest === "" || (!rest.startsWith("..") && !isAbsolute(rest));
+  return rest === "" || (rest !== ".." && !rest.startsWith(`..${sep}`) && !isAbsolute(rest));
 }
 
 /**
