@@ -27,7 +27,7 @@ import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
 import { applyEnvFields, type ArgToken, commandTokens, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
-import { type EnvMap, type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind } from "./kit.js";
+import { type EnvMap, type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
@@ -258,8 +258,22 @@ function containerEnv(container: DocNode, scope: Scope): EnvMap {
   return env;
 }
 
+/** Where SageMaker unpacks a model's `model_data_url` / `model_uri` artifacts (a path, not a name). */
+const SAGEMAKER_ARTIFACTS = /^\/opt\/ml\/model(\/|$)/;
+
 /** The serving engine of a SageMaker container and the settings its environment carries. */
 function sagemakerCall(container: DocNode, scope: Scope): (EngineCall & { lmi?: boolean }) | undefined {
+  const call = sagemakerEngineCall(container, scope);
+  const model = call?.fields.model;
+  // `HF_MODEL_ID=/opt/ml/model`: the weights are the artifacts SageMaker unpacks there, which the file does not name.
+  if (call && model && SAGEMAKER_ARTIFACTS.test(String(model.value))) {
+    delete call.fields.model;
+    call.unresolved.model = { raw: String(model.value), node: model.node, reason: "reference", source: model.source };
+  }
+  return call;
+}
+
+function sagemakerEngineCall(container: DocNode, scope: Scope): (EngineCall & { lmi?: boolean }) | undefined {
   const imageValue = tfValue(container.get("image"), scope);
   const image = isUnresolved(imageValue) ? undefined : str(imageValue);
   const env = containerEnv(container, scope);
@@ -598,13 +612,53 @@ function modelGardenDeployment(resource: Resource, scope: Scope): Deployment[] {
 
 // --- modules ---------------------------------------------------------------------------------------
 
+/** Input keys of SageMaker endpoint modules (aws-ia/sagemaker-endpoint, in-house ones), compared without case. */
+const MODULE_IMAGE_KEYS = new Set(["image", "image_uri", "container_image", "image_url"]);
+const MODULE_ENV_KEYS = new Set(["environment", "environment_variables", "env", "container_environment"]);
+
+/** The first value under any of `keys` at any depth of a module's inputs (lists of containers, variant maps). */
+function moduleInput(node: DocNode | undefined, keys: ReadonlySet<string>, depth = 0): DocNode | undefined {
+  if (!node || depth > 6) return undefined;
+  for (const [key, value] of node.entries()) if (keys.has(key.toLowerCase())) return value;
+  for (const child of [...node.entries().map(([, value]) => value), ...node.items()]) {
+    if (child.type !== "map" && child.type !== "seq") continue;
+    const found = moduleInput(child, keys, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A module call that deploys a SageMaker endpoint under its own input names: an `ml.*` instance
+ * type and a serving container (its image, or an environment with `HF_MODEL_ID`/`OPTION_*`) at any
+ * depth (`containers = [{ image_uri, environment }]`, `production_variant = { instance_type }`),
+ * read as an `aws_sagemaker_model` container is.
+ */
+function sagemakerModuleDeployments(name: string, body: DocNode, scope: Scope): Deployment[] {
+  const instance = moduleInput(body, new Set(["instance_type"]));
+  const instanceValue = instance ? tfValue(instance, scope) : undefined;
+  if (!instanceValue || isUnresolved(instanceValue) || !/^ml\./.test(str(instanceValue) ?? "")) return [];
+  const image = moduleInput(body, MODULE_IMAGE_KEYS);
+  const environment = moduleInput(body, MODULE_ENV_KEYS);
+  if (!image && !environment) return [];
+  const call = sagemakerCall(virtualMap({ image, environment }, body.node), scope);
+  if (!call) return [];
+  const sink = newSink();
+  mergeFields(sink, call);
+  readTf(sink, "instanceType", instance, "string", "instance_type", scope);
+  if (!call.lmi) sink.fields.engine = { ...locate<Engine>(image ?? body, call.engine, "image"), readonly: true };
+  const notes = notesOf(body);
+  return [{ format: "terraform", kind: "module", name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node, ...(notes.length > 0 ? { notes } : {}) }];
+}
+
 /**
  * Module calls whose inputs name the model and the hardware. philschmid/llm-sagemaker (TGI on a
  * SageMaker endpoint): `hf_model_id`, `instance_type`, `tgi_config.max_total_tokens`; the module sets
  * `SM_NUM_GPUS` to every GPU of the instance.
  */
 function moduleDeployments(name: string, body: DocNode, scope: Scope): Deployment[] {
-  if (!body.get("hf_model_id") || !body.get("instance_type")) return [];
+  if (!body.get("hf_model_id")) return sagemakerModuleDeployments(name, body, scope);
+  if (!body.get("instance_type")) return [];
   const sink = newSink();
   readTf(sink, "model", body.get("hf_model_id"), "string", "hf_model_id", scope);
   readTf(sink, "instanceType", body.get("instance_type"), "string", "instance_type", scope);

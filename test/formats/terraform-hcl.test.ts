@@ -286,6 +286,38 @@ resource "aws_sagemaker_endpoint_configuration" "c" {
     expect(judged).toMatchObject({ status: "judged", values: { tensorParallel: 4, maxModelLen: 8192, instanceType: "ml.g5.12xlarge" } });
   });
 
+  it("reads a SageMaker endpoint module by its inputs at any depth, and says weights unpacked at /opt/ml/model name no model", () => {
+    const text = `
+module "mistral_endpoint" {
+  source        = "aws-ia/sagemaker-endpoint/aws"
+  endpoint_name = "mistral"
+  containers = [{
+    image_uri = "763104351884.dkr.ecr.us-east-1.amazonaws.com/huggingface-pytorch-tgi-inference:2.4.0-tgi2.4.0-gpu-py311-cu124-ubuntu22.04"
+    environment = {
+      HF_MODEL_ID      = "mistralai/Mistral-7B-Instruct-v0.3"
+      SM_NUM_GPUS      = 1
+      MAX_TOTAL_TOKENS = 8192
+    }
+  }]
+  production_variant = { variant_name = "AllTraffic", instance_type = "ml.g5.2xlarge", initial_instance_count = 1 }
+}
+module "jumpstart_phi" {
+  source                = "./modules/sagemaker_deployment"
+  container_image       = "763104351884.dkr.ecr.eu-west-2.amazonaws.com/huggingface-pytorch-tgi-inference:2.1.1-tgi1.4.2-gpu-py310-cu121-ubuntu22.04"
+  model_uri             = "s3://jumpstart-cache-prod-eu-west-2/huggingface-llm/huggingface-llm-phi-2/artifacts/inference-prepack/v1.0.0/"
+  instance_type         = "ml.g5.xlarge"
+  environment_variables = { "HF_MODEL_ID" : "/opt/ml/model", "SM_NUM_GPUS" : "1" }
+}
+module "network" {
+  source        = "./modules/vpc"
+  instance_type = "t3.micro"
+}
+`;
+    const judged = hclJudged(text);
+    expect(judged.map((entry) => entry.status)).toEqual(["judged", "incomplete"]);
+    expect(judged[0]).toMatchObject({ values: { engine: "tgi", model: "mistralai/Mistral-7B-Instruct-v0.3", instanceType: "ml.g5.2xlarge", maxModelLen: 8192 } });
+  });
+
   it("keys, values, compact and flatten evaluate like terraform plan (values in key order)", () => {
     const text = `
 locals {
