@@ -12,7 +12,8 @@ import type { ExtractContext } from "./context.js";
 import { applyMountedConfig } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, mergeFields, newSink, plainEnv, remoteHost, setLocated, setUnresolved } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, remoteHost, setLocated, setUnresolved } from "./kit.js";
+import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 /** Extended resources that count GPUs (device plugins of NVIDIA and AMD). */
@@ -255,7 +256,7 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     if (image?.tag && image.engine === call.engine) sink.engineVersion = image.tag;
     sink.fields.engine = { value: call.engine, node: (imageNode ?? container).node, source: "image" } satisfies Located<Engine>;
     if (call.args) sink.args = call.args;
-  } else {
+  } else if (!customEntrypoint(sink, container, imageNode, ctx, options)) {
     const items = [...(container.get("command")?.items() ?? []), ...(container.get("args")?.items() ?? [])];
     if (!mayRunUnsizedServer([str(imageNode), ...items.map((item) => str(item))])) return undefined;
     const env = containerEnv(container, ctx, options.platformEnv);
@@ -266,6 +267,28 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
   }
   addGpus(sink, container, imageNode, options, sink.fields.engine !== undefined);
   return sink;
+}
+
+/** Environment variables custom entrypoints read the model from. */
+const MODEL_ENV_NAMES = ["MODEL_ID", "MODEL_NAME", "MODEL", "HF_MODEL_ID", "MODEL_PATH"];
+
+/**
+ * An engine's image (`…/mal-vllm-opt125m`) started on GPUs by a script of its own (`command:
+ * [/entrypoint.sh]`) with the model in its env: a deployment whose launch the file does not show,
+ * found with its model and GPUs and said to be unchecked.
+ */
+function customEntrypoint(sink: ServingContainer, container: DocNode, imageNode: DocNode | undefined, ctx: ExtractContext, options: ContainerOptions): boolean {
+  const image = str(imageNode);
+  const command = container.get("command")?.items() ?? [];
+  // Clients and benchmarks built on the same image request no GPU.
+  if (!imageNode || !engineFromImage(image) || command.length === 0 || !containerGpus(container).located) return false;
+  const env = containerEnv(container, ctx, options.platformEnv);
+  const name = MODEL_ENV_NAMES.find((variable) => env.get(variable)?.value !== undefined);
+  if (!name) return false;
+  setLocated(sink, "model", { ...locate(env.get(name)!.node, env.get(name)!.value!, name), readonly: true });
+  const script = printable(command.map((item) => str(item) ?? "").join(" "), 60);
+  setUnresolved(sink, "engine", { raw: script, node: command[0]!.node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show` });
+  return true;
 }
 
 /** The container's GPUs; with `requireGpuResource`, a serving container that requests none is said to get none. */

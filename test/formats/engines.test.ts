@@ -174,6 +174,22 @@ ${container}
     ]);
   });
 
+  it("finds an engine image started on GPUs by a script of its own, with the model its env names, and says it is unchecked", () => {
+    const custom = deployment(`        - name: vllm
+          image: registry.example.com/team/serve-vllm:2.3.0
+          command: ["/entrypoint.sh"]
+          env:
+            - name: MODEL_ID
+              value: Qwen/Qwen2.5-7B-Instruct
+          resources:
+            limits:
+              nvidia.com/gpu: 1`);
+    expect(extractedValues(custom)).toEqual([{ kind: "Deployment", name: "server", model: "Qwen/Qwen2.5-7B-Instruct", gpuCount: 1, unresolved: ["engine"] }]);
+    expect(findings(lint(custom, "server.yaml")).map((message) => message.message)).toEqual(["It starts /entrypoint.sh, a script this file does not show, so this deployment was not checked."]);
+    // The same image running a client without GPUs is no deployment.
+    expect(extractedValues(custom.replace("              nvidia.com/gpu: 1", "              cpu: 1"))).toEqual([]);
+  });
+
   it("reads builds of Ollama named for their GPUs, and not a client that pulls into another pod's server", () => {
     const server = deployment(`        - name: ollama
           image: registry.example.com/ollama-rocm:0.12.3
