@@ -66,6 +66,11 @@ command: ["vllm", "serve", "m/x", "-tp", "4", "--gpu_memory_utilization", "0.9",
       maxNumSeqs: 64,
       quantization: "awq",
     });
+    // A prefix the engine's other flags share is ambiguous to its argparse: `--mode` is not `--model`.
+    const ambiguous = call(`
+command: ["vllm", "serve", "--model", "facebook/opt-125m", "--mode", "random", "--max-model", "2048"]
+`).call!;
+    expect(valuesOf(ambiguous.fields)).toEqual({ model: "facebook/opt-125m", maxModelLen: 2048 });
   });
 
   it("reads a shell script in `sh -c` with continuations, and locates each value inside the string", () => {

@@ -175,6 +175,12 @@ export interface EngineProfile<Id extends string = string> {
   readonly settingNames?: readonly FlagSpec[];
   /** Flags that take no value, so `--enforce-eager --model x` parses right. */
   readonly switches: readonly string[];
+  /**
+   * Other long flags of the engine that share a prefix with ones read here (`--model-impl` beside
+   * `--model`): listed so an abbreviation is as ambiguous as the engine's argparse finds it
+   * (`--mode` is refused there, never read as `--model`).
+   */
+  readonly prefixSiblings?: readonly string[];
   readonly env: Readonly<Record<string, EnvFieldSpec>>;
   /** Unique prefixes of long flags are accepted (Python argparse `allow_abbrev`; click and clap do not). */
   readonly abbreviations: boolean;

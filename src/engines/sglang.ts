@@ -101,6 +101,8 @@ export const sglang: EngineProfile<"sglang"> = {
   },
   image: (name) => /sglang/.test(name),
   flags: FLAGS,
+  // python/sglang/srt/server_args.py ServerArgs.add_cli_args: flags beginning like those read above.
+  prefixSiblings: ["--model-impl", "--model-loader-extra-config", "--max-prefill-tokens", "--max-total-tokens", "--max-queued-requests"],
   switches: [
     "--enable-ep-moe", "--disable-cuda-graph", "--trust-remote-code", "--enable-dp-attention", "--enable-torch-compile",
     "--disable-radix-cache", "--enable-mixed-chunk", "--enable-metrics", "--log-requests", "--enable-deepep-moe", "--disable-overlap-schedule",

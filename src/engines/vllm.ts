@@ -112,6 +112,8 @@ export const vllm: EngineProfile<"vllm"> = {
   },
   image: (name) => /vllm/.test(name),
   flags: VLLM_FLAGS,
+  // vllm/engine/arg_utils.py EngineArgs.add_cli_args: flags beginning like those read above.
+  prefixSiblings: ["--model-impl", "--model-loader-extra-config", "--max-num-partial-prefills", "--max-long-partial-prefills", "--max-seq-len-to-capture", "--max-logprobs", "--max-parallel-loading-workers", "--max-lora-rank", "--max-loras", "--max-cpu-loras", "--kv-cache-memory-bytes", "--kv-transfer-config", "--kv-events-config"],
   switches: [
     "--enforce-eager", "--enable-expert-parallel", "-ep", "--trust-remote-code", "--enable-prefix-caching", "--no-enable-prefix-caching",
     "--enable-chunked-prefill", "--no-enable-chunked-prefill", "--disable-log-requests", "--disable-log-stats", "--enable-auto-tool-choice",

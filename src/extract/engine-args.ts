@@ -40,7 +40,7 @@ interface FlagTable {
   /** By normalized spelling: the spec and the engine's own spelling of the flag (for messages). */
   specs: Map<string, { spec: FlagSpec; name: string }>;
   switches: Set<string>;
-  longNames: Array<{ normalized: string; name: string; spec: FlagSpec }>;
+  longNames: Array<{ normalized: string; name: string; spec?: FlagSpec }>;
   abbreviations: boolean;
 }
 
@@ -55,7 +55,9 @@ function flagTable(profile: EngineProfile, extraFlags: readonly FlagSpec[] = [])
     for (const spec of [...extraFlags, ...profile.flags]) {
       for (const name of spec.names) if (!specs.has(normalizeFlag(name))) specs.set(normalizeFlag(name), { spec, name });
     }
-    const longNames = [...specs].filter(([normalized]) => normalized.startsWith("--")).map(([normalized, entry]) => ({ normalized, ...entry }));
+    const longNames: FlagTable["longNames"] = [...specs].filter(([normalized]) => normalized.startsWith("--")).map(([normalized, entry]) => ({ normalized, ...entry }));
+    // Flags not read still make an abbreviation ambiguous, as they do to the engine's argparse.
+    for (const name of [...profile.switches, ...(profile.prefixSiblings ?? [])]) if (!specs.has(normalizeFlag(name))) longNames.push({ normalized: normalizeFlag(name), name });
     table = { specs, switches: new Set(profile.switches.map(normalizeFlag)), longNames, abbreviations: profile.abbreviations };
     tables.set(key, table);
   }
@@ -77,9 +79,16 @@ function lookupFlag(table: FlagTable, flag: string): { spec?: FlagSpec; boolean:
   if (flag.startsWith("--no-") && table.switches.has(`--${flag.slice(5)}`)) return { boolean: true, canonical: flag };
   if (table.abbreviations && flag.startsWith("--") && flag.length > 4) {
     const matches = table.longNames.filter(({ normalized }) => normalized.startsWith(flag));
-    if (matches.length === 1) return { spec: matches[0]!.spec, boolean: matches[0]!.spec.kind === "bool", canonical: matches[0]!.name };
+    const only = matches.length === 1 ? matches[0]! : undefined;
+    if (only?.spec) return { spec: only.spec, boolean: only.spec.kind === "bool", canonical: only.name };
+    if (only) return { boolean: profileSwitch(table, only.normalized), canonical: only.name };
   }
   return undefined;
+}
+
+/** Whether a flag the table lists without reading it takes no value. */
+function profileSwitch(table: FlagTable, normalized: string): boolean {
+  return table.switches.has(normalized);
 }
 
 function setField(
