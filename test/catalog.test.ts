@@ -198,6 +198,9 @@ describe("names people write", () => {
     // Versions joined by `-` or `_` read as dotted; a size after `_` too.
     ["meta-llama/llama-3-1-70b-instruct", "meta-llama/Llama-3.1-70B", null],
     ["qwen2_5-7b-instruct-q5_k_m.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-q5_k_m"],
+    // Azure ML references: a registry model by its registry and name, a workspace model by its name.
+    ["azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/7", "microsoft/Phi-3-mini-4k-instruct", null],
+    ["azureml:Qwen2.5-7B-Instruct:3", "Qwen/Qwen2.5-7B-Instruct", null],
     // A re-upload that states its width in a word of its own.
     ["someorg/Llama-3.1-8B-Instruct-4bit-mlx-export", "meta-llama/Llama-3.1-8B", "gptq"],
   ])("%s → %s (%s)", (written, model, format) => {

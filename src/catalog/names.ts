@@ -68,7 +68,7 @@ const REPO_FILE_PATHS = ["/tree/", "/blob/", "/resolve/"];
  * Ollama tags use it). Case is kept for display.
  */
 export function stripModelUri(written: string): string {
-  let name = written.trim();
+  let name = azureMlModel(written.trim());
   const lower = name.toLowerCase();
   for (const prefix of URI_PREFIXES) {
     if (lower.startsWith(prefix)) {
@@ -95,6 +95,23 @@ export function stripModelUri(written: string): string {
   let end = name.length;
   while (end > 0 && name.charCodeAt(end - 1) === 47 /* / */) end--;
   return name.slice(0, end);
+}
+
+/**
+ * Azure ML model references as the model they name: `azureml://registries/<registry>/models/<name>/versions/<n>`
+ * → `<registry>/<name>`; a workspace's `azureml:<name>:<version>` or `azureml:<name>@latest` → `<name>`
+ * (never an Ollama tag).
+ */
+function azureMlModel(name: string): string {
+  const lower = name.toLowerCase();
+  if (lower.startsWith("azureml://registries/")) {
+    const parts = name.slice("azureml://registries/".length).split("/");
+    return parts[1]?.toLowerCase() === "models" && parts[2] ? `${parts[0]}/${parts[2]}` : name;
+  }
+  if (!lower.startsWith("azureml:") || lower.startsWith("azureml://")) return name;
+  const rest = name.slice("azureml:".length);
+  const end = [rest.indexOf(":"), rest.indexOf("@")].filter((at) => at > 0).reduce((a, b) => Math.min(a, b), rest.length);
+  return rest.slice(0, end);
 }
 
 /** `main`, `v1.0`, a commit hash: word characters, dots and dashes. */

@@ -111,6 +111,8 @@ export function readSettingsMapping(
       } else if (/[a-z]/i.test(raw)) fields.gpuType ??= located(raw, node, key);
       continue;
     }
+    // `accelerator: gpu`, `gpu: true`: that there is a GPU, not which.
+    if (spec.field === "gpuType" && typeof node.value !== "number" && /^(gpu|cpu|true|false|none|yes|no|any|auto)$/i.test(raw.trim())) continue;
     if (!deferredReason(raw) && spec.field === "gpuType") {
       const match = typeWithCount(raw);
       if (typeof node.value === "number") {
@@ -210,8 +212,23 @@ function inheritHardware(read: FieldSink, enclosing: ReadonlyArray<{ parent: Doc
       const settings = readSettingsMapping(sibling, { settingsOnly: true });
       if (!settings || settings.fields.model || settings.unresolved.model) continue;
       mergeFields(read, settings, "fill");
+      // `service_config: {resources: {gpu: 8, gpu_type: nvidia-h200-141gb}}` (BentoML) beside the engine's settings.
+      const resources = sibling.get("resources");
+      if (resources?.type === "map") mergeFields(read, readSettingsMapping(resources, { settingsOnly: true }), "fill");
+    }
+    // The enclosing mapping's own hardware keys (`instance_type: Standard_NC24ads_A100_v4` beside `environment_variables`).
+    if (HARDWARE.some(open)) {
+      const own = readSettingsMapping(parent, { settingsOnly: true });
+      if (own) mergeFields(read, { fields: pick(own.fields, HARDWARE), unresolved: pick(own.unresolved, HARDWARE) }, "fill");
     }
   }
+}
+
+/** The fields that say which GPUs serve a deployment. */
+const HARDWARE: FieldName[] = ["gpuType", "instanceType", "gpuCount"];
+
+function pick<T extends object>(from: T, fields: readonly FieldName[]): T {
+  return Object.fromEntries(fields.filter((field) => field in from).map((field) => [field, (from as Record<string, unknown>)[field]])) as T;
 }
 
 /** Every deployment-shaped mapping of an app-config document. */
@@ -222,11 +239,13 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
     const key = path[path.length - 1];
     // A model key's mapping (`model: {name: …}`) may leave the GPUs to the mappings around it.
     const modelKeyed = key !== undefined && KEY_INDEX.get(normalizeKey(key))?.field === "model";
-    const read = readSettingsMapping(node, { modelKeyed, hardwareElsewhere: modelKeyed });
+    // A mapping that names a model may leave its GPUs to the mappings around it (`environment_variables: {MODEL_NAME}` beside `instance_type`).
+    const read = readSettingsMapping(node, { modelKeyed, hardwareElsewhere: true });
     if (!read) continue;
+    const ownHardware = namesHardware(read) || ENGINE_CONFIG_FIELDS.some((field) => read.fields[field] !== undefined);
+    if (!ownHardware && !read.fields.model && !read.unresolved.model) continue;
     inheritHardware(read, enclosingMappings(document, path));
-    if (modelKeyed && !namesHardware(read) && !ENGINE_CONFIG_FIELDS.some((field) => read.fields[field] !== undefined)) continue;
-    if (modelKeyed && !read.fields.model && !read.unresolved.model) continue;
+    if (!ownHardware && !namesHardware(read)) continue;
     const args: ArgsTarget | undefined = node.embedded ? undefined : { kind: "map", node, keyStyle: keyStyle(node.entries().map(([key]) => key)) };
     deployments.push({
       format: "app-config",

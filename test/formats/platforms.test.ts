@@ -139,6 +139,48 @@ describe("chart values of in-house charts", () => {
   });
 });
 
+describe("platform configs that spread a deployment over sibling mappings", () => {
+  it("joins a BentoML recipe's service_config.resources with its engine_config", () => {
+    const recipe = `"deepseek:v3-671b":
+  project: vllm-chat
+  service_config:
+    name: deepseek
+    resources:
+      gpu: 8
+      gpu_type: nvidia-h200-141gb
+  engine_config:
+    model: deepseek-ai/DeepSeek-V3
+    max_model_len: 8192
+    tensor_parallel_size: 8
+`;
+    expect(extractedValues(recipe)).toMatchObject([{ model: "deepseek-ai/DeepSeek-V3", gpuCount: 8, gpuType: "nvidia-h200-141gb", tensorParallel: 8, maxModelLen: 8192 }]);
+    expect(findings(lint(recipe, "recipe.yaml"))).toEqual([]);
+  });
+
+  it("reads an Azure ML online deployment's model from environment_variables or an azureml reference, on its instance type", () => {
+    const azure = (model: string) => `$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json
+name: vllm
+endpoint_name: chat
+${model}
+instance_type: Standard_NC24ads_A100_v4
+instance_count: 1
+`;
+    expect(extractedValues(azure("environment_variables:\n  MODEL_NAME: meta-llama/Llama-3.1-70B-Instruct\n  VLLM_ARGS: --max-num-seqs 16"))).toMatchObject([
+      { model: "meta-llama/Llama-3.1-70B-Instruct", instanceType: "Standard_NC24ads_A100_v4" },
+    ]);
+    // 70B in bf16 on one A100 80GB: an error, stated at the model.
+    expect(findings(lint(azure("environment_variables:\n  MODEL_NAME: meta-llama/Llama-3.1-70B-Instruct"), "deployment.yml")).map((message) => message.ruleId)).toEqual(["vram/weights-fit"]);
+    // A workspace model reference is a name, never an Ollama tag sized at Q4_K_M.
+    const [judged] = judgedOf(azure("model: azureml:Qwen2.5-7B-Instruct@latest"), "deployment.yml");
+    expect(judged).toMatchObject({ status: "judged", resolved: { model: { model: { id: "Qwen/Qwen2.5-7B-Instruct" } }, request: { weightFormat: { id: "bf16" } } } });
+  });
+
+  it("reads `accelerator: gpu` as saying there is a GPU, not which", () => {
+    const endpoint = "model_parameters:\n  model_name: meta-llama/Llama-2-7b-chat-hf\n  dtype: float16\n  accelerator: gpu\n  instance_type: nvidia-a10g\n  instance_size: x1\n";
+    expect(extractedValues(endpoint)[0]?.gpuType).toBeUndefined();
+  });
+});
+
 describe("the generic engine-container walker", () => {
   it("finds the vLLM container of a resource nobody has an adapter for, with its GPUs and node selector", () => {
     expect(fixtureValues("generic/unknown-crd-vllm.yaml")).toEqual([
