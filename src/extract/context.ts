@@ -42,9 +42,13 @@ function sameFileConfigMaps(documents: DocNode[]): Map<string, Map<string, DocNo
   return configMaps;
 }
 
-/** A document's Kubernetes objects: the object itself, or the items of a `kind: List`. */
+/** A document's Kubernetes objects: the object itself, the items of a `kind: List`, or an OpenShift Template's objects. */
 export function kubernetesObjects(document: DocNode): DocNode[] {
   if (document.type !== "map") return [];
   if (str(document.get("kind")) === "List") return document.get("items")?.items().filter((item) => item.type === "map") ?? [];
+  // An OpenShift Template (template.openshift.io) holds the objects it creates in `objects`.
+  if (str(document.get("kind")) === "Template" && /^template\.openshift\.io\//.test(str(document.get("apiVersion")) ?? "")) {
+    return document.get("objects")?.items().filter((item) => item.type === "map") ?? [];
+  }
   return str(document.get("apiVersion")) !== undefined && str(document.get("kind")) !== undefined ? [document] : [];
 }

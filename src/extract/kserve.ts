@@ -13,6 +13,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { commandTokens, flagValue, parseEngineCall } from "./engine-seam.js";
 import { nimModelFromName } from "./nim.js";
+import { engineFromFlags } from "../engines/index.js";
 import { type ContainerOptions, containerGpus, nodePlacement, type OwnerInfo, podDeployments } from "./pod.js";
 import { apiGroup, crdDeployment, freezePlacement, holders, modelReference, podGpus, type Unresolved } from "./crd-kit.js";
 import { locate, mergeFields, plainEnv, readEnv, readField, readScalar } from "./kit.js";
@@ -81,10 +82,14 @@ function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx
   // `storage: {key, path}` (a storage-config secret and a path in it) instead of a URI.
   const storagePath = model.get("storage")?.get("path");
   const storageUri = model.get("storageUri") ?? predictor.get("storageUri") ?? storagePath;
-  const isLlm = LLM_FORMATS.has(format.toLowerCase()) || modelId !== undefined || /^hf:\/\//i.test(str(storageUri) ?? "");
+  // A kustomize patch may leave the format to its base: vLLM's own flags say the runtime.
+  const flagged = engineFromFlags(tokens.map((token) => token.text)) === "vllm";
+  const isLlm = LLM_FORMATS.has(format.toLowerCase()) || modelId !== undefined || /^hf:\/\//i.test(str(storageUri) ?? "") || flagged;
   if (!isLlm) return [];
 
   const call = parseEngineCall(tokens, { imageEngine: "vllm", ...(args?.type === "seq" && !shell ? { argsList: args } : {}) }) ?? { engine: "vllm" as const, fields: {}, unresolved: {} };
+  // `--model=/mnt/models` serves what the storage initializer put there: the storage URI names it.
+  if (call.fields.model && STORAGE_MOUNT.test(String(call.fields.model.value)) && storageUri) delete call.fields.model;
   mergeFields({ fields, unresolved }, call);
   if (modelId) {
     if (PLACEHOLDER.test(modelId.text)) unresolved.model = { raw: modelId.text.replace(/\u0000+/g, "$…"), node: modelId.token.from.node, reason: "variable" };

@@ -73,6 +73,55 @@ spec:
   });
 });
 
+describe("KServe as OpenShift AI writes it", () => {
+  const isvc = (model: string, extra = "") => `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llm
+spec:
+  predictor:
+    model:
+${model}      args:
+        - --tensor-parallel-size=4
+        - --max-model-len=4096${extra}
+      resources:
+        limits:
+          nvidia.com/gpu: "4"
+`;
+
+  it("reads a patch that leaves the model format to its base from its vLLM flags, and the storage URI over --model=/mnt/models", () => {
+    expect(extractedValues(isvc("      storageUri: s3://models/Meta-Llama-3-70B-Instruct/Meta-Llama-3-70B-Instruct\n"))).toMatchObject([
+      { model: "s3://models/Meta-Llama-3-70B-Instruct/Meta-Llama-3-70B-Instruct", tensorParallel: 4, maxModelLen: 4096, gpuCount: 4 },
+    ]);
+    const modelcar = isvc("      modelFormat:\n        name: vLLM\n      runtime: vllm-runtime\n      storageUri: oci://registry.example.com/rhelai1/modelcar-granite-3-1-8b-instruct:1.5\n", "\n        - --model=/mnt/models");
+    expect(extractedValues(modelcar)).toMatchObject([{ model: "oci://registry.example.com/rhelai1/modelcar-granite-3-1-8b-instruct:1.5" }]);
+  });
+
+  it("reads the objects of an OpenShift Template as Kubernetes objects: a runtime template alone is no deployment", () => {
+    const template = `apiVersion: template.openshift.io/v1
+kind: Template
+metadata:
+  name: vllm-cuda-runtime-template
+objects:
+  - apiVersion: serving.kserve.io/v1alpha1
+    kind: ServingRuntime
+    metadata:
+      name: vllm-cuda-runtime
+    spec:
+      supportedModelFormats:
+        - name: vLLM
+          autoSelect: true
+      containers:
+        - name: kserve-container
+          image: quay.io/modh/vllm:rhoai-2.25-cuda
+          args: ["--port=8080", "--model=/mnt/models", "--served-model-name={{.Name}}"]
+`;
+    expect(extractedValues(template)).toEqual([]);
+    const withService = `${template}  - ${isvc("      modelFormat:\n        name: vLLM\n      storageUri: hf://Qwen/Qwen2.5-7B-Instruct\n").replace(/\n/g, "\n    ").trimEnd()}\n`;
+    expect(extractedValues(withService)).toMatchObject([{ kind: "InferenceService", model: "hf://Qwen/Qwen2.5-7B-Instruct", gpuCount: 4 }]);
+  });
+});
+
 describe("KServe LLMInferenceService", () => {
   it("reports Qwen3-30B-A3B on 2 × L4 and edits parallelism.tensor with the GPU count", () => {
     const file = "kserve/llmisvc-qwen3-30b-a3b-2xl4.yaml";
