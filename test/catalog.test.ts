@@ -214,8 +214,14 @@ describe("names people write", () => {
     expect(catalog.resolveModel("Qwen/Qwen3-72B")).toBeUndefined();
     expect(catalog.resolveModel("mistralai/Ministral-3-8B-Instruct-2512")).toBeUndefined();
     expect(catalog.resolveModel("OpenGVLab/InternVL3_5-8B")).toBeUndefined();
-    // Speech and retrieval models of an LLM family are not that LLM.
+    // Speech, retrieval, draft and vision-language models of an LLM family are not that LLM.
     expect(catalog.resolveModel("Qwen/Qwen3-TTS-12Hz-1.7B-Base")).toBeUndefined();
+    expect(catalog.resolveModel("RedHatAI/Llama-3.1-8B-Instruct-speculator.eagle3")).toBeUndefined();
+    expect(catalog.resolveModel("Salesforce/blip2-opt-2.7b")).toBeUndefined();
+    // A family of several words carries its version already: a re-upload may add one (the R1 distill of Qwen2.5).
+    expect(catalog.resolveModel("rinna/deepseek-r1-distill-qwen2.5-bakeneko-32b-gguf")?.model.id).toBe("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B");
+    // A GGUF file that states no type the catalog sizes is never sized as 16-bit.
+    expect(catalog.resolveModel("Qwen3.6-27B-PRISM-PRO-DQ.gguf")).toMatchObject({ format: null, unknownFormat: "GGUF (no quant type in the file name)" });
     expect(catalog.resolveModel("nvidia/llama-3.2-nv-embedqa-1b-v2")).toBeUndefined();
     // Unsloth's dynamic quants and other types without a catalog format stay unsized, with the type named.
     for (const [written, type] of [["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q8_K_XL.gguf", "UD-Q8_K_XL"], ["unsloth/Qwen3-8B-GGUF:Q4_K_XL", "Q4_K_XL"], ["qwen3:8b-q8_k_xl", "q8_k_xl"]] as const) {

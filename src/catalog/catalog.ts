@@ -103,7 +103,7 @@ function splitQuantizedSuffix(key: string): { base: string; formatId: string | n
  * `UD-Q8_K_XL`, `:3b-instruct-fp16`), as one token: a type the catalog has no format for stays
  * unsized rather than read as a shorter one it does (`Q8_K_XL` is not `Q8_K`).
  */
-const GGUF_TYPE = /(?:^|[-_.:])((?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|tq[12]_0|mxfp4(?:_moe)?|b?f16|f32|fp16|fp32))(?=[-.]|$)/i;
+const GGUF_TYPE = /(?:^|[-_.:])((?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|q[2-8]|tq[12]_0|mxfp4(?:_moe)?|b?f16|f32|fp16|fp32))(?=[-.]|$)/i;
 
 /** A GGUF type as the catalog names its formats (`fp16` → `gguf-f16`). */
 function ggufFormatId(type: string): string {
@@ -125,7 +125,7 @@ const MAX_NAME_LENGTH = 256;
 const STRUCTURAL_WORDS = new Set([
   "vl", "vision", "omni", "audio", "moe", "mamba", "hybrid", "embed", "embedding", "reranker", "rm", "reward", "prm",
   "distill", "minitron", "pruned", "nas", "upscaled", "draft", "eagle", "eagle3", "medusa", "mtp",
-  "speculator", "dflash", "embedqa", "rerank", "rerankqa", "tts", "asr", "speech",
+  "speculator", "dflash", "embedqa", "rerank", "rerankqa", "tts", "asr", "speech", "blip",
 ]);
 
 /** The version word right after `family` in `words` (`3` of `qwen 3 72b`, `3.1` of `llama 3.1 8b`); undefined when a size or nothing follows. */
@@ -353,15 +353,17 @@ export class Catalog {
   private resolveByFamily(key: string): Pick<ModelResolution, "model" | "via" | "assumption"> | undefined {
     if (key.length > MAX_NAME_LENGTH) return undefined;
     const words = nameWords(key);
+    // Structural words also count after a dot (`…-speculator.eagle3`).
+    const structural = [...words, ...key.split(".").slice(1).flatMap((part) => nameWords(part))].filter((word) => STRUCTURAL_WORDS.has(word));
     let best: Array<{ family: string[]; model: ModelEntry; name: string }> = [];
     let bestLength = 0;
     for (const size of new Set(statedSizes(words))) {
       for (const candidate of this.modelsBySize.get(size) ?? []) {
         if (candidate.family.length < bestLength || !containsWords(words, candidate.family)) continue;
         const candidateWords = new Set(nameWords(candidate.name));
-        if (words.some((word) => STRUCTURAL_WORDS.has(word) && !candidateWords.has(word))) continue;
-        // A version after the family (`qwen3-72b`, `ministral-3-8b`) is the model's: another version is another model.
-        const version = versionAfter(words, candidate.family);
+        if (structural.some((word) => !candidateWords.has(word))) continue;
+        // A version after a one-word family (`qwen3-72b`, `ministral-3-8b`) is the model's: another version is another model.
+        const version = candidate.family.length === 1 ? versionAfter(words, candidate.family) : undefined;
         if (version !== undefined && !candidateWords.has(version)) continue;
         if (candidate.family.length > bestLength) {
           best = [candidate];
@@ -413,7 +415,7 @@ export class Catalog {
     if (colon <= 0 || key.indexOf("/") >= 0 || key.length > MAX_NAME_LENGTH) return undefined;
     const tag = key.slice(colon + 1);
     const typeMatch = GGUF_TYPE.exec(tag);
-    const typed = typeMatch ? this.resolveFormat(ggufFormatId(typeMatch[1]!)) : undefined;
+    const typed = typeMatch ? this.ggufFormat(typeMatch[1]!) : undefined;
     const format = typed ?? (typeMatch ? null : (this.formatByKey.get("gguf-q4_k_m") ?? null));
     const byFamily = this.resolveByFamily(`${key.slice(0, colon)}-${tag}`);
     if (!byFamily) return undefined;
@@ -440,12 +442,18 @@ export class Catalog {
     return undefined;
   }
 
+  /** The catalog format of a GGUF type as file names write it (`Q4_K_M`, `IQ4_XS`, `fp16`, the bare `q4`). */
+  private ggufFormat(type: string): QuantizationFormat | undefined {
+    const format = this.resolveFormat(ggufFormatId(type)) ?? this.formatByKey.get(type.toLowerCase());
+    return format?.id.startsWith("gguf-") ? format : undefined;
+  }
+
   /** `mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf` (possibly inside a path or a `…-GGUF` repository). */
   private resolveGguf(name: string): Omit<ModelResolution, "displayName"> | undefined {
     if (!name.toLowerCase().includes("gguf")) return undefined;
     const file = name.slice(name.lastIndexOf("/") + 1);
     const typeMatch = GGUF_TYPE.exec(file);
-    const format = typeMatch ? this.resolveFormat(ggufFormatId(typeMatch[1]!)) ?? null : null;
+    const format = typeMatch ? this.ggufFormat(typeMatch[1]!) ?? null : null;
     const otherMatch = typeMatch && !format ? typeMatch : null;
     let base = file;
     if (base.toLowerCase().endsWith(".gguf")) base = base.slice(0, -".gguf".length);
@@ -456,7 +464,8 @@ export class Catalog {
     // A GGUF repository named without a file: llama.cpp's `-hf` and Ollama's `hf.co/` pull Q4_K_M by default.
     const repositoryDefault = !typeMatch && !file.toLowerCase().endsWith(".gguf") ? this.formatByKey.get("gguf-q4_k_m") : undefined;
     const assumption = repositoryDefault ? `${repositoryDefault.label} weights, the file llama.cpp and Ollama pull from a GGUF repository by default` : undefined;
-    const unknownFormat = otherMatch ? { unknownFormat: otherMatch[1]! } : {};
+    // A GGUF file whose name states no type we size (`…-PRISM-PRO-DQ.gguf`) is not sized as 16-bit.
+    const unknownFormat = otherMatch ? { unknownFormat: otherMatch[1]! } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: "GGUF (no quant type in the file name)" } : {};
     const model = this.modelByNameKey.get(key);
     if (model) return { model, format: format ?? repositoryDefault ?? null, via: "gguf", ...unknownFormat, ...(assumption ? { assumption } : {}) };
     const byFamily = this.resolveByFamily(key);
