@@ -215,6 +215,8 @@ function inheritHardware(read: FieldSink, enclosing: ReadonlyArray<{ parent: Doc
       // `service_config: {resources: {gpu: 8, gpu_type: nvidia-h200-141gb}}` (BentoML) beside the engine's settings.
       const resources = sibling.get("resources");
       if (resources?.type === "map") mergeFields(read, readSettingsMapping(resources, { settingsOnly: true }), "fill");
+      // `instance: {type: ml.g5.12xlarge, count: 1}`.
+      if (normalizeKey(siblingKey) === "instance" && open("instanceType")) readField(read, "instanceType", sibling.get("type"), "string", "instance.type");
     }
     // The enclosing mapping's own hardware keys (`instance_type: Standard_NC24ads_A100_v4` beside `environment_variables`).
     if (HARDWARE.some(open)) {
@@ -245,7 +247,7 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
     const ownHardware = namesHardware(read) || ENGINE_CONFIG_FIELDS.some((field) => read.fields[field] !== undefined);
     if (!ownHardware && !read.fields.model && !read.unresolved.model) continue;
     inheritHardware(read, enclosingMappings(document, path));
-    if (!ownHardware && !namesHardware(read)) continue;
+    if (!ownHardware && !namesHardware(read) && !ENGINE_CONFIG_FIELDS.some((field) => read.fields[field] !== undefined)) continue;
     const args: ArgsTarget | undefined = node.embedded ? undefined : { kind: "map", node, keyStyle: keyStyle(node.entries().map(([key]) => key)) };
     deployments.push({
       format: "app-config",

@@ -175,6 +175,13 @@ instance_count: 1
     expect(judged).toMatchObject({ status: "judged", resolved: { model: { model: { id: "Qwen/Qwen2.5-7B-Instruct" } }, request: { weightFormat: { id: "bf16" } } } });
   });
 
+  it("reads a model mapping with an `instance: {type}` sibling and engine settings beside it", () => {
+    const recipe = "deployment:\n  model:\n    id: Qwen/Qwen3-32B\n  instance:\n    type: ml.g5.12xlarge\n    count: 1\n  vllm:\n    tensor_parallel_size: 4\n    max_model_len: 4096\n";
+    expect(extractedValues(recipe)).toMatchObject([{ model: "Qwen/Qwen3-32B", instanceType: "ml.g5.12xlarge", tensorParallel: 4, maxModelLen: 4096 }]);
+    // Engine settings beside a model and no hardware anywhere: still a deployment, judged on the GPUs it could land on.
+    expect(extractedValues("model:\n  id: Qwen/Qwen3-32B\nvllm:\n  max_model_len: 4096\n")).toMatchObject([{ model: "Qwen/Qwen3-32B", maxModelLen: 4096 }]);
+  });
+
   it("reads `accelerator: gpu` as saying there is a GPU, not which", () => {
     const endpoint = "model_parameters:\n  model_name: meta-llama/Llama-2-7b-chat-hf\n  dtype: float16\n  accelerator: gpu\n  instance_type: nvidia-a10g\n  instance_size: x1\n";
     expect(extractedValues(endpoint)[0]?.gpuType).toBeUndefined();
