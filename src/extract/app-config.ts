@@ -127,6 +127,7 @@ export function readSettingsMapping(
     }
     readField(sink, spec.field, node, spec.kind, key);
   }
+  endpointCompute(mapping, sink);
   if (options.settingsOnly) return { fields, unresolved };
   if (!fields.model && !unresolved.model) {
     // A chart's `env` may name the model beside its `gpus`.
@@ -146,6 +147,20 @@ export function readSettingsMapping(
   const isEngineConfig = ENGINE_CONFIG_FIELDS.some((field) => fields[field] !== undefined);
   if (!namesHardware(sink) && !isEngineConfig && !options.hardwareElsewhere) return undefined;
   return { fields, unresolved };
+}
+
+/**
+ * Hugging Face Inference Endpoints name the GPU as the instance type and the count as its size
+ * (`instance_type: nvidia-a10g`, `instance_size: x4`; the API's `instanceType`/`instanceSize`).
+ */
+function endpointCompute(mapping: DocNode, sink: FieldSink): void {
+  const type = sink.fields.instanceType;
+  const sizeNode = mapping.get("instance_size") ?? mapping.get("instanceSize");
+  const size = /^x(\d+)$/i.exec(String(sizeNode?.value ?? "").trim());
+  if (!type || !sizeNode || !size || !/^(nvidia|amd)-/i.test(type.value)) return;
+  delete sink.fields.instanceType;
+  setLocated(sink, "gpuType", { ...type, source: "instance_type" });
+  setLocated(sink, "gpuCount", { ...locate(sizeNode, Number(size[1]), "instance_size"), readonly: true });
 }
 
 /** Whether settings name the GPUs that serve them (a type, an instance type or a count above 0). */

@@ -182,9 +182,10 @@ instance_count: 1
     expect(extractedValues("model:\n  id: Qwen/Qwen3-32B\nvllm:\n  max_model_len: 4096\n")).toMatchObject([{ model: "Qwen/Qwen3-32B", maxModelLen: 4096 }]);
   });
 
-  it("reads `accelerator: gpu` as saying there is a GPU, not which", () => {
-    const endpoint = "model_parameters:\n  model_name: meta-llama/Llama-2-7b-chat-hf\n  dtype: float16\n  accelerator: gpu\n  instance_type: nvidia-a10g\n  instance_size: x1\n";
-    expect(extractedValues(endpoint)[0]?.gpuType).toBeUndefined();
+  it("reads a Hugging Face endpoint's instance type and size as its GPUs; `accelerator: gpu` names none", () => {
+    const endpoint = "model_parameters:\n  model_name: meta-llama/Llama-2-7b-chat-hf\n  dtype: float16\n  accelerator: gpu\n  instance_type: nvidia-a10g\n  instance_size: x4\n";
+    expect(extractedValues(endpoint)).toMatchObject([{ model: "meta-llama/Llama-2-7b-chat-hf", gpuType: "nvidia-a10g", gpuCount: 4 }]);
+    expect(extractedValues(endpoint.replace("  instance_type: nvidia-a10g\n  instance_size: x4\n", ""))).toEqual([]);
   });
 });
 
