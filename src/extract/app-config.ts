@@ -185,11 +185,16 @@ function nestedEngineSettings(mapping: DocNode, sink: FieldSink): void {
   }
 }
 
-/** The mappings that hold the one at `path`, nearest first, each with the key that leads down; none through a list. */
+/** The mappings that hold the one at `path`, nearest first, each with the key that leads down (lists are passed through). */
 function enclosingMappings(document: DocNode, path: readonly string[]): Array<{ parent: DocNode; key: string }> {
   const chain: Array<{ parent: DocNode; key: string }> = [];
   let current: DocNode | undefined = document;
   for (const key of path) {
+    // Through a list to the item (`services[0].models[0].metadata`): the item's own siblings stay its own.
+    if (current?.type === "seq") {
+      current = current.items()[Number(key)];
+      continue;
+    }
     if (current?.type !== "map") return [];
     chain.push({ parent: current, key });
     current = current.get(key);

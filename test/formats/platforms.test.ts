@@ -157,6 +157,26 @@ describe("platform configs that spread a deployment over sibling mappings", () =
     expect(findings(lint(recipe, "recipe.yaml"))).toEqual([]);
   });
 
+  it("reads a built Bento's model through its services list, on the service's resources", () => {
+    const bento = `service: service:LLM
+name: qwen2.5
+services:
+- name: qwen2.5
+  models:
+  - tag: qwen--qwen2.5-72b-instruct-awq:fc1b940c
+    registry: huggingface
+    metadata:
+      model_id: qwen/qwen2.5-72b-instruct-awq
+  config:
+    resources:
+      gpu: 1
+      gpu_type: nvidia-l4
+`;
+    expect(extractedValues(bento)).toMatchObject([{ name: "services.0.models.0.metadata", model: "qwen/qwen2.5-72b-instruct-awq", gpuCount: 1, gpuType: "nvidia-l4" }]);
+    // 72B at 4 bits is ~39 GiB: more than one L4.
+    expect(findings(lint(bento, "bento.yaml")).map((message) => message.ruleId)).toEqual(["vram/weights-fit"]);
+  });
+
   it("reads an Azure ML online deployment's model from environment_variables or an azureml reference, on its instance type", () => {
     const azure = (model: string) => `$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json
 name: vllm
