@@ -32,6 +32,9 @@ const KINDS: Array<[string, string]> = [
   ["arks.ai/v1", "ArksDisaggregatedApplication"],
   ["workload.serving.volcano.sh/v1alpha1", "ModelServing"],
   ["workload.serving.volcano.sh/v1alpha1", "ModelBooster"],
+  ["airunway.ai/v1alpha1", "ModelDeployment"],
+  ["template.openshift.io/v1", "Template"],
+  ["apps/v1", "Deployment"],
   // Nobody's adapter: the generic walker reads it.
   ["example.dev/v1", "InferenceEndpoint"],
 ];
@@ -109,6 +112,15 @@ const PATHS = [
   ["spec", "backends", "0", "workers"],
   ["spec", "template", "roles", "0", "workerReplicas"],
   ["spec", "workload", "podTemplate", "spec", "containers"],
+  ["spec", "engine", "args"],
+  ["spec", "engine", "extraArgs"],
+  ["spec", "resources", "gpu"],
+  ["spec", "scaling", "prefill", "gpu", "count"],
+  ["spec", "provider", "overrides", "spec", "services"],
+  ["spec", "serving", "mode"],
+  ["objects"],
+  ["spec", "template", "spec", "initContainers"],
+  ["spec", "template", "spec", "containers", "0", "env"],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -150,9 +162,13 @@ describe("serving CRDs on odd input", () => {
     );
   });
 
-  it("never throw for random documents of the document formats (dstack, LocalAI, RunPod, compose, chart values)", () => {
-    const leaf = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 100 }), fc.double({ noNaN: true }), fc.boolean(), fc.constantFrom("", "service", "GPU", "H100:2", "24GB..80GB:1", "${X:-1}", "{{ .Values.model }}", "vllm serve x", "hf://Qwen/Qwen3-8B", "ADA_24,AMPERE_80", "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3"));
-    const keys = fc.constantFrom("type", "commands", "resources", "gpu", "env", "model", "name", "parameters", "backend", "context_size", "gpu_layers", "config", "runsOn", "presets", "defaults", "gpuIds", "gpuCount", "services", "image", "command", "deploy", "reservations", "devices", "count", "gpus", "vllm_engine_args", "extraArgs", "modelArtifacts", "uri", "nodeSelector");
+  it("never throw for random documents of the document formats (dstack, LocalAI, RunPod, compose, Truss, chart values, app configs)", () => {
+    const leaf = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 100 }), fc.double({ noNaN: true }), fc.boolean(), fc.constantFrom("", "service", "GPU", "H100:2", "24GB..80GB:1", "${X:-1}", "{{ .Values.model }}", "vllm serve x", "hf://Qwen/Qwen3-8B", "ADA_24,AMPERE_80", "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3", 'sh -c "vllm serve x --tp 2"', "L4:1", "x4", "nvidia-a10g", "ml.g5.2xlarge", "fp8_kv", "/bin/sh", "-c"));
+    const keys = fc.constantFrom(
+      "type", "commands", "resources", "gpu", "env", "model", "name", "parameters", "backend", "context_size", "gpu_layers", "config", "runsOn", "presets", "defaults", "gpuIds", "gpuCount", "services", "image", "command", "deploy", "reservations", "devices", "count", "gpus", "vllm_engine_args", "extraArgs", "modelArtifacts", "uri", "nodeSelector",
+      // Truss, Triton chart values, dstack replicas, BentoML and Azure ML shapes.
+      "accelerator", "docker_server", "start_command", "trt_llm", "build", "checkpoint_repository", "tensor_parallel_count", "quantization_type", "tensorrtLlm", "parallelism", "replicas", "router", "service_config", "engine_config", "environment_variables", "instance_type", "instance_size", "instance", "entrypoint",
+    );
     const tree = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(keys, tie("node"), { maxKeys: 4 })),
     })).node;
