@@ -35,6 +35,10 @@ const HOSTILE: Record<string, string> = {
   dots: `${repeat(".")}x`,
   "mixed separators": repeat("-_. /@:"),
   "NaN and Infinity": repeat("Infinity-NaN-"),
+  "open GGUF types": `${repeat("-q1_a")}.gguf`,
+  "dashed versions": repeat("llama-1-"),
+  "azureml colons": `azureml:${repeat("a:")}`,
+  "resolve paths": `https://huggingface.co/a/b/resolve/${repeat("m/")}x-q4_k_m.gguf?${repeat("/")}`,
 };
 
 /** Every name function and lookup a written name reaches. */
