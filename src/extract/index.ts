@@ -27,6 +27,7 @@ import { gitOpsChartValues } from "./gitops.js";
 import { extractLocalAi } from "./localai.js";
 import { extractRunPod } from "./runpod.js";
 import { extractTruss } from "./truss.js";
+import { extractCloudFormation } from "./cloudformation.js";
 
 /** An adapter for one family of Kubernetes kinds; undefined means "not one of mine". */
 export type ObjectAdapter = (object: DocNode, ctx: ExtractContext) => Deployment[] | undefined;
@@ -283,6 +284,7 @@ const DOCUMENT_ADAPTERS: Array<(document: DocNode, ctx: ExtractContext) => Deplo
   extractLocalAi,
   extractRunPod,
   extractTruss,
+  extractCloudFormation,
 ];
 
 function extractDocument(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
