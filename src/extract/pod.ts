@@ -102,7 +102,14 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext, opt
   // A strategic-merge patch (kustomize overlays) leaves the image to the base: the container's name
   // says the engine (`name: vllm`), or its flags do (`--tensor-parallel-size=1`, `--quantization=awq`).
   const patchEngine = container.get("image") === undefined ? (engineFromImage(str(container.get("name"))) ?? engineFromFlags(writtenWords([...command, ...args]))) : undefined;
-  const imageEngine = engineFromImage(image) ?? patchEngine ?? options.defaultEngine;
+  // An image this plugin does not know (a vendor build, `registry/acme/llm-server`) given only engine
+  // flags (`--model=…`, `--tensor-parallel-size`, `--max-model-len`) on accelerators: its entrypoint
+  // is that engine. Without accelerators, flags alone say too little (a gateway also takes `--model`).
+  const entrypointEngine =
+    image !== undefined && command.length === 0 && args[0]?.type === "scalar" && String(args[0].value).startsWith("--") && !engineFromImage(image) && requestsAccelerator(container)
+      ? engineFromFlags(writtenWords(args))
+      : undefined;
+  const imageEngine = engineFromImage(image) ?? patchEngine ?? entrypointEngine ?? options.defaultEngine;
   // Most containers of a repository run no engine: tell from the written words before expanding them.
   if (!imageEngine && !mayStartEngine(image, writtenWords([...command, ...args]))) return undefined;
   const env = containerEnv(container, ctx, options.platformEnv);
@@ -160,6 +167,11 @@ export function deviceQuantity(node: DocNode | undefined, source: string): Locat
   const raw = String(node.value);
   if (/^\s*\d+\s*$/.test(raw)) return { value: Number(raw), node: node.node, source, ...(node.embedded ? { readonly: true } : {}) };
   return { raw, node: node.node, reason: deferredReason(raw) ?? "invalid", source };
+}
+
+function requestsAccelerator(container: DocNode): boolean {
+  const { located, unresolved } = containerGpus(container);
+  return (located?.value ?? 0) > 0 || unresolved !== undefined;
 }
 
 /** GPUs a container requests (limits first, as the device plugin requires them). */

@@ -190,6 +190,27 @@ ${container}
     expect(extractedValues(custom.replace("              nvidia.com/gpu: 1", "              cpu: 1"))).toEqual([]);
   });
 
+  it("reads an image it does not know, given only an engine's flags on accelerators, as that engine; not a gateway without them", () => {
+    const vendor = deployment(`        - name: server
+          image: registry.example.com/ml/llm-server:2025.11
+          args: ["--model=mistralai/Mistral-7B-Instruct-v0.3", "--tensor-parallel-size", "1", "--max-model-len", "6144", "--dtype", "bfloat16"]
+          resources:
+            limits:
+              habana.ai/gaudi: 1`);
+    expect(extractedValues(vendor)).toEqual([{ kind: "Deployment", name: "server", engine: "vllm", model: "mistralai/Mistral-7B-Instruct-v0.3", tensorParallel: 1, maxModelLen: 6144, dtype: "bfloat16", unresolved: ["gpuCount"] }]);
+    expect(findings(lint(vendor, "server.yaml")).map((message) => message.message)).toEqual([
+      "habana.ai/gaudi requests Intel Gaudi accelerators, which are not judged as GPUs, so this deployment was not checked.",
+    ]);
+    // A proxy that also takes --model and --port, with no accelerator, serves no model itself.
+    const gateway = deployment(`        - name: gateway
+          image: ghcr.io/berriai/litellm:main-v1.74.0
+          args: ["--model", "openai/qwen", "--port", "4000", "--num_workers", "4"]
+          resources:
+            limits:
+              cpu: 2`);
+    expect(extractedValues(gateway)).toEqual([]);
+  });
+
   it("reads builds of Ollama named for their GPUs, and not a client that pulls into another pod's server", () => {
     const server = deployment(`        - name: ollama
           image: registry.example.com/ollama-rocm:0.12.3
