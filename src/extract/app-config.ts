@@ -6,7 +6,7 @@
 import { DEFAULT_ENGINE, engineByName, engineFromImage } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { mappings } from "./doc.js";
+import { mappings, str } from "./doc.js";
 import { flagListCall } from "./engine-seam.js";
 import { deferredReason, type FieldSink, locate, mergeFields, newSink, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
 import { nodePlacement, resourceGpus } from "./pod.js";
@@ -279,5 +279,25 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
       ...(args ? { args } : {}),
     });
   }
+  if (deployments.length === 0) deployments.push(...modelFreeAzureMlDeployment(document));
   return deployments;
+}
+
+/** Azure ML's online deployment YAML schemas (`az ml online-deployment create -f deploy.yml`). */
+const AZURE_ML_DEPLOYMENT_SCHEMA = /\/(managed|kubernetes)OnlineDeployment\.schema\.json$/i;
+
+/**
+ * An Azure ML online deployment on a GPU SKU (`Standard_N…`) whose file names no model: the model is
+ * given when it is created (`az ml online-deployment create -f deploy.yml --set model=…`), so the
+ * deployment is found and said to be unchecked rather than passed in silence.
+ */
+function modelFreeAzureMlDeployment(document: DocNode): Deployment[] {
+  const schema = document.get("$schema");
+  if (!schema || !AZURE_ML_DEPLOYMENT_SCHEMA.test(String(schema.value ?? ""))) return [];
+  const instance = document.get("instance_type");
+  if (!/^Standard_N/i.test(String(instance?.value ?? ""))) return [];
+  const sink = newSink();
+  readField(sink, "instanceType", instance, "string", "instance_type");
+  setUnresolved(sink, "model", { raw: "az ml online-deployment create --set model=…", node: schema.node, reason: "variable" });
+  return [{ format: "app-config", kind: "Azure ML online deployment", name: str(document.get("name")), fields: sink.fields, unresolved: sink.unresolved, anchor: document.node }];
 }

@@ -46,7 +46,7 @@ const INERT_KINDS = new Set(["ConfigMap", "Secret", "Service", "Ingress", "Servi
  * services, ConfigMaps, CI) have none, and are not read further. A test keeps it a superset of what
  * the adapters find, on every fixture and corpus file.
  */
-const DEPLOYMENT_HINT = /model|gpu|accelerat|vllm|sglang|text-generation|tgi|llama|ollama|trt|tensorrt|lmdeploy|lorax|nim|dynamo|fastchat|triton|inference|serving|llm/i;
+const DEPLOYMENT_HINT = /model|gpu|accelerat|vllm|sglang|text-generation|tgi|llama|ollama|trt|tensorrt|lmdeploy|lorax|nim|dynamo|fastchat|triton|inference|serving|llm|onlinedeployment/i;
 
 /** Whether a YAML or JSON file's text may describe a deployment (see `DEPLOYMENT_HINT`). */
 export function mayDescribeDeployment(text: string): boolean {

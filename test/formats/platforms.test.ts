@@ -195,6 +195,21 @@ instance_count: 1
     expect(judged).toMatchObject({ status: "judged", resolved: { model: { model: { id: "Qwen/Qwen2.5-7B-Instruct" } }, request: { weightFormat: { id: "bf16" } } } });
   });
 
+  it("says an Azure ML online deployment on GPUs whose file names no model is unchecked (the model is set when it is created)", () => {
+    const deploy = (instance: string) => `$schema: https://azuremlschemas.azureedge.net/latest/managedOnlineDeployment.schema.json
+name: demo
+instance_type: ${instance}
+instance_count: 1
+request_settings:
+  request_timeout_ms: 180000
+`;
+    expect(findings(lint(deploy("Standard_NC48ads_A100_v4"), "deploy.yml")).map((message) => [message.line, message.message])).toEqual([
+      [1, "The model is set at deploy time (az ml online-deployment create --set model=…), so this deployment was not checked. Write the value here to have it checked."],
+    ]);
+    // A CPU SKU serves no LLM on GPUs: nothing to say.
+    expect(deploymentsOf(deploy("Standard_DS3_v2"), "deploy.yml")).toEqual([]);
+  });
+
   it("reads a model mapping with an `instance: {type}` sibling and engine settings beside it", () => {
     const recipe = "deployment:\n  model:\n    id: Qwen/Qwen3-32B\n  instance:\n    type: ml.g5.12xlarge\n    count: 1\n  vllm:\n    tensor_parallel_size: 4\n    max_model_len: 4096\n";
     expect(extractedValues(recipe)).toMatchObject([{ model: "Qwen/Qwen3-32B", instanceType: "ml.g5.12xlarge", tensorParallel: 4, maxModelLen: 4096 }]);
