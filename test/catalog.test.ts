@@ -343,6 +343,13 @@ describe("lookups", () => {
     expect(walks).toBe(0);
   });
 
+  it("matches a family written without its owner's brand prefix, and never down to a bare version", () => {
+    const catalog = bundledCatalog();
+    expect(catalog.resolveModel("nemotron-3-nano-30b-a3b")).toMatchObject({ model: { id: "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16" }, via: "family" });
+    // `deepseek-ai/DeepSeek-…`, `ibm-granite/granite-3.1-…`: the owner's word is the family, not a prefix to drop.
+    expect(catalog.resolveModel("acme/3.1-8b")).toBeUndefined();
+  });
+
   it("builds the bundled catalog once per process", () => {
     expect(bundledCatalog()).toBe(bundledCatalog());
     expect(new Catalog(bundledCatalogData)).not.toBe(bundledCatalog());

@@ -138,6 +138,21 @@ function versionAfter(words: readonly string[], family: readonly string[]): stri
   return undefined;
 }
 
+/**
+ * A family that starts with its owner's name (`nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B`, `meta-llama/
+ * Meta-Llama-3-8B`) without that brand prefix (`nemotron 3 nano`, `llama 3`), as people
+ * write it; undefined when nothing would be left that names a family.
+ */
+function withoutOwnerPrefix(name: string, family: readonly string[]): string[] | undefined {
+  const slash = name.indexOf("/");
+  if (slash <= 0) return undefined;
+  const owner = new Set(name.slice(0, slash).toLowerCase().split(/[-_.]/));
+  let start = 0;
+  while (start < family.length && owner.has(family[start]!)) start++;
+  const rest = family.slice(start);
+  return start > 0 && rest.some((word) => /^[a-z]{2}/.test(word)) ? rest : undefined;
+}
+
 /** Edits a nearest-name candidate of another stated size pays, so same-size names rank first. */
 const OTHER_SIZE_PENALTY = 4;
 
@@ -251,7 +266,9 @@ export class Catalog {
         if (!shape) continue;
         let list = index.get(shape.size);
         if (!list) index.set(shape.size, (list = []));
-        if (!list.some((entry) => entry.model === model && entry.family.join(" ") === shape.family.join(" "))) list.push({ family: shape.family, model, name });
+        for (const family of [shape.family, withoutOwnerPrefix(name, shape.family)]) {
+          if (family && !list.some((entry) => entry.model === model && entry.family.join(" ") === family.join(" "))) list.push({ family, model, name });
+        }
       }
     }
     return (this.modelsBySizeIndex = index);

@@ -52,9 +52,12 @@ export function modelReference(node: DocNode | undefined, source: string): { loc
 export function namedModel(value: string): "repository" | "sized-name" | undefined {
   if (/^(hf|huggingface|ollama):\/\//i.test(value) || /^[\w.-]+\/[\w.-]+$/.test(value) || /^https?:\/\/(www\.)?huggingface\.co\//i.test(value)) return "repository";
   const last = trimTrailing(value, "/").split("/").pop() ?? "";
-  // An image reference's tag is no part of the name (`oci://…/modelcar-gpt-oss-120b:1.5`).
+  // An image reference's tag is no part of the name (`oci://…/modelcar-gpt-oss-120b:1.5`), except in
+  // a catalog image tagged by model (`oci://…/modelcar-catalog:llama-3.2-1b-instruct`).
   const colon = last.lastIndexOf(":");
-  return NAMED_BY_SIZE.test(colon > 0 ? last.slice(0, colon) : last) ? "sized-name" : undefined;
+  const repository = colon > 0 ? last.slice(0, colon) : last;
+  const tag = colon > 0 ? last.slice(colon + 1) : "";
+  return NAMED_BY_SIZE.test(repository) || NAMED_BY_SIZE.test(tag) ? "sized-name" : undefined;
 }
 
 /** A model name that states its size: `Qwen2.5-Coder-32B-Instruct`, `llama-3-70b`, `Qwen3-30B-A3B`, `phi-3-mini-4k`… */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readFixture } from "../support/lint.js";
+import { judgedOf } from "./helpers.js";
 import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
 
 describe("KServe InferenceService", () => {
@@ -95,6 +96,10 @@ ${model}      args:
     ]);
     const modelcar = isvc("      modelFormat:\n        name: vLLM\n      runtime: vllm-runtime\n      storageUri: oci://registry.example.com/rhelai1/modelcar-granite-3-1-8b-instruct:1.5\n", "\n        - --model=/mnt/models");
     expect(extractedValues(modelcar)).toMatchObject([{ model: "oci://registry.example.com/rhelai1/modelcar-granite-3-1-8b-instruct:1.5" }]);
+    // A catalog image tagged by model names it in the tag; a version tag names nothing.
+    const tagged = modelcar.replace("rhelai1/modelcar-granite-3-1-8b-instruct:1.5", "ai-services/modelcar-catalog:llama-3.2-1b-instruct");
+    expect(judgedOf(tagged, "isvc.yaml")[0]).toMatchObject({ status: "judged", resolved: { model: { model: { id: "meta-llama/Llama-3.2-1B" } } } });
+    expect(extractedValues(modelcar.replace("rhelai1/modelcar-granite-3-1-8b-instruct:1.5", "ai-services/tinyllama:1.0"))).toMatchObject([{ unresolved: ["model"] }]);
   });
 
   it("reads the objects of an OpenShift Template as Kubernetes objects: a runtime template alone is no deployment", () => {
