@@ -139,18 +139,18 @@ function versionAfter(words: readonly string[], family: readonly string[]): stri
 }
 
 /**
- * A family that starts with its owner's name (`nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B`, `meta-llama/
- * Meta-Llama-3-8B`) without that brand prefix (`nemotron 3 nano`, `llama 3`), as people
- * write it; undefined when nothing would be left that names a family.
+ * A family that starts with its owner's name without that brand prefix, as people write it
+ * (`nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B` → `nemotron 3 nano`, `meta-llama/Meta-Llama-3-8B` →
+ * `llama 3`); never down to a bare version (`ibm-granite/granite-3.1-8b` keeps `granite 3.1`).
  */
 function withoutOwnerPrefix(name: string, family: readonly string[]): string[] | undefined {
   const slash = name.indexOf("/");
   if (slash <= 0) return undefined;
   const owner = new Set(name.slice(0, slash).toLowerCase().split(/[-_.]/));
+  const namesFamily = (word: string) => /^[a-z]{2}/.test(word);
   let start = 0;
-  while (start < family.length && owner.has(family[start]!)) start++;
-  const rest = family.slice(start);
-  return start > 0 && rest.some((word) => /^[a-z]{2}/.test(word)) ? rest : undefined;
+  while (start < family.length && owner.has(family[start]!) && family.slice(start + 1).some(namesFamily)) start++;
+  return start > 0 ? family.slice(start) : undefined;
 }
 
 /** Edits a nearest-name candidate of another stated size pays, so same-size names rank first. */

@@ -148,7 +148,7 @@ export function extractCloudFormation(document: DocNode, ctx: ExtractContext): D
         const metadata = resource.get("Metadata");
         return metadata?.type === "map" ? [virtualMap({ annotations: metadata }, resource.node)] : [];
       });
-      if ("reason" in model) sink.unresolved.model = model;
+      if ("reason" in model) setUnresolved(sink, "model", model);
       else {
         const properties = model.properties;
         if (!properties) continue;
