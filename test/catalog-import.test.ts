@@ -66,6 +66,21 @@ describe("config.json importer on real configs", () => {
     expect(shape.derivedTotal + shape.vision).toBe(entry.params.total);
   });
 
+  it("counts Qwen3.5's gated q_proj (attn_output_gate) and its full-attention MTP layer: the checkpoint's 4,659,865,088 parameters", () => {
+    // Safetensors header count of Qwen/Qwen3.5-4B, MTP tensors included:
+    // KinChow/model-structure-viewer@442647cb0bdb5454431c545704bca7002c28e0cd:models/Qwen/Qwen3.5-4B/header-truth.json.
+    const entry = importModelFiles(`${FIXTURES}/hf-configs/Qwen--Qwen3.5-4B`, "Qwen/Qwen3.5-4B", ["test"]);
+    expect(entry.attention).toEqual({ kind: "gqa", outputGate: true });
+    expect(Math.abs((entry.params.total + entry.params.mtp!) / 4_659_865_088 - 1)).toBeLessThan(1e-5);
+    expect(shapeOf(entry).derivedTotal + shapeOf(entry).vision).toBe(entry.params.total);
+    // Without the gate, q_proj is half as wide: 8 attention layers × 2560 × 16 heads × 256 fewer.
+    const config = JSON.parse(readFileSync(`${FIXTURES}/hf-configs/Qwen--Qwen3.5-4B/config.json`, "utf8"));
+    config.text_config.attn_output_gate = false;
+    const ungated = importModelConfig({ id: "Qwen/Qwen3.5-4B", config, sources: ["test"] });
+    expect(ungated.attention).toEqual({ kind: "gqa" });
+    expect(entry.params.total - ungated.params.total).toBe(8 * 2560 * 16 * 256);
+  });
+
   it("keeps DeepSeek-V3's MTP layer out of the total but reports it (671B + ~14B = the 685B checkpoint)", () => {
     const entry = importModelFiles(`${FIXTURES}/hf-configs/deepseek-ai--DeepSeek-V3`, "deepseek-ai/DeepSeek-V3", ["test"]);
     expect((entry.params.total + entry.params.mtp!) / 684_531_386_000 - 1).toBeLessThan(0.005);

@@ -380,7 +380,10 @@ function attentionOf(text: Json, heads: number, kvHeads: number): AttentionSpec 
     const qLoraRank = numberAt(text, "q_lora_rank");
     return { kind: "mla", kvLoraRank, qkRopeHeadDim, qkNopeHeadDim, vHeadDim, qLoraRank: qLoraRank && qLoraRank > 0 ? qLoraRank : null };
   }
-  return { kind: kvHeads < heads ? "gqa" : "mha" };
+  // Qwen3-Next and Qwen3.5 gate the attention output through q_proj unless the config turns it off.
+  const modelType = stringAt(text, "model_type") ?? "";
+  const gated = text.attn_output_gate === true || ((modelType.startsWith("qwen3_next") || modelType.startsWith("qwen3_5")) && text.attn_output_gate !== false);
+  return { kind: kvHeads < heads ? "gqa" : "mha", ...(gated ? { outputGate: true as const } : {}) };
 }
 
 /**
@@ -908,7 +911,9 @@ function mtpParamsOf(text: Json, entry: ModelEntry, layerParams: ReturnType<type
   if (count <= 0) return 0;
   const last = layerParams[layerParams.length - 1];
   if (!last) return 0;
-  const layer = last.attentionSplit + last.attentionKv + last.attentionReplicated + last.denseMlp + last.routedExperts + last.sharedExperts + last.router + last.norms;
+  // The MTP layer attends in full even where the model's last layer is recurrent (Qwen3-Next, Qwen3.5).
+  const attending = [...layerParams].reverse().find((layer) => layer.attentionSplit + layer.attentionKv + layer.attentionReplicated > 0) ?? last;
+  const layer = attending.attentionSplit + attending.attentionKv + attending.attentionReplicated + last.denseMlp + last.routedExperts + last.sharedExperts + last.router + last.norms;
   const h = entry.hiddenSize;
   const copies = entry.attention.kind === "mla" ? entry.vocabSize * h * 2 : 0;
   return count * (layer + 2 * h * h + 3 * h + copies);

@@ -46,8 +46,12 @@ export type Text = string;
 export type Sources = Source[];
 
 export type AttentionSpec =
-  /** Multi-head or grouped-query attention: K and V cached per KV head. */
-  | { kind: "mha" | "gqa" }
+  /**
+   * Multi-head or grouped-query attention: K and V cached per KV head. `outputGate`: q_proj also
+   * produces a per-head sigmoid gate on the attention output, doubling its width (Qwen3-Next, Qwen3.5:
+   * `attn_output_gate`; sglang models/qwen3_5.py `Qwen3_5Attention`, `q_heads = num_heads * 2`).
+   */
+  | { kind: "mha" | "gqa"; outputGate?: true }
   /**
    * Multi-head latent attention (DeepSeek-V2/V3, Kimi-K2): one compressed latent of
    * `kvLoraRank + qkRopeHeadDim` elements is cached per token per layer, on every TP rank.

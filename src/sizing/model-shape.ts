@@ -113,7 +113,8 @@ export function layerParams(model: ModelEntry, kind: LayerKind, recurrentMixerPa
     params.attentionSplit += heads * mla.vHeadDim * h; // o_proj
     params.norms += mla.kvLoraRank;
   } else {
-    params.attentionSplit = 2 * h * model.attentionHeads * model.headDim; // q_proj + o_proj
+    // q_proj + o_proj; a gated q_proj (`attn_output_gate`) is twice as wide.
+    params.attentionSplit = (model.attention.outputGate ? 3 : 2) * h * model.attentionHeads * model.headDim;
     params.attentionKv = 2 * h * model.kvHeads * model.headDim; // k_proj + v_proj
   }
 
