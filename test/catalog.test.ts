@@ -218,6 +218,8 @@ describe("names people write", () => {
     expect(catalog.resolveModel("Qwen/Qwen3-TTS-12Hz-1.7B-Base")).toBeUndefined();
     expect(catalog.resolveModel("RedHatAI/Llama-3.1-8B-Instruct-speculator.eagle3")).toBeUndefined();
     expect(catalog.resolveModel("Salesforce/blip2-opt-2.7b")).toBeUndefined();
+    // An audio encoder in front of the LLM (Whisper in Ultravox) is memory the LLM alone leaves out.
+    expect(catalog.resolveModel("fixie-ai/ultravox-v0_5-llama-3_1-8b")).toBeUndefined();
     // A family of several words carries its version already: a re-upload may add one (the R1 distill of Qwen2.5).
     expect(catalog.resolveModel("rinna/deepseek-r1-distill-qwen2.5-bakeneko-32b-gguf")?.model.id).toBe("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B");
     // A GGUF file that states no type the catalog sizes is never sized as 16-bit.

@@ -125,7 +125,7 @@ const MAX_NAME_LENGTH = 256;
 const STRUCTURAL_WORDS = new Set([
   "vl", "vision", "omni", "audio", "moe", "mamba", "hybrid", "embed", "embedding", "reranker", "rm", "reward", "prm",
   "distill", "minitron", "pruned", "nas", "upscaled", "draft", "eagle", "eagle3", "medusa", "mtp",
-  "speculator", "dflash", "embedqa", "rerank", "rerankqa", "tts", "asr", "speech", "blip",
+  "speculator", "dflash", "embedqa", "rerank", "rerankqa", "tts", "asr", "speech", "blip", "ultravox",
 ]);
 
 /** The version word right after `family` in `words` (`3` of `qwen 3 72b`, `3.1` of `llama 3.1 8b`); undefined when a size or nothing follows. */
