@@ -229,8 +229,19 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
   const format = weightFormat(catalog, values, engine, model);
   if ("unknown" in format) return { ok: false, unresolved: { reason: "unknown-quantization", written: format.unknown, closest: catalog.closestFormatNames(format.unknown) } };
 
-  const perNode = values.gpuCount ?? instance?.gpuCount;
-  const nodes = values.nodes ?? 1;
+  // A platform that reserves TP × PP × DP GPUs per replica (Ray Serve LLM placement groups) on an
+  // instance type places each replica on that many of the instance's GPUs (the others hold more
+  // replicas), or packs it over whole instances when it needs more (Ray's PACK strategy spans nodes).
+  const replicaGpus = (values.tensorParallel ?? 1) * (values.pipelineParallel ?? 1) * (values.dataParallel ?? 1);
+  let perNode = values.gpuCount ?? instance?.gpuCount;
+  let nodes = values.nodes ?? 1;
+  if (layoutOwner === "gpus-from-tensor" && values.gpuCount === undefined && values.nodes === undefined && instance) {
+    if (replicaGpus <= instance.gpuCount) perNode = replicaGpus;
+    else if (replicaGpus % instance.gpuCount === 0) {
+      nodes = replicaGpus / instance.gpuCount;
+      assumptions.push(`each replica spans ${nodes} ${values.instanceType} instances, as its placement group packs ${replicaGpus} GPUs`);
+    }
+  }
   const statedGpus = perNode !== undefined ? perNode * nodes : undefined;
 
   let tensorParallel = values.tensorParallel;

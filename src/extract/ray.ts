@@ -18,8 +18,8 @@ import { parseEmbedded, str } from "./doc.js";
 import { parseEngineCall, shellTokens } from "./engine-seam.js";
 import { nodePlacement, podDeployments } from "./pod.js";
 import { crdDeployment, engineNamed, freezePlacement, groupGpus, holders, modelReference, type PodGroup, podCount, podGpus, type Unresolved } from "./crd-kit.js";
-import { locate, mergeFields, readField, type ValueKind } from "./kit.js";
-import type { ArgsTarget, Deployment, FieldName, LocatedFields } from "./types.js";
+import { deferredReason, locate, mergeFields, readField, type ValueKind } from "./kit.js";
+import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields } from "./types.js";
 import { lookup } from "../lookup.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -341,6 +341,54 @@ export function extractRayServeConfig(document: DocNode, ctx: ExtractContext): D
   }
   const applications = document.get("applications");
   if (applications?.type !== "seq") return undefined;
-  if (!applications.items().some((app) => llmConfigsOf(app).length > 0 || /ray\.serve\.llm/.test(str(app.get("import_path")) ?? ""))) return undefined;
-  return serveApplications(document, [], "Ray Serve config", undefined, []);
+  const anyscale = isAnyscaleService(document);
+  if (!applications.items().some((app) => llmConfigsOf(app).length > 0 || /ray\.serve\.llm/.test(str(app.get("import_path")) ?? ""))) {
+    return anyscale ? anyscaleCustomApps(document, applications) : undefined;
+  }
+  const deployments = serveApplications(document, [], anyscale ? "Anyscale service" : "Ray Serve config", anyscale ? str(document.get("name")) : undefined, []);
+  const workers = anyscale ? workerInstance(document) : undefined;
+  for (const deployment of deployments) if (workers && !deployment.fields.gpuType && !deployment.fields.instanceType) deployment.fields.instanceType = workers;
+  return deployments;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anyscale services (docs.anyscale.com, "Service config": `name`, `image_uri`, `compute_config`
+// with `head_node` and `worker_nodes[].instance_type`, `applications` as in a Serve config)
+
+function isAnyscaleService(document: DocNode): boolean {
+  return document.get("image_uri") !== undefined || document.get("compute_config")?.type === "map" || document.get("containerfile") !== undefined;
+}
+
+/**
+ * The instance type the service's replicas land on: its worker nodes' type when they all have one
+ * (the head node runs the controller, not replicas). Several types leave the GPU to the range.
+ */
+function workerInstance(document: DocNode): Located<string> | undefined {
+  const workers = document.get("compute_config")?.get("worker_nodes")?.items() ?? [];
+  const types = workers.map((worker) => worker.get("instance_type"));
+  const first = types[0];
+  const written = str(first);
+  if (!first || written === undefined || types.some((type) => str(type) !== written) || deferredReason(written)) return undefined;
+  return locate(first, written, "instance_type");
+}
+
+/**
+ * A service of custom Serve apps (`import_path: serve_app:app`) on the Ray LLM image: the app's
+ * Python loads the model, which the file does not show. Found, and said to be unchecked, on the
+ * workers' instance type. Other images run apps of every kind (diffusion, embeddings): not read.
+ */
+function anyscaleCustomApps(document: DocNode, applications: DocNode): Deployment[] {
+  const image = document.get("image_uri");
+  if (!/ray-llm|vllm/i.test(str(image) ?? "")) return [];
+  const workers = workerInstance(document);
+  if (!workers) return [];
+  return applications.items().flatMap((app) => {
+    const importPath = app.get("import_path");
+    const written = str(importPath);
+    if (!importPath || written === undefined) return [];
+    const unresolved: Unresolved = {
+      engine: { raw: written, node: importPath.node, reason: "unsupported", source: "import_path", note: `Custom Ray Serve app ${written} loads the model itself` },
+    };
+    return [crdDeployment("ray", "Anyscale service", str(document.get("name")), importPath.node, { instanceType: workers }, unresolved)];
+  });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readFixture } from "../support/lint.js";
+import { judgedOf } from "./helpers.js";
 import { expectFindings, expectSuggestionsResolve, explainText, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
 
 describe("RayService", () => {
@@ -110,5 +111,48 @@ engine_kwargs:
   it("leaves other YAML documents to the generic reader", () => {
     expect(extractedValues("applications:\n  - name: web\n    import_path: app:main\n")).toEqual([]);
     expect(readFixture("ray/llm-config-llama-3.1-8b-l4.yaml")).toContain("model_loading_config");
+  });
+});
+
+describe("Anyscale services", () => {
+  const file = "ray/anyscale-service-llama-70b-l4.yaml";
+
+  it("judges a Ray Serve LLM app on the workers' instance type, and offers a larger one or a wider TP", () => {
+    expect(fixtureValues(file)).toEqual([
+      expect.objectContaining({ kind: "Anyscale service", name: "llama-70b-chat/llm", model: "meta-llama/Llama-3.3-70B-Instruct", instanceType: "g6.12xlarge", tensorParallel: 4, maxModelLen: 16384 }),
+    ]);
+    // Line 10 is the worker nodes' `instance_type: g6.12xlarge`.
+    const result = expectFindings(file, ["vram/weights-fit 10:22 weightsExceed"]);
+    const fixed = expectSuggestionsResolve(file, result);
+    expect(fixed).toContain(result.text.replace("instance_type: g6.12xlarge", "instance_type: g6.48xlarge").replace("tensor_parallel_size: 4", "tensor_parallel_size: 8"));
+  });
+
+  it("places a replica on the GPUs its placement group reserves: fewer than the instance has, or packed over several", () => {
+    const text = readFixture(file);
+    const tp2 = judgedOf(text.replace("tensor_parallel_size: 4", "tensor_parallel_size: 2"), "service.yaml")[0]!;
+    expect(tp2).toMatchObject({ values: { instanceType: "g6.12xlarge", tensorParallel: 2 }, resolved: { requestedGpus: 2 } });
+    const tp8 = judgedOf(text.replace("tensor_parallel_size: 4", "tensor_parallel_size: 8"), "service.yaml")[0]!;
+    expect(tp8).toMatchObject({ status: "judged", resolved: { requestedGpus: 8 } });
+    expect(tp8.status === "judged" && tp8.resolved.assumptions).toContain("each replica spans 2 g6.12xlarge instances, as its placement group packs 8 GPUs");
+    // Workers of two types leave the GPU to the range of GPUs it could land on.
+    const mixed = text.replace("      market_type: ON_DEMAND\n", "      market_type: ON_DEMAND\n    - name: big\n      instance_type: p4d.24xlarge\n");
+    expect(extractedValues(mixed)[0]).not.toHaveProperty("instanceType");
+  });
+
+  it("says a custom app on the Ray LLM image is unchecked, and leaves custom apps on other images alone", () => {
+    const custom = `name: qwen-naive
+image_uri: anyscale/ray-llm:2.57.0-py312-cu130
+compute_config:
+  worker_nodes:
+    - instance_type: g6.12xlarge
+      min_nodes: 1
+      max_nodes: 1
+applications:
+  - import_path: serve_qwen:app
+`;
+    expect(explainText(custom, "service.yaml").deployments.map((entry) => [entry.kind, entry.status, entry.reason])).toEqual([
+      ["Anyscale service", "incomplete", "custom Ray Serve app serve_qwen:app loads the model itself, so this deployment was not checked."],
+    ]);
+    expect(extractedValues(custom.replace("anyscale/ray-llm:2.57.0-py312-cu130", "anyscale/ray:2.57.0-py312-cu128"))).toEqual([]);
   });
 });
