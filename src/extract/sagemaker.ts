@@ -51,7 +51,11 @@ function sagemakerEngineCall(image: string | undefined, env: EnvMap, text: strin
       const entry = env.get(name);
       if (!entry) continue;
       if (spec.field === "tensorParallel" && entry.value === "max") continue; // every GPU of the instance
-      if (entry.value === undefined) setUnresolved(sink, spec.field, { raw: str(entry.node) ?? "", node: entry.node.node, reason: "variable" });
+      if (entry.value === undefined) {
+        // A value known at deploy time, as written (`${var.tp}`, `{"Fn::If": […]}`).
+        const written = str(entry.node) ?? text.slice(entry.node.node.range[0], entry.node.node.range[1]);
+        setUnresolved(sink, spec.field, { raw: written, node: entry.node.node, reason: "variable", source: name });
+      }
       else readField(sink, spec.field, entry.node, spec.kind, name);
     }
     // LMI picks vLLM or its own engine (`OPTION_ROLLING_BATCH`); both shard over every GPU unless told otherwise.

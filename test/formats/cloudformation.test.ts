@@ -67,6 +67,13 @@ describe("CloudFormation: SageMaker endpoints", () => {
     expect(unresolved(template("!If [Big, ml.g5.12xlarge, ml.g5.xlarge]", "Qwen/Qwen2.5-7B-Instruct"))).toMatchObject({ instanceType: { reason: "variable" } });
     expect(unresolved(template("ml.g5.xlarge", "Qwen/Qwen2.5-7B-Instruct", "other-stack-model"))).toMatchObject({ model: { raw: "other-stack-model", reason: "reference" } });
     expect(judgedOf(template("ml.g5.xlarge", "Qwen/Qwen2.5-7B-Instruct"), "template.yaml")[0]).toMatchObject({ status: "judged", values: { model: "Qwen/Qwen2.5-7B-Instruct", instanceType: "ml.g5.xlarge", engine: "tgi" } });
+    // A container setting chosen by a condition is quoted as written.
+    const lmi = template("ml.g5.12xlarge", "meta-llama/Llama-3.1-8B-Instruct")
+      .replace("huggingface-pytorch-tgi-inference:2.4.0-tgi2.4.0-gpu-py311-cu124-ubuntu22.04", "djl-inference:0.31.0-lmi13.0.0-cu124")
+      .replace("          HF_MODEL_ID:", '          OPTION_TENSOR_PARALLEL_DEGREE: !If [Big, "4", "1"]\n          HF_MODEL_ID:');
+    expect(findings(lint(lmi, "template.yaml")).map((message) => message.message)).toEqual([
+      'OPTION_TENSOR_PARALLEL_DEGREE is set at deploy time (!If [Big, "4", "1"]), so this deployment was not checked. Write the value here to have it checked.',
+    ]);
   });
 
   it("takes suppressions from a resource's Metadata, where strict JSON has no comments", () => {
