@@ -8,11 +8,17 @@ export interface ExtractContext {
   documents: DocNode[];
   /** ConfigMaps defined in the same file, by name → data entries (for `envFrom` and `configMapKeyRef`). */
   configMaps: Map<string, Map<string, DocNode>>;
+  /**
+   * Dynamic Resource Allocation claims defined in the same file, by `ResourceClaimTemplate/<name>`
+   * or `ResourceClaim/<name>` → their `devices` (resource.k8s.io), for pods that claim GPUs by name.
+   */
+  resourceClaims: Map<string, DocNode>;
 }
 
 /** A class, not a literal with a getter of its own: one is made for every analysis, and a literal with an accessor costs several times as much. */
 class FileContext implements ExtractContext {
   private sameFile: Map<string, Map<string, DocNode>> | undefined;
+  private claims: Map<string, DocNode> | undefined;
 
   constructor(
     readonly text: string,
@@ -24,6 +30,27 @@ class FileContext implements ExtractContext {
     this.sameFile ??= sameFileConfigMaps(this.documents);
     return this.sameFile;
   }
+
+  /** Read on first use: only containers that claim devices by name look. */
+  get resourceClaims(): Map<string, DocNode> {
+    this.claims ??= sameFileClaims(this.documents);
+    return this.claims;
+  }
+}
+
+function sameFileClaims(documents: DocNode[]): Map<string, DocNode> {
+  const claims = new Map<string, DocNode>();
+  for (const document of documents) {
+    for (const object of kubernetesObjects(document)) {
+      const kind = str(object.get("kind"));
+      if (!/^resource\.k8s\.io\//.test(str(object.get("apiVersion")) ?? "") || (kind !== "ResourceClaimTemplate" && kind !== "ResourceClaim")) continue;
+      const name = str(object.get("metadata")?.get("name"));
+      // A template holds a claim spec in `spec.spec`; a claim is one.
+      const devices = (kind === "ResourceClaimTemplate" ? object.get("spec")?.get("spec") : object.get("spec"))?.get("devices");
+      if (name && devices) claims.set(`${kind}/${name}`, devices);
+    }
+  }
+  return claims;
 }
 
 export function createContext(text: string, documents: DocNode[]): ExtractContext {

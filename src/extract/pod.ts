@@ -252,7 +252,7 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     // A NIM: the image is the model; NIM picks TP over every GPU of the pod unless a profile pins it.
     nimContainerFields(imageNode, containerEnv(container, ctx, options.platformEnv), ctx, sink);
     sink.layoutOwner = "tensor-from-gpus";
-    addGpus(sink, container, imageNode, options, true);
+    addGpus(sink, container, imageNode, options, true, podSpec, ctx);
     return sink;
   }
   const call = containerEngineCall(container, ctx, options);
@@ -277,7 +277,7 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     if (!server) return undefined;
     setUnresolved(sink, "engine", { raw: server, node: (imageNode ?? container).node, reason: "unsupported", source: "image", note: `It runs ${server}, which this version finds but does not size yet` });
   }
-  addGpus(sink, container, imageNode, options, sink.fields.engine !== undefined);
+  addGpus(sink, container, imageNode, options, sink.fields.engine !== undefined, podSpec, ctx);
   return sink;
 }
 
@@ -304,14 +304,91 @@ function customEntrypoint(sink: ServingContainer, container: DocNode, imageNode:
 }
 
 /** The container's GPUs; with `requireGpuResource`, a serving container that requests none is said to get none. */
-function addGpus(sink: FieldSink, container: DocNode, imageNode: DocNode | undefined, options: ContainerOptions, serves: boolean): void {
+function addGpus(sink: FieldSink, container: DocNode, imageNode: DocNode | undefined, options: ContainerOptions, serves: boolean, podSpec: DocNode | undefined, ctx: ExtractContext): void {
   const gpus = containerGpus(container);
+  const claimed = gpus.located || gpus.unresolved || !podSpec ? undefined : claimedGpus(container, podSpec, ctx);
   if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
   else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
-  else if (options.requireGpuResource && serves) {
+  else if (claimed) {
+    if ("value" in claimed.count) setLocated(sink, "gpuCount", claimed.count);
+    else setUnresolved(sink, "gpuCount", claimed.count);
+    if (claimed.type) setLocated(sink, "gpuType", claimed.type);
+  } else if (options.requireGpuResource && serves) {
     const where = container.get("resources") ?? imageNode ?? container;
     setUnresolved(sink, "gpuCount", { raw: "none", node: where.node, reason: "unsupported", source: "resources", note: "No GPU is requested (no nvidia.com/gpu in its resources)" });
   }
+}
+
+/**
+ * Device classes of the GPU DRA drivers (NVIDIA's k8s-dra-driver-gpu: `gpu.nvidia.com`, MIG slices
+ * `mig.nvidia.com`; AMD's: `gpu.amd.com`), and what a claim of another accelerator class is.
+ */
+const DRA_GPU_CLASSES = new Set(["gpu.nvidia.com", "gpu.amd.com"]);
+const DRA_OTHER_CLASSES: Array<[RegExp, string]> = [
+  [/^mig\.nvidia\.com$/, "MIG slices, which are not sized here"],
+  [/^gpu\.intel\.com$/, "Intel GPUs, which are not sized here"],
+  [/neuron/, "AWS Neuron devices, not judged as GPUs"],
+  [/tpu/, "Google TPUs, not judged as GPUs"],
+];
+
+/** `device.attributes["gpu.nvidia.com"].productName == "NVIDIA L4"` in a CEL selector: the product name. */
+const PRODUCT_SELECTOR = /\.productName\s*==\s*["']([^"']+)["']/;
+
+/**
+ * GPUs claimed through Dynamic Resource Allocation (resource.k8s.io, GA in Kubernetes 1.34): the
+ * container's `resources.claims[].name` → the pod's `resourceClaims[]` entry → a
+ * ResourceClaimTemplate or ResourceClaim of the same file, whose device requests give the count
+ * (`exactly.count` of a GPU device class, 1 by default; v1beta1 writes it on the request itself) and
+ * whose CEL selector on `productName` gives the type. A claim defined in another file is a reference;
+ * `allocationMode: All` and prioritized lists (`firstAvailable`) are settled by the scheduler.
+ */
+function claimedGpus(container: DocNode, podSpec: DocNode, ctx: ExtractContext): { count: Located<number> | UnresolvedValue; type?: Located<string> } | undefined {
+  const claims = container.get("resources")?.get("claims")?.items() ?? [];
+  if (claims.length === 0) return undefined;
+  let total = 0;
+  let countAt: Located<number> | undefined;
+  let type: Located<string> | undefined;
+  for (const claim of claims) {
+    const name = str(claim.get("name"));
+    const entry = podSpec.get("resourceClaims")?.items().find((item) => str(item.get("name")) === name);
+    if (!entry) continue;
+    const templateName = entry.get("resourceClaimTemplateName");
+    const claimName = entry.get("resourceClaimName");
+    const key = templateName ? `ResourceClaimTemplate/${str(templateName)}` : `ResourceClaim/${str(claimName)}`;
+    const devices = ctx.resourceClaims.get(key);
+    const reference = templateName ?? claimName;
+    if (!devices) {
+      if (!reference) continue;
+      return { count: { raw: str(reference) ?? "", node: reference.node, reason: "reference", source: templateName ? "resourceClaimTemplateName" : "resourceClaimName" } };
+    }
+    const only = str(claim.get("request"));
+    for (const request of devices.get("requests")?.items() ?? []) {
+      if (only !== undefined && str(request.get("name")) !== only) continue;
+      if (request.get("firstAvailable")) {
+        return { count: { raw: "firstAvailable", node: request.get("firstAvailable")!.node, reason: "unsupported", source: "firstAvailable", note: "The claim takes whichever of several device requests the scheduler finds first (firstAvailable)" } };
+      }
+      const exactly = request.get("exactly") ?? request;
+      const deviceClass = str(exactly.get("deviceClassName")) ?? "";
+      const other = DRA_OTHER_CLASSES.find(([pattern]) => pattern.test(deviceClass));
+      if (other) return { count: { raw: deviceClass, node: exactly.get("deviceClassName")!.node, reason: "unsupported", source: "deviceClassName", note: `Its claim's ${deviceClass} devices are ${other[1]}` } };
+      if (!DRA_GPU_CLASSES.has(deviceClass)) continue;
+      if (str(exactly.get("allocationMode")) === "All") {
+        return { count: { raw: "All", node: exactly.get("allocationMode")!.node, reason: "unsupported", source: "allocationMode", note: "The claim takes every GPU of the node it lands on (allocationMode: All)" } };
+      }
+      const countNode = exactly.get("count");
+      const count = countNode ? deviceQuantity(countNode, "count") : { value: 1, node: exactly.node, source: deviceClass, readonly: true as const };
+      if (!count) continue;
+      if (!("value" in count)) return { count };
+      total += count.value;
+      countAt = countAt ? { ...countAt, value: total, readonly: true } : count;
+      for (const selector of exactly.get("selectors")?.items() ?? []) {
+        const expression = selector.get("cel")?.get("expression");
+        const product = PRODUCT_SELECTOR.exec(str(expression) ?? "")?.[1];
+        if (expression && product) type ??= { value: product, node: expression.node, source: "productName", readonly: true };
+      }
+    }
+  }
+  return countAt ? { count: countAt, ...(type ? { type } : {}) } : undefined;
 }
 
 /** Every serving container of a pod spec, as deployments. */
