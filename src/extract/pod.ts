@@ -314,6 +314,15 @@ function addGpus(sink: FieldSink, container: DocNode, imageNode: DocNode | undef
     else setUnresolved(sink, "gpuCount", claimed.count);
     if (claimed.type) setLocated(sink, "gpuType", claimed.type);
   } else if (options.requireGpuResource && serves) {
+    const runtimeClass = podSpec?.get("runtimeClassName");
+    const visible = containerEnv(container, ctx, options.platformEnv).get("NVIDIA_VISIBLE_DEVICES");
+    if (/nvidia/i.test(str(runtimeClass) ?? "") || (visible?.value !== undefined && /^(all|[\d,\s]+|GPU-)/i.test(visible.value))) {
+      // The NVIDIA container runtime hands it the node's GPUs without a device-plugin request: how many is the node's.
+      const where = visible?.node ?? runtimeClass!;
+      const how = visible?.value !== undefined ? `NVIDIA_VISIBLE_DEVICES=${printable(visible.value, 30)}` : `runtimeClassName: ${str(runtimeClass)}`;
+      setUnresolved(sink, "gpuCount", { raw: how, node: where.node, reason: "unsupported", source: "resources", note: `${how} gives it the node's GPUs without requesting any` });
+      return;
+    }
     const where = container.get("resources") ?? imageNode ?? container;
     setUnresolved(sink, "gpuCount", { raw: "none", node: where.node, reason: "unsupported", source: "resources", note: "No GPU is requested (no nvidia.com/gpu in its resources)" });
   }

@@ -211,6 +211,27 @@ ${container}
     expect(extractedValues(gateway)).toEqual([]);
   });
 
+  it("says a server given the node's GPUs by the NVIDIA runtime is unchecked, not that it requests none", () => {
+    const server = (podExtra: string, env: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: server
+spec:
+  template:
+    spec:
+${podExtra}      containers:
+        - name: vllm
+          image: vllm/vllm-openai:v0.10.1
+          args: ["--model", "Qwen/Qwen2.5-7B-Instruct"]
+${env}`;
+    const messages = (text: string) => findings(lint(text, "server.yaml")).map((message) => message.message);
+    expect(messages(server("      runtimeClassName: nvidia\n", ""))).toEqual(["runtimeClassName: nvidia gives it the node's GPUs without requesting any, so this deployment was not checked."]);
+    expect(messages(server("", "          env:\n            - name: NVIDIA_VISIBLE_DEVICES\n              value: all\n"))).toEqual([
+      "NVIDIA_VISIBLE_DEVICES=all gives it the node's GPUs without requesting any, so this deployment was not checked.",
+    ]);
+    expect(messages(server("", ""))).toEqual(["No GPU is requested (no nvidia.com/gpu in its resources), so this deployment was not checked."]);
+  });
+
   it("reads builds of Ollama named for their GPUs, and not a client that pulls into another pod's server", () => {
     const server = deployment(`        - name: ollama
           image: registry.example.com/ollama-rocm:0.12.3
