@@ -7,7 +7,8 @@ import { engineByName } from "../engines/index.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
 import { locate, readField, readScalar, type ValueKind } from "./kit.js";
-import { containerGpus } from "./pod.js";
+import { claimedGpus, containerGpus } from "./pod.js";
+import type { ExtractContext } from "./context.js";
 import type { Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 import { trimTrailing } from "../text.js";
 
@@ -90,11 +91,14 @@ export interface PodGroup {
 }
 
 /** GPUs each pod of a group asks for: the sum over its containers. */
-export function podGpus(podSpec: DocNode | undefined): { count: number; located?: Located<number>; unresolved?: UnresolvedValue } {
+export function podGpus(podSpec: DocNode | undefined, ctx?: ExtractContext): { count: number; located?: Located<number>; unresolved?: UnresolvedValue } {
   let count = 0;
   let located: Located<number> | undefined;
   for (const container of podSpec?.get("containers")?.items() ?? []) {
-    const gpus = containerGpus(container);
+    let gpus = containerGpus(container);
+    // GPUs claimed through Dynamic Resource Allocation, where the file holds the claim.
+    const claimed = !gpus.located && !gpus.unresolved && ctx && podSpec ? claimedGpus(container, podSpec, ctx) : undefined;
+    if (claimed) gpus = "value" in claimed.count ? { located: claimed.count } : { unresolved: claimed.count };
     if (gpus.unresolved) return { count: 0, unresolved: gpus.unresolved };
     if (gpus.located) {
       count += gpus.located.value;
@@ -110,10 +114,10 @@ export function podGpus(podSpec: DocNode | undefined): { count: number; located?
  * change together. Groups whose pods carry different GPU counts are summed into one read-only
  * `gpuCount`.
  */
-export function groupGpus(groups: PodGroup[], fields: LocatedFields, unresolved: Unresolved): void {
+export function groupGpus(groups: PodGroup[], fields: LocatedFields, unresolved: Unresolved, ctx?: ExtractContext): void {
   const withGpus: Array<PodGroup & { gpus: number; located: Located<number> }> = [];
   for (const group of groups) {
-    const gpus = podGpus(group.podSpec);
+    const gpus = podGpus(group.podSpec, ctx);
     if (gpus.unresolved) {
       unresolved.gpuCount = gpus.unresolved;
       return;

@@ -210,7 +210,7 @@ function llmisvcStage(object: DocNode, spec: DocNode, stage: DocNode, name: stri
   const template = stage.get("template");
   const containers = template?.get("containers")?.items() ?? [];
   const main = containers.find((container) => str(container.get("name")) === "main") ?? (containers.length === 1 ? containers[0] : undefined);
-  const workerGpus = podGpus(stage.get("worker") ?? undefined);
+  const workerGpus = podGpus(stage.get("worker") ?? undefined, ctx);
   const found = template && main ? podDeployments(template, owner, ctx, fields, { defaultEngine: "vllm" }).filter((deployment) => deployment.anchor === main.node) : [];
   for (const deployment of found) {
     // A container that serves the storage mount (`vllm serve /mnt/models`) serves `spec.model`.

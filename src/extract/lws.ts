@@ -74,7 +74,7 @@ export function leaderWorkerDeployments(group: LeaderWorkerGroup, ctx: ExtractCo
         ]
       : [{ podSpec: worker?.get("spec"), pods: groupSize }];
     const layout: LocatedFields = {};
-    groupGpus(groups, layout, unresolved);
+    groupGpus(groups, layout, unresolved, ctx);
     if (!layout.gpuCount) continue;
     setLocated(deployment, "gpuCount", layout.gpuCount);
     if (layout.nodes) {

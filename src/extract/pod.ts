@@ -351,7 +351,7 @@ const PRODUCT_SELECTOR = /\.productName\s*==\s*["']([^"']+)["']/;
  * whose CEL selector on `productName` gives the type. A claim defined in another file is a reference;
  * `allocationMode: All` and prioritized lists (`firstAvailable`) are settled by the scheduler.
  */
-function claimedGpus(container: DocNode, podSpec: DocNode, ctx: ExtractContext): { count: Located<number> | UnresolvedValue; type?: Located<string> } | undefined {
+export function claimedGpus(container: DocNode, podSpec: DocNode, ctx: ExtractContext): { count: Located<number> | UnresolvedValue; type?: Located<string> } | undefined {
   const claims = container.get("resources")?.get("claims")?.items() ?? [];
   if (claims.length === 0) return undefined;
   let total = 0;

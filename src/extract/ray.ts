@@ -266,7 +266,7 @@ function clusterDeployments(object: DocNode, clusterSpec: DocNode | undefined, f
   }
   for (const deployment of found) {
     const layout: LocatedFields = {};
-    groupGpus(groups, layout, deployment.unresolved);
+    groupGpus(groups, layout, deployment.unresolved, ctx);
     if (layout.gpuCount) deployment.fields.gpuCount = layout.gpuCount;
     if (layout.nodes) deployment.fields.nodes = layout.nodes;
     else if (deployment.fields.nodes?.source !== "--nnodes") delete deployment.fields.nodes;

@@ -45,6 +45,59 @@ describe("Dynamic Resource Allocation", () => {
     expect(single!.fields.gpuCount).toMatchObject({ value: 1, readonly: true });
   });
 
+  it("counts claimed GPUs on every pod of a multi-pod group (a LeaderWorkerSet of two 8-GPU pods)", () => {
+    const text = `apiVersion: resource.k8s.io/v1
+kind: ResourceClaimTemplate
+metadata:
+  name: eight-h100
+spec:
+  spec:
+    devices:
+      requests:
+        - name: gpus
+          exactly:
+            deviceClassName: gpu.nvidia.com
+            count: 8
+---
+apiVersion: leaderworkerset.x-k8s.io/v1
+kind: LeaderWorkerSet
+metadata:
+  name: deepseek
+spec:
+  replicas: 1
+  leaderWorkerTemplate:
+    size: 2
+    leaderTemplate:
+      spec:
+        resourceClaims:
+          - name: gpus
+            resourceClaimTemplateName: eight-h100
+        containers:
+          - name: vllm
+            image: vllm/vllm-openai:v0.11.0
+            command: ["sh", "-c", "vllm serve deepseek-ai/DeepSeek-V3 --tensor-parallel-size 8 --pipeline-parallel-size 2"]
+            resources:
+              claims:
+                - name: gpus
+    workerTemplate:
+      spec:
+        resourceClaims:
+          - name: gpus
+            resourceClaimTemplateName: eight-h100
+        containers:
+          - name: vllm-worker
+            image: vllm/vllm-openai:v0.11.0
+            command: ["sh", "-c", "ray start --block --address=$(LWS_LEADER_ADDRESS):6379"]
+            resources:
+              claims:
+                - name: gpus
+`;
+    const [deployment] = deploymentsOf(text, "lws.yaml");
+    expect(deployment!.fields).toMatchObject({ gpuCount: { value: 8 }, nodes: { value: 2 }, tensorParallel: { value: 8 }, pipelineParallel: { value: 2 } });
+    // 16 ranks on 2 pods of 8 claimed GPUs start: no parallelism error.
+    expect(findings(lint(text, "lws.yaml")).map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
+  });
+
   it("never throws on odd claims", () => {
     const text = readFixture(FIXTURE);
     const odd = fc.oneof(fc.constant("null"), fc.constant("[]"), fc.constant("{}"), fc.constant("-1"), fc.constant("abc"), fc.constant("[1, {a: 2}]"), fc.constant('"{{ .Values.x }}"'));
