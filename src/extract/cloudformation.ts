@@ -19,7 +19,7 @@ import { sagemakerContainerCall } from "./sagemaker.js";
 import type { Deployment, FieldName, UnresolvedValue } from "./types.js";
 
 interface Template {
-  resources: Array<{ id: string; type: string; properties: DocNode | undefined; resource: DocNode }>;
+  resources: Resource[];
   parameters: DocNode | undefined;
   /** `HuggingFaceModelId at its default (Qwen/Qwen2.5-7B-Instruct)`, for each parameter read at its default. */
   assumptions: Set<string>;
@@ -28,7 +28,12 @@ interface Template {
    * the template refuses, so such values are not edited in place.
    */
   constrained: Set<AstNode>;
+  /** `AWS::SageMaker::Model` resources by logical id and by the `ModelName` text they write (built once: variants look up in them). */
+  modelsById: Map<string, Resource>;
+  modelsByName: Map<string, Resource>;
 }
+
+type Resource = { id: string; type: string; properties: DocNode | undefined; resource: DocNode };
 
 /** A template: `Resources` whose entries carry an `AWS::` type. */
 function readTemplate(document: DocNode): Template | undefined {
@@ -39,7 +44,15 @@ function readTemplate(document: DocNode): Template | undefined {
     return type ? [{ id, type, properties: resource.get("Properties"), resource }] : [];
   });
   if (!list.some((resource) => resource.type.startsWith("AWS::"))) return undefined;
-  return { resources: list, parameters: document.get("Parameters"), assumptions: new Set(), constrained: new Set() };
+  const modelsById = new Map<string, Resource>();
+  const modelsByName = new Map<string, Resource>();
+  for (const resource of list) {
+    if (resource.type !== "AWS::SageMaker::Model") continue;
+    modelsById.set(resource.id, resource);
+    const name = str(resource.properties?.get("ModelName"));
+    if (name !== undefined && !modelsByName.has(name)) modelsByName.set(name, resource);
+  }
+  return { resources: list, parameters: document.get("Parameters"), assumptions: new Set(), constrained: new Set(), modelsById, modelsByName };
 }
 
 /** The YAML tag a value is written with (`!Ref`, `!Sub`), which CloudFormation reads as a function. */
@@ -115,17 +128,14 @@ function containerEnv(container: DocNode, template: Template): EnvMap {
 }
 
 /** The `AWS::SageMaker::Model` a production variant's `ModelName` names. */
-function modelOf(variant: DocNode, template: Template): Template["resources"][number] | UnresolvedValue {
+function modelOf(variant: DocNode, template: Template): Resource | UnresolvedValue {
   const written = variant.get("ModelName");
   if (!written) return { raw: "(not set)", node: variant.node, reason: "reference", source: "ModelName" };
-  const models = template.resources.filter((resource) => resource.type === "AWS::SageMaker::Model");
-  const byId = (id: string | undefined) => models.find((model) => model.id === id);
-  // `!GetAtt Model.ModelName`, `{"Fn::GetAtt": ["Model", "ModelName"]}`, `!Ref Model` (a model's Ref is its name).
-  const found =
-    byId(refName(written)) ??
-    byId(getAttResource(written)) ??
-    // A literal name (or the same `!Sub` text) written on the model too.
-    (str(written) !== undefined ? models.find((model) => str(model.properties?.get("ModelName")) === str(written)) : undefined);
+  const byId = (id: string | undefined) => (id === undefined ? undefined : template.modelsById.get(id));
+  const text = str(written);
+  // `!GetAtt Model.ModelName`, `{"Fn::GetAtt": ["Model", "ModelName"]}`, `!Ref Model` (a model's Ref is its name),
+  // or a literal name (or the same `!Sub` text) written on the model too.
+  const found = byId(refName(written)) ?? byId(getAttResource(written)) ?? (text === undefined ? undefined : template.modelsByName.get(text));
   return found ?? { raw: str(written) ?? otherIntrinsic(written) ?? "(an expression)", node: written.node, reason: "reference", source: "ModelName" };
 }
 

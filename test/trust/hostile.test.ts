@@ -232,6 +232,14 @@ describe("every pattern family over file text stays linear on adversarial string
       }),
     ],
     "SkyPilot task": (value) => ["task.yaml", `envs:\n  ${y(value)}: mistralai/Mixtral-8x7B-Instruct-v0.1\n  M: mistralai/Mixtral-8x7B-Instruct-v0.1\nresources:\n  accelerators: ${y(value)}\nrun: |\n  vllm serve $M ${value.replace(/\n/g, " ")}\n`],
+    "CloudFormation template": (value) => [
+      "template.yaml",
+      `AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  ${y(value)}: {Type: String, Default: ${y(value)}}\n  P: {Type: String, Default: ${y(value)}, AllowedValues: [${y(value)}]}\nResources:\n  M:\n    Type: AWS::SageMaker::Model\n    Properties:\n      ModelName: !Sub ${y(value)}\n      PrimaryContainer:\n        Image: ${y(value)}\n        Environment:\n          HF_MODEL_ID: !Ref P\n          SM_NUM_GPUS: ${y(value)}\n          ${y(value)}: !If [${y(value)}, ${y(value)}, x]\n  C:\n    Type: AWS::SageMaker::EndpointConfig\n    Properties:\n      ProductionVariants:\n        - {ModelName: !GetAtt ${y(value)}, InstanceType: !Ref ${y(value)}}\n        - {ModelName: ${y(value)}, InstanceType: ${y(value)}}\n`,
+    ],
+    "DRA claims": (value) => [
+      "claims.yaml",
+      `apiVersion: resource.k8s.io/v1\nkind: ResourceClaimTemplate\nmetadata:\n  name: ${y(value)}\nspec:\n  spec:\n    devices:\n      requests:\n        - name: ${y(value)}\n          exactly:\n            deviceClassName: ${y(value)}\n            count: ${y(value)}\n            selectors:\n              - cel:\n                  expression: ${y(`device.attributes["gpu.nvidia.com"].productName == "${value}"`)}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  template:\n    spec:\n      resourceClaims:\n        - name: ${y(value)}\n          resourceClaimTemplateName: ${y(value)}\n      containers:\n        - name: vllm\n          image: vllm/vllm-openai\n          args: ["--model", "Qwen/Qwen2.5-7B-Instruct"]\n          resources:\n            claims:\n              - name: ${y(value)}\n                request: ${y(value)}\n`,
+    ],
     "docker-compose": (value) => ["compose.yaml", `services:\n  vllm:\n    image: vllm/vllm-openai\n    command: ${y(value)}\n    entrypoint: ["/bin/sh", ${y(value)}, ${y(value)}]\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: ${y(value)}\n`],
   };
 
@@ -248,6 +256,21 @@ describe("every pattern family over file text stays linear on adversarial string
       expect(slow).toEqual([]);
     });
   }
+});
+
+describe("a template of thousands of SageMaker endpoints", () => {
+  it("joins every variant to its model in milliseconds", () => {
+    const count = 1_000;
+    const resources: Record<string, unknown> = {};
+    for (let index = 0; index < count; index++) {
+      resources[`Model${index}`] = { Type: "AWS::SageMaker::Model", Properties: { ModelName: `m${index}`, PrimaryContainer: { Image: "huggingface-pytorch-tgi-inference:2.4.0", Environment: { HF_MODEL_ID: "Qwen/Qwen2.5-7B-Instruct" } } } };
+      resources[`Config${index}`] = { Type: "AWS::SageMaker::EndpointConfig", Properties: { ProductionVariants: [{ ModelName: `m${count - 1 - index}`, InstanceType: "ml.g5.2xlarge" }] } };
+    }
+    const text = JSON.stringify({ AWSTemplateFormatVersion: "2010-09-09", Resources: resources });
+    const total = timedLint(text, "template.json");
+    expect(total.messages).toEqual([]);
+    expect(total.ms - parseOnly(text, "template.json")).toBeLessThan(INSTANT_MS);
+  });
 });
 
 describe("a UTF-8 byte-order mark", () => {
