@@ -258,7 +258,7 @@ describe("every pattern family over file text stays linear on adversarial string
   }
 });
 
-describe("a template of thousands of SageMaker endpoints", () => {
+describe("a template of a thousand SageMaker endpoints", () => {
   it("joins every variant to its model in milliseconds", () => {
     const count = 1_000;
     const resources: Record<string, unknown> = {};
