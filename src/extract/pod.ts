@@ -169,9 +169,10 @@ export function deviceQuantity(node: DocNode | undefined, source: string): Locat
   return { raw, node: node.node, reason: deferredReason(raw) ?? "invalid", source };
 }
 
+/** Whether a container asks for accelerators: a device-plugin resource, or devices claimed through DRA. */
 function requestsAccelerator(container: DocNode): boolean {
   const { located, unresolved } = containerGpus(container);
-  return (located?.value ?? 0) > 0 || unresolved !== undefined;
+  return (located?.value ?? 0) > 0 || unresolved !== undefined || (container.get("resources")?.get("claims")?.items().length ?? 0) > 0;
 }
 
 /** GPUs a container requests (limits first, as the device plugin requires them). */

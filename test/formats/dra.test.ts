@@ -45,6 +45,11 @@ describe("Dynamic Resource Allocation", () => {
     expect(single!.fields.gpuCount).toMatchObject({ value: 1, readonly: true });
   });
 
+  it("reads an image it does not know, given only engine flags and claimed GPUs, as that engine", () => {
+    const text = readFixture(FIXTURE).replace("image: vllm/vllm-openai:v0.11.0", "image: registry.example.com/ml/llm-server:2025.11");
+    expect(deploymentsOf(text, "vendor.yaml")[0]!.fields).toMatchObject({ engine: { value: "vllm" }, gpuCount: { value: 2 } });
+  });
+
   it("counts claimed GPUs on every pod of a multi-pod group (a LeaderWorkerSet of two 8-GPU pods)", () => {
     const text = `apiVersion: resource.k8s.io/v1
 kind: ResourceClaimTemplate
