@@ -37,7 +37,7 @@ function nativeFlags(portable: ReadonlySet<string>): Map<string, NativeFlag> {
   for (const id of ENGINE_IDS) {
     const profile = engineById(id);
     for (const spec of [...profile.flags, ...(profile.settingNames ?? [])]) {
-      if (spec.field === "configFile" || spec.field === "model") continue;
+      if (spec.field === "configFile" || spec.field === "modelFile" || spec.field === "model") continue;
       for (const name of spec.names) {
         if (!name.startsWith("--")) continue;
         const option = name.slice(2);

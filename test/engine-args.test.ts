@@ -147,6 +147,21 @@ args:
     expect(valuesOf(llama.fields)).toEqual({ model: "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", gpuLayers: 20, maxModelLen: 8192, cpuMoeLayers: 12 });
   });
 
+  it("reads llama.cpp's --hf-file as the file of the --hf-repo it pulls, so its quant type is the format", () => {
+    const written = call(`args: ["--hf-repo", "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "--hf-file", "Meta-Llama-3.1-8B-Instruct-Q8_0.gguf", "-ngl", "99"]`, {}, "ghcr.io/ggml-org/llama.cpp:server-cuda").call!;
+    expect(valuesOf(written.fields)).toEqual({ model: "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF/Meta-Llama-3.1-8B-Instruct-Q8_0.gguf", gpuLayers: 99 });
+    // The joined name is in the file as two texts: a fix must not write it over the repository's.
+    expect(written.fields.model!.readonly).toBe(true);
+    // The file given first, a tag the file replaces, and a local path the file does not apply to.
+    const fileFirst = call(`command: ["llama-server", "-hff", "Qwen2.5-7B-Instruct-Q6_K.gguf", "-hf", "Qwen/Qwen2.5-7B-Instruct-GGUF:Q4_K_M"]`).call!;
+    expect(valuesOf(fileFirst.fields)).toEqual({ model: "Qwen/Qwen2.5-7B-Instruct-GGUF/Qwen2.5-7B-Instruct-Q6_K.gguf" });
+    const local = call(`command: ["llama-server", "-m", "/models/qwen2.5-7b-instruct-q4_k_m.gguf", "--hf-file", "other.gguf"]`).call!;
+    expect(valuesOf(local.fields)).toEqual({ model: "/models/qwen2.5-7b-instruct-q4_k_m.gguf" });
+    // A file named by a variable leaves the repository's default, which the resolution states as assumed.
+    const unknownFile = call(`args: ["--hf-repo", "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "--hf-file", "$(GGUF_FILE)"]`, {}, "ghcr.io/ggml-org/llama.cpp:server-cuda").call!;
+    expect(valuesOf(unknownFile.fields)).toEqual({ model: "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF" });
+  });
+
   it("marks malformed values invalid instead of guessing", () => {
     const { call: result } = call(`args: ["vllm", "serve", "m/x", "--tensor-parallel-size", "two"]`);
     expect(result!.unresolved.tensorParallel).toMatchObject({ raw: "two", reason: "invalid" });

@@ -90,6 +90,13 @@ describe("concurrency and bounds", () => {
     expect(h200.concurrency).toBe(64);
   });
 
+  it("runs llama.cpp's --parallel slots at once within its one context, and one sequence without it", () => {
+    const llama = (maxNumSeqs?: number) =>
+      speedOf({ engine: "llama.cpp", model: "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF/Meta-Llama-3.1-8B-Instruct-Q8_0.gguf", gpuType: "T4", gpuLayers: 99, maxModelLen: 32768, ...(maxNumSeqs ? { maxNumSeqs } : {}) }, { inputTokens: 1000, outputTokens: 1000 });
+    expect([llama(), llama(4)].map((speed) => [speed.concurrency, speed.concurrencyLimit])).toEqual([[1, "max-num-seqs"], [4, "max-num-seqs"]]);
+    expect(llama(4).decode.msPerToken).toBeGreaterThan(llama().decode.msPerToken);
+  });
+
   it("goes from weights-bound at batch 1 to compute-bound with long prompts under load", () => {
     const llama = (concurrency: number, inputTokens: number) =>
       speedOf({ engine: "vllm", model: "meta-llama/Llama-3.3-70B-Instruct", quantization: "fp8", gpuType: "H100", gpuCount: 2, tensorParallel: 2, maxModelLen: 16384 }, { concurrency, inputTokens, outputTokens: 200 });

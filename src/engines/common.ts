@@ -21,8 +21,11 @@ import { thousands } from "../report/plain.js";
  */
 export type ValueKind = "string" | "int" | "float" | "size" | "bool" | "allLayers" | "expertOverride" | "enabledByCount" | "kvQuantPolicy";
 
-/** What a flag sets: a deployment field, or the path of a config file the engine reads (`--config`). */
-export type FlagField = FieldName | "configFile";
+/**
+ * What a flag sets: a deployment field, the path of a config file the engine reads (`--config`), or
+ * the file of the repository the model flag names (llama.cpp `--hf-file`), which decides the weights' format.
+ */
+export type FlagField = FieldName | "configFile" | "modelFile";
 
 /** A flag that matters for sizing, with every spelling the engine accepts (the first long one is written by fixes). */
 export interface FlagSpec {
@@ -41,7 +44,7 @@ export interface ConfigFieldSpec {
 
 /** An environment variable that carries an engine setting (TGI's launcher reads every flag from env). */
 export interface EnvFieldSpec {
-  field: FieldName;
+  field: FieldName | "modelFile";
   kind: ValueKind;
 }
 

@@ -233,7 +233,7 @@ export function configFieldsOf(engine: Engine): readonly ConfigFieldSpec[] {
   if (profile.configFields) return profile.configFields;
   const fields: ConfigFieldSpec[] = [];
   for (const flag of [...profile.flags, ...(profile.settingNames ?? [])]) {
-    if (flag.field === "configFile") continue;
+    if (flag.field === "configFile" || flag.field === "modelFile") continue;
     for (const name of flag.names) if (name.startsWith("--")) fields.push({ path: [name.slice(2)], field: flag.field, kind: flag.kind });
   }
   return fields;

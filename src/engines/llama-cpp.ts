@@ -99,6 +99,8 @@ export interface LayerSplitOptions {
   defaultContext: number;
   /** Slots that each get that context (Ollama's parallel requests; 1 for llama.cpp, whose `-c` is the total). */
   slots: number;
+  /** Sequences decoded at once, when not one per slot (llama.cpp `--parallel`, which splits `-c` among them). */
+  sequences?: number;
   /** Memory kept free on each device (llama.cpp `--fit`'s margin; Ollama's reserve). */
   marginBytes: number;
   /** Whether flash attention runs (a quantized value cache needs it; it shrinks the compute buffer). */
@@ -131,7 +133,7 @@ export function layerSplitBudget(request: SizingRequest, options: LayerSplitOpti
     utilization: (memory - options.marginBytes) / memory,
     memoryFraction: (memory - options.marginBytes) / memory,
     maxNumBatchedTokens: 512,
-    maxNumSeqs: options.slots,
+    maxNumSeqs: options.sequences ?? options.slots,
     blockSize: 1,
     defaultMaxModelLen: options.defaultContext,
     defaultSource: options.defaultSource,
@@ -186,6 +188,8 @@ function fitRequest(request: SizingRequest, estimate: MemoryEstimate, estimateWi
 /** llama.cpp tools/server/README.md (common/arg.cpp). */
 const FLAGS: readonly FlagSpec[] = [
   { field: "model", kind: "string", names: ["--model", "-m", "--hf-repo", "-hf", "-hfr"] },
+  // The file pulled from that repository: its quant type, not the repository's default Q4_K_M, is what loads.
+  { field: "modelFile", kind: "string", names: ["--hf-file", "-hff"] },
   { field: "gpuLayers", kind: "int", names: ["--n-gpu-layers", "--gpu-layers", "-ngl"] },
   { field: "maxModelLen", kind: "int", names: ["--ctx-size", "-c"] },
   { field: "maxNumSeqs", kind: "int", names: ["--parallel", "-np"] },
@@ -240,6 +244,7 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
   env: {
     LLAMA_ARG_MODEL: { field: "model", kind: "string" },
     LLAMA_ARG_HF_REPO: { field: "model", kind: "string" },
+    LLAMA_ARG_HF_FILE: { field: "modelFile", kind: "string" },
     LLAMA_ARG_N_GPU_LAYERS: { field: "gpuLayers", kind: "int" },
     LLAMA_ARG_CTX_SIZE: { field: "maxModelLen", kind: "int" },
     LLAMA_ARG_N_PARALLEL: { field: "maxNumSeqs", kind: "int" },
@@ -264,6 +269,8 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
     return layerSplitBudget(request, {
       defaultContext,
       slots: 1,
+      // `--parallel N` decodes N sequences at once within the one context of `-c` tokens (tools/server/README.md).
+      sequences: request.maxNumSeqs ?? 1,
       // --fit keeps its margin only while it chooses settings; with -ngl set, allocation fails only at the memory's end.
       marginBytes: fit && request.gpuLayers === undefined ? LLAMA_CPP_FIT_MARGIN_BYTES : 0,
       // -fa is `auto` (on where the GPU supports it) in builds with --fit (common.h `flash_attn_type` AUTO).

@@ -26,6 +26,8 @@ export interface EngineCall {
   args?: ArgsTarget;
   /** The config file the engine is told to read (`--config`, TensorRT-LLM `--extra_llm_api_options`). */
   configFile?: Located<string>;
+  /** The file of the model's repository (llama.cpp `--hf-file`), joined to the model once the call is read. */
+  modelFile?: Located<string>;
 }
 
 /** `--tp_size` and `--tp-size` are one flag to compare (the engines' parsers accept one or the other; reading both is harmless). */
@@ -106,6 +108,12 @@ function setField(
     if (!rawValue.includes(UNKNOWN) && rawValue.trim() !== "") call.configFile = { value: rawValue.trim(), node, source, readonly: true };
     return;
   }
+  if (spec.field === "modelFile") {
+    // A file named by a variable leaves the repository's default, which the resolution states as assumed.
+    if (!rawValue.includes(UNKNOWN) && rawValue.trim() !== "") call.modelFile = { value: rawValue.trim(), node, source, readonly: true };
+    joinModelFile(call);
+    return;
+  }
   const field: FieldName = spec.field;
   if (rawValue.includes(UNKNOWN)) {
     const raw = rawValue.replace(/\u0000([^\u0000]*)\u0000/g, (_marker, written: string) => written || "$…");
@@ -132,6 +140,21 @@ function setField(
   if (removal) located.removal = removal;
   (call.fields as Record<string, Located<unknown>>)[field] = located;
   delete call.unresolved[field];
+  if (field === "model") joinModelFile(call);
+}
+
+/**
+ * `--hf-repo owner/repo-GGUF --hf-file model-Q8_0.gguf` loads that file, so the model is read as
+ * `owner/repo-GGUF/model-Q8_0.gguf`: the file's quant type is the format, as for a file written in
+ * a Hub URL. The joined name is not in the file as one text, so it is not edited in place.
+ */
+function joinModelFile(call: EngineCall): void {
+  const model = call.fields.model;
+  const file = call.modelFile?.value;
+  if (!model || !file || typeof model.value !== "string") return;
+  const repository = model.value.replace(/:[^/:]*$/, ""); // `-hf repo:Q4_K_M` names a tag the file replaces
+  if (/\.gguf$/i.test(repository) || repository.startsWith("/") || repository.startsWith(".")) return;
+  call.fields.model = { ...model, value: `${repository}/${file.replace(/^.*\//, "")}`, readonly: true };
 }
 
 /** How to remove a flag written as these tokens: whole list items, or one range of a shell string. */
@@ -265,7 +288,7 @@ export function imageOnlyCall(engine: Engine | undefined): EngineCall | undefine
 export function applyEnvFields(call: EngineCall, env: ReadonlyMap<string, { value: string | undefined; node: DocNode }>): void {
   for (const [name, { field, kind }] of Object.entries(engineById(call.engine).env)) {
     const entry = env.get(name);
-    if (!entry || call.fields[field]) continue;
+    if (!entry || (field === "modelFile" ? call.modelFile : call.fields[field])) continue;
     const spec: FlagSpec = { field, kind, names: [name] };
     const token: ArgToken = { text: entry.value ?? UNKNOWN, from: entry.node };
     setField(call, spec, entry.value ?? `${UNKNOWN}${UNKNOWN}`, token, undefined, name);

@@ -181,7 +181,7 @@ export function renderPerformance(performance: Performance, style: Style = plain
   const { decode, prefill, workload } = speed;
   const lines = [
     style.bold(
-      `Serving speed (${tokens(workload.inputTokens)} input + ${tokens(workload.outputTokens)} output tokens, ${tokens(speed.concurrency)} sequences at once: ${LIMIT_WORDS[speed.concurrencyLimit]})`,
+      `Serving speed (${tokens(workload.inputTokens)} input + ${tokens(workload.outputTokens)} output tokens, ${tokens(speed.concurrency)} ${speed.concurrency === 1 ? "sequence" : "sequences"} at once: ${LIMIT_WORDS[speed.concurrencyLimit]})`,
     ),
   ];
   const b = decode.breakdown;
