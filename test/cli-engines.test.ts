@@ -97,7 +97,7 @@ describe("docs/cli.md", () => {
     const missing: string[] = [];
     for (const id of ENGINE_IDS) {
       for (const spec of engineById(id).flags) {
-        if (spec.field === "model" || spec.field === "configFile") continue;
+        if (spec.field === "model" || spec.field === "modelFile" || spec.field === "configFile") continue;
         for (const name of spec.names) if (!portable.has(name) && !section.includes(`\`${name}\``)) missing.push(`${id} ${name}`);
       }
     }

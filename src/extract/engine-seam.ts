@@ -13,6 +13,7 @@
  */
 import { engineOfContainer } from "../engines/index.js";
 import { BoundedCache } from "../memo.js";
+import { TRITON } from "./triton.js";
 import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, type EngineCall, engineFromImage, flagFor, imageOnlyCall, parseEngineCall, parseValue, shellTokens, valuesOf } from "./engine-args.js";
@@ -26,7 +27,7 @@ const DYNAMO_WORKERS = new Set(["dynamo.vllm", "dynamo.sglang", "dynamo.trtllm"]
 /** Servers found by command or image that are not sized: what to call them in a message. */
 const UNSIZED: Array<{ command?: RegExp; image?: RegExp; name: string }> = [
   { command: /^fastchat\.serve\.(model_worker|sglang_worker)$/, image: /fastchat/, name: "FastChat" },
-  { command: /^tritonserver$/, image: /tritonserver/, name: "Triton Inference Server" },
+  { command: /^tritonserver$/, image: /tritonserver/, name: TRITON },
 ];
 
 /** The last path segment of a command word (`/opt/tritonserver/bin/tritonserver` → `tritonserver`). */

@@ -11,6 +11,7 @@ import { applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromI
 import type { ExtractContext } from "./context.js";
 import { applyMountedConfig } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
+import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, remoteHost, setLocated, setUnresolved } from "./kit.js";
 import { printable } from "../text.js";
@@ -276,6 +277,11 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     const { tokens } = commandTokens(items, ctx.text, plainEnv(env));
     const server = unsizedServer(tokens, str(imageNode));
     if (!server) return undefined;
+    // Triton's vLLM backend: the engine arguments are the model.json a ConfigMap of this file holds.
+    if (server === TRITON && podSpec && readTritonVllmBackend(sink, podSpec, ctx, imageNode ?? container)) {
+      addGpus(sink, container, imageNode, options, sink.fields.engine !== undefined || sink.unresolved.engine !== undefined, podSpec, ctx);
+      return sink;
+    }
     setUnresolved(sink, "engine", { raw: server, node: (imageNode ?? container).node, reason: "unsupported", source: "image", note: `It runs ${server}, which this version finds but does not size yet` });
   }
   addGpus(sink, container, imageNode, options, sink.fields.engine !== undefined, podSpec, ctx);
