@@ -103,6 +103,14 @@ describe("docker-compose: NIM images and ${VAR:-default}", () => {
     ]);
     const all = readFixture("compose/nim-llama-defaults.yaml").replace("${NIM_GPUS:-1}", "${NIM_GPUS:-all}");
     expect(extractedValues(all)[0]).toMatchObject({ unresolved: ["gpuCount"] });
+    // Every GPU of the host is no value set at deploy time: the message says what it is.
+    const tgi = "services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.4\n    command: --model-id meta-llama/Llama-3.2-3B-Instruct\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: all\n              capabilities: [gpu]\n";
+    expect(findings(lint(tgi, "compose.yaml")).map((message) => message.message)).toEqual([
+      "count: all gives it every GPU of the host, which TGI shards the model over, so this deployment was not checked.",
+    ]);
+    // vLLM uses tensor × pipeline parallel of them (1 here), whatever the host has: judged, on the GPUs it could be.
+    const vllm = tgi.replace("ghcr.io/huggingface/text-generation-inference:3.3.4", "vllm/vllm-openai:v0.10.2").replace("--model-id", "--model");
+    expect(findings(lint(vllm, "compose.yaml")).map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
   });
 });
 
