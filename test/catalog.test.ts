@@ -198,6 +198,9 @@ describe("names people write", () => {
     // Versions joined by `-` or `_` read as dotted; a size after `_` too.
     ["meta-llama/llama-3-1-70b-instruct", "meta-llama/Llama-3.1-70B", null],
     ["qwen2_5-7b-instruct-q5_k_m.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-q5_k_m"],
+    // Two digits glued to the family read as its dotted version, as image and registry names write it.
+    ["oci://quay.io/acme/llama32-3b-instruct-fp8:latest", "meta-llama/Llama-3.2-3B", "fp8"],
+    ["qwen25-7b-instruct-q4_k_m.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-q4_k_m"],
     // Azure ML references: a registry model by its registry and name, a workspace model by its name.
     ["azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/7", "microsoft/Phi-3-mini-4k-instruct", null],
     ["azureml:Qwen2.5-7B-Instruct:3", "Qwen/Qwen2.5-7B-Instruct", null],
@@ -214,6 +217,8 @@ describe("names people write", () => {
     expect(catalog.resolveModel("Qwen/Qwen3-72B")).toBeUndefined();
     expect(catalog.resolveModel("mistralai/Ministral-3-8B-Instruct-2512")).toBeUndefined();
     expect(catalog.resolveModel("OpenGVLab/InternVL3_5-8B")).toBeUndefined();
+    // A glued two-digit version the family does not have reads as no other version.
+    expect(catalog.resolveModel("llama37-8b-instruct")).toBeUndefined();
     // Speech, retrieval, draft and vision-language models of an LLM family are not that LLM.
     expect(catalog.resolveModel("Qwen/Qwen3-TTS-12Hz-1.7B-Base")).toBeUndefined();
     expect(catalog.resolveModel("RedHatAI/Llama-3.1-8B-Instruct-speculator.eagle3")).toBeUndefined();

@@ -147,6 +147,39 @@ export function modelNameKey(name: string): string {
  * `b`/`m`), so `llama-3-8b`, `qwen2-7b` and dates stay as they are. One pass.
  */
 function dottedVersions(key: string): string {
+  return compactVersions(dashedVersions(key));
+}
+
+/**
+ * Two digits glued to a name of three or more letters and ending its word read as the dotted
+ * version they stand for, as registries and image names write it (`llama32-3b-instruct` →
+ * `llama3.2-3b-instruct`, `qwen25-coder-7b` → `qwen2.5-coder-7b`). A size keeps its unit letter
+ * (`llama70b`), so it never reads as a version; a name whose family has no such version stays
+ * unresolved, as it was.
+ */
+function compactVersions(key: string): string {
+  let result = "";
+  let from = 0;
+  let letters = 0;
+  for (let i = 0; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (isLetter(code)) {
+      letters++;
+      continue;
+    }
+    if (letters >= 3 && isDigit(code) && i + 1 < key.length && isDigit(key.charCodeAt(i + 1))) {
+      const after = i + 2 < key.length ? key.charCodeAt(i + 2) : -1;
+      if (after === -1 || after === 45 || after === 95) {
+        result += `${key.slice(from, i + 1)}.`;
+        from = i + 1;
+      }
+    }
+    letters = 0;
+  }
+  return from === 0 ? key : result + key.slice(from);
+}
+
+function dashedVersions(key: string): string {
   let result = "";
   let from = 0;
   for (let i = 1; i + 1 < key.length; i++) {
