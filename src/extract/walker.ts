@@ -141,7 +141,7 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
       node: podGpus.node,
       reason: "unsupported",
       source: podGpus.source,
-      note: `It starts ${ranks} ranks on ${podGpus.value} GPUs per pod, over pods this ${owner.kind || "resource"} does not count`,
+      note: `It starts ${ranks} ranks on ${podGpus.value} ${podGpus.value === 1 ? "GPU" : "GPUs"} per pod, over pods this ${owner.kind || "resource"} does not count`,
     });
   }
   // The pod spec that holds the container, where a node selector would go.

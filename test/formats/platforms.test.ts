@@ -276,6 +276,11 @@ ${multinode}    podTemplate:
     expect(spread.map((message) => [message.ruleId, message.message])).toEqual([
       ["vram/unchecked-deployment", "It starts 32 ranks on 8 GPUs per pod, over pods this RuntimeProfile does not count, so this deployment was not checked."],
     ]);
+    // One GPU per pod reads as one.
+    const single = profile("    multinode:\n      nodeCount: 2\n").replace('"8", --pipeline-parallel-size, "4"', '"1", --pipeline-parallel-size, "2"').replace('nvidia.com/gpu: "8"', 'nvidia.com/gpu: "1"');
+    expect(findings(lint(single, "profile.yaml")).map((message) => message.message)).toEqual([
+      "It starts 2 ranks on 1 GPU per pod, over pods this RuntimeProfile does not count, so this deployment was not checked.",
+    ]);
     // Nothing says there are other pods: one pod of 8 GPUs cannot start 32 ranks.
     const alone = findings(lint(profile(""), "profile.yaml"));
     expect(alone.map((message) => message.ruleId)).toEqual(["vram/parallelism-matches-gpus"]);
