@@ -99,8 +99,16 @@ interface AppRead {
   args?: ArgsTarget;
 }
 
-/** One Ray Serve `LLMConfig`. */
-function readLlmConfig(config: DocNode): AppRead | undefined {
+/**
+ * Ray Serve LLM's data-parallel builders (`build_dp_openai_app`, `build_openai_dp_app`): each Serve
+ * replica is one DP rank, on a placement group of its own bundles, and `data_parallel_size` sets
+ * the replicas (ray python/ray/llm/_internal/serve/serving_patterns/data_parallel/dp_server.py:
+ * `num_replicas = dp_size`, "rank i owns bundles [i*B … i*B+B-1]").
+ */
+const DP_BUILDER = /build_(?:dp_openai|openai_dp)_app$/;
+
+/** One Ray Serve `LLMConfig`; `dpReplicas` when its builder runs one DP rank per replica. */
+function readLlmConfig(config: DocNode, dpReplicas = false): AppRead | undefined {
   if (config.type !== "map") return undefined;
   const loading = config.get("model_loading_config");
   if (!loading || loading.type !== "map") return undefined;
@@ -138,7 +146,12 @@ function readLlmConfig(config: DocNode): AppRead | undefined {
       const value = bundle.get("GPU")?.value;
       if (typeof value === "number" && value > 0) gpus += value;
     }
-    if (gpus > 0 && Number.isInteger(gpus)) fields.gpuCount = locate(bundles, gpus, "placement_group_config.bundles", { readonly: true });
+    if (gpus > 0 && Number.isInteger(gpus)) {
+      // The bundles are one rank's: the DP ranks each take as many.
+      const ranks = dpReplicas && typeof fields.dataParallel?.value === "number" ? fields.dataParallel.value : 1;
+      const source = ranks > 1 ? "placement_group_config.bundles × data_parallel_size" : "placement_group_config.bundles";
+      fields.gpuCount = locate(bundles, gpus * ranks, source, { readonly: true });
+    }
   }
   return { fields, unresolved, anchor: loading, ...(args ? { args } : {}) };
 }
@@ -220,7 +233,8 @@ function serveApplications(config: DocNode, groups: PodGroup[], kind: string, na
     const appName = str(app.get("name"));
     const label = name && appName ? `${name}/${appName}` : (appName ?? name);
     const configs = llmConfigsOf(app);
-    const reads = configs.length > 0 ? configs.map(readLlmConfig) : [readCustomApp(app, images)];
+    const dpReplicas = DP_BUILDER.test(str(app.get("import_path")) ?? "");
+    const reads = configs.length > 0 ? configs.map((each) => readLlmConfig(each, dpReplicas)) : [readCustomApp(app, images)];
     for (const read of reads) {
       if (!read) continue;
       withCluster(read.fields, read.unresolved, groups);

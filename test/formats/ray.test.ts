@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../support/lint.js";
+import { findings, lint, readFixture } from "../support/lint.js";
 import { judgedOf } from "./helpers.js";
 import { expectFindings, expectSuggestionsResolve, explainText, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
 
@@ -106,6 +106,33 @@ engine_kwargs:
   tensor_parallel_size: 2
 `;
     expect(extractedValues(text)[0]).toMatchObject({ gpuCount: 2, tensorParallel: 2, unresolved: ["model"] });
+  });
+
+  it("counts one rank's bundles per DP rank under the data-parallel builder, which runs each rank as a replica", () => {
+    const app = (importPath: string) => `applications:
+  - name: llm-endpoint
+    import_path: ${importPath}
+    route_prefix: /
+    args:
+      llm_config:
+        model_loading_config:
+          model_id: Qwen/Qwen3-30B-A3B
+        accelerator_type: H100
+        engine_kwargs:
+          tensor_parallel_size: 1
+          data_parallel_size: 4
+          enable_expert_parallel: true
+          max_model_len: 8192
+        placement_group_config:
+          bundles:
+            - GPU: 1
+              CPU: 4
+`;
+    // Four replicas of one GPU each: four ranks on four GPUs, not four ranks on one.
+    expect(extractedValues(app("ray.serve.llm:build_dp_openai_app"))[0]).toMatchObject({ gpuCount: 4, tensorParallel: 1, dataParallel: 4 });
+    expect(findings(lint(app("ray.serve.llm:build_dp_openai_app"), "serve.yaml"))).toEqual([]);
+    // Any other builder runs the engine in one replica on the bundles it lists.
+    expect(extractedValues(app("ray.serve.llm:build_openai_app"))[0]).toMatchObject({ gpuCount: 1, dataParallel: 4 });
   });
 
   it("leaves other YAML documents to the generic reader", () => {
