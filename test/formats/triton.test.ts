@@ -35,6 +35,13 @@ describe("Triton's vLLM backend", () => {
     expect(messagesOf(text.replace("name: qwen3-moe-triton-repo\n        - name: dshm", "name: other-repo\n        - name: dshm"))).toEqual([unsized]);
     // Another backend's repository (no model.json naming a model).
     expect(messagesOf(text.replace('"model": "Qwen/Qwen3-30B-A3B",', ""))).toEqual([unsized]);
+    // A model.json that is not JSON, names no model by text, or holds a variable: each said as such, never judged.
+    const withArgs = (json: string) => text.replace(/ {2}model\.json: \|\n(?: {4}.*\n)+/, `  model.json: |\n    ${json}\n`);
+    expect(messagesOf(withArgs("{ not json"))).toEqual([unsized]);
+    expect(messagesOf(withArgs('{"model": {"id": "x"}}'))).toEqual([expect.stringMatching(/^This vLLM deployment names no model in the file/)]);
+    expect(messagesOf(withArgs('{"model": "${MODEL_ID}", "tensor_parallel_size": 2}'))).toEqual([
+      "model.json: model is set at deploy time (${MODEL_ID}), so this deployment was not checked. Write the value here to have it checked.",
+    ]);
     // Two vLLM models in one server share its GPUs.
     const twoModels = text.replace("  model.json: |", '  llama_model.json: |\n    {"model": "meta-llama/Llama-3.1-8B-Instruct"}\n  model.json: |');
     expect(messagesOf(twoModels)).toEqual([
