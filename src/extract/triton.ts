@@ -7,7 +7,8 @@
  * Manifests write the file into a ConfigMap that the pod mounts (the Triton container itself, or an
  * init container that copies it into the repository). A Triton pod that mounts a ConfigMap of the
  * same file holding one `model.json` that names a model is read as that vLLM engine on the Triton
- * container's GPUs. Several such files mean several engines sharing the GPUs, said to be unchecked.
+ * container's GPUs, unless the `config.pbtxt` it mounts names another backend. Several such files
+ * mean several engines sharing the GPUs, said to be unchecked.
  */
 import type { ExtractContext } from "./context.js";
 import { type DocNode, parseEmbedded, str, UnreadableDocument } from "./doc.js";
@@ -58,12 +59,28 @@ function engineArgsFiles(podSpec: DocNode, ctx: ExtractContext): EngineArgsFile[
 }
 
 /**
+ * Whether the model configs the pod mounts (`config.pbtxt`) leave the vLLM backend possible: none
+ * mounted, or one that names `backend: "vllm"`. A repository of another backend's models (a
+ * Python model of its own that happens to read a model.json) is not this engine.
+ */
+function vllmBackendConfigs(podSpec: DocNode, ctx: ExtractContext): boolean {
+  const configs: string[] = [];
+  for (const configMap of mountedConfigMaps(podSpec)) {
+    for (const [key, file] of ctx.configMaps.get(configMap) ?? []) {
+      const text = str(file);
+      if (key.endsWith("config.pbtxt") && text !== undefined) configs.push(text);
+    }
+  }
+  return configs.length === 0 || configs.some((text) => /\bbackend\s*:\s*"vllm"/.test(text));
+}
+
+/**
  * The vLLM engine a Triton container runs, read into `sink` from the `model.json` its pod mounts;
  * false when the pod mounts none (the server stays found but unsized).
  */
 export function readTritonVllmBackend(sink: FieldSink, podSpec: DocNode, ctx: ExtractContext, where: DocNode): boolean {
   const files = engineArgsFiles(podSpec, ctx);
-  if (files.length === 0) return false;
+  if (files.length === 0 || !vllmBackendConfigs(podSpec, ctx)) return false;
   if (files.length > 1) {
     setUnresolved(sink, "engine", {
       raw: TRITON,

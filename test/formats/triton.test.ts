@@ -42,6 +42,8 @@ describe("Triton's vLLM backend", () => {
     expect(messagesOf(withArgs('{"model": "${MODEL_ID}", "tensor_parallel_size": 2}'))).toEqual([
       "model.json: model is set at deploy time (${MODEL_ID}), so this deployment was not checked. Write the value here to have it checked.",
     ]);
+    // A repository whose model config names another backend is not the vLLM engine.
+    expect(messagesOf(text.replace('backend: "vllm"', 'backend: "python"'))).toEqual([unsized]);
     // Two vLLM models in one server share its GPUs.
     const twoModels = text.replace("  model.json: |", '  llama_model.json: |\n    {"model": "meta-llama/Llama-3.1-8B-Instruct"}\n  model.json: |');
     expect(messagesOf(twoModels)).toEqual([
