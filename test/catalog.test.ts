@@ -194,6 +194,9 @@ describe("names people write", () => {
     // A GGUF file in a Hub URL is the weights served: its quant type decides, not the repository's default.
     ["https://huggingface.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF/resolve/main/Meta-Llama-3.1-8B-Instruct-Q6_K.gguf?download=true", "meta-llama/Llama-3.1-8B", "gguf-q6_k"],
     ["Qwen2.5-7B-Instruct-IQ3_M.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-iq3_m"],
+    // A catalogued fine-tune re-uploaded as GGUF is its base's architecture at the file's type.
+    ["https://huggingface.co/TheBloke/zephyr-7B-beta-GGUF/resolve/main/zephyr-7b-beta.Q5_K_M.gguf", "mistralai/Mistral-7B-v0.1", "gguf-q5_k_m"],
+    ["TheBloke/zephyr-7B-beta-GGUF", "mistralai/Mistral-7B-v0.1", "gguf-q4_k_m"],
     ["llama3.1:8b-instruct-fp16", "meta-llama/Llama-3.1-8B", "gguf-f16"],
     // Versions joined by `-` or `_` read as dotted; a size after `_` too.
     ["meta-llama/llama-3-1-70b-instruct", "meta-llama/Llama-3.1-70B", null],

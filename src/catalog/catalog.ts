@@ -483,7 +483,9 @@ export class Catalog {
     const assumption = repositoryDefault ? `${repositoryDefault.label} weights, the file llama.cpp and Ollama pull from a GGUF repository by default` : undefined;
     // A GGUF file whose name states no type we size (`…-PRISM-PRO-DQ.gguf`) is not sized as 16-bit.
     const unknownFormat = otherMatch ? { unknownFormat: otherMatch[1]! } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: "GGUF (no quant type in the file name)" } : {};
-    const model = this.modelByNameKey.get(key);
+    // The model itself, or a catalogued fine-tune re-uploaded as GGUF (`TheBloke/zephyr-7B-beta-GGUF`).
+    const fineTune = this.checkpointByNameKey.get(key);
+    const model = this.modelByNameKey.get(key) ?? (fineTune ? this.model(fineTune.model) : undefined);
     if (model) return { model, format: format ?? repositoryDefault ?? null, via: "gguf", ...unknownFormat, ...(assumption ? { assumption } : {}) };
     const byFamily = this.resolveByFamily(key);
     if (!byFamily) return undefined;
