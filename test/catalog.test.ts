@@ -194,6 +194,9 @@ describe("names people write", () => {
     // A GGUF file in a Hub URL is the weights served: its quant type decides, not the repository's default.
     ["https://huggingface.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF/resolve/main/Meta-Llama-3.1-8B-Instruct-Q6_K.gguf?download=true", "meta-llama/Llama-3.1-8B", "gguf-q6_k"],
     ["Qwen2.5-7B-Instruct-IQ3_M.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-iq3_m"],
+    // A Mixture-of-Experts total written without its active size is that family's MoE of that total.
+    ["nemotron-3-nano:30b", "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", "gguf-q4_k_m"],
+    ["Qwen/Qwen3-30B", "Qwen/Qwen3-30B-A3B", null],
     // A catalogued fine-tune re-uploaded as GGUF is its base's architecture at the file's type.
     ["https://huggingface.co/TheBloke/zephyr-7B-beta-GGUF/resolve/main/zephyr-7b-beta.Q5_K_M.gguf", "mistralai/Mistral-7B-v0.1", "gguf-q5_k_m"],
     ["TheBloke/zephyr-7B-beta-GGUF", "mistralai/Mistral-7B-v0.1", "gguf-q4_k_m"],
@@ -220,6 +223,9 @@ describe("names people write", () => {
     expect(catalog.resolveModel("Qwen/Qwen3-72B")).toBeUndefined();
     expect(catalog.resolveModel("mistralai/Ministral-3-8B-Instruct-2512")).toBeUndefined();
     expect(catalog.resolveModel("OpenGVLab/InternVL3_5-8B")).toBeUndefined();
+    // A dense model of the stated size wins over an MoE of that total; an MoE of another total is no match.
+    expect(catalog.resolveModel("Qwen/Qwen3-32B")?.model.id).toBe("Qwen/Qwen3-32B");
+    expect(catalog.resolveModel("someorg/Qwen3-31B-Instruct")).toBeUndefined();
     // A glued two-digit version the family does not have reads as no other version.
     expect(catalog.resolveModel("llama37-8b-instruct")).toBeUndefined();
     // Speech, retrieval, draft and vision-language models of an LLM family are not that LLM.

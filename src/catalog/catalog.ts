@@ -177,6 +177,8 @@ export class Catalog {
   private modelByNameKeyIndex: Map<string, ModelEntry | null> | undefined;
   /** Size word (`8b`, `30b-a3b`) → the catalog models whose names state that size, with their family words. */
   private modelsBySizeIndex: Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>> | undefined;
+  /** A Mixture-of-Experts total alone (`30b`) → the MoE models of that total (see `moeByTotal`). */
+  private moeByTotalIndex: Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>> | undefined;
   private readonly checkpointByKey = new Map<string, CheckpointEntry>();
   /** Name part of a repository checkpoint (`zephyr-7b-beta`) → the checkpoint, or null when two share it. */
   private checkpointByNameKeyIndex: Map<string, CheckpointEntry | null> | undefined;
@@ -272,6 +274,19 @@ export class Catalog {
       }
     }
     return (this.modelsBySizeIndex = index);
+  }
+
+  /** Total size word of MoE names (`30b` of `30b-a3b`) → those models, for names that state the total alone. */
+  private get moeByTotal(): Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>> {
+    if (this.moeByTotalIndex) return this.moeByTotalIndex;
+    const index = new Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>>();
+    for (const [size, entries] of this.modelsBySize) {
+      const dash = size.indexOf("-");
+      if (dash <= 0) continue;
+      const total = size.slice(0, dash);
+      index.set(total, [...(index.get(total) ?? []), ...entries.filter((entry) => entry.model.moe !== null)]);
+    }
+    return (this.moeByTotalIndex = index);
   }
 
   /** Name part of a repository checkpoint (`zephyr-7b-beta`) → the checkpoint, or null when two share it. */
@@ -374,8 +389,9 @@ export class Catalog {
     const structural = [...words, ...key.split(".").slice(1).flatMap((part) => nameWords(part))].filter((word) => STRUCTURAL_WORDS.has(word));
     let best: Array<{ family: string[]; model: ModelEntry; name: string }> = [];
     let bestLength = 0;
-    for (const size of new Set(statedSizes(words))) {
-      for (const candidate of this.modelsBySize.get(size) ?? []) {
+    const sizes = new Set(statedSizes(words));
+    const consider = (candidates: ReadonlyArray<{ family: string[]; model: ModelEntry; name: string }>) => {
+      for (const candidate of candidates) {
         if (candidate.family.length < bestLength || !containsWords(words, candidate.family)) continue;
         const candidateWords = new Set(nameWords(candidate.name));
         if (structural.some((word) => !candidateWords.has(word))) continue;
@@ -389,7 +405,11 @@ export class Catalog {
           best.push(candidate);
         }
       }
-    }
+    };
+    for (const size of sizes) consider(this.modelsBySize.get(size) ?? []);
+    // A Mixture-of-Experts total written without its active size (`qwen3:30b`, `nemotron-3-nano-30b`):
+    // that family's MoE of that total, only when no model of the family states the size alone.
+    if (best.length === 0) for (const size of sizes) if (!size.includes("-")) consider(this.moeByTotal.get(size) ?? []);
     if (best.length === 0) return undefined;
     // Same family and size, different entries (Mistral-7B v0.1/v0.2/v0.3): the largest, if they are alike.
     const totals = best.map((entry) => entry.model.params.total);
