@@ -194,6 +194,8 @@ describe("names people write", () => {
     // A GGUF file in a Hub URL is the weights served: its quant type decides, not the repository's default.
     ["https://huggingface.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF/resolve/main/Meta-Llama-3.1-8B-Instruct-Q6_K.gguf?download=true", "meta-llama/Llama-3.1-8B", "gguf-q6_k"],
     ["Qwen2.5-7B-Instruct-IQ3_M.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-iq3_m"],
+    // A name written with other separators, and no size to match by family.
+    ["phi35-mini-instruct", "microsoft/Phi-3.5-mini-instruct", null],
     // A Mixture-of-Experts total written without its active size is that family's MoE of that total.
     ["nemotron-3-nano:30b", "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", "gguf-q4_k_m"],
     ["Qwen/Qwen3-30B", "Qwen/Qwen3-30B-A3B", null],

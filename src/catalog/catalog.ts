@@ -175,6 +175,8 @@ export class Catalog {
   private readonly modelByKey = new Map<string, { model: ModelEntry; via: "id" | "alias" }>();
   /** Name part → model, or null when two different models share it. */
   private modelByNameKeyIndex: Map<string, ModelEntry | null> | undefined;
+  /** Name words (`phi 3.5 mini instruct`) → model, or null when two different models share them. */
+  private modelByWordsKeyIndex: Map<string, ModelEntry | null> | undefined;
   /** Size word (`8b`, `30b-a3b`) → the catalog models whose names state that size, with their family words. */
   private modelsBySizeIndex: Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>> | undefined;
   /** A Mixture-of-Experts total alone (`30b`) → the MoE models of that total (see `moeByTotal`). */
@@ -256,6 +258,24 @@ export class Catalog {
       }
     }
     return (this.modelByNameKeyIndex = index);
+  }
+
+  /**
+   * The words of a name part (`phi 3.5 mini instruct`) → model, or null when two models share them:
+   * the same name written with other separators (`phi3.5-mini-instruct`, `phi35-mini-instruct`).
+   */
+  private get modelByWordsKey(): Map<string, ModelEntry | null> {
+    if (this.modelByWordsKeyIndex) return this.modelByWordsKeyIndex;
+    const index = new Map<string, ModelEntry | null>();
+    for (const model of this.models) {
+      for (const name of [model.id, ...model.aliases]) {
+        const key = nameWords(name).join(" ");
+        const existing = index.get(key);
+        if (existing === undefined) index.set(key, model);
+        else if (existing !== null && existing !== model) index.set(key, null);
+      }
+    }
+    return (this.modelByWordsKeyIndex = index);
   }
 
   /** Size word → the models whose names state that size, with their family words. */
@@ -358,7 +378,8 @@ export class Catalog {
 
     const { base, formatId } = splitQuantizedSuffix(modelNameKey(name));
     const format = formatId ? this.format(formatId) : null;
-    const byName = this.modelByNameKey.get(base);
+    // Words compare only names without a tag: `family:tag` is an Ollama tag, whose weights are its own.
+    const byName = this.modelByNameKey.get(base) ?? (base.length <= MAX_NAME_LENGTH && !base.includes(":") ? this.modelByWordsKey.get(nameWords(base).join(" ")) : undefined);
     if (byName) return { model: byName, format, via: "name", displayName };
     const fineTune = this.checkpointByNameKey.get(base);
     const fineTuneModel = fineTune ? this.model(fineTune.model) : undefined;
