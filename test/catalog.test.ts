@@ -199,6 +199,8 @@ describe("names people write", () => {
     // A Mixture-of-Experts total written without its active size is that family's MoE of that total.
     ["nemotron-3-nano:30b", "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", "gguf-q4_k_m"],
     ["Qwen/Qwen3-30B", "Qwen/Qwen3-30B-A3B", null],
+    // A K-quant written without separators (`q4km`) is that type.
+    ["/models/qwen2.5-7b-instruct-q4km.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-q4_k_m"],
     // A catalogued fine-tune re-uploaded as GGUF is its base's architecture at the file's type.
     ["https://huggingface.co/TheBloke/zephyr-7B-beta-GGUF/resolve/main/zephyr-7b-beta.Q5_K_M.gguf", "mistralai/Mistral-7B-v0.1", "gguf-q5_k_m"],
     ["TheBloke/zephyr-7B-beta-GGUF", "mistralai/Mistral-7B-v0.1", "gguf-q4_k_m"],
@@ -245,6 +247,8 @@ describe("names people write", () => {
     for (const [written, type] of [["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q8_K_XL.gguf", "UD-Q8_K_XL"], ["unsloth/Qwen3-8B-GGUF:Q4_K_XL", "Q4_K_XL"], ["qwen3:8b-q8_k_xl", "q8_k_xl"]] as const) {
       expect(catalog.resolveModel(written)).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: null, unknownFormat: type });
     }
+    // A compact spelling of a type without a format is named as that type, not as a file without one.
+    expect(catalog.resolveModel("/models/qwen3.6-35b-a3b-q4kxl.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3.6-35B-A3B" }, format: null, unknownFormat: "q4_k_xl" });
     // Two widths named at once: not sized as either.
     expect(catalog.resolveModel("someorg/Qwen3-8B-w4a16-fp8-mix")?.unknownFormat).toBe("w4a16 + fp8");
   });

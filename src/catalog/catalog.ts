@@ -103,7 +103,14 @@ function splitQuantizedSuffix(key: string): { base: string; formatId: string | n
  * `UD-Q8_K_XL`, `:3b-instruct-fp16`), as one token: a type the catalog has no format for stays
  * unsized rather than read as a shorter one it does (`Q8_K_XL` is not `Q8_K`).
  */
-const GGUF_TYPE = /(?:^|[-_.:])((?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|q[2-8]|tq[12]_0|mxfp4(?:_moe)?|b?f16|f32|fp16|fp32))(?=[-.]|$)/i;
+const GGUF_TYPE = /(?:^|[-_.:])((?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|q[2-8]k(?:xl|[sml])?|q[2-8]|tq[12]_0|mxfp4(?:_moe)?|b?f16|f32|fp16|fp32))(?=[-.]|$)/i;
+
+/** A GGUF type as written, with a K-quant written without separators spelled out (`q4km` → `q4_k_m`). */
+function ggufTypeOf(match: RegExpExecArray): string {
+  const written = match[1]!;
+  const compact = /^(ud-)?q([2-8])k(xl|[sml])?$/i.exec(written);
+  return compact ? `${compact[1] ?? ""}q${compact[2]}_k${compact[3] ? `_${compact[3]}` : ""}` : written;
+}
 
 /** A GGUF type as the catalog names its formats (`fp16` → `gguf-f16`). */
 function ggufFormatId(type: string): string {
@@ -473,7 +480,7 @@ export class Catalog {
     if (colon <= 0 || key.indexOf("/") >= 0 || key.length > MAX_NAME_LENGTH) return undefined;
     const tag = key.slice(colon + 1);
     const typeMatch = GGUF_TYPE.exec(tag);
-    const typed = typeMatch ? this.ggufFormat(typeMatch[1]!) : undefined;
+    const typed = typeMatch ? this.ggufFormat(ggufTypeOf(typeMatch)) : undefined;
     const format = typed ?? (typeMatch ? null : (this.formatByKey.get("gguf-q4_k_m") ?? null));
     const byFamily = this.resolveByFamily(`${key.slice(0, colon)}-${tag}`);
     if (!byFamily) return undefined;
@@ -481,7 +488,7 @@ export class Catalog {
     return {
       model: byFamily.model,
       format,
-      ...(typeMatch && !typed ? { unknownFormat: typeMatch[1]! } : {}),
+      ...(typeMatch && !typed ? { unknownFormat: ggufTypeOf(typeMatch) } : {}),
       via: "family",
       displayName,
       assumption: `the architecture of ${byFamily.model.id}${quantization}, from the Ollama tag; add it to settings.vram.models to make sure`,
@@ -511,7 +518,7 @@ export class Catalog {
     if (!name.toLowerCase().includes("gguf")) return undefined;
     const file = name.slice(name.lastIndexOf("/") + 1);
     const typeMatch = GGUF_TYPE.exec(file);
-    const format = typeMatch ? this.ggufFormat(typeMatch[1]!) ?? null : null;
+    const format = typeMatch ? this.ggufFormat(ggufTypeOf(typeMatch)) ?? null : null;
     const otherMatch = typeMatch && !format ? typeMatch : null;
     let base = file;
     if (base.toLowerCase().endsWith(".gguf")) base = base.slice(0, -".gguf".length);
@@ -523,7 +530,7 @@ export class Catalog {
     const repositoryDefault = !typeMatch && !file.toLowerCase().endsWith(".gguf") ? this.formatByKey.get("gguf-q4_k_m") : undefined;
     const assumption = repositoryDefault ? `${repositoryDefault.label} weights, the file llama.cpp and Ollama pull from a GGUF repository by default` : undefined;
     // A GGUF file whose name states no type we size (`…-PRISM-PRO-DQ.gguf`) is not sized as 16-bit.
-    const unknownFormat = otherMatch ? { unknownFormat: otherMatch[1]! } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: "GGUF (no quant type in the file name)" } : {};
+    const unknownFormat = otherMatch ? { unknownFormat: ggufTypeOf(otherMatch) } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: "GGUF (no quant type in the file name)" } : {};
     // The model itself, or a catalogued fine-tune re-uploaded as GGUF (`TheBloke/zephyr-7B-beta-GGUF`).
     const fineTune = this.checkpointByNameKey.get(key);
     const model = this.modelByNameKey.get(key) ?? (fineTune ? this.model(fineTune.model) : undefined);
