@@ -160,7 +160,8 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
       };
     case "incomplete": {
       const { field: name, value } = judged;
-      const raw = printable(value.raw, 60);
+      // An empty value (`QUANTIZE=` in a compose file) reads as such, not as nothing between two spaces.
+      const raw = value.raw.trim() === "" ? '""' : printable(value.raw, 60);
       const setting = settingName(name, value);
       switch (value.reason) {
         case "invalid": {
