@@ -224,9 +224,33 @@ function readCustomApp(app: DocNode, clusterImages: string[]): AppRead | undefin
 // ---------------------------------------------------------------------------------------------
 // Serve configs
 
+/** The largest number of replicas a Serve LLM deployment runs: `num_replicas`, else autoscaling's `max_replicas`, else 1. */
+function maxReplicas(config: DocNode): number {
+  const deployment = config.get("deployment_config");
+  const counts = [deployment?.get("num_replicas")?.value, deployment?.get("autoscaling_config")?.get("max_replicas")?.value];
+  return Math.max(1, ...counts.filter((count): count is number => typeof count === "number" && Number.isInteger(count)));
+}
+
+/**
+ * A cluster's GPUs are a pool its Serve replicas share: each replica takes the tensor × pipeline
+ * parallel GPUs of its placement group (× the DP size under the data-parallel builders). Where more
+ * replicas or other LLM configs can take the GPUs one replica leaves, the deployment is judged on
+ * one replica's GPUs; "GPUs sit idle" would be false. One config of one replica keeps the pool,
+ * whose spare GPUs do sit idle.
+ */
+function replicaOfPool(fields: LocatedFields, config: DocNode, llmConfigs: number): void {
+  const pool = fields.gpuCount;
+  if (!pool || typeof pool.value !== "number") return;
+  const number = (value: unknown) => (typeof value === "number" && Number.isInteger(value) && value > 0 ? value : 1);
+  const ranks = number(fields.tensorParallel?.value) * number(fields.pipelineParallel?.value) * number(fields.dataParallel?.value);
+  if (pool.value <= ranks || (llmConfigs === 1 && maxReplicas(config) === 1)) return;
+  fields.gpuCount = { ...pool, value: ranks, readonly: true, source: `one replica's GPUs of the cluster's ${pool.value}` };
+}
+
 /** The deployments of a Serve config (`applications:`), against the cluster's GPUs when known. */
 function serveApplications(config: DocNode, groups: PodGroup[], kind: string, name: string | undefined, holdersOf: DocNode[]): Deployment[] {
   const deployments: Deployment[] = [];
+  const llmConfigCount = (config.get("applications")?.items() ?? []).reduce((sum, app) => sum + llmConfigsOf(app).length, 0);
   const images = groups.flatMap((group) => (group.podSpec?.get("containers")?.items() ?? []).map((container) => str(container.get("image")) ?? ""));
   for (const app of config.get("applications")?.items() ?? []) {
     if (app.type !== "map") continue;
@@ -235,9 +259,11 @@ function serveApplications(config: DocNode, groups: PodGroup[], kind: string, na
     const configs = llmConfigsOf(app);
     const dpReplicas = DP_BUILDER.test(str(app.get("import_path")) ?? "");
     const reads = configs.length > 0 ? configs.map((each) => readLlmConfig(each, dpReplicas)) : [readCustomApp(app, images)];
-    for (const read of reads) {
+    for (const [index, read] of reads.entries()) {
       if (!read) continue;
+      const ownGpus = read.fields.gpuCount !== undefined;
       withCluster(read.fields, read.unresolved, groups);
+      if (configs.length > 0 && !ownGpus) replicaOfPool(read.fields, configs[index]!, llmConfigCount);
       deployments.push(
         crdDeployment("ray", kind, label, read.anchor.node, read.fields, read.unresolved, {
           ...(read.args ? { args: read.args } : {}),

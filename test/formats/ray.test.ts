@@ -135,6 +135,52 @@ engine_kwargs:
     expect(extractedValues(app("ray.serve.llm:build_openai_app"))[0]).toMatchObject({ gpuCount: 1, dataParallel: 4 });
   });
 
+  it("judges one replica of a cluster whose GPUs several replicas share, and keeps the idle-GPU finding for one replica", () => {
+    const service = (deploymentConfig: string) => `apiVersion: ray.io/v1
+kind: RayService
+metadata:
+  name: ray-serve-llm
+spec:
+  serveConfigV2: |
+    applications:
+    - name: llms
+      import_path: ray.serve.llm:build_openai_app
+      args:
+        llm_configs:
+        - model_loading_config:
+            model_id: qwen2.5-7b-instruct
+            model_source: Qwen/Qwen2.5-7B-Instruct
+          accelerator_type: L4
+          engine_kwargs:
+            max_model_len: 8192
+${deploymentConfig}  rayClusterConfig:
+    headGroupSpec:
+      rayStartParams: {}
+      template:
+        spec:
+          containers:
+          - name: ray-head
+            image: rayproject/ray-llm:2.52.0-py311-cu128
+    workerGroupSpecs:
+    - replicas: 1
+      groupName: gpu-group
+      rayStartParams: {}
+      template:
+        spec:
+          containers:
+          - name: ray-worker
+            image: rayproject/ray-llm:2.52.0-py311-cu128
+            resources:
+              limits:
+                nvidia.com/gpu: "4"
+`;
+    const autoscaled = service("          deployment_config:\n            autoscaling_config:\n              min_replicas: 1\n              max_replicas: 4\n");
+    expect(extractedValues(autoscaled)[0]).toMatchObject({ gpuCount: 1, gpuType: "L4" });
+    expect(findings(lint(autoscaled, "rayservice.yaml"))).toEqual([]);
+    // One replica on four GPUs: three do sit idle.
+    expect(findings(lint(service(""), "rayservice.yaml")).map((message) => message.ruleId)).toEqual(["vram/parallelism-efficiency"]);
+  });
+
   it("leaves other YAML documents to the generic reader", () => {
     expect(extractedValues("applications:\n  - name: web\n    import_path: app:main\n")).toEqual([]);
     expect(readFixture("ray/llm-config-llama-3.1-8b-l4.yaml")).toContain("model_loading_config");
