@@ -47,7 +47,7 @@ function partTokens(part: DocNode | undefined, ctx: ExtractContext, env: EnvMap,
 }
 
 /** GPUs a service reserves: `deploy.resources.reservations.devices[]` with the `gpu` capability, or `gpus:`. */
-function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefined, used: string[]): void {
+function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefined, used: string[], nim = false): void {
   const devices = service.get("deploy")?.get("resources")?.get("reservations")?.get("devices")?.items() ?? [];
   const gpuDevices = devices.filter((device) => {
     const capabilities = device.get("capabilities")?.items().map((item) => str(item)) ?? [];
@@ -74,7 +74,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
       return;
     } else {
       // `count: all` (or neither count nor device_ids): every GPU of the host, a number the file does not say.
-      allGpus(sink, (count ?? device).node, `count: ${raw ?? "all"}`, engine);
+      allGpus(sink, (count ?? device).node, `count: ${raw ?? "all"}`, engine, nim);
       return;
     }
   }
@@ -82,11 +82,11 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     const anchor = sources.length === 1 ? (sources[0]!.get("device_ids") ?? sources[0]!) : (gpuDevices.length > 0 ? service.get("deploy")! : serviceGpus!);
     sink.fields.gpuCount = { ...locate(anchor, total, "device_ids"), readonly: true };
   } else if (serviceGpus && str(serviceGpus) === "all") {
-    allGpus(sink, serviceGpus.node, "gpus: all", engine);
+    allGpus(sink, serviceGpus.node, "gpus: all", engine, nim);
   } else if (sources.length === 0 && !serviceGpus) {
     // The older `runtime: nvidia` shows every GPU of the host; without it or a reservation, the container gets none.
     const runtime = service.get("runtime");
-    if (str(runtime) === "nvidia") allGpus(sink, runtime!.node, "runtime: nvidia", engine);
+    if (str(runtime) === "nvidia") allGpus(sink, runtime!.node, "runtime: nvidia", engine, nim);
     else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)" });
   }
 }
@@ -95,10 +95,11 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
  * Every GPU of the host: vLLM and SGLang use TP × PP of them, so only an engine that shards over
  * all visible GPUs by default (TGI without `NUM_SHARD`) cannot be judged.
  */
-function allGpus(sink: FieldSink, node: DocNode["node"], written: string, engine: Engine | undefined): void {
+function allGpus(sink: FieldSink, node: DocNode["node"], written: string, engine: Engine | undefined, nim: boolean): void {
   if ((engine !== undefined && !engineById(engine).shardsOverAllGpus) || sink.fields.tensorParallel) return;
   // Not a value set at deploy time: the host's GPU count, which no file states.
-  const shards = engine ? `, which ${engineById(engine).displayName} shards the model over` : "";
+  const splitter = engine ? engineById(engine).displayName : nim ? "the NIM" : undefined;
+  const shards = splitter ? `, which ${splitter} shards the model over` : "";
   setUnresolved(sink, "gpuCount", { raw: written, node, reason: "unsupported", source: "count", note: `${written} gives it every GPU of the host${shards}` });
 }
 
@@ -144,7 +145,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       args = call.args;
       sink.fields.engine = locate(imageNode ?? service, call.engine, "image");
     }
-    reservedGpus(service, sink, engine, used);
+    reservedGpus(service, sink, engine, used, imageNode !== undefined && isLlmNimImage(str(imageNode)));
     deployments.push({
       format: "compose",
       kind: "compose service",

@@ -103,6 +103,9 @@ describe("docker-compose: NIM images and ${VAR:-default}", () => {
     ]);
     const all = readFixture("compose/nim-llama-defaults.yaml").replace("${NIM_GPUS:-1}", "${NIM_GPUS:-all}");
     expect(extractedValues(all)[0]).toMatchObject({ unresolved: ["gpuCount"] });
+    expect(findings(lint(all, "compose.yaml")).map((message) => message.message)).toContain(
+      "count: all gives it every GPU of the host, which the NIM shards the model over, so this deployment was not checked.",
+    );
     // An empty setting reads as one.
     const empty = "services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.4\n    command: --model-id meta-llama/Llama-3.2-3B-Instruct\n    environment:\n      - QUANTIZE=\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: 1\n              capabilities: [gpu]\n";
     expect(findings(lint(empty, "compose.yaml")).map((message) => message.message)).toEqual([
