@@ -139,6 +139,11 @@ export function virtualMap(entries: Record<string, DocNode | undefined>, node: A
   };
 }
 
+/** A list of nodes found elsewhere (a chart's one-string command line, as a container's `args`). */
+export function virtualSeq(items: readonly DocNode[], node: AstNode): DocNode {
+  return { node, keyNode: undefined, embedded: false, type: "seq", value: undefined, get: () => undefined, entries: () => [], items: () => [...items] };
+}
+
 /** `A100-80GB:8`, `nvidia-gpu-l4:2`, `H100`: a type name and an optional count. */
 const TYPE_COUNT = /^(\s*)([A-Za-z][\w.+-]*?)(?:(\s*:\s*)(\d+(?:\.\d+)?))?\s*$/;
 

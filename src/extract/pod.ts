@@ -200,6 +200,11 @@ export function resourceGpus(resources: DocNode | undefined, bareKeys: readonly 
       return { located: { ...found, ...(mirrors.length > 0 ? { mirrors } : {}) } };
     }
   }
+  // Chart values that write the GPU count straight under `resources` (`nvidia.com/gpu: "1"`), for their templates to place.
+  for (const resource of GPU_RESOURCES) {
+    const found = deviceQuantity(resources.get(resource), resource);
+    if (found) return "value" in found ? { located: found } : { unresolved: found };
+  }
   for (const section of ["limits", "requests"]) {
     for (const [resource, value] of resources.get(section)?.entries() ?? []) {
       const other = OTHER_ACCELERATORS.find(([pattern]) => pattern.test(resource));

@@ -16,28 +16,44 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { valuesOf } from "./engine-args.js";
 import { dataParallelLayout, DEFAULT_ENGINE } from "../engines/index.js";
-import { mergeFields, newSink, setLocated, setUnresolved, virtualMap } from "./kit.js";
+import { mergeFields, newSink, setLocated, setUnresolved, virtualMap, virtualSeq } from "./kit.js";
 import { nodePlacement, resourceGpus, servingContainer } from "./pod.js";
 import type { Deployment, Located } from "./types.js";
+
+/**
+ * Keys under which chart values write the whole server command as one string (`cli: "vllm serve
+ * openai/gpt-oss-20b --max-model-len 25000"`), read as the container's command line.
+ */
+const COMMAND_LINE_KEYS = ["cli", "cmd", "commandLine", "startCommand", "serveCommand", "launchCommand"];
+
+/** The one-string command line of a chart's values, when one of COMMAND_LINE_KEYS holds a command with arguments. */
+function commandLineOf(node: DocNode): DocNode | undefined {
+  for (const key of COMMAND_LINE_KEYS) {
+    const value = node.get(key);
+    if (value?.type === "scalar" && typeof value.value === "string" && /\s/.test(value.value.trim())) return value;
+  }
+  return undefined;
+}
 
 /** Keys of a container-shaped mapping: an image, or a command line. */
 function looksLikeContainer(node: DocNode): boolean {
   const image = node.get("image");
   if (image && (image.type === "scalar" || image.get("repository") !== undefined)) return true;
-  return node.get("command") !== undefined || node.get("args") !== undefined;
+  return node.get("command") !== undefined || node.get("args") !== undefined || commandLineOf(node) !== undefined;
 }
 
 /**
- * A container whose image is written as a chart writes it (`image: {repository, tag}`), as the
- * plain `image` string the container readers expect.
+ * A container as the container readers expect it: an image written as a chart writes it (`image:
+ * {repository, tag}`) as the plain `image` string, and a one-string command line as its `args`.
  */
 function asContainer(node: DocNode): DocNode {
   const image = node.get("image");
-  if (!image || image.type !== "map") return node;
-  const repository = image.get("repository");
+  const commandLine = node.get("command") === undefined && node.get("args") === undefined ? commandLineOf(node) : undefined;
+  if ((!image || image.type !== "map") && !commandLine) return node;
   const entries: Record<string, DocNode | undefined> = {};
   for (const [key, value] of node.entries()) entries[key] = value;
-  entries.image = repository;
+  if (image?.type === "map") entries.image = image.get("repository");
+  if (commandLine) entries.args = virtualSeq([commandLine], commandLine.node);
   return virtualMap(entries, node.node);
 }
 
@@ -124,7 +140,8 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   // GPUs of the nearest enclosing `resources` when the container names none (a service-level `gpu`).
   let podSpec: DocNode | undefined;
   for (const holder of [container, ...[...ancestors].reverse()]) {
-    if (holder !== container) podSpec ??= holder.get("nodeSelector") || holder.get("affinity") ? holder : undefined;
+    // A container has no node selector of its own, but chart values that hold the command line beside it do.
+    if (holder !== container || commandLineOf(node)) podSpec ??= holder.get("nodeSelector") || holder.get("affinity") ? holder : undefined;
     if (sink.fields.gpuCount || sink.unresolved.gpuCount) continue;
     const gpus = resourceGpus(holder.get("resources"), ["gpu", "gpus"]);
     if (gpus.located) setLocated(sink, "gpuCount", gpus.located);

@@ -149,6 +149,20 @@ describe("chart values of in-house charts", () => {
     expect(extractedValues("model:\n  name: Qwen/Qwen2.5-14B-Instruct\nservice:\n  port: 80\n")).toEqual([]);
   });
 
+  it("reads a server command line written as one string (`cli:`) with the GPUs straight under `resources`", () => {
+    const file = "generic/chart-values-cli-qwen3-32b-2xl4.yaml";
+    expect(fixtureValues(file)).toEqual([
+      { kind: "container", name: undefined, engine: "vllm", model: "Qwen/Qwen3-32B", tensorParallel: 2, maxModelLen: 32768, gpuCount: 2, gpuType: "nvidia-l4", unresolved: [] },
+    ]);
+    // Line 15 is `nvidia.com/gpu: "2"`; the suggestions edit it with the TP inside the command string.
+    const [moreGpus] = expectSuggestionsResolve(file, expectFindings(file, ["vram/weights-fit 15:19 weightsExceed"]));
+    expect(moreGpus).toContain('nvidia.com/gpu: "4"');
+    expect(moreGpus).toContain("--tensor-parallel-size 4");
+    // Fewer GPUs than the command's ranks fails to start.
+    const short = readFixture(file).replace('nvidia.com/gpu: "2"', 'nvidia.com/gpu: "1"');
+    expect(findings(lint(short, "values.yaml")).map((message) => message.ruleId)).toContain("vram/parallelism-matches-gpus");
+  });
+
   it("reads the model from a chart's env beside its GPUs", () => {
     const text = "replicaCount: 1\ngpus: 1\nenv:\n  - name: MODEL\n    value: Qwen/Qwen2.5-7B-Instruct\nnodeSelector:\n  nvidia.com/gpu.product: NVIDIA-L4\n";
     expect(extractedValues(text)).toEqual([{ kind: "app config", name: undefined, model: "Qwen/Qwen2.5-7B-Instruct", gpuCount: 1, gpuType: "NVIDIA-L4", unresolved: [] }]);
