@@ -33,6 +33,7 @@ import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js
 import { isRecord, lookup } from "../lookup.js";
 import { withoutTrailingIndex } from "../text.js";
 import { sagemakerContainerCall } from "./sagemaker.js";
+import { walkContainers } from "./walker.js";
 import { deepMerge, plain, setPath, setValue } from "./helm-set.js";
 
 /** Runs the Kubernetes object adapters (passed in by the extraction entry point). */
@@ -421,7 +422,11 @@ function helmRelease(resource: Resource, scope: Scope): Deployment[] {
     }
   }
   if (!owner || !isRecord(merged)) return [];
-  return (extractHelmValues(embeddedDoc(merged, owner), scope.ctx) ?? []).map((deployment) => ({ ...deployment, format: "terraform", kind: `helm_release (${deployment.kind})`, name: deployment.name ?? resource.name }));
+  const values = embeddedDoc(merged, owner);
+  const found = extractHelmValues(values, scope.ctx) ?? [];
+  // Values of an in-house chart no adapter knows: its containers, as the walker reads a values file.
+  const deployments = found.length > 0 ? found : walkContainers(values, scope.ctx, { format: "terraform", kind: "values", name: resource.name, annotationHolders: [] });
+  return deployments.map((deployment) => ({ ...deployment, format: "terraform", kind: `helm_release (${deployment.kind})`, name: deployment.name ?? resource.name }));
 }
 
 // --- GPU instances ----------------------------------------------------------------------------------

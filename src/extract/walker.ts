@@ -49,11 +49,14 @@ function looksLikeContainer(node: DocNode): boolean {
 function asContainer(node: DocNode): DocNode {
   const image = node.get("image");
   const commandLine = node.get("command") === undefined && node.get("args") === undefined ? commandLineOf(node) : undefined;
-  if ((!image || image.type !== "map") && !commandLine) return node;
+  // `command: "vllm serve … --max-model-len 2048"`: one string where a container has a list.
+  const oneString = ["command", "args"].filter((key) => node.get(key)?.type === "scalar" && typeof node.get(key)!.value === "string");
+  if ((!image || image.type !== "map") && !commandLine && oneString.length === 0) return node;
   const entries: Record<string, DocNode | undefined> = {};
   for (const [key, value] of node.entries()) entries[key] = value;
   if (image?.type === "map") entries.image = image.get("repository");
   if (commandLine) entries.args = virtualSeq([commandLine], commandLine.node);
+  for (const key of oneString) entries[key] = virtualSeq([node.get(key)!], node.get(key)!.node);
   return virtualMap(entries, node.node);
 }
 
@@ -140,8 +143,8 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   // GPUs of the nearest enclosing `resources` when the container names none (a service-level `gpu`).
   let podSpec: DocNode | undefined;
   for (const holder of [container, ...[...ancestors].reverse()]) {
-    // A container has no node selector of its own, but chart values that hold the command line beside it do.
-    if (holder !== container || commandLineOf(node)) podSpec ??= holder.get("nodeSelector") || holder.get("affinity") ? holder : undefined;
+    // A Kubernetes container has no node selector; chart values that hold the container's keys beside one do.
+    podSpec ??= holder.get("nodeSelector") || holder.get("affinity") ? holder : undefined;
     if (sink.fields.gpuCount || sink.unresolved.gpuCount) continue;
     const gpus = resourceGpus(holder.get("resources"), ["gpu", "gpus"]);
     if (gpus.located) setLocated(sink, "gpuCount", gpus.located);

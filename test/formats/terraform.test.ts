@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../support/lint.js";
+import { findings, lint, readFixture } from "../support/lint.js";
 import { deploymentsOf, expectSuggestionsFix, finding, judgedOf, lintFixture, writtenAt } from "./helpers.js";
 
 describe("Terraform JSON: SageMaker endpoints", () => {
@@ -91,6 +91,14 @@ describe("Terraform JSON: Kubernetes provider", () => {
     ]);
     expect(deployments[0]!.fields).toMatchObject({ gpuCount: { value: 2, readonly: true }, tensorParallel: { value: 2 }, gpuType: { value: "nvidia-l4" } });
     expect(deployments[0]!.notes?.map((note) => note.value)).toEqual(["The production-stack chart; GPU count comes from the set block below."]);
+  });
+
+  it("reads the containers of an in-house chart's values in a helm_release, a one-string command included", () => {
+    const values = 'nodeSelector:\n  cloud.google.com/gke-accelerator: nvidia-tesla-t4\nresources:\n  limits:\n    nvidia.com/gpu: "1"\ncommand: "vllm serve deepseek-ai/DeepSeek-R1-Distill-Llama-8B --max_model 2048"\n';
+    const release = JSON.stringify({ resource: { helm_release: { deepseek_gpu: { chart: "./manifests/vllm-chart", values: [values] } } } });
+    const [judged] = judgedOf(release, "main.tf.json");
+    expect(judged).toMatchObject({ status: "judged", values: { engine: "vllm", model: "deepseek-ai/DeepSeek-R1-Distill-Llama-8B", maxModelLen: 2048, gpuCount: 1, gpuType: "nvidia-tesla-t4" } });
+    expect(findings(lint(release, "main.tf.json")).map((message) => [message.ruleId, message.messageId])).toEqual([["vram/weights-fit", "weightsExceed"]]);
   });
 
   it("judges Helm values whose other keys are interpolated, and leaves an interpolated setting unresolved", () => {
