@@ -334,9 +334,24 @@ function vllmExampleChart(document: DocNode, ctx: ExtractContext): Deployment[] 
 
 // --- otwld/ollama-helm ---------------------------------------------------------------------------
 
-function isOllamaChart(document: DocNode): boolean {
-  const ollama = document.get("ollama");
+/** Values of the ollama chart itself (`ollama.gpu`, `ollama.models`). */
+function holdsOllamaValues(values: DocNode | undefined): boolean {
+  const ollama = values?.get("ollama");
   return ollama?.type === "map" && (ollama.get("gpu")?.type === "map" || ollama.get("models") !== undefined);
+}
+
+/**
+ * The ollama chart's values: the document's own, or those it passes to the chart as a subchart
+ * (open-webui's `ollama: {enabled: true, ollama: {gpu, models}}`), unless the subchart is disabled.
+ */
+function ollamaValues(document: DocNode): DocNode | undefined {
+  if (holdsOllamaValues(document)) return document;
+  const subchart = document.get("ollama");
+  return subchart?.type === "map" && subchart.get("enabled")?.value !== false && holdsOllamaValues(subchart) ? subchart : undefined;
+}
+
+function isOllamaChart(document: DocNode): boolean {
+  return ollamaValues(document) !== undefined;
 }
 
 /**
@@ -346,8 +361,9 @@ function isOllamaChart(document: DocNode): boolean {
  * is judged on its own (Ollama loads one at a time per GPU); without `gpu.enabled` or a GPU in
  * `resources`, Ollama runs on the CPU, which is not sized.
  */
-function ollamaChart(document: DocNode, ctx: ExtractContext): Deployment[] {
+function ollamaChart(values: DocNode, ctx: ExtractContext): Deployment[] {
   void ctx;
+  const document = ollamaValues(values)!;
   const ollama = document.get("ollama")!;
   const models = ollama.get("models");
   const lists = models?.type === "seq" ? [models] : [models?.get("run"), models?.get("pull")];

@@ -300,3 +300,38 @@ describe("Helm values: odd input", () => {
     }
   });
 });
+
+describe("Helm values: the ollama chart as a subchart", () => {
+  const values = (enabled: string) => `# Open WebUI with its bundled Ollama
+ollama:
+  enabled: ${enabled}
+  fullnameOverride: open-webui-ollama
+  ollama:
+    gpu:
+      enabled: true
+      type: nvidia
+      number: 1
+    models:
+      pull:
+        - llama3.1:70b
+        - qwen2.5:7b
+  nodeSelector:
+    cloud.google.com/gke-accelerator: nvidia-l4
+nodeSelector:
+  kubernetes.io/os: linux
+`;
+
+  it("reads the models, GPUs and node selector it passes to the ollama chart (not its own pod's), each model judged on its own", () => {
+    expect(deploymentsOf(values("true"), "values.yaml").map((deployment) => [deployment.kind, deployment.name, deployment.fields.gpuCount?.value])).toEqual([
+      ["ollama values", "llama3.1:70b", 1],
+      ["ollama values", "qwen2.5:7b", 1],
+    ]);
+    // The subchart's node selector places its pods; the top-level one places Open WebUI's.
+    expect(judgedOf(values("true"), "values.yaml").map((judged) => [judged.status, judged.status === "judged" ? judged.values.gpuType : undefined])).toEqual([
+      ["judged", "nvidia-l4"],
+      ["judged", "nvidia-l4"],
+    ]);
+    // A disabled subchart deploys nothing.
+    expect(deploymentsOf(values("false"), "values.yaml")).toEqual([]);
+  });
+});
