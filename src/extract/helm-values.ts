@@ -83,7 +83,6 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
     if (model.type !== "map") continue;
     const sink = newSink();
     readField(sink, "model", model.get("modelURL"), "string", "modelURL");
-    if (!sink.fields.model && !sink.unresolved.model) continue;
     const repository = model.get("repository");
     sink.fields.engine = locate<Engine>(repository ?? model, "vllm", "repository");
 
@@ -106,6 +105,13 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
     const extraArgs = config?.get("extraArgs");
     const call = listCall("vllm", extraArgs, ctx);
     mergeFields(sink, call);
+    if (!sink.fields.model && !sink.unresolved.model) {
+      // No modelURL: an entry without GPUs deploys nothing here; one on GPUs is found and said to be unchecked.
+      if (!sink.fields.gpuCount && !sink.unresolved.gpuCount) continue;
+      // The model named in a vLLM `--config` file the chart mounts from elsewhere.
+      const config = call.configFile;
+      if (config) setUnresolved(sink, "model", { raw: config.value, node: config.node, reason: "unsupported", source: "--config", note: `--config ${config.value} holds the model` });
+    }
 
     const ray = model.get("raySpec");
     if (ray?.get("enabled")?.value === true && sink.fields.gpuCount) {

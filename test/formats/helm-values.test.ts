@@ -301,6 +301,29 @@ describe("Helm values: odd input", () => {
   });
 });
 
+describe("Helm values: production-stack entries without a modelURL", () => {
+  it("says where the model is when a --config file names it, and passes over entries without GPUs", () => {
+    const values = `servingEngineSpec:
+  modelSpec:
+    - name: deepseek-h200
+      repository: vllm/vllm-openai
+      tag: v0.11.0
+      requestGPU: 8
+      vllmConfig:
+        extraArgs:
+          - --config
+          - /profiles/deepseek-h200.yaml
+    - name: embeddings-cpu
+      repository: vllm/vllm-openai
+      tag: v0.11.0
+      requestGPU: 0
+`;
+    expect(findings(lint(values, "values.yaml")).map((message) => message.message)).toEqual([
+      "--config /profiles/deepseek-h200.yaml holds the model, so this deployment was not checked.",
+    ]);
+  });
+});
+
 describe("Helm values: the ollama chart as a subchart", () => {
   const values = (enabled: string) => `# Open WebUI with its bundled Ollama
 ollama:
