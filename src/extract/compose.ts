@@ -16,7 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, remoteHost, scalarView, setUnresolved } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, remoteHost, scalarView, setUnresolved } from "./kit.js";
 import type { Deployment } from "./types.js";
 
 
@@ -74,7 +74,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
       return;
     } else {
       // `count: all` (or neither count nor device_ids): every GPU of the host, a number the file does not say.
-      allGpus(sink, (count ?? device).node, `count: ${raw ?? "all"}`, engine, nim);
+      everyHostGpu(sink, (count ?? device).node, `count: ${raw ?? "all"}`, engine, nim ? "the NIM" : undefined);
       return;
     }
   }
@@ -82,25 +82,13 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     const anchor = sources.length === 1 ? (sources[0]!.get("device_ids") ?? sources[0]!) : (gpuDevices.length > 0 ? service.get("deploy")! : serviceGpus!);
     sink.fields.gpuCount = { ...locate(anchor, total, "device_ids"), readonly: true };
   } else if (serviceGpus && str(serviceGpus) === "all") {
-    allGpus(sink, serviceGpus.node, "gpus: all", engine, nim);
+    everyHostGpu(sink, serviceGpus.node, "gpus: all", engine, nim ? "the NIM" : undefined);
   } else if (sources.length === 0 && !serviceGpus) {
     // The older `runtime: nvidia` shows every GPU of the host; without it or a reservation, the container gets none.
     const runtime = service.get("runtime");
-    if (str(runtime) === "nvidia") allGpus(sink, runtime!.node, "runtime: nvidia", engine, nim);
+    if (str(runtime) === "nvidia") everyHostGpu(sink, runtime!.node, "runtime: nvidia", engine, nim ? "the NIM" : undefined);
     else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)" });
   }
-}
-
-/**
- * Every GPU of the host: vLLM and SGLang use TP × PP of them, so only an engine that shards over
- * all visible GPUs by default (TGI without `NUM_SHARD`) cannot be judged.
- */
-function allGpus(sink: FieldSink, node: DocNode["node"], written: string, engine: Engine | undefined, nim: boolean): void {
-  if ((engine !== undefined && !engineById(engine).shardsOverAllGpus) || sink.fields.tensorParallel) return;
-  // Not a value set at deploy time: the host's GPU count, which no file states.
-  const splitter = engine ? engineById(engine).displayName : nim ? "the NIM" : undefined;
-  const shards = splitter ? `, which ${splitter} shards the model over` : "";
-  setUnresolved(sink, "gpuCount", { raw: written, node, reason: "unsupported", source: "count", note: `${written} gives it every GPU of the host${shards}` });
 }
 
 export function extractCompose(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {

@@ -4,6 +4,7 @@
  * other keys, exact source ranges of the parts of a `TYPE:COUNT` scalar, literal environments, and
  * the engine command of a shell script (including `docker run IMAGE args`).
  */
+import { engineById } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
 import { rangeInScalar, scalarView, str } from "./doc.js";
@@ -137,6 +138,20 @@ export function virtualMap(entries: Record<string, DocNode | undefined>, node: A
     entries: () => present,
     items: () => [],
   };
+}
+
+/**
+ * A container given every GPU of its host (compose `count: all`, Docker's `gpus = "all"`, the NVIDIA
+ * runtime): vLLM and SGLang use tensor × pipeline parallel of them, a number the file states, so
+ * only an engine that shards over every visible GPU (TGI without `NUM_SHARD`; `splitter`, a NIM)
+ * is left unchecked, with what the file wrote. Not a value set at deploy time: the host's count,
+ * which no file states.
+ */
+export function everyHostGpu(sink: FieldSink, node: AstNode, written: string, engine: Engine | undefined, splitter?: string): void {
+  if ((engine !== undefined && !engineById(engine).shardsOverAllGpus) || sink.fields.tensorParallel) return;
+  const who = engine ? engineById(engine).displayName : splitter;
+  const shards = who ? `, which ${who} shards the model over` : "";
+  setUnresolved(sink, "gpuCount", { raw: written, node, reason: "unsupported", source: "count", note: `${written} gives it every GPU of the host${shards}` });
 }
 
 /** A list of nodes found elsewhere (a chart's one-string command line, as a container's `args`). */

@@ -25,9 +25,9 @@ import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
-import { commandTokens, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-seam.js";
+import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
-import { type EnvMap, type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
+import { type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
@@ -217,6 +217,7 @@ const RESOURCE_ADAPTERS: Record<string, ResourceAdapter> = {
   azurerm_windows_virtual_machine: gpuInstance,
   azurerm_virtual_machine: gpuInstance,
   google_vertex_ai_endpoint_with_model_garden_deployment: modelGardenDeployment,
+  docker_container: dockerContainer,
 };
 
 function resourceDeployments(resource: Resource, scope: Scope): Deployment[] {
@@ -488,6 +489,44 @@ function gpuInstance(resource: Resource, scope: Scope): Deployment[] {
   if (!(google && accelerators.length > 0)) readTf(sink, "instanceType", body.get(instanceKey), "string", instanceKey, scope);
   if (!sink.fields.instanceType && !sink.unresolved.instanceType && !sink.fields.gpuType && !sink.unresolved.gpuType) return [];
   return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node }];
+}
+
+// --- Docker provider -------------------------------------------------------------------------------
+
+/**
+ * `docker_container` (kreuzwerker/docker): an engine's `image` given its flags in `command` (the
+ * entrypoint's arguments, as compose's `command`), `env` as `NAME=value` strings, and GPUs from
+ * `gpus` (`"all"`, or `"device=0,1"`) or `runtime = "nvidia"`, which give it every GPU of the host:
+ * vLLM and SGLang then use tensor × pipeline parallel of them, a number the file states.
+ */
+function dockerContainer(resource: Resource, scope: Scope): Deployment[] {
+  const body = resource.body;
+  const image = tfValue(body.get("image"), scope);
+  const imageEngine = isUnresolved(image) ? undefined : engineFromImage(str(image));
+  const env: EnvMap = new Map();
+  for (const item of body.get("env")?.items() ?? []) {
+    const text = str(item);
+    const eq = text?.indexOf("=") ?? -1;
+    if (text !== undefined && eq > 0) env.set(text.slice(0, eq), { value: text.slice(eq + 1), node: item });
+  }
+  const command = body.get("command");
+  const { tokens } = commandTokens(command?.items() ?? [], scope.ctx.text, new Map([...env].map(([name, entry]) => [name, entry.value])));
+  const call = parseEngineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(command?.type === "seq" ? { argsList: command } : {}) });
+  if (!call) return [];
+  applyEnvFields(call, env);
+  const sink = newSink();
+  mergeFields(sink, call);
+  sink.fields.engine = { value: call.engine, node: (body.get("image") ?? body).node, source: "image", readonly: true };
+  const gpus = str(body.get("gpus"));
+  const devices = gpus ? /^device=([\d,\s]+)$/.exec(gpus) : null;
+  if (devices) setLocated(sink, "gpuCount", { value: devices[1]!.split(",").filter((id) => id.trim() !== "").length, node: body.get("gpus")!.node, source: "gpus", readonly: true });
+  else if (gpus !== "all" && str(body.get("runtime")) !== "nvidia") {
+    setUnresolved(sink, "gpuCount", { raw: "none", node: (body.get("image") ?? body).node, reason: "unsupported", source: "gpus", note: "No GPU is given to it (gpus or runtime = \"nvidia\")" });
+  } else {
+    // Written without spaces, so the message opens with the setting as written, not a capitalized word.
+    everyHostGpu(sink, (body.get("gpus") ?? body.get("runtime")!).node, gpus === "all" ? 'gpus="all"' : 'runtime="nvidia"', call.engine);
+  }
+  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: (command ?? body).node, ...(call.args ? { args: call.args } : {}) }];
 }
 
 // --- Vertex AI Model Garden ------------------------------------------------------------------------

@@ -24,6 +24,39 @@ function written(text: string, deployment: Deployment, field: keyof Deployment["
 
 const read = (relative: string) => readFileSync(hclFixture(relative), "utf8");
 
+describe("Terraform docker_container", () => {
+  it("reads an engine image's command flags, env and GPUs, and says when every GPU of the host leaves the count unknown", () => {
+    const text = `resource "docker_container" "tgi" {
+  name    = "tgi"
+  image   = "ghcr.io/huggingface/text-generation-inference:3.3.4"
+  gpus    = "all"
+  command = ["--model-id", "meta-llama/Llama-3.1-8B-Instruct"]
+}
+
+resource "docker_container" "vllm" {
+  name    = "vllm"
+  image   = "vllm/vllm-openai:v0.10.2"
+  gpus    = "device=0,1"
+  command = ["--model", "Qwen/Qwen2.5-32B-Instruct", "--tensor-parallel-size", "2", "--max-model-len", "16384"]
+  env     = ["HF_HOME=/data"]
+}
+
+resource "docker_container" "web" {
+  name  = "web"
+  image = "nginx:1.27"
+}
+`;
+    expect(hclDeployments(text).map((deployment) => [deployment.kind, deployment.name, deployment.fields.model?.value, deployment.fields.gpuCount?.value])).toEqual([
+      ["docker_container", "tgi", "meta-llama/Llama-3.1-8B-Instruct", undefined],
+      ["docker_container", "vllm", "Qwen/Qwen2.5-32B-Instruct", 2],
+    ]);
+    expect(lintHcl(text, "main.tf").map((message) => [message.ruleId, message.line, message.message.split(". ")[0]])).toEqual([
+      ["vram/unchecked-deployment", 4, 'gpus="all" gives it every GPU of the host, which TGI shards the model over, so this deployment was not checked.'],
+      ["vram/pin-gpu-type", 11, "Qwen2.5-32B-Instruct on 2 GPUs fits only some of the GPUs it could land on, and no GPU type is named"],
+    ]);
+  });
+});
+
 describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
   it.each([
     ["gke-vllm-mixtral/main.tf", ["vram/weights-fit 60:34 moeResident"]],
