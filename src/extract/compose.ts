@@ -16,6 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
+import { printable } from "../text.js";
 import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, remoteHost, scalarView, setUnresolved } from "./kit.js";
 import type { Deployment } from "./types.js";
 
@@ -91,6 +92,9 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
   }
 }
 
+/** A command that runs a program of the image's own rather than the engine (`bash /app/start.sh`, `python serve.py`). */
+const SCRIPT = /^(?:(?:ba|z)?sh|python3?|\.?\.?\/\S+|\S+\.(?:sh|py))$/;
+
 export function extractCompose(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (document.type !== "map") return undefined;
   const services = document.get("services");
@@ -118,6 +122,18 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       const commandNode = service.get("command");
       const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
       let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
+      if (!call && imageEngine && SCRIPT.test(tokens[0]?.text ?? "")) {
+        // An engine's image started by a script the file does not hold (`command: bash /app/start.sh`):
+        // on GPUs, found and said to be unchecked; without, a tool or a client that serves nothing.
+        reservedGpus(service, sink, imageEngine, used);
+        if (sink.unresolved.gpuCount?.raw === "none") continue;
+        // The script is what leaves it unchecked, whatever count of GPUs it is given.
+        delete sink.unresolved.gpuCount;
+        const script = printable(tokens.map((token) => token.text).join(" "), 60);
+        setUnresolved(sink, "engine", { raw: script, node: (commandNode ?? service.get("entrypoint") ?? service).node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show` });
+        deployments.push({ format: "compose", kind: "compose service", name, fields: sink.fields, unresolved: sink.unresolved, anchor: service.node });
+        continue;
+      }
       call ??= imageOnlyCall(imageEngine);
       if (!call) continue;
       const addressEnv = engineById(call.engine).serverAddressEnv;
