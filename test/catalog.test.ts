@@ -196,6 +196,7 @@ describe("names people write", () => {
     ["Qwen2.5-7B-Instruct-IQ3_M.gguf", "Qwen/Qwen2.5-7B-Instruct", "gguf-iq3_m"],
     // A name written with other separators, and no size to match by family.
     ["phi35-mini-instruct", "microsoft/Phi-3.5-mini-instruct", null],
+    ["phi35-mini-instruct-q6_k.gguf", "microsoft/Phi-3.5-mini-instruct", "gguf-q6_k"],
     // A Mixture-of-Experts total written without its active size is that family's MoE of that total.
     ["nemotron-3-nano:30b", "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16", "gguf-q4_k_m"],
     ["Qwen/Qwen3-30B", "Qwen/Qwen3-30B-A3B", null],

@@ -533,7 +533,8 @@ export class Catalog {
     const unknownFormat = otherMatch ? { unknownFormat: ggufTypeOf(otherMatch) } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: "GGUF (no quant type in the file name)" } : {};
     // The model itself, or a catalogued fine-tune re-uploaded as GGUF (`TheBloke/zephyr-7B-beta-GGUF`).
     const fineTune = this.checkpointByNameKey.get(key);
-    const model = this.modelByNameKey.get(key) ?? (fineTune ? this.model(fineTune.model) : undefined);
+    const byWords = key.length <= MAX_NAME_LENGTH ? this.modelByWordsKey.get(nameWords(key).join(" ")) : undefined;
+    const model = this.modelByNameKey.get(key) ?? byWords ?? (fineTune ? this.model(fineTune.model) : undefined);
     if (model) return { model, format: format ?? repositoryDefault ?? null, via: "gguf", ...unknownFormat, ...(assumption ? { assumption } : {}) };
     const byFamily = this.resolveByFamily(key);
     if (!byFamily) return undefined;
