@@ -27,7 +27,7 @@ import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
 import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
-import { type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
+import { type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
@@ -503,14 +503,10 @@ function dockerContainer(resource: Resource, scope: Scope): Deployment[] {
   const body = resource.body;
   const image = tfValue(body.get("image"), scope);
   const imageEngine = isUnresolved(image) ? undefined : engineFromImage(str(image));
-  const env: EnvMap = new Map();
-  for (const item of body.get("env")?.items() ?? []) {
-    const text = str(item);
-    const eq = text?.indexOf("=") ?? -1;
-    if (text !== undefined && eq > 0) env.set(text.slice(0, eq), { value: text.slice(eq + 1), node: item });
-  }
+  // `NAME=value` strings, as compose lists them.
+  const env = readEnv(body.get("env"));
   const command = body.get("command");
-  const { tokens } = commandTokens(command?.items() ?? [], scope.ctx.text, new Map([...env].map(([name, entry]) => [name, entry.value])));
+  const { tokens } = commandTokens(command?.items() ?? [], scope.ctx.text, plainEnv(env));
   const call = parseEngineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(command?.type === "seq" ? { argsList: command } : {}) });
   if (!call) return [];
   applyEnvFields(call, env);
