@@ -252,19 +252,23 @@ export class Catalog {
    * they are built on the first such name rather than when the catalog loads.
    */
 
-  /** Name part (`llama-3.1-8b`) → model, or null when two different models share it. */
-  private get modelByNameKey(): Map<string, ModelEntry | null> {
-    if (this.modelByNameKeyIndex) return this.modelByNameKeyIndex;
+  /** Every model by a key of its id and aliases, or null under a key two different models share. */
+  private modelsByKey(keyOf: (name: string) => string): Map<string, ModelEntry | null> {
     const index = new Map<string, ModelEntry | null>();
     for (const model of this.models) {
       for (const name of [model.id, ...model.aliases]) {
-        const key = modelNameKey(name);
+        const key = keyOf(name);
         const existing = index.get(key);
         if (existing === undefined) index.set(key, model);
         else if (existing !== null && existing !== model) index.set(key, null);
       }
     }
-    return (this.modelByNameKeyIndex = index);
+    return index;
+  }
+
+  /** Name part (`llama-3.1-8b`) → model, or null when two different models share it. */
+  private get modelByNameKey(): Map<string, ModelEntry | null> {
+    return (this.modelByNameKeyIndex ??= this.modelsByKey(modelNameKey));
   }
 
   /**
@@ -272,17 +276,12 @@ export class Catalog {
    * the same name written with other separators (`phi3.5-mini-instruct`, `phi35-mini-instruct`).
    */
   private get modelByWordsKey(): Map<string, ModelEntry | null> {
-    if (this.modelByWordsKeyIndex) return this.modelByWordsKeyIndex;
-    const index = new Map<string, ModelEntry | null>();
-    for (const model of this.models) {
-      for (const name of [model.id, ...model.aliases]) {
-        const key = nameWords(name).join(" ");
-        const existing = index.get(key);
-        if (existing === undefined) index.set(key, model);
-        else if (existing !== null && existing !== model) index.set(key, null);
-      }
-    }
-    return (this.modelByWordsKeyIndex = index);
+    return (this.modelByWordsKeyIndex ??= this.modelsByKey((name) => nameWords(name).join(" ")));
+  }
+
+  /** A name by its words, when it is short enough to split (see `modelByWordsKey`). */
+  private modelByWords(key: string): ModelEntry | null | undefined {
+    return key.length <= MAX_NAME_LENGTH ? this.modelByWordsKey.get(nameWords(key).join(" ")) : undefined;
   }
 
   /** Size word → the models whose names state that size, with their family words. */
@@ -386,7 +385,7 @@ export class Catalog {
     const { base, formatId } = splitQuantizedSuffix(modelNameKey(name));
     const format = formatId ? this.format(formatId) : null;
     // Words compare only names without a tag: `family:tag` is an Ollama tag, whose weights are its own.
-    const byName = this.modelByNameKey.get(base) ?? (base.length <= MAX_NAME_LENGTH && !base.includes(":") ? this.modelByWordsKey.get(nameWords(base).join(" ")) : undefined);
+    const byName = this.modelByNameKey.get(base) ?? (base.includes(":") ? undefined : this.modelByWords(base));
     if (byName) return { model: byName, format, via: "name", displayName };
     const fineTune = this.checkpointByNameKey.get(base);
     const fineTuneModel = fineTune ? this.model(fineTune.model) : undefined;
@@ -533,8 +532,7 @@ export class Catalog {
     const unknownFormat = otherMatch ? { unknownFormat: ggufTypeOf(otherMatch) } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: "GGUF (no quant type in the file name)" } : {};
     // The model itself, or a catalogued fine-tune re-uploaded as GGUF (`TheBloke/zephyr-7B-beta-GGUF`).
     const fineTune = this.checkpointByNameKey.get(key);
-    const byWords = key.length <= MAX_NAME_LENGTH ? this.modelByWordsKey.get(nameWords(key).join(" ")) : undefined;
-    const model = this.modelByNameKey.get(key) ?? byWords ?? (fineTune ? this.model(fineTune.model) : undefined);
+    const model = this.modelByNameKey.get(key) ?? this.modelByWords(key) ?? (fineTune ? this.model(fineTune.model) : undefined);
     if (model) return { model, format: format ?? repositoryDefault ?? null, via: "gguf", ...unknownFormat, ...(assumption ? { assumption } : {}) };
     const byFamily = this.resolveByFamily(key);
     if (!byFamily) return undefined;
