@@ -16,8 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { printable } from "../text.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, remoteHost, scalarView, setUnresolved } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, newSink, plainEnv, readEnv, remoteHost, scalarView, setUnresolved, setUnseenScript } from "./kit.js";
 import type { Deployment } from "./types.js";
 
 
@@ -48,7 +47,7 @@ function partTokens(part: DocNode | undefined, ctx: ExtractContext, env: EnvMap,
 }
 
 /** GPUs a service reserves: `deploy.resources.reservations.devices[]` with the `gpu` capability, or `gpus:`. */
-function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefined, used: string[], nim = false): void {
+function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefined, used: string[], splitter?: string): void {
   const devices = service.get("deploy")?.get("resources")?.get("reservations")?.get("devices")?.items() ?? [];
   const gpuDevices = devices.filter((device) => {
     const capabilities = device.get("capabilities")?.items().map((item) => str(item)) ?? [];
@@ -75,7 +74,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
       return;
     } else {
       // `count: all` (or neither count nor device_ids): every GPU of the host, a number the file does not say.
-      everyHostGpu(sink, (count ?? device).node, `count: ${raw ?? "all"}`, engine, nim ? "the NIM" : undefined);
+      everyHostGpu(sink, (count ?? device).node, `count: ${raw ?? "all"}`, engine, splitter);
       return;
     }
   }
@@ -83,11 +82,11 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     const anchor = sources.length === 1 ? (sources[0]!.get("device_ids") ?? sources[0]!) : (gpuDevices.length > 0 ? service.get("deploy")! : serviceGpus!);
     sink.fields.gpuCount = { ...locate(anchor, total, "device_ids"), readonly: true };
   } else if (serviceGpus && str(serviceGpus) === "all") {
-    everyHostGpu(sink, serviceGpus.node, "gpus: all", engine, nim ? "the NIM" : undefined);
+    everyHostGpu(sink, serviceGpus.node, "gpus: all", engine, splitter);
   } else if (sources.length === 0 && !serviceGpus) {
     // The older `runtime: nvidia` shows every GPU of the host; without it or a reservation, the container gets none.
     const runtime = service.get("runtime");
-    if (str(runtime) === "nvidia") everyHostGpu(sink, runtime!.node, "runtime: nvidia", engine, nim ? "the NIM" : undefined);
+    if (str(runtime) === "nvidia") everyHostGpu(sink, runtime!.node, "runtime: nvidia", engine, splitter);
     else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)" });
   }
 }
@@ -129,8 +128,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
         if (sink.unresolved.gpuCount?.raw === "none") continue;
         // The script is what leaves it unchecked, whatever count of GPUs it is given.
         delete sink.unresolved.gpuCount;
-        const script = printable(tokens.map((token) => token.text).join(" "), 60);
-        setUnresolved(sink, "engine", { raw: script, node: (commandNode ?? service.get("entrypoint") ?? service).node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show` });
+        setUnseenScript(sink, tokens.map((token) => token.text), (commandNode ?? service.get("entrypoint") ?? service).node);
         deployments.push({ format: "compose", kind: "compose service", name, fields: sink.fields, unresolved: sink.unresolved, anchor: service.node });
         continue;
       }
@@ -149,7 +147,8 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       args = call.args;
       sink.fields.engine = locate(imageNode ?? service, call.engine, "image");
     }
-    reservedGpus(service, sink, engine, used, imageNode !== undefined && isLlmNimImage(str(imageNode)));
+    // A NIM shards the model over every GPU it is given, as TGI does.
+    reservedGpus(service, sink, engine, used, imageNode !== undefined && isLlmNimImage(str(imageNode)) ? "the NIM" : undefined);
     deployments.push({
       format: "compose",
       kind: "compose service",

@@ -11,6 +11,7 @@ import { rangeInScalar, scalarView, str } from "./doc.js";
 import { type ArgToken, applyEnvFields, engineCall, type EngineCall, engineFromImage, imageOnlyCall, parseValue } from "./engine-seam.js";
 import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
+import { printable } from "../text.js";
 
 /** The kinds of value a setting holds (the engine parser's own kinds minus its flag-only ones). */
 export type ValueKind = "string" | "int" | "float" | "size" | "bool";
@@ -138,6 +139,12 @@ export function virtualMap(entries: Record<string, DocNode | undefined>, node: A
     entries: () => present,
     items: () => [],
   };
+}
+
+/** An engine's image started by a script of its own the file does not hold: the engine is unchecked, the script named. */
+export function setUnseenScript(sink: FieldSink, words: readonly string[], node: AstNode): void {
+  const script = printable(words.join(" "), 60);
+  setUnresolved(sink, "engine", { raw: script, node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show` });
 }
 
 /**

@@ -13,7 +13,7 @@ import { applyMountedConfig } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, remoteHost, setLocated, setUnresolved } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -310,8 +310,7 @@ function customEntrypoint(sink: ServingContainer, container: DocNode, imageNode:
   const name = MODEL_ENV_NAMES.find((variable) => env.get(variable)?.value !== undefined);
   if (!name) return false;
   setLocated(sink, "model", { ...locate(env.get(name)!.node, env.get(name)!.value!, name), readonly: true });
-  const script = printable(command.map((item) => str(item) ?? "").join(" "), 60);
-  setUnresolved(sink, "engine", { raw: script, node: command[0]!.node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show` });
+  setUnseenScript(sink, command.map((item) => str(item) ?? ""), command[0]!.node);
   return true;
 }
 
