@@ -25,52 +25,44 @@ interface EngineArgsFile {
   document: DocNode;
 }
 
-/** ConfigMap names the pod mounts: `volumes[].configMap.name` and the ConfigMaps of `projected` volumes. */
-function mountedConfigMaps(podSpec: DocNode): string[] {
-  const names: string[] = [];
+/** The files of the ConfigMaps the pod mounts (`volumes[].configMap`, and those of `projected` volumes). */
+function mountedFiles(podSpec: DocNode, ctx: ExtractContext): Array<{ configMap: string; key: string; file: DocNode }> {
+  const names = new Set<string>();
   for (const volume of podSpec.get("volumes")?.items() ?? []) {
     const direct = str(volume.get("configMap")?.get("name"));
-    if (direct) names.push(direct);
+    if (direct) names.add(direct);
     for (const source of volume.get("projected")?.get("sources")?.items() ?? []) {
       const projected = str(source.get("configMap")?.get("name"));
-      if (projected) names.push(projected);
+      if (projected) names.add(projected);
     }
   }
-  return [...new Set(names)];
+  return [...names].flatMap((configMap) => [...(ctx.configMaps.get(configMap) ?? [])].map(([key, file]) => ({ configMap, key, file })));
 }
 
-/** The `model.json` files (keys ending in `model.json`) of the mounted ConfigMaps that name a model. */
-function engineArgsFiles(podSpec: DocNode, ctx: ExtractContext): EngineArgsFile[] {
-  const files: EngineArgsFile[] = [];
-  for (const configMap of mountedConfigMaps(podSpec)) {
-    for (const [key, file] of ctx.configMaps.get(configMap) ?? []) {
-      const text = str(file);
-      if (!key.endsWith("model.json") || text === undefined || !text.includes("model")) continue;
-      let document: DocNode | undefined;
-      try {
-        document = parseEmbedded(text, file.node)[0];
-      } catch (error) {
-        if (!(error instanceof UnreadableDocument)) throw error;
-      }
-      if (document?.type === "map" && document.get("model") !== undefined) files.push({ configMap, key, document });
+/** The `model.json` files (keys ending in `model.json`) that name a model. */
+function engineArgsFiles(files: ReturnType<typeof mountedFiles>): EngineArgsFile[] {
+  const found: EngineArgsFile[] = [];
+  for (const { configMap, key, file } of files) {
+    const text = str(file);
+    if (!key.endsWith("model.json") || text === undefined || !text.includes("model")) continue;
+    let document: DocNode | undefined;
+    try {
+      document = parseEmbedded(text, file.node)[0];
+    } catch (error) {
+      if (!(error instanceof UnreadableDocument)) throw error;
     }
+    if (document?.type === "map" && document.get("model") !== undefined) found.push({ configMap, key, document });
   }
-  return files;
+  return found;
 }
 
 /**
- * Whether the model configs the pod mounts (`config.pbtxt`) leave the vLLM backend possible: none
- * mounted, or one that names `backend: "vllm"`. A repository of another backend's models (a
- * Python model of its own that happens to read a model.json) is not this engine.
+ * Whether the model configs mounted (`config.pbtxt`) leave the vLLM backend possible: none, or one
+ * that names `backend: "vllm"`. A repository of another backend's models (a Python model of its
+ * own that happens to read a model.json) is not this engine.
  */
-function vllmBackendConfigs(podSpec: DocNode, ctx: ExtractContext): boolean {
-  const configs: string[] = [];
-  for (const configMap of mountedConfigMaps(podSpec)) {
-    for (const [key, file] of ctx.configMaps.get(configMap) ?? []) {
-      const text = str(file);
-      if (key.endsWith("config.pbtxt") && text !== undefined) configs.push(text);
-    }
-  }
+function vllmBackendConfigs(files: ReturnType<typeof mountedFiles>): boolean {
+  const configs = files.flatMap(({ key, file }) => (key.endsWith("config.pbtxt") && str(file) !== undefined ? [str(file)!] : []));
   return configs.length === 0 || configs.some((text) => /\bbackend\s*:\s*"vllm"/.test(text));
 }
 
@@ -79,8 +71,9 @@ function vllmBackendConfigs(podSpec: DocNode, ctx: ExtractContext): boolean {
  * false when the pod mounts none (the server stays found but unsized).
  */
 export function readTritonVllmBackend(sink: FieldSink, podSpec: DocNode, ctx: ExtractContext, where: DocNode): boolean {
-  const files = engineArgsFiles(podSpec, ctx);
-  if (files.length === 0 || !vllmBackendConfigs(podSpec, ctx)) return false;
+  const mounted = mountedFiles(podSpec, ctx);
+  const files = engineArgsFiles(mounted);
+  if (files.length === 0 || !vllmBackendConfigs(mounted)) return false;
   if (files.length > 1) {
     setUnresolved(sink, "engine", {
       raw: TRITON,
