@@ -378,7 +378,7 @@ interface CopyContext {
   splices: Map<Node, Splice>;
   /** New keys of a block mapping, parsed alone (see `insertedPairs`). */
   insertion?: PairsInsertion;
-  /** Source node → its copy (anchors are looked up by the documents that hold them). */
+  /** Source anchor → its copy (the documents that hold anchors look them up; no other node is looked up). */
   copies: Map<Node, Node>;
 }
 
@@ -401,7 +401,7 @@ function copyNode(node: Node, parent: Node | undefined, context: CopyContext): N
     copy.tokens = [];
     copy.comments = [];
   }
-  context.copies.set(node, copy as unknown as Node);
+  if (node.type === "YAMLAnchor") context.copies.set(node, copy as unknown as Node);
   const insertion = context.insertion;
   if (insertion?.mapping === node) {
     // The pairs up to the insertion end at or before it: unmoved, shared.
