@@ -129,15 +129,15 @@ const KNOWN_TYPES = new Set([
   "deepseek_v4", "deepseek_ref", "kimi_k2", "kimi_vl", "kimi_linear", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text",
   "phi3", "phi3small", "phi3_v", "phimoe", "phi4_multimodal", "cohere", "cohere2", "internlm", "internlm2", "internlm3", "baichuan", "yi", "olmo",
   "olmo2", "olmo3", "olmoe", "granite", "granitemoe", "granitemoeshared", "granitemoehybrid", "chatglm", "glm", "glm4", "glm4_moe",
-  "glm4v", "glm4v_moe", "glm_moe_dsa", "exaone", "exaone4", "stablelm", "dbrx", "jamba", "nemotron_h", "nemotron-nas", "deci",
+  "glm4v", "glm4v_moe", "glm_moe_dsa", "glm4_moe_lite", "exaone", "exaone4", "stablelm", "dbrx", "jamba", "nemotron_h", "nemotron-nas", "deci",
   "arctic", "minimax", "minimax_m1", "minimax_text_01", "minimax_m2", "minimax_m3", "gpt_oss", "llama4", "llama4_text", "mllama",
   "llava", "llava_next", "llava_onevision", "internvl", "internvl_chat", "ernie4_5", "ernie4_5_moe", "hunyuan_v1_dense",
-  "hunyuan_v1_moe", "hunyuan", "seed_oss", "mimo", "mimo_v2_flash", "bailing_moe", "bailing_moe_v2", "dots1", "step3p7",
+  "hunyuan_v1_moe", "hunyuan", "seed_oss", "mimo", "mimo_v2_flash", "bailing_moe", "bailing_moe_v2", "dots1", "step3p7", "step3p5",
   "step3_text", "smollm3", "apertus", "orion", "xverse", "solar", "aquila", "minicpm", "minicpm3", "telechat", "hunyuan_dense",
   "pixtral", "idefics3", "smolvlm", "arcee", "afmoe", "seed_oss", "nemotron_nano_vl", "ling", "minimax_m3_vl",
 ]);
 
-const MLA_TYPES_WITHOUT_HEAD_DIM = new Set(["deepseek_v2", "deepseek_v3", "deepseek_v32", "kimi_k2", "glm_moe_dsa", "kimi_linear"]);
+const MLA_TYPES_WITHOUT_HEAD_DIM = new Set(["deepseek_v2", "deepseek_v3", "deepseek_v32", "kimi_k2", "glm_moe_dsa", "glm4_moe_lite", "kimi_linear"]);
 
 interface Layout {
   text: Json;
@@ -466,6 +466,9 @@ function moeOf(text: Json, layers: number, intermediate: number | undefined, not
 function moeLayerCount(text: Json, layers: number): number {
   const freqList = numbersAt(text, "moe_layer_freq");
   if (freqList) return freqList.filter((flag) => flag !== 0).length;
+  // Step 3.x lists the expert layers' indices as one string: `"moe_layers_enum": "3,4,…,44"`.
+  const enumerated = text.moe_layers_enum;
+  if (typeof enumerated === "string") return new Set(enumerated.split(",").map(Number).filter((layer) => Number.isInteger(layer) && layer >= 0 && layer < layers)).size;
   const firstDense = numberAt(text, "first_k_dense_replace", "num_dense_layers", "first_k_dense") ?? 0;
   const frequency = numberAt(text, "moe_layer_freq", "moe_layer_frequency", "moe_layer_interval", "expert_interval") ?? 1;
   const mlpOnly = new Set(numbersAt(text, "mlp_only_layers") ?? []);
@@ -509,7 +512,8 @@ function windowOf(text: Json, modelType: string, layers: number, recurrentLayers
     size = chunk;
     kind = "chunked";
   } else if (layerTypes) {
-    count = layerTypes.filter((type) => type.includes("sliding") || type.includes("chunked") || type === "local").length;
+    // Only the model's own layers: Step 3.5 lists its multi-token-prediction layers' types after them.
+    count = layerTypes.slice(0, layers).filter((type) => type.includes("sliding") || type.includes("chunked") || type === "local").length;
     if (layerTypes.some((type) => type.includes("chunked"))) {
       kind = "chunked";
       size = chunk ?? window;

@@ -33,6 +33,24 @@ export function newSink(): FieldSink {
 const PLACEHOLDER = /__[A-Z][A-Z0-9_]*__|<[A-Za-z][\w .-]*>|PLACEHOLDER|REPLACE_?ME|CHANGE_?ME/;
 
 /**
+ * A MIG slice is a fraction of a GPU with a fraction of its memory; the catalog sizes whole GPUs, and
+ * judged as the whole GPU a slice would read as fitting where it cannot (NVIDIA MIG user guide: each
+ * GPU instance gets its own share of memory).
+ */
+export const MIG_SLICE = "a MIG slice, which is not sized here";
+
+/**
+ * Whether a GPU name names a MIG slice: GPU feature discovery's single-strategy product label
+ * (`NVIDIA-A100-SXM4-40GB-MIG-1g.5gb`), a mixed-strategy resource (`nvidia.com/mig-3g.40gb`) or a
+ * bare profile (`1g.10gb+me`).
+ */
+export function namesMigSlice(name: string): boolean {
+  return MIG_PROFILE.test(name);
+}
+
+const MIG_PROFILE = /(?:^|[^a-z\d.])(?:mig[-_ ]?)?\d+g\.\d+gb(?:\+me)?$|(?:^|[^a-z\d])mig[-_ ]\d+g\.\d+gb/i;
+
+/**
  * Why a written value is only known at deploy time: Helm/Go `{{ }}` and Jinja `{% %}` templates
  * (masked actions included, see go-template.ts) and placeholders;
  * Terraform/compose `${ }`, Kubernetes `$(VAR)` and shell `$VAR` variables.

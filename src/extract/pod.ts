@@ -13,7 +13,7 @@ import { applyMountedConfig } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_SLICE, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -159,7 +159,7 @@ const OTHER_ACCELERATORS: Array<[RegExp, string]> = [
   [/^aws\.amazon\.com\/neuron/, "AWS Neuron devices, which are not judged as GPUs"],
   [/^habana\.ai\/gaudi$/, "Intel Gaudi accelerators, which are not judged as GPUs"],
   [/^gpu\.intel\.com\//, "Intel GPUs, which are not sized here"],
-  [/^nvidia\.com\/mig-/, "a MIG slice, a fraction of a GPU that is not sized here"],
+  [/^nvidia\.com\/mig-/, MIG_SLICE],
 ];
 
 /** A resource quantity that counts devices: a whole number as Kubernetes reads it (`"2"`, `2`), else why not. */
