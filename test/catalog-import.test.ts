@@ -135,6 +135,24 @@ describe("config.json importer on real configs", () => {
     expect(parseConfigJson('{"a": Infinity, "b": -Infinity, "c": NaN, "d": "Infinity", "e": [1, NaN]}')).toEqual({ a: null, b: null, c: null, d: "Infinity", e: [1, null] });
   });
 
+  it("reads Step 3.5's expert-layer list and counts attention windows over the model's own layers, not its MTP layers", () => {
+    // yevvonlim/Megatron-Bridge@2023060258425968ad5401c99153723cee8cd114:tests/unit_tests/models/step3p5/_reference/config.json:
+    // `moe_layers_enum` lists layers 3–44; `layer_types` lists 48 types for 45 layers and 3 MTP layers.
+    const entry = importModelFiles(`${FIXTURES}/hf-configs/stepfun-ai--Step-3.5-Flash`, "stepfun-ai/Step-3.5-Flash", ["test"]);
+    expect(entry).toMatchObject({ layers: 45, moe: { experts: 288, expertsPerToken: 8, moeLayers: 42 }, windowedAttention: { kind: "sliding", window: 512, layers: 33 } });
+    expect(entry.params.mtp).toBeGreaterThan(0);
+  });
+
+  it("reads GLM-4.7-Flash (glm4_moe_lite) as the DeepSeek-V2/V3 layout it shares: MLA, shared and routed experts, a dense first layer", () => {
+    // ai-dynamo/aiconfigurator@19d098add98ab8ba2366c94795e9e886cdcc915c:src/aiconfigurator/model_configs/zai-org--GLM-4.7-Flash_config.json
+    const entry = importModelFiles(`${FIXTURES}/hf-configs/zai-org--GLM-4.7-Flash`, "zai-org/GLM-4.7-Flash", ["test"]);
+    expect(entry).toMatchObject({
+      layers: 47,
+      attention: { kind: "mla", kvLoraRank: 512, qkRopeHeadDim: 64, qkNopeHeadDim: 192, vHeadDim: 256, qLoraRank: 768 },
+      moe: { experts: 64, expertsPerToken: 4, sharedExperts: 1, moeLayers: 46 },
+    });
+  });
+
   it("says what it cannot read, naming the file", () => {
     expect(() => importModelFiles(`${FIXTURES}/hf-configs/no-such-model`, "acme/x", ["test"])).toThrow(/does not exist/);
     expect(() => importModelFiles(`${FIXTURES}/kubernetes`, "acme/x", ["test"])).toThrow(/has no config.json/);

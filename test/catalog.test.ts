@@ -217,6 +217,17 @@ describe("names people write", () => {
     ["azureml:Qwen2.5-7B-Instruct:3", "Qwen/Qwen2.5-7B-Instruct", null],
     // A re-upload that states its width in a word of its own.
     ["someorg/Llama-3.1-8B-Instruct-4bit-mlx-export", "meta-llama/Llama-3.1-8B", "gptq"],
+    // Ollama's library tags as Ollama lists them: `qwen` is Qwen 1.5 Chat at Q4_0, `mistral` (= v0.3) is Q4_0.
+    ["qwen:0.5b", "Qwen/Qwen1.5-0.5B-Chat", "gguf-q4_0"],
+    ["mistral:latest", "mistralai/Mistral-7B-v0.3", "gguf-q4_0"],
+    ["gemma4", "google/gemma-4-E4B-it", "gguf-q4_k_m"],
+    // Docker Model Runner's `ai/` names: `latest` as each model card states it, a tag by its size and type.
+    ["ai/smollm2", "HuggingFaceTB/SmolLM2-360M-Instruct", "gguf-q4_k_m"],
+    ["ai/mistral:latest", "mistralai/Mistral-7B-Instruct-v0.2", "gguf-q4_k_m"],
+    ["ai/llama3.2:1B-Q8_0", "meta-llama/Llama-3.2-1B", "gguf-q8_0"],
+    // Ministral 3: the Instruct checkpoints are published in FP8, the Base and Reasoning ones in BF16.
+    ["mistralai/Ministral-3-8B-Instruct-2512", "mistralai/Ministral-3-8B-Instruct-2512", null],
+    ["mistralai/Ministral-3-8B-Reasoning-2512", "mistralai/Ministral-3-8B-Instruct-2512", "bf16"],
   ])("%s → %s (%s)", (written, model, format) => {
     const resolved = catalog.resolveModel(written);
     expect(resolved?.model.id).toBe(model);
@@ -226,7 +237,7 @@ describe("names people write", () => {
   it("never sizes a name as a model of another version, or a quant type the catalog lacks as 16-bit", () => {
     // Another version of the family is another model: unknown, not the first Qwen at 72B.
     expect(catalog.resolveModel("Qwen/Qwen3-72B")).toBeUndefined();
-    expect(catalog.resolveModel("mistralai/Ministral-3-8B-Instruct-2512")).toBeUndefined();
+    expect(catalog.resolveModel("mistralai/Ministral-3-14B-Instruct-2512")).toBeUndefined();
     expect(catalog.resolveModel("OpenGVLab/InternVL3_5-8B")).toBeUndefined();
     // A dense model of the stated size wins over an MoE of that total; an MoE of another total is no match.
     expect(catalog.resolveModel("Qwen/Qwen3-32B")?.model.id).toBe("Qwen/Qwen3-32B");

@@ -469,12 +469,16 @@ export class Catalog {
   }
 
   /**
-   * An Ollama tag the catalog does not list (`qwen2.5:7b`, `ollama://llama3.1:8b-instruct-q8_0`):
+   * An Ollama or Docker Model Runner tag the catalog does not list (`qwen2.5:7b`,
+   * `ollama://llama3.1:8b-instruct-q8_0`, `ai/llama3.2:1B-Q8_0`):
    * family from the name, size from the tag, and the quantization the tag names or else Ollama's
    * default for its library tags, Q4_K_M.
    */
   private resolveOllamaTag(name: string, displayName: string): ModelResolution | undefined {
-    const key = modelKey(name).replace(/^ollama:\/\//, "");
+    const written = modelKey(name).replace(/^ollama:\/\//, "");
+    // Docker Model Runner names its GGUF models the same way under Docker Hub's `ai/` namespace (`ai/llama3.2:1B-Q8_0`).
+    const docker = written.startsWith("ai/");
+    const key = docker ? written.slice("ai/".length) : written;
     const colon = key.indexOf(":");
     if (colon <= 0 || key.indexOf("/") >= 0 || key.length > MAX_NAME_LENGTH) return undefined;
     const tag = key.slice(colon + 1);
@@ -483,14 +487,15 @@ export class Catalog {
     const format = typed ?? (typeMatch ? null : (this.formatByKey.get("gguf-q4_k_m") ?? null));
     const byFamily = this.resolveByFamily(`${key.slice(0, colon)}-${tag}`);
     if (!byFamily) return undefined;
-    const quantization = typeMatch ? "" : ` with Ollama's default ${format?.label ?? "Q4_K_M"} weights`;
+    const registry = docker ? "Docker Model Runner" : "Ollama";
+    const quantization = typeMatch ? "" : ` with ${registry}'s default ${format?.label ?? "Q4_K_M"} weights`;
     return {
       model: byFamily.model,
       format,
       ...(typeMatch && !typed ? { unknownFormat: ggufTypeOf(typeMatch) } : {}),
       via: "family",
       displayName,
-      assumption: `the architecture of ${byFamily.model.id}${quantization}, from the Ollama tag; add it to settings.vram.models to make sure`,
+      assumption: `the architecture of ${byFamily.model.id}${quantization}, from the ${registry} tag; add it to settings.vram.models to make sure`,
     };
   }
 

@@ -176,11 +176,11 @@ export interface ModelEntry {
 /** A name people write for a model that is not a plain Hugging Face id of the catalog. */
 export interface CheckpointEntry {
   /**
-   * As written: an HF repo (`TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ`), an Ollama tag, a NIM image or a KAITO preset.
+   * As written: an HF repo (`TheBloke/Mixtral-8x7B-Instruct-v0.1-AWQ`), an Ollama tag, a Docker Model Runner name (`ai/smollm2`), a NIM image or a KAITO preset.
    * @minLength 1
    */
   name: string;
-  kind: "hf-repo" | "ollama" | "nim" | "kaito-preset";
+  kind: "hf-repo" | "ollama" | "docker-model" | "nim" | "kaito-preset";
   /**
    * Catalog model id.
    * @minLength 1
