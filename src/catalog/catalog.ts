@@ -21,6 +21,7 @@ import {
   stripModelUri,
 } from "./names.js";
 import { FormatSpellings } from "./format-names.js";
+import { type MigName, migSliceEntry, parseMigName } from "./mig.js";
 
 export interface ModelResolution {
   model: ModelEntry;
@@ -199,6 +200,9 @@ export class Catalog {
   private readonly gpuByExactName = new Map<string, GpuEntry>();
   private readonly ambiguousGpuByName = new Map<string, AmbiguousGpuName>();
   private readonly gpuTokens: Array<{ gpu: GpuEntry; tokens: string[] }> = [];
+  /** `parentId|profile` → the MIG slice as a GPU; profile → the slices of every GPU that has it, smallest first. */
+  private readonly migSlice = new Map<string, GpuEntry>();
+  private readonly migSlicesByProfile = new Map<string, GpuEntry[]>();
   private readonly instanceByKey = new Map<string, InstanceEntry>();
 
   /** The data this catalog indexes, to build a catalog with more entries (a local model, settings). */
@@ -240,6 +244,17 @@ export class Catalog {
       }
       for (const key of new Set([gpu.id, ...gpu.names].map(normalizeGpuName))) {
         this.gpuTokens.push({ gpu, tokens: gpuNameTokens(key) });
+      }
+      // Slices are found by their parent and profile only (resolveGpu), never in `gpus`: no deployment
+      // that names no GPU lands on one, and no remedy proposes one.
+      for (const profile of gpu.migProfiles ?? []) {
+        const slice = migSliceEntry(gpu, profile);
+        this.gpuById.set(slice.id, slice);
+        this.migSlice.set(`${gpu.id}|${profile.profile}`, slice);
+        const sameProfile = this.migSlicesByProfile.get(profile.profile) ?? [];
+        sameProfile.push(slice);
+        sameProfile.sort((a, b) => a.memoryBytes - b.memoryBytes || byCodePoint(a.id, b.id));
+        this.migSlicesByProfile.set(profile.profile, sameProfile);
       }
     }
     for (const instance of data.instances) {
@@ -593,6 +608,8 @@ export class Catalog {
   }
 
   resolveGpu(written: string): GpuResolution | undefined {
+    const mig = written.length <= MAX_NAME_LENGTH ? parseMigName(written) : undefined;
+    if (mig) return this.resolveMigSlice(mig);
     const exactMatch = this.gpuByExactName.get(written.trim().toLowerCase());
     if (exactMatch) return { gpu: exactMatch, via: "name" };
     const key = normalizeGpuName(written);
@@ -606,6 +623,24 @@ export class Catalog {
       if (gpu) return { gpu, via: "ambiguous", assumption: ambiguous.reason, alternatives };
     }
     return this.fuzzyGpu(key);
+  }
+
+  /**
+   * A MIG slice: the profile of the GPU the name writes, else of every GPU that has the profile (a
+   * mixed-strategy resource names none), the smallest first. Never the whole GPU.
+   */
+  private resolveMigSlice({ parent, profile }: MigName): GpuResolution | undefined {
+    if (parent) {
+      const whole = this.resolveGpu(parent);
+      const slice = whole ? this.migSlice.get(`${whole.gpu.id}|${profile}`) : undefined;
+      if (!whole || !slice) return undefined;
+      const alternatives = (whole.alternatives ?? []).map((gpu) => this.migSlice.get(`${gpu.id}|${profile}`)).filter((entry): entry is GpuEntry => entry !== undefined);
+      return alternatives.length > 0 ? { gpu: slice, via: "ambiguous", assumption: whole.assumption, alternatives } : { gpu: slice, via: whole.via === "ambiguous" ? "name" : whole.via };
+    }
+    const [smallest, ...others] = this.migSlicesByProfile.get(profile) ?? [];
+    if (!smallest) return undefined;
+    if (others.length === 0) return { gpu: smallest, via: "name" };
+    return { gpu: smallest, via: "ambiguous", assumption: `the MIG profile ${profile} is a slice of several GPUs`, alternatives: others };
   }
 
   /**

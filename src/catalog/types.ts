@@ -309,6 +309,27 @@ export interface GpuEntry {
   labels: GpuLabels;
   sources: Sources;
   notes?: string[];
+  /**
+   * The MIG (Multi-Instance GPU) profiles this GPU can be split into, each a GPU of its own to the
+   * sizing: a fraction of the compute and its own share of the memory.
+   */
+  migProfiles?: MigProfile[];
+}
+
+/** One MIG GPU-instance profile of a GPU (`3g.40gb`): what a process placed on it can use. */
+export interface MigProfile {
+  /**
+   * As `nvidia-smi mig -lgip` names it, lower case (`1g.10gb`, `1g.10gb+me`, `2g.48gb+gfx`).
+   * @pattern ^[1-8]g\.[0-9]+gb([+-][a-z.]+)?$
+   */
+  profile: string;
+  /**
+   * Memory of the instance as `nvidia-smi mig -lgip` prints it, in GiB. It moves a little with the
+   * driver: the smallest value seen is kept.
+   * @minimum 1
+   */
+  memoryGiB: number;
+  sources: Sources;
 }
 
 export interface GpuLabels {

@@ -18,7 +18,7 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
 import { type EngineCall, flagListCall } from "./engine-seam.js";
-import { deferredReason, type FieldSink, locate, mergeFields, MIG_SLICE, namesMigSlice, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
+import { deferredReason, type FieldSink, locate, mergeFields, MIG_RESOURCE, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
 import { parseValue } from "./engine-seam.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 import { FIELD_KINDS } from "./validity.js";
@@ -90,9 +90,8 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
     readField(sink, "gpuCount", requestGpu, "int", "requestGPU");
     if (sink.fields.gpuCount?.value === 0) continue; // a CPU deployment
     const gpuResource = str(model.get("requestGPUType"));
-    if (gpuResource && namesMigSlice(gpuResource)) {
-      setUnresolved(sink, "gpuType", { raw: gpuResource, node: model.get("requestGPUType")!.node, reason: "unsupported", note: `${gpuResource} requests ${MIG_SLICE}` });
-    }
+    // A MIG resource names the slice each replica gets (the GPU it is a slice of, if a selector names it).
+    if (gpuResource && MIG_RESOURCE.test(gpuResource) && sink.fields.gpuCount) sink.fields.gpuCount = { ...sink.fields.gpuCount, source: gpuResource };
 
     const config = model.get("vllmConfig");
     readField(sink, "tensorParallel", config?.get("tensorParallelSize"), "int", "tensorParallelSize");

@@ -14,7 +14,7 @@ import { extractRayServeConfig } from "./ray.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isAutoContext, lineStartsOf, positionAt } from "../text.js";
 import { isValidNumber } from "./validity.js";
-import { deferredReason, locate, MIG_SLICE, namesMigSlice, setLocated } from "./kit.js";
+import { deferredReason, locate, migSliceType, setLocated } from "./kit.js";
 import { extractCompose } from "./compose.js";
 import { extractEngineConfigDocument } from "./engine-config.js";
 import { extractHelmValues, resolveValuesReferences } from "./helm-values.js";
@@ -103,6 +103,7 @@ function readFile(ast: { type: string; body?: unknown[] }, text: string): { depl
     }
   }
   for (const deployment of deployments) {
+    migSliceType(deployment);
     modelFromAnnotation(deployment);
     autoContext(deployment);
     setAsideUnusable(deployment, text);
@@ -232,8 +233,7 @@ function unusable(field: FieldName, located: Located<unknown>, text: string): Un
   const where = { node: located.node, source: located.source, ...(located.range ? { range: located.range } : {}) };
   if (typeof value === "string") {
     const reason = deferredReason(value);
-    if (reason) return { raw: value, reason, ...where };
-    return field === "gpuType" && namesMigSlice(value) ? { raw: value, reason: "unsupported", note: `${value} names ${MIG_SLICE}`, ...where } : undefined;
+    return reason ? { raw: value, reason, ...where } : undefined;
   }
   if (typeof value !== "number") return undefined;
   if (!isValidNumber(field, value)) return { raw: writtenNumber(located, text), reason: "invalid", ...where };

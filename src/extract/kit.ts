@@ -32,23 +32,33 @@ export function newSink(): FieldSink {
  */
 const PLACEHOLDER = /__[A-Z][A-Z0-9_]*__|<[A-Za-z][\w .-]*>|PLACEHOLDER|REPLACE_?ME|CHANGE_?ME/;
 
-/**
- * A MIG slice is a fraction of a GPU with a fraction of its memory; the catalog sizes whole GPUs, and
- * judged as the whole GPU a slice would read as fitting where it cannot (NVIDIA MIG user guide: each
- * GPU instance gets its own share of memory).
- */
-export const MIG_SLICE = "a MIG slice, which is not sized here";
+/** A MIG slice requested through the device plugin's mixed strategy (`nvidia.com/mig-3g.40gb`). */
+export const MIG_RESOURCE = /^nvidia\.com\/mig-/;
+
+/** A single-strategy product label of a MIG slice (`NVIDIA-A100-SXM4-40GB-MIG-1g.5gb`). */
+const MIG_LABEL = /mig[-_ ]?[1-8]g\.\d+gb/i;
 
 /**
- * Whether a GPU name names a MIG slice: GPU feature discovery's single-strategy product label
- * (`NVIDIA-A100-SXM4-40GB-MIG-1g.5gb`), a mixed-strategy resource (`nvidia.com/mig-3g.40gb`) or a
- * bare profile (`1g.10gb+me`).
+ * The GPU type a deployment on MIG slices runs on: the slice the resource names, of the GPU a node
+ * selector names if one does (`NVIDIA-A100-SXM4-80GB` + `nvidia.com/mig-3g.40gb`), read-only as it
+ * joins two texts. A process sees one MIG instance (NVIDIA MIG user guide, "CUDA Device
+ * Enumeration"), so one engine runs on one slice: a request for several is not sized.
  */
-export function namesMigSlice(name: string): boolean {
-  return MIG_PROFILE.test(name);
+export function migSliceType(sink: FieldSink): void {
+  const count = sink.fields.gpuCount;
+  const named = sink.fields.gpuType;
+  const resource = count?.source && MIG_RESOURCE.test(count.source) ? count.source : undefined;
+  const labelled = named !== undefined && MIG_LABEL.test(named.value);
+  if (!count || (!resource && !labelled)) return;
+  if (count.value > 1) {
+    delete sink.fields.gpuCount;
+    const asked = resource ? `${resource}: ${count.value} asks for` : `${count.value} GPUs of ${named!.value} are`;
+    sink.unresolved.gpuCount ??= { raw: String(count.value), node: count.node, reason: "unsupported", source: count.source, note: `${asked} ${count.value} MIG slices; an engine runs on one` };
+    return;
+  }
+  if (!resource || labelled) return;
+  sink.fields.gpuType = named ? { ...named, value: `${named.value}-${resource.slice("nvidia.com/".length)}`, readonly: true } : { value: resource, node: count.node, source: resource, readonly: true };
 }
-
-const MIG_PROFILE = /(?:^|[^a-z\d.])(?:mig[-_ ]?)?\d+g\.\d+gb(?:\+me)?$|(?:^|[^a-z\d])mig[-_ ]\d+g\.\d+gb/i;
 
 /**
  * Why a written value is only known at deploy time: Helm/Go `{{ }}` and Jinja `{% %}` templates

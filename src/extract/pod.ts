@@ -13,7 +13,7 @@ import { applyMountedConfig } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_SLICE, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -159,7 +159,6 @@ const OTHER_ACCELERATORS: Array<[RegExp, string]> = [
   [/^aws\.amazon\.com\/neuron/, "AWS Neuron devices, which are not judged as GPUs"],
   [/^habana\.ai\/gaudi$/, "Intel Gaudi accelerators, which are not judged as GPUs"],
   [/^gpu\.intel\.com\//, "Intel GPUs, which are not sized here"],
-  [/^nvidia\.com\/mig-/, MIG_SLICE],
 ];
 
 /** A resource quantity that counts devices: a whole number as Kubernetes reads it (`"2"`, `2`), else why not. */
@@ -207,6 +206,11 @@ export function resourceGpus(resources: DocNode | undefined, bareKeys: readonly 
   }
   for (const section of ["limits", "requests"]) {
     for (const [resource, value] of resources.get(section)?.entries() ?? []) {
+      // A MIG slice of the device plugin's mixed strategy counts as the GPU its name states (see migSliceType).
+      if (MIG_RESOURCE.test(resource)) {
+        const found = deviceQuantity(value, resource);
+        if (found) return "value" in found ? { located: found } : { unresolved: found };
+      }
       const other = OTHER_ACCELERATORS.find(([pattern]) => pattern.test(resource));
       if (other) return { unresolved: { raw: `${resource}: ${String(value.value ?? "")}`, node: value.node, reason: "unsupported", source: resource, note: `${resource} requests ${other[1]}` } };
     }

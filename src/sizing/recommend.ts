@@ -2,6 +2,7 @@
  * The recommender: for a deployment that does not fit (or leaves too little KV headroom), the
  * cheapest changes that do, each re-estimated by the same estimator. Pure; reads the catalog only.
  */
+import { isMigSlice } from "../catalog/mig.js";
 import { baseModelKey, byCodePoint, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "../catalog/types.js";
 import { engineById, formatRunsOn, needsCheckpoint } from "../engines/index.js";
@@ -310,6 +311,8 @@ function moreGpusRemedy(
   options: RecommendOptions,
   kind: RemedyKind = "more-gpus",
 ): Remedy | undefined {
+  // One engine runs on one MIG slice: more slices are no layout (see migSliceType).
+  if (isMigSlice(request.gpu)) return undefined;
   const perNode = gpusPerNode(catalog, request.gpu, options);
   // Weights alone bound which layouts can fit: skip those without estimating them.
   const base = tryEstimate(request);

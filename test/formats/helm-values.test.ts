@@ -65,7 +65,7 @@ describe("Helm values: vLLM production-stack (vllm-stack)", () => {
     expect(deployment!.args).toMatchObject({ kind: "list", equals: false });
   });
 
-  it("does not judge a MIG slice as a whole GPU", () => {
+  it("judges a MIG resource as the slice it names, not as a whole GPU", () => {
     const text = `servingEngineSpec:
   modelSpec:
   - name: m
@@ -74,7 +74,7 @@ describe("Helm values: vLLM production-stack (vllm-stack)", () => {
     requestGPUType: "nvidia.com/mig-4g.71gb"
 `;
     const [judged] = judgedOf(text, "values.yaml", { defaults: { gpu: "H200" } });
-    expect(judged).toMatchObject({ status: "incomplete", field: "gpuType", value: { raw: "nvidia.com/mig-4g.71gb" } });
+    expect(judged).toMatchObject({ status: "judged", resolved: { request: { gpu: { id: "h200-mig-4g.71gb" } } } });
   });
 
   it("counts a Ray-spanning modelSpec as head plus workers", () => {
