@@ -65,18 +65,6 @@ describe("Helm values: vLLM production-stack (vllm-stack)", () => {
     expect(deployment!.args).toMatchObject({ kind: "list", equals: false });
   });
 
-  it("judges a MIG resource as the slice it names, not as a whole GPU", () => {
-    const text = `servingEngineSpec:
-  modelSpec:
-  - name: m
-    modelURL: mistralai/Mistral-7B-Instruct-v0.2
-    requestGPU: 1
-    requestGPUType: "nvidia.com/mig-4g.71gb"
-`;
-    const [judged] = judgedOf(text, "values.yaml", { defaults: { gpu: "H200" } });
-    expect(judged).toMatchObject({ status: "judged", resolved: { request: { gpu: { id: "h200-mig-4g.71gb" } } } });
-  });
-
   it("counts a Ray-spanning modelSpec as head plus workers", () => {
     const text = `servingEngineSpec:
   modelSpec:

@@ -58,7 +58,7 @@ describe("MIG slices", () => {
     ]);
   });
 
-  it("reads a chart's MIG resource setting as the slice each replica gets", () => {
+  it("reads a chart's MIG resource setting (vllm-stack's requestGPUType) as the slice each replica gets", () => {
     const values = `servingEngineSpec:
   modelSpec:
   - name: mistral
