@@ -185,11 +185,14 @@ function llmisvcStage(object: DocNode, spec: DocNode, stage: DocNode, name: stri
   // The model: `hf://` URI, else the served name when the weights come from a PVC or a bucket.
   const model = stage.get("model") ?? spec.get("model");
   const uri = modelReference(model?.get("uri"), "model.uri");
-  // A storage location (`pvc://…`) names the weights less surely than a served name that names a model.
+  // A repository id names the model surest, in either place; else the storage's own name where it
+  // states a model (`oci://…/modelcar-nvidia-nemotron-3-nano-30b-a3b-fp8:3.0` says how the weights
+  // are stored, the served name `nemotron-3-nano-30b-a3b` does not), else the served name.
   const fromName = modelReference(model?.get("name"), "model.name");
   if (uri.located && !uri.located.readonly) fields.model = uri.located;
-  else if (fromName.located) fields.model = { ...fromName.located, readonly: true };
+  else if (fromName.located && !fromName.located.readonly) fields.model = { ...fromName.located, readonly: true };
   else if (uri.located) fields.model = uri.located;
+  else if (fromName.located) fields.model = { ...fromName.located, readonly: true };
   else if (uri.unresolved) unresolved.model = uri.unresolved;
 
   const parallelism = stage.get("parallelism");

@@ -169,6 +169,16 @@ describe("KServe LLMInferenceService", () => {
     ]);
   });
 
+  it("takes the model from a modelcar image that names it over the served name, which says less (the FP8 weights)", () => {
+    const text = readFixture("kserve/llmisvc-deepseek-v2-lite-dp-ep.yaml").replace(
+      /uri: pvc:\/\/[^\n]*/,
+      "uri: oci://registry.redhat.io/rhai/modelcar-nvidia-nemotron-3-nano-30b-a3b-fp8:3.0",
+    ).replace(/name: deepseek-ai\/DeepSeek-V2-Lite-Chat/, "name: nemotron-3-nano-30b-a3b");
+    expect(extractedValues(text)[0]).toMatchObject({ model: "oci://registry.redhat.io/rhai/modelcar-nvidia-nemotron-3-nano-30b-a3b-fp8:3.0" });
+    // A served name that is a repository id still names the model surer than a folder of weights.
+    expect(fixtureValues("kserve/llmisvc-deepseek-v2-lite-dp-ep.yaml")[0]).toMatchObject({ model: "deepseek-ai/DeepSeek-V2-Lite-Chat" });
+  });
+
   it("reads a prefill stage as its own deployment", () => {
     const text = `${readFixture("kserve/llmisvc-qwen3-30b-a3b-2xl4.yaml")}  prefill:
     parallelism:
