@@ -12,6 +12,7 @@ import { type ArgToken, applyEnvFields, engineCall, type EngineCall, engineFromI
 import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 import { printable } from "../text.js";
+import { parseMigName } from "../mig-names.js";
 
 /** The kinds of value a setting holds (the engine parser's own kinds minus its flag-only ones). */
 export type ValueKind = "string" | "int" | "float" | "size" | "bool";
@@ -35,9 +36,6 @@ const PLACEHOLDER = /__[A-Z][A-Z0-9_]*__|<[A-Za-z][\w .-]*>|PLACEHOLDER|REPLACE_
 /** A MIG slice requested through the device plugin's mixed strategy (`nvidia.com/mig-3g.40gb`). */
 export const MIG_RESOURCE = /^nvidia\.com\/mig-/;
 
-/** A single-strategy product label of a MIG slice (`NVIDIA-A100-SXM4-40GB-MIG-1g.5gb`). */
-const MIG_LABEL = /mig[-_ ]?[1-8]g\.\d+gb/i;
-
 /**
  * The GPU type a deployment on MIG slices runs on: the slice the resource names, of the GPU a node
  * selector names if one does (`NVIDIA-A100-SXM4-80GB` + `nvidia.com/mig-3g.40gb`), read-only as it
@@ -48,7 +46,8 @@ export function migSliceType(sink: FieldSink): void {
   const count = sink.fields.gpuCount;
   const named = sink.fields.gpuType;
   const resource = count?.source && MIG_RESOURCE.test(count.source) ? count.source : undefined;
-  const labelled = named !== undefined && MIG_LABEL.test(named.value);
+  // A single-strategy product label names the slice already (`NVIDIA-A100-SXM4-40GB-MIG-1g.5gb`).
+  const labelled = named !== undefined && parseMigName(named.value) !== undefined;
   if (!count || (!resource && !labelled)) return;
   if (count.value > 1) {
     delete sink.fields.gpuCount;
