@@ -329,6 +329,9 @@ describe("names people write", () => {
     ["a3-highgpu-8g", "h100-80gb", 8],
     ["Standard_ND96asr_v4", "a100-40gb", 8],
     ["standard_nc24ads_a100_v4", "a100-80gb", 1],
+    // Azure's partial A10s are partitions with their own memory, not the whole A10.
+    ["Standard_NV12ads_A10_v5", "a10-partition-1-3", 1],
+    ["Standard_NV36ads_A10_v5", "a10", 1],
   ])("instance %s → %s × %d", (written, gpu, count) => {
     expect(catalog.resolveInstance(written)).toMatchObject({ gpu, gpuCount: count });
   });

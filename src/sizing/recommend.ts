@@ -66,7 +66,7 @@ export interface RecommendOptions {
  * GPUs a remedy may move to: the ones clouds rent for serving, smallest memory first. A narrower
  * list keeps suggestions actionable; users with other hardware name it in their files.
  */
-export const CANDIDATE_GPU_IDS = ["l4", "a10g", "l40s", "a100-40gb", "a100-80gb", "h100-80gb", "h100-nvl", "h200", "b200", "mi300x"];
+export const CANDIDATE_GPU_IDS = ["l4", "a10g", "a10", "l40s", "a100-40gb", "a100-80gb", "h100-80gb", "h100-nvl", "h200", "b200", "mi300x"];
 
 const MAX_NODES = 8;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../support/lint.js";
+import { findings, lint, readFixture } from "../support/lint.js";
 import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
 
 describe("KAITO Workspace", () => {
@@ -53,6 +53,25 @@ describe("KAITO Workspace", () => {
     const result = expectFindings(file, ["vram/weights-fit 22:17 weightsExceed"]);
     const fixed = expectSuggestionsResolve(file, result);
     expect(fixed.some((text) => text.includes('instanceType: "Standard_NC24ads_A100_v4"'))).toBe(true);
+  });
+
+  it("sizes an Azure partial A10 as its partition, and offers the whole A10 of the same family", () => {
+    const text = `apiVersion: kaito.sh/v1beta1
+kind: Workspace
+metadata:
+  name: workspace-phi-3-mini
+resource:
+  instanceType: Standard_NV12ads_A10_v5
+  labelSelector:
+    matchLabels:
+      apps: phi-3
+inference:
+  preset:
+    name: phi-3-mini-4k-instruct
+`;
+    expect(findings(lint(text, "workspace.yaml")).map((message) => message.message)).toEqual([
+      "phi-3-mini-4k-instruct needs 7.8 GiB at bf16; 1 × A10 1/3 partition (Standard_NV12ads_A10_v5) has 6.1 GiB usable. Fits with 1 × NVIDIA A10 (Standard_NV36ads_A10_v5).",
+    ]);
   });
 
   it("uses KAITO's A10 memory fraction when no config overrides it", () => {
