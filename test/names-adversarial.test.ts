@@ -8,6 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bundledCatalog } from "../src/catalog/load.js";
 import { gpuNameTokens, modelKey, modelNameKey, nameShape, nameWords, normalizeGpuName, statedSizes, stripModelUri } from "../src/catalog/names.js";
+import { parseMigName } from "../src/mig-names.js";
 import { ROOT } from "./support/lint.js";
 
 const catalog = bundledCatalog();
@@ -39,6 +40,8 @@ const HOSTILE: Record<string, string> = {
   "dashed versions": repeat("llama-1-"),
   "azureml colons": `azureml:${repeat("a:")}`,
   "resolve paths": `https://huggingface.co/a/b/resolve/${repeat("m/")}x-q4_k_m.gguf?${repeat("/")}`,
+  "MIG profiles": repeat("-MIG-1g.5gb"),
+  "MIG digits": `nvidia.com/mig-1g.${repeat("1")}gb`,
 };
 
 /** Every name function and lookup a written name reaches. */
@@ -55,6 +58,8 @@ function exercise(text: string): void {
   catalog.resolveModel(`ollama://${text}`);
   catalog.resolveModel(`${text}.gguf`);
   catalog.resolveGpu(text);
+  catalog.resolveGpu(`${text.slice(0, 200)}-MIG-1g.5gb`);
+  parseMigName(text);
   catalog.resolveInstance(text);
   catalog.resolveFormat(text);
   catalog.closestModelNames(text, 3, false);
@@ -73,7 +78,7 @@ describe("names on hostile input", () => {
 
   it("never throws on any string", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 200 }), fc.constantFrom("", "hf://", "ollama://", "TheBloke/", "nvidia-"), fc.constantFrom("", "-AWQ", ".Q4_K_M.gguf", ":8b", "@main", "/"), (body, prefix, suffix) => {
+      fc.property(fc.string({ maxLength: 200 }), fc.constantFrom("", "hf://", "ollama://", "TheBloke/", "nvidia-", "nvidia.com/mig-"), fc.constantFrom("", "-AWQ", ".Q4_K_M.gguf", ":8b", "@main", "/", "-MIG-3g.40gb.me"), (body, prefix, suffix) => {
         exercise(`${prefix}${body}${suffix}`);
       }),
       { numRuns: 300 },
@@ -81,7 +86,7 @@ describe("names on hostile input", () => {
   });
 
   it("builds no regular expression from input in the name code", () => {
-    for (const file of ["names.ts", "catalog.ts", "import-config.ts", "read-model-files.ts", "local-model.ts"]) {
+    for (const file of ["names.ts", "catalog.ts", "import-config.ts", "read-model-files.ts", "local-model.ts", "mig.ts"]) {
       const source = readFileSync(join(ROOT, "src/catalog", file), "utf8");
       expect(source, file).not.toMatch(/new RegExp\(|RegExp\(/);
     }
