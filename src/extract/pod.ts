@@ -218,14 +218,23 @@ export function resourceGpus(resources: DocNode | undefined, bareKeys: readonly 
   return {};
 }
 
+/**
+ * GKE's MIG partition a pod asks for (it requests `nvidia.com/gpu: 1`, and the node pool's MIG
+ * instances are its GPUs): GKE docs, "Multi-instance GPU": "specifying the
+ * `cloud.google.com/gke-gpu-partition-size` label in the Pod spec `nodeSelector` field".
+ */
+const GKE_PARTITION_LABEL = "cloud.google.com/gke-gpu-partition-size";
+
 /** GPU type, memory and instance type from `nodeSelector` and required node affinity `In` terms. */
 export function nodePlacement(podSpec: DocNode): LocatedFields {
   const fields: LocatedFields = {};
+  let partition: Located<string> | undefined;
   const consider = (key: string, valueNode: DocNode) => {
     const value = str(valueNode);
     if (!value || valueNode.type !== "scalar") return;
     const located = { value, node: valueNode.node, source: key, ...(valueNode.embedded ? { readonly: true } : {}) };
-    if (GPU_TYPE_LABELS.includes(key) && !fields.gpuType) fields.gpuType = located;
+    if (key === GKE_PARTITION_LABEL) partition ??= located;
+    else if (GPU_TYPE_LABELS.includes(key) && !fields.gpuType) fields.gpuType = located;
     else if (GPU_MEMORY_LABELS.includes(key) && /^\d+$/.test(value)) fields.gpuMemoryMiB = { ...located, value: Number(value) };
     else if (INSTANCE_TYPE_LABELS.includes(key) && !fields.instanceType) fields.instanceType = located;
   };
@@ -238,6 +247,11 @@ export function nodePlacement(podSpec: DocNode): LocatedFields {
       // One value pins the type; several mean "any of them", which cannot be judged as one GPU.
       if (key && str(expression.get("operator")) === "In" && values.length === 1) consider(key, values[0]!);
     }
+  }
+  // The slice of the accelerator the pool has (`nvidia-tesla-a100` + `1g.5gb`), read-only as it joins two texts.
+  if (partition) {
+    const slice = `mig-${partition.value}`;
+    fields.gpuType = fields.gpuType ? { ...fields.gpuType, value: `${fields.gpuType.value}-${slice}`, readonly: true } : { ...partition, value: slice, readonly: true };
   }
   return fields;
 }

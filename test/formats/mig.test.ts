@@ -58,6 +58,17 @@ describe("MIG slices", () => {
     ]);
   });
 
+  it("reads GKE's partition label as the slice of the pool's accelerator", () => {
+    // GKE's own example: Gemma 3 1B in a 1g.5gb partition of an A100, seven replicas on one a2-highgpu-1g.
+    const placement = "      nodeSelector:\n        cloud.google.com/gke-accelerator: nvidia-tesla-a100\n        cloud.google.com/gke-gpu-partition-size: 1g.5gb\n";
+    const gemma1b = deployment(placement, "              nvidia.com/gpu: 1\n").replace("Qwen/Qwen2.5-7B-Instruct", "google/gemma-3-1b-it");
+    expect(messagesOf(gemma1b)).toEqual([]);
+    expect(gpuOf(gemma1b)).toEqual(["NVIDIA A100 40GB MIG 1g.5gb"]);
+    expect(messagesOf(gemma1b.replace("gemma-3-1b-it", "gemma-3-4b-it"))).toEqual([
+      ["vram/weights-fit", "gemma-3-4b-it needs 9.1 GiB at bf16; 1 × A100 40GB MIG 1g.5gb has 4.3 GiB usable. Fits with 1 × NVIDIA A10G."],
+    ]);
+  });
+
   it("reads a chart's MIG resource setting (vllm-stack's requestGPUType) as the slice each replica gets", () => {
     const values = `servingEngineSpec:
   modelSpec:
