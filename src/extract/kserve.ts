@@ -179,20 +179,31 @@ const PARALLELISM = [
   { field: "expertParallel", key: "expert", kind: "bool" },
 ] as const;
 
+/** Whether a storage location's last name (its image tag dropped) holds the served name and says more. */
+function storageNameExtends(uri: string, served: string): boolean {
+  const last = uri.slice(uri.lastIndexOf("/") + 1);
+  const colon = last.lastIndexOf(":");
+  const name = (colon > 0 ? last.slice(0, colon) : last).toLowerCase();
+  const wanted = served.trim().toLowerCase();
+  return wanted.length > 0 && name.length > wanted.length && name.includes(wanted);
+}
+
 function llmisvcStage(object: DocNode, spec: DocNode, stage: DocNode, name: string | undefined, kind: string, ctx: ExtractContext): Deployment[] {
   const fields: LocatedFields = {};
   const unresolved: Unresolved = {};
   // The model: `hf://` URI, else the served name when the weights come from a PVC or a bucket.
   const model = stage.get("model") ?? spec.get("model");
   const uri = modelReference(model?.get("uri"), "model.uri");
-  // A repository id names the model surest, in either place; else the storage's own name where it
-  // states a model (`oci://…/modelcar-nvidia-nemotron-3-nano-30b-a3b-fp8:3.0` says how the weights
-  // are stored, the served name `nemotron-3-nano-30b-a3b` does not), else the served name.
+  // A repository id names the model surest, in either place. Else the served name, which names the
+  // model more surely than a storage folder, unless the storage's name extends it: the modelcar
+  // `oci://…/modelcar-nvidia-nemotron-3-nano-30b-a3b-fp8:3.0` says how the weights of the served
+  // `nemotron-3-nano-30b-a3b` are stored.
   const fromName = modelReference(model?.get("name"), "model.name");
   if (uri.located && !uri.located.readonly) fields.model = uri.located;
   else if (fromName.located && !fromName.located.readonly) fields.model = { ...fromName.located, readonly: true };
-  else if (uri.located) fields.model = uri.located;
+  else if (uri.located && fromName.located && storageNameExtends(uri.located.value, fromName.located.value)) fields.model = uri.located;
   else if (fromName.located) fields.model = { ...fromName.located, readonly: true };
+  else if (uri.located) fields.model = uri.located;
   else if (uri.unresolved) unresolved.model = uri.unresolved;
 
   const parallelism = stage.get("parallelism");

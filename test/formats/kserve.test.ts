@@ -175,8 +175,11 @@ describe("KServe LLMInferenceService", () => {
       "uri: oci://registry.redhat.io/rhai/modelcar-nvidia-nemotron-3-nano-30b-a3b-fp8:3.0",
     ).replace(/name: deepseek-ai\/DeepSeek-V2-Lite-Chat/, "name: nemotron-3-nano-30b-a3b");
     expect(extractedValues(text)[0]).toMatchObject({ model: "oci://registry.redhat.io/rhai/modelcar-nvidia-nemotron-3-nano-30b-a3b-fp8:3.0" });
-    // A served name that is a repository id still names the model surer than a folder of weights.
+    // A served name that is a repository id still names the model surer than a folder of weights,
+    // and so does a served name that a folder's name does not extend.
     expect(fixtureValues("kserve/llmisvc-deepseek-v2-lite-dp-ep.yaml")[0]).toMatchObject({ model: "deepseek-ai/DeepSeek-V2-Lite-Chat" });
+    const folder = text.replace(/uri: oci:[^\n]*/, "uri: pvc://models/Llama-3.1-8B").replace("name: nemotron-3-nano-30b-a3b", "name: llama-3.1-8b-instruct-awq");
+    expect(extractedValues(folder)[0]).toMatchObject({ model: "llama-3.1-8b-instruct-awq" });
   });
 
   it("reads a prefill stage as its own deployment", () => {
