@@ -253,10 +253,10 @@ export class Catalog {
         this.migSlice.set(`${gpu.id}|${profile.profile}`, slice);
         const sameProfile = this.migSlicesByProfile.get(profile.profile) ?? [];
         sameProfile.push(slice);
-        sameProfile.sort((a, b) => a.memoryBytes - b.memoryBytes || byCodePoint(a.id, b.id));
         this.migSlicesByProfile.set(profile.profile, sameProfile);
       }
     }
+    for (const slices of this.migSlicesByProfile.values()) slices.sort((a, b) => a.memoryBytes - b.memoryBytes || byCodePoint(a.id, b.id));
     for (const instance of data.instances) {
       for (const name of [instance.id, ...instance.aliases]) this.instanceByKey.set(name.toLowerCase(), instance);
     }

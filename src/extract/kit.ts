@@ -56,7 +56,15 @@ export function migSliceType(sink: FieldSink): void {
     return;
   }
   if (!resource || labelled) return;
-  sink.fields.gpuType = named ? { ...named, value: `${named.value}-${resource.slice("nvidia.com/".length)}`, readonly: true } : { value: resource, node: count.node, source: resource, readonly: true };
+  sink.fields.gpuType = sliceOf(named, resource.slice("nvidia.com/".length), { value: resource, node: count.node, source: resource });
+}
+
+/**
+ * The GPU type of a MIG slice named apart from its GPU: the slice of the GPU a selector names
+ * (`nvidia-tesla-a100` + `mig-1g.5gb`), read-only as it joins two texts, else the slice alone.
+ */
+export function sliceOf(named: Located<string> | undefined, slice: string, alone: Located<string>): Located<string> {
+  return named ? { ...named, value: `${named.value}-${slice}`, readonly: true } : { ...alone, readonly: true };
 }
 
 /**

@@ -13,7 +13,7 @@ import { applyMountedConfig } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -249,10 +249,7 @@ export function nodePlacement(podSpec: DocNode): LocatedFields {
     }
   }
   // The slice of the accelerator the pool has (`nvidia-tesla-a100` + `1g.5gb`), read-only as it joins two texts.
-  if (partition) {
-    const slice = `mig-${partition.value}`;
-    fields.gpuType = fields.gpuType ? { ...fields.gpuType, value: `${fields.gpuType.value}-${slice}`, readonly: true } : { ...partition, value: slice, readonly: true };
-  }
+  if (partition) fields.gpuType = sliceOf(fields.gpuType, `mig-${partition.value}`, { ...partition, value: `mig-${partition.value}` });
   return fields;
 }
 
