@@ -39,7 +39,7 @@ estimate options (named as vLLM names them):
                                   or cloud instance type (g5.12xlarge, ml.p4d.24xlarge)
   --gpu-count N                   GPUs in the deployment (default: TP x PP x DP)
   --engine NAME                   vllm (default), sglang, tgi, llama.cpp, ollama, trtllm
-                                  (tensorrt-llm), lmdeploy
+                                  (tensorrt-llm), lmdeploy, tei (text-embeddings-inference)
   --engine-version V              the engine's release (v0.10.1)
   --tensor-parallel-size N        (alias --tp)
   --pipeline-parallel-size N      (alias --pp)

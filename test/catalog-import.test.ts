@@ -49,6 +49,8 @@ const CASES: Case[] = [
   { folder: "nvidia--Llama-3_3-Nemotron-Super-49B-v1", family: "per-block widths (DeciLM block_configs)", config: `${AIC}/nvidia--Llama-3_3-Nemotron-Super-49B-v1_config.json`, published: 49_867_145_216, publishedSource: HUB_COUNTS, expect: { layers: 49, kvHeads: 8 } },
   { folder: "microsoft--phi-2", family: "ungated MLP (phi-msft keys)", config: `${MLC} (phi-2)`, published: 2_779_683_840, publishedSource: HUB_COUNTS },
   { folder: "openai-community--gpt2", family: "ungated MLP, learned positions, tied, fp32 checkpoint", config: `${MLC} (gpt2)`, published: 124e6, publishedSource: "https://huggingface.co/openai-community/gpt2 (the smallest GPT-2, 124M parameters)", expect: { nativeFormat: "fp32", tieWordEmbeddings: true } },
+  { folder: "BAAI--bge-base-en-v1.5", family: "BERT encoder with pooler (embedding), fp32 checkpoint", config: "KalikaML/KalikaChatRAG@5aa02410f8f3e5f4191aad9842fb82dc10f5c999:bge-base-en-v1.5/config.json", published: 109_482_752, publishedSource: `${HUB_COUNTS} (the Hub's count includes the 512-entry position_ids buffer)`, expect: { attention: { kind: "encoder" }, maxPositionEmbeddings: 512, nativeFormat: "fp32" } },
+  { folder: "mixedbread-ai--mxbai-embed-large-v1", family: "BERT-large encoder, fp16 checkpoint", config: "https://huggingface.co/mixedbread-ai/mxbai-embed-large-v1/blob/refs%2Fpr%2F13/config.json", published: 335_141_888, publishedSource: HUB_COUNTS, expect: { attention: { kind: "encoder" }, nativeFormat: "fp16" } },
   { folder: "Qwen--Qwen3-32B-FP8", family: "block FP8 quantization_config", config: `${AIC}/Qwen--Qwen3-32B-FP8_config.json`, published: 32.8e9, publishedSource: "https://huggingface.co/Qwen/Qwen3-32B (32.8B)", expect: { nativeFormat: "fp8-block" } },
   { folder: "nvidia--Llama-3.1-70B-Instruct-FP8", family: "ModelOpt FP8 (hf_quant_config.json)", config: `${AIC}/nvidia--Llama-3.1-70B-Instruct-FP8_config.json + _hf_quant_config.json`, published: 70.6e9, publishedSource: "https://huggingface.co/meta-llama/Llama-3.1-70B (70.6B)", expect: { nativeFormat: "fp8" } },
   { folder: "nvidia--Qwen3-235B-A22B-NVFP4", family: "ModelOpt NVFP4 (hf_quant_config.json)", config: `${AIC}/nvidia--Qwen3-235B-A22B-NVFP4_config.json + _hf_quant_config.json`, published: 235_093_634_560, publishedSource: `${HUB_COUNTS} (Qwen/Qwen3-235B-A22B)`, expect: { nativeFormat: "nvfp4", moe: { experts: 128, expertsPerToken: 8 } } },
@@ -96,7 +98,8 @@ describe("config.json importer on real configs", () => {
 
   it.each([
     [{ model_type: "t5", architectures: ["T5ForConditionalGeneration"], d_model: 512 }, /T5ForConditionalGeneration is an encoder-decoder model/],
-    [{ model_type: "bert", architectures: ["BertModel"], hidden_size: 768 }, /encoder-only/],
+    [{ model_type: "deberta-v2", architectures: ["DebertaV2Model"], hidden_size: 768 }, /DebertaV2Model is an encoder-only model with relative-position attention/],
+    [{ model_type: "bert", architectures: ["BertModel"], hidden_size: 768 }, /config.json has no num_hidden_layers, num_attention_heads, vocab_size, so the encoder cannot be sized/],
     [{ model_type: "falcon_h1", architectures: ["FalconH1ForCausalLM"] }, /parallel hybrid/],
     [{ model_type: "mamba", architectures: ["MambaForCausalLM"] }, /pure state-space/],
     [{ model_type: "acme_llm", architectures: ["AcmeForCausalLM"], hidden_size: 4096 }, /model_type "acme_llm" \(AcmeForCausalLM\) is not an architecture the importer knows/],
@@ -151,6 +154,18 @@ describe("config.json importer on real configs", () => {
       attention: { kind: "mla", kvLoraRank: 512, qkRopeHeadDim: 64, qkNopeHeadDim: 192, vHeadDim: 256, qLoraRank: 768 },
       moe: { experts: 64, expertsPerToken: 4, sharedExperts: 1, moeLayers: 46 },
     });
+  });
+
+  it("counts BERT-family encoders exactly: every bias, the position and token-type embeddings, the pooler or a reranker's head", () => {
+    const embedding = importModelFiles(`${FIXTURES}/hf-configs/BAAI--bge-base-en-v1.5`, "BAAI/bge-base-en-v1.5", ["test"]);
+    // BERT-base with its pooler: 109,482,240 weights (the Hub's 109,482,752 adds the position_ids buffer).
+    expect(embedding.params.total).toBe(109_482_240);
+    expect(embedding).toMatchObject({ attention: { kind: "encoder" }, kvHeads: 12, tieWordEmbeddings: true });
+    // XLM-RoBERTa base: no pooler, a one-label classification head; 514 positions serve 512 tokens.
+    const reranker = importModelFiles(`${FIXTURES}/hf-configs/BAAI--bge-reranker-base`, "BAAI/bge-reranker-base", ["test"]);
+    expect(reranker).toMatchObject({ architecture: "XLMRobertaForSequenceClassification", maxPositionEmbeddings: 512, nativeFormat: "fp32" });
+    expect(reranker.params.total).toBe(278_043_648 - (768 * 768 + 768) + (768 * 768 + 768 + 768 + 1));
+    expect(reranker.notes).toContain("XLMRobertaForSequenceClassification: a classification head of 1 label(s) (a reranker or classifier)");
   });
 
   it("says what it cannot read, naming the file", () => {

@@ -254,7 +254,9 @@ describe("names people write", () => {
     expect(catalog.resolveModel("rinna/deepseek-r1-distill-qwen2.5-bakeneko-32b-gguf")?.model.id).toBe("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B");
     // A GGUF file that states no type the catalog sizes is never sized as 16-bit.
     expect(catalog.resolveModel("Qwen3.6-27B-PRISM-PRO-DQ.gguf")).toMatchObject({ format: null, unknownFormat: "GGUF (no quant type in the file name)" });
-    expect(catalog.resolveModel("nvidia/llama-3.2-nv-embedqa-1b-v2")).toBeUndefined();
+    // NVIDIA's Llama-based retrievers are their own bidirectional encoders, never the Llama 3.2 1B chat model.
+    expect(catalog.resolveModel("nvidia/llama-3.2-nv-embedqa-1b-v2")?.model).toMatchObject({ id: "nvidia/llama-3.2-nv-embedqa-1b-v2", attention: { kind: "encoder" } });
+    expect(catalog.resolveModel("nvidia/llama-3.2-nv-rerankqa-1b-v2")).toBeUndefined();
     // Unsloth's dynamic quants and other types without a catalog format stay unsized, with the type named.
     for (const [written, type] of [["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q8_K_XL.gguf", "UD-Q8_K_XL"], ["unsloth/Qwen3-8B-GGUF:Q4_K_XL", "Q4_K_XL"], ["qwen3:8b-q8_k_xl", "q8_k_xl"]] as const) {
       expect(catalog.resolveModel(written)).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: null, unknownFormat: type });

@@ -24,12 +24,14 @@ describe("vram estimate --engine", () => {
       ["tensorrt-llm", "trtllm"],
       ["TensorRT-LLM", "trtllm"],
       ["lmdeploy", "lmdeploy"],
+      ["tei", "tei"],
+      ["text-embeddings-inference", "tei"],
     ] as const) {
       expect((await json("--gpu", "H100", "--engine", written)).engine, written).toBe(engine);
     }
     const unknown = await run("--gpu", "H100", "--engine", "mlc");
     expect(unknown).toMatchObject({ code: 2, stdout: "" });
-    expect(unknown.stderr).toBe('vram: --engine must be one of vllm, sglang, tgi, llama.cpp, ollama, trtllm (tensorrt-llm), lmdeploy, got "mlc"\n');
+    expect(unknown.stderr).toBe('vram: --engine must be one of vllm, sglang, tgi, llama.cpp, ollama, trtllm (tensorrt-llm), lmdeploy, tei, got "mlc"\n');
   });
 
   it("reads TensorRT-LLM's own flags and sizes its KV cache as a fraction of what is free", async () => {

@@ -34,7 +34,7 @@ function callOf(yaml: string) {
 
 describe("the engine registry", () => {
   it("looks engines up by id and by the names people and platforms write", () => {
-    expect(ENGINE_IDS).toEqual(["vllm", "sglang", "tgi", "llama.cpp", "ollama", "trtllm", "lmdeploy"]);
+    expect(ENGINE_IDS).toEqual(["vllm", "sglang", "tgi", "llama.cpp", "ollama", "trtllm", "lmdeploy", "tei"]);
     for (const [written, engine] of [
       ["VLLM", "vllm"],
       ["vLLM", "vllm"],
@@ -51,6 +51,8 @@ describe("the engine registry", () => {
       ["LMDeploy", "lmdeploy"],
       ["turbomind", "lmdeploy"],
       ["lorax", "tgi"],
+      ["text-embeddings-inference", "tei"],
+      ["TEI", "tei"],
     ] as const) {
       expect(engineByName(written), written).toBe(engine);
     }
@@ -71,6 +73,8 @@ describe("the engine registry", () => {
       ["nvcr.io/nvidia/ai-dynamo/tensorrtllm-runtime:0.4.1", "trtllm"],
       ["nvcr.io/nvidia/ai-dynamo/vllm-runtime:0.4.1", "vllm"],
       ["openmmlab/lmdeploy:v0.9.2-cu12", "lmdeploy"],
+      ["ghcr.io/huggingface/text-embeddings-inference:1.8", "tei"],
+      ["ghcr.io/huggingface/text-embeddings-inference:turing-1.8", "tei"],
     ] as const) {
       expect(engineFromImage(image), image).toBe(engine);
     }
@@ -78,6 +82,9 @@ describe("the engine registry", () => {
     expect(describeImage("registry.local:5000/vllm/vllm-openai")).toEqual({ engine: "vllm" });
     expect(describeImage("nvcr.io/nim/meta/llama-3.1-8b-instruct:1.8.4")).toEqual({ nim: true, tag: "1.8.4" });
     expect(describeImage("nvcr.io/nim/nvidia/llm-nim:1.12.0")).toEqual({ nim: true, tag: "1.12.0" });
+    // Text Embeddings Inference names its GPU build before the release; its CPU build deploys nothing on a GPU.
+    expect(describeImage("ghcr.io/huggingface/text-embeddings-inference:hopper-1.8.2")).toEqual({ engine: "tei", tag: "1.8.2" });
+    expect(describeImage("ghcr.io/huggingface/text-embeddings-inference:cpu-1.8")).toBeUndefined();
     // Triton without an LLM backend, routers and gateways serve no model of their own.
     for (const image of ["nvcr.io/nvidia/tritonserver:25.01-py3", "lmsysorg/sglang-router:v0.2.1", "nginx:1.27"]) expect(describeImage(image), image).toBeUndefined();
   });
@@ -88,6 +95,7 @@ describe("the engine registry", () => {
     expect(engineOfContainer({ command: ["python3", "-m", "fastchat.serve.vllm_worker", "--model-path", "x"] })).toBe("vllm");
     expect(engineOfContainer({ args: ["lmdeploy serve api_server Qwen/Qwen2.5-7B-Instruct --tp 1"] })).toBe("lmdeploy");
     expect(engineOfContainer({ image: "ghcr.io/predibase/lorax:main" })).toBe("tgi");
+    expect(engineOfContainer({ command: ["text-embeddings-router", "--model-id", "BAAI/bge-m3"] })).toBe("tei");
     expect(engineOfContainer({ image: "python:3.12", command: ["python", "app.py"] })).toBeUndefined();
     // The router of LMDeploy serves no model.
     expect(engineOfContainer({ command: ["lmdeploy", "serve", "proxy", "--server-port", "8000"] })).toBeUndefined();

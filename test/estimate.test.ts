@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { bundledCatalog } from "../src/catalog/load.js";
 import { type DeploymentValues, resolveDeployment } from "../src/resolve.js";
-import { estimateMemory, SizingInputError } from "../src/sizing/estimate.js";
+import { estimateMemory, keepsNoKvCache, SizingInputError } from "../src/sizing/estimate.js";
 import { pipelineStages } from "../src/sizing/model-shape.js";
 import { GIB } from "../src/sizing/runtime.js";
 import type { SizingRequest } from "../src/sizing/types.js";
@@ -144,6 +144,30 @@ describe("KV cache", () => {
   });
 });
 
+describe("encoders and embeddings-only engines: no KV cache", () => {
+  it("an encoder (BGE-M3 on vLLM) keeps nothing per token: weights and activations decide, concurrency is unbounded", () => {
+    const estimate = estimateMemory(request({ model: "BAAI/bge-m3", gpuType: "T4" }));
+    expect(estimate).toMatchObject({ verdict: "fits", kvBytesPerToken: 0, requestKvBytes: 0, kvCapacityTokens: 0, maxConcurrency: Number.POSITIVE_INFINITY, maxModelLen: 8192 });
+    expect(keepsNoKvCache(estimate)).toBe(true);
+    // What is left after weights, activations and runtime memory is room for batches, not a cache.
+    const { budgetBytes, weightBytes, activationBytes, overheadBytes, kvCacheBytes } = estimate.perGpu;
+    expect(kvCacheBytes).toBeCloseTo(budgetBytes - weightBytes - activationBytes - overheadBytes, 0);
+    expect(gib(weightBytes)).toBeCloseTo((567_754_752 * 2) / GIB, 1);
+  });
+
+  it("Text Embeddings Inference: any model, decoder or not, reads its input in one pass on the whole GPU, beside the warm-up batch of --max-batch-tokens", () => {
+    const tei = (maxNumBatchedTokens?: number) =>
+      estimateMemory(request({ engine: "tei", model: "Qwen/Qwen3-Embedding-4B", gpuType: "L4", ...(maxNumBatchedTokens ? { maxNumBatchedTokens } : {}) }));
+    const byDefault = tei();
+    expect(byDefault).toMatchObject({ verdict: "fits", kvBytesPerToken: 0, maxConcurrency: Number.POSITIVE_INFINITY });
+    expect(byDefault.perGpu.budgetBytes).toBe(byDefault.perGpu.memoryBytes);
+    expect(byDefault.settings.maxNumBatchedTokens).toBe(16_384);
+    expect(tei(65_536).perGpu.activationBytes).toBeGreaterThan(3 * byDefault.perGpu.activationBytes);
+    // The same decoder under vLLM keeps a KV cache.
+    expect(estimateMemory(request({ model: "Qwen/Qwen3-Embedding-4B", gpuType: "L4" })).kvBytesPerToken).toBeGreaterThan(0);
+  });
+});
+
 describe("budget and runtime memory", () => {
   it("budgets utilisation × memory and charges activations and non-torch memory to it", () => {
     const estimate = estimateMemory(request({ model: "Qwen/Qwen3-8B", gpuType: "H100", maxModelLen: 16000, gpuMemoryUtilization: 0.8 }));
@@ -221,7 +245,8 @@ describe("bad input", () => {
             const estimate = estimateMemory(sizing);
             expect(estimate.perGpu.kvCacheBytes).toBeGreaterThanOrEqual(0);
             expect(estimate.kvCapacityTokens).toBeGreaterThanOrEqual(0);
-            expect(Number.isFinite(estimate.maxConcurrency)).toBe(true);
+            // Only an encoder, which keeps no KV cache, has a concurrency memory does not bound.
+            expect(Number.isFinite(estimate.maxConcurrency) || (keepsNoKvCache(estimate) && model.attention.kind === "encoder")).toBe(true);
           } catch (error) {
             expect(error).toBeInstanceOf(SizingInputError);
           }

@@ -83,14 +83,9 @@ const REFUSED: Record<string, string> = {
   whisper: "a speech encoder-decoder model",
   pegasus: "an encoder-decoder model",
   marian: "an encoder-decoder model",
-  bert: "an encoder-only model",
-  roberta: "an encoder-only model",
-  "xlm-roberta": "an encoder-only model",
-  distilbert: "an encoder-only model",
-  deberta: "an encoder-only model",
-  "deberta-v2": "an encoder-only model",
-  modernbert: "an encoder-only model",
-  nomic_bert: "an encoder-only model",
+  // DeBERTa's disentangled relative-position attention has projections the layer model does not hold.
+  deberta: "an encoder-only model with relative-position attention",
+  "deberta-v2": "an encoder-only model with relative-position attention",
   mamba: "a pure state-space model (no attention layers)",
   mamba2: "a pure state-space model (no attention layers)",
   falcon_mamba: "a pure state-space model (no attention layers)",
@@ -123,7 +118,7 @@ const TIE_DEFAULT: Record<string, boolean> = {
  */
 const KNOWN_TYPES = new Set([
   ...UNGATED_MLP,
-  "llama", "mistral", "mistral3", "ministral", "ministral3", "mixtral", "qwen", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "qwen3_next",
+  "llama", "llama_bidirec", "mistral", "mistral3", "ministral", "ministral3", "mixtral", "qwen", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "qwen3_next",
   "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text", "qwen2_vl", "qwen2_5_vl", "qwen2_vl_text", "qwen2_5_vl_text",
   "qwen3_vl", "qwen3_vl_text", "qwen3_vl_moe", "qwen3_vl_moe_text", "deepseek", "deepseek_v2", "deepseek_v3", "deepseek_v32",
   "deepseek_v4", "deepseek_ref", "kimi_k2", "kimi_vl", "kimi_linear", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text",
@@ -136,6 +131,9 @@ const KNOWN_TYPES = new Set([
   "step3_text", "smollm3", "apertus", "orion", "xverse", "solar", "aquila", "minicpm", "minicpm3", "telechat", "hunyuan_dense",
   "pixtral", "idefics3", "smolvlm", "arcee", "afmoe", "seed_oss", "nemotron_nano_vl", "ling", "minimax_m3_vl",
 ]);
+
+/** Decoder layouts run as bidirectional encoders (`LlamaBidirectionalModel`, model_type `llama_bidirec`). */
+const BIDIRECTIONAL_TYPES = new Set(["llama_bidirec"]);
 
 const MLA_TYPES_WITHOUT_HEAD_DIM = new Set(["deepseek_v2", "deepseek_v3", "deepseek_v32", "kimi_k2", "glm_moe_dsa", "glm4_moe_lite", "kimi_linear"]);
 
@@ -185,7 +183,8 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
   const { text, outer } = layout;
   const outerType = stringAt(outer, "model_type") ?? "";
   const refusal = REFUSED[layout.modelType] ?? REFUSED[outerType] ?? (outer.is_encoder_decoder === true ? "an encoder-decoder model" : undefined);
-  if (refusal) throw new ConfigImportError(`${layout.architecture || layout.modelType} is ${refusal}; the importer sizes decoder-only language models`);
+  if (refusal) throw new ConfigImportError(`${layout.architecture || layout.modelType} is ${refusal}; the importer sizes decoder-only language models and BERT-style encoders`);
+  if (ENCODER_TYPES.has(layout.modelType)) return importEncoder(input, layout);
   if (!KNOWN_TYPES.has(layout.modelType) && !KNOWN_TYPES.has(outerType)) {
     throw new ConfigImportError(
       `model_type "${layout.modelType || "(none)"}" (${layout.architecture || "no architectures"}) is not an architecture the importer knows; ` +
@@ -226,7 +225,12 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
   let headDim = numberAt(text, "head_dim", "kv_channels", "attention_head_dim") ?? Math.floor(h / attentionHeads);
   if (MLA_TYPES_WITHOUT_HEAD_DIM.has(modelType) && numberAt(text, "head_dim") === undefined) headDim = Math.max(1, Math.floor(h / attentionHeads));
 
-  const attention = attentionOf(text, attentionHeads, kvHeads);
+  let attention = attentionOf(text, attentionHeads, kvHeads);
+  if (BIDIRECTIONAL_TYPES.has(modelType) || /Bidirectional/.test(layout.architecture)) {
+    // A decoder's layers run bidirectionally as an embedding encoder (NVIDIA's Llama-based retrievers): nothing is cached.
+    attention = { kind: "encoder" };
+    notes.push(`${layout.architecture || modelType} attends bidirectionally (an embedding encoder): no KV cache`);
+  }
 
   // Tied embeddings.
   const tieWritten = typeof text.tie_word_embeddings === "boolean" ? text.tie_word_embeddings : typeof outer.tie_word_embeddings === "boolean" ? outer.tie_word_embeddings : undefined;
@@ -366,6 +370,105 @@ function gemma4Extras(text: Json, modelType: string, h: number, heads: number, k
     notes.push(`the last ${shared} layers reuse earlier layers' KV cache; the KV estimate counts them too (an overestimate)`);
   }
   return extra;
+}
+
+/**
+ * Encoder-only models (embedding and reranking: BERT, RoBERTa/XLM-RoBERTa, DistilBERT, NomicBERT,
+ * ModernBERT), as the transformers and vLLM implementations lay them out (`vllm/model_executor/models/
+ * {bert,roberta,bert_with_rope,modernbert}.py`). They keep no KV cache (attention `encoder`). The layer
+ * model holds their attention and MLP matrices; the parameters it has no place for — position and
+ * token-type embeddings, biases, LayerNorm biases, the pooler or classifier head — are counted beside
+ * the layers (`params.vision`, what the engine loads outside the decoder layers), so the total is exact.
+ */
+const ENCODER_TYPES = new Set(["bert", "roberta", "xlm-roberta", "distilbert", "nomic_bert", "modernbert"]);
+
+function importEncoder(input: ConfigImportInput, layout: Layout): ModelEntry {
+  const { text, modelType, architecture } = layout;
+  const notes: string[] = [];
+  const h = numberAt(text, "hidden_size", "n_embd", "dim");
+  const layers = numberAt(text, "num_hidden_layers", "n_layer", "n_layers");
+  const heads = numberAt(text, "num_attention_heads", "n_head", "n_heads");
+  const vocab = numberAt(text, "vocab_size");
+  const width = numberAt(text, "intermediate_size", "n_inner", "hidden_dim") ?? (h === undefined ? undefined : 4 * h);
+  const missing = Object.entries({ hidden_size: h, num_hidden_layers: layers, num_attention_heads: heads, vocab_size: vocab }).filter(([, value]) => !value || value <= 0);
+  if (missing.length > 0 || width === undefined) throw new ConfigImportError(`config.json has no ${missing.map(([key]) => key).join(", ") || "intermediate_size"}, so the encoder cannot be sized`);
+
+  // MLP: NomicBERT's SwiGLU and ModernBERT's GeGLU have three matrices (ModernBERT writes one fused up
+  // projection of 2 × intermediate_size); the others two, stored as the gated-equivalent 2/3 width.
+  const gated = modelType === "nomic_bert" || modelType === "modernbert";
+  const storedWidth = gated ? width : Math.round((width * 2) / 3);
+  if (!gated) notes.push(`ungated MLP (2 matrices): width stored as 2/3 of intermediate_size ${width} so the estimator's 3 × hidden × width counts it`);
+
+  // Biases and norms, per layer: BERT-style layers have biases on every projection and two LayerNorms
+  // with bias; NomicBERT writes which biases it has; ModernBERT has none and bias-free norms (the first
+  // layer has no attention norm).
+  const nomicBias = (key: string) => (text[key] === false ? 0 : 1);
+  let perLayerExtra: number;
+  let embeddingExtra: number;
+  let headExtra = 0;
+  const positions = numberAt(text, "max_position_embeddings", "n_positions") ?? 512;
+  const tokenTypes = numberAt(text, "type_vocab_size") ?? (modelType === "distilbert" || modelType === "modernbert" ? 0 : 2);
+  if (modelType === "modernbert") {
+    perLayerExtra = 0; // bias-free LayerNorms: h each, as the layer model counts them
+    embeddingExtra = -h!; // the first layer's attention norm is an identity
+    notes.push("ModernBERT: bias-free projections and norms; local attention on 2 of 3 layers keeps no cache either");
+  } else if (modelType === "nomic_bert") {
+    perLayerExtra = nomicBias("qkv_proj_bias") * 4 * h! + nomicBias("mlp_fc1_bias") * 2 * width + nomicBias("mlp_fc2_bias") * h! + 2 * h!;
+    embeddingExtra = tokenTypes * h! + 2 * h!;
+    notes.push("NomicBERT: rotary positions, SwiGLU MLP");
+  } else {
+    perLayerExtra = 4 * h! + width + h! + 2 * h!;
+    embeddingExtra = (positions + tokenTypes) * h! + 2 * h! - h!; // the embedding LayerNorm takes the final norm's place
+  }
+  // The pooler (transformers' `*Model` classes load one) or a sequence-classification head (rerankers).
+  const labels = isRecord(text.id2label) ? Object.keys(text.id2label).length : (numberAt(text, "num_labels") ?? 1);
+  if (/ForSequenceClassification$/.test(architecture)) {
+    headExtra = modelType === "modernbert" ? h! * h! + 2 * h! + h! * labels + labels : h! * h! + h! + h! * labels + labels;
+    notes.push(`${architecture}: a classification head of ${labels} label(s) (a reranker or classifier)`);
+  } else if (/^(Bert|Roberta|XLMRoberta)Model$/.test(architecture) && text.add_pooling_layer !== false) {
+    headExtra = h! * h! + h!;
+    notes.push(`${architecture}: the pooler (${h} × ${h}) is loaded with the weights`);
+  }
+  let maxPositionEmbeddings = positions;
+  if (modelType === "roberta" || modelType === "xlm-roberta") {
+    // RoBERTa's positions start after the padding index: 514 positions serve 512 tokens.
+    const padding = (numberAt(text, "pad_token_id") ?? 1) + 1;
+    maxPositionEmbeddings = Math.max(1, positions - padding);
+    notes.push(`max_position_embeddings ${positions} includes the padding offset of ${padding}: ${maxPositionEmbeddings} tokens`);
+  }
+
+  const entry: ModelEntry = {
+    id: input.id,
+    aliases: input.aliases ?? [],
+    architecture,
+    layers: layers!,
+    hiddenSize: h!,
+    intermediateSize: storedWidth,
+    attentionHeads: heads!,
+    kvHeads: heads!,
+    headDim: Math.floor(h! / heads!),
+    vocabSize: vocab!,
+    tieWordEmbeddings: true,
+    maxPositionEmbeddings,
+    attention: { kind: "encoder" },
+    windowedAttention: null,
+    recurrent: null,
+    moe: null,
+    params: { total: 1, active: 1 },
+    nativeFormat: storedFormat(layout.outer, text, input.hfQuantConfig, notes),
+    checkpointBytes: null,
+    sources: input.sources,
+  };
+  const shape = modelShape(entry);
+  // Exact MLP of the ungated families (the stored width rounds) plus everything outside the layer model.
+  const mlpCorrection = gated ? 0 : layers! * (2 * h! * width - 3 * h! * storedWidth);
+  const outside = Math.max(0, layers! * perLayerExtra + embeddingExtra + headExtra + mlpCorrection);
+  entry.params = { total: shape.derivedTotal + outside, active: shape.derivedTotal + outside, ...(outside > 0 ? { vision: outside } : {}) };
+  notes.push(`an encoder: no KV cache; position and token-type embeddings, biases and the pooler or head (${(outside / 1e6).toFixed(2)}M parameters) are counted beside the layers`);
+  const bytes = checkpointBytesOf(input.safetensorsIndex, entry, 0, notes);
+  if (bytes !== null) entry.checkpointBytes = bytes;
+  entry.notes = notes;
+  return entry;
 }
 
 function attentionOf(text: Json, heads: number, kvHeads: number): AttentionSpec {

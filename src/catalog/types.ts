@@ -53,6 +53,12 @@ export type AttentionSpec =
    */
   | { kind: "mha" | "gqa"; outputGate?: true }
   /**
+   * Bidirectional attention of an encoder-only model (BERT, XLM-RoBERTa, NomicBERT, ModernBERT —
+   * embedding and reranking models): the whole input is read in one pass and nothing is cached
+   * between steps, so there is no KV cache to size (vLLM's `EncoderOnlyAttentionSpec` allocates none).
+   */
+  | { kind: "encoder" }
+  /**
    * Multi-head latent attention (DeepSeek-V2/V3, Kimi-K2): one compressed latent of
    * `kvLoraRank + qkRopeHeadDim` elements is cached per token per layer, on every TP rank.
    */

@@ -238,6 +238,8 @@ export interface EngineProfile<Id extends string = string> {
   // --- layout --------------------------------------------------------------------------------
   /** Every visible GPU gets a share of the layers (llama.cpp `--split-mode layer`, Ollama): no tensor parallelism. */
   readonly splitsLayers: boolean;
+  /** One GPU per process (Text Embeddings Inference's `--device-id`): more GPUs are replicas, never a larger layout. */
+  readonly singleGpu?: true;
   /** Tensor parallel over every visible GPU when unset (TGI `NUM_SHARD`). */
   readonly shardsOverAllGpus: boolean;
   /**
@@ -277,6 +279,12 @@ export interface EngineProfile<Id extends string = string> {
   startsAnywayNote(servedLength: string): string;
   /** Where CPU-resident weights are read from per token: over PCIe each step, or computed by the CPU. */
   readonly offloadPath: "pcie" | "cpu";
+
+  /**
+   * Serves embeddings and scores only (Text Embeddings Inference): every model reads its input in one
+   * pass and generates nothing, so no KV cache is kept and there is no decode speed.
+   */
+  readonly embeddingsOnly?: true;
 
   // --- speed ---------------------------------------------------------------------------------
   /** The speed model's efficiencies and fixed costs for this engine (src/engines/speed-calibration.ts). */

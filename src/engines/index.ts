@@ -11,14 +11,15 @@ import { llamaCpp } from "./llama-cpp.js";
 import { lmdeploy } from "./lmdeploy.js";
 import { ollama } from "./ollama.js";
 import { sglang } from "./sglang.js";
+import { tei } from "./tei.js";
 import { tgi } from "./tgi.js";
 import { trtllm } from "./trtllm.js";
 import { vllm } from "./vllm.js";
 
 /** The registry, in the order commands and images are tried. */
-const PROFILES = [vllm, sglang, tgi, llamaCpp, ollama, trtllm, lmdeploy] as const;
+const PROFILES = [vllm, sglang, tgi, llamaCpp, ollama, trtllm, lmdeploy, tei] as const;
 
-/** An engine id: `vllm`, `sglang`, `tgi`, `llama.cpp`, `ollama`, `trtllm`, `lmdeploy`. */
+/** An engine id: `vllm`, `sglang`, `tgi`, `llama.cpp`, `ollama`, `trtllm`, `lmdeploy`, `tei`. */
 export type Engine = (typeof PROFILES)[number]["id"];
 
 export const ENGINE_IDS: readonly Engine[] = PROFILES.map((profile) => profile.id);

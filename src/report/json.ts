@@ -22,6 +22,8 @@ export interface EstimateJson {
     id: string;
     name: string;
     moe: boolean;
+    /** An encoder-only (embedding or reranking) model: no KV cache, no decoding. */
+    encoder: boolean;
     totalParams: number;
     activeParams: number;
     weightFormat: string;
@@ -35,11 +37,12 @@ export interface EstimateJson {
   offloadedWeightBytesPerGpu: number;
   /** Per GPU (the binding pipeline stage). */
   kvBytesPerToken: number;
-  /** Per model replica. */
+  /** Per model replica (0 for an encoder, which keeps no KV cache: see `model.encoder`). */
   kvCapacityTokens: number;
   maxModelLen: number;
   maxModelLenSource: MemoryEstimate["maxModelLenSource"];
-  maxConcurrency: number;
+  /** Full-length sequences the KV cache holds at once; null when memory does not bound them (an encoder). */
+  maxConcurrency: number | null;
   largestFittingMaxModelLen: number | null;
   shortfallBytes: number;
   settings: MemoryEstimate["settings"];
@@ -58,7 +61,7 @@ export interface EstimateJson {
     verdict: MemoryEstimate["verdict"];
     gpuCount: number;
     kvCapacityTokens: number;
-    maxConcurrency: number;
+    maxConcurrency: number | null;
     perGpu: MemoryEstimate["perGpu"];
     /** The hardware's on-demand price per hour after the change, where one is known (else null). */
     usdPerHour: number | null;
@@ -83,6 +86,7 @@ export function estimateJson(
       id: model.id,
       name: resolved.model.displayName,
       moe: model.moe !== null,
+      encoder: model.attention.kind === "encoder",
       totalParams: model.params.total,
       activeParams: model.params.active,
       weightFormat: estimate.settings.weightFormat,
@@ -103,7 +107,7 @@ export function estimateJson(
     kvCapacityTokens: estimate.kvCapacityTokens,
     maxModelLen: estimate.maxModelLen,
     maxModelLenSource: estimate.maxModelLenSource,
-    maxConcurrency: estimate.maxConcurrency,
+    maxConcurrency: finite(estimate.maxConcurrency),
     largestFittingMaxModelLen: estimate.largestFittingMaxModelLen,
     shortfallBytes: estimate.shortfallBytes,
     settings: estimate.settings,
@@ -118,7 +122,7 @@ export function estimateJson(
       verdict: remedy.estimate.verdict,
       gpuCount: remedy.estimate.gpuCount,
       kvCapacityTokens: remedy.estimate.kvCapacityTokens,
-      maxConcurrency: remedy.estimate.maxConcurrency,
+      maxConcurrency: finite(remedy.estimate.maxConcurrency),
       perGpu: remedy.estimate.perGpu,
       usdPerHour: book ? remedyPrice(catalog, book, resolved, remedy) : null,
     })),
@@ -130,4 +134,9 @@ function remedyPrice(catalog: Catalog, book: PriceBook, resolved: ResolvedDeploy
   const instance = remedy.change.instanceType ? catalog.resolveInstance(remedy.change.instanceType) : remedy.change.gpu ? undefined : resolved.instance;
   const price = priceOf(book, { gpu: remedy.request.gpu, gpuCount: remedy.estimate.gpuCount, ...(instance ? { instance } : {}) });
   return price ? price.usdPerHour : null;
+}
+
+/** JSON has no Infinity: an unbounded figure is null. */
+function finite(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }

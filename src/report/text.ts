@@ -5,6 +5,7 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import type { Remedy } from "../sizing/recommend.js";
 import type { MemoryEstimate } from "../sizing/types.js";
+import { keepsNoKvCache } from "../sizing/estimate.js";
 import { concurrency, describeCheck, describeRemedy, ENGINE_NAMES, formatLabel, gib, gpuName, params, tokens } from "./wording.js";
 import type { DeploymentCheck } from "../judge/checks.js";
 import { renderTerminalBar } from "./memory-bar.js";
@@ -57,6 +58,7 @@ export function passes(estimate: MemoryEstimate, checks: readonly DeploymentChec
 /** The memory verdict under a check that stops the start: never worded as "fits". */
 function memoryAloneSentence(estimate: MemoryEstimate, verdict: string): string {
   if (estimate.verdict !== "fits") return verdict;
+  if (keepsNoKvCache(estimate)) return `the weights would fit with ${gib(estimate.perGpu.kvCacheBytes)} GiB per GPU to spare, if it started.`;
   return `the KV cache would hold ${tokens(estimate.kvCapacityTokens)} tokens, ${concurrency(estimate.maxConcurrency)} × ${tokens(estimate.maxModelLen)}-token sequences, if it started.`;
 }
 
@@ -64,6 +66,7 @@ export function verdictSentence(estimate: MemoryEstimate, minConcurrent = 1): st
   const budget = gib(estimate.perGpu.budgetBytes);
   switch (estimate.verdict) {
     case "fits":
+      if (keepsNoKvCache(estimate)) return `Fits: no KV cache is kept (each input is read in one pass); ${gib(estimate.perGpu.kvCacheBytes)} GiB per GPU is left for batches.`;
       if (estimate.maxConcurrency < minConcurrent) {
         return `Too few sequences at once: the KV cache (${tokens(estimate.kvCapacityTokens)} tokens) holds ${concurrency(estimate.maxConcurrency)} × ${tokens(estimate.maxModelLen)}-token sequences, fewer than the ${minConcurrent} required.`;
       }
@@ -114,7 +117,14 @@ export function renderBreakdown(
     [`Weights (${estimate.settings.weightFormat})`, gib(estimate.perGpu.weightBytes)],
     ["Activations (peak)", gib(estimate.perGpu.activationBytes)],
     ["Runtime overhead", gib(estimate.perGpu.overheadBytes)],
-    [estimate.settings.budgetKind === "fraction-of-free" ? `KV cache (${Math.round(estimate.settings.memoryFraction * 100)} % of the rest)` : "KV cache", gib(estimate.perGpu.kvCacheBytes)],
+    [
+      keepsNoKvCache(estimate)
+        ? "Free for batches"
+        : estimate.settings.budgetKind === "fraction-of-free"
+          ? `KV cache (${Math.round(estimate.settings.memoryFraction * 100)} % of the rest)`
+          : "KV cache",
+      gib(estimate.perGpu.kvCacheBytes),
+    ],
   ];
   if (estimate.offloadedWeightBytesPerGpu > 0) rows.splice(3, 0, ["Weights offloaded to CPU", gib(estimate.offloadedWeightBytesPerGpu)]);
   // Rows are indented by two, so the widest label sets the column at two more than its length.
@@ -126,12 +136,17 @@ export function renderBreakdown(
   if (style.terminal) lines.push(...renderTerminalBar(estimate.perGpu, barWidth(style.terminal.columns), style.terminal.color), "");
 
   const lengthNote = estimate.maxModelLenSource === "set" ? "" : estimate.maxModelLenSource === "model-default" ? " (model default)" : " (engine default)";
-  const facts: Array<[string, string]> = [
-    ["KV cache per token", `${(estimate.kvBytesPerToken / 1024).toFixed(1)} KiB per GPU`],
-    ["KV capacity", `${tokens(estimate.kvCapacityTokens)} tokens`],
-    ["max_model_len", `${tokens(estimate.maxModelLen)}${lengthNote}`],
-    ["Concurrency", `${concurrency(estimate.maxConcurrency)} × full-length sequences`],
-  ];
+  const facts: Array<[string, string]> = keepsNoKvCache(estimate)
+    ? [
+        ["KV cache", "none (each input is read in one pass)"],
+        ["max_model_len", `${tokens(estimate.maxModelLen)}${lengthNote}`],
+      ]
+    : [
+        ["KV cache per token", `${(estimate.kvBytesPerToken / 1024).toFixed(1)} KiB per GPU`],
+        ["KV capacity", `${tokens(estimate.kvCapacityTokens)} tokens`],
+        ["max_model_len", `${tokens(estimate.maxModelLen)}${lengthNote}`],
+        ["Concurrency", `${concurrency(estimate.maxConcurrency)} × full-length sequences`],
+      ];
   for (const [label, value] of facts) lines.push(`${label.padEnd(labelWidth)}  ${value}`);
   lines.push("");
 

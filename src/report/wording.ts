@@ -7,6 +7,7 @@ import type { Remedy } from "../sizing/recommend.js";
 import { ENGINE_IDS, engineById } from "../engines/index.js";
 import { concurrency, gib, gpuName, tokens } from "./plain.js";
 import type { Engine } from "../sizing/types.js";
+import { keepsNoKvCache } from "../sizing/estimate.js";
 import type { DeploymentCheck } from "../judge/checks.js";
 
 export { concurrency, gib, gpuName, params, shortGpuName, tokens } from "./plain.js";
@@ -97,6 +98,7 @@ export function briefRemedy(catalog: Catalog, remedy: Remedy): string {
 /** "129,136 KV tokens, 3.9 × 32,768-token sequences". */
 export function headroom(remedy: Pick<Remedy, "estimate">): string {
   const { estimate } = remedy;
+  if (keepsNoKvCache(estimate)) return `${gib(estimate.perGpu.kvCacheBytes)} GiB per GPU left for batches`;
   return `${tokens(estimate.kvCapacityTokens)} KV tokens, ${concurrency(estimate.maxConcurrency)} × ${tokens(estimate.maxModelLen)}-token sequences`;
 }
 

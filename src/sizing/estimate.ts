@@ -145,6 +145,7 @@ function stageKv(
   kvElementBytes: number,
   stage: { start: number; end: number },
   statesInKvBlocks: boolean,
+  cachesNothing: boolean,
 ): StageKv {
   let fullLayers = 0;
   let windowedLayers = 0;
@@ -155,14 +156,15 @@ function stageKv(
     else if (kind.windowed) windowedLayers++;
     else fullLayers++;
   }
-  const bytesPerTokenPerLayer =
-    model.attention.kind === "mla"
+  const bytesPerTokenPerLayer = cachesNothing
+    ? 0
+      : model.attention.kind === "mla"
       ? // MLA caches one latent per token, identical on every TP rank (MLAAttentionSpec: no ×2, no ÷TP);
         // sparse-attention models add their indexer's key cache.
         mlaLatentBytesPerToken(model, kvElementBytes) + sparseIndexerBytesPerToken(model)
       : 2 * kvHeadsPerTpRank(model, tp) * model.headDim * kvElementBytes;
   // Engines with a separate state pool (SGLang's Mamba cache) size the states apart from the KV.
-  const stateBytes = model.recurrent && statesInKvBlocks ? (model.recurrent.stateBytesPerSequencePerLayer * recurrentLayers) / tp : 0;
+  const stateBytes = model.recurrent && statesInKvBlocks && !cachesNothing ? (model.recurrent.stateBytesPerSequencePerLayer * recurrentLayers) / tp : 0;
   return { fullLayers, windowedLayers, recurrentLayers, bytesPerTokenPerLayer, recurrentStateBytes: stateBytes };
 }
 
@@ -214,6 +216,14 @@ function validate(request: SizingRequest): void {
       `pipeline parallel size ${request.pipelineParallel} exceeds the model's ${request.model.layers} layers`,
     );
   }
+}
+
+/**
+ * Whether the deployment keeps nothing per token (an encoder, or an embeddings-only engine): memory does not bound its
+ * batch, so concurrency is unbounded (`maxConcurrency` Infinity) and the KV figures are zero.
+ */
+export function keepsNoKvCache(estimate: Pick<MemoryEstimate, "kvBytesPerToken" | "requestKvBytes">): boolean {
+  return estimate.kvBytesPerToken === 0 && estimate.requestKvBytes === 0;
 }
 
 /**
@@ -280,6 +290,8 @@ function estimateAsWritten(request: SizingRequest, options: EstimateOptions): Me
     activationPeakBytes({ model, tensorParallel: tp, expertParallelRanks: request.expertParallel ? expertRanks : 1, tokens, sequences, activationBytes: b });
   const engine = engineById(request.engine);
   const budget: EngineBudget = engine.budget(request, activation);
+  // An encoder, or any model under an embeddings-only engine, reads each input in one pass: no KV cache.
+  const cachesNothing = model.attention.kind === "encoder" || engine.embeddingsOnly === true;
 
   const { key: keyDtype, value: valueDtype } = budget.kvCacheDtypes;
   const keyBytes = kvCacheElementBytes(keyDtype, b);
@@ -330,7 +342,7 @@ function estimateAsWritten(request: SizingRequest, options: EstimateOptions): Me
     weights -= offloaded;
     // What the engine keeps in host memory by design (llama.cpp's token embeddings) is not an offload.
     if (first) weights = Math.max(0, weights - budget.hostResidentWeightBytes);
-    const kv = stageKv(model, shape, attentionTp, kvElementBytes, stage, budget.recurrentStateShare === 0);
+    const kv = stageKv(model, shape, attentionTp, kvElementBytes, stage, budget.recurrentStateShare === 0, cachesNothing);
     if (gpuLayerShare < 1) {
       // The KV cache of a layer lives where the layer does.
       kv.fullLayers *= gpuLayerShare;
@@ -447,7 +459,8 @@ function estimateAsWritten(request: SizingRequest, options: EstimateOptions): Me
       weightBytes: binding.weightBytes,
       activationBytes: budget.activationBytes,
       overheadBytes: budget.overheadBytes,
-      kvCacheBytes: contextAllocated ? perRequest(servedLength, binding) : Math.max(0, binding.kvAvailable),
+      // An encoder caches nothing: what is left is the room its batches have.
+      kvCacheBytes: contextAllocated && !cachesNothing ? perRequest(servedLength, binding) : Math.max(0, binding.kvAvailable),
     },
     totalWeightBytes: fullCopy,
     activeWeightBytes: fullCopy - inactiveExpertBytes,

@@ -114,7 +114,7 @@ export function layerParams(model: ModelEntry, kind: LayerKind, recurrentMixerPa
     params.norms += mla.kvLoraRank;
   } else {
     // q_proj + o_proj; a gated q_proj (`attn_output_gate`) is twice as wide.
-    params.attentionSplit = (model.attention.outputGate ? 3 : 2) * h * model.attentionHeads * model.headDim;
+    params.attentionSplit = (model.attention.kind !== "encoder" && model.attention.outputGate ? 3 : 2) * h * model.attentionHeads * model.headDim;
     params.attentionKv = 2 * h * model.kvHeads * model.headDim; // k_proj + v_proj
   }
 

@@ -311,8 +311,8 @@ function moreGpusRemedy(
   options: RecommendOptions,
   kind: RemedyKind = "more-gpus",
 ): Remedy | undefined {
-  // One engine runs on one MIG slice: more slices are no layout (see migSliceType).
-  if (isMigSlice(request.gpu)) return undefined;
+  // One engine runs on one MIG slice, and some engines on one GPU: more of them are no layout (see migSliceType).
+  if (isMigSlice(request.gpu) || engineById(request.engine).singleGpu) return undefined;
   const perNode = gpusPerNode(catalog, request.gpu, options);
   // Weights alone bound which layouts can fit: skip those without estimating them.
   const base = tryEstimate(request);

@@ -244,8 +244,10 @@ function recurrentStateBytes(request: SizingRequest, memory: MemoryEstimate): nu
 
 /** Sequences of `length` tokens the KV cache holds at once (fractional). */
 export function kvConcurrency(memory: MemoryEstimate, length: number): number {
-  if (memory.verdict === "weights-exceed-memory" || memory.kvCapacityTokens <= 0) return 0;
-  if (memory.kvBytesPerToken === 0) return Number.POSITIVE_INFINITY;
+  if (memory.verdict === "weights-exceed-memory") return 0;
+  // An encoder (or a layer-free cache) holds nothing per token: memory does not bound the batch.
+  if (memory.kvBytesPerToken === 0 && memory.requestKvBytes === 0) return Number.POSITIVE_INFINITY;
+  if (memory.kvCapacityTokens <= 0) return 0;
   // Scale the full-length figure: windowed and recurrent layers make it non-linear, but the ratio is what the cache allows.
   const atMaxLen = memory.maxConcurrency;
   if (length >= memory.maxModelLen) return atMaxLen * (memory.maxModelLen / length);
@@ -259,6 +261,9 @@ export function kvConcurrency(memory: MemoryEstimate, length: number): number {
 export function estimateSpeed(request: SizingRequest, memory: MemoryEstimate, workload: Partial<Workload> = {}, calibration?: SpeedCalibration): SpeedResult {
   const { gpu } = request;
   if (memory.verdict === "weights-exceed-memory") return { known: false, reason: "the weights do not fit, so nothing is served" };
+  if (request.model.attention.kind === "encoder" || engineById(request.engine).embeddingsOnly) {
+    return { known: false, reason: "the model only embeds or scores its input: no tokens are generated to time" };
+  }
   if (!gpu.memoryBandwidthGBps) return { known: false, reason: `the catalog has no memory bandwidth for the ${gpu.name}, so its speed is unknown` };
   const gemm = gemmTflops(gpu, request.weightFormat);
   if (!gemm) return { known: false, reason: `the catalog has no tensor TFLOPS for the ${gpu.name}, so its speed is unknown` };

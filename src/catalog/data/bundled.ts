@@ -35,6 +35,7 @@ import models_microsoft from "./models/microsoft.json" with { type: "json" };
 import models_minimaxai from "./models/minimaxai.json" with { type: "json" };
 import models_mistral_community from "./models/mistral-community.json" with { type: "json" };
 import models_mistralai from "./models/mistralai.json" with { type: "json" };
+import models_mixedbread_ai from "./models/mixedbread-ai.json" with { type: "json" };
 import models_moonshotai from "./models/moonshotai.json" with { type: "json" };
 import models_mosaicml from "./models/mosaicml.json" with { type: "json" };
 import models_nvidia from "./models/nvidia.json" with { type: "json" };
@@ -49,11 +50,13 @@ import models_snowflake from "./models/snowflake.json" with { type: "json" };
 import models_stabilityai from "./models/stabilityai.json" with { type: "json" };
 import models_stepfun_ai from "./models/stepfun-ai.json" with { type: "json" };
 import models_tencent from "./models/tencent.json" with { type: "json" };
+import models_thenlper from "./models/thenlper.json" with { type: "json" };
 import models_thudm from "./models/thudm.json" with { type: "json" };
 import models_tiiuae from "./models/tiiuae.json" with { type: "json" };
 import models_tinyllama from "./models/tinyllama.json" with { type: "json" };
 import models_togethercomputer from "./models/togethercomputer.json" with { type: "json" };
 import models_upstage from "./models/upstage.json" with { type: "json" };
+import models_whereisai from "./models/whereisai.json" with { type: "json" };
 import models_xai_org from "./models/xai-org.json" with { type: "json" };
 import models_xiaomimimo from "./models/xiaomimimo.json" with { type: "json" };
 import models_zai_org from "./models/zai-org.json" with { type: "json" };
@@ -68,7 +71,7 @@ import prices_aws from "./prices/aws.json" with { type: "json" };
 /** Every data file, parsed (by the bundler's JSON loader). */
 export function readCatalogFiles(): CatalogFiles {
   return {
-    models: [models_01_ai, models_ai21labs, models_alibaba_nlp, models_allenai, models_baai, models_baichuan_inc, models_baidu, models_bigcode, models_bigscience, models_bytedance_seed, models_codellama, models_cohereforai, models_databricks, models_deepseek_ai, models_distilbert, models_eleutherai, models_facebook, models_google, models_huggingfacetb, models_huggyllama, models_humain_ai, models_ibm_granite, models_inclusionai, models_internlm, models_intfloat, models_lgai_exaone, models_llava_hf, models_meta_llama, models_microsoft, models_minimaxai, models_mistral_community, models_mistralai, models_moonshotai, models_mosaicml, models_nvidia, models_openai_community, models_openai, models_openbmb, models_opengvlab, models_orionstarai, models_qwen, models_sgl_project, models_snowflake, models_stabilityai, models_stepfun_ai, models_tencent, models_thudm, models_tiiuae, models_tinyllama, models_togethercomputer, models_upstage, models_xai_org, models_xiaomimimo, models_zai_org] as unknown as ModelFile[],
+    models: [models_01_ai, models_ai21labs, models_alibaba_nlp, models_allenai, models_baai, models_baichuan_inc, models_baidu, models_bigcode, models_bigscience, models_bytedance_seed, models_codellama, models_cohereforai, models_databricks, models_deepseek_ai, models_distilbert, models_eleutherai, models_facebook, models_google, models_huggingfacetb, models_huggyllama, models_humain_ai, models_ibm_granite, models_inclusionai, models_internlm, models_intfloat, models_lgai_exaone, models_llava_hf, models_meta_llama, models_microsoft, models_minimaxai, models_mistral_community, models_mistralai, models_mixedbread_ai, models_moonshotai, models_mosaicml, models_nvidia, models_openai_community, models_openai, models_openbmb, models_opengvlab, models_orionstarai, models_qwen, models_sgl_project, models_snowflake, models_stabilityai, models_stepfun_ai, models_tencent, models_thenlper, models_thudm, models_tiiuae, models_tinyllama, models_togethercomputer, models_upstage, models_whereisai, models_xai_org, models_xiaomimimo, models_zai_org] as unknown as ModelFile[],
     gpus: [gpus_amd, gpus_nvidia, gpus_other] as unknown as GpuFile[],
     instances: [instances_aws, instances_azure, instances_gcp] as unknown as InstanceFile[],
     prices: [prices_aws] as unknown as PriceFile[],
