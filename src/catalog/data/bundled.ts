@@ -21,6 +21,7 @@ import models_distilbert from "./models/distilbert.json" with { type: "json" };
 import models_eleutherai from "./models/eleutherai.json" with { type: "json" };
 import models_facebook from "./models/facebook.json" with { type: "json" };
 import models_google from "./models/google.json" with { type: "json" };
+import models_h2oai from "./models/h2oai.json" with { type: "json" };
 import models_huggingfacetb from "./models/huggingfacetb.json" with { type: "json" };
 import models_huggyllama from "./models/huggyllama.json" with { type: "json" };
 import models_humain_ai from "./models/humain-ai.json" with { type: "json" };
@@ -43,6 +44,7 @@ import models_openai_community from "./models/openai-community.json" with { type
 import models_openai from "./models/openai.json" with { type: "json" };
 import models_openbmb from "./models/openbmb.json" with { type: "json" };
 import models_opengvlab from "./models/opengvlab.json" with { type: "json" };
+import models_openlm_research from "./models/openlm-research.json" with { type: "json" };
 import models_orionstarai from "./models/orionstarai.json" with { type: "json" };
 import models_qwen from "./models/qwen.json" with { type: "json" };
 import models_sgl_project from "./models/sgl-project.json" with { type: "json" };
@@ -59,6 +61,7 @@ import models_upstage from "./models/upstage.json" with { type: "json" };
 import models_whereisai from "./models/whereisai.json" with { type: "json" };
 import models_xai_org from "./models/xai-org.json" with { type: "json" };
 import models_xiaomimimo from "./models/xiaomimimo.json" with { type: "json" };
+import models_xverse from "./models/xverse.json" with { type: "json" };
 import models_zai_org from "./models/zai-org.json" with { type: "json" };
 import gpus_amd from "./gpus/amd.json" with { type: "json" };
 import gpus_nvidia from "./gpus/nvidia.json" with { type: "json" };
@@ -71,7 +74,7 @@ import prices_aws from "./prices/aws.json" with { type: "json" };
 /** Every data file, parsed (by the bundler's JSON loader). */
 export function readCatalogFiles(): CatalogFiles {
   return {
-    models: [models_01_ai, models_ai21labs, models_alibaba_nlp, models_allenai, models_baai, models_baichuan_inc, models_baidu, models_bigcode, models_bigscience, models_bytedance_seed, models_codellama, models_cohereforai, models_databricks, models_deepseek_ai, models_distilbert, models_eleutherai, models_facebook, models_google, models_huggingfacetb, models_huggyllama, models_humain_ai, models_ibm_granite, models_inclusionai, models_internlm, models_intfloat, models_lgai_exaone, models_llava_hf, models_meta_llama, models_microsoft, models_minimaxai, models_mistral_community, models_mistralai, models_mixedbread_ai, models_moonshotai, models_mosaicml, models_nvidia, models_openai_community, models_openai, models_openbmb, models_opengvlab, models_orionstarai, models_qwen, models_sgl_project, models_snowflake, models_stabilityai, models_stepfun_ai, models_tencent, models_thenlper, models_thudm, models_tiiuae, models_tinyllama, models_togethercomputer, models_upstage, models_whereisai, models_xai_org, models_xiaomimimo, models_zai_org] as unknown as ModelFile[],
+    models: [models_01_ai, models_ai21labs, models_alibaba_nlp, models_allenai, models_baai, models_baichuan_inc, models_baidu, models_bigcode, models_bigscience, models_bytedance_seed, models_codellama, models_cohereforai, models_databricks, models_deepseek_ai, models_distilbert, models_eleutherai, models_facebook, models_google, models_h2oai, models_huggingfacetb, models_huggyllama, models_humain_ai, models_ibm_granite, models_inclusionai, models_internlm, models_intfloat, models_lgai_exaone, models_llava_hf, models_meta_llama, models_microsoft, models_minimaxai, models_mistral_community, models_mistralai, models_mixedbread_ai, models_moonshotai, models_mosaicml, models_nvidia, models_openai_community, models_openai, models_openbmb, models_opengvlab, models_openlm_research, models_orionstarai, models_qwen, models_sgl_project, models_snowflake, models_stabilityai, models_stepfun_ai, models_tencent, models_thenlper, models_thudm, models_tiiuae, models_tinyllama, models_togethercomputer, models_upstage, models_whereisai, models_xai_org, models_xiaomimimo, models_xverse, models_zai_org] as unknown as ModelFile[],
     gpus: [gpus_amd, gpus_nvidia, gpus_other] as unknown as GpuFile[],
     instances: [instances_aws, instances_azure, instances_gcp] as unknown as InstanceFile[],
     prices: [prices_aws] as unknown as PriceFile[],
