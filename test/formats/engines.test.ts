@@ -253,3 +253,20 @@ ${env}`;
     expect(extractedValues(client.replace("http://ollama.inference.svc:11434", "127.0.0.1:11434"))).toMatchObject([{ engine: "ollama", model: "llama3.1:8b" }]);
   });
 });
+
+describe("Text Embeddings Inference deployments", () => {
+  it("reads the model and warm-up batch from flags or environment, judges each GPU service without a KV cache, and skips the CPU build", () => {
+    const file = "compose/rag-tei-embeddings.yml";
+    expect(fixtureValues(file)).toEqual([
+      { kind: "compose service", name: "embeddings", model: "intfloat/e5-large-v2", maxNumBatchedTokens: 65536, engine: "tei", gpuCount: 1, unresolved: [] },
+      { kind: "compose service", name: "reranker", model: "BAAI/bge-reranker-v2-m3", maxNumBatchedTokens: 8192, engine: "tei", gpuCount: 1, unresolved: [] },
+    ]);
+    expect(statuses(file)).toEqual(["compose service embeddings: judged", "compose service reranker: judged"]);
+    expectFindings(file, []);
+    for (const judged of judgedOf(readFixture(file), file)) {
+      if (judged.status !== "judged") throw new Error("not judged");
+      expect(judged.estimate).toMatchObject({ verdict: "fits", kvBytesPerToken: 0, maxConcurrency: Number.POSITIVE_INFINITY });
+      expect(judged.estimate.settings.maxNumBatchedTokens).toBe(judged.values.maxNumBatchedTokens);
+    }
+  });
+});
