@@ -96,6 +96,10 @@ describe("the engine registry", () => {
     expect(engineOfContainer({ args: ["lmdeploy serve api_server Qwen/Qwen2.5-7B-Instruct --tp 1"] })).toBe("lmdeploy");
     expect(engineOfContainer({ image: "ghcr.io/predibase/lorax:main" })).toBe("tgi");
     expect(engineOfContainer({ command: ["text-embeddings-router", "--model-id", "BAAI/bge-m3"] })).toBe("tei");
+    // Mozilla's llamafile is llama.cpp's server in server mode; a word in a test is no command, and without --server it chats.
+    expect(engineOfContainer({ command: ["./llamafile-0.8.17", "--server", "-m", "tinyllama-1.1b-chat-v1.0-q4_k_m.gguf", "-ngl", "9999"] })).toBe("llama.cpp");
+    expect(engineOfContainer({ command: ["sh", "-c", 'if [ "$TARGET" = "llamafile" ]; then echo --server; fi'] })).toBeUndefined();
+    expect(engineOfContainer({ command: ["llamafile", "-m", "model.gguf", "-p", "hello"] })).toBeUndefined();
     expect(engineOfContainer({ image: "python:3.12", command: ["python", "app.py"] })).toBeUndefined();
     // The router of LMDeploy serves no model.
     expect(engineOfContainer({ command: ["lmdeploy", "serve", "proxy", "--server-port", "8000"] })).toBeUndefined();

@@ -10,7 +10,7 @@
 import type { ModelEntry, QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, MIB } from "../sizing/runtime.js";
 import type { MemoryEstimate, SizingRequest } from "../sizing/types.js";
-import type { ActivationPeak, AutoFit, EngineBudget, EngineProfile, FlagSpec } from "./common.js";
+import type { ActivationPeak, AutoFit, EngineBudget, EngineProfile, FlagSpec, Word } from "./common.js";
 import { poolDefaults, releaseOf, tokenCount as tokens, VLLM_STYLE_CONFIG_KEYS } from "./common.js";
 import { atLeast, type Release } from "./versions.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
@@ -226,6 +226,12 @@ export const ggufEngine = {
   speed: { calibration: MEASURED_SPEED, fittedOn: "vllm" },
 } as const satisfies Partial<EngineProfile>;
 
+/** Whether the command from `start` to the next operator asks for server mode (`--server`). */
+function serverMode(words: readonly Word[], start: number): boolean {
+  for (let index = start; index < words.length && !words[index]!.operator; index++) if (words[index]!.text === "--server") return true;
+  return false;
+}
+
 export const llamaCpp: EngineProfile<"llama.cpp"> = {
   ...ggufEngine,
   id: "llama.cpp",
@@ -236,11 +242,16 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
   command(words, i) {
     const text = words[i]!.text;
     const base = text.slice(text.lastIndexOf("/") + 1);
-    return base === "llama-server" || (base === "server" && /llama/.test(text)) ? { start: i + 1, positionalModel: false } : undefined;
+    if (base === "llama-server" || (base === "server" && /llama/.test(text))) return { start: i + 1, positionalModel: false };
+    // Mozilla's llamafile embeds llama.cpp's server and takes its flags in server mode
+    // (`llamafile --server -m model.gguf -ngl 999`, Mozilla-Ocho/llamafile README); builds are named
+    // `llamafile-0.8.17` or `<fork>-llamafile`.
+    if (/^(?:[\w.-]+-)?llamafile(?:-\d+(?:\.\d+)*)?$/.test(base) && (i === 0 || words[i - 1]!.operator) && serverMode(words, i + 1)) return { start: i + 1, positionalModel: false };
+    return undefined;
   },
   image: (name) => /llama\.cpp|llama-cpp|llamacpp|ggml-org/.test(name),
   flags: FLAGS,
-  switches: ["--cont-batching", "-cb", "--mlock", "--no-mmap", "--embedding", "--jinja", "--metrics", "--kv-unified", "-kvu"],
+  switches: ["--cont-batching", "-cb", "--mlock", "--no-mmap", "--embedding", "--jinja", "--metrics", "--kv-unified", "-kvu", "--server", "--nobrowser"],
   env: {
     LLAMA_ARG_MODEL: { field: "model", kind: "string" },
     LLAMA_ARG_HF_REPO: { field: "model", kind: "string" },
