@@ -226,8 +226,9 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
   if (MLA_TYPES_WITHOUT_HEAD_DIM.has(modelType) && numberAt(text, "head_dim") === undefined) headDim = Math.max(1, Math.floor(h / attentionHeads));
 
   let attention = attentionOf(text, attentionHeads, kvHeads);
-  if (BIDIRECTIONAL_TYPES.has(modelType) || /Bidirectional/.test(layout.architecture)) {
-    // A decoder's layers run bidirectionally as an embedding encoder (NVIDIA's Llama-based retrievers): nothing is cached.
+  if (BIDIRECTIONAL_TYPES.has(modelType) || /Bidirectional/.test(layout.architecture) || text.use_bidirectional_attention === true) {
+    // A decoder's layers run bidirectionally as an embedding encoder (NVIDIA's Llama-based retrievers,
+    // EmbeddingGemma's `use_bidirectional_attention`): nothing is cached.
     attention = { kind: "encoder" };
     notes.push(`${layout.architecture || modelType} attends bidirectionally (an embedding encoder): no KV cache`);
   }
