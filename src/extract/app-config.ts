@@ -6,7 +6,7 @@
 import { DEFAULT_ENGINE, engineByName, engineFromImage } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { mappings, str } from "./doc.js";
+import { mappings, namedValueView, str } from "./doc.js";
 import { flagListCall } from "./engine-seam.js";
 import { deferredReason, type FieldSink, locate, mergeFields, newSink, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
 import { nodePlacement, resourceGpus } from "./pod.js";
@@ -16,7 +16,11 @@ type Kind = "string" | "int" | "float" | "size" | "bool";
 
 /** Keys (compared without case, `-` or `_`) that hold each setting. */
 const KEYS: Array<{ field: FieldName; kind: Kind; keys: string[] }> = [
-  { field: "model", kind: "string", keys: ["model", "modelid", "modelname", "hfmodelid", "modelrepo", "huggingfacemodel", "hfmodel"] },
+  {
+    field: "model",
+    kind: "string",
+    keys: ["model", "modelid", "modelname", "hfmodelid", "modelrepo", "huggingfacemodel", "hfmodel", "huggingfacemodelid", "jumpstartmodelname", "jumpstartmodelid"],
+  },
   { field: "gpuType", kind: "string", keys: ["gpu", "gputype", "accelerator", "acceleratortype", "gpumodel", "gpuname"] },
   { field: "instanceType", kind: "string", keys: ["instancetype", "machinetype", "vmsize", "sku"] },
   { field: "gpuCount", kind: "int", keys: ["gpucount", "gpus", "numgpus", "ngpus", "gpuspernode", "gpunum"] },
@@ -93,6 +97,12 @@ export function readSettingsMapping(
   const located = <T>(value: T, node: DocNode, source: string): Located<T> => locate(node, value, source);
 
   for (const [key, node] of mapping.entries()) {
+    // A serving image under any key (`deep-learning-container-image: huggingface-pytorch-tgi-inference:…`) names the engine.
+    if (node.type === "scalar" && typeof node.value === "string" && normalizeKey(key).endsWith("image") && !fields.engine) {
+      const engine = engineFromImage(node.value);
+      if (engine) fields.engine = located(engine, node, key);
+      continue;
+    }
     // Under a model key (`model: {name: Qwen/Qwen3-32B, contextLength: 32768}`), its name is the model.
     const spec = KEY_INDEX.get(normalizeKey(key)) ?? (options.modelKeyed && MODEL_NAME_KEYS.has(normalizeKey(key)) ? MODEL_SPEC : undefined);
     if (!spec || node.type !== "scalar") continue;
@@ -253,11 +263,26 @@ function pick<T extends object>(from: T, fields: readonly FieldName[]): T {
   return Object.fromEntries(fields.filter((field) => field in from).map((field) => [field, (from as Record<string, unknown>)[field]])) as T;
 }
 
+/** Keys whose `{name, value}` list stands for a mapping of settings (SeedFarmer, Argo workflow and Tekton parameters). */
+const PARAMETER_LISTS = new Set(["parameters", "params"]);
+
+/** Every mapping of a document, and the `{name, value}` parameter lists read as mappings. */
+function* settingsMappings(document: DocNode): Generator<{ node: DocNode; path: string[] }> {
+  for (const entry of mappings(document)) {
+    yield entry;
+    for (const [key, value] of entry.node.entries()) {
+      if (!PARAMETER_LISTS.has(normalizeKey(key))) continue;
+      const view = namedValueView(value);
+      if (view) yield { node: view, path: [...entry.path, key] };
+    }
+  }
+}
+
 /** Every deployment-shaped mapping of an app-config document. */
 export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = "app config"): Deployment[] {
   void ctx;
   const deployments: Deployment[] = [];
-  for (const { node, path } of mappings(document)) {
+  for (const { node, path } of settingsMappings(document)) {
     const key = path[path.length - 1];
     // A model key's mapping (`model: {name: …}`) may leave the GPUs to the mappings around it.
     const modelKeyed = key !== undefined && KEY_INDEX.get(normalizeKey(key))?.field === "model";

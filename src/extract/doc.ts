@@ -564,6 +564,36 @@ export function* mappings(node: DocNode, path: string[] = [], depth = 0): Genera
   }
 }
 
+/**
+ * A list of `{name, value}` entries read as the mapping it stands for (`parameters:` of a SeedFarmer
+ * module manifest or an Argo workflow: `- name: instance-type` / `value: ml.g5.2xlarge`): keys are the
+ * names, values the written `value` nodes. Undefined unless every entry is such a pair (entries with
+ * `valueFrom` instead count, and are left out) and at least one has a value. The view itself is
+ * never edited (new keys have no place in it); its values are the file's own nodes.
+ */
+export function namedValueView(list: DocNode): DocNode | undefined {
+  if (list.type !== "seq") return undefined;
+  const entries: Array<[string, DocNode]> = [];
+  for (const item of list.items()) {
+    const name = item.type === "map" ? str(item.get("name")) : undefined;
+    if (!name || item.entries().some(([key]) => key !== "name" && key !== "value" && key !== "valueFrom" && key !== "description")) return undefined;
+    const value = item.get("value");
+    if (value) entries.push([name, value]);
+  }
+  if (entries.length === 0) return undefined;
+  const byName = new Map(entries);
+  return {
+    node: list.node,
+    keyNode: list.keyNode,
+    embedded: true,
+    type: "map",
+    value: undefined,
+    get: (key) => byName.get(key),
+    entries: () => entries,
+    items: () => [],
+  };
+}
+
 /** A scalar that is part of a larger written value (`KEY=value` in a list): reported on `node`, never edited. */
 export function scalarView(value: Scalar, node: AstNode): DocNode {
   return {

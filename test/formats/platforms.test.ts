@@ -192,6 +192,30 @@ describe("platform configs that spread a deployment over sibling mappings", () =
     expect(findings(lint(recipe, "recipe.yaml"))).toEqual([]);
   });
 
+  it("reads a module manifest's `parameters` list of name/value pairs as its settings: model, instance type and serving image", () => {
+    // A SeedFarmer module manifest of a SageMaker endpoint (parameters the module passes on).
+    const manifest = `name: hugging-face-mistral-endpoint
+path: modules/fmops/sagemaker-hugging-face-endpoint
+targetAccount: primary
+parameters:
+  - name: hugging-face-model-id
+    value: mistralai/Mistral-7B-Instruct-v0.1
+  - name: instance-type
+    value: ml.g5.2xlarge
+  - name: deep-learning-container-image
+    value: huggingface-pytorch-tgi-inference:2.0.1-tgi1.1.0-gpu-py39-cu118-ubuntu20.04
+  - name: vpc_id
+    valueFrom:
+      moduleMetadata:
+        group: networking
+        key: VpcId
+`;
+    expect(extractedValues(manifest)).toMatchObject([{ name: "parameters", model: "mistralai/Mistral-7B-Instruct-v0.1", instanceType: "ml.g5.2xlarge", engine: "tgi" }]);
+    expect(findings(lint(manifest, "manifest.yaml"))).toEqual([]);
+    // A list of anything else is no settings mapping: a container's env is read by its pod.
+    expect(extractedValues("parameters:\n  - name: instance-type\n    value: ml.g5.2xlarge\n    default: x\n  - name: model\n    value: mistralai/Mistral-7B-Instruct-v0.1\n")).toEqual([]);
+  });
+
   it("reads a built Bento's model through its services list, on the service's resources", () => {
     const bento = `service: service:LLM
 name: qwen2.5
