@@ -28,6 +28,7 @@ import { extractLocalAi } from "./localai.js";
 import { extractRunPod } from "./runpod.js";
 import { extractTruss } from "./truss.js";
 import { extractCloudFormation } from "./cloudformation.js";
+import { extractArmTemplate } from "./arm.js";
 
 /** An adapter for one family of Kubernetes kinds; undefined means "not one of mine". */
 export type ObjectAdapter = (object: DocNode, ctx: ExtractContext) => Deployment[] | undefined;
@@ -286,6 +287,7 @@ const DOCUMENT_ADAPTERS: Array<(document: DocNode, ctx: ExtractContext) => Deplo
   extractRunPod,
   extractTruss,
   extractCloudFormation,
+  extractArmTemplate,
 ];
 
 function extractDocument(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {

@@ -429,3 +429,32 @@ spec:
     ]);
   });
 });
+
+describe("Azure Resource Manager templates", () => {
+  it("judges each Azure ML online deployment on its instance type and catalog model, parameters at their defaults, and never edits a default its allowedValues constrain", () => {
+    const file = "arm/ml-online-deployments.json";
+    expect(fixtureValues(file)).toEqual([
+      {
+        kind: "Azure ML online deployment",
+        model: "azureml://registries/azureml-meta/models/Llama-2-13b-chat/versions/22",
+        instanceType: "Standard_NC6s_v3",
+        unresolved: [],
+      },
+      {
+        kind: "Azure ML online deployment",
+        name: "support-ml/support-summary/green",
+        instanceType: "Standard_NC24ads_A100_v4",
+        model: "azureml://registries/azureml/models/Phi-3-mini-4k-instruct/versions/15",
+        unresolved: [],
+      },
+    ]);
+    // 13B at fp16 on one V100 16GB: no edit is offered (the instance type is a constrained default, quantization no property).
+    expectFindings(file, ["vram/weights-fit 22:23 weightsExceed"]);
+    const [chat] = deploymentsOf(readFixture(file), file);
+    expect(chat!.assumptions).toEqual(["chatInstanceType at its default (Standard_NC6s_v3)", "chatModel at its default (azureml://registries/azureml-meta/models/Llama-2-13b-chat/versions/22)"]);
+    expect(chat!.fields.instanceType?.readonly).toBe(true);
+    // A template expression other than a parameter or plain variable is known only at deployment.
+    const concat = readFixture(file).replace('"[variables(\'summaryModel\')]"', '"[concat(\'azureml://registries/azureml/models/\', parameters(\'endpointName\'))]"');
+    expect(deploymentsOf(concat, file)[1]!.unresolved.model).toMatchObject({ reason: "variable" });
+  });
+});
