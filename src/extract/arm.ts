@@ -15,7 +15,7 @@
 import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { newSink, readField, setUnresolved, type ValueKind } from "./kit.js";
+import { newSink, readResolvedField, setUnresolved, type ValueKind } from "./kit.js";
 import type { Deployment, FieldName, UnresolvedValue } from "./types.js";
 
 const ONLINE_DEPLOYMENT = /^microsoft\.machinelearningservices\/workspaces\/onlineendpoints\/deployments$/i;
@@ -68,10 +68,7 @@ function resolve(node: DocNode, template: Template, source: string): DocNode | U
 }
 
 function readProperty(sink: ReturnType<typeof newSink>, field: FieldName, node: DocNode | undefined, kind: ValueKind, source: string, template: Template): void {
-  if (!node) return;
-  const value = resolve(node, template, source);
-  if ("reason" in value) setUnresolved(sink, field, value);
-  else readField(sink, field, value, kind, source);
+  if (node) readResolvedField(sink, field, resolve(node, template, source), kind, source);
 }
 
 export function extractArmTemplate(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {

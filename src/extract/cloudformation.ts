@@ -14,7 +14,7 @@ import type { AST as YamlAst } from "yaml-eslint-parser";
 import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { type EnvMap, locate, mergeFields, newSink, readField, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
+import { type EnvMap, locate, mergeFields, newSink, readResolvedField, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
 import { sagemakerContainerCall } from "./sagemaker.js";
 import type { Deployment, FieldName, UnresolvedValue } from "./types.js";
 
@@ -110,10 +110,7 @@ function resolve(node: DocNode, template: Template, source: string): DocNode | U
 }
 
 function readProperty(sink: ReturnType<typeof newSink>, field: FieldName, node: DocNode | undefined, kind: ValueKind, source: string, template: Template): void {
-  if (!node) return;
-  const value = resolve(node, template, source);
-  if ("reason" in value) setUnresolved(sink, field, value);
-  else readField(sink, field, value, kind, source);
+  if (node) readResolvedField(sink, field, resolve(node, template, source), kind, source);
 }
 
 /** A container's `Environment`, each value as the stack would see it. */

@@ -123,6 +123,15 @@ export function readField(sink: FieldSink, field: FieldName, node: DocNode | und
   return true;
 }
 
+/**
+ * `readField` of a value a template language computes (CloudFormation's `!Ref`, ARM's
+ * `[parameters('x')]`): `value` is the node it resolves to, or why it is known only at deployment.
+ */
+export function readResolvedField(sink: FieldSink, field: FieldName, value: DocNode | UnresolvedValue, kind: ValueKind, source: string): void {
+  if ("reason" in value) setUnresolved(sink, field, value);
+  else readField(sink, field, value, kind, source);
+}
+
 /** The pods one replica spans (`multinode.nodeCount`, `size`): one pod says nothing, so it is not kept. */
 export function readNodes(sink: FieldSink, node: DocNode | undefined, source: string): void {
   if (node) readField(sink, "nodes", node, "int", source);
