@@ -37,11 +37,11 @@ export interface EstimateJson {
   offloadedWeightBytesPerGpu: number;
   /** Per GPU (the binding pipeline stage). */
   kvBytesPerToken: number;
-  /** Per model replica (0 for an encoder, which keeps no KV cache: see `model.encoder`). */
+  /** Per model replica (0 when no KV cache is kept: an encoder, Text Embeddings Inference). */
   kvCapacityTokens: number;
   maxModelLen: number;
   maxModelLenSource: MemoryEstimate["maxModelLenSource"];
-  /** Full-length sequences the KV cache holds at once; null when memory does not bound them (an encoder). */
+  /** Full-length sequences the KV cache holds at once; null when memory does not bound them (no KV cache is kept). */
   maxConcurrency: number | null;
   largestFittingMaxModelLen: number | null;
   shortfallBytes: number;

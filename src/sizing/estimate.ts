@@ -158,7 +158,7 @@ function stageKv(
   }
   const bytesPerTokenPerLayer = cachesNothing
     ? 0
-      : model.attention.kind === "mla"
+    : model.attention.kind === "mla"
       ? // MLA caches one latent per token, identical on every TP rank (MLAAttentionSpec: no ×2, no ÷TP);
         // sparse-attention models add their indexer's key cache.
         mlaLatentBytesPerToken(model, kvElementBytes) + sparseIndexerBytesPerToken(model)
@@ -219,8 +219,9 @@ function validate(request: SizingRequest): void {
 }
 
 /**
- * Whether the deployment keeps nothing per token (an encoder, or an embeddings-only engine): memory does not bound its
- * batch, so concurrency is unbounded (`maxConcurrency` Infinity) and the KV figures are zero.
+ * Whether the deployment keeps nothing per token (an encoder, or an embeddings-only engine): memory
+ * does not bound its batch, so concurrency is unbounded (`maxConcurrency` Infinity) and the KV
+ * figures are zero.
  */
 export function keepsNoKvCache(estimate: Pick<MemoryEstimate, "kvBytesPerToken" | "requestKvBytes">): boolean {
   return estimate.kvBytesPerToken === 0 && estimate.requestKvBytes === 0;
