@@ -257,6 +257,10 @@ describe("names people write", () => {
     // NVIDIA's Llama-based retrievers are their own bidirectional encoders, never the Llama 3.2 1B chat model.
     expect(catalog.resolveModel("nvidia/llama-3.2-nv-embedqa-1b-v2")?.model).toMatchObject({ id: "nvidia/llama-3.2-nv-embedqa-1b-v2", attention: { kind: "encoder" } });
     expect(catalog.resolveModel("nvidia/llama-3.2-nv-rerankqa-1b-v2")).toBeUndefined();
+    // A version written after the size picks that version among the family's entries of that size (Azure's registry writes `v01`).
+    expect(catalog.resolveModel("mistralai-Mistral-7B-Instruct-v0.1")?.model.id).toBe("mistralai/Mistral-7B-v0.1");
+    expect(catalog.resolveModel("azureml://registries/azureml/models/mistralai-Mistral-7B-Instruct-v01/versions/14")?.model.id).toBe("mistralai/Mistral-7B-v0.1");
+    expect(catalog.resolveModel("Mistral-7B-Instruct")?.model.id).toBe("mistralai/Mistral-7B-v0.3");
     // Unsloth's dynamic quants and other types without a catalog format stay unsized, with the type named.
     for (const [written, type] of [["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q8_K_XL.gguf", "UD-Q8_K_XL"], ["unsloth/Qwen3-8B-GGUF:Q4_K_XL", "Q4_K_XL"], ["qwen3:8b-q8_k_xl", "q8_k_xl"]] as const) {
       expect(catalog.resolveModel(written)).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: null, unknownFormat: type });

@@ -453,6 +453,13 @@ export class Catalog {
     // that family's MoE of that total, only when no model of the family states the size alone.
     if (best.length === 0) for (const size of sizes) if (!size.includes("-")) consider(this.moeByTotal.get(size) ?? []);
     if (best.length === 0) return undefined;
+    // A version the name states after its size (`Mistral-7B-Instruct-v0.1`, Azure's `…-v01`) picks the
+    // entry of that version among those of the family and size.
+    const versions = words.flatMap((word) => (/^v\d+(?:\.\d+)*$/.test(word) ? [word.replace(/^v0(\d)$/, "v0.$1")] : []));
+    if (versions.length > 0 && best.length > 1) {
+      const stated = best.filter(({ model }) => [model.id, ...model.aliases].some((name) => versions.some((version) => nameWords(name).includes(version))));
+      if (stated.length > 0) best = stated;
+    }
     // Same family and size, different entries (Mistral-7B v0.1/v0.2/v0.3): the largest, if they are alike.
     const totals = best.map((entry) => entry.model.params.total);
     if (Math.max(...totals) > Math.min(...totals) * (1 + FAMILY_TOTAL_SPREAD)) return undefined;
