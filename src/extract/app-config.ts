@@ -8,6 +8,8 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { mappings, namedValueView, str } from "./doc.js";
 import { flagListCall } from "./engine-seam.js";
+import { applyEnvFields, type EngineCall } from "./engine-args.js";
+import type { Engine } from "../sizing/types.js";
 import { deferredReason, type FieldSink, locate, mergeFields, newSink, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
 import { nodePlacement, resourceGpus } from "./pod.js";
 import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
@@ -97,10 +99,13 @@ export function readSettingsMapping(
   const located = <T>(value: T, node: DocNode, source: string): Located<T> => locate(node, value, source);
 
   for (const [key, node] of mapping.entries()) {
-    // A serving image under any key (`deep-learning-container-image: huggingface-pytorch-tgi-inference:…`) names the engine.
-    if (node.type === "scalar" && typeof node.value === "string" && normalizeKey(key).endsWith("image") && !fields.engine) {
-      const engine = engineFromImage(node.value);
-      if (engine) fields.engine = located(engine, node, key);
+    // A serving image under any key names the engine: `deep-learning-container-image:
+    // huggingface-pytorch-tgi-inference:…`, or a chart's `image: {repository, tag}`.
+    if (normalizeKey(key).endsWith("image") && !fields.engine) {
+      const repository = node.type === "map" ? node.get("repository") : node;
+      const image = str(repository);
+      const engine = image === undefined ? undefined : engineFromImage(node.type === "map" && str(node.get("tag")) ? `${image}:${str(node.get("tag"))}` : image);
+      if (engine && repository) fields.engine = located(engine, repository, key);
       continue;
     }
     // Under a model key (`model: {name: Qwen/Qwen3-32B, contextLength: 32768}`), its name is the model.
@@ -139,14 +144,21 @@ export function readSettingsMapping(
   }
   endpointCompute(mapping, sink);
   if (options.settingsOnly) return { fields, unresolved };
+  const env = readEnv(mapping.get("env"));
   if (!fields.model && !unresolved.model) {
     // A chart's `env` may name the model beside its `gpus`.
-    const env = readEnv(mapping.get("env"));
     const named = MODEL_ENV.map((name) => env.get(name)).find((entry) => entry !== undefined);
     if (!named || !(fields.gpuCount || unresolved.gpuCount || mapping.get("resources"))) return undefined;
     readField(sink, "model", named.node, "string", MODEL_ENV.find((name) => env.get(name) === named)!);
   }
   nestedEngineSettings(mapping, sink);
+  // The engine's own environment settings in the chart's `env` (Text Embeddings Inference's `MAX_BATCH_TOKENS`).
+  const engine = fields.engine?.value as Engine | undefined;
+  if (engine && env.size > 0) {
+    const call: EngineCall = { engine, fields: {}, unresolved: {} };
+    applyEnvFields(call, env);
+    mergeFields(sink, call, "fill");
+  }
   // A chart's own `nodeSelector`/`affinity` beside the model pins the GPU like a pod's does.
   mergeFields(sink, { fields: nodePlacement(mapping) }, "fill");
   if (!fields.gpuCount && !unresolved.gpuCount) {

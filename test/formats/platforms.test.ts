@@ -130,7 +130,8 @@ describe("docker-compose: NIM images and ${VAR:-default}", () => {
 describe("chart values of in-house charts", () => {
   it("reads the model beside `gpus`, a nested engine-args map and the chart's node selector", () => {
     expect(fixtureValues("generic/chart-values-vllm-engine-args.yaml")).toEqual([
-      { kind: "app config", name: undefined, model: "Qwen/Qwen3-14B", gpuCount: 1, maxModelLen: 32768, gpuMemoryUtilization: 0.92, tensorParallel: 1, gpuType: "nvidia-l4", unresolved: [] },
+      // The chart's `image: {repository: vllm/vllm-openai}` names the engine.
+      { kind: "app config", name: undefined, engine: "vllm", model: "Qwen/Qwen3-14B", gpuCount: 1, maxModelLen: 32768, gpuMemoryUtilization: 0.92, tensorParallel: 1, gpuType: "nvidia-l4", unresolved: [] },
     ]);
     expectFindings("generic/chart-values-vllm-engine-args.yaml", ["vram/weights-fit 7:7 weightsExceed"]);
   });
@@ -146,7 +147,7 @@ describe("chart values of in-house charts", () => {
   it("reads a model mapping with the engine settings of a sibling mapping and the pod's GPUs at the top", () => {
     const file = "generic/chart-values-model-mapping.yaml";
     expect(fixtureValues(file)).toEqual([
-      { kind: "app config", name: "model", model: "Qwen/Qwen2.5-14B-Instruct", maxModelLen: 16384, gpuMemoryUtilization: 0.9, gpuCount: 1, gpuType: "nvidia-tesla-t4", unresolved: [] },
+      { kind: "app config", name: "model", model: "Qwen/Qwen2.5-14B-Instruct", engine: "vllm", maxModelLen: 16384, gpuMemoryUtilization: 0.9, gpuCount: 1, gpuType: "nvidia-tesla-t4", unresolved: [] },
     ]);
     // Line 23 is `nvidia.com/gpu: 1`.
     expectSuggestionsResolve(file, expectFindings(file, ["vram/weights-fit 23:21 weightsExceed"]));
@@ -166,6 +167,25 @@ describe("chart values of in-house charts", () => {
     // Fewer GPUs than the command's ranks fails to start.
     const short = readFixture(file).replace('nvidia.com/gpu: "2"', 'nvidia.com/gpu: "1"');
     expect(findings(lint(short, "values.yaml")).map((message) => message.ruleId)).toContain("vram/parallelism-matches-gpus");
+  });
+
+  it("reads a chart's `image: {repository, tag}` as its engine, and that engine's settings from its env", () => {
+    const values = `image:
+  repository: ghcr.io/huggingface/text-embeddings-inference
+  tag: "turing-1.8"
+env:
+  - name: MODEL_ID
+    value: BAAI/bge-large-en-v1.5
+  - name: MAX_BATCH_TOKENS
+    value: "32768"
+resources:
+  limits:
+    nvidia.com/gpu: 1
+nodeSelector:
+  nvidia.com/gpu.product: Tesla-T4
+`;
+    expect(extractedValues(values)).toMatchObject([{ model: "BAAI/bge-large-en-v1.5", engine: "tei", maxNumBatchedTokens: 32768, gpuCount: 1, gpuType: "Tesla-T4" }]);
+    expect(findings(lint(values, "values.yaml"))).toEqual([]);
   });
 
   it("reads the model from a chart's env beside its GPUs", () => {
