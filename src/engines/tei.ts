@@ -8,7 +8,7 @@
  */
 import { CUDA_CONTEXT_BYTES } from "../sizing/runtime.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
-import { baseName, catalogMinimum, type EngineProfile, type FlagSpec, poolDefaults } from "./common.js";
+import { baseName, catalogMinimum, type EngineProfile, type FlagSpec, poolDefaults, tokenCount } from "./common.js";
 
 /** `--max-batch-tokens` default (router/src/main.rs: `default_value = "16384"`). */
 export const TEI_MAX_BATCH_TOKENS = 16_384;
@@ -88,7 +88,7 @@ export const tei: EngineProfile<"tei"> = {
       defaultSource: "model-default",
       refusesWhenKvTooSmall: false,
       cudaGraphs: false,
-      assumptions: request.maxNumBatchedTokens === undefined ? [`Text Embeddings Inference warms up with its default batch of ${TEI_MAX_BATCH_TOKENS.toLocaleString("en-US")} tokens`] : [],
+      assumptions: request.maxNumBatchedTokens === undefined ? [`Text Embeddings Inference warms up with its default batch of ${tokenCount(TEI_MAX_BATCH_TOKENS)} tokens`] : [],
       warnings: [],
     };
   },

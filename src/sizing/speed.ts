@@ -17,6 +17,7 @@ import { engineById } from "../engines/index.js";
 import type { SpeedCalibration } from "../engines/speed-calibration.js";
 import type { MemoryEstimate, SizingRequest } from "./types.js";
 import { tokens } from "../report/plain.js";
+import { keepsNoKvCache } from "./estimate.js";
 
 /** What the deployment serves: prompt and answer lengths, and (optionally) how many requests at once. */
 export interface Workload {
@@ -246,7 +247,7 @@ function recurrentStateBytes(request: SizingRequest, memory: MemoryEstimate): nu
 export function kvConcurrency(memory: MemoryEstimate, length: number): number {
   if (memory.verdict === "weights-exceed-memory") return 0;
   // An encoder (or a layer-free cache) holds nothing per token: memory does not bound the batch.
-  if (memory.kvBytesPerToken === 0 && memory.requestKvBytes === 0) return Number.POSITIVE_INFINITY;
+  if (keepsNoKvCache(memory)) return Number.POSITIVE_INFINITY;
   if (memory.kvCapacityTokens <= 0) return 0;
   // Scale the full-length figure: windowed and recurrent layers make it non-linear, but the ratio is what the cache allows.
   const atMaxLen = memory.maxConcurrency;
@@ -261,9 +262,8 @@ export function kvConcurrency(memory: MemoryEstimate, length: number): number {
 export function estimateSpeed(request: SizingRequest, memory: MemoryEstimate, workload: Partial<Workload> = {}, calibration?: SpeedCalibration): SpeedResult {
   const { gpu } = request;
   if (memory.verdict === "weights-exceed-memory") return { known: false, reason: "the weights do not fit, so nothing is served" };
-  if (request.model.attention.kind === "encoder" || engineById(request.engine).embeddingsOnly) {
-    return { known: false, reason: "the model only embeds or scores its input: no tokens are generated to time" };
-  }
+  // Nothing cached per token means nothing decoded: an encoder, or any model under an embeddings-only engine.
+  if (keepsNoKvCache(memory)) return { known: false, reason: "the model only embeds or scores its input: no tokens are generated to time" };
   if (!gpu.memoryBandwidthGBps) return { known: false, reason: `the catalog has no memory bandwidth for the ${gpu.name}, so its speed is unknown` };
   const gemm = gemmTflops(gpu, request.weightFormat);
   if (!gemm) return { known: false, reason: `the catalog has no tensor TFLOPS for the ${gpu.name}, so its speed is unknown` };
