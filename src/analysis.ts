@@ -11,6 +11,7 @@ import type { Deployment, FieldName, UnresolvedValue } from "./extract/types.js"
 import { type DeploymentValues, type Resolution, resolveDeployment, type ResolvedDeployment, type Unresolved, withAutoContext } from "./resolve.js";
 import { readSettings, type VramSettings } from "./settings.js";
 import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.js";
+import { type ContextRefusal, contextRefusal, refusalText } from "./judge/context-limit.js";
 import { memoryFinding } from "./judge/memory-finding.js";
 import { shortGpuName } from "./report/plain.js";
 import { BoundedCache, cacheOf, identityOf } from "./memo.js";
@@ -43,7 +44,7 @@ export type JudgedDeployment =
   /** A setting is a template, a variable or malformed: judging would be a guess. */
   | { status: "incomplete"; deployment: Deployment; values: DeploymentValues; field: FieldName; value: UnresolvedValue }
   /** Values no engine accepts (TP 0, utilisation 1.5); other rules say why. */
-  | { status: "invalid"; deployment: Deployment; values: DeploymentValues; resolved: ResolvedDeployment; message: string };
+  | { status: "invalid"; deployment: Deployment; values: DeploymentValues; resolved: ResolvedDeployment; message: string; refusal?: ContextRefusal };
 
 /** A deployment with a verdict: resolved against the catalog and estimated. */
 export type Judged = Extract<JudgedDeployment, { status: "judged" }>;
@@ -142,6 +143,8 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
   }
   try {
     const resolved = fittedContext(withAssumptions(resolution.resolved, deployment), deployment);
+    const refused = refusedContext(deployment, values, resolved);
+    if (refused) return refused;
     const estimate = estimateOnce(resolved.request);
     const alternatives = (resolved.gpu.alternatives ?? []).map((gpu) => ({ gpu, estimate: estimateOnce({ ...resolved.request, gpu }) }));
     return { status: "judged", deployment, values, resolved, estimate, ...(alternatives.length > 0 ? { alternatives } : {}) };
@@ -159,6 +162,13 @@ function fittedContext(resolved: ResolvedDeployment, deployment: Deployment): Re
 /** The resolution with what extraction assumed (a compose default) added to what resolving did. */
 function withAssumptions(resolved: ResolvedDeployment, deployment: Deployment): ResolvedDeployment {
   return deployment.assumptions?.length ? { ...resolved, assumptions: [...resolved.assumptions, ...deployment.assumptions] } : resolved;
+}
+
+/** A context the engine refuses to start with (judge/context-limit.ts): not judged, and reported at the value. */
+function refusedContext(deployment: Deployment, values: DeploymentValues, resolved: ResolvedDeployment): JudgedDeployment | undefined {
+  const setting = deployment.fields.maxModelLen?.source ?? "max model length";
+  const refusal = contextRefusal(resolved, values.maxModelLen, setting, deployment.contextOverridable === true);
+  return refusal ? { status: "invalid", deployment, values, resolved, message: refusalText(refusal), refusal } : undefined;
 }
 
 /** The GPU resource a deployment requests (`amd.com/gpu`), which says whose GPUs it can land on. */
@@ -183,6 +193,9 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
   const vendor = vendorOfResource(gpuResource(deployment));
   const first = resolveOnce(settings, values, deployment.layoutOwner, catalog.gpus[0]);
   if (!first.ok) return { status: "unresolved", deployment, values, unresolved: first.unresolved };
+  // The model's context does not depend on the GPU: a refusal holds on every GPU of the range.
+  const refused = refusedContext(deployment, values, first.resolved);
+  if (refused) return refused;
   const key =
     valuesKey(values, settings.defaults) +
     JSON.stringify([deployment.layoutOwner ?? null, vendor, deployment.gpuMemoryRange ?? null, settings.cluster?.gpus.map((gpu) => gpu.id) ?? null, deployment.maxModelLenAuto ? "auto" : null]);

@@ -11,6 +11,7 @@ import { type CliIo, UsageError } from "./cli-io.js";
 import { cliSettingsFor } from "./cli-settings.js";
 import { parseValue } from "./extract/engine-seam.js";
 import { deploymentChecks } from "./judge/checks.js";
+import { contextRefusal, refusalText } from "./judge/context-limit.js";
 import { estimateJson } from "./report/json.js";
 import { passes, renderBreakdown, styleFor } from "./report/text.js";
 import { readSettings } from "./settings.js";
@@ -199,6 +200,10 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
     }
   }
   const estimate = estimateMemory(resolved.request);
+  // In a file the rules report this as a refusal (the file says whether the variable is set); flags
+  // ask "what if", so it is sized as if it were, and warned.
+  const refusal = contextRefusal(resolved, deployment.maxModelLen, "the context", false);
+  if (refusal) estimate.warnings.push(`${refusalText(refusal)}; sized as if it were`);
   const remedies = recommend(catalog, resolved.request, estimate, {
     minConcurrentSequences: minConcurrent,
     writtenModel: resolved.model.displayName,

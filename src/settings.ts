@@ -66,6 +66,9 @@ function describe(path: string, error: ErrorObject | undefined): string {
   return `${where} ${error.message ?? "is invalid"}`;
 }
 
+/** The first source of a user entry that `extends` a catalog entry (what it does not override is the base's). */
+export const EXTENDS_SOURCE = "settings.vram (extends ";
+
 /** A user entry: complete, or `extends` of a catalog entry with overrides. */
 function userEntry<T extends { sources: string[] }>(
   raw: unknown,
@@ -82,7 +85,7 @@ function userEntry<T extends { sources: string[] }>(
     if (!parent) throw new SettingsError(`${path}.extends names "${raw.extends}", which is not in the catalog`);
     const { extends: _extends, ...overrides } = raw;
     // Names and scheduler labels identify the parent, so an extension starts without them.
-    merged = { ...parent, aliases: [], names: [], labels: {}, ...overrides, sources: [`settings.vram (extends ${raw.extends})`, ...parent.sources] };
+    merged = { ...parent, aliases: [], names: [], labels: {}, ...overrides, sources: [`${EXTENDS_SOURCE}${raw.extends})`, ...parent.sources] };
     if (!("labels" in parent)) delete merged.labels;
     if (!("aliases" in parent)) delete merged.aliases;
     if (!("names" in parent)) delete merged.names;

@@ -268,6 +268,13 @@ export interface EngineProfile<Id extends string = string> {
    * layouts); undefined: the estimator's default (vLLM's Marlin padding for MXFP4, else none).
    */
   expertPadding?(request: SizingRequest, expertRanks: number): number | undefined;
+  /**
+   * The variable without which the engine refuses to start when the context set is longer than the
+   * model's own (vLLM `VLLM_ALLOW_LONG_MAX_MODEL_LEN`), and the flag that overrides the model's RoPE
+   * scaling, which such a context needs; absent: it starts (llama.cpp only warns). See
+   * judge/context-limit.ts.
+   */
+  readonly longContextOverride?: { variable: string; ropeFlag: string };
   /** Whether "max_model_len defaults to the model's max_position_embeddings" is worth saying for this engine. */
   readonly notesModelDefaultContext: boolean;
   /** What happens at start-up when one full-length sequence does not fit, as a sentence. */

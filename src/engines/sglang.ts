@@ -174,6 +174,10 @@ export const sglang: EngineProfile<"sglang"> = {
       warnings,
     };
   },
+  // python/sglang/srt/configs/model_config.py `ModelConfig._derive_context_length`: a context_length
+  // above the derived one raises "… To allow overriding this maximum, set the env var
+  // SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN=1".
+  longContextOverride: { variable: "SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN", ropeFlag: "--json-model-override-args" },
   notesModelDefaultContext: false,
   whenKvTooSmall: () => "SGLang does not start: its KV pool has no room for a request.",
   // tp_worker.py: `max_req_len = min(context_len - 1, max_total_num_tokens - 1)`; longer requests are rejected.

@@ -200,6 +200,10 @@ export const vllm: EngineProfile<"vllm"> = {
     const width = model.moe.expertIntermediateSize / expertRanks;
     return hiddenPadding * ((Math.ceil(width / 128) * 128) / width);
   },
+  // vllm/config/model.py `_get_and_verify_max_len`: "User-specified max_model_len (65536) is greater than
+  // the derived max_model_len (max_position_embeddings=32768 …). To allow overriding this maximum, set
+  // the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1" (a ValueError at start-up).
+  longContextOverride: { variable: "VLLM_ALLOW_LONG_MAX_MODEL_LEN", ropeFlag: "--hf-overrides" },
   notesModelDefaultContext: true,
   whenKvTooSmall: () => "vLLM refuses to start.",
   startsAnywayNote: () => "",

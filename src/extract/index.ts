@@ -54,6 +54,15 @@ export function mayDescribeDeployment(text: string): boolean {
   return DEPLOYMENT_HINT.test(text);
 }
 
+/**
+ * What may let vLLM or SGLang serve a context longer than the model's own (judge/context-limit.ts), or
+ * change what the model's context is: either engine's variable, a RoPE-scaling override (vLLM
+ * `--rope-scaling`, `--hf-overrides`; SGLang `--json-model-override-args`), or variables read from
+ * elsewhere (`envFrom`, compose `env_file`), which may set one out of sight. Anywhere in the file: a
+ * script may export it, a ConfigMap beside the pod may hold it.
+ */
+const CONTEXT_OVERRIDE = /VLLM_ALLOW_LONG_MAX_MODEL_LEN|SGLANG_ALLOW_OVERWRITE_LONGER_CONTEXT_LEN|rope[-_]scaling|hf[-_]overrides|json[-_]model[-_]override[-_]args|envFrom|env_file/;
+
 /** YAML anchors and aliases: a document that uses both may expand past the budget, which is said even where nothing deploys. */
 function mayHoldAliases(text: string): boolean {
   return text.includes("&") && text.includes("*");
@@ -103,7 +112,9 @@ function readFile(ast: { type: string; body?: unknown[] }, text: string): { depl
       unread.push({ node: document.node, reason: error.message });
     }
   }
+  const overridable = deployments.length > 0 && CONTEXT_OVERRIDE.test(text);
   for (const deployment of deployments) {
+    if (overridable) deployment.contextOverridable = true;
     migSliceType(deployment);
     modelFromAnnotation(deployment);
     autoContext(deployment);

@@ -113,6 +113,11 @@ export interface Deployment {
    * `modelSizeRange.max`): checked against the GPUs at the judged model's weight format.
    */
   sizeClaim?: { parameters: number; written: string; node: AstNode };
+  /**
+   * The file may let the engine serve past the model's own context, or change what that context is
+   * (see `CONTEXT_OVERRIDE` in extract/index.ts): a context longer than the model's is then no refusal.
+   */
+  contextOverridable?: true;
   /** What extraction had to assume, for messages (`MODEL at its default (Qwen/Qwen3-8B)` for `${MODEL:-Qwen/Qwen3-8B}`). */
   assumptions?: string[];
   /** Terraform JSON `"//"` comments and similar in-data notes on the object. */

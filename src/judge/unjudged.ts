@@ -16,7 +16,7 @@ import { valueRule } from "../extract/validity.js";
 import { TEMPLATE_MARK } from "../extract/go-template.js";
 import { engineById } from "../engines/index.js";
 import { ENGINE_NAMES, printable } from "../report/wording.js";
-import { FIRST_SENTENCE_LIMIT, firstSentence, MESSAGE_LIMIT } from "../report/plain.js";
+import { FIRST_SENTENCE_LIMIT, firstSentence, MESSAGE_LIMIT, tokens } from "../report/plain.js";
 import { trimTrailing } from "../text.js";
 
 export const UNJUDGED_MESSAGES = {
@@ -31,6 +31,8 @@ export const UNJUDGED_MESSAGES = {
   "valid-values": {
     invalidValue: "{{setting}}: {{raw}} is not a valid {{what}}, so this deployment was not checked. It must be {{expected}}.",
     invalidLayout: "{{message}}, so this deployment was not checked.",
+    contextBeyondModel:
+      "{{setting}} {{context}} is longer than {{model}}'s {{limit}}-token context, so this deployment was not checked. {{engine}} refuses to start unless {{variable}}=1 is set; a longer context also needs RoPE scaling ({{rope}}).",
   },
   "unchecked-deployment": {
     template: "{{setting}} is a template ({{raw}}), so this deployment was not checked. Lint the rendered files (helm template) to check it.",
@@ -151,13 +153,31 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
   switch (judged.status) {
     case "judged":
       return undefined;
-    case "invalid":
+    case "invalid": {
+      const { refusal } = judged;
+      if (refusal) {
+        return {
+          rule: "valid-values",
+          messageId: "contextBeyondModel",
+          data: {
+            setting: refusal.setting,
+            context: tokens(refusal.contextTokens),
+            model: refusal.modelName,
+            limit: tokens(refusal.modelContextTokens),
+            engine: refusal.engineName,
+            variable: refusal.variable,
+            rope: refusal.ropeOverride,
+          },
+          at: field(judged, ["maxModelLen"]),
+        };
+      }
       return {
         rule: "valid-values",
         messageId: "invalidLayout",
         data: { message: capitalized(judged.message) },
         at: field(judged, ["tensorParallel", "pipelineParallel", "dataParallel", "gpuMemoryUtilization", "maxModelLen", "kvCacheDtype", "model"]),
       };
+    }
     case "incomplete": {
       const { field: name, value } = judged;
       // An empty value (`QUANTIZE=` in a compose file) reads as such, not as nothing between two spaces.

@@ -11,6 +11,7 @@ import { explainFile } from "../../src/explain.js";
 import { judgedOf } from "../formats/helpers.js";
 import { findings, lint } from "../support/lint.js";
 import { deployment, spanOf } from "../support/manifest.js";
+import { runCli } from "../support/cli.js";
 import "../support/rule-tester.js";
 
 const tester = new RuleTester({ plugins: { vram: plugin as never }, language: "vram/yaml" });
@@ -94,5 +95,44 @@ describe("values that are not facts leave the deployment unchecked, and say so",
     const [cut] = findings(lint(long, "a.yaml"));
     expect(cut!.message.length).toBeLessThan(600);
     expect(cut!.message).toContain("x…");
+  });
+});
+
+describe("a context longer than the model's own, which vLLM and SGLang refuse to start with", () => {
+  const QWEN_7B = `"--model", "Qwen/Qwen2.5-7B-Instruct"`;
+  const REFUSED =
+    "--max-model-len 131,072 is longer than Qwen2.5-7B-Instruct's 32,768-token context, so this deployment was not checked. vLLM refuses to start unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 is set; a longer context also needs RoPE scaling (--hf-overrides).";
+
+  it("is reported at the context, and the deployment is not judged on memory", () => {
+    const code = deployment(`${QWEN_7B}, "--max-model-len", "131072"`, { selector: "nvidia-l40s" });
+    expect(only(code)).toEqual({ rule: "vram/valid-values", id: "contextBeyondModel", text: "131072", message: REFUSED });
+    expect(explainFile("a.yaml", code).file.deployments[0]!.reason).toBe(REFUSED);
+  });
+
+  it("is judged at the context the file sets when the file may allow it", () => {
+    const allowing = [
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: env\ndata:\n  VLLM_ALLOW_LONG_MAX_MODEL_LEN: "1"\n---\n`,
+      `# --hf-overrides '{"rope_scaling": {"rope_type": "yarn", "factor": 4.0}}' is in the base\n`,
+    ];
+    for (const prefix of allowing) {
+      const [judged] = judgedOf(prefix + deployment(`${QWEN_7B}, "--max-model-len", "131072"`, { selector: "nvidia-l40s" }), "a.yaml");
+      expect(judged?.status === "judged" && judged.estimate.maxModelLen).toBe(131_072);
+    }
+  });
+
+  it("is not checked at or below the model's context, on engines that start anyway, or for a fine-tune sized by its family", () => {
+    expect(findings(lint(deployment(`${QWEN_7B}, "--max-model-len", "32768"`, { selector: "nvidia-l40s" }), "a.yaml"))).toEqual([]);
+    const tgi = deployment(`"--model-id", "Qwen/Qwen2.5-7B-Instruct", "--max-total-tokens", "65536", "--max-input-tokens", "60000"`, { selector: "nvidia-l40s", image: "ghcr.io/huggingface/text-generation-inference:3.3.4" });
+    expect(judgedOf(tgi, "a.yaml")[0]?.status).toBe("judged");
+    const fineTune = judgedOf(deployment(`"--model", "acme/Qwen2.5-7B-Instruct-legal-ft", "--max-model-len", "131072"`, { selector: "nvidia-l40s" }), "a.yaml")[0];
+    expect(fineTune?.status === "judged" && fineTune.resolved.model.via).toBe("family");
+  });
+
+  it("is a warning of vram estimate, which sizes what the flags ask", async () => {
+    const { code, stdout } = await runCli(["estimate", "--model", "Qwen/Qwen2.5-7B-Instruct", "--gpu", "L40S", "--max-model-len", "131072"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      "  ! the context 131,072 is longer than Qwen2.5-7B-Instruct's 32,768-token context: vLLM refuses to start unless VLLM_ALLOW_LONG_MAX_MODEL_LEN=1 is set; sized as if it were\n",
+    );
   });
 });
