@@ -261,12 +261,26 @@ describe("names people write", () => {
     expect(catalog.resolveModel("mistralai-Mistral-7B-Instruct-v0.1")?.model.id).toBe("mistralai/Mistral-7B-v0.1");
     expect(catalog.resolveModel("azureml://registries/azureml/models/mistralai-Mistral-7B-Instruct-v01/versions/14")?.model.id).toBe("mistralai/Mistral-7B-v0.1");
     expect(catalog.resolveModel("Mistral-7B-Instruct")?.model.id).toBe("mistralai/Mistral-7B-v0.3");
-    // Unsloth's dynamic quants and other types without a catalog format stay unsized, with the type named.
-    for (const [written, type] of [["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q8_K_XL.gguf", "UD-Q8_K_XL"], ["unsloth/Qwen3-8B-GGUF:Q4_K_XL", "Q4_K_XL"], ["qwen3:8b-q8_k_xl", "q8_k_xl"]] as const) {
+    // Unsloth's Q8_K_XL (BF16 layers beside Q8_0, by an amount that varies) and types without a catalog format stay unsized, with the type named.
+    for (const [written, type] of [["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q8_K_XL.gguf", "UD-Q8_K_XL"], ["qwen3:8b-q8_k_xl", "q8_k_xl"], ["Qwen3-8B-UD-TQ1_0.gguf", "UD-TQ1_0"]] as const) {
       expect(catalog.resolveModel(written)).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: null, unknownFormat: type });
     }
-    // A compact spelling of a type without a format is named as that type, not as a file without one.
-    expect(catalog.resolveModel("/models/qwen3.6-35b-a3b-q4kxl.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3.6-35B-A3B" }, format: null, unknownFormat: "q4_k_xl" });
+    // Its other dynamic quants are sized as the K-quant they build on, and say so.
+    for (const [written, type, format] of [
+      ["unsloth/Qwen3-8B-GGUF:Q4_K_XL", "Q4_K_XL", "gguf-q4_k_m"],
+      ["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q6_K_XL.gguf", "UD-Q6_K_XL", "gguf-q6_k"],
+      ["unsloth/Qwen3-8B-GGUF:UD-IQ2_M", "UD-IQ2_M", "gguf-iq2_m"],
+      // A compact spelling is named as written out.
+      ["/models/qwen3-8b-q3kxl.gguf", "q3_k_xl", "gguf-q3_k_m"],
+    ] as const) {
+      const resolved = catalog.resolveModel(written);
+      expect(resolved).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: { id: format } });
+      expect(resolved?.unknownFormat).toBeUndefined();
+      expect(resolved?.assumption).toMatch(new RegExp(`^${type} sized as GGUF \\S+: Unsloth's dynamic quants keep some layers at higher precision, typically a few percent more$`));
+    }
+    // GGUF MXFP4_MOE (gpt-oss): the experts in MXFP4, the rest in Q8_0.
+    expect(catalog.resolveModel("ggml-org/gpt-oss-20b-GGUF/gpt-oss-20b-mxfp4.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-20b" }, format: { id: "gguf-mxfp4" } });
+    expect(catalog.resolveModel("gpt-oss-120b.MXFP4_MOE.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-120b" }, format: { id: "gguf-mxfp4" } });
     // Two widths named at once: not sized as either.
     expect(catalog.resolveModel("someorg/Qwen3-8B-w4a16-fp8-mix")?.unknownFormat).toBe("w4a16 + fp8");
   });

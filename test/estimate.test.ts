@@ -79,6 +79,14 @@ describe("weights", () => {
     expect(estimate.verdict).toBe("fits");
   });
 
+  it("sizes a GGUF MXFP4_MOE file as llama.cpp writes it: MXFP4 experts, Q8_0 elsewhere", () => {
+    // lmstudio-community/gpt-oss-20b-GGUF gpt-oss-20b-MXFP4.gguf: 12,109,565,632 bytes (its size in
+    // the Hub listing copied by a downloader's POPULAR_MODELS table); the file adds its tokenizer and metadata.
+    const estimate = estimateMemory(request({ engine: "llama.cpp", model: "lmstudio-community/gpt-oss-20b-GGUF/gpt-oss-20b-MXFP4.gguf", gpuType: "L4" }));
+    expect(estimate.totalWeightBytes / 12_109_565_632).toBeGreaterThan(0.99);
+    expect(estimate.totalWeightBytes / 12_109_565_632).toBeLessThan(1);
+  });
+
   it("splits layers over pipeline stages as vLLM does (remainder to the stages before the last)", () => {
     expect(pipelineStages(61, 2)).toEqual([{ start: 0, end: 31 }, { start: 31, end: 61 }]);
     expect(pipelineStages(80, 3)).toEqual([{ start: 0, end: 27 }, { start: 27, end: 54 }, { start: 54, end: 80 }]);

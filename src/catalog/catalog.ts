@@ -539,12 +539,32 @@ export class Catalog {
     return format?.id.startsWith("gguf-") ? format : undefined;
   }
 
+  /**
+   * Unsloth's dynamic quants (`UD-Q4_K_XL`, `UD-IQ2_M`, `Q6_K_XL`) as the K-quant they build on, and
+   * what that assumes. Unsloth picks "the quantization type of every possible layer" per model, some
+   * kept at higher precision (docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs: "our Gemma 3 Q3_K_XL
+   * quant … increasing in only 2% of disk space"), so the named base type is close but not exact, and
+   * the finding says so. `Q8_K_XL` keeps layers in BF16 beside Q8_0, by an amount that varies: unsized.
+   */
+  private dynamicGgufFormat(type: string): { format: QuantizationFormat; assumption: string } | undefined {
+    const lower = type.toLowerCase();
+    const plain = lower.replace(/^ud-/, "");
+    const extraLarge = /^q([2-6])_k_x?l$/.exec(plain);
+    if (!extraLarge && plain === lower) return undefined;
+    const level = extraLarge?.[1];
+    const base = level === undefined ? plain : level === "6" || level === "2" ? `q${level}_k` : `q${level}_k_m`;
+    const format = this.ggufFormat(base);
+    if (!format) return undefined;
+    return { format, assumption: `${type} sized as ${format.label}: Unsloth's dynamic quants keep some layers at higher precision, typically a few percent more` };
+  }
+
   /** `mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf` (possibly inside a path or a `…-GGUF` repository). */
   private resolveGguf(name: string): Omit<ModelResolution, "displayName"> | undefined {
     if (!name.toLowerCase().includes("gguf")) return undefined;
     const file = name.slice(name.lastIndexOf("/") + 1);
     const typeMatch = GGUF_TYPE.exec(file);
-    const format = typeMatch ? this.ggufFormat(ggufTypeOf(typeMatch)) ?? null : null;
+    const dynamic = typeMatch && !this.ggufFormat(ggufTypeOf(typeMatch)) ? this.dynamicGgufFormat(ggufTypeOf(typeMatch)) : undefined;
+    const format = typeMatch ? (this.ggufFormat(ggufTypeOf(typeMatch)) ?? dynamic?.format ?? null) : null;
     const otherMatch = typeMatch && !format ? typeMatch : null;
     let base = file;
     if (base.toLowerCase().endsWith(".gguf")) base = base.slice(0, -".gguf".length);
@@ -554,7 +574,7 @@ export class Catalog {
     const key = modelNameKey(base);
     // A GGUF repository named without a file: llama.cpp's `-hf` and Ollama's `hf.co/` pull Q4_K_M by default.
     const repositoryDefault = !typeMatch && !file.toLowerCase().endsWith(".gguf") ? this.formatByKey.get("gguf-q4_k_m") : undefined;
-    const assumption = repositoryDefault ? `${repositoryDefault.label} weights, the file llama.cpp and Ollama pull from a GGUF repository by default` : undefined;
+    const assumption = repositoryDefault ? `${repositoryDefault.label} weights, the file llama.cpp and Ollama pull from a GGUF repository by default` : dynamic?.assumption;
     // A GGUF file whose name states no type we size (`…-PRISM-PRO-DQ.gguf`) is not sized as 16-bit.
     const unknownFormat = otherMatch ? { unknownFormat: ggufTypeOf(otherMatch) } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: "GGUF (no quant type in the file name)" } : {};
     // The model itself, or a catalogued fine-tune re-uploaded as GGUF (`TheBloke/zephyr-7B-beta-GGUF`).

@@ -225,7 +225,8 @@ export interface QuantizationFormat {
   appliesTo: "all" | "linear" | "experts";
   /**
    * Bits per routed-expert parameter when the format stores the experts at another width than its
-   * other linear layers (DeepSeek-V4: FP4 experts beside FP8 block-scaled linears); absent: `bitsPerWeight`.
+   * other layers (DeepSeek-V4: FP4 experts beside FP8 block-scaled linears; GGUF MXFP4_MOE: MXFP4
+   * experts beside Q8_0 tensors); absent: `bitsPerWeight`.
    * @exclusiveMinimum 0
    * @maximum 32
    */

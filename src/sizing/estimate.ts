@@ -39,7 +39,8 @@ export function bytesPerParam(format: QuantizationFormat, group: ParamGroup, act
   const quantized = format.bitsPerWeight / 8;
   switch (format.appliesTo) {
     case "all":
-      return quantized;
+      // GGUF MXFP4_MOE: the experts in MXFP4, every other tensor in Q8_0.
+      return group === "experts" && format.expertBitsPerWeight !== undefined ? format.expertBitsPerWeight / 8 : quantized;
     case "linear":
       if (group === "experts" && format.expertBitsPerWeight !== undefined) return format.expertBitsPerWeight / 8;
       return group === "plain" ? activationBytes : quantized;
