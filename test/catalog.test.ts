@@ -265,19 +265,33 @@ describe("names people write", () => {
     for (const [written, type] of [["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q8_K_XL.gguf", "UD-Q8_K_XL"], ["qwen3:8b-q8_k_xl", "q8_k_xl"], ["Qwen3-8B-UD-TQ1_0.gguf", "UD-TQ1_0"]] as const) {
       expect(catalog.resolveModel(written)).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: null, unknownFormat: type });
     }
-    // Its other dynamic quants are sized as the K-quant they build on, and say so.
+    // Its other dynamic quants are sized as the layout they build on (XL: Q8_0 embeddings and output), and say so.
     for (const [written, type, format] of [
-      ["unsloth/Qwen3-8B-GGUF:Q4_K_XL", "Q4_K_XL", "gguf-q4_k_m"],
-      ["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q6_K_XL.gguf", "UD-Q6_K_XL", "gguf-q6_k"],
+      ["unsloth/Qwen3-8B-GGUF:Q4_K_XL", "Q4_K_XL", "gguf-q4_k_l"],
+      ["unsloth/Qwen3-8B-GGUF/Qwen3-8B-UD-Q6_K_XL.gguf", "UD-Q6_K_XL", "gguf-q6_k_l"],
+      ["unsloth/Qwen3-8B-GGUF:UD-Q3_K_XL", "UD-Q3_K_XL", "gguf-q3_k_xl"],
       ["unsloth/Qwen3-8B-GGUF:UD-IQ2_M", "UD-IQ2_M", "gguf-iq2_m"],
       // A compact spelling is named as written out.
-      ["/models/qwen3-8b-q3kxl.gguf", "q3_k_xl", "gguf-q3_k_m"],
+      ["/models/qwen3-8b-ud-q5kxl.gguf", "ud-q5_k_xl", "gguf-q5_k_l"],
     ] as const) {
       const resolved = catalog.resolveModel(written);
       expect(resolved).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: { id: format } });
       expect(resolved?.unknownFormat).toBeUndefined();
-      expect(resolved?.assumption).toMatch(new RegExp(`^${type} sized as GGUF \\S+: Unsloth's dynamic quants keep some layers at higher precision, typically a few percent more$`));
+      expect(resolved?.assumption).toMatch(new RegExp(`^${type} sized as GGUF .+: Unsloth picks higher types for some layers per model, so it may be a few percent larger$`));
     }
+    // bartowski's _L files (and his Q3_K_XL) are the base type with Q8_0 embeddings and output, as his cards say: no assumption.
+    for (const [written, format] of [["bartowski/Qwen3-8B-GGUF/Qwen3-8B-Q4_K_L.gguf", "gguf-q4_k_l"], ["/models/qwen3-8b-q3kxl.gguf", "gguf-q3_k_xl"]] as const) {
+      const resolved = catalog.resolveModel(written);
+      expect(resolved).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: { id: format } });
+      expect(resolved?.assumption).toBeUndefined();
+    }
+    // A re-upload that glues its owner to the name, or adds `qat`, is the catalogued model.
+    expect(catalog.resolveModel("bartowski/google_gemma-4-E4B-it-GGUF/google_gemma-4-E4B-it-Q8_0.gguf")).toMatchObject({ model: { id: "google/gemma-4-E4B-it" }, format: { id: "gguf-q8_0" } });
+    expect(catalog.resolveModel("DevQuasar/Qwen.Qwen3-Reranker-0.6B-GGUF:Q8_0")).toMatchObject({ model: { id: "Qwen/Qwen3-Reranker-0.6B" }, format: { id: "gguf-q8_0" } });
+    expect(catalog.resolveModel("unsloth/gemma-4-E4B-it-qat-GGUF:UD-Q4_K_XL")).toMatchObject({ model: { id: "google/gemma-4-E4B-it" }, format: { id: "gguf-q4_k_l" } });
+    // Ollama tags that restate the library default's flavour or size; another size is another model.
+    for (const tag of ["mistral:instruct", "mistral:latest", "mistral-small:24b", "phi3.5:3.8b", "llama3:text"]) expect(catalog.resolveModel(tag)?.via).toBe("checkpoint");
+    expect(catalog.resolveModel("mistral-small:22b")).toBeUndefined();
     // GGUF MXFP4_MOE (gpt-oss): the experts in MXFP4, the rest in Q8_0.
     expect(catalog.resolveModel("ggml-org/gpt-oss-20b-GGUF/gpt-oss-20b-mxfp4.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-20b" }, format: { id: "gguf-mxfp4" } });
     expect(catalog.resolveModel("gpt-oss-120b.MXFP4_MOE.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-120b" }, format: { id: "gguf-mxfp4" } });

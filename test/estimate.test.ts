@@ -87,6 +87,15 @@ describe("weights", () => {
     expect(estimate.totalWeightBytes / 12_109_565_632).toBeLessThan(1);
   });
 
+  it("sizes GGUF files with Q8_0 embeddings and output (bartowski's _L) within 1 % of the files", () => {
+    // bartowski/Nemotron-Mini-4B-Instruct-GGUF model card: a 256,000-token vocabulary makes the
+    // embeddings and output a third of the model, so Q4_K_L is 21 % larger than Q4_K_M.
+    for (const [type, gigabytes] of [["Q6_K_L", 3.83], ["Q5_K_L", 3.55], ["Q4_K_L", 3.28]] as const) {
+      const estimate = estimateMemory(request({ engine: "llama.cpp", model: `bartowski/Nemotron-Mini-4B-Instruct-GGUF/Nemotron-Mini-4B-Instruct-${type}.gguf`, gpuType: "L4" }));
+      expect(Math.abs(estimate.totalWeightBytes / 1e9 / gigabytes - 1)).toBeLessThan(0.01);
+    }
+  });
+
   it("splits layers over pipeline stages as vLLM does (remainder to the stages before the last)", () => {
     expect(pipelineStages(61, 2)).toEqual([{ start: 0, end: 31 }, { start: 31, end: 61 }]);
     expect(pipelineStages(80, 3)).toEqual([{ start: 0, end: 27 }, { start: 27, end: 54 }, { start: 54, end: 80 }]);

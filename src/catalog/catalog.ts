@@ -190,6 +190,7 @@ export class Catalog {
   /** A Mixture-of-Experts total alone (`30b`) → the MoE models of that total (see `moeByTotal`). */
   private moeByTotalIndex: Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>> | undefined;
   private readonly checkpointByKey = new Map<string, CheckpointEntry>();
+  private ownerIndex: Set<string> | undefined;
   /** Name part of a repository checkpoint (`zephyr-7b-beta`) → the checkpoint, or null when two share it. */
   private checkpointByNameKeyIndex: Map<string, CheckpointEntry | null> | undefined;
   private readonly formatByKey = new Map<string, QuantizationFormat>();
@@ -378,6 +379,40 @@ export class Catalog {
   }
 
   resolveModel(written: string): ModelResolution | undefined {
+    const resolved = this.resolveWritten(written);
+    if (resolved) return resolved;
+    // A re-upload that packages a catalogued name (`google_gemma-4-E4B-it-Q8_0.gguf`, `…-it-qat-GGUF`).
+    const unpackaged = this.withoutPackaging(written);
+    const again = unpackaged === undefined ? undefined : this.resolveWritten(unpackaged);
+    return again ? { ...again, displayName: displayNameOf(stripModelUri(written)) } : undefined;
+  }
+
+  /** Owners of catalog models (`google`, `qwen`), lowercase: re-uploads glue them to the name. */
+  private get owners(): ReadonlySet<string> {
+    return (this.ownerIndex ??= new Set(this.models.map((model) => model.id.slice(0, model.id.indexOf("/")).toLowerCase())));
+  }
+
+  /**
+   * The name without what a re-upload adds around a catalogued one, or undefined when it adds none:
+   * - its owner glued on with `_` or `.` (bartowski's `google_gemma-4-E4B-it-Q8_0.gguf`, DevQuasar's
+   *   `Qwen.Qwen3-Reranker-0.6B-GGUF`), when that owner's models are catalogued;
+   * - `qat`: Google's quantization-aware-trained checkpoints keep the model's architecture
+   *   (`gemma-3-27b-it-qat-q4_0-gguf`), and their stored format is read from the rest of the name.
+   */
+  private withoutPackaging(written: string): string | undefined {
+    if (written.length > MAX_NAME_LENGTH) return undefined;
+    const slash = written.lastIndexOf("/");
+    const prefix = written.slice(0, slash + 1);
+    let last = written.slice(slash + 1);
+    const glued = /^([A-Za-z0-9-]+)[_.](?=[A-Za-z])/.exec(last);
+    if (glued && this.owners.has(glued[1]!.toLowerCase())) last = last.slice(glued[0].length);
+    last = last.replace(/[-_.]qat(?=[-_.:]|$)/i, "");
+    const result = prefix + last;
+    return result === written ? undefined : result;
+  }
+
+  /** `resolveModel` of the name as written. */
+  private resolveWritten(written: string): ModelResolution | undefined {
     const name = stripModelUri(written);
     if (!name) return undefined;
     const displayName = displayNameOf(name);
@@ -529,8 +564,18 @@ export class Catalog {
     if (exact) return exact;
     // `nvcr.io/nim/meta/llama3-8b-instruct:1.0.3` and `mixtral:8x7b` without `:latest`.
     const colon = key.lastIndexOf(":");
-    if (colon > 0 && isImageTag(key.slice(colon + 1))) return this.checkpointByKey.get(key.slice(0, colon));
-    return undefined;
+    if (colon <= 0) return undefined;
+    const tag = key.slice(colon + 1);
+    if (isImageTag(tag)) return this.checkpointByKey.get(key.slice(0, colon));
+    // An Ollama library tag that restates its default's flavour or size (`mistral:instruct`, `phi3.5:3.8b`).
+    const bare = key.slice(0, colon);
+    const library = this.checkpointByKey.get(bare) ?? this.checkpointByKey.get(`${bare}:latest`);
+    if (library?.kind !== "ollama") return undefined;
+    if (OLLAMA_FLAVOUR_TAGS.has(tag)) return library;
+    // A size within 5 % of the default's parameters: `mistral-small:22b` is an older 22B model, not the 24B default.
+    const size = /^(\d+(?:\.\d+)?)b$/.exec(tag);
+    const total = size ? this.model(library.model)?.params.total : undefined;
+    return total !== undefined && Math.abs(Number(size![1]) * 1e9 - total) <= 0.05 * total ? library : undefined;
   }
 
   /** The catalog format of a GGUF type as file names write it (`Q4_K_M`, `IQ4_XS`, `fp16`, the bare `q4`). */
@@ -540,22 +585,22 @@ export class Catalog {
   }
 
   /**
-   * Unsloth's dynamic quants (`UD-Q4_K_XL`, `UD-IQ2_M`, `Q6_K_XL`) as the K-quant they build on, and
-   * what that assumes. Unsloth picks "the quantization type of every possible layer" per model, some
-   * kept at higher precision (docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs: "our Gemma 3 Q3_K_XL
-   * quant … increasing in only 2% of disk space"), so the named base type is close but not exact, and
-   * the finding says so. `Q8_K_XL` keeps layers in BF16 beside Q8_0, by an amount that varies: unsized.
+   * Unsloth's dynamic quants (`UD-Q4_K_XL`, `Q6_K_XL`, `UD-IQ2_M`) as the layout they build on, and
+   * what that assumes. Unsloth keeps embeddings and output at higher precision, as the `_L` files do,
+   * and picks "the quantization type of every possible layer" per model
+   * (docs.unsloth.ai/basics/unsloth-dynamic-2.0-ggufs: "our Gemma 3 Q3_K_XL quant … increasing in only
+   * 2% of disk space"), so the base layout is close but not exact, and the finding says so. `Q8_K_XL`
+   * keeps layers in BF16 beside Q8_0, by an amount that varies: unsized.
    */
   private dynamicGgufFormat(type: string): { format: QuantizationFormat; assumption: string } | undefined {
     const lower = type.toLowerCase();
     const plain = lower.replace(/^ud-/, "");
-    const extraLarge = /^q([2-6])_k_x?l$/.exec(plain);
+    const extraLarge = /^q([2-6])_k_xl$/.exec(plain);
     if (!extraLarge && plain === lower) return undefined;
     const level = extraLarge?.[1];
-    const base = level === undefined ? plain : level === "6" || level === "2" ? `q${level}_k` : `q${level}_k_m`;
-    const format = this.ggufFormat(base);
+    const format = this.ggufFormat(level === undefined ? plain : level === "3" ? "q3_k_xl" : `q${level}_k_l`);
     if (!format) return undefined;
-    return { format, assumption: `${type} sized as ${format.label}: Unsloth's dynamic quants keep some layers at higher precision, typically a few percent more` };
+    return { format, assumption: `${type} sized as ${format.label}: Unsloth picks higher types for some layers per model, so it may be a few percent larger` };
   }
 
   /** `mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf` (possibly inside a path or a `…-GGUF` repository). */
@@ -726,6 +771,13 @@ function nearWord(word: string, words: ReadonlySet<string>): boolean {
 }
 
 /** An image or Ollama tag after `:`: `latest`, or a version (`1.0.3`, `1.8.0-rtx`). */
+/**
+ * Ollama tags that name the library's default weights in another word: the instruct or chat model
+ * (`mistral:instruct` is `mistral:latest`, ollama.com/library/mistral) or the base model of the same
+ * architecture (`llama3:text`), at the library's default quantization.
+ */
+const OLLAMA_FLAVOUR_TAGS = new Set(["instruct", "chat", "text"]);
+
 function isImageTag(tag: string): boolean {
   if (tag === "latest") return true;
   const dash = tag.indexOf("-");

@@ -231,6 +231,14 @@ export interface QuantizationFormat {
    * @maximum 32
    */
   expertBitsPerWeight?: number;
+  /**
+   * Bits per embedding, LM-head, router and norm parameter when the format stores them at another
+   * width than the rest (GGUF `Q4_K_L`: Q8_0 embeddings and output); absent: `bitsPerWeight` for
+   * `all`, 16-bit otherwise.
+   * @exclusiveMinimum 0
+   * @maximum 32
+   */
+  plainBitsPerWeight?: number;
   /** float: plain precision; weight-only: activations stay 16-bit; weight-activation: W8A8/W4A4. */
   kind: "float" | "weight-only" | "weight-activation";
   /** Lowest CUDA compute capability the engine runs it on at all (null: any). */

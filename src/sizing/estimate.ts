@@ -39,8 +39,10 @@ export function bytesPerParam(format: QuantizationFormat, group: ParamGroup, act
   const quantized = format.bitsPerWeight / 8;
   switch (format.appliesTo) {
     case "all":
-      // GGUF MXFP4_MOE: the experts in MXFP4, every other tensor in Q8_0.
-      return group === "experts" && format.expertBitsPerWeight !== undefined ? format.expertBitsPerWeight / 8 : quantized;
+      // GGUF MXFP4_MOE: the experts in MXFP4, every other tensor in Q8_0; GGUF Q4_K_L: Q8_0 embeddings and output.
+      if (group === "experts" && format.expertBitsPerWeight !== undefined) return format.expertBitsPerWeight / 8;
+      if (group === "plain" && format.plainBitsPerWeight !== undefined) return format.plainBitsPerWeight / 8;
+      return quantized;
     case "linear":
       if (group === "experts" && format.expertBitsPerWeight !== undefined) return format.expertBitsPerWeight / 8;
       return group === "plain" ? activationBytes : quantized;
