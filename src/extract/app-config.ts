@@ -82,7 +82,7 @@ function typeWithCount(raw: string): [type: string, count: string] | undefined {
 const NESTED_ENGINE_KEYS = /^(vllm|sglang|tgi|engine|server|serving|runtime)?(engine)?(args|arguments|extraargs|containerargs|engineargs|config|kwargs|options|settings)?$/;
 
 /** Keys that name the model in a mapping that is itself a model key's value (`model: {name: …}`). */
-const MODEL_NAME_KEYS = new Set(["name", "id", "repo", "repository", "path", "uri", "source"]);
+const MODEL_NAME_KEYS = new Set(["name", "id", "repo", "repository", "path", "uri", "storageuri", "source"]);
 const MODEL_SPEC = { field: "model", kind: "string" } as const satisfies { field: FieldName; kind: Kind };
 
 /** Environment variables of a chart's `env` (or a SkyPilot task's `envs`) that name the model beside its GPUs. */

@@ -6,7 +6,9 @@
  * - `snapshot_download(repo_id="<repo>", local_dir="<dir>")` in a `python -c` line;
  * - KServe's storage initializer: a container's `STORAGE_URI` lands in `/mnt/models` (kserve
  *   pkg/constants `DefaultModelLocalMountPath`), as do the two arguments of its init container image;
- * - Kthena's downloader image (`--source hf://<repo> --output-dir <dir>`).
+ * - Kthena's downloader image (`--source hf://<repo> --output-dir <dir>`);
+ * - a script of the project's own named for fetching (`model-sync.sh <repo> <dir>`), given exactly
+ *   one repository and one folder.
  * Only a download whose source names a Hugging Face repository (or a model by its size) is linked;
  * a bucket or a volume says nothing about the weights.
  */
@@ -60,6 +62,25 @@ function flagValueOf(tokens: ArgToken[], start: number, end: number, names: read
   return undefined;
 }
 
+/** Programs and scripts named for fetching a model: `model-sync.sh`, `download_model.py`, `fetch-weights`. */
+const FETCHING_PROGRAM = /download|sync|fetch|pull/i;
+
+/**
+ * A download by a script of the project's own (`/bin/sh /scripts/model-sync.sh
+ * lukealonso/MiniMax-M2.5-NVFP4 /model-cache`): a program named for fetching, given exactly one
+ * repository and exactly one folder of the pod.
+ */
+function scriptDownload(command: ArgToken[]): Download | undefined {
+  const program = command.findIndex((token) => FETCHING_PROGRAM.test(token.text.slice(token.text.lastIndexOf("/") + 1)));
+  if (program < 0) return undefined;
+  const operands = command.slice(program + 1).filter((token) => !token.text.startsWith("-"));
+  const folders = operands.filter((token) => isLocalFolder(token.text));
+  const repositories = operands.filter((token) => !isLocalFolder(token.text) && namedModel(token.text) === "repository");
+  if (folders.length !== 1 || repositories.length !== 1) return undefined;
+  const model = downloadedModel(repositories[0], command[program]!.text.slice(command[program]!.text.lastIndexOf("/") + 1));
+  return model ? { directory: folder(folders[0]!.text), model } : undefined;
+}
+
 /** The downloads one command line makes. */
 function commandDownloads(tokens: ArgToken[], image: string | undefined): Download[] {
   const downloads: Download[] = [];
@@ -88,6 +109,8 @@ function commandDownloads(tokens: ArgToken[], image: string | undefined): Downlo
         if (model) downloads.push({ directory: folder(snapshot[2]!), model });
       }
     }
+    const script = scriptDownload(tokens.slice(start, end));
+    if (script) downloads.push(script);
     if (image && /(^|\/)downloader(:|$)/.test(image)) {
       const directory = flagValueOf(tokens, start, end, ["--output-dir"]);
       const model = downloadedModel(flagValueOf(tokens, start, end, ["--source"]), "--source");
@@ -110,7 +133,7 @@ function containerDownloads(containers: readonly DocNode[], ctx: ExtractContext,
     const words = `${image ?? ""} ${items.map((item) => str(item) ?? "").join(" ")}`;
     const hasStorageUri = container.get("env")?.items().some((entry) => str(entry.get("name")) === "STORAGE_URI") ?? false;
     // Most containers download nothing: tell from the written words before expanding anything.
-    if (!hasStorageUri && !/download|storage-initializer/.test(words)) continue;
+    if (!hasStorageUri && !/download|sync|fetch|pull|storage-initializer/i.test(words)) continue;
     const env = envOf(container);
     const storage = env.get("STORAGE_URI");
     if (storage?.value) {

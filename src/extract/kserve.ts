@@ -84,6 +84,15 @@ function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx
   const storageUri = model.get("storageUri") ?? predictor.get("storageUri") ?? storagePath;
   // A kustomize patch may leave the format to its base: vLLM's own flags say the runtime.
   const flagged = engineFromFlags(tokens.map((token) => token.text)) === "vllm";
+  // A GGUF model (KServe has no runtime of its own for one: OpenShift AI users add a llama.cpp
+  // ServingRuntime) is served by llama.cpp from the file the storage names.
+  if (format.toLowerCase() === "gguf" || /\.gguf$/i.test(str(storageUri) ?? "")) {
+    const reference = modelReference(storageUri, storageUri === storagePath ? "storage.path" : "storageUri");
+    if (reference.located) fields.model = reference.located;
+    else if (reference.unresolved) unresolved.model = reference.unresolved;
+    fields.engine = locate(model.get("modelFormat") ?? model, "llama.cpp", "modelFormat");
+    return [deployment()];
+  }
   const isLlm = LLM_FORMATS.has(format.toLowerCase()) || modelId !== undefined || /^hf:\/\//i.test(str(storageUri) ?? "") || flagged;
   if (!isLlm) return [];
 

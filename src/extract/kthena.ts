@@ -3,7 +3,7 @@
  * - `ModelServing`: `spec.template.roles[]`, each an entry pod (`entryTemplate`) plus
  *   `workerReplicas` worker pods (`workerTemplate`) per instance — a leader/worker group of
  *   1 + workerReplicas pods.
- * - `ModelBooster`: `spec.backends[]` (`type: vLLM|SGLang|…`, `modelURI`), each with `workers[]`
+ * - `ModelBooster`: `spec.backends[]` or one `spec.backend` (`type: vLLM|SGLang|…`, `modelURI`), each with `workers[]`
  *   (`type: server|prefill|decode`, `image`, `config` of engine flags as kebab-case keys,
  *   `resources`). Backends on Huawei Ascend NPUs (`huawei.com/ascend-*`) are found and said not to
  *   be judged as GPUs; those that request no accelerator run on the CPU.
@@ -54,7 +54,9 @@ export function modelBooster(object: DocNode, ctx: ExtractContext, kind: string)
   if (!spec || spec.type !== "map") return [];
   const boosterName = str(spec.get("name")) ?? str(object.get("metadata")?.get("name"));
   const deployments: Deployment[] = [];
-  for (const backend of spec.get("backends")?.items() ?? []) {
+  // `backends: [...]`, or one `backend:` (the workload.serving.volcano.sh examples).
+  const single = spec.get("backend");
+  for (const backend of single?.type === "map" ? [single] : (spec.get("backends")?.items() ?? [])) {
     if (backend.type !== "map") continue;
     const typeNode = backend.get("type");
     const engine = engineNamed(str(typeNode));

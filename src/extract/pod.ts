@@ -26,6 +26,9 @@ const GPU_TYPE_LABELS = [
   "cloud.google.com/gke-accelerator",
   "karpenter.k8s.aws/instance-gpu-name",
   "machine.cluster.vke.volcengine.com/gpu-name",
+  // ROCm's node labeller: `amd.com/gpu.product-name=AMD_Instinct_MI300X_OAM` (and its `beta.` twin).
+  "amd.com/gpu.product-name",
+  "beta.amd.com/gpu.product-name",
   "accelerator",
   "gpu-type",
   "gpuType",

@@ -16,7 +16,8 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { parseEmbedded, str } from "./doc.js";
 import { parseEngineCall, shellTokens } from "./engine-seam.js";
-import { nodePlacement, podDeployments } from "./pod.js";
+import { containerEnv, nodePlacement, podDeployments } from "./pod.js";
+import { downloadInto, isLocalFolder } from "./downloads.js";
 import { crdDeployment, engineNamed, freezePlacement, groupGpus, holders, modelReference, type PodGroup, podCount, podGpus, type Unresolved } from "./crd-kit.js";
 import { deferredReason, locate, mergeFields, readField, type ValueKind } from "./kit.js";
 import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields } from "./types.js";
@@ -278,7 +279,6 @@ function serveApplications(config: DocNode, groups: PodGroup[], kind: string, na
 }
 
 export function rayService(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {
-  void ctx;
   const spec = object.get("spec");
   if (!spec || spec.type !== "map") return [];
   const name = str(object.get("metadata")?.get("name"));
@@ -292,7 +292,27 @@ export function rayService(object: DocNode, ctx: ExtractContext, kind: string): 
     config = parseEmbedded(text, serve.node)[0];
   }
   if (!config) return [];
-  return serveApplications(config, groups, kind, name, holders(object.get("metadata")));
+  const deployments = serveApplications(config, groups, kind, name, holders(object.get("metadata")));
+  for (const deployment of deployments) downloadedSource(deployment, groups, ctx);
+  return deployments;
+}
+
+/**
+ * A `model_source` folder of the cluster's pods (`/model-cache`) that one of their containers
+ * downloads a repository into (an init container's `huggingface-cli download … --local-dir`): that
+ * repository, read-only at the download.
+ */
+function downloadedSource(deployment: Deployment, groups: PodGroup[], ctx: ExtractContext): void {
+  const written = deployment.unresolved.model;
+  if (written?.reason !== "reference" || !isLocalFolder(written.raw)) return;
+  for (const { podSpec } of groups) {
+    const container = podSpec?.get("containers")?.items()[0];
+    const downloaded = container && downloadInto(written.raw, container, podSpec, ctx, (each) => containerEnv(each, ctx));
+    if (!downloaded) continue;
+    delete deployment.unresolved.model;
+    deployment.fields.model = downloaded;
+    return;
+  }
 }
 
 /** A Ray cluster whose head (or a worker) runs the engine command across the cluster's GPUs. */

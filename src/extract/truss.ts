@@ -70,6 +70,31 @@ function trtllmBuild(sink: FieldSink, build: DocNode): void {
   }
 }
 
+/**
+ * A server given the folder Truss mounts weights in (`--model-path /cache/model/qwen3`) serves the
+ * repository mounted there: `weights[].source` at its `mount_location` (`hf://Qwen/Qwen3-32B-FP8@<rev>`),
+ * or `model_cache[].repo_id` at `/app/model_cache/<volume_folder>` (truss docs, "Caching model weights").
+ */
+function mountedWeights(sink: FieldSink, document: DocNode): void {
+  const served = sink.fields.model?.value;
+  if (typeof served !== "string" || !served.startsWith("/")) return;
+  const folder = (path: string) => path.replace(/\/+$/, "");
+  for (const entry of document.get("weights")?.items() ?? []) {
+    const source = entry.get("source");
+    const written = str(source);
+    if (!source || written === undefined || folder(str(entry.get("mount_location")) ?? "") !== folder(served)) continue;
+    setLocated(sink, "model", { ...locate(source, written.replace(/@[^/@]*$/, ""), "weights.source"), readonly: true });
+    return;
+  }
+  for (const entry of document.get("model_cache")?.items() ?? []) {
+    const repo = entry.get("repo_id");
+    const volume = str(entry.get("volume_folder"));
+    if (!repo || str(repo) === undefined || volume === undefined || folder(`/app/model_cache/${volume}`) !== folder(served)) continue;
+    setLocated(sink, "model", { ...locate(repo, str(repo)!, "model_cache.repo_id"), readonly: true });
+    return;
+  }
+}
+
 export function extractTruss(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (document.type !== "map" || !isTruss(document)) return undefined;
   const sink = newSink();
@@ -91,6 +116,7 @@ export function extractTruss(document: DocNode, ctx: ExtractContext): Deployment
     readField(sink, "model", repo, "string", "model_metadata.repo_id");
     setUnresolved(sink, "engine", { raw: "model/model.py", node: repo.node, reason: "unsupported", source: "model_metadata.repo_id", note: "The Truss's own Python model serves it, which this file does not show" });
   }
+  mountedWeights(sink, document);
   if (!sink.fields.model && !sink.unresolved.model) readField(sink, "model", document.get("model_metadata")?.get("repo_id"), "string", "model_metadata.repo_id");
   readAccelerator(sink, document.get("resources")!, ctx);
   return [{ format: "truss", kind: "Truss config", name: str(document.get("model_name")), fields: sink.fields, unresolved: sink.unresolved, anchor: anchor.node, resourceTarget: document.get("resources")! }];
