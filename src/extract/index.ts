@@ -117,6 +117,7 @@ function readFile(ast: { type: string; body?: unknown[] }, text: string): { depl
     if (overridable) deployment.contextOverridable = true;
     migSliceType(deployment);
     modelFromAnnotation(deployment);
+    ollamaCloudModel(deployment);
     autoContext(deployment);
     setAsideUnusable(deployment, text);
   }
@@ -205,6 +206,19 @@ function autoContext(deployment: Deployment): void {
   if (written?.reason !== "invalid" || !isAutoContext(written.raw)) return;
   delete deployment.unresolved.maxModelLen;
   deployment.maxModelLenAuto = { node: written.node, raw: written.raw.trim() };
+}
+
+/**
+ * Ollama's cloud models, named with a `cloud` tag (`glm-4.6:cloud`, `gpt-oss:120b-cloud`): Ollama
+ * lists them like local models, but ollama.com runs them, so nothing loads on this GPU to size.
+ */
+const OLLAMA_CLOUD_TAG = /[:-]cloud$/i;
+
+function ollamaCloudModel(deployment: Deployment): void {
+  const model = deployment.fields.model;
+  if (deployment.fields.engine?.value !== "ollama" || !model || !OLLAMA_CLOUD_TAG.test(model.value.trim())) return;
+  delete deployment.fields.model;
+  deployment.unresolved.model = { raw: model.value, node: model.node, ...(model.range ? { range: model.range } : {}), reason: "unsupported", source: model.source, note: `${model.value} is an Ollama cloud model: ollama.com runs it, not this GPU` };
 }
 
 /** The annotation that names the model when the file loads it from storage that does not (`pvc://`, a mounted path). */
