@@ -168,6 +168,21 @@ describe("config.json importer on real configs", () => {
     expect(reranker.notes).toContain("XLMRobertaForSequenceClassification: a classification head of 1 label(s) (a reranker or classifier)");
   });
 
+  it("counts JinaBERT's GeGLU MLP and ALiBi attention: no position embeddings, one bias-free up projection", () => {
+    // jina-embeddings-v2-base-en's config (the keys that size it); its model card gives 137 million parameters.
+    const config = {
+      architectures: ["JinaBertForMaskedLM"], model_type: "bert", hidden_size: 768, intermediate_size: 3072, num_hidden_layers: 12, num_attention_heads: 12,
+      vocab_size: 30528, type_vocab_size: 2, max_position_embeddings: 8192, position_embedding_type: "alibi", feed_forward_type: "geglu", torch_dtype: "float32",
+    };
+    const entry = importModelConfig({ id: "jinaai/jina-embeddings-v2-base-en", config, sources: ["test"] });
+    // 30,528 × 768 word and 2 × 768 token-type embeddings and their LayerNorm; per layer Q, K, V, O with
+    // biases, 768 → 2 × 3,072 (no bias), 3,072 → 768 with bias, two LayerNorms.
+    const perLayer = 4 * (768 * 768 + 768) + 768 * 2 * 3072 + (3072 * 768 + 768) + 2 * 2 * 768;
+    expect(entry.params.total).toBe(30528 * 768 + 2 * 768 + 2 * 768 + 12 * perLayer);
+    expect(Math.round(entry.params.total / 1e6)).toBe(137);
+    expect(entry).toMatchObject({ attention: { kind: "encoder" }, maxPositionEmbeddings: 8192 });
+  });
+
   it("says what it cannot read, naming the file", () => {
     expect(() => importModelFiles(`${FIXTURES}/hf-configs/no-such-model`, "acme/x", ["test"])).toThrow(/does not exist/);
     expect(() => importModelFiles(`${FIXTURES}/kubernetes`, "acme/x", ["test"])).toThrow(/has no config.json/);

@@ -396,9 +396,13 @@ function importEncoder(input: ConfigImportInput, layout: Layout): ModelEntry {
 
   // MLP: NomicBERT's SwiGLU and ModernBERT's GeGLU have three matrices (ModernBERT writes one fused up
   // projection of 2 × intermediate_size); the others two, stored as the gated-equivalent 2/3 width.
-  const gated = modelType === "nomic_bert" || modelType === "modernbert";
+  // JinaBERT's `feed_forward_type: geglu` is one bias-free up projection of 2 × intermediate_size and a down projection with bias.
+  const gluFeedForward = /glu$/.test(String(text.feed_forward_type ?? ""));
+  const gated = modelType === "nomic_bert" || modelType === "modernbert" || gluFeedForward;
   const storedWidth = gated ? width : Math.round((width * 2) / 3);
   if (!gated) notes.push(`ungated MLP (2 matrices): width stored as 2/3 of intermediate_size ${width} so the estimator's 3 × hidden × width counts it`);
+  // ALiBi (JinaBERT) biases attention by distance: no position embedding matrix.
+  const alibi = text.position_embedding_type === "alibi";
 
   // Biases and norms, per layer: BERT-style layers have biases on every projection and two LayerNorms
   // with bias; NomicBERT writes which biases it has; ModernBERT has none and bias-free norms (the first
@@ -418,8 +422,11 @@ function importEncoder(input: ConfigImportInput, layout: Layout): ModelEntry {
     embeddingExtra = tokenTypes * h! + 2 * h!;
     notes.push("NomicBERT: rotary positions, SwiGLU MLP");
   } else {
-    perLayerExtra = 4 * h! + width + h! + 2 * h!;
-    embeddingExtra = (positions + tokenTypes) * h! + 2 * h! - h!; // the embedding LayerNorm takes the final norm's place
+    // Biases of Q, K, V and the attention output, of the MLP's projections (a GLU up projection has none), and of the two LayerNorms.
+    perLayerExtra = 4 * h! + (gluFeedForward ? 0 : width) + h! + 2 * h!;
+    embeddingExtra = ((alibi ? 0 : positions) + tokenTypes) * h! + 2 * h! - h!; // the embedding LayerNorm takes the final norm's place
+    if (gluFeedForward) notes.push(`${String(text.feed_forward_type)} MLP: a bias-free up projection of 2 × ${width} and a down projection`);
+    if (alibi) notes.push("ALiBi attention biases: no position embeddings");
   }
   // The pooler (transformers' `*Model` classes load one) or a sequence-classification head (rerankers).
   const labels = isRecord(text.id2label) ? Object.keys(text.id2label).length : (numberAt(text, "num_labels") ?? 1);
