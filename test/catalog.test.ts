@@ -186,7 +186,8 @@ describe("names people write", () => {
     ["ollama://llama3.1:70b", "meta-llama/Llama-3.1-70B", "gguf-q4_k_m"],
     // An Ollama tag the catalog does not list: Ollama's default Q4_K_M, not the 16-bit family weights.
     ["mistral-small:24b", "mistralai/Mistral-Small-24B-Instruct-2501", "gguf-q4_k_m"],
-    ["qwen2.5:14b-instruct-q8_0", "Qwen/Qwen2.5-14B", "gguf-q8_0"],
+    // The library's entry of that size (`qwen2.5:14b`), at the quantization the tag states.
+    ["qwen2.5:14b-instruct-q8_0", "Qwen/Qwen2.5-14B-Instruct", "gguf-q8_0"],
     ["nvcr.io/nim/meta/llama3-8b-instruct:1.0.3", "meta-llama/Meta-Llama-3-8B", null],
     ["deepseek-ai/DeepSeek-R1-0528", "deepseek-ai/DeepSeek-R1", null],
     ["Qwen/Qwen3-235B-A22B-FP8", "Qwen/Qwen3-235B-A22B-FP8", null],
@@ -289,6 +290,20 @@ describe("names people write", () => {
     expect(catalog.resolveModel("bartowski/google_gemma-4-E4B-it-GGUF/google_gemma-4-E4B-it-Q8_0.gguf")).toMatchObject({ model: { id: "google/gemma-4-E4B-it" }, format: { id: "gguf-q8_0" } });
     expect(catalog.resolveModel("DevQuasar/Qwen.Qwen3-Reranker-0.6B-GGUF:Q8_0")).toMatchObject({ model: { id: "Qwen/Qwen3-Reranker-0.6B" }, format: { id: "gguf-q8_0" } });
     expect(catalog.resolveModel("unsloth/gemma-4-E4B-it-qat-GGUF:UD-Q4_K_XL")).toMatchObject({ model: { id: "google/gemma-4-E4B-it" }, format: { id: "gguf-q4_k_l" } });
+    // A folder of the Hugging Face cache names its repository; a Windows path reads like any other.
+    expect(catalog.resolveModel("/root/.cache/huggingface/hub/models--Qwen--Qwen2.5-7B-Instruct/snapshots/a09a35458c702b33eeacc393d103063234e8bc28")?.model.id).toBe("Qwen/Qwen2.5-7B-Instruct");
+    expect(catalog.resolveModel("/data/models--nothing-here")).toBeUndefined();
+    expect(catalog.resolveModel("F:\\models\\lmstudio-community\\gpt-oss-20b-GGUF\\gpt-oss-20b-MXFP4.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-20b" }, format: { id: "gguf-mxfp4" } });
+    // Ollama tags of a size with variant words and a quantization, also saved as files (`:` written `_`).
+    for (const [written, model, format] of [
+      ["deepseek-r1:32b-qwen-distill-q4_K_M", "deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", "gguf-q4_k_m"],
+      ["phi4:14b-q8_0", "microsoft/phi-4", "gguf-q8_0"],
+      ["/models/deepseek-r1_8b-llama-distill-q4_K_M.gguf", "deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "gguf-q4_k_m"],
+    ] as const) {
+      expect(catalog.resolveModel(written)).toMatchObject({ model: { id: model }, format: { id: format }, via: "checkpoint" });
+    }
+    // A variant word the size's model does not have is another model.
+    expect(catalog.resolveModel("deepseek-r1:32b-llama-distill-q4_K_M")).toBeUndefined();
     // Ollama tags that restate the library default's flavour or size; another size is another model.
     for (const tag of ["mistral:instruct", "mistral:latest", "mistral-small:24b", "phi3.5:3.8b", "llama3:text"]) expect(catalog.resolveModel(tag)?.via).toBe("checkpoint");
     expect(catalog.resolveModel("mistral-small:22b")).toBeUndefined();

@@ -407,6 +407,9 @@ export class Catalog {
     const glued = /^([A-Za-z0-9-]+)[_.](?=[A-Za-z])/.exec(last);
     if (glued && this.owners.has(glued[1]!.toLowerCase())) last = last.slice(glued[0].length);
     last = last.replace(/[-_.]qat(?=[-_.:]|$)/i, "");
+    // An Ollama model saved as a file, `:` written `_` (`llama3.1_8b-instruct-q4_K_M.gguf`): the tag it names.
+    const exported = /^([a-z][a-z0-9.-]*)_(\d+(?:\.\d+)?[bm](?:-[\w.-]+)?)\.gguf$/i.exec(last);
+    if (exported) return `${exported[1]}:${exported[2]}`;
     const result = prefix + last;
     return result === written ? undefined : result;
   }
@@ -570,12 +573,31 @@ export class Catalog {
     // An Ollama library tag that restates its default's flavour or size (`mistral:instruct`, `phi3.5:3.8b`).
     const bare = key.slice(0, colon);
     const library = this.checkpointByKey.get(bare) ?? this.checkpointByKey.get(`${bare}:latest`);
-    if (library?.kind !== "ollama") return undefined;
-    if (OLLAMA_FLAVOUR_TAGS.has(tag)) return library;
-    // A size within 5 % of the default's parameters: `mistral-small:22b` is an older 22B model, not the 24B default.
-    const size = /^(\d+(?:\.\d+)?)b$/.exec(tag);
-    const total = size ? this.model(library.model)?.params.total : undefined;
-    return total !== undefined && Math.abs(Number(size![1]) * 1e9 - total) <= 0.05 * total ? library : undefined;
+    if (library?.kind === "ollama" && OLLAMA_FLAVOUR_TAGS.has(tag)) return library;
+    const sized = this.ollamaSized(bare, library, tag);
+    if (sized) return sized;
+    // `<size>[-<words>]-<quant>` (`phi4:14b-q4_K_M`, `deepseek-r1:32b-qwen-distill-q4_K_M`): the library's
+    // entry of that size at the quantization the tag states, when its words are flavours or words of that model's name.
+    const typed = GGUF_TYPE.exec(tag);
+    const format = typed && typed.index > 0 ? this.ggufFormat(ggufTypeOf(typed)) : undefined;
+    if (!typed || !format) return undefined;
+    const [size, ...words] = tag.slice(0, typed.index).split("-").filter((word) => word.length > 0);
+    const entry = size === undefined ? undefined : this.ollamaSized(bare, library, size);
+    if (!entry) return undefined;
+    const modelWords = new Set(nameWords(entry.model));
+    return words.every((word) => OLLAMA_FLAVOUR_TAGS.has(word) || modelWords.has(word)) ? { ...entry, format: format.id } : undefined;
+  }
+
+  /**
+   * The Ollama library entry of one size (`deepseek-r1:32b`), or the library's default when the size
+   * is within 5 % of its parameters (`phi3.5:3.8b`; `mistral-small:22b` is an older 22B model, not the 24B default).
+   */
+  private ollamaSized(bare: string, library: CheckpointEntry | undefined, size: string): CheckpointEntry | undefined {
+    const entry = this.checkpointByKey.get(`${bare}:${size}`);
+    if (entry?.kind === "ollama") return entry;
+    const stated = /^(\d+(?:\.\d+)?)b$/.exec(size);
+    const total = stated && library?.kind === "ollama" ? this.model(library.model)?.params.total : undefined;
+    return total !== undefined && Math.abs(Number(stated![1]) * 1e9 - total) <= 0.05 * total ? library : undefined;
   }
 
   /** The catalog format of a GGUF type as file names write it (`Q4_K_M`, `IQ4_XS`, `fp16`, the bare `q4`). */

@@ -67,8 +67,27 @@ const REPO_FILE_PATHS = ["/tree/", "/blob/", "/resolve/"];
  * after `/tree/…`, `/blob/…`, except a GGUF file's name, which says its quantization), a trailing `/`, a revision (`@main`; `:rev` is left alone because
  * Ollama tags use it). Case is kept for display.
  */
+/**
+ * A folder of the Hugging Face cache (`…/hub/models--nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-NVFP4/snapshots/<rev>`)
+ * holds the repository its name spells (huggingface_hub: `models--{owner}--{name}`); a Windows path
+ * is read with `/` (`F:\\models\\gpt-oss-20b-MXFP4.gguf`).
+ */
+export function hubCacheModel(written: string): string {
+  const path = written.includes("\\") ? written.replaceAll("\\", "/") : written;
+  const at = path.lastIndexOf("/models--");
+  const start = at >= 0 ? at + "/models--".length : path.startsWith("models--") ? "models--".length : -1;
+  if (start < 0) return path;
+  const end = path.indexOf("/", start);
+  const folder = end >= 0 ? path.slice(start, end) : path.slice(start);
+  const rest = end >= 0 ? path.slice(end) : "";
+  const separator = folder.indexOf("--");
+  // Only the cache's own layout: the folder, then nothing or its `snapshots/<revision>`.
+  if (separator <= 0 || separator + 2 >= folder.length || !/^(\/snapshots(\/[^/]+)?)?\/?$/.test(rest)) return path;
+  return `${folder.slice(0, separator)}/${folder.slice(separator + 2)}`;
+}
+
 export function stripModelUri(written: string): string {
-  let name = azureMlModel(written.trim());
+  let name = hubCacheModel(azureMlModel(written.trim()));
   const lower = name.toLowerCase();
   for (const prefix of URI_PREFIXES) {
     if (lower.startsWith(prefix)) {

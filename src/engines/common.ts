@@ -275,6 +275,11 @@ export interface EngineProfile<Id extends string = string> {
    * judge/context-limit.ts.
    */
   readonly longContextOverride?: { variable: string; ropeFlag: string };
+  /**
+   * Why a model the engine serves runs elsewhere, as a phrase, or undefined (Ollama's cloud models,
+   * `gpt-oss:120b-cloud`: ollama.com runs them, so nothing loads on the GPU to size).
+   */
+  remoteModel?(name: string): string | undefined;
   /** Whether "max_model_len defaults to the model's max_position_embeddings" is worth saying for this engine. */
   readonly notesModelDefaultContext: boolean;
   /** What happens at start-up when one full-length sequence does not fit, as a sentence. */

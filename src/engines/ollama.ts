@@ -131,6 +131,9 @@ export const ollama: EngineProfile<"ollama"> = {
     return verb === "pull" || verb === "run" ? { start: i + 2, positionalModel: true } : undefined;
   },
   serverAddressEnv: "OLLAMA_HOST",
+  // Cloud models carry a `cloud` tag (`glm-4.6:cloud`, `gpt-oss:120b-cloud`): Ollama lists them like
+  // local ones, but they run on ollama.com's servers (its client libraries test names for `[-:]cloud`).
+  remoteModel: (name) => (/[:-]cloud$/i.test(name) ? "an Ollama cloud model: ollama.com runs it, not this GPU" : undefined),
   // `ollama/ollama`, and builds of it named for their GPUs (`ollama-nvidia`, `ollama-rocm`); not web UIs or clients.
   image: (name) => /(^|\/)ollama(?![\w.-]*(web|ui|client|chat|cli))[\w.-]*(:|@|\/|$)/.test(name),
   flags: [],

@@ -3,6 +3,7 @@
  * field paths, locating a part of a scalar, model references with a storage scheme, and the GPUs of
  * several pod groups taken together.
  */
+import { hubCacheModel } from "../catalog/names.js";
 import { engineByName } from "../engines/index.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
@@ -52,6 +53,8 @@ export function modelReference(node: DocNode | undefined, source: string): { loc
  */
 export function namedModel(value: string): "repository" | "sized-name" | undefined {
   if (/^(hf|huggingface|ollama):\/\//i.test(value) || /^[\w.-]+\/[\w.-]+$/.test(value) || /^https?:\/\/(www\.)?huggingface\.co\//i.test(value)) return "repository";
+  // A folder of the Hugging Face cache (`…/models--Qwen--Qwen3-8B/snapshots/<rev>`) names its repository.
+  if (value.includes("models--") && hubCacheModel(value) !== value) return "repository";
   const last = trimTrailing(value, "/").split("/").pop() ?? "";
   // An image reference's tag is no part of the name (`oci://…/modelcar-gpt-oss-120b:1.5`), except in
   // a catalog image tagged by model (`oci://…/modelcar-catalog:llama-3.2-1b-instruct`).

@@ -117,7 +117,7 @@ function readFile(ast: { type: string; body?: unknown[] }, text: string): { depl
     if (overridable) deployment.contextOverridable = true;
     migSliceType(deployment);
     modelFromAnnotation(deployment);
-    ollamaCloudModel(deployment);
+    remoteModel(deployment);
     autoContext(deployment);
     setAsideUnusable(deployment, text);
   }
@@ -208,17 +208,14 @@ function autoContext(deployment: Deployment): void {
   deployment.maxModelLenAuto = { node: written.node, raw: written.raw.trim() };
 }
 
-/**
- * Ollama's cloud models, named with a `cloud` tag (`glm-4.6:cloud`, `gpt-oss:120b-cloud`): Ollama
- * lists them like local models, but ollama.com runs them, so nothing loads on this GPU to size.
- */
-const OLLAMA_CLOUD_TAG = /[:-]cloud$/i;
-
-function ollamaCloudModel(deployment: Deployment): void {
+/** A model the engine runs elsewhere (an Ollama cloud model): nothing loads on this GPU to size, and the finding says so. */
+function remoteModel(deployment: Deployment): void {
   const model = deployment.fields.model;
-  if (deployment.fields.engine?.value !== "ollama" || !model || !OLLAMA_CLOUD_TAG.test(model.value.trim())) return;
+  const engine = deployment.fields.engine?.value;
+  const why = model && engine ? engineById(engine).remoteModel?.(model.value.trim()) : undefined;
+  if (!model || !why) return;
   delete deployment.fields.model;
-  deployment.unresolved.model = { raw: model.value, node: model.node, ...(model.range ? { range: model.range } : {}), reason: "unsupported", source: model.source, note: `${model.value} is an Ollama cloud model: ollama.com runs it, not this GPU` };
+  deployment.unresolved.model = { raw: model.value, node: model.node, ...(model.range ? { range: model.range } : {}), reason: "unsupported", source: model.source, note: `${model.value} is ${why}` };
 }
 
 /** The annotation that names the model when the file loads it from storage that does not (`pvc://`, a mounted path). */
