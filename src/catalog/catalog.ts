@@ -190,6 +190,7 @@ export class Catalog {
   /** A Mixture-of-Experts total alone (`30b`) → the MoE models of that total (see `moeByTotal`). */
   private moeByTotalIndex: Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>> | undefined;
   private readonly checkpointByKey = new Map<string, CheckpointEntry>();
+  /** Owners of the catalog's models, lowercase (see `owners`). */
   private ownerIndex: Set<string> | undefined;
   /** Name part of a repository checkpoint (`zephyr-7b-beta`) → the checkpoint, or null when two share it. */
   private checkpointByNameKeyIndex: Map<string, CheckpointEntry | null> | undefined;
@@ -630,8 +631,9 @@ export class Catalog {
     if (!name.toLowerCase().includes("gguf")) return undefined;
     const file = name.slice(name.lastIndexOf("/") + 1);
     const typeMatch = GGUF_TYPE.exec(file);
-    const dynamic = typeMatch && !this.ggufFormat(ggufTypeOf(typeMatch)) ? this.dynamicGgufFormat(ggufTypeOf(typeMatch)) : undefined;
-    const format = typeMatch ? (this.ggufFormat(ggufTypeOf(typeMatch)) ?? dynamic?.format ?? null) : null;
+    const typed = typeMatch ? this.ggufFormat(ggufTypeOf(typeMatch)) : undefined;
+    const dynamic = typeMatch && !typed ? this.dynamicGgufFormat(ggufTypeOf(typeMatch)) : undefined;
+    const format = typed ?? dynamic?.format ?? null;
     const otherMatch = typeMatch && !format ? typeMatch : null;
     let base = file;
     if (base.toLowerCase().endsWith(".gguf")) base = base.slice(0, -".gguf".length);
@@ -792,7 +794,6 @@ function nearWord(word: string, words: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** An image or Ollama tag after `:`: `latest`, or a version (`1.0.3`, `1.8.0-rtx`). */
 /**
  * Ollama tags that name the library's default weights in another word: the instruct or chat model
  * (`mistral:instruct` is `mistral:latest`, ollama.com/library/mistral) or the base model of the same
@@ -800,6 +801,7 @@ function nearWord(word: string, words: ReadonlySet<string>): boolean {
  */
 const OLLAMA_FLAVOUR_TAGS = new Set(["instruct", "chat", "text"]);
 
+/** An image or Ollama tag after `:`: `latest`, or a version (`1.0.3`, `1.8.0-rtx`). */
 function isImageTag(tag: string): boolean {
   if (tag === "latest") return true;
   const dash = tag.indexOf("-");

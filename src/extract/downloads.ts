@@ -35,7 +35,7 @@ interface Download {
 }
 
 /** A local folder as engines read it: no trailing slash, `./` kept. */
-function folder(path: string): string {
+export function folder(path: string): string {
   return path.length > 1 ? trimTrailing(path, "/") || "/" : path;
 }
 

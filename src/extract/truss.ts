@@ -14,7 +14,7 @@ import { runScript } from "./shell.js";
 import { type FieldSink, locate, mergeFields, newSink, readField, scriptEngineCall, setLocated, setUnresolved, typeAndCount } from "./kit.js";
 import type { Deployment } from "./types.js";
 import type { Engine } from "../sizing/types.js";
-import { trimTrailing } from "../text.js";
+import { folder } from "./downloads.js";
 
 /** TensorRT-LLM builder `quantization_type` → the weight format and the KV cache type it stores. */
 const TRT_QUANTIZATION: Readonly<Record<string, { format?: string; kvCacheDtype?: string }>> = {
@@ -79,7 +79,6 @@ function trtllmBuild(sink: FieldSink, build: DocNode): void {
 function mountedWeights(sink: FieldSink, document: DocNode): void {
   const served = sink.fields.model?.value;
   if (typeof served !== "string" || !served.startsWith("/")) return;
-  const folder = (path: string) => trimTrailing(path, "/");
   for (const entry of document.get("weights")?.items() ?? []) {
     const source = entry.get("source");
     const written = str(source);
