@@ -260,7 +260,9 @@ export class Evaluator {
         ends.push(part.range[1]);
       }
       text += piece;
-      unknownText += written;
+      // A known part reads as its value beside an unknown one (`owner: "${"devops"}"` in a heredoc of
+      // chart values is `owner: "devops"`, which the YAML around it parses).
+      unknownText += piece;
     }
     if (!known) return { unknown: unknownText };
     if (template.kind === "heredoc" && template.indented) return stripIndent({ text, starts, ends, endOffset: template.range[1] });

@@ -147,6 +147,29 @@ describe("values people write in HCL", () => {
     expect(deployment!.fields.gpuMemoryUtilization!.readonly).toBeUndefined();
   });
 
+  it("a heredoc of chart values with an unknown variable keeps its known parts' values, so the YAML around them reads", () => {
+    const text = [
+      'resource "helm_release" "chat" {',
+      '  name  = "chat"',
+      '  chart = "./vllm-chart"',
+      "  values = [",
+      "    <<-EOT",
+      "    nodeSelector:",
+      '      team: "${"platform"}"',
+      "    resources:",
+      "      limits:",
+      '        nvidia.com/gpu: "1"',
+      '    command: "vllm serve ${var.model_name} --max-model-len 8192"',
+      "    EOT",
+      "  ]",
+      "}",
+      "",
+    ].join("\n");
+    const [judged] = hclJudged(text);
+    // Found, and said to be set at deploy time: `owner: "${"platform"}"` no longer breaks the YAML.
+    expect(judged).toMatchObject({ status: "incomplete", field: "model", value: { reason: "variable" } });
+  });
+
   it("without its folder (no path on disk), variables are unknown and the deployment is left unjudged", () => {
     const [judged] = hclJudged(read("gke-vllm-mixtral/main.tf"));
     expect(judged).toMatchObject({ status: "incomplete", field: "tensorParallel", value: { raw: "${tostring(var.gpu_count)}", reason: "variable" } });
