@@ -398,7 +398,8 @@ export class Catalog {
    * - its owner glued on with `_` or `.` (bartowski's `google_gemma-4-E4B-it-Q8_0.gguf`, DevQuasar's
    *   `Qwen.Qwen3-Reranker-0.6B-GGUF`), when that owner's models are catalogued;
    * - `qat`: Google's quantization-aware-trained checkpoints keep the model's architecture
-   *   (`gemma-3-27b-it-qat-q4_0-gguf`), and their stored format is read from the rest of the name.
+   *   (`gemma-3-27b-it-qat-q4_0-gguf`), and their stored format is read from the rest of the name;
+   * - `VL` glued to Qwen's version in its own GGUF files (`Qwen3VL-8B-Instruct-Q8_0.gguf`).
    */
   private withoutPackaging(written: string): string | undefined {
     if (written.length > MAX_NAME_LENGTH) return undefined;
@@ -408,6 +409,8 @@ export class Catalog {
     const glued = /^([A-Za-z0-9-]+)[_.](?=[A-Za-z])/.exec(last);
     if (glued && this.owners.has(glued[1]!.toLowerCase())) last = last.slice(glued[0].length);
     last = last.replace(/[-_.]qat(?=[-_.:]|$)/i, "");
+    // Qwen's own GGUF files glue `VL` to the version (Qwen/Qwen3-VL-8B-Instruct-GGUF holds `Qwen3VL-8B-Instruct-Q4_K_M.gguf`).
+    last = last.replace(/^(qwen\d+(?:\.\d+)?)vl(?=[-_])/i, "$1-VL");
     // An Ollama model saved as a file, `:` written `_` (`llama3.1_8b-instruct-q4_K_M.gguf`): the tag it names.
     const exported = /^([a-z][a-z0-9.-]*)_(\d+(?:\.\d+)?[bm](?:-[\w.-]+)?)\.gguf$/i.exec(last);
     if (exported) return `${exported[1]}:${exported[2]}`;
