@@ -189,6 +189,11 @@ describe("names people write", () => {
     // The library's entry of that size (`qwen2.5:14b`), at the quantization the tag states.
     ["qwen2.5:14b-instruct-q8_0", "Qwen/Qwen2.5-14B-Instruct", "gguf-q8_0"],
     ["nvcr.io/nim/meta/llama3-8b-instruct:1.0.3", "meta-llama/Meta-Llama-3-8B", null],
+    // A NIM image the catalog does not list: the repository it is named after, exactly.
+    ["nvcr.io/nim/microsoft/phi-3-mini-4k-instruct:latest", "microsoft/Phi-3-mini-4k-instruct", null],
+    ["nvcr.io/nim/qwen/qwen2.5-7b-instruct:1.8.2", "Qwen/Qwen2.5-7B-Instruct", null],
+    // Qwen3-Coder-Next has Qwen3-Next-80B-A3B's architecture (its model card).
+    ["unsloth/Qwen3-Coder-Next-GGUF:UD-Q4_K_XL", "Qwen/Qwen3-Next-80B-A3B-Instruct", "gguf-q4_k_l"],
     ["deepseek-ai/DeepSeek-R1-0528", "deepseek-ai/DeepSeek-R1", null],
     ["Qwen/Qwen3-235B-A22B-FP8", "Qwen/Qwen3-235B-A22B-FP8", null],
     ["unsloth/DeepSeek-R1-BF16", "deepseek-ai/DeepSeek-R1", "bf16"],
@@ -294,6 +299,9 @@ describe("names people write", () => {
     // A folder of the Hugging Face cache names its repository; a Windows path reads like any other.
     expect(catalog.resolveModel("/root/.cache/huggingface/hub/models--Qwen--Qwen2.5-7B-Instruct/snapshots/a09a35458c702b33eeacc393d103063234e8bc28")?.model.id).toBe("Qwen/Qwen2.5-7B-Instruct");
     expect(catalog.resolveModel("/data/models--nothing-here")).toBeUndefined();
+    // A NIM image of a repository the catalog lacks, or with a tag that is no image version, stays unresolved.
+    expect(catalog.resolveModel("nvcr.io/nim/acme/house-model-7b-instruct:latest")).toBeUndefined();
+    expect(catalog.resolveModel("nvcr.io/nim/microsoft/phi-3-mini-4k-instruct:q4_K_M")?.via).not.toBe("name");
     expect(catalog.resolveModel("F:\\models\\lmstudio-community\\gpt-oss-20b-GGUF\\gpt-oss-20b-MXFP4.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-20b" }, format: { id: "gguf-mxfp4" } });
     // Ollama tags of a size with variant words and a quantization, also saved as files (`:` written `_`).
     for (const [written, model, format] of [

@@ -436,6 +436,9 @@ export class Catalog {
       }
     }
 
+    const nimRepository = this.nimRepository(name);
+    if (nimRepository) return { model: nimRepository, format: null, via: "name", displayName };
+
     const gguf = this.resolveGguf(name);
     if (gguf) return { ...gguf, displayName };
 
@@ -561,6 +564,20 @@ export class Catalog {
       displayName,
       assumption: `the architecture of ${byFamily.model.id}${quantization}, from the ${registry} tag; add it to settings.vram.models to make sure`,
     };
+  }
+
+  /**
+   * A NIM image the catalog does not list, by the Hugging Face repository it is named after:
+   * NVIDIA names LLM NIMs `nvcr.io/nim/<publisher>/<model>` with the model's repository name
+   * (`microsoft/phi-3-mini-4k-instruct`, `qwen/qwen2.5-7b-instruct`; Meta's publisher is `meta`
+   * for the hub's `meta-llama`). Only a repository the catalog holds under that exact name; the
+   * image's default profile may pick a smaller precision, so the model's own weights are the bound.
+   */
+  private nimRepository(name: string): ModelEntry | undefined {
+    const image = /^(?:nvcr\.io\/)?nim\/([a-z0-9_.-]+)\/([a-z0-9_.-]+)(?::([\w.-]+))?$/i.exec(name);
+    if (!image || (image[3] !== undefined && !isImageTag(image[3]))) return undefined;
+    const publisher = image[1]!.toLowerCase() === "meta" ? "meta-llama" : image[1]!;
+    return this.modelByKey.get(modelKey(`${publisher}/${image[2]}`))?.model;
   }
 
   /** Ollama tags, NIM images (registry tag dropped), KAITO presets and named pre-quantized repositories. */
