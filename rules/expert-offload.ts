@@ -53,7 +53,7 @@ export default createRule<MessageIds, []>({
                 ? values.cpuMoeLayers >= request.model.layers
                   ? "every layer's experts on the CPU"
                   : `the experts of ${values.cpuMoeLayers} layers on the CPU`
-                : `${values.gpuLayers} of ${request.model.layers + 1} layers on the GPU`;
+                : `${estimate.gpuLayers?.onGpu ?? values.gpuLayers} of ${request.model.layers + 1} layers on the GPU`;
           const candidate = CANDIDATE_GPU_IDS.map((id) => analysis.catalog.gpu(id)).find(
             (gpu) => gpu !== undefined && gpu.vendor === request.gpu.vendor && gpu.memoryBytes * estimate.settings.gpuMemoryUtilization >= finding.memoryToAvoidBytesPerGpu * estimate.settings.gpuMemoryUtilization,
           );

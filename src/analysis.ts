@@ -220,10 +220,12 @@ function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployme
   // A GPU holds it when the weights stay on it, unless the file itself keeps some on the CPU
   // (--cpu-offload-gb, -ngl, --n-cpu-moe): where an engine moves layers to the CPU on its own
   // (Ollama's scheduler, llama.cpp --fit), it runs, but at the speed of CPU memory.
-  const offloadAsked = values.cpuOffloadGiB !== undefined || values.gpuLayers !== undefined || values.cpuMoeLayers !== undefined;
   const fits = (gpu: GpuEntry) => {
     const resolution = resolveOnce(settings, values, deployment.layoutOwner, gpu);
     if (!resolution.ok) return false;
+    const { request } = resolution.resolved;
+    // `-ngl -1` leaves the layers to the engine: the request has none then.
+    const offloadAsked = request.cpuOffloadBytes !== undefined || request.gpuLayers !== undefined || request.cpuMoeLayers !== undefined;
     const estimate = estimateOnce(fittedContext(resolution.resolved, deployment).request);
     // What the memory rules report on a named GPU (a context the engine shortens included) decides here too.
     return memoryFinding(estimate, 1) === undefined && (offloadAsked || estimate.offloadedWeightBytesPerGpu === 0);

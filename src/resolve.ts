@@ -4,7 +4,7 @@
  */
 import type { Catalog, GpuResolution, ModelResolution } from "./catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "./catalog/types.js";
-import { dataParallelLayout, DEFAULT_ENGINE, engineById } from "./engines/index.js";
+import { dataParallelLayout, DEFAULT_ENGINE, engineById, type EngineProfile } from "./engines/index.js";
 import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, MemoryEstimate, SizingRequest } from "./sizing/types.js";
@@ -271,6 +271,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
     assumptions.push(`"${engineVersion}" names no ${profile.displayName} release, so the current one is assumed`);
   }
 
+  const gpuLayers = values.gpuLayers === undefined ? undefined : writtenGpuLayers(profile, values.gpuLayers, engineVersion);
   const activationBytes: 2 | 4 = values.dtype && /^(float32|fp32|float)$/i.test(values.dtype.trim()) ? 4 : 2;
   const resolvedFormat = activationBytes === 2 ? autoFormat(catalog, format) : format;
 
@@ -296,7 +297,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
       : {}),
     ...(values.cpuOffloadGiB !== undefined ? { cpuOffloadBytes: values.cpuOffloadGiB * GIB } : {}),
     ...(values.enforceEager !== undefined ? { enforceEager: values.enforceEager } : {}),
-    ...(values.gpuLayers !== undefined ? { gpuLayers: values.gpuLayers } : {}),
+    ...(gpuLayers !== undefined ? { gpuLayers } : {}),
     ...(values.cpuMoeLayers !== undefined ? { cpuMoeLayers: values.cpuMoeLayers } : {}),
     ...(values.flashAttention !== undefined ? { flashAttention: values.flashAttention } : {}),
     ...(values.backend !== undefined ? { backend: values.backend } : {}),
@@ -354,4 +355,10 @@ export function withAutoContext(resolved: ResolvedDeployment, raw: string, estim
     request: { ...resolved.request, maxModelLen: context },
     assumptions: [...resolved.assumptions, `--max-model-len ${raw} lets the engine fit the context: ${tokens(context)} tokens here`],
   };
+}
+
+/** The layers a written GPU layer count puts on the GPU in this engine release; undefined: left to the engine (`-ngl -1`). */
+function writtenGpuLayers(profile: EngineProfile, written: number, engineVersion: string | undefined): number | undefined {
+  if (profile.gpuLayersOf) return profile.gpuLayersOf(written, engineVersion);
+  return written >= 0 ? written : undefined;
 }

@@ -147,6 +147,13 @@ args:
     expect(valuesOf(llama.fields)).toEqual({ model: "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", gpuLayers: 20, maxModelLen: 8192, cpuMoeLayers: 12 });
   });
 
+  it("reads llama.cpp's -ngl as any whole number, auto or all (common/arg.cpp)", () => {
+    const layers = (value: string) => valuesOf(call(`command: ["llama-server", "-m", "/models/qwen2.5-7b-instruct-q4_k_m.gguf", "-ngl", "${value}"]`).call!.fields).gpuLayers;
+    expect(["-1", "auto", "AUTO", "-2", "all", "0", "99"].map(layers)).toEqual([-1, -1, -1, -2, 1_000_000, 0, 99]);
+    const half = call(`command: ["llama-server", "-m", "/models/qwen2.5-7b-instruct-q4_k_m.gguf", "-ngl", "half"]`).call!;
+    expect(half.unresolved.gpuLayers).toMatchObject({ raw: "half", reason: "invalid" });
+  });
+
   it("reads llama.cpp's --hf-file as the file of the --hf-repo it pulls, so its quant type is the format", () => {
     const written = call(`args: ["--hf-repo", "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF", "--hf-file", "Meta-Llama-3.1-8B-Instruct-Q8_0.gguf", "-ngl", "99"]`, {}, "ghcr.io/ggml-org/llama.cpp:server-cuda").call!;
     expect(valuesOf(written.fields)).toEqual({ model: "bartowski/Meta-Llama-3.1-8B-Instruct-GGUF/Meta-Llama-3.1-8B-Instruct-Q8_0.gguf", gpuLayers: 99 });

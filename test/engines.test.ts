@@ -277,6 +277,25 @@ describe("TensorRT-LLM and LMDeploy memory", () => {
   });
 });
 
+describe("llama.cpp GPU layer counts", () => {
+  const layersOn = (gpuLayers: number, engineVersion: string) => {
+    const resolution = resolveDeployment(catalog, { engine: "llama.cpp", model: "Qwen/Qwen2.5-7B-Instruct-GGUF/qwen2.5-7b-instruct-q4_k_m.gguf", gpuType: "L4", gpuCount: 1, gpuLayers, engineVersion });
+    if (!resolution.ok) throw new Error("unresolved");
+    return resolution.resolved.request.gpuLayers;
+  };
+
+  it("reads -1 as auto in every build, and -2 or less as every layer since --fit but none before it", () => {
+    // common.h: "-1 is auto, <= -2 is all"; before --fit, -1 used the library default (no layer) and a
+    // negative count reached the loader, which put every layer on the CPU.
+    expect([layersOn(-1, "b7500"), layersOn(-1, "b6500")]).toEqual([undefined, undefined]);
+    expect([layersOn(-2, "b7500"), layersOn(-2, "b6500")]).toEqual([1_000_000, 0]);
+    expect(layersOn(20, "b6500")).toBe(20);
+    const auto = resolveDeployment(catalog, { engine: "llama.cpp", model: "Qwen/Qwen2.5-7B-Instruct-GGUF/qwen2.5-7b-instruct-q4_k_m.gguf", gpuType: "L4", gpuCount: 1, gpuLayers: -1, engineVersion: "b6500" });
+    if (!auto.ok) throw new Error("unresolved");
+    expect(estimateMemory(auto.resolved.request).assumptions).toContain("llama-server b6500 keeps every layer on the CPU without -ngl");
+  });
+});
+
 describe("no engine names outside the registry", () => {
   it("keeps every `engine === …` and engine switch inside src/engines", () => {
     const offenders: string[] = [];

@@ -17,9 +17,11 @@ import { thousands } from "../report/plain.js";
  * How a flag's value reads. `allLayers`: a switch meaning "every layer" (llama.cpp `--cpu-moe`);
  * `expertOverride`: llama.cpp `-ot PATTERN=DEVICE`, which counts only when it sends expert tensors
  * (`exps`) to the CPU; `enabledByCount`: a rank count that enables the setting above 1 (TensorRT-LLM
- * `--ep_size 4`); `kvQuantPolicy`: LMDeploy `--quant-policy` (0, 4 or 8 bits of KV cache).
+ * `--ep_size 4`); `kvQuantPolicy`: LMDeploy `--quant-policy` (0, 4 or 8 bits of KV cache);
+ * `gpuLayers`: a layer count that may be negative or a word (llama.cpp `-ngl auto`, `-ngl all`,
+ * `-ngl -1`), which the engine's `gpuLayersOf` reads.
  */
-export type ValueKind = "string" | "int" | "float" | "size" | "bool" | "allLayers" | "expertOverride" | "enabledByCount" | "kvQuantPolicy";
+export type ValueKind = "string" | "int" | "float" | "size" | "bool" | "allLayers" | "expertOverride" | "enabledByCount" | "kvQuantPolicy" | "gpuLayers";
 
 /**
  * What a flag sets: a deployment field, the path of a config file the engine reads (`--config`), or
@@ -255,13 +257,18 @@ export interface EngineProfile<Id extends string = string> {
   /** The memory knob's default, for messages. */
   readonly defaultMemoryFraction: number;
   budget(request: SizingRequest, activation: ActivationPeak): EngineBudget;
+  /** Layers on the GPU when the file does not say (old llama.cpp builds: none); undefined: all. */
+  defaultGpuLayers?(request: SizingRequest): number | undefined;
+  /**
+   * The layers on the GPU a written count asks of this engine release (`-ngl -1` is "auto",
+   * the same as not writing it); undefined: as if not written. Without it, a negative count is "auto".
+   */
+  gpuLayersOf?(written: number, engineVersion: string | undefined): number | undefined;
   /**
    * What the engine does at start-up when the estimate says the request does not fit and the file
    * left it free to adapt (llama.cpp shrinks an unset context, then keeps layers on the CPU);
    * undefined when it does nothing (or the request fits). `estimate` sizes any other request.
    */
-  /** Layers on the GPU when the file does not say (old llama.cpp builds: none); undefined: all. */
-  defaultGpuLayers?(request: SizingRequest): number | undefined;
   autoFit?(request: SizingRequest, estimate: MemoryEstimate, estimateWith: (request: SizingRequest) => MemoryEstimate): AutoFit | undefined;
   /**
    * How much its MoE kernels enlarge the stored expert weights of this request (vLLM's MXFP4
@@ -360,8 +367,11 @@ export function vllmQuantizationFlag(format: QuantizationFormat): string | undef
   return format.vllmQuantization ?? undefined;
 }
 
-/** "Every MoE layer" for cpuMoeLayers (the estimator caps it at the model's MoE layers). */
+/** "Every MoE layer" for cpuMoeLayers, every layer for gpuLayers (the estimator caps it at the model's layers). */
 export const ALL_LAYERS = 1_000_000;
+
+/** A GPU layer count left to the engine (`-ngl auto`, written `-1` in llama.cpp and Ollama). */
+export const GPU_LAYERS_AUTO = -1;
 
 /** Parses a flag value; undefined when it is not a valid value of that kind. */
 export function parseFlagValue(kind: ValueKind, raw: string): string | number | boolean | undefined {
@@ -383,6 +393,11 @@ export function parseFlagValue(kind: ValueKind, raw: string): string | number | 
     }
     case "allLayers":
       return /^(true|1|yes|on)$/i.test(text) ? ALL_LAYERS : undefined;
+    case "gpuLayers":
+      // llama.cpp common/arg.cpp `-ngl`: "an exact number, 'auto', or 'all'"; common.h: "-1 is auto, <= -2 is all".
+      if (/^auto$/i.test(text)) return GPU_LAYERS_AUTO;
+      if (/^all$/i.test(text)) return ALL_LAYERS;
+      return /^-?\d+$/.test(text) ? Number(text) : undefined;
     case "expertOverride":
       // `-ot ".ffn_.*_exps.=CPU"`: expert tensors to the CPU — for every layer the pattern matches.
       return /exps[^=]*=\s*cpu/i.test(text) ? ALL_LAYERS : undefined;

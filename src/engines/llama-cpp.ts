@@ -11,8 +11,8 @@ import type { ModelEntry, QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, MIB } from "../sizing/runtime.js";
 import type { MemoryEstimate, SizingRequest } from "../sizing/types.js";
 import type { ActivationPeak, AutoFit, EngineBudget, EngineProfile, FlagSpec, Word } from "./common.js";
-import { poolDefaults, releaseOf, tokenCount as tokens, VLLM_STYLE_CONFIG_KEYS } from "./common.js";
-import { atLeast, type Release } from "./versions.js";
+import { ALL_LAYERS, GPU_LAYERS_AUTO, poolDefaults, releaseOf, tokenCount as tokens, VLLM_STYLE_CONFIG_KEYS } from "./common.js";
+import { atLeast, parseRelease, type Release } from "./versions.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
 
 /** llama.cpp `--fit` keeps this much free on every device (common/common.h `fit_params_target`, 1024 MiB). */
@@ -190,7 +190,7 @@ const FLAGS: readonly FlagSpec[] = [
   { field: "model", kind: "string", names: ["--model", "-m", "--hf-repo", "-hf", "-hfr"] },
   // The file pulled from that repository: its quant type, not the repository's default Q4_K_M, is what loads.
   { field: "modelFile", kind: "string", names: ["--hf-file", "-hff"] },
-  { field: "gpuLayers", kind: "int", names: ["--n-gpu-layers", "--gpu-layers", "-ngl"] },
+  { field: "gpuLayers", kind: "gpuLayers", names: ["--n-gpu-layers", "--gpu-layers", "-ngl"] },
   { field: "maxModelLen", kind: "int", names: ["--ctx-size", "-c"] },
   { field: "maxNumSeqs", kind: "int", names: ["--parallel", "-np"] },
   { field: "kvCacheDtype", kind: "string", names: ["--cache-type-k", "-ctk"] },
@@ -256,7 +256,7 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
     LLAMA_ARG_MODEL: { field: "model", kind: "string" },
     LLAMA_ARG_HF_REPO: { field: "model", kind: "string" },
     LLAMA_ARG_HF_FILE: { field: "modelFile", kind: "string" },
-    LLAMA_ARG_N_GPU_LAYERS: { field: "gpuLayers", kind: "int" },
+    LLAMA_ARG_N_GPU_LAYERS: { field: "gpuLayers", kind: "gpuLayers" },
     LLAMA_ARG_CTX_SIZE: { field: "maxModelLen", kind: "int" },
     LLAMA_ARG_N_PARALLEL: { field: "maxNumSeqs", kind: "int" },
     LLAMA_ARG_N_CPU_MOE: { field: "cpuMoeLayers", kind: "int" },
@@ -296,6 +296,14 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
     // Before --fit, llama-server offloaded no layer unless -ngl said so (llama_model_default_params:
     // n_gpu_layers 0 except on Metal).
     return atLeast(releaseOf(request, "build"), LLAMA_CPP_FIT) ? undefined : 0;
+  },
+  gpuLayersOf(written, engineVersion) {
+    if (written >= 0) return written;
+    // common.h: "-1 is auto" — the default, before --fit too ("-1 - use default").
+    if (written === GPU_LAYERS_AUTO) return undefined;
+    // "<= -2 is all" with --fit; before it, a negative count reached llama_model_load, which put
+    // every layer on the CPU (i_gpu_start = n_layer - n_gpu_layers is past the last layer).
+    return atLeast(parseRelease(engineVersion, "build"), LLAMA_CPP_FIT) ? ALL_LAYERS : 0;
   },
   autoFit: fitRequest,
   whenKvTooSmall: () => "llama.cpp cannot allocate that context on the GPUs.",

@@ -69,7 +69,7 @@ const OLLAMA_RESERVE_BYTES = 1024 * MIB;
 const SETTINGS: readonly FlagSpec[] = [
   { field: "maxModelLen", kind: "int", names: ["--num-ctx"] },
   { field: "maxNumSeqs", kind: "int", names: ["--num-parallel"] },
-  { field: "gpuLayers", kind: "int", names: ["--num-gpu"] },
+  { field: "gpuLayers", kind: "gpuLayers", names: ["--num-gpu"] },
   { field: "kvCacheDtype", kind: "string", names: ["--kv-cache-type"] },
   { field: "flashAttention", kind: "bool", names: ["--flash-attention"] },
 ];

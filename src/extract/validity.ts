@@ -30,7 +30,8 @@ export const VALUE_RULES: Partial<Record<FieldName, ValueRule>> = {
   maxModelLen: counts("context length"),
   maxNumSeqs: counts("sequence limit"),
   maxNumBatchedTokens: counts("batched-token limit"),
-  gpuLayers: counts("GPU layer count", 0),
+  // llama.cpp takes any whole number: -1 is auto, -2 or less is every layer (common.h `n_gpu_layers`).
+  gpuLayers: { what: "GPU layer count", expected: "a whole number", valid: (value) => Number.isSafeInteger(value) },
   cpuMoeLayers: counts("CPU MoE layer count", 0),
   gpuMemoryMiB: counts("GPU memory size"),
   gpuMemoryUtilization: { what: "GPU memory fraction", expected: "a number above 0 and at most 1", valid: (value) => Number.isFinite(value) && value > 0 && value <= 1 },
