@@ -190,7 +190,7 @@ const ranges = new WeakMap<Catalog, BoundedCache<{ judgedOn: GpuEntry; range: Gp
 /** A deployment that names no GPU type, judged on the range of GPUs it could be scheduled on (see `judge/gpu-range.ts`). */
 function judgeRange(deployment: Deployment, settings: VramSettings, values: DeploymentValues): JudgedDeployment {
   const { catalog } = settings;
-  const vendor = vendorOfResource(gpuResource(deployment));
+  const vendor = deployment.gpuVendor ?? vendorOfResource(gpuResource(deployment));
   const first = resolveOnce(settings, values, deployment.layoutOwner, catalog.gpus[0]);
   if (!first.ok) return { status: "unresolved", deployment, values, unresolved: first.unresolved };
   // The model's context does not depend on the GPU: a refusal holds on every GPU of the range.

@@ -23,6 +23,7 @@ import { llmazOpenModel, llmazPlayground } from "./llmaz.js";
 import { omeInferenceService, omeServingRuntime } from "./ome.js";
 import { roleBasedGroup } from "./rbg.js";
 import { modelDeployment } from "./airunway.js";
+import { llmkubeInferenceService } from "./llmkube.js";
 
 type CrdReader = (object: DocNode, ctx: ExtractContext, kind: string) => Deployment[];
 
@@ -74,6 +75,8 @@ const CRD_READERS: Array<{ group: string; kinds: string[]; read: CrdReader }> = 
   { group: "workload.kthena.io", kinds: ["ModelBooster"], read: modelBooster },
   { group: "airunway.ai", kinds: ["ModelDeployment"], read: modelDeployment },
   { group: "airunway.ai", kinds: ["InferenceProviderConfig", "AgentDeployment", "AgentProviderConfig"], read: NOTHING },
+  { group: "inference.llmkube.dev", kinds: ["InferenceService"], read: llmkubeInferenceService },
+  { group: "inference.llmkube.dev", kinds: ["Model", "ModelPool", "ModelRouter", "LoRAAdapter", "GPUQuota"], read: NOTHING },
 ];
 
 const BY_GROUP_KIND = new Map<string, CrdReader>();

@@ -103,6 +103,8 @@ export interface Deployment {
   annotationHolders?: DocNode[];
   /** No GPU type, but the GPU memory it may land on: the range it is judged on is narrowed to it. */
   gpuMemoryRange?: GpuMemoryRange;
+  /** Whose GPUs it asks for, where the file says so apart from its GPU resource (LLMKube's `hardware.gpu.vendor`). */
+  gpuVendor?: "nvidia" | "amd" | "intel";
   /**
    * `--max-model-len auto` (vLLM, KAITO) or `-1`: the engine picks the largest context the KV cache
    * holds, so a too-small cache shortens the context rather than stopping the start.

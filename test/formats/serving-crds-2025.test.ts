@@ -1,11 +1,12 @@
 /**
- * The serving CRDs of 2025–26: NVIDIA Dynamo, SGLang RoleBasedGroup, OME, llmaz, Arks, Volcano
- * Kthena. Fixtures are written from each project's CRD types and examples; each test states the
+ * The serving CRDs of 2025–26: NVIDIA Dynamo, SGLang RoleBasedGroup, OME, llmaz, Arks, LLMKube,
+ * Volcano Kthena. Fixtures are written from each project's CRD types and examples; each test states the
  * values read and the exact findings, and applies every suggestion.
  */
 import { describe, expect, it } from "vitest";
 import { applySuggestion, brief, findings, lint, readFixture } from "../support/lint.js";
 import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
+import { explainFile } from "../../src/explain.js";
 
 describe("NVIDIA Dynamo DynamoGraphDeployment", () => {
   it("reads each worker (not the frontend), its service GPUs and the served model of a mounted path", () => {
@@ -217,6 +218,32 @@ describe("Arks", () => {
   it("leaves an application whose ArksModel is elsewhere unchecked, and says so", () => {
     const text = readFixture("arks/qwen2.5-7b-vllm.yaml").split("---\n")[1]!;
     expect(extractedValues(text)[0]).toMatchObject({ unresolved: ["model"] });
+  });
+});
+
+describe("LLMKube", () => {
+  const file = "llmkube/qwen3-30b-a3b-vllm-and-gguf-chat.yaml";
+
+  it("reads the Model each InferenceService names, the runtime's settings and the flags the operator writes", () => {
+    expect(fixtureValues(file)).toEqual([
+      { kind: "InferenceService", name: "qwen3-30b-a3b", engine: "vllm", model: "hf://Qwen/Qwen3-30B-A3B-Instruct-2507", gpuCount: 2, gpuType: "NVIDIA-GeForce-RTX-4060-Ti", gpuMemoryMiB: 16384, maxModelLen: 32768, gpuMemoryUtilization: 0.92, maxNumSeqs: 8, unresolved: [] },
+      { kind: "InferenceService", name: "chat", engine: "llama.cpp", model: "https://huggingface.co/bartowski/Meta-Llama-3.1-8B-Instruct-GGUF/resolve/main/Meta-Llama-3.1-8B-Instruct-Q4_K_M.gguf", gpuCount: 1, gpuLayers: 99, maxModelLen: 16384, maxNumSeqs: 2, flashAttention: true, kvCacheDtype: "q8_0", kvCacheValueDtype: "q8_0", unresolved: [] },
+    ]);
+    // The MoE model's experts do not fit two 16 GB cards; the fix swaps the Model's source, in its own document.
+    const result = expectFindings(file, ["vram/weights-fit 16:14 moeResident"]);
+    expect(expectSuggestionsResolve(file, result)[0]).toContain("  source: hf://cpatonn/Qwen3-30B-A3B-Instruct-2507-AWQ\n");
+  });
+
+  it("judges an AMD Model with no GPU type on the AMD GPUs of at least its memory, and leaves a Model elsewhere unchecked", () => {
+    const amd = readFixture(file)
+      .replace("accelerator: cuda", "accelerator: rocm")
+      .replace("  nodeSelector:\n    nvidia.com/gpu.product: NVIDIA-GeForce-RTX-4060-Ti\n", "")
+      .replace("memory: 16Gi", "memory: 32Gi");
+    // Every AMD GPU of the catalog holds it (the smallest, the MI210, has 64 GB); an NVIDIA range would not.
+    expect(findings(lint(amd, "llmkube.yaml"))).toEqual([]);
+    expect(explainFile("llmkube.yaml", amd).file.deployments[0]).toMatchObject({ status: "judged", estimate: { gpu: { id: "mi210" } } });
+    const alone = readFixture(file).split("---\n")[2]!;
+    expect(extractedValues(alone)[0]).toMatchObject({ engine: "vllm", unresolved: ["model"] });
   });
 });
 
