@@ -42,11 +42,40 @@ function looksLikeContainer(node: DocNode): boolean {
   return node.get("command") !== undefined || node.get("args") !== undefined || commandLineOf(node) !== undefined;
 }
 
+/** Whether a mapping writes the container's command: `command`, `args` or a one-string command line. */
+function writesCommand(node: DocNode): boolean {
+  return node.get("command") !== undefined || node.get("args") !== undefined || commandLineOf(node) !== undefined;
+}
+
+/**
+ * Chart values that keep the image at the top and the command in a section of their own (`image:
+ * {repository: vllm/vllm-openai}` beside `vllm: {command: [sh, -c], args: ["vllm serve …"]}`): the
+ * one section below an image-only container that writes a command and no image of its own.
+ */
+function commandSection(node: DocNode): DocNode | undefined {
+  if (node.get("image") === undefined || writesCommand(node)) return undefined;
+  let section: DocNode | undefined;
+  for (const [key, value] of node.entries()) {
+    if (SKIPPED_KEYS.has(key) || value.type !== "map" || value.get("image") !== undefined || !writesCommand(value)) continue;
+    if (section) return undefined;
+    section = value;
+  }
+  return section;
+}
+
 /**
  * A container as the container readers expect it: an image written as a chart writes it (`image:
- * {repository, tag}`) as the plain `image` string, and a one-string command line as its `args`.
+ * {repository, tag}`) as the plain `image` string, a one-string command line as its `args`, and a
+ * command kept in a section of the chart's own (`commandSection`) as its command.
  */
 function asContainer(node: DocNode): DocNode {
+  const section = commandSection(node);
+  if (section) {
+    const entries: Record<string, DocNode | undefined> = {};
+    for (const [key, value] of node.entries()) entries[key] = value;
+    for (const key of ["command", "args", ...COMMAND_LINE_KEYS]) entries[key] = section.get(key);
+    return asContainer(virtualMap(entries, node.node));
+  }
   const image = node.get("image");
   const commandLine = node.get("command") === undefined && node.get("args") === undefined ? commandLineOf(node) : undefined;
   // `command: "vllm serve … --max-model-len 2048"`: one string where a container has a list.

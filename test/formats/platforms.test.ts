@@ -169,6 +169,19 @@ describe("chart values of in-house charts", () => {
     expect(findings(lint(short, "values.yaml")).map((message) => message.ruleId)).toContain("vram/parallelism-matches-gpus");
   });
 
+  it("reads the command a chart keeps in a section of its own, beside the image at the top", () => {
+    const file = "generic/chart-values-image-and-server-section.yaml";
+    expect(fixtureValues(file)).toEqual([
+      { kind: "container", name: undefined, engine: "vllm", model: "Qwen/Qwen3-30B-A3B-Instruct-2507-FP8", maxModelLen: 32768, gpuMemoryUtilization: 0.9, gpuCount: 1, gpuType: "nvidia-l4", unresolved: [] },
+    ]);
+    // Line 31 is `nvidia.com/gpu: 1`; the fixes edit the command inside the section's folded string.
+    const [moreGpus] = expectSuggestionsResolve(file, expectFindings(file, ["vram/weights-fit 31:21 moeResident"]));
+    expect(moreGpus).toContain("--tool-call-parser hermes --tensor-parallel-size 2\n");
+    // Two sections with commands: which one the chart runs is not in the values, so neither is taken for the image's.
+    const two = readFixture(file).replace("service:\n", "sidecar:\n  args: [\"--port\", \"9000\"]\nservice:\n");
+    expect(extractedValues(two)).toEqual([{ kind: "container", name: undefined, engine: "vllm", gpuCount: 1, gpuType: "nvidia-l4", unresolved: [] }]);
+  });
+
   it("reads a chart's `image: {repository, tag}` as its engine, and that engine's settings from its env", () => {
     const values = `image:
   repository: ghcr.io/huggingface/text-embeddings-inference
