@@ -52,6 +52,18 @@ args: ["--model", "Qwen/Qwen3-8B", "--dtype", "half"]
 `).call!;
     expect(argsOnly.engine).toBe("vllm");
     expect(valuesOf(argsOnly.fields)).toEqual({ model: "Qwen/Qwen3-8B", dtype: "half" });
+    // The image's entrypoint is `vllm serve`: args may lead with the model.
+    const positional = call(`
+image: vllm/vllm-openai:latest
+command: ["stelterlab/Qwen3-Coder-30B-A3B-Instruct-AWQ", "--gpu-memory-utilization", "0.45", "--tensor-parallel-size", "1"]
+`).call!;
+    expect(valuesOf(positional.fields)).toEqual({ model: "stelterlab/Qwen3-Coder-30B-A3B-Instruct-AWQ", gpuMemoryUtilization: 0.45, tensorParallel: 1 });
+    // An image whose entrypoint takes flags only (TGI's launcher) reads no model from a leading word.
+    const tgi = call(`
+image: ghcr.io/huggingface/text-generation-inference:3.3.4
+args: ["meta-llama/Llama-3.1-8B-Instruct", "--max-total-tokens", "8192"]
+`).call!;
+    expect(valuesOf(tgi.fields)).toEqual({ maxModelLen: 8192 });
   });
 
   it("accepts short aliases, underscore spellings and unique prefixes (argparse allow_abbrev)", () => {

@@ -196,6 +196,8 @@ export interface EngineProfile<Id extends string = string> {
   readonly serverAddressEnv?: string;
   /** The image's entrypoint serves with no flags at all, reading its settings from env (TGI, llama.cpp). */
   readonly servesWithoutFlags: boolean;
+  /** The image's entrypoint takes the model as its first argument (`vllm/vllm-openai`: `vllm serve`), so args-only containers may lead with it. */
+  readonly imageTakesPositionalModel?: boolean;
   /** Setting names fixes write into the engine's config mappings (`max_model_len`, TRT-LLM `max_seq_len`). */
   readonly configKeys: Partial<Record<FieldName, string>>;
   /** How its config documents (`--config FILE`) read; absent: keys are the long flag names (vLLM `--config`). */

@@ -126,6 +126,9 @@ export const vllm: EngineProfile<"vllm"> = {
   abbreviations: true,
   configOverridesFlags: false,
   servesWithoutFlags: false,
+  // The vllm/vllm-openai image's ENTRYPOINT is ["vllm", "serve"] (a second `serve` is rejected:
+  // "unrecognized arguments: serve"), so `command: ["Qwen/Qwen3-8B", "--max-model-len", …]` names the model first.
+  imageTakesPositionalModel: true,
   configKeys: VLLM_STYLE_CONFIG_KEYS,
 
   // vLLM's `bitsandbytes` is in-flight NF4 (docs/features/quantization/bitsandbytes.md); the Marlin

@@ -187,7 +187,7 @@ export function parseEngineCall(tokens: ArgToken[], options: ParseEngineOptions 
   if (!invocation && options.imageEngine && tokens.some((token) => token.text.startsWith("-"))) {
     // Args-only: the image's entrypoint is the engine; `serve` may still lead (vllm-openai images take `vllm serve` args).
     const start = tokens[0]?.text === "serve" ? 1 : 0;
-    invocation = { engine: options.imageEngine, start, positionalModel: start === 1 };
+    invocation = { engine: options.imageEngine, start, positionalModel: start === 1 || engineById(options.imageEngine).imageTakesPositionalModel === true };
   }
   if (!invocation) return undefined;
   const { engine } = invocation;
