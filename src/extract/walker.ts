@@ -13,7 +13,7 @@
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { str } from "./doc.js";
+import { scalarView, str } from "./doc.js";
 import { valuesOf } from "./engine-args.js";
 import { dataParallelLayout, DEFAULT_ENGINE } from "../engines/index.js";
 import { mergeFields, newSink, setLocated, setUnresolved, virtualMap, virtualSeq } from "./kit.js";
@@ -33,6 +33,28 @@ function commandLineOf(node: DocNode): DocNode | undefined {
     if (value?.type === "scalar" && typeof value.value === "string" && /\s/.test(value.value.trim())) return value;
   }
   return undefined;
+}
+
+/**
+ * A command line written over several lines (llama-swap's `cmd: |`), which is one command and not a
+ * script: its line breaks separate words, and whole-line `#` comments are dropped, as llama-swap
+ * reads it. Read-only then, as its words are no longer where the file has them.
+ */
+function oneLine(commandLine: DocNode, macros: ReadonlyMap<string, string>): DocNode {
+  const text = String(commandLine.value);
+  const expanded = expandMacros(text, macros);
+  if (!text.trim().includes("\n") && expanded === text) return commandLine;
+  const joined = expanded
+    .split("\n")
+    .filter((line) => !line.trim().startsWith("#"))
+    .map((line) => line.replace(/\\\s*$/, ""))
+    .join(" ");
+  return scalarView(joined, commandLine.node);
+}
+
+/** `${name}` of each macro replaced by its text (others, such as llama-swap's own `${PORT}`, kept). */
+function expandMacros(text: string, macros: ReadonlyMap<string, string>): string {
+  return macros.size === 0 ? text : text.replace(/\$\{([\w.-]+)\}/g, (whole, name: string) => macros.get(name) ?? whole);
 }
 
 /** Keys of a container-shaped mapping: an image, or a command line. */
@@ -65,16 +87,16 @@ function commandSection(node: DocNode): DocNode | undefined {
 
 /**
  * A container as the container readers expect it: an image written as a chart writes it (`image:
- * {repository, tag}`) as the plain `image` string, a one-string command line as its `args`, and a
- * command kept in a section of the chart's own (`commandSection`) as its command.
+ * {repository, tag}`) as the plain `image` string, a one-string command line (its macros filled in)
+ * as its `args`, and a command kept in a section of the chart's own (`commandSection`) as its command.
  */
-function asContainer(node: DocNode): DocNode {
+function asContainer(node: DocNode, macros: ReadonlyMap<string, string> = new Map()): DocNode {
   const section = commandSection(node);
   if (section) {
     const entries: Record<string, DocNode | undefined> = {};
     for (const [key, value] of node.entries()) entries[key] = value;
     for (const key of ["command", "args", ...COMMAND_LINE_KEYS]) entries[key] = section.get(key);
-    return asContainer(virtualMap(entries, node.node));
+    return asContainer(virtualMap(entries, node.node), macros);
   }
   const image = node.get("image");
   const commandLine = node.get("command") === undefined && node.get("args") === undefined ? commandLineOf(node) : undefined;
@@ -84,7 +106,7 @@ function asContainer(node: DocNode): DocNode {
   const entries: Record<string, DocNode | undefined> = {};
   for (const [key, value] of node.entries()) entries[key] = value;
   if (image?.type === "map") entries.image = image.get("repository");
-  if (commandLine) entries.args = virtualSeq([commandLine], commandLine.node);
+  if (commandLine) entries.args = virtualSeq([oneLine(commandLine, macros)], commandLine.node);
   for (const key of oneString) entries[key] = virtualSeq([node.get(key)!], node.get(key)!.node);
   return virtualMap(entries, node.node);
 }
@@ -128,6 +150,7 @@ export function walkContainers(root: DocNode, ctx: ExtractContext, owner: WalkOw
   const ancestors: DocNode[] = [];
   let severalPods: boolean | undefined;
   const multiPod = () => (severalPods ??= runsSeveralPods(root));
+  const macros = macrosOf(root);
   const visit = (node: DocNode, path: string[], depth: number): void => {
     if (depth > 40) return;
     if (node.type === "seq") {
@@ -136,7 +159,7 @@ export function walkContainers(root: DocNode, ctx: ExtractContext, owner: WalkOw
     }
     if (node.type !== "map") return;
     if (looksLikeContainer(node)) {
-      const deployment = containerDeployment(node, ancestors, ctx, owner, path, multiPod);
+      const deployment = containerDeployment(node, ancestors, ctx, owner, path, multiPod, macrosOf(node, macros));
       if (deployment) {
         found.push(deployment);
         return;
@@ -162,8 +185,24 @@ function containerName(owner: WalkOwner, container: DocNode, path: string[]): st
   return part && part !== owner.name ? `${owner.name}/${part}` : owner.name;
 }
 
-function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractContext, owner: WalkOwner, path: string[], multiPod: () => boolean): Deployment | undefined {
-  const container = asContainer(node);
+/**
+ * The text macros a command line's `${name}` stands for: llama-swap's `macros` at the top of its
+ * config and in a model's own entry, which override them (llama-swap README, "macros"). Macros
+ * may use macros defined before them.
+ */
+function macrosOf(node: DocNode, outer: ReadonlyMap<string, string> = new Map()): ReadonlyMap<string, string> {
+  const written = node.get("macros");
+  if (written?.type !== "map") return outer;
+  const macros = new Map(outer);
+  for (const [name, value] of written.entries()) {
+    const text = str(value) ?? (value.type === "scalar" && value.value !== null ? String(value.value) : undefined);
+    if (text !== undefined) macros.set(name, expandMacros(text, macros));
+  }
+  return macros;
+}
+
+function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractContext, owner: WalkOwner, path: string[], multiPod: () => boolean, macros: ReadonlyMap<string, string> = new Map()): Deployment | undefined {
+  const container = asContainer(node, macros);
   const holder = ancestors.at(-1);
   const serving = servingContainer(container, ctx, {}, holder?.type === "map" && (holder.get("containers") || holder.get("initContainers")) ? holder : undefined);
   if (!serving) return undefined;
