@@ -86,9 +86,27 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
   } else if (sources.length === 0 && !serviceGpus) {
     // The older `runtime: nvidia` shows every GPU of the host; without it or a reservation, the container gets none.
     const runtime = service.get("runtime");
+    const passed = deviceNodes(service);
     if (str(runtime) === "nvidia") everyHostGpu(sink, runtime!.node, "runtime: nvidia", engine, splitter);
-    else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)" });
+    else if (passed) {
+      setUnresolved(sink, "gpuCount", { raw: passed.written, node: passed.node.node, reason: "unsupported", source: "devices", note: `${passed.written} passes in the host's ${passed.vendor} GPUs, of a type not stated` });
+    } else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)" });
   }
+}
+
+/**
+ * GPUs passed in as device nodes (`devices: [/dev/kfd, /dev/dri]`), as ROCm and Vulkan/SYCL builds
+ * take AMD and Intel GPUs (ROCm docs, "Running ROCm Docker containers": `--device=/dev/kfd
+ * --device=/dev/dri`): the container sees the host's GPUs, of a type and number the file does not say.
+ */
+function deviceNodes(service: DocNode): { written: string; node: DocNode; vendor: string } | undefined {
+  const devices = service.get("devices")?.items() ?? [];
+  const paths = devices.map((device) => ({ device, path: (str(device) ?? "").split(":")[0]!.trim() }));
+  const dri = paths.find(({ path }) => path === "/dev/dri" || path.startsWith("/dev/dri/"));
+  const kfd = paths.find(({ path }) => path === "/dev/kfd");
+  const first = kfd ?? dri;
+  if (!first) return undefined;
+  return { written: `devices: ${first.path}`, node: first.device, vendor: kfd ? "AMD" : "AMD or Intel" };
 }
 
 /** A command that runs a program of the image's own rather than the engine (`bash /app/start.sh`, `python serve.py`). */

@@ -27,6 +27,18 @@ describe("docker-compose", () => {
     expect(deployments[0]!.args).toMatchObject({ kind: "list" });
   });
 
+  it("says a service given the host's GPUs as device nodes is not checked, rather than that it has none", () => {
+    const service = (devices: string) => `services:
+  chat:
+    image: ghcr.io/ggml-org/llama.cpp:server-vulkan
+    command: ["-m", "/models/Llama-3.2-1B-Instruct-Q4_K_M.gguf", "--n-gpu-layers", "99"]
+${devices}`;
+    const note = (text: string) => deploymentsOf(text, "compose.yaml")[0]!.unresolved.gpuCount?.note;
+    expect(note(service("    devices:\n      - /dev/dri:/dev/dri\n"))).toBe("devices: /dev/dri passes in the host's AMD or Intel GPUs, of a type not stated");
+    expect(note(service("    devices:\n      - /dev/kfd\n      - /dev/dri/renderD128\n"))).toBe("devices: /dev/kfd passes in the host's AMD GPUs, of a type not stated");
+    expect(note(service("    devices:\n      - /dev/ttyUSB0\n"))).toBe("No GPU is reserved for it (deploy.resources devices or gpus:)");
+  });
+
   it("reads TGI settings from a KEY=value environment list and counts device_ids", () => {
     const text = readFixture("compose/tgi-llama-8b.yaml");
     const [deployment] = deploymentsOf(text, "compose.yaml");
