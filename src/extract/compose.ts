@@ -8,7 +8,7 @@
  * value is read as its default, and the finding says so. Compose never names the GPU type: the
  * deployment is judged on the GPUs it could run on (`settings.vram.cluster`).
  */
-import { engineById } from "../engines/index.js";
+import { engineById, engineFromFlags } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
@@ -109,6 +109,24 @@ function deviceNodes(service: DocNode): { written: string; node: DocNode; vendor
   return { written: `devices: ${first.path}`, node: first.device, vendor: kfd ? "AMD" : "AMD or Intel" };
 }
 
+/**
+ * The engine of a service built from a Dockerfile of the project's own (`build:`, or an image of
+ * no known engine) whose command is only an engine's flags on reserved GPUs (`--model … --max-model-len …`):
+ * its entrypoint is that engine, as the flags say (pod.ts reads a Kubernetes container the same way).
+ */
+function builtEngine(service: DocNode, imageNode: DocNode | undefined, tokens: readonly ArgToken[]): Engine | undefined {
+  if (imageNode !== undefined && service.get("build") === undefined) return undefined;
+  if (!tokens[0]?.text.startsWith("--") || !reservesGpus(service)) return undefined;
+  return engineFromFlags(tokens.map((token) => token.text));
+}
+
+/** Whether a service is given GPUs at all: a device reservation, `gpus:`, the NVIDIA runtime or GPU device nodes. */
+function reservesGpus(service: DocNode): boolean {
+  const devices = service.get("deploy")?.get("resources")?.get("reservations")?.get("devices")?.items() ?? [];
+  const gpuDevice = devices.some((device) => str(device.get("driver")) === "nvidia" || (device.get("capabilities")?.items() ?? []).some((item) => str(item) === "gpu"));
+  return gpuDevice || service.get("gpus") !== undefined || str(service.get("runtime")) === "nvidia" || deviceNodes(service) !== undefined;
+}
+
 /** A command that runs a program of the image's own rather than the engine (`bash /app/start.sh`, `python serve.py`). */
 const SCRIPT = /^(?:(?:ba|z)?sh|python3?|\.?\.?\/\S+|\S+\.(?:sh|py))$/;
 
@@ -131,11 +149,11 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       // A NIM serves the model its image names, with TP over every GPU it is given.
       nimContainerFields(imageNode, env, ctx, sink);
     } else {
-      const imageEngine = engineFromImage(str(imageNode));
       const entrypoint = partTokens(service.get("entrypoint"), ctx, env, used);
       const command = partTokens(service.get("command"), ctx, env, used);
       // `entrypoint: /bin/sh` with `command: -c "vllm serve …"` runs the script as much as `command: sh -c "…"` does.
       const tokens = runScript([...entrypoint.tokens, ...command.tokens], ctx.text, plainEnv(env));
+      const imageEngine = engineFromImage(str(imageNode)) ?? builtEngine(service, imageNode, tokens);
       const commandNode = service.get("command");
       const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
       let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });

@@ -39,6 +39,23 @@ ${devices}`;
     expect(note(service("    devices:\n      - /dev/ttyUSB0\n"))).toBe("No GPU is reserved for it (deploy.resources devices or gpus:)");
   });
 
+  it("reads the engine of a service built from the project's own Dockerfile from its flags, when it reserves GPUs", () => {
+    const built = (gpus: string) => `services:
+  vllm-backend:
+    build:
+      context: .
+      dockerfile: vllm.Dockerfile
+    command: >
+      --model Qwen/Qwen2.5-7B-Instruct
+      --tensor-parallel-size 1
+      --max-model-len 16384
+${gpus}`;
+    const reserved = built("    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: 1\n              capabilities: [gpu]\n");
+    expect(deploymentsOf(reserved, "compose.yaml").map((deployment) => [deployment.fields.engine?.value, deployment.fields.model?.value, deployment.fields.gpuCount?.value])).toEqual([["vllm", "Qwen/Qwen2.5-7B-Instruct", 1]]);
+    // Flags alone, with no GPU, say too little: a gateway takes `--model` too.
+    expect(deploymentsOf(built(""), "compose.yaml")).toEqual([]);
+  });
+
   it("reads TGI settings from a KEY=value environment list and counts device_ids", () => {
     const text = readFixture("compose/tgi-llama-8b.yaml");
     const [deployment] = deploymentsOf(text, "compose.yaml");
