@@ -294,6 +294,9 @@ describe("names people write", () => {
     // A re-upload that glues its owner to the name, or adds `qat`, is the catalogued model.
     expect(catalog.resolveModel("bartowski/google_gemma-4-E4B-it-GGUF/google_gemma-4-E4B-it-Q8_0.gguf")).toMatchObject({ model: { id: "google/gemma-4-E4B-it" }, format: { id: "gguf-q8_0" } });
     expect(catalog.resolveModel("DevQuasar/Qwen.Qwen3-Reranker-0.6B-GGUF:Q8_0")).toMatchObject({ model: { id: "Qwen/Qwen3-Reranker-0.6B" }, format: { id: "gguf-q8_0" } });
+    expect(catalog.resolveModel("/data/models/baai-bge-large-en-v1.5")).toMatchObject({ model: { id: "BAAI/bge-large-en-v1.5" }, via: "name" });
+    // A prefix that is no catalogued owner is part of the name.
+    expect(catalog.resolveModel("/data/models/acme-bge-large-en-v1.5")?.via).not.toBe("name");
     expect(catalog.resolveModel("unsloth/gemma-4-E4B-it-qat-GGUF:UD-Q4_K_XL")).toMatchObject({ model: { id: "google/gemma-4-E4B-it" }, format: { id: "gguf-q4_k_l" } });
     expect(catalog.resolveModel("Qwen/Qwen3-VL-8B-Instruct-GGUF/Qwen3VL-8B-Instruct-Q4_K_M.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3-VL-8B-Instruct" }, format: { id: "gguf-q4_k_m" } });
     // A folder of the Hugging Face cache names its repository; a Windows path reads like any other.

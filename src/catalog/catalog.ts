@@ -396,7 +396,8 @@ export class Catalog {
   /**
    * The name without what a re-upload adds around a catalogued one, or undefined when it adds none:
    * - its owner glued on with `_` or `.` (bartowski's `google_gemma-4-E4B-it-Q8_0.gguf`, DevQuasar's
-   *   `Qwen.Qwen3-Reranker-0.6B-GGUF`), when that owner's models are catalogued;
+   *   `Qwen.Qwen3-Reranker-0.6B-GGUF`) or `-` (a folder `baai-bge-large-en-v1.5`), when that owner's
+   *   models are catalogued;
    * - `qat`: Google's quantization-aware-trained checkpoints keep the model's architecture
    *   (`gemma-3-27b-it-qat-q4_0-gguf`), and their stored format is read from the rest of the name;
    * - `VL` glued to Qwen's version in its own GGUF files (`Qwen3VL-8B-Instruct-Q8_0.gguf`).
@@ -408,6 +409,7 @@ export class Catalog {
     let last = written.slice(slash + 1);
     const glued = /^([A-Za-z0-9-]+)[_.](?=[A-Za-z])/.exec(last);
     if (glued && this.owners.has(glued[1]!.toLowerCase())) last = last.slice(glued[0].length);
+    else last = this.withoutDashedOwner(last);
     last = last.replace(/[-_.]qat(?=[-_.:]|$)/i, "");
     // Qwen's own GGUF files glue `VL` to the version (Qwen/Qwen3-VL-8B-Instruct-GGUF holds `Qwen3VL-8B-Instruct-Q4_K_M.gguf`).
     last = last.replace(/^(qwen\d+(?:\.\d+)?)vl(?=[-_])/i, "$1-VL");
@@ -416,6 +418,17 @@ export class Catalog {
     if (exported) return `${exported[1]}:${exported[2]}`;
     const result = prefix + last;
     return result === written ? undefined : result;
+  }
+
+  /**
+   * A folder named `<owner>-<name>` (`/data/models/baai-bge-large-en-v1.5`, `qwen-qwen2.5-7b-instruct`):
+   * the name after the shortest prefix that is a catalogued owner (`meta-llama` is one, `meta` is not).
+   */
+  private withoutDashedOwner(last: string): string {
+    for (let dash = last.indexOf("-"); dash > 0; dash = last.indexOf("-", dash + 1)) {
+      if (this.owners.has(last.slice(0, dash).toLowerCase()) && /^[A-Za-z]/.test(last.slice(dash + 1))) return last.slice(dash + 1);
+    }
+    return last;
   }
 
   /** `resolveModel` of the name as written. */
