@@ -3,8 +3,8 @@
  * (`H100:2`, `A10G`), and what serves the model — a custom server's `docker_server.start_command`
  * (a shell line that runs vLLM, SGLang…), or the TensorRT-LLM engine builder's `trt_llm.build`
  * (`checkpoint_repository.repo`, `tensor_parallel_count`, `max_seq_len`, `quantization_type`).
- * Otherwise the Truss's own Python model serves `model_metadata.repo_id`, which the file does not
- * show: found, and said to be unchecked.
+ * Otherwise the Truss's own Python model serves `model_metadata.repo_id` (or a model only its code
+ * names), in a way the file does not show: on a GPU, found and said to be unchecked.
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
@@ -112,9 +112,13 @@ export function extractTruss(document: DocNode, ctx: ExtractContext): Deployment
     anchor = start;
   } else {
     const repo = document.get("model_metadata")?.get("repo_id");
-    if (!repo || str(repo) === undefined) return [];
-    readField(sink, "model", repo, "string", "model_metadata.repo_id");
-    setUnresolved(sink, "engine", { raw: "model/model.py", node: repo.node, reason: "unsupported", source: "model_metadata.repo_id", note: "The Truss's own Python model serves it, which this file does not show" });
+    const resources = document.get("resources")!;
+    // A Truss on no GPU (`use_gpu: false`, no accelerator) is nothing to size.
+    if ((!repo || str(repo) === undefined) && resources.get("accelerator") === undefined && resources.get("use_gpu")?.value !== true) return [];
+    if (repo && str(repo) !== undefined) readField(sink, "model", repo, "string", "model_metadata.repo_id");
+    // The Truss's own Python model (model/model.py) loads the weights: what it loads, and how, is not in this file.
+    const where = repo ?? resources.get("accelerator") ?? resources;
+    setUnresolved(sink, "engine", { raw: "model/model.py", node: where.node, reason: "unsupported", source: repo ? "model_metadata.repo_id" : "resources", note: "The Truss's own Python model serves it, which this file does not show" });
   }
   mountedWeights(sink, document);
   if (!sink.fields.model && !sink.unresolved.model) readField(sink, "model", document.get("model_metadata")?.get("repo_id"), "string", "model_metadata.repo_id");

@@ -44,5 +44,11 @@ resources:
     expect(findings(lint(python, "config.yaml")).map((message) => message.message)).toEqual([
       "The Truss's own Python model serves it, which this file does not show, so this deployment was not checked.",
     ]);
+    // Its model named only in model.py: the same, at the accelerator; a Truss on no GPU is nothing to size.
+    const unnamed = "model_name: Mistral 7B\nrequirements:\n  - transformers\nresources:\n  accelerator: A10G\n  use_gpu: true\n";
+    expect(findings(lint(unnamed, "config.yaml")).map((message) => `${message.line}:${message.column} ${message.message}`)).toEqual([
+      "5:16 The Truss's own Python model serves it, which this file does not show, so this deployment was not checked.",
+    ]);
+    expect(extractedValues("model_name: Mistral 7B\nrequirements:\n  - transformers\nresources:\n  cpu: '4'\n  use_gpu: false\n")).toEqual([]);
   });
 });
