@@ -9,7 +9,7 @@
  * internal/controller/runtime_*.go; the GPU count is pkg/apiutil/gpu.go `GPUCount`. A Model defined
  * in another file is a reference the deployment cannot be judged without.
  */
-import { ALL_LAYERS } from "../engines/index.js";
+import { ALL_LAYERS, engineById } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import { kubernetesObjects } from "./context.js";
@@ -127,7 +127,8 @@ export function llmkubeInferenceService(object: DocNode, ctx: ExtractContext): D
 
   if (engine) {
     readFieldTable(spec, RUNTIME_SETTINGS[engine] ?? [], sink.fields, sink.unresolved);
-    if (engine === "llama.cpp") {
+    // llama.cpp, the runtime that splits layers: the operator writes its offload flags.
+    if (engineById(engine).splitsLayers) {
       const offload = readScalar(spec.get("moeCPUOffload"), "bool", "moeCPUOffload");
       if (offload && "value" in offload && offload.value === true) setLocated(sink, "cpuMoeLayers", { ...offload, value: ALL_LAYERS, readonly: true });
       // The operator always passes --n-gpu-layers: `hardware.gpu.layers` when above 0, else 99 (runtime_llamacpp.go).
@@ -151,8 +152,9 @@ export function llmkubeInferenceService(object: DocNode, ctx: ExtractContext): D
     crdDeployment("llmkube", "InferenceService", str(object.get("metadata")?.get("name")), (modelRef ?? spec).node, sink.fields, sink.unresolved, {
       annotationHolders: holders(object.get("metadata"), modelObject?.get("metadata")),
       placementTargets: [spec],
-      // vLLM and SGLang get `--tensor-parallel-size`/`--tp` of every GPU when none is set.
-      ...(engine === "vllm" || engine === "sglang" ? { layoutOwner: "tensor-from-gpus" as const } : {}),
+      // vLLM and SGLang get `--tensor-parallel-size`/`--tp` of every GPU when none is set (TGI shards
+      // over every GPU and llama.cpp splits layers over them anyway).
+      layoutOwner: "tensor-from-gpus",
       ...(memory && !sink.fields.gpuType ? { gpuMemoryRange: memory } : {}),
       gpuVendor: vendorOf(hardware),
     }),
