@@ -75,7 +75,7 @@ const RUNTIME_SETTINGS: Partial<Record<Engine, readonly FieldPath[]>> = {
 
 /** `hardware.gpu.memory` (`16Gi`, `24G`): the least memory per GPU, in GiB. */
 function leastGpuMemory(node: DocNode | undefined): GpuMemoryRange | undefined {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(Gi|G|Mi|M|Ti|T)?\s*$/.exec(str(node) ?? "");
+  const match = /^(\d+(?:\.\d+)?)\s*(Gi|G|Mi|M|Ti|T)?$/.exec((str(node) ?? "").trim());
   if (!match) return undefined;
   const bytes = Number(match[1]) * { Ti: 2 ** 40, T: 1e12, Gi: 2 ** 30, G: 1e9, Mi: 2 ** 20, M: 1e6, "": 1 }[match[2] ?? ""]!;
   return { minGiB: bytes / 2 ** 30 };
