@@ -249,6 +249,9 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
   const writtenDataParallel = values.dataParallel ?? 1;
   let dataParallel = writtenDataParallel;
   const profile = engineById(engine);
+  // An engine that spreads over every GPU it sees, where the file states no count: judged on one.
+  const spreadsOverGpus = profile.splitsLayers || (tensorParallel === undefined && (profile.shardsOverAllGpus || layoutOwner === "tensor-from-gpus"));
+  if (spreadsOverGpus && statedGpus === undefined) assumptions.push("1 GPU, as the file states no GPU count");
   if (profile.splitsLayers) {
     // Layer split across every visible GPU (llama.cpp --split-mode layer, Ollama's scheduler).
     tensorParallel = 1;

@@ -296,6 +296,23 @@ describe("llama.cpp GPU layer counts", () => {
   });
 });
 
+describe("an unstated GPU count", () => {
+  const assumptions = (values: Record<string, unknown>) => {
+    const resolution = resolveDeployment(catalog, { model: "Qwen/Qwen2.5-7B-Instruct", gpuType: "L4", ...values });
+    if (!resolution.ok) throw new Error("unresolved");
+    return resolution.resolved.assumptions;
+  };
+
+  it("is said to be one GPU where the engine would spread over every GPU it sees, and nothing where it uses its written layout", () => {
+    const said = "1 GPU, as the file states no GPU count";
+    expect(assumptions({ engine: "llama.cpp" })).toContain(said);
+    expect(assumptions({ engine: "tgi" })).toContain(said);
+    expect(assumptions({ engine: "tgi", gpuCount: 2 })).not.toContain(said);
+    // vLLM runs tensor × pipeline parallel GPUs, 1 unless written, whatever the host has.
+    expect(assumptions({ engine: "vllm" })).not.toContain(said);
+  });
+});
+
 describe("no engine names outside the registry", () => {
   it("keeps every `engine === …` and engine switch inside src/engines", () => {
     const offenders: string[] = [];
