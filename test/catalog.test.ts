@@ -192,6 +192,9 @@ describe("names people write", () => {
     // A NIM image the catalog does not list: the repository it is named after, exactly.
     ["nvcr.io/nim/microsoft/phi-3-mini-4k-instruct:latest", "microsoft/Phi-3-mini-4k-instruct", null],
     ["nvcr.io/nim/qwen/qwen2.5-7b-instruct:1.8.2", "Qwen/Qwen2.5-7B-Instruct", null],
+    // Ollama's default embedding model, and an encoder published as an F32 GGUF file.
+    ["nomic-embed-text", "nomic-ai/nomic-embed-text-v1.5", "gguf-f16"],
+    ["/models/nomic-embed-text-v1.5.f32.gguf", "nomic-ai/nomic-embed-text-v1.5", "gguf-f32"],
     // Qwen3-Coder-Next has Qwen3-Next-80B-A3B's architecture (its model card).
     ["unsloth/Qwen3-Coder-Next-GGUF:UD-Q4_K_XL", "Qwen/Qwen3-Next-80B-A3B-Instruct", "gguf-q4_k_l"],
     ["deepseek-ai/DeepSeek-R1-0528", "deepseek-ai/DeepSeek-R1", null],
