@@ -449,6 +449,9 @@ describe("lookups", () => {
     expect(catalog.resolveModel("nemotron-3-nano-30b-a3b")).toMatchObject({ model: { id: "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16" }, via: "family" });
     // `deepseek-ai/DeepSeek-…`, `ibm-granite/granite-3.1-…`: the owner's word is the family, not a prefix to drop.
     expect(catalog.resolveModel("acme/3.1-8b")).toBeUndefined();
+    // A coder or math variant is never another generation's general model of that size (Qwen-14B-Chat is Qwen 1, with no GQA).
+    expect(catalog.resolveModel("qwen-coder-14b-q4_k_m.gguf")).toBeUndefined();
+    expect(catalog.resolveModel("qwen-14b-q4_k_m.gguf")?.model.id).toBe("Qwen/Qwen-14B-Chat");
   });
 
   it("builds the bundled catalog once per process", () => {

@@ -127,13 +127,14 @@ const MAX_NAME_LENGTH = 256;
 
 /**
  * Words in a written name that change what a family-and-size match would mean: a vision or audio
- * model, a pruned or distilled derivative, an embedding or reward head. A name with one of them
- * resolves by family only to a catalog model whose own name has it too.
+ * model, a pruned or distilled derivative, an embedding or reward head, a coder or math variant
+ * (`qwen-coder-14b` is no Qwen 1 chat model of 14B). A name with one of them resolves by family
+ * only to a catalog model whose own name has it too.
  */
 const STRUCTURAL_WORDS = new Set([
   "vl", "vision", "omni", "audio", "moe", "mamba", "hybrid", "embed", "embedding", "reranker", "rm", "reward", "prm",
   "distill", "minitron", "pruned", "nas", "upscaled", "draft", "eagle", "eagle3", "medusa", "mtp",
-  "speculator", "dflash", "embedqa", "rerank", "rerankqa", "tts", "asr", "speech", "blip", "ultravox",
+  "speculator", "dflash", "embedqa", "rerank", "rerankqa", "tts", "asr", "speech", "blip", "ultravox", "coder", "math",
 ]);
 
 /** The version word right after `family` in `words` (`3` of `qwen 3 72b`, `3.1` of `llama 3.1 8b`); undefined when a size or nothing follows. */
