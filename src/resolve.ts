@@ -43,6 +43,8 @@ export interface DeploymentValues {
   /** TGI `--max-input-tokens` / `MAX_INPUT_TOKENS` (the longest prompt; before 3.0 it sets the warm-up prefill). */
   maxInputTokens?: number;
   gpuMemoryUtilization?: number;
+  /** vLLM `--kv-cache-memory-bytes`: the KV cache's size set outright; read only to say it is not sized. */
+  kvCacheMemoryBytes?: number;
   cpuOffloadGiB?: number;
   enforceEager?: boolean;
   gpuLayers?: number;

@@ -34,6 +34,11 @@ export interface FlagSpec {
   field: FlagField;
   kind: ValueKind;
   names: readonly string[];
+  /**
+   * The flag changes the memory arithmetic in a way this version does not model: a deployment that
+   * writes it is not judged, and this says why (a clause that reads after the flag's name).
+   */
+  unsized?: string;
 }
 
 /** A setting of the engine's own config document (TensorRT-LLM `kv_cache_config.free_gpu_memory_fraction`). */

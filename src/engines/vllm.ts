@@ -80,6 +80,9 @@ export const VLLM_FLAGS: readonly FlagSpec[] = [
   { field: "maxNumSeqs", kind: "int", names: ["--max-num-seqs"] },
   { field: "maxNumBatchedTokens", kind: "size", names: ["--max-num-batched-tokens"] },
   { field: "cpuOffloadGiB", kind: "float", names: ["--cpu-offload-gb"] },
+  // vllm/v1/worker/gpu_worker.py: with kv_cache_memory_bytes set, vLLM "skipped memory profiling" and
+  // "does not respect the gpu_memory_utilization config" — the KV cache is that size, whatever is free.
+  { field: "kvCacheMemoryBytes", kind: "size", names: ["--kv-cache-memory-bytes"], unsized: "sets the KV cache size itself, which is not sized yet" },
   { field: "enforceEager", kind: "bool", names: ["--enforce-eager"] },
   { field: "nodes", kind: "int", names: ["--nnodes"] },
   // A YAML of these settings by flag name (docs: "--config"); read when it is mounted from a ConfigMap in the same file.
@@ -113,7 +116,7 @@ export const vllm: EngineProfile<"vllm"> = {
   image: (name) => /vllm/.test(name),
   flags: VLLM_FLAGS,
   // vllm/engine/arg_utils.py EngineArgs.add_cli_args: flags beginning like those read above.
-  prefixSiblings: ["--model-impl", "--model-loader-extra-config", "--max-num-partial-prefills", "--max-long-partial-prefills", "--max-seq-len-to-capture", "--max-logprobs", "--max-parallel-loading-workers", "--max-lora-rank", "--max-loras", "--max-cpu-loras", "--kv-cache-memory-bytes", "--kv-transfer-config", "--kv-events-config"],
+  prefixSiblings: ["--model-impl", "--model-loader-extra-config", "--max-num-partial-prefills", "--max-long-partial-prefills", "--max-seq-len-to-capture", "--max-logprobs", "--max-parallel-loading-workers", "--max-lora-rank", "--max-loras", "--max-cpu-loras", "--kv-transfer-config", "--kv-events-config"],
   switches: [
     "--enforce-eager", "--enable-expert-parallel", "-ep", "--trust-remote-code", "--enable-prefix-caching", "--no-enable-prefix-caching",
     "--enable-chunked-prefill", "--no-enable-chunked-prefill", "--disable-log-requests", "--disable-log-stats", "--enable-auto-tool-choice",
