@@ -217,6 +217,7 @@ const RESOURCE_ADAPTERS: Record<string, ResourceAdapter> = {
   azurerm_windows_virtual_machine: gpuInstance,
   azurerm_virtual_machine: gpuInstance,
   google_vertex_ai_endpoint_with_model_garden_deployment: modelGardenDeployment,
+  scaleway_inference_deployment: scalewayInference,
   docker_container: dockerContainer,
 };
 
@@ -577,6 +578,29 @@ function modelGardenDeployment(resource: Resource, scope: Scope): Deployment[] {
   if (!sink.fields.gpuType && !sink.unresolved.gpuType) readTf(sink, "instanceType", machine?.get("machine_type"), "string", "machine_type", scope);
   if (!sink.fields.model && !sink.unresolved.model) return [];
   return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node, ...layoutOwner, ...(assumptions.length > 0 ? { assumptions } : {}) }];
+}
+
+// --- Scaleway Managed Inference --------------------------------------------------------------------
+
+/**
+ * `scaleway_inference_deployment` (Scaleway provider docs, "scaleway_inference_deployment"): a
+ * catalog model (`model_name = "meta/llama-3.3-70b-instruct:fp8"`) on a node type (`L4`, `L40S`,
+ * `H100`, `H100-2`, `H100-SXM-4`). Scaleway picks the serving engine and its context for each
+ * model and node type it offers, which the file does not show: found, and said to be unchecked.
+ */
+function scalewayInference(resource: Resource, scope: Scope): Deployment[] {
+  const body = resource.body;
+  const sink = newSink();
+  if (!readTf(sink, "model", body.get("model_name"), "string", "model_name", scope)) readTf(sink, "model", body.get("model_id"), "string", "model_id", scope);
+  const nodeType = tfValue(body.get("node_type"), scope);
+  const node = nodeType && !isUnresolved(nodeType) ? /^(L4|L40S|H100(?:-SXM)?)(?:-(\d+))?$/i.exec(str(nodeType) ?? "") : undefined;
+  if (node && nodeType && !isUnresolved(nodeType)) {
+    setLocated(sink, "gpuType", { ...locate(nodeType, node[1]!.replace(/-SXM$/i, ""), "node_type"), readonly: true });
+    setLocated(sink, "gpuCount", { ...locate(nodeType, Number(node[2] ?? 1), "node_type"), readonly: true });
+  }
+  const anchor = body.get("model_name") ?? body.get("model_id") ?? body;
+  setUnresolved(sink, "engine", { raw: "scaleway", node: anchor.node, reason: "unsupported", source: "model_name", note: "Scaleway Managed Inference sets its own engine and context" });
+  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: anchor.node }];
 }
 
 // --- modules ---------------------------------------------------------------------------------------

@@ -57,6 +57,25 @@ resource "docker_container" "web" {
   });
 });
 
+describe("Terraform scaleway_inference_deployment", () => {
+  it("finds a Scaleway Managed Inference deployment, its catalog model and node type, and says it is not checked", () => {
+    const text = `resource "scaleway_inference_deployment" "llm" {
+  name        = "chat"
+  node_type   = "H100-2"
+  model_name  = "meta/llama-3.3-70b-instruct:fp8"
+  accept_eula = true
+  public_endpoint {
+    is_enabled = true
+  }
+}
+`;
+    expect(hclDeployments(text).map((deployment) => [deployment.fields.model?.value, deployment.fields.gpuType?.value, deployment.fields.gpuCount?.value])).toEqual([["meta/llama-3.3-70b-instruct:fp8", "H100", 2]]);
+    expect(lintHcl(text, "main.tf").map((message) => [message.ruleId, message.line, message.message])).toEqual([
+      ["vram/unchecked-deployment", 4, "Scaleway Managed Inference sets its own engine and context, so this deployment was not checked."],
+    ]);
+  });
+});
+
 describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
   it.each([
     ["gke-vllm-mixtral/main.tf", ["vram/weights-fit 60:34 moeResident"]],
