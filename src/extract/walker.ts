@@ -57,16 +57,16 @@ function expandMacros(text: string, macros: ReadonlyMap<string, string>): string
   return macros.size === 0 ? text : text.replace(/\$\{([\w.-]+)\}/g, (whole, name: string) => macros.get(name) ?? whole);
 }
 
+/** Whether a mapping writes the container's command: `command`, `args` or a one-string command line. */
+function writesCommand(node: DocNode): boolean {
+  return node.get("command") !== undefined || node.get("args") !== undefined || commandLineOf(node) !== undefined;
+}
+
 /** Keys of a container-shaped mapping: an image, or a command line. */
 function looksLikeContainer(node: DocNode): boolean {
   const image = node.get("image");
   if (image && (image.type === "scalar" || image.get("repository") !== undefined)) return true;
-  return node.get("command") !== undefined || node.get("args") !== undefined || commandLineOf(node) !== undefined;
-}
-
-/** Whether a mapping writes the container's command: `command`, `args` or a one-string command line. */
-function writesCommand(node: DocNode): boolean {
-  return node.get("command") !== undefined || node.get("args") !== undefined || commandLineOf(node) !== undefined;
+  return writesCommand(node);
 }
 
 /**
