@@ -20,7 +20,7 @@ type MessageIds = "moeResident" | "weightsExceed" | "spillsToCpu" | "sizeClaim" 
  * why (the Mixture-of-Experts trap), what was assumed, and the best remedy; the per-GPU arithmetic
  * is in `vram explain` and docs/rules/weights-fit.md.
  */
-const VERDICT = "{{model}} needs {{needed}} GiB{{perGpu}} at {{format}}; {{gpus}} {{has}} {{usable}} GiB usable{{perGpu}}.";
+const VERDICT = "{{model}} needs {{needed}} GiB{{perGpu}} at {{format}}; {{gpus}} {{has}} {{usable}} GiB usable{{perGpu}}{{beside}}.";
 const TAIL = "{{detail}}{{assumption}}{{remedy}}";
 
 const MESSAGES = {
@@ -105,6 +105,8 @@ export default createRule<MessageIds, []>({
                   format: shortFormatLabel(analysis.catalog, estimate.settings.weightFormat),
                   gpus,
                   has: gpusUsed === 1 ? "has" : "have",
+                  // vLLM --kv-cache-memory-bytes: the cache is set aside first, whatever the weights need.
+                  beside: estimate.settings.fixedKvCacheBytes === undefined ? "" : ` beside the ${gib(estimate.settings.fixedKvCacheBytes)} GiB KV cache --kv-cache-memory-bytes keeps`,
                   engine: ENGINE_NAMES[engine],
                   detail:
                     messageId === "moeResident"

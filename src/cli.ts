@@ -53,6 +53,8 @@ estimate options (named as vLLM names them):
   --max-num-seqs N
   --max-num-batched-tokens N
   --cpu-offload-gb N
+  --kv-cache-memory-bytes N       vLLM's KV cache size per GPU (9663676416, 9G); it then ignores
+                                  --gpu-memory-utilization
   --enforce-eager
   --min-concurrent-sequences N    full-length sequences the KV cache must hold (default 1,
                                   or the ESLint config's vram/kv-cache-headroom option)

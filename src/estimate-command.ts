@@ -46,6 +46,7 @@ const ESTIMATE_OPTIONS = {
   "max-num-seqs": { type: "string" },
   "max-num-batched-tokens": { type: "string" },
   "cpu-offload-gb": { type: "string" },
+  "kv-cache-memory-bytes": { type: "string" },
   "enforce-eager": { type: "boolean" },
   "min-concurrent-sequences": { type: "string" },
   concurrency: { type: "string" },
@@ -172,6 +173,7 @@ export async function runEstimate(argv: string[], io: CliIo, help: string): Prom
     ...optional("maxNumSeqs", integerFlag("max-num-seqs", values["max-num-seqs"], 1)),
     ...optional("maxNumBatchedTokens", sizeFlag("max-num-batched-tokens", values["max-num-batched-tokens"])),
     ...optional("cpuOffloadGiB", numberFlag("cpu-offload-gb", values["cpu-offload-gb"], 0, 1e6)),
+    ...optional("kvCacheMemoryBytes", sizeFlag("kv-cache-memory-bytes", values["kv-cache-memory-bytes"])),
     ...(values["enforce-eager"] ? { enforceEager: true } : {}),
   };
   if (tensorParallel !== undefined && native.tensorParallel !== undefined && tensorParallel !== native.tensorParallel) {

@@ -43,7 +43,7 @@ export interface DeploymentValues {
   /** TGI `--max-input-tokens` / `MAX_INPUT_TOKENS` (the longest prompt; before 3.0 it sets the warm-up prefill). */
   maxInputTokens?: number;
   gpuMemoryUtilization?: number;
-  /** vLLM `--kv-cache-memory-bytes`: the KV cache's size set outright; read only to say it is not sized. */
+  /** vLLM `--kv-cache-memory-bytes`: the KV cache's size per GPU, set outright. */
   kvCacheMemoryBytes?: number;
   cpuOffloadGiB?: number;
   enforceEager?: boolean;
@@ -301,6 +301,7 @@ export function resolveDeployment(catalog: Catalog, values: DeploymentValues, de
       ? { gpuMemoryUtilization: values.gpuMemoryUtilization ?? defaults.gpuMemoryUtilization }
       : {}),
     ...(values.cpuOffloadGiB !== undefined ? { cpuOffloadBytes: values.cpuOffloadGiB * GIB } : {}),
+    ...(values.kvCacheMemoryBytes !== undefined ? { kvCacheMemoryBytes: values.kvCacheMemoryBytes } : {}),
     ...(values.enforceEager !== undefined ? { enforceEager: values.enforceEager } : {}),
     ...(gpuLayers !== undefined ? { gpuLayers } : {}),
     ...(values.cpuMoeLayers !== undefined ? { cpuMoeLayers: values.cpuMoeLayers } : {}),

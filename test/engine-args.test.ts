@@ -159,11 +159,10 @@ args:
     expect(valuesOf(llama.fields)).toEqual({ model: "/models/mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf", gpuLayers: 20, maxModelLen: 8192, cpuMoeLayers: 12 });
   });
 
-  it("leaves a vLLM deployment that sets its KV cache size outright unchecked, whichever order the flags come in", () => {
+  it("reads vLLM's --kv-cache-memory-bytes, spelled out or abbreviated, in bytes or a size", () => {
     for (const args of [`["--kv-cache-memory-bytes", "9663676416", "--gpu-memory-utilization", "0.9"]`, `["--gpu-memory-utilization", "0.9", "--kv-cache-memory", "9G"]`]) {
       const result = call(`command: ["vllm", "serve", "Qwen/Qwen3-8B"]\nargs: ${args}`).call!;
-      expect(result.unresolved.kvCacheMemoryBytes).toMatchObject({ reason: "unsupported", note: "--kv-cache-memory-bytes sets the KV cache size itself, which is not sized yet" });
-      expect(valuesOf(result.fields)).toEqual({ model: "Qwen/Qwen3-8B", gpuMemoryUtilization: 0.9 });
+      expect(valuesOf(result.fields)).toEqual({ model: "Qwen/Qwen3-8B", gpuMemoryUtilization: 0.9, kvCacheMemoryBytes: 9_663_676_416 });
     }
   });
 

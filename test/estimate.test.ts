@@ -207,6 +207,24 @@ describe("budget and runtime memory", () => {
     expect(estimate.warnings.join(" ")).toMatch(/outside the 99 % budget/);
   });
 
+  it("vLLM --kv-cache-memory-bytes: a KV cache of that size, the rest beside it, and --gpu-memory-utilization ignored", () => {
+    const fixed = (kvCacheMemoryBytes: number, values: DeploymentValues = {}) =>
+      estimateMemory(request({ model: "Qwen/Qwen3-8B", gpuType: "L40S", maxModelLen: 32768, kvCacheMemoryBytes, gpuMemoryUtilization: 0.3, ...values }));
+    const eight = fixed(8 * GIB);
+    expect(eight.verdict).toBe("fits");
+    expect(eight.perGpu.kvCacheBytes).toBe(8 * GIB);
+    // Utilisation 0.3 would leave Qwen3-8B's 15.3 GiB of weights no room; with the cache set outright it plays no part.
+    expect(fixed(8 * GIB, { gpuMemoryUtilization: 0.9 }).perGpu.budgetBytes).toBe(eight.perGpu.budgetBytes);
+    expect(eight.perGpu.budgetBytes).toBeLessThan(eight.perGpu.memoryBytes - 8 * GIB);
+    expect(eight.assumptions).toContain("--kv-cache-memory-bytes keeps 8.0 GiB for the KV cache, and vLLM ignores --gpu-memory-utilization");
+    // Too small a cache for one full-length sequence: vLLM refuses to start (its ValueError at start-up).
+    const four = fixed(4 * GIB);
+    expect(four.verdict).toBe("kv-cache-too-small");
+    expect(four.kvCapacityTokens).toBe(29_120);
+    // Too large a cache leaves the weights no room.
+    expect(fixed(40 * GIB).verdict).toBe("weights-exceed-memory");
+  });
+
   it("SGLang: the default mem_fraction_static reserves room for activations and graphs", () => {
     const estimate = estimateMemory(request({ engine: "sglang", model: "Qwen/Qwen3-8B", gpuType: "H100", maxModelLen: 8192 }));
     expect(estimate.settings.gpuMemoryUtilization).toBeGreaterThan(0.8);

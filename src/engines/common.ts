@@ -34,11 +34,6 @@ export interface FlagSpec {
   field: FlagField;
   kind: ValueKind;
   names: readonly string[];
-  /**
-   * The flag changes the memory arithmetic in a way this version does not model: a deployment that
-   * writes it is not judged, and this says why (a clause that reads after the flag's name).
-   */
-  unsized?: string;
 }
 
 /** A setting of the engine's own config document (TensorRT-LLM `kv_cache_config.free_gpu_memory_fraction`). */
@@ -127,6 +122,11 @@ export interface EngineBudget {
    * 0 where the states live in the KV blocks (vLLM).
    */
   recurrentStateShare: number;
+  /**
+   * A KV cache of this size per GPU, whatever the budget leaves (vLLM `--kv-cache-memory-bytes`):
+   * `budgetBytes` is then what the rest must fit in beside it.
+   */
+  fixedKvCacheBytes?: number;
   /** KV cache element types as the engine applies them (llama.cpp keeps values f16 unless `-ctv` says otherwise). */
   kvCacheDtypes: { key: string | undefined; value: string | undefined };
   /** Whether the engine captures CUDA graphs in this configuration. */

@@ -80,9 +80,8 @@ export const VLLM_FLAGS: readonly FlagSpec[] = [
   { field: "maxNumSeqs", kind: "int", names: ["--max-num-seqs"] },
   { field: "maxNumBatchedTokens", kind: "size", names: ["--max-num-batched-tokens"] },
   { field: "cpuOffloadGiB", kind: "float", names: ["--cpu-offload-gb"] },
-  // vllm/v1/worker/gpu_worker.py: with kv_cache_memory_bytes set, vLLM "skipped memory profiling" and
-  // "does not respect the gpu_memory_utilization config" — the KV cache is that size, whatever is free.
-  { field: "kvCacheMemoryBytes", kind: "size", names: ["--kv-cache-memory-bytes"], unsized: "sets the KV cache size itself, which is not sized yet" },
+  // The KV cache's size per GPU, set outright (see `budget`).
+  { field: "kvCacheMemoryBytes", kind: "size", names: ["--kv-cache-memory-bytes"] },
   { field: "enforceEager", kind: "bool", names: ["--enforce-eager"] },
   { field: "nodes", kind: "int", names: ["--nnodes"] },
   // A YAML of these settings by flag name (docs: "--config"); read when it is mounted from a ConfigMap in the same file.
@@ -169,6 +168,36 @@ export const vllm: EngineProfile<"vllm"> = {
     const overheadBytes = (multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES) + (contextInBudget ? runtime : 0) + (graphsInBudget ? graphs : 0);
     // Outside the budget: CUDA context, NCCL and, before 0.21, CUDA graphs (captured after the KV cache).
     const outside = (contextInBudget ? 0 : runtime) + (graphsInBudget ? 0 : graphs);
+    const fixedKv = request.kvCacheMemoryBytes;
+    if (fixedKv !== undefined) {
+      // vllm/v1/worker/gpu_worker.py: with kv_cache_memory_bytes set, vLLM "skipped memory profiling"
+      // and "does not respect the gpu_memory_utilization config": the KV cache is that size, and the
+      // weights, activations and runtime memory must fit in the rest of the GPU.
+      const budgetBytes = Math.max(0, memory - fixedKv - outside);
+      return {
+        ...poolDefaults(request),
+        budgetBytes,
+        activationBytes: activation(maxNumBatchedTokens, maxNumSeqs),
+        overheadBytes,
+        kvShareOfRest: 1,
+        fixedKvCacheBytes: fixedKv,
+        // The share of the GPU left beside the cache, for messages; --gpu-memory-utilization plays no part.
+        utilization: budgetBytes / memory,
+        memoryFraction: budgetBytes / memory,
+        maxNumBatchedTokens,
+        maxNumSeqs,
+        blockSize: VLLM_BLOCK_SIZE,
+        defaultMaxModelLen: model.maxPositionEmbeddings,
+        defaultSource: "model-default",
+        refusesWhenKvTooSmall: true,
+        cudaGraphs,
+        assumptions: [
+          ...(v1 ? [] : [`vLLM ${request.engineVersion} runs the V0 engine: its profiling pass takes ${maxNumBatchedTokens} tokens at once`]),
+          `--kv-cache-memory-bytes keeps ${gibText(fixedKv)} GiB for the KV cache, and vLLM ignores --gpu-memory-utilization`,
+        ],
+        warnings,
+      };
+    }
     if ((1 - utilization) * memory < outside) {
       warnings.push(
         `only ${gibText((1 - utilization) * memory)} GiB stays outside the ${Math.round(utilization * 100)} % budget, ` +

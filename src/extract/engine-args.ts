@@ -122,11 +122,6 @@ function setField(
     return;
   }
   const value = parseFlagValue(spec.kind, rawValue);
-  if (spec.unsized !== undefined && value !== undefined) {
-    call.unresolved[field] = { raw: rawValue, node, reason: "unsupported", source, note: `${source} ${spec.unsized}`, ...(range ? { range } : {}) };
-    delete call.fields[field];
-    return;
-  }
   // An override that moves other tensors is simply not an expert offload.
   if (value === undefined && spec.kind === "expertOverride") return;
   if (value === undefined) {

@@ -212,6 +212,7 @@ function validate(request: SizingRequest): void {
   checkRange("max num batched tokens", request.maxNumBatchedTokens, 1, 1e9, true);
   checkRange("GPU memory utilization", request.gpuMemoryUtilization, 0.01, 1, false);
   checkRange("CPU offload", request.cpuOffloadBytes, 0, 1e15, false);
+  checkRange("KV cache memory", request.kvCacheMemoryBytes, 1, 1e15, true);
   checkRange("GPU layers", request.gpuLayers, 0, 1e6, true);
   checkRange("CPU MoE layers", request.cpuMoeLayers, 0, 1e6, true);
   if (request.pipelineParallel > request.model.layers) {
@@ -357,7 +358,7 @@ function estimateAsWritten(request: SizingRequest, options: EstimateOptions): Me
     // fraction of the free memory (TensorRT-LLM, LMDeploy) take only that share of it, and a separate
     // state pool (SGLang's Mamba cache) its share. A shortfall is never scaled.
     const rest = budget.budgetBytes - weights - budget.activationBytes - budget.overheadBytes;
-    const kvAvailable = rest > 0 ? rest * budget.kvShareOfRest * (1 - budget.recurrentStateShare) : rest;
+    const kvAvailable = rest > 0 ? (budget.fixedKvCacheBytes ?? rest * budget.kvShareOfRest * (1 - budget.recurrentStateShare)) : rest;
     const routedExpertBytes = (layerRange(shape, stage.start, stage.end).routedExperts / expertRanks) * bytesPerParam(format, "experts", b) * padding;
     return { weightBytes: weights, offloadedBytes: offloaded, kvAvailable, kv, routedExpertBytes: Math.min(routedExpertBytes, weights + offloaded) };
   });
@@ -490,6 +491,7 @@ function estimateAsWritten(request: SizingRequest, options: EstimateOptions): Me
       kvCacheElementBytes: kvElementBytes,
       weightFormat: format.id,
       cudaGraphs: budget.cudaGraphs,
+      ...(budget.fixedKvCacheBytes !== undefined ? { fixedKvCacheBytes: budget.fixedKvCacheBytes } : {}),
     },
     assumptions,
     warnings,

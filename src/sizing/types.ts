@@ -41,6 +41,8 @@ export interface SizingRequest {
   gpuMemoryUtilization?: number;
   /** vLLM `--cpu-offload-gb`, in bytes per GPU. */
   cpuOffloadBytes?: number;
+  /** vLLM `--kv-cache-memory-bytes`: the KV cache's size per GPU, set outright. */
+  kvCacheMemoryBytes?: number;
   /** vLLM `--enforce-eager`: no CUDA graphs. */
   enforceEager?: boolean;
   /** llama.cpp `-ngl`: layers kept on the GPUs (absent: all). */
@@ -131,6 +133,8 @@ export interface MemoryEstimate {
     kvCacheElementBytes: number;
     weightFormat: string;
     cudaGraphs: boolean;
+    /** The KV cache size set outright per GPU (vLLM `--kv-cache-memory-bytes`), beside which the budget is what is left. */
+    fixedKvCacheBytes?: number;
   };
   /** Assumptions worth telling the reader (defaults applied, engine-specific behaviour). */
   assumptions: string[];

@@ -67,6 +67,7 @@ describe("vram/weights-fit", () => {
                   usable: "20.2",
                   gpus: "1 × L4",
                   has: "has",
+                  beside: "",
                   engine: "vLLM",
                   detail: " Only 12.9B of its 46.7B parameters are active per token, but every expert must be resident.",
                   assumption: "",
