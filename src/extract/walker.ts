@@ -16,8 +16,9 @@ import type { DocNode } from "./doc.js";
 import { scalarView, str } from "./doc.js";
 import { valuesOf } from "./engine-args.js";
 import { dataParallelLayout, DEFAULT_ENGINE } from "../engines/index.js";
-import { mergeFields, newSink, setLocated, setUnresolved, virtualMap, virtualSeq } from "./kit.js";
-import { nodePlacement, resourceGpus, servingContainer } from "./pod.js";
+import { everyHostGpu, mergeFields, newSink, scriptEngineCall, setLocated, setUnresolved, virtualMap, virtualSeq } from "./kit.js";
+import { nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
+import { shellTokens } from "./shell.js";
 import type { Deployment, Located } from "./types.js";
 
 /**
@@ -186,6 +187,25 @@ function containerName(owner: WalkOwner, container: DocNode, path: string[]): st
 }
 
 /**
+ * A one-string command line that starts a serving image (`docker run --gpus all vllm/vllm-openai …`,
+ * as llama-swap's `cmd` often does): the engine and flags the image is given, and the GPUs `--gpus`
+ * passes (every GPU of the host, for `--gpus all` or `--runtime=nvidia`, is left to the engine).
+ */
+function dockerRun(node: DocNode, macros: ReadonlyMap<string, string>, ctx: ExtractContext): ServingContainer | undefined {
+  const line = commandLineOf(node);
+  if (!line || !/^\s*(?:docker|podman|nerdctl)\s+run\s/.test(String(line.value))) return undefined;
+  const script = scriptEngineCall(shellTokens(oneLine(line, macros), ctx.text, new Map()));
+  if (!script) return undefined;
+  const sink: ServingContainer = newSink();
+  mergeFields(sink, script.call);
+  sink.fields.engine = { value: script.call.engine, node: line.node, source: "docker run", readonly: true };
+  const gpus = script.gpus;
+  if (gpus?.count !== undefined) setLocated(sink, "gpuCount", { value: gpus.count, node: gpus.token.from.node, source: "--gpus", readonly: true });
+  else if (gpus) everyHostGpu(sink, gpus.token.from.node, `--gpus ${gpus.token.text}`, script.call.engine);
+  return sink;
+}
+
+/**
  * The text macros a command line's `${name}` stands for: llama-swap's `macros` at the top of its
  * config and in a model's own entry, which override them (llama-swap README, "macros"). Macros
  * may use macros defined before them.
@@ -204,7 +224,9 @@ function macrosOf(node: DocNode, outer: ReadonlyMap<string, string> = new Map())
 function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractContext, owner: WalkOwner, path: string[], multiPod: () => boolean, macros: ReadonlyMap<string, string> = new Map()): Deployment | undefined {
   const container = asContainer(node, macros);
   const holder = ancestors.at(-1);
-  const serving = servingContainer(container, ctx, {}, holder?.type === "map" && (holder.get("containers") || holder.get("initContainers")) ? holder : undefined);
+  const serving =
+    servingContainer(container, ctx, {}, holder?.type === "map" && (holder.get("containers") || holder.get("initContainers")) ? holder : undefined) ??
+    dockerRun(node, macros, ctx);
   if (!serving) return undefined;
   const sink = newSink();
   mergeFields(sink, serving);

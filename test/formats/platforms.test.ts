@@ -182,14 +182,16 @@ describe("chart values of in-house charts", () => {
     expect(extractedValues(two)).toEqual([{ kind: "container", name: undefined, engine: "vllm", gpuCount: 1, gpuType: "nvidia-l4", unresolved: [] }]);
   });
 
-  it("reads llama-swap's models: each `cmd` over several lines, with its macros filled in", () => {
+  it("reads llama-swap's models: each `cmd` over several lines, with its macros filled in, or the image a `docker run` starts", () => {
     const file = "generic/llama-swap-macros.yaml";
     const server = { kind: "container", engine: "llama.cpp", flashAttention: true, gpuLayers: 999, unresolved: [] };
     expect(fixtureValues(file)).toEqual([
       { ...server, name: "qwen2.5-7b", model: "/models/gguf/Qwen2.5-7B-Instruct-Q4_K_M.gguf", maxModelLen: 32768 },
       { ...server, name: "llama-3.3-70b", model: "/models/gguf/Llama-3.3-70B-Instruct-Q4_K_M.gguf", maxModelLen: 16384 },
+      // `--gpus all`: vLLM runs its tensor parallel size, 1 here, whatever the host has.
+      { kind: "container", name: "qwen3-30b-a3b", engine: "vllm", model: "Qwen/Qwen3-30B-A3B-Instruct-2507-FP8", maxModelLen: 32768, unresolved: [] },
     ]);
-    expectFindings(file, ["vram/pin-gpu-type 23:10 someGpusFit"]);
+    expectFindings(file, ["vram/pin-gpu-type 23:10 someGpusFit", "vram/pin-gpu-type 34:10 someGpusFit"]);
   });
 
   it("reads a chart's `image: {repository, tag}` as its engine, and that engine's settings from its env", () => {
