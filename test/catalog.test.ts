@@ -396,6 +396,9 @@ describe("names people write", () => {
     // Azure's partial A10s are partitions with their own memory, not the whole A10.
     ["Standard_NV12ads_A10_v5", "a10-partition-1-3", 1],
     ["Standard_NV36ads_A10_v5", "a10", 1],
+    // Oracle Cloud's GPU shapes.
+    ["BM.GPU.A10.4", "a10", 4],
+    ["BM.GPU.H100.8", "h100-80gb", 8],
   ])("instance %s → %s × %d", (written, gpu, count) => {
     expect(catalog.resolveInstance(written)).toMatchObject({ gpu, gpuCount: count });
   });

@@ -10,7 +10,7 @@ import { mappings, namedValueView, str } from "./doc.js";
 import { flagListCall } from "./engine-seam.js";
 import { applyEnvFields, type EngineCall } from "./engine-args.js";
 import type { Engine } from "../sizing/types.js";
-import { deferredReason, type FieldSink, locate, mergeFields, newSink, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
+import { deferredReason, type FieldSink, locate, mergeFields, namesNoGpuType, newSink, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
 import { nodePlacement, resourceGpus } from "./pod.js";
 import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -126,8 +126,7 @@ export function readSettingsMapping(
       } else if (/[a-z]/i.test(raw)) fields.gpuType ??= located(raw, node, key);
       continue;
     }
-    // `accelerator: gpu`, `gpu: true`: that there is a GPU, not which.
-    if (spec.field === "gpuType" && typeof node.value !== "number" && /^(gpu|cpu|true|false|none|yes|no|any|auto)$/i.test(raw.trim())) continue;
+    if (spec.field === "gpuType" && typeof node.value !== "number" && namesNoGpuType(raw)) continue;
     if (!deferredReason(raw) && spec.field === "gpuType") {
       const match = typeWithCount(raw);
       if (typeof node.value === "number") {

@@ -78,6 +78,15 @@ export function deferredReason(raw: string): UnresolvedValue["reason"] | undefin
   return undefined;
 }
 
+/**
+ * A GPU-type setting or label whose value says only that there is a GPU, or whose vendor
+ * (`accelerator: gpu`, `gpu: true`, `accelerator: nvidia`): no GPU type, so the deployment is
+ * judged on the GPUs it could land on.
+ */
+export function namesNoGpuType(value: string): boolean {
+  return /^(?:gpu|cpu|true|false|none|yes|no|any|auto|nvidia|amd|intel)$/i.test(value.trim());
+}
+
 /** A located value at a document node (read-only when it was parsed out of a string). */
 export function locate<T>(node: DocNode, value: T, source: string, extra: Partial<Located<T>> = {}): Located<T> {
   return { value, node: node.node, source, ...(node.embedded ? { readonly: true } : {}), ...extra };
@@ -90,6 +99,8 @@ export function locate<T>(node: DocNode, value: T, source: string, extra: Partia
 export function readScalar(node: DocNode | undefined, kind: ValueKind, source: string): Located<string | number | boolean> | UnresolvedValue | undefined {
   if (!node || node.type !== "scalar") return undefined;
   const raw = node.value as Exclude<Scalar, null>;
+  // `quantization: ""` in chart values and configs is the setting left unset (templates test it for truth).
+  if (typeof raw === "string" && raw.trim() === "") return undefined;
   const deferred = typeof raw === "string" ? deferredReason(raw) : undefined;
   if (deferred) return { raw: raw as string, node: node.node, reason: deferred, source };
   let value: string | number | boolean | undefined;

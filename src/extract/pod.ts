@@ -13,7 +13,7 @@ import { applyMountedConfig } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, sliceOf } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -34,6 +34,7 @@ const GPU_TYPE_LABELS = [
   "gpuType",
 ];
 const GPU_MEMORY_LABELS = ["nvidia.com/gpu.memory", "karpenter.k8s.aws/instance-gpu-memory"];
+
 const INSTANCE_TYPE_LABELS = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"];
 
 export interface OwnerInfo {
@@ -237,7 +238,7 @@ export function nodePlacement(podSpec: DocNode): LocatedFields {
     if (!value || valueNode.type !== "scalar") return;
     const located = { value, node: valueNode.node, source: key, ...(valueNode.embedded ? { readonly: true } : {}) };
     if (key === GKE_PARTITION_LABEL) partition ??= located;
-    else if (GPU_TYPE_LABELS.includes(key) && !fields.gpuType) fields.gpuType = located;
+    else if (GPU_TYPE_LABELS.includes(key) && !fields.gpuType && !namesNoGpuType(value)) fields.gpuType = located;
     else if (GPU_MEMORY_LABELS.includes(key) && /^\d+$/.test(value)) fields.gpuMemoryMiB = { ...located, value: Number(value) };
     else if (INSTANCE_TYPE_LABELS.includes(key) && !fields.instanceType) fields.instanceType = located;
   };

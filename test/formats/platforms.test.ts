@@ -217,6 +217,13 @@ nodeSelector:
     const text = "replicaCount: 1\ngpus: 1\nenv:\n  - name: MODEL\n    value: Qwen/Qwen2.5-7B-Instruct\nnodeSelector:\n  nvidia.com/gpu.product: NVIDIA-L4\n";
     expect(extractedValues(text)).toEqual([{ kind: "app config", name: undefined, model: "Qwen/Qwen2.5-7B-Instruct", gpuCount: 1, gpuType: "NVIDIA-L4", unresolved: [] }]);
   });
+
+  it("reads an empty setting in chart values as unset, and a label that names only a vendor as no GPU type", () => {
+    const values = `model:\n  name: Qwen/Qwen3-4B-AWQ\n  quantization: ""\n  maxModelLen: 8192\nresources:\n  limits:\n    nvidia.com/gpu: 1\nnodeSelector:\n  accelerator: nvidia\n`;
+    expect(extractedValues(values)).toEqual([{ kind: "app config", name: "model", model: "Qwen/Qwen3-4B-AWQ", maxModelLen: 8192, gpuCount: 1, unresolved: [] }]);
+    // Judged on the NVIDIA GPUs it could land on, not reported as an unknown GPU "nvidia".
+    expect(findings(lint(values, "values.yaml")).map((message) => message.ruleId)).not.toContain("vram/known-model");
+  });
 });
 
 describe("platform configs that spread a deployment over sibling mappings", () => {

@@ -72,6 +72,7 @@ import gpus_other from "./gpus/other.json" with { type: "json" };
 import instances_aws from "./instances/aws.json" with { type: "json" };
 import instances_azure from "./instances/azure.json" with { type: "json" };
 import instances_gcp from "./instances/gcp.json" with { type: "json" };
+import instances_oci from "./instances/oci.json" with { type: "json" };
 import prices_aws from "./prices/aws.json" with { type: "json" };
 
 /** Every data file, parsed (by the bundler's JSON loader). */
@@ -79,7 +80,7 @@ export function readCatalogFiles(): CatalogFiles {
   return {
     models: [models_01_ai, models_ai21labs, models_alibaba_nlp, models_allenai, models_baai, models_baichuan_inc, models_baidu, models_bigcode, models_bigscience, models_bytedance_seed, models_codellama, models_cohereforai, models_databricks, models_deepseek_ai, models_distilbert, models_eleutherai, models_facebook, models_google, models_h2oai, models_huggingfacetb, models_huggyllama, models_humain_ai, models_ibm_granite, models_inclusionai, models_internlm, models_intfloat, models_jinaai, models_lgai_exaone, models_llava_hf, models_meta_llama, models_microsoft, models_minimaxai, models_mistral_community, models_mistralai, models_mixedbread_ai, models_moonshotai, models_mosaicml, models_nomic_ai, models_nvidia, models_openai_community, models_openai, models_openbmb, models_opengvlab, models_openlm_research, models_orionstarai, models_qwen, models_sentence_transformers, models_sgl_project, models_snowflake, models_stabilityai, models_stepfun_ai, models_tencent, models_thenlper, models_thudm, models_tiiuae, models_tinyllama, models_togethercomputer, models_upstage, models_whereisai, models_xai_org, models_xiaomimimo, models_xverse, models_zai_org] as unknown as ModelFile[],
     gpus: [gpus_amd, gpus_nvidia, gpus_other] as unknown as GpuFile[],
-    instances: [instances_aws, instances_azure, instances_gcp] as unknown as InstanceFile[],
+    instances: [instances_aws, instances_azure, instances_gcp, instances_oci] as unknown as InstanceFile[],
     prices: [prices_aws] as unknown as PriceFile[],
     quantization: quantization as unknown as QuantizationFile,
   };
