@@ -168,6 +168,21 @@ export const vllm: EngineProfile<"vllm"> = {
     const overheadBytes = (multiGpu ? NON_TORCH_TP_BYTES : NON_TORCH_BYTES) + (contextInBudget ? runtime : 0) + (graphsInBudget ? graphs : 0);
     // Outside the budget: CUDA context, NCCL and, before 0.21, CUDA graphs (captured after the KV cache).
     const outside = (contextInBudget ? 0 : runtime) + (graphsInBudget ? 0 : graphs);
+    const assumptions = v1 ? [] : [`vLLM ${request.engineVersion} runs the V0 engine: its profiling pass takes ${maxNumBatchedTokens} tokens at once`];
+    const shared = {
+      ...poolDefaults(request),
+      activationBytes: activation(maxNumBatchedTokens, maxNumSeqs),
+      overheadBytes,
+      kvShareOfRest: 1,
+      maxNumBatchedTokens,
+      maxNumSeqs,
+      blockSize: VLLM_BLOCK_SIZE,
+      defaultMaxModelLen: model.maxPositionEmbeddings,
+      defaultSource: "model-default" as const,
+      refusesWhenKvTooSmall: true,
+      cudaGraphs,
+      warnings,
+    };
     const fixedKv = request.kvCacheMemoryBytes;
     if (fixedKv !== undefined) {
       // vllm/v1/worker/gpu_worker.py: with kv_cache_memory_bytes set, vLLM "skipped memory profiling"
@@ -175,27 +190,13 @@ export const vllm: EngineProfile<"vllm"> = {
       // weights, activations and runtime memory must fit in the rest of the GPU.
       const budgetBytes = Math.max(0, memory - fixedKv - outside);
       return {
-        ...poolDefaults(request),
+        ...shared,
         budgetBytes,
-        activationBytes: activation(maxNumBatchedTokens, maxNumSeqs),
-        overheadBytes,
-        kvShareOfRest: 1,
         fixedKvCacheBytes: fixedKv,
         // The share of the GPU left beside the cache, for messages; --gpu-memory-utilization plays no part.
         utilization: budgetBytes / memory,
         memoryFraction: budgetBytes / memory,
-        maxNumBatchedTokens,
-        maxNumSeqs,
-        blockSize: VLLM_BLOCK_SIZE,
-        defaultMaxModelLen: model.maxPositionEmbeddings,
-        defaultSource: "model-default",
-        refusesWhenKvTooSmall: true,
-        cudaGraphs,
-        assumptions: [
-          ...(v1 ? [] : [`vLLM ${request.engineVersion} runs the V0 engine: its profiling pass takes ${maxNumBatchedTokens} tokens at once`]),
-          `--kv-cache-memory-bytes keeps ${gibText(fixedKv)} GiB for the KV cache, and vLLM ignores --gpu-memory-utilization`,
-        ],
-        warnings,
+        assumptions: [...assumptions, `--kv-cache-memory-bytes keeps ${gibText(fixedKv)} GiB for the KV cache, and vLLM ignores --gpu-memory-utilization`],
       };
     }
     if ((1 - utilization) * memory < outside) {
@@ -205,25 +206,7 @@ export const vllm: EngineProfile<"vllm"> = {
           `expect an out-of-memory error at CUDA-graph capture${cudaGraphs ? " (or use --enforce-eager)" : ""}`,
       );
     }
-    const assumptions = v1 ? [] : [`vLLM ${request.engineVersion} runs the V0 engine: its profiling pass takes ${maxNumBatchedTokens} tokens at once`];
-    return {
-      ...poolDefaults(request),
-      budgetBytes: utilization * memory,
-      activationBytes: activation(maxNumBatchedTokens, maxNumSeqs),
-      overheadBytes,
-      kvShareOfRest: 1,
-      utilization,
-      memoryFraction: utilization,
-      maxNumBatchedTokens,
-      maxNumSeqs,
-      blockSize: VLLM_BLOCK_SIZE,
-      defaultMaxModelLen: model.maxPositionEmbeddings,
-      defaultSource: "model-default",
-      refusesWhenKvTooSmall: true,
-      cudaGraphs,
-      assumptions,
-      warnings,
-    };
+    return { ...shared, budgetBytes: utilization * memory, utilization, memoryFraction: utilization, assumptions };
   },
   expertPadding(request, expertRanks) {
     const { model, weightFormat, gpu } = request;
