@@ -33,6 +33,7 @@ const KINDS: Array<[string, string]> = [
   ["workload.serving.volcano.sh/v1alpha1", "ModelServing"],
   ["workload.serving.volcano.sh/v1alpha1", "ModelBooster"],
   ["airunway.ai/v1alpha1", "ModelDeployment"],
+  ["inference.llmkube.dev/v1alpha1", "InferenceService"],
   ["template.openshift.io/v1", "Template"],
   ["apps/v1", "Deployment"],
   // Nobody's adapter: the generic walker reads it.
@@ -121,6 +122,11 @@ const PATHS = [
   ["objects"],
   ["spec", "template", "spec", "initContainers"],
   ["spec", "template", "spec", "containers", "0", "env"],
+  ["spec", "modelRef"],
+  ["spec", "runtime"],
+  ["spec", "contextSize"],
+  ["spec", "extraArgs"],
+  ["spec", "sglangConfig"],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
@@ -133,7 +139,22 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   current[path[path.length - 1]!] = value;
 }
 
+/** An LLMKube InferenceService beside the Model it names, with odd values planted in the Model. */
+function llmkubePair(path: string[], value: unknown): string {
+  const model: Record<string, unknown> = { apiVersion: "inference.llmkube.dev/v1alpha1", kind: "Model", metadata: { name: "m" }, spec: { source: "hf://Qwen/Qwen3-8B", hardware: { gpu: { count: 1 } } } };
+  setPath(model, path, value);
+  const service = { apiVersion: "inference.llmkube.dev/v1alpha1", kind: "InferenceService", metadata: { name: "s" }, spec: { modelRef: "m", runtime: "vllm" } };
+  return `${stringify(model)}\n---\n${stringify(service)}`;
+}
+
 describe("serving CRDs on odd input", () => {
+  it("never throw for odd values in the document another one refers to (an LLMKube Model)", () => {
+    const paths = [["spec"], ["spec", "source"], ["spec", "hardware"], ["spec", "hardware", "gpu"], ["spec", "hardware", "gpu", "count"], ["spec", "hardware", "gpu", "memory"], ["spec", "hardware", "gpu", "layers"], ["metadata", "name"]];
+    for (const path of paths) {
+      for (const value of ODD_VALUES) expect(() => lint(llmkubePair(path, value), "llmkube.yaml"), `${path.join(".")} = ${JSON.stringify(value)}`).not.toThrow();
+    }
+  });
+
   it("never throw for odd values at every path they read", () => {
     for (const [apiVersion, kind] of KINDS) {
       for (const path of PATHS) {
@@ -149,7 +170,7 @@ describe("serving CRDs on odd input", () => {
 
   it("never throw for random documents of these kinds (rules included)", () => {
     const leaf = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 100 }), fc.double({ noNaN: true }), fc.boolean(), fc.constantFrom("", "hf://Qwen/Qwen3-8B", "nvidia-gpu-l4:2", "vllm serve x --tp 2", "{{ x }}", "L4", "8"));
-    const keys = fc.constantFrom("spec", "model", "predictor", "template", "containers", "args", "env", "resources", "limits", "nvidia.com/gpu", "parallelism", "tensor", "data", "dataLocal", "url", "resourceProfile", "serveConfigV2", "applications", "llm_configs", "engine_kwargs", "workerGroupSpecs", "headGroupSpec", "roles", "inference", "preset", "name", "resource", "instanceType", "count", "leaderWorkerTemplate", "size", "image", "repository", "nodeSelector", "services", "extraPodSpec", "mainContainer", "gpu", "multinode", "nodeCount", "engineConfig", "runner", "flavors", "inferenceConfig", "modelClaim", "modelName", "backends", "workers", "instanceSpec", "runtimeCommonArgs", "leaderWorkerPattern", "entryTemplate", "workerReplicas", "command");
+    const keys = fc.constantFrom("spec", "model", "predictor", "template", "containers", "args", "env", "resources", "limits", "nvidia.com/gpu", "parallelism", "tensor", "data", "dataLocal", "url", "resourceProfile", "serveConfigV2", "applications", "llm_configs", "engine_kwargs", "workerGroupSpecs", "headGroupSpec", "roles", "inference", "preset", "name", "resource", "instanceType", "count", "leaderWorkerTemplate", "size", "image", "repository", "nodeSelector", "services", "extraPodSpec", "mainContainer", "gpu", "multinode", "nodeCount", "engineConfig", "runner", "flavors", "inferenceConfig", "modelClaim", "modelName", "backends", "workers", "instanceSpec", "runtimeCommonArgs", "leaderWorkerPattern", "entryTemplate", "workerReplicas", "command", "modelRef", "runtime", "vllmConfig", "hardware", "contextSize", "extraArgs");
     const tree = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(keys, tie("node"), { maxKeys: 4 })),
     })).node;
@@ -163,11 +184,13 @@ describe("serving CRDs on odd input", () => {
   });
 
   it("never throw for random documents of the document formats (dstack, LocalAI, RunPod, compose, Truss, chart values, app configs)", () => {
-    const leaf = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 100 }), fc.double({ noNaN: true }), fc.boolean(), fc.constantFrom("", "service", "GPU", "H100:2", "24GB..80GB:1", "${X:-1}", "{{ .Values.model }}", "vllm serve x", "hf://Qwen/Qwen3-8B", "ADA_24,AMPERE_80", "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3", 'sh -c "vllm serve x --tp 2"', "L4:1", "x4", "nvidia-a10g", "ml.g5.2xlarge", "fp8_kv", "/bin/sh", "-c"));
+    const leaf = fc.oneof(fc.constant(null), fc.integer({ min: -3, max: 100 }), fc.double({ noNaN: true }), fc.boolean(), fc.constantFrom("", "service", "GPU", "H100:2", "24GB..80GB:1", "${X:-1}", "{{ .Values.model }}", "vllm serve x", "hf://Qwen/Qwen3-8B", "ADA_24,AMPERE_80", "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3", 'sh -c "vllm serve x --tp 2"', "L4:1", "x4", "nvidia-a10g", "ml.g5.2xlarge", "fp8_kv", "/bin/sh", "-c", "docker run --gpus all vllm/vllm-openai --model x", "${m}", "llama-server\n-m ${m}\n-ngl -1", "/dev/dri"));
     const keys = fc.constantFrom(
       "type", "commands", "resources", "gpu", "env", "model", "name", "parameters", "backend", "context_size", "gpu_layers", "config", "runsOn", "presets", "defaults", "gpuIds", "gpuCount", "services", "image", "command", "deploy", "reservations", "devices", "count", "gpus", "vllm_engine_args", "extraArgs", "modelArtifacts", "uri", "nodeSelector",
       // Truss, Triton chart values, dstack replicas, BentoML and Azure ML shapes.
       "accelerator", "docker_server", "start_command", "trt_llm", "build", "checkpoint_repository", "tensor_parallel_count", "quantization_type", "tensorrtLlm", "parallelism", "replicas", "router", "service_config", "engine_config", "environment_variables", "instance_type", "instance_size", "instance", "entrypoint",
+      // llama-swap configs.
+      "macros", "models", "cmd",
     );
     const tree = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, fc.array(tie("node"), { maxLength: 3 }), fc.dictionary(keys, tie("node"), { maxKeys: 4 })),
