@@ -63,11 +63,6 @@ const URI_PREFIXES = ["hf://", "huggingface://", "https://huggingface.co/", "htt
 const REPO_FILE_PATHS = ["/tree/", "/blob/", "/resolve/"];
 
 /**
- * Strips the wrappers around a model reference: `hf://`, `huggingface.co/` URLs (and the file path
- * after `/tree/…`, `/blob/…`, except a GGUF file's name, which says its quantization), a trailing `/`, a revision (`@main`; `:rev` is left alone because
- * Ollama tags use it). Case is kept for display.
- */
-/**
  * A folder of the Hugging Face cache (`…/hub/models--nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-NVFP4/snapshots/<rev>`)
  * holds the repository its name spells (huggingface_hub: `models--{owner}--{name}`); a Windows path
  * is read with `/` (`F:\\models\\gpt-oss-20b-MXFP4.gguf`).
@@ -86,6 +81,11 @@ export function hubCacheModel(written: string): string {
   return `${folder.slice(0, separator)}/${folder.slice(separator + 2)}`;
 }
 
+/**
+ * Strips the wrappers around a model reference: `hf://`, `huggingface.co/` URLs (and the file path
+ * after `/tree/…`, `/blob/…`, except a GGUF file's name, which says its quantization), a trailing `/`, a revision (`@main`; `:rev` is left alone because
+ * Ollama tags use it). Case is kept for display.
+ */
 export function stripModelUri(written: string): string {
   let name = hubCacheModel(azureMlModel(written.trim()));
   const lower = name.toLowerCase();

@@ -46,13 +46,18 @@ function partTokens(part: DocNode | undefined, ctx: ExtractContext, env: EnvMap,
   return { tokens: shellTokens(written, ctx.text, new Map()), shell: true };
 }
 
-/** GPUs a service reserves: `deploy.resources.reservations.devices[]` with the `gpu` capability, or `gpus:`. */
-function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefined, used: string[], splitter?: string): void {
+/** `deploy.resources.reservations.devices[]` that reserve GPUs: the `gpu` capability, or the `nvidia` driver. */
+function gpuReservations(service: DocNode): DocNode[] {
   const devices = service.get("deploy")?.get("resources")?.get("reservations")?.get("devices")?.items() ?? [];
-  const gpuDevices = devices.filter((device) => {
+  return devices.filter((device) => {
     const capabilities = device.get("capabilities")?.items().map((item) => str(item)) ?? [];
     return capabilities.includes("gpu") || str(device.get("driver")) === "nvidia";
   });
+}
+
+/** GPUs a service reserves: `deploy.resources.reservations.devices[]` with the `gpu` capability, or `gpus:`. */
+function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefined, used: string[], splitter?: string): void {
+  const gpuDevices = gpuReservations(service);
   const serviceGpus = service.get("gpus");
   const sources = gpuDevices.length > 0 ? gpuDevices : serviceGpus?.type === "seq" ? serviceGpus.items() : [];
   let total = 0;
@@ -122,9 +127,7 @@ function builtEngine(service: DocNode, imageNode: DocNode | undefined, tokens: r
 
 /** Whether a service is given GPUs at all: a device reservation, `gpus:`, the NVIDIA runtime or GPU device nodes. */
 function reservesGpus(service: DocNode): boolean {
-  const devices = service.get("deploy")?.get("resources")?.get("reservations")?.get("devices")?.items() ?? [];
-  const gpuDevice = devices.some((device) => str(device.get("driver")) === "nvidia" || (device.get("capabilities")?.items() ?? []).some((item) => str(item) === "gpu"));
-  return gpuDevice || service.get("gpus") !== undefined || str(service.get("runtime")) === "nvidia" || deviceNodes(service) !== undefined;
+  return gpuReservations(service).length > 0 || service.get("gpus") !== undefined || str(service.get("runtime")) === "nvidia" || deviceNodes(service) !== undefined;
 }
 
 /** A command that runs a program of the image's own rather than the engine (`bash /app/start.sh`, `python serve.py`). */

@@ -106,7 +106,6 @@ export function llmkubeInferenceService(object: DocNode, ctx: ExtractContext): D
   const sink = newSink();
   const runtimeNode = spec.get("runtime");
   const runtime = str(runtimeNode) ?? "llamacpp";
-  // `mode: embedding|rerank` serves the same weights; chat is the default.
   const engine = engineNamed(runtime);
   if (engine) setLocated(sink, "engine", locate(runtimeNode ?? spec, engine, "runtime", { readonly: true }));
   else setUnresolved(sink, "engine", { raw: runtime, node: (runtimeNode ?? spec).node, reason: "unsupported", source: "runtime", note: `It runs LLMKube's ${runtime} runtime, which this version does not size` });

@@ -34,7 +34,6 @@ const GPU_TYPE_LABELS = [
   "gpuType",
 ];
 const GPU_MEMORY_LABELS = ["nvidia.com/gpu.memory", "karpenter.k8s.aws/instance-gpu-memory"];
-
 const INSTANCE_TYPE_LABELS = ["node.kubernetes.io/instance-type", "beta.kubernetes.io/instance-type"];
 
 export interface OwnerInfo {

@@ -94,8 +94,7 @@ function commandSection(node: DocNode): DocNode | undefined {
 function asContainer(node: DocNode, macros: ReadonlyMap<string, string> = new Map()): DocNode {
   const section = commandSection(node);
   if (section) {
-    const entries: Record<string, DocNode | undefined> = {};
-    for (const [key, value] of node.entries()) entries[key] = value;
+    const entries = entriesOf(node);
     for (const key of ["command", "args", ...COMMAND_LINE_KEYS]) entries[key] = section.get(key);
     return asContainer(virtualMap(entries, node.node), macros);
   }
@@ -104,12 +103,16 @@ function asContainer(node: DocNode, macros: ReadonlyMap<string, string> = new Ma
   // `command: "vllm serve … --max-model-len 2048"`: one string where a container has a list.
   const oneString = ["command", "args"].filter((key) => node.get(key)?.type === "scalar" && typeof node.get(key)!.value === "string");
   if ((!image || image.type !== "map") && !commandLine && oneString.length === 0) return node;
-  const entries: Record<string, DocNode | undefined> = {};
-  for (const [key, value] of node.entries()) entries[key] = value;
+  const entries = entriesOf(node);
   if (image?.type === "map") entries.image = image.get("repository");
   if (commandLine) entries.args = virtualSeq([oneLine(commandLine, macros)], commandLine.node);
   for (const key of oneString) entries[key] = virtualSeq([node.get(key)!], node.get(key)!.node);
   return virtualMap(entries, node.node);
+}
+
+/** A mapping's entries, to rewrite some of them into a view (`virtualMap`). */
+function entriesOf(node: DocNode): Record<string, DocNode | undefined> {
+  return Object.fromEntries(node.entries());
 }
 
 /**
@@ -193,8 +196,11 @@ function containerName(owner: WalkOwner, container: DocNode, path: string[]): st
  */
 function dockerRun(node: DocNode, macros: ReadonlyMap<string, string>, ctx: ExtractContext): ServingContainer | undefined {
   const line = commandLineOf(node);
-  if (!line || !/^\s*(?:docker|podman|nerdctl)\s+run\s/.test(String(line.value))) return undefined;
-  const script = scriptEngineCall(shellTokens(oneLine(line, macros), ctx.text, new Map()));
+  if (!line) return undefined;
+  // Its macros filled in first: `${docker} run …` starts a container too.
+  const command = oneLine(line, macros);
+  if (!/^\s*(?:docker|podman|nerdctl)\s+run\s/.test(String(command.value))) return undefined;
+  const script = scriptEngineCall(shellTokens(command, ctx.text, new Map()));
   if (!script) return undefined;
   const sink: ServingContainer = newSink();
   mergeFields(sink, script.call);
