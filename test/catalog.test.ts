@@ -455,6 +455,12 @@ describe("lookups", () => {
     // A coder or math variant is never another generation's general model of that size (Qwen-14B-Chat is Qwen 1, with no GQA).
     expect(catalog.resolveModel("qwen-coder-14b-q4_k_m.gguf")).toBeUndefined();
     expect(catalog.resolveModel("qwen-14b-q4_k_m.gguf")?.model.id).toBe("Qwen/Qwen-14B-Chat");
+    // Without its owner's prefix a family must still name one: `internlm-chat-7b` is no family `chat`,
+    // `deepseek-coder-7b` no family `coder`, `Qwen2-VL-7B` no family `2 vl`.
+    expect(catalog.resolveModel("neural-chat:7b")).toBeUndefined();
+    expect(catalog.resolveModel("acme-coder-7b")).toBeUndefined();
+    expect(catalog.resolveModel("minicpm-2-vl-7b")).toBeUndefined();
+    expect(catalog.resolveModel("internlm-chat-7b-q4_k_m.gguf")?.model.id).toBe("internlm/internlm-chat-7b");
   });
 
   it("builds the bundled catalog once per process", () => {

@@ -137,6 +137,9 @@ const STRUCTURAL_WORDS = new Set([
   "speculator", "dflash", "embedqa", "rerank", "rerankqa", "tts", "asr", "speech", "blip", "ultravox", "coder", "math",
 ]);
 
+/** Words that say what kind of model a name is, never which family: an owner prefix is kept before them alone. */
+const KIND_WORDS = new Set(["chat", "instruct", "base", "it", "llm", "lm", "oss", "lite", "sft", "hf", "model", "preview", "code"]);
+
 /** The version word right after `family` in `words` (`3` of `qwen 3 72b`, `3.1` of `llama 3.1 8b`); undefined when a size or nothing follows. */
 function versionAfter(words: readonly string[], family: readonly string[]): string | undefined {
   for (let start = 0; start + family.length < words.length; start++) {
@@ -156,7 +159,8 @@ function withoutOwnerPrefix(name: string, family: readonly string[]): string[] |
   const slash = name.indexOf("/");
   if (slash <= 0) return undefined;
   const owner = new Set(name.slice(0, slash).toLowerCase().split(/[-_.]/));
-  const namesFamily = (word: string) => /^[a-z]{2}/.test(word);
+  // What is left must name a family, not only say what kind of model it is (`internlm-chat` is no family `chat`).
+  const namesFamily = (word: string) => /^[a-z]{2}/.test(word) && !STRUCTURAL_WORDS.has(word) && !KIND_WORDS.has(word);
   let start = 0;
   while (start < family.length && owner.has(family[start]!) && family.slice(start + 1).some(namesFamily)) start++;
   return start > 0 ? family.slice(start) : undefined;
