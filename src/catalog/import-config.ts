@@ -91,7 +91,6 @@ const REFUSED: Record<string, string> = {
   falcon_mamba: "a pure state-space model (no attention layers)",
   rwkv: "a recurrent (RWKV) model",
   falcon_h1: "a parallel hybrid (attention and Mamba in every layer), which the catalog's layer model cannot express",
-  lfm2: "a convolution hybrid (LFM2), which the catalog's layer model cannot express",
 };
 
 /** Decoder classes without an LM head (embedding models served with `--task embed`). */
@@ -129,7 +128,7 @@ const KNOWN_TYPES = new Set([
   "llava", "llava_next", "llava_onevision", "internvl", "internvl_chat", "ernie4_5", "ernie4_5_moe", "hunyuan_v1_dense",
   "hunyuan_v1_moe", "hunyuan", "seed_oss", "mimo", "mimo_v2_flash", "bailing_moe", "bailing_moe_v2", "dots1", "step3p7", "step3p5",
   "step3_text", "smollm3", "apertus", "orion", "xverse", "solar", "aquila", "minicpm", "minicpm3", "telechat", "hunyuan_dense",
-  "pixtral", "idefics3", "smolvlm", "arcee", "afmoe", "seed_oss", "nemotron_nano_vl", "ling", "minimax_m3_vl",
+  "pixtral", "idefics3", "smolvlm", "arcee", "afmoe", "seed_oss", "nemotron_nano_vl", "ling", "minimax_m3_vl", "lfm2",
 ]);
 
 /** Decoder layouts run as bidirectional encoders (`LlamaBidirectionalModel`, model_type `llama_bidirec`). */
@@ -234,7 +233,9 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
   }
 
   // Tied embeddings.
-  const tieWritten = typeof text.tie_word_embeddings === "boolean" ? text.tie_word_embeddings : typeof outer.tie_word_embeddings === "boolean" ? outer.tie_word_embeddings : undefined;
+  // LFM2's first configs write `tie_embedding`, which transformers' Lfm2Config reads as tie_word_embeddings.
+  const tieKey = [text.tie_word_embeddings, outer.tie_word_embeddings, text.tie_embedding].find((value) => typeof value === "boolean");
+  const tieWritten = typeof tieKey === "boolean" ? tieKey : undefined;
   let tieWordEmbeddings = tieWritten ?? TIE_DEFAULT[modelType] ?? true;
   if (HEADLESS.has(layout.architecture)) {
     tieWordEmbeddings = true;
@@ -243,6 +244,7 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
 
   // MLP width, MoE.
   let intermediate =
+    (modelType === "lfm2" ? lfm2FeedForward(text) : undefined) ??
     numberAt(text, "intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim", "ff_intermediate_size") ??
     numberAt(ffnConfig, "ffn_hidden_size") ??
     (numberAt(text, "expansion_ratio") !== undefined ? numberAt(text, "expansion_ratio")! * h : undefined) ??
@@ -651,9 +653,38 @@ function windowOf(text: Json, modelType: string, layers: number, recurrentLayers
   return { kind, window: size, layers: Math.min(count, attentionLayers) };
 }
 
-/** Recurrent (Mamba, linear-attention) layers and their per-sequence state, for the hybrid families. */
+/**
+ * LFM2's feed-forward width as transformers' Lfm2MLP builds it: `block_ff_dim` (which Lfm2Config
+ * reads over intermediate_size) and, with `block_auto_adjust_ff_dim` (default on), 2/3 of it, times
+ * `block_ffn_dim_multiplier`, rounded up to `block_multiple_of` (LFM2-1.2B: 12288 → 8192).
+ */
+function lfm2FeedForward(text: Json): number | undefined {
+  const written = numberAt(text, "block_ff_dim", "intermediate_size");
+  if (written === undefined) return undefined;
+  if (text.block_auto_adjust_ff_dim === false) return written;
+  const multipleOf = numberAt(text, "block_multiple_of") ?? 256;
+  let width = Math.floor((2 * written) / 3);
+  const multiplier = numberAt(text, "block_ffn_dim_multiplier");
+  if (multiplier !== undefined) width = Math.floor(multiplier * width);
+  return multipleOf * Math.ceil(width / multipleOf);
+}
+
+/** Recurrent (Mamba, linear-attention, short-convolution) layers and their per-sequence state, for the hybrid families. */
 function recurrentOf(text: Json, modelType: string, layers: number, h: number, heads: number, notes: string[]): RecurrentLayersSpec | null {
   const layerTypes = stringsAt(text, "layer_types") ?? stringsAt(text, "layers_block_type");
+  if (modelType === "lfm2") {
+    // `layer_types` ("conv" / "full_attention"), or the first configs' `full_attn_idxs`.
+    const attention = layerTypes ? layerTypes.filter((type) => type === "full_attention").length : (numbersAt(text, "full_attn_idxs")?.length ?? layers);
+    const convolutions = layers - attention;
+    if (convolutions <= 0) return null;
+    const kernel = numberAt(text, "conv_L_cache") ?? 3;
+    const bias = text.conv_bias === true ? 1 : 0;
+    // in_proj (h → 3h), the depthwise convolution (h × kernel), out_proj (h → h), each with a bias when conv_bias is set.
+    const params = 3 * h * h + h * kernel + h * h + bias * (3 * h + h + h);
+    notes.push(`${convolutions} of ${layers} layers are short convolutions (a ${kernel - 1}-token state per sequence, no KV cache); ${attention} are attention`);
+    // vLLM's short_conv_state_shape: (conv_L_cache − 1) × hidden in the model dtype.
+    return { kind: "short-convolution", layers: convolutions, stateBytesPerSequencePerLayer: (kernel - 1) * h * 2, paramsPerLayer: params };
+  }
   if (modelType === "jamba") {
     const period = numberAt(text, "attn_layer_period") ?? 8;
     const offset = numberAt(text, "attn_layer_offset") ?? 4;

@@ -84,7 +84,7 @@ export interface WindowedAttentionSpec {
 
 /** Layers that keep a fixed-size state per sequence instead of a per-token KV cache. */
 export interface RecurrentLayersSpec {
-  kind: "mamba" | "linear-attention";
+  kind: "mamba" | "linear-attention" | "short-convolution";
   /** How many of the model's layers are recurrent (they hold no KV cache). */
   layers: Count;
   /**
