@@ -463,6 +463,24 @@ describe("lookups", () => {
     expect(catalog.resolveModel("internlm-chat-7b-q4_k_m.gguf")?.model.id).toBe("internlm/internlm-chat-7b");
   });
 
+  it("sizes a checkpoint that keeps its multi-token-prediction layers with them, and only for a model whose MTP layers it counts", async () => {
+    const catalog = bundledCatalog();
+    const mtp = catalog.resolveModel("unsloth/Qwen3.6-27B-MTP-GGUF:Q6_K")!;
+    const plain = catalog.resolveModel("unsloth/Qwen3.6-27B-GGUF:Q6_K")!;
+    expect(mtp).toMatchObject({ model: { id: "Qwen/Qwen3.6-27B+MTP", loadsMtp: true }, format: { id: "gguf-q6_k" }, displayName: "Qwen3.6-27B-MTP-GGUF:Q6_K" });
+    expect(mtp.assumption).toBe("its 0.42B parameters of multi-token-prediction layers, which an MTP checkpoint keeps, loaded as weights");
+    // One model object per base model, so estimates and caches key on it; the base model is untouched.
+    expect(catalog.resolveModel("/models/Qwen3.6-27B-MTP-Q6_K.gguf")!.model).toBe(mtp.model);
+    expect(plain.model.loadsMtp).toBeUndefined();
+    const { estimateMemory } = await import("../src/sizing/estimate.js");
+    const gpu = catalog.resolveGpu("H100")!.gpu;
+    const request = { gpu, weightFormat: mtp.format!, engine: "llama.cpp" as const, tensorParallel: 1, pipelineParallel: 1, dataParallel: 1, maxModelLen: 8192, activationBytes: 2 };
+    const extra = estimateMemory({ ...request, model: mtp.model }).perGpu.weightBytes - estimateMemory({ ...request, model: plain.model }).perGpu.weightBytes;
+    // 424,698,880 MTP parameters at Q6_K's 6.5625 bits.
+    expect(extra / ((424_698_880 * 6.5625) / 8)).toBeCloseTo(1, 2);
+    expect(catalog.resolveModel("meta-llama/Llama-3.1-8B-MTP")).toBeUndefined();
+  });
+
   it("builds the bundled catalog once per process", () => {
     expect(bundledCatalog()).toBe(bundledCatalog());
     expect(new Catalog(bundledCatalogData)).not.toBe(bundledCatalog());

@@ -23,6 +23,24 @@ function at(text: string, result: EngineCall, field: keyof EngineCall["fields"])
 }
 
 describe("engine invocations", () => {
+  it("expands `${VAR:+word}` as the shell does: the word when VAR is set, nothing when it is empty, unknown when it is not in the environment", () => {
+    const script = `
+command: ["/bin/sh", "-c"]
+args:
+  - |
+    exec vllm serve "$MODEL_ID" \\
+      \${PARSER:+--tool-call-parser "$PARSER" --enable-auto-tool-choice} \\
+      \${EXTRA:+--max-model-len 8192} \\
+      --tensor-parallel-size 2
+`;
+    const set = call(script, { MODEL_ID: "Qwen/Qwen3-8B", PARSER: "hermes", EXTRA: "" }).call!;
+    expect(valuesOf(set.fields)).toEqual({ model: "Qwen/Qwen3-8B", tensorParallel: 2 });
+    const unknown = call(script, { MODEL_ID: "Qwen/Qwen3-8B" }).call!;
+    expect(valuesOf(unknown.fields)).toMatchObject({ model: "Qwen/Qwen3-8B", tensorParallel: 2 });
+    const withLength = call(script, { MODEL_ID: "Qwen/Qwen3-8B", EXTRA: "yes" }).call!;
+    expect(valuesOf(withLength.fields)).toMatchObject({ maxModelLen: 8192 });
+  });
+
   it("reads `vllm serve MODEL` with list args, --flag value and --flag=value", () => {
     const { call: result, text } = call(`
 command: ["vllm", "serve"]

@@ -227,6 +227,19 @@ describe("llama.cpp", () => {
     // With -ngl and -c set, nothing adapts: a context that does not fit fails.
     expect(estimate({ ...base, gpuType: "RTX 4080", maxModelLen: 131072 }).verdict).toBe("kv-cache-too-small");
   });
+
+  it("with -c set and -ngl not, --fit keeps layers on the CPU to make room for the context, keeping its 1 GiB margin while it chooses", () => {
+    // Qwen3.6-27B Q6_K (20.5 GiB) on a 24 GiB card: with every layer on the GPU and the margin kept,
+    // a 32,768-token context does not fit; --fit moves layers to the CPU until it does.
+    const fitted = estimate({ engine: "llama.cpp", model: "unsloth/Qwen3.6-27B-GGUF:Q6_K", gpuType: "RTX 4090", maxModelLen: 32768 });
+    expect(fitted).toMatchObject({ verdict: "fits", maxModelLen: 32768, kvCapacityTokens: 32768 });
+    expect(fitted.gpuLayers!.onGpu).toBeLessThan(fitted.gpuLayers!.total);
+    expect(fitted.assumptions.join(" | ")).toMatch(/llama\.cpp's --fit keeps \d+ of 65 layers on the CPU/);
+    // What it chose leaves the margin free, as --fit does; a written -ngl of the same count does not keep it.
+    const chosen = fitted.gpuLayers!.onGpu;
+    const written = estimate({ engine: "llama.cpp", model: "unsloth/Qwen3.6-27B-GGUF:Q6_K", gpuType: "RTX 4090", maxModelLen: 32768, gpuLayers: chosen });
+    expect(written.perGpu.kvCacheBytes).toBeGreaterThanOrEqual(fitted.perGpu.kvCacheBytes);
+  });
 });
 
 describe("Ollama", () => {

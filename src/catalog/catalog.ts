@@ -385,13 +385,38 @@ export class Catalog {
   }
 
   resolveModel(written: string): ModelResolution | undefined {
+    return this.resolvePackaged(written) ?? this.resolveWithMtp(written);
+  }
+
+  /** The name as written, else without what a re-upload packages around a catalogued name (`google_gemma-4-E4B-it-Q8_0.gguf`, `…-it-qat-GGUF`). */
+  private resolvePackaged(written: string): ModelResolution | undefined {
     const resolved = this.resolveWritten(written);
     if (resolved) return resolved;
-    // A re-upload that packages a catalogued name (`google_gemma-4-E4B-it-Q8_0.gguf`, `…-it-qat-GGUF`).
     const unpackaged = this.withoutPackaging(written);
     const again = unpackaged === undefined ? undefined : this.resolveWritten(unpackaged);
     return again ? { ...again, displayName: displayNameOf(stripModelUri(written)) } : undefined;
   }
+
+  /**
+   * A checkpoint that keeps the model's multi-token-prediction layers (unsloth's
+   * `Qwen3.6-27B-MTP-GGUF:Q6_K`, `…-MTP-IQ4_KS.gguf`): the model without `MTP` in its name, with
+   * those layers counted as weights. Only for a model whose MTP layers the catalog counts.
+   */
+  private resolveWithMtp(written: string): ModelResolution | undefined {
+    if (written.length > MAX_NAME_LENGTH) return undefined;
+    const withoutMtp = written.replace(/[-_.]mtp(?=[-_.:/]|$)/gi, "");
+    if (withoutMtp === written) return undefined;
+    const resolved = this.resolvePackaged(withoutMtp);
+    const mtp = resolved?.model.params.mtp ?? 0;
+    if (!resolved || mtp <= 0) return undefined;
+    let model = this.mtpModels.get(resolved.model);
+    if (!model) this.mtpModels.set(resolved.model, (model = { ...resolved.model, id: `${resolved.model.id}+MTP`, loadsMtp: true }));
+    const kept = `its ${(mtp / 1e9).toFixed(2)}B parameters of multi-token-prediction layers, which an MTP checkpoint keeps`;
+    return { ...resolved, model, displayName: displayNameOf(stripModelUri(written)), assumption: resolved.assumption ? `${resolved.assumption}, with ${kept}` : `${kept}, loaded as weights` };
+  }
+
+  /** Models with their MTP layers loaded (`resolveWithMtp`), one object per model so estimates and caches key on it. */
+  private readonly mtpModels = new Map<ModelEntry, ModelEntry>();
 
   /** Owners of catalog models (`google`, `qwen`), lowercase: re-uploads glue them to the name. */
   private get owners(): ReadonlySet<string> {

@@ -175,6 +175,11 @@ export interface ModelEntry {
    * @exclusiveMinimum 0
    */
   checkpointBytes: number | null;
+  /**
+   * The weights the engine loads include the multi-token-prediction layers (`params.mtp`): a
+   * checkpoint that keeps them for speculative decoding (unsloth's `…-MTP-GGUF`).
+   */
+  loadsMtp?: boolean;
   sources: Sources;
   notes?: string[];
 }

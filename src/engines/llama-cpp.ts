@@ -179,10 +179,11 @@ function fitRequest(request: SizingRequest, estimate: MemoryEstimate, estimateWi
     notes.push(`llama.cpp's --fit shrinks the context to ${tokens(context)} tokens`);
     if (estimateWith(adapted).verdict === "fits") return { request: adapted, notes };
   }
-  const layers = gpuLayersThatFit(adapted, estimateWith);
+  // The layers --fit chooses keep its margin free (`gpuLayersFitted`), as it does while choosing.
+  const layers = gpuLayersThatFit({ ...adapted, gpuLayersFitted: true }, estimateWith);
   if (layers === undefined) return { request: adapted, notes };
   notes.push(`llama.cpp's --fit keeps ${request.model.layers + 1 - layers} of ${request.model.layers + 1} layers on the CPU`);
-  return { request: { ...adapted, gpuLayers: layers }, notes };
+  return { request: { ...adapted, gpuLayers: layers, gpuLayersFitted: true }, notes };
 }
 
 /** llama.cpp tools/server/README.md (common/arg.cpp). */
@@ -283,7 +284,7 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
       // `--parallel N` decodes N sequences at once within the one context of `-c` tokens (tools/server/README.md).
       sequences: request.maxNumSeqs ?? 1,
       // --fit keeps its margin only while it chooses settings; with -ngl set, allocation fails only at the memory's end.
-      marginBytes: fit && request.gpuLayers === undefined ? LLAMA_CPP_FIT_MARGIN_BYTES : 0,
+      marginBytes: fit && (request.gpuLayers === undefined || request.gpuLayersFitted) ? LLAMA_CPP_FIT_MARGIN_BYTES : 0,
       // -fa is `auto` (on where the GPU supports it) in builds with --fit (common.h `flash_attn_type` AUTO).
       flashAttention: request.flashAttention ?? fit,
       kvCacheDtypes: ggufKvTypes(request),

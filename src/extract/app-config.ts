@@ -21,7 +21,11 @@ const KEYS: Array<{ field: FieldName; kind: Kind; keys: string[] }> = [
   {
     field: "model",
     kind: "string",
-    keys: ["model", "modelid", "modelname", "hfmodelid", "modelrepo", "huggingfacemodel", "hfmodel", "huggingfacemodelid", "jumpstartmodelname", "jumpstartmodelid"],
+    keys: [
+      "model", "modelid", "modelname", "hfmodelid", "modelrepo", "huggingfacemodel", "hfmodel", "huggingfacemodelid", "jumpstartmodelname", "jumpstartmodelid",
+      // The tag an Ollama chart pulls and serves (`ollamaPull: "qwen3:8b"`, `ollamaModel`).
+      "ollamapull", "ollamamodel",
+    ],
   },
   { field: "gpuType", kind: "string", keys: ["gpu", "gputype", "accelerator", "acceleratortype", "gpumodel", "gpuname"] },
   { field: "instanceType", kind: "string", keys: ["instancetype", "machinetype", "vmsize", "sku"] },
@@ -35,7 +39,7 @@ const KEYS: Array<{ field: FieldName; kind: Kind; keys: string[] }> = [
   { field: "kvCacheDtype", kind: "string", keys: ["kvcachedtype"] },
   { field: "maxModelLen", kind: "size", keys: ["maxmodellen", "contextlength", "maxcontext", "maxcontextlength", "maxsequencelength", "maxseqlen", "numctx", "contextwindow"] },
   { field: "gpuMemoryUtilization", kind: "float", keys: ["gpumemoryutilization", "memfractionstatic"] },
-  { field: "maxNumSeqs", kind: "int", keys: ["maxnumseqs", "maxrunningrequests"] },
+  { field: "maxNumSeqs", kind: "int", keys: ["maxnumseqs", "maxrunningrequests", "numparallel"] },
   { field: "maxNumBatchedTokens", kind: "size", keys: ["maxnumbatchedtokens", "chunkedprefillsize"] },
   { field: "cpuOffloadGiB", kind: "float", keys: ["cpuoffloadgb"] },
   { field: "enforceEager", kind: "bool", keys: ["enforceeager"] },
@@ -246,10 +250,13 @@ function inheritHardware(read: FieldSink, enclosing: ReadonlyArray<{ parent: Doc
       const engine = repository?.type === "scalar" && typeof repository.value === "string" ? engineFromImage(repository.value) : undefined;
       if (engine && repository) read.fields.engine = locate(repository, engine, "image");
     }
+    // Engine flags written beside the model's mapping (a chart's top-level `extraArgs: [--tensor-parallel-size, "2"]`).
+    nestedEngineSettings(parent, read);
     // A sibling that names no model of its own holds the same server's hardware or engine settings
     // (`deployment: {maxModelLen: 8192, gpuMemoryUtilization: 0.95}` beside `model: {name: …}`).
     for (const [siblingKey, sibling] of parent.entries()) {
       if (siblingKey === key || sibling.type !== "map") continue;
+      if (GPU_SECTION_KEYS.has(normalizeKey(siblingKey))) gpuSection(read, sibling, siblingKey);
       const settings = readSettingsMapping(sibling, { settingsOnly: true });
       if (!settings || settings.fields.model || settings.unresolved.model) continue;
       mergeFields(read, settings, "fill");
@@ -265,6 +272,21 @@ function inheritHardware(read: FieldSink, enclosing: ReadonlyArray<{ parent: Doc
       if (own) mergeFields(read, { fields: pick(own.fields, HARDWARE), unresolved: pick(own.unresolved, HARDWARE) }, "fill");
     }
   }
+}
+
+/** Keys of a chart's GPU section (`accelerator: {vendor: nvidia, count: 2, nodeSelector: {…}}`). */
+const GPU_SECTION_KEYS = new Set(["accelerator", "accelerators", "gpu", "gpus"]);
+
+/** A GPU section's count, type and node selector, where the section's own words name them. */
+function gpuSection(read: FieldSink, section: DocNode, sectionKey: string): void {
+  if (section.get("enabled")?.value === false) return;
+  const open = (field: FieldName) => !read.fields[field] && !read.unresolved[field];
+  for (const [key, value] of section.entries()) {
+    const normalized = normalizeKey(key);
+    if (open("gpuCount") && ["count", "number", "num", "quantity"].includes(normalized)) readField(read, "gpuCount", value, "int", `${sectionKey}.${key}`);
+    else if (open("gpuType") && ["type", "product", "model", "name"].includes(normalized) && !namesNoGpuType(String(value.value ?? ""))) readField(read, "gpuType", value, "string", `${sectionKey}.${key}`);
+  }
+  if (open("gpuType") && open("instanceType")) mergeFields(read, { fields: nodePlacement(section) }, "fill");
 }
 
 /** The fields that say which GPUs serve a deployment. */

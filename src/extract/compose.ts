@@ -20,18 +20,44 @@ import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, merg
 import type { Deployment } from "./types.js";
 
 
-/** `${VAR:-default}` / `${VAR-default}` as compose reads it when VAR is unset: the default. */
-const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}/g;
+/**
+ * `${VAR:-default}` / `${VAR-default}` as compose reads it when VAR is unset (the default), and `$$`,
+ * its escape for a `$` the container sees, read left to right as compose does.
+ */
+const INTERPOLATION = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}/g;
 
 /** A scalar with compose's defaults applied (read-only where anything was replaced), and the defaults it used. */
 function interpolated(node: DocNode, used: string[]): DocNode {
   const raw = str(node);
-  if (raw === undefined || !raw.includes("${")) return node;
-  const value = raw.replace(INTERPOLATION, (_whole, name: string, fallback: string) => {
+  if (raw === undefined || !(raw.includes("${") || raw.includes("$$"))) return node;
+  const value = raw.replace(INTERPOLATION, (whole, name: string, fallback: string) => {
+    if (whole === "$$") return "$";
     used.push(`${name} at its default (${fallback})`);
     return fallback;
   });
   return value === raw ? node : scalarView(value, node.node);
+}
+
+/**
+ * A service's `environment` with compose's defaults applied, and the defaults each variable's value
+ * used (`MODEL_ID: ${MODEL_ID:-Qwen/Qwen3-8B}`), for the assumptions of the deployment that reads it.
+ */
+function serviceEnv(node: DocNode | undefined): { env: EnvMap; defaults: Map<string, string[]> } {
+  const defaults = new Map<string, string[]>();
+  const names = new Map<unknown, string>();
+  for (const [name, value] of node?.type === "map" ? node.entries() : []) names.set(value.node, name);
+  for (const item of node?.type === "seq" ? node.items() : []) {
+    const name = (item.type === "map" ? str(item.get("name")) : str(item)?.split("=")[0]) ?? "";
+    names.set(item.type === "map" ? (item.get("value")?.node ?? item.node) : item.node, name);
+  }
+  const env = readEnv(node, (value) => {
+    const name = names.get(value.node) ?? "";
+    const used: string[] = [];
+    const result = interpolated(value, used);
+    if (used.length > 0) defaults.set(name, used);
+    return result;
+  });
+  return { env, defaults };
 }
 
 /** Tokens of an `entrypoint`/`command` value. A string is split by compose (no shell) unless it runs `sh -c`. */
@@ -144,7 +170,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
     if (service.type !== "map") continue;
     const used: string[] = [];
     const imageNode = service.get("image") ? interpolated(service.get("image")!, used) : undefined;
-    const env = readEnv(service.get("environment"), (node) => interpolated(node, used));
+    const { env, defaults: envDefaults } = serviceEnv(service.get("environment"));
     const sink = newSink();
     let engine: Engine | undefined;
     let args: EngineCall["args"];
@@ -152,12 +178,15 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       // A NIM serves the model its image names, with TP over every GPU it is given.
       nimContainerFields(imageNode, env, ctx, sink);
     } else {
-      const entrypoint = partTokens(service.get("entrypoint"), ctx, env, used);
-      const command = partTokens(service.get("command"), ctx, env, used);
+      const entrypointNode = service.get("entrypoint");
+      const commandNode = service.get("command");
+      // Two lists are one argv: `entrypoint: ["/bin/sh", "-c"]` runs the command's first item as its script.
+      const joined = entrypointNode?.type === "seq" && commandNode?.type === "seq";
+      const entrypoint = joined ? { tokens: [], shell: false } : partTokens(entrypointNode, ctx, env, used);
+      const command = joined ? commandTokens([...entrypointNode.items(), ...commandNode.items()].map((item) => interpolated(item, used)), ctx.text, plainEnv(env)) : partTokens(commandNode, ctx, env, used);
       // `entrypoint: /bin/sh` with `command: -c "vllm serve …"` runs the script as much as `command: sh -c "…"` does.
       const tokens = runScript([...entrypoint.tokens, ...command.tokens], ctx.text, plainEnv(env));
       const imageEngine = engineFromImage(str(imageNode)) ?? builtEngine(service, imageNode, tokens);
-      const commandNode = service.get("command");
       const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
       let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
       if (!call && imageEngine && SCRIPT.test(tokens[0]?.text ?? "")) {
@@ -185,6 +214,12 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       engine = call.engine;
       args = call.args;
       sink.fields.engine = locate(imageNode ?? service, call.engine, "image");
+    }
+    // The defaults of the variables the server reads: its command's `$VAR`s, the engine's (or a NIM's) own variables.
+    const commandText = [service.get("entrypoint"), service.get("command")].flatMap((part) => (part?.type === "seq" ? part.items() : part ? [part] : [])).map((part) => str(part) ?? "").join(" ");
+    const engineEnv = engine ? engineById(engine).env : undefined;
+    for (const [variable, defaults] of envDefaults) {
+      if (!engineEnv || variable in engineEnv || ["$", "${", "$("].some((sign) => commandText.includes(sign + variable))) used.push(...defaults);
     }
     // A NIM shards the model over every GPU it is given, as TGI does.
     reservedGpus(service, sink, engine, used, imageNode !== undefined && isLlmNimImage(str(imageNode)) ? "the NIM" : undefined);

@@ -51,6 +51,8 @@ class YamlDoc implements DocNode {
   /** Pair values by pair index, wrapped on first read; merged-in values by key. */
   private childList: Array<DocNode | undefined> | undefined;
   private merged: Map<string, DocNode | undefined> | undefined;
+  /** Set while merged keys are collected, so a mapping that merges itself in ends. */
+  private merging = false;
   private entryList: Array<[string, DocNode]> | undefined;
   private itemList: DocNode[] | undefined;
   private names: Array<string | undefined> | undefined;
@@ -141,6 +143,21 @@ class YamlDoc implements DocNode {
       if (name === undefined || name === "<<") continue;
       // A key written twice reads as its first pair, as `get` does.
       result.push([name, this.get(name)!]);
+    }
+    // The keys `<<: *defaults` (or `<<: [*a, *b]`) merges in and the mapping does not write, first source first.
+    const mergeAt = names.indexOf("<<");
+    if (mergeAt >= 0 && !this.merging) {
+      this.merging = true;
+      const seen = new Set(result.map(([name]) => name));
+      const source = this.child(mergeAt);
+      for (const merged of source.type === "map" ? [source] : source.items()) {
+        for (const [name, value] of merged.entries()) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+          result.push([name, value]);
+        }
+      }
+      this.merging = false;
     }
     this.entryList = result;
     return result;

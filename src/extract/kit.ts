@@ -80,11 +80,11 @@ export function deferredReason(raw: string): UnresolvedValue["reason"] | undefin
 
 /**
  * A GPU-type setting or label whose value says only that there is a GPU, or whose vendor
- * (`accelerator: gpu`, `gpu: true`, `accelerator: nvidia`): no GPU type, so the deployment is
- * judged on the GPUs it could land on.
+ * (`accelerator: gpu`, `gpu: true`, `accelerator: nvidia`, `accelerator: nvidia-gpu`): no GPU type,
+ * so the deployment is judged on the GPUs it could land on.
  */
 export function namesNoGpuType(value: string): boolean {
-  return /^(?:gpu|cpu|true|false|none|yes|no|any|auto|nvidia|amd|intel)$/i.test(value.trim());
+  return /^(?:(?:nvidia|amd|intel)[-_ ]?gpus?|gpus?[-_ ]?(?:nvidia|amd|intel)|gpus?|cpu|true|false|none|yes|no|any|auto|nvidia|amd|intel)$/i.test(value.trim());
 }
 
 /** A located value at a document node (read-only when it was parsed out of a string). */
@@ -196,9 +196,16 @@ export function virtualMap(entries: Record<string, DocNode | undefined>, node: A
   };
 }
 
+/** Whether a word names a script file a command runs (`./prefill.sh`, `/app/start.sh`, `serve.py`). */
+export function isScriptFile(word: string): boolean {
+  return /^(?:\.{0,2}\/)?[\w./-]*\.(?:sh|py)$/.test(word);
+}
+
 /** An engine's image started by a script of its own the file does not hold: the engine is unchecked, the script named. */
 export function setUnseenScript(sink: FieldSink, words: readonly string[], node: AstNode): void {
-  const script = printable(words.join(" "), 60);
+  // The script file when one is named (`bash -c "cd /workspace && ./prefill.sh"` starts ./prefill.sh), else the command.
+  const file = words.flatMap((word) => word.split(/\s+/)).find(isScriptFile);
+  const script = printable(file ?? words.join(" "), 60);
   setUnresolved(sink, "engine", { raw: script, node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show` });
 }
 

@@ -13,7 +13,7 @@ import { applyMountedConfig } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, sliceOf } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, isScriptFile, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -153,6 +153,21 @@ function modelFromPostStart(call: EngineCall, container: DocNode, ctx: ExtractCo
 }
 
 /**
+ * The model another container of the pod loads into this server (an init container that starts
+ * Ollama and runs `ollama pull "$MODEL"` into the shared volume), when this one names none: the
+ * first such container's model, for the same engine.
+ */
+function modelPulledInPod(call: EngineCall, container: DocNode, podSpec: DocNode, ctx: ExtractContext, options: ContainerOptions): void {
+  for (const other of [...(podSpec.get("initContainers")?.items() ?? []), ...(podSpec.get("containers")?.items() ?? [])]) {
+    if (other === container || other.node === container.node) continue;
+    const pulled = containerEngineCall(other, ctx, options);
+    if (pulled?.engine !== call.engine || !(pulled.fields.model || pulled.unresolved.model)) continue;
+    mergeFields(call, { fields: { model: pulled.fields.model }, unresolved: { model: pulled.unresolved.model } }, "fill");
+    return;
+  }
+}
+
+/**
  * Extended resources of accelerators this plugin does not size as GPUs: a deployment that asks for
  * them is found and said to be unchecked, never judged against GPU memory.
  */
@@ -284,6 +299,7 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
   if (call) {
     // A config file the engine is told to read, mounted from a ConfigMap of the same file.
     if (podSpec) applyMountedConfig(call, container, podSpec, ctx);
+    if (podSpec && !call.fields.model && !call.unresolved.model) modelPulledInPod(call, container, podSpec, ctx, options);
     mergeFields(sink, call);
     // A local folder another container (or this one's script) downloads a repository into.
     const model = sink.fields.model;
@@ -323,14 +339,23 @@ function customEntrypoint(sink: ServingContainer, container: DocNode, imageNode:
   const image = str(imageNode);
   const command = container.get("command")?.items() ?? [];
   // Clients and benchmarks built on the same image request no GPU.
-  if (!imageNode || !engineFromImage(image) || command.length === 0 || !containerGpus(container).located) return false;
+  if (!imageNode || !engineFromImage(image) || !requestsAccelerator(container)) return false;
   const env = containerEnv(container, ctx, options.platformEnv);
   const name = MODEL_ENV_NAMES.find((variable) => env.get(variable)?.value !== undefined);
-  if (!name) return false;
-  setLocated(sink, "model", { ...locate(env.get(name)!.node, env.get(name)!.value!, name), readonly: true });
-  setUnseenScript(sink, command.map((item) => str(item) ?? ""), command[0]!.node);
+  if (name && command.length > 0 && containerGpus(container).located) {
+    setLocated(sink, "model", { ...locate(env.get(name)!.node, env.get(name)!.value!, name), readonly: true });
+    setUnseenScript(sink, command.map((item) => str(item) ?? ""), command[0]!.node);
+    return true;
+  }
+  // A script of the image's own on accelerators (`bash -c "cd /workspace && ./prefill.sh"`): found, and said to be unchecked.
+  const items = [...command, ...(container.get("args")?.items() ?? [])];
+  const { tokens } = commandTokens(items, ctx.text, plainEnv(env));
+  const runs = tokens.filter((token) => !token.operator).map((token) => token.text);
+  if (!runs.some(isScriptFile)) return false;
+  setUnseenScript(sink, items.map((item) => str(item) ?? ""), items[0]!.node);
   return true;
 }
+
 
 /** The container's GPUs; with `requireGpuResource`, a serving container that requests none is said to get none. */
 function addGpus(sink: FieldSink, container: DocNode, imageNode: DocNode | undefined, options: ContainerOptions, serves: boolean, podSpec: DocNode | undefined, ctx: ExtractContext): void {

@@ -205,7 +205,7 @@ function shellWords(script: string): ReturnType<typeof parseShell> | undefined {
 export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string, string | undefined>): ArgToken[] {
   const raw = str(item);
   if (raw === undefined) return [];
-  const script = replaceSubstitutions(separateLines(expandArithmetic(expandKubernetes(raw, env, true).replace(/\\\r?\n/g, " "), env)));
+  const script = replaceSubstitutions(separateLines(expandAlternates(expandArithmetic(expandKubernetes(raw, env, true).replace(/\\\r?\n/g, " "), env), env)));
   const parsed = shellWords(script);
   if (!parsed) return [];
   const variables = new Map(env);
@@ -247,6 +247,36 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
     tokens.push(token);
   }
   return tokens;
+}
+
+/**
+ * `${VAR:+word}` / `${VAR+word}`: the word when VAR is set (and, with the colon, not empty), else
+ * nothing, as the shell expands it. shell-quote cannot parse a word that holds quotes or expansions
+ * (`${PARSER:+--tool-call-parser "$PARSER"}`), so the word is put in the script before it does. A VAR
+ * the environment does not hold leaves the word unknown.
+ */
+function expandAlternates(script: string, env: ReadonlyMap<string, string | undefined>): string {
+  if (!script.includes("+")) return script;
+  let result = "";
+  let done = 0;
+  for (let start = script.indexOf("${"); start >= 0; start = script.indexOf("${", start + 2)) {
+    const head = /^\$\{([A-Za-z_]\w*)(:?)\+/.exec(script.slice(start, start + 80));
+    if (!head || start < done) continue;
+    let depth = 1;
+    let end = start + head[0].length;
+    for (; end < script.length && depth > 0; end++) {
+      if (script[end] === "{") depth++;
+      else if (script[end] === "}") depth--;
+    }
+    if (depth > 0) break;
+    const name = head[1]!;
+    const value = env.get(name);
+    const word = script.slice(start + head[0].length, end - 1);
+    const replacement = value === undefined ? `${UNKNOWN}${UNKNOWN}` : value !== "" || head[2] === "" ? word : "";
+    result += script.slice(done, start) + replacement;
+    done = end;
+  }
+  return result + script.slice(done);
 }
 
 /**

@@ -16,7 +16,7 @@ import type { DocNode } from "./doc.js";
 import { scalarView, str } from "./doc.js";
 import { valuesOf } from "./engine-args.js";
 import { dataParallelLayout, DEFAULT_ENGINE } from "../engines/index.js";
-import { everyHostGpu, mergeFields, newSink, scriptEngineCall, setLocated, setUnresolved, virtualMap, virtualSeq } from "./kit.js";
+import { everyHostGpu, isScriptFile, mergeFields, newSink, scriptEngineCall, setLocated, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
 import { nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
 import { shellTokens } from "./shell.js";
 import type { Deployment, Located } from "./types.js";
@@ -212,6 +212,21 @@ function dockerRun(node: DocNode, macros: ReadonlyMap<string, string>, ctx: Extr
 }
 
 /**
+ * A llama-swap model (`cmd` beside the `proxy` it serves on) whose command runs a script the file
+ * does not hold (`cmd: bash ./serve-qwen-27b.sh ${PORT}`): a server of a model, found and said to be
+ * unchecked, since what it starts is in the script.
+ */
+function swapScript(node: DocNode, macros: ReadonlyMap<string, string>): ServingContainer | undefined {
+  const line = node.get("proxy") ? commandLineOf(node) : undefined;
+  if (!line) return undefined;
+  const words = String(oneLine(line, macros).value).trim().split(/\s+/);
+  if (!words.some(isScriptFile)) return undefined;
+  const sink: ServingContainer = newSink();
+  setUnseenScript(sink, words, line.node);
+  return sink;
+}
+
+/**
  * The text macros a command line's `${name}` stands for: llama-swap's `macros` at the top of its
  * config and in a model's own entry, which override them (llama-swap README, "macros"). Macros
  * may use macros defined before them.
@@ -232,7 +247,8 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   const holder = ancestors.at(-1);
   const serving =
     servingContainer(container, ctx, {}, holder?.type === "map" && (holder.get("containers") || holder.get("initContainers")) ? holder : undefined) ??
-    dockerRun(node, macros, ctx);
+    dockerRun(node, macros, ctx) ??
+    swapScript(node, macros);
   if (!serving) return undefined;
   const sink = newSink();
   mergeFields(sink, serving);

@@ -106,8 +106,21 @@ export function applyEdits(edits: TextEdit[]): RuleFixer {
 /** What a finding must add about guesses: the resolution's assumptions, and where an ambiguous GPU name would pass. */
 export function assumptionNote(judged: Judged, minConcurrent = 1): string {
   const { assumptions } = judged.resolved;
-  return (assumptions.length > 0 ? ` Assumes ${assumptions.join("; ")}.` : "") + ambiguityNote(judged, minConcurrent);
+  // As many as a message has room for (a compose file's defaults can be many); `vram explain` lists every one.
+  const shown: string[] = [];
+  let length = 0;
+  for (const assumption of assumptions) {
+    if (shown.length > 0 && length + assumption.length > ASSUMPTIONS_LIMIT) break;
+    shown.push(assumption);
+    length += assumption.length + 2;
+  }
+  const more = assumptions.length - shown.length;
+  const note = shown.length > 0 ? ` Assumes ${shown.join("; ")}${more > 0 ? `; and ${more} more (vram explain lists them)` : ""}.` : "";
+  return note + ambiguityNote(judged, minConcurrent);
 }
+
+/** Characters of assumptions a message names before it counts the rest. */
+const ASSUMPTIONS_LIMIT = 150;
 
 /**
  * A suggestion with its edits, offered only when they remove `target` and create no finding of

@@ -127,6 +127,8 @@ function stageWeightBytes(
   let head = 0;
   if (last && lastNeedsHead) head = vocabRowsPerRank * model.hiddenSize * plain + shape.finalNorm * plain;
   else if (last) head = shape.finalNorm * plain;
+  // Multi-token-prediction layers a checkpoint keeps sit after the last layer, split as its linears are.
+  if (last) head += (shape.mtp / sharding.tensorParallel) * bytesPerParam(format, "linear", b);
   return { bytes: layers + embedding + head, layers, head };
 }
 

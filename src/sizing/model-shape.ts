@@ -139,6 +139,8 @@ export interface ModelShape {
   lmHead: number;
   finalNorm: number;
   vision: number;
+  /** Multi-token-prediction layers the engine loads beside the last layer (`loadsMtp`), else 0. */
+  mtp: number;
   /** Parameters the formula derives for the text model (layers, embeddings, head). */
   derivedTotal: number;
   derivedActive: number;
@@ -154,6 +156,7 @@ export function modelShape(model: ModelEntry): ModelShape {
   const lmHead = model.tieWordEmbeddings ? 0 : embedding;
   const finalNorm = model.hiddenSize;
   const vision = model.params.vision ?? 0;
+  const mtp = model.loadsMtp ? (model.params.mtp ?? 0) : 0;
 
   let recurrentMixer = model.recurrent?.paramsPerLayer ?? 0;
   let layers = kinds.map((kind) => layerParams(model, kind, recurrentMixer));
@@ -175,6 +178,7 @@ export function modelShape(model: ModelEntry): ModelShape {
     lmHead,
     finalNorm,
     vision,
+    mtp,
     derivedTotal,
     derivedActive: derivedTotal - inactiveExperts,
   };

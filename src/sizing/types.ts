@@ -47,6 +47,8 @@ export interface SizingRequest {
   enforceEager?: boolean;
   /** llama.cpp `-ngl`: layers kept on the GPUs (absent: all). */
   gpuLayers?: number;
+  /** `gpuLayers` is what llama.cpp's `--fit` chose, not a written `-ngl`: the margin it keeps while choosing still applies. */
+  gpuLayersFitted?: boolean;
   /** llama.cpp `--n-cpu-moe`: layers whose experts stay in CPU memory (`--cpu-moe`: all). */
   cpuMoeLayers?: number;
   /** llama.cpp `-fa` / Ollama `OLLAMA_FLASH_ATTENTION`: a quantized value cache needs it; absent: the engine's default. */

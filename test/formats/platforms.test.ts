@@ -119,7 +119,7 @@ describe("docker-compose: NIM images and ${VAR:-default}", () => {
     // An engine's image started by a script the file does not hold: found on GPUs, and said to be unchecked.
     const script = tgi.replace("command: --model-id meta-llama/Llama-3.2-3B-Instruct", "command: bash /app/start.sh");
     expect(findings(lint(script, "compose.yaml")).map((message) => message.message)).toEqual([
-      "It starts bash /app/start.sh, a script this file does not show, so this deployment was not checked.",
+      "It starts /app/start.sh, a script this file does not show, so this deployment was not checked.",
     ]);
     // vLLM uses tensor × pipeline parallel of them (1 here), whatever the host has: judged, on the GPUs it could be.
     const vllm = tgi.replace("ghcr.io/huggingface/text-generation-inference:3.3.4", "vllm/vllm-openai:v0.10.2").replace("--model-id", "--model");
