@@ -461,6 +461,9 @@ describe("lookups", () => {
     expect(catalog.resolveModel("acme-coder-7b")).toBeUndefined();
     expect(catalog.resolveModel("minicpm-2-vl-7b")).toBeUndefined();
     expect(catalog.resolveModel("internlm-chat-7b-q4_k_m.gguf")?.model.id).toBe("internlm/internlm-chat-7b");
+    // `VL` glued to the version (Ollama's `qwen2.5vl` tags) is still a VL model, never Qwen 1's 72B chat model.
+    expect(catalog.resolveModel("qwen2.5vl:72b")?.model.id).toBe("Qwen/Qwen2.5-VL-72B-Instruct");
+    expect(catalog.resolveModel("qwen2.5vl:3b")?.model.id).toBe("Qwen/Qwen2.5-VL-3B-Instruct");
   });
 
   it("sizes a checkpoint that keeps its multi-token-prediction layers with them, and only for a model whose MTP layers it counts", async () => {
@@ -474,7 +477,7 @@ describe("lookups", () => {
     expect(plain.model.loadsMtp).toBeUndefined();
     const { estimateMemory } = await import("../src/sizing/estimate.js");
     const gpu = catalog.resolveGpu("H100")!.gpu;
-    const request = { gpu, weightFormat: mtp.format!, engine: "llama.cpp" as const, tensorParallel: 1, pipelineParallel: 1, dataParallel: 1, maxModelLen: 8192, activationBytes: 2 };
+    const request = { gpu, weightFormat: mtp.format!, engine: "llama.cpp" as const, tensorParallel: 1, pipelineParallel: 1, dataParallel: 1, expertParallel: false, maxModelLen: 8192, activationBytes: 2 as const };
     const extra = estimateMemory({ ...request, model: mtp.model }).perGpu.weightBytes - estimateMemory({ ...request, model: plain.model }).perGpu.weightBytes;
     // 424,698,880 MTP parameters at Q6_K's 6.5625 bits.
     expect(extra / ((424_698_880 * 6.5625) / 8)).toBeCloseTo(1, 2);

@@ -441,8 +441,8 @@ export class Catalog {
     if (glued && this.owners.has(glued[1]!.toLowerCase())) last = last.slice(glued[0].length);
     else last = this.withoutDashedOwner(last);
     last = last.replace(/[-_.]qat(?=[-_.:]|$)/i, "");
-    // Qwen's own GGUF files glue `VL` to the version (Qwen/Qwen3-VL-8B-Instruct-GGUF holds `Qwen3VL-8B-Instruct-Q4_K_M.gguf`).
-    last = last.replace(/^(qwen\d+(?:\.\d+)?)vl(?=[-_])/i, "$1-VL");
+    // Qwen's own GGUF files glue `VL` to the version (Qwen/Qwen3-VL-8B-Instruct-GGUF holds `Qwen3VL-8B-Instruct-Q4_K_M.gguf`), and so do Ollama's tags (`qwen2.5vl:3b`).
+    last = last.replace(/^(qwen\d+(?:\.\d+)?)vl(?=[-_:])/i, "$1-VL");
     // An Ollama model saved as a file, `:` written `_` (`llama3.1_8b-instruct-q4_K_M.gguf`): the tag it names.
     const exported = /^([a-z][a-z0-9.-]*)_(\d+(?:\.\d+)?[bm](?:-[\w.-]+)?)\.gguf$/i.exec(last);
     if (exported) return `${exported[1]}:${exported[2]}`;
@@ -516,7 +516,10 @@ export class Catalog {
     if (key.length > MAX_NAME_LENGTH) return undefined;
     const words = nameWords(key);
     // Structural words also count after a dot (`…-speculator.eagle3`).
-    const structural = [...words, ...key.split(".").slice(1).flatMap((part) => nameWords(part))].filter((word) => STRUCTURAL_WORDS.has(word));
+    // A structural word glued to a version counts too (Ollama's `qwen2.5vl:72b` is a VL model).
+    const structural = [...words, ...key.split(".").slice(1).flatMap((part) => nameWords(part))]
+      .map((word) => word.replace(/^\d+(?:\.\d+)*(?=[a-z])/, ""))
+      .filter((word) => STRUCTURAL_WORDS.has(word));
     let best: Array<{ family: string[]; model: ModelEntry; name: string }> = [];
     let bestLength = 0;
     const sizes = new Set(statedSizes(words));
