@@ -464,6 +464,8 @@ describe("lookups", () => {
     // `VL` glued to the version (Ollama's `qwen2.5vl` tags) is still a VL model, never Qwen 1's 72B chat model.
     expect(catalog.resolveModel("qwen2.5vl:72b")?.model.id).toBe("Qwen/Qwen2.5-VL-72B-Instruct");
     expect(catalog.resolveModel("qwen2.5vl:3b")?.model.id).toBe("Qwen/Qwen2.5-VL-3B-Instruct");
+    // An Ollama tag that is only a quantization, of a name the catalog holds whole.
+    expect(catalog.resolveModel("qwen3-coder-next:q4_K_M")).toMatchObject({ model: { id: "Qwen/Qwen3-Next-80B-A3B-Instruct" }, format: { id: "gguf-q4_k_m" } });
   });
 
   it("sizes a checkpoint that keeps its multi-token-prediction layers with them, and only for a model whose MTP layers it counts", async () => {

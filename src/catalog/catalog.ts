@@ -598,7 +598,10 @@ export class Catalog {
     const typeMatch = GGUF_TYPE.exec(tag);
     const typed = typeMatch ? this.ggufFormat(ggufTypeOf(typeMatch)) : undefined;
     const format = typed ?? (typeMatch ? null : (this.formatByKey.get("gguf-q4_k_m") ?? null));
-    const byFamily = this.resolveByFamily(`${key.slice(0, colon)}-${tag}`);
+    // A tag that is only a quantization (`qwen3-coder-next:q4_K_M`) of a name the catalog holds whole.
+    const quantOnly = typeMatch !== null && typeMatch.index === 0 && typeMatch[0].length === tag.length;
+    const named = quantOnly ? this.modelByNameKey.get(modelNameKey(key.slice(0, colon))) : undefined;
+    const byFamily = this.resolveByFamily(`${key.slice(0, colon)}-${tag}`) ?? (named ? { model: named } : undefined);
     if (!byFamily) return undefined;
     const registry = docker ? "Docker Model Runner" : "Ollama";
     const quantization = typeMatch ? "" : ` with ${registry}'s default ${format?.label ?? "Q4_K_M"} weights`;
