@@ -91,7 +91,8 @@ export default createRule<MessageIds, []>({
           const moeTrap = model.moe !== null && model.params.active < 0.6 * model.params.total;
           const remedies = remediesFor(analysis, judged, policyOf(context.sourceCode).minConcurrentSequences);
           const { suggest, best } = suggestionsFor(context, analysis, judged, remedies, "applyRemedy", { rule: "weights-fit", kind: "weights-exceed-memory" });
-          const messageId: MessageIds = engineById(engine).splitsLayers ? "spillsToCpu" : moeTrap ? "moeResident" : "weightsExceed";
+          // An engine left to choose the layers keeps the rest on the CPU; with the count written (`-ngl 99`) it fails to allocate them.
+          const messageId: MessageIds = engineById(engine).splitsLayers && judged.values.gpuLayers === undefined ? "spillsToCpu" : moeTrap ? "moeResident" : "weightsExceed";
           const gpus = `${gpusUsed} × ${shortGpuName(resolved.request.gpu)}${resolved.instance && deployment.fields.instanceType ? ` (${deployment.fields.instanceType.value})` : ""}`;
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "gpuType", "instanceType", "model"])),

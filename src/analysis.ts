@@ -2,8 +2,8 @@
  * The per-file analysis every rule reads: extract deployments → resolve against the catalog →
  * estimate. Computed once per file (cached on the AST root) and shared by all rules.
  */
-import type { Catalog } from "./catalog/catalog.js";
-import type { GpuEntry } from "./catalog/types.js";
+import { type Catalog, GGUF_WITHOUT_TYPE } from "./catalog/catalog.js";
+import type { GpuEntry, QuantizationFormat } from "./catalog/types.js";
 import { extractFile } from "./extract/index.js";
 import type { UnreadDocument } from "./extract/doc.js";
 import { valuesOf } from "./extract/engine-args.js";
@@ -103,9 +103,9 @@ function valuesKey(values: DeploymentValues, defaults: unknown): string {
   return key;
 }
 
-function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwner: Deployment["layoutOwner"], rangeGpu?: GpuEntry): Resolution {
-  const key = valuesKey(values, settings.defaults) + JSON.stringify([layoutOwner ?? null, rangeGpu?.id ?? null]);
-  return cacheOf(resolutions, settings.catalog, 512).get(key, () => resolveDeployment(settings.catalog, values, settings.defaults, layoutOwner, rangeGpu));
+function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwner: Deployment["layoutOwner"], rangeGpu?: GpuEntry, ggufFormat?: QuantizationFormat): Resolution {
+  const key = valuesKey(values, settings.defaults) + JSON.stringify([layoutOwner ?? null, rangeGpu?.id ?? null, ggufFormat?.id ?? null]);
+  return cacheOf(resolutions, settings.catalog, 512).get(key, () => resolveDeployment(settings.catalog, values, settings.defaults, layoutOwner, rangeGpu, ggufFormat));
 }
 
 /**
@@ -139,7 +139,8 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
   const resolution = resolveOnce(settings, values, deployment.layoutOwner);
   if (!resolution.ok) {
     if (resolution.unresolved.reason === "no-gpu") return judgeRange(deployment, settings, values);
-    return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
+    const bounded = resolution.unresolved.reason === "unknown-quantization" && resolution.unresolved.written === GGUF_WITHOUT_TYPE ? judgeGgufBounds(deployment, settings, values) : undefined;
+    return bounded ?? { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
   }
   try {
     const resolved = fittedContext(withAssumptions(resolution.resolved, deployment), deployment);
@@ -152,6 +153,44 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
     if (error instanceof SizingInputError) return { status: "invalid", deployment, values, resolved: resolution.resolved, message: error.message };
     throw error;
   }
+}
+
+/**
+ * A GGUF file whose name states no type, judged where every type agrees: it fits with its weights on
+ * the GPUs even as a 16-bit file (GGUF's largest for a language model), or its memory does not hold
+ * it even at the smallest type the catalog sizes. Between the two the type decides, and it stays
+ * unsized (undefined).
+ */
+function judgeGgufBounds(deployment: Deployment, settings: VramSettings, values: DeploymentValues): JudgedDeployment | undefined {
+  const gguf = settings.catalog.formats.filter((format) => format.id.startsWith("gguf-") && format.bitsPerWeight <= 16);
+  if (gguf.length === 0) return undefined;
+  const largest = gguf.reduce((a, b) => (b.bitsPerWeight > a.bitsPerWeight ? b : a));
+  const smallest = gguf.reduce((a, b) => (b.bitsPerWeight < a.bitsPerWeight ? b : a));
+  const bounds: Array<{ format: QuantizationFormat; decides: (estimate: MemoryEstimate, request: SizingRequest) => boolean; says: string }> = [
+    {
+      format: largest,
+      // Fits, and with every weight on the GPUs unless the file itself keeps some on the CPU.
+      decides: (estimate, request) => memoryFinding(estimate, 1) === undefined && (estimate.offloadedWeightBytesPerGpu === 0 || request.gpuLayers !== undefined || request.cpuMoeLayers !== undefined),
+      says: "the largest, and it fits",
+    },
+    { format: smallest, decides: (estimate) => estimate.verdict !== "fits", says: "the smallest, and even so it does not fit" },
+  ];
+  for (const { format, decides, says } of bounds) {
+    const resolution = resolveOnce(settings, values, deployment.layoutOwner, undefined, format);
+    if (!resolution.ok) return undefined;
+    try {
+      const resolved = fittedContext(withAssumptions(resolution.resolved, deployment), deployment);
+      if (refusedContext(deployment, values, resolved)) return undefined;
+      const estimate = estimateOnce(resolved.request);
+      if (!decides(estimate, resolved.request)) continue;
+      const assumption = `the file name states no quantization type; judged at ${format.label}, ${says}`;
+      return { status: "judged", deployment, values, resolved: { ...resolved, assumptions: [...resolved.assumptions, assumption] }, estimate };
+    } catch (error) {
+      if (error instanceof SizingInputError) return undefined;
+      throw error;
+    }
+  }
+  return undefined;
 }
 
 /** `--max-model-len auto` written in the file: judged at the context the engine fits. */

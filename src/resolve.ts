@@ -2,7 +2,7 @@
  * Resolution: what a deployment states (names and flags as written) → a sizing request against the
  * catalog. Shared by the `vram` CLI and the ESLint rules so both judge the same way.
  */
-import type { Catalog, GpuResolution, ModelResolution } from "./catalog/catalog.js";
+import { type Catalog, GGUF_WITHOUT_TYPE, type GpuResolution, type ModelResolution } from "./catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "./catalog/types.js";
 import { dataParallelLayout, DEFAULT_ENGINE, engineById, type EngineProfile } from "./engines/index.js";
 import { MOVING_TAG, parseRelease } from "./engines/versions.js";
@@ -179,13 +179,22 @@ export const MAX_NAME_CHARS = 512;
  * `rangeGpu`: the GPU to judge on when the deployment names none (and no default does): one GPU of
  * the range it could be scheduled on.
  */
-export function resolveDeployment(catalog: Catalog, values: DeploymentValues, defaults: ResolveDefaults = {}, layoutOwner?: LayoutOwner, rangeGpu?: GpuEntry): Resolution {
+export function resolveDeployment(
+  catalog: Catalog,
+  values: DeploymentValues,
+  defaults: ResolveDefaults = {},
+  layoutOwner?: LayoutOwner,
+  rangeGpu?: GpuEntry,
+  /** The type to size a GGUF file whose name states none at (analysis.ts judges it at the bounds of the types). */
+  ggufFormat?: QuantizationFormat,
+): Resolution {
   if (!values.model) return { ok: false, unresolved: { reason: "no-model" } };
   if (values.model.length > MAX_NAME_CHARS) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: [] } };
   if ((values.gpuType?.length ?? 0) > MAX_NAME_CHARS) return { ok: false, unresolved: { reason: "unknown-gpu", written: values.gpuType!, closest: [] } };
   if ((values.instanceType?.length ?? 0) > MAX_NAME_CHARS && !values.gpuType) return { ok: false, unresolved: { reason: "unknown-instance", written: values.instanceType! } };
-  const model = catalog.resolveModel(values.model);
-  if (!model) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: catalog.closestModelNames(values.model) } };
+  const named = catalog.resolveModel(values.model);
+  if (!named) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: catalog.closestModelNames(values.model) } };
+  const model: ModelResolution = ggufFormat && named.unknownFormat === GGUF_WITHOUT_TYPE ? { ...named, format: ggufFormat, unknownFormat: undefined } : named;
 
   // A fine-tune resolved by its family and size says so in every finding.
   const assumptions: string[] = model.assumption ? [model.assumption] : [];

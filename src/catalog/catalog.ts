@@ -106,6 +106,9 @@ function splitQuantizedSuffix(key: string): { base: string; formatId: string | n
  */
 const GGUF_TYPE = /(?:^|[-_.:])((?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|q[2-8]k(?:xl|[sml])?|q[2-8]|tq[12]_0|mxfp4(?:_moe)?|b?f16|f32|fp16|fp32))(?=[-.]|$)/i;
 
+/** The unknown format of a GGUF file whose name states no quantization type (`/models/mistral-7b-instruct.gguf`). */
+export const GGUF_WITHOUT_TYPE = "GGUF (no quant type in the file name)";
+
 /** A GGUF type as written, with a K-quant written without separators spelled out (`q4km` → `q4_k_m`). */
 function ggufTypeOf(match: RegExpExecArray): string {
   const written = match[1]!;
@@ -714,7 +717,7 @@ export class Catalog {
     const repositoryDefault = !typeMatch && !file.toLowerCase().endsWith(".gguf") ? this.formatByKey.get("gguf-q4_k_m") : undefined;
     const assumption = repositoryDefault ? `${repositoryDefault.label} weights, the file llama.cpp and Ollama pull from a GGUF repository by default` : dynamic?.assumption;
     // A GGUF file whose name states no type we size (`…-PRISM-PRO-DQ.gguf`) is not sized as 16-bit.
-    const unknownFormat = otherMatch ? { unknownFormat: ggufTypeOf(otherMatch) } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: "GGUF (no quant type in the file name)" } : {};
+    const unknownFormat = otherMatch ? { unknownFormat: ggufTypeOf(otherMatch) } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: GGUF_WITHOUT_TYPE } : {};
     // The model itself, or a catalogued fine-tune re-uploaded as GGUF (`TheBloke/zephyr-7B-beta-GGUF`).
     const fineTune = this.checkpointByNameKey.get(key);
     const model = this.modelByNameKey.get(key) ?? this.modelByWords(key) ?? (fineTune ? this.model(fineTune.model) : undefined);

@@ -8,7 +8,7 @@
  * deployment never reads as checked where it was not. Pure.
  */
 import type { JudgedDeployment } from "../analysis.js";
-import type { Catalog } from "../catalog/catalog.js";
+import { type Catalog, GGUF_WITHOUT_TYPE } from "../catalog/catalog.js";
 import { stripModelUri } from "../catalog/names.js";
 import type { AstNode } from "../extract/doc.js";
 import type { FieldName, Located, UnresolvedValue } from "../extract/types.js";
@@ -27,6 +27,8 @@ export const UNJUDGED_MESSAGES = {
     unknownInstance:
       "Instance type \"{{written}}\" is not in the catalog, so its GPUs are unknown and nothing was checked. Add it to settings.vram.instanceTypes as { id: \"{{written}}\", gpu, gpuCount } (docs/settings.md).",
     unknownQuantization: "Quantization or dtype \"{{written}}\" is not one the catalog knows, so the weights could not be sized.{{closest}}",
+    ggufWithoutType:
+      "{{file}} states no quantization type, and the verdict depends on it. Name the type in the file name (…-Q4_K_M.gguf) to have it checked.",
   },
   "valid-values": {
     invalidValue: "{{setting}}: {{raw}} is not a valid {{what}}, so this deployment was not checked. It must be {{expected}}.",
@@ -220,6 +222,9 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
         case "unknown-instance":
           return { rule: "known-model", messageId: "unknownInstance", data: { written: printable(unresolved.written, 80) }, at: field(judged, ["instanceType"]) };
         case "unknown-quantization":
+          if (unresolved.written === GGUF_WITHOUT_TYPE) {
+            return { rule: "known-model", messageId: "ggufWithoutType", data: { file: printable(judged.values.model?.split(/[\\/]/).pop() ?? "The GGUF file", 50) }, at: field(judged, ["model"]) };
+          }
           return {
             rule: "known-model",
             messageId: "unknownQuantization",

@@ -16,9 +16,9 @@ describe("llama.cpp's file of a GGUF repository", () => {
       value: "bartowski/Meta-Llama-3.1-70B-Instruct-GGUF/Meta-Llama-3.1-70B-Instruct-Q8_0-00001-of-00002.gguf",
       readonly: true,
     });
-    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "spillsToCpu", line: 40, column: 31 }]);
+    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "weightsExceed", line: 40, column: 31 }]);
     expect(messages.map((message) => message.message)).toEqual([
-      "Meta-Llama-3.1-70B-Instruct-Q8_0-00001-of-00002.gguf needs 71.5 GiB at GGUF Q8_0; 1 × L40S has 45.0 GiB usable. llama.cpp keeps the rest in CPU memory and runs those layers at CPU speed. Fits with 2 × NVIDIA L40S.",
+      "Meta-Llama-3.1-70B-Instruct-Q8_0-00001-of-00002.gguf needs 71.5 GiB at GGUF Q8_0; 1 × L40S has 45.0 GiB usable. Fits with 2 × NVIDIA L40S.",
     ]);
     expect(messages[0]!.suggestions!.map((suggestion) => suggestion.desc)).toEqual([
       "Use 2 × NVIDIA L40S: 8,192 KV tokens, 1.0 × 8,192-token sequences",
