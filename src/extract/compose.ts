@@ -114,6 +114,11 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     sink.fields.gpuCount = { ...locate(anchor, total, "device_ids"), readonly: true };
   } else if (serviceGpus && str(serviceGpus) === "all") {
     everyHostGpu(sink, serviceGpus.node, "gpus: all", engine, splitter);
+  } else if (cdiGpus(service)) {
+    // CDI device names (`devices: [nvidia.com/gpu=all]`, Podman and Docker 25+): `=all` every GPU of the host, else the ones listed.
+    const cdi = cdiGpus(service)!;
+    if (cdi.all) everyHostGpu(sink, cdi.all.node, "devices: nvidia.com/gpu=all", engine, splitter);
+    else sink.fields.gpuCount = { ...locate(service.get("devices")!, cdi.count, "devices"), readonly: true };
   } else if (sources.length === 0 && !serviceGpus) {
     // The older `runtime: nvidia` shows every GPU of the host; without it or a reservation, the container gets none.
     const runtime = service.get("runtime");
@@ -123,6 +128,14 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
       setUnresolved(sink, "gpuCount", { raw: passed.written, node: passed.node.node, reason: "unsupported", source: "devices", note: `${passed.written} passes in the host's ${passed.vendor} GPUs, of a type not stated` });
     } else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)" });
   }
+}
+
+/** GPUs named by CDI device names (`nvidia.com/gpu=all`, `nvidia.com/gpu=0`, `amd.com/gpu=1`) in a service's `devices`. */
+function cdiGpus(service: DocNode): { all?: DocNode; count: number } | undefined {
+  const named = (service.get("devices")?.items() ?? []).filter((device) => /^(?:nvidia|amd)\.com\/gpu=/.test(str(device) ?? ""));
+  if (named.length === 0) return undefined;
+  const all = named.find((device) => /=all$/.test(str(device) ?? ""));
+  return all ? { all, count: 0 } : { count: named.length };
 }
 
 /**

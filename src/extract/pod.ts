@@ -18,7 +18,8 @@ import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 /** Extended resources that count GPUs (device plugins of NVIDIA and AMD). */
-export const GPU_RESOURCES = ["nvidia.com/gpu", "amd.com/gpu"];
+// `nvidia.com/gpu.shared`: the device plugin's time-sliced GPUs (`renameByDefault`), each a share of a whole GPU's time and memory.
+export const GPU_RESOURCES = ["nvidia.com/gpu", "amd.com/gpu", "nvidia.com/gpu.shared"];
 
 /** Node labels that name a GPU type, a GPU memory size or an instance type. */
 const GPU_TYPE_LABELS = [
