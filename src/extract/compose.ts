@@ -86,6 +86,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
   const gpuDevices = gpuReservations(service);
   const serviceGpus = service.get("gpus");
   const sources = gpuDevices.length > 0 ? gpuDevices : serviceGpus?.type === "seq" ? serviceGpus.items() : [];
+  const cdi = cdiGpus(service);
   let total = 0;
   for (const device of sources) {
     const written = device.get("count");
@@ -114,9 +115,8 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     sink.fields.gpuCount = { ...locate(anchor, total, "device_ids"), readonly: true };
   } else if (serviceGpus && str(serviceGpus) === "all") {
     everyHostGpu(sink, serviceGpus.node, "gpus: all", engine, splitter);
-  } else if (cdiGpus(service)) {
+  } else if (cdi) {
     // CDI device names (`devices: [nvidia.com/gpu=all]`, Podman and Docker 25+): `=all` every GPU of the host, else the ones listed.
-    const cdi = cdiGpus(service)!;
     if (cdi.all) everyHostGpu(sink, cdi.all.node, "devices: nvidia.com/gpu=all", engine, splitter);
     else sink.fields.gpuCount = { ...locate(service.get("devices")!, cdi.count, "devices"), readonly: true };
   } else if (sources.length === 0 && !serviceGpus) {
