@@ -58,10 +58,14 @@ export function containerEnv(container: DocNode, ctx: ExtractContext, platformEn
     if (!data) continue;
     for (const [key, value] of data) env.set(key, { value: str(value), node: value });
   }
-  for (const entry of container.get("env")?.items() ?? []) {
-    const name = str(entry.get("name"));
+  // A list of `{name, value}` as Kubernetes writes it, or a map of name → value (or → `{value}` /
+  // `{valueFrom}`) as chart values write it (bjw-s app-template's `env:`).
+  const written = container.get("env");
+  const entries: Array<{ name: string | undefined; entry: DocNode }> =
+    written?.type === "map" ? written.entries().map(([name, entry]) => ({ name, entry })) : (written?.items() ?? []).map((entry) => ({ name: str(entry.get("name")), entry }));
+  for (const { name, entry } of entries) {
     if (!name) continue;
-    const value = entry.get("value");
+    const value = entry.type === "map" ? entry.get("value") : entry.type === "scalar" ? entry : undefined;
     const reference = entry.get("valueFrom")?.get("configMapKeyRef");
     if (reference) {
       const data = ctx.configMaps.get(str(reference.get("name")) ?? "");

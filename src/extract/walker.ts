@@ -255,8 +255,10 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   // GPUs of the nearest enclosing `resources` when the container names none (a service-level `gpu`).
   let podSpec: DocNode | undefined;
   for (const holder of [container, ...[...ancestors].reverse()]) {
-    // A Kubernetes container has no node selector; chart values that hold the container's keys beside one do.
-    podSpec ??= holder.get("nodeSelector") || holder.get("affinity") ? holder : undefined;
+    // A Kubernetes container has no node selector; chart values that hold the container's keys beside one do,
+    // or keep the pod's options in a section of their own (bjw-s app-template's `controllers.<name>.pod`).
+    const pod = holder.get("pod");
+    podSpec ??= holder.get("nodeSelector") || holder.get("affinity") ? holder : pod?.type === "map" && (pod.get("nodeSelector") || pod.get("affinity")) ? pod : undefined;
     if (sink.fields.gpuCount || sink.unresolved.gpuCount) continue;
     const gpus = resourceGpus(holder.get("resources"), ["gpu", "gpus"]);
     if (gpus.located) setLocated(sink, "gpuCount", gpus.located);
