@@ -23,6 +23,14 @@ function at(text: string, result: EngineCall, field: keyof EngineCall["fields"])
 }
 
 describe("engine invocations", () => {
+  it("reads a Windows build of llama-server (`C:\\…\\llama-server.exe`), as llama-swap configs on Windows start it", () => {
+    const result = call(`
+command: ["C:\\\\llama.cpp\\\\bin\\\\llama-server.exe", "-m", "C:\\\\models\\\\Qwen3-8B-Q4_K_M.gguf", "-ngl", "99", "-c", "8192"]
+`).call!;
+    expect(result.engine).toBe("llama.cpp");
+    expect(valuesOf(result.fields)).toMatchObject({ model: "C:\\models\\Qwen3-8B-Q4_K_M.gguf", gpuLayers: 99, maxModelLen: 8192 });
+  });
+
   it("expands `${VAR:+word}` as the shell does: the word when VAR is set, nothing when it is empty, unknown when it is not in the environment", () => {
     const script = `
 command: ["/bin/sh", "-c"]

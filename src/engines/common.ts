@@ -343,9 +343,9 @@ export function modelContext(model: ModelEntry): number {
   return model.maxPositionEmbeddings;
 }
 
-/** The last path segment of a command word (`/usr/local/bin/vllm` → `vllm`). */
+/** The last path segment of a command word (`/usr/local/bin/vllm` → `vllm`; Windows' `C:\…\llama-server.exe` → `llama-server`). */
 export function baseName(word: string | undefined): string {
-  return word === undefined ? "" : word.slice(word.lastIndexOf("/") + 1);
+  return word === undefined ? "" : word.slice(Math.max(word.lastIndexOf("/"), word.lastIndexOf("\\")) + 1).replace(/\.exe$/i, "");
 }
 
 /**

@@ -11,7 +11,7 @@ import type { ModelEntry, QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, MIB } from "../sizing/runtime.js";
 import type { MemoryEstimate, SizingRequest } from "../sizing/types.js";
 import type { ActivationPeak, AutoFit, EngineBudget, EngineProfile, FlagSpec, Word } from "./common.js";
-import { ALL_LAYERS, GPU_LAYERS_AUTO, poolDefaults, releaseOf, tokenCount as tokens, VLLM_STYLE_CONFIG_KEYS } from "./common.js";
+import { ALL_LAYERS, baseName, GPU_LAYERS_AUTO, poolDefaults, releaseOf, tokenCount as tokens, VLLM_STYLE_CONFIG_KEYS } from "./common.js";
 import { atLeast, parseRelease, type Release } from "./versions.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
 
@@ -242,7 +242,7 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
 
   command(words, i) {
     const text = words[i]!.text;
-    const base = text.slice(text.lastIndexOf("/") + 1);
+    const base = baseName(text);
     if (base === "llama-server" || (base === "server" && /llama/.test(text))) return { start: i + 1, positionalModel: false };
     // Mozilla's llamafile embeds llama.cpp's server and takes its flags in server mode
     // (`llamafile --server -m model.gguf -ngl 999`, Mozilla-Ocho/llamafile README); builds are named

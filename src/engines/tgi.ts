@@ -8,7 +8,7 @@ import type { QuantizationFormat } from "../catalog/types.js";
 import { CUDA_CONTEXT_BYTES, NCCL_BYTES } from "../sizing/runtime.js";
 import { MEASURED_SPEED } from "./speed-calibration.js";
 import type { SizingRequest } from "../sizing/types.js";
-import { catalogMinimum, type EngineProfile, type FlagSpec, poolDefaults, releaseOf, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
+import { baseName, catalogMinimum, type EngineProfile, type FlagSpec, poolDefaults, releaseOf, VLLM_STYLE_CONFIG_KEYS, vllmQuantizationFlag } from "./common.js";
 import { atLeast, type Release } from "./versions.js";
 
 /**
@@ -166,7 +166,7 @@ export const tgi: EngineProfile<"tgi"> = {
   aliases: ["text-generation-inference", "huggingface-tgi", "lorax"],
 
   command(words, i) {
-    const base = words[i]!.text.slice(words[i]!.text.lastIndexOf("/") + 1);
+    const base = baseName(words[i]!.text);
     // `lorax-launcher` is LoRAX's copy of the launcher (predibase/lorax launcher/src/main.rs).
     return base === "text-generation-launcher" || base === "lorax-launcher" ? { start: i + 1, positionalModel: false } : undefined;
   },
