@@ -11,6 +11,7 @@
  * - servers it can find but not size (FastChat's Transformers and SGLang workers, Triton Inference
  *   Server), so such a deployment is found and said to be unchecked rather than missed.
  */
+import { baseName } from "../engines/common.js";
 import { engineOfContainer } from "../engines/index.js";
 import { BoundedCache } from "../memo.js";
 import { TRITON } from "./triton.js";
@@ -29,11 +30,6 @@ const UNSIZED: Array<{ command?: RegExp; image?: RegExp; name: string }> = [
   { command: /^fastchat\.serve\.(model_worker|sglang_worker)$/, image: /fastchat/, name: "FastChat" },
   { command: /^tritonserver$/, image: /tritonserver/, name: TRITON },
 ];
-
-/** The last path segment of a command word (`/opt/tritonserver/bin/tritonserver` → `tritonserver`). */
-function baseName(text: string): string {
-  return text.slice(text.lastIndexOf("/") + 1);
-}
 
 /**
  * `python -m dynamo.frontend` and the other Dynamo components that are not workers, and
