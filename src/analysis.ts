@@ -169,8 +169,7 @@ function judgeGgufBounds(deployment: Deployment, settings: VramSettings, values:
   const bounds: Array<{ format: QuantizationFormat; decides: (estimate: MemoryEstimate, request: SizingRequest) => boolean; says: string }> = [
     {
       format: largest,
-      // Fits, and with every weight on the GPUs unless the file itself keeps some on the CPU.
-      decides: (estimate, request) => memoryFinding(estimate, 1) === undefined && (estimate.offloadedWeightBytesPerGpu === 0 || request.gpuLayers !== undefined || request.cpuMoeLayers !== undefined),
+      decides: holdsIt,
       says: "the largest, and it fits",
     },
     { format: smallest, decides: (estimate) => estimate.verdict !== "fits", says: "the smallest, and even so it does not fit" },
@@ -191,6 +190,18 @@ function judgeGgufBounds(deployment: Deployment, settings: VramSettings, values:
     }
   }
   return undefined;
+}
+
+/**
+ * Whether the GPUs hold a deployment: no memory rule would report it (a context the engine shortens
+ * included), and the weights stay on them unless the file itself keeps some on the CPU
+ * (`--cpu-offload-gb`, `-ngl`, `--n-cpu-moe`; `-ngl -1` leaves the layers to the engine, and the
+ * request has none then). Where an engine moves layers to the CPU on its own (Ollama's scheduler,
+ * llama.cpp `--fit`), it runs, but at the speed of CPU memory.
+ */
+function holdsIt(estimate: MemoryEstimate, request: SizingRequest): boolean {
+  const offloadAsked = request.cpuOffloadBytes !== undefined || request.gpuLayers !== undefined || request.cpuMoeLayers !== undefined;
+  return memoryFinding(estimate, 1) === undefined && (offloadAsked || estimate.offloadedWeightBytesPerGpu === 0);
 }
 
 /** `--max-model-len auto` written in the file: judged at the context the engine fits. */
@@ -256,18 +267,11 @@ function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployme
   const candidates = rangeCandidates(catalog.gpus, vendor, settings.cluster?.gpus);
   const gpus = withinMemory(candidates.gpus, deployment.gpuMemoryRange);
   if (gpus.length === 0) return { invalid: `no GPU of ${candidates.source === "cluster" ? "settings.vram.cluster" : "the catalog"} has the memory the file allows` };
-  // A GPU holds it when the weights stay on it, unless the file itself keeps some on the CPU
-  // (--cpu-offload-gb, -ngl, --n-cpu-moe): where an engine moves layers to the CPU on its own
-  // (Ollama's scheduler, llama.cpp --fit), it runs, but at the speed of CPU memory.
   const fits = (gpu: GpuEntry) => {
     const resolution = resolveOnce(settings, values, deployment.layoutOwner, gpu);
     if (!resolution.ok) return false;
-    const { request } = resolution.resolved;
-    // `-ngl -1` leaves the layers to the engine: the request has none then.
-    const offloadAsked = request.cpuOffloadBytes !== undefined || request.gpuLayers !== undefined || request.cpuMoeLayers !== undefined;
-    const estimate = estimateOnce(fittedContext(resolution.resolved, deployment).request);
-    // What the memory rules report on a named GPU (a context the engine shortens included) decides here too.
-    return memoryFinding(estimate, 1) === undefined && (offloadAsked || estimate.offloadedWeightBytesPerGpu === 0);
+    const { request } = fittedContext(resolution.resolved, deployment);
+    return holdsIt(estimateOnce(request), request);
   };
   try {
     const split = splitRange(gpus, fits, (gpu) => formatRunsOn(catalog, first, values, gpu));

@@ -154,7 +154,12 @@ function modelFromPostStart(call: EngineCall, container: DocNode, ctx: ExtractCo
   const hook = container.get("lifecycle")?.get("postStart")?.get("exec")?.get("command")?.items() ?? [];
   if (hook.length === 0) return;
   const found = engineCall(commandTokens(hook, ctx.text, plainEnv(env)).tokens);
-  if (found?.engine === call.engine) mergeFields(call, { fields: { model: found.fields.model }, unresolved: { model: found.unresolved.model } }, "fill");
+  if (found?.engine === call.engine) takeModel(call, found);
+}
+
+/** The model (or why it is unknown) of another call of the same server, where `call` names none. */
+function takeModel(call: EngineCall, from: EngineCall): void {
+  mergeFields(call, { fields: { model: from.fields.model }, unresolved: { model: from.unresolved.model } }, "fill");
 }
 
 /**
@@ -167,7 +172,7 @@ function modelPulledInPod(call: EngineCall, container: DocNode, podSpec: DocNode
     if (other === container || other.node === container.node) continue;
     const pulled = containerEngineCall(other, ctx, options);
     if (pulled?.engine !== call.engine || !(pulled.fields.model || pulled.unresolved.model)) continue;
-    mergeFields(call, { fields: { model: pulled.fields.model }, unresolved: { model: pulled.unresolved.model } }, "fill");
+    takeModel(call, pulled);
     return;
   }
 }
@@ -360,7 +365,6 @@ function customEntrypoint(sink: ServingContainer, container: DocNode, imageNode:
   setUnseenScript(sink, items.map((item) => str(item) ?? ""), items[0]!.node);
   return true;
 }
-
 
 /** The container's GPUs; with `requireGpuResource`, a serving container that requests none is said to get none. */
 function addGpus(sink: FieldSink, container: DocNode, imageNode: DocNode | undefined, options: ContainerOptions, serves: boolean, podSpec: DocNode | undefined, ctx: ExtractContext): void {
