@@ -458,6 +458,14 @@ describe("lookups", () => {
     expect(walks).toBe(0);
   });
 
+  it("reads Gemma's effective sizes (E2B, E4B) as sizes: a fine-tune of Gemma 4 E4B is that model, never E2B", () => {
+    const catalog = bundledCatalog();
+    expect(catalog.resolveModel("/models/Gemma-4-E4B-Uncensored-Q8_0.gguf")).toMatchObject({ model: { id: "google/gemma-4-E4B-it" }, via: "family", format: { id: "gguf-q8_0" } });
+    expect(catalog.resolveModel("acme/gemma-4-E2B-support-sft")).toMatchObject({ model: { id: "google/gemma-4-E2B-it" }, via: "family" });
+    // A size the family has no model of is no model.
+    expect(catalog.resolveModel("acme/gemma-4-E8B-sft")).toBeUndefined();
+  });
+
   it("matches a family written without its owner's brand prefix, and never down to a bare version", () => {
     const catalog = bundledCatalog();
     expect(catalog.resolveModel("nemotron-3-nano-30b-a3b")).toMatchObject({ model: { id: "nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16" }, via: "family" });

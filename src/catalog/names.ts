@@ -274,11 +274,14 @@ function trimDots(word: string): string {
   return word.slice(start, end);
 }
 
-/** `8b`, `0.5b`, `135m`, `8x7b`, `8x22b`: a parameter-count word. */
+/**
+ * `8b`, `0.5b`, `135m`, `8x7b`, `8x22b`: a parameter-count word. Also Gemma 3n's and Gemma 4's
+ * effective sizes (`e2b`, `e4b`: google/gemma-3n-E4B-it), which name those models as a size does.
+ */
 export function isSizeWord(word: string): boolean {
   const last = word.charCodeAt(word.length - 1);
   if (last !== 98 /* b */ && last !== 109 /* m */ && last !== 116 /* t */) return false;
-  const body = word.slice(0, -1);
+  const body = last === 98 && word.charCodeAt(0) === 101 /* e */ ? word.slice(1, -1) : word.slice(0, -1);
   const times = body.indexOf("x");
   if (times >= 0) return isNumber(body.slice(0, times)) && isNumber(body.slice(times + 1));
   return isNumber(body);

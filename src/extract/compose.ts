@@ -16,7 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, newSink, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
 
@@ -189,6 +189,22 @@ function reservesGpus(service: DocNode): boolean {
 /** A command that runs a program of the image's own rather than the engine (`bash /app/start.sh`, `python serve.py`). */
 const SCRIPT = /^(?:(?:ba|z)?sh|python3?|\.?\.?\/\S+|\S+\.(?:sh|py))$/;
 
+/**
+ * The service's volumes: `source:target[:mode]` (compose's short syntax, variables at their
+ * defaults) and `{ source, target }` (the long syntax).
+ */
+function serviceMounts(service: DocNode, used: string[]): Mount[] {
+  return (service.get("volumes")?.items() ?? []).flatMap((item) => {
+    if (item.type === "map") {
+      const source = str(item.get("source"));
+      const target = str(item.get("target"));
+      return source !== undefined && target !== undefined ? [{ source, containerPath: target }] : [];
+    }
+    const [source, target] = (str(interpolated(item, used)) ?? "").split(":");
+    return source && target ? [{ source, containerPath: target }] : [];
+  });
+}
+
 export function extractCompose(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (document.type !== "map") return undefined;
   const services = document.get("services");
@@ -252,6 +268,8 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       }
       applyEnvFields(call, env);
       mergeFields(sink, call);
+      const mounted = modelFromMount(sink, serviceMounts(service, used));
+      if (mounted) used.push(mounted);
       engine = call.engine;
       args = call.args;
       sink.fields.engine = locate(imageNode ?? service, call.engine, "image");

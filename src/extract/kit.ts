@@ -11,7 +11,7 @@ import { rangeInScalar, scalarView, str } from "./doc.js";
 import { type ArgToken, applyEnvFields, engineCall, type EngineCall, engineFromImage, imageOnlyCall, parseValue } from "./engine-seam.js";
 import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
-import { printable } from "../text.js";
+import { printable, trimTrailing } from "../text.js";
 import { runScript } from "./shell.js";
 import { parseMigName } from "../mig-names.js";
 
@@ -211,6 +211,34 @@ export function setUnseenScript(sink: FieldSink, words: readonly string[], node:
   setUnresolved(sink, "engine", { raw: script, node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show` });
 }
 
+/** A folder seen inside the container at `containerPath`: the host's (`/srv/models`), or a volume's. */
+export interface Mount {
+  source: string;
+  containerPath: string;
+}
+
+/** Whether a mount's source is a folder of the host (`/srv/models`, `./models`, `~/models`), not a named volume. */
+function isHostFolder(source: string): boolean {
+  return source.startsWith("/") || source.startsWith("./") || source.startsWith("../") || source.startsWith("~/");
+}
+
+/**
+ * A model given as the folder a bind mount fills (`--model /model` with
+ * `/srv/models/Qwen2.5-7B-Instruct:/model`): the host folder names it, as a download folder does.
+ * The value stays where the file writes it, read-only there (its name is the mount's). Returns the
+ * assumption that says so, or undefined when no host folder is mounted at the model's path.
+ */
+export function modelFromMount(sink: FieldSink, mounts: readonly Mount[]): string | undefined {
+  const model = sink.fields.model;
+  if (!model || typeof model.value !== "string" || !model.value.startsWith("/")) return undefined;
+  const path = trimTrailing(model.value, "/");
+  const mount = mounts.find(({ source, containerPath }) => isHostFolder(source) && trimTrailing(containerPath, "/") === path);
+  const hostFolder = mount && trimTrailing(mount.source, "/");
+  if (!hostFolder || !/[a-z]/i.test(hostFolder.slice(hostFolder.lastIndexOf("/") + 1))) return undefined;
+  sink.fields.model = { ...model, value: hostFolder, readonly: true };
+  return `${path} is the host's ${hostFolder}, mounted there`;
+}
+
 /**
  * GPUs passed in as device nodes (`/dev/kfd`, `/dev/dri`), as ROCm and Vulkan/SYCL builds take AMD and
  * Intel GPUs (ROCm docs, "Running ROCm Docker containers": `--device=/dev/kfd --device=/dev/dri`):
@@ -350,6 +378,8 @@ export interface ScriptCall {
   env: EnvMap;
   /** `--gpus N` / `--gpus all` / `--gpus '"device=0,1"'` of a `docker run`: the token and its count (undefined: all). */
   gpus?: { token: ArgToken; count: number | undefined };
+  /** What reading it took for granted (the host folder a mounted model path is). */
+  assumptions?: string[];
 }
 
 /**
@@ -370,6 +400,7 @@ export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | un
     const base = tokens[i]!.text.slice(tokens[i]!.text.lastIndexOf("/") + 1);
     if (tokens[i]!.operator || !/^(docker|podman|nerdctl)$/.test(base) || tokens[i + 1]!.text !== "run") continue;
     const env: EnvMap = new Map();
+    const mounts: Mount[] = [];
     let gpus: ScriptCall["gpus"];
     let j = i + 2;
     for (; j < tokens.length && !tokens[j]!.operator; j++) {
@@ -388,6 +419,9 @@ export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | un
           const envValue = value.slice(split + 1);
           env.set(value.slice(0, split), { value: envValue.includes("\u0000") ? undefined : envValue, node: scalarView(envValue, valueToken.from.node) });
         }
+      } else if (option === "-v" || option === "--volume" || option === "--mount") {
+        const mount = dockerMount(option, value);
+        if (mount) mounts.push(mount);
       } else if (option === "--gpus") {
         const devices = /device=([\d,]+)/.exec(value);
         gpus = { token: valueToken, count: /^\d+$/.test(value) ? Number(value) : devices ? devices[1]!.split(",").filter(Boolean).length : undefined };
@@ -402,7 +436,20 @@ export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | un
     const call = engineCall(rest, { imageEngine }) ?? imageOnlyCall(imageEngine);
     if (!call) continue;
     applyEnvFields(call, env);
-    return { call, env, ...(gpus ? { gpus } : {}) };
+    const mounted = modelFromMount(call, mounts);
+    return { call, env, ...(gpus ? { gpus } : {}), ...(mounted ? { assumptions: [mounted] } : {}) };
   }
   return undefined;
+}
+
+/** `-v /srv/models/x:/model:ro` or `--mount type=bind,source=/srv/models/x,target=/model` of a `docker run`. */
+function dockerMount(option: string, value: string): Mount | undefined {
+  if (option !== "--mount") {
+    const [source, containerPath] = value.split(":");
+    return source && containerPath ? { source, containerPath } : undefined;
+  }
+  const parts = new Map(value.split(",").map((part) => [part.slice(0, part.indexOf("=")), part.slice(part.indexOf("=") + 1)]));
+  const source = parts.get("source") ?? parts.get("src");
+  const containerPath = parts.get("target") ?? parts.get("destination") ?? parts.get("dst");
+  return source && containerPath ? { source, containerPath } : undefined;
 }

@@ -13,7 +13,7 @@ import { applyMountedConfig, mountedConfigMapFile } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, isScriptFile, sliceOf } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, isScriptFile, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -290,6 +290,8 @@ export interface ServingContainer extends FieldSink {
   engineVersion?: string;
   /** A llama-swap server's config, mounted from a ConfigMap of the same file. */
   swapConfig?: DocNode;
+  /** What reading it took for granted (the host folder a mounted model path is). */
+  assumptions?: string[];
 }
 
 /**
@@ -317,6 +319,8 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     const model = sink.fields.model;
     const downloaded = model && downloadInto(model.value, container, podSpec, ctx, (each) => containerEnv(each, ctx, options.platformEnv));
     if (downloaded) setLocated(sink, "model", { ...downloaded, source: `${downloaded.source} → ${model.value}` });
+    const mounted = podSpec && !downloaded ? modelFromMount(sink, podMounts(container, podSpec)) : undefined;
+    if (mounted) sink.assumptions = [mounted];
     const image = describeImage(str(imageNode));
     if (image?.tag && image.engine === call.engine) sink.engineVersion = image.tag;
     sink.fields.engine = { value: call.engine, node: (imageNode ?? container).node, source: "image" } satisfies Located<Engine>;
@@ -340,6 +344,17 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
   }
   addGpus(sink, container, imageNode, options, sink.fields.engine !== undefined, podSpec, ctx);
   return sink;
+}
+
+/** The container's mounts of the pod's `hostPath` volumes: host folders it sees. */
+function podMounts(container: DocNode, podSpec: DocNode): Mount[] {
+  const volumes = podSpec.get("volumes")?.items() ?? [];
+  return (container.get("volumeMounts")?.items() ?? []).flatMap((mount) => {
+    const name = str(mount.get("name"));
+    const containerPath = str(mount.get("mountPath"));
+    const hostPath = str(volumes.find((volume) => str(volume.get("name")) === name)?.get("hostPath")?.get("path"));
+    return hostPath !== undefined && containerPath !== undefined && mount.get("subPath") === undefined ? [{ source: hostPath, containerPath }] : [];
+  });
 }
 
 /** Environment variables custom entrypoints read the model from. */
@@ -494,6 +509,7 @@ export function podDeployments(podSpec: DocNode, owner: OwnerInfo, ctx: ExtractC
       ...(serving.args ? { args: serving.args } : {}),
       ...(serving.layoutOwner ? { layoutOwner: serving.layoutOwner } : {}),
       ...(serving.swapConfig ? { swapConfig: serving.swapConfig } : {}),
+      ...(serving.assumptions ? { assumptions: serving.assumptions } : {}),
       resourceTarget: container,
       placementTargets: [podSpec],
       annotationHolders: owner.annotationHolders,

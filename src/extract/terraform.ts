@@ -27,7 +27,7 @@ import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
 import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
-import { type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, newSink, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
+import { type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, newSink, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
@@ -343,6 +343,7 @@ const LIST_BLOCKS: Record<string, string> = {
   command: "command",
   values: "values",
   volumes: "volume",
+  volumeMounts: "volume_mount",
   ports: "port",
   tolerations: "toleration",
 };
@@ -473,11 +474,13 @@ function gpuInstance(resource: Resource, scope: Scope): Deployment[] {
 
   const scripts = [body.get("user_data"), body.get("metadata_startup_script"), ...(google ? blocks(metadata).map((block) => block.get("startup-script")) : [])];
   let call: EngineCall | undefined;
+  let assumptions: string[] | undefined;
   for (const script of scripts) {
     if (!script || str(script) === undefined || str(script)!.startsWith("${")) continue;
     const found = scriptEngineCall(shellTokens(script, scope.ctx.text, new Map()));
     if (found) {
       call = found.call;
+      assumptions = found.assumptions;
       if (found.gpus?.count !== undefined) setLocated(sink, "gpuCount", { value: found.gpus.count, node: found.gpus.token.from.node, source: "--gpus", readonly: true });
       break;
     }
@@ -508,7 +511,7 @@ function gpuInstance(resource: Resource, scope: Scope): Deployment[] {
   // A GCE machine type with attached accelerators (n1-*) says nothing about the GPU; a2/a3/g2 types do.
   if (!(google && accelerators.length > 0)) readTf(sink, "instanceType", body.get(instanceKey), "string", instanceKey, scope);
   if (!sink.fields.instanceType && !sink.unresolved.instanceType && !sink.fields.gpuType && !sink.unresolved.gpuType) return [];
-  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node }];
+  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node, ...(assumptions ? { assumptions } : {}) }];
 }
 
 // --- Docker provider -------------------------------------------------------------------------------
@@ -534,6 +537,9 @@ function dockerContainer(resource: Resource, scope: Scope): Deployment[] {
   const sink = newSink();
   mergeFields(sink, call);
   sink.fields.engine = { value: call.engine, node: (body.get("image") ?? body).node, source: "image", readonly: true };
+  // `volumes { host_path = "/srv/models/x", container_path = "/model" }`: the host folder a mounted model path is.
+  const mounts = blocks(body.get("volumes")).map((volume) => ({ source: str(volume.get("host_path")) ?? "", containerPath: str(volume.get("container_path")) ?? "" }));
+  const mounted = modelFromMount(sink, mounts);
   const gpus = str(body.get("gpus"));
   const devices = gpus ? /^device=([\d,\s]+)$/.exec(gpus) : null;
   if (devices) setLocated(sink, "gpuCount", { value: devices[1]!.split(",").filter((id) => id.trim() !== "").length, node: body.get("gpus")!.node, source: "gpus", readonly: true });
@@ -547,7 +553,7 @@ function dockerContainer(resource: Resource, scope: Scope): Deployment[] {
     // Written without spaces, so the message opens with the setting as written, not a capitalized word.
     everyHostGpu(sink, (body.get("gpus") ?? body.get("runtime")!).node, gpus === "all" ? 'gpus="all"' : 'runtime="nvidia"', call.engine);
   }
-  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: (command ?? body).node, ...(call.args ? { args: call.args } : {}) }];
+  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: (command ?? body).node, ...(call.args ? { args: call.args } : {}), ...(mounted ? { assumptions: [mounted] } : {}) }];
 }
 
 // --- Vertex AI Model Garden ------------------------------------------------------------------------

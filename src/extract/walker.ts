@@ -202,7 +202,7 @@ function dockerRun(node: DocNode, macros: ReadonlyMap<string, string>, ctx: Extr
   if (!/^\s*(?:docker|podman|nerdctl)\s+run\s/.test(String(command.value))) return undefined;
   const script = scriptEngineCall(shellTokens(command, ctx.text, new Map()));
   if (!script) return undefined;
-  const sink: ServingContainer = newSink();
+  const sink: ServingContainer = { ...newSink(), ...(script.assumptions ? { assumptions: script.assumptions } : {}) };
   mergeFields(sink, script.call);
   sink.fields.engine = { value: script.call.engine, node: line.node, source: "docker run", readonly: true };
   const gpus = script.gpus;
@@ -289,6 +289,7 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
     anchor: node.node,
     ...(serving.args ? { args: serving.args } : {}),
     ...(serving.layoutOwner ? { layoutOwner: serving.layoutOwner } : {}),
+    ...(serving.assumptions ? { assumptions: serving.assumptions } : {}),
     resourceTarget: container,
     ...(podSpec ? { placementTargets: [podSpec] } : parentSpec?.get("containers") ? { placementTargets: [parentSpec] } : {}),
     annotationHolders: owner.annotationHolders,

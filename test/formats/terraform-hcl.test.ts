@@ -88,6 +88,8 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     ["vertex-model-garden/main.tf", ["vram/weights-fit 17:29 weightsExceed"]],
     // Found and said to be unchecked: AMD GPUs of no stated type, a model from a variable, an Ollama that names none.
     ["homelab-hosts/main.tf", ["vram/unchecked-deployment 22:3 unsupported", "vram/unchecked-deployment 33:15 variable", "vram/unchecked-deployment 58:15 noModel"]],
+    // Models named by the host folder mounted where the engine reads them: the workstation's GPU type is not stated.
+    ["bind-mounted-models/main.tf", ["vram/pin-gpu-type 9:13 someGpusFit"]],
   ])("%s", (relative, expected) => {
     expect(brief(lintHclFixture(relative).messages)).toEqual(expected);
   });
@@ -116,6 +118,15 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
       }
     }
     expect(checked).toBe(8);
+  });
+
+  it("names a model given as a mounted path by the host folder mounted there (docker volumes, docker run -v, hostPath)", () => {
+    const { text, path } = lintHclFixture("bind-mounted-models/main.tf");
+    expect(hclDeployments(text, path).map((deployment) => [deployment.fields.model?.value, deployment.fields.model?.readonly, deployment.assumptions])).toEqual([
+      ["/srv/models/Qwen2.5-7B-Instruct", true, ["/model is the host's /srv/models/Qwen2.5-7B-Instruct, mounted there"]],
+      ["/data/models/Mistral-7B-Instruct-v0.3", true, ["/weights is the host's /data/models/Mistral-7B-Instruct-v0.3, mounted there"]],
+      ["/mnt/nvme/models/Meta-Llama-3.1-8B-Instruct", true, ["/models/llm is the host's /mnt/nvme/models/Meta-Llama-3.1-8B-Instruct, mounted there"]],
+    ]);
   });
 
   it("reads a Model Garden deployment: the Hugging Face id or the publisher model's version, the machine spec, a container_spec's flags", () => {
