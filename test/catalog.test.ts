@@ -464,6 +464,18 @@ describe("lookups", () => {
     expect(catalog.resolveModel("acme/gemma-4-E2B-support-sft")).toMatchObject({ model: { id: "google/gemma-4-E2B-it" }, via: "family" });
     // A size the family has no model of is no model.
     expect(catalog.resolveModel("acme/gemma-4-E8B-sft")).toBeUndefined();
+    // Gemma 4 12B (Gemma4UnifiedForConditionalGeneration): its tags and re-uploads.
+    expect(catalog.resolveModel("gemma4:12b")).toMatchObject({ model: { id: "google/gemma-4-12B-it" }, format: { id: "gguf-q4_k_m" } });
+    expect(catalog.resolveModel("unsloth/gemma-4-12b-it-GGUF:Q8_0")).toMatchObject({ model: { id: "google/gemma-4-12B-it" }, format: { id: "gguf-q8_0" } });
+  });
+
+  it("reads a repository tagged with a GGUF type as a GGUF repository at that type, whatever its name", () => {
+    const catalog = bundledCatalog();
+    // llama.cpp's `-hf owner/repo:TYPE` and Ollama's `hf.co/owner/repo:TYPE`: never the 16-bit weights.
+    expect(catalog.resolveModel("acme/Llama-3.1-8B-Instruct-abliterated:Q8_0")).toMatchObject({ model: { id: "meta-llama/Llama-3.1-8B" }, format: { id: "gguf-q8_0" } });
+    expect(catalog.resolveModel("hf.co/acme/Qwen2.5-7B-Instruct-tuned:Q4_K_M")).toMatchObject({ format: { id: "gguf-q4_k_m" } });
+    // A tag that is no GGUF type is not one.
+    expect(catalog.resolveModel("acme/Llama-3.1-8B-Instruct-abliterated:latest")?.format ?? null).toBeNull();
   });
 
   it("matches a family written without its owner's brand prefix, and never down to a bare version", () => {

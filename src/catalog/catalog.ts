@@ -107,6 +107,9 @@ function splitQuantizedSuffix(key: string): { base: string; formatId: string | n
  */
 const GGUF_TYPE = /(?:^|[-_.:])((?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|q[2-8]k(?:xl|[sml])?|q[2-8]|tq[12]_0|mxfp4(?:_moe)?|b?f16|f32|fp16|fp32))(?=[-.]|$)/i;
 
+/** `owner/repo:Q4_K_M`: a repository pulled at a GGUF type its tag names. */
+const REPOSITORY_GGUF_TAG = /\/[^/:]+:(?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|q[2-8]|b?f16)$/i;
+
 /** The unknown format of a GGUF file whose name states no quantization type (`/models/mistral-7b-instruct.gguf`). */
 export const GGUF_WITHOUT_TYPE = "GGUF (no quant type in the file name)";
 
@@ -707,7 +710,9 @@ export class Catalog {
 
   /** `mixtral-8x7b-instruct-v0.1.Q4_K_M.gguf` (possibly inside a path or a `…-GGUF` repository). */
   private resolveGguf(name: string): Omit<ModelResolution, "displayName"> | undefined {
-    if (!name.toLowerCase().includes("gguf")) return undefined;
+    // A repository named with a GGUF type as its tag (`owner/repo:Q4_K_M`, llama.cpp's `-hf` and
+    // Ollama's `hf.co/`) is a GGUF repository even when its name does not say so.
+    if (!name.toLowerCase().includes("gguf") && !REPOSITORY_GGUF_TAG.test(name)) return undefined;
     const file = name.slice(name.lastIndexOf("/") + 1);
     const typeMatch = GGUF_TYPE.exec(file);
     const typed = typeMatch ? this.ggufFormat(ggufTypeOf(typeMatch)) : undefined;

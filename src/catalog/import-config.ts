@@ -120,7 +120,7 @@ const KNOWN_TYPES = new Set([
   "llama", "llama_bidirec", "mistral", "mistral3", "ministral", "ministral3", "mixtral", "qwen", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "qwen3_next",
   "qwen3_5", "qwen3_5_text", "qwen3_5_moe", "qwen3_5_moe_text", "qwen2_vl", "qwen2_5_vl", "qwen2_vl_text", "qwen2_5_vl_text",
   "qwen3_vl", "qwen3_vl_text", "qwen3_vl_moe", "qwen3_vl_moe_text", "deepseek", "deepseek_v2", "deepseek_v3", "deepseek_v32",
-  "deepseek_v4", "deepseek_ref", "kimi_k2", "kimi_vl", "kimi_linear", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text",
+  "deepseek_v4", "deepseek_ref", "kimi_k2", "kimi_vl", "kimi_linear", "gemma", "gemma2", "gemma3", "gemma3_text", "gemma4", "gemma4_text", "gemma4_unified", "gemma4_unified_text",
   "phi3", "phi3small", "phi3_v", "phimoe", "phi4_multimodal", "cohere", "cohere2", "internlm", "internlm2", "internlm3", "baichuan", "yi", "olmo",
   "olmo2", "olmo3", "olmoe", "granite", "granitemoe", "granitemoeshared", "granitemoehybrid", "chatglm", "glm", "glm4", "glm4_moe",
   "glm4v", "glm4v_moe", "glm_moe_dsa", "glm4_moe_lite", "exaone", "exaone4", "stablelm", "dbrx", "jamba", "nemotron_h", "nemotron-nas", "deci",

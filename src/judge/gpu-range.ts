@@ -25,12 +25,12 @@ export interface GpuRange {
 }
 
 /**
- * Embedded, desktop and laptop parts (Jetson modules, the GB10 of DGX Spark, laptop GPUs) and a
- * cloud's partial GPUs (Azure's A10 partitions, reached through their instance types) are not what a
- * cluster's `nvidia.com/gpu` nodes carry, so the default range leaves them out; a cluster that has
- * them lists them in `settings.vram.cluster`.
+ * Embedded, desktop and laptop parts (Jetson modules, the GB10 of DGX Spark, laptop GPUs, the 4 GB
+ * GTX 1050 Ti) and a cloud's partial GPUs (Azure's A10 partitions, reached through their instance
+ * types) are not what a cluster's `nvidia.com/gpu` nodes carry, so the default range leaves them
+ * out; a cluster that has them lists them in `settings.vram.cluster`.
  */
-const NOT_CLUSTER_GPUS = /jetson|laptop|^gb10$|-partition-/;
+const NOT_CLUSTER_GPUS = /jetson|laptop|^gb10$|-partition-|^gtx-1050/;
 
 /** The GPUs a deployment naming none could land on. */
 export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vendor"], cluster: readonly GpuEntry[] | undefined): { source: GpuRange["source"]; gpus: GpuEntry[] } {
