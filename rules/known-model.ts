@@ -7,7 +7,7 @@
 import { fittedTemplate, settingsExample, UNJUDGED_MESSAGES } from "../src/judge/unjudged.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { printable } from "../src/report/wording.js";
-import { forEachJudged, reportUnjudged } from "../src/rule-kit/driver.js";
+import { forEachDeployment, reportUnjudged } from "../src/rule-kit/driver.js";
 import { fileAnalysis, locationOf, reportTarget } from "../src/rule-kit/report.js";
 
 type MessageIds = keyof (typeof UNJUDGED_MESSAGES)["known-model"] | "assumedModel" | "unreadDocument" | "missingReason";
@@ -56,8 +56,8 @@ export default createRule<MessageIds, []>({
           context.report({ loc: { start: node.loc.start, end: node.loc.start }, messageId: "unreadDocument", data: { reason } });
         }
         reportUnjudged(context, "known-model");
-        forEachJudged(context, "known-model", (judged) => {
-          if (judged.resolved.model.via !== "family") return;
+        forEachDeployment(context, "known-model", (judged) => {
+          if ((judged.status !== "judged" && judged.status !== "cpu") || judged.resolved.model.via !== "family") return;
           // A fine-tune nobody catalogued, sized by its family and size: say so, so a pass is not read as confirmed.
           const { deployment } = judged;
           const written = printable(deployment.fields.model?.value ?? judged.resolved.model.displayName, 100);

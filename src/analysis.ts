@@ -19,6 +19,9 @@ import { type GpuRange, rangeCandidates, splitRange, vendorOfResource, withinMem
 import { checkQuantization } from "./judge/quantization.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
+import { type HostMemory, hostMemoryOf } from "./sizing/host.js";
+import { DEFAULT_ENGINE, engineById } from "./engines/index.js";
+import type { Located } from "./extract/types.js";
 
 /** Settings the estimate does not hinge on: an unresolved value there still allows a verdict. */
 const MINOR_FIELDS = new Set<FieldName>(["maxNumSeqs", "maxNumBatchedTokens", "enforceEager", "engine"]);
@@ -44,10 +47,32 @@ export type JudgedDeployment =
   /** A setting is a template, a variable or malformed: judging would be a guess. */
   | { status: "incomplete"; deployment: Deployment; values: DeploymentValues; field: FieldName; value: UnresolvedValue }
   /** Values no engine accepts (TP 0, utilisation 1.5); other rules say why. */
-  | { status: "invalid"; deployment: Deployment; values: DeploymentValues; resolved: ResolvedDeployment; message: string; refusal?: ContextRefusal };
+  | { status: "invalid"; deployment: Deployment; values: DeploymentValues; resolved: ResolvedDeployment; message: string; refusal?: ContextRefusal }
+  /** No GPU requested, by an engine that serves from host memory: judged against the container's memory limit. */
+  | { status: "cpu"; deployment: Deployment; values: DeploymentValues; resolved: ResolvedDeployment; host: HostJudgement };
+
+/**
+ * A deployment served from the CPU, against the memory its container is limited to: `fits` when it
+ * holds the memory at the context the engine allocates, `exceeds-limit` when it does not even at the
+ * fewest tokens the engine may shrink that to, `context-decides` in between, and `no-limit` when
+ * the file limits nothing (the host's memory is not in it).
+ */
+export interface HostJudgement {
+  verdict: "fits" | "exceeds-limit" | "context-decides" | "no-limit";
+  /** At the context the engine allocates (the file's, else its default on the CPU). */
+  memory: HostMemory;
+  /** At the fewest tokens the engine may shrink an unset context to (llama.cpp `--fit`), when fewer. */
+  fewest?: HostMemory;
+  limit?: Located<number>;
+}
 
 /** A deployment with a verdict: resolved against the catalog and estimated. */
 export type Judged = Extract<JudgedDeployment, { status: "judged" }>;
+
+/** Whether it has a verdict: on its GPUs, or served from the CPU against a memory limit that decides. */
+export function hasVerdict(judged: JudgedDeployment): boolean {
+  return judged.status === "judged" || (judged.status === "cpu" && (judged.host.verdict === "fits" || judged.host.verdict === "exceeds-limit"));
+}
 
 export interface FileAnalysis {
   catalog: Catalog;
@@ -135,7 +160,11 @@ function blockingValue(deployment: Deployment): [FieldName, UnresolvedValue] | u
 export function judge(deployment: Deployment, settings: VramSettings): JudgedDeployment {
   const values = { ...valuesOf(deployment.fields), ...(deployment.engineVersion ? { engineVersion: deployment.engineVersion } : {}) };
   const blocking = blockingValue(deployment);
-  if (blocking) return (blocking[0] === "gpuCount" && judgeAtFewestGpus(deployment, settings, blocking[1])) || { status: "incomplete", deployment, values, field: blocking[0], value: blocking[1] };
+  if (blocking) {
+    const [field, value] = blocking;
+    const onCpu = field === "gpuCount" && value.onCpu ? judgeOnCpu(deployment, settings, values, value.onCpu) : undefined;
+    return onCpu ?? (field === "gpuCount" ? judgeAtFewestGpus(deployment, settings, value) : undefined) ?? { status: "incomplete", deployment, values, field, value };
+  }
   const resolution = resolveOnce(settings, values, deployment.layoutOwner);
   if (!resolution.ok) {
     if (resolution.unresolved.reason === "no-gpu") return judgeRange(deployment, settings, values);
@@ -172,32 +201,82 @@ function judgeAtFewestGpus(deployment: Deployment, settings: VramSettings, count
 }
 
 /**
+ * A deployment that requests no GPU, of an engine that then serves from host memory (its profile's
+ * `onCpu`, for this image): its model resolved and sized with every layer on one device, the
+ * catalog's largest (which only carries the arithmetic: no fitting, no offload), and judged against
+ * the container's memory limit. Undefined when the engine needs a GPU: it stays unchecked, as
+ * "no GPU is requested".
+ */
+function judgeOnCpu(deployment: Deployment, settings: VramSettings, values: DeploymentValues, onCpu: NonNullable<UnresolvedValue["onCpu"]>): JudgedDeployment | undefined {
+  const engine = engineById(values.engine ?? settings.defaults.engine ?? DEFAULT_ENGINE);
+  const onHost = engine.onCpu;
+  if (!onHost?.runsFromImage(onCpu.image)) return undefined;
+  const { gpuCount: _none, ...unresolved } = deployment.unresolved;
+  const other = blockingValue({ ...deployment, unresolved });
+  if (other) return { status: "incomplete", deployment, values, field: other[0], value: other[1] };
+  const carrier = settings.catalog.gpus.reduce((a, b) => (b.memoryBytes > a.memoryBytes ? b : a));
+  // One device carries it (no GPU count to assume), at the dtype the engine loads on the CPU.
+  const cpuDtype = values.dtype === undefined ? onHost.dtype : undefined;
+  const cpuValues = { ...values, gpuCount: 1, ...(cpuDtype ? { dtype: cpuDtype.value } : {}) };
+  const judgeResolved = (resolution: ResolvedDeployment, assumption?: string): JudgedDeployment => {
+    const notes = [...(cpuDtype ? [cpuDtype.note] : []), ...(assumption ? [assumption] : [])];
+    const resolved = withAssumptions(notes.length > 0 ? { ...resolution, assumptions: [...resolution.assumptions, ...notes] } : resolution, deployment);
+    const { request } = resolved;
+    const context = onHost.defaultContext(request);
+    const at = (tokens: number) =>
+      hostMemoryOf(estimateOnce({ ...request, gpu: carrier, maxModelLen: tokens, gpuLayers: request.model.layers + 1, tensorParallel: 1, pipelineParallel: 1, dataParallel: 1, expertParallel: false }));
+    try {
+      const memory = at(request.maxModelLen ?? context.tokens);
+      const fewest = request.maxModelLen === undefined && context.fewest < context.tokens ? at(context.fewest) : undefined;
+      const limit = onCpu.memoryLimit;
+      const verdict: HostJudgement["verdict"] = !limit ? "no-limit" : memory.neededBytes <= limit.value ? "fits" : (fewest ?? memory).neededBytes > limit.value ? "exceeds-limit" : "context-decides";
+      return { status: "cpu", deployment, values, resolved, host: { verdict, memory, ...(fewest ? { fewest } : {}), ...(limit ? { limit } : {}) } };
+    } catch (error) {
+      if (error instanceof SizingInputError) return { status: "invalid", deployment, values, resolved, message: error.message };
+      throw error;
+    }
+  };
+  const resolution = resolveOnce(settings, cpuValues, deployment.layoutOwner, carrier);
+  if (resolution.ok) return judgeResolved(resolution.resolved);
+  // A GGUF file that states no type: judged where every type agrees, as on GPUs (judgeGgufBounds).
+  const bounds = resolution.unresolved.reason === "unknown-quantization" && resolution.unresolved.written === GGUF_WITHOUT_TYPE && onCpu.memoryLimit ? ggufBounds(settings.catalog) : undefined;
+  for (const { format, says, verdict } of bounds ?? []) {
+    const bounded = resolveOnce(settings, cpuValues, deployment.layoutOwner, carrier, format);
+    if (!bounded.ok) break;
+    const judged = judgeResolved(bounded.resolved, `the file name states no quantization type; judged at ${format.label}, ${says}`);
+    if (judged.status === "cpu" && judged.host.verdict === verdict) return judged;
+  }
+  return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
+}
+
+/** GGUF's largest type for a language model (16-bit) and the smallest the catalog sizes, for a file whose name states none. */
+function ggufBounds(catalog: Catalog): Array<{ format: QuantizationFormat; says: string; verdict: "fits" | "exceeds-limit" }> {
+  const gguf = catalog.formats.filter((format) => format.id.startsWith("gguf-") && format.bitsPerWeight <= 16);
+  if (gguf.length === 0) return [];
+  return [
+    { format: gguf.reduce((a, b) => (b.bitsPerWeight > a.bitsPerWeight ? b : a)), says: "the largest, and it fits", verdict: "fits" },
+    { format: gguf.reduce((a, b) => (b.bitsPerWeight < a.bitsPerWeight ? b : a)), says: "the smallest, and even so it does not fit", verdict: "exceeds-limit" },
+  ];
+}
+
+/**
  * A GGUF file whose name states no type, judged where every type agrees: it fits with its weights on
  * the GPUs even as a 16-bit file (GGUF's largest for a language model), or its memory does not hold
  * it even at the smallest type the catalog sizes. Between the two the type decides, and it stays
  * unsized (undefined).
  */
 function judgeGgufBounds(deployment: Deployment, settings: VramSettings, values: DeploymentValues): JudgedDeployment | undefined {
-  const gguf = settings.catalog.formats.filter((format) => format.id.startsWith("gguf-") && format.bitsPerWeight <= 16);
-  if (gguf.length === 0) return undefined;
-  const largest = gguf.reduce((a, b) => (b.bitsPerWeight > a.bitsPerWeight ? b : a));
-  const smallest = gguf.reduce((a, b) => (b.bitsPerWeight < a.bitsPerWeight ? b : a));
-  const bounds: Array<{ format: QuantizationFormat; decides: (estimate: MemoryEstimate, request: SizingRequest) => boolean; says: string }> = [
-    {
-      format: largest,
-      decides: holdsIt,
-      says: "the largest, and it fits",
-    },
-    { format: smallest, decides: (estimate) => estimate.verdict !== "fits", says: "the smallest, and even so it does not fit" },
-  ];
-  for (const { format, decides, says } of bounds) {
+  const decides: Record<"fits" | "exceeds-limit", (estimate: MemoryEstimate, request: SizingRequest) => boolean> = { fits: holdsIt, "exceeds-limit": (estimate) => estimate.verdict !== "fits" };
+  const bounds = ggufBounds(settings.catalog);
+  if (bounds.length === 0) return undefined;
+  for (const { format, verdict, says } of bounds) {
     const resolution = resolveOnce(settings, values, deployment.layoutOwner, undefined, format);
     if (!resolution.ok) return undefined;
     try {
       const resolved = fittedContext(withAssumptions(resolution.resolved, deployment), deployment);
       if (refusedContext(deployment, values, resolved)) return undefined;
       const estimate = estimateOnce(resolved.request);
-      if (!decides(estimate, resolved.request)) continue;
+      if (!decides[verdict](estimate, resolved.request)) continue;
       const assumption = `the file name states no quantization type; judged at ${format.label}, ${says}`;
       return { status: "judged", deployment, values, resolved: { ...resolved, assumptions: [...resolved.assumptions, assumption] }, estimate };
     } catch (error) {

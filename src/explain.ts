@@ -18,6 +18,7 @@ import { type EstimateJson, estimateJson } from "./report/json.js";
 import { passes, renderBreakdown, styleFor } from "./report/text.js";
 import { deploymentPerformance } from "./report/performance.js";
 import { priceBook } from "./catalog/prices.js";
+import { type HostJson, hostJson, renderHost } from "./report/host.js";
 import type { CliIo } from "./cli-io.js";
 
 /** Files above this size are not deployment files; reading them would only cost time and memory. */
@@ -37,6 +38,8 @@ export interface ExplainedDeployment {
   /** No GPU type named: the GPUs it could land on, by catalog id, split into those that hold it and those that do not. */
   gpuRange?: { source: "cluster" | "catalog"; fits: string[]; doesNotFit: string[] };
   estimate?: EstimateJson;
+  /** Served from the CPU (no GPU requested): host memory against the container's limit. */
+  host?: HostJson;
 }
 
 export interface ExplainedFile {
@@ -120,6 +123,7 @@ export function explainFile(path: string, text: string, settings?: unknown, minC
       };
       const reason = reasonOf(judged, analysis.catalog);
       if (reason) entry.reason = reason;
+      if (judged.status === "cpu") entry.host = hostJson(judged.resolved, judged.host);
       if (judged.status === "judged") {
         const checks = checksOf(analysis, judged);
         entry.estimate = estimateJson(analysis.catalog, judged.resolved, judged.estimate, remediesFor(analysis, judged, minConcurrent), checks, deploymentPerformance(analysis, judged), priceBook(analysis.catalog, analysis.settings.prices));
@@ -199,6 +203,11 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
         const off = deployment.disabledBy ? `, switched off by ${deployment.disabledBy} (lint rules skip it)` : "";
         const title = `${deployment.kind}${deployment.name ? ` ${deployment.name}` : ""} (${where}${off})`;
         const judged = analysis?.deployments[index];
+        if (analysis && judged?.status === "cpu") {
+          lines.push(`  ${title}`);
+          lines.push(...renderHost(analysis.catalog, judged.resolved, judged.host, style).split("\n").map((line) => (line ? `    ${line}` : "")));
+          return;
+        }
         if (!analysis || judged?.status !== "judged") {
           lines.push(`  ${title}: not judged — ${deployment.reason}`);
           return;
@@ -217,7 +226,9 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
   if (files.some((file) => file.error)) return 2;
   const misfit = [...analyses.values()].some(({ analysis, minConcurrent }) =>
     analysis.deployments.some(
-      (judged) => judged.status === "judged" && !judged.deployment.disabled && !passes(judged.estimate, checksOf(analysis, judged), minConcurrent),
+      (judged) =>
+        !judged.deployment.disabled &&
+        ((judged.status === "judged" && !passes(judged.estimate, checksOf(analysis, judged), minConcurrent)) || (judged.status === "cpu" && judged.host.verdict === "exceeds-limit")),
     ),
   );
   return misfit ? 1 : 0;

@@ -5,6 +5,7 @@
 import type { Linter } from "eslint";
 import cpuOffload from "../rules/cpu-offload.js";
 import expertOffload from "../rules/expert-offload.js";
+import hostMemoryFit from "../rules/host-memory-fit.js";
 import knownModel from "../rules/known-model.js";
 import pinGpuType from "../rules/pin-gpu-type.js";
 import uncheckedDeployment from "../rules/unchecked-deployment.js";
@@ -28,6 +29,7 @@ export const rules: Record<string, Pick<VramRule, "meta" | "create">> = {
   "quantization-supported": quantizationSupported as never,
   "expert-offload": expertOffload as never,
   "cpu-offload": cpuOffload as never,
+  "host-memory-fit": hostMemoryFit as never,
   "known-model": knownModel as never,
   "serving-capacity": servingCapacity as never,
   "pin-gpu-type": pinGpuType as never,

@@ -82,9 +82,9 @@ describe("the engine registry", () => {
     expect(describeImage("registry.local:5000/vllm/vllm-openai")).toEqual({ engine: "vllm" });
     expect(describeImage("nvcr.io/nim/meta/llama-3.1-8b-instruct:1.8.4")).toEqual({ nim: true, tag: "1.8.4" });
     expect(describeImage("nvcr.io/nim/nvidia/llm-nim:1.12.0")).toEqual({ nim: true, tag: "1.12.0" });
-    // Text Embeddings Inference names its GPU build before the release; its CPU build deploys nothing on a GPU.
+    // Text Embeddings Inference names its build before the release: a GPU's, or `cpu-`, which serves from host memory.
     expect(describeImage("ghcr.io/huggingface/text-embeddings-inference:hopper-1.8.2")).toEqual({ engine: "tei", tag: "1.8.2" });
-    expect(describeImage("ghcr.io/huggingface/text-embeddings-inference:cpu-1.8")).toBeUndefined();
+    expect(describeImage("ghcr.io/huggingface/text-embeddings-inference:cpu-1.8")).toEqual({ engine: "tei", tag: "1.8" });
     // Triton without an LLM backend, routers and gateways serve no model of their own.
     for (const image of ["nvcr.io/nvidia/tritonserver:25.01-py3", "lmsysorg/sglang-router:v0.2.1", "nginx:1.27"]) expect(describeImage(image), image).toBeUndefined();
   });

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { JudgedDeployment } from "../src/analysis.js";
+import { hasVerdict, type JudgedDeployment } from "../src/analysis.js";
 import { parseJSON } from "jsonc-eslint-parser";
 import { parseYAML } from "yaml-eslint-parser";
 import { explainFile } from "../src/explain.js";
@@ -76,7 +76,7 @@ function silentUnjudged(path: string): number {
   const filename = path.slice(path.lastIndexOf("/") + 1);
   const terraform = filename.endsWith(".tf");
   const { analysis } = terraform ? explainFile(filename, text, undefined, 1, path) : explainFile(filename, text);
-  const unjudged = (analysis?.deployments ?? []).filter((entry) => entry.status !== "judged" && !entry.deployment.disabled);
+  const unjudged = (analysis?.deployments ?? []).filter((entry) => !hasVerdict(entry) && !entry.deployment.disabled);
   const messages = terraform ? lintHcl(text, path) : findings(lint(text, filename));
   const spoken = messages.filter((message) => message.ruleId && Object.keys(UNJUDGED_MESSAGES).includes(message.ruleId.slice(5)));
   return Math.max(0, unjudged.length - spoken.length);

@@ -312,6 +312,19 @@ export interface EngineProfile<Id extends string = string> {
    */
   readonly embeddingsOnly?: true;
 
+  /**
+   * How the engine serves with no GPU at all, from host memory (llama.cpp and Ollama on any of their
+   * images, TEI on its `cpu-` images): whether this image is such a build, and the context it
+   * allocates when none is set, with the fewest tokens it may shrink that to on its own. Absent: the
+   * engine needs a GPU, and a deployment of it that requests none is not checked.
+   */
+  readonly onCpu?: {
+    runsFromImage(image: string | undefined): boolean;
+    defaultContext(request: SizingRequest): { tokens: number; fewest: number };
+    /** The dtype it loads unquantized weights at on the CPU when the file sets none, and why. */
+    dtype?: { value: string; note: string };
+  };
+
   // --- speed ---------------------------------------------------------------------------------
   /** The speed model's efficiencies and fixed costs for this engine (src/engines/speed-calibration.ts). */
   readonly speed: EngineSpeed;

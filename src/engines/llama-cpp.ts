@@ -307,5 +307,15 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
     return atLeast(parseRelease(engineVersion, "build"), LLAMA_CPP_FIT) ? ALL_LAYERS : 0;
   },
   autoFit: fitRequest,
+  // Every build runs on the CPU when it finds no GPU. An unset context is the model's own from b7400;
+  // whether --fit shrinks it with no GPU to fit is not settled here, so down to its floor it may.
+  onCpu: {
+    runsFromImage: () => true,
+    defaultContext(request) {
+      const release = releaseOf(request, "build");
+      const tokens = llamaCppDefaultContext(release, request.model);
+      return { tokens, fewest: atLeast(release, LLAMA_CPP_FIT) ? Math.min(tokens, LLAMA_CPP_FIT_MIN_CONTEXT) : tokens };
+    },
+  },
   whenKvTooSmall: () => "llama.cpp cannot allocate that context on the GPUs.",
 };

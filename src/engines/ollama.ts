@@ -170,5 +170,13 @@ export const ollama: EngineProfile<"ollama"> = {
     });
   },
   autoFit: schedule,
+  // With no GPU the runner loads every layer into host memory, at the default context of no VRAM.
+  onCpu: {
+    runsFromImage: () => true,
+    defaultContext(request) {
+      const tokens = ollamaDefaultContext(0, request.model, releaseOf(request));
+      return { tokens, fewest: tokens };
+    },
+  },
   whenKvTooSmall: () => "Ollama cannot allocate that context on the GPUs.",
 };

@@ -34,9 +34,9 @@ export const tei: EngineProfile<"tei"> = {
   command(words, i) {
     return baseName(words[i]!.text) === "text-embeddings-router" ? { start: i + 1, positionalModel: false } : undefined;
   },
-  // `ghcr.io/huggingface/text-embeddings-inference:1.8`, `:turing-1.8`, `:89-1.8`, `:hopper-1.8`; the
-  // `cpu-` images run on the CPU and deploy nothing on a GPU.
-  image: (name) => /text-embeddings-inference(?!:cpu)/.test(name),
+  // `ghcr.io/huggingface/text-embeddings-inference:1.8`, `:turing-1.8`, `:89-1.8`, `:hopper-1.8`, and
+  // the `cpu-1.8` images, which run on the CPU.
+  image: (name) => /text-embeddings-inference/.test(name),
   imageRelease(name) {
     return /text-embeddings-inference:(?:[a-z0-9]+-)?(\d+\.\d+(?:\.\d+)?)/.exec(name)?.[1];
   },
@@ -93,6 +93,14 @@ export const tei: EngineProfile<"tei"> = {
     };
   },
   embeddingsOnly: true,
+  // Its `cpu-` images (`text-embeddings-inference:cpu-1.8`) serve from host memory; it keeps no KV cache.
+  onCpu: {
+    runsFromImage: (image) => /text-embeddings-inference:cpu-/.test(image ?? ""),
+    defaultContext: (request) => ({ tokens: request.model.maxPositionEmbeddings, fewest: request.model.maxPositionEmbeddings }),
+    // Builds with MKL (the CPU images) default to float32 (router/src/lib.rs "Get dtype",
+    // huggingface/text-embeddings-inference@009f0677559979c106efe30347ae99cb911a2f66).
+    dtype: { value: "float32", note: "Text Embeddings Inference's CPU images load the weights at float32 unless --dtype says otherwise" },
+  },
   notesModelDefaultContext: false,
   whenKvTooSmall: () => "Text Embeddings Inference keeps no KV cache.",
   startsAnywayNote: (served) => `Text Embeddings Inference truncates or refuses inputs above ${served} tokens`,

@@ -16,7 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, memoryLimit, mergeFields, modelFromMount, type Mount, newSink, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
 
@@ -127,7 +127,13 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     if (str(runtime) === "nvidia") everyHostGpu(sink, runtime!.node, "runtime: nvidia", engine, splitter);
     else if (passed) {
       setPassedGpus(sink, `devices: ${passed.path}`, passed.item.node, passed.vendor);
-    } else setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)" });
+    } else {
+      const image = service.get("image") ? str(interpolated(service.get("image")!, used)) : undefined;
+      // `mem_limit: 8g`, or the swarm-style `deploy.resources.limits.memory: 8G`.
+      const limit = memoryLimit(service.get("mem_limit"), "mem_limit", "docker") ?? memoryLimit(service.get("deploy")?.get("resources")?.get("limits")?.get("memory"), "deploy.resources.limits.memory", "docker");
+      const onCpu = { ...(image !== undefined ? { image } : {}), ...(limit ? { memoryLimit: limit } : {}) };
+      setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)", onCpu });
+    }
   }
 }
 
@@ -226,10 +232,12 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
     } else {
       const entrypointNode = service.get("entrypoint");
       const commandNode = service.get("command");
-      // Two lists are one argv: `entrypoint: ["/bin/sh", "-c"]` runs the command's first item as its script.
-      const joined = entrypointNode?.type === "seq" && commandNode?.type === "seq";
+      // Two lists are one argv: `entrypoint: ["/bin/sh", "-c"]` runs the command's first item as its
+      // script; so is a one-word entrypoint before a list (`entrypoint: /bin/sh`, `command: ["-c", "…"]`).
+      const entrypointItems = entrypointNode?.type === "seq" ? entrypointNode.items() : entrypointNode && /^\S+$/.test(str(entrypointNode) ?? " ") ? [entrypointNode] : undefined;
+      const joined = entrypointItems !== undefined && commandNode?.type === "seq";
       const entrypoint = joined ? { tokens: [], shell: false } : partTokens(entrypointNode, ctx, env, used);
-      const command = joined ? commandTokens([...entrypointNode.items(), ...commandNode.items()].map((item) => interpolated(item, used)), ctx.text, plainEnv(env)) : partTokens(commandNode, ctx, env, used);
+      const command = joined ? commandTokens([...entrypointItems, ...commandNode.items()].map((item) => interpolated(item, used)), ctx.text, plainEnv(env)) : partTokens(commandNode, ctx, env, used);
       // `entrypoint: /bin/sh` with `command: -c "vllm serve …"` runs the script as much as `command: sh -c "…"` does.
       const tokens = runScript([...entrypoint.tokens, ...command.tokens], ctx.text, plainEnv(env));
       const imageEngine = engineFromImage(str(imageNode)) ?? builtEngine(service, imageNode, tokens);

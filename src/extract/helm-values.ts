@@ -18,7 +18,7 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
 import { type EngineCall, flagListCall } from "./engine-seam.js";
-import { deferredReason, type FieldSink, locate, mergeFields, MIG_RESOURCE, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
+import { deferredReason, type FieldSink, locate, memoryLimit, mergeFields, MIG_RESOURCE, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
 import { parseValue } from "./engine-seam.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 import { FIELD_KINDS } from "./validity.js";
@@ -87,8 +87,8 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
     sink.fields.engine = locate<Engine>(repository ?? model, "vllm", "repository");
 
     const requestGpu = model.get("requestGPU");
+    // `requestGPU: 0` runs vLLM's CPU build: found, and said to request no GPU (vLLM is not sized on the CPU).
     readField(sink, "gpuCount", requestGpu, "int", "requestGPU");
-    if (sink.fields.gpuCount?.value === 0) continue; // a CPU deployment
     const gpuResource = str(model.get("requestGPUType"));
     // A MIG resource names the slice each replica gets (the GPU it is a slice of, if a selector names it).
     if (gpuResource && MIG_RESOURCE.test(gpuResource) && sink.fields.gpuCount) sink.fields.gpuCount = { ...sink.fields.gpuCount, source: gpuResource };
@@ -105,7 +105,7 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
     mergeFields(sink, call);
     if (!sink.fields.model && !sink.unresolved.model) {
       // No modelURL: an entry without GPUs deploys nothing here; one on GPUs is found and said to be unchecked.
-      if (!sink.fields.gpuCount && !sink.unresolved.gpuCount) continue;
+      if (!sink.fields.gpuCount?.value && !sink.unresolved.gpuCount) continue;
       // The model named in a vLLM `--config` file the chart mounts from elsewhere.
       const config = call.configFile;
       if (config) setUnresolved(sink, "model", { raw: config.value, node: config.node, reason: "unsupported", source: "--config", note: `--config ${config.value} holds the model` });
@@ -364,7 +364,7 @@ function isOllamaChart(document: DocNode): boolean {
  * at start — a list in the 0.x charts, `{pull: [...], run: [...]}` from 1.0 — and `ollama.gpu`
  * (`enabled`, `type: nvidia|amd`, `number`, 1 when unset) adds the GPU limit to the pod. Each model
  * is judged on its own (Ollama loads one at a time per GPU); without `gpu.enabled` or a GPU in
- * `resources`, Ollama runs on the CPU, which is not sized.
+ * `resources`, Ollama runs on the CPU, judged against `resources.limits.memory`.
  */
 function ollamaChart(values: DocNode, ctx: ExtractContext): Deployment[] {
   void ctx;
@@ -383,7 +383,8 @@ function ollamaChart(values: DocNode, ctx: ExtractContext): Deployment[] {
     if (!readField(hardware, "gpuCount", gpu.get("number"), "int", "ollama.gpu.number")) setLocated(hardware, "gpuCount", locate(gpu.get("enabled")!, 1, "ollama.gpu.enabled", { readonly: true }));
   } else {
     const where = gpu?.get("enabled") ?? gpu ?? ollama;
-    setUnresolved(hardware, "gpuCount", { raw: String(where.value ?? "unset"), node: where.node, reason: "unsupported", source: "ollama.gpu.enabled", note: "Ollama runs on the CPU here (ollama.gpu.enabled is not true)" });
+    const limit = memoryLimit(document.get("resources")?.get("limits")?.get("memory"), "resources.limits.memory", "kubernetes");
+    setUnresolved(hardware, "gpuCount", { raw: String(where.value ?? "unset"), node: where.node, reason: "unsupported", source: "ollama.gpu.enabled", note: "Ollama runs on the CPU here (ollama.gpu.enabled is not true)", onCpu: limit ? { memoryLimit: limit } : {} });
   }
   mergeFields(hardware, { fields: nodePlacement(document) }, "fill");
   const one = (model?: DocNode): Deployment => {

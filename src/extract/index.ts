@@ -239,7 +239,9 @@ function modelFromAnnotation(deployment: Deployment): void {
  *   `{{ .Values.instanceType }}`) is not a name to look up;
  * - a number outside what the engine or scheduler accepts (`nvidia.com/gpu: -1`, `1e308`, TP 1.5,
  *   utilisation -0.5), by the one table of `validity.ts`;
- * - zero GPUs: the engine runs on the CPU, which is not sized here.
+ * - zero GPUs written as a count (`nvidia.com/gpu: 0`, `requestGPU: 0`): the engine runs on the
+ *   CPU, unchecked here; a container that requests no GPU at all is judged on the CPU where its
+ *   engine serves from host memory (`UnresolvedValue.onCpu`, set by the adapters).
  */
 function setAsideUnusable(deployment: Deployment, text: string): void {
   for (const [field, located] of Object.entries(deployment.fields) as Array<[FieldName, Located<unknown> | undefined]>) {

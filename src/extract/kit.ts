@@ -211,6 +211,31 @@ export function setUnseenScript(sink: FieldSink, words: readonly string[], node:
   setUnresolved(sink, "engine", { raw: script, node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show` });
 }
 
+const KUBERNETES_MEMORY_UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
+const DOCKER_MEMORY_UNITS: Record<string, number> = { "": 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
+
+/**
+ * A memory size in bytes as Kubernetes writes a quantity (`4Gi`, `8192Mi`, `16G`, `1e9`: binary and
+ * decimal suffixes, apimachinery `resource.Quantity`) or Docker and compose write one (`8g`, `512m`,
+ * `2GB`: binary multiples, docker/go-units `RAMInBytes`); a bare number is bytes. Undefined for
+ * anything else (a template, a variable).
+ */
+export function memoryBytes(written: string | number, style: "kubernetes" | "docker"): number | undefined {
+  if (typeof written === "number") return Number.isFinite(written) && written > 0 ? written : undefined;
+  const match = style === "kubernetes" ? /^(\d+(?:\.\d+)?(?:e\d+)?)([KMGTP]i|[kMGTP])?$/.exec(written.trim()) : /^(\d+(?:\.\d+)?)[ \t]*([bkmgtp])?(?:i?b)?$/i.exec(written.trim());
+  if (!match) return undefined;
+  const units = style === "kubernetes" ? KUBERNETES_MEMORY_UNITS : DOCKER_MEMORY_UNITS;
+  const bytes = Number(match[1]) * units[style === "kubernetes" ? (match[2] ?? "") : (match[2] ?? "").toLowerCase()]!;
+  return Number.isFinite(bytes) && bytes > 0 ? bytes : undefined;
+}
+
+/** The memory a setting limits a container to, located, or undefined when it is unset or not a size. */
+export function memoryLimit(node: DocNode | undefined, source: string, style: "kubernetes" | "docker", scale = 1): Located<number> | undefined {
+  const written = node?.type === "scalar" && (typeof node.value === "string" || typeof node.value === "number") ? node.value : undefined;
+  const bytes = written === undefined ? undefined : memoryBytes(written, style);
+  return bytes === undefined ? undefined : { value: bytes * scale, node: node!.node, source };
+}
+
 /** A folder seen inside the container at `containerPath`: the host's (`/srv/models`), or a volume's. */
 export interface Mount {
   source: string;

@@ -68,6 +68,12 @@ export interface UnresolvedValue {
    * GPU). A deployment that fits there fits at any larger count, where each GPU holds less.
    */
   atLeast?: number;
+  /**
+   * No GPU is requested, so the container runs where the node puts it: on the CPU, for an engine
+   * that can (`onCpu` in its profile). The image it runs, which says whether it is a CPU build, and
+   * the memory the container is limited to (`resources.limits.memory`, compose `mem_limit`), in bytes.
+   */
+  onCpu?: { image?: string; memoryLimit?: Located<number> };
 }
 
 /** GPU memory bounds a format states instead of a GPU type (dstack `24GB..80GB`), in GiB. */

@@ -57,6 +57,11 @@ function allFindings(analysis: FileAnalysis, minConcurrent: number): Array<Findi
     const add = (finding: Omit<FindingKey, "deployment"> | undefined) => {
       if (finding) found.push({ deployment: index, ...finding, judged });
     };
+    if (judged.status === "cpu") {
+      if (judged.resolved.model.via === "family") add({ rule: "known-model", kind: "assumed-model" });
+      add(judged.host.verdict === "exceeds-limit" ? { rule: "host-memory-fit", kind: "exceeds-limit" } : unjudgedKey(judged));
+      return;
+    }
     if (judged.status !== "judged") {
       add(unjudgedKey(judged));
       return;

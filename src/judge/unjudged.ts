@@ -16,7 +16,7 @@ import { valueRule } from "../extract/validity.js";
 import { TEMPLATE_MARK } from "../extract/go-template.js";
 import { engineById } from "../engines/index.js";
 import { ENGINE_NAMES, printable } from "../report/wording.js";
-import { FIRST_SENTENCE_LIMIT, firstSentence, MESSAGE_LIMIT, tokens } from "../report/plain.js";
+import { FIRST_SENTENCE_LIMIT, firstSentence, gib, MESSAGE_LIMIT, tokens } from "../report/plain.js";
 import { trimTrailing } from "../text.js";
 
 export const UNJUDGED_MESSAGES = {
@@ -46,6 +46,9 @@ export const UNJUDGED_MESSAGES = {
     chartTemplate: "It sits in a Go template ({{raw}}) that may add or drop settings, so it was not checked. Lint the rendered output (helm template … > rendered.yaml).",
     noModel: "This {{engine}} deployment names no model in the file, so it was not checked. Name it ({{naming}}) or with the annotation vram.lint/model.",
     noGpus: "No GPU of {{where}} is one it could run on, so this deployment was not checked.",
+    cpuNoLimit: "No memory limit is set, so this CPU deployment was not checked. {{model}} needs about {{needed}} GiB of memory without a GPU; set {{setting}} to have it checked.",
+    cpuContextDecides:
+      "Whether {{model}} fits its {{limit}} GiB memory limit depends on the context {{engine}} picks ({{fewest}} to {{needed}} GiB), so it was not checked. Set the context to have it checked.",
   },
 } as const;
 
@@ -59,6 +62,16 @@ export interface UnjudgedFinding {
   /** Where it is reported: the value (or the part of a string) to blame, else the deployment. */
   at: Located<unknown> | UnresolvedValue | AstNode;
 }
+
+/** Where each format limits a container's memory, for "set one" (KubeAI's profiles are the chart's). */
+const MEMORY_LIMIT_SETTINGS: Record<string, string> = {
+  kubernetes: "resources.limits.memory",
+  generic: "resources.limits.memory",
+  "helm-values": "resources.limits.memory",
+  compose: "mem_limit",
+  terraform: "memory, or limits.memory",
+  kubeai: "a memory limit in its resourceProfile",
+};
 
 /** How a setting reads in a sentence when the file gives it no name of its own. */
 const FIELD_LABELS: Partial<Record<FieldName, string>> = {
@@ -156,6 +169,20 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
   switch (judged.status) {
     case "judged":
       return undefined;
+    case "cpu": {
+      const { host, resolved } = judged;
+      const model = printable(resolved.model.displayName, 60);
+      if (host.verdict === "no-limit") return { rule: "unchecked-deployment", messageId: "cpuNoLimit", data: { model, needed: gib(host.memory.neededBytes), setting: MEMORY_LIMIT_SETTINGS[judged.deployment.format] ?? "a memory limit" }, at: judged.deployment.unresolved.gpuCount ?? judged.deployment.anchor };
+      if (host.verdict === "context-decides") {
+        return {
+          rule: "unchecked-deployment",
+          messageId: "cpuContextDecides",
+          data: { model, fewest: gib((host.fewest ?? host.memory).neededBytes), needed: gib(host.memory.neededBytes), engine: ENGINE_NAMES[resolved.request.engine], limit: gib(host.limit!.value) },
+          at: host.limit!,
+        };
+      }
+      return undefined;
+    }
     case "invalid": {
       const { refusal } = judged;
       if (refusal) {
@@ -256,7 +283,7 @@ function templateOf(finding: Pick<UnjudgedFinding, "rule" | "messageId">): strin
 }
 
 /** Data from the file (a setting's name, a value as written, a note): cut, longest first, when the message would run long. */
-const FILE_TEXT_KEYS = ["setting", "raw", "note", "message", "written"];
+const FILE_TEXT_KEYS = ["setting", "raw", "note", "message", "written", "model"];
 
 /**
  * The finding with its file text cut (with "…") until the message leads with a first sentence of

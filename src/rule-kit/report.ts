@@ -105,7 +105,11 @@ export function applyEdits(edits: TextEdit[]): RuleFixer {
 
 /** What a finding must add about guesses: the resolution's assumptions, and where an ambiguous GPU name would pass. */
 export function assumptionNote(judged: Judged, minConcurrent = 1): string {
-  const { assumptions } = judged.resolved;
+  return assumptionsNote(judged.resolved.assumptions) + ambiguityNote(judged, minConcurrent);
+}
+
+/** " Assumes a; b." for a message: as many assumptions as it has room for, and how many more `vram explain` lists. */
+export function assumptionsNote(assumptions: readonly string[]): string {
   // As many as a message has room for (a compose file's defaults can be many); `vram explain` lists every one.
   const shown: string[] = [];
   let length = 0;
@@ -115,8 +119,7 @@ export function assumptionNote(judged: Judged, minConcurrent = 1): string {
     length += assumption.length + 2;
   }
   const more = assumptions.length - shown.length;
-  const note = shown.length > 0 ? ` Assumes ${shown.join("; ")}${more > 0 ? `; and ${more} more (vram explain lists them)` : ""}.` : "";
-  return note + ambiguityNote(judged, minConcurrent);
+  return shown.length > 0 ? ` Assumes ${shown.join("; ")}${more > 0 ? `; and ${more} more (vram explain lists them)` : ""}.` : "";
 }
 
 /** Characters of assumptions a message names before it counts the rest. */

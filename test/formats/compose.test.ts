@@ -135,6 +135,25 @@ ${gpus}`;
     expect(deployments.map((deployment) => [deployment.name, deployment.fields.model?.value, deployment.fields.gpuCount?.value])).toEqual([["ollama", "llama3.1:8b", 1]]);
   });
 
+  it("reads a one-word entrypoint before a command list as one argv (`entrypoint: /bin/sh`, `command: [-c, script]`)", () => {
+    const text = `services:
+  ollama-gpu:
+    image: ollama/ollama:latest
+    container_name: ollama-gpu
+    runtime: nvidia
+  ollama-pull:
+    image: ollama/ollama:latest
+    entrypoint: /bin/sh
+    environment:
+      - OLLAMA_HOST=ollama-gpu:11434
+    command:
+      - "-c"
+      - "sleep 3; ollama pull qwen3:4b; ollama pull phi4-mini"
+`;
+    const deployments = deploymentsOf(text, "compose.yaml");
+    expect(deployments.map((deployment) => [deployment.name, deployment.fields.model?.value])).toEqual([["ollama-gpu", "qwen3:4b"]]);
+  });
+
   it("never throws on missing keys, wrong types and nulls", () => {
     const shapes = [
       (value: unknown) => ({ services: value }),

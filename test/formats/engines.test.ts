@@ -255,15 +255,20 @@ ${env}`;
 });
 
 describe("Text Embeddings Inference deployments", () => {
-  it("reads the model and warm-up batch from flags or environment, judges each GPU service without a KV cache, and skips the CPU build", () => {
+  it("reads the model and warm-up batch from flags or environment, judges each GPU service without a KV cache, and the CPU build against its memory limit", () => {
     const file = "compose/rag-tei-embeddings.yml";
     expect(fixtureValues(file)).toEqual([
       { kind: "compose service", name: "embeddings", model: "intfloat/e5-large-v2", maxNumBatchedTokens: 65536, engine: "tei", gpuCount: 1, unresolved: [] },
       { kind: "compose service", name: "reranker", model: "BAAI/bge-reranker-v2-m3", maxNumBatchedTokens: 8192, engine: "tei", gpuCount: 1, unresolved: [] },
+      { kind: "compose service", name: "reindex-embeddings", model: "BAAI/bge-small-en-v1.5", engine: "tei", unresolved: ["gpuCount"] },
     ]);
-    expect(statuses(file)).toEqual(["compose service embeddings: judged", "compose service reranker: judged"]);
+    expect(statuses(file)).toEqual(["compose service embeddings: judged", "compose service reranker: judged", "compose service reindex-embeddings: cpu"]);
     expectFindings(file, []);
-    for (const judged of judgedOf(readFixture(file), file)) {
+    const [gpuEmbeddings, reranker, cpuBuild] = judgedOf(readFixture(file), file);
+    // The CPU image loads float32 weights: bge-small's 33.4M parameters are 0.12 GiB, well inside 2g.
+    if (cpuBuild?.status !== "cpu") throw new Error("not judged on the CPU");
+    expect([cpuBuild.host.verdict, cpuBuild.host.limit?.value, cpuBuild.host.memory.kvCacheBytes, cpuBuild.resolved.request.weightFormat.id]).toEqual(["fits", 2 * 2 ** 30, 0, "fp32"]);
+    for (const judged of [gpuEmbeddings!, reranker!]) {
       if (judged.status !== "judged") throw new Error("not judged");
       expect(judged.estimate).toMatchObject({ verdict: "fits", kvBytesPerToken: 0, maxConcurrency: Number.POSITIVE_INFINITY });
       expect(judged.estimate.settings.maxNumBatchedTokens).toBe(judged.values.maxNumBatchedTokens);

@@ -85,7 +85,7 @@ describe("Helm values: vLLM production-stack (vllm-stack)", () => {
     expect(deployment!.fields.pipelineParallel?.value).toBe(2);
   });
 
-  it("leaves templated values unresolved and skips CPU-only specs", () => {
+  it("leaves templated values unresolved, and says a CPU-only spec requests no GPU", () => {
     const text = `servingEngineSpec:
   modelSpec:
   - name: templated
@@ -96,8 +96,10 @@ describe("Helm values: vLLM production-stack (vllm-stack)", () => {
     requestGPU: 0
 `;
     const deployments = deploymentsOf(text, "values.yaml");
-    expect(deployments).toHaveLength(1);
+    expect(deployments).toHaveLength(2);
     expect(deployments[0]!.unresolved.model).toMatchObject({ reason: "template" });
+    // vLLM's CPU build is not sized: found, and said so rather than dropped.
+    expect(findings(lint(text, "values.yaml")).map((message) => message.message)).toContain("No GPU is requested, so this deployment was not checked.");
   });
 });
 

@@ -49,14 +49,16 @@ describe("KubeAI Model", () => {
   it("says why custom profiles, CPU profiles and bucket URLs are not judged, and ignores embedding engines", () => {
     const { messages } = expectFindings("kubeai/profiles-not-judged.yaml", [
       "vram/unchecked-deployment 12:20 definedElsewhere",
-      "vram/unchecked-deployment 23:20 unsupported",
+      "vram/unchecked-deployment 23:20 cpuNoLimit",
       "vram/unchecked-deployment 32:8 modelElsewhere",
     ]);
     expect(messages[0]!.message).toBe('resourceProfile refers to "team-a100-pool:2", defined outside this file, so this deployment was not checked.');
-    expect(messages[1]!.message).toBe("No GPU is requested (resourceProfile cpu:2 runs it on CPUs), so this deployment was not checked.");
+    expect(messages[1]!.message).toBe(
+      "No memory limit is set, so this CPU deployment was not checked. qwen2.5:0.5b needs about 0.6 GiB of memory without a GPU; set a memory limit in its resourceProfile to have it checked.",
+    );
     expect(statuses("kubeai/profiles-not-judged.yaml")).toEqual([
       "Model mixtral-8x7b-custom-profile: incomplete",
-      "Model qwen2.5-0.5b-cpu: incomplete",
+      "Model qwen2.5-0.5b-cpu: cpu",
       "Model finetuned-from-s3: incomplete",
     ]);
   });
