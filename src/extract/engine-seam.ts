@@ -26,6 +26,7 @@ export { applyEnvFields, commandTokens, engineFromImage, flagFor, imageOnlyCall,
 const DYNAMO_WORKERS = new Set(["dynamo.vllm", "dynamo.sglang", "dynamo.trtllm"]);
 
 export const LLAMA_SWAP = "llama-swap";
+const LOCALAI = "LocalAI";
 
 /** Servers found by command or image that are not sized: what to call them in a message. */
 const UNSIZED: Array<{ command?: RegExp; image?: RegExp; name: string }> = [
@@ -33,6 +34,8 @@ const UNSIZED: Array<{ command?: RegExp; image?: RegExp; name: string }> = [
   { command: /^tritonserver$/, image: /tritonserver/, name: TRITON },
   // A model router: it starts the engines its config file lists (llama-swap README, `--config`).
   { command: /^llama-swap$/, image: /(?:^|\/)llama-swap(?::|$)/, name: LLAMA_SWAP },
+  // LocalAI serves the models its models folder configures (`localai/localai`, `go-skynet/local-ai`).
+  { command: /^local-ai$/, image: /(?:^|\/)local-?ai(?::|@|$)/, name: LOCALAI },
 ];
 
 /**
@@ -73,7 +76,7 @@ export function mayStartEngine(image: string | undefined, texts: readonly string
 const startsEngine = new BoundedCache<boolean>(1024);
 
 /** Any of the unsized servers' names in a text: a cheap test before tokenizing a command. */
-const UNSIZED_HINT = /fastchat|triton|llama-swap/i;
+const UNSIZED_HINT = /fastchat|triton|llama-swap|local-?ai/i;
 
 /** Whether a container's image or command could name an unsized server at all (most containers: no). */
 export function mayRunUnsizedServer(texts: Array<string | undefined>): boolean {
@@ -97,6 +100,7 @@ export function unsizedServer(tokens: ArgToken[], image: string | undefined): st
  * one the file does not show.
  */
 export function unsizedServerNote(server: string, tokens: ArgToken[]): string {
+  if (server === LOCALAI) return "It runs LocalAI, whose models are configured in its models folder, not in this file";
   if (server !== LLAMA_SWAP) return `It runs ${server}, which this version finds but does not size yet`;
   return `It runs llama-swap, whose models are in ${swapConfigPath(tokens)}, not in this file`;
 }

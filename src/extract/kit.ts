@@ -389,6 +389,9 @@ export function readEnv(node: DocNode | undefined, rewrite: (value: DocNode) => 
   return env;
 }
 
+/** Commands that run a script as another user with `-c` (`su`, or `sudo`/`runuser`/`doas` before a shell). */
+const USER_SWITCHES = new Set(["su", "sudo", "runuser", "doas"]);
+
 /** `docker run` / `podman run` options that take a value (the image is the first other token). */
 const DOCKER_VALUE_OPTIONS = new Set([
   "-e", "--env", "--env-file", "--gpus", "-v", "--volume", "-p", "--publish", "--name", "--shm-size", "--ipc", "--network", "--net",
@@ -419,6 +422,16 @@ export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | un
     if (tokens[i - 1]!.operator !== true || tokens[i]!.operator) continue;
     const nested = runScript(tokens.slice(i, i + 3), "", new Map());
     const found = nested.length > 0 && nested[0] !== tokens[i] ? scriptEngineCall(nested, depth + 1) : undefined;
+    if (found) return found;
+  }
+  // A script run as another user (`su -s /bin/bash ollama -c "ollama pull llama3"`, `sudo -u ollama bash -c "…"`).
+  for (let i = 0; depth < 3 && i + 2 < tokens.length; i++) {
+    if ((i > 0 && tokens[i - 1]!.operator !== true) || tokens[i]!.operator || !USER_SWITCHES.has(tokens[i]!.text.slice(tokens[i]!.text.lastIndexOf("/") + 1))) continue;
+    let flag = i + 1;
+    while (flag + 1 < tokens.length && !tokens[flag]!.operator && tokens[flag]!.text !== "-c" && tokens[flag]!.text !== "--command") flag++;
+    if (flag + 1 >= tokens.length || tokens[flag]!.operator || tokens[flag + 1]!.operator) continue;
+    const nested = runScript([{ ...tokens[flag]!, text: "sh" }, { ...tokens[flag]!, text: "-c" }, tokens[flag + 1]!], "", new Map());
+    const found = nested.length > 0 && nested[0] !== tokens[flag] ? scriptEngineCall(nested, depth + 1) : undefined;
     if (found) return found;
   }
   for (let i = 0; i + 1 < tokens.length; i++) {

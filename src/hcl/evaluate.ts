@@ -457,6 +457,10 @@ function encode(args: DocNode[], call: HCLFunctionCall): DocNode | undefined {
 }
 
 const FUNCTIONS: Record<string, HclFunction> = {
+  // `user_data = base64encode(<<-EOF … EOF)`: the cloud decodes it (cloud-init gunzips base64gzip's)
+  // before it runs it, so what the instance runs, which the readers look for, is the argument.
+  base64encode: (args) => stringArg(args[0]) === undefined ? undefined : args[0],
+  base64gzip: (args) => stringArg(args[0]) === undefined ? undefined : args[0],
   yamldecode: decode,
   jsondecode: decode,
   yamlencode: encode,

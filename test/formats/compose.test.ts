@@ -154,6 +154,19 @@ ${gpus}`;
     expect(deployments.map((deployment) => [deployment.name, deployment.fields.model?.value])).toEqual([["ollama-gpu", "qwen3:4b"]]);
   });
 
+  it("finds a LocalAI server on GPUs and says its models are in its models folder", () => {
+    const text = `services:
+  localai:
+    image: localai/localai:latest-gpu-vulkan
+    devices:
+      - /dev/dri/renderD128:/dev/dri/renderD128
+    volumes:
+      - ./models:/models
+`;
+    const [deployment] = deploymentsOf(text, "compose.yaml");
+    expect(deployment?.unresolved.engine?.note).toBe("It runs LocalAI, whose models are configured in its models folder, not in this file");
+  });
+
   it("never throws on missing keys, wrong types and nulls", () => {
     const shapes = [
       (value: unknown) => ({ services: value }),

@@ -120,6 +120,24 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     expect(checked).toBe(8);
   });
 
+  it("reads user data wrapped in base64encode, and a script run as another user (`su … -c`)", () => {
+    const text = `resource "aws_instance" "ollama" {
+  ami           = "ami-0c1234567890abcde"
+  instance_type = "g5.xlarge"
+  user_data = base64encode(<<-EOF
+    #!/bin/bash
+    curl -fsSL https://ollama.com/install.sh | sh
+    systemctl start ollama
+    su -s /bin/bash ollama -c "ollama pull llama3.1:8b"
+  EOF
+  )
+}
+`;
+    const [deployment] = hclDeployments(text, "main.tf");
+    expect([deployment?.fields.model?.value, deployment?.fields.engine?.value, deployment?.fields.instanceType?.value]).toEqual(["llama3.1:8b", "ollama", "g5.xlarge"]);
+    expect(lintHcl(text, "main.tf").map((message) => message.ruleId)).toEqual([]);
+  });
+
   it("names a model given as a mounted path by the host folder mounted there (docker volumes, docker run -v, hostPath)", () => {
     const { text, path } = lintHclFixture("bind-mounted-models/main.tf");
     expect(hclDeployments(text, path).map((deployment) => [deployment.fields.model?.value, deployment.fields.model?.readonly, deployment.assumptions])).toEqual([
