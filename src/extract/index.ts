@@ -12,7 +12,7 @@ import { apiGroup, holders } from "./crd-kit.js";
 import { walkContainers } from "./walker.js";
 import { extractRayServeConfig } from "./ray.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
-import { isAutoContext, lineStartsOf, positionAt } from "../text.js";
+import { isAutoContext, lineStartsOf, positionAt, printable } from "../text.js";
 import { isValidNumber } from "./validity.js";
 import { deferredReason, locate, mergeFields, migSliceType, setLocated } from "./kit.js";
 import { extractCompose } from "./compose.js";
@@ -120,6 +120,7 @@ function readFile(ast: { type: string; body?: unknown[] }, text: string): { depl
     remoteModel(deployment);
     autoContext(deployment);
     setAsideUnusable(deployment, text);
+    modelInDeployTimeFolder(deployment);
   }
   const actions = templateActionsOf(ast);
   if (actions.length > 0) {
@@ -230,6 +231,24 @@ function modelFromAnnotation(deployment: Deployment): void {
     setLocated(deployment, "model", locate(value, name.trim(), MODEL_ANNOTATION));
     return;
   }
+}
+
+/**
+ * A model path whose folder is set at deploy time but whose last part is written
+ * (`${MODELS_DIR}/Qwen2.5-7B-Instruct-Q4_K_M.gguf`, `$HOME/models/Qwen2.5-7B-Instruct`, llama-swap's
+ * `${m}/…` from another config): that part names the model whatever the folder, so the model is
+ * read from it, and the finding says the folder is assumed. A name with no size or version in it
+ * (`model.gguf`, `weights`) names nothing and stays set at deploy time.
+ */
+function modelInDeployTimeFolder(deployment: Deployment): void {
+  const model = deployment.unresolved.model;
+  if (!model || model.reason !== "variable" || deployment.fields.model) return;
+  const cut = Math.max(model.raw.lastIndexOf("/"), model.raw.lastIndexOf("\\"));
+  const name = model.raw.slice(cut + 1);
+  if (cut <= 0 || deferredReason(name) || !/[a-z]{2}/i.test(name) || !/\d/.test(name) || /^(?:ggml-)?models?(?:[-_.]|$)/i.test(name)) return;
+  delete deployment.unresolved.model;
+  deployment.fields.model = { value: model.raw, node: model.node, ...(model.range ? { range: model.range } : {}), source: model.source ?? "model", readonly: true };
+  (deployment.assumptions ??= []).push(`${printable(model.raw.slice(0, cut), 40)} is set at deploy time; ${printable(name, 60)} names the model`);
 }
 
 /**

@@ -154,6 +154,31 @@ ${gpus}`;
     expect(deployments.map((deployment) => [deployment.name, deployment.fields.model?.value])).toEqual([["ollama-gpu", "qwen3:4b"]]);
   });
 
+  it("reads a model file whose folder is set at deploy time by its written name, and says so", () => {
+    const service = (file: string) => `services:
+  llm:
+    image: ghcr.io/ggml-org/llama.cpp:server-cuda
+    command: -m \${MODELS_DIR}/${file} -c 8192 -ngl 99
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              count: 1
+              capabilities: [gpu]
+`;
+    const [named] = deploymentsOf(service("Llama-3.2-3B-Instruct-Q4_K_M.gguf"), "compose.yaml");
+    expect([named?.fields.model?.value, named?.fields.model?.readonly, named?.assumptions]).toEqual([
+      // Compose reads `${MODELS_DIR}` as the shell's `$MODELS_DIR`, set when the service starts.
+      "$MODELS_DIR/Llama-3.2-3B-Instruct-Q4_K_M.gguf",
+      true,
+      ["$MODELS_DIR is set at deploy time; Llama-3.2-3B-Instruct-Q4_K_M.gguf names the model"],
+    ]);
+    // A file named for nothing stays set at deploy time.
+    const [generic] = deploymentsOf(service("model.gguf"), "compose.yaml");
+    expect([generic?.fields.model, generic?.unresolved.model?.reason]).toEqual([undefined, "variable"]);
+  });
+
   it("finds a LocalAI server on GPUs and says its models are in its models folder", () => {
     const text = `services:
   localai:
