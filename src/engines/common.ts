@@ -307,6 +307,12 @@ export interface EngineProfile<Id extends string = string> {
   readonly offloadPath: "pcie" | "cpu";
 
   /**
+   * Pulls several models and loads each when a request names it, evicting others when memory runs
+   * short (Ollama's scheduler): each model a script pulls is judged as a deployment of its own.
+   */
+  readonly loadsModelsInTurn?: true;
+
+  /**
    * Serves embeddings and scores only (Text Embeddings Inference): every model reads its input in one
    * pass and generates nothing, so no KV cache is kept and there is no decode speed.
    */

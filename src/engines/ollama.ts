@@ -170,6 +170,8 @@ export const ollama: EngineProfile<"ollama"> = {
     });
   },
   autoFit: schedule,
+  // server/sched.go loads a model when a request names it and evicts idle ones to make room.
+  loadsModelsInTurn: true,
   // With no GPU the runner loads every layer into host memory, at the default context of no VRAM.
   onCpu: {
     runsFromImage: () => true,

@@ -6,7 +6,7 @@
  */
 import type { DeploymentValues } from "../resolve.js";
 import type { Engine } from "../sizing/types.js";
-import { type EngineProfile, engineById, type FlagSpec, findEngineCommand, parseFlagValue } from "../engines/index.js";
+import { type EngineProfile, engineById, type FlagSpec, engineCommandAt, findEngineCommand, parseFlagValue } from "../engines/index.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { type ArgToken, UNKNOWN } from "./shell.js";
@@ -170,6 +170,27 @@ function removalOf(tokens: ArgToken[]): Located<unknown>["removal"] {
   return undefined;
 }
 
+/**
+ * The models further commands of the same engine name later in the script (`ollama pull a && ollama
+ * pull b`), as `others` of the model: an engine that loads models in turn serves each alone.
+ */
+function laterModels(call: EngineCall, tokens: ArgToken[], from: number): void {
+  const others: Array<Located<string>> = [];
+  for (let at = from; at < tokens.length && others.length < MAX_LATER_MODELS; at++) {
+    const later = engineCommandAt(tokens, at);
+    const token = later?.engine === call.engine && later.positionalModel ? tokens[later.start] : undefined;
+    if (!token || token.operator || token.text.startsWith("-")) continue;
+    const one: EngineCall = { engine: call.engine, fields: {}, unresolved: {} };
+    setField(one, POSITIONAL_MODEL, token.text, token, token.range, "model");
+    const model = one.fields.model as Located<string> | undefined;
+    if (model && model.value !== call.fields.model!.value && !others.some((other) => other.value === model.value)) others.push(model);
+  }
+  if (others.length > 0) call.fields.model = { ...(call.fields.model as Located<string>), others };
+}
+
+/** Models a script's later commands add at most (a hostile file could list thousands). */
+const MAX_LATER_MODELS = 16;
+
 export interface ParseEngineOptions {
   /** Engine known from the image, for args-only containers. */
   imageEngine?: Engine;
@@ -208,6 +229,7 @@ export function parseEngineCall(tokens: ArgToken[], options: ParseEngineOptions 
     setField(call, POSITIONAL_MODEL, token.text, token, token.range, "model");
     i++;
   }
+  if (engineById(engine).loadsModelsInTurn && call.fields.model) laterModels(call, tokens, end);
   let equalsStyle = 0;
   let separateStyle = 0;
   for (; i < end; i++) {

@@ -112,6 +112,7 @@ function readFile(ast: { type: string; body?: unknown[] }, text: string): { depl
       unread.push({ node: document.node, reason: error.message });
     }
   }
+  expandModelsInTurn(deployments);
   const overridable = deployments.length > 0 && CONTEXT_OVERRIDE.test(text);
   for (const deployment of deployments) {
     if (overridable) deployment.contextOverridable = true;
@@ -230,6 +231,24 @@ function modelFromAnnotation(deployment: Deployment): void {
     if (!value || name === undefined || name.trim() === "") continue;
     setLocated(deployment, "model", locate(value, name.trim(), MODEL_ANNOTATION));
     return;
+  }
+}
+
+/**
+ * A server that loads the models it pulls in turn (Ollama): each further model is a deployment of
+ * its own, on the same GPUs and settings, right after the first, so the largest decides nothing
+ * silently.
+ */
+function expandModelsInTurn(deployments: Deployment[]): void {
+  for (let index = 0; index < deployments.length; index++) {
+    const deployment = deployments[index]!;
+    const others = deployment.fields.model?.others;
+    if (!others) continue;
+    const { others: _others, ...first } = deployment.fields.model!;
+    deployment.fields.model = first;
+    const turns = others.map((model): Deployment => ({ ...deployment, fields: { ...deployment.fields, model }, unresolved: { ...deployment.unresolved } }));
+    deployments.splice(index + 1, 0, ...turns);
+    index += turns.length;
   }
 }
 

@@ -21,6 +21,11 @@ export interface Located<T> {
   removal?: { items: DocNode[] } | { range: [number, number] };
   /** Other places that must hold the same value (a pod's GPU `requests` beside its `limits`). */
   mirrors?: Array<Located<T>>;
+  /**
+   * Further values the setting takes in turn, each judged as a deployment of its own: the other
+   * models an Ollama script pulls into the same server, which loads one when it is asked for.
+   */
+  others?: Array<Located<string>>;
 }
 
 export type LocatedFields = { [K in FieldName]?: Located<NonNullable<DeploymentValues[K]>> };

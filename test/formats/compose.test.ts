@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readFixture } from "../support/lint.js";
+import { findings, lint, readFixture } from "../support/lint.js";
 import { deploymentsOf, expectSuggestionsFix, finding, judgedOf, lintFixture, writtenAt } from "./helpers.js";
 
 /** Compose never names the GPU type; a team states theirs once. */
@@ -150,8 +150,36 @@ ${gpus}`;
       - "-c"
       - "sleep 3; ollama pull qwen3:4b; ollama pull phi4-mini"
 `;
+    // Ollama loads each model it pulls when a request names it: each is judged on the server's GPUs.
     const deployments = deploymentsOf(text, "compose.yaml");
-    expect(deployments.map((deployment) => [deployment.name, deployment.fields.model?.value])).toEqual([["ollama-gpu", "qwen3:4b"]]);
+    expect(deployments.map((deployment) => [deployment.name, deployment.fields.model?.value])).toEqual([
+      ["ollama-gpu", "qwen3:4b"],
+      ["ollama-gpu", "phi4-mini"],
+    ]);
+  });
+
+  it("judges every model an Ollama script pulls, each on the server's GPUs, so a larger later one is not passed over", () => {
+    const text = `services:
+  ollama:
+    image: ollama/ollama:0.12.3
+    container_name: ollama
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              count: 1
+              capabilities: [gpu]
+  ollama-pull:
+    image: ollama/ollama:0.12.3
+    environment:
+      - OLLAMA_HOST=ollama:11434
+    entrypoint: ["/bin/sh", "-c"]
+    command: ["sleep 3; ollama pull llama3.2:3b && ollama pull qwen2.5:32b; ollama pull llama3.2:3b"]
+`;
+    expect(deploymentsOf(text, "compose.yaml").map((deployment) => deployment.fields.model?.value)).toEqual(["llama3.2:3b", "qwen2.5:32b"]);
+    // The 32B (about 19 GiB at Q4_K_M) fits only some GPUs: said, where the first model alone would pass.
+    expect(findings(lint(text, "compose.yaml")).map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
   });
 
   it("reads a model file whose folder is set at deploy time by its written name, and says so", () => {
