@@ -2,7 +2,8 @@
  * vram/host-memory-fit — a deployment that requests no GPU and is served from host memory
  * (llama.cpp, Ollama, TEI's CPU images) must fit the memory its container is limited to: the whole
  * weight file, the KV cache for its context and a compute buffer. Past the limit the kernel kills
- * the container while it loads. Suggests the limit that holds it, re-checked.
+ * the container, or (weights memory-mapped, as llama.cpp and Ollama map GGUF files) keeps evicting
+ * them, so every token rereads them from disk. Suggests the limit that holds it, re-checked.
  */
 import type { FileAnalysis, JudgedDeployment } from "../src/analysis.js";
 import { GIB } from "../src/sizing/runtime.js";
@@ -18,7 +19,7 @@ type MessageIds = "exceedsLimit" | "raiseLimit" | "missingReason";
 
 const MESSAGES = {
   exceedsLimit:
-    "{{model}} needs about {{needed}} GiB of memory on the CPU, more than its {{limit}} GiB limit. The container is killed while it loads: {{weights}} GiB of {{format}} weights, {{kv}} GiB of KV cache for {{context}} tokens, {{compute}} GiB of compute buffer.{{assumption}}",
+    "{{model}} needs about {{needed}} GiB of memory on the CPU, more than its {{limit}} GiB limit. It is killed, or rereads memory-mapped weights from disk for every token: {{weights}} GiB of {{format}} weights, {{kv}} GiB of KV cache for {{context}} tokens, {{compute}} GiB of compute buffer.{{assumption}}",
   raiseLimit: "Raise the memory limit to {{limit}}",
 };
 

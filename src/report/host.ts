@@ -62,7 +62,7 @@ export function renderHost(catalog: Catalog, resolved: ResolvedDeployment, host:
       lines.push(style.good(`✓ Fits: ${needed} of its ${gib(limit!.value)} GiB memory limit.`));
       break;
     case "exceeds-limit":
-      lines.push(style.bad(`✗ Does not fit: ${needed}, more than its ${gib(limit!.value)} GiB memory limit; the container is killed while it loads.`));
+      lines.push(style.bad(`✗ Does not fit: ${needed}, more than its ${gib(limit!.value)} GiB memory limit: it is killed, or rereads memory-mapped weights from disk for every token.`));
       break;
     case "context-decides":
       lines.push(style.bad(`? Not checked: ${gib(host.fewest!.neededBytes)} to ${needed} by the context ${ENGINE_NAMES[request.engine]} picks, against its ${gib(limit!.value)} GiB memory limit.`));
