@@ -13,7 +13,8 @@ import { scalarText } from "../src/rule-kit/edits.js";
 import { assumptionsNote, fitted, locationOf, verifiedSuggestion } from "../src/rule-kit/report.js";
 import type { VramRuleContext } from "../src/rule-kit/create-rule.js";
 import { gib, shortFormatLabel, tokens } from "../src/report/wording.js";
-import type { Located } from "../src/extract/types.js";
+import type { MemoryLimit } from "../src/extract/types.js";
+import { memoryBytes } from "../src/extract/kit.js";
 
 type MessageIds = "exceedsLimit" | "raiseLimit" | "missingReason";
 
@@ -25,16 +26,21 @@ const MESSAGES = {
 
 /**
  * The limit to suggest: the need and a tenth more for the process around it (tokenizer, HTTP server,
- * page-cache churn), up to a whole GiB, written as the setting writes sizes.
+ * page-cache churn), up to a whole GiB, in the unit the file already writes (`4Gi` → `6Gi`, `8192Mi`
+ * → `6144Mi`, `6G` → `10G`, kreuzwerker/docker's MB → `6144`), rounded up to a whole unit.
  */
-function suggestedLimit(limit: Located<number>, neededBytes: number): { text: string; label: string } {
-  const gibs = Math.ceil((neededBytes * 1.1) / GIB);
-  // kreuzwerker/docker `memory` counts MB; compose and Docker take `8g`; Kubernetes quantities `8Gi`.
-  if (limit.source === "memory") return { text: scalarText(limit.node, gibs * 1024), label: `${gibs * 1024} MB` };
-  const written = limit.source.startsWith("deploy.") ? `${gibs}G` : limit.source === "mem_limit" ? `${gibs}g` : `${gibs}Gi`;
+function suggestedLimit(limit: MemoryLimit, neededBytes: number): { text: string; label: string } {
+  const bytes = Math.ceil((neededBytes * 1.1) / GIB) * GIB;
+  const written = limit.node.type === "YAMLScalar" || limit.node.type === "JSONLiteral" || limit.node.type === "HCLLiteral" ? (limit.node as { value: unknown }).value : undefined;
+  if (typeof written === "number") {
+    const units = String(Math.ceil(bytes / limit.scale));
+    return { text: units, label: limit.scale === 2 ** 20 ? `${units} MB` : units };
+  }
+  const unit = /^[\d.]+(?:e\d+)?[ \t]*([A-Za-z]+)$/.exec(String(written ?? "").trim())?.[1] ?? (limit.style === "kubernetes" ? "Gi" : "g");
+  const value = `${Math.ceil(bytes / (memoryBytes(`1${unit}`, limit.style) ?? GIB))}${unit}`;
   // `8Gi` reads back as a string unquoted: a plain scalar stays plain, as the file wrote it.
   const plain = limit.node.type === "YAMLScalar" && limit.node.style === "plain";
-  return { text: plain ? written : scalarText(limit.node, written), label: written };
+  return { text: plain ? value : scalarText(limit.node, value), label: value };
 }
 
 function report(context: VramRuleContext<MessageIds, []>, judged: Extract<JudgedDeployment, { status: "cpu" }>, analysis: FileAnalysis): void {

@@ -21,7 +21,7 @@ import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 import { type HostMemory, hostMemoryOf } from "./sizing/host.js";
 import { DEFAULT_ENGINE, engineById } from "./engines/index.js";
-import type { Located } from "./extract/types.js";
+import type { MemoryLimit } from "./extract/types.js";
 
 /** Settings the estimate does not hinge on: an unresolved value there still allows a verdict. */
 const MINOR_FIELDS = new Set<FieldName>(["maxNumSeqs", "maxNumBatchedTokens", "enforceEager", "engine"]);
@@ -63,7 +63,7 @@ export interface HostJudgement {
   memory: HostMemory;
   /** At the fewest tokens the engine may shrink an unset context to (llama.cpp `--fit`), when fewer. */
   fewest?: HostMemory;
-  limit?: Located<number>;
+  limit?: MemoryLimit;
 }
 
 /** A deployment with a verdict: resolved against the catalog and estimated. */

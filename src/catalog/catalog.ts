@@ -107,8 +107,12 @@ function splitQuantizedSuffix(key: string): { base: string; formatId: string | n
  */
 const GGUF_TYPE = /(?:^|[-_.:])((?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|q[2-8]k(?:xl|[sml])?|q[2-8]|tq[12]_0|mxfp4(?:_moe)?|b?f16|f32|fp16|fp32))(?=[-.]|$)/i;
 
-/** `owner/repo:Q4_K_M`: a repository pulled at a GGUF type its tag names. */
-const REPOSITORY_GGUF_TAG = /\/[^/:]+:(?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|q[2-8]|b?f16)$/i;
+/** `owner/repo:Q4_K_M`: a repository pulled at the GGUF type its whole tag names. */
+function taggedGgufRepository(name: string): boolean {
+  const tag = /\/[^/:]+:([^/:]+)$/.exec(name)?.[1];
+  const type = tag === undefined ? null : GGUF_TYPE.exec(tag);
+  return type !== null && type.index === 0 && type[0].length === tag!.length;
+}
 
 /** The unknown format of a GGUF file whose name states no quantization type (`/models/mistral-7b-instruct.gguf`). */
 export const GGUF_WITHOUT_TYPE = "GGUF (no quant type in the file name)";
@@ -712,7 +716,7 @@ export class Catalog {
   private resolveGguf(name: string): Omit<ModelResolution, "displayName"> | undefined {
     // A repository named with a GGUF type as its tag (`owner/repo:Q4_K_M`, llama.cpp's `-hf` and
     // Ollama's `hf.co/`) is a GGUF repository even when its name does not say so.
-    if (!name.toLowerCase().includes("gguf") && !REPOSITORY_GGUF_TAG.test(name)) return undefined;
+    if (!name.toLowerCase().includes("gguf") && !taggedGgufRepository(name)) return undefined;
     const file = name.slice(name.lastIndexOf("/") + 1);
     const typeMatch = GGUF_TYPE.exec(file);
     const typed = typeMatch ? this.ggufFormat(ggufTypeOf(typeMatch)) : undefined;

@@ -16,7 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, memoryLimit, mergeFields, modelFromMount, type Mount, newSink, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
 
@@ -130,8 +130,10 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     } else {
       const image = service.get("image") ? str(interpolated(service.get("image")!, used)) : undefined;
       // `mem_limit: 8g`, or the swarm-style `deploy.resources.limits.memory: 8G`.
-      const limit = memoryLimit(service.get("mem_limit"), "mem_limit", "docker") ?? memoryLimit(service.get("deploy")?.get("resources")?.get("limits")?.get("memory"), "deploy.resources.limits.memory", "docker");
-      const onCpu = { ...(image !== undefined ? { image } : {}), ...(limit ? { memoryLimit: limit } : {}) };
+      const onCpu = onCpuOf(image, [
+        { node: service.get("mem_limit"), setting: "mem_limit", style: "docker" },
+        { node: service.get("deploy")?.get("resources")?.get("limits")?.get("memory"), setting: "deploy.resources.limits.memory", style: "docker" },
+      ]);
       setUnresolved(sink, "gpuCount", { raw: "none", node: (service.get("image") ?? service).node, reason: "unsupported", source: "deploy.resources", note: "No GPU is reserved for it (deploy.resources devices or gpus:)", onCpu });
     }
   }

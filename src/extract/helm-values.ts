@@ -18,7 +18,7 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
 import { type EngineCall, flagListCall } from "./engine-seam.js";
-import { deferredReason, type FieldSink, locate, memoryLimit, mergeFields, MIG_RESOURCE, newSink, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
+import { deferredReason, type FieldSink, locate, mergeFields, MIG_RESOURCE, newSink, onCpuOf, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
 import { parseValue } from "./engine-seam.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 import { FIELD_KINDS } from "./validity.js";
@@ -383,8 +383,8 @@ function ollamaChart(values: DocNode, ctx: ExtractContext): Deployment[] {
     if (!readField(hardware, "gpuCount", gpu.get("number"), "int", "ollama.gpu.number")) setLocated(hardware, "gpuCount", locate(gpu.get("enabled")!, 1, "ollama.gpu.enabled", { readonly: true }));
   } else {
     const where = gpu?.get("enabled") ?? gpu ?? ollama;
-    const limit = memoryLimit(document.get("resources")?.get("limits")?.get("memory"), "resources.limits.memory", "kubernetes");
-    setUnresolved(hardware, "gpuCount", { raw: String(where.value ?? "unset"), node: where.node, reason: "unsupported", source: "ollama.gpu.enabled", note: "Ollama runs on the CPU here (ollama.gpu.enabled is not true)", onCpu: limit ? { memoryLimit: limit } : {} });
+    const onCpu = onCpuOf(undefined, [{ node: document.get("resources")?.get("limits")?.get("memory"), setting: "resources.limits.memory", style: "kubernetes" }]);
+    setUnresolved(hardware, "gpuCount", { raw: String(where.value ?? "unset"), node: where.node, reason: "unsupported", source: "ollama.gpu.enabled", note: "Ollama runs on the CPU here (ollama.gpu.enabled is not true)", onCpu });
   }
   mergeFields(hardware, { fields: nodePlacement(document) }, "fill");
   const one = (model?: DocNode): Deployment => {

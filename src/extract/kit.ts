@@ -9,7 +9,7 @@ import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
 import { rangeInScalar, scalarView, str } from "./doc.js";
 import { type ArgToken, applyEnvFields, engineCall, type EngineCall, engineFromImage, imageOnlyCall, parseValue } from "./engine-seam.js";
-import type { FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
+import type { FieldName, Located, LocatedFields, MemoryLimit, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 import { printable, trimTrailing } from "../text.js";
 import { runScript } from "./shell.js";
@@ -229,11 +229,30 @@ export function memoryBytes(written: string | number, style: "kubernetes" | "doc
   return Number.isFinite(bytes) && bytes > 0 ? bytes : undefined;
 }
 
-/** The memory a setting limits a container to, located, or undefined when it is unset or not a size. */
-export function memoryLimit(node: DocNode | undefined, source: string, style: "kubernetes" | "docker", scale = 1): Located<number> | undefined {
-  const written = node?.type === "scalar" && (typeof node.value === "string" || typeof node.value === "number") ? node.value : undefined;
-  const bytes = written === undefined ? undefined : memoryBytes(written, style);
-  return bytes === undefined ? undefined : { value: bytes * scale, node: node!.node, source };
+/** A setting that limits a container's memory, where the format has it, and how it writes sizes. */
+export interface MemorySetting {
+  node: DocNode | undefined;
+  setting: string;
+  style: MemoryLimit["style"];
+  /** Bytes per unit of a bare number (kreuzwerker/docker's `memory`: MB); 1 by default. */
+  scale?: number;
+}
+
+/**
+ * The `onCpu` mark of a container that requests no GPU: its image and the first of `settings` that
+ * holds a size (compose: `mem_limit`, then `deploy.resources.limits.memory`). With none written,
+ * the first is the one to set.
+ */
+export function onCpuOf(image: string | undefined, settings: readonly MemorySetting[]): NonNullable<UnresolvedValue["onCpu"]> {
+  let memoryLimit: MemoryLimit | undefined;
+  for (const { node, setting, style, scale = 1 } of settings) {
+    const written = node?.type === "scalar" && (typeof node.value === "string" || typeof node.value === "number") ? node.value : undefined;
+    const bytes = written === undefined ? undefined : memoryBytes(written, style);
+    if (bytes === undefined) continue;
+    memoryLimit = { value: bytes * (typeof written === "number" ? scale : 1), node: node!.node, source: setting, style, scale };
+    break;
+  }
+  return { ...(image !== undefined ? { image } : {}), ...(memoryLimit ? { memoryLimit } : {}), limitSetting: settings[0]?.setting ?? "a memory limit" };
 }
 
 /** A folder seen inside the container at `containerPath`: the host's (`/srv/models`), or a volume's. */

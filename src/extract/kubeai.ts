@@ -64,7 +64,7 @@ export function readResourceProfile(node: DocNode | undefined, ctx: ExtractConte
   }
   const profile = match[2]!;
   if (CPU_PROFILE.test(profile)) {
-    unresolved.gpuCount = { raw: "none", node: node.node, reason: "unsupported", source: "resourceProfile", note: `No GPU is requested (resourceProfile ${raw.trim()} runs it on CPUs)`, onCpu: {} };
+    unresolved.gpuCount = { raw: "none", node: node.node, reason: "unsupported", source: "resourceProfile", note: `No GPU is requested (resourceProfile ${raw.trim()} runs it on CPUs)`, onCpu: { limitSetting: "a memory limit in its resourceProfile" } };
     return { fields, unresolved };
   }
   const profileStart = match[1]!.length;

@@ -13,7 +13,7 @@ import { applyMountedConfig, mountedConfigMapFile } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, memoryLimit, mergeFields, MIG_RESOURCE, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, isScriptFile, sliceOf } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, isScriptFile, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -407,8 +407,7 @@ function addGpus(sink: FieldSink, container: DocNode, imageNode: DocNode | undef
       return;
     }
     const where = container.get("resources") ?? imageNode ?? container;
-    const limit = memoryLimit(container.get("resources")?.get("limits")?.get("memory"), "resources.limits.memory", "kubernetes");
-    const onCpu = { ...(str(imageNode) !== undefined ? { image: str(imageNode) } : {}), ...(limit ? { memoryLimit: limit } : {}) };
+    const onCpu = onCpuOf(str(imageNode), [{ node: container.get("resources")?.get("limits")?.get("memory"), setting: "resources.limits.memory", style: "kubernetes" }]);
     setUnresolved(sink, "gpuCount", { raw: "none", node: where.node, reason: "unsupported", source: "resources", note: "No GPU is requested (no nvidia.com/gpu in its resources)", onCpu });
   }
 }

@@ -27,7 +27,7 @@ import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
 import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
-import { type EnvMap, everyHostGpu, type FieldSink, locate, memoryLimit, mergeFields, modelFromMount, newSink, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
+import { type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
@@ -550,8 +550,7 @@ function dockerContainer(resource: Resource, scope: Scope): Deployment[] {
     if (passed) setPassedGpus(sink, `host_path = "${passed.path}"`, passed.item.node, passed.vendor);
     else {
       // `memory` is in MB (kreuzwerker/docker `docker_container`: "The memory limit for the container in MBs").
-      const limit = memoryLimit(body.get("memory"), "memory", "docker", 2 ** 20);
-      const onCpu = { ...(!isUnresolved(image) && str(image) !== undefined ? { image: str(image) } : {}), ...(limit ? { memoryLimit: limit } : {}) };
+      const onCpu = onCpuOf(isUnresolved(image) ? undefined : str(image), [{ node: body.get("memory"), setting: "memory", style: "docker", scale: 2 ** 20 }]);
       setUnresolved(sink, "gpuCount", { raw: "none", node: (body.get("image") ?? body).node, reason: "unsupported", source: "gpus", note: "No GPU is given to it (gpus or runtime = \"nvidia\")", onCpu });
     }
   } else {

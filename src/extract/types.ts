@@ -75,10 +75,21 @@ export interface UnresolvedValue {
   atLeast?: number;
   /**
    * No GPU is requested, so the container runs where the node puts it: on the CPU, for an engine
-   * that can (`onCpu` in its profile). The image it runs, which says whether it is a CPU build, and
-   * the memory the container is limited to (`resources.limits.memory`, compose `mem_limit`), in bytes.
+   * that can (`onCpu` in its profile). The image it runs, which says whether it is a CPU build, the
+   * memory the container is limited to, and the setting that limits it (`resources.limits.memory`,
+   * compose `mem_limit`), written or not.
    */
-  onCpu?: { image?: string; memoryLimit?: Located<number> };
+  onCpu?: { image?: string; memoryLimit?: MemoryLimit; limitSetting: string };
+}
+
+/**
+ * A container's memory limit in bytes, with how its setting writes sizes: Kubernetes quantities
+ * (`4Gi`, `16G` decimal) or Docker's binary multiples (`8g`, `6G`), times `scale` for a bare number
+ * (kreuzwerker/docker's `memory` counts MB), so a fix writes the limit as the file does.
+ */
+export interface MemoryLimit extends Located<number> {
+  style: "kubernetes" | "docker";
+  scale: number;
 }
 
 /** GPU memory bounds a format states instead of a GPU type (dstack `24GB..80GB`), in GiB. */

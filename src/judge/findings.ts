@@ -57,8 +57,9 @@ function allFindings(analysis: FileAnalysis, minConcurrent: number): Array<Findi
     const add = (finding: Omit<FindingKey, "deployment"> | undefined) => {
       if (finding) found.push({ deployment: index, ...finding, judged });
     };
+    // A model sized by the family and size its name states: known-model says it was assumed.
+    if ((judged.status === "judged" || judged.status === "cpu") && judged.resolved.model.via === "family") add({ rule: "known-model", kind: "assumed-model" });
     if (judged.status === "cpu") {
-      if (judged.resolved.model.via === "family") add({ rule: "known-model", kind: "assumed-model" });
       add(judged.host.verdict === "exceeds-limit" ? { rule: "host-memory-fit", kind: "exceeds-limit" } : unjudgedKey(judged));
       return;
     }
@@ -66,8 +67,6 @@ function allFindings(analysis: FileAnalysis, minConcurrent: number): Array<Findi
       add(unjudgedKey(judged));
       return;
     }
-    // A model sized by the family and size its name states: known-model says it was assumed.
-    if (judged.resolved.model.via === "family") add({ rule: "known-model", kind: "assumed-model" });
     add(memoryFinding(judged.estimate, minConcurrent));
     if (judged.estimate.verdict !== "weights-exceed-memory" && sizeClaimShortfall(judged)) add({ rule: "weights-fit", kind: "size-claim" });
     add(targetFinding(analysis, judged));

@@ -63,16 +63,6 @@ export interface UnjudgedFinding {
   at: Located<unknown> | UnresolvedValue | AstNode;
 }
 
-/** Where each format limits a container's memory, for "set one" (KubeAI's profiles are the chart's). */
-const MEMORY_LIMIT_SETTINGS: Record<string, string> = {
-  kubernetes: "resources.limits.memory",
-  generic: "resources.limits.memory",
-  "helm-values": "resources.limits.memory",
-  compose: "mem_limit",
-  terraform: "memory, or limits.memory",
-  kubeai: "a memory limit in its resourceProfile",
-};
-
 /** How a setting reads in a sentence when the file gives it no name of its own. */
 const FIELD_LABELS: Partial<Record<FieldName, string>> = {
   model: "The model",
@@ -172,7 +162,7 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
     case "cpu": {
       const { host, resolved } = judged;
       const model = printable(resolved.model.displayName, 60);
-      if (host.verdict === "no-limit") return { rule: "unchecked-deployment", messageId: "cpuNoLimit", data: { model, needed: gib(host.memory.neededBytes), setting: MEMORY_LIMIT_SETTINGS[judged.deployment.format] ?? "a memory limit" }, at: judged.deployment.unresolved.gpuCount ?? judged.deployment.anchor };
+      if (host.verdict === "no-limit") return { rule: "unchecked-deployment", messageId: "cpuNoLimit", data: { model, needed: gib(host.memory.neededBytes), setting: judged.deployment.unresolved.gpuCount?.onCpu?.limitSetting ?? "a memory limit" }, at: judged.deployment.unresolved.gpuCount ?? judged.deployment.anchor };
       if (host.verdict === "context-decides") {
         return {
           rule: "unchecked-deployment",

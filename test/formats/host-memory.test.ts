@@ -106,6 +106,19 @@ resources: {limits: {memory: 8Gi}}`);
     }
   });
 
+  it("suggests the raised limit in the unit the file writes", () => {
+    const ollama = (limit: string) =>
+      podWith(`
+image: ollama/ollama:0.12.3
+command: ["/bin/sh", "-c", "ollama serve & sleep 3 && ollama pull qwen2.5:7b && wait"]
+resources:
+  limits:
+    memory: ${limit}`);
+    const suggested = (limit: string) => findings(lint(ollama(limit), "deploy.yaml")).flatMap((message) => (message.suggestions ?? []).map((suggestion) => suggestion.desc));
+    // 4.9 GiB needed, a tenth more, up to a whole GiB: 6 GiB, as Mi, Gi or decimal G (6.44e9 bytes → 7G).
+    expect([suggested("4096Mi"), suggested("4Gi"), suggested("4G")]).toEqual([["Raise the memory limit to 6144Mi"], ["Raise the memory limit to 6Gi"], ["Raise the memory limit to 7G"]]);
+  });
+
   it("reads Terraform's docker_container memory in MB", () => {
     const text = `resource "docker_container" "llm" {
   name    = "llm"
