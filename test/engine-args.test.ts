@@ -92,6 +92,43 @@ args: ["meta-llama/Llama-3.1-8B-Instruct", "--max-total-tokens", "8192"]
     expect(valuesOf(tgi.fields)).toEqual({ maxModelLen: 8192 });
   });
 
+  it("reads vLLM's positional model after the options too (argparse takes positionals anywhere), and never a flag's value for it", () => {
+    const last = call(`
+command: ["sh", "-c", "vllm serve --generation-config auto --served-model-name phi-4 --revision 6fbb3d3 $MODEL"]
+`, { MODEL: "microsoft/phi-4" }).call!;
+    expect(valuesOf(last.fields)).toEqual({ model: "microsoft/phi-4" });
+    const flagged = call(`
+command: ["vllm", "serve", "--model", "Qwen/Qwen3-8B", "--max-model-len", "8192", "stray"]
+`).call!;
+    expect(valuesOf(flagged.fields)).toEqual({ model: "Qwen/Qwen3-8B", maxModelLen: 8192 });
+    // An engine that takes no positional model (TGI's launcher) still reads none.
+    const tgi = call(`
+image: ghcr.io/huggingface/text-generation-inference:3.3.4
+args: ["--max-total-tokens", "8192", "meta-llama/Llama-3.1-8B-Instruct"]
+`).call!;
+    expect(valuesOf(tgi.fields)).toEqual({ maxModelLen: 8192 });
+  });
+
+  it("passes a script's arguments to its \"$@\" (an entrypoint wrapper `sh -c 'exec vllm serve \"$@\"' -- --model …`)", () => {
+    const text = `
+command:
+  - /bin/bash
+  - -c
+  - |
+    ulimit -n 65536
+    exec vllm serve \${VLLM_ENFORCE_EAGER:+--enforce-eager} "$@"
+  - --
+  - --model
+  - Qwen/Qwen2.5-14B-Instruct-AWQ
+  - --max-model-len
+  - "16384"
+`;
+    const result = call(text).call!;
+    expect(valuesOf(result.fields)).toEqual({ model: "Qwen/Qwen2.5-14B-Instruct-AWQ", maxModelLen: 16384 });
+    // The arguments stay where the file writes them, so a suggestion edits them in place.
+    expect(at(text, result, "maxModelLen")).toBe("16384");
+  });
+
   it("accepts short aliases, underscore spellings and unique prefixes (argparse allow_abbrev)", () => {
     const { call: result } = call(`
 command: ["vllm", "serve", "m/x", "-tp", "4", "--gpu_memory_utilization", "0.9", "--max-num-batched-token=4096", "--max-num-seq", "64", "-q", "awq"]

@@ -142,6 +142,16 @@ describe("KV cache", () => {
     expect(estimate.maxConcurrency).toBeGreaterThan(estimate.kvCapacityTokens / 131072);
   });
 
+
+  it("caches each layer type at its own KV geometry (Gemma 4 12B: 40 sliding layers of 8 × 256, 8 full-attention layers of 1 × 512)", () => {
+    const estimate = estimateMemory(request({ model: "google/gemma-4-12B-it", gpuType: "RTX-3090", maxModelLen: 262144, quantization: "awq" }));
+    expect(estimate.kvBytesPerToken).toBe(40 * 2 * 8 * 256 * 2 + 8 * 2 * 1 * 512 * 2);
+    // One 262,144-token sequence: the full-attention layers hold every token (4 GiB), the sliding ones a window.
+    // A sliding layer holds window − 1 + max_num_batched_tokens (2,048 on this GPU), in 16-token blocks, and one block more.
+    const window = Math.ceil((1024 - 1 + 2048) / 16) * 16 + 16;
+    expect(estimate.requestKvBytes).toBe(8 * 262144 * 2 * 512 * 2 + 40 * window * 2 * 8 * 256 * 2);
+    expect(estimate.verdict).toBe("fits");
+  });
   it("Llama-3.1-8B on one L4 cannot hold the default 131,072-token context; 8,192 fits", () => {
     const unset = estimateMemory(request({ model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "L4" }));
     expect(unset.verdict).toBe("kv-cache-too-small");

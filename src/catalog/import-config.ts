@@ -294,6 +294,8 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
     recurrent = recurrentOf(text, modelType, layers!, h, attentionHeads, notes);
   }
   windowed = windowOf(text, modelType, layers!, recurrent?.layers ?? 0, maxPositionEmbeddings);
+  const fullLayerKv = windowed && modelType.startsWith("gemma4") ? gemma4FullLayerKv(text, kvHeads, headDim) : undefined;
+  if (windowed && fullLayerKv) windowed = { ...windowed, fullLayerKv };
 
   if (denseIntermediate === null && modelType !== "nemotron_h" && (!moe || moe.spec.moeLayers < layers!)) {
     throw new ConfigImportError("config.json has no intermediate_size for the dense MLP layers, so the model cannot be sized");
@@ -342,6 +344,18 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
 }
 
 /**
+ * Gemma 4's full-attention layers cache their own KV geometry (`num_global_key_value_heads` ×
+ * `global_head_dim`, config.json), not the sliding layers'. A K shared with V
+ * (`attention_k_eq_v`) is still counted twice: engines allocate K and V pages alike.
+ */
+function gemma4FullLayerKv(text: Json, kvHeads: number, headDim: number): { kvHeads: number; headDim: number } | undefined {
+  const globalHeadDim = numberAt(text, "global_head_dim");
+  if (globalHeadDim === undefined) return undefined;
+  const globalKv = numberAt(text, "num_global_key_value_heads") ?? kvHeads;
+  return globalKv === kvHeads && globalHeadDim === headDim ? undefined : { kvHeads: globalKv, headDim: globalHeadDim };
+}
+
+/**
  * Gemma 4 parameters the layer model does not hold, counted with the towers so weights stay exact:
  * its full-attention layers use a wider head (`global_head_dim`, K shared with V), the small models
  * add per-layer input embeddings (PLE) and double-width MLPs on their KV-sharing layers.
@@ -358,7 +372,7 @@ function gemma4Extras(text: Json, modelType: string, h: number, heads: number, k
     const local = 2 * h * heads * headDim + 2 * h * kvHeads * headDim;
     const global = 2 * h * heads * globalHeadDim + kvMatrices * h * globalKv * globalHeadDim;
     extra += globalLayers * (global - local);
-    notes.push(`${globalLayers} full-attention layers use ${globalKv} KV heads of ${globalHeadDim}; the KV estimate uses the sliding layers' ${kvHeads} × ${headDim} for every layer`);
+    notes.push(`${globalLayers} full-attention layers use ${globalKv} KV heads of ${globalHeadDim} (the sliding layers ${kvHeads} of ${headDim}), each cached at its own size`);
   }
   const ple = numberAt(text, "hidden_size_per_layer_input") ?? 0;
   const layers = numberAt(text, "num_hidden_layers") ?? 0;

@@ -80,6 +80,11 @@ export interface WindowedAttentionSpec {
   window: Count;
   /** How many of the model's layers use the window (the rest use full attention). */
   layers: Count;
+  /**
+   * The KV heads and head size of the full-attention layers, where they differ from the windowed
+   * layers' (`kvHeads` × `headDim`): Gemma 4's `num_global_key_value_heads` × `global_head_dim`.
+   */
+  fullLayerKv?: { kvHeads: Count; headDim: Count };
 }
 
 /** Layers that keep a fixed-size state per sequence instead of a per-token KV cache. */

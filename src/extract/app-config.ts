@@ -85,12 +85,29 @@ function typeWithCount(raw: string): [type: string, count: string] | undefined {
  */
 const NESTED_ENGINE_KEYS = /^(vllm|sglang|tgi|engine|server|serving|runtime)?(engine)?(args|arguments|extraargs|containerargs|engineargs|config|kwargs|options|settings)?$/;
 
-/** Keys that name the model in a mapping that is itself a model key's value (`model: {name: …}`). */
-const MODEL_NAME_KEYS = new Set(["name", "id", "repo", "repository", "path", "uri", "storageuri", "source"]);
+/**
+ * Keys that name the model in a mapping that is itself a model key's value (`model: {name: …}`),
+ * most telling first: a `name` beside a `source` (`{name: Qwen/…, source: huggingface}`) is the model.
+ */
+const MODEL_NAME_ORDER = ["name", "id", "repoid", "hfrepo", "repo", "repository", "path", "uri", "storageuri", "source"];
+const MODEL_NAME_KEYS = new Set(MODEL_NAME_ORDER);
 const MODEL_SPEC = { field: "model", kind: "string" } as const satisfies { field: FieldName; kind: Kind };
 
 /** Environment variables of a chart's `env` (or a SkyPilot task's `envs`) that name the model beside its GPUs. */
 export const MODEL_ENV = ["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "MODEL_PATH"];
+
+/** The scalar of `mapping` that names a model by its key (`model`, `modelName`, `hf_model_id`…), or by a name under one (`model: {name: …}`). */
+export function modelEntryOf(mapping: DocNode): { key: string; node: DocNode } | undefined {
+  for (const [key, node] of mapping.entries()) {
+    if (KEY_INDEX.get(normalizeKey(key))?.field !== "model") continue;
+    if (node.type === "scalar") return { key, node };
+    const candidates = node.type === "map" ? node.entries().filter(([inner, value]) => value.type === "scalar" && MODEL_NAME_KEYS.has(normalizeKey(inner))) : [];
+    const rank = ([inner]: [string, DocNode]) => MODEL_NAME_ORDER.indexOf(normalizeKey(inner));
+    const named = candidates.sort((a, b) => rank(a) - rank(b))[0];
+    if (named) return { key: `${key}.${named[0]}`, node: named[1] };
+  }
+  return undefined;
+}
 
 /** Reads one mapping's settings; returns undefined when it does not describe a deployment. */
 export function readSettingsMapping(
@@ -101,6 +118,8 @@ export function readSettingsMapping(
   const sink = newSink();
   const { fields, unresolved } = sink;
   const located = <T>(value: T, node: DocNode, source: string): Located<T> => locate(node, value, source);
+  /** The rank in MODEL_NAME_ORDER of the key the model was read from. */
+  let modelNameRank = MODEL_NAME_ORDER.length;
 
   for (const [key, node] of mapping.entries()) {
     // A serving image under any key names the engine: `deep-learning-container-image:
@@ -113,8 +132,13 @@ export function readSettingsMapping(
       continue;
     }
     // Under a model key (`model: {name: Qwen/Qwen3-32B, contextLength: 32768}`), its name is the model.
-    const spec = KEY_INDEX.get(normalizeKey(key)) ?? (options.modelKeyed && MODEL_NAME_KEYS.has(normalizeKey(key)) ? MODEL_SPEC : undefined);
+    const nameRank = options.modelKeyed ? MODEL_NAME_ORDER.indexOf(normalizeKey(key)) : -1;
+    const spec = KEY_INDEX.get(normalizeKey(key)) ?? (nameRank >= 0 ? MODEL_SPEC : undefined);
     if (!spec || node.type !== "scalar") continue;
+    if (spec === MODEL_SPEC) {
+      if (nameRank > modelNameRank) continue;
+      modelNameRank = nameRank;
+    }
     const raw = typeof node.value === "string" ? node.value : String(node.value);
     if (spec.field === "engine") {
       const engine = deferredReason(raw) ? undefined : engineByName(raw);

@@ -22,20 +22,28 @@ import { trimTrailing } from "../text.js";
 
 
 /**
- * `${VAR:-default}` / `${VAR-default}` as compose reads it when VAR is unset (the default), and `$$`,
- * its escape for a `$` the container sees, read left to right as compose does.
+ * `${VAR:-default}` / `${VAR-default}` as compose reads it when VAR is unset (the default), innermost
+ * first (`${MAX_MODEL_LEN:-${CTX:-262144}}`), and `$$`, its escape for a `$` the container sees.
  */
-const INTERPOLATION = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*):?-([^}]*)\}/g;
+const INTERPOLATION = /\$\{([A-Za-z_][A-Za-z0-9_]*):?-((?:[^{}$]|\$(?!\{))*)\}/g;
+
+/** Stands for an escaped `$$` while defaults are applied, so the `$` it leaves starts no interpolation. */
+const ESCAPED_DOLLAR = "\u0001";
 
 /** A scalar with compose's defaults applied (read-only where anything was replaced), and the defaults it used. */
 function interpolated(node: DocNode, used: string[]): DocNode {
   const raw = str(node);
   if (raw === undefined || !(raw.includes("${") || raw.includes("$$"))) return node;
-  const value = raw.replace(INTERPOLATION, (whole, name: string, fallback: string) => {
-    if (whole === "$$") return "$";
-    used.push(`${name} at its default (${fallback})`);
-    return fallback;
-  });
+  let value = raw.replaceAll("$$", ESCAPED_DOLLAR);
+  // Each pass replaces the innermost defaults; nesting is bounded by the text's length.
+  for (let previous = ""; previous !== value; ) {
+    previous = value;
+    value = value.replace(INTERPOLATION, (_whole, name: string, fallback: string) => {
+      used.push(`${name} at its default (${fallback})`);
+      return fallback;
+    });
+  }
+  value = value.replaceAll(ESCAPED_DOLLAR, "$");
   return value === raw ? node : scalarView(value, node.node);
 }
 

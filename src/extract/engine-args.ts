@@ -232,9 +232,16 @@ export function parseEngineCall(tokens: ArgToken[], options: ParseEngineOptions 
   if (engineById(engine).loadsModelsInTurn && call.fields.model) laterModels(call, tokens, end);
   let equalsStyle = 0;
   let separateStyle = 0;
+  // The model may also follow the options (`vllm serve --revision abc $MODEL`: argparse takes positionals anywhere).
+  let positionalOpen = invocation.positionalModel && !call.fields.model;
   for (; i < end; i++) {
     const token = tokens[i]!;
-    if (!token.text.startsWith("-") || token.text === "-" || token.text === "--") continue;
+    if (!token.text.startsWith("-")) {
+      if (positionalOpen && !call.fields.model && !call.unresolved.model) setField(call, POSITIONAL_MODEL, token.text, token, token.range, "model");
+      positionalOpen = false;
+      continue;
+    }
+    if (token.text === "-" || token.text === "--") continue;
     const eq = token.text.indexOf("=");
     const written = eq > 0 ? token.text.slice(0, eq) : token.text;
     const flag = lookupFlag(table, normalizeFlag(written));

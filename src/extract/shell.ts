@@ -65,22 +65,39 @@ export function commandTokens(
     // `bash -lc -- SCRIPT` (KubeRay heads): `--` only ends the shell's options.
     const scriptAt = str(items[i + 2]) === "--" ? i + 3 : i + 2;
     if (isShell && items[scriptAt]) {
-      tokens.push(...shellTokens(items[scriptAt]!, text, env));
+      // `sh -c SCRIPT NAME ARG…`: the items after the script are its `$0` and its arguments, which
+      // `"$@"` passes on (an entrypoint wrapper's `exec vllm serve "$@"` before a command list).
+      const args = items.slice(scriptAt + 2).map((each) => listToken(each, text, env)).filter((token) => token !== undefined);
+      for (const token of shellTokens(items[scriptAt]!, text, env)) {
+        if (token.text === ALL_ARGUMENTS || token.text === ALL_ARGUMENTS_JOINED) tokens.push(...args);
+        else tokens.push(token);
+      }
       return { tokens, shell: true };
     }
     if (/\s/.test(expanded.trim()) && isCommandLine(expanded)) {
       tokens.push(...shellTokens(item, text, env));
       shell = true;
     } else {
-      // An item whose `$(VAR)` was expanded is not what the file says: keep it unlocated and read-only.
-      const token: ArgToken = { text: expanded, from: item };
-      const range = rangeInScalar(item, raw, text);
-      if (range) token.range = range;
-      if (expanded !== raw) token.indirect = true;
-      tokens.push(token);
+      tokens.push(listToken(item, text, env)!);
     }
   }
   return { tokens, shell };
+}
+
+/** `"$@"` and `"$*"` in a script, as the tokenizer leaves them: every argument the script was given. */
+const ALL_ARGUMENTS = `${UNKNOWN}\${@}${UNKNOWN}`;
+const ALL_ARGUMENTS_JOINED = `${UNKNOWN}\${*}${UNKNOWN}`;
+
+/** One list item as one argument. An item whose `$(VAR)` was expanded is not what the file says: unlocated and read-only. */
+function listToken(item: DocNode, text: string, env: ReadonlyMap<string, string | undefined>): ArgToken | undefined {
+  const raw = str(item);
+  if (raw === undefined) return undefined;
+  const expanded = expandKubernetes(raw, env);
+  const token: ArgToken = { text: expanded, from: item };
+  const range = rangeInScalar(item, raw, text);
+  if (range) token.range = range;
+  if (expanded !== raw) token.indirect = true;
+  return token;
 }
 
 /**

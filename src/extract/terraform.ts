@@ -22,6 +22,8 @@
  * is followed to a literal local. Each resource's `"//"` comments become the deployment's `notes`.
  */
 import type { Engine } from "../sizing/types.js";
+import { engineByName } from "../engines/index.js";
+import { readSettingsMapping } from "./app-config.js";
 import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
@@ -684,7 +686,10 @@ function sagemakerModuleDeployments(name: string, body: DocNode, scope: Scope): 
  * `SM_NUM_GPUS` to every GPU of the instance.
  */
 function moduleDeployments(name: string, body: DocNode, scope: Scope): Deployment[] {
-  if (!body.get("hf_model_id")) return sagemakerModuleDeployments(name, body, scope);
+  if (!body.get("hf_model_id")) {
+    const sagemaker = sagemakerModuleDeployments(name, body, scope);
+    return sagemaker.length > 0 ? sagemaker : settingsModuleDeployments(name, body);
+  }
   if (!body.get("instance_type")) return [];
   const sink = newSink();
   readTf(sink, "model", body.get("hf_model_id"), "string", "hf_model_id", scope);
@@ -693,4 +698,30 @@ function moduleDeployments(name: string, body: DocNode, scope: Scope): Deploymen
   sink.fields.engine = { ...locate<Engine>(body.get("source") ?? body, "tgi", "source"), readonly: true };
   const notes = notesOf(body);
   return [{ format: "terraform", kind: "module", name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node, ...(notes.length > 0 ? { notes } : {}) }];
+}
+
+/** A module input named for the engine it configures (`vllm_version`, `tgi_image`, `ollama_models`). */
+const ENGINE_INPUT = /^(vllm|sglang|tgi|ollama|llama_?cpp|lmdeploy|trtllm)_/i;
+
+/**
+ * Any other module call whose inputs name a model and its hardware (`model = "openai/gpt-oss-20b"`
+ * beside `instance_type = "g6.xlarge"`), read as an app config's keys are. The model must be
+ * written: a module fed only variables says nothing of its own. The engine is the one an input is
+ * named for (`vllm_version = "v0.10.1"` also gives its release), else the default engine's.
+ */
+function settingsModuleDeployments(name: string, body: DocNode): Deployment[] {
+  const read = readSettingsMapping(body);
+  if (!read?.fields.model) return [];
+  const sink = newSink();
+  mergeFields(sink, read);
+  let engineVersion: string | undefined;
+  for (const [key, value] of body.entries()) {
+    const engine = engineByName(ENGINE_INPUT.exec(key)?.[1]);
+    if (!engine) continue;
+    sink.fields.engine ??= { ...locate<Engine>(value, engine, key), readonly: true };
+    const version = /_version$/i.test(key) ? str(value) : undefined;
+    if (sink.fields.engine.value === engine && version && /^v?\d/.test(version)) engineVersion = version;
+  }
+  const notes = notesOf(body);
+  return [{ format: "terraform", kind: "module", name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node, ...(engineVersion ? { engineVersion } : {}), ...(notes.length > 0 ? { notes } : {}) }];
 }

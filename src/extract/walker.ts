@@ -16,7 +16,8 @@ import type { DocNode } from "./doc.js";
 import { scalarView, str } from "./doc.js";
 import { valuesOf } from "./engine-args.js";
 import { dataParallelLayout, DEFAULT_ENGINE } from "../engines/index.js";
-import { everyHostGpu, isScriptFile, mergeFields, newSink, scriptEngineCall, setLocated, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
+import { modelEntryOf } from "./app-config.js";
+import { everyHostGpu, isScriptFile, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
 import { nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
 import { shellTokens } from "./shell.js";
 import type { Deployment, Located } from "./types.js";
@@ -252,6 +253,10 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   if (!serving) return undefined;
   const sink = newSink();
   mergeFields(sink, serving);
+  // Chart values that name the model beside the image (`model: Org/Model` over `image: {repository:
+  // vllm/vllm-openai}`): the chart's template hands it to the engine, whose command the values do not write.
+  const named = !sink.fields.model && !sink.unresolved.model && node.get("image")?.type === "map" ? modelEntryOf(node) : undefined;
+  if (named) readField(sink, "model", named.node, "string", named.key);
   // GPUs of the nearest enclosing `resources` when the container names none (a service-level `gpu`).
   let podSpec: DocNode | undefined;
   for (const holder of [container, ...[...ancestors].reverse()]) {
@@ -265,6 +270,12 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
     else if (gpus.unresolved) setUnresolved(sink, "gpuCount", gpus.unresolved);
   }
   if (podSpec) mergeFields(sink, { fields: nodePlacement(podSpec) }, "fill");
+  // Those values' `resources` are the container's: written without a GPU, the pod requests none.
+  const resources = named && !sink.fields.gpuCount && !sink.unresolved.gpuCount ? node.get("resources") : undefined;
+  if (resources?.get("limits") || resources?.get("requests")) {
+    const onCpu = onCpuOf(str(container.get("image")), [{ node: resources.get("limits")?.get("memory"), setting: "resources.limits.memory", style: "kubernetes" }]);
+    setUnresolved(sink, "gpuCount", { raw: "none", node: resources.node, reason: "unsupported", source: "resources", note: "No GPU is requested (no nvidia.com/gpu in its resources)", onCpu });
+  }
   // More ranks than the pod's GPUs, where other pods may hold the rest: not a start failure to state.
   const podGpus = sink.fields.gpuCount as Located<number> | undefined;
   const { engine = DEFAULT_ENGINE, tensorParallel = 1, pipelineParallel = 1, dataParallel = 1, attentionDataParallel = false } = valuesOf(sink.fields);

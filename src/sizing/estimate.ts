@@ -137,8 +137,10 @@ interface StageKv {
   fullLayers: number;
   windowedLayers: number;
   recurrentLayers: number;
-  /** Bytes one token takes in one attention layer on one rank. */
+  /** Bytes one token takes in one windowed attention layer on one rank (every attention layer's, unless `fullBytesPerTokenPerLayer` differs). */
   bytesPerTokenPerLayer: number;
+  /** Bytes one token takes in one full-attention layer on one rank (Gemma 4's have a KV geometry of their own). */
+  fullBytesPerTokenPerLayer: number;
   /** Bytes one sequence's recurrent state takes on one rank, over the stage's recurrent layers. */
   recurrentStateBytes: number;
 }
@@ -168,13 +170,15 @@ function stageKv(
         // sparse-attention models add their indexer's key cache.
         mlaLatentBytesPerToken(model, kvElementBytes) + sparseIndexerBytesPerToken(model)
       : 2 * kvHeadsPerTpRank(model, tp) * model.headDim * kvElementBytes;
+  const fullLayerKv = model.attention.kind === "mla" || cachesNothing ? undefined : model.windowedAttention?.fullLayerKv;
+  const fullBytesPerTokenPerLayer = fullLayerKv ? 2 * kvHeadsPerTpRank(fullLayerKv, tp) * fullLayerKv.headDim * kvElementBytes : bytesPerTokenPerLayer;
   // Engines with a separate state pool (SGLang's Mamba cache) size the states apart from the KV.
   const stateBytes = model.recurrent && statesInKvBlocks && !cachesNothing ? (model.recurrent.stateBytesPerSequencePerLayer * recurrentLayers) / tp : 0;
-  return { fullLayers, windowedLayers, recurrentLayers, bytesPerTokenPerLayer, recurrentStateBytes: stateBytes };
+  return { fullLayers, windowedLayers, recurrentLayers, bytesPerTokenPerLayer, fullBytesPerTokenPerLayer, recurrentStateBytes: stateBytes };
 }
 
 function kvBytesPerToken(kv: StageKv): number {
-  return (kv.fullLayers + kv.windowedLayers) * kv.bytesPerTokenPerLayer;
+  return kv.fullLayers * kv.fullBytesPerTokenPerLayer + kv.windowedLayers * kv.bytesPerTokenPerLayer;
 }
 
 /**
@@ -185,16 +189,16 @@ function kvBytesPerToken(kv: StageKv): number {
  */
 function requestKvBytes(model: ModelEntry, kv: StageKv, length: number, batchedTokens: number, blockSize: number): number {
   const blocks = (tokens: number) => Math.ceil(tokens / blockSize) * blockSize;
-  let tokensHeld = kv.fullLayers * blocks(length);
+  let bytes = kv.fullLayers * blocks(length) * kv.fullBytesPerTokenPerLayer;
   if (kv.windowedLayers > 0 && model.windowedAttention) {
     const { window, kind } = model.windowedAttention;
     const windowTokens =
       kind === "sliding"
         ? blocks(Math.min(window - 1 + batchedTokens, length)) + blockSize
         : blocks(Math.min(window + batchedTokens, length));
-    tokensHeld += kv.windowedLayers * Math.min(windowTokens, blocks(length));
+    bytes += kv.windowedLayers * Math.min(windowTokens, blocks(length)) * kv.bytesPerTokenPerLayer;
   }
-  return tokensHeld * kv.bytesPerTokenPerLayer + kv.recurrentStateBytes;
+  return bytes + kv.recurrentStateBytes;
 }
 
 function checkRange(name: string, value: number | undefined, min: number, max: number, integer: boolean): void {

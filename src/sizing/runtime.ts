@@ -122,7 +122,7 @@ export function mlaLatentBytesPerToken(model: ModelEntry, kvElementBytes: number
 }
 
 /** KV heads each TP rank stores: vLLM replicates KV heads when TP exceeds them (`get_num_kv_heads`). */
-export function kvHeadsPerTpRank(model: ModelEntry, tensorParallel: number): number {
+export function kvHeadsPerTpRank(model: Pick<ModelEntry, "kvHeads">, tensorParallel: number): number {
   return Math.max(1, Math.floor(model.kvHeads / tensorParallel));
 }
 

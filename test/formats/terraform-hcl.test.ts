@@ -432,6 +432,41 @@ module "network" {
     expect(judged[0]).toMatchObject({ values: { engine: "tgi", model: "mistralai/Mistral-7B-Instruct-v0.3", instanceType: "ml.g5.2xlarge", maxModelLen: 8192 } });
   });
 
+
+  it("reads any module whose inputs write a model beside its hardware; the engine and its release from an input named for it", () => {
+    const text = `
+module "gpt_oss_20b" {
+  source        = "../../"
+  instance_type = "g6.xlarge"
+  subnet_id     = data.aws_subnets.default.ids[0]
+  model         = "openai/gpt-oss-20b"
+  vllm_timeout  = 600
+  vllm_version  = "v0.10.1"
+}
+module "qwen_vm" {
+  source         = "./modules/gpu-vm"
+  machine_type   = "g2-standard-8"
+  model_id       = "Qwen/Qwen2.5-32B-Instruct"
+  max_model_len  = 16384
+}
+module "from_variables" {
+  source        = "./modules/gpu-vm"
+  instance_type = var.instance_type
+  model         = var.model
+}
+module "network" {
+  source        = "./modules/vpc"
+  instance_type = "t3.micro"
+}
+`;
+    const judged = hclJudged(text);
+    expect(judged.map((entry) => [entry.status, entry.deployment.name, entry.status === "judged" ? entry.estimate.verdict : undefined])).toEqual([
+      ["judged", "gpt_oss_20b", "fits"],
+      ["judged", "qwen_vm", "weights-exceed-memory"],
+    ]);
+    expect(judged[0]).toMatchObject({ values: { engine: "vllm", engineVersion: "v0.10.1", model: "openai/gpt-oss-20b", instanceType: "g6.xlarge" } });
+    expect(judged[1]).toMatchObject({ values: { model: "Qwen/Qwen2.5-32B-Instruct", instanceType: "g2-standard-8", maxModelLen: 16384 } });
+  });
   it("keys, values, compact and flatten evaluate like terraform plan (values in key order)", () => {
     const text = `
 locals {
