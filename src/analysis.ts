@@ -2,7 +2,7 @@
  * The per-file analysis every rule reads: extract deployments → resolve against the catalog →
  * estimate. Computed once per file (cached on the AST root) and shared by all rules.
  */
-import { type Catalog, GGUF_WITHOUT_TYPE } from "./catalog/catalog.js";
+import { type Catalog, GGUF_WITHOUT_TYPE, isGgufQ8WithWideLayers } from "./catalog/catalog.js";
 import type { GpuEntry, QuantizationFormat } from "./catalog/types.js";
 import { extractFile } from "./extract/index.js";
 import type { UnreadDocument } from "./extract/doc.js";
@@ -168,7 +168,8 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
   const resolution = resolveOnce(settings, values, deployment.layoutOwner);
   if (!resolution.ok) {
     if (resolution.unresolved.reason === "no-gpu") return judgeRange(deployment, settings, values);
-    const bounded = resolution.unresolved.reason === "unknown-quantization" && resolution.unresolved.written === GGUF_WITHOUT_TYPE ? judgeGgufBounds(deployment, settings, values) : undefined;
+    const bounds = resolution.unresolved.reason === "unknown-quantization" ? ggufBounds(settings.catalog, resolution.unresolved.written) : undefined;
+    const bounded = bounds ? judgeGgufBounds(deployment, settings, values, bounds) : undefined;
     return bounded ?? { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
   }
   try {
@@ -238,25 +239,43 @@ function judgeOnCpu(deployment: Deployment, settings: VramSettings, values: Depl
   };
   const resolution = resolveOnce(settings, cpuValues, deployment.layoutOwner, carrier);
   if (resolution.ok) return judgeResolved(resolution.resolved);
-  // A GGUF file that states no type: judged where every type agrees, as on GPUs (judgeGgufBounds).
-  const bounds = resolution.unresolved.reason === "unknown-quantization" && resolution.unresolved.written === GGUF_WITHOUT_TYPE && onCpu.memoryLimit ? ggufBounds(settings.catalog) : undefined;
-  for (const { format, says, verdict } of bounds ?? []) {
+  // A GGUF file of no type, or of one sized only within bounds: judged where the bounds agree, as on GPUs (judgeGgufBounds).
+  const bounds = resolution.unresolved.reason === "unknown-quantization" && onCpu.memoryLimit ? ggufBounds(settings.catalog, resolution.unresolved.written) : undefined;
+  for (const { format, says, verdict } of bounds?.ends ?? []) {
     const bounded = resolveOnce(settings, cpuValues, deployment.layoutOwner, carrier, format);
     if (!bounded.ok) break;
-    const judged = judgeResolved(bounded.resolved, `the file name states no quantization type; judged at ${format.label}, ${says}`);
+    const judged = judgeResolved(bounded.resolved, `${bounds!.why}; judged at ${format.label}, ${says}`);
     if (judged.status === "cpu" && judged.host.verdict === verdict) return judged;
   }
   return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
 }
 
-/** GGUF's largest type for a language model (16-bit) and the smallest the catalog sizes, for a file whose name states none. */
-function ggufBounds(catalog: Catalog): Array<{ format: QuantizationFormat; says: string; verdict: "fits" | "exceeds-limit" }> {
+/** The two formats a GGUF file's weights lie between, the verdict each can decide, and why the type is not known exactly. */
+interface GgufBounds {
+  why: string;
+  ends: Array<{ format: QuantizationFormat; says: string; verdict: "fits" | "exceeds-limit" }>;
+}
+
+/**
+ * Bounds for a GGUF type the catalog does not size exactly: a file whose name states none lies between
+ * GGUF's largest type for a language model (16-bit) and the smallest the catalog sizes; Unsloth's
+ * `Q8_K_XL` is Q8_0 with some layers kept at BF16 (docs.unsloth.ai, "Dynamic 2.0"), so between the
+ * two. Undefined for any other unknown type.
+ */
+function ggufBounds(catalog: Catalog, written: string): GgufBounds | undefined {
   const gguf = catalog.formats.filter((format) => format.id.startsWith("gguf-") && format.bitsPerWeight <= 16);
-  if (gguf.length === 0) return [];
-  return [
-    { format: gguf.reduce((a, b) => (b.bitsPerWeight > a.bitsPerWeight ? b : a)), says: "the largest, and it fits", verdict: "fits" },
-    { format: gguf.reduce((a, b) => (b.bitsPerWeight < a.bitsPerWeight ? b : a)), says: "the smallest, and even so it does not fit", verdict: "exceeds-limit" },
-  ];
+  if (gguf.length === 0) return undefined;
+  const largest = gguf.reduce((a, b) => (b.bitsPerWeight > a.bitsPerWeight ? b : a));
+  const q8 = gguf.find((format) => format.id === "gguf-q8_0");
+  const smallest = written === GGUF_WITHOUT_TYPE ? gguf.reduce((a, b) => (b.bitsPerWeight < a.bitsPerWeight ? b : a)) : isGgufQ8WithWideLayers(written) ? q8 : undefined;
+  if (!smallest) return undefined;
+  return {
+    why: written === GGUF_WITHOUT_TYPE ? "the file name states no quantization type" : `${written} keeps some layers at 16 bits beside Q8_0`,
+    ends: [
+      { format: largest, says: "the largest, and it fits", verdict: "fits" },
+      { format: smallest, says: "the smallest, and even so it does not fit", verdict: "exceeds-limit" },
+    ],
+  };
 }
 
 /**
@@ -265,11 +284,9 @@ function ggufBounds(catalog: Catalog): Array<{ format: QuantizationFormat; says:
  * it even at the smallest type the catalog sizes. Between the two the type decides, and it stays
  * unsized (undefined).
  */
-function judgeGgufBounds(deployment: Deployment, settings: VramSettings, values: DeploymentValues): JudgedDeployment | undefined {
+function judgeGgufBounds(deployment: Deployment, settings: VramSettings, values: DeploymentValues, bounds: GgufBounds): JudgedDeployment | undefined {
   const decides: Record<"fits" | "exceeds-limit", (estimate: MemoryEstimate, request: SizingRequest) => boolean> = { fits: holdsIt, "exceeds-limit": (estimate) => estimate.verdict !== "fits" };
-  const bounds = ggufBounds(settings.catalog);
-  if (bounds.length === 0) return undefined;
-  for (const { format, verdict, says } of bounds) {
+  for (const { format, verdict, says } of bounds.ends) {
     const resolution = resolveOnce(settings, values, deployment.layoutOwner, undefined, format);
     if (!resolution.ok) return undefined;
     try {
@@ -277,7 +294,7 @@ function judgeGgufBounds(deployment: Deployment, settings: VramSettings, values:
       if (refusedContext(deployment, values, resolved)) return undefined;
       const estimate = estimateOnce(resolved.request);
       if (!decides[verdict](estimate, resolved.request)) continue;
-      const assumption = `the file name states no quantization type; judged at ${format.label}, ${says}`;
+      const assumption = `${bounds.why}; judged at ${format.label}, ${says}`;
       return { status: "judged", deployment, values, resolved: { ...resolved, assumptions: [...resolved.assumptions, assumption] }, estimate };
     } catch (error) {
       if (error instanceof SizingInputError) return undefined;

@@ -2,7 +2,7 @@
  * Resolution: what a deployment states (names and flags as written) → a sizing request against the
  * catalog. Shared by the `vram` CLI and the ESLint rules so both judge the same way.
  */
-import { type Catalog, GGUF_WITHOUT_TYPE, type GpuResolution, type ModelResolution } from "./catalog/catalog.js";
+import { type Catalog, type GpuResolution, type ModelResolution } from "./catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "./catalog/types.js";
 import { dataParallelLayout, DEFAULT_ENGINE, engineById, type EngineProfile } from "./engines/index.js";
 import { MOVING_TAG, parseRelease } from "./engines/versions.js";
@@ -185,7 +185,7 @@ export function resolveDeployment(
   defaults: ResolveDefaults = {},
   layoutOwner?: LayoutOwner,
   rangeGpu?: GpuEntry,
-  /** The type to size a GGUF file whose name states none at (analysis.ts judges it at the bounds of the types). */
+  /** The type to size a GGUF file of no type, or of one sized only within bounds, at (analysis.ts judges it at the bounds). */
   ggufFormat?: QuantizationFormat,
 ): Resolution {
   if (!values.model) return { ok: false, unresolved: { reason: "no-model" } };
@@ -194,7 +194,7 @@ export function resolveDeployment(
   if ((values.instanceType?.length ?? 0) > MAX_NAME_CHARS && !values.gpuType) return { ok: false, unresolved: { reason: "unknown-instance", written: values.instanceType! } };
   const named = catalog.resolveModel(values.model);
   if (!named) return { ok: false, unresolved: { reason: "unknown-model", written: values.model, closest: catalog.closestModelNames(values.model) } };
-  const model: ModelResolution = ggufFormat && named.unknownFormat === GGUF_WITHOUT_TYPE ? { ...named, format: ggufFormat, unknownFormat: undefined } : named;
+  const model: ModelResolution = ggufFormat && named.unknownFormat !== undefined ? { ...named, format: ggufFormat, unknownFormat: undefined } : named;
 
   // A fine-tune resolved by its family and size says so in every finding.
   const assumptions: string[] = model.assumption ? [model.assumption] : [];

@@ -294,6 +294,9 @@ describe("names people write", () => {
       expect(resolved).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: { id: format } });
       expect(resolved?.assumption).toBeUndefined();
     }
+    // A file of llama.cpp's own download cache: `<owner>_<repository>_<file>`.
+    expect(catalog.resolveModel("/models/unsloth_GLM-4.7-Flash-GGUF_GLM-4.7-Flash-Q4_K_M.gguf")).toMatchObject({ model: { id: "zai-org/GLM-4.7-Flash" }, format: { id: "gguf-q4_k_m" }, via: "gguf" });
+    expect(catalog.resolveModel("ggml-org_gpt-oss-20b-GGUF_gpt-oss-20b-mxfp4.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-20b" }, format: { id: "gguf-mxfp4" } });
     // A re-upload that glues its owner to the name, or adds `qat`, is the catalogued model.
     expect(catalog.resolveModel("bartowski/google_gemma-4-E4B-it-GGUF/google_gemma-4-E4B-it-Q8_0.gguf")).toMatchObject({ model: { id: "google/gemma-4-E4B-it" }, format: { id: "gguf-q8_0" } });
     expect(catalog.resolveModel("DevQuasar/Qwen.Qwen3-Reranker-0.6B-GGUF:Q8_0")).toMatchObject({ model: { id: "Qwen/Qwen3-Reranker-0.6B" }, format: { id: "gguf-q8_0" } });

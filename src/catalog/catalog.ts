@@ -118,6 +118,18 @@ function taggedGgufRepository(name: string): boolean {
 export const GGUF_WITHOUT_TYPE = "GGUF (no quant type in the file name)";
 
 /**
+ * A file in llama.cpp's own download cache (`-hf`, before it used the Hugging Face cache layout):
+ * `<owner>_<repository>_<file>.gguf`, the repository's `/` written as `_`
+ * (`unsloth_GLM-4.7-Flash-GGUF_GLM-4.7-Flash-Q4_K_M.gguf`).
+ */
+const LLAMA_CPP_CACHE_FILE = /^[A-Za-z0-9][A-Za-z0-9.-]*_[A-Za-z0-9.-]*GGUF_([^/]+\.gguf)$/i;
+
+/** Unsloth's `Q8_K_XL`: Q8_0 with some layers kept at BF16, by an amount that varies per model (docs.unsloth.ai, "Dynamic 2.0"). */
+export function isGgufQ8WithWideLayers(type: string): boolean {
+  return /^(?:ud-)?q8_k_xl$/i.test(type);
+}
+
+/**
  * GGUF file names that name no model: `model.gguf`, llama.cpp's converter's `ggml-model-f16.gguf`,
  * and a type alone in a folder named for the model (`Qwen3.6-27B\UD-Q2_K_XL.gguf`, `…\QAT-Q4_0.gguf`).
  */
@@ -717,7 +729,9 @@ export class Catalog {
     // A repository named with a GGUF type as its tag (`owner/repo:Q4_K_M`, llama.cpp's `-hf` and
     // Ollama's `hf.co/`) is a GGUF repository even when its name does not say so.
     if (!name.toLowerCase().includes("gguf") && !taggedGgufRepository(name)) return undefined;
-    const file = name.slice(name.lastIndexOf("/") + 1);
+    const written = name.slice(name.lastIndexOf("/") + 1);
+    // llama.cpp's download cache names a file `<owner>_<repository>_<file>`: the file part names the model.
+    const file = LLAMA_CPP_CACHE_FILE.exec(written)?.[1] ?? written;
     const typeMatch = GGUF_TYPE.exec(file);
     const typed = typeMatch ? this.ggufFormat(ggufTypeOf(typeMatch)) : undefined;
     const dynamic = typeMatch && !typed ? this.dynamicGgufFormat(ggufTypeOf(typeMatch)) : undefined;

@@ -15,9 +15,10 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { scalarView, str } from "./doc.js";
 import { valuesOf } from "./engine-args.js";
-import { dataParallelLayout, DEFAULT_ENGINE } from "../engines/index.js";
+import { dataParallelLayout, DEFAULT_ENGINE, engineById } from "../engines/index.js";
+import type { Engine } from "../sizing/types.js";
 import { modelEntryOf } from "./app-config.js";
-import { everyHostGpu, isScriptFile, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
+import { everyHostGpu, isScriptFile, locate, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
 import { nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
 import { shellTokens } from "./shell.js";
 import type { Deployment, Located } from "./types.js";
@@ -133,6 +134,34 @@ function runsSeveralPods(node: DocNode, depth = 0): boolean {
     if (!SKIPPED_KEYS.has(key) && runsSeveralPods(value, depth + 1)) return true;
   }
   return false;
+}
+
+/** Ollama tags as a chart's values list them (`llama3.2:3b`, `qwen2.5-coder`, `hf.co/owner/repo:Q4_K_M`). */
+const OLLAMA_TAG = /^[a-z0-9][\w.\/-]*(?::[\w.-]+)?$/i;
+
+/** The tags an Ollama server is told to pull at most, read from a list (a hostile file could list thousands). */
+const MAX_PULLED = 16;
+
+/**
+ * The models an Ollama chart's own values list for it to pull (`models: [gemma2:2b]`, `llm: {models:
+ * […]}`, `pull: […]`), beside or one section below the image: the first is the model, the rest are
+ * loaded in turn (each is judged). Only for an engine that loads models in turn (Ollama), whose
+ * charts pull what such a list names.
+ */
+function modelsPulledBy(values: DocNode, sink: ServingContainer): { key: string; node: DocNode; others?: Array<Located<string>> } | undefined {
+  const engine = sink.fields.engine?.value as Engine | undefined;
+  if (!engine || !engineById(engine).loadsModelsInTurn) return undefined;
+  const sections = [values, ...values.entries().filter(([key, value]) => value.type === "map" && !SKIPPED_KEYS.has(key)).map(([, value]) => value)];
+  for (const section of sections) {
+    for (const [key, list] of section.entries()) {
+      if (!/^(models|pull|pullModels|preloadModels)$/i.test(key) || list.type !== "seq") continue;
+      const tags = list.items().filter((item) => item.type === "scalar" && OLLAMA_TAG.test(str(item) ?? "")).slice(0, MAX_PULLED);
+      if (tags.length === 0) continue;
+      const others = tags.slice(1).map((item) => locate<string>(item, str(item)!, key));
+      return { key, node: tags[0]!, ...(others.length > 0 ? { others } : {}) };
+    }
+  }
+  return undefined;
 }
 
 /** Keys that never hold a serving container, so the walk does not descend there. */
@@ -255,8 +284,10 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   mergeFields(sink, serving);
   // Chart values that name the model beside the image (`model: Org/Model` over `image: {repository:
   // vllm/vllm-openai}`): the chart's template hands it to the engine, whose command the values do not write.
-  const named = !sink.fields.model && !sink.unresolved.model && node.get("image")?.type === "map" ? modelEntryOf(node) : undefined;
+  const chartValues = !sink.fields.model && !sink.unresolved.model && node.get("image")?.type === "map";
+  const named: { key: string; node: DocNode; others?: Array<Located<string>> } | undefined = chartValues ? (modelEntryOf(node) ?? modelsPulledBy(node, sink)) : undefined;
   if (named) readField(sink, "model", named.node, "string", named.key);
+  if (named?.others && sink.fields.model) sink.fields.model = { ...(sink.fields.model as Located<string>), others: named.others };
   // GPUs of the nearest enclosing `resources` when the container names none (a service-level `gpu`).
   let podSpec: DocNode | undefined;
   for (const holder of [container, ...[...ancestors].reverse()]) {

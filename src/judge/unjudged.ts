@@ -8,7 +8,7 @@
  * deployment never reads as checked where it was not. Pure.
  */
 import type { JudgedDeployment } from "../analysis.js";
-import { type Catalog, GGUF_WITHOUT_TYPE } from "../catalog/catalog.js";
+import { type Catalog, GGUF_WITHOUT_TYPE, isGgufQ8WithWideLayers } from "../catalog/catalog.js";
 import { stripModelUri } from "../catalog/names.js";
 import type { AstNode } from "../extract/doc.js";
 import type { FieldName, Located, UnresolvedValue } from "../extract/types.js";
@@ -29,6 +29,8 @@ export const UNJUDGED_MESSAGES = {
     unknownQuantization: "Quantization or dtype \"{{written}}\" is not one the catalog knows, so the weights could not be sized.{{closest}}",
     ggufWithoutType:
       "{{file}} states no quantization type, and the verdict depends on it. Name the type in the file name (…-Q4_K_M.gguf) to have it checked.",
+    ggufBetweenTypes:
+      "{{written}} is Q8_0 with some layers kept at 16 bits, by an amount that differs per model, and the verdict depends on it. Serve a Q8_0 or Q6_K file to have it checked.",
   },
   "valid-values": {
     invalidValue: "{{setting}}: {{raw}} is not a valid {{what}}, so this deployment was not checked. It must be {{expected}}.",
@@ -242,6 +244,9 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
         case "unknown-quantization":
           if (unresolved.written === GGUF_WITHOUT_TYPE) {
             return { rule: "known-model", messageId: "ggufWithoutType", data: { file: printable(judged.values.model?.split(/[\\/]/).pop() ?? "The GGUF file", 50) }, at: field(judged, ["model"]) };
+          }
+          if (isGgufQ8WithWideLayers(unresolved.written)) {
+            return { rule: "known-model", messageId: "ggufBetweenTypes", data: { written: printable(unresolved.written, 40) }, at: field(judged, ["model"]) };
           }
           return {
             rule: "known-model",

@@ -348,3 +348,19 @@ nodeSelector:
     expect(deploymentsOf(values("false"), "values.yaml")).toEqual([]);
   });
 });
+
+describe("Helm values of in-house charts: the model beside the image", () => {
+  it("reads `model`, `model: {name | repoId}` and an Ollama chart's `models` list; each pulled model is a deployment of its own", () => {
+    const read = (relative: string) => deploymentsOf(readFixture(relative), relative).map((deployment) => [deployment.fields.model?.value, deployment.fields.model?.source, deployment.fields.gpuCount?.value ?? deployment.unresolved.gpuCount?.raw]);
+    expect(read("generic/chart-values-model-beside-image-no-gpu.yaml")).toEqual([["Qwen/Qwen2.5-1.5B-Instruct", "model", "none"]]);
+    expect(read("generic/chart-values-model-repo-id-h200.yaml")).toEqual([["Qwen/Qwen2.5-VL-72B-Instruct", "repoId", 1]]);
+    expect(read("generic/chart-values-ollama-model-beside-image.yaml")).toEqual([["qwen2.5:7b", "modelName", "none"]]);
+    expect(read("generic/chart-values-ollama-models-list.yaml")).toEqual([
+      ["llama3.2:3b", "models", 1],
+      ["qwen2.5:32b", "models", 1],
+    ]);
+    // On the T4 the 32B does not fit whole: Ollama keeps 43 of its 65 layers on the GPU, the rest on the CPU.
+    const [small, large] = judgedOf(readFixture("generic/chart-values-ollama-models-list.yaml"), "values.yaml");
+    expect([small!.status === "judged" && small!.estimate.gpuLayers, large!.status === "judged" && large!.estimate.gpuLayers?.onGpu]).toEqual([undefined, 43]);
+  });
+});
