@@ -316,7 +316,7 @@ function gpuSection(read: FieldSink, section: DocNode, sectionKey: string): void
 /** The fields that say which GPUs serve a deployment. */
 const HARDWARE: FieldName[] = ["gpuType", "instanceType", "gpuCount"];
 
-function pick<T extends object>(from: T, fields: readonly FieldName[]): T {
+export function pick<T extends object>(from: T, fields: readonly FieldName[]): T {
   return Object.fromEntries(fields.filter((field) => field in from).map((field) => [field, (from as Record<string, unknown>)[field]])) as T;
 }
 

@@ -17,11 +17,11 @@ import { scalarView, str } from "./doc.js";
 import { valuesOf } from "./engine-args.js";
 import { dataParallelLayout, DEFAULT_ENGINE, engineById } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
-import { modelEntryOf } from "./app-config.js";
+import { modelEntryOf, pick, readSettingsMapping } from "./app-config.js";
 import { everyHostGpu, isScriptFile, locate, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
 import { nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
 import { shellTokens } from "./shell.js";
-import type { Deployment, Located } from "./types.js";
+import type { Deployment, FieldName, Located } from "./types.js";
 
 /**
  * Keys under which chart values write the whole server command as one string (`cli: "vllm serve
@@ -65,11 +65,41 @@ function writesCommand(node: DocNode): boolean {
   return node.get("command") !== undefined || node.get("args") !== undefined || commandLineOf(node) !== undefined;
 }
 
-/** Keys of a container-shaped mapping: an image, or a command line. */
+/** Keys of a container-shaped mapping: an image, or a command line; or a machine's boot script. */
 function looksLikeContainer(node: DocNode): boolean {
   const image = node.get("image");
   if (image && (image.type === "scalar" || image.get("repository") !== undefined)) return true;
-  return writesCommand(node);
+  return writesCommand(node) || bootScriptOf(node) !== undefined;
+}
+
+/** Keys that hold the script a machine runs at boot (EC2 `userData`, GCE `startup-script`, Azure `customData`, cloud-init). */
+const BOOT_SCRIPT_KEYS = ["userData", "user_data", "UserData", "startupScript", "startup_script", "startup-script", "customData", "custom_data", "cloudInit", "cloud_init"];
+
+function bootScriptOf(node: DocNode): DocNode | undefined {
+  for (const key of BOOT_SCRIPT_KEYS) {
+    const value = node.get(key);
+    if (value?.type === "scalar" && typeof value.value === "string" && value.value.includes("\n")) return value;
+  }
+  return undefined;
+}
+
+/**
+ * A machine whose boot script starts a serving engine (a Crossplane or Pulumi EC2 instance's
+ * `userData` running `docker run … vllm/vllm-openai --model …`): the engine and its flags, and the
+ * machine's instance or machine type beside the script.
+ */
+function bootScript(node: DocNode, ctx: ExtractContext): ServingContainer | undefined {
+  const script = bootScriptOf(node);
+  const found = script ? scriptEngineCall(shellTokens(script, ctx.text, new Map())) : undefined;
+  if (!script || !found) return undefined;
+  const sink: ServingContainer = { ...newSink(), ...(found.assumptions ? { assumptions: found.assumptions } : {}) };
+  mergeFields(sink, found.call);
+  sink.fields.engine ??= { value: found.call.engine, node: script.node, source: "boot script", readonly: true };
+  const hardware = readSettingsMapping(node, { settingsOnly: true });
+  const machine: FieldName[] = ["instanceType", "gpuType", "gpuCount"];
+  if (hardware) mergeFields(sink, { fields: pick(hardware.fields, machine), unresolved: pick(hardware.unresolved, machine) }, "fill");
+  if (found.gpus?.count !== undefined && !sink.fields.gpuCount) setLocated(sink, "gpuCount", { value: found.gpus.count, node: found.gpus.token.from.node, source: "--gpus", readonly: true });
+  return sink;
 }
 
 /**
@@ -134,6 +164,15 @@ function runsSeveralPods(node: DocNode, depth = 0): boolean {
     if (!SKIPPED_KEYS.has(key) && runsSeveralPods(value, depth + 1)) return true;
   }
   return false;
+}
+
+/** A KServe-style `storageUri` beside the image (an OpenShift AI chart's `runtime: {image, storageUri}`): where the weights come from. */
+function storageUriOf(values: DocNode): { key: string; node: DocNode } | undefined {
+  for (const key of ["storageUri", "storage_uri", "modelUri", "model_uri"]) {
+    const node = values.get(key);
+    if (node?.type === "scalar" && typeof node.value === "string") return { key, node };
+  }
+  return undefined;
 }
 
 /** Ollama tags as a chart's values list them (`llama3.2:3b`, `qwen2.5-coder`, `hf.co/owner/repo:Q4_K_M`). */
@@ -278,14 +317,17 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   const serving =
     servingContainer(container, ctx, {}, holder?.type === "map" && (holder.get("containers") || holder.get("initContainers")) ? holder : undefined) ??
     dockerRun(node, macros, ctx) ??
-    swapScript(node, macros);
+    swapScript(node, macros) ??
+    bootScript(node, ctx);
   if (!serving) return undefined;
   const sink = newSink();
   mergeFields(sink, serving);
   // Chart values that name the model beside the image (`model: Org/Model` over `image: {repository:
   // vllm/vllm-openai}`): the chart's template hands it to the engine, whose command the values do not write.
-  const chartValues = !sink.fields.model && !sink.unresolved.model && node.get("image")?.type === "map";
-  const named: { key: string; node: DocNode; others?: Array<Located<string>> } | undefined = chartValues ? (modelEntryOf(node) ?? modelsPulledBy(node, sink)) : undefined;
+  // Not a pod's container (whose keys are Kubernetes'), but values or a resource that hold the container's keys.
+  const podContainer = holder?.type === "map" && (holder.get("containers") !== undefined || holder.get("initContainers") !== undefined);
+  const chartValues = !sink.fields.model && !sink.unresolved.model && !podContainer && node.get("image") !== undefined;
+  const named: { key: string; node: DocNode; others?: Array<Located<string>> } | undefined = chartValues ? (modelEntryOf(node) ?? storageUriOf(node) ?? modelsPulledBy(node, sink)) : undefined;
   if (named) readField(sink, "model", named.node, "string", named.key);
   if (named?.others && sink.fields.model) sink.fields.model = { ...(sink.fields.model as Located<string>), others: named.others };
   // GPUs of the nearest enclosing `resources` when the container names none (a service-level `gpu`).
