@@ -294,6 +294,8 @@ describe("names people write", () => {
       expect(resolved).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: { id: format } });
       expect(resolved?.assumption).toBeUndefined();
     }
+    // A folder named for what it holds.
+    expect(catalog.resolveModel("/gemini/pretrain/Phi-4-mini-instruct-model")).toMatchObject({ model: { id: "microsoft/Phi-4-mini-instruct" } });
     // A file of llama.cpp's own download cache: `<owner>_<repository>_<file>`.
     expect(catalog.resolveModel("/models/unsloth_GLM-4.7-Flash-GGUF_GLM-4.7-Flash-Q4_K_M.gguf")).toMatchObject({ model: { id: "zai-org/GLM-4.7-Flash" }, format: { id: "gguf-q4_k_m" }, via: "gguf" });
     expect(catalog.resolveModel("ggml-org_gpt-oss-20b-GGUF_gpt-oss-20b-mxfp4.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-20b" }, format: { id: "gguf-mxfp4" } });

@@ -459,7 +459,8 @@ export class Catalog {
    *   models are catalogued;
    * - `qat`: Google's quantization-aware-trained checkpoints keep the model's architecture
    *   (`gemma-3-27b-it-qat-q4_0-gguf`), and their stored format is read from the rest of the name;
-   * - `VL` glued to Qwen's version in its own GGUF files (`Qwen3VL-8B-Instruct-Q8_0.gguf`).
+   * - `VL` glued to Qwen's version in its own GGUF files (`Qwen3VL-8B-Instruct-Q8_0.gguf`);
+   * - `-model` at the end of a folder named for what it holds (`/pretrain/Phi-4-mini-instruct-model`).
    */
   private withoutPackaging(written: string): string | undefined {
     if (written.length > MAX_NAME_LENGTH) return undefined;
@@ -470,6 +471,7 @@ export class Catalog {
     if (glued && this.owners.has(glued[1]!.toLowerCase())) last = last.slice(glued[0].length);
     else last = this.withoutDashedOwner(last);
     last = last.replace(/[-_.]qat(?=[-_.:]|$)/i, "");
+    last = last.replace(/(?<=[a-z0-9])[-_]model$/i, "");
     // Qwen's own GGUF files glue `VL` to the version (Qwen/Qwen3-VL-8B-Instruct-GGUF holds `Qwen3VL-8B-Instruct-Q4_K_M.gguf`), and so do Ollama's tags (`qwen2.5vl:3b`).
     last = last.replace(/^(qwen\d+(?:\.\d+)?)vl(?=[-_:])/i, "$1-VL");
     // An Ollama model saved as a file, `:` written `_` (`llama3.1_8b-instruct-q4_K_M.gguf`): the tag it names.
