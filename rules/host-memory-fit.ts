@@ -1,9 +1,9 @@
 /**
  * vram/host-memory-fit — a deployment that requests no GPU and is served from host memory
- * (llama.cpp, Ollama, TEI's CPU images) must fit the memory its container is limited to: the whole
- * weight file, the KV cache for its context and a compute buffer. Past the limit the kernel kills
- * the container, or (weights memory-mapped, as llama.cpp and Ollama map GGUF files) keeps evicting
- * them, so every token rereads them from disk. Suggests the limit that holds it, re-checked.
+ * (llama.cpp, Ollama, TEI's and vLLM's CPU images) must fit the memory its container is limited to:
+ * the whole weight file, the KV cache for its context and a compute buffer (and vLLM's processes).
+ * Past the limit the kernel kills the container, or (weights memory-mapped, as llama.cpp and Ollama
+ * map GGUF files) keeps evicting them, so every token rereads them from disk. Suggests the limit that holds it, re-checked.
  */
 import type { FileAnalysis, JudgedDeployment } from "../src/analysis.js";
 import { GIB } from "../src/sizing/runtime.js";
@@ -12,15 +12,16 @@ import { forEachDeployment } from "../src/rule-kit/driver.js";
 import { scalarText } from "../src/rule-kit/edits.js";
 import { assumptionsNote, fitted, locationOf, verifiedSuggestion } from "../src/rule-kit/report.js";
 import type { VramRuleContext } from "../src/rule-kit/create-rule.js";
-import { gib, shortFormatLabel, tokens } from "../src/report/wording.js";
+import { gib, shortFormatLabel } from "../src/report/wording.js";
 import type { MemoryLimit } from "../src/extract/types.js";
 import { memoryBytes } from "../src/extract/kit.js";
+import { kvCacheFor, pastLimit } from "../src/report/host.js";
 
 type MessageIds = "exceedsLimit" | "raiseLimit" | "missingReason";
 
 const MESSAGES = {
   exceedsLimit:
-    "{{model}} needs about {{needed}} GiB of memory on the CPU, more than its {{limit}} GiB limit. It is killed, or rereads memory-mapped weights from disk for every token: {{weights}} GiB of {{format}} weights, {{kv}} GiB of KV cache for {{context}} tokens, {{compute}} GiB of compute buffer.{{assumption}}",
+    "{{model}} needs about {{needed}} GiB of memory on the CPU, more than its {{limit}} GiB limit. {{pastLimit}}: {{weights}} GiB of {{format}} weights, {{kv}} GiB of KV cache {{kvFor}}, {{compute}} GiB of compute buffer{{processes}}.{{assumption}}",
   raiseLimit: "Raise the memory limit to {{limit}}",
 };
 
@@ -68,8 +69,10 @@ function report(context: VramRuleContext<MessageIds, []>, judged: Extract<Judged
         weights: gib(memory.weightBytes),
         format: shortFormatLabel(analysis.catalog, resolved.request.weightFormat.id),
         kv: gib(memory.kvCacheBytes),
-        context: tokens(memory.contextTokens),
+        kvFor: kvCacheFor(resolved.request.engine, memory.contextTokens),
         compute: gib(memory.computeBytes),
+        processes: memory.runtimeBytes > 0 ? `, ${gib(memory.runtimeBytes)} GiB for the server's processes` : "",
+        pastLimit: pastLimit(resolved.request.engine),
         assumption: assumptionsNote(resolved.assumptions),
       },
       ["assumption"],

@@ -212,6 +212,8 @@ function judgeOnCpu(deployment: Deployment, settings: VramSettings, values: Depl
   const engine = engineById(values.engine ?? settings.defaults.engine ?? DEFAULT_ENGINE);
   const onHost = engine.onCpu;
   if (!onHost?.runsFromImage(onCpu.image)) return undefined;
+  // An engine whose KV cache on the CPU is the size the file gives, given none: not judged.
+  if (onHost.kvCacheAsWritten && values.kvCacheMemoryBytes === undefined) return undefined;
   const { gpuCount: _none, ...unresolved } = deployment.unresolved;
   const other = blockingValue({ ...deployment, unresolved });
   if (other) return { status: "incomplete", deployment, values, field: other[0], value: other[1] };
@@ -220,13 +222,27 @@ function judgeOnCpu(deployment: Deployment, settings: VramSettings, values: Depl
   const cpuDtype = values.dtype === undefined ? onHost.dtype : undefined;
   const cpuValues = { ...values, gpuCount: 1, ...(cpuDtype ? { dtype: cpuDtype.value } : {}) };
   const judgeResolved = (resolution: ResolvedDeployment, assumption?: string): JudgedDeployment => {
-    const notes = [...(cpuDtype ? [cpuDtype.note] : []), ...(assumption ? [assumption] : [])];
+    const notes = [...(cpuDtype ? [cpuDtype.note] : []), ...(onHost.runtime ? [onHost.runtime.note] : []), ...(assumption ? [assumption] : [])];
     const resolved = withAssumptions(notes.length > 0 ? { ...resolution, assumptions: [...resolution.assumptions, ...notes] } : resolution, deployment);
     const { request } = resolved;
     const context = onHost.defaultContext(request);
-    const at = (tokens: number) =>
-      hostMemoryOf(estimateOnce({ ...request, gpu: carrier, maxModelLen: tokens, gpuLayers: request.model.layers + 1, tensorParallel: 1, pipelineParallel: 1, dataParallel: 1, expertParallel: false }));
+    const batch = onHost.batchDefaults;
+    const estimateAt = (tokens: number) =>
+      estimateOnce({
+        ...request,
+        gpu: carrier,
+        maxModelLen: tokens,
+        gpuLayers: request.model.layers + 1,
+        tensorParallel: 1,
+        pipelineParallel: 1,
+        dataParallel: 1,
+        expertParallel: false,
+        ...(batch ? { maxNumBatchedTokens: request.maxNumBatchedTokens ?? batch.maxNumBatchedTokens, maxNumSeqs: request.maxNumSeqs ?? batch.maxNumSeqs } : {}),
+      });
+    const at = (tokens: number) => hostMemoryOf(estimateAt(tokens), onHost.runtime?.bytes);
     try {
+      // A KV cache of the size given that cannot hold one sequence of the context: the engine refuses to start, which is not this judgement's.
+      if (onHost.kvCacheAsWritten && estimateAt(request.maxModelLen ?? context.tokens).verdict !== "fits") return { status: "incomplete", deployment, values, field: "gpuCount", value: deployment.unresolved.gpuCount! };
       const memory = at(request.maxModelLen ?? context.tokens);
       const fewest = request.maxModelLen === undefined && context.fewest < context.tokens ? at(context.fewest) : undefined;
       const limit = onCpu.memoryLimit;

@@ -123,6 +123,8 @@ function describeKind(kind: ValueKind): string {
       return "a number";
     case "kvQuantPolicy":
       return "0, 4 or 8";
+    case "gib":
+      return "a whole number of GiB";
     default:
       return "a valid value";
   }

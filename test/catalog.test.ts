@@ -294,6 +294,8 @@ describe("names people write", () => {
       expect(resolved).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: { id: format } });
       expect(resolved?.assumption).toBeUndefined();
     }
+    // A catalog of modelcar images tagged by model: the tag is the name.
+    expect(catalog.resolveModel("oci://quay.io/redhat-ai-services/modelcar-catalog:granite-3.1-8b-instruct")).toMatchObject({ model: { id: "ibm-granite/granite-3.1-8b-instruct" }, via: "name" });
     // A folder named for what it holds.
     expect(catalog.resolveModel("/gemini/pretrain/Phi-4-mini-instruct-model")).toMatchObject({ model: { id: "microsoft/Phi-4-mini-instruct" } });
     // A file of llama.cpp's own download cache: `<owner>_<repository>_<file>`.

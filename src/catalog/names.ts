@@ -107,8 +107,21 @@ function ownerFolder(path: string): string | undefined {
  * after `/tree/…`, `/blob/…`, except a GGUF file's name, which says its quantization), a trailing `/`, a revision (`@main`; `:rev` is left alone because
  * Ollama tags use it). Case is kept for display.
  */
+/**
+ * A catalog of modelcar images tagged by model (`oci://quay.io/redhat-ai-services/modelcar-catalog:granite-3.1-8b-instruct`,
+ * KServe's OCI model storage): the tag is the model's name. Any other image keeps its repository's
+ * name, and its tag is a release (`oci://…/modelcar-granite-3-1-8b-instruct:1.4`).
+ */
+function modelcarModel(written: string): string {
+  if (!written.toLowerCase().startsWith("oci://")) return written;
+  const last = written.slice(written.lastIndexOf("/") + 1);
+  const colon = last.lastIndexOf(":");
+  if (colon > 0 && /catalog$/i.test(last.slice(0, colon)) && /[a-z]/i.test(last.slice(colon + 1))) return last.slice(colon + 1);
+  return written;
+}
+
 export function stripModelUri(written: string): string {
-  let name = hubCacheModel(azureMlModel(written.trim()));
+  let name = modelcarModel(hubCacheModel(azureMlModel(written.trim())));
   const lower = name.toLowerCase();
   for (const prefix of URI_PREFIXES) {
     if (lower.startsWith(prefix)) {

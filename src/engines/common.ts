@@ -19,9 +19,10 @@ import { thousands } from "../report/plain.js";
  * (`exps`) to the CPU; `enabledByCount`: a rank count that enables the setting above 1 (TensorRT-LLM
  * `--ep_size 4`); `kvQuantPolicy`: LMDeploy `--quant-policy` (0, 4 or 8 bits of KV cache);
  * `gpuLayers`: a layer count that may be negative or a word (llama.cpp `-ngl auto`, `-ngl all`,
- * `-ngl -1`), which the engine's `gpuLayersOf` reads.
+ * `-ngl -1`), which the engine's `gpuLayersOf` reads; `gib`: a whole number of GiB, read as bytes
+ * (vLLM's `VLLM_CPU_KVCACHE_SPACE`).
  */
-export type ValueKind = "string" | "int" | "float" | "size" | "bool" | "allLayers" | "expertOverride" | "enabledByCount" | "kvQuantPolicy" | "gpuLayers";
+export type ValueKind = "string" | "int" | "float" | "size" | "bool" | "allLayers" | "expertOverride" | "enabledByCount" | "kvQuantPolicy" | "gpuLayers" | "gib";
 
 /**
  * What a flag sets: a deployment field, the path of a config file the engine reads (`--config`), or
@@ -329,6 +330,17 @@ export interface EngineProfile<Id extends string = string> {
     defaultContext(request: SizingRequest): { tokens: number; fewest: number };
     /** The dtype it loads unquantized weights at on the CPU when the file sets none, and why. */
     dtype?: { value: string; note: string };
+    /**
+     * Its KV cache on the CPU is the size the file gives (`kvCacheMemoryBytes`), and without one it
+     * is not judged: a default that changed between releases is no figure to state as fact.
+     */
+    kvCacheAsWritten?: boolean;
+    /** Memory of the server's own processes beyond weights, KV cache and compute buffer, and why. */
+    runtime?: { bytes: number; note: string };
+    /** What happens past the memory limit, as the finding says it ("It is killed, or …"). */
+    pastLimit?: string;
+    /** Its batch defaults on the CPU where they differ from those it picks for a GPU (they size the compute buffer). */
+    batchDefaults?: { maxNumBatchedTokens: number; maxNumSeqs: number };
   };
 
   // --- speed ---------------------------------------------------------------------------------
@@ -434,6 +446,8 @@ export function parseFlagValue(kind: ValueKind, raw: string): string | number | 
     case "enabledByCount":
       // `--ep_size 4`: expert parallelism over 4 ranks; 1 (or 0) is none.
       return /^\d+$/.test(text) ? Number(text) > 1 : undefined;
+    case "gib":
+      return /^\d+$/.test(text) && Number(text) > 0 ? Number(text) * 2 ** 30 : undefined;
     case "kvQuantPolicy":
       // LMDeploy `--quant-policy`: 0 keeps the model dtype, 4 and 8 quantize the KV cache to int4 / int8.
       return text === "0" ? "auto" : text === "4" ? "int4" : text === "8" ? "int8" : undefined;

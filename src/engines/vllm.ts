@@ -12,6 +12,17 @@ import { atLeast, type Release } from "./versions.js";
 /** vLLM `--gpu-memory-utilization` default (vllm/config/cache.py `gpu_memory_utilization: float = 0.9`). */
 export const VLLM_DEFAULT_UTILIZATION = 0.9;
 
+/** vLLM's CPU builds, by image name (`vllm/vllm-openai-cpu`, `public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo`, `…/vllm-cpu-only`). */
+const VLLM_CPU_IMAGE = /vllm[\w.-]*[-_]cpu(?:[-_:/]|$)/i;
+
+/**
+ * Memory of the CPU build's three processes (API server, engine core, worker) beside weights and KV
+ * cache: a cgroup OOM record of vLLM 0.30.0+cpu serving Qwen2.5-0.5B-Instruct (0.92 GiB checkpoint,
+ * 1 GiB KV cache) at a 4Gi limit counted 4,247,797,760 bytes of anonymous memory at the kill, 2.04 GiB
+ * beyond the two (public report "Task E report: CPU-backend serving control", E1 run 1).
+ */
+const VLLM_CPU_PROCESS_BYTES = 2.0 * GIB;
+
 /** vLLM KV block size on CUDA (vllm/config/cache.py `block_size` default 16). */
 export const VLLM_BLOCK_SIZE = 16;
 
@@ -124,7 +135,9 @@ export const vllm: EngineProfile<"vllm"> = {
     "--enable-prompt-tokens-details", "--disable-fastapi-docs", "--enable-log-requests", "--disable-hybrid-kv-cache-manager",
     "--enable-force-include-usage", "--no-enable-log-requests", "--skip-mm-profiling", "--enable-chunked-local-attn",
   ],
-  env: {},
+  // The CPU backend's KV cache in whole GiB (vllm/envs.py VLLM_CPU_KVCACHE_SPACE; vllm/platforms/cpu.py
+  // maps it onto --kv-cache-memory-bytes).
+  env: { VLLM_CPU_KVCACHE_SPACE: { field: "kvCacheMemoryBytes", kind: "gib" } },
   abbreviations: true,
   configOverridesFlags: false,
   servesWithoutFlags: false,
@@ -223,6 +236,19 @@ export const vllm: EngineProfile<"vllm"> = {
   // the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1" (a ValueError at start-up).
   longContextOverride: { variable: "VLLM_ALLOW_LONG_MAX_MODEL_LEN", ropeFlag: "--hf-overrides" },
   notesModelDefaultContext: true,
+  // Its CPU builds (`vllm/vllm-openai-cpu`, `…/vllm-cpu-release-repo`, `…/vllm-cpu:…`) serve from host
+  // memory, with the KV cache the file gives them: unset, it was 4 GiB in older releases, a share of
+  // the node's memory in later ones and whatever an image's own entrypoint picks, so it is not judged.
+  onCpu: {
+    runsFromImage: (image) => VLLM_CPU_IMAGE.test(image ?? ""),
+    defaultContext: (request) => ({ tokens: request.model.maxPositionEmbeddings, fewest: request.model.maxPositionEmbeddings }),
+    kvCacheAsWritten: true,
+    runtime: { bytes: VLLM_CPU_PROCESS_BYTES, note: `vLLM's API server, engine core and worker processes each import torch: about ${gibText(VLLM_CPU_PROCESS_BYTES)} GiB beside the weights and KV cache` },
+    pastLimit: "The kernel kills it",
+    // vllm/engine/arg_utils.py: `if current_platform.is_cpu()`, the API server's defaults are
+    // max_num_batched_tokens 2048 and max_num_seqs 128 (per data-parallel rank).
+    batchDefaults: { maxNumBatchedTokens: 2048, maxNumSeqs: 128 },
+  },
   whenKvTooSmall: () => "vLLM refuses to start.",
   startsAnywayNote: () => "",
   offloadPath: "pcie",

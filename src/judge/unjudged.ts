@@ -49,6 +49,8 @@ export const UNJUDGED_MESSAGES = {
     noModel: "This {{engine}} deployment names no model in the file, so it was not checked. Name it ({{naming}}) or with the annotation vram.lint/model.",
     noGpus: "No GPU of {{where}} is one it could run on, so this deployment was not checked.",
     cpuNoLimit: "No memory limit is set, so this CPU deployment was not checked. {{model}} needs about {{needed}} GiB of memory without a GPU; set {{setting}} to have it checked.",
+    cpuKvCacheUnset:
+      "No KV cache size is set for {{engine}}'s CPU build, so this deployment was not checked. Its default differs between releases and images: set VLLM_CPU_KVCACHE_SPACE (GiB) or --kv-cache-memory-bytes to have it checked.",
     cpuContextDecides:
       "Whether {{model}} fits its {{limit}} GiB memory limit depends on the context {{engine}} picks ({{fewest}} to {{needed}} GiB), so it was not checked. Set the context to have it checked.",
   },
@@ -148,6 +150,15 @@ function field(judged: JudgedDeployment, names: FieldName[]): Located<unknown> |
   return judged.deployment.anchor;
 }
 
+/** A deployment served from an engine's CPU image whose KV cache is the size the file gives, given none (see `onCpu.kvCacheAsWritten`). */
+function kvCacheUnsetOnCpu(judged: Extract<JudgedDeployment, { status: "incomplete" }>): boolean {
+  const onCpu = judged.value.onCpu;
+  const engine = judged.values.engine;
+  if (!onCpu || !engine) return false;
+  const onHost = engineById(engine).onCpu;
+  return onHost?.kvCacheAsWritten === true && onHost.runsFromImage(onCpu.image) && judged.values.kvCacheMemoryBytes === undefined;
+}
+
 /**
  * The finding of a deployment without a verdict; undefined for judged ones. With the catalog, an
  * unknown model's finding offers a same-size base to extend.
@@ -202,6 +213,9 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
     }
     case "incomplete": {
       const { field: name, value } = judged;
+      if (name === "gpuCount" && kvCacheUnsetOnCpu(judged)) {
+        return { rule: "unchecked-deployment", messageId: "cpuKvCacheUnset", data: { engine: ENGINE_NAMES[judged.values.engine!] }, at: value };
+      }
       // An empty value (`QUANTIZE=` in a compose file) reads as such, not as nothing between two spaces.
       const raw = value.raw.trim() === "" ? '""' : printable(value.raw, 60);
       const setting = settingName(name, value);

@@ -6,6 +6,8 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { HostJudgement } from "../analysis.js";
 import type { ResolvedDeployment } from "../resolve.js";
 import type { Style } from "./text.js";
+import { engineById } from "../engines/index.js";
+import type { Engine } from "../sizing/types.js";
 import { ENGINE_NAMES, formatLabel, gib, tokens } from "./wording.js";
 
 export interface HostJson {
@@ -14,6 +16,8 @@ export interface HostJson {
   weightsGiB: number;
   kvCacheGiB: number;
   computeGiB: number;
+  /** The server's own processes (vLLM's CPU build); 0 for most engines. */
+  runtimeGiB: number;
   contextTokens: number;
   /** At the fewest tokens the engine may shrink an unset context to, when that is fewer. */
   fewestNeededGiB?: number;
@@ -33,6 +37,7 @@ export function hostJson(resolved: ResolvedDeployment, host: HostJudgement): Hos
     weightsGiB: round(memory.weightBytes),
     kvCacheGiB: round(memory.kvCacheBytes),
     computeGiB: round(memory.computeBytes),
+    runtimeGiB: round(memory.runtimeBytes),
     contextTokens: memory.contextTokens,
     ...(host.fewest ? { fewestNeededGiB: round(host.fewest.neededBytes) } : {}),
     ...(host.limit ? { memoryLimitGiB: round(host.limit.value), memoryLimitSetting: host.limit.source } : {}),
@@ -47,8 +52,9 @@ export function renderHost(catalog: Catalog, resolved: ResolvedDeployment, host:
   const rows: Array<[string, string]> = [
     ...(limit ? [[`Memory limit (${limit.source})`, gib(limit.value)] as [string, string]] : []),
     [`Weights (${request.weightFormat.id})`, gib(memory.weightBytes)],
-    [memory.kvCacheBytes > 0 ? `KV cache (${tokens(memory.contextTokens)} tokens)` : "KV cache (none kept)", gib(memory.kvCacheBytes)],
+    [memory.kvCacheBytes > 0 ? `KV cache (${kvCacheFor(request.engine, memory.contextTokens)})` : "KV cache (none kept)", gib(memory.kvCacheBytes)],
     ["Compute buffer", gib(memory.computeBytes)],
+    ...(memory.runtimeBytes > 0 ? [["Server processes", gib(memory.runtimeBytes)] as [string, string]] : []),
     ["Needed", gib(memory.neededBytes)],
   ];
   const labelWidth = Math.max(...rows.map(([label]) => label.length + 2), 22);
@@ -62,7 +68,7 @@ export function renderHost(catalog: Catalog, resolved: ResolvedDeployment, host:
       lines.push(style.good(`✓ Fits: ${needed} of its ${gib(limit!.value)} GiB memory limit.`));
       break;
     case "exceeds-limit":
-      lines.push(style.bad(`✗ Does not fit: ${needed}, more than its ${gib(limit!.value)} GiB memory limit: it is killed, or rereads memory-mapped weights from disk for every token.`));
+      lines.push(style.bad(`✗ Does not fit: ${needed}, more than its ${gib(limit!.value)} GiB memory limit: ${pastLimit(request.engine).toLowerCase()}.`));
       break;
     case "context-decides":
       lines.push(style.bad(`? Not checked: ${gib(host.fewest!.neededBytes)} to ${needed} by the context ${ENGINE_NAMES[request.engine]} picks, against its ${gib(limit!.value)} GiB memory limit.`));
@@ -73,4 +79,14 @@ export function renderHost(catalog: Catalog, resolved: ResolvedDeployment, host:
   }
   for (const assumption of resolved.assumptions) lines.push(style.dim(`  assumes ${assumption}`));
   return lines.join("\n");
+}
+
+/** What happens to an engine's server past its memory limit (the engine profile's `onCpu.pastLimit`). */
+export function pastLimit(engine: Engine): string {
+  return engineById(engine).onCpu?.pastLimit ?? "It is killed, or rereads memory-mapped weights from disk for every token";
+}
+
+/** What an engine's KV cache on the CPU is sized for: the context it allocates, or the size the file gives it (vLLM's CPU build). */
+export function kvCacheFor(engine: Engine, contextTokens: number): string {
+  return engineById(engine).onCpu?.kvCacheAsWritten ? "as set" : `for ${tokens(contextTokens)} tokens`;
 }

@@ -13,6 +13,8 @@ export interface HostMemory {
   kvCacheBytes: number;
   /** The compute buffer of one forward pass (llama.cpp's graph for a 512-token micro-batch; TEI's batch). */
   computeBytes: number;
+  /** The server's own processes beyond all that (vLLM's CPU build: three that each import torch); 0 for most engines. */
+  runtimeBytes: number;
   neededBytes: number;
   /** The context the KV cache is allocated for. */
   contextTokens: number;
@@ -21,17 +23,19 @@ export interface HostMemory {
 /**
  * The host memory an estimate with every layer on one device describes. Engines that serve on the
  * CPU allocate their KV cache for the context up front (llama.cpp `-c`, Ollama `num_ctx` ×
- * parallel), which is the estimate's KV cache; an encoder keeps none. The device's own runtime
+ * parallel) or at the size they are given (vLLM's CPU build), which is the estimate's KV cache; an
+ * encoder keeps none. The device's own runtime
  * (CUDA context, graphs) is not counted: the CPU has none.
  */
-export function hostMemoryOf(estimate: MemoryEstimate): HostMemory {
+export function hostMemoryOf(estimate: MemoryEstimate, runtimeBytes = 0): HostMemory {
   const kvCacheBytes = estimate.kvBytesPerToken === 0 ? 0 : estimate.perGpu.kvCacheBytes;
   const computeBytes = estimate.perGpu.activationBytes;
   return {
     weightBytes: estimate.totalWeightBytes,
     kvCacheBytes,
     computeBytes,
-    neededBytes: estimate.totalWeightBytes + kvCacheBytes + computeBytes,
+    runtimeBytes,
+    neededBytes: estimate.totalWeightBytes + kvCacheBytes + computeBytes + runtimeBytes,
     contextTokens: estimate.maxModelLen,
   };
 }
