@@ -314,8 +314,10 @@ function macrosOf(node: DocNode, outer: ReadonlyMap<string, string> = new Map())
 function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractContext, owner: WalkOwner, path: string[], multiPod: () => boolean, macros: ReadonlyMap<string, string> = new Map()): Deployment | undefined {
   const container = asContainer(node, macros);
   const holder = ancestors.at(-1);
+  // A pod's container (whose keys are Kubernetes'), or values or a resource that hold the container's keys.
+  const podContainer = holder?.type === "map" && (holder.get("containers") !== undefined || holder.get("initContainers") !== undefined);
   const serving =
-    servingContainer(container, ctx, {}, holder?.type === "map" && (holder.get("containers") || holder.get("initContainers")) ? holder : undefined) ??
+    servingContainer(container, ctx, {}, podContainer ? holder : undefined) ??
     dockerRun(node, macros, ctx) ??
     swapScript(node, macros) ??
     bootScript(node, ctx);
@@ -324,8 +326,6 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   mergeFields(sink, serving);
   // Chart values that name the model beside the image (`model: Org/Model` over `image: {repository:
   // vllm/vllm-openai}`): the chart's template hands it to the engine, whose command the values do not write.
-  // Not a pod's container (whose keys are Kubernetes'), but values or a resource that hold the container's keys.
-  const podContainer = holder?.type === "map" && (holder.get("containers") !== undefined || holder.get("initContainers") !== undefined);
   const chartValues = !sink.fields.model && !sink.unresolved.model && !podContainer && node.get("image") !== undefined;
   const named: { key: string; node: DocNode; others?: Array<Located<string>> } | undefined = chartValues ? (modelEntryOf(node) ?? storageUriOf(node) ?? modelsPulledBy(node, sink)) : undefined;
   if (named) readField(sink, "model", named.node, "string", named.key);
