@@ -20,7 +20,7 @@ import { checkQuantization } from "./judge/quantization.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 import { type HostMemory, hostMemoryOf } from "./sizing/host.js";
-import { DEFAULT_ENGINE, engineById } from "./engines/index.js";
+import { cpuKvCacheOf, cpuKvCacheUnset, DEFAULT_ENGINE, engineById } from "./engines/index.js";
 import type { MemoryLimit } from "./extract/types.js";
 
 /** Settings the estimate does not hinge on: an unresolved value there still allows a verdict. */
@@ -213,14 +213,15 @@ function judgeOnCpu(deployment: Deployment, settings: VramSettings, values: Depl
   const onHost = engine.onCpu;
   if (!onHost?.runsFromImage(onCpu.image)) return undefined;
   // An engine whose KV cache on the CPU is the size the file gives, given none: not judged.
-  if (onHost.kvCacheAsWritten && values.kvCacheMemoryBytes === undefined) return undefined;
+  if (cpuKvCacheUnset(engine.id, onCpu.image, values)) return undefined;
   const { gpuCount: _none, ...unresolved } = deployment.unresolved;
   const other = blockingValue({ ...deployment, unresolved });
   if (other) return { status: "incomplete", deployment, values, field: other[0], value: other[1] };
   const carrier = settings.catalog.gpus.reduce((a, b) => (b.memoryBytes > a.memoryBytes ? b : a));
   // One device carries it (no GPU count to assume), at the dtype the engine loads on the CPU.
   const cpuDtype = values.dtype === undefined ? onHost.dtype : undefined;
-  const cpuValues = { ...values, gpuCount: 1, ...(cpuDtype ? { dtype: cpuDtype.value } : {}) };
+  const cpuKvCache = onHost.kvCacheAsWritten ? cpuKvCacheOf(values) : undefined;
+  const cpuValues = { ...values, gpuCount: 1, ...(cpuDtype ? { dtype: cpuDtype.value } : {}), ...(cpuKvCache !== undefined ? { kvCacheMemoryBytes: cpuKvCache } : {}) };
   const judgeResolved = (resolution: ResolvedDeployment, assumption?: string): JudgedDeployment => {
     const notes = [...(cpuDtype ? [cpuDtype.note] : []), ...(onHost.runtime ? [onHost.runtime.note] : []), ...(assumption ? [assumption] : [])];
     const resolved = withAssumptions(notes.length > 0 ? { ...resolution, assumptions: [...resolution.assumptions, ...notes] } : resolution, deployment);

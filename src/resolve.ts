@@ -45,6 +45,11 @@ export interface DeploymentValues {
   gpuMemoryUtilization?: number;
   /** vLLM `--kv-cache-memory-bytes`: the KV cache's size per GPU, set outright. */
   kvCacheMemoryBytes?: number;
+  /**
+   * vLLM's `VLLM_CPU_KVCACHE_SPACE`, in bytes: the KV cache of its CPU build only (vllm/platforms/cpu.py
+   * reads it, over `--kv-cache-memory-bytes`); a GPU deployment ignores it, and so does its sizing.
+   */
+  cpuKvCacheBytes?: number;
   cpuOffloadGiB?: number;
   enforceEager?: boolean;
   gpuLayers?: number;

@@ -331,8 +331,8 @@ export interface EngineProfile<Id extends string = string> {
     /** The dtype it loads unquantized weights at on the CPU when the file sets none, and why. */
     dtype?: { value: string; note: string };
     /**
-     * Its KV cache on the CPU is the size the file gives (`kvCacheMemoryBytes`), and without one it
-     * is not judged: a default that changed between releases is no figure to state as fact.
+     * Its KV cache on the CPU is the size the file gives (`cpuKvCacheOf`), and without one it is not
+     * judged: a default that changed between releases is no figure to state as fact.
      */
     kvCacheAsWritten?: boolean;
     /** Memory of the server's own processes beyond weights, KV cache and compute buffer, and why. */

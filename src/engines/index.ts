@@ -239,3 +239,18 @@ export function configFieldsOf(engine: Engine): readonly ConfigFieldSpec[] {
   }
   return fields;
 }
+
+/**
+ * The KV cache an engine whose CPU cache is the size written (`onCpu.kvCacheAsWritten`: vLLM's CPU
+ * build) is given on the CPU: `VLLM_CPU_KVCACHE_SPACE` over `--kv-cache-memory-bytes`, as
+ * vllm/platforms/cpu.py applies them. Undefined when neither is written.
+ */
+export function cpuKvCacheOf(values: { cpuKvCacheBytes?: number; kvCacheMemoryBytes?: number }): number | undefined {
+  return values.cpuKvCacheBytes ?? values.kvCacheMemoryBytes;
+}
+
+/** Whether a deployment on `engine`'s CPU image `image` leaves unwritten the KV cache size that engine needs written there. */
+export function cpuKvCacheUnset(engine: Engine, image: string | undefined, values: { cpuKvCacheBytes?: number; kvCacheMemoryBytes?: number }): boolean {
+  const onHost = engineById(engine).onCpu;
+  return onHost?.kvCacheAsWritten === true && onHost.runsFromImage(image) && cpuKvCacheOf(values) === undefined;
+}

@@ -136,8 +136,8 @@ export const vllm: EngineProfile<"vllm"> = {
     "--enable-force-include-usage", "--no-enable-log-requests", "--skip-mm-profiling", "--enable-chunked-local-attn",
   ],
   // The CPU backend's KV cache in whole GiB (vllm/envs.py VLLM_CPU_KVCACHE_SPACE; vllm/platforms/cpu.py
-  // maps it onto --kv-cache-memory-bytes).
-  env: { VLLM_CPU_KVCACHE_SPACE: { field: "kvCacheMemoryBytes", kind: "gib" } },
+  // maps it onto --kv-cache-memory-bytes on the CPU only: a GPU deployment that carries it ignores it).
+  env: { VLLM_CPU_KVCACHE_SPACE: { field: "cpuKvCacheBytes", kind: "gib" } },
   abbreviations: true,
   configOverridesFlags: false,
   servesWithoutFlags: false,

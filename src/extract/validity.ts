@@ -36,6 +36,7 @@ export const VALUE_RULES: Partial<Record<FieldName, ValueRule>> = {
   gpuMemoryMiB: counts("GPU memory size"),
   gpuMemoryUtilization: { what: "GPU memory fraction", expected: "a number above 0 and at most 1", valid: (value) => Number.isFinite(value) && value > 0 && value <= 1 },
   kvCacheMemoryBytes: counts("KV cache size", 1),
+  cpuKvCacheBytes: counts("CPU KV cache size", 1),
   cpuOffloadGiB: { what: "CPU offload size", expected: "a number of GiB, 0 or more", valid: (value) => Number.isFinite(value) && value >= 0 && value < 1e9 },
 };
 
@@ -77,6 +78,7 @@ export const FIELD_KINDS: Record<FieldName, ValueKind> = {
   maxNumBatchedTokens: "size",
   gpuMemoryUtilization: "float",
   kvCacheMemoryBytes: "size",
+  cpuKvCacheBytes: "int",
   cpuOffloadGiB: "float",
   enforceEager: "bool",
   gpuLayers: "int",

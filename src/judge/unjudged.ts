@@ -14,7 +14,7 @@ import type { AstNode } from "../extract/doc.js";
 import type { FieldName, Located, UnresolvedValue } from "../extract/types.js";
 import { valueRule } from "../extract/validity.js";
 import { TEMPLATE_MARK } from "../extract/go-template.js";
-import { engineById } from "../engines/index.js";
+import { cpuKvCacheUnset, engineById } from "../engines/index.js";
 import { ENGINE_NAMES, printable } from "../report/wording.js";
 import { FIRST_SENTENCE_LIMIT, firstSentence, gib, MESSAGE_LIMIT, tokens } from "../report/plain.js";
 import { trimTrailing } from "../text.js";
@@ -150,15 +150,6 @@ function field(judged: JudgedDeployment, names: FieldName[]): Located<unknown> |
   return judged.deployment.anchor;
 }
 
-/** A deployment served from an engine's CPU image whose KV cache is the size the file gives, given none (see `onCpu.kvCacheAsWritten`). */
-function kvCacheUnsetOnCpu(judged: Extract<JudgedDeployment, { status: "incomplete" }>): boolean {
-  const onCpu = judged.value.onCpu;
-  const engine = judged.values.engine;
-  if (!onCpu || !engine) return false;
-  const onHost = engineById(engine).onCpu;
-  return onHost?.kvCacheAsWritten === true && onHost.runsFromImage(onCpu.image) && judged.values.kvCacheMemoryBytes === undefined;
-}
-
 /**
  * The finding of a deployment without a verdict; undefined for judged ones. With the catalog, an
  * unknown model's finding offers a same-size base to extend.
@@ -213,7 +204,7 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
     }
     case "incomplete": {
       const { field: name, value } = judged;
-      if (name === "gpuCount" && kvCacheUnsetOnCpu(judged)) {
+      if (name === "gpuCount" && value.onCpu && judged.values.engine && cpuKvCacheUnset(judged.values.engine, value.onCpu.image, judged.values)) {
         return { rule: "unchecked-deployment", messageId: "cpuKvCacheUnset", data: { engine: ENGINE_NAMES[judged.values.engine!] }, at: value };
       }
       // An empty value (`QUANTIZE=` in a compose file) reads as such, not as nothing between two spaces.

@@ -142,3 +142,28 @@ resources:
     expect(findings(lint("services: {}\n", "compose.yaml"))).toEqual([]);
   });
 });
+
+describe("vLLM's CPU KV cache variable", () => {
+  it("sizes the CPU build's KV cache, and a GPU deployment that carries it ignores it, as vLLM does", () => {
+    const service = (image: string, reservation: string) => `services:
+  vllm:
+    image: ${image}
+    command: ["--model", "Qwen/Qwen2.5-7B-Instruct", "--max-model-len", "8192"]
+    environment:
+      VLLM_CPU_KVCACHE_SPACE: "40"
+${reservation}`;
+    const gpu = `    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              count: 1
+              capabilities: [gpu]
+`;
+    const [onGpu] = judgedOf(service("vllm/vllm-openai:v0.11.0", gpu), "compose.yaml");
+    expect(onGpu!.values.cpuKvCacheBytes).toBe(40 * GIB);
+    expect(onGpu!.status === "judged" && onGpu!.resolved.request.kvCacheMemoryBytes).toBeUndefined();
+    const [onCpu] = judgedOf(service("public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo:v0.11.0", "    mem_limit: 64g\n"), "compose.yaml");
+    expect(onCpu!.status === "cpu" && [onCpu!.host.verdict, onCpu!.host.memory.kvCacheBytes]).toEqual(["fits", 40 * GIB]);
+  });
+});
