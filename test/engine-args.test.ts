@@ -129,6 +129,31 @@ command:
     expect(at(text, result, "maxModelLen")).toBe("16384");
   });
 
+  it("reads a command line an entrypoint builds with set -- and runs with \"$@\"", () => {
+    const text = `
+command: ["/bin/bash", "-lc"]
+args:
+  - |
+    set -eu
+    set -- serve Qwen/Qwen3-8B-AWQ \\
+      --port 8000 \\
+      --max-model-len 32768
+    if [ -n "\${VLLM_API_KEY:-}" ]; then
+      set -- "$@" --api-key "$VLLM_API_KEY"
+    fi
+    set -- "$@" --tensor-parallel-size 2
+    exec vllm "$@"
+`;
+    const result = call(text).call!;
+    expect(valuesOf(result.fields)).toEqual({ model: "Qwen/Qwen3-8B-AWQ", maxModelLen: 32768, tensorParallel: 2 });
+    expect(at(text, result, "maxModelLen")).toBe("32768");
+    // Options only (`set -eu`) leave the arguments alone; `set` itself is no model.
+    const unset = call(`
+command: ["sh", "-c", "set -e; set -- serve \\"$MODEL_ID\\"; exec vllm \\"$@\\"", "--"]
+`).call!;
+    expect(unset.fields.model?.value).toBeUndefined();
+  });
+
   it("accepts short aliases, underscore spellings and unique prefixes (argparse allow_abbrev)", () => {
     const { call: result } = call(`
 command: ["vllm", "serve", "m/x", "-tp", "4", "--gpu_memory_utilization", "0.9", "--max-num-batched-token=4096", "--max-num-seq", "64", "-q", "awq"]

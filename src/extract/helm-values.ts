@@ -50,6 +50,19 @@ export function extractHelmValues(document: DocNode, ctx: ExtractContext): Deplo
   return undefined;
 }
 
+/**
+ * An umbrella chart's values: each dependency's values sit under its name or alias (`vllm-stack:
+ * {servingEngineSpec: …}`), as Helm passes them to the subchart. The keys whose values are a known
+ * chart's, unless their `enabled` condition turns the dependency off. Kubernetes objects are not values.
+ */
+export function chartDependencies(document: DocNode): string[] {
+  if (document.type !== "map" || document.get("apiVersion") !== undefined || document.get("kind") !== undefined) return [];
+  return document
+    .entries()
+    .filter(([, values]) => values.type === "map" && values.get("enabled")?.value !== false && CHARTS.some((chart) => chart.detect(values)))
+    .map(([key]) => key);
+}
+
 /** An engine's flags given as a list of tokens (the image's entrypoint runs the engine). */
 function listCall(engine: Engine, list: DocNode | undefined, ctx: ExtractContext): EngineCall {
   return flagListCall(engine, list, ctx.text);

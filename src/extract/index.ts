@@ -14,10 +14,10 @@ import { extractRayServeConfig } from "./ray.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isAutoContext, lineStartsOf, positionAt, printable } from "../text.js";
 import { isValidNumber } from "./validity.js";
-import { deferredReason, locate, mergeFields, migSliceType, setLocated } from "./kit.js";
+import { deferredReason, locate, mergeFields, migSliceType, setLocated, virtualMap } from "./kit.js";
 import { extractCompose } from "./compose.js";
 import { extractEngineConfigDocument } from "./engine-config.js";
-import { extractHelmValues, resolveValuesReferences } from "./helm-values.js";
+import { chartDependencies, extractHelmValues, resolveValuesReferences } from "./helm-values.js";
 import { extractSkyPilot } from "./skypilot.js";
 import { extractTerraform } from "./terraform.js";
 import { isUnparsedTemplate, maskTemplateActions, TEMPLATE_MARK, type TemplateAction, templateActionsOf, templateWords, unmasked } from "./go-template.js";
@@ -146,6 +146,14 @@ function extractFromDocument(document: DocNode, ctx: ExtractContext): Deployment
  * container that runs an engine (a chart's values, an unknown tool's config).
  */
 function settingsDocument(document: DocNode, ctx: ExtractContext, formatted: Deployment[] | undefined): Deployment[] {
+  // An umbrella chart's values: its dependencies' sections through their charts' adapters, the rest as any values are.
+  const dependencies = formatted === undefined ? chartDependencies(document) : [];
+  if (dependencies.length > 0) {
+    const charted = dependencies.flatMap((key) => extractHelmValues(document.get(key)!, ctx) ?? []);
+    resolveValuesReferences(charted, document, ctx.text);
+    const rest = virtualMap(Object.fromEntries(document.entries().filter(([key]) => !dependencies.includes(key))), document.node);
+    return [...charted, ...settingsDocument(rest, ctx, undefined)];
+  }
   const configs = formatted ?? extractAppConfig(document, ctx);
   const found = formatted || configs.length > 0 ? configs : walkContainers(document, ctx, { format: "generic", kind: "container", name: undefined, annotationHolders: [] });
   resolveValuesReferences(found, document, ctx.text);

@@ -202,6 +202,17 @@ export function isScriptFile(word: string): boolean {
   return /^(?:\.{0,2}\/)?[\w./-]*\.(?:sh|py)$/.test(word);
 }
 
+/**
+ * An engine told to read a config file (`vllm serve --config /etc/vllm/config.yaml`) that this file
+ * does not hold, and named no model otherwise: its model is in that file, which is said.
+ */
+export function setModelInUnseenConfig(call: EngineCall): void {
+  const config = call.configFile;
+  if (!config || call.fields.model || call.unresolved.model) return;
+  const path = printable(config.value, 48);
+  setUnresolved(call, "model", { raw: config.value, node: config.node, reason: "unsupported", source: config.source, note: `Its model is in ${path}, a config file this file does not show` });
+}
+
 /** An engine's image started by a script of its own the file does not hold: the engine is unchecked, the script named. */
 export function setUnseenScript(sink: FieldSink, words: readonly string[], node: AstNode): void {
   // The script file when one is named (`bash -c "cd /workspace && ./prefill.sh"` starts ./prefill.sh), else the command.

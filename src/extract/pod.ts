@@ -13,7 +13,7 @@ import { applyMountedConfig, mountedConfigMapFile } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, isScriptFile, sliceOf } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, setModelInUnseenConfig, isScriptFile, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -158,20 +158,27 @@ function modelFromPostStart(call: EngineCall, container: DocNode, ctx: ExtractCo
 }
 
 /** The model (or why it is unknown) of another call of the same server, where `call` names none. */
-function takeModel(call: EngineCall, from: EngineCall): void {
+function takeModel(call: Pick<EngineCall, "fields" | "unresolved">, from: EngineCall): void {
   mergeFields(call, { fields: { model: from.fields.model }, unresolved: { model: from.unresolved.model } }, "fill");
 }
 
 /**
+ * Lists of the containers that share a server's pod: a pod spec's own, and those chart values add
+ * to the pod beside the server's keys (`initContainers`, `extraInitContainers`, `sidecars`…).
+ */
+const POD_CONTAINER_LISTS = ["initContainers", "containers", "extraInitContainers", "sidecars", "extraContainers"];
+
+/**
  * The model another container of the pod loads into this server (an init container that starts
  * Ollama and runs `ollama pull "$MODEL"` into the shared volume), when this one names none: the
- * first such container's model, for the same engine.
+ * first such container's model, for the same engine. `holder` is the pod spec, or chart values that
+ * list the pod's other containers beside the server's.
  */
-function modelPulledInPod(call: EngineCall, container: DocNode, podSpec: DocNode, ctx: ExtractContext, options: ContainerOptions): void {
-  for (const other of [...(podSpec.get("initContainers")?.items() ?? []), ...(podSpec.get("containers")?.items() ?? [])]) {
-    if (other === container || other.node === container.node) continue;
+export function modelPulledInPod(call: Pick<EngineCall, "fields" | "unresolved">, engine: string, container: DocNode, holder: DocNode, ctx: ExtractContext, options: ContainerOptions = {}): void {
+  for (const other of POD_CONTAINER_LISTS.flatMap((key) => holder.get(key)?.items() ?? [])) {
+    if (other === container || other.node === container.node || other.type !== "map") continue;
     const pulled = containerEngineCall(other, ctx, options);
-    if (pulled?.engine !== call.engine || !(pulled.fields.model || pulled.unresolved.model)) continue;
+    if (pulled?.engine !== engine || !(pulled.fields.model || pulled.unresolved.model)) continue;
     takeModel(call, pulled);
     return;
   }
@@ -313,7 +320,8 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
   if (call) {
     // A config file the engine is told to read, mounted from a ConfigMap of the same file.
     if (podSpec) applyMountedConfig(call, container, podSpec, ctx);
-    if (podSpec && !call.fields.model && !call.unresolved.model) modelPulledInPod(call, container, podSpec, ctx, options);
+    if (podSpec && !call.fields.model && !call.unresolved.model) modelPulledInPod(call, call.engine, container, podSpec, ctx, options);
+    setModelInUnseenConfig(call);
     mergeFields(sink, call);
     // A local folder another container (or this one's script) downloads a repository into.
     const model = sink.fields.model;

@@ -68,10 +68,7 @@ export function commandTokens(
       // `sh -c SCRIPT NAME ARG…`: the items after the script are its `$0` and its arguments, which
       // `"$@"` passes on (an entrypoint wrapper's `exec vllm serve "$@"` before a command list).
       const args = items.slice(scriptAt + 2).map((each) => listToken(each, text, env)).filter((token) => token !== undefined);
-      for (const token of shellTokens(items[scriptAt]!, text, env)) {
-        if (token.text === ALL_ARGUMENTS || token.text === ALL_ARGUMENTS_JOINED) tokens.push(...args);
-        else tokens.push(token);
-      }
+      tokens.push(...shellTokens(items[scriptAt]!, text, env, args));
       return { tokens, shell: true };
     }
     if (/\s/.test(expanded.trim()) && isCommandLine(expanded)) {
@@ -214,13 +211,29 @@ function shellWords(script: string): ReturnType<typeof parseShell> | undefined {
   });
 }
 
+/** Words that open a compound command before the command itself (`then set -- …`). */
+const COMPOUND_KEYWORDS = new Set(["then", "else", "do", "{", "!"]);
+
+/**
+ * The positional parameters a `set` command leaves (`set -- serve "$MODEL" --port 8000`, then
+ * `set -- "$@" --trust-remote-code`), or undefined when it only sets options (`set -eu`): the
+ * arguments after `--`, or all of them when the first is no option.
+ */
+function positionalAfterSet(words: ArgToken[]): ArgToken[] | undefined {
+  const end = words.findIndex((word) => word.text === "--");
+  if (end >= 0) return words.slice(end + 1);
+  return words.length > 0 && !/^[-+]/.test(words[0]!.text) ? words : undefined;
+}
+
 /**
  * Splits a shell script into tokens with shell-quote. Line continuations are joined first, and
  * command substitutions (`$(…)`, `$((…))`) become unknown values, which shell-quote would otherwise
  * split into operators. Variables are resolved from the container env and from `NAME=value`
- * assignments earlier in the script.
+ * assignments earlier in the script. `"$@"` stands for the script's arguments (`positional`, the
+ * items after `sh -c SCRIPT NAME`), as `set --` leaves them: an entrypoint that builds its
+ * command line with `set -- serve "$MODEL" …` and runs `exec vllm "$@"` is read as it runs.
  */
-export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string, string | undefined>): ArgToken[] {
+export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string, string | undefined>, positional?: ArgToken[]): ArgToken[] {
   const raw = str(item);
   if (raw === undefined) return [];
   const script = replaceSubstitutions(separateLines(expandConditionals(expandArithmetic(systemdCommands(expandKubernetes(raw, env, true).replace(/\\\r?\n/g, " ")), env), env)));
@@ -231,15 +244,29 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   const source = item.embedded ? "" : text.slice(item.node.range[0], item.node.range[1]);
   let cursor = 0;
   let commandStart = true;
+  let parameters = positional;
+  /** The words of a `set` command being read, which set the positional parameters rather than run anything. */
+  let setWords: ArgToken[] | undefined;
+  const endSet = () => {
+    if (setWords) parameters = positionalAfterSet(setWords) ?? parameters;
+    setWords = undefined;
+  };
   for (const entry of parsed) {
     if (typeof entry !== "string") {
       if ("op" in entry && entry.op !== "glob") {
+        endSet();
         tokens.push({ text: entry.op, from: item, operator: true });
         commandStart = true;
       }
       continue;
     }
     if (entry === "") continue;
+    if (commandStart && COMPOUND_KEYWORDS.has(entry)) continue;
+    if (commandStart && entry === "set") {
+      setWords = [];
+      commandStart = false;
+      continue;
+    }
     const value = substituteVariables(entry, variables).replaceAll(EXPANDED, "");
     const assignment = commandStart ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value) : null;
     if (assignment) {
@@ -262,8 +289,11 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
         cursor = at + entry.length;
       }
     }
-    tokens.push(token);
+    const sink = setWords ?? tokens;
+    if (parameters && (value === ALL_ARGUMENTS || value === ALL_ARGUMENTS_JOINED)) sink.push(...parameters);
+    else sink.push(token);
   }
+  endSet();
   return tokens;
 }
 

@@ -33,7 +33,7 @@ import { type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFr
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
-import { withoutTrailingIndex } from "../text.js";
+import { printable, withoutTrailingIndex } from "../text.js";
 import { sagemakerContainerCall } from "./sagemaker.js";
 import { walkContainers } from "./walker.js";
 import { deepMerge, plain, setPath, setValue } from "./helm-set.js";
@@ -443,12 +443,34 @@ function helmRelease(resource: Resource, scope: Scope): Deployment[] {
       owner ??= block.node;
     }
   }
-  if (!owner || !isRecord(merged)) return [];
-  const values = embeddedDoc(merged, owner);
-  const found = extractHelmValues(values, scope.ctx) ?? [];
+  const values = owner && isRecord(merged) ? embeddedDoc(merged, owner) : undefined;
+  const found = values ? (extractHelmValues(values, scope.ctx) ?? []) : [];
   // Values of an in-house chart no adapter knows: its containers, as the walker reads a values file.
-  const deployments = found.length > 0 ? found : walkContainers(values, scope.ctx, { format: "terraform", kind: "values", name: resource.name, annotationHolders: [] });
+  const deployments = found.length > 0 || !values ? found : walkContainers(values, scope.ctx, { format: "terraform", kind: "values", name: resource.name, annotationHolders: [] });
+  if (deployments.length === 0) return chartOfEngine(resource);
   return deployments.map((deployment) => ({ ...deployment, format: "terraform", kind: `helm_release (${deployment.kind})`, name: deployment.name ?? resource.name }));
+}
+
+/**
+ * A release of a chart named for a serving engine (`chart = "ollama"`, `vllm-stack`) whose values
+ * are in a file this one reads (`templatefile("ollama-values.yaml", …)`): found, and said to be
+ * unchecked, as what it deploys is written there. (With no values at all it deploys the chart's
+ * defaults, which name no model and, for some charts, run no server.)
+ */
+function chartOfEngine(resource: Resource): Deployment[] {
+  const chart = resource.body.get("chart");
+  const engine = engineFromImage(str(chart));
+  if (!chart || !engine) return [];
+  for (const item of resource.body.get("values")?.items() ?? []) {
+    // `file("values.yaml")`, `templatefile("${path.module}/values.yaml.tpl", {…})`, as the expression is written.
+    const file = /file\(\s*"(?:\$\{[\w.]+\}\/)?([\w./-]+\.(?:ya?ml|json|tpl))"/.exec(str(item) ?? "")?.[1];
+    if (!file) continue;
+    const sink = newSink();
+    setLocated(sink, "engine", { value: engine, node: chart.node, source: "chart", readonly: true });
+    setUnresolved(sink, "model", { raw: file, node: item.node, reason: "unsupported", source: "values", note: `Its values are in ${printable(file, 48)}, which this file does not show` });
+    return [{ format: "terraform", kind: "helm_release", name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: chart.node }];
+  }
+  return [];
 }
 
 // --- GPU instances ----------------------------------------------------------------------------------

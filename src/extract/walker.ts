@@ -19,8 +19,9 @@ import { dataParallelLayout, DEFAULT_ENGINE, engineById } from "../engines/index
 import type { Engine } from "../sizing/types.js";
 import { modelEntryOf, pick, readSettingsMapping } from "./app-config.js";
 import { everyHostGpu, isScriptFile, locate, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
-import { nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
+import { modelPulledInPod, nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
 import { shellTokens } from "./shell.js";
+import { printable } from "../text.js";
 import type { Deployment, FieldName, Located } from "./types.js";
 
 /**
@@ -280,18 +281,32 @@ function dockerRun(node: DocNode, macros: ReadonlyMap<string, string>, ctx: Extr
   return sink;
 }
 
+/** `docker compose up -d qwen3-4b` (or podman's, or `docker-compose`): the compose service a command starts. */
+function composeServiceStarted(words: readonly string[]): string | undefined {
+  const tool = /^(?:docker|podman)-compose$/.test(words[0] ?? "") ? 1 : /^(?:docker|podman)$/.test(words[0] ?? "") && words[1] === "compose" ? 2 : 0;
+  if (tool === 0) return undefined;
+  const verb = words.findIndex((word, index) => index >= tool && (word === "up" || word === "start" || word === "run"));
+  return verb < 0 ? undefined : words.slice(verb + 1).find((word) => !word.startsWith("-") && /^[\w.-]+$/.test(word));
+}
+
 /**
  * A llama-swap model (`cmd` beside the `proxy` it serves on) whose command runs a script the file
- * does not hold (`cmd: bash ./serve-qwen-27b.sh ${PORT}`): a server of a model, found and said to be
- * unchecked, since what it starts is in the script.
+ * does not hold (`cmd: bash ./serve-qwen-27b.sh ${PORT}`) or a compose service of another file
+ * (`cmd: podman compose up qwen3-4b`): a server of a model, found and said to be unchecked, since
+ * what it starts is written elsewhere.
  */
 function swapScript(node: DocNode, macros: ReadonlyMap<string, string>): ServingContainer | undefined {
   const line = node.get("proxy") ? commandLineOf(node) : undefined;
   if (!line) return undefined;
-  const words = String(oneLine(line, macros).value).trim().split(/\s+/);
-  if (!words.some(isScriptFile)) return undefined;
+  const command = String(oneLine(line, macros).value).trim();
+  const words = command.split(/\s+/);
+  const service = composeServiceStarted(words);
+  if (!service && !words.some(isScriptFile)) return undefined;
   const sink: ServingContainer = newSink();
-  setUnseenScript(sink, words, line.node);
+  if (service) {
+    const name = printable(service, 40);
+    setUnresolved(sink, "engine", { raw: command, node: line.node, reason: "unsupported", source: "cmd", note: `It starts the compose service ${name}, which this file does not show` });
+  } else setUnseenScript(sink, words, line.node);
   return sink;
 }
 
@@ -329,6 +344,9 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   const chartValues = !sink.fields.model && !sink.unresolved.model && !podContainer && node.get("image") !== undefined;
   const named: { key: string; node: DocNode; others?: Array<Located<string>> } | undefined = chartValues ? (modelEntryOf(node) ?? storageUriOf(node) ?? modelsPulledBy(node, sink)) : undefined;
   if (named) readField(sink, "model", named.node, "string", named.key);
+  // Or an init container the values add to the pod pulls it into the server (`ollama pull llama3.2:3b`).
+  else if (chartValues && sink.fields.engine) modelPulledInPod(sink, sink.fields.engine.value as string, node, node, ctx);
+  const modelInValues = chartValues && (sink.fields.model !== undefined || sink.unresolved.model !== undefined);
   if (named?.others && sink.fields.model) sink.fields.model = { ...(sink.fields.model as Located<string>), others: named.others };
   // GPUs of the nearest enclosing `resources` when the container names none (a service-level `gpu`).
   let podSpec: DocNode | undefined;
@@ -344,7 +362,7 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   }
   if (podSpec) mergeFields(sink, { fields: nodePlacement(podSpec) }, "fill");
   // Those values' `resources` are the container's: written without a GPU, the pod requests none.
-  const resources = named && !sink.fields.gpuCount && !sink.unresolved.gpuCount ? node.get("resources") : undefined;
+  const resources = modelInValues && !sink.fields.gpuCount && !sink.unresolved.gpuCount ? node.get("resources") : undefined;
   if (resources?.get("limits") || resources?.get("requests")) {
     const onCpu = onCpuOf(str(container.get("image")), [{ node: resources.get("limits")?.get("memory"), setting: "resources.limits.memory", style: "kubernetes" }]);
     setUnresolved(sink, "gpuCount", { raw: "none", node: resources.node, reason: "unsupported", source: "resources", note: "No GPU is requested (no nvidia.com/gpu in its resources)", onCpu });

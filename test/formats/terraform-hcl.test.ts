@@ -82,16 +82,26 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     ["sagemaker-llama-g5/main.tf", ["vram/weights-fit 34:30 weightsExceed"]],
     ["gke-node-pool-qwen/serving.tf", ["vram/weights-fit 36:34 weightsExceed"]],
     ["eks-manifest-llama/manifests.tf", ["vram/kv-cache-headroom 24:90 kvTooSmall", "vram/weights-fit 63:35 weightsExceed", "vram/kv-cache-headroom 93:26 kvTooSmall"]],
-    ["helm-vllm-stack/main.tf", ["vram/weights-fit 12:5 moeResident"]],
+    // The release whose values are a file beside it is found and said to be unchecked.
+    ["helm-vllm-stack/main.tf", ["vram/weights-fit 12:5 moeResident", "vram/unchecked-deployment 62:13 unsupported"]],
     ["gpu-instances/main.tf", ["vram/weights-fit 5:19 weightsExceed"]],
     // Llama 3.3 70B on Model Garden's vLLM at one L4; Gemma 3 4B with its own container_spec fits.
     ["vertex-model-garden/main.tf", ["vram/weights-fit 17:29 weightsExceed"]],
     // Found and said to be unchecked: AMD GPUs of no stated type, a model from a variable, an Ollama that names none.
     ["homelab-hosts/main.tf", ["vram/unchecked-deployment 22:3 unsupported", "vram/unchecked-deployment 33:15 variable", "vram/unchecked-deployment 58:15 noModel"]],
+    // A chart named for an engine whose values are in a file beside this one: found and said to be unchecked.
+    // Ingress is no engine; vllm-stack with no values deploys no engine (its defaults list no model).
+    ["helm-values-files/main.tf", ["vram/unchecked-deployment 20:5 unsupported"]],
     // Models named by the host folder mounted where the engine reads them: the workstation's GPU type is not stated.
     ["bind-mounted-models/main.tf", ["vram/pin-gpu-type 9:13 someGpusFit"]],
   ])("%s", (relative, expected) => {
     expect(brief(lintHclFixture(relative).messages)).toEqual(expected);
+  });
+
+  it("says which file holds the values of a chart named for an engine", () => {
+    expect(lintHclFixture("helm-values-files/main.tf").messages.map((message) => message.message)).toEqual([
+      "Its values are in ollama-values.yaml.tpl, which this file does not show, so this deployment was not checked.",
+    ]);
   });
 
   it.each(["gke-vllm-mixtral/variables.tf", "gke-vllm-mixtral/locals.tf", "gke-node-pool-qwen/cluster.tf", "eks-manifest-llama/node-groups.tf", "sagemaker-llama-g5/variables.tf", "homelab-hosts/variables.tf"])(

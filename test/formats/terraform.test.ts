@@ -82,12 +82,17 @@ describe("Terraform JSON: Kubernetes provider", () => {
 
   it("reads helm_release values and set blocks through the Helm values adapters", () => {
     const { text, filename, messages } = lintFixture("terraform/helm-release-vllm-stack.tf.json");
-    expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "moeResident", line: 12, column: 11 }]);
+    expect(messages.map(finding)).toEqual([
+      { ruleId: "vram/weights-fit", messageId: "moeResident", line: 12, column: 11 },
+      // The release whose values are read from a file: found, and said to be unchecked.
+      { ruleId: "vram/unchecked-deployment", messageId: "unsupported", line: 30, column: 20 },
+    ]);
     expect(messages[0]!.suggestions ?? []).toEqual([]); // the values live in a string: nothing to edit in place
     const deployments = deploymentsOf(text, filename);
     expect(deployments.map((deployment) => [deployment.kind, deployment.name])).toEqual([
       ["helm_release (vllm-stack modelSpec)", "mixtral"],
       ["helm_release (KubeAI catalog entry)", "llama-3.1-8b-instruct-l4"],
+      ["helm_release", "from_file"],
     ]);
     expect(deployments[0]!.fields).toMatchObject({ gpuCount: { value: 2, readonly: true }, tensorParallel: { value: 2 }, gpuType: { value: "nvidia-l4" } });
     expect(deployments[0]!.notes?.map((note) => note.value)).toEqual(["The production-stack chart; GPU count comes from the set block below."]);
