@@ -29,7 +29,7 @@ import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
 import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
-import { type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
@@ -722,6 +722,28 @@ function moduleDeployments(name: string, body: DocNode, scope: Scope): Deploymen
   return [{ format: "terraform", kind: "module", name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node, ...(notes.length > 0 ? { notes } : {}) }];
 }
 
+/** Module inputs that name the model or models it serves (`model`, `model_id`, `models`, `ollama_models`). */
+const MODEL_INPUT = /^(?:[a-z]+_)?models?(?:_(?:id|ids|name|names|repo))?$/i;
+
+/**
+ * A module whose source is named for a serving engine (`source = "./modules/ollama"`), given its
+ * model as a variable or a local (`models = local.platform.services.ollama.models`): found, and said
+ * to be unchecked, as the model is only known when the plan is made.
+ */
+function engineModuleFedVariables(name: string, body: DocNode): Deployment[] {
+  const source = str(body.get("source"));
+  const folder = source?.split("/").filter((part) => part !== "").at(-1);
+  const engine = folder ? engineFromImage(folder) : undefined;
+  const input = body.entries().find(([key]) => MODEL_INPUT.test(key));
+  const raw = input ? str(input[1]) : undefined;
+  const reason = raw === undefined ? undefined : deferredReason(raw);
+  if (!engine || !input || !raw || !reason) return [];
+  const sink = newSink();
+  sink.fields.engine = { ...locate<Engine>(body.get("source")!, engine, "source"), readonly: true };
+  setUnresolved(sink, "model", { raw, node: input[1].node, reason, source: input[0] });
+  return [{ format: "terraform", kind: "module", name, fields: sink.fields, unresolved: sink.unresolved, anchor: body.node }];
+}
+
 /** A module input named for the engine it configures (`vllm_version`, `tgi_image`, `ollama_models`). */
 const ENGINE_INPUT = /^(vllm|sglang|tgi|ollama|llama_?cpp|lmdeploy|trtllm)_/i;
 
@@ -733,7 +755,7 @@ const ENGINE_INPUT = /^(vllm|sglang|tgi|ollama|llama_?cpp|lmdeploy|trtllm)_/i;
  */
 function settingsModuleDeployments(name: string, body: DocNode): Deployment[] {
   const read = readSettingsMapping(body);
-  if (!read?.fields.model) return [];
+  if (!read?.fields.model) return engineModuleFedVariables(name, body);
   const sink = newSink();
   mergeFields(sink, read);
   let engineVersion: string | undefined;

@@ -91,7 +91,9 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     ["homelab-hosts/main.tf", ["vram/unchecked-deployment 22:3 unsupported", "vram/unchecked-deployment 33:15 variable", "vram/unchecked-deployment 58:15 noModel"]],
     // A chart named for an engine whose values are in a file beside this one: found and said to be unchecked.
     // Ingress is no engine; vllm-stack with no values deploys no engine (its defaults list no model).
-    ["helm-values-files/main.tf", ["vram/unchecked-deployment 20:5 unsupported"]],
+    ["values-elsewhere/main.tf", ["vram/unchecked-deployment 20:5 unsupported"]],
+    // Modules whose source is named for an engine, given their model as a local or a variable; redis is no engine.
+    ["values-elsewhere/modules.tf", ["vram/unchecked-deployment 11:20 variable", "vram/unchecked-deployment 19:19 variable"]],
     // Models named by the host folder mounted where the engine reads them: the workstation's GPU type is not stated.
     ["bind-mounted-models/main.tf", ["vram/pin-gpu-type 9:13 someGpusFit"]],
   ])("%s", (relative, expected) => {
@@ -99,7 +101,7 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
   });
 
   it("says which file holds the values of a chart named for an engine", () => {
-    expect(lintHclFixture("helm-values-files/main.tf").messages.map((message) => message.message)).toEqual([
+    expect(lintHclFixture("values-elsewhere/main.tf").messages.map((message) => message.message)).toEqual([
       "Its values are in ollama-values.yaml.tpl, which this file does not show, so this deployment was not checked.",
     ]);
   });
