@@ -296,6 +296,9 @@ describe("names people write", () => {
     }
     // A catalog of modelcar images tagged by model: the tag is the name.
     expect(catalog.resolveModel("oci://quay.io/redhat-ai-services/modelcar-catalog:granite-3.1-8b-instruct")).toMatchObject({ model: { id: "ibm-granite/granite-3.1-8b-instruct" }, via: "name" });
+    // mradermacher's imatrix quants mark the type with `i1`; an abliterated model (huihui-ai's `Huihui-…`) has its base's shapes.
+    expect(catalog.resolveModel("/models/Qwen3-8B.i1-IQ3_XS.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: { id: "gguf-iq3_xs" } });
+    expect(catalog.resolveModel("/models/coder-next-q4/Huihui-Qwen3-Coder-Next-abliterated.i1-Q4_K_M.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3-Next-80B-A3B-Instruct" }, format: { id: "gguf-q4_k_m" } });
     // A folder named for what it holds.
     expect(catalog.resolveModel("/gemini/pretrain/Phi-4-mini-instruct-model")).toMatchObject({ model: { id: "microsoft/Phi-4-mini-instruct" } });
     // A file of llama.cpp's own download cache: `<owner>_<repository>_<file>`.

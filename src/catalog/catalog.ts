@@ -460,7 +460,8 @@ export class Catalog {
    * - `qat`: Google's quantization-aware-trained checkpoints keep the model's architecture
    *   (`gemma-3-27b-it-qat-q4_0-gguf`), and their stored format is read from the rest of the name;
    * - `VL` glued to Qwen's version in its own GGUF files (`Qwen3VL-8B-Instruct-Q8_0.gguf`);
-   * - `-model` at the end of a folder named for what it holds (`/pretrain/Phi-4-mini-instruct-model`).
+   * - `-model` at the end of a folder named for what it holds (`/pretrain/Phi-4-mini-instruct-model`);
+   * - `abliterated`, and huihui-ai's `Huihui-` before such a model (`Huihui-Qwen3-Coder-Next-abliterated`).
    */
   private withoutPackaging(written: string): string | undefined {
     if (written.length > MAX_NAME_LENGTH) return undefined;
@@ -470,6 +471,9 @@ export class Catalog {
     const glued = /^([A-Za-z0-9-]+)[_.](?=[A-Za-z])/.exec(last);
     if (glued && this.owners.has(glued[1]!.toLowerCase())) last = last.slice(glued[0].length);
     else last = this.withoutDashedOwner(last);
+    // Abliteration edits a model's weights in place (its refusal direction projected out): the same
+    // architecture and shapes. huihui-ai names these `Huihui-<model>-abliterated`, GGUF files included.
+    last = last.replace(/^huihui[-_](?=[A-Za-z])/i, "").replace(/[-_.]abliterated(?=[-_.:]|$)/i, "");
     last = last.replace(/[-_.]qat(?=[-_.:]|$)/i, "");
     last = last.replace(/(?<=[a-z0-9])[-_]model$/i, "");
     // Qwen's own GGUF files glue `VL` to the version (Qwen/Qwen3-VL-8B-Instruct-GGUF holds `Qwen3VL-8B-Instruct-Q4_K_M.gguf`), and so do Ollama's tags (`qwen2.5vl:3b`).
@@ -742,7 +746,8 @@ export class Catalog {
     let base = file;
     if (base.toLowerCase().endsWith(".gguf")) base = base.slice(0, -".gguf".length);
     if (typeMatch) base = base.slice(0, typeMatch.index);
-    base = trimSeparators(base);
+    // mradermacher's imatrix quants mark the type with `i1` (`Qwen3-8B.i1-Q4_K_M.gguf`, repo `…-i1-GGUF`).
+    base = trimSeparators(base.replace(/[.-]i1$/i, ""));
     // A file named for nothing (`…/Qwen3.6-27B-MTP-GGUF/model.gguf`, a download renamed): its folder names the model.
     if (GGUF_GENERIC.test(base)) {
       const folders = name.slice(0, name.lastIndexOf("/")).split("/");
