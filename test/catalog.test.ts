@@ -298,7 +298,10 @@ describe("names people write", () => {
     expect(catalog.resolveModel("oci://quay.io/redhat-ai-services/modelcar-catalog:granite-3.1-8b-instruct")).toMatchObject({ model: { id: "ibm-granite/granite-3.1-8b-instruct" }, via: "name" });
     // mradermacher's imatrix quants mark the type with `i1`; an abliterated model (huihui-ai's `Huihui-…`) has its base's shapes.
     expect(catalog.resolveModel("/models/Qwen3-8B.i1-IQ3_XS.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: { id: "gguf-iq3_xs" } });
-    expect(catalog.resolveModel("/models/coder-next-q4/Huihui-Qwen3-Coder-Next-abliterated.i1-Q4_K_M.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3-Next-80B-A3B-Instruct" }, format: { id: "gguf-q4_k_m" } });
+    expect(catalog.resolveModel("mradermacher/Qwen3-8B-i1-GGUF:IQ3_XS")).toMatchObject({ model: { id: "Qwen/Qwen3-8B" }, format: { id: "gguf-iq3_xs" } });
+    // bartowski glues the original owner with `_`, catalogued or not.
+    expect(catalog.resolveModel("bartowski/deepreinforce-ai_Ornith-1.0-35B-GGUF/deepreinforce-ai_Ornith-1.0-35B-Q4_K_M.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3.5-35B-A3B" }, format: { id: "gguf-q4_k_m" } });
+    expect(catalog.resolveModel("/models/Models/coder-next-q4/Huihui-Qwen3-Coder-Next-abliterated.i1-Q4_K_M.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3-Next-80B-A3B-Instruct" }, format: { id: "gguf-q4_k_m" } });
     // A folder named for what it holds.
     expect(catalog.resolveModel("/gemini/pretrain/Phi-4-mini-instruct-model")).toMatchObject({ model: { id: "microsoft/Phi-4-mini-instruct" } });
     // A file of llama.cpp's own download cache: `<owner>_<repository>_<file>`.
@@ -315,6 +318,9 @@ describe("names people write", () => {
     // A folder of the Hugging Face cache names its repository; a Windows path reads like any other.
     expect(catalog.resolveModel("/root/.cache/huggingface/hub/models--Qwen--Qwen2.5-7B-Instruct/snapshots/a09a35458c702b33eeacc393d103063234e8bc28")?.model.id).toBe("Qwen/Qwen2.5-7B-Instruct");
     expect(catalog.resolveModel("/data/models--nothing-here")).toBeUndefined();
+    // A local copy kept per revision: the folder above the revision's names the model.
+    expect(catalog.resolveModel("/models/microsoft/Phi-3-mini-4k-instruct/main")?.model.id).toBe("microsoft/Phi-3-mini-4k-instruct");
+    expect(catalog.resolveModel("/models/Qwen3-8B/a09a35458c702b33eeacc393d103063234e8bc28")?.model.id).toBe("Qwen/Qwen3-8B");
     // Download folders named the cache's way without its prefix: `<owner>--<name>`.
     expect(catalog.resolveModel("/models/BAAI--bge-m3")?.model.id).toBe("BAAI/bge-m3");
     expect(catalog.resolveModel("/data/Qwen--Qwen2.5-7B-Instruct/")).toMatchObject({ via: "id", model: { id: "Qwen/Qwen2.5-7B-Instruct" } });

@@ -107,6 +107,16 @@ function splitQuantizedSuffix(key: string): { base: string; formatId: string | n
  */
 const GGUF_TYPE = /(?:^|[-_.:])((?:ud-)?(?:i?q[1-8]_[a-z0-9_]*[a-z0-9]|q[2-8]k(?:xl|[sml])?|q[2-8]|tq[12]_0|mxfp4(?:_moe)?|b?f16|f32|fp16|fp32))(?=[-.]|$)/i;
 
+/**
+ * Whether `prefix_rest` is an owner no catalog model has glued with `_` to a model's name
+ * (bartowski's `deepreinforce-ai_Ornith-1.0-35B-Q4_K_M.gguf`): the name, with its size, is after the
+ * `_`, and none before it (`Qwen3VL-8B-Instruct-Q4_K_M`: that `_` is the quant type's).
+ */
+function gluedOwner(prefix: string, rest: string): boolean {
+  const size = /\d(?:\.\d+)?[bm](?![a-z])/i;
+  return !size.test(prefix) && size.test(rest);
+}
+
 /** `owner/repo:Q4_K_M`: a repository pulled at the GGUF type its whole tag names. */
 function taggedGgufRepository(name: string): boolean {
   const tag = /\/[^/:]+:([^/:]+)$/.exec(name)?.[1];
@@ -468,8 +478,8 @@ export class Catalog {
     const slash = written.lastIndexOf("/");
     const prefix = written.slice(0, slash + 1);
     let last = written.slice(slash + 1);
-    const glued = /^([A-Za-z0-9-]+)[_.](?=[A-Za-z])/.exec(last);
-    if (glued && this.owners.has(glued[1]!.toLowerCase())) last = last.slice(glued[0].length);
+    const glued = /^([A-Za-z0-9-]+)([_.])(?=[A-Za-z])/.exec(last);
+    if (glued && (this.owners.has(glued[1]!.toLowerCase()) || (glued[2] === "_" && gluedOwner(glued[1]!, last.slice(glued[0].length))))) last = last.slice(glued[0].length);
     else last = this.withoutDashedOwner(last);
     // Abliteration edits a model's weights in place (its refusal direction projected out): the same
     // architecture and shapes. huihui-ai names these `Huihui-<model>-abliterated`, GGUF files included.
@@ -754,7 +764,7 @@ export class Catalog {
       const folder = hubCacheModel(folders.at(-1) ?? "");
       base = trimSeparators(folder.slice(folder.lastIndexOf("/") + 1));
     }
-    if (base.toLowerCase().endsWith("gguf")) base = trimSeparators(base.slice(0, -"gguf".length));
+    if (base.toLowerCase().endsWith("gguf")) base = trimSeparators(base.slice(0, -"gguf".length).replace(/[.-]i1[-_.]?$/i, ""));
     const key = modelNameKey(base);
     // A GGUF repository named without a file: llama.cpp's `-hf` and Ollama's `hf.co/` pull Q4_K_M by default.
     const repositoryDefault = !typeMatch && !file.toLowerCase().endsWith(".gguf") ? this.formatByKey.get("gguf-q4_k_m") : undefined;

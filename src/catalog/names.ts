@@ -145,7 +145,19 @@ export function stripModelUri(written: string): string {
   // `@revision`: word characters, dots and dashes after the last `@`.
   const at = name.lastIndexOf("@");
   if (at >= 0 && at < name.length - 1 && isRevision(name, at + 1)) name = name.slice(0, at);
-  return trimTrailing(name, "/");
+  return withoutRevisionFolder(trimTrailing(name, "/"));
+}
+
+/**
+ * A local copy kept per revision (`/models/microsoft/Phi-3-mini-4k-instruct/main`, a folder named
+ * for the commit it was downloaded at, as the Hugging Face cache's `snapshots/<hash>`): the folder
+ * above names the model.
+ */
+function withoutRevisionFolder(name: string): string {
+  const slash = name.lastIndexOf("/");
+  if (slash <= 0) return name;
+  const last = name.slice(slash + 1);
+  return /^(?:main|master|[0-9a-f]{40})$/.test(last) ? name.slice(0, slash) : name;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { DEFAULT_ENGINE, engineByName, engineFromImage } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { mappings, namedValueView, str } from "./doc.js";
+import { mappings, namedValueView, scalarView, str } from "./doc.js";
 import { flagListCall } from "./engine-seam.js";
 import { applyEnvFields, type EngineCall } from "./engine-args.js";
 import type { Engine } from "../sizing/types.js";
@@ -91,10 +91,26 @@ const NESTED_ENGINE_KEYS = /^(vllm|sglang|tgi|engine|server|serving|runtime)?(en
  */
 const MODEL_NAME_ORDER = ["name", "id", "repoid", "hfrepo", "repo", "repository", "path", "uri", "storageuri", "source"];
 const MODEL_NAME_KEYS = new Set(MODEL_NAME_ORDER);
+/** Keys of a model mapping that hold its repository's owner apart from its name (an OpenShift AI template's `root`). */
+const MODEL_OWNER_KEYS = ["root", "owner", "org", "organization", "organisation"];
 const MODEL_SPEC = { field: "model", kind: "string" } as const satisfies { field: FieldName; kind: Kind };
 
 /** Environment variables of a chart's `env` (or a SkyPilot task's `envs`) that name the model beside its GPUs. */
 export const MODEL_ENV = ["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "MODEL_PATH"];
+
+/**
+ * A model mapping that writes its repository's owner apart from its name (`{root: mistralai, id:
+ * Mistral-7B-Instruct-v0.2, name: mistral-7b}`, an OpenShift AI template's): the repository, read
+ * where its id is written; its `name` there is only what it is served as.
+ */
+function ownedRepository(mapping: DocNode): { key: string; node: DocNode } | undefined {
+  if (mapping.type !== "map") return undefined;
+  const owner = MODEL_OWNER_KEYS.map((key) => mapping.get(key)).find((value) => value?.type === "scalar" && /^[\w.-]+$/.test(str(value) ?? ""));
+  const key = mapping.get("id") !== undefined ? "id" : "repo";
+  const repository = owner ? mapping.get(key) : undefined;
+  const id = str(repository);
+  return owner && repository && id && /^[\w.-]+$/.test(id) ? { key, node: scalarView(`${str(owner)}/${id}`, repository.node) } : undefined;
+}
 
 /** The scalar of `mapping` that names a model by its key (`model`, `modelName`, `hf_model_id`…), or by a name under one (`model: {name: …}`). */
 export function modelEntryOf(mapping: DocNode): { key: string; node: DocNode } | undefined {
@@ -102,6 +118,8 @@ export function modelEntryOf(mapping: DocNode): { key: string; node: DocNode } |
     if (KEY_INDEX.get(normalizeKey(key))?.field !== "model") continue;
     if (node.type === "scalar") return { key, node };
     const candidates = node.type === "map" ? node.entries().filter(([inner, value]) => value.type === "scalar" && MODEL_NAME_KEYS.has(normalizeKey(inner))) : [];
+    const owned = ownedRepository(node);
+    if (owned) return { key: `${key}.${owned.key}`, node: owned.node };
     const rank = ([inner]: [string, DocNode]) => MODEL_NAME_ORDER.indexOf(normalizeKey(inner));
     const named = candidates.sort((a, b) => rank(a) - rank(b))[0];
     if (named) return { key: `${key}.${named[0]}`, node: named[1] };
@@ -169,6 +187,13 @@ export function readSettingsMapping(
     }
     readField(sink, spec.field, node, spec.kind, key);
   }
+  const owned = options.modelKeyed ? ownedRepository(mapping) : undefined;
+  if (owned) {
+    delete fields.model;
+    delete unresolved.model;
+    readField(sink, "model", owned.node, "string", owned.key);
+  }
+  if (options.modelKeyed) modelSections(mapping, sink);
   endpointCompute(mapping, sink);
   if (options.settingsOnly) return { fields, unresolved };
   const env = readEnv(mapping.get("env"));
@@ -298,7 +323,31 @@ function inheritHardware(read: FieldSink, enclosing: ReadonlyArray<{ parent: Doc
   }
 }
 
-/** Keys of a chart's GPU section (`accelerator: {vendor: nvidia, count: 2, nodeSelector: {…}}`). */
+/** Sections of a model's own mapping that say how it is served: the server's image and resources. */
+const SERVER_SECTION_KEYS = new Set(["runtime", "server", "serving", "container"]);
+
+/**
+ * A model's mapping that holds its server's sections (an OpenShift AI template's `model: {root, id,
+ * runtime: {image, resources}, accelerator: {productName}}`): the engine from the server's image,
+ * the GPUs from its GPU section.
+ */
+function modelSections(mapping: DocNode, read: FieldSink): void {
+  for (const [key, section] of mapping.entries()) {
+    if (section.type !== "map") continue;
+    const normalized = normalizeKey(key);
+    if (GPU_SECTION_KEYS.has(normalized)) gpuSection(read, section, key);
+    if (!SERVER_SECTION_KEYS.has(normalized) || read.fields.engine) continue;
+    const image = section.get("image");
+    const repository = image?.type === "map" ? image.get("repository") : image;
+    const engine = engineFromImage(str(repository));
+    if (engine && repository) read.fields.engine = locate(repository, engine, `${key}.image`);
+  }
+}
+
+/**
+ * Keys of a chart's GPU section (`accelerator: {vendor: nvidia, count: 2, nodeSelector: {…}}`; an
+ * OpenShift AI template's `accelerator: {productName: NVIDIA-A10G}`, the GPU feature discovery product).
+ */
 const GPU_SECTION_KEYS = new Set(["accelerator", "accelerators", "gpu", "gpus"]);
 
 /** A GPU section's count, type and node selector, where the section's own words name them. */
@@ -308,7 +357,7 @@ function gpuSection(read: FieldSink, section: DocNode, sectionKey: string): void
   for (const [key, value] of section.entries()) {
     const normalized = normalizeKey(key);
     if (open("gpuCount") && ["count", "number", "num", "quantity"].includes(normalized)) readField(read, "gpuCount", value, "int", `${sectionKey}.${key}`);
-    else if (open("gpuType") && ["type", "product", "model", "name"].includes(normalized) && !namesNoGpuType(String(value.value ?? ""))) readField(read, "gpuType", value, "string", `${sectionKey}.${key}`);
+    else if (open("gpuType") && ["type", "product", "productname", "model", "name"].includes(normalized) && !namesNoGpuType(String(value.value ?? ""))) readField(read, "gpuType", value, "string", `${sectionKey}.${key}`);
   }
   if (open("gpuType") && open("instanceType")) mergeFields(read, { fields: nodePlacement(section) }, "fill");
 }

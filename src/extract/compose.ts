@@ -16,7 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, isScriptFile } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
 
@@ -260,7 +260,9 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
         if (sink.unresolved.gpuCount?.raw === "none") continue;
         // The script is what leaves it unchecked, whatever count of GPUs it is given.
         delete sink.unresolved.gpuCount;
-        setUnseenScript(sink, tokens.map((token) => token.text), (commandNode ?? service.get("entrypoint") ?? service).node);
+        // At the script where it is named (the entrypoint's `/start.sh`, or the command's).
+        const script = tokens.find((token) => isScriptFile(token.text))?.from;
+        setUnseenScript(sink, tokens.map((token) => token.text), (script ?? commandNode ?? service.get("entrypoint") ?? service).node);
         deployments.push({ format: "compose", kind: "compose service", name, fields: sink.fields, unresolved: sink.unresolved, anchor: service.node });
         continue;
       }

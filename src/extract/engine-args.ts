@@ -9,7 +9,7 @@ import type { Engine } from "../sizing/types.js";
 import { type EngineProfile, engineById, type FlagSpec, engineCommandAt, findEngineCommand, parseFlagValue } from "../engines/index.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { type ArgToken, UNKNOWN } from "./shell.js";
+import { type ArgToken, isScriptFile, UNKNOWN } from "./shell.js";
 import type { ArgsTarget, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 // Adapters written against the single module this was split from import these from here.
@@ -203,8 +203,19 @@ export interface ParseEngineOptions {
  * With `imageEngine`, tokens without an engine command are that engine's flags (the image's
  * entrypoint runs it: `vllm/vllm-openai` with args only).
  */
+/** Whether a command line runs a script file: the script itself, or a shell or Python given one (not `-c`). */
+function runsScript(tokens: readonly ArgToken[]): boolean {
+  const first = tokens[0]?.text;
+  if (first === undefined) return false;
+  if (isScriptFile(first)) return true;
+  return /^(?:\/usr)?(?:\/bin\/)?(?:(?:ba|da|z)?sh|python3?)$/.test(first) && isScriptFile(tokens[1]?.text ?? "");
+}
+
 export function parseEngineCall(tokens: ArgToken[], options: ParseEngineOptions = {}): EngineCall | undefined {
   let invocation = findEngineCommand(tokens);
+  // A script in place of the image's entrypoint (`/bin/bash /vllm-entrypoint.sh`, `./start.sh --port 8000`):
+  // what it starts, and with which of the items after it, is in the script.
+  if (!invocation && options.imageEngine && runsScript(tokens)) return undefined;
   if (!invocation && options.imageEngine && tokens.some((token) => token.text.startsWith("-"))) {
     // Args-only: the image's entrypoint is the engine; `serve` may still lead (vllm-openai images take `vllm serve` args).
     const start = tokens[0]?.text === "serve" ? 1 : 0;

@@ -12,7 +12,9 @@ import { type ArgToken, applyEnvFields, engineCall, type EngineCall, engineFromI
 import type { FieldName, Located, LocatedFields, MemoryLimit, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 import { printable, trimTrailing } from "../text.js";
-import { runScript } from "./shell.js";
+import { isScriptFile, runScript } from "./shell.js";
+
+export { isScriptFile };
 import { parseMigName } from "../mig-names.js";
 
 /** The kinds of value a setting holds (the engine parser's own kinds minus its flag-only ones). */
@@ -197,10 +199,6 @@ export function virtualMap(entries: Record<string, DocNode | undefined>, node: A
   };
 }
 
-/** Whether a word names a script file a command runs (`./prefill.sh`, `/app/start.sh`, `serve.py`). */
-export function isScriptFile(word: string): boolean {
-  return /^(?:\.{0,2}\/)?[\w./-]*\.(?:sh|py)$/.test(word);
-}
 
 /**
  * An engine told to read a config file (`vllm serve --config /etc/vllm/config.yaml`) that this file

@@ -30,6 +30,11 @@ export interface ArgToken {
   end?: number;
 }
 
+/** Whether a word names a script file a command runs (`./prefill.sh`, `/app/start.sh`, `serve.py`). */
+export function isScriptFile(word: string): boolean {
+  return /^(?:\.{0,2}\/)?[\w./-]*\.(?:sh|py)$/.test(word);
+}
+
 /** One list item that is a whole command line (`"vllm serve m --tp 2"`), to be split like the shell would. */
 function isCommandLine(item: string): boolean {
   if (/(^|\s)(python3?|--[a-z])/.test(item)) return true;
