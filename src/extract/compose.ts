@@ -16,7 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, isScriptFile } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
 
@@ -275,7 +275,14 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
         if (unsized) {
           setUnresolved(sink, "engine", { raw: unsized, node: (imageNode ?? service).node, reason: "unsupported", source: "image", note: unsizedServerNote(unsized, tokens) });
           reservedGpus(service, sink, undefined, used);
-        } else if (imageEngine || !builtServer(service, used, sink)) continue;
+        } else if (imageEngine) continue;
+        else if (!builtServer(service, used, sink)) {
+          // An image of its own, given an LLM by a variable (`MODEL=/app/models/Qwen3.8-27B-…`).
+          const variable = imageNode ? setUnknownServerModel(sink, env, imageNode) : undefined;
+          if (!variable) continue;
+          used.push(...(envDefaults.get(variable) ?? []));
+          reservedGpus(service, sink, undefined, used);
+        }
         deployments.push({ format: "compose", kind: "compose service", name, fields: sink.fields, unresolved: sink.unresolved, anchor: service.node, ...(used.length > 0 ? { assumptions: [...new Set(used)] } : {}) });
         continue;
       }

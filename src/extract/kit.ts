@@ -378,6 +378,32 @@ export function remoteHost(address: string | undefined): string | undefined {
 /** A literal environment: name → value (undefined when only known at run time) and the node to report on. */
 export type EnvMap = Map<string, { value: string | undefined; node: DocNode }>;
 
+/** Environment variables servers of their own read the model from. */
+export const MODEL_ENV_NAMES = ["MODEL_ID", "MODEL_NAME", "MODEL", "HF_MODEL_ID", "MODEL_PATH"];
+
+/** A parameter count in a model's name (`Qwen3.8-27B`, `llama-3.1-8b-instruct`, `gemma-4-E4B`): LLM names carry one, others' rarely. */
+const PARAMETER_COUNT = /(?:^|[^a-z0-9])e?\d+(?:\.\d+)?b(?![a-z0-9])/i;
+
+/**
+ * A server whose image runs no engine this version knows (`nvidia-4090-llm-inference:0.27.1`), on
+ * GPUs, given an LLM by a variable (`MODEL=/app/models/Qwen3.8-27B-W4A16`): found, and said to be
+ * unchecked, as how it loads the model is its own. Only a model named with its parameter count
+ * counts (a speech or image model's name seldom has one). The variable read, else undefined.
+ */
+export function setUnknownServerModel(sink: FieldSink, env: EnvMap, imageNode: DocNode): string | undefined {
+  const name = MODEL_ENV_NAMES.find((variable) => PARAMETER_COUNT.test(env.get(variable)?.value ?? ""));
+  const image = str(imageNode);
+  if (!name || image === undefined) return undefined;
+  const entry = env.get(name)!;
+  setLocated(sink, "model", { ...locate(entry.node, entry.value!, name), readonly: true });
+  // The image's own name, without registry or tag, keeps the message's first sentence whole.
+  const last = image.slice(image.lastIndexOf("/") + 1);
+  const tagAt = last.search(/[:@]/);
+  const written = printable(tagAt < 0 ? last : last.slice(0, tagAt), 40);
+  setUnresolved(sink, "engine", { raw: image, node: imageNode.node, reason: "unsupported", source: "image", note: `Its image ${written} runs no engine this version knows` });
+  return name;
+}
+
 export function plainEnv(env: EnvMap): Map<string, string | undefined> {
   const plain = new Map<string, string | undefined>();
   for (const [name, entry] of env) plain.set(name, entry.value);

@@ -13,7 +13,7 @@ import { applyMountedConfig, mountedConfigMapFile } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, setModelInUnseenConfig, isScriptFile, sliceOf } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, remoteHost, setLocated, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, MODEL_ENV_NAMES, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -335,7 +335,12 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     if (call.args) sink.args = call.args;
   } else if (!customEntrypoint(sink, container, imageNode, ctx, options)) {
     const items = [...(container.get("command")?.items() ?? []), ...(container.get("args")?.items() ?? [])];
-    if (!mayRunUnsizedServer([str(imageNode), ...items.map((item) => str(item))])) return undefined;
+    if (!mayRunUnsizedServer([str(imageNode), ...items.map((item) => str(item))])) {
+      // An image of its own on accelerators, given an LLM by a variable.
+      if (!imageNode || !requestsAccelerator(container) || !setUnknownServerModel(sink, containerEnv(container, ctx, options.platformEnv), imageNode)) return undefined;
+      addGpus(sink, container, imageNode, options, false, podSpec, ctx);
+      return sink;
+    }
     const env = containerEnv(container, ctx, options.platformEnv);
     const { tokens } = commandTokens(items, ctx.text, plainEnv(env));
     const server = unsizedServer(tokens, str(imageNode));
@@ -365,8 +370,6 @@ function podMounts(container: DocNode, podSpec: DocNode): Mount[] {
   });
 }
 
-/** Environment variables custom entrypoints read the model from. */
-const MODEL_ENV_NAMES = ["MODEL_ID", "MODEL_NAME", "MODEL", "HF_MODEL_ID", "MODEL_PATH"];
 
 /**
  * An engine's image (`…/mal-vllm-opt125m`) started on GPUs by a script of its own (`command:

@@ -294,7 +294,23 @@ export function rayService(object: DocNode, ctx: ExtractContext, kind: string): 
   if (!config) return [];
   const deployments = serveApplications(config, groups, kind, name, holders(object.get("metadata")));
   for (const deployment of deployments) downloadedSource(deployment, groups, ctx);
-  return deployments;
+  if (deployments.length > 0) return deployments;
+  // Custom Serve apps on the Ray LLM (or a vLLM) image: found, and said to be unchecked, as anyscaleCustomApps.
+  const llmImage = groups.some(({ podSpec }) => (podSpec?.get("containers")?.items() ?? []).some((container) => /ray-llm|vllm/i.test(str(container.get("image")) ?? "")));
+  return llmImage ? customApps(config, kind, name) : [];
+}
+
+/** Each custom Serve app (`import_path: vllm_app:deployment`) of a config: its Python loads the model, which the file does not show. */
+function customApps(config: DocNode, kind: string, name: string | undefined): Deployment[] {
+  return (config.get("applications")?.items() ?? []).flatMap((app) => {
+    const importPath = app.get("import_path");
+    const written = str(importPath);
+    if (!importPath || written === undefined) return [];
+    const unresolved: Unresolved = {
+      engine: { raw: written, node: importPath.node, reason: "unsupported", source: "import_path", note: `Custom Ray Serve app ${written} loads the model itself` },
+    };
+    return [crdDeployment("ray", kind, name, importPath.node, {}, unresolved)];
+  });
 }
 
 /**
@@ -403,7 +419,7 @@ export function extractRayServeConfig(document: DocNode, ctx: ExtractContext): D
   if (applications?.type !== "seq") return undefined;
   const anyscale = isAnyscaleService(document);
   if (!applications.items().some((app) => llmConfigsOf(app).length > 0 || /ray\.serve\.llm/.test(str(app.get("import_path")) ?? ""))) {
-    return anyscale ? anyscaleCustomApps(document, applications) : undefined;
+    return anyscale ? anyscaleCustomApps(document) : undefined;
   }
   const deployments = serveApplications(document, [], anyscale ? "Anyscale service" : "Ray Serve config", anyscale ? str(document.get("name")) : undefined, []);
   const workers = anyscale ? workerInstance(document) : undefined;
@@ -437,18 +453,10 @@ function workerInstance(document: DocNode): Located<string> | undefined {
  * Python loads the model, which the file does not show. Found, and said to be unchecked, on the
  * workers' instance type. Other images run apps of every kind (diffusion, embeddings): not read.
  */
-function anyscaleCustomApps(document: DocNode, applications: DocNode): Deployment[] {
+function anyscaleCustomApps(document: DocNode): Deployment[] {
   const image = document.get("image_uri");
   if (!/ray-llm|vllm/i.test(str(image) ?? "")) return [];
   const workers = workerInstance(document);
   if (!workers) return [];
-  return applications.items().flatMap((app) => {
-    const importPath = app.get("import_path");
-    const written = str(importPath);
-    if (!importPath || written === undefined) return [];
-    const unresolved: Unresolved = {
-      engine: { raw: written, node: importPath.node, reason: "unsupported", source: "import_path", note: `Custom Ray Serve app ${written} loads the model itself` },
-    };
-    return [crdDeployment("ray", "Anyscale service", str(document.get("name")), importPath.node, { instanceType: workers }, unresolved)];
-  });
+  return customApps(document, "Anyscale service", str(document.get("name"))).map((deployment) => ({ ...deployment, fields: { ...deployment.fields, instanceType: workers } }));
 }

@@ -736,7 +736,8 @@ function engineModuleFedVariables(name: string, body: DocNode): Deployment[] {
   const engine = folder ? engineFromImage(folder) : undefined;
   const input = body.entries().find(([key]) => MODEL_INPUT.test(key));
   const raw = input ? str(input[1]) : undefined;
-  const reason = raw === undefined ? undefined : deferredReason(raw);
+  // One reference (`var.model_id`, `local.platform.services.ollama.models`, `each.value`), not an expression built of several.
+  const reason = raw !== undefined && /^\$\{[\w.[\]"-]+\}$/.test(raw) ? deferredReason(raw) : undefined;
   if (!engine || !input || !raw || !reason) return [];
   const sink = newSink();
   sink.fields.engine = { ...locate<Engine>(body.get("source")!, engine, "source"), readonly: true };
