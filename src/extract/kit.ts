@@ -13,9 +13,9 @@ import type { FieldName, Located, LocatedFields, MemoryLimit, UnresolvedValue } 
 import { TEMPLATE_MARK } from "./go-template.js";
 import { printable, trimTrailing } from "../text.js";
 import { isScriptFile, runScript } from "./shell.js";
+import { parseMigName } from "../mig-names.js";
 
 export { isScriptFile };
-import { parseMigName } from "../mig-names.js";
 
 /** The kinds of value a setting holds (the engine parser's own kinds minus its flag-only ones). */
 export type ValueKind = "string" | "int" | "float" | "size" | "bool";
@@ -198,7 +198,6 @@ export function virtualMap(entries: Record<string, DocNode | undefined>, node: A
     items: () => [],
   };
 }
-
 
 /**
  * An engine told to read a config file (`vllm serve --config /etc/vllm/config.yaml`) that this file

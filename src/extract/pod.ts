@@ -370,7 +370,6 @@ function podMounts(container: DocNode, podSpec: DocNode): Mount[] {
   });
 }
 
-
 /**
  * An engine's image (`…/mal-vllm-opt125m`) started on GPUs by a script of its own (`command:
  * [/entrypoint.sh]`) with the model in its env: a deployment whose launch the file does not show,
