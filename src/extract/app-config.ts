@@ -10,7 +10,7 @@ import { mappings, namedValueView, scalarView, str } from "./doc.js";
 import { flagListCall } from "./engine-seam.js";
 import { applyEnvFields, type EngineCall } from "./engine-args.js";
 import type { Engine } from "../sizing/types.js";
-import { deferredReason, type FieldSink, locate, mergeFields, namesNoGpuType, newSink, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
+import { deferredReason, type FieldSink, locate, mergeFields, MODEL_ENV_NAMES, namesNoGpuType, newSink, readEnv, readField, setLocated, setUnresolved } from "./kit.js";
 import { nodePlacement, resourceGpus } from "./pod.js";
 import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -95,8 +95,6 @@ const MODEL_NAME_KEYS = new Set(MODEL_NAME_ORDER);
 const MODEL_OWNER_KEYS = ["root", "owner", "org", "organization", "organisation"];
 const MODEL_SPEC = { field: "model", kind: "string" } as const satisfies { field: FieldName; kind: Kind };
 
-/** Environment variables of a chart's `env` (or a SkyPilot task's `envs`) that name the model beside its GPUs. */
-export const MODEL_ENV = ["MODEL", "MODEL_ID", "MODEL_NAME", "HF_MODEL_ID", "MODEL_PATH"];
 
 /**
  * A model mapping that writes its repository's owner apart from its name (`{root: mistralai, id:
@@ -199,9 +197,9 @@ export function readSettingsMapping(
   const env = readEnv(mapping.get("env"));
   if (!fields.model && !unresolved.model) {
     // A chart's `env` may name the model beside its `gpus`.
-    const named = MODEL_ENV.map((name) => env.get(name)).find((entry) => entry !== undefined);
+    const named = MODEL_ENV_NAMES.map((name) => env.get(name)).find((entry) => entry !== undefined);
     if (!named || !(fields.gpuCount || unresolved.gpuCount || mapping.get("resources"))) return undefined;
-    readField(sink, "model", named.node, "string", MODEL_ENV.find((name) => env.get(name) === named)!);
+    readField(sink, "model", named.node, "string", MODEL_ENV_NAMES.find((name) => env.get(name) === named)!);
   }
   nestedEngineSettings(mapping, sink);
   // The engine's own environment settings in the chart's `env` (Text Embeddings Inference's `MAX_BATCH_TOKENS`).

@@ -377,7 +377,7 @@ export function remoteHost(address: string | undefined): string | undefined {
 /** A literal environment: name → value (undefined when only known at run time) and the node to report on. */
 export type EnvMap = Map<string, { value: string | undefined; node: DocNode }>;
 
-/** Environment variables servers of their own read the model from. */
+/** Environment variables that name the model: read by servers of their own, and beside the GPUs of a chart's `env` or a SkyPilot task's `envs`. */
 export const MODEL_ENV_NAMES = ["MODEL_ID", "MODEL_NAME", "MODEL", "HF_MODEL_ID", "MODEL_PATH"];
 
 /** A parameter count in a model's name (`Qwen3.8-27B`, `llama-3.1-8b-instruct`, `gemma-4-E4B`): LLM names carry one, others' rarely. */
