@@ -38,7 +38,7 @@ function pinOrder(fitting: readonly GpuEntry[]): GpuEntry[] {
 }
 
 const MESSAGES = {
-  someGpusFit: "{{model}} on {{gpus}} fits only some of the GPUs it could land on, and no GPU type is named. It fits the {{fitting}} ({{fitMemory}} GiB or more){{failing}}. Pin one{{cluster}}.",
+  someGpusFit: "{{model}} on {{gpus}} fits only some of the GPUs it could land on, and no GPU type is named. It fits the {{fitting}} ({{fitMemory}} GiB or more){{failing}}.{{advice}}",
   pinGpu: "Pin the {{gpu}} ({{label}}: {{value}})",
 };
 
@@ -47,6 +47,15 @@ function labelScheme(text: string): string {
   if (text.includes("cloud.google.com/")) return "cloud.google.com/gke-accelerator";
   if (text.includes("karpenter.")) return "karpenter.k8s.aws/instance-gpu-name";
   return "nvidia.com/gpu.product";
+}
+
+/** The message's data with the longest advice that leaves room for the GPUs it cannot run on (the deciding facts come first). */
+function withAdvice<Data extends { failing: string }>(data: Data, advice: readonly string[]): Data & { advice: string } {
+  for (const text of advice) {
+    const candidate = fitted(MESSAGES.someGpusFit, { ...data, advice: text }, ["failing"]);
+    if (candidate.failing === data.failing) return candidate;
+  }
+  return fitted(MESSAGES.someGpusFit, { ...data, advice: advice.at(-1)! }, ["failing"]);
 }
 
 export default createRule<MessageIds, []>({
@@ -88,10 +97,10 @@ export default createRule<MessageIds, []>({
           context.report({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "tensorParallel", "model"])),
             messageId: "someGpusFit",
-            data: fitted(
-              MESSAGES.someGpusFit,
-              { model: resolved.model.displayName, gpus: `${count} GPU${count === 1 ? "" : "s"}`, ...rangeWords(range), cluster: ", or list your cluster's GPUs in settings.vram.cluster" },
-              ["cluster", "failing"],
+            data: withAdvice(
+              { model: resolved.model.displayName, gpus: `${count} GPU${count === 1 ? "" : "s"}`, ...rangeWords(range) },
+              // A file with no place for a node selector (compose, a Docker host) is pinned in the settings alone.
+              targets && targets.length > 0 ? [" Pin one, or list your cluster's GPUs in settings.vram.cluster.", " Pin one."] : [" List its GPUs in settings.vram.cluster.", ""],
             ),
             suggest,
           });

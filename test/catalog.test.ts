@@ -302,6 +302,9 @@ describe("names people write", () => {
     // bartowski glues the original owner with `_`, catalogued or not.
     expect(catalog.resolveModel("bartowski/deepreinforce-ai_Ornith-1.0-35B-GGUF/deepreinforce-ai_Ornith-1.0-35B-Q4_K_M.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3.5-35B-A3B" }, format: { id: "gguf-q4_k_m" } });
     expect(catalog.resolveModel("/models/Models/coder-next-q4/Huihui-Qwen3-Coder-Next-abliterated.i1-Q4_K_M.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3-Next-80B-A3B-Instruct" }, format: { id: "gguf-q4_k_m" } });
+    // A file named apart from its GGUF repository (Menlo's `jan-nano-4b-Q8_0.gguf` in `Menlo/Jan-nano-gguf`): the repository names the model, the file its type.
+    expect(catalog.resolveModel("/models/Menlo/Jan-nano-gguf/jan-nano-4b-Q8_0.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3-4B" }, format: { id: "gguf-q8_0" } });
+    expect(catalog.resolveModel("acme/unknown-gguf/jan-nano-4b-Q8_0.gguf")).toBeUndefined();
     // A folder named for what it holds.
     expect(catalog.resolveModel("/gemini/pretrain/Phi-4-mini-instruct-model")).toMatchObject({ model: { id: "microsoft/Phi-4-mini-instruct" } });
     // A file of llama.cpp's own download cache: `<owner>_<repository>_<file>`.

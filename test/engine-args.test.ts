@@ -154,6 +154,23 @@ command: ["sh", "-c", "set -e; set -- serve \\"$MODEL_ID\\"; exec vllm \\"$@\\""
     expect(unset.fields.model?.value).toBeUndefined();
   });
 
+  it("reads the file a `$(hf download REPO FILE)` prints as the model, and no engine a `pkill` or `echo` only names", () => {
+    const text = `
+command: ["/bin/bash", "-c"]
+args:
+  - |
+    echo "starting llama-server for $HF_REPO"
+    pkill -f 'llama-server' 2>/dev/null || true
+    MODEL_PATH=$(hf download --quiet "$HF_REPO" "$HF_FILE")
+    exec llama-server -m "$MODEL_PATH" -ngl 99 --ctx-size 16384
+`;
+    const result = call(text, { HF_REPO: "Qwen/Qwen2.5-7B-Instruct-GGUF", HF_FILE: "qwen2.5-7b-instruct-q4_k_m.gguf" }).call!;
+    expect([result.engine, valuesOf(result.fields)]).toEqual(["llama.cpp", { model: "Qwen/Qwen2.5-7B-Instruct-GGUF/qwen2.5-7b-instruct-q4_k_m.gguf", gpuLayers: 99, maxModelLen: 16384 }]);
+    // Several files print a folder, and any other command substitution stays unknown.
+    const folder = call(`command: ["sh", "-c", "M=$(hf download org/x a.gguf b.gguf); llama-server -m $M"]`).call!;
+    expect(folder.fields.model).toBeUndefined();
+  });
+
   it("accepts short aliases, underscore spellings and unique prefixes (argparse allow_abbrev)", () => {
     const { call: result } = call(`
 command: ["vllm", "serve", "m/x", "-tp", "4", "--gpu_memory_utilization", "0.9", "--max-num-batched-token=4096", "--max-num-seq", "64", "-q", "awq"]

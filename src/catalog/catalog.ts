@@ -765,15 +765,26 @@ export class Catalog {
       base = trimSeparators(folder.slice(folder.lastIndexOf("/") + 1));
     }
     if (base.toLowerCase().endsWith("gguf")) base = trimSeparators(base.slice(0, -"gguf".length).replace(/[.-]i1[-_.]?$/i, ""));
-    const key = modelNameKey(base);
     // A GGUF repository named without a file: llama.cpp's `-hf` and Ollama's `hf.co/` pull Q4_K_M by default.
     const repositoryDefault = !typeMatch && !file.toLowerCase().endsWith(".gguf") ? this.formatByKey.get("gguf-q4_k_m") : undefined;
     const assumption = repositoryDefault ? `${repositoryDefault.label} weights, the file llama.cpp and Ollama pull from a GGUF repository by default` : dynamic?.assumption;
     // A GGUF file whose name states no type we size (`…-PRISM-PRO-DQ.gguf`) is not sized as 16-bit.
     const unknownFormat = otherMatch ? { unknownFormat: ggufTypeOf(otherMatch) } : !typeMatch && file.toLowerCase().endsWith(".gguf") ? { unknownFormat: GGUF_WITHOUT_TYPE } : {};
     // The model itself, or a catalogued fine-tune re-uploaded as GGUF (`TheBloke/zephyr-7B-beta-GGUF`).
-    const fineTune = this.checkpointByNameKey.get(key);
-    const model = this.modelByNameKey.get(key) ?? this.modelByWords(key) ?? (fineTune ? this.model(fineTune.model) : undefined);
+    const modelOf = (key: string) => {
+      const fineTune = this.checkpointByNameKey.get(key);
+      return this.modelByNameKey.get(key) ?? this.modelByWords(key) ?? (fineTune ? this.model(fineTune.model) : undefined);
+    };
+    let key = modelNameKey(base);
+    let model = modelOf(key);
+    // A file its uploader named apart from its repository (`Menlo/Jan-nano-gguf/jan-nano-4b-Q8_0.gguf`): the repository names the model.
+    const folder = name.includes("/") ? name.slice(0, name.lastIndexOf("/")) : "";
+    const repository = folder.slice(folder.lastIndexOf("/") + 1);
+    if (!model && /gguf$/i.test(repository)) {
+      const repositoryKey = modelNameKey(trimSeparators(repository.slice(0, -"gguf".length)));
+      const byRepository = modelOf(repositoryKey);
+      if (byRepository) [key, model] = [repositoryKey, byRepository];
+    }
     if (model) return { model, format: format ?? repositoryDefault ?? null, via: "gguf", ...unknownFormat, ...(assumption ? { assumption } : {}) };
     const byFamily = this.resolveByFamily(key);
     if (!byFamily) return undefined;

@@ -106,6 +106,32 @@ export function engineFromImage(image: string | undefined): Engine | undefined {
   return describeImage(image)?.engine;
 }
 
+/**
+ * Variables that name the model to one engine alone (llama.cpp's `LLAMA_ARG_MODEL`,
+ * `LLAMA_ARG_HF_REPO`), by the profiles' env tables: a container that sets one runs that engine,
+ * whatever its image (a build of the project's own, a ROCm or Vulkan image of another name).
+ * `MODEL_ID`, which several engines read, names none; nor does `HF_MODEL_ID`, which SageMaker's
+ * serving containers all read (TGI's, and LMI's vLLM and DJL), whatever the one profile here that lists it.
+ */
+const SHARED_MODEL_VARIABLES = new Set(["HF_MODEL_ID"]);
+
+const OWN_MODEL_VARIABLES: ReadonlyMap<string, Engine> = (() => {
+  const owners = new Map<string, Engine[]>();
+  for (const profile of PROFILES) {
+    for (const [name, spec] of Object.entries(profile.env)) if (spec.field === "model" && !SHARED_MODEL_VARIABLES.has(name)) owners.set(name, [...(owners.get(name) ?? []), profile.id]);
+  }
+  return new Map([...owners].filter(([, engines]) => engines.length === 1).map(([name, engines]) => [name, engines[0]!]));
+})();
+
+/** The engine whose own model variable a container's environment sets, if any. */
+export function engineOfModelVariable(names: Iterable<string>): Engine | undefined {
+  for (const name of names) {
+    const engine = OWN_MODEL_VARIABLES.get(name);
+    if (engine) return engine;
+  }
+  return undefined;
+}
+
 /** The engine assumed wherever none is named (app configs, `vram estimate`, deployments without an engine). */
 export const DEFAULT_ENGINE: Engine = "vllm";
 
@@ -161,9 +187,24 @@ export function engineCommandAt(words: readonly Word[], index: number): (Command
   return undefined;
 }
 
+/**
+ * Commands whose arguments name a program without running it (`pkill -f llama-server`, `which vllm`,
+ * `echo "starting vllm serve"`): an engine named there starts nothing.
+ */
+const NAMES_WITHOUT_RUNNING = new Set(["pkill", "pgrep", "killall", "pidof", "which", "whereis", "type", "command", "echo", "printf", "grep"]);
+
 /** The first engine command among the words (`vllm serve`, `python -m sglang.launch_server`, `trtllm-serve`). */
 export function findEngineCommand(words: readonly Word[]): (CommandStart & { engine: Engine }) | undefined {
+  let commandWord: string | undefined;
   for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (word.operator) {
+      commandWord = undefined;
+      continue;
+    }
+    const named = commandWord !== undefined && NAMES_WITHOUT_RUNNING.has(commandWord.slice(commandWord.lastIndexOf("/") + 1));
+    commandWord ??= word.text;
+    if (named) continue;
     const found = engineCommandAt(words, i);
     if (found) return found;
   }

@@ -370,8 +370,10 @@ export function pick<T extends object>(from: T, fields: readonly FieldName[]): T
 /** Keys whose `{name, value}` list stands for a mapping of settings (SeedFarmer, Argo workflow and Tekton parameters). */
 const PARAMETER_LISTS = new Set(["parameters", "params"]);
 
-/** Every mapping of a document, and the `{name, value}` parameter lists read as mappings. */
+/** Every mapping of a document, and the `{name, value}` parameter lists read as mappings (a whole document too: a parameters file). */
 function* settingsMappings(document: DocNode): Generator<{ node: DocNode; path: string[] }> {
+  const parameterFile = namedValueView(document);
+  if (parameterFile) yield { node: parameterFile, path: [] };
   for (const entry of mappings(document)) {
     yield entry;
     for (const [key, value] of entry.node.entries()) {

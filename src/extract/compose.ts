@@ -8,7 +8,7 @@
  * value is read as its default, and the finding says so. Compose never names the GPU type: the
  * deployment is judged on the GPUs it could run on (`settings.vram.cluster`).
  */
-import { engineById, engineFromFlags } from "../engines/index.js";
+import { engineById, engineFromFlags, engineOfModelVariable } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
@@ -134,7 +134,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
     const passed = deviceNodes(service);
     if (str(runtime) === "nvidia") everyHostGpu(sink, runtime!.node, "runtime: nvidia", engine, splitter);
     else if (passed) {
-      setPassedGpus(sink, `devices: ${passed.path}`, passed.item.node, passed.vendor);
+      setPassedGpus(sink, `devices: ${passed.path}`, passed.item.node, passed.vendor, engine, splitter);
     } else {
       const image = service.get("image") ? str(interpolated(service.get("image")!, used)) : undefined;
       // `mem_limit: 8g`, or the swarm-style `deploy.resources.limits.memory: 8G`.
@@ -156,7 +156,7 @@ function cdiGpus(service: DocNode): { all?: DocNode; count: number } | undefined
 }
 
 /** The device nodes a service is given (`devices: [/dev/kfd, "/dev/dri:/dev/dri"]`) that pass in GPUs. */
-function deviceNodes(service: DocNode): { path: string; item: DocNode; vendor: string } | undefined {
+function deviceNodes(service: DocNode): ReturnType<typeof passedGpuDevice<DocNode>> {
   return passedGpuDevice((service.get("devices")?.items() ?? []).map((item) => ({ item, path: (str(item) ?? "").split(":")[0]!.trim() })));
 }
 
@@ -250,7 +250,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       const command = joined ? commandTokens([...entrypointItems, ...commandNode.items()].map((item) => interpolated(item, used)), ctx.text, plainEnv(env)) : partTokens(commandNode, ctx, env, used);
       // `entrypoint: /bin/sh` with `command: -c "vllm serve …"` runs the script as much as `command: sh -c "…"` does.
       const tokens = runScript([...entrypoint.tokens, ...command.tokens], ctx.text, plainEnv(env));
-      const imageEngine = engineFromImage(str(imageNode)) ?? builtEngine(service, imageNode, tokens);
+      const imageEngine = engineFromImage(str(imageNode)) ?? builtEngine(service, imageNode, tokens) ?? engineOfModelVariable(env.keys());
       const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
       let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
       if (!call && imageEngine && SCRIPT.test(tokens[0]?.text ?? "")) {
@@ -317,6 +317,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       fields: sink.fields,
       unresolved: sink.unresolved,
       anchor: service.node,
+      ...(sink.gpuVendor ? { gpuVendor: sink.gpuVendor } : {}),
       ...(args ? { args } : {}),
       ...(engine === undefined ? { layoutOwner: "tensor-from-gpus" as const } : {}),
       ...(used.length > 0 ? { assumptions: [...new Set(used)] } : {}),

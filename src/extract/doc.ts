@@ -581,20 +581,31 @@ export function* mappings(node: DocNode, path: string[] = [], depth = 0): Genera
   }
 }
 
+/** The keys of a `{name, value}` entry, and the others such an entry may carry (left out). */
+const PAIR_SCHEMAS = [
+  { name: "name", value: "value", others: ["valueFrom", "description"] },
+  // A CloudFormation parameters file (`aws cloudformation create-stack --parameters file://params.json`).
+  { name: "ParameterKey", value: "ParameterValue", others: ["UsePreviousValue", "ResolvedValue"] },
+];
+
 /**
  * A list of `{name, value}` entries read as the mapping it stands for (`parameters:` of a SeedFarmer
- * module manifest or an Argo workflow: `- name: instance-type` / `value: ml.g5.2xlarge`): keys are the
- * names, values the written `value` nodes. Undefined unless every entry is such a pair (entries with
- * `valueFrom` instead count, and are left out) and at least one has a value. The view itself is
- * never edited (new keys have no place in it); its values are the file's own nodes.
+ * module manifest or an Argo workflow: `- name: instance-type` / `value: ml.g5.2xlarge`; a
+ * CloudFormation parameters file's `{ParameterKey, ParameterValue}`): keys are the names, values
+ * the written value nodes. Undefined unless every entry is such a pair (entries with `valueFrom`
+ * instead count, and are left out) and at least one has a value. The view itself is never edited
+ * (new keys have no place in it); its values are the file's own nodes.
  */
 export function namedValueView(list: DocNode): DocNode | undefined {
   if (list.type !== "seq") return undefined;
+  const first = list.items()[0];
+  const schema = first?.type === "map" ? PAIR_SCHEMAS.find((pair) => first.get(pair.name) !== undefined) : undefined;
+  if (!schema) return undefined;
   const entries: Array<[string, DocNode]> = [];
   for (const item of list.items()) {
-    const name = item.type === "map" ? str(item.get("name")) : undefined;
-    if (!name || item.entries().some(([key]) => key !== "name" && key !== "value" && key !== "valueFrom" && key !== "description")) return undefined;
-    const value = item.get("value");
+    const name = item.type === "map" ? str(item.get(schema.name)) : undefined;
+    if (!name || item.entries().some(([key]) => key !== schema.name && key !== schema.value && !schema.others.includes(key))) return undefined;
+    const value = item.get(schema.value);
     if (value) entries.push([name, value]);
   }
   if (entries.length === 0) return undefined;

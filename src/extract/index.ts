@@ -326,6 +326,7 @@ function isInertKind(object: DocNode, kind: string): boolean {
 /** The deployments of one Kubernetes object (also those embedded elsewhere: Terraform `kubernetes_manifest`). */
 export function extractObject(object: DocNode, ctx: ExtractContext): Deployment[] {
   const kind = str(object.get("kind"));
+  if (kind === "ConfigMap" && apiGroup(object) === "") return unmountedSwapConfigs(object, ctx);
   if (kind === undefined || isInertKind(object, kind) || isInertCrd(object)) return [];
   const owner = { format: "generic", kind, name: str(object.get("metadata")?.get("name")), annotationHolders: holders(object.get("metadata")) };
   // Chart values a GitOps object passes to Helm (Flux HelmRelease, Argo CD Application): a values file.
@@ -339,6 +340,34 @@ export function extractObject(object: DocNode, ctx: ExtractContext): Deployment[
   // A custom resource nobody has an adapter for: its engine containers, else its settings read like an app config.
   const walked = walkContainers(object, ctx, owner);
   return walked.length > 0 ? walked : extractAppConfig(object, ctx, kind);
+}
+
+/**
+ * A ConfigMap holding a llama-swap config (`config.yaml: |` with `models:` that each start a server
+ * by `cmd`), when no pod of this file mounts it: the server that does is in another file (a GitOps
+ * repository keeps them apart), so the models are read as a llama-swap config document is, each
+ * judged on the GPUs it names (none: the range it could land on). A pod of the same file that mounts
+ * it reads them on its own GPUs instead (`swappedModels`).
+ */
+function unmountedSwapConfigs(configMap: DocNode, ctx: ExtractContext): Deployment[] {
+  const swapConfigs = (configMap.get("data")?.entries() ?? []).filter(([, value]) => (str(value) ?? "").includes("models:") && (str(value) ?? "").includes("cmd"));
+  const name = str(configMap.get("metadata")?.get("name"));
+  if (swapConfigs.length === 0 || (name !== undefined && mountsConfigMap(ctx.documents, name))) return [];
+  const owner = { format: "generic", kind: "ConfigMap", name, annotationHolders: holders(configMap.get("metadata")) };
+  return swapConfigs.flatMap(([, value]) => parseEmbedded(str(value)!, value.node).flatMap((document) => (document.type === "map" && document.get("models")?.type === "map" ? walkContainers(document, ctx, owner) : [])));
+}
+
+/** Whether a pod of the file mounts the ConfigMap `name` (a `configMap: {name}` volume, anywhere in any document). */
+function mountsConfigMap(documents: readonly DocNode[], name: string): boolean {
+  const visit = (node: DocNode, depth: number): boolean => {
+    if (depth > 64) return false;
+    if (node.type === "seq") return node.items().some((item) => visit(item, depth + 1));
+    if (node.type !== "map") return false;
+    const volume = node.get("configMap");
+    if (volume?.type === "map" && str(volume.get("name")) === name) return true;
+    return node.entries().some(([key, value]) => key !== "data" && visit(value, depth + 1));
+  };
+  return documents.some((document) => str(document.get("kind")) !== "ConfigMap" && visit(document, 0));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
 import { rangeInScalar, scalarView, str } from "./doc.js";
 import { type ArgToken, applyEnvFields, engineCall, type EngineCall, engineFromImage, imageOnlyCall, parseValue } from "./engine-seam.js";
-import type { FieldName, Located, LocatedFields, MemoryLimit, UnresolvedValue } from "./types.js";
+import type { Deployment, FieldName, Located, LocatedFields, MemoryLimit, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 import { printable, trimTrailing } from "../text.js";
 import { isScriptFile, runScript } from "./shell.js";
@@ -24,6 +24,8 @@ export type ValueKind = "string" | "int" | "float" | "size" | "bool";
 export interface FieldSink {
   fields: LocatedFields;
   unresolved: Partial<Record<FieldName, UnresolvedValue>>;
+  /** Whose GPUs it is given, where the file says so apart from a GPU resource (`/dev/kfd`: AMD's). */
+  gpuVendor?: Deployment["gpuVendor"];
 }
 
 export function newSink(): FieldSink {
@@ -304,8 +306,17 @@ export function passedGpuDevice<T>(devices: ReadonlyArray<{ path: string; item: 
   return dri && { ...dri, vendor: "AMD or Intel" };
 }
 
-/** The GPU count of a container given device nodes: unchecked, with the setting as written (`devices: /dev/kfd`). */
-export function setPassedGpus(sink: FieldSink, written: string, node: AstNode, vendor: string): void {
+/**
+ * The GPUs of a container given device nodes. `/dev/kfd` passes in every AMD GPU of the host: judged
+ * as any GPU count left to the host (`everyHostGpu`), on the AMD GPUs it could be (no type is
+ * stated). `/dev/dri` alone may be AMD's or Intel's: unchecked, with the setting as written.
+ */
+export function setPassedGpus(sink: FieldSink, written: string, node: AstNode, vendor: "AMD" | "AMD or Intel", engine: Engine | undefined, splitter?: string): void {
+  if (vendor === "AMD") {
+    sink.gpuVendor = "amd";
+    everyHostGpu(sink, node, written, engine, splitter);
+    return;
+  }
   setUnresolved(sink, "gpuCount", { raw: written, node, reason: "unsupported", source: "devices", note: `${written} passes in the host's ${vendor} GPUs, of a type not stated` });
 }
 

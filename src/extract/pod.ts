@@ -27,6 +27,8 @@ const GPU_TYPE_LABELS = [
   "cloud.google.com/gke-accelerator",
   "karpenter.k8s.aws/instance-gpu-name",
   "machine.cluster.vke.volcengine.com/gpu-name",
+  // Cloud Run's (a Knative Service's `nodeSelector`, Cloud Run docs "Configure GPU").
+  "run.googleapis.com/accelerator",
   // ROCm's node labeller: `amd.com/gpu.product-name=AMD_Instinct_MI300X_OAM` (and its `beta.` twin).
   "amd.com/gpu.product-name",
   "beta.amd.com/gpu.product-name",

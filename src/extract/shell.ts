@@ -397,7 +397,7 @@ function replaceSubstitutions(script: string): string {
         if (script[j] === "(") depth++;
         else if (script[j] === ")" && --depth === 0) break;
       }
-      result += `${UNKNOWN}${UNKNOWN}`;
+      result += downloadedPath(script.slice(i + 2, j)) ?? `${UNKNOWN}${UNKNOWN}`;
       i = j;
     } else if (script[i] === "`") {
       const end = script.indexOf("`", i + 1);
@@ -408,6 +408,32 @@ function replaceSubstitutions(script: string): string {
     }
   }
   return result;
+}
+
+/** Options of `hf download` / `huggingface-cli download` that take a value (huggingface_hub's download command). */
+const HF_DOWNLOAD_VALUE_OPTIONS = new Set(["--repo-type", "--type", "--revision", "--include", "--exclude", "--cache-dir", "--local-dir", "--token", "--max-workers", "--format"]);
+
+/**
+ * `$(hf download REPO FILE …)`: the command prints the path of what it downloaded (the file, else the
+ * snapshot folder), so `MODEL_PATH=$(hf download Qwen/Qwen2.5-7B-Instruct-GGUF qwen2.5-7b-instruct-q4_k_m.gguf)`
+ * holds that repository's file: written back as `REPO/FILE` (or `REPO`), its words as the script wrote
+ * them, so variables in them expand as the rest of the script's do. Undefined for any other command.
+ */
+function downloadedPath(command: string): string | undefined {
+  const words = command.trim().split(/\s+/);
+  const at = words.findIndex((word, index) => word === "download" && index > 0 && /(?:^|\/)(?:hf|huggingface-cli)["']?$/.test(words[index - 1]!));
+  if (at < 0 || words.some((word) => /[;|&<>`(]/.test(word))) return undefined;
+  const positional: string[] = [];
+  for (let k = at + 1; k < words.length; k++) {
+    const bare = words[k]!.replace(/^["']|["']$/g, "");
+    if (bare.startsWith("-")) {
+      if (HF_DOWNLOAD_VALUE_OPTIONS.has(bare)) k++;
+      continue;
+    }
+    positional.push(words[k]!);
+  }
+  // One repository, and at most one file: several files print a folder.
+  return positional.length === 1 || positional.length === 2 ? positional.join("/") : undefined;
 }
 
 /** `\0NAME\0` placeholders → known values; `${NAME:-default}` uses the default when NAME is unknown. */

@@ -238,6 +238,8 @@ const RESOURCE_ADAPTERS: Record<string, ResourceAdapter> = {
   google_vertex_ai_endpoint_with_model_garden_deployment: modelGardenDeployment,
   scaleway_inference_deployment: scalewayInference,
   docker_container: dockerContainer,
+  google_cloud_run_v2_service: cloudRunService,
+  google_cloud_run_service: cloudRunService,
 };
 
 function resourceDeployments(resource: Resource, scope: Scope): Deployment[] {
@@ -406,6 +408,30 @@ function kubernetesWorkload(resource: Resource, scope: Scope, kind: string): Dep
   return workloadDeployments(view, kind, { format: "terraform", kind: resource.type, name: resource.name }, scope.ctx);
 }
 
+/** Cloud Run's node selector for a GPU type (Cloud Run docs, "Configure GPU": `run.googleapis.com/accelerator: nvidia-l4`). */
+export const CLOUD_RUN_ACCELERATOR = "run.googleapis.com/accelerator";
+
+/**
+ * A Cloud Run service: `google_cloud_run_v2_service`, whose `template` holds the `containers` and
+ * names its GPU as `node_selector { accelerator = "nvidia-l4" }`, or the v1
+ * `google_cloud_run_service`, a Knative Service (`template { spec { containers … } }`, the GPU as the
+ * `run.googleapis.com/accelerator` node selector). Its containers are read as a pod's; the GPU count
+ * is the `nvidia.com/gpu` limit, as in Kubernetes.
+ */
+function cloudRunService(resource: Resource, scope: Scope): Deployment[] {
+  const template = new TerraformKubernetesView(resource.body).get("template");
+  if (template?.type !== "map") return [];
+  const knativeSpec = template.get("spec");
+  const accelerator = template.get("nodeSelector")?.get("accelerator");
+  const podSpec =
+    knativeSpec?.type === "map"
+      ? knativeSpec
+      : virtualMap({ containers: template.get("containers"), nodeSelector: accelerator && virtualMap({ [CLOUD_RUN_ACCELERATOR]: accelerator }, accelerator.node) }, template.node);
+  const service = virtualMap({ spec: virtualMap({ template: virtualMap({ metadata: template.get("metadata"), spec: podSpec }, template.node) }, resource.body.node) }, resource.body.node);
+  // A pin would go in `node_selector`, which the pod reader does not write in HCL: no place is offered.
+  return workloadDeployments(service, "Deployment", { format: "terraform", kind: resource.type, name: resource.name }, scope.ctx).map(({ placementTargets: _none, ...deployment }) => deployment);
+}
+
 function kubernetesManifest(resource: Resource, scope: Scope): Deployment[] {
   const manifest = resource.body.get("manifest");
   if (manifest?.type !== "map") return [];
@@ -571,7 +597,7 @@ function dockerContainer(resource: Resource, scope: Scope): Deployment[] {
     // `devices { host_path = "/dev/kfd" }`: ROCm's device nodes pass in the host's AMD GPUs, as compose's `devices` do.
     const passed = passedGpuDevice(blocks(body.get("devices")).map((item) => ({ item, path: str(item.get("host_path")) ?? "" })));
     // The setting as written, so the message opens with it rather than a capitalized word.
-    if (passed) setPassedGpus(sink, `host_path = "${passed.path}"`, passed.item.node, passed.vendor);
+    if (passed) setPassedGpus(sink, `host_path = "${passed.path}"`, passed.item.node, passed.vendor, call.engine);
     else {
       // `memory` is in MB (kreuzwerker/docker `docker_container`: "The memory limit for the container in MBs").
       const onCpu = onCpuOf(isUnresolved(image) ? undefined : str(image), [{ node: body.get("memory"), setting: "memory", style: "docker", scale: 2 ** 20 }]);
@@ -581,7 +607,7 @@ function dockerContainer(resource: Resource, scope: Scope): Deployment[] {
     // Written without spaces, so the message opens with the setting as written, not a capitalized word.
     everyHostGpu(sink, (body.get("gpus") ?? body.get("runtime")!).node, gpus === "all" ? 'gpus="all"' : 'runtime="nvidia"', call.engine);
   }
-  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: (command ?? body).node, ...(call.args ? { args: call.args } : {}), ...(mounted ? { assumptions: [mounted] } : {}) }];
+  return [{ format: "terraform", kind: resource.type, name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: (command ?? body).node, ...(sink.gpuVendor ? { gpuVendor: sink.gpuVendor } : {}), ...(call.args ? { args: call.args } : {}), ...(mounted ? { assumptions: [mounted] } : {}) }];
 }
 
 // --- Vertex AI Model Garden ------------------------------------------------------------------------

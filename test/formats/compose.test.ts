@@ -27,7 +27,7 @@ describe("docker-compose", () => {
     expect(deployments[0]!.args).toMatchObject({ kind: "list" });
   });
 
-  it("says a service given the host's GPUs as device nodes is not checked, rather than that it has none", () => {
+  it("reads GPUs given as device nodes: AMD's /dev/kfd as every AMD GPU of the host, /dev/dri alone as unchecked, never as no GPU", () => {
     const service = (devices: string) => `services:
   chat:
     image: ghcr.io/ggml-org/llama.cpp:server-vulkan
@@ -35,8 +35,25 @@ describe("docker-compose", () => {
 ${devices}`;
     const note = (text: string) => deploymentsOf(text, "compose.yaml")[0]!.unresolved.gpuCount?.note;
     expect(note(service("    devices:\n      - /dev/dri:/dev/dri\n"))).toBe("devices: /dev/dri passes in the host's AMD or Intel GPUs, of a type not stated");
-    expect(note(service("    devices:\n      - /dev/kfd\n      - /dev/dri/renderD128\n"))).toBe("devices: /dev/kfd passes in the host's AMD GPUs, of a type not stated");
+    // `/dev/kfd` is AMD's: every AMD GPU of the host, judged on the AMD GPUs it could be (as `count: all` is on NVIDIA's).
+    const kfd = deploymentsOf(service("    devices:\n      - /dev/kfd\n      - /dev/dri/renderD128\n"), "compose.yaml")[0]!;
+    expect([kfd.gpuVendor, kfd.unresolved.gpuCount, kfd.fields.gpuCount]).toEqual(["amd", undefined, undefined]);
+    const tgi = deploymentsOf(`services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.4-rocm\n    command: ["--model-id", "Qwen/Qwen3-8B"]\n    devices: [/dev/kfd, /dev/dri]\n`, "compose.yaml")[0]!;
+    expect([tgi.gpuVendor, tgi.unresolved.gpuCount?.note, tgi.unresolved.gpuCount?.atLeast]).toEqual(["amd", "devices: /dev/kfd gives it every GPU of the host, which TGI shards the model over", 1]);
     expect(note(service("    devices:\n      - /dev/ttyUSB0\n"))).toBe("No GPU is reserved for it (deploy.resources devices or gpus:)");
+  });
+
+  it("reads llama.cpp in an image of its own from the variables only llama.cpp reads (LLAMA_ARG_MODEL), and no engine from MODEL_ID", () => {
+    const service = (environment: string) => `services:
+  llm:
+    build: ./llama-cpp-rocm
+    environment:
+${environment}
+    devices: [/dev/kfd, /dev/dri]
+`;
+    const [llama] = deploymentsOf(service("      - LLAMA_ARG_MODEL=/models/Qwen3-8B-Q5_K_M.gguf\n      - LLAMA_ARG_CTX_SIZE=8192\n      - LLAMA_ARG_N_GPU_LAYERS=999"), "compose.yaml");
+    expect([llama!.fields.engine?.value, llama!.fields.model?.value, llama!.fields.maxModelLen?.value, llama!.gpuVendor]).toEqual(["llama.cpp", "/models/Qwen3-8B-Q5_K_M.gguf", 8192, "amd"]);
+    expect(deploymentsOf(service("      - MODEL_ID=Qwen/Qwen3-8B"), "compose.yaml").map((deployment) => deployment.fields.engine?.value)).toEqual([]);
   });
 
   it("reads the engine of a service built from the project's own Dockerfile from its flags, when it reserves GPUs", () => {

@@ -471,7 +471,7 @@ describe("the GPUs a deployment could land on", () => {
 `;
     // On a 32 GB GPU SGLang would start and serve 6,923-token requests only: that GPU does not hold it, and no error is stated on it.
     expect(findings(lint(sglang, "compose.yaml")).map((message) => `${message.ruleId}: ${message.message}`)).toEqual([
-      "vram/pin-gpu-type: Qwen3.6-27B-FP8 on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named. It fits the A100 40GB, A100 80GB, H100 80GB… (38.8 GiB or more); those of 32.0 GiB or less (L4, T4…) cannot hold it. Pin one, or list your cluster's GPUs in settings.vram.cluster.",
+      "vram/pin-gpu-type: Qwen3.6-27B-FP8 on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named. It fits the A100 40GB, A100 80GB, H100 80GB… (38.8 GiB or more); those of 32.0 GiB or less (L4, T4…) cannot hold it. List its GPUs in settings.vram.cluster.",
     ]);
   });
 

@@ -238,10 +238,10 @@ describe("LLMKube", () => {
     const amd = readFixture(file)
       .replace("accelerator: cuda", "accelerator: rocm")
       .replace("  nodeSelector:\n    nvidia.com/gpu.product: NVIDIA-GeForce-RTX-4060-Ti\n", "")
-      .replace("memory: 16Gi", "memory: 32Gi");
-    // Every AMD GPU of the catalog holds it (the smallest, the MI210, has 64 GB); an NVIDIA range would not.
+      .replace("memory: 16Gi", "memory: 48Gi");
+    // Every AMD GPU of the catalog with 48 GB or more holds it (the smallest, the Radeon PRO W7900); an NVIDIA range would not.
     expect(findings(lint(amd, "llmkube.yaml"))).toEqual([]);
-    expect(explainFile("llmkube.yaml", amd).file.deployments[0]).toMatchObject({ status: "judged", estimate: { gpu: { id: "mi210" } } });
+    expect(explainFile("llmkube.yaml", amd).file.deployments[0]).toMatchObject({ status: "judged", estimate: { gpu: { id: "radeon-pro-w7900" } } });
     const alone = readFixture(file).split("---\n")[2]!;
     expect(extractedValues(alone)[0]).toMatchObject({ engine: "vllm", unresolved: ["model"] });
   });

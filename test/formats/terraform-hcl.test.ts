@@ -87,8 +87,8 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     ["gpu-instances/main.tf", ["vram/weights-fit 5:19 weightsExceed"]],
     // Llama 3.3 70B on Model Garden's vLLM at one L4; Gemma 3 4B with its own container_spec fits.
     ["vertex-model-garden/main.tf", ["vram/weights-fit 17:29 weightsExceed"]],
-    // Found and said to be unchecked: AMD GPUs of no stated type, a model from a variable, an Ollama that names none.
-    ["homelab-hosts/main.tf", ["vram/unchecked-deployment 22:3 unsupported", "vram/unchecked-deployment 33:15 variable", "vram/unchecked-deployment 58:15 noModel"]],
+    // Found and said to be unchecked: an Ollama on the host's AMD GPUs that pulls no model, a model from a variable, an Ollama that names none.
+    ["homelab-hosts/main.tf", ["vram/unchecked-deployment 10:1 noModel", "vram/unchecked-deployment 33:15 variable", "vram/unchecked-deployment 58:15 noModel"]],
     // A chart named for an engine whose values are in a file beside this one: found and said to be unchecked.
     // Ingress is no engine; vllm-stack with no values deploys no engine (its defaults list no model).
     ["values-elsewhere/main.tf", ["vram/unchecked-deployment 20:5 unsupported"]],
@@ -96,6 +96,8 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     ["values-elsewhere/modules.tf", ["vram/unchecked-deployment 11:20 variable", "vram/unchecked-deployment 19:19 variable"]],
     // Models named by the host folder mounted where the engine reads them: the workstation's GPU type is not stated.
     ["bind-mounted-models/main.tf", ["vram/pin-gpu-type 9:13 someGpusFit"]],
+    // Cloud Run: Gemma 3 27B at bf16 on the one L4 its v2 node selector names; a v1 (Knative) CPU Ollama fits its 2 GiB.
+    ["cloud-run-gpu/main.tf", ["vram/weights-fit 48:30 weightsExceed"]],
   ])("%s", (relative, expected) => {
     expect(brief(lintHclFixture(relative).messages)).toEqual(expected);
   });
