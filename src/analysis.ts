@@ -15,7 +15,7 @@ import { type ContextRefusal, contextRefusal, refusalText } from "./judge/contex
 import { memoryFinding } from "./judge/memory-finding.js";
 import { shortGpuName } from "./report/plain.js";
 import { BoundedCache, cacheOf, identityOf } from "./memo.js";
-import { type GpuRange, rangeCandidates, splitRange, vendorOfResource, withinMemory } from "./judge/gpu-range.js";
+import { type GpuRange, rangeCandidates, splitRange, vendorName, vendorOfResource, withinMemory } from "./judge/gpu-range.js";
 import { checkQuantization } from "./judge/quantization.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
@@ -385,7 +385,7 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
   if (!resolution.ok) return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
   const resolved = fittedContext(resolution.resolved, deployment);
   // The judged-on GPU by memory: the smallest that holds it, else the largest it could land on.
-  const which = range.source === "cluster" ? `${range.fitting.length > 0 ? "smallest" : "largest"} of settings.vram.cluster` : `${range.fitting.length > 0 ? "smallest" : "largest"} ${vendor === "amd" ? "AMD" : "NVIDIA"} GPU`;
+  const which = range.source === "cluster" ? `${range.fitting.length > 0 ? "smallest" : "largest"} of settings.vram.cluster` : `${range.fitting.length > 0 ? "smallest" : "largest"} ${vendorName(vendor)} GPU`;
   const assumption = `no GPU type is named; judged on the ${shortGpuName(judgedOn)}, the ${which}${range.fitting.length > 0 ? " that holds it" : ""}`;
   return { status: "judged", deployment, values, resolved: withAssumptions({ ...resolved, assumptions: [...resolved.assumptions, assumption] }, deployment), estimate: estimateOnce(resolved.request), range };
 }

@@ -19,7 +19,8 @@ import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./type
 
 /** Extended resources that count GPUs (device plugins of NVIDIA and AMD). */
 // `nvidia.com/gpu.shared`: the device plugin's time-sliced GPUs (`renameByDefault`), each a share of a whole GPU's time and memory.
-export const GPU_RESOURCES = ["nvidia.com/gpu", "amd.com/gpu", "nvidia.com/gpu.shared"];
+// `gpu.intel.com/i915` and `gpu.intel.com/xe`: Intel's GPU device plugin, one GPU each (its `sharedDevNum` default of 1).
+export const GPU_RESOURCES = ["nvidia.com/gpu", "amd.com/gpu", "nvidia.com/gpu.shared", "gpu.intel.com/i915", "gpu.intel.com/xe"];
 
 /** Node labels that name a GPU type, a GPU memory size or an instance type. */
 const GPU_TYPE_LABELS = [
@@ -195,7 +196,8 @@ const OTHER_ACCELERATORS: Array<[RegExp, string]> = [
   [/^google\.com\/tpu$/, "Google TPUs, which are not judged as GPUs"],
   [/^aws\.amazon\.com\/neuron/, "AWS Neuron devices, which are not judged as GPUs"],
   [/^habana\.ai\/gaudi$/, "Intel Gaudi accelerators, which are not judged as GPUs"],
-  [/^gpu\.intel\.com\//, "Intel GPUs, which are not sized here"],
+  // Intel's other device-plugin resources (`gpu.intel.com/millicores`, `/memory.max`, `/tiles`) share a GPU by a measure not sized here.
+  [/^gpu\.intel\.com\//, "a share of an Intel GPU, which is not sized here"],
 ];
 
 /** A resource quantity that counts devices: a whole number as Kubernetes reads it (`"2"`, `2`), else why not. */

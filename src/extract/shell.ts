@@ -77,7 +77,8 @@ export function commandTokens(
       return { tokens, shell: true };
     }
     if (/\s/.test(expanded.trim()) && isCommandLine(expanded)) {
-      tokens.push(...shellTokens(item, text, env));
+      // A command line that is itself a shell's (`bash -c "source env.sh && exec llama-server …"`, a llama-swap `cmd`): its script.
+      tokens.push(...runScript(shellTokens(item, text, env), text, env));
       shell = true;
     } else {
       tokens.push(listToken(item, text, env)!);

@@ -28,9 +28,10 @@ export interface GpuRange {
  * Embedded, desktop and laptop parts (Jetson modules, the GB10 of DGX Spark, laptop GPUs, the 4 GB
  * GTX 1050 Ti) and a cloud's partial GPUs (Azure's A10 partitions, reached through their instance
  * types) are not what a cluster's `nvidia.com/gpu` nodes carry, so the default range leaves them
- * out; a cluster that has them lists them in `settings.vram.cluster`.
+ * out; a cluster that has them lists them in `settings.vram.cluster`. Intel's Gaudi is no
+ * `gpu.intel.com` device (it is requested as `habana.ai/gaudi`, which is not judged as a GPU).
  */
-const NOT_CLUSTER_GPUS = /jetson|laptop|^gb10$|-partition-|^gtx-1050/;
+const NOT_CLUSTER_GPUS = /jetson|laptop|^gb10$|-partition-|^gtx-1050|^gaudi/;
 
 /** The GPUs a deployment naming none could land on. */
 export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vendor"], cluster: readonly GpuEntry[] | undefined): { source: GpuRange["source"]; gpus: GpuEntry[] } {
@@ -85,9 +86,15 @@ export function splitRange(
   return { fitting, failing };
 }
 
-/** The vendor a deployment's GPU resource names (`amd.com/gpu`); NVIDIA when it names none. */
+/** The vendor a deployment's GPU resource names (`amd.com/gpu`, Intel's `gpu.intel.com/i915`); NVIDIA when it names none. */
 export function vendorOfResource(resource: string | undefined): GpuEntry["vendor"] {
-  return resource && /^amd\.com\//.test(resource) ? "amd" : "nvidia";
+  if (resource?.startsWith("amd.com/")) return "amd";
+  return resource?.startsWith("gpu.intel.com/") ? "intel" : "nvidia";
+}
+
+/** A vendor as messages name it. */
+export function vendorName(vendor: GpuEntry["vendor"]): string {
+  return vendor === "amd" ? "AMD" : vendor === "intel" ? "Intel" : vendor === "nvidia" ? "NVIDIA" : vendor;
 }
 
 /**

@@ -409,6 +409,37 @@ describe("llama-swap in Kubernetes", () => {
   });
 });
 
+describe("llama-swap configs apart from their server", () => {
+  it("reads a ConfigMap's config when no pod of its file mounts it, once when one does, and a `cmd` wrapped in `bash -c`", () => {
+    const alone = readFixture("kubernetes/llama-swap-configmap-alone.yaml");
+    expect(deploymentsOf(alone, "configmap.yaml").map((deployment) => [deployment.kind, deployment.name, deployment.fields.model?.value])).toEqual([
+      ["ConfigMap", "llama-swap-config/coder", "/models/Qwen3-Coder-30B-A3B-Instruct-Q4_K_M.gguf"],
+      ["ConfigMap", "llama-swap-config/chat", "/models/gemma-3-12b-it-Q4_K_M.gguf"],
+    ]);
+    // The same file with the server that mounts it: its models once, on the server's GPU.
+    const mounted = readFixture("kubernetes/llama-swap-configmap.yaml");
+    expect(deploymentsOf(mounted, "swap.yaml").map((deployment) => deployment.kind)).toEqual(["Deployment", "Deployment"]);
+    const wrapped = `models:
+  qwen3-8b:
+    proxy: http://127.0.0.1:9000
+    cmd: >
+      bash -c "source /opt/intel/oneapi/setvars.sh > /dev/null && exec /opt/llama.cpp/build/bin/llama-server
+      -m /models/Qwen3-8B-Q4_K_M.gguf -ngl 999 -c 32768 --port 9000"
+`;
+    expect(deploymentsOf(wrapped, "llama-swap.yaml").map((deployment) => [deployment.fields.engine?.value, deployment.fields.model?.value, deployment.fields.maxModelLen?.value])).toEqual([["llama.cpp", "/models/Qwen3-8B-Q4_K_M.gguf", 32768]]);
+  });
+});
+
+describe("Intel GPUs", () => {
+  it("judges a pod on Intel's device plugin on the Intel range, and leaves a share of one unchecked", () => {
+    const text = readFixture("kubernetes/vllm-intel-arc-xpu.yaml");
+    const [judged] = judgedOf(text, "intel.yaml");
+    expect(judged?.status === "judged" && [judged.range?.vendor, judged.resolved.request.gpu.id]).toEqual(["intel", "intel-arc-pro-b60"]);
+    const shared = text.replaceAll("gpu.intel.com/i915: 1", "gpu.intel.com/millicores: 500");
+    expect(deploymentsOf(shared, "intel.yaml")[0]!.unresolved.gpuCount?.note).toBe("gpu.intel.com/millicores requests a share of an Intel GPU, which is not sized here");
+  });
+});
+
 describe("KServe and LeaderWorkerSet details", () => {
   it("reads an InferenceService model from storage.path when it names the model", () => {
     const text = readFixture("kserve/llama-3.1-70b-a100.yaml").replace("storageUri: hf://meta-llama/Llama-3.1-70B-Instruct", "storage:\n        key: localMinIO\n        path: models/meta-llama/Llama-3.1-70B-Instruct");
