@@ -11,6 +11,7 @@ import { cliSettingsFor } from "./cli-settings.js";
 import { type ParsedAst, parseText } from "./parse-text.js";
 import { parseHclForRules } from "./hcl/language.js";
 import { loadHclParser } from "./hcl/parser.js";
+import { isHclPath } from "./hcl/files.js";
 import { checksOfJudged, type DeploymentCheck } from "./judge/checks.js";
 import { unjudgedFinding, unjudgedText } from "./judge/unjudged.js";
 import { describeRange } from "./report/gpu-range.js";
@@ -53,8 +54,8 @@ export interface ExplainedFile {
 
 /** How a file is parsed: by its extension; YAML (a superset of JSON) when it says nothing, Go templates masked as the lint route does. */
 function parse(path: string, text: string, diskPath: string | undefined): { ast: ParsedAst } | { error: string } {
-  if (/\.tf$/i.test(path)) {
-    // Terraform HCL, read in its module: variables and locals of the sibling .tf files on disk.
+  if (isHclPath(path)) {
+    // Terraform HCL (and Nomad's), read in its module: variables and locals of the sibling .tf files on disk.
     const parsed = parseHclForRules(text, diskPath);
     return parsed.ok ? { ast: parsed.ast } : { error: `cannot parse: ${parsed.message} (line ${parsed.line}, column ${parsed.column})` };
   }
@@ -168,7 +169,7 @@ export async function runExplain(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
-  if (positionals.some((written) => /\.tf$/i.test(written))) await loadHclParser();
+  if (positionals.some(isHclPath)) await loadHclParser();
   const files: ExplainedFile[] = [];
   const analyses = new Map<ExplainedFile, { analysis: FileAnalysis; minConcurrent: number }>();
   for (const written of positionals) {

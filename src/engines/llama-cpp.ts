@@ -191,6 +191,8 @@ const FLAGS: readonly FlagSpec[] = [
   { field: "model", kind: "string", names: ["--model", "-m", "--hf-repo", "-hf", "-hfr"] },
   // The file pulled from that repository: its quant type, not the repository's default Q4_K_M, is what loads.
   { field: "modelFile", kind: "string", names: ["--hf-file", "-hff"] },
+  // Router mode: the models are the sections of a preset INI file (`[qwen3-8b]` / `model = /models/….gguf`).
+  { field: "configFile", kind: "string", names: ["--models-preset"] },
   { field: "gpuLayers", kind: "gpuLayers", names: ["--n-gpu-layers", "--gpu-layers", "-ngl"] },
   { field: "maxModelLen", kind: "int", names: ["--ctx-size", "-c"] },
   { field: "maxNumSeqs", kind: "int", names: ["--parallel", "-np"] },

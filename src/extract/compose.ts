@@ -131,7 +131,7 @@ function reservedGpus(service: DocNode, sink: FieldSink, engine: Engine | undefi
   } else if (sources.length === 0 && !serviceGpus) {
     // The older `runtime: nvidia` shows every GPU of the host; without it or a reservation, the container gets none.
     const runtime = service.get("runtime");
-    const passed = deviceNodes(service);
+    const passed = deviceNodes(service, used);
     if (str(runtime) === "nvidia") everyHostGpu(sink, runtime!.node, "runtime: nvidia", engine, splitter);
     else if (passed) {
       setPassedGpus(sink, `devices: ${passed.path}`, passed.item.node, passed.vendor, engine, splitter);
@@ -156,8 +156,9 @@ function cdiGpus(service: DocNode): { all?: DocNode; count: number } | undefined
 }
 
 /** The device nodes a service is given (`devices: [/dev/kfd, "/dev/dri:/dev/dri"]`) that pass in GPUs. */
-function deviceNodes(service: DocNode): ReturnType<typeof passedGpuDevice<DocNode>> {
-  return passedGpuDevice((service.get("devices")?.items() ?? []).map((item) => ({ item, path: (str(item) ?? "").split(":")[0]!.trim() })));
+function deviceNodes(service: DocNode, used: string[]): ReturnType<typeof passedGpuDevice<DocNode>> {
+  const image = service.get("image") ? str(interpolated(service.get("image")!, used)) : undefined;
+  return passedGpuDevice((service.get("devices")?.items() ?? []).map((item) => ({ item, path: (str(item) ?? "").split(":")[0]!.trim() })), image);
 }
 
 /**
@@ -199,7 +200,7 @@ function builtServer(service: DocNode, used: string[], sink: FieldSink): boolean
 
 /** Whether a service is given GPUs at all: a device reservation, `gpus:`, the NVIDIA runtime or GPU device nodes. */
 function reservesGpus(service: DocNode): boolean {
-  return gpuReservations(service).length > 0 || service.get("gpus") !== undefined || str(service.get("runtime")) === "nvidia" || deviceNodes(service) !== undefined;
+  return gpuReservations(service).length > 0 || service.get("gpus") !== undefined || str(service.get("runtime")) === "nvidia" || deviceNodes(service, []) !== undefined;
 }
 
 /** A command that runs a program of the image's own rather than the engine (`bash /app/start.sh`, `python serve.py`). */

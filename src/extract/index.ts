@@ -19,6 +19,7 @@ import { extractCompose } from "./compose.js";
 import { extractEngineConfigDocument } from "./engine-config.js";
 import { chartDependencies, extractHelmValues, resolveValuesReferences } from "./helm-values.js";
 import { extractSkyPilot } from "./skypilot.js";
+import { extractNomad } from "./nomad.js";
 import { extractTerraform } from "./terraform.js";
 import { isUnparsedTemplate, maskTemplateActions, TEMPLATE_MARK, type TemplateAction, templateActionsOf, templateWords, unmasked } from "./go-template.js";
 import { type Engine, engineById, engineCommandAt, engineFromImage } from "../engines/index.js";
@@ -405,6 +406,7 @@ const DOCUMENT_ADAPTERS: Array<(document: DocNode, ctx: ExtractContext) => Deplo
   extractHelmValues,
   (document, ctx) => extractTerraform(document, ctx, extractObject),
   extractSkyPilot,
+  extractNomad,
   extractCompose,
   extractDstack,
   extractLocalAi,

@@ -297,23 +297,27 @@ export function modelFromMount(sink: FieldSink, mounts: readonly Mount[]): strin
  * GPUs passed in as device nodes (`/dev/kfd`, `/dev/dri`), as ROCm and Vulkan/SYCL builds take AMD and
  * Intel GPUs (ROCm docs, "Running ROCm Docker containers": `--device=/dev/kfd --device=/dev/dri`):
  * the container sees the host's GPUs, of a type and number the file does not say. `/dev/kfd` (AMD
- * only) decides over `/dev/dri`.
+ * only) decides over `/dev/dri`; `/dev/dri` alone is AMD's or Intel's, as the image's build says
+ * (`…-rocm`; Intel's `ipex-llm`, SYCL, XPU, oneAPI builds), else either (a Vulkan build runs on both).
  */
-export function passedGpuDevice<T>(devices: ReadonlyArray<{ path: string; item: T }>): { path: string; item: T; vendor: "AMD" | "AMD or Intel" } | undefined {
+export function passedGpuDevice<T>(devices: ReadonlyArray<{ path: string; item: T }>, image?: string): { path: string; item: T; vendor: PassedVendor } | undefined {
   const kfd = devices.find(({ path }) => path === "/dev/kfd");
   if (kfd) return { ...kfd, vendor: "AMD" };
   const dri = devices.find(({ path }) => path === "/dev/dri" || path.startsWith("/dev/dri/"));
-  return dri && { ...dri, vendor: "AMD or Intel" };
+  const build = image?.toLowerCase() ?? "";
+  return dri && { ...dri, vendor: build.includes("rocm") ? "AMD" : /ipex|sycl|xpu|oneapi|intel/.test(build) ? "Intel" : "AMD or Intel" };
 }
 
+type PassedVendor = "AMD" | "Intel" | "AMD or Intel";
+
 /**
- * The GPUs of a container given device nodes. `/dev/kfd` passes in every AMD GPU of the host: judged
- * as any GPU count left to the host (`everyHostGpu`), on the AMD GPUs it could be (no type is
- * stated). `/dev/dri` alone may be AMD's or Intel's: unchecked, with the setting as written.
+ * The GPUs of a container given device nodes: every GPU of the host of the vendor they are (see
+ * `passedGpuDevice`), judged as any GPU count left to the host (`everyHostGpu`), on that vendor's
+ * GPUs (no type is stated). Of a vendor the file does not tell: unchecked, with the setting as written.
  */
-export function setPassedGpus(sink: FieldSink, written: string, node: AstNode, vendor: "AMD" | "AMD or Intel", engine: Engine | undefined, splitter?: string): void {
-  if (vendor === "AMD") {
-    sink.gpuVendor = "amd";
+export function setPassedGpus(sink: FieldSink, written: string, node: AstNode, vendor: PassedVendor, engine: Engine | undefined, splitter?: string): void {
+  if (vendor !== "AMD or Intel") {
+    sink.gpuVendor = vendor === "AMD" ? "amd" : "intel";
     everyHostGpu(sink, node, written, engine, splitter);
     return;
   }

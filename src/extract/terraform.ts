@@ -595,7 +595,7 @@ function dockerContainer(resource: Resource, scope: Scope): Deployment[] {
   if (devices) setLocated(sink, "gpuCount", { value: devices[1]!.split(",").filter((id) => id.trim() !== "").length, node: body.get("gpus")!.node, source: "gpus", readonly: true });
   else if (gpus !== "all" && str(body.get("runtime")) !== "nvidia") {
     // `devices { host_path = "/dev/kfd" }`: ROCm's device nodes pass in the host's AMD GPUs, as compose's `devices` do.
-    const passed = passedGpuDevice(blocks(body.get("devices")).map((item) => ({ item, path: str(item.get("host_path")) ?? "" })));
+    const passed = passedGpuDevice(blocks(body.get("devices")).map((item) => ({ item, path: str(item.get("host_path")) ?? "" })), isUnresolved(image) ? undefined : str(image));
     // The setting as written, so the message opens with it rather than a capitalized word.
     if (passed) setPassedGpus(sink, `host_path = "${passed.path}"`, passed.item.node, passed.vendor, call.engine);
     else {

@@ -14,10 +14,11 @@ import mainPlugin, { ruleSettings, rules } from "../index.js";
 import { pluginMeta } from "../meta.js";
 import { HclLanguage } from "./language.js";
 import { loadHclParser } from "./parser.js";
+import { HCL_FILES } from "./files.js";
 
 await loadHclParser();
 
-export const TERRAFORM_FILES = ["**/*.tf"];
+export { HCL_FILES } from "./files.js";
 
 export const hclLanguage = new HclLanguage();
 
@@ -31,7 +32,7 @@ function config(level: Level): Linter.Config[] {
   return [
     {
       name: `${pluginMeta.namespace}/hcl/${level}`,
-      files: TERRAFORM_FILES,
+      files: HCL_FILES,
       plugins: { vram: mainPlugin as unknown as ESLint.Plugin },
       language: "vram/hcl",
       rules: ruleSettings(level),

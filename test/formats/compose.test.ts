@@ -38,6 +38,9 @@ ${devices}`;
     // `/dev/kfd` is AMD's: every AMD GPU of the host, judged on the AMD GPUs it could be (as `count: all` is on NVIDIA's).
     const kfd = deploymentsOf(service("    devices:\n      - /dev/kfd\n      - /dev/dri/renderD128\n"), "compose.yaml")[0]!;
     expect([kfd.gpuVendor, kfd.unresolved.gpuCount, kfd.fields.gpuCount]).toEqual(["amd", undefined, undefined]);
+    // `/dev/dri` alone is Intel's where the image is an Intel build (ipex-llm), AMD's where it is ROCm's.
+    const intel = deploymentsOf(`services:\n  ollama:\n    image: intelanalytics/ipex-llm-inference-cpp-xpu:latest\n    devices: [/dev/dri]\n    command: ["/bin/sh", "-c", "ollama serve & sleep 5 && ollama pull qwen2.5:14b && wait"]\n`, "compose.yaml")[0];
+    expect([intel?.fields.model?.value, intel?.gpuVendor]).toEqual(["qwen2.5:14b", "intel"]);
     const tgi = deploymentsOf(`services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:3.3.4-rocm\n    command: ["--model-id", "Qwen/Qwen3-8B"]\n    devices: [/dev/kfd, /dev/dri]\n`, "compose.yaml")[0]!;
     expect([tgi.gpuVendor, tgi.unresolved.gpuCount?.note, tgi.unresolved.gpuCount?.atLeast]).toEqual(["amd", "devices: /dev/kfd gives it every GPU of the host, which TGI shards the model over", 1]);
     expect(note(service("    devices:\n      - /dev/ttyUSB0\n"))).toBe("No GPU is reserved for it (deploy.resources devices or gpus:)");

@@ -57,6 +57,43 @@ resource "docker_container" "web" {
   });
 });
 
+describe("Nomad job specifications", () => {
+  it("reads each task's engine, GPUs from its device block and GPU type from a ${device.model} constraint, and a task without one on the CPU", () => {
+    const values = hclDeployments(read("nomad-jobs/llm.nomad.hcl")).map((deployment) => [
+      deployment.name,
+      deployment.fields.engine?.value,
+      deployment.fields.model?.value,
+      deployment.fields.gpuCount?.value ?? deployment.unresolved.gpuCount?.onCpu?.memoryLimit?.value,
+      deployment.fields.gpuType?.value,
+    ]);
+    expect(values).toEqual([
+      ["llm/vllm/vllm", "vllm", "Qwen/Qwen3-32B", 2, "NVIDIA A10G"],
+      ["llm/embeddings/llama-cpp", "llama.cpp", "/models/bge-m3-Q8_0.gguf", 2048 * 2 ** 20, undefined],
+    ]);
+    // A device named with its model, a count left to Nomad's default of one, an exec task, a job that runs no engine.
+    const exec = hclDeployments(`job "j" {
+  group "g" {
+    task "serve" {
+      driver = "exec"
+      config {
+        command = "/opt/llama.cpp/llama-server"
+        args    = ["-m", "/models/Qwen3-8B-Q4_K_M.gguf", "-ngl", "99"]
+      }
+      resources {
+        device "nvidia/gpu/NVIDIA GeForce RTX 4090" {}
+      }
+    }
+    task "web" {
+      driver = "docker"
+      config { image = "nginx:1.27" }
+    }
+  }
+}
+`);
+    expect(exec.map((deployment) => [deployment.fields.engine?.value, deployment.fields.gpuCount?.value, deployment.fields.gpuType?.value])).toEqual([["llama.cpp", 1, "NVIDIA GeForce RTX 4090"]]);
+  });
+});
+
 describe("Terraform scaleway_inference_deployment", () => {
   it("finds a Scaleway Managed Inference deployment, its catalog model and node type, and says it is not checked", () => {
     const text = `resource "scaleway_inference_deployment" "llm" {
@@ -98,6 +135,8 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     ["bind-mounted-models/main.tf", ["vram/pin-gpu-type 9:13 someGpusFit"]],
     // Cloud Run: Gemma 3 27B at bf16 on the one L4 its v2 node selector names; a v1 (Knative) CPU Ollama fits its 2 GiB.
     ["cloud-run-gpu/main.tf", ["vram/weights-fit 48:30 weightsExceed"]],
+    // A Nomad job: Qwen3 32B at bf16 on the two A10Gs its device block asks for; a CPU embeddings task fits its 2 GB.
+    ["nomad-jobs/llm.nomad.hcl", ["vram/weights-fit 37:19 weightsExceed"]],
   ])("%s", (relative, expected) => {
     expect(brief(lintHclFixture(relative).messages)).toEqual(expected);
   });

@@ -1,0 +1,12 @@
+/**
+ * The files the HCL language reads: Terraform's `.tf`, and Nomad's job specifications (`.nomad.hcl`,
+ * `.nomad`), HCL too. One list, for the configs' globs and for `vram explain`, which parses by name.
+ */
+const HCL_FILE_SUFFIXES = [".tf", ".nomad.hcl", ".nomad"];
+
+export const HCL_FILES = HCL_FILE_SUFFIXES.map((suffix) => `**/*${suffix}`);
+
+export function isHclPath(path: string): boolean {
+  const lower = path.toLowerCase();
+  return HCL_FILE_SUFFIXES.some((suffix) => lower.endsWith(suffix));
+}
