@@ -474,6 +474,8 @@ export interface ScriptCall {
   env: EnvMap;
   /** `--gpus N` / `--gpus all` / `--gpus '"device=0,1"'` of a `docker run`: the token and its count (undefined: all). */
   gpus?: { token: ArgToken; count: number | undefined };
+  /** `--device /dev/kfd` (or `/dev/dri` to an Intel or ROCm build) of a `docker run`: the host's GPUs of that vendor. */
+  passedDevice?: { path: string; item: ArgToken; vendor: PassedVendor };
   /** What reading it took for granted (the host folder a mounted model path is). */
   assumptions?: string[];
 }
@@ -483,6 +485,10 @@ export interface ScriptCall {
  * `text-generation-launcher`), or a serving image started by `docker run IMAGE [args]`.
  */
 export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | undefined {
+  // A `docker run` of a serving image first: an engine command inside it is read with the run's GPUs and env.
+  const first = tokens[0]?.text ?? "";
+  const started = /^(?:docker|podman|nerdctl)$/.test(first.slice(first.lastIndexOf("/") + 1)) && tokens[1]?.text === "run" ? dockerRunCall(tokens) : undefined;
+  if (started) return started;
   const direct = engineCall(tokens);
   if (direct) return { call: direct, env: new Map() };
   // A shell started further on (`huggingface-cli scan-cache; bash -c "… && vllm serve …"`, a systemd unit's ExecStart): its script.
@@ -502,11 +508,17 @@ export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | un
     const found = nested.length > 0 && nested[0] !== tokens[flag] ? scriptEngineCall(nested, depth + 1) : undefined;
     if (found) return found;
   }
+  return dockerRunCall(tokens);
+}
+
+/** The first `docker run` (or podman's, nerdctl's) of a serving image among the tokens: its engine call, env, GPUs and mounts. */
+function dockerRunCall(tokens: ArgToken[]): ScriptCall | undefined {
   for (let i = 0; i + 1 < tokens.length; i++) {
     const base = tokens[i]!.text.slice(tokens[i]!.text.lastIndexOf("/") + 1);
     if (tokens[i]!.operator || !/^(docker|podman|nerdctl)$/.test(base) || tokens[i + 1]!.text !== "run") continue;
     const env: EnvMap = new Map();
     const mounts: Mount[] = [];
+    const devices: Array<{ path: string; item: ArgToken }> = [];
     let gpus: ScriptCall["gpus"];
     let j = i + 2;
     for (; j < tokens.length && !tokens[j]!.operator; j++) {
@@ -528,6 +540,8 @@ export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | un
       } else if (option === "-v" || option === "--volume" || option === "--mount") {
         const mount = dockerMount(option, value);
         if (mount) mounts.push(mount);
+      } else if (option === "--device") {
+        devices.push({ path: value.split(":")[0]!, item: valueToken });
       } else if (option === "--gpus") {
         const devices = /device=([\d,]+)/.exec(value);
         gpus = { token: valueToken, count: /^\d+$/.test(value) ? Number(value) : devices ? devices[1]!.split(",").filter(Boolean).length : undefined };
@@ -543,7 +557,8 @@ export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | un
     if (!call) continue;
     applyEnvFields(call, env);
     const mounted = modelFromMount(call, mounts);
-    return { call, env, ...(gpus ? { gpus } : {}), ...(mounted ? { assumptions: [mounted] } : {}) };
+    const passedDevice = passedGpuDevice(devices, image!.text);
+    return { call, env, ...(gpus ? { gpus } : {}), ...(passedDevice ? { passedDevice } : {}), ...(mounted ? { assumptions: [mounted] } : {}) };
   }
   return undefined;
 }

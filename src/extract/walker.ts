@@ -18,7 +18,7 @@ import { valuesOf } from "./engine-args.js";
 import { dataParallelLayout, DEFAULT_ENGINE, engineById } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import { modelEntryOf, pick, readSettingsMapping } from "./app-config.js";
-import { everyHostGpu, isScriptFile, locate, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
+import { everyHostGpu, isScriptFile, locate, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
 import { modelPulledInPod, nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
 import { shellTokens } from "./shell.js";
 import { printable } from "../text.js";
@@ -262,7 +262,8 @@ function containerName(owner: WalkOwner, container: DocNode, path: string[]): st
 /**
  * A one-string command line that starts a serving image (`docker run --gpus all vllm/vllm-openai …`,
  * as llama-swap's `cmd` often does): the engine and flags the image is given, and the GPUs `--gpus`
- * passes (every GPU of the host, for `--gpus all` or `--runtime=nvidia`, is left to the engine).
+ * passes (every GPU of the host, for `--gpus all` or `--runtime=nvidia`, is left to the engine), or
+ * the host's GPUs of a vendor its `--device` nodes pass (`--device /dev/kfd`: AMD's).
  */
 function dockerRun(node: DocNode, macros: ReadonlyMap<string, string>, ctx: ExtractContext): ServingContainer | undefined {
   const line = commandLineOf(node);
@@ -278,6 +279,7 @@ function dockerRun(node: DocNode, macros: ReadonlyMap<string, string>, ctx: Extr
   const gpus = script.gpus;
   if (gpus?.count !== undefined) setLocated(sink, "gpuCount", { value: gpus.count, node: gpus.token.from.node, source: "--gpus", readonly: true });
   else if (gpus) everyHostGpu(sink, gpus.token.from.node, `--gpus ${gpus.token.text}`, script.call.engine);
+  else if (script.passedDevice) setPassedGpus(sink, `--device ${script.passedDevice.path}`, script.passedDevice.item.from.node, script.passedDevice.vendor, script.call.engine);
   return sink;
 }
 
@@ -331,9 +333,10 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
   const holder = ancestors.at(-1);
   // A pod's container (whose keys are Kubernetes'), or values or a resource that hold the container's keys.
   const podContainer = holder?.type === "map" && (holder.get("containers") !== undefined || holder.get("initContainers") !== undefined);
+  // A `docker run` line first: the engine command inside it is read with the GPUs the run passes.
   const serving =
-    servingContainer(container, ctx, {}, podContainer ? holder : undefined) ??
     dockerRun(node, macros, ctx) ??
+    servingContainer(container, ctx, {}, podContainer ? holder : undefined) ??
     swapScript(node, macros) ??
     bootScript(node, ctx);
   if (!serving) return undefined;
@@ -391,6 +394,7 @@ function containerDeployment(node: DocNode, ancestors: DocNode[], ctx: ExtractCo
     anchor: node.node,
     ...(serving.args ? { args: serving.args } : {}),
     ...(serving.layoutOwner ? { layoutOwner: serving.layoutOwner } : {}),
+    ...(serving.gpuVendor ? { gpuVendor: serving.gpuVendor } : {}),
     ...(serving.assumptions ? { assumptions: serving.assumptions } : {}),
     resourceTarget: container,
     ...(podSpec ? { placementTargets: [podSpec] } : parentSpec?.get("containers") ? { placementTargets: [parentSpec] } : {}),

@@ -427,6 +427,15 @@ describe("llama-swap configs apart from their server", () => {
       -m /models/Qwen3-8B-Q4_K_M.gguf -ngl 999 -c 32768 --port 9000"
 `;
     expect(deploymentsOf(wrapped, "llama-swap.yaml").map((deployment) => [deployment.fields.engine?.value, deployment.fields.model?.value, deployment.fields.maxModelLen?.value])).toEqual([["llama.cpp", "/models/Qwen3-8B-Q4_K_M.gguf", 32768]]);
+    // A `docker run` of a ROCm image given `--device /dev/kfd`: the engine command inside it, on the host's AMD GPUs.
+    const rocm = `models:
+  qwen3-32b:
+    proxy: http://127.0.0.1:\${PORT}
+    cmd: |
+      docker run --rm --device /dev/kfd --device /dev/dri -p \${PORT}:8000
+      rocm/vllm:rocm6.4.1_vllm_0.10.1_20250909 vllm serve Qwen/Qwen3-32B --max-model-len 16384
+`;
+    expect(deploymentsOf(rocm, "llama-swap.yaml").map((deployment) => [deployment.fields.engine?.value, deployment.fields.model?.value, deployment.gpuVendor])).toEqual([["vllm", "Qwen/Qwen3-32B", "amd"]]);
   });
 });
 
