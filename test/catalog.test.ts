@@ -305,6 +305,8 @@ describe("names people write", () => {
     // A file named apart from its GGUF repository (Menlo's `jan-nano-4b-Q8_0.gguf` in `Menlo/Jan-nano-gguf`): the repository names the model, the file its type.
     expect(catalog.resolveModel("/models/Menlo/Jan-nano-gguf/jan-nano-4b-Q8_0.gguf")).toMatchObject({ model: { id: "Qwen/Qwen3-4B" }, format: { id: "gguf-q8_0" } });
     expect(catalog.resolveModel("acme/unknown-gguf/jan-nano-4b-Q8_0.gguf")).toBeUndefined();
+    // An Ollama tag at another quantization of a catalogued tag: that tag's model, at the type written.
+    expect(catalog.resolveModel("magistral:24b-small-2506-q8_0")).toMatchObject({ model: { id: "mistralai/Devstral-Small-2505" }, format: { id: "gguf-q8_0" } });
     // A folder named for what it holds.
     expect(catalog.resolveModel("/gemini/pretrain/Phi-4-mini-instruct-model")).toMatchObject({ model: { id: "microsoft/Phi-4-mini-instruct" } });
     // A file of llama.cpp's own download cache: `<owner>_<repository>_<file>`.

@@ -376,6 +376,22 @@ export class Catalog {
     return (this.moeByTotalIndex = index);
   }
 
+  /** Catalogued Ollama tags that end in a quantization (`magistral:24b-small-2506-q4_K_M`), by the tag without it. */
+  private ollamaTagsByStemIndex: Map<string, CheckpointEntry> | undefined;
+
+  private get ollamaTagsByStem(): Map<string, CheckpointEntry> {
+    if (this.ollamaTagsByStemIndex) return this.ollamaTagsByStemIndex;
+    const index = new Map<string, CheckpointEntry>();
+    for (const checkpoint of this.checkpoints) {
+      if (checkpoint.kind !== "ollama") continue;
+      const key = modelKey(checkpoint.name);
+      const colon = key.lastIndexOf(":");
+      const typed = colon > 0 ? GGUF_TYPE.exec(key.slice(colon + 1)) : null;
+      if (typed && typed.index > 0 && typed.index + typed[0].length === key.length - colon - 1) index.set(`${key.slice(0, colon)}:${trimSeparators(key.slice(colon + 1, colon + 1 + typed.index))}`, checkpoint);
+    }
+    return (this.ollamaTagsByStemIndex = index);
+  }
+
   /** Name part of a repository checkpoint (`zephyr-7b-beta`) → the checkpoint, or null when two share it. */
   private get checkpointByNameKey(): Map<string, CheckpointEntry | null> {
     if (this.checkpointByNameKeyIndex) return this.checkpointByNameKeyIndex;
@@ -696,6 +712,9 @@ export class Catalog {
     const typed = GGUF_TYPE.exec(tag);
     const format = typed && typed.index > 0 ? this.ggufFormat(ggufTypeOf(typed)) : undefined;
     if (!typed || !format) return undefined;
+    // A catalogued tag at another quantization (`magistral:24b-small-2506-q8_0` beside `…-q4_K_M`): its model, at the type written.
+    const sibling = this.ollamaTagsByStem.get(`${bare}:${trimSeparators(tag.slice(0, typed.index))}`);
+    if (sibling) return { ...sibling, format: format.id };
     const [size, ...words] = tag.slice(0, typed.index).split("-").filter((word) => word.length > 0);
     const entry = size === undefined ? undefined : this.ollamaSized(bare, library, size);
     if (!entry) return undefined;
