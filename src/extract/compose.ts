@@ -16,7 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, setModelOfBuiltImage } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
 
@@ -296,6 +296,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       }
       applyEnvFields(call, env);
       setModelInUnseenConfig(call);
+      if (service.get("build") !== undefined) setModelOfBuiltImage(call, env);
       mergeFields(sink, call);
       const mounted = modelFromMount(sink, serviceMounts(service, used));
       if (mounted) used.push(mounted);

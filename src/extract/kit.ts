@@ -418,6 +418,23 @@ export function setUnknownServerModel(sink: FieldSink, env: EnvMap, imageNode: D
   return name;
 }
 
+/**
+ * An engine's image built by the project (`build:` beside `image: qwen-r9700:llamacpp`) that names
+ * no model the engine reads, but whose environment names one in a variable of its own
+ * (`MODEL=/app/gguf/Qwen3.8-27B-Q5_K_M.gguf`): the image's entrypoint, which the file does not
+ * show, hands it on. Said so, rather than that the file names no model.
+ */
+export function setModelOfBuiltImage(call: EngineCall, env: EnvMap): void {
+  if (call.fields.model || call.unresolved.model) return;
+  const name = MODEL_ENV_NAMES.find((variable) => (env.get(variable)?.value ?? "").trim() !== "");
+  if (!name) return;
+  const entry = env.get(name)!;
+  const value = entry.value!;
+  // A long path by its file name, so the message keeps its first sentence whole (the finding points at the value).
+  const shown = printable(value.length > 32 ? value.slice(value.lastIndexOf("/") + 1) : value, 40);
+  setUnresolved(call, "model", { raw: value, node: entry.node.node, reason: "unsupported", source: name, note: `${name} names its model, ${shown}, which its image's entrypoint reads` });
+}
+
 export function plainEnv(env: EnvMap): Map<string, string | undefined> {
   const plain = new Map<string, string | undefined>();
   for (const [name, entry] of env) plain.set(name, entry.value);

@@ -59,6 +59,23 @@ ${environment}
     expect(deploymentsOf(service("      - MODEL_ID=Qwen/Qwen3-8B"), "compose.yaml").map((deployment) => deployment.fields.engine?.value)).toEqual([]);
   });
 
+  it("says an engine image built here takes its model from a variable of its own, rather than that the file names none", () => {
+    const text = `services:
+  llamacpp:
+    image: qwen-r9700:llamacpp
+    build:
+      context: docker
+      dockerfile: Dockerfile.llamacpp
+    environment:
+      MODEL: /app/gguf/Qwen3.8-27B-Q5_K_M.gguf
+      CTX: "65536"
+    devices: [/dev/kfd, /dev/dri]
+`;
+    expect(findings(lint(text, "compose.yaml")).map((message) => message.message)).toEqual([
+      "MODEL names its model, Qwen3.8-27B-Q5_K_M.gguf, which its image's entrypoint reads, so this deployment was not checked.",
+    ]);
+  });
+
   it("reads the engine of a service built from the project's own Dockerfile from its flags, when it reserves GPUs", () => {
     const built = (gpus: string) => `services:
   vllm-backend:
