@@ -503,8 +503,7 @@ export interface ScriptCall {
  */
 export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | undefined {
   // A `docker run` of a serving image first: an engine command inside it is read with the run's GPUs and env.
-  const first = tokens[0]?.text ?? "";
-  const started = /^(?:docker|podman|nerdctl)$/.test(first.slice(first.lastIndexOf("/") + 1)) && tokens[1]?.text === "run" ? dockerRunCall(tokens) : undefined;
+  const started = runsContainer(tokens, 0) ? dockerRunCall(tokens) : undefined;
   if (started) return started;
   const direct = engineCall(tokens);
   if (direct) return { call: direct, env: new Map() };
@@ -528,11 +527,17 @@ export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | un
   return dockerRunCall(tokens);
 }
 
+/** Whether `docker run` (or podman's, nerdctl's) starts at token `i`. */
+function runsContainer(tokens: readonly ArgToken[], i: number): boolean {
+  const token = tokens[i];
+  if (!token || token.operator) return false;
+  return /^(?:docker|podman|nerdctl)$/.test(token.text.slice(token.text.lastIndexOf("/") + 1)) && tokens[i + 1]?.text === "run";
+}
+
 /** The first `docker run` (or podman's, nerdctl's) of a serving image among the tokens: its engine call, env, GPUs and mounts. */
 function dockerRunCall(tokens: ArgToken[]): ScriptCall | undefined {
   for (let i = 0; i + 1 < tokens.length; i++) {
-    const base = tokens[i]!.text.slice(tokens[i]!.text.lastIndexOf("/") + 1);
-    if (tokens[i]!.operator || !/^(docker|podman|nerdctl)$/.test(base) || tokens[i + 1]!.text !== "run") continue;
+    if (!runsContainer(tokens, i)) continue;
     const env: EnvMap = new Map();
     const mounts: Mount[] = [];
     const devices: Array<{ path: string; item: ArgToken }> = [];

@@ -20,17 +20,12 @@ import { type FieldSink, mergeFields, newSink, onCpuOf, plainEnv, readEnv, setLo
 import { commandTokens, runScript } from "./shell.js";
 import type { Deployment } from "./types.js";
 import { deviceQuantity } from "./pod.js";
+import { blocks } from "./terraform.js";
 
 /** Labelled blocks (`group "llm" { … }`) as name → body; a repeated label's bodies as a list. */
 function labelled(node: DocNode | undefined): Array<[string, DocNode]> {
   if (node?.type !== "map") return [];
-  return node.entries().flatMap(([name, body]) => (body.type === "seq" ? body.items() : [body]).filter((item) => item.type === "map").map((item): [string, DocNode] => [name, item]));
-}
-
-/** Unlabelled blocks (`config { … }`, `constraint { … }`): one or several bodies. */
-function bodies(node: DocNode | undefined): DocNode[] {
-  if (!node) return [];
-  return (node.type === "seq" ? node.items() : [node]).filter((item) => item.type === "map");
+  return node.entries().flatMap(([name, body]) => blocks(body).map((item): [string, DocNode] => [name, item]));
 }
 
 const CONTAINER_DRIVERS = new Set(["docker", "podman"]);
@@ -53,11 +48,11 @@ export function extractNomad(document: DocNode, ctx: ExtractContext): Deployment
 function taskDeployment(task: DocNode, ctx: ExtractContext, name: string): Deployment | undefined {
   const driver = str(task.get("driver")) ?? "";
   if (!CONTAINER_DRIVERS.has(driver) && !PROCESS_DRIVERS.has(driver)) return undefined;
-  const config = bodies(task.get("config"))[0];
+  const config = blocks(task.get("config"))[0];
   if (!config) return undefined;
   const imageNode = CONTAINER_DRIVERS.has(driver) ? config.get("image") : undefined;
   const imageEngine = engineFromImage(str(imageNode));
-  const env = readEnv(bodies(task.get("env"))[0]);
+  const env = readEnv(blocks(task.get("env"))[0]);
   const args = config.get("args");
   const items = [...(config.get("entrypoint")?.items() ?? []), ...(config.get("command") ? [config.get("command")!] : []), ...(args?.items() ?? [])];
   const { tokens } = commandTokens(items, ctx.text, plainEnv(env));
@@ -67,7 +62,7 @@ function taskDeployment(task: DocNode, ctx: ExtractContext, name: string): Deplo
   const sink = newSink();
   mergeFields(sink, call);
   sink.fields.engine = { value: call.engine, node: (imageNode ?? config.get("command") ?? config).node, source: imageNode ? "image" : "command", readonly: true };
-  taskGpus(sink, bodies(task.get("resources"))[0], str(imageNode));
+  taskGpus(sink, blocks(task.get("resources"))[0], str(imageNode));
   return { format: "nomad", kind: "Nomad task", name, fields: sink.fields, unresolved: sink.unresolved, anchor: task.node, ...(call.args ? { args: call.args } : {}) };
 }
 
@@ -94,7 +89,7 @@ function taskGpus(sink: FieldSink, resources: DocNode | undefined, image: string
   else if (quantity) setUnresolved(sink, "gpuCount", quantity);
   else setLocated(sink, "gpuCount", { value: 1, node: body.node, source: `device "${deviceName}"`, readonly: true });
   // The model the device name or a constraint on `${device.model}` names.
-  const constrained = bodies(body.get("constraint")).find((constraint) => (str(constraint.get("attribute")) ?? "").includes("device.model"));
+  const constrained = blocks(body.get("constraint")).find((constraint) => (str(constraint.get("attribute")) ?? "").includes("device.model"));
   const typeNode = constrained?.get("value");
   if (typeNode && str(typeNode)) setLocated(sink, "gpuType", { value: str(typeNode)!, node: typeNode.node, source: "${device.model}", readonly: true });
   else if (model) setLocated(sink, "gpuType", { value: model, node: body.node, source: "device", readonly: true });

@@ -109,8 +109,8 @@ function readTf(sink: FieldSink, field: FieldName, node: DocNode | undefined, ki
   return readField(sink, field, value, kind, source);
 }
 
-/** Blocks are written as one object or a list of objects (always a list in plans). */
-function blocks(node: DocNode | undefined): DocNode[] {
+/** Blocks are written as one object or a list of objects (always a list in plans; Nomad's HCL too). */
+export function blocks(node: DocNode | undefined): DocNode[] {
   if (!node) return [];
   if (node.type === "map") return [node];
   return node.items().filter((item) => item.type === "map");
