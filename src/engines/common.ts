@@ -200,6 +200,11 @@ export interface EngineProfile<Id extends string = string> {
    * container whose `ollama pull` addresses another host drives a server elsewhere and is no deployment.
    */
   readonly serverAddressEnv?: string;
+  /**
+   * Starts with no model and loads the one each request names (Ollama): the models its clients'
+   * settings name (`EMBEDDING_MODEL: bge-m3` beside `OLLAMA_URL: http://ollama:11434`) are the ones it serves.
+   */
+  readonly loadsModelsOnRequest?: boolean;
   /** The image's entrypoint serves with no flags at all, reading its settings from env (TGI, llama.cpp). */
   readonly servesWithoutFlags: boolean;
   /** The image's entrypoint takes the model as its first argument (`vllm/vllm-openai`: `vllm serve`), so args-only containers may lead with it. */

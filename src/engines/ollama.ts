@@ -131,6 +131,7 @@ export const ollama: EngineProfile<"ollama"> = {
     return verb === "pull" || verb === "run" ? { start: i + 2, positionalModel: true } : undefined;
   },
   serverAddressEnv: "OLLAMA_HOST",
+  loadsModelsOnRequest: true,
   // Cloud models carry a `cloud` tag (`glm-4.6:cloud`, `gpt-oss:120b-cloud`): Ollama lists them like
   // local ones, but they run on ollama.com's servers (its client libraries test names for `[-:]cloud`).
   remoteModel: (name) => (/[:-]cloud$/i.test(name) ? "an Ollama cloud model: ollama.com runs it, not this GPU" : undefined),

@@ -222,6 +222,40 @@ function serviceMounts(service: DocNode, used: string[]): Mount[] {
   });
 }
 
+/** A client's setting that names the model it asks a server for (`VISION_MODEL`, `EMBEDDING_MODEL`, `LLM_MODEL_NAME`, `OLLAMA_MODEL`). */
+const CLIENT_MODEL_SETTING = /(?:^|_)MODEL(?:_NAME|_ID)?$/;
+/** An Ollama tag as clients write it (`qwen2.5:32b`, `bge-m3`, `hf.co/unsloth/Qwen3-8B-GGUF:Q4_K_M`): no spaces, no URL, not a number. */
+const OLLAMA_TAG = /^(?![\d.]+$)[\w./-]+(?::[\w.-]+)?$/;
+
+/** The host of a URL (`http://ollama:11434/v1` → `ollama`). */
+function urlHost(value: string | undefined): string | undefined {
+  const match = /^https?:\/\/([\w.-]+)/.exec(value ?? "");
+  return match?.[1];
+}
+
+/**
+ * The models other services of the file ask an Ollama server for: a client whose settings hold a
+ * URL to one of the server's names (`OLLAMA_URL: http://ollama:11434`) and name models
+ * (`EXTRACTION_MODEL: ${EXTRACTION_MODEL:-qwen2.5:32b}`, its default read as compose reads it),
+ * each once, in the order written. Ollama loads each on first request, so each is judged on the
+ * server's GPUs.
+ */
+function modelsOfClients(hosts: readonly string[], environments: ReadonlyMap<string, ReturnType<typeof serviceEnv>>, server: string): Array<{ model: NonNullable<Deployment["fields"]["model"]>; assumption?: string }> {
+  const models: Array<{ model: NonNullable<Deployment["fields"]["model"]>; assumption?: string }> = [];
+  const seen = new Set<string>();
+  for (const [client, { env, defaults }] of environments) {
+    if (client === server || ![...env.values()].some((entry) => hosts.includes(urlHost(entry.value) ?? ""))) continue;
+    for (const [name, entry] of env) {
+      const value = entry.value?.trim();
+      if (!value || !CLIENT_MODEL_SETTING.test(name) || !OLLAMA_TAG.test(value) || seen.has(value)) continue;
+      seen.add(value);
+      const assumption = defaults.get(name)?.[0];
+      models.push({ model: { value, node: entry.node.node, source: `${client}: ${name}`, readonly: true }, ...(assumption ? { assumption } : {}) });
+    }
+  }
+  return models;
+}
+
 export function extractCompose(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (document.type !== "map") return undefined;
   const services = document.get("services");
@@ -229,11 +263,13 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
   const deployments: Deployment[] = [];
   // Models a service pulls into another service's server (`ollama pull` with OLLAMA_HOST=http://ollama:11434).
   const pulls = new Map<string, Deployment["fields"]["model"]>();
+  const environments = new Map<string, ReturnType<typeof serviceEnv>>();
   for (const [name, service] of services.entries()) {
     if (service.type !== "map") continue;
     const used: string[] = [];
     const imageNode = service.get("image") ? interpolated(service.get("image")!, used) : undefined;
     const { env, defaults: envDefaults } = serviceEnv(service.get("environment"));
+    environments.set(name, { env, defaults: envDefaults });
     const sink = newSink();
     let engine: Engine | undefined;
     let args: EngineCall["args"];
@@ -325,10 +361,27 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       ...(used.length > 0 ? { assumptions: [...new Set(used)] } : {}),
     });
   }
-  for (const deployment of deployments) {
+  for (const deployment of [...deployments]) {
     const service = services.get(deployment.name!);
-    const pulled = [deployment.name, str(service?.get("container_name")), str(service?.get("hostname"))].map((host) => (host ? pulls.get(host) : undefined)).find(Boolean);
-    if (pulled && !deployment.fields.model && deployment.unresolved.model === undefined) deployment.fields.model = pulled;
+    const hosts = [deployment.name, str(service?.get("container_name")), str(service?.get("hostname"))].filter((host): host is string => host !== undefined);
+    if (deployment.fields.model || deployment.unresolved.model !== undefined) continue;
+    const pulled = hosts.map((host) => pulls.get(host)).find(Boolean);
+    if (pulled) {
+      deployment.fields.model = pulled;
+      continue;
+    }
+    const engine = deployment.fields.engine?.value;
+    if (engine === undefined || !engineById(engine).loadsModelsOnRequest) continue;
+    // An Ollama server loads what its clients ask of it: the models its clients' settings name.
+    const [first, ...others] = modelsOfClients(hosts, environments, deployment.name!);
+    if (!first) continue;
+    const own = deployment.assumptions ?? [];
+    const withAssumption = (assumption: string | undefined) => (assumption ? { assumptions: [...new Set([...own, assumption])] } : {});
+    deployment.fields.model = first.model;
+    if (first.assumption) deployment.assumptions = withAssumption(first.assumption).assumptions;
+    for (const other of others) {
+      deployments.push({ ...deployment, name: `${deployment.name} (${other.model.value})`, fields: { ...deployment.fields, model: other.model }, assumptions: own, ...withAssumption(other.assumption) });
+    }
   }
   // A `services:` mapping that runs no engine may be something else entirely: let the app-config reader look.
   return deployments.length > 0 ? deployments : undefined;

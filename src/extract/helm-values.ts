@@ -17,7 +17,7 @@ import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { follow, str } from "./doc.js";
-import { type EngineCall, flagListCall } from "./engine-seam.js";
+import { applyEnvFields, type EngineCall, flagListCall } from "./engine-seam.js";
 import { deferredReason, type FieldSink, locate, mergeFields, MIG_RESOURCE, newSink, onCpuOf, readEnv, readField, setLocated, setUnresolved, virtualMap } from "./kit.js";
 import { parseValue } from "./engine-seam.js";
 import { TEMPLATE_MARK } from "./go-template.js";
@@ -100,8 +100,15 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
     sink.fields.engine = locate<Engine>(repository ?? model, "vllm", "repository");
 
     const requestGpu = model.get("requestGPU");
-    // `requestGPU: 0` runs vLLM's CPU build: found, and said to request no GPU (vLLM is not sized on the CPU).
     readField(sink, "gpuCount", requestGpu, "int", "requestGPU");
+    if (sink.fields.gpuCount?.value === 0) {
+      // `requestGPU: 0` renders no GPU request: the pod runs on the CPU within `limitMemory` (the
+      // chart's `resources.limits.memory`), judged there when the image is vLLM's CPU build.
+      const image = [str(repository), str(model.get("tag"))].filter(Boolean).join(":");
+      const onCpu = onCpuOf(image || undefined, [{ node: model.get("limitMemory"), setting: "limitMemory", style: "kubernetes" }]);
+      delete sink.fields.gpuCount;
+      setUnresolved(sink, "gpuCount", { raw: "none", node: requestGpu!.node, reason: "unsupported", source: "requestGPU", note: "No GPU is requested (requestGPU: 0)", onCpu });
+    }
     const gpuResource = str(model.get("requestGPUType"));
     // A MIG resource names the slice each replica gets (the GPU it is a slice of, if a selector names it).
     if (gpuResource && MIG_RESOURCE.test(gpuResource) && sink.fields.gpuCount) sink.fields.gpuCount = { ...sink.fields.gpuCount, source: gpuResource };
@@ -115,10 +122,12 @@ function productionStack(document: DocNode, ctx: ExtractContext): Deployment[] {
     readField(sink, "maxNumSeqs", config?.get("maxNumSeqs"), "int", "maxNumSeqs");
     const extraArgs = config?.get("extraArgs");
     const call = listCall("vllm", extraArgs, ctx);
+    // `env` becomes the container's environment: vLLM's own variables (VLLM_CPU_KVCACHE_SPACE) count.
+    applyEnvFields(call, readEnv(model.get("env")));
     mergeFields(sink, call);
     if (!sink.fields.model && !sink.unresolved.model) {
       // No modelURL: an entry without GPUs deploys nothing here; one on GPUs is found and said to be unchecked.
-      if (!sink.fields.gpuCount?.value && !sink.unresolved.gpuCount) continue;
+      if (!sink.fields.gpuCount?.value && (!sink.unresolved.gpuCount || sink.unresolved.gpuCount.raw === "none")) continue;
       // The model named in a vLLM `--config` file the chart mounts from elsewhere.
       const config = call.configFile;
       if (config) setUnresolved(sink, "model", { raw: config.value, node: config.node, reason: "unsupported", source: "--config", note: `--config ${config.value} holds the model` });

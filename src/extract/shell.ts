@@ -217,6 +217,21 @@ function shellWords(script: string): ReturnType<typeof parseShell> | undefined {
   });
 }
 
+/** A Windows path as a word starts (`C:\Users\…`, `F:\models\…`, after a space, a quote or `=`). */
+const WINDOWS_PATH = /(?:^|[\s"'=])[A-Za-z]:\\[^\s\\]/;
+
+/**
+ * A command line written for Windows (llama-swap's `cmd` with `C:\…\llama-server.exe -m
+ * F:\models\x.gguf`): llama-swap splits it with Windows rules there (proxy/config.go
+ * SanitizeCommand: `shlex.Windows.Split` when `runtime.GOOS == "windows"`), where a backslash is a
+ * path separator, not an escape, except before a quote. Read so, its backslashes are doubled for the
+ * POSIX reader; any other command line is left as written.
+ */
+function windowsBackslashes(script: string): string {
+  if (!WINDOWS_PATH.test(script)) return script;
+  return script.replace(/\\(?!")/g, "\\\\");
+}
+
 /** Words that open a compound command before the command itself (`then set -- …`). */
 const COMPOUND_KEYWORDS = new Set(["then", "else", "do", "{", "!"]);
 
@@ -242,7 +257,7 @@ function positionalAfterSet(words: ArgToken[]): ArgToken[] | undefined {
 export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string, string | undefined>, positional?: ArgToken[]): ArgToken[] {
   const raw = str(item);
   if (raw === undefined) return [];
-  const script = replaceSubstitutions(separateLines(expandConditionals(expandArithmetic(systemdCommands(expandKubernetes(raw, env, true).replace(/\\\r?\n/g, " ")), env), env)));
+  const script = replaceSubstitutions(separateLines(expandConditionals(expandArithmetic(systemdCommands(windowsBackslashes(expandKubernetes(raw, env, true).replace(/\\\r?\n/g, " "))), env), env)));
   const parsed = shellWords(script);
   if (!parsed) return [];
   const variables = new Map(env);

@@ -98,8 +98,30 @@ describe("Helm values: vLLM production-stack (vllm-stack)", () => {
     const deployments = deploymentsOf(text, "values.yaml");
     expect(deployments).toHaveLength(2);
     expect(deployments[0]!.unresolved.model).toMatchObject({ reason: "template" });
-    // vLLM's CPU build is not sized: found, and said so rather than dropped.
-    expect(findings(lint(text, "values.yaml")).map((message) => message.message)).toContain("No GPU is requested, so this deployment was not checked.");
+    // A GPU build of vLLM with no GPU: found, and said so rather than dropped.
+    expect(findings(lint(text, "values.yaml")).map((message) => message.message)).toContain("No GPU is requested (requestGPU: 0), so this deployment was not checked.");
+  });
+
+  it("judges a requestGPU: 0 entry of vLLM's CPU build within its limitMemory", () => {
+    const text = `servingEngineSpec:
+  modelSpec:
+    - name: qwen-cpu
+      repository: public.ecr.aws/q9t5s3a7/vllm-cpu-release-repo
+      tag: v0.11.0
+      modelURL: Qwen/Qwen2.5-7B-Instruct
+      requestCPU: 8
+      requestMemory: 16Gi
+      limitMemory: 16Gi
+      requestGPU: 0
+      vllmConfig:
+        maxModelLen: 8192
+      env:
+        - name: VLLM_CPU_KVCACHE_SPACE
+          value: "4"
+`;
+    expect(findings(lint(text, "values.yaml")).map((message) => [message.ruleId, message.message.split(". ")[0]])).toEqual([
+      ["vram/host-memory-fit", "Qwen2.5-7B-Instruct needs about 20.5 GiB of memory on the CPU, more than its 16.0 GiB limit"],
+    ]);
   });
 });
 
