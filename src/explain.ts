@@ -12,6 +12,7 @@ import { type ParsedAst, parseText } from "./parse-text.js";
 import { parseHclForRules } from "./hcl/language.js";
 import { loadHclParser } from "./hcl/parser.js";
 import { isHclPath } from "./hcl/files.js";
+import { isShellPath, parseShellForRules } from "./shell/language.js";
 import { checksOfJudged, type DeploymentCheck } from "./judge/checks.js";
 import { unjudgedFinding, unjudgedText } from "./judge/unjudged.js";
 import { describeRange } from "./report/gpu-range.js";
@@ -59,6 +60,7 @@ function parse(path: string, text: string, diskPath: string | undefined): { ast:
     const parsed = parseHclForRules(text, diskPath);
     return parsed.ok ? { ast: parsed.ast } : { error: `cannot parse: ${parsed.message} (line ${parsed.line}, column ${parsed.column})` };
   }
+  if (isShellPath(path)) return { ast: parseShellForRules(text) };
   return parseText(text, /\.(json|jsonc|json5)$/i.test(path) ? "json" : "yaml");
 }
 

@@ -10,6 +10,7 @@ import type { ESLint, Linter } from "eslint";
 import { createRequire } from "node:module";
 import ymlPlugin from "eslint-plugin-yml";
 import { parseMaskingTemplates } from "./extract/go-template.js";
+import { SHELL_FILES, ShellLanguage } from "./shell/language.js";
 
 export const YAML_FILES = ["**/*.yaml", "**/*.yml"];
 export const JSON_FILES = ["**/*.json", "**/*.jsonc", "**/*.json5"];
@@ -65,6 +66,7 @@ export const languages: Languages = {
   get json(): Language {
     return loadJsonLanguage();
   },
+  shell: new ShellLanguage() as unknown as Language,
 };
 
 export function fileLanguageConfigs(plugin: ESLint.Plugin, name: string, rules: Linter.RulesRecord): Linter.Config[] {
@@ -74,5 +76,6 @@ export function fileLanguageConfigs(plugin: ESLint.Plugin, name: string, rules: 
     { name: `${name}/plugin`, plugins: { vram: plugin } },
     { name: `${name}/yaml`, files: YAML_FILES, plugins: { vram: plugin }, language: "vram/yaml", rules },
     { name: `${name}/json`, files: JSON_FILES, plugins: { vram: plugin }, language: "vram/json", rules },
+    { name: `${name}/shell`, files: SHELL_FILES, plugins: { vram: plugin }, language: "vram/shell", rules },
   ];
 }

@@ -1,5 +1,5 @@
 /**
- * `vram lint [paths…]`: the plugin's rules over a repository's YAML, JSON and Terraform files with no
+ * `vram lint [paths…]`: the plugin's rules over a repository's YAML, JSON, Terraform and shell files with no
  * package.json and no ESLint config of the user's — ESLint runs in-process with the plugin's
  * recommended configs, `.gitignore` respected — or with the user's `eslint.config.*` when there is
  * one. Output as ESLint's stylish or JSON formatters, or SARIF 2.1.0 (src/report/sarif.ts).
@@ -22,7 +22,7 @@ import pkg from "../package.json" with { type: "json" };
 
 export const LINT_HELP = `Usage: vram lint [PATH...] [options]
 
-Lints YAML, JSON and Terraform files under PATH (default: the working folder) with the plugin's
+Lints YAML, JSON, Terraform and shell files under PATH (default: the working folder) with the plugin's
 recommended configs, no package.json or ESLint config needed. Files ignored by .gitignore and by
 ESLint's defaults (node_modules/, .git/) are skipped. With an eslint.config.* in the working folder
 or above (or --config FILE), that config is used: as is when it sets up the plugin, else with the

@@ -12,8 +12,8 @@ describe("plugin object", () => {
     expect(plugin.meta.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it("ships its YAML and JSON languages", () => {
-    expect(Object.keys(plugin.languages)).toEqual(["yaml", "json"]);
+  it("ships its YAML, JSON and shell languages", () => {
+    expect(Object.keys(plugin.languages)).toEqual(["yaml", "json", "shell"]);
   });
 
   it("gives every rule docs, languages and a docs page URL", () => {
@@ -29,12 +29,12 @@ describe("plugin object", () => {
 
 describe("configs", () => {
   for (const level of ["recommended", "strict", "all"] as const) {
-    it(`${level} covers YAML and JSON files and enables every rule`, () => {
+    it(`${level} covers YAML, JSON and shell files and enables every rule`, () => {
       const [base, ...config] = plugin.configs[level];
-      // The plugin is registered for every file; rules and languages only for YAML and JSON.
+      // The plugin is registered for every file; rules and languages only for YAML, JSON and shell scripts.
       expect(base).toEqual({ name: `vram/${level}/plugin`, plugins: { vram: plugin } });
-      expect(config.map((entry) => entry.files)).toEqual([["**/*.yaml", "**/*.yml"], ["**/*.json", "**/*.jsonc", "**/*.json5"]]);
-      expect(config.map((entry) => entry.language)).toEqual(["vram/yaml", "vram/json"]);
+      expect(config.map((entry) => entry.files)).toEqual([["**/*.yaml", "**/*.yml"], ["**/*.json", "**/*.jsonc", "**/*.json5"], ["**/*.sh", "**/*.bash"]]);
+      expect(config.map((entry) => entry.language)).toEqual(["vram/yaml", "vram/json", "vram/shell"]);
       for (const entry of config) expect(Object.keys(entry.rules ?? {}).sort()).toEqual(ruleNames.map((name) => `vram/${name}`).sort());
     });
   }

@@ -11,8 +11,9 @@ import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
 import { lookup } from "../lookup.js";
 import { BoundedCache } from "../memo.js";
 import type { HclNode } from "../hcl/ast.js";
+import type { ShellNode } from "../shell/language.js";
 
-export type AstNode = YamlAst.YAMLNode | JsonAst.JSONNode | HclNode;
+export type AstNode = YamlAst.YAMLNode | JsonAst.JSONNode | HclNode | ShellNode;
 export type Scalar = string | number | boolean | null;
 
 export interface DocNode {

@@ -15,7 +15,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { applyEnvFields, type EngineCall, engineFromImage, imageOnlyCall, shellTokens } from "./engine-seam.js";
 import { type EnvMap, locate, mergeFields, newSink, plainEnv, readEnv, readField, scalarView, scriptEngineCall, setLocated } from "./kit.js";
-import { isLlmNimImage, nimContainerFields } from "./nim.js";
+import { isLlmNimImage, nimContainerFields, nimImageReader } from "./nim.js";
 import { DEFAULT_ENGINE } from "../engines/index.js";
 import type { Deployment, GpuMemoryRange } from "./types.js";
 
@@ -79,7 +79,7 @@ function groupCall(
   if (commands?.type === "seq") {
     // The commands run as one script, line after line.
     const script = commands.items().map((item) => str(item) ?? "").join("\n");
-    const found = scriptEngineCall(shellTokens(scalarView(script, commands.node), ctx.text, variables));
+    const found = scriptEngineCall(shellTokens(scalarView(script, commands.node), ctx.text, variables), nimImageReader(ctx));
     if (found) return { call: found.call, at: commands, source: "commands", nim: false };
     if (commands.items().length > 0) return undefined;
   }

@@ -18,6 +18,7 @@ import { deferredReason, locate, mergeFields, migSliceType, setLocated, virtualM
 import { extractCompose } from "./compose.js";
 import { extractEngineConfigDocument } from "./engine-config.js";
 import { chartDependencies, extractHelmValues, resolveValuesReferences } from "./helm-values.js";
+import { extractShellScript } from "./shell-script.js";
 import { extractSkyPilot } from "./skypilot.js";
 import { extractNomad } from "./nomad.js";
 import { extractTerraform } from "./terraform.js";
@@ -87,8 +88,8 @@ export function extractDeployments(ast: { type: string; body?: unknown[] }, text
  * the budget, also in YAML held in a string): nothing in those is judged, and the rules say so.
  */
 export function extractFile(ast: { type: string; body?: unknown[] }, text: string): { deployments: Deployment[]; unread: UnreadDocument[] } {
-  // A Terraform module's values come from its other files, so its text alone does not tell.
-  if (!describesItself(ast) && !mayDescribeDeployment(text)) {
+  // A Terraform module's values come from its other files, so its text alone does not tell; a shell script's does.
+  if ((!describesItself(ast) || isShellScript(ast)) && !mayDescribeDeployment(text)) {
     // Nothing to extract, but a document whose aliases never end is still said to be unread (a hostile file is never silent).
     return { deployments: [], unread: mayHoldAliases(text) ? readDocuments(ast).unread : [] };
   }
@@ -402,6 +403,7 @@ function swappedModels(server: Deployment, ctx: ExtractContext): Deployment[] {
  * first and returns undefined for documents that are not its format.
  */
 const DOCUMENT_ADAPTERS: Array<(document: DocNode, ctx: ExtractContext) => Deployment[] | undefined> = [
+  extractShellScript,
   extractEngineConfigDocument,
   extractHelmValues,
   (document, ctx) => extractTerraform(document, ctx, extractObject),
@@ -415,6 +417,11 @@ const DOCUMENT_ADAPTERS: Array<(document: DocNode, ctx: ExtractContext) => Deplo
   extractCloudFormation,
   extractArmTemplate,
 ];
+
+/** A program of the `vram/shell` language: the script is its one node. */
+function isShellScript(ast: { type: string; body?: unknown[] }): boolean {
+  return (ast.body?.[0] as { type?: string } | undefined)?.type === "ShellScript";
+}
 
 function extractDocument(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   for (const adapter of DOCUMENT_ADAPTERS) {

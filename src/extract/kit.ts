@@ -4,7 +4,7 @@
  * other keys, exact source ranges of the parts of a `TYPE:COUNT` scalar, literal environments, and
  * the engine command of a shell script (including `docker run IMAGE args`).
  */
-import { engineById } from "../engines/index.js";
+import { engineById, findEngineCommand } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
 import { rangeInScalar, scalarView, str } from "./doc.js";
@@ -495,23 +495,32 @@ export interface ScriptCall {
   passedDevice?: { path: string; item: ArgToken; vendor: PassedVendor };
   /** What reading it took for granted (the host folder a mounted model path is). */
   assumptions?: string[];
+  /** Who shards the model over every GPU the run passes, when its image does rather than its engine's flags (`the NIM`). */
+  splitter?: string;
 }
+
+/**
+ * A reader of an image no engine profile names, for a `docker run` of it (a NIM, whose image is its
+ * model): the engine call its environment makes of it, and who shards the model over its GPUs.
+ */
+export type ImageReader = (image: ArgToken, env: EnvMap) => { call: EngineCall; splitter?: string } | undefined;
 
 /**
  * The engine a script runs: a direct invocation (`vllm serve`, `python -m sglang.launch_server`,
  * `text-generation-launcher`), or a serving image started by `docker run IMAGE [args]`.
  */
-export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | undefined {
-  // A `docker run` of a serving image first: an engine command inside it is read with the run's GPUs and env.
-  const started = runsContainer(tokens, 0) ? dockerRunCall(tokens) : undefined;
-  if (started) return started;
+export function scriptEngineCall(tokens: ArgToken[], readImage?: ImageReader, depth = 0): ScriptCall | undefined {
+  // A `docker run` of a serving image before any engine started outside one (a script's `docker rm -f x;
+  // docker run …` too): an engine command inside it is read with the run's GPUs and env.
+  const run = dockerRunCall(tokens, readImage);
+  if (run && !findEngineCommand(tokens.slice(0, run.at))) return run.found;
   const direct = engineCall(tokens);
   if (direct) return { call: direct, env: new Map() };
   // A shell started further on (`huggingface-cli scan-cache; bash -c "… && vllm serve …"`, a systemd unit's ExecStart): its script.
   for (let i = 1; depth < 3 && i + 2 < tokens.length; i++) {
     if (tokens[i - 1]!.operator !== true || tokens[i]!.operator) continue;
     const nested = runScript(tokens.slice(i, i + 3), "", new Map());
-    const found = nested.length > 0 && nested[0] !== tokens[i] ? scriptEngineCall(nested, depth + 1) : undefined;
+    const found = nested.length > 0 && nested[0] !== tokens[i] ? scriptEngineCall(nested, readImage, depth + 1) : undefined;
     if (found) return found;
   }
   // A script run as another user (`su -s /bin/bash ollama -c "ollama pull llama3"`, `sudo -u ollama bash -c "…"`).
@@ -521,10 +530,23 @@ export function scriptEngineCall(tokens: ArgToken[], depth = 0): ScriptCall | un
     while (flag + 1 < tokens.length && !tokens[flag]!.operator && tokens[flag]!.text !== "-c" && tokens[flag]!.text !== "--command") flag++;
     if (flag + 1 >= tokens.length || tokens[flag]!.operator || tokens[flag + 1]!.operator) continue;
     const nested = runScript([{ ...tokens[flag]!, text: "sh" }, { ...tokens[flag]!, text: "-c" }, tokens[flag + 1]!], "", new Map());
-    const found = nested.length > 0 && nested[0] !== tokens[flag] ? scriptEngineCall(nested, depth + 1) : undefined;
+    const found = nested.length > 0 && nested[0] !== tokens[flag] ? scriptEngineCall(nested, readImage, depth + 1) : undefined;
     if (found) return found;
   }
-  return dockerRunCall(tokens);
+  return dockerRunCall(tokens, readImage)?.found;
+}
+
+/**
+ * The GPUs a script's `docker run` passes: `--gpus 2` or `--gpus '"device=0,1"'`, every GPU of the
+ * host (`--gpus all`), or the host's GPUs of the vendor whose device nodes it passes (`--device /dev/kfd`).
+ */
+export function setScriptGpus(sink: FieldSink, script: ScriptCall): void {
+  const { gpus, passedDevice, splitter } = script;
+  // A NIM's image, not its engine's flags, shards the model: over every GPU the run passes.
+  const engine = splitter ? undefined : script.call.engine;
+  if (gpus?.count !== undefined) setLocated(sink, "gpuCount", { value: gpus.count, node: gpus.token.from.node, ...(gpus.token.range ? { range: gpus.token.range } : {}), source: "--gpus", readonly: true });
+  else if (gpus) everyHostGpu(sink, gpus.token.from.node, `--gpus ${gpus.token.text}`, engine, splitter);
+  else if (passedDevice) setPassedGpus(sink, `--device ${passedDevice.path}`, passedDevice.item.from.node, passedDevice.vendor, engine, splitter);
 }
 
 /** Whether `docker run` (or podman's, nerdctl's) starts at token `i`. */
@@ -535,7 +557,7 @@ function runsContainer(tokens: readonly ArgToken[], i: number): boolean {
 }
 
 /** The first `docker run` (or podman's, nerdctl's) of a serving image among the tokens: its engine call, env, GPUs and mounts. */
-function dockerRunCall(tokens: ArgToken[]): ScriptCall | undefined {
+function dockerRunCall(tokens: ArgToken[], readImage?: ImageReader): { found: ScriptCall; at: number } | undefined {
   for (let i = 0; i + 1 < tokens.length; i++) {
     if (!runsContainer(tokens, i)) continue;
     const env: EnvMap = new Map();
@@ -570,17 +592,20 @@ function dockerRunCall(tokens: ArgToken[]): ScriptCall | undefined {
       }
     }
     const image = tokens[j];
-    const imageEngine: Engine | undefined = image && !image.operator ? engineFromImage(image.text) : undefined;
-    if (!imageEngine) continue;
+    if (!image || image.operator) continue;
+    const imageEngine: Engine | undefined = engineFromImage(image.text);
     let end = j + 1;
     while (end < tokens.length && !tokens[end]!.operator) end++;
     const rest = tokens.slice(j + 1, end);
-    const call = engineCall(rest, { imageEngine }) ?? imageOnlyCall(imageEngine);
-    if (!call) continue;
-    applyEnvFields(call, env);
+    // An image of any name given an engine's command (`rocm/sgl-dev:… python3 -m sglang.launch_server …`) runs that engine.
+    const engineRun = engineCall(rest, imageEngine ? { imageEngine } : {}) ?? imageOnlyCall(imageEngine);
+    const read = engineRun ? { call: engineRun } : readImage?.(image, env);
+    if (!read) continue;
+    const { call, splitter } = read;
+    if (engineRun) applyEnvFields(call, env);
     const mounted = modelFromMount(call, mounts);
-    const passedDevice = passedGpuDevice(devices, image!.text);
-    return { call, env, ...(gpus ? { gpus } : {}), ...(passedDevice ? { passedDevice } : {}), ...(mounted ? { assumptions: [mounted] } : {}) };
+    const passedDevice = passedGpuDevice(devices, image.text);
+    return { found: { call, env, ...(gpus ? { gpus } : {}), ...(passedDevice ? { passedDevice } : {}), ...(mounted ? { assumptions: [mounted] } : {}), ...(splitter ? { splitter } : {}) }, at: i };
   }
   return undefined;
 }

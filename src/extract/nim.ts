@@ -6,13 +6,13 @@
  * `<backend>-<precision>-tp<N>-pp<M>` (hash ids say nothing statically). Multi-node NIMs set
  * `spec.multiNode.parallelism.{tensor,pipeline}` (pods = pipeline).
  */
-import { describeImage, engineByName } from "../engines/index.js";
+import { DEFAULT_ENGINE, describeImage, engineByName } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { rangeInScalar, str } from "./doc.js";
 import { containerGpus, nodePlacement } from "./pod.js";
 import { crdDeployment, holders, modelReference, type Unresolved } from "./crd-kit.js";
-import { type EnvMap, type FieldSink, locate, mergeFields, readEnv, readField, readScalar, setLocated, setUnresolved } from "./kit.js";
+import { type EnvMap, type FieldSink, type ImageReader, locate, mergeFields, newSink, readEnv, readField, readScalar, setLocated, setUnresolved } from "./kit.js";
 import { parseEngineCall, shellTokens } from "./engine-seam.js";
 import type { Deployment, FieldName, Located, LocatedFields } from "./types.js";
 import { lookup } from "../lookup.js";
@@ -121,6 +121,25 @@ export function readNimEnv(env: EnvMap, ctx: ExtractContext, sink: FieldSink): v
       mergeFields(sink, call);
     }
   }
+}
+
+/**
+ * A `docker run` of a NIM's image (`docker run --gpus all -e NIM_KVCACHE_PERCENT=0.2
+ * nvcr.io/nim/meta/llama-3.1-8b-instruct:1.3.0`): the image is its model, its `-e` variables NIM's
+ * settings, and the NIM shards the model over every GPU the run passes.
+ */
+export function nimImageReader(ctx: ExtractContext): ImageReader {
+  return (image, env) => {
+    if (!isLlmNimImage(image.text)) return undefined;
+    const sink = newSink();
+    if (!/(^|\/)llm-nim(:|$)/.test(image.text.split("@")[0]!)) {
+      setLocated(sink, "model", { value: image.text, node: image.from.node, ...(image.range ? { range: image.range } : {}), source: "image", readonly: true });
+    } else if (!env.has("NIM_MODEL_NAME") && !env.has("NIM_MODEL_PATH")) {
+      setUnresolved(sink, "model", { raw: image.text, node: image.from.node, reason: "reference", source: "image (the generic llm-nim image, without NIM_MODEL_NAME)" });
+    }
+    readNimEnv(env, ctx, sink);
+    return { call: { engine: DEFAULT_ENGINE, fields: sink.fields, unresolved: sink.unresolved }, splitter: "the NIM" };
+  };
 }
 
 export function nimService(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {

@@ -11,6 +11,7 @@ import type { AstNode, DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { shellTokens } from "./engine-seam.js";
 import { locate, mergeFields, MODEL_ENV_NAMES, newSink, readField, scriptEngineCall, setLocated, setUnresolved, typeAndCount } from "./kit.js";
+import { nimImageReader } from "./nim.js";
 import { namedModel } from "./crd-kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, UnresolvedValue } from "./types.js";
@@ -170,7 +171,7 @@ export function extractSkyPilot(document: DocNode, ctx: ExtractContext): Deploym
     const env = new Map(envs);
     if (count !== undefined) env.set("SKYPILOT_NUM_GPUS_PER_NODE", String(count));
     env.set("SKYPILOT_NUM_NODES", String(nodes));
-    const script = scriptEngineCall(shellTokens(run, ctx.text, env));
+    const script = scriptEngineCall(shellTokens(run, ctx.text, env), nimImageReader(ctx));
     if (!script) {
       const unseen = scriptElsewhere(document, run, alternative);
       if (unseen) deployments.push(unseen);

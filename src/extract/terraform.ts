@@ -30,6 +30,7 @@ import { embeddedDoc, parseEmbedded, str } from "./doc.js";
 import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
 import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
+import { nimImageReader } from "./nim.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
@@ -527,7 +528,7 @@ function gpuInstance(resource: Resource, scope: Scope): Deployment[] {
   let assumptions: string[] | undefined;
   for (const script of scripts) {
     if (!script || str(script) === undefined || str(script)!.startsWith("${")) continue;
-    const found = scriptEngineCall(shellTokens(script, scope.ctx.text, new Map()));
+    const found = scriptEngineCall(shellTokens(script, scope.ctx.text, new Map()), nimImageReader(scope.ctx));
     if (found) {
       call = found.call;
       assumptions = found.assumptions;

@@ -18,7 +18,8 @@ import { valuesOf } from "./engine-args.js";
 import { dataParallelLayout, DEFAULT_ENGINE, engineById } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import { modelEntryOf, pick, readSettingsMapping } from "./app-config.js";
-import { everyHostGpu, isScriptFile, locate, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
+import { isScriptFile, locate, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setScriptGpus, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
+import { nimImageReader } from "./nim.js";
 import { modelPulledInPod, nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
 import { shellTokens } from "./shell.js";
 import { printable } from "../text.js";
@@ -91,7 +92,7 @@ function bootScriptOf(node: DocNode): DocNode | undefined {
  */
 function bootScript(node: DocNode, ctx: ExtractContext): ServingContainer | undefined {
   const script = bootScriptOf(node);
-  const found = script ? scriptEngineCall(shellTokens(script, ctx.text, new Map())) : undefined;
+  const found = script ? scriptEngineCall(shellTokens(script, ctx.text, new Map()), nimImageReader(ctx)) : undefined;
   if (!script || !found) return undefined;
   const sink: ServingContainer = { ...newSink(), ...(found.assumptions ? { assumptions: found.assumptions } : {}) };
   mergeFields(sink, found.call);
@@ -99,7 +100,7 @@ function bootScript(node: DocNode, ctx: ExtractContext): ServingContainer | unde
   const hardware = readSettingsMapping(node, { settingsOnly: true });
   const machine: FieldName[] = ["instanceType", "gpuType", "gpuCount"];
   if (hardware) mergeFields(sink, { fields: pick(hardware.fields, machine), unresolved: pick(hardware.unresolved, machine) }, "fill");
-  if (found.gpus?.count !== undefined && !sink.fields.gpuCount) setLocated(sink, "gpuCount", { value: found.gpus.count, node: found.gpus.token.from.node, source: "--gpus", readonly: true });
+  if (!sink.fields.gpuCount) setScriptGpus(sink, found);
   return sink;
 }
 
@@ -271,15 +272,12 @@ function dockerRun(node: DocNode, macros: ReadonlyMap<string, string>, ctx: Extr
   // Its macros filled in first: `${docker} run …` starts a container too.
   const command = oneLine(line, macros);
   if (!/^\s*(?:docker|podman|nerdctl)\s+run\s/.test(String(command.value))) return undefined;
-  const script = scriptEngineCall(shellTokens(command, ctx.text, new Map()));
+  const script = scriptEngineCall(shellTokens(command, ctx.text, new Map()), nimImageReader(ctx));
   if (!script) return undefined;
   const sink: ServingContainer = { ...newSink(), ...(script.assumptions ? { assumptions: script.assumptions } : {}) };
   mergeFields(sink, script.call);
   sink.fields.engine = { value: script.call.engine, node: line.node, source: "docker run", readonly: true };
-  const gpus = script.gpus;
-  if (gpus?.count !== undefined) setLocated(sink, "gpuCount", { value: gpus.count, node: gpus.token.from.node, source: "--gpus", readonly: true });
-  else if (gpus) everyHostGpu(sink, gpus.token.from.node, `--gpus ${gpus.token.text}`, script.call.engine);
-  else if (script.passedDevice) setPassedGpus(sink, `--device ${script.passedDevice.path}`, script.passedDevice.item.from.node, script.passedDevice.vendor, script.call.engine);
+  setScriptGpus(sink, script);
   return sink;
 }
 

@@ -11,11 +11,11 @@ import { mayHaveFindings } from "../extract/index.js";
 
 /**
  * Languages the rules run under: eslint-plugin-yml's `yml/yaml`, eslint-plugin-jsonc's languages,
- * this plugin's own `vram/yaml`, `vram/json` and `vram/hcl` (Terraform, from `eslint-plugin-vram/hcl`),
- * and the JavaScript language fed a YAML/JSON AST by a classic `languageOptions.parser` (`js/js`).
+ * this plugin's own `vram/yaml`, `vram/json`, `vram/shell` (shell scripts) and `vram/hcl` (Terraform,
+ * from `eslint-plugin-vram/hcl`), and the JavaScript language fed a YAML/JSON AST by a classic `languageOptions.parser` (`js/js`).
  * Rules return no visitor for other ASTs.
  */
-export const RULE_LANGUAGES = ["yml/yaml", "jsonc/json", "jsonc/jsonc", "jsonc/json5", "jsonc/x", "vram/yaml", "vram/json", "vram/hcl", "js/js"];
+export const RULE_LANGUAGES = ["yml/yaml", "jsonc/json", "jsonc/jsonc", "jsonc/json5", "jsonc/x", "vram/yaml", "vram/json", "vram/hcl", "vram/shell", "js/js"];
 
 export interface VramRuleDocs {
   description: string;

@@ -995,9 +995,9 @@ resource "aws_sagemaker_endpoint_configuration" "mixtral" {
       const hooks = getStaticYAMLValue(parseYAML(readFileSync(join(REPO, ".pre-commit-hooks.yaml"), "utf8"))) as Array<Record<string, unknown>>;
       expect(hooks).toHaveLength(1);
       const hook = hooks[0]!;
-      expect(hook).toMatchObject({ id: "vram", language: "node", entry: "vram lint", types_or: ["yaml", "json", "terraform"] });
+      expect(hook).toMatchObject({ id: "vram", language: "node", entry: "vram lint", types_or: ["yaml", "json", "terraform", "shell"] });
       // pre-commit's file types (identify's tags) by extension, for the ones that matter here.
-      const tags: Record<string, string[]> = { yaml: ["yaml"], yml: ["yaml"], json: ["json"], tf: ["terraform"], tfvars: ["terraform"], md: ["markdown"] };
+      const tags: Record<string, string[]> = { yaml: ["yaml"], yml: ["yaml"], json: ["json"], tf: ["terraform"], tfvars: ["terraform"], sh: ["shell"], md: ["markdown"] };
       const pattern = new RegExp(hook.files as string);
       const selected = (files: string[]) =>
         files.filter((file) => (tags[file.split(".").pop()!] ?? []).some((tag) => (hook.types_or as string[]).includes(tag)) && pattern.test(file));
@@ -1008,11 +1008,12 @@ resource "aws_sagemaker_endpoint_configuration" "mixtral" {
       writeAt(repo, ".github/workflows/ci.yml", "on: [push]\njobs: {}\n");
       writeAt(repo, "README.md", "# infra\n");
       writeAt(repo, "prod.tfvars", 'instance_type = "g5.2xlarge"\n');
+      writeAt(repo, "scripts/backup.sh", "#!/bin/sh\ntar czf /backups/models.tgz /srv/models\n");
       await mustSucceed("git", ["init", "-q"], { cwd: repo });
       await mustSucceed("git", ["add", "-A"], { cwd: repo });
       const staged = (await mustSucceed("git", ["diff", "--cached", "--name-only"], { cwd: repo })).stdout.trim().split("\n");
       const files = selected(staged);
-      expect(files.sort()).toEqual([".github/workflows/ci.yml", "chart/values.yaml", "deploy/mixtral.yaml"]);
+      expect(files.sort()).toEqual([".github/workflows/ci.yml", "chart/values.yaml", "deploy/mixtral.yaml", "scripts/backup.sh"]);
 
       // `language: node` puts the installed package's bin folder on PATH.
       const env = { PATH: `${join(consumer, "node_modules", ".bin")}:${process.env.PATH}` };

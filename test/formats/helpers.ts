@@ -9,6 +9,7 @@ import { parseYAML } from "yaml-eslint-parser";
 import { analyzeFile, type JudgedDeployment } from "../../src/analysis.js";
 import { extractDeployments } from "../../src/extract/index.js";
 import type { Deployment } from "../../src/extract/types.js";
+import { isShellPath, parseShellForRules } from "../../src/shell/language.js";
 import { applySuggestion, findings, lint, type LintOptions, readFixture } from "../support/lint.js";
 
 export interface Finding {
@@ -23,6 +24,7 @@ export function finding(message: Linter.LintMessage): Finding {
 }
 
 function parse(filename: string, text: string): { type: string; body?: unknown[] } {
+  if (isShellPath(filename)) return parseShellForRules(text);
   return (/\.json$/i.test(filename) ? parseJSON(text) : parseYAML(text)) as never;
 }
 

@@ -1,0 +1,103 @@
+/**
+ * Shell scripts through the `vram/shell` language: the engine a script starts (directly, or in a
+ * `docker run`), after the script's own assignments, judged with the GPUs it passes; comments carry
+ * ESLint's directives; any text parses, and nothing throws or hangs.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { explainFile } from "../../src/explain.js";
+import { parseShellForRules } from "../../src/shell/language.js";
+import { documentsOf } from "../../src/extract/doc.js";
+import { shellTokens } from "../../src/extract/shell.js";
+import { applySuggestion, findings, lint } from "../support/lint.js";
+import { deploymentsOf } from "./helpers.js";
+
+const brief = (messages: ReturnType<typeof lint>) => findings(messages).map((message) => `${message.ruleId} ${message.line}:${message.column} ${message.message.split(". ")[0]}`);
+
+describe("shell scripts", () => {
+  const serve = `#!/usr/bin/env bash
+set -euo pipefail
+MODEL="meta-llama/Llama-3.1-70B-Instruct"
+TP=\${TP:-2}
+exec vllm serve "$MODEL" --tensor-parallel-size "$TP" --max-model-len 16384
+`;
+
+  it("reads a direct start after the script's assignments, its defaults included", () => {
+    const [deployment] = deploymentsOf(serve, "serve.sh");
+    expect(deployment).toMatchObject({ format: "shell", kind: "script" });
+    expect(deployment!.fields.model?.value).toBe("meta-llama/Llama-3.1-70B-Instruct");
+    expect(deployment!.fields.tensorParallel?.value).toBe(2);
+    expect(deployment!.fields.maxModelLen?.value).toBe(16384);
+  });
+
+  it("judges it on the cluster's GPUs, and every suggestion fixes it in the script", () => {
+    const settings = { vram: { cluster: { gpus: ["l4"] } } };
+    const messages = lint(serve, "serve.sh", { settings });
+    expect(brief(messages)).toEqual(["vram/weights-fit 1:1 Llama-3.1-70B-Instruct needs 135.8 GiB at bf16; 2 × L4 have 40.5 GiB usable"]);
+    const suggestions = findings(messages).flatMap((message) => message.suggestions ?? []);
+    for (const suggestion of suggestions) expect(findings(lint(applySuggestion(serve, suggestion), "serve.sh", { settings })).filter((message) => message.ruleId === "vram/weights-fit")).toEqual([]);
+  });
+
+  it("reads a docker run after other commands, with the GPUs it passes", () => {
+    const script = `#!/bin/sh
+docker rm -f qwen 2>/dev/null || true
+docker pull lmsysorg/sglang:v0.5.3
+docker run -d --name qwen --gpus '"device=0,1"' --ipc=host \\
+  -e HF_TOKEN="$HF_TOKEN" \\
+  lmsysorg/sglang:v0.5.3 \\
+  python3 -m sglang.launch_server --model-path Qwen/Qwen3-32B --tp 2
+`;
+    const [deployment] = deploymentsOf(script, "run.sh");
+    expect(deployment!.fields.engine?.value).toBe("sglang");
+    expect(deployment!.fields.gpuCount).toMatchObject({ value: 2, source: "--gpus" });
+    expect(deployment!.fields.tensorParallel?.value).toBe(2);
+  });
+
+  it("reads a script with no engine as no deployment", () => {
+    expect(deploymentsOf("#!/bin/bash\ntar czf /backups/models.tgz /srv/models\necho vllm done\n", "backup.sh")).toEqual([]);
+    expect(lint("#!/bin/bash\npkill -f 'vllm serve' || true\n", "stop.sh")).toEqual([]);
+  });
+
+  it("reads whole-line comments as comments (not the #! line), so directives apply", () => {
+    const program = parseShellForRules("#!/bin/bash\n# eslint-disable vram/pin-gpu-type -- one RTX 4090\n  # indented\necho '# not a comment line'\n");
+    expect(program.comments.map((comment) => [comment.value, comment.loc.start.line])).toEqual([
+      [" eslint-disable vram/pin-gpu-type -- one RTX 4090", 2],
+      [" indented", 3],
+    ]);
+    const script = "#!/bin/bash\nllama-server -m /models/Qwen2.5-Coder-14B-Instruct-Q4_K_M.gguf -ngl 99 -c 32768\n";
+    expect(brief(lint(script, "serve.sh"))).toEqual(["vram/pin-gpu-type 2:17 Qwen2.5-Coder-14B-Instruct-Q4_K_M.gguf on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named"]);
+    expect(lint(`#!/bin/bash\n# eslint-disable vram/pin-gpu-type -- one RTX 4090\n${script.slice(12)}`, "serve.sh")).toEqual([]);
+  });
+
+  it("reads a command line written for Windows with its backslashes as path separators", () => {
+    const text = String.raw`C:\Tools\llama.cpp\llama-server.exe -m "D:\models\gemma-3-12b-it-Q4_K_M.gguf" -ngl 99`;
+    const document = documentsOf(parseShellForRules(text));
+    expect(shellTokens(document[0]!, text, new Map()).map((token) => token.text)).toEqual([String.raw`C:\Tools\llama.cpp\llama-server.exe`, "-m", String.raw`D:\models\gemma-3-12b-it-Q4_K_M.gguf`, "-ngl", "99"]);
+    // A POSIX line keeps its escapes.
+    const posix = String.raw`vllm serve my\ model`;
+    expect(shellTokens(documentsOf(parseShellForRules(posix))[0]!, posix, new Map()).map((token) => token.text)).toEqual(["vllm", "serve", "my model"]);
+  });
+
+  it("random and mutated scripts never throw or hang", () => {
+    const texts = [serve, "docker run --gpus all vllm/vllm-openai --model x\n", "llama-server -m a.gguf\n"];
+    const mutated = fc
+      .tuple(fc.constantFrom(...texts), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 30 }), fc.string({ unit: fc.constantFrom("$", "{", "}", "(", ")", '"', "'", "\\", "\n", "#", ";", "&&", "|", "=", " ", "x", "1", "--tp", "docker run", "vllm serve", "C:\\") })), { maxLength: 4 }))
+      .map(([text, edits]) => {
+        let result = text;
+        for (const [at, remove, insert] of edits) {
+          const start = at % (result.length + 1);
+          result = result.slice(0, start) + insert + result.slice(start + remove);
+        }
+        return result;
+      });
+    fc.assert(
+      fc.property(fc.oneof(mutated, fc.string({ maxLength: 300 })), (text) => {
+        const started = performance.now();
+        lint(text, "run.sh", { level: "all" });
+        explainFile("run.sh", text);
+        expect(performance.now() - started).toBeLessThan(2000);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
