@@ -232,6 +232,9 @@ function windowsBackslashes(script: string): string {
   return script.replace(/\\(?!")/g, "\\\\");
 }
 
+/** A word that is one variable and nothing else (`"$MODEL"`, `${MODEL}`), as the parser marks it. */
+const WHOLE_VARIABLE = /^\u0000(\w+)\u0000$/;
+
 /** Words that open a compound command before the command itself (`then set -- …`). */
 const COMPOUND_KEYWORDS = new Set(["then", "else", "do", "{", "!"]);
 
@@ -261,6 +264,8 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   const parsed = shellWords(script);
   if (!parsed) return [];
   const variables = new Map(env);
+  /** Where the script assigns a literal to a variable, by its name. */
+  const assignedAt = new Map<string, [number, number]>();
   const tokens: ArgToken[] = [];
   const source = item.embedded ? "" : text.slice(item.node.range[0], item.node.range[1]);
   let cursor = 0;
@@ -291,14 +296,25 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
     const value = substituteVariables(entry, variables).replaceAll(EXPANDED, "");
     const assignment = commandStart ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(value) : null;
     if (assignment) {
-      variables.set(assignment[1]!, assignment[2]!.includes(UNKNOWN) ? undefined : assignment[2]);
+      const [, name, assigned] = assignment as unknown as [string, string, string];
+      variables.set(name, assigned.includes(UNKNOWN) ? undefined : assigned);
+      // Where a literal value is written (`MODEL="Qwen/Qwen3-32B"`): a later `"$MODEL"` is reported, and fixed, there.
+      const written = source && assigned !== "" && entry === `${name}=${assigned}` ? source.indexOf(`${name}=`, cursor) : -1;
+      const start = written < 0 ? -1 : written + name.length + 1 + (source[written + name.length + 1] === '"' || source[written + name.length + 1] === "'" ? 1 : 0);
+      if (start >= 0 && source.startsWith(assigned, start)) {
+        assignedAt.set(name, [item.node.range[0] + start, item.node.range[0] + start + assigned.length]);
+        cursor = start + assigned.length;
+      } else assignedAt.delete(name);
       continue;
     }
     if (commandStart && value === "export") continue;
     commandStart = false;
     // Locate the token verbatim in the file (unquoted tokens and simple quoted ones are).
     const token: ArgToken = { text: value, from: item, shell: true };
-    if (source && !value.includes(UNKNOWN) && !entry.includes(EXPANDED)) {
+    const variable = WHOLE_VARIABLE.exec(entry)?.[1];
+    const assignedRange = variable !== undefined && variables.get(variable) === value ? assignedAt.get(variable) : undefined;
+    if (assignedRange) token.range = assignedRange;
+    else if (source && !value.includes(UNKNOWN) && !entry.includes(EXPANDED)) {
       const at = source.indexOf(entry, cursor);
       if (at >= 0) {
         token.range = [item.node.range[0] + at, item.node.range[0] + at + entry.length];

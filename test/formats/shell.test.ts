@@ -33,7 +33,7 @@ exec vllm serve "$MODEL" --tensor-parallel-size "$TP" --max-model-len 16384
   it("judges it on the cluster's GPUs, and every suggestion fixes it in the script", () => {
     const settings = { vram: { cluster: { gpus: ["l4"] } } };
     const messages = lint(serve, "serve.sh", { settings });
-    expect(brief(messages)).toEqual(["vram/weights-fit 1:1 Llama-3.1-70B-Instruct needs 135.8 GiB at bf16; 2 × L4 have 40.5 GiB usable"]);
+    expect(brief(messages)).toEqual(["vram/weights-fit 3:8 Llama-3.1-70B-Instruct needs 135.8 GiB at bf16; 2 × L4 have 40.5 GiB usable"]);
     const suggestions = findings(messages).flatMap((message) => message.suggestions ?? []);
     for (const suggestion of suggestions) expect(findings(lint(applySuggestion(serve, suggestion), "serve.sh", { settings })).filter((message) => message.ruleId === "vram/weights-fit")).toEqual([]);
   });
