@@ -502,6 +502,22 @@ export function setLocatedParser(owner: AstNode, parse: (text: string) => DocNod
   locatedParsers.set(owner, parse);
 }
 
+const hclParsers = new WeakMap<AstNode, () => DocNode[] | undefined>();
+
+/**
+ * Registers how the string a node holds parses as HCL with positions in the file (a Terraform
+ * `nomad_job`'s `jobspec = <<-EOT … EOT`): only the HCL language can, so readers of any other
+ * syntax get nothing from `parseEmbeddedHcl`.
+ */
+export function setHclParser(owner: AstNode, parse: () => DocNode[] | undefined): void {
+  hclParsers.set(owner, parse);
+}
+
+/** The HCL a string holds, as the documents of an HCL file; undefined when no HCL reader is registered for it. */
+export function parseEmbeddedHcl(owner: AstNode): DocNode[] | undefined {
+  return hclParsers.get(owner)?.();
+}
+
 /**
  * The values of YAML held in strings, by the string (a suggestion's check reads the file again, and
  * a Ray service's `serveConfigV2` is most of its parse). Plain data, read only through `EmbeddedDoc`.

@@ -338,6 +338,13 @@ export function everyHostGpu(sink: FieldSink, node: AstNode, written: string, en
   setUnresolved(sink, "gpuCount", { raw: written, node, reason: "unsupported", source: "count", note: `${written} gives it every GPU of the host${shards}`, atLeast: 1 });
 }
 
+/** Blocks are written as one object or a list of objects (always a list in plans; Nomad's HCL too). */
+export function blocks(node: DocNode | undefined): DocNode[] {
+  if (!node) return [];
+  if (node.type === "map") return [node];
+  return node.items().filter((item) => item.type === "map");
+}
+
 /** A list of nodes found elsewhere (a chart's one-string command line, as a container's `args`). */
 export function virtualSeq(items: readonly DocNode[], node: AstNode): DocNode {
   return { node, keyNode: undefined, embedded: false, type: "seq", value: undefined, get: () => undefined, entries: () => [], items: () => [...items] };

@@ -16,11 +16,10 @@ import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { applyEnvFields, engineCall, imageOnlyCall } from "./engine-seam.js";
-import { type FieldSink, mergeFields, newSink, onCpuOf, plainEnv, readEnv, setLocated, setUnresolved } from "./kit.js";
+import { blocks, type FieldSink, mergeFields, newSink, onCpuOf, plainEnv, readEnv, setLocated, setUnresolved } from "./kit.js";
 import { commandTokens, runScript } from "./shell.js";
 import type { Deployment } from "./types.js";
 import { deviceQuantity } from "./pod.js";
-import { blocks } from "./terraform.js";
 
 /** Labelled blocks (`group "llm" { … }`) as name → body; a repeated label's bodies as a list. */
 function labelled(node: DocNode | undefined): Array<[string, DocNode]> {

@@ -26,11 +26,12 @@ import { engineByName } from "../engines/index.js";
 import { readSettingsMapping } from "./app-config.js";
 import type { ExtractContext } from "./context.js";
 import type { AstNode, DocNode } from "./doc.js";
-import { embeddedDoc, parseEmbedded, str } from "./doc.js";
+import { embeddedDoc, parseEmbedded, parseEmbeddedHcl, str } from "./doc.js";
 import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
+import { blocks, deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
 import { nimImageReader } from "./nim.js";
+import { extractNomad } from "./nomad.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
@@ -110,12 +111,6 @@ function readTf(sink: FieldSink, field: FieldName, node: DocNode | undefined, ki
   return readField(sink, field, value, kind, source);
 }
 
-/** Blocks are written as one object or a list of objects (always a list in plans; Nomad's HCL too). */
-export function blocks(node: DocNode | undefined): DocNode[] {
-  if (!node) return [];
-  if (node.type === "map") return [node];
-  return node.items().filter((item) => item.type === "map");
-}
 
 /** Values that are written as interpolations become unresolved: judging `${var.model}` would be a guess. */
 function screenInterpolations(deployment: Deployment, scope: Scope): Deployment {
@@ -241,7 +236,19 @@ const RESOURCE_ADAPTERS: Record<string, ResourceAdapter> = {
   docker_container: dockerContainer,
   google_cloud_run_v2_service: cloudRunService,
   google_cloud_run_service: cloudRunService,
+  nomad_job: nomadJob,
 };
+
+/**
+ * `nomad_job` (hashicorp/nomad): a job specification written in the resource (`jobspec = <<-EOT …
+ * EOT`), read as a Nomad file is. One given by `file()` or `templatefile()` is read where it is
+ * (a `.nomad.hcl` file is linted on its own); one with interpolations is not read.
+ */
+function nomadJob(resource: Resource, scope: Scope): Deployment[] {
+  const jobspec = resource.body.get("jobspec");
+  const documents = jobspec ? parseEmbeddedHcl(jobspec.node) : undefined;
+  return (documents ?? []).flatMap((document) => extractNomad(document, scope.ctx) ?? []);
+}
 
 function resourceDeployments(resource: Resource, scope: Scope): Deployment[] {
   const workload = lookup(WORKLOAD_KINDS, resource.type.replace(/_v\d+$/, ""));

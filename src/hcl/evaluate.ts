@@ -8,10 +8,11 @@
  * expression in Terraform-JSON spelling (`${module.llm.model_id}`), which the adapters leave unjudged.
  */
 import { getStaticYAMLValue, parseYAML } from "yaml-eslint-parser";
-import { type AstNode, type DocNode, embeddedDoc, setLocatedParser, unreadableReason } from "../extract/doc.js";
+import { type AstNode, type DocNode, embeddedDoc, setHclParser, setLocatedParser, unreadableReason } from "../extract/doc.js";
 import type { HCLBlock, HCLExpression, HCLFunctionCall, HCLProgram, HCLTemplate, LineIndex } from "./ast.js";
 import { parseSourcedYaml, type SourcedString } from "./embedded.js";
-import { NODE_SELECTOR_KEYS } from "./document.js";
+import { bodyDoc, NODE_SELECTOR_KEYS } from "./document.js";
+import { parseHcl } from "./parser.js";
 import { collectNodePools, type NodePool, PoolAwareDoc, withPoolLabels } from "./node-pools.js";
 import { AnchoredDoc, isUnknown, LazyMapDoc, ListDoc, plainOf, ScalarDoc, UNKNOWN, UnknownDoc, withKey } from "./values.js";
 import { trimTrailing } from "../text.js";
@@ -22,6 +23,23 @@ export interface HclSource {
   text: string;
   program: HCLProgram;
   lines: LineIndex;
+}
+
+/**
+ * The HCL a heredoc holds, as a file of its own whose positions are this file's: the text around
+ * the heredoc is blanked (lines kept) and the whole parsed, so a finding underlines the value in
+ * the heredoc and a fix edits it there. Its own references are its own: none reach this module.
+ */
+function heredocDocuments(template: HCLTemplate, file: HclSource): DocNode[] | undefined {
+  const start = template.parts[0]?.range[0];
+  const end = template.parts.at(-1)?.range[1];
+  if (start === undefined || end === undefined) return undefined;
+  const blank = (text: string) => text.replace(/[^\n]/g, " ");
+  const text = blank(file.text.slice(0, start)) + file.text.slice(start, end) + blank(file.text.slice(end));
+  const program = parseHcl(text);
+  if (program.syntaxError) return undefined;
+  const source: HclSource = { path: undefined, text, program, lines: file.lines };
+  return [bodyDoc(program.body, new HclModule([source]).evaluator(source), program)];
 }
 
 /** How deep references may chain (local → local → …) before the value counts as unknown. */
@@ -278,6 +296,10 @@ export class Evaluator {
       return new ScalarDoc(value.unknown, template, inner !== value.unknown);
     }
     const inner = template.kind === "quoted" ? this.file.text.slice(template.range[0] + 1, template.range[1] - 1) : undefined;
+    if (template.kind === "heredoc" && template.parts.every((part) => part.type === "HCLTemplateLiteral")) {
+      // HCL written in a heredoc (a nomad_job's jobspec) is read where it is written.
+      setHclParser(template, () => heredocDocuments(template, this.file));
+    }
     if (template.kind === "heredoc" || inner !== value.text) {
       // Whatever parses the string (a kubectl_manifest's yaml_body) gets positions inside it.
       setLocatedParser(template, (text) => {

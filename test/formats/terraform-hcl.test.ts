@@ -137,6 +137,8 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     ["cloud-run-gpu/main.tf", ["vram/weights-fit 48:30 weightsExceed"]],
     // A Nomad job: Qwen3 32B at bf16 on the two A10Gs its device block asks for; a CPU embeddings task fits its 2 GB.
     ["nomad-jobs/llm.nomad.hcl", ["vram/weights-fit 37:19 weightsExceed"]],
+    // A Nomad job written in a nomad_job's jobspec heredoc: Llama 3.1 70B at bf16 on its device block's two L4s, reported in the heredoc.
+    ["nomad-terraform/jobs.tf", ["vram/weights-fit 35:23 weightsExceed"]],
   ])("%s", (relative, expected) => {
     expect(brief(lintHclFixture(relative).messages)).toEqual(expected);
   });
@@ -156,7 +158,7 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
 
   it("every suggestion, applied, still parses as HCL and removes its finding (re-linted with every rule)", () => {
     let checked = 0;
-    for (const relative of ["gke-vllm-mixtral/main.tf", "sagemaker-llama-g5/main.tf", "gke-node-pool-qwen/serving.tf", "eks-manifest-llama/manifests.tf"]) {
+    for (const relative of ["gke-vllm-mixtral/main.tf", "sagemaker-llama-g5/main.tf", "gke-node-pool-qwen/serving.tf", "eks-manifest-llama/manifests.tf", "nomad-terraform/jobs.tf"]) {
       const { text, path, messages } = lintHclFixture(relative);
       for (const message of messages) {
         const before = messages.filter((other) => other.ruleId === message.ruleId).length;
