@@ -205,6 +205,8 @@ export interface EngineProfile<Id extends string = string> {
    * settings name (`EMBEDDING_MODEL: bge-m3` beside `OLLAMA_URL: http://ollama:11434`) are the ones it serves.
    */
   readonly loadsModelsOnRequest?: boolean;
+  /** Its Python package on PyPI, as a pip requirement names it (`vllm`, `sglang`): a Ray Serve app that installs it runs it. */
+  readonly pythonPackage?: string;
   /** The image's entrypoint serves with no flags at all, reading its settings from env (TGI, llama.cpp). */
   readonly servesWithoutFlags: boolean;
   /** The image's entrypoint takes the model as its first argument (`vllm/vllm-openai`: `vllm serve`), so args-only containers may lead with it. */

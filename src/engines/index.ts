@@ -107,6 +107,15 @@ export function engineFromImage(image: string | undefined): Engine | undefined {
 }
 
 /**
+ * The engine a pip requirement installs (`vllm==0.6.3`, `sglang[all]>=0.4`, `tensorrt_llm`): names
+ * compared as PyPI normalizes them (case, `_` and `.` as `-`, PEP 503).
+ */
+export function engineFromPackage(requirement: string): Engine | undefined {
+  const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(requirement)?.[1]?.toLowerCase().replace(/[._]+/g, "-");
+  return name === undefined ? undefined : PROFILES.find((profile) => profile.pythonPackage === name)?.id;
+}
+
+/**
  * Variables that name the model to one engine alone (llama.cpp's `LLAMA_ARG_MODEL`,
  * `LLAMA_ARG_HF_REPO`), by the profiles' env tables: a container that sets one runs that engine,
  * whatever its image (a build of the project's own, a ROCm or Vulkan image of another name).

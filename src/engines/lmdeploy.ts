@@ -93,6 +93,7 @@ export const lmdeploy: EngineProfile<"lmdeploy"> = {
     // `proxy` is LMDeploy's router; it serves no model.
     return mode === "api_server" || mode === "gradio" ? { start: i + 3, positionalModel: true } : undefined;
   },
+  pythonPackage: "lmdeploy",
   image: (name) => /lmdeploy/.test(name),
   flags: FLAGS,
   switches: ["--trust-remote-code", "--enable-prefix-caching", "--eager-mode", "--disable-fastapi-docs", "--allow-credentials"],

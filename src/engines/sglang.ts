@@ -99,6 +99,7 @@ export const sglang: EngineProfile<"sglang"> = {
     if (text === "dynamo.sglang") return { start: i + 1, positionalModel: false };
     return undefined;
   },
+  pythonPackage: "sglang",
   image: (name) => /sglang/.test(name),
   flags: FLAGS,
   // python/sglang/srt/server_args.py ServerArgs.add_cli_args: flags beginning like those read above.

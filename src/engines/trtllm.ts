@@ -121,6 +121,7 @@ export const trtllm: EngineProfile<"trtllm"> = {
   },
   // The release image (nvcr.io/nvidia/tensorrt-llm/release), Triton's TRT-LLM images
   // (tritonserver:<yy.mm>-trtllm-python-py3) and Dynamo's tensorrtllm-runtime.
+  pythonPackage: "tensorrt-llm",
   image: (name) => /tensorrt[-_]?llm|trtllm/.test(name),
   // TensorRT-LLM is built on CUDA and TensorRT: NVIDIA GPUs only (docs/source/overview.md "Supported GPUs").
   vendors: ["nvidia"],

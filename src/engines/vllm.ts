@@ -123,6 +123,7 @@ export const vllm: EngineProfile<"vllm"> = {
     if (text === "dynamo.vllm") return { start: i + 1, positionalModel: false };
     return undefined;
   },
+  pythonPackage: "vllm",
   image: (name) => /vllm/.test(name),
   flags: VLLM_FLAGS,
   // vllm/engine/arg_utils.py EngineArgs.add_cli_args: flags beginning like those read above.

@@ -22,6 +22,7 @@ import { crdDeployment, engineNamed, freezePlacement, groupGpus, holders, modelR
 import { deferredReason, locate, mergeFields, readField, type ValueKind } from "./kit.js";
 import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields } from "./types.js";
 import { lookup } from "../lookup.js";
+import { engineFromPackage } from "../engines/index.js";
 
 // ---------------------------------------------------------------------------------------------
 // Cluster GPUs
@@ -295,17 +296,28 @@ export function rayService(object: DocNode, ctx: ExtractContext, kind: string): 
   const deployments = serveApplications(config, groups, kind, name, holders(object.get("metadata")));
   for (const deployment of deployments) downloadedSource(deployment, groups, ctx);
   if (deployments.length > 0) return deployments;
-  // Custom Serve apps on the Ray LLM (or a vLLM) image: found, and said to be unchecked, as anyscaleCustomApps.
+  // Custom Serve apps on the Ray LLM (or a vLLM) image, or that install an engine in their runtime_env
+  // (`pip: ["vllm==0.6.3"]`): found, and said to be unchecked, as anyscaleCustomApps.
   const llmImage = groups.some(({ podSpec }) => (podSpec?.get("containers")?.items() ?? []).some((container) => /ray-llm|vllm/i.test(str(container.get("image")) ?? "")));
-  return llmImage ? customApps(config, kind, name) : [];
+  return customApps(config, kind, name, (app) => llmImage || installsEngine(app));
 }
 
-/** Each custom Serve app (`import_path: vllm_app:deployment`) of a config: its Python loads the model, which the file does not show. */
-function customApps(config: DocNode, kind: string, name: string | undefined): Deployment[] {
+/**
+ * Whether a Serve app installs a serving engine for its own code: a `runtime_env` pip package
+ * (`pip: ["vllm==0.6.3"]`, or `pip: {packages: [...]}`) that names one.
+ */
+function installsEngine(app: DocNode): boolean {
+  const pip = app.get("runtime_env")?.get("pip");
+  const packages = pip?.type === "map" ? pip.get("packages") : pip;
+  return (packages?.items() ?? []).some((item) => engineFromPackage(str(item) ?? "") !== undefined);
+}
+
+/** Each custom Serve app (`import_path: vllm_app:deployment`) of a config that `serves` a model: its Python loads the model, which the file does not show. */
+function customApps(config: DocNode, kind: string, name: string | undefined, serves: (app: DocNode) => boolean = () => true): Deployment[] {
   return (config.get("applications")?.items() ?? []).flatMap((app) => {
     const importPath = app.get("import_path");
     const written = str(importPath);
-    if (!importPath || written === undefined) return [];
+    if (!importPath || written === undefined || !serves(app)) return [];
     const unresolved: Unresolved = {
       engine: { raw: written, node: importPath.node, reason: "unsupported", source: "import_path", note: `Custom Ray Serve app ${written} loads the model itself` },
     };

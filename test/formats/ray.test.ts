@@ -61,6 +61,52 @@ spec:
   });
 });
 
+describe("RayService custom apps that install an engine", () => {
+  const service = (pip: string) => `apiVersion: ray.io/v1
+kind: RayService
+metadata:
+  name: falcon
+spec:
+  serveConfigV2: |
+    applications:
+      - name: falcon
+        import_path: serve_falcon:deployment
+        runtime_env:
+          working_dir: "https://github.com/example/serve-falcon/archive/main.zip"
+          pip: ${pip}
+  rayClusterConfig:
+    headGroupSpec:
+      rayStartParams: {}
+      template:
+        spec:
+          containers:
+            - name: ray-head
+              image: rayproject/ray:2.9.0-py310-cu121
+    workerGroupSpecs:
+      - groupName: gpu
+        replicas: 1
+        rayStartParams: {}
+        template:
+          spec:
+            containers:
+              - name: ray-worker
+                image: rayproject/ray:2.9.0-py310-cu121
+                resources:
+                  limits:
+                    nvidia.com/gpu: 1
+`;
+
+  it("finds an app whose runtime_env pip-installs vLLM (a list, or packages) on a plain Ray image, and says its code loads the model", () => {
+    for (const pip of [`["vllm==0.6.3", "transformers"]`, `{packages: ["sglang[all]>=0.4.0"]}`]) {
+      expect(explainText(service(pip), "rayservice.yaml").deployments.map((entry) => [entry.kind, entry.status, entry.reason]), pip).toEqual([
+        ["RayService", "incomplete", "custom Ray Serve app serve_falcon:deployment loads the model itself, so this deployment was not checked."],
+      ]);
+    }
+    // An app that installs no engine (an image classifier) is not a model deployment here.
+    expect(extractedValues(service(`["torch", "torchvision"]`))).toEqual([]);
+  });
+});
+
 describe("RayCluster", () => {
   it("runs the head's engine command over the head's and workers' GPUs", () => {
     const file = "ray/raycluster-vllm-head-tp4.yaml";
