@@ -357,6 +357,11 @@ describe("names people write", () => {
     // GGUF MXFP4_MOE (gpt-oss): the experts in MXFP4, the rest in Q8_0.
     expect(catalog.resolveModel("ggml-org/gpt-oss-20b-GGUF/gpt-oss-20b-mxfp4.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-20b" }, format: { id: "gguf-mxfp4" } });
     expect(catalog.resolveModel("gpt-oss-120b.MXFP4_MOE.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-120b" }, format: { id: "gguf-mxfp4" } });
+    // gpt-oss GGUF files of any other type keep the experts in MXFP4 (Unsloth's F16 file of the 20B is
+    // 13.8 GB, not the 42 GB of 16-bit weights); a dense model's F16 file is 16-bit throughout.
+    const f16 = catalog.resolveModel("unsloth/gpt-oss-20b-GGUF:F16")!;
+    expect(f16).toMatchObject({ model: { id: "openai/gpt-oss-20b" }, format: { id: "gguf-f16", bitsPerWeight: 16, expertBitsPerWeight: 4.25 }, assumption: "its MoE experts are MXFP4 in a GGUF file of any type; the other tensors GGUF F16" });
+    expect(catalog.resolveModel("Qwen3-8B-F16.gguf")!.format).not.toHaveProperty("expertBitsPerWeight");
     // Two widths named at once: not sized as either.
     expect(catalog.resolveModel("someorg/Qwen3-8B-w4a16-fp8-mix")?.unknownFormat).toBe("w4a16 + fp8");
   });

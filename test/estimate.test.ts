@@ -26,6 +26,14 @@ describe("weights", () => {
     expect(gib(estimate.perGpu.budgetBytes)).toBeCloseTo(20.2, 1); // 0.90 × 22.5 GiB
   });
 
+  it("sizes a gpt-oss GGUF file of any type with its experts in MXFP4: Unsloth's F16 file of the 20B is 13.8 GB, not 42 GB", () => {
+    const f16 = estimateMemory(request({ engine: "llama.cpp", model: "unsloth/gpt-oss-20b-GGUF:F16", gpuType: "rtx-4090", maxModelLen: 8192 }));
+    expect(f16.totalWeightBytes / 1e9).toBeCloseTo(13.7, 1);
+    expect(f16.verdict).toBe("fits");
+    // A dense model's F16 file stays 16-bit throughout: Qwen3-8B's 8.2B parameters are 16.4 GB.
+    expect(estimateMemory(request({ engine: "llama.cpp", model: "Qwen3-8B-F16.gguf", gpuType: "rtx-4090", maxModelLen: 8192 })).totalWeightBytes / 1e9).toBeCloseTo(16.4, 0);
+  });
+
   it("splits weights across tensor-parallel ranks (vocab padded to 64 per rank, norms replicated)", () => {
     const tp1 = estimateMemory(request({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1", gpuType: "H100" }));
     const tp2 = estimateMemory(request({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1", gpuType: "H100", tensorParallel: 2 }));

@@ -440,7 +440,32 @@ export class Catalog {
   }
 
   resolveModel(written: string): ModelResolution | undefined {
-    return this.resolvePackaged(written) ?? this.resolveWithMtp(written);
+    const resolved = this.resolvePackaged(written) ?? this.resolveWithMtp(written);
+    const format = resolved?.format ? this.withNativeExperts(resolved.model, resolved.format) : undefined;
+    if (!resolved || !format || format === resolved.format) return resolved;
+    const kept = `its MoE experts are MXFP4 in a GGUF file of any type; the other tensors ${resolved.format!.label}`;
+    return { ...resolved, format, assumption: resolved.assumption ? `${resolved.assumption}; ${kept}` : kept };
+  }
+
+  /** Formats as a model whose experts ship in MXFP4 stores them in a GGUF file, by the file's type. */
+  private readonly mxfp4ExpertFormats = new Map<QuantizationFormat, QuantizationFormat>();
+
+  /**
+   * A GGUF file of a model whose experts ship in MXFP4 (gpt-oss: `nativeFormat` mxfp4) keeps them in
+   * MXFP4 at every type (llama.cpp's converter writes them as MXFP4, and its quantizer leaves
+   * `ffn_*_exps` at MXFP4: bartowski/openai_gpt-oss-20b-GGUF README, "All quants keep the feed forward
+   * networks at mxfp4 … the size differences are negligible"; Unsloth's `F16` file is 13.8 GB for
+   * the 20B, not 42 GB): only the other tensors take the type the file names.
+   */
+  private withNativeExperts(model: ModelEntry, format: QuantizationFormat): QuantizationFormat {
+    const mxfp4 = this.formatByKey.get("gguf-mxfp4");
+    if (model.nativeFormat !== "mxfp4" || !model.moe || !format.id.startsWith("gguf-") || format === mxfp4 || mxfp4?.expertBitsPerWeight === undefined) return format;
+    let derived = this.mxfp4ExpertFormats.get(format);
+    if (!derived) {
+      derived = { ...format, label: `${format.label}, MoE experts MXFP4`, expertBitsPerWeight: mxfp4.expertBitsPerWeight };
+      this.mxfp4ExpertFormats.set(format, derived);
+    }
+    return derived;
   }
 
   /** The name as written, else without what a re-upload packages around a catalogued name (`google_gemma-4-E4B-it-Q8_0.gguf`, `…-it-qat-GGUF`). */
