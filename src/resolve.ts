@@ -367,13 +367,22 @@ export function unresolvedMessage(unresolved: Unresolved): string {
  */
 export function withAutoContext(resolved: ResolvedDeployment, raw: string, estimate: (request: SizingRequest) => MemoryEstimate): ResolvedDeployment {
   if (resolved.request.maxModelLen !== undefined) return resolved;
+  const zero = raw === "0" ? engineById(resolved.request.engine).zeroContext?.(resolved.request) : undefined;
+  if (zero === "model") {
+    const context = resolved.request.model.maxPositionEmbeddings;
+    const assumption = `${engineById(resolved.request.engine).displayName}'s context 0 is the model's own: ${tokens(context)} tokens`;
+    return { ...resolved, request: { ...resolved.request, maxModelLen: context }, assumptions: [...resolved.assumptions, assumption] };
+  }
   const largest = estimate(resolved.request).largestFittingMaxModelLen;
   if (largest === null) return resolved;
   const context = Math.min(largest, resolved.request.model.maxPositionEmbeddings);
   return {
     ...resolved,
     request: { ...resolved.request, maxModelLen: context },
-    assumptions: [...resolved.assumptions, `--max-model-len ${raw} lets the engine fit the context: ${tokens(context)} tokens here`],
+    assumptions: [
+      ...resolved.assumptions,
+      zero ? `${engineById(resolved.request.engine).displayName}'s context 0 is the model's own, which it shrinks to what fits: ${tokens(context)} tokens here` : `--max-model-len ${raw} lets the engine fit the context: ${tokens(context)} tokens here`,
+    ],
   };
 }
 

@@ -205,6 +205,12 @@ export interface EngineProfile<Id extends string = string> {
    * settings name (`EMBEDDING_MODEL: bge-m3` beside `OLLAMA_URL: http://ollama:11434`) are the ones it serves.
    */
   readonly loadsModelsOnRequest?: boolean;
+  /**
+   * What a written context of 0 means (llama.cpp's `-c 0`, "0 = loaded from model", common/arg.cpp):
+   * `model`, the model's own context; `fits`, the largest that fits (a build whose `--fit` shrinks
+   * an unset context). Absent: 0 is no context the engine accepts.
+   */
+  zeroContext?(request: SizingRequest): "model" | "fits";
   /** Its Python package on PyPI, as a pip requirement names it (`vllm`, `sglang`): a Ray Serve app that installs it runs it. */
   readonly pythonPackage?: string;
   /** The image's entrypoint serves with no flags at all, reading its settings from env (TGI, llama.cpp). */

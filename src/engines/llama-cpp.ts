@@ -309,6 +309,8 @@ export const llamaCpp: EngineProfile<"llama.cpp"> = {
     return atLeast(parseRelease(engineVersion, "build"), LLAMA_CPP_FIT) ? ALL_LAYERS : 0;
   },
   autoFit: fitRequest,
+  // `-c 0` is the model's own context (common/arg.cpp "0 = loaded from model"), which `--fit` shrinks to what fits as it does an unset one.
+  zeroContext: (request) => (atLeast(releaseOf(request, "build"), LLAMA_CPP_FIT) ? "fits" : "model"),
   // Every build runs on the CPU when it finds no GPU. An unset context is the model's own from b7400;
   // whether --fit shrinks it with no GPU to fit is not settled here, so down to its floor it may.
   onCpu: {

@@ -214,6 +214,14 @@ function markTemplated(deployment: Deployment, controlLines: readonly TemplateAc
 
 /** `--max-model-len auto` / `-1` is a setting, not an invalid number (vllm-project/vllm#29431: the largest context that fits). */
 function autoContext(deployment: Deployment): void {
+  const engine = deployment.fields.engine?.value;
+  const zero = deployment.fields.maxModelLen;
+  if (zero?.value === 0 && engine !== undefined && engineById(engine).zeroContext !== undefined) {
+    // A context of 0 where the engine reads it as the model's own (llama.cpp's `-c 0`).
+    delete deployment.fields.maxModelLen;
+    deployment.maxModelLenAuto = { node: zero.node, raw: "0" };
+    return;
+  }
   const written = deployment.unresolved.maxModelLen;
   if (written?.reason !== "invalid" || !isAutoContext(written.raw)) return;
   delete deployment.unresolved.maxModelLen;

@@ -469,13 +469,20 @@ function downloadedPath(command: string): string | undefined {
 }
 
 /** `\0NAME\0` placeholders → known values; `${NAME:-default}` uses the default when NAME is unknown. */
+/** A word without the quotes around it (`"x"`, `'x'`). */
+function unquoted(word: string): string {
+  const quote = word[0];
+  return word.length >= 2 && (quote === '"' || quote === "'") && word.at(-1) === quote ? word.slice(1, -1) : word;
+}
+
 function substituteVariables(value: string, variables: ReadonlyMap<string, string | undefined>): string {
   return value.replace(/\u0000([^\u0000]*)\u0000/g, (whole, name: string) => {
     const withDefault = /^([A-Za-z_][A-Za-z0-9_]*):?-(.*)$/s.exec(name);
     const key = withDefault ? withDefault[1]! : name;
     const known = variables.get(key);
     if (known !== undefined) return known;
-    if (withDefault && !variables.has(key)) return withDefault[2]!;
+    // The default word has its quotes removed, as the shell does (`${MODEL:-"Qwen/Qwen3-8B"}`).
+    if (withDefault && !variables.has(key)) return unquoted(withDefault[2]!);
     // Unknown: keep the variable's name for messages (`$TP`); a command substitution has none.
     // A name no shell variable has (Terraform's `${var.model}` in a startup script) keeps its braces.
     return key === "" ? whole : /^\w+$/.test(key) ? `${UNKNOWN}$${key}${UNKNOWN}` : `${UNKNOWN}\${${key}}${UNKNOWN}`;

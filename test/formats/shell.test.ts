@@ -10,7 +10,7 @@ import { parseShellForRules } from "../../src/shell/language.js";
 import { documentsOf } from "../../src/extract/doc.js";
 import { shellTokens } from "../../src/extract/shell.js";
 import { applySuggestion, findings, lint } from "../support/lint.js";
-import { deploymentsOf } from "./helpers.js";
+import { deploymentsOf, judgedOf } from "./helpers.js";
 
 const brief = (messages: ReturnType<typeof lint>) => findings(messages).map((message) => `${message.ruleId} ${message.line}:${message.column} ${message.message.split(". ")[0]}`);
 
@@ -51,6 +51,20 @@ docker run -d --name qwen --gpus '"device=0,1"' --ipc=host \\
     expect(deployment!.fields.engine?.value).toBe("sglang");
     expect(deployment!.fields.gpuCount).toMatchObject({ value: 2, source: "--gpus" });
     expect(deployment!.fields.tensorParallel?.value).toBe(2);
+  });
+
+  it("reads a default's quotes as the shell does, and llama.cpp's -c 0 as the model's own context, shrunk to what fits", () => {
+    const sglang = `MODEL_PATH=\${MODEL_PATH:-"deepseek-ai/DeepSeek-R1-Distill-Qwen-32B"}
+python3 -m sglang.launch_server --model-path $MODEL_PATH --tp 2
+`;
+    expect(deploymentsOf(sglang, "run.sh")[0]!.fields.model?.value).toBe("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B");
+    const zero = "llama-server -hf unsloth/gpt-oss-20b-GGUF:F16 --ctx-size 0 --jinja -ngl 99\n";
+    expect(deploymentsOf(zero, "serve.sh")[0]).toMatchObject({ maxModelLenAuto: { raw: "0" } });
+    const [judged] = judgedOf(zero, "serve.sh", { cluster: { gpus: ["rtx-4090"] } });
+    expect(judged).toMatchObject({ status: "judged", estimate: { verdict: "fits" } });
+    expect(judged!.resolved.assumptions).toContain("llama.cpp's context 0 is the model's own, which it shrinks to what fits: 131,072 tokens here");
+    // An engine that reads no such value: still invalid.
+    expect(brief(lint("vllm serve Qwen/Qwen3-8B --max-model-len 0\n", "serve.sh"))).toEqual(["vram/valid-values 1:42 --max-model-len: 0 is not a valid context length, so this deployment was not checked"]);
   });
 
   it("reads a script with no engine as no deployment", () => {
