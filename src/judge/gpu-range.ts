@@ -25,13 +25,13 @@ export interface GpuRange {
 }
 
 /**
- * Embedded, desktop and laptop parts (Jetson modules, the GB10 of DGX Spark, laptop GPUs, the 4 GB
- * GTX 1050 Ti) and a cloud's partial GPUs (Azure's A10 partitions, reached through their instance
+ * Embedded, desktop and laptop parts (Jetson modules, the GB10 of DGX Spark, laptop GPUs, the
+ * desktop cards of less than 8 GB: the 4 GB GTX 1050 Ti, the 6 GB RTX 2060) and a cloud's partial GPUs (Azure's A10 partitions, reached through their instance
  * types) are not what a cluster's `nvidia.com/gpu` nodes carry, so the default range leaves them
  * out; a cluster that has them lists them in `settings.vram.cluster`. Intel's Gaudi is no
  * `gpu.intel.com` device (it is requested as `habana.ai/gaudi`, which is not judged as a GPU).
  */
-const NOT_CLUSTER_GPUS = /jetson|laptop|^gb10$|-partition-|^gtx-1050|^gaudi/;
+const NOT_CLUSTER_GPUS = /jetson|laptop|^gb10$|-partition-|^gtx-1050|^rtx-2060$|^gaudi/;
 
 /** The GPUs a deployment naming none could land on. */
 export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vendor"], cluster: readonly GpuEntry[] | undefined): { source: GpuRange["source"]; gpus: GpuEntry[] } {
@@ -40,49 +40,57 @@ export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vend
 }
 
 /**
- * What the estimator reads of a GPU: its memory and the batch defaults engines derive from it and
- * from its family (vLLM's scheduler defaults, LMDeploy's max batch size by GPU name).
+ * What the estimator reads of a GPU besides its memory: the batch defaults engines derive from it and
+ * from its family (vLLM's scheduler defaults, which exclude the A100 from the larger batch of other
+ * 70 GiB GPUs; LMDeploy's max batch size by GPU name).
  */
-function estimatorClass(gpu: GpuEntry): string {
-  return `${gpu.memoryBytes}/${vllmBatchDefaults(gpu).maxNumBatchedTokens}/${lmdeployMaxBatchSize(gpu)}`;
+function batchFamily(gpu: GpuEntry): string {
+  return `${vllmBatchDefaults(gpu).maxNumBatchedTokens}/${lmdeployMaxBatchSize(gpu)}`;
 }
 
 /**
  * Splits `candidates` into the GPUs a deployment fits on and those it does not. `fitsIn(gpu)` runs
  * the estimate on one GPU of a class; `formatRuns(gpu)` says whether the weights' format and the
- * requested dtypes have kernels on that GPU.
+ * requested dtypes have kernels on that GPU. Within a family of the same batch defaults more memory
+ * never fits less, so each family is searched by memory; across families it may (an A100 80GB holds
+ * a context that an 80 GB H100's larger default batch leaves no room for), so each is searched.
  */
 export function splitRange(
   candidates: readonly GpuEntry[],
   fitsIn: (gpu: GpuEntry) => boolean,
   formatRuns: (gpu: GpuEntry) => boolean,
 ): Pick<GpuRange, "fitting" | "failing"> {
-  const classes = new Map<string, GpuEntry[]>();
+  const families = new Map<string, Map<number, GpuEntry[]>>();
   for (const gpu of candidates) {
-    const key = estimatorClass(gpu);
-    const members = classes.get(key);
+    const family = batchFamily(gpu);
+    let classes = families.get(family);
+    if (!classes) families.set(family, (classes = new Map()));
+    const members = classes.get(gpu.memoryBytes);
     if (members) members.push(gpu);
-    else classes.set(key, [gpu]);
-  }
-  const groups = [...classes.values()].sort((a, b) => a[0]!.memoryBytes - b[0]!.memoryBytes || byCodePoint(estimatorClass(a[0]!), estimatorClass(b[0]!)));
-  // The first group it fits in: everything above it fits too.
-  let low = 0;
-  let high = groups.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (fitsIn(groups[middle]![0]!)) high = middle;
-    else low = middle + 1;
+    else classes.set(gpu.memoryBytes, [gpu]);
   }
   const fitting: GpuEntry[] = [];
   const failing: GpuRange["failing"] = [];
-  groups.forEach((group, index) => {
-    for (const gpu of group) {
-      if (index < low) failing.push({ gpu, why: "memory" });
-      else if (!formatRuns(gpu)) failing.push({ gpu, why: "format" });
-      else fitting.push(gpu);
+  for (const family of [...families.keys()].sort(byCodePoint)) {
+    const groups = [...families.get(family)!.entries()].sort(([a], [b]) => a - b).map(([, members]) => members);
+    // The first group it fits in: everything above it in this family fits too.
+    let low = 0;
+    let high = groups.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (fitsIn(groups[middle]![0]!)) high = middle;
+      else low = middle + 1;
     }
-  });
-  failing.sort((a, b) => b.gpu.memoryBytes - a.gpu.memoryBytes);
+    groups.forEach((group, index) => {
+      for (const gpu of group) {
+        if (index < low) failing.push({ gpu, why: "memory" });
+        else if (!formatRuns(gpu)) failing.push({ gpu, why: "format" });
+        else fitting.push(gpu);
+      }
+    });
+  }
+  fitting.sort((a, b) => a.memoryBytes - b.memoryBytes || byCodePoint(a.id, b.id));
+  failing.sort((a, b) => b.gpu.memoryBytes - a.gpu.memoryBytes || byCodePoint(a.gpu.id, b.gpu.id));
   return { fitting, failing };
 }
 

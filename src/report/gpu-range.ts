@@ -36,7 +36,10 @@ function wordsOf(range: GpuRange): { fitMemory: string; fitting: string; failing
   const byMemory = range.failing.filter((entry) => entry.why === "memory").map((entry) => entry.gpu);
   const byFormat = range.failing.filter((entry) => entry.why === "format").map((entry) => entry.gpu);
   const failing: string[] = [];
-  if (byMemory.length > 0) failing.push(`those of ${gib(byMemory[0]!.memoryBytes)} GiB or less (${names(byMemory, 2)}) cannot hold it`);
+  // A GPU with more memory than one it fits can still fail it, where its engine's default batch is larger (vLLM's on an 80 GB H100 against an A100's).
+  const overlaps = byMemory.length > 0 && range.fitting.length > 0 && byMemory[0]!.memoryBytes >= range.fitting[0]!.memoryBytes;
+  if (overlaps) failing.push(`the ${names(byMemory, 2)} cannot hold it (${gib(byMemory[0]!.memoryBytes)} GiB or less, or a larger default batch)`);
+  else if (byMemory.length > 0) failing.push(`those of ${gib(byMemory[0]!.memoryBytes)} GiB or less (${names(byMemory, 2)}) cannot hold it`);
   if (byFormat.length > 0) failing.push(`the ${names(byFormat, 2, " and ")} ${byFormat.length === 1 ? "has" : "have"} no kernels for its format`);
   return { fitMemory: range.fitting[0] ? gib(range.fitting[0].memoryBytes) : "", fitting: names(range.fitting, 3), failing: failing.length > 0 ? `; ${failing.join("; ")}` : "" };
 }

@@ -49,7 +49,7 @@ spec:
     ]);
     // `amd.com/gpu` lands on AMD GPUs only; the CPU deployment is said to be unchecked.
     expect(messages.filter((message) => message.startsWith("vram/pin-gpu-type"))).toEqual([
-      "vram/pin-gpu-type 10: Qwen2.5-7B-Instruct on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named. It fits the Radeon RX 7900 XT, Radeon RX 7900 XTX, Instinct MI300X… (20.0 GiB or more); those of 16.0 GiB or less (Radeon RX 7900 GRE, Radeon RX 7800 XT…) cannot hold it. Pin one.",
+      "vram/pin-gpu-type 10: Qwen2.5-7B-Instruct on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named. It fits the Radeon RX 7900 XT, Radeon RX 7900 XTX, Instinct MI300X… (20.0 GiB or more); those of 16.0 GiB or less (Instinct MI50 16GB, Radeon RX 6800…) cannot hold it. Pin one.",
     ]);
     expect(messages.filter((message) => message.startsWith("vram/unchecked-deployment"))).toEqual([
       "vram/unchecked-deployment 19: No GPU is requested (gpu.count is 0 or unset), so this deployment was not checked.",

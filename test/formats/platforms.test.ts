@@ -353,7 +353,7 @@ describe("the generic engine-container walker", () => {
     const messages = findings(lint(text, "endpoint.yaml"));
     expect(messages.map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
     const fixed = expectSuggestionsResolve("generic/unknown-crd-vllm.yaml", { text, messages });
-    expect(fixed[0]).toMatch(/ {12}nvidia\.com\/gpu: "2"\n {8}nodeSelector:\n {10}nvidia\.com\/gpu\.product: NVIDIA-H100-NVL\n$/);
+    expect(fixed[0]).toMatch(/ {12}nvidia\.com\/gpu: "2"\n {8}nodeSelector:\n {10}nvidia\.com\/gpu\.product: NVIDIA-A100-SXM4-80GB\n$/);
   });
 
   it("does not count a container twice, and leaves kinds known to run nothing alone", () => {
@@ -496,6 +496,18 @@ spec:
 });
 
 describe("the GPUs a deployment could land on", () => {
+  it("searches each family of batch defaults on its own: an A100 80GB holds what an 80 GB H100's larger default batch leaves no room for", () => {
+    // vLLM's default max_num_batched_tokens is larger on 70 GiB GPUs other than the A100, so more memory does not always fit more.
+    const text = readFixture("generic/unknown-crd-vllm.yaml").replace("        nodeSelector:\n          nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB\n", "");
+    const [judged] = judgedOf(text, "endpoint.yaml");
+    const range = judged!.status === "judged" ? judged!.range! : undefined;
+    const fits = new Set(range!.fitting.map((gpu) => gpu.id));
+    expect(fits.has("a100-80gb")).toBe(true);
+    expect(fits.has("h100-80gb")).toBe(false);
+    expect(fits.has("h100-nvl")).toBe(true);
+    expect(range!.failing.find((entry) => entry.gpu.id === "h100-80gb")).toMatchObject({ why: "memory" });
+  });
+
   it("counts a GPU as holding it only when the engine serves the context the file sets, as kv-cache-headroom judges a named one", () => {
     const sglang = `services:
   sglang:
@@ -536,7 +548,7 @@ spec:
 `;
     // Ollama would load qwen2.5:14b on an 8 GB GPU with a third of its layers on the CPU: not a GPU that holds it.
     expect(findings(lint(ollama, "ollama.yaml")).map((message) => message.message)).toEqual([
-      "qwen2.5:14b on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named. It fits the T4, L4, A100 40GB… (11.6 GiB or more); those of 8.0 GiB or less (GeForce GTX 1080, GeForce RTX 3070…) cannot hold it. Pin one, or list your cluster's GPUs in settings.vram.cluster.",
+      "qwen2.5:14b on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named. It fits the T4, L4, A100 40GB… (10.7 GiB or more); those of 9.7 GiB or less (GeForce GTX 1080, GeForce RTX 3070…) cannot hold it. Pin one, or list your cluster's GPUs in settings.vram.cluster.",
     ]);
   });
 });

@@ -62,7 +62,7 @@ python3 -m sglang.launch_server --model-path $MODEL_PATH --tp 2
     expect(deploymentsOf(zero, "serve.sh")[0]).toMatchObject({ maxModelLenAuto: { raw: "0" } });
     const [judged] = judgedOf(zero, "serve.sh", { cluster: { gpus: ["rtx-4090"] } });
     expect(judged).toMatchObject({ status: "judged", estimate: { verdict: "fits" } });
-    expect(judged!.resolved.assumptions).toContain("llama.cpp's context 0 is the model's own, which it shrinks to what fits: 131,072 tokens here");
+    expect(judged!.status === "judged" && judged!.resolved.assumptions).toContain("llama.cpp's context 0 is the model's own, which it shrinks to what fits: 131,072 tokens here");
     // An engine that reads no such value: still invalid.
     expect(brief(lint("vllm serve Qwen/Qwen3-8B --max-model-len 0\n", "serve.sh"))).toEqual(["vram/valid-values 1:42 --max-model-len: 0 is not a valid context length, so this deployment was not checked"]);
   });
