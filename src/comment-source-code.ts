@@ -1,10 +1,10 @@
 /**
- * The source code of the plugin's own text languages (`vram/hcl`, `vram/shell`): ESLint's inline
- * directives read from the language's comments (`# eslint-disable-next-line vram/weights-fit -- …`),
- * and a traversal of its tree by its visitor keys.
+ * The plugin's own text languages (`vram/hcl`, `vram/shell`): the language object ESLint asks to
+ * parse a file, and its source code — ESLint's inline directives read from the language's comments
+ * (`# eslint-disable-next-line vram/weights-fit -- …`), and a traversal of its tree by its visitor keys.
  */
 import { CallMethodStep, ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from "@eslint/plugin-kit";
-import type { RulesConfig } from "@eslint/core";
+import type { File, Language, OkParseResult, ParseResult, RulesConfig } from "@eslint/core";
 
 const commentParser = new ConfigCommentParser();
 const INLINE_CONFIG = /^\s*eslint(?:-enable|-disable(?:(?:-next)?-line)?)?(?:\s|$)/u;
@@ -90,5 +90,40 @@ export abstract class CommentSourceCode<Root extends Located & { comments: Comme
     steps.push(new CallMethodStep({ target: "onCodePathEnd", args: [{}, this.ast] }));
     this.steps = steps;
     return steps;
+  }
+}
+
+function textOf(file: File): string {
+  return typeof file.body === "string" ? file.body : new TextDecoder().decode(file.body);
+}
+
+/** A language of text files that takes no options: `parseText` and `sourceCode` are what differ. */
+export abstract class TextLanguage<Root, Code extends TextSourceCodeBase> implements Language {
+  readonly fileType = "text" as const;
+  readonly lineStart = 1 as const;
+  readonly columnStart = 0 as const;
+  readonly nodeTypeKey = "type";
+  readonly defaultLanguageOptions = {};
+
+  constructor(
+    /** `vram/hcl`: how errors name it. */
+    private readonly id: string,
+    readonly visitorKeys: Record<string, string[]>,
+  ) {}
+
+  protected abstract parseText(text: string, file: File): ParseResult<Root>;
+  protected abstract sourceCode(text: string, ast: Root): Code;
+
+  validateLanguageOptions(options: Record<string, unknown>): void {
+    const keys = Object.keys(options ?? {});
+    if (keys.length > 0) throw new TypeError(`${this.id} takes no language options (got ${keys.join(", ")}).`);
+  }
+
+  parse(file: File): ParseResult<Root> {
+    return this.parseText(textOf(file), file);
+  }
+
+  createSourceCode(file: File, parseResult: OkParseResult<Root>): Code {
+    return this.sourceCode(textOf(file), parseResult.ast);
   }
 }

@@ -4,8 +4,8 @@
  * Comments (`#`, `//`, `/* *\/`) carry ESLint's inline directives, so
  * `# eslint-disable-next-line vram/weights-fit -- sized for a later upgrade` works as in JavaScript.
  */
-import type { File, Language, OkParseResult, ParseResult } from "@eslint/core";
-import { CommentSourceCode } from "../comment-source-code.js";
+import type { File, ParseResult } from "@eslint/core";
+import { CommentSourceCode, TextLanguage } from "../comment-source-code.js";
 import type { DocNode } from "../extract/doc.js";
 import { HCL_VISITOR_KEYS, type HCLComment, type HclNode, type HCLProgram, LineIndex } from "./ast.js";
 import { fileDocuments } from "./folder.js";
@@ -43,28 +43,18 @@ export class HclSourceCode extends CommentSourceCode<HCLProgram, HclNode, HCLCom
   readonly visitorKeys = HCL_VISITOR_KEYS;
 }
 
-export class HclLanguage implements Language {
-  readonly fileType = "text" as const;
-  readonly lineStart = 1 as const;
-  readonly columnStart = 0 as const;
-  readonly nodeTypeKey = "type";
-  readonly visitorKeys = HCL_VISITOR_KEYS;
-  readonly defaultLanguageOptions = {};
-
-  validateLanguageOptions(options: Record<string, unknown>): void {
-    const keys = Object.keys(options ?? {});
-    if (keys.length > 0) throw new TypeError(`vram/hcl takes no language options (got ${keys.join(", ")}).`);
+export class HclLanguage extends TextLanguage<HCLProgram, HclSourceCode> {
+  constructor() {
+    super("vram/hcl", HCL_VISITOR_KEYS);
   }
 
-  parse(file: File): ParseResult<HCLProgram> {
-    const text = typeof file.body === "string" ? file.body : new TextDecoder().decode(file.body);
+  protected parseText(text: string, file: File): ParseResult<HCLProgram> {
     const parsed = parseHclForRules(text, file.physicalPath ?? file.path);
     if (!parsed.ok) return { ok: false, errors: [{ message: parsed.message, line: parsed.line, column: parsed.column }] };
     return { ok: true, ast: parsed.ast };
   }
 
-  createSourceCode(file: File, parseResult: OkParseResult<HCLProgram>): HclSourceCode {
-    const text = typeof file.body === "string" ? file.body : new TextDecoder().decode(file.body);
-    return new HclSourceCode(text, parseResult.ast);
+  protected sourceCode(text: string, ast: HCLProgram): HclSourceCode {
+    return new HclSourceCode(text, ast);
   }
 }

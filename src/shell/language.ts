@@ -6,8 +6,8 @@
  * words of the command inside it. Whole-line `#` comments carry ESLint's inline directives, so
  * `# eslint-disable-next-line vram/weights-fit -- sized for a later upgrade` works as in JavaScript.
  */
-import type { File, Language, OkParseResult, ParseResult } from "@eslint/core";
-import { CommentSourceCode, type TextComment } from "../comment-source-code.js";
+import type { ParseResult } from "@eslint/core";
+import { CommentSourceCode, type TextComment, TextLanguage } from "../comment-source-code.js";
 import type { DocNode } from "../extract/doc.js";
 import { lineStartsOf, positionAt } from "../text.js";
 
@@ -85,26 +85,16 @@ export class ShellSourceCode extends CommentSourceCode<ShellProgram, ShellNode, 
   readonly visitorKeys = SHELL_VISITOR_KEYS;
 }
 
-export class ShellLanguage implements Language {
-  readonly fileType = "text" as const;
-  readonly lineStart = 1 as const;
-  readonly columnStart = 0 as const;
-  readonly nodeTypeKey = "type";
-  readonly visitorKeys = SHELL_VISITOR_KEYS;
-  readonly defaultLanguageOptions = {};
-
-  validateLanguageOptions(options: Record<string, unknown>): void {
-    const keys = Object.keys(options ?? {});
-    if (keys.length > 0) throw new TypeError(`vram/shell takes no language options (got ${keys.join(", ")}).`);
+export class ShellLanguage extends TextLanguage<ShellProgram, ShellSourceCode> {
+  constructor() {
+    super("vram/shell", SHELL_VISITOR_KEYS);
   }
 
-  parse(file: File): ParseResult<ShellProgram> {
-    const text = typeof file.body === "string" ? file.body : new TextDecoder().decode(file.body);
+  protected parseText(text: string): ParseResult<ShellProgram> {
     return { ok: true, ast: parseShellForRules(text) };
   }
 
-  createSourceCode(file: File, parseResult: OkParseResult<ShellProgram>): ShellSourceCode {
-    const text = typeof file.body === "string" ? file.body : new TextDecoder().decode(file.body);
-    return new ShellSourceCode(text, parseResult.ast);
+  protected sourceCode(text: string, ast: ShellProgram): ShellSourceCode {
+    return new ShellSourceCode(text, ast);
   }
 }
