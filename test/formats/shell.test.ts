@@ -4,6 +4,7 @@
  * ESLint's directives; any text parses, and nothing throws or hangs.
  */
 import fc from "fast-check";
+import { mutatedTexts } from "../support/mutated.js";
 import { describe, expect, it } from "vitest";
 import { explainFile } from "../../src/explain.js";
 import { parseShellForRules } from "../../src/shell/language.js";
@@ -94,18 +95,8 @@ python3 -m sglang.launch_server --model-path $MODEL_PATH --tp 2
 
   it("random and mutated scripts never throw or hang", () => {
     const texts = [serve, "docker run --gpus all vllm/vllm-openai --model x\n", "llama-server -m a.gguf\n"];
-    const mutated = fc
-      .tuple(fc.constantFrom(...texts), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 30 }), fc.string({ unit: fc.constantFrom("$", "{", "}", "(", ")", '"', "'", "\\", "\n", "#", ";", "&&", "|", "=", " ", "x", "1", "--tp", "docker run", "vllm serve", "C:\\") })), { maxLength: 4 }))
-      .map(([text, edits]) => {
-        let result = text;
-        for (const [at, remove, insert] of edits) {
-          const start = at % (result.length + 1);
-          result = result.slice(0, start) + insert + result.slice(start + remove);
-        }
-        return result;
-      });
     fc.assert(
-      fc.property(fc.oneof(mutated, fc.string({ maxLength: 300 })), (text) => {
+      fc.property(mutatedTexts(texts, ["$", "{", "}", "(", ")", '"', "'", "\\", "\n", "#", ";", "&&", "|", "=", " ", "x", "1", "--tp", "docker run", "vllm serve", "C:\\"], 30), (text) => {
         const started = performance.now();
         lint(text, "run.sh", { level: "all" });
         explainFile("run.sh", text);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ESLint, Linter } from "eslint";
 import fc from "fast-check";
+import { mutatedTexts } from "../support/mutated.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { explainFile } from "../../src/explain.js";
 import type { Deployment } from "../../src/extract/types.js";
@@ -635,18 +636,8 @@ describe("robustness", () => {
   const texts = ["gke-vllm-mixtral/main.tf", "sagemaker-llama-g5/main.tf", "eks-manifest-llama/manifests.tf", "helm-vllm-stack/main.tf", "gke-node-pool-qwen/serving.tf"].map(read);
 
   it("random and mutated HCL never throws or hangs", () => {
-    const mutated = fc
-      .tuple(fc.constantFrom(...texts), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.string({ unit: fc.constantFrom("{", "}", "[", "]", '"', "$", "{", "=", "\n", "<<-EOT\n", "EOT", "var.", "local.", "#", "/*", "(", ")", ",", "x", "1") })), { maxLength: 4 }))
-      .map(([text, edits]) => {
-        let result = text;
-        for (const [at, remove, insert] of edits) {
-          const start = at % (result.length + 1);
-          result = result.slice(0, start) + insert + result.slice(start + remove);
-        }
-        return result;
-      });
     fc.assert(
-      fc.property(fc.oneof(mutated, fc.string({ maxLength: 300 })), (text) => {
+      fc.property(mutatedTexts(texts, ["{", "}", "[", "]", '"', "$", "{", "=", "\n", "<<-EOT\n", "EOT", "var.", "local.", "#", "/*", "(", ")", ",", "x", "1"]), (text) => {
         const started = performance.now();
         lintHcl(text, "main.tf", { level: "all" });
         explainFile("main.tf", text);
