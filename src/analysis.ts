@@ -403,7 +403,8 @@ function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployme
     return holdsIt(estimateOnce(request), request);
   };
   try {
-    const split = splitRange(gpus, fits, (gpu) => formatRunsOn(catalog, first, values, gpu));
+    const profile = engineById(first.request.engine);
+    const split = splitRange(gpus, fits, (gpu) => formatRunsOn(catalog, first, values, gpu), (gpu) => profile.gpuBatchClass?.(gpu) ?? "");
     const judgedOn = split.fitting[0] ?? (split.failing.find((entry) => entry.why === "memory") ?? split.failing[0])!.gpu;
     return { judgedOn, range: { source: candidates.source, vendor, ...split } };
   } catch (error) {

@@ -211,6 +211,12 @@ export interface EngineProfile<Id extends string = string> {
    * an unset context). Absent: 0 is no context the engine accepts.
    */
   zeroContext?(request: SizingRequest): "model" | "fits";
+  /**
+   * What of a GPU besides its memory sets this engine's defaults (vLLM's larger batch on 70 GiB GPUs
+   * other than the A100; LMDeploy's batch size by GPU name): GPUs of one class hold more the more
+   * memory they have, GPUs of different classes need not. Absent: memory alone decides.
+   */
+  gpuBatchClass?(gpu: GpuEntry): string;
   /** Its Python package on PyPI, as a pip requirement names it (`vllm`, `sglang`): a Ray Serve app that installs it runs it. */
   readonly pythonPackage?: string;
   /** The image's entrypoint serves with no flags at all, reading its settings from env (TGI, llama.cpp). */

@@ -94,6 +94,7 @@ export const lmdeploy: EngineProfile<"lmdeploy"> = {
     return mode === "api_server" || mode === "gradio" ? { start: i + 3, positionalModel: true } : undefined;
   },
   pythonPackage: "lmdeploy",
+  gpuBatchClass: (gpu) => String(lmdeployMaxBatchSize(gpu)),
   image: (name) => /lmdeploy/.test(name),
   flags: FLAGS,
   switches: ["--trust-remote-code", "--enable-prefix-caching", "--eager-mode", "--disable-fastapi-docs", "--allow-credentials"],

@@ -124,6 +124,7 @@ export const vllm: EngineProfile<"vllm"> = {
     return undefined;
   },
   pythonPackage: "vllm",
+  gpuBatchClass: (gpu) => String(vllmBatchDefaults(gpu).maxNumBatchedTokens),
   image: (name) => /vllm/.test(name),
   flags: VLLM_FLAGS,
   // vllm/engine/arg_utils.py EngineArgs.add_cli_args: flags beginning like those read above.

@@ -11,8 +11,6 @@
  */
 import { byCodePoint } from "../catalog/catalog.js";
 import type { GpuEntry } from "../catalog/types.js";
-import { lmdeployMaxBatchSize } from "../engines/lmdeploy.js";
-import { vllmBatchDefaults } from "../engines/vllm.js";
 
 export interface GpuRange {
   /** `cluster`: the GPUs of `settings.vram.cluster`; `catalog`: every catalog GPU of `vendor`. */
@@ -40,29 +38,22 @@ export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vend
 }
 
 /**
- * What the estimator reads of a GPU besides its memory: the batch defaults engines derive from it and
- * from its family (vLLM's scheduler defaults, which exclude the A100 from the larger batch of other
- * 70 GiB GPUs; LMDeploy's max batch size by GPU name).
- */
-function batchFamily(gpu: GpuEntry): string {
-  return `${vllmBatchDefaults(gpu).maxNumBatchedTokens}/${lmdeployMaxBatchSize(gpu)}`;
-}
-
-/**
  * Splits `candidates` into the GPUs a deployment fits on and those it does not. `fitsIn(gpu)` runs
  * the estimate on one GPU of a class; `formatRuns(gpu)` says whether the weights' format and the
- * requested dtypes have kernels on that GPU. Within a family of the same batch defaults more memory
- * never fits less, so each family is searched by memory; across families it may (an A100 80GB holds
- * a context that an 80 GB H100's larger default batch leaves no room for), so each is searched.
+ * requested dtypes have kernels on that GPU; `batchClass(gpu)` is what of a GPU besides its memory
+ * sets the engine's defaults. Within a batch class more memory never fits less, so each class is
+ * searched by memory; across classes it may (an A100 80GB holds a context that vLLM's larger default
+ * batch on an 80 GB H100 leaves no room for), so each is searched.
  */
 export function splitRange(
   candidates: readonly GpuEntry[],
   fitsIn: (gpu: GpuEntry) => boolean,
   formatRuns: (gpu: GpuEntry) => boolean,
+  batchClass: (gpu: GpuEntry) => string = () => "",
 ): Pick<GpuRange, "fitting" | "failing"> {
   const families = new Map<string, Map<number, GpuEntry[]>>();
   for (const gpu of candidates) {
-    const family = batchFamily(gpu);
+    const family = batchClass(gpu);
     let classes = families.get(family);
     if (!classes) families.set(family, (classes = new Map()));
     const members = classes.get(gpu.memoryBytes);
