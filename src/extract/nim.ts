@@ -132,12 +132,7 @@ export function nimImageReader(ctx: ExtractContext): ImageReader {
   return (image, env) => {
     if (!isLlmNimImage(image.text)) return undefined;
     const sink = newSink();
-    if (!/(^|\/)llm-nim(:|$)/.test(image.text.split("@")[0]!)) {
-      setLocated(sink, "model", { value: image.text, node: image.from.node, ...(image.range ? { range: image.range } : {}), source: "image", readonly: true });
-    } else if (!env.has("NIM_MODEL_NAME") && !env.has("NIM_MODEL_PATH")) {
-      setUnresolved(sink, "model", { raw: image.text, node: image.from.node, reason: "reference", source: "image (the generic llm-nim image, without NIM_MODEL_NAME)" });
-    }
-    readNimEnv(env, ctx, sink);
+    nimImageFields({ value: image.text, node: image.from.node, ...(image.range ? { range: image.range } : {}), source: "image", readonly: true }, env, ctx, sink);
     return { call: { engine: DEFAULT_ENGINE, fields: sink.fields, unresolved: sink.unresolved }, splitter: "the NIM" };
   };
 }
@@ -193,10 +188,14 @@ export function isLlmNimImage(image: string | undefined): boolean {
  * generic `llm-nim` image) and NIM's env knobs (`readNimEnv`).
  */
 export function nimContainerFields(imageNode: DocNode, env: EnvMap, ctx: ExtractContext, sink: FieldSink): void {
-  const image = str(imageNode) ?? "";
-  if (!/(^|\/)llm-nim(:|$)/.test(image.split("@")[0]!)) setLocated(sink, "model", locate(imageNode, image, "image", { readonly: true }));
+  nimImageFields(locate(imageNode, str(imageNode) ?? "", "image", { readonly: true }), env, ctx, sink);
+}
+
+/** The model a NIM's image names (the generic `llm-nim` image: none, unless NIM_MODEL_NAME does), and NIM's env knobs. */
+function nimImageFields(image: Located<string>, env: EnvMap, ctx: ExtractContext, sink: FieldSink): void {
+  if (!/(^|\/)llm-nim(:|$)/.test(image.value.split("@")[0]!)) setLocated(sink, "model", image);
   else if (!env.has("NIM_MODEL_NAME") && !env.has("NIM_MODEL_PATH")) {
-    setUnresolved(sink, "model", { raw: image, node: imageNode.node, reason: "reference", source: "image (the generic llm-nim image, without NIM_MODEL_NAME)" });
+    setUnresolved(sink, "model", { raw: image.value, node: image.node, reason: "reference", source: "image (the generic llm-nim image, without NIM_MODEL_NAME)" });
   }
   readNimEnv(env, ctx, sink);
 }

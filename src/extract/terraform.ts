@@ -111,7 +111,6 @@ function readTf(sink: FieldSink, field: FieldName, node: DocNode | undefined, ki
   return readField(sink, field, value, kind, source);
 }
 
-
 /** Values that are written as interpolations become unresolved: judging `${var.model}` would be a guess. */
 function screenInterpolations(deployment: Deployment, scope: Scope): Deployment {
   for (const [field, located] of Object.entries(deployment.fields) as Array<[FieldName, Located<unknown> | undefined]>) {
