@@ -163,7 +163,8 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
   if (blocking) {
     const [field, value] = blocking;
     const onCpu = field === "gpuCount" && value.onCpu ? judgeOnCpu(deployment, settings, values, value.onCpu) : undefined;
-    return onCpu ?? (field === "gpuCount" ? judgeAtFewestGpus(deployment, settings, value) : undefined) ?? { status: "incomplete", deployment, values, field, value };
+    const bounded = field === "gpuCount" ? judgeAtFewestGpus(deployment, settings, value) : field === "maxModelLen" ? judgeAtContextBounds(deployment, settings, value) : undefined;
+    return onCpu ?? bounded ?? { status: "incomplete", deployment, values, field, value };
   }
   const resolution = resolveOnce(settings, values, deployment.layoutOwner);
   if (!resolution.ok) {
@@ -199,6 +200,31 @@ function judgeAtFewestGpus(deployment: Deployment, settings: VramSettings, count
   if (judged.status !== "judged" || !holdsIt(judged.estimate, judged.resolved.request) || (judged.range && judged.range.failing.length > 0)) return undefined;
   const assumption = `${count.raw} gives it every GPU of the host; judged on ${count.atLeast}, the fewest, where it fits (more shards hold less each)`;
   return { ...judged, resolved: { ...judged.resolved, assumptions: [...judged.resolved.assumptions, assumption] } };
+}
+
+/**
+ * A context set elsewhere (`--max-model-len ${MAX_MODEL_LEN}`, a Helm value, a ConfigMap reference),
+ * judged where every context agrees: it fits at the model's whole context, so at any shorter one (the
+ * KV cache and activations only shrink; engines refuse a longer one unless told to), or its weights
+ * alone exceed the GPUs, which no context changes. Between the two the context decides, and it stays
+ * unjudged (undefined) with the value named.
+ */
+function judgeAtContextBounds(deployment: Deployment, settings: VramSettings, context: UnresolvedValue): JudgedDeployment | undefined {
+  if (context.reason !== "template" && context.reason !== "variable" && context.reason !== "reference") return undefined;
+  const { maxModelLen: _set, ...fields } = deployment.fields;
+  const { maxModelLen: _unread, ...unresolved } = deployment.unresolved;
+  const unset = judge({ ...deployment, fields, unresolved }, settings);
+  if (unset.status !== "judged") return undefined;
+  const elsewhere = `the context is ${context.raw}, set outside this file`;
+  const withNote = (judged: Judged, note: string): Judged => ({ ...judged, resolved: { ...judged.resolved, assumptions: [...judged.resolved.assumptions, `${elsewhere}; ${note}`] } });
+  if (unset.estimate.verdict === "weights-exceed-memory" && (!unset.range || unset.range.fitting.length === 0)) return withNote(unset, "the weights alone exceed the GPUs' memory, whatever it is");
+  const whole = unset.resolved.request.model.maxPositionEmbeddings;
+  const source = context.source ?? "max model length";
+  const atWhole = judge({ ...deployment, fields: { ...fields, maxModelLen: { value: whole, node: context.node, source, readonly: true } }, unresolved }, settings);
+  if (atWhole.status !== "judged" || !holdsIt(atWhole.estimate, atWhole.resolved.request) || (atWhole.range && atWhole.range.failing.length > 0)) return undefined;
+  // Only where the engine refuses a longer context than the model's (vLLM, SGLang), for a model known as written.
+  if (!contextRefusal(atWhole.resolved, whole + 1, source, deployment.contextOverridable === true)) return undefined;
+  return withNote(atWhole, `judged at the model's whole ${whole.toLocaleString("en-US")} tokens, where it fits (a shorter context needs less)`);
 }
 
 /**

@@ -540,7 +540,56 @@ export function scriptEngineCall(tokens: ArgToken[], readImage?: ImageReader, de
     const found = nested.length > 0 && nested[0] !== tokens[flag] ? scriptEngineCall(nested, readImage, depth + 1) : undefined;
     if (found) return found;
   }
+  // A command handed to a runner as words or one string: over SSH, in a detached tmux or screen session.
+  for (let i = 0; depth < 3 && i + 1 < tokens.length; i++) {
+    if ((i > 0 && tokens[i - 1]!.operator !== true) || tokens[i]!.operator) continue;
+    const command = runnerCommand(tokens, i);
+    const found = command ? scriptEngineCall(command, readImage, depth + 1) : undefined;
+    if (found) return found;
+  }
   return dockerRunCall(tokens, readImage)?.found;
+}
+
+/**
+ * Runners of another command, by name: the options that take a value, and whether the command is
+ * one shell string (`tmux new -d "vllm serve …"`) or words the remote shell joins (`ssh host vllm
+ * serve …`, `ssh host "docker run …"`). `ssh` (ssh(1)) names its destination first; tmux
+ * (new-session, new-window, split-window, respawn-pane) runs its last word through `sh -c`; screen
+ * (`screen -dmS name cmd …`) runs its words.
+ */
+const RUNNERS: Record<string, { valueOptions: string; destination?: boolean; subcommands?: Set<string>; string?: boolean }> = {
+  ssh: { valueOptions: "BbcDEeFIiJLlmOoPpQRSWw", destination: true },
+  tmux: { valueOptions: "ceFfnstxy", subcommands: new Set(["new-session", "new", "new-window", "neww", "split-window", "splitw", "respawn-pane", "respawnp"]), string: true },
+  screen: { valueOptions: "cehLpSsTt" },
+};
+
+/** The command tokens a runner at `start` is given, or undefined when it is not one. */
+function runnerCommand(tokens: readonly ArgToken[], start: number): ArgToken[] | undefined {
+  const name = tokens[start]!.text.slice(tokens[start]!.text.lastIndexOf("/") + 1);
+  const runner = Object.hasOwn(RUNNERS, name) ? RUNNERS[name]! : undefined;
+  if (!runner) return undefined;
+  let end = start + 1;
+  while (end < tokens.length && !tokens[end]!.operator) end++;
+  let i = start + 1;
+  if (runner.subcommands && !runner.subcommands.has(tokens[i]?.text ?? "")) return undefined;
+  if (runner.subcommands) i++;
+  for (; i < end && tokens[i]!.text.startsWith("-") && tokens[i]!.text.length > 1; i++) {
+    // Bundled letters (`-dmS name`): the value belongs to the last, which takes the next word when none follows it.
+    const letters = tokens[i]!.text.slice(1);
+    if (letters.startsWith("-")) continue;
+    const takes = [...letters].findIndex((letter) => runner.valueOptions.includes(letter));
+    if (takes === letters.length - 1) i++;
+  }
+  if (runner.destination) i++;
+  if (i >= end) return undefined;
+  const words = tokens.slice(i, runner.string ? i + 1 : end);
+  if (!runner.string && !runner.destination) return words;
+  // One string for a shell to split (the remote shell joins SSH's words with spaces).
+  const script: ArgToken = { ...words[0]!, text: words.map((word) => word.text).join(" ") };
+  delete script.range;
+  const shell: ArgToken = { ...script, text: "sh" };
+  const nested = runScript([shell, { ...script, text: "-c" }, script], "", new Map());
+  return nested[0] === shell ? undefined : nested;
 }
 
 /**

@@ -314,7 +314,14 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
     const variable = WHOLE_VARIABLE.exec(entry)?.[1];
     const assignedRange = variable !== undefined && variables.get(variable) === value ? assignedAt.get(variable) : undefined;
     if (assignedRange) token.range = assignedRange;
-    else if (source && !value.includes(UNKNOWN) && !entry.includes(EXPANDED)) {
+    else if (source && value.includes(UNKNOWN) && !entry.includes(EXPANDED)) {
+      // A value set outside the script (`"${MAX_MODEL_LEN}"`): located, so its finding points at it.
+      const at = writtenAt(source, entry, cursor);
+      if (at) {
+        token.range = [item.node.range[0] + at[0], item.node.range[0] + at[1]];
+        cursor = at[1];
+      }
+    } else if (source && !value.includes(UNKNOWN) && !entry.includes(EXPANDED)) {
       const at = source.indexOf(entry, cursor);
       if (at >= 0) {
         token.range = [item.node.range[0] + at, item.node.range[0] + at + entry.length];
@@ -473,6 +480,45 @@ function downloadedPath(command: string): string | undefined {
 function unquoted(word: string): string {
   const quote = word[0];
   return word.length >= 2 && (quote === '"' || quote === "'") && word.at(-1) === quote ? word.slice(1, -1) : word;
+}
+
+/** How far past the last located word a word naming variables is looked for (characters). */
+const WRITTEN_WINDOW = 4_096;
+
+/**
+ * Where a word that names variables (`\u0000TP\u0000` for `$TP` or `${TP}`) is written in `source`
+ * from `from` on: [start, end), or undefined when it is not written as one piece.
+ */
+function writtenAt(source: string, entry: string, from: number): [number, number] | undefined {
+  const parts = entry.split(/(\u0000[^\u0000]*\u0000)/).filter((part) => part !== "");
+  const names = parts.map((part) => (part.startsWith("\u0000") ? (/^\u0000([A-Za-z_]\w*)/.exec(part)?.[1] ?? null) : undefined));
+  // A command substitution (`$(…)`) names no variable to look for.
+  if (parts.length === 0 || names.includes(null)) return undefined;
+  /** The end of the parts written at `at`, or -1. */
+  const matchAt = (at: number): number => {
+    let position = at;
+    for (const [index, part] of parts.entries()) {
+      const name = names[index];
+      if (!name) {
+        if (!source.startsWith(part, position)) return -1;
+        position += part.length;
+      } else if (source.startsWith(`\${${name}`, position) && /^[}:?+=-]/.test(source[position + name.length + 2] ?? "")) {
+        const close = source.indexOf("}", position);
+        if (close < 0) return -1;
+        position = close + 1;
+      } else if (source.startsWith(`$${name}`, position) && !/\w/.test(source[position + name.length + 1] ?? "")) position += name.length + 1;
+      else return -1;
+    }
+    return position;
+  };
+  const first = names[0] ? "$" : parts[0]!;
+  // Words come in order, near the last one located: a bounded look keeps a script of unlocatable words linear.
+  const last = from + WRITTEN_WINDOW;
+  for (let at = source.indexOf(first, from); at >= 0 && at <= last; at = source.indexOf(first, at + 1)) {
+    const end = matchAt(at);
+    if (end >= 0) return [at, end];
+  }
+  return undefined;
 }
 
 function substituteVariables(value: string, variables: ReadonlyMap<string, string | undefined>): string {

@@ -68,6 +68,21 @@ python3 -m sglang.launch_server --model-path $MODEL_PATH --tp 2
     expect(brief(lint("vllm serve Qwen/Qwen3-8B --max-model-len 0\n", "serve.sh"))).toEqual(["vram/valid-values 1:42 --max-model-len: 0 is not a valid context length, so this deployment was not checked"]);
   });
 
+  it("reads a command handed to ssh, tmux or screen, as words or one string, and leaves other commands alone", () => {
+    const values = (script: string) => deploymentsOf(script, "run.sh").map(({ fields }) => [fields.model?.value, fields.tensorParallel?.value ?? null, fields.gpuCount?.value ?? null]);
+    expect(values(`ssh -p 2222 -o BatchMode=yes admin@gpu01 vllm serve Qwen/Qwen3-8B --tensor-parallel-size 2\n`)).toEqual([["Qwen/Qwen3-8B", 2, null]]);
+    expect(values(`ssh -t gpu01 "docker run --gpus 4 vllm/vllm-openai:v0.10.2 --model Qwen/Qwen3-32B -tp 4"\n`)).toEqual([["Qwen/Qwen3-32B", 4, 4]]);
+    expect(values(`tmux new -d -s llm -c /srv 'llama-server -hf unsloth/Qwen3-8B-GGUF:Q4_K_M -ngl 99'\n`)).toEqual([["unsloth/Qwen3-8B-GGUF:Q4_K_M", null, null]]);
+    expect(values(`screen -dmS sglang python3 -m sglang.launch_server --model-path Qwen/Qwen3-8B --tp 2\n`)).toEqual([["Qwen/Qwen3-8B", 2, null]]);
+    // Not a command runner: tmux's other subcommands, ssh with nothing to run, an option's value that names an engine.
+    expect(values(`tmux send-keys -t llm "vllm serve Qwen/Qwen3-8B" Enter\nssh gpu01\nssh -i vllm gpu01 uptime\n`)).toEqual([]);
+  });
+
+  it("points a finding at a value set outside the script", () => {
+    const messages = lint(`#!/bin/bash\nvllm serve Qwen/Qwen3-8B --tensor-parallel-size "\${TP}"\n`, "serve.sh");
+    expect(brief(messages)).toEqual(["vram/unchecked-deployment 2:50 --tensor-parallel-size is set at deploy time ($TP), so this deployment was not checked"]);
+  });
+
   it("reads a script with no engine as no deployment", () => {
     expect(deploymentsOf("#!/bin/bash\ntar czf /backups/models.tgz /srv/models\necho vllm done\n", "backup.sh")).toEqual([]);
     expect(lint("#!/bin/bash\npkill -f 'vllm serve' || true\n", "stop.sh")).toEqual([]);
