@@ -52,6 +52,28 @@ const ENGINE_CONFIG_FIELDS: FieldName[] = ["tensorParallel", "pipelineParallel",
 const KEY_INDEX = new Map<string, { field: FieldName; kind: Kind }>();
 for (const entry of KEYS) for (const key of entry.keys) KEY_INDEX.set(key, { field: entry.field, kind: entry.kind });
 
+/**
+ * Prefixes a deployment's variables put before a setting's name, as Terraform variables and
+ * `.tfvars` files do (`vllm_model`, `vllm_gpu_count`, `gpu_node_vm_size`): an engine's name before
+ * any setting; the GPU nodes' before the hardware only.
+ */
+const ENGINE_PREFIXES = ["vllm", "sglang", "tgi", "ollama", "llamacpp", "lmdeploy", "trtllm", "tensorrtllm"];
+const HARDWARE_PREFIXES = ["gpunode", "gpunodes", "gpu"];
+const HARDWARE_FIELDS = new Set<FieldName>(["instanceType", "gpuType", "gpuCount"]);
+
+/** The setting a key holds: by its name, or by the name after an engine's or the GPU nodes' prefix. */
+function keySpec(key: string): { field: FieldName; kind: Kind } | undefined {
+  const normalized = normalizeKey(key);
+  const exact = KEY_INDEX.get(normalized);
+  if (exact) return exact;
+  for (const prefix of ENGINE_PREFIXES) if (normalized.startsWith(prefix) && normalized.length > prefix.length) return KEY_INDEX.get(normalized.slice(prefix.length));
+  for (const prefix of HARDWARE_PREFIXES) {
+    const spec = normalized.startsWith(prefix) ? KEY_INDEX.get(normalized.slice(prefix.length)) : undefined;
+    if (spec && HARDWARE_FIELDS.has(spec.field)) return spec;
+  }
+  return undefined;
+}
+
 export function normalizeKey(key: string): string {
   return key.toLowerCase().replace(/[-_]/g, "");
 }
@@ -113,7 +135,7 @@ function ownedRepository(mapping: DocNode): { key: string; node: DocNode } | und
 /** The scalar of `mapping` that names a model by its key (`model`, `modelName`, `hf_model_id`…), or by a name under one (`model: {name: …}`). */
 export function modelEntryOf(mapping: DocNode): { key: string; node: DocNode } | undefined {
   for (const [key, node] of mapping.entries()) {
-    if (KEY_INDEX.get(normalizeKey(key))?.field !== "model") continue;
+    if (keySpec(key)?.field !== "model") continue;
     if (node.type === "scalar") return { key, node };
     const candidates = node.type === "map" ? node.entries().filter(([inner, value]) => value.type === "scalar" && MODEL_NAME_KEYS.has(normalizeKey(inner))) : [];
     const owned = ownedRepository(node);
@@ -149,7 +171,7 @@ export function readSettingsMapping(
     }
     // Under a model key (`model: {name: Qwen/Qwen3-32B, contextLength: 32768}`), its name is the model.
     const nameRank = options.modelKeyed ? MODEL_NAME_ORDER.indexOf(normalizeKey(key)) : -1;
-    const spec = KEY_INDEX.get(normalizeKey(key)) ?? (nameRank >= 0 ? MODEL_SPEC : undefined);
+    const spec = keySpec(key) ?? (nameRank >= 0 ? MODEL_SPEC : undefined);
     if (!spec || node.type !== "scalar") continue;
     if (spec === MODEL_SPEC) {
       if (nameRank > modelNameRank) continue;
@@ -391,7 +413,7 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
   for (const { node, path } of settingsMappings(document)) {
     const key = path[path.length - 1];
     // A model key's mapping (`model: {name: …}`) may leave the GPUs to the mappings around it.
-    const modelKeyed = key !== undefined && KEY_INDEX.get(normalizeKey(key))?.field === "model";
+    const modelKeyed = key !== undefined && keySpec(key)?.field === "model";
     // A mapping that names a model may leave its GPUs to the mappings around it (`environment_variables: {MODEL_NAME}` beside `instance_type`).
     const read = readSettingsMapping(node, { modelKeyed, hardwareElsewhere: true });
     if (!read) continue;

@@ -524,8 +524,8 @@ export function scriptEngineCall(tokens: ArgToken[], readImage?: ImageReader, de
   const direct = engineCall(tokens);
   if (direct) return { call: direct, env: new Map() };
   // A shell started further on (`huggingface-cli scan-cache; bash -c "… && vllm serve …"`, a systemd unit's ExecStart): its script.
-  for (let i = 1; depth < 3 && i + 2 < tokens.length; i++) {
-    if (tokens[i - 1]!.operator !== true || tokens[i]!.operator) continue;
+  for (let i = 0; depth < 3 && i + 2 < tokens.length; i++) {
+    if ((i > 0 && tokens[i - 1]!.operator !== true) || tokens[i]!.operator) continue;
     const nested = runScript(tokens.slice(i, i + 3), "", new Map());
     const found = nested.length > 0 && nested[0] !== tokens[i] ? scriptEngineCall(nested, readImage, depth + 1) : undefined;
     if (found) return found;

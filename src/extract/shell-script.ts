@@ -10,21 +10,20 @@
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { mergeFields, newSink, scriptEngineCall, setScriptGpus } from "./kit.js";
+import { type ImageReader, mergeFields, newSink, type ScriptCall, scriptEngineCall, setScriptGpus } from "./kit.js";
+import { engineById } from "../engines/index.js";
 import { nimImageReader } from "./nim.js";
-import { shellTokens } from "./shell.js";
+import { type ArgToken, shellTokens } from "./shell.js";
 import type { Deployment } from "./types.js";
 
 export function extractShellScript(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (document.type !== "scalar" || document.node.type !== "ShellScript") return undefined;
-  const found = scriptEngineCall(shellTokens(document, ctx.text, new Map()), nimImageReader(ctx));
-  if (!found) return [];
-  const sink = newSink();
-  mergeFields(sink, found.call);
-  sink.fields.engine ??= { value: found.call.engine, node: document.node, source: "script", readonly: true };
-  setScriptGpus(sink, found);
-  return [
-    {
+  return scriptCalls(shellTokens(document, ctx.text, new Map()), nimImageReader(ctx)).map((found) => {
+    const sink = newSink();
+    mergeFields(sink, found.call);
+    sink.fields.engine ??= { value: found.call.engine, node: document.node, source: "script", readonly: true };
+    setScriptGpus(sink, found);
+    return {
       format: "shell",
       kind: "script",
       name: undefined,
@@ -34,6 +33,33 @@ export function extractShellScript(document: DocNode, ctx: ExtractContext): Depl
       ...(sink.gpuVendor ? { gpuVendor: sink.gpuVendor } : {}),
       ...(found.call.args ? { args: found.call.args } : {}),
       ...(found.assumptions ? { assumptions: found.assumptions } : {}),
-    },
-  ];
+    };
+  });
+}
+
+/** Most engine starts read from one script: a longer list is a generated file, not a launcher. */
+const MAX_SCRIPT_STARTS = 16;
+
+/**
+ * Every engine the script starts, each read from its own command on (the later commands an Ollama
+ * server's `ollama pull`s are, the models it loads on request): a script often starts an embedding
+ * server beside the LLM, or one of two in `if`/`case` branches. Each is judged as a deployment of its
+ * own. A later command of an engine that loads models on request (`ollama pull`) belongs to the
+ * server already found.
+ */
+function scriptCalls(tokens: ArgToken[], readImage: ImageReader): ScriptCall[] {
+  const found: ScriptCall[] = [];
+  const commandStarts = [0, ...tokens.flatMap((token, index) => (token.operator ? [index + 1] : []))];
+  for (const start of commandStarts) {
+    if (found.length >= MAX_SCRIPT_STARTS || start >= tokens.length || tokens[start]!.operator) continue;
+    let end = start;
+    while (end < tokens.length && !tokens[end]!.operator) end++;
+    const command = scriptEngineCall(tokens.slice(start, end), readImage);
+    if (!command) continue;
+    const engine = engineById(command.call.engine);
+    if (engine.loadsModelsOnRequest && found.some((previous) => previous.call.engine === engine.id)) continue;
+    // From this command on: the rest of the script may say more about it (the models an Ollama server pulls).
+    found.push(found.length === 0 || engine.loadsModelsOnRequest ? (scriptEngineCall(tokens.slice(start), readImage) ?? command) : command);
+  }
+  return found;
 }

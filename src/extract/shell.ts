@@ -235,6 +235,12 @@ function windowsBackslashes(script: string): string {
 /** A word that is one variable and nothing else (`"$MODEL"`, `${MODEL}`), as the parser marks it. */
 const WHOLE_VARIABLE = /^\u0000(\w+)\u0000$/;
 
+/** `name=(` or `name+=(` as the parser splits it: the word before the parenthesis. */
+const ARRAY_ASSIGNMENT = /^([A-Za-z_]\w*)(\+?)=$/;
+
+/** Every word of an array, `"${name[@]}"` (or `[*]`), as the parser marks it. */
+const ARRAY_WORDS = /^\u0000([A-Za-z_]\w*)\[[@*]\]\u0000$/;
+
 /** Words that open a compound command before the command itself (`then set -- …`). */
 const COMPOUND_KEYWORDS = new Set(["then", "else", "do", "{", "!"]);
 
@@ -277,7 +283,27 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
     if (setWords) parameters = positionalAfterSet(setWords) ?? parameters;
     setWords = undefined;
   };
-  for (const entry of parsed) {
+  /** Bash arrays the script fills (`args=(--port 8000 …)`, `args+=(…)`), by name. */
+  const arrays = new Map<string, ArgToken[]>();
+  /** The array whose words are being read, between `name=(` and `)` (the `(` itself is skipped there). */
+  let filling: ArgToken[] | undefined;
+  for (const [index, entry] of parsed.entries()) {
+    if (filling) {
+      // An array's words are read (and located) as a command's are, but run nothing.
+      if (typeof entry !== "string") {
+        if ("op" in entry && entry.op === ")") [filling, commandStart] = [undefined, true];
+        continue;
+      }
+      commandStart = false;
+    }
+    const arrayStart = commandStart && typeof entry === "string" ? ARRAY_ASSIGNMENT.exec(entry) : null;
+    const next = parsed[index + 1];
+    if (arrayStart && next !== undefined && typeof next !== "string" && "op" in next && next.op === "(") {
+      const [, name, append] = arrayStart as unknown as [string, string, string];
+      filling = append ? (arrays.get(name) ?? []) : [];
+      arrays.set(name, filling);
+      continue;
+    }
     if (typeof entry !== "string") {
       if ("op" in entry && entry.op !== "glob") {
         endSet();
@@ -333,8 +359,10 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
         cursor = at + entry.length;
       }
     }
-    const sink = setWords ?? tokens;
+    const sink = filling ?? setWords ?? tokens;
+    const array = ARRAY_WORDS.exec(entry)?.[1];
     if (parameters && (value === ALL_ARGUMENTS || value === ALL_ARGUMENTS_JOINED)) sink.push(...parameters);
+    else if (array !== undefined && arrays.has(array)) sink.push(...arrays.get(array)!);
     else sink.push(token);
   }
   endSet();

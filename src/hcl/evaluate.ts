@@ -289,6 +289,11 @@ export class Evaluator {
 
   private template(template: HCLTemplate, depth: number): DocNode {
     const value = this.sourced(template, depth);
+    if (template.kind === "heredoc" && template.parts.every((part) => part.type !== "HCLTemplateDirective")) {
+      // HCL written in a heredoc (a nomad_job's jobspec) is read where it is written; an interpolation
+      // in it (`"${var.model}"`) is one in the HCL it holds too, and reads as unknown there.
+      setHclParser(template, () => heredocDocuments(template, this.file));
+    }
     if ("unknown" in value) {
       // A part is unknown: the rest of the string still counts (a command line with `${var.model}`
       // in it), in Terraform-JSON spelling; it is written verbatim only if that is the source text.
@@ -296,10 +301,6 @@ export class Evaluator {
       return new ScalarDoc(value.unknown, template, inner !== value.unknown);
     }
     const inner = template.kind === "quoted" ? this.file.text.slice(template.range[0] + 1, template.range[1] - 1) : undefined;
-    if (template.kind === "heredoc" && template.parts.every((part) => part.type === "HCLTemplateLiteral")) {
-      // HCL written in a heredoc (a nomad_job's jobspec) is read where it is written.
-      setHclParser(template, () => heredocDocuments(template, this.file));
-    }
     if (template.kind === "heredoc" || inner !== value.text) {
       // Whatever parses the string (a kubectl_manifest's yaml_body) gets positions inside it.
       setLocatedParser(template, (text) => {

@@ -1,8 +1,10 @@
 /**
- * The files the HCL language reads: Terraform's `.tf`, and Nomad's job specifications (`.nomad.hcl`,
- * `.nomad`), HCL too. One list, for the configs' globs and for `vram explain`, which parses by name.
+ * The files the HCL language reads: Terraform's `.tf` and `.tfvars` (variable values: a preset applied
+ * with `-var-file` names a model and its GPUs as an app config does), and Nomad's job specifications
+ * (`.nomad.hcl`, `.nomad`), HCL too. One list, for the configs' globs and for `vram explain`, which
+ * parses by name.
  */
-const HCL_FILE_SUFFIXES = [".tf", ".nomad.hcl", ".nomad"];
+const HCL_FILE_SUFFIXES = [".tf", ".tfvars", ".nomad.hcl", ".nomad"];
 
 export const HCL_FILES = HCL_FILE_SUFFIXES.map((suffix) => `**/*${suffix}`);
 

@@ -581,3 +581,13 @@ describe("Azure Resource Manager templates", () => {
     expect(deploymentsOf(concat, file)[1]!.unresolved.model).toMatchObject({ reason: "variable" });
   });
 });
+
+describe("app configs with prefixed keys", () => {
+  it("reads a setting after an engine's name, and hardware after the GPU nodes', not a client's model", () => {
+    const values = extractedValues(`vllm_model: Qwen/Qwen3-32B\nvllm_gpu_count: 2\nvllm_max_model_len: 32768\ngpu_node_machine_type: g2-standard-24\n`);
+    expect(values).toEqual([{ kind: "app config", name: undefined, model: "Qwen/Qwen3-32B", gpuCount: 2, maxModelLen: 32768, instanceType: "g2-standard-24", unresolved: [] }]);
+    // A client's settings: no engine's prefix, and a GPU prefix names hardware only.
+    expect(extractedValues(`llm_model: gpt-4o-mini\ngpu_model: l4\nmax_context_length: 8192\n`)).toEqual([]);
+    expect(extractedValues(`gpu_max_model_len: 8192\nopenai_model: gpt-4o\n`)).toEqual([]);
+  });
+});

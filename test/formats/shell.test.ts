@@ -78,6 +78,35 @@ python3 -m sglang.launch_server --model-path $MODEL_PATH --tp 2
     expect(values(`tmux send-keys -t llm "vllm serve Qwen/Qwen3-8B" Enter\nssh gpu01\nssh -i vllm gpu01 uptime\n`)).toEqual([]);
   });
 
+  it("reads the words of bash arrays where they are expanded, appended ones too, and locates them", () => {
+    const script = `#!/bin/bash\nargs=(\n  Qwen/Qwen3-32B\n  --max-model-len 8192\n)\nargs+=(--tensor-parallel-size 2)\nempty=()\nvllm serve "\${args[@]}" "\${empty[@]}" "\${unset[@]}"\n`;
+    const [deployment] = deploymentsOf(script, "serve.sh");
+    expect([deployment!.fields.model?.value, deployment!.fields.maxModelLen?.value, deployment!.fields.tensorParallel?.value]).toEqual(["Qwen/Qwen3-32B", 8192, 2]);
+    expect(script.slice(...deployment!.fields.tensorParallel!.range!)).toBe("2");
+  });
+
+  it("reads every engine a script starts, each a deployment; an Ollama server's later pulls are its models, each judged once", () => {
+    const script = `#!/bin/bash
+CUDA_VISIBLE_DEVICES=0 nohup vllm serve BAAI/bge-m3 --port 8001 > embed.log 2>&1 &
+if [ "$BIG" = 1 ]; then
+  vllm serve Qwen/Qwen3-235B-A22B --tensor-parallel-size 8
+else
+  vllm serve Qwen/Qwen3-8B
+fi
+ollama serve &
+ollama pull qwen3:30b-a3b
+ollama pull nomic-embed-text
+`;
+    const deployments = deploymentsOf(script, "start.sh");
+    expect(deployments.map(({ fields }) => [fields.engine?.value, fields.model?.value])).toEqual([
+      ["vllm", "BAAI/bge-m3"],
+      ["vllm", "Qwen/Qwen3-235B-A22B"],
+      ["vllm", "Qwen/Qwen3-8B"],
+      ["ollama", "qwen3:30b-a3b"],
+      ["ollama", "nomic-embed-text"],
+    ]);
+  });
+
   it("points a finding at a value set outside the script", () => {
     const messages = lint(`#!/bin/bash\nvllm serve Qwen/Qwen3-8B --tensor-parallel-size "\${TP}"\n`, "serve.sh");
     expect(brief(messages)).toEqual(["vram/unchecked-deployment 2:50 --tensor-parallel-size is set at deploy time ($TP), so this deployment was not checked"]);

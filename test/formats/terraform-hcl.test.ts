@@ -140,6 +140,11 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
     ["nomad-jobs/llm.nomad.hcl", ["vram/weights-fit 37:19 weightsExceed"]],
     // A Nomad job written in a nomad_job's jobspec heredoc: Llama 3.1 70B at bf16 on its device block's two L4s, reported in the heredoc.
     ["nomad-terraform/jobs.tf", ["vram/weights-fit 35:23 weightsExceed"]],
+    // A jobspec heredoc with interpolations is read too: an Ollama whose model a Nomad action pulls from a variable names none.
+    ["nomad-terraform/ollama.tf", ["vram/unchecked-deployment 24:5 noModel"]],
+    // A variable file applied with -var-file, read as an app config: Qwen3 32B at bf16 over the two L4s of a g2-standard-24.
+    ["presets/qwen3-32b-l4.tfvars", ["vram/weights-fit 9:22 weightsExceed"]],
+    ["presets/network.tfvars", []],
   ])("%s", (relative, expected) => {
     expect(brief(lintHclFixture(relative).messages)).toEqual(expected);
   });
@@ -159,7 +164,7 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
 
   it("every suggestion, applied, still parses as HCL and removes its finding (re-linted with every rule)", () => {
     let checked = 0;
-    for (const relative of ["gke-vllm-mixtral/main.tf", "sagemaker-llama-g5/main.tf", "gke-node-pool-qwen/serving.tf", "eks-manifest-llama/manifests.tf", "nomad-terraform/jobs.tf"]) {
+    for (const relative of ["gke-vllm-mixtral/main.tf", "sagemaker-llama-g5/main.tf", "gke-node-pool-qwen/serving.tf", "eks-manifest-llama/manifests.tf", "nomad-terraform/jobs.tf", "presets/qwen3-32b-l4.tfvars"]) {
       const { text, path, messages } = lintHclFixture(relative);
       for (const message of messages) {
         const before = messages.filter((other) => other.ruleId === message.ruleId).length;
@@ -173,7 +178,7 @@ describe("Terraform HCL fixtures through eslint-plugin-vram/hcl", () => {
         }
       }
     }
-    expect(checked).toBe(8);
+    expect(checked).toBe(10);
   });
 
   it("reads user data wrapped in base64encode, and a script run as another user (`su … -c`)", () => {
