@@ -6,8 +6,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigImportError, importModelConfig } from "../src/catalog/import-config.js";
+import { bundledCatalog } from "../src/catalog/load.js";
 import { importModelFiles, parseConfigJson } from "../src/catalog/read-model-files.js";
-import { shapeOf } from "../src/sizing/estimate.js";
+import type { ModelEntry } from "../src/catalog/types.js";
+import { estimateMemory, shapeOf } from "../src/sizing/estimate.js";
 import { FIXTURES } from "./support/lint.js";
 
 const AIC = "ai-dynamo/aiconfigurator@095f58a51c4ca8e61b66ec108d86f223f8d559ce:aic-core/src/aiconfigurator_core/model_configs";
@@ -185,11 +187,120 @@ describe("config.json importer on real configs", () => {
     expect(entry).toMatchObject({ attention: { kind: "encoder" }, maxPositionEmbeddings: 8192 });
   });
 
+  it("sizes GLM-V configs (text_config nested): GLM-OCR's biased, per-head-normalised vision blocks and GLM-4.6V's learned positions", () => {
+    // The keys zai-org/GLM-OCR writes, at toy sizes: 2 text layers of 64 (4 heads of 32, 2 KV heads), one MTP layer.
+    const text = {
+      model_type: "glm_ocr_text", hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, head_dim: 32, intermediate_size: 128,
+      vocab_size: 1000, max_position_embeddings: 4096, tie_word_embeddings: false, num_nextn_predict_layers: 1, attention_bias: false, dtype: "bfloat16",
+    };
+    const vision = {
+      model_type: "glm_ocr_vision", hidden_size: 32, depth: 2, num_heads: 4, attention_bias: true, intermediate_size: 64, out_hidden_size: 64,
+      patch_size: 14, temporal_patch_size: 2, spatial_merge_size: 2, image_size: 336,
+    };
+    const ocr = importModelConfig({ id: "acme/ocr", config: { architectures: ["GlmOcrForConditionalGeneration"], model_type: "glm_ocr", text_config: text, vision_config: vision }, sources: ["test"] });
+    // Text: untied 1000 × 64 embedding and head; per layer q, k, v, o (64·128 + 2·64·64 + 128·64), gated MLP 3·64·128, two norms; final norm.
+    const textParams = 2 * 1000 * 64 + 2 * (3 * 64 * 128 + 24_576 + 2 * 64) + 64;
+    // Vision: Conv3d patch embedding (3·2·14·14·32 + bias); per block two norms, qkv and proj with biases, q/k norms of 8,
+    // a biased gated MLP of 64; post norm; the 2 × 2 downsample conv to 64; the merger (proj, LayerNorm, gated MLP of 64 · 3 channels).
+    const block = 2 * 32 + (3 * 32 * 32 + 3 * 32) + (32 * 32 + 32) + 2 * 8 + (3 * 32 * 64 + 2 * 64 + 32);
+    const visionParams = 3 * 2 * 14 * 14 * 32 + 32 + 2 * block + 32 + (32 * 64 * 4 + 64) + (64 * 64 + 2 * 64 + 3 * 64 * 192);
+    expect(ocr.params).toMatchObject({ total: textParams + visionParams, vision: visionParams });
+    expect(ocr.params.mtp).toBeGreaterThan(0);
+    expect(kvBytesPerToken(ocr)).toBe(2 * 2 * 2 * 32 * 2); // 2 layers × K and V × 2 KV heads × 32 × bf16
+
+    // GLM-4.1V/4.6V (glm4v): learned positions for (336 / 14)² patches and a post-conv norm, bias-free blocks whose MLP is
+    // out_hidden_size wide, the merger's MLP intermediate_size wide.
+    const glm4v = importModelConfig({
+      id: "acme/glm4v",
+      config: { model_type: "glm4v", text_config: { ...text, model_type: "glm4v_text" }, vision_config: { ...vision, model_type: "glm4v_vision", attention_bias: false } },
+      sources: ["test"],
+    });
+    const plainBlock = 2 * 32 + 3 * 32 * 32 + 32 * 32 + 3 * 32 * 64;
+    const glm4vVision = 3 * 2 * 14 * 14 * 32 + 32 + 24 * 24 * 32 + 32 + 2 * plainBlock + 32 + (32 * 64 * 4 + 64) + (64 * 64 + 2 * 64 + 3 * 64 * 64);
+    expect(glm4v.params.vision).toBe(glm4vVision);
+  });
+
+  it("sizes LFM2-MoE: short-convolution layers keep a constant state, only attention layers cache KV; dense first layers, then experts", () => {
+    // The keys LiquidAI/LFM2-8B-A1B writes, at toy sizes: 4 layers (3 conv, 1 attention), 2 dense then 2 MoE layers of 8 experts.
+    const config = {
+      architectures: ["Lfm2MoeForCausalLM"], model_type: "lfm2_moe", hidden_size: 64, num_hidden_layers: 4, num_attention_heads: 4, num_key_value_heads: 2,
+      intermediate_size: 128, moe_intermediate_size: 32, num_experts: 8, num_experts_per_tok: 2, num_dense_layers: 2, vocab_size: 1000,
+      max_position_embeddings: 4096, conv_L_cache: 3, conv_bias: false, layer_types: ["conv", "conv", "full_attention", "conv"], dtype: "bfloat16",
+    };
+    const entry = importModelConfig({ id: "acme/lfm2-moe", config, sources: ["test"] });
+    // The MoE model's dense width is intermediate_size as written (LFM2's 2/3 auto-adjustment does not apply).
+    expect(entry).toMatchObject({
+      intermediateSize: 128,
+      tieWordEmbeddings: true,
+      recurrent: { kind: "short-convolution", layers: 3, stateBytesPerSequencePerLayer: 2 * 64 * 2 },
+      moe: { experts: 8, expertsPerToken: 2, expertIntermediateSize: 32, sharedExperts: 0, moeLayers: 2 },
+    });
+    // Tied 1000 × 64 embedding; 3 conv mixers (in_proj 64 → 192, depthwise 64 × 3, out_proj 64 × 64); one attention layer
+    // (head_dim 16); 2 dense MLPs of 128; 2 MoE layers of 8 experts of 32 and a router; two norms per layer; final norm.
+    const experts = 8 * 3 * 64 * 32;
+    const total = 1000 * 64 + 3 * (3 * 64 * 64 + 64 * 3 + 64 * 64) + (64 * 64 + 2 * 64 * 32 + 64 * 64) + 2 * 3 * 64 * 128 + 2 * (experts + 8 * 64) + 4 * 128 + 64;
+    expect(entry.params).toEqual({ total, active: total - 2 * (6 / 8) * experts });
+    expect(kvBytesPerToken(entry)).toBe(1 * 2 * 2 * 16 * 2); // the one attention layer × K and V × 2 KV heads × 16 × bf16
+    expect(entry.notes?.join(" ")).toMatch(/3 of 4 layers are short convolutions: no KV cache, a constant 256-byte state per sequence each .*; only the 1 attention layers grow a KV cache/);
+  });
+
+  it("sizes MiniCPM-V 2.5+: the language model at the top level, a SigLIP tower and a perceiver resampler into its width", () => {
+    // The keys openbmb/MiniCPM-V-4 writes, at toy sizes.
+    const config = {
+      architectures: ["MiniCPMV"], model_type: "minicpmv", version: 4.0, hidden_size: 64, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2,
+      head_dim: 16, intermediate_size: 128, vocab_size: 1000, max_position_embeddings: 4096, tie_word_embeddings: false, query_num: 4,
+      drop_vision_last_layer: false, torch_dtype: "bfloat16",
+      vision_config: { model_type: "siglip_vision_model", hidden_size: 32, intermediate_size: 64, num_hidden_layers: 2, num_attention_heads: 2, patch_size: 14, image_size: 56 },
+    };
+    const entry = importModelConfig({ id: "acme/minicpm-v", config, sources: ["test"] });
+    const language = 2 * 1000 * 64 + 2 * (64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 128 + 2 * 64) + 64;
+    // SigLIP: Conv2d 14 × 14 patches, 4 × 4 learned positions (no class token), per layer biased q/k/v/o, fc1, fc2 and two
+    // LayerNorms, the post LayerNorm. Resampler: 4 queries of 64, kv_proj 32 → 64, attention (in/out projections with biases),
+    // three LayerNorms, the 64 × 64 output projection.
+    const tower = 3 * 14 * 14 * 32 + 32 + 16 * 32 + 2 * (4 * 32 * 32 + 4 * 32 + 2 * 32 * 64 + 64 + 32 + 4 * 32) + 2 * 32;
+    const resampler = 4 * 64 + 32 * 64 + 4 * 64 * 64 + 4 * 64 + 6 * 64 + 64 * 64;
+    expect(entry.params).toMatchObject({ total: language + tower + resampler, active: language, vision: tower + resampler });
+    expect(kvBytesPerToken(entry)).toBe(2 * 2 * 2 * 16 * 2);
+  });
+
+  it("sizes Gemma 3n's language model as vLLM loads it: per-layer embeddings, AltUp, LAuReL and per-layer MLP widths", () => {
+    const text = {
+      model_type: "gemma3n_text", hidden_size: 64, num_hidden_layers: 4, num_attention_heads: 2, num_key_value_heads: 1, head_dim: 32,
+      intermediate_size: [128, 128, 256, 256], vocab_size: 1000, vocab_size_per_layer_input: 500, hidden_size_per_layer_input: 8,
+      altup_num_inputs: 4, laurel_rank: 4, num_kv_shared_layers: 2, sliding_window: 16, max_position_embeddings: 4096,
+      layer_types: ["sliding_attention", "sliding_attention", "sliding_attention", "full_attention"],
+    };
+    const entry = importModelConfig({ id: "acme/gemma-3n", config: { architectures: ["Gemma3nForConditionalGeneration"], model_type: "gemma3n", text_config: text, torch_dtype: "bfloat16" }, sources: ["test"] });
+    expect(entry).toMatchObject({ intermediateSize: 192, tieWordEmbeddings: true, windowedAttention: { kind: "sliding", window: 16, layers: 3 } });
+    // The layer model: tied embedding, per layer q/k/v/o and a gated MLP of the mean width 192, two norms; final norm.
+    const layers = 1000 * 64 + 4 * (64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 192 + 2 * 64) + 64;
+    // PLE: the 500 × (4 × 8) table, the 64 → 32 model projection and its norm, per layer the gate, the projection back and a norm.
+    const ple = 500 * 4 * 8 + 64 * 4 * 8 + 8 + 4 * (2 * 64 * 8 + 64);
+    // Per layer: AltUp (output scale, 4 × 4 correction, 4 × 16 prediction, 64 → 4 router, router norm), LAuReL (64 → 4 → 64,
+    // norm), the pre/post feed-forward norms, q/k norms; and the 3 + 3 AltUp projections of 64 × 64.
+    const perLayer = 64 + 16 + 64 + 64 * 4 + 64 + 2 * 64 * 4 + 64 + 2 * 64 + 2 * 32;
+    expect(entry.params).toMatchObject({ total: layers + ple + 4 * perLayer + 6 * 64 * 64, vision: ple + 4 * perLayer + 6 * 64 * 64 });
+    expect(entry.notes?.join(" ")).toMatch(/per-layer input embeddings \(PLE, 500 × 4 × 8 = 0\.00B parameters\) can be kept off the accelerator/);
+    expect(entry.notes?.join(" ")).toMatch(/effective parameters \(without the PLE table\)/);
+    // Every layer's K and V projections are counted, and cached: the 2 KV-sharing layers are an overestimate the notes name.
+    expect(kvBytesPerToken(entry)).toBe(4 * 2 * 1 * 32 * 2);
+  });
+
   it("says what it cannot read, naming the file", () => {
     expect(() => importModelFiles(`${FIXTURES}/hf-configs/no-such-model`, "acme/x", ["test"])).toThrow(/does not exist/);
     expect(() => importModelFiles(`${FIXTURES}/kubernetes`, "acme/x", ["test"])).toThrow(/has no config.json/);
   });
 });
+
+const catalog = bundledCatalog();
+
+/** What the estimator caches per token for the entry: bf16 KV, one H100, vLLM. */
+function kvBytesPerToken(model: ModelEntry): number {
+  return estimateMemory({
+    engine: "vllm", model, weightFormat: catalog.format("bf16"), activationBytes: 2, gpu: catalog.gpu("h100-80gb")!,
+    tensorParallel: 1, pipelineParallel: 1, dataParallel: 1, expertParallel: false, maxModelLen: 4096,
+  }).kvBytesPerToken;
+}
 
 function readConfig(folder: string): Record<string, unknown> {
   return parseConfigJson(readFileSync(`${FIXTURES}/hf-configs/${folder}/config.json`, "utf8")) as Record<string, unknown>;

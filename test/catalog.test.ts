@@ -237,6 +237,10 @@ describe("names people write", () => {
     // Ministral 3: the Instruct checkpoints are published in FP8, the Base and Reasoning ones in BF16.
     ["mistralai/Ministral-3-8B-Instruct-2512", "mistralai/Ministral-3-8B-Instruct-2512", null],
     ["mistralai/Ministral-3-8B-Reasoning-2512", "mistralai/Ministral-3-8B-Instruct-2512", "bf16"],
+    ["mistralai/Ministral-3-14B-Instruct-2512", "mistralai/Ministral-3-14B-Instruct-2512", null],
+    // ModelScope's cache writes a `.` of the name as `___`.
+    ["/root/.cache/modelscope/hub/Qwen/Qwen2___5-7B-Instruct", "Qwen/Qwen2.5-7B-Instruct", null],
+    ["/models/llm/Qwen/Qwen2___5-Coder-32B-Instruct-AWQ", "Qwen/Qwen2.5-Coder-32B-Instruct", "awq"],
   ])("%s → %s (%s)", (written, model, format) => {
     const resolved = catalog.resolveModel(written);
     expect(resolved?.model.id).toBe(model);
@@ -246,7 +250,7 @@ describe("names people write", () => {
   it("never sizes a name as a model of another version, or a quant type the catalog lacks as 16-bit", () => {
     // Another version of the family is another model: unknown, not the first Qwen at 72B.
     expect(catalog.resolveModel("Qwen/Qwen3-72B")).toBeUndefined();
-    expect(catalog.resolveModel("mistralai/Ministral-3-14B-Instruct-2512")).toBeUndefined();
+    expect(catalog.resolveModel("mistralai/Ministral-4-14B-Instruct")).toBeUndefined();
     expect(catalog.resolveModel("OpenGVLab/InternVL3_5-8B")).toBeUndefined();
     // A dense model of the stated size wins over an MoE of that total; an MoE of another total is no match.
     expect(catalog.resolveModel("Qwen/Qwen3-32B")?.model.id).toBe("Qwen/Qwen3-32B");

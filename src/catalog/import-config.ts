@@ -9,7 +9,8 @@
  * folded into that shape so parameter counts and KV layers stay exact, and a note says how:
  * - ungated MLPs (GPT-2, OPT, Falcon, StarCoder2, Nemotron's relu²) keep 2 matrices, so the width is stored
  *   as the gated-equivalent 2/3 of `intermediate_size`;
- * - Nemotron-H's single-component layers and DeciLM's per-block widths are regrouped (see their functions).
+ * - Nemotron-H's single-component layers and DeciLM's per-block widths are regrouped (see their functions);
+ * - Gemma 3n's per-layer MLP widths are stored as their mean, its PLE, AltUp and LAuReL weights counted beside.
  *
  * Parameter counts are derived from the shape (the same arithmetic the estimator uses), plus the vision
  * tower estimated from `vision_config`, so an imported entry sizes exactly as it counts.
@@ -108,7 +109,7 @@ const TIE_DEFAULT: Record<string, boolean> = {
   phimoe: false, gpt_neox: false, gptj: false, deepseek_v2: false, deepseek_v3: false, internlm2: false, baichuan: false, olmo: false,
   olmo2: false, olmoe: false, nemotron: false, dbrx: false, jamba: false, starcoder2: true, gemma: true, gemma2: true, gemma3: true,
   gemma3_text: true, cohere: true, cohere2: true, gpt2: true, opt: true, falcon: true, bloom: true, mpt: true, gpt_bigcode: true,
-  granite: true, granitemoe: true, chatglm: false, glm: false, glm4: false, exaone: false,
+  granite: true, granitemoe: true, chatglm: false, glm: false, glm4: false, exaone: false, lfm2_moe: true, gemma3n_text: true,
 };
 
 /**
@@ -128,7 +129,8 @@ const KNOWN_TYPES = new Set([
   "llava", "llava_next", "llava_onevision", "internvl", "internvl_chat", "ernie4_5", "ernie4_5_moe", "hunyuan_v1_dense",
   "hunyuan_v1_moe", "hunyuan", "seed_oss", "mimo", "mimo_v2_flash", "bailing_moe", "bailing_moe_v2", "dots1", "step3p7", "step3p5",
   "step3_text", "smollm3", "apertus", "orion", "xverse", "solar", "aquila", "minicpm", "minicpm3", "telechat", "hunyuan_dense",
-  "pixtral", "idefics3", "smolvlm", "arcee", "afmoe", "seed_oss", "nemotron_nano_vl", "ling", "minimax_m3_vl", "lfm2",
+  "pixtral", "idefics3", "smolvlm", "arcee", "afmoe", "seed_oss", "nemotron_nano_vl", "ling", "minimax_m3_vl", "lfm2", "lfm2_moe",
+  "glm_ocr", "minicpmv", "gemma3n",
 ]);
 
 /** Decoder layouts run as bidirectional encoders (`LlamaBidirectionalModel`, model_type `llama_bidirec`). */
@@ -245,6 +247,7 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
   // MLP width, MoE.
   let intermediate =
     (modelType === "lfm2" ? lfm2FeedForward(text) : undefined) ??
+    meanLayerWidth(text) ??
     numberAt(text, "intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim", "ff_intermediate_size") ??
     numberAt(ffnConfig, "ffn_hidden_size") ??
     (numberAt(text, "expansion_ratio") !== undefined ? numberAt(text, "expansion_ratio")! * h : undefined) ??
@@ -302,7 +305,10 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
   }
 
   const format = storedFormat(outer, text, input.hfQuantConfig, notes);
-  const visionParams = visionParamsOf(outer, layout, h, notes) + gemma4Extras(text, modelType, h, attentionHeads, kvHeads, headDim, intermediate ?? 0, notes);
+  const visionParams =
+    visionParamsOf(outer, layout, h, notes) +
+    gemma4Extras(text, modelType, h, attentionHeads, kvHeads, headDim, intermediate ?? 0, notes) +
+    gemma3nExtras(text, modelType, h, headDim, intermediate ?? 0, notes);
 
   const entry: ModelEntry = {
     id: input.id,
@@ -332,6 +338,9 @@ export function importModelConfig(input: ConfigImportInput): ModelEntry {
     active: shape.derivedActive,
     ...(visionParams > 0 ? { vision: visionParams } : {}),
   };
+  // Gemma 3n's E2B/E4B name its "effective" size: the model without the PLE table, which can stay off the accelerator.
+  const pleTable = modelType === "gemma3n_text" ? gemma3nPleTable(text) : 0;
+  if (pleTable > 0) notes.push(`effective parameters (without the PLE table): ${((entry.params.total - pleTable) / 1e9).toFixed(2)}B of the ${(entry.params.total / 1e9).toFixed(2)}B counted`);
   const mtp = mtpParamsOf(text, entry, shape.layers);
   if (mtp > 0) {
     entry.params.mtp = mtp;
@@ -387,6 +396,117 @@ function gemma4Extras(text: Json, modelType: string, h: number, heads: number, k
     notes.push(`the last ${shared} layers reuse earlier layers' KV cache; the KV estimate counts them too (an overestimate)`);
   }
   return extra;
+}
+
+/** A per-layer `intermediate_size` list whose widths differ (Gemma 3n's MatFormer slices): their mean, the rest counted beside. */
+function meanLayerWidth(text: Json): number | undefined {
+  const widths = numbersAt(text, "intermediate_size");
+  if (!widths || widths.length < 2 || widths.every((width) => width === widths[0])) return undefined;
+  return Math.round(widths.reduce((sum, width) => sum + width, 0) / widths.length);
+}
+
+/**
+ * Gemma 3n parameters the layer model does not hold (transformers' `Gemma3nTextModel` and
+ * `Gemma3nTextDecoderLayer`), counted with the towers so the total is what vLLM loads, all of it on the
+ * GPU: per-layer input embeddings (PLE) with their projections, AltUp's predict/correct coefficients and
+ * projections, LAuReL's low-rank residual, the extra norms, and the MLP widths a mean width leaves out.
+ * The vision (MobileNet-V5, a timm model) and audio towers are not described layer by layer in
+ * config.json and are not counted.
+ */
+function gemma3nExtras(text: Json, modelType: string, h: number, headDim: number, meanWidth: number, notes: string[]): number {
+  if (modelType !== "gemma3n_text") return 0;
+  const layers = numberAt(text, "num_hidden_layers") ?? 0;
+  const ple = numberAt(text, "hidden_size_per_layer_input") ?? 0;
+  const pleVocab = numberAt(text, "vocab_size_per_layer_input") ?? numberAt(text, "vocab_size") ?? 0;
+  const altupInputs = numberAt(text, "altup_num_inputs") ?? 4;
+  const laurelRank = numberAt(text, "laurel_rank") ?? 64;
+  const pleTable = gemma3nPleTable(text);
+  // embed_tokens_per_layer, per_layer_model_projection (h → layers × ple) and its norm; per layer the input gate
+  // (h → ple), the projection back (ple → h) and post_per_layer_input_norm.
+  const perLayerInputs = pleTable + h * layers * ple + ple + layers * (2 * h * ple + h);
+  // Per layer: AltUp (correct_output_scale, correction n × n, prediction n × n², modality router h × n, router norm),
+  // LAuReL (h → rank → h, post norm), pre/post feed-forward norms beyond the layer model's two, q_norm and k_norm.
+  const perLayer = h + altupInputs ** 2 + altupInputs ** 3 + h * altupInputs + h + 2 * h * laurelRank + h + 2 * h + 2 * headDim;
+  // altup_projections and altup_unembed_projections: n − 1 of h × h each.
+  const altupProjections = 2 * (altupInputs - 1) * h * h;
+  const widths = numbersAt(text, "intermediate_size") ?? [];
+  const widthRest = widths.length > 1 ? 3 * h * (widths.reduce((sum, width) => sum + width, 0) - widths.length * meanWidth) : 0;
+  const extra = perLayerInputs + layers * perLayer + altupProjections + widthRest;
+  const shared = numberAt(text, "num_kv_shared_layers") ?? 0;
+  notes.push(
+    `per-layer input embeddings (PLE, ${pleVocab} × ${layers} × ${ple} = ${(pleTable / 1e9).toFixed(2)}B parameters) can be kept off the accelerator; vLLM loads them on the GPU, so they are counted`,
+  );
+  if (shared > 0) notes.push(`the last ${shared} layers reuse earlier layers' KV cache; the KV estimate counts them too (an overestimate)`);
+  notes.push("the MobileNet-V5 vision and audio towers are not described layer by layer in config.json and are not counted; give model.safetensors.index.json for the exact weight bytes");
+  return extra;
+}
+
+/** Gemma 3n's per-layer embedding table (`embed_tokens_per_layer`): vocab_size_per_layer_input × layers × hidden_size_per_layer_input. */
+function gemma3nPleTable(text: Json): number {
+  const pleVocab = numberAt(text, "vocab_size_per_layer_input") ?? numberAt(text, "vocab_size") ?? 0;
+  return pleVocab * (numberAt(text, "num_hidden_layers") ?? 0) * (numberAt(text, "hidden_size_per_layer_input") ?? 0);
+}
+
+/**
+ * GLM-V's vision tower (transformers `Glm4vVisionModel`; GLM-OCR's `GlmOcrVisionModel`): a Conv3d patch
+ * embedding, RMSNorm blocks with a fused qkv and a gated MLP, a Conv2d that merges spatial_merge_size² patches
+ * into out_hidden_size, and a merger (proj, LayerNorm, gated MLP). GLM-4.1V/4.6V add learned positions and a
+ * post-conv norm, and size the block MLP by out_hidden_size without biases; GLM-OCR drops both, normalises q and
+ * k per head and sizes the block MLP by intermediate_size with biases (attention_bias).
+ */
+function glmVisionParams(vision: Json, ocr: boolean, notes: string[]): number {
+  // Keys a config leaves out take transformers' Glm4vVisionConfig defaults.
+  const h = numberAt(vision, "hidden_size") ?? 1536;
+  const depth = numberAt(vision, "depth") ?? 24;
+  const out = numberAt(vision, "out_hidden_size") ?? 4096;
+  const width = numberAt(vision, "intermediate_size") ?? 13696;
+  const heads = numberAt(vision, "num_heads") ?? 12;
+  const patch = numberAt(vision, "patch_size") ?? 14;
+  const temporal = numberAt(vision, "temporal_patch_size") ?? 2;
+  const merge = numberAt(vision, "spatial_merge_size") ?? 2;
+  const channels = numberAt(vision, "in_channels") ?? 3;
+  const bias = vision.attention_bias === true ? 1 : 0;
+  const patchEmbedding = channels * temporal * patch * patch * h + h;
+  // GLM-4.1V/4.6V: learned positions for (image_size / patch_size)² patches and the post-conv RMSNorm.
+  const positions = ocr ? 0 : ((numberAt(vision, "image_size") ?? 336) / patch) ** 2 * h + h;
+  const attention = 3 * h * h + bias * 3 * h + h * h + (ocr ? bias * h + 2 * Math.floor(h / heads) : 0);
+  const mlp = ocr ? 3 * h * width + bias * (2 * width + h) : 3 * h * out;
+  const block = 2 * h + attention + mlp;
+  const downsample = h * out * merge * merge + out;
+  const context = ocr ? out * channels : width;
+  const merger = out * out + 2 * out + 3 * out * context;
+  const total = patchEmbedding + positions + depth * block + h + downsample + merger; // h: post_layernorm
+  notes.push(`vision tower (${depth} layers × ${h}), patch merger and projector counted from vision_config: ${(total / 1e6).toFixed(0)}M parameters`);
+  return total;
+}
+
+/**
+ * MiniCPM-V 2.5 and later (vLLM `MiniCPMV2_5`…, the Hub's modeling_minicpmv.py): a SigLIP vision tower
+ * (learned positions for (image_size / patch_size)² patches, no class token, the last layer dropped with
+ * `drop_vision_last_layer`) and a one-layer perceiver resampler of `query_num` queries into the language
+ * model's width (kv_proj, multi-head attention, three LayerNorms, a square output projection; its 2D sincos
+ * positions are a buffer, not weights).
+ */
+function minicpmvVisionParams(outer: Json, vision: Json | undefined, textHidden: number, notes: string[]): number {
+  if (!vision) {
+    notes.push(`the vision encoder (${stringAt(outer, "vision_encoder") ?? "not named"}) is not described in config.json: it is not counted`);
+    return 0;
+  }
+  // Keys a config leaves out take transformers' SiglipVisionConfig defaults.
+  const h = numberAt(vision, "hidden_size") ?? 768;
+  const width = numberAt(vision, "intermediate_size") ?? 3072;
+  const patch = numberAt(vision, "patch_size") ?? 16;
+  const channels = numberAt(vision, "num_channels") ?? 3;
+  const layers = (numberAt(vision, "num_hidden_layers") ?? 12) - (outer.drop_vision_last_layer === true ? 1 : 0);
+  const positions = Math.floor((numberAt(vision, "image_size") ?? 224) / patch) ** 2;
+  // Per layer: q, k, v, o with biases, fc1 and fc2 with biases, two LayerNorms.
+  const perLayer = 4 * h * h + 4 * h + 2 * h * width + width + h + 4 * h;
+  const tower = channels * patch * patch * h + h + positions * h + layers * perLayer + 2 * h;
+  const queries = numberAt(outer, "query_num") ?? 64;
+  const e = textHidden;
+  const resampler = queries * e + (h !== e ? h * e : 0) + 4 * e * e + 4 * e + 3 * 2 * e + e * e;
+  notes.push(`SigLIP vision tower (${layers} layers × ${h}) and a ${queries}-query resampler counted from config.json: ${((tower + resampler) / 1e6).toFixed(0)}M parameters`);
+  return tower + resampler;
 }
 
 /**
@@ -686,8 +806,8 @@ function lfm2FeedForward(text: Json): number | undefined {
 /** Recurrent (Mamba, linear-attention, short-convolution) layers and their per-sequence state, for the hybrid families. */
 function recurrentOf(text: Json, modelType: string, layers: number, h: number, heads: number, notes: string[]): RecurrentLayersSpec | null {
   const layerTypes = stringsAt(text, "layer_types") ?? stringsAt(text, "layers_block_type");
-  if (modelType === "lfm2") {
-    // `layer_types` ("conv" / "full_attention"), or the first configs' `full_attn_idxs`.
+  if (modelType === "lfm2" || modelType === "lfm2_moe") {
+    // `layer_types` ("conv" / "full_attention"), or the first configs' `full_attn_idxs`; LFM2-MoE keeps the same mixers.
     const attention = layerTypes ? layerTypes.filter((type) => type === "full_attention").length : (numbersAt(text, "full_attn_idxs")?.length ?? layers);
     const convolutions = layers - attention;
     if (convolutions <= 0) return null;
@@ -695,9 +815,12 @@ function recurrentOf(text: Json, modelType: string, layers: number, h: number, h
     const bias = text.conv_bias === true ? 1 : 0;
     // in_proj (h → 3h), the depthwise convolution (h × kernel), out_proj (h → h), each with a bias when conv_bias is set.
     const params = 3 * h * h + h * kernel + h * h + bias * (3 * h + h + h);
-    notes.push(`${convolutions} of ${layers} layers are short convolutions (a ${kernel - 1}-token state per sequence, no KV cache); ${attention} are attention`);
     // vLLM's short_conv_state_shape: (conv_L_cache − 1) × hidden in the model dtype.
-    return { kind: "short-convolution", layers: convolutions, stateBytesPerSequencePerLayer: (kernel - 1) * h * 2, paramsPerLayer: params };
+    const stateBytes = (kernel - 1) * h * 2;
+    notes.push(
+      `${convolutions} of ${layers} layers are short convolutions: no KV cache, a constant ${stateBytes}-byte state per sequence each (conv_L_cache ${kernel} − 1 tokens × hidden ${h} at 16 bits); only the ${attention} attention layers grow a KV cache`,
+    );
+    return { kind: "short-convolution", layers: convolutions, stateBytesPerSequencePerLayer: stateBytes, paramsPerLayer: params };
   }
   if (modelType === "jamba") {
     const period = numberAt(text, "attn_layer_period") ?? 8;
@@ -1005,7 +1128,10 @@ function visionParamsOf(outer: Json, layout: Layout, textHidden: number, notes: 
     return 303_507_456 + projector;
   }
   const vision = recordAt(outer, "vision_config") ?? recordAt(outer, "visual");
+  const outerType = stringAt(outer, "model_type") ?? "";
+  if (outerType === "minicpmv") return minicpmvVisionParams(outer, vision, textHidden, notes);
   if (!vision) return 0;
+  if (outerType === "glm4v" || outerType === "glm4v_moe" || outerType === "glm_ocr") return glmVisionParams(vision, outerType === "glm_ocr", notes);
   const visionType = stringAt(vision, "model_type") ?? "";
   const h = numberAt(vision, "embed_dim", "hidden_size", "width", "vision_embed_dim");
   const layers = numberAt(vision, "depth", "num_hidden_layers", "layers", "num_layers");

@@ -145,7 +145,8 @@ export function stripModelUri(written: string): string {
   // `@revision`: word characters, dots and dashes after the last `@`.
   const at = name.lastIndexOf("@");
   if (at >= 0 && at < name.length - 1 && isRevision(name, at + 1)) name = name.slice(0, at);
-  return withoutRevisionFolder(trimTrailing(name, "/"));
+  // ModelScope's cache writes a `.` of the repository's name as `___` (`~/.cache/modelscope/hub/Qwen/Qwen2___5-7B-Instruct`).
+  return withoutRevisionFolder(trimTrailing(name.includes("___") ? name.replaceAll("___", ".") : name, "/"));
 }
 
 /**
