@@ -238,6 +238,8 @@ describe("names people write", () => {
     ["mistralai/Ministral-3-8B-Instruct-2512", "mistralai/Ministral-3-8B-Instruct-2512", null],
     ["mistralai/Ministral-3-8B-Reasoning-2512", "mistralai/Ministral-3-8B-Instruct-2512", "bf16"],
     ["mistralai/Ministral-3-14B-Instruct-2512", "mistralai/Ministral-3-14B-Instruct-2512", null],
+    // LiteLLM's `huggingface/` provider before a repository.
+    ["huggingface/BAAI/bge-m3", "BAAI/bge-m3", null],
     // ModelScope's cache writes a `.` of the name as `___`.
     ["/root/.cache/modelscope/hub/Qwen/Qwen2___5-7B-Instruct", "Qwen/Qwen2.5-7B-Instruct", null],
     ["/models/llm/Qwen/Qwen2___5-Coder-32B-Instruct-AWQ", "Qwen/Qwen2.5-Coder-32B-Instruct", "awq"],

@@ -66,6 +66,7 @@ export function gpuNameTokens(normalized: string): string[] {
  */
 const URI_PREFIXES = ["hf://", "huggingface://", "https://huggingface.co/", "http://huggingface.co/", "https://www.huggingface.co/", "http://www.huggingface.co/", "ollama/", "ollama_chat/", "hosted_vllm/"];
 const REPO_FILE_PATHS = ["/tree/", "/blob/", "/resolve/"];
+const LITELLM_HUGGINGFACE = "huggingface/";
 
 /**
  * A folder of the Hugging Face cache (`…/hub/models--nvidia--NVIDIA-Nemotron-3-Nano-30B-A3B-NVFP4/snapshots/<rev>`)
@@ -129,6 +130,9 @@ export function stripModelUri(written: string): string {
       break;
     }
   }
+  // LiteLLM's `huggingface/` provider before a repository (`huggingface/intfloat/multilingual-e5-small`);
+  // `huggingface/CodeBERTa-small-v1` alone is a repository of the huggingface organisation.
+  if (name.toLowerCase().startsWith(LITELLM_HUGGINGFACE) && name.indexOf("/", LITELLM_HUGGINGFACE.length) > LITELLM_HUGGINGFACE.length) name = name.slice(LITELLM_HUGGINGFACE.length);
   const lowerName = name.toLowerCase();
   let cut = name.length;
   let marker = "";
