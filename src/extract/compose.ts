@@ -13,7 +13,7 @@ import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
-import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
+import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, joinsCommands, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
 import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, remoteHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, setModelOfBuiltImage } from "./kit.js";
@@ -290,7 +290,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       const imageEngine = engineFromImage(str(imageNode)) ?? builtEngine(service, imageNode, tokens) ?? engineOfModelVariable(env.keys());
       const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
       let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
-      if (!call && imageEngine && SCRIPT.test(tokens[0]?.text ?? "")) {
+      if (!call && imageEngine && (SCRIPT.test(tokens[0]?.text ?? "") || (joinsCommands(tokens) && tokens.some((token) => isScriptFile(token.text))))) {
         // An engine's image started by a script the file does not hold (`command: bash /app/start.sh`):
         // on GPUs, found and said to be unchecked; without, a tool or a client that serves nothing.
         reservedGpus(service, sink, imageEngine, used);

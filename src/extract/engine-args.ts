@@ -211,11 +211,20 @@ function runsScript(tokens: readonly ArgToken[]): boolean {
   return /^(?:\/usr)?(?:\/bin\/)?(?:(?:ba|da|z)?sh|python3?)$/.test(first) && isScriptFile(tokens[1]?.text ?? "");
 }
 
+/** Whether the tokens are commands the shell joins: an operator with a word after it (a script's last newline is none). */
+export function joinsCommands(tokens: readonly ArgToken[]): boolean {
+  const first = tokens.findIndex((token) => token.operator);
+  return first >= 0 && tokens.some((token, index) => index > first && !token.operator);
+}
+
 export function parseEngineCall(tokens: ArgToken[], options: ParseEngineOptions = {}): EngineCall | undefined {
   let invocation = findEngineCommand(tokens);
   // A script in place of the image's entrypoint (`/bin/bash /vllm-entrypoint.sh`, `./start.sh --port 8000`):
   // what it starts, and with which of the items after it, is in the script.
   if (!invocation && options.imageEngine && runsScript(tokens)) return undefined;
+  // Commands joined by the shell (`tr -d '\r' < /entrypoint.sh > /tmp/ep.sh && exec bash /tmp/ep.sh`) are
+  // a script in the entrypoint's place, never the image's args: it starts no engine here.
+  if (!invocation && options.imageEngine && joinsCommands(tokens)) return undefined;
   if (!invocation && options.imageEngine && tokens.some((token) => token.text.startsWith("-"))) {
     // Args-only: the image's entrypoint is the engine; `serve` may still lead (vllm-openai images take `vllm serve` args).
     const start = tokens[0]?.text === "serve" ? 1 : 0;

@@ -17,10 +17,10 @@ import { BoundedCache } from "../memo.js";
 import { TRITON } from "./triton.js";
 import type { Engine } from "../sizing/types.js";
 import type { DocNode } from "./doc.js";
-import { type ArgToken, applyEnvFields, commandTokens, type EngineCall, engineFromImage, flagFor, imageOnlyCall, parseEngineCall, parseValue, shellTokens, valuesOf } from "./engine-args.js";
+import { type ArgToken, applyEnvFields, commandTokens, type EngineCall, engineFromImage, flagFor, imageOnlyCall, joinsCommands, parseEngineCall, parseValue, shellTokens, valuesOf } from "./engine-args.js";
 
 export type { ArgToken, EngineCall };
-export { applyEnvFields, commandTokens, engineFromImage, flagFor, imageOnlyCall, parseEngineCall, parseValue, shellTokens, valuesOf };
+export { applyEnvFields, commandTokens, engineFromImage, flagFor, imageOnlyCall, joinsCommands, parseEngineCall, parseValue, shellTokens, valuesOf };
 
 /** Dynamo modules that are engine workers (the registry reads their flags). */
 const DYNAMO_WORKERS = new Set(["dynamo.vllm", "dynamo.sglang", "dynamo.trtllm"]);
