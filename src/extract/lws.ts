@@ -13,7 +13,7 @@ import { str } from "./doc.js";
 import { podDeployments } from "./pod.js";
 import { freezePlacement, groupGpus, holders, podCount, type Unresolved } from "./crd-kit.js";
 import { locate, readScalar, setLocated, setUnresolved } from "./kit.js";
-import type { Deployment, LocatedFields } from "./types.js";
+import type { Deployment, Located, LocatedFields } from "./types.js";
 
 export interface LeaderWorkerGroup {
   object: DocNode;
@@ -48,10 +48,12 @@ export function leaderWorkerDeployments(group: LeaderWorkerGroup, ctx: ExtractCo
   const owner = (template: DocNode | undefined) => ({ format: group.format, kind: group.kind, name: group.name, anchor: object, annotationHolders: holders(object.get("metadata"), template?.get("metadata")) });
   const found = podDeployments(servingSpec, owner(servingTemplate), ctx, {}, options);
   const both = Boolean(leader?.get("spec") && worker?.get("spec") && leader !== worker);
-  if (found.length === 0 && both) {
-    // The leader only coordinates; the workers serve.
-    found.push(...podDeployments(worker!.get("spec")!, owner(worker), ctx, {}, options));
-  }
+  const workers = both ? podDeployments(worker!.get("spec")!, owner(worker), ctx, {}, options) : [];
+  // The leader only coordinates; the workers serve.
+  const leaderServes = found.length > 0;
+  if (!leaderServes) found.push(...workers);
+  /** Leader and workers each start the engine: its settings are written twice, and one edit would split the group. */
+  const twice = leaderServes && workers.some((deployment) => deployment.fields.model !== undefined);
 
   for (const deployment of found) {
     const fields: LocatedFields = deployment.fields;
@@ -61,6 +63,7 @@ export function leaderWorkerDeployments(group: LeaderWorkerGroup, ctx: ExtractCo
       freezePlacement(fields);
       deployment.placementTargets = [leader!.get("spec")!, worker!.get("spec")!];
     }
+    if (twice) freezeEngineSettings(deployment);
     if (size && "reason" in size) {
       setUnresolved(deployment, "nodes", size);
       continue;
@@ -86,6 +89,13 @@ export function leaderWorkerDeployments(group: LeaderWorkerGroup, ctx: ExtractCo
     }
   }
   return found;
+}
+
+/** The engine's settings as the leader's command writes them, kept from edits (and from added flags) that would leave the workers' as they are. */
+function freezeEngineSettings(deployment: Deployment): void {
+  const fields = deployment.fields as Record<string, Located<unknown> | undefined>;
+  for (const [field, located] of Object.entries(fields)) if (located && !located.readonly && field !== "gpuCount" && field !== "nodes") fields[field] = { ...located, readonly: true };
+  delete deployment.args;
 }
 
 export function leaderWorkerSet(object: DocNode, ctx: ExtractContext, kind: string): Deployment[] {

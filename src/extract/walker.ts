@@ -21,6 +21,7 @@ import { modelEntryOf, pick, readSettingsMapping } from "./app-config.js";
 import { isScriptFile, locate, mergeFields, newSink, onCpuOf, readField, scriptEngineCall, setLocated, setScriptGpus, setUnresolved, setUnseenScript, virtualMap, virtualSeq } from "./kit.js";
 import { nimImageReader } from "./nim.js";
 import { modelPulledInPod, nodePlacement, resourceGpus, type ServingContainer, servingContainer } from "./pod.js";
+import { leaderWorkerDeployments } from "./lws.js";
 import { shellTokens } from "./shell.js";
 import { printable } from "../text.js";
 import type { Deployment, FieldName, Located } from "./types.js";
@@ -233,6 +234,19 @@ export function walkContainers(root: DocNode, ctx: ExtractContext, owner: WalkOw
       return;
     }
     if (node.type !== "map") return;
+    const group = leaderWorkerTemplate(node);
+    if (group) {
+      // A LeaderWorkerSet's template inside another resource (llmaz's Service `workloadTemplate`):
+      // one replica is `size` pods, read as a LeaderWorkerSet's group is.
+      const key = path.at(-1);
+      found.push(
+        ...leaderWorkerDeployments(
+          { object: root, format: owner.format, kind: owner.kind, name: owner.name, ...group, sizeSource: key ? `${key}.size` : "size", sizeVariables: ["LWS_GROUP_SIZE"] },
+          ctx,
+        ),
+      );
+      return;
+    }
     if (looksLikeContainer(node)) {
       const deployment = containerDeployment(node, ancestors, ctx, owner, path, multiPod, macrosOf(node, macros));
       if (deployment) {
@@ -249,6 +263,15 @@ export function walkContainers(root: DocNode, ctx: ExtractContext, owner: WalkOw
   };
   visit(root, [], 0);
   return found;
+}
+
+/** A LeaderWorkerSet's `leaderWorkerTemplate` shape (a `size` beside a leader or worker pod template), wherever it sits. */
+function leaderWorkerTemplate(node: DocNode): { leader: DocNode | undefined; worker: DocNode | undefined; sizeNode: DocNode } | undefined {
+  const sizeNode = node.get("size");
+  const leader = node.get("leaderTemplate");
+  const worker = node.get("workerTemplate");
+  if (sizeNode?.type !== "scalar" || (leader?.get("spec")?.type !== "map" && worker?.get("spec")?.type !== "map")) return undefined;
+  return { leader, worker, sizeNode };
 }
 
 /** The name of a container found deep in an object: the object's, then the container's own. */
