@@ -45,7 +45,15 @@ export type JudgedDeployment =
   /** A name the catalog does not know, or no GPU/model stated: nothing can be checked. */
   | { status: "unresolved"; deployment: Deployment; values: DeploymentValues; unresolved: Unresolved }
   /** A setting is a template, a variable or malformed: judging would be a guess. */
-  | { status: "incomplete"; deployment: Deployment; values: DeploymentValues; field: FieldName; value: UnresolvedValue }
+  | {
+      status: "incomplete";
+      deployment: Deployment;
+      values: DeploymentValues;
+      field: FieldName;
+      value: UnresolvedValue;
+      /** A context set elsewhere that decides the verdict: the longest its GPUs hold, beside the model's whole one. */
+      contextBound?: { fitsUpToTokens: number; wholeTokens: number; model: string; gpus: string };
+    }
   /** Values no engine accepts (TP 0, utilisation 1.5); other rules say why. */
   | { status: "invalid"; deployment: Deployment; values: DeploymentValues; resolved: ResolvedDeployment; message: string; refusal?: ContextRefusal }
   /** No GPU requested, by an engine that serves from host memory: judged against the container's memory limit. */
@@ -206,8 +214,8 @@ function judgeAtFewestGpus(deployment: Deployment, settings: VramSettings, count
  * A context set elsewhere (`--max-model-len ${MAX_MODEL_LEN}`, a Helm value, a ConfigMap reference),
  * judged where every context agrees: it fits at the model's whole context, so at any shorter one (the
  * KV cache and activations only shrink; engines refuse a longer one unless told to), or its weights
- * alone exceed the GPUs, which no context changes. Between the two the context decides, and it stays
- * unjudged (undefined) with the value named.
+ * alone exceed the GPUs, which no context changes. Between the two the context decides: it stays
+ * unchecked, with the longest context its GPUs hold where one GPU type is named.
  */
 function judgeAtContextBounds(deployment: Deployment, settings: VramSettings, context: UnresolvedValue): JudgedDeployment | undefined {
   if (context.reason !== "template" && context.reason !== "variable" && context.reason !== "reference") return undefined;
@@ -221,7 +229,13 @@ function judgeAtContextBounds(deployment: Deployment, settings: VramSettings, co
   const whole = unset.resolved.request.model.maxPositionEmbeddings;
   const source = context.source ?? "max model length";
   const atWhole = judge({ ...deployment, fields: { ...fields, maxModelLen: { value: whole, node: context.node, source, readonly: true } }, unresolved }, settings);
-  if (atWhole.status !== "judged" || !holdsIt(atWhole.estimate, atWhole.resolved.request) || (atWhole.range && atWhole.range.failing.length > 0)) return undefined;
+  if (atWhole.status !== "judged" || !holdsIt(atWhole.estimate, atWhole.resolved.request) || (atWhole.range && atWhole.range.failing.length > 0)) {
+    // On a named GPU, the longest context it holds is what the value must stay within.
+    const fitsUpToTokens = unset.range ? null : unset.estimate.largestFittingMaxModelLen;
+    if (fitsUpToTokens === null || fitsUpToTokens <= 0 || fitsUpToTokens >= whole) return undefined;
+    const gpus = `${unset.estimate.gpuCount} × ${shortGpuName(unset.resolved.request.gpu)}`;
+    return { status: "incomplete", deployment, values: unset.values, field: "maxModelLen", value: context, contextBound: { fitsUpToTokens, wholeTokens: whole, model: unset.resolved.model.displayName, gpus } };
+  }
   // Only where the engine refuses a longer context than the model's (vLLM, SGLang), for a model known as written.
   if (!contextRefusal(atWhole.resolved, whole + 1, source, deployment.contextOverridable === true)) return undefined;
   return withNote(atWhole, `judged at the model's whole ${whole.toLocaleString("en-US")} tokens, where it fits (a shorter context needs less)`);

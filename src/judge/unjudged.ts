@@ -42,6 +42,8 @@ export const UNJUDGED_MESSAGES = {
     template: "{{setting}} is a template ({{raw}}), so this deployment was not checked. Lint the rendered files (helm template) to check it.",
     placeholder: "{{setting}} is a placeholder ({{raw}}) filled in before the file is applied, so this deployment was not checked. Lint the filled-in file to check it.",
     variable: "{{setting}} is set at deploy time ({{raw}}), so this deployment was not checked. Write the value here to have it checked.",
+    contextDecides:
+      "{{setting}} is set at deploy time ({{raw}}), and the verdict depends on it. {{model}} on {{gpus}} holds up to {{fitsUpTo}} tokens, not its whole {{whole}}: write the value here to have it checked.",
     modelElsewhere: "The weights at {{raw}} name no model, so this deployment was not checked. Name it with the annotation vram.lint/model: <org/name>.",
     definedElsewhere: "{{setting}} refers to \"{{raw}}\", defined outside this file, so this deployment was not checked.",
     unsupported: "{{note}}, so this deployment was not checked.",
@@ -219,12 +221,18 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
           // Helm/Jinja actions are rendered by `helm template`; `__MODEL__`, `<MODEL_ID>` by a script or a reader.
           return { rule: "unchecked-deployment", messageId: /\{\{|\{%/.test(value.raw) || value.raw.includes(TEMPLATE_MARK) ? "template" : "placeholder", data: { setting, raw }, at: value };
         case "variable":
-          return { rule: "unchecked-deployment", messageId: "variable", data: { setting, raw }, at: value };
-        case "reference":
+        case "reference": {
+          const bound = judged.contextBound;
+          if (bound) {
+            const data = { setting, raw, model: bound.model, gpus: bound.gpus, fitsUpTo: tokens(bound.fitsUpToTokens), whole: tokens(bound.wholeTokens) };
+            return { rule: "unchecked-deployment", messageId: "contextDecides", data, at: value };
+          }
+          if (value.reason === "variable") return { rule: "unchecked-deployment", messageId: "variable", data: { setting, raw }, at: value };
           // A storage location (`pvc://…`, `/models/x`) holds weights; a bare name refers to an object elsewhere.
           return name === "model" && /:\/\/|^\//.test(value.raw)
             ? { rule: "unchecked-deployment", messageId: "modelElsewhere", data: { raw }, at: value }
             : { rule: "unchecked-deployment", messageId: "definedElsewhere", data: { setting, raw }, at: value };
+        }
         case "chart-template":
           return { rule: "unchecked-deployment", messageId: "chartTemplate", data: { raw }, at: value };
         case "unsupported":
