@@ -228,6 +228,10 @@ describe("names people write", () => {
     ["someorg/Llama-3.1-8B-Instruct-4bit-mlx-export", "meta-llama/Llama-3.1-8B", "gptq"],
     // Ollama's library tags as Ollama lists them: `qwen` is Qwen 1.5 Chat at Q4_0, `mistral` (= v0.3) is Q4_0.
     ["qwen:0.5b", "Qwen/Qwen1.5-0.5B-Chat", "gguf-q4_0"],
+    ["qwen", "Qwen/Qwen1.5-4B-Chat", "gguf-q4_0"],
+    ["qwen:1.8b", "Qwen/Qwen1.5-1.8B-Chat", "gguf-q4_0"],
+    ["wizardlm2:8x22b", "mistralai/Mixtral-8x22B-v0.1", "gguf-q4_0"],
+    ["dolphin-llama3:70b", "meta-llama/Meta-Llama-3-70B", "gguf-q4_0"],
     ["mistral:latest", "mistralai/Mistral-7B-v0.3", "gguf-q4_0"],
     ["gemma4", "google/gemma-4-E4B-it", "gguf-q4_k_m"],
     // Docker Model Runner's `ai/` names: `latest` as each model card states it, a tag by its size and type.
@@ -240,6 +244,9 @@ describe("names people write", () => {
     ["mistralai/Ministral-3-14B-Instruct-2512", "mistralai/Ministral-3-14B-Instruct-2512", null],
     // LiteLLM's `huggingface/` provider before a repository.
     ["huggingface/BAAI/bge-m3", "BAAI/bge-m3", null],
+    // Models added from config.json snapshots.
+    ["intfloat/multilingual-e5-small", "intfloat/multilingual-e5-small", null],
+    ["ibm-granite/granite-4.0-h-small", "ibm-granite/granite-4.0-h-small", null],
     // ModelScope's cache writes a `.` of the name as `___`.
     ["/root/.cache/modelscope/hub/Qwen/Qwen2___5-7B-Instruct", "Qwen/Qwen2.5-7B-Instruct", null],
     ["/models/llm/Qwen/Qwen2___5-Coder-32B-Instruct-AWQ", "Qwen/Qwen2.5-Coder-32B-Instruct", "awq"],
@@ -370,6 +377,8 @@ describe("names people write", () => {
     expect(catalog.resolveModel("Qwen3-8B-F16.gguf")!.format).not.toHaveProperty("expertBitsPerWeight");
     // Two widths named at once: not sized as either.
     expect(catalog.resolveModel("someorg/Qwen3-8B-w4a16-fp8-mix")?.unknownFormat).toBe("w4a16 + fp8");
+    // Some layers kept wider beside the quantized ones, by an amount per model (QuantTrio's FP16Mix): not sized as 4-bit.
+    expect(catalog.resolveModel("QuantTrio/Qwen3-235B-A22B-Instruct-2507-AWQ-FP16Mix")).toMatchObject({ format: null, unknownFormat: "awq mixed with fp16" });
   });
 
   it("keeps the name as written for messages", () => {

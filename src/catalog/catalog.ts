@@ -93,6 +93,9 @@ const QUANTIZED_NAME_SUFFIXES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** The name without a pre-quantized suffix, and the format the suffix names. */
+/** A name word for layers kept at a wider type beside the quantized ones (`fp16mix`, `int8mix`). */
+const MIXED_WIDTH = /^(?:b?f16|fp16|fp8|int8|w8a8)mix$/;
+
 function splitQuantizedSuffix(key: string): { base: string; formatId: string | null } {
   for (const [suffix, formatId] of QUANTIZED_NAME_SUFFIXES) {
     if (key.length > suffix.length && key.endsWith(suffix)) return { base: key.slice(0, -suffix.length), formatId };
@@ -656,11 +659,15 @@ export class Catalog {
   private quantizationInName(key: string): { format: QuantizationFormat } | { unknown: string } | undefined {
     if (key.length > MAX_NAME_LENGTH) return undefined;
     const found = new Map<string, QuantizationFormat>();
+    let mixedWith: string | undefined;
     for (const word of nameWords(key)) {
       const format = word === "autoround" ? this.format("w4a16") : this.formatByKey.get(word);
       if (format && format.kind !== "float" && !format.id.startsWith("gguf-")) found.set(format.id, format);
+      // QuantTrio's `AWQ-FP16Mix`, `Int4-Int8Mix`: some layers kept wider, by an amount per model.
+      if (MIXED_WIDTH.test(word)) mixedWith = word;
     }
     if (found.size === 0) return undefined;
+    if (mixedWith) return { unknown: `${[...found.keys()].join(" + ")} mixed with ${mixedWith.slice(0, -"mix".length)}` };
     // Words for one width (`awq` and `int4`) name one format: the wider, to err on the large side.
     const formats = [...found.values()].sort((a, b) => b.bitsPerWeight - a.bitsPerWeight);
     if (formats[0]!.bitsPerWeight - formats.at(-1)!.bitsPerWeight <= 1) return { format: formats[0]! };
