@@ -58,8 +58,8 @@ function scriptCalls(tokens: ArgToken[], readImage: ImageReader): ScriptCall[] {
     if (!command) continue;
     const engine = engineById(command.call.engine);
     if (engine.loadsModelsOnRequest && found.some((previous) => previous.call.engine === engine.id)) continue;
-    // From this command on: the rest of the script may say more about it (the models an Ollama server pulls).
-    found.push(found.length === 0 || engine.loadsModelsOnRequest ? (scriptEngineCall(tokens.slice(start), readImage) ?? command) : command);
+    // An Ollama server is read from its command on: the script's later commands pull the models it loads.
+    found.push(engine.loadsModelsOnRequest ? (scriptEngineCall(tokens.slice(start), readImage) ?? command) : command);
   }
   return found;
 }

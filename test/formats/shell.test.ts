@@ -87,6 +87,7 @@ python3 -m sglang.launch_server --model-path $MODEL_PATH --tp 2
 
   it("reads every engine a script starts, each a deployment; an Ollama server's later pulls are its models, each judged once", () => {
     const script = `#!/bin/bash
+ssh gpu01 "vllm serve Qwen/Qwen3-14B"
 CUDA_VISIBLE_DEVICES=0 nohup vllm serve BAAI/bge-m3 --port 8001 > embed.log 2>&1 &
 if [ "$BIG" = 1 ]; then
   vllm serve Qwen/Qwen3-235B-A22B --tensor-parallel-size 8
@@ -99,6 +100,7 @@ ollama pull nomic-embed-text
 `;
     const deployments = deploymentsOf(script, "start.sh");
     expect(deployments.map(({ fields }) => [fields.engine?.value, fields.model?.value])).toEqual([
+      ["vllm", "Qwen/Qwen3-14B"],
       ["vllm", "BAAI/bge-m3"],
       ["vllm", "Qwen/Qwen3-235B-A22B"],
       ["vllm", "Qwen/Qwen3-8B"],
