@@ -55,6 +55,11 @@ function siblingNames(folder: string): string[] {
   }
 }
 
+/** Variable files Terraform loads by itself from the module's folder (`terraform.tfvars`, `*.auto.tfvars`). */
+function loadedByModule(name: string): boolean {
+  return name === "terraform.tfvars" || name.endsWith(".auto.tfvars");
+}
+
 /** The module a file belongs to: siblings only when the file has a real path on disk. */
 export function moduleOf(file: HclSource): HclModule {
   const path = file.path;
@@ -80,6 +85,8 @@ export function moduleOf(file: HclSource): HclModule {
 
 /** The file in Terraform-JSON shape, evaluated in its module (built on first use). */
 export function fileDocuments(path: string | undefined, text: string, program: HCLProgram): DocNode[] {
+  // Values Terraform loads into the module beside it are read where the module's `.tf` files use them, not twice.
+  if (path && isAbsolute(path) && loadedByModule(basename(path)) && siblingNames(dirname(path)).some((name) => name.endsWith(".tf"))) return [];
   const file: HclSource = { path, text, program, lines: new LineIndex(text) };
   const module = moduleOf(file);
   return [bodyDoc(program.body, module.evaluator(file), program)];

@@ -610,6 +610,26 @@ describe("files being typed", () => {
   });
 });
 
+describe("variable files", () => {
+  it("a preset is read as an app config; terraform.tfvars beside the module's .tf files is read through them, once", () => {
+    const folder = mkdtempSync(join(tmpdir(), "vram-hcl-"));
+    try {
+      cpSync(hclFixture("gke-vllm-mixtral"), folder, { recursive: true });
+      const values = 'model_id  = "meta-llama/Llama-3.1-70B-Instruct"\ngpu_count = 2\n';
+      writeFileSync(join(folder, "terraform.tfvars"), values);
+      writeFileSync(join(folder, "big.tfvars"), `vllm_model = "meta-llama/Llama-3.1-70B-Instruct"\nvllm_gpu_count = 2\ngpu_type = "nvidia-l4"\n`);
+      const rules = (path: string) => lintHcl(readFileSync(path, "utf8"), path).map((message) => `${message.ruleId} ${message.line}`);
+      expect(rules(join(folder, "terraform.tfvars"))).toEqual([]);
+      expect(rules(join(folder, "big.tfvars"))).toEqual(["vram/weights-fit 2"]);
+      // The module's own file judges the values terraform.tfvars gives it.
+      const main = join(folder, "main.tf");
+      expect(hclJudged(readFileSync(main, "utf8"), main)[0]).toMatchObject({ status: "judged", values: { model: "meta-llama/Llama-3.1-70B-Instruct", gpuCount: 2 } });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("results do not depend on which files are linted together", () => {
   let folder = "";
   beforeAll(() => {
