@@ -510,8 +510,9 @@ function unquoted(word: string): string {
   return word.length >= 2 && (quote === '"' || quote === "'") && word.at(-1) === quote ? word.slice(1, -1) : word;
 }
 
-/** How far past the last located word a word naming variables is looked for (characters). */
+/** How far past the last located word a word naming variables is looked for (characters), at how many places at most. */
 const WRITTEN_WINDOW = 4_096;
+const WRITTEN_TRIES = 64;
 
 /**
  * Where a word that names variables (`\u0000TP\u0000` for `$TP` or `${TP}`) is written in `source`
@@ -521,7 +522,7 @@ function writtenAt(source: string, entry: string, from: number): [number, number
   const parts = entry.split(/(\u0000[^\u0000]*\u0000)/).filter((part) => part !== "");
   const names = parts.map((part) => (part.startsWith("\u0000") ? (/^\u0000([A-Za-z_]\w*)/.exec(part)?.[1] ?? null) : undefined));
   // A command substitution (`$(…)`) names no variable to look for.
-  if (parts.length === 0 || names.includes(null)) return undefined;
+  if (parts.length === 0 || parts.length > 16 || names.includes(null)) return undefined;
   /** The end of the parts written at `at`, or -1. */
   const matchAt = (at: number): number => {
     let position = at;
@@ -542,7 +543,8 @@ function writtenAt(source: string, entry: string, from: number): [number, number
   const first = names[0] ? "$" : parts[0]!;
   // Words come in order, near the last one located: a bounded look keeps a script of unlocatable words linear.
   const last = from + WRITTEN_WINDOW;
-  for (let at = source.indexOf(first, from); at >= 0 && at <= last; at = source.indexOf(first, at + 1)) {
+  let tries = 0;
+  for (let at = source.indexOf(first, from); at >= 0 && at <= last && tries < WRITTEN_TRIES; at = source.indexOf(first, at + 1), tries++) {
     const end = matchAt(at);
     if (end >= 0) return [at, end];
   }
