@@ -241,6 +241,9 @@ const ARRAY_ASSIGNMENT = /^([A-Za-z_]\w*)(\+?)=$/;
 /** Every word of an array, `"${name[@]}"` (or `[*]`), as the parser marks it. */
 const ARRAY_WORDS = /^\u0000([A-Za-z_]\w*)\[[@*]\]\u0000$/;
 
+/** Most words a script's array expansions add in all; past it an expansion reads as a value set at run time. */
+const MAX_ARRAY_WORDS = 16_384;
+
 /** Words that open a compound command before the command itself (`then set -- …`). */
 const COMPOUND_KEYWORDS = new Set(["then", "else", "do", "{", "!"]);
 
@@ -285,23 +288,32 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   };
   /** Bash arrays the script fills (`args=(--port 8000 …)`, `args+=(…)`), by name. */
   const arrays = new Map<string, ArgToken[]>();
-  /** The array whose words are being read, between `name=(` and `)` (the `(` itself is skipped there). */
-  let filling: ArgToken[] | undefined;
+  /** Words the script's array expansions have added (an array doubled in a loop must not grow without end). */
+  let arrayWords = 0;
+  /**
+   * The array whose words are being read, between `name=(` and `)` (the `(` itself is skipped there):
+   * assigned at the `)`, as bash expands the words (`a=("${a[@]}" x)`) before it assigns them.
+   */
+  let filling: { name: string; words: ArgToken[] } | undefined;
   for (const [index, entry] of parsed.entries()) {
     if (filling) {
       // An array's words are read (and located) as a command's are, but run nothing.
       if (typeof entry !== "string") {
-        if ("op" in entry && entry.op === ")") [filling, commandStart] = [undefined, true];
+        if ("op" in entry && entry.op === ")") {
+          arrays.set(filling.name, filling.words);
+          [filling, commandStart] = [undefined, true];
+        }
         continue;
       }
       commandStart = false;
+      if (filling.words.length >= MAX_ARRAY_WORDS) continue;
     }
     const arrayStart = commandStart && typeof entry === "string" ? ARRAY_ASSIGNMENT.exec(entry) : null;
     const next = parsed[index + 1];
     if (arrayStart && next !== undefined && typeof next !== "string" && "op" in next && next.op === "(") {
       const [, name, append] = arrayStart as unknown as [string, string, string];
-      filling = append ? (arrays.get(name) ?? []) : [];
-      arrays.set(name, filling);
+      // `+=` appends to the array in place (its own words expanded into it are bounded below).
+      filling = { name, words: append ? (arrays.get(name) ?? []) : [] };
       continue;
     }
     if (typeof entry !== "string") {
@@ -359,10 +371,13 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
         cursor = at + entry.length;
       }
     }
-    const sink = filling ?? setWords ?? tokens;
+    const sink = filling?.words ?? setWords ?? tokens;
     const array = ARRAY_WORDS.exec(entry)?.[1];
     if (parameters && (value === ALL_ARGUMENTS || value === ALL_ARGUMENTS_JOINED)) sink.push(...parameters);
-    else if (array !== undefined && arrays.has(array)) sink.push(...arrays.get(array)!);
+    else if (array !== undefined && arrays.has(array) && arrayWords + arrays.get(array)!.length <= MAX_ARRAY_WORDS) {
+      arrayWords += arrays.get(array)!.length;
+      sink.push(...arrays.get(array)!);
+    }
     else sink.push(token);
   }
   endSet();

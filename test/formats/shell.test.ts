@@ -109,6 +109,12 @@ ollama pull nomic-embed-text
     ]);
   });
 
+  it("an array doubled in a loop or appended to without end stays bounded", () => {
+    const doubled = `a=(x y)\n${'a=("\${a[@]}" "\${a[@]}")\n'.repeat(60)}${'echo "\${a[@]}"\n'.repeat(2_000)}vllm serve Qwen/Qwen3-8B\n`;
+    const appended = `${"a+=(--enforce-eager)\n".repeat(50_000)}vllm serve Qwen/Qwen3-8B "\${a[@]}"\n`;
+    for (const script of [doubled, appended]) expect(deploymentsOf(script, "serve.sh").map(({ fields }) => fields.model?.value)).toEqual(["Qwen/Qwen3-8B"]);
+  });
+
   it("points a finding at a value set outside the script", () => {
     const messages = lint(`#!/bin/bash\nvllm serve Qwen/Qwen3-8B --tensor-parallel-size "\${TP}"\n`, "serve.sh");
     expect(brief(messages)).toEqual(["vram/unchecked-deployment 2:50 --tensor-parallel-size is set at deploy time ($TP), so this deployment was not checked"]);
