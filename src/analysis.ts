@@ -166,7 +166,12 @@ function blockingValue(deployment: Deployment): [FieldName, UnresolvedValue] | u
 }
 
 export function judge(deployment: Deployment, settings: VramSettings): JudgedDeployment {
-  const values = { ...valuesOf(deployment.fields), ...(deployment.engineVersion ? { engineVersion: deployment.engineVersion } : {}) };
+  const values: DeploymentValues = {
+    ...valuesOf(deployment.fields),
+    ...(deployment.engineVersion ? { engineVersion: deployment.engineVersion } : {}),
+    // An app config's GPU count is its own setting, which its chart or module may spread over nodes.
+    ...(deployment.format === "app-config" && deployment.fields.gpuCount ? { gpusMaySpanNodes: true } : {}),
+  };
   const blocking = blockingValue(deployment);
   if (blocking) {
     const [field, value] = blocking;

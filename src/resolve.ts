@@ -33,6 +33,11 @@ export interface DeploymentValues {
   gpuCount?: number;
   /** Pods/nodes that together run one model replica (multi-node). */
   nodes?: number;
+  /**
+   * The GPU count is a setting's, not a pod's (an app config's `gpus: 16`, which a chart may spread
+   * over nodes): more GPUs than one node holds is not, as written, a pod that never schedules.
+   */
+  gpusMaySpanNodes?: boolean;
   tensorParallel?: number;
   pipelineParallel?: number;
   dataParallel?: number;

@@ -32,8 +32,11 @@ const PROCESS_DRIVERS = new Set(["exec", "raw_exec"]);
 
 export function extractNomad(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (document.type !== "map" || document.get("job") === undefined) return undefined;
+  // A Nomad job is `job "name" { group "…" { … } }`; a chart's values may have a `job:` section of their own.
+  const jobs = labelled(document.get("job"));
+  if (!jobs.some(([, job]) => job.get("group") !== undefined)) return undefined;
   const deployments: Deployment[] = [];
-  for (const [jobName, job] of labelled(document.get("job"))) {
+  for (const [jobName, job] of jobs) {
     for (const [groupName, group] of labelled(job.get("group"))) {
       for (const [taskName, task] of labelled(group.get("task"))) {
         const deployment = taskDeployment(task, ctx, `${jobName}/${groupName}/${taskName}`);

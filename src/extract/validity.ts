@@ -68,6 +68,7 @@ export const FIELD_KINDS: Record<FieldName, ValueKind> = {
   instanceType: "string",
   gpuCount: "int",
   nodes: "int",
+  gpusMaySpanNodes: "bool",
   tensorParallel: "int",
   pipelineParallel: "int",
   dataParallel: "int",

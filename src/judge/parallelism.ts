@@ -137,7 +137,7 @@ export function checkParallelism(resolved: ResolvedDeployment, stated: Deploymen
   }
 
   const perPod = stated.gpuCount;
-  if (perPod !== undefined && perPod > nodeLimit) {
+  if (perPod !== undefined && perPod > nodeLimit && !stated.gpusMaySpanNodes) {
     const instance = resolved.instance?.id;
     problems.push({ kind: "exceeds-node", gpusPerPod: perPod, nodeGpus: nodeLimit, ...(instance ? { instance } : {}) });
   }
