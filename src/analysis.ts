@@ -494,6 +494,9 @@ export function ambiguityNote(judged: Judged, minConcurrent = 1): string {
   const passing = (judged.alternatives ?? []).filter(({ estimate }) => estimate.verdict === "fits" && estimate.maxConcurrency >= minConcurrent);
   if (passing.length === 0) return "";
   const names = passing.map(({ gpu }) => shortGpuName(gpu)).join(" or ");
-  const memoryLabel = judged.deployment.fields.gpuType?.source === "karpenter.k8s.aws/instance-gpu-name" ? "karpenter.k8s.aws/instance-gpu-memory" : "nvidia.com/gpu.memory";
+  const source = judged.deployment.fields.gpuType?.source ?? "";
+  // What tells them apart where the type is written: a Slurm GPU type is the site's name for it.
+  if (source.startsWith("#SBATCH")) return ` It fits the ${names}; a GPU type that names its memory says which.`;
+  const memoryLabel = source === "karpenter.k8s.aws/instance-gpu-name" ? "karpenter.k8s.aws/instance-gpu-memory" : "nvidia.com/gpu.memory";
   return ` It fits the ${names}; a ${memoryLabel} label says which.`;
 }

@@ -121,6 +121,10 @@ export const vllm: EngineProfile<"vllm"> = {
     if (text === "fastchat.serve.vllm_worker") return { start: i + 1, positionalModel: false, extraFlags: FASTCHAT_FLAGS };
     // NVIDIA Dynamo's vLLM worker takes vLLM's flags (ai-dynamo/dynamo components/backends/vllm).
     if (text === "dynamo.vllm") return { start: i + 1, positionalModel: false };
+    // TRL's generation server for GRPO training runs vLLM's engine with a subset of its flags, in vLLM's
+    // defaults (huggingface/trl trl/scripts/vllm_serve.py: `--model`, `--tensor_parallel_size`,
+    // `--gpu_memory_utilization` 0.9, `--max_model_len`, `--dtype` into `LLM(...)`).
+    if ((baseName(text) === "trl" && words[i + 1]?.text === "vllm-serve") || text === "trl.scripts.vllm_serve") return { start: i + (text === "trl.scripts.vllm_serve" ? 1 : 2), positionalModel: false };
     return undefined;
   },
   pythonPackage: "vllm",

@@ -6,11 +6,13 @@
  * `docker run` of a NIM's image is that NIM, sharded over the GPUs the run passes.
  *
  * A direct start runs on the host's GPUs, which no script states: it is judged at the layout its
- * flags give (one GPU when they give none) on the GPU range, as a llama-swap `cmd` is.
+ * flags give (one GPU when they give none) on the GPU type a Slurm batch script's `#SBATCH` directives
+ * name, else on the GPU range, as a llama-swap `cmd` is. Every engine the script starts is a
+ * deployment of its own.
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { type ImageReader, mergeFields, newSink, type ScriptCall, scriptEngineCall, setScriptGpus } from "./kit.js";
+import { type FieldSink, type ImageReader, mergeFields, newSink, type ScriptCall, scriptEngineCall, setLocated, setScriptGpus } from "./kit.js";
 import { engineById } from "../engines/index.js";
 import { nimImageReader } from "./nim.js";
 import { type ArgToken, shellTokens } from "./shell.js";
@@ -23,6 +25,7 @@ export function extractShellScript(document: DocNode, ctx: ExtractContext): Depl
     mergeFields(sink, found.call);
     sink.fields.engine ??= { value: found.call.engine, node: document.node, source: "script", readonly: true };
     setScriptGpus(sink, found);
+    if (!found.gpus && !found.passedDevice) slurmGpus(sink, ctx.text, document);
     return {
       format: "shell",
       kind: "script",
@@ -63,3 +66,28 @@ function scriptCalls(tokens: ArgToken[], readImage: ImageReader): ScriptCall[] {
   }
   return found;
 }
+
+/**
+ * A Slurm batch script's GPU type (`#SBATCH --gres=gpu:a100:4`, `--gpus-per-node=h100:8`,
+ * `--gpus=a100:2`, per the sbatch manual): a start the script runs directly runs on the job's GPUs;
+ * a `docker run` passes its own. How many the engine uses is its own flags' (the job's GPUs may be
+ * shared with a trainer).
+ */
+function slurmGpus(sink: FieldSink, text: string, document: DocNode): void {
+  if (sink.fields.gpuType || sink.unresolved.gpuType) return;
+  for (const match of text.matchAll(SBATCH_GPUS)) {
+    const [, option, value] = match as unknown as [string, string, string];
+    // `gpu:a100:4` (gres), `a100:4` (gpus): the type is the word before the count; `gpu:4` or `4` names none.
+    if (option === "--gres" && !value.startsWith("gpu:")) continue;
+    const parts = (option === "--gres" ? value.slice("gpu:".length) : value).split(":");
+    const typeName = parts.length === 2 && /^\d+$/.test(parts[1]!) ? parts[0]! : undefined;
+    if (!typeName) continue;
+    const start = match.index + match[0].length - value.length + value.lastIndexOf(`${typeName}:`);
+    // The type only: the job's GPUs are shared by what the script runs (a GRPO job's trainer beside its `trl vllm-serve`).
+    setLocated(sink, "gpuType", { value: typeName, node: document.node, range: [start, start + typeName.length], source: `#SBATCH ${option}`, readonly: true });
+    return;
+  }
+}
+
+/** `#SBATCH` directives that say the job's GPUs (`--gres=gpu:a100:4`, `--gpus-per-node h100:8`, `-G a100:2`). */
+const SBATCH_GPUS = /^#SBATCH[ \t]+(--gres|--gpus-per-node|--gpus|-G)(?:=|[ \t]+)([\w:.-]+)/gm;

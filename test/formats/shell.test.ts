@@ -10,7 +10,7 @@ import { explainFile } from "../../src/explain.js";
 import { parseShellForRules } from "../../src/shell/language.js";
 import { documentsOf } from "../../src/extract/doc.js";
 import { shellTokens } from "../../src/extract/shell.js";
-import { applySuggestion, findings, lint } from "../support/lint.js";
+import { applySuggestion, findings, lint, readFixture } from "../support/lint.js";
 import { deploymentsOf, judgedOf } from "./helpers.js";
 
 const brief = (messages: ReturnType<typeof lint>) => findings(messages).map((message) => `${message.ruleId} ${message.line}:${message.column} ${message.message.split(". ")[0]}`);
@@ -113,6 +113,16 @@ ollama pull nomic-embed-text
     const doubled = `a=(x y)\n${'a=("\${a[@]}" "\${a[@]}")\n'.repeat(60)}${'echo "\${a[@]}"\n'.repeat(2_000)}vllm serve Qwen/Qwen3-8B\n`;
     const appended = `${"a+=(--enforce-eager)\n".repeat(50_000)}vllm serve Qwen/Qwen3-8B "\${a[@]}"\n`;
     for (const script of [doubled, appended]) expect(deploymentsOf(script, "serve.sh").map(({ fields }) => fields.model?.value)).toEqual(["Qwen/Qwen3-8B"]);
+  });
+
+  it("reads a Slurm job's GPU type, not its count, and TRL's vLLM server", () => {
+    const [grpo] = deploymentsOf(readFixture("shell/grpo-trl-vllm-serve.sh"), "grpo.sh");
+    // The job's eight H100s are shared with the trainer: the server's own flags say how many it uses.
+    expect([grpo!.fields.engine?.value, grpo!.fields.model?.value, grpo!.fields.gpuType?.value, grpo!.fields.gpuCount, grpo!.fields.maxModelLen?.value]).toEqual(["vllm", "Qwen/Qwen2.5-32B-Instruct", "h100", undefined, 8192]);
+    const [slurm] = deploymentsOf(readFixture("shell/vllm-llama-70b.slurm"), "job.slurm");
+    expect([slurm!.fields.gpuType?.value, slurm!.fields.gpuType?.source]).toEqual(["l40s", "#SBATCH --gres"]);
+    // `gpu:2` names no type.
+    expect(deploymentsOf("#SBATCH --gres=gpu:2\nvllm serve Qwen/Qwen3-8B\n", "job.sh")[0]!.fields.gpuType).toBeUndefined();
   });
 
   it("points a finding at a value set outside the script", () => {

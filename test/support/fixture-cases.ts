@@ -27,7 +27,7 @@ export function fixtureInputs(): string[] {
       const path = join(folder, name);
       if (folder === FIXTURES && NOT_DEPLOYMENTS.has(name)) continue;
       if (statSync(path).isDirectory()) walk(path);
-      else if (/\.(ya?ml|json|sh)$/i.test(name)) found.push(relative(FIXTURES, path));
+      else if (/\.(ya?ml|json|sh|slurm)$/i.test(name)) found.push(relative(FIXTURES, path));
     }
   };
   walk(FIXTURES);
