@@ -718,7 +718,7 @@ describe.skipIf(!npmPack.available)(suiteName, () => {
     it("require('eslint-plugin-vram') still works beside it, and import('eslint-plugin-vram/hcl') loads from CommonJS", async () => {
       const result = await run("node", ["hcl-import-check.cjs"], { cwd: consumer });
       expect(result.code, shown("node hcl-import-check.cjs", result)).toBe(0);
-      expect(JSON.parse(result.stdout)).toEqual({ files: ["**/*.tf", "**/*.tfvars", "**/*.nomad.hcl", "**/*.nomad"], language: "vram/hcl", levels: ["recommended", "strict", "all"] });
+      expect(JSON.parse(result.stdout)).toEqual({ files: ["**/*.tf", "**/*.tfvars", "**/*.tfvars.example", "**/*.nomad.hcl", "**/*.nomad"], language: "vram/hcl", levels: ["recommended", "strict", "all"] });
     });
 
     it("vram explain reads the .tf file in its folder", async () => {
