@@ -1013,7 +1013,7 @@ resource "aws_sagemaker_endpoint_configuration" "mixtral" {
       await mustSucceed("git", ["add", "-A"], { cwd: repo });
       const staged = (await mustSucceed("git", ["diff", "--cached", "--name-only"], { cwd: repo })).stdout.trim().split("\n");
       const files = selected(staged);
-      expect(files.sort()).toEqual([".github/workflows/ci.yml", "chart/values.yaml", "deploy/mixtral.yaml", "scripts/backup.sh"]);
+      expect(files.sort()).toEqual([".github/workflows/ci.yml", "chart/values.yaml", "deploy/mixtral.yaml", "prod.tfvars", "scripts/backup.sh"]);
 
       // `language: node` puts the installed package's bin folder on PATH.
       const env = { PATH: `${join(consumer, "node_modules", ".bin")}:${process.env.PATH}` };
