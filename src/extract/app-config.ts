@@ -406,6 +406,9 @@ function* settingsMappings(document: DocNode): Generator<{ node: DocNode; path: 
   }
 }
 
+/** Keys of mappings that label or tag a resource (their `model` is a label value). */
+const LABEL_KEYS = new Set(["labels", "tags", "annotations", "metadata", "resourcelabels", "defaulttags", "commonlabels"]);
+
 /** Every deployment-shaped mapping of an app-config document. */
 export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = "app config"): Deployment[] {
   void ctx;
@@ -419,7 +422,10 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
     if (!read) continue;
     const ownHardware = namesHardware(read) || ENGINE_CONFIG_FIELDS.some((field) => read.fields[field] !== undefined);
     if (!ownHardware && !read.fields.model && !read.unresolved.model) continue;
-    inheritHardware(read, enclosingMappings(document, path));
+    const enclosing = enclosingMappings(document, path);
+    // Labels and tags name what the settings around them deploy (`labels = { model = "gemma3-27b" }`): not a second deployment.
+    if (!ownHardware && key !== undefined && LABEL_KEYS.has(normalizeKey(key)) && enclosing.some(({ parent }) => modelEntryOf(parent) !== undefined)) continue;
+    inheritHardware(read, enclosing);
     if (!ownHardware && !namesHardware(read) && !ENGINE_CONFIG_FIELDS.some((field) => read.fields[field] !== undefined)) continue;
     const args: ArgsTarget | undefined = node.embedded ? undefined : { kind: "map", node, keyStyle: keyStyle(node.entries().map(([key]) => key)) };
     deployments.push({

@@ -590,4 +590,9 @@ describe("app configs with prefixed keys", () => {
     expect(extractedValues(`llm_model: gpt-4o-mini\ngpu_model: l4\nmax_context_length: 8192\n`)).toEqual([]);
     expect(extractedValues(`gpu_max_model_len: 8192\nopenai_model: gpt-4o\n`)).toEqual([]);
   });
+
+  it("reads a labels or tags map beside the settings as labels, not a second deployment", () => {
+    const values = extractedValues(`model_name: google/gemma-3-27b-it\nmachine_type: a2-highgpu-1g\nlabels:\n  model: gemma3-27b\n  team: ml\n`);
+    expect(values.map((entry) => entry.model)).toEqual(["google/gemma-3-27b-it"]);
+  });
 });
