@@ -255,6 +255,14 @@ args:
     expect(valuesOf(result!.fields)).toEqual({ model: "m/x", maxModelLen: 4096 });
   });
 
+  it("reads SGLang's --ep-size as expert parallelism (1: none), and TRL's vllm-serve as vLLM", () => {
+    const ep = call(`command: ["python3", "-m", "sglang.launch_server", "--model-path", "Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8", "--tp-size=8", "--ep-size=8"]`).call!;
+    expect(valuesOf(ep.fields)).toMatchObject({ tensorParallel: 8, expertParallel: true });
+    expect(valuesOf(call(`command: ["python3", "-m", "sglang.launch_server", "--model-path", "m/x", "--expert-parallel-size", "1"]`).call!.fields)).toMatchObject({ expertParallel: false });
+    const trl = call(`command: ["trl", "vllm-serve", "--model", "Qwen/Qwen2.5-7B", "--tensor_parallel_size", "2"]`).call!;
+    expect([trl.engine, valuesOf(trl.fields)]).toEqual(["vllm", { model: "Qwen/Qwen2.5-7B", tensorParallel: 2 }]);
+  });
+
   it("reads TGI and llama.cpp flags", () => {
     const tgi = call(`args: ["text-generation-launcher", "--model-id", "meta-llama/Llama-2-70b-chat-hf", "--num-shard", "2", "--quantize", "bitsandbytes-nf4"]`).call!;
     expect(tgi.engine).toBe("tgi");

@@ -63,6 +63,8 @@ const FLAGS: readonly FlagSpec[] = [
   { field: "pipelineParallel", kind: "int", names: ["--pp-size", "--pipeline-parallel-size"] },
   { field: "dataParallel", kind: "int", names: ["--dp-size", "--dp", "--data-parallel-size"] },
   { field: "expertParallel", kind: "bool", names: ["--enable-ep-moe"] },
+  // `--ep-size N` (`--expert-parallel-size`): experts spread over N ranks, whole, instead of each split by TP (1: none).
+  { field: "expertParallel", kind: "enabledByCount", names: ["--ep-size", "--expert-parallel-size", "--ep"] },
   { field: "attentionDataParallel", kind: "bool", names: ["--enable-dp-attention"] },
   { field: "quantization", kind: "string", names: ["--quantization"] },
   { field: "dtype", kind: "string", names: ["--dtype"] },
