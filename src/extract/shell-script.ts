@@ -25,7 +25,10 @@ export function extractShellScript(document: DocNode, ctx: ExtractContext): Depl
     mergeFields(sink, found.call);
     sink.fields.engine ??= { value: found.call.engine, node: document.node, source: "script", readonly: true };
     setScriptGpus(sink, found);
-    if (!found.gpus && !found.passedDevice) slurmGpus(sink, ctx.text, document);
+    if (!found.gpus && !found.passedDevice) {
+      visibleGpus(sink, found, document);
+      slurmGpus(sink, ctx.text, document);
+    }
     return {
       format: "shell",
       kind: "script",
@@ -50,8 +53,8 @@ const MAX_SCRIPT_STARTS = 16;
  * own. A later command of an engine that loads models on request (`ollama pull`) belongs to the
  * server already found.
  */
-function scriptCalls(tokens: ArgToken[], readImage: ImageReader): ScriptCall[] {
-  const found: ScriptCall[] = [];
+function scriptCalls(tokens: ArgToken[], readImage: ImageReader): Array<ScriptCall & { visibleDevices?: string }> {
+  const found: Array<ScriptCall & { visibleDevices?: string }> = [];
   const commandStarts = [0, ...tokens.flatMap((token, index) => (token.operator ? [index + 1] : []))];
   for (const start of commandStarts) {
     if (found.length >= MAX_SCRIPT_STARTS || start >= tokens.length || tokens[start]!.operator) continue;
@@ -62,9 +65,24 @@ function scriptCalls(tokens: ArgToken[], readImage: ImageReader): ScriptCall[] {
     const engine = engineById(command.call.engine);
     if (engine.loadsModelsOnRequest && found.some((previous) => previous.call.engine === engine.id)) continue;
     // An Ollama server is read from its command on: the script's later commands pull the models it loads.
-    found.push(engine.loadsModelsOnRequest ? (scriptEngineCall(tokens.slice(start), readImage) ?? command) : command);
+    const call = engine.loadsModelsOnRequest ? (scriptEngineCall(tokens.slice(start), readImage) ?? command) : command;
+    const devices = tokens[start]!.visibleDevices;
+    found.push(devices === undefined ? call : { ...call, visibleDevices: devices });
   }
   return found;
+}
+
+/**
+ * The GPUs a direct start sees (`CUDA_VISIBLE_DEVICES=0,1 llama-server …`, or exported before it), for
+ * an engine that uses every GPU it sees (llama.cpp's and Ollama's layer split, TGI's shards): that
+ * many, where nothing else states a count. Other engines use the GPUs their flags say.
+ */
+function visibleGpus(sink: FieldSink, found: ScriptCall & { visibleDevices?: string }, document: DocNode): void {
+  const devices = found.visibleDevices?.split(",").map((device) => device.trim());
+  if (!devices || devices.some((device) => !/^(?:\d+|GPU-[\w-]+|MIG-[\w/-]+)$/.test(device)) || sink.fields.gpuCount || sink.unresolved.gpuCount) return;
+  const profile = engineById(found.call.engine);
+  if (!profile.splitsLayers && !profile.shardsOverAllGpus) return;
+  setLocated(sink, "gpuCount", { value: devices.length, node: document.node, source: "CUDA_VISIBLE_DEVICES", readonly: true });
 }
 
 /**

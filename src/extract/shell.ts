@@ -28,6 +28,8 @@ export interface ArgToken {
   indirect?: boolean;
   /** End of the token in the file including a closing quote (`'{"kv_role":"kv_both"}'`), where text may be appended after it. */
   end?: number;
+  /** On a command's first word: the `CUDA_VISIBLE_DEVICES` (or ROCm's, NVIDIA's container) list it runs with, exported or prefixed. */
+  visibleDevices?: string;
 }
 
 /** Whether a word names a script file a command runs (`./prefill.sh`, `/app/start.sh`, `serve.py`). */
@@ -235,6 +237,9 @@ function windowsBackslashes(script: string): string {
 /** A word that is one variable and nothing else (`"$MODEL"`, `${MODEL}`), as the parser marks it. */
 const WHOLE_VARIABLE = /^\u0000(\w+)\u0000$/;
 
+/** Variables that list the GPUs a process sees (CUDA's, ROCm's and HIP's, the NVIDIA container runtime's). */
+const VISIBLE_DEVICES = new Set(["CUDA_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES"]);
+
 /** `name=(` or `name+=(` as the parser splits it: the word before the parenthesis. */
 const ARRAY_ASSIGNMENT = /^([A-Za-z_]\w*)(\+?)=$/;
 
@@ -290,6 +295,10 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   const arrays = new Map<string, ArgToken[]>();
   /** Words the script's array expansions have added (an array doubled in a loop must not grow without end). */
   let arrayWords = 0;
+  /** `CUDA_VISIBLE_DEVICES` as exported, as prefixed to the command being read, and whether an `export` is being read. */
+  let exportedDevices: string | undefined;
+  let commandDevices: string | undefined;
+  let exporting = false;
   /**
    * The array whose words are being read, between `name=(` and `)` (the `(` itself is skipped there):
    * assigned at the `)`, as bash expands the words (`a=("${a[@]}" x)`) before it assigns them.
@@ -321,6 +330,7 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
         endSet();
         tokens.push({ text: entry.op, from: item, operator: true });
         commandStart = true;
+        [exporting, commandDevices] = [false, undefined];
       }
       continue;
     }
@@ -336,6 +346,12 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
     if (assignment) {
       const [, name, assigned] = assignment as unknown as [string, string, string];
       variables.set(name, assigned.includes(UNKNOWN) ? undefined : assigned);
+      // The GPUs a process sees: for the rest of the script when exported, else for the command it prefixes.
+      if (VISIBLE_DEVICES.has(name)) {
+        const devices = assigned.includes(UNKNOWN) ? undefined : assigned;
+        if (exporting) exportedDevices = devices;
+        else commandDevices = devices;
+      }
       // Where a literal value is written (`MODEL="Qwen/Qwen3-32B"`): a later `"$MODEL"` is reported, and fixed, there.
       const written = source && assigned !== "" && entry === `${name}=${assigned}` ? source.indexOf(`${name}=`, cursor) : -1;
       const start = written < 0 ? -1 : written + name.length + 1 + (source[written + name.length + 1] === '"' || source[written + name.length + 1] === "'" ? 1 : 0);
@@ -345,10 +361,15 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
       } else assignedAt.delete(name);
       continue;
     }
-    if (commandStart && value === "export") continue;
-    commandStart = false;
+    if (commandStart && value === "export") {
+      exporting = true;
+      continue;
+    }
     // Locate the token verbatim in the file (unquoted tokens and simple quoted ones are).
     const token: ArgToken = { text: value, from: item, shell: true };
+    const devices = commandStart && !filling ? (commandDevices ?? exportedDevices) : undefined;
+    if (devices !== undefined) token.visibleDevices = devices;
+    commandStart = false;
     const variable = WHOLE_VARIABLE.exec(entry)?.[1];
     const assignedRange = variable !== undefined && variables.get(variable) === value ? assignedAt.get(variable) : undefined;
     if (assignedRange) token.range = assignedRange;

@@ -125,6 +125,18 @@ ollama pull nomic-embed-text
     expect(deploymentsOf("#SBATCH --gres=gpu:2\nvllm serve Qwen/Qwen3-8B\n", "job.sh")[0]!.fields.gpuType).toBeUndefined();
   });
 
+  it("counts the GPUs CUDA_VISIBLE_DEVICES lets an engine see, where it uses every one it sees", () => {
+    const count = (script: string) => deploymentsOf(script, "serve.sh").map(({ fields }) => fields.gpuCount?.value ?? null);
+    // llama.cpp splits its layers over the GPUs it sees; TGI shards over them; vLLM uses what its flags say.
+    expect(count(`CUDA_VISIBLE_DEVICES=0,1 ./llama-server -m /models/Llama-3.3-70B-Instruct-Q4_K_M.gguf -ngl 99\n`)).toEqual([2]);
+    expect(count(`export CUDA_VISIBLE_DEVICES=0,1,2,3\ntext-generation-launcher --model-id meta-llama/Llama-3.1-70B-Instruct\n`)).toEqual([4]);
+    expect(count(`CUDA_VISIBLE_DEVICES=0,1 vllm serve Qwen/Qwen3-8B\n`)).toEqual([null]);
+    // A prefix holds for its own command only; an unexported assignment for none; a variable list is not counted.
+    expect(count(`CUDA_VISIBLE_DEVICES=0,1 echo warm\nllama-server -m /m/Qwen3-8B-Q4_K_M.gguf\n`)).toEqual([null]);
+    expect(count(`CUDA_VISIBLE_DEVICES=0,1\nllama-server -m /m/Qwen3-8B-Q4_K_M.gguf\n`)).toEqual([null]);
+    expect(count(`export CUDA_VISIBLE_DEVICES=$GPUS\nllama-server -m /m/Qwen3-8B-Q4_K_M.gguf\n`)).toEqual([null]);
+  });
+
   it("points a finding at a value set outside the script", () => {
     const messages = lint(`#!/bin/bash\nvllm serve Qwen/Qwen3-8B --tensor-parallel-size "\${TP}"\n`, "serve.sh");
     expect(brief(messages)).toEqual(["vram/unchecked-deployment 2:50 --tensor-parallel-size is set at deploy time ($TP), so this deployment was not checked"]);
