@@ -497,7 +497,9 @@ export interface ScriptCall {
   /** `-e KEY=value` of a `docker run`. */
   env: EnvMap;
   /** `--gpus N` / `--gpus all` / `--gpus '"device=0,1"'` of a `docker run`: the token and its count (undefined: all). */
-  gpus?: { token: ArgToken; count: number | undefined };
+  gpus?: { token: ArgToken; count: number | undefined; source?: string };
+  /** The GPU type a deploy command names (`gcloud run deploy --gpu-type nvidia-l4`). */
+  gpuType?: { token: ArgToken; value: string; source: string };
   /** `--device /dev/kfd` (or `/dev/dri` to an Intel or ROCm build) of a `docker run`: the host's GPUs of that vendor. */
   passedDevice?: { path: string; item: ArgToken; vendor: PassedVendor };
   /** What reading it took for granted (the host folder a mounted model path is). */
@@ -547,8 +549,62 @@ export function scriptEngineCall(tokens: ArgToken[], readImage?: ImageReader, de
     const found = command ? scriptEngineCall(command, readImage, depth + 1) : undefined;
     if (found) return found;
   }
-  return dockerRunCall(tokens, readImage)?.found;
+  return dockerRunCall(tokens, readImage)?.found ?? cloudRunDeploy(tokens, readImage);
 }
+
+/**
+ * `gcloud [beta|alpha] run deploy SERVICE --image IMAGE --gpu 1 --gpu-type nvidia-l4 --args=…`
+ * (Cloud Run's GPU services, `gcloud run deploy` reference): the image's engine with the `--command`
+ * and `--args` lists (comma-separated, as gcloud reads a list flag), the `--set-env-vars` and
+ * `--update-env-vars` it gives, on the GPUs it asks for.
+ */
+function cloudRunDeploy(tokens: ArgToken[], readImage?: ImageReader): ScriptCall | undefined {
+  const start = tokens.findIndex((token, index) => token.text.slice(token.text.lastIndexOf("/") + 1) === "gcloud" && (index === 0 || tokens[index - 1]!.operator === true));
+  if (start < 0) return undefined;
+  let i = start + 1;
+  if (tokens[i]?.text === "beta" || tokens[i]?.text === "alpha") i++;
+  if (tokens[i]?.text !== "run" || tokens[i + 1]?.text !== "deploy") return undefined;
+  const env: EnvMap = new Map();
+  const words: { command: ArgToken[]; args: ArgToken[] } = { command: [], args: [] };
+  let image: ArgToken | undefined;
+  let gpus: ScriptCall["gpus"];
+  let gpuType: ScriptCall["gpuType"];
+  for (i += 2; i < tokens.length && !tokens[i]!.operator; i++) {
+    const token = tokens[i]!;
+    if (!token.text.startsWith("--")) continue;
+    const eq = token.text.indexOf("=");
+    const option = eq > 0 ? token.text.slice(0, eq) : token.text;
+    if (!CLOUD_RUN_OPTIONS.has(option)) continue;
+    const valueToken = eq > 0 ? { ...token, text: token.text.slice(eq + 1), ...(token.range ? { range: [token.range[0] + eq + 1, token.range[1]] as [number, number] } : {}) } : tokens[i + 1];
+    if (eq < 0) i++;
+    if (!valueToken || valueToken.operator) break;
+    const value = valueToken.text;
+    if (option === "--image") image = valueToken;
+    else if (option === "--gpu") gpus = { token: valueToken, count: /^\d+$/.test(value) ? Number(value) : undefined, source: "--gpu" };
+    else if (option === "--gpu-type") gpuType = { token: valueToken, value, source: "--gpu-type" };
+    else if (option === "--command" || option === "--args") {
+      // A list flag: items split at commas, none of them where the file writes it.
+      const items = value.split(",").map((text): ArgToken => ({ text, from: valueToken.from, shell: true }));
+      words[option === "--command" ? "command" : "args"].push(...items);
+    } else {
+      for (const pair of value.split(",")) {
+        const split = pair.indexOf("=");
+        if (split > 0) env.set(pair.slice(0, split), { value: pair.includes("\u0000") ? undefined : pair.slice(split + 1), node: scalarView(pair.slice(split + 1), valueToken.from.node) });
+      }
+    }
+  }
+  if (!image) return undefined;
+  const imageEngine: Engine | undefined = engineFromImage(image.text);
+  const argv = [...words.command, ...words.args];
+  const engineRun = engineCall(argv, imageEngine ? { imageEngine } : {}) ?? imageOnlyCall(imageEngine);
+  const read = engineRun ? { call: engineRun } : readImage?.(image, env);
+  if (!read) return undefined;
+  if (engineRun) applyEnvFields(read.call, env);
+  return { call: read.call, env, ...(gpus ? { gpus } : {}), ...(gpuType ? { gpuType } : {}), ...(read.splitter ? { splitter: read.splitter } : {}) };
+}
+
+/** `gcloud run deploy` options read (the others take values too, or none: skipped either way). */
+const CLOUD_RUN_OPTIONS = new Set(["--image", "--gpu", "--gpu-type", "--command", "--args", "--set-env-vars", "--update-env-vars"]);
 
 /**
  * Runners of another command, by name: the options that take a value, and whether the command is
@@ -600,7 +656,8 @@ export function setScriptGpus(sink: FieldSink, script: ScriptCall): void {
   const { gpus, passedDevice, splitter } = script;
   // A NIM's image, not its engine's flags, shards the model: over every GPU the run passes.
   const engine = splitter ? undefined : script.call.engine;
-  if (gpus?.count !== undefined) setLocated(sink, "gpuCount", { value: gpus.count, node: gpus.token.from.node, ...(gpus.token.range ? { range: gpus.token.range } : {}), source: "--gpus", readonly: true });
+  if (script.gpuType) setLocated(sink, "gpuType", { value: script.gpuType.value, node: script.gpuType.token.from.node, ...(script.gpuType.token.range ? { range: script.gpuType.token.range } : {}), source: script.gpuType.source, readonly: true });
+  if (gpus?.count !== undefined) setLocated(sink, "gpuCount", { value: gpus.count, node: gpus.token.from.node, ...(gpus.token.range ? { range: gpus.token.range } : {}), source: gpus.source ?? "--gpus", readonly: true });
   else if (gpus) everyHostGpu(sink, gpus.token.from.node, `--gpus ${gpus.token.text}`, engine, splitter);
   else if (passedDevice) setPassedGpus(sink, `--device ${passedDevice.path}`, passedDevice.item.from.node, passedDevice.vendor, engine, splitter);
 }

@@ -137,6 +137,14 @@ ollama pull nomic-embed-text
     expect(count(`export CUDA_VISIBLE_DEVICES=$GPUS\nllama-server -m /m/Qwen3-8B-Q4_K_M.gguf\n`)).toEqual([null]);
   });
 
+  it("reads a Cloud Run GPU service deployed with gcloud run deploy: its image, list flags and GPUs", () => {
+    const [deployment] = deploymentsOf(readFixture("shell/cloud-run-deploy-gemma.sh"), "deploy.sh");
+    const { fields } = deployment!;
+    expect([fields.engine?.value, fields.model?.value, fields.maxModelLen?.value, fields.gpuCount?.value, fields.gpuType?.value, fields.gpuType?.source]).toEqual(["vllm", "google/gemma-3-12b-it", 32768, 1, "nvidia-l4", "--gpu-type"]);
+    // Other gcloud commands, and a deploy of an image that runs no engine this version knows, deploy nothing it reads.
+    expect(deploymentsOf(`gcloud run services list\ngcloud run deploy web --image gcr.io/acme/web:1 --gpu 1\n`, "deploy.sh")).toEqual([]);
+  });
+
   it("points a finding at a value set outside the script", () => {
     const messages = lint(`#!/bin/bash\nvllm serve Qwen/Qwen3-8B --tensor-parallel-size "\${TP}"\n`, "serve.sh");
     expect(brief(messages)).toEqual(["vram/unchecked-deployment 2:50 --tensor-parallel-size is set at deploy time ($TP), so this deployment was not checked"]);
