@@ -586,21 +586,32 @@ function cloudRunDeploy(tokens: ArgToken[], readImage?: ImageReader): ScriptCall
       // A list flag: items split at commas, none of them where the file writes it.
       const items = value.split(",").map((text): ArgToken => ({ text, from: valueToken.from, shell: true }));
       words[option === "--command" ? "command" : "args"].push(...items);
-    } else {
-      for (const pair of value.split(",")) {
-        const split = pair.indexOf("=");
-        if (split > 0) env.set(pair.slice(0, split), { value: pair.includes("\u0000") ? undefined : pair.slice(split + 1), node: scalarView(pair.slice(split + 1), valueToken.from.node) });
-      }
-    }
+    } else for (const pair of value.split(",")) setEnvPair(env, pair, valueToken);
   }
-  if (!image) return undefined;
-  const imageEngine: Engine | undefined = engineFromImage(image.text);
-  const argv = [...words.command, ...words.args];
-  const engineRun = engineCall(argv, imageEngine ? { imageEngine } : {}) ?? imageOnlyCall(imageEngine);
-  const read = engineRun ? { call: engineRun } : readImage?.(image, env);
+  const read = image ? imageRun(image, [...words.command, ...words.args], env, readImage) : undefined;
   if (!read) return undefined;
-  if (engineRun) applyEnvFields(read.call, env);
   return { call: read.call, env, ...(gpus ? { gpus } : {}), ...(gpuType ? { gpuType } : {}), ...(read.splitter ? { splitter: read.splitter } : {}) };
+}
+
+/** `KEY=value` given to a container (`docker run -e`, gcloud's `--set-env-vars` pairs); a value set at run time is unknown. */
+function setEnvPair(env: EnvMap, pair: string, from: ArgToken): void {
+  const split = pair.indexOf("=");
+  if (split <= 0) return;
+  const value = pair.slice(split + 1);
+  env.set(pair.slice(0, split), { value: value.includes("\u0000") ? undefined : value, node: scalarView(value, from.from.node) });
+}
+
+/**
+ * What an image runs with these words after it: its engine (or, for an image of any name, the
+ * engine its command starts: `rocm/sgl-dev:… python3 -m sglang.launch_server …`) with the env read,
+ * else what `readImage` makes of it (a NIM).
+ */
+function imageRun(image: ArgToken, argv: ArgToken[], env: EnvMap, readImage?: ImageReader): { call: EngineCall; splitter?: string } | undefined {
+  const imageEngine: Engine | undefined = engineFromImage(image.text);
+  const engineRun = engineCall(argv, imageEngine ? { imageEngine } : {}) ?? imageOnlyCall(imageEngine);
+  if (!engineRun) return readImage?.(image, env);
+  applyEnvFields(engineRun, env);
+  return { call: engineRun };
 }
 
 /** `gcloud run deploy` options read (the others take values too, or none: skipped either way). */
@@ -688,13 +699,8 @@ function dockerRunCall(tokens: ArgToken[], readImage?: ImageReader): { found: Sc
       const value = eq > 0 ? token.text.slice(eq + 1) : tokens[j + 1]?.text;
       if (eq < 0) j++;
       if (!valueToken || value === undefined) break;
-      if (option === "-e" || option === "--env") {
-        const split = value.indexOf("=");
-        if (split > 0) {
-          const envValue = value.slice(split + 1);
-          env.set(value.slice(0, split), { value: envValue.includes("\u0000") ? undefined : envValue, node: scalarView(envValue, valueToken.from.node) });
-        }
-      } else if (option === "-v" || option === "--volume" || option === "--mount") {
+      if (option === "-e" || option === "--env") setEnvPair(env, value, valueToken);
+      else if (option === "-v" || option === "--volume" || option === "--mount") {
         const mount = dockerMount(option, value);
         if (mount) mounts.push(mount);
       } else if (option === "--device") {
@@ -706,16 +712,11 @@ function dockerRunCall(tokens: ArgToken[], readImage?: ImageReader): { found: Sc
     }
     const image = tokens[j];
     if (!image || image.operator) continue;
-    const imageEngine: Engine | undefined = engineFromImage(image.text);
     let end = j + 1;
     while (end < tokens.length && !tokens[end]!.operator) end++;
-    const rest = tokens.slice(j + 1, end);
-    // An image of any name given an engine's command (`rocm/sgl-dev:… python3 -m sglang.launch_server …`) runs that engine.
-    const engineRun = engineCall(rest, imageEngine ? { imageEngine } : {}) ?? imageOnlyCall(imageEngine);
-    const read = engineRun ? { call: engineRun } : readImage?.(image, env);
+    const read = imageRun(image, tokens.slice(j + 1, end), env, readImage);
     if (!read) continue;
     const { call, splitter } = read;
-    if (engineRun) applyEnvFields(call, env);
     const mounted = modelFromMount(call, mounts);
     const passedDevice = passedGpuDevice(devices, image.text);
     return { found: { call, env, ...(gpus ? { gpus } : {}), ...(passedDevice ? { passedDevice } : {}), ...(mounted ? { assumptions: [mounted] } : {}), ...(splitter ? { splitter } : {}) }, at: i };
