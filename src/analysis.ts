@@ -212,7 +212,7 @@ function judgeAtFewestGpus(deployment: Deployment, settings: VramSettings, count
   const judged = judge(fewest, settings);
   if (judged.status !== "judged" || !holdsIt(judged.estimate, judged.resolved.request) || (judged.range && judged.range.failing.length > 0)) return undefined;
   const assumption = `${count.raw} gives it every GPU of the host; judged on ${count.atLeast}, the fewest, where it fits (more shards hold less each)`;
-  return { ...judged, resolved: { ...judged.resolved, assumptions: [...judged.resolved.assumptions, assumption] } };
+  return { ...judged, resolved: assuming(judged.resolved, assumption) };
 }
 
 /**
@@ -229,7 +229,7 @@ function judgeAtContextBounds(deployment: Deployment, settings: VramSettings, co
   const unset = judge({ ...deployment, fields, unresolved }, settings);
   if (unset.status !== "judged") return undefined;
   const elsewhere = `the context is ${context.raw}, set outside this file`;
-  const withNote = (judged: Judged, note: string): Judged => ({ ...judged, resolved: { ...judged.resolved, assumptions: [...judged.resolved.assumptions, `${elsewhere}; ${note}`] } });
+  const withNote = (judged: Judged, note: string): Judged => ({ ...judged, resolved: assuming(judged.resolved, `${elsewhere}; ${note}`) });
   if (unset.estimate.verdict === "weights-exceed-memory" && (!unset.range || unset.range.fitting.length === 0)) return withNote(unset, "the weights alone exceed the GPUs' memory, whatever it is");
   const whole = unset.resolved.request.model.maxPositionEmbeddings;
   const source = context.source ?? "max model length";
@@ -269,7 +269,7 @@ function judgeOnCpu(deployment: Deployment, settings: VramSettings, values: Depl
   const cpuValues = { ...values, gpuCount: 1, ...(cpuDtype ? { dtype: cpuDtype.value } : {}), ...(cpuKvCache !== undefined ? { kvCacheMemoryBytes: cpuKvCache } : {}) };
   const judgeResolved = (resolution: ResolvedDeployment, assumption?: string): JudgedDeployment => {
     const notes = [...(cpuDtype ? [cpuDtype.note] : []), ...(onHost.runtime ? [onHost.runtime.note] : []), ...(assumption ? [assumption] : [])];
-    const resolved = withAssumptions(notes.length > 0 ? { ...resolution, assumptions: [...resolution.assumptions, ...notes] } : resolution, deployment);
+    const resolved = withAssumptions(assuming(resolution, ...notes), deployment);
     const { request } = resolved;
     const context = onHost.defaultContext(request);
     const batch = onHost.batchDefaults;
@@ -357,7 +357,7 @@ function judgeGgufBounds(deployment: Deployment, settings: VramSettings, values:
       const estimate = estimateOnce(resolved.request);
       if (!decides[verdict](estimate, resolved.request)) continue;
       const assumption = `${bounds.why}; judged at ${format.label}, ${says}`;
-      return { status: "judged", deployment, values, resolved: { ...resolved, assumptions: [...resolved.assumptions, assumption] }, estimate };
+      return { status: "judged", deployment, values, resolved: assuming(resolved, assumption), estimate };
     } catch (error) {
       if (error instanceof SizingInputError) return undefined;
       throw error;
@@ -383,9 +383,14 @@ function fittedContext(resolved: ResolvedDeployment, deployment: Deployment): Re
   return deployment.maxModelLenAuto ? withAutoContext(resolved, deployment.maxModelLenAuto.raw, estimateOnce) : resolved;
 }
 
+/** The resolution with more it assumes (the same object when there are none). */
+function assuming(resolved: ResolvedDeployment, ...notes: string[]): ResolvedDeployment {
+  return notes.length > 0 ? { ...resolved, assumptions: [...resolved.assumptions, ...notes] } : resolved;
+}
+
 /** The resolution with what extraction assumed (a compose default) added to what resolving did. */
 function withAssumptions(resolved: ResolvedDeployment, deployment: Deployment): ResolvedDeployment {
-  return deployment.assumptions?.length ? { ...resolved, assumptions: [...resolved.assumptions, ...deployment.assumptions] } : resolved;
+  return assuming(resolved, ...(deployment.assumptions ?? []));
 }
 
 /** A context the engine refuses to start with (judge/context-limit.ts): not judged, and reported at the value. */
@@ -432,7 +437,7 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
   // The judged-on GPU by memory: the smallest that holds it, else the largest it could land on.
   const which = range.source === "cluster" ? `${range.fitting.length > 0 ? "smallest" : "largest"} of settings.vram.cluster` : `${range.fitting.length > 0 ? "smallest" : "largest"} ${vendorName(vendor)} GPU`;
   const assumption = `no GPU type is named; judged on the ${shortGpuName(judgedOn)}, the ${which}${range.fitting.length > 0 ? " that holds it" : ""}`;
-  return { status: "judged", deployment, values, resolved: withAssumptions({ ...resolved, assumptions: [...resolved.assumptions, assumption] }, deployment), estimate: estimateOnce(resolved.request), range };
+  return { status: "judged", deployment, values, resolved: withAssumptions(assuming(resolved, assumption), deployment), estimate: estimateOnce(resolved.request), range };
 }
 
 /** The split of the range and the GPU to judge on: the smallest it fits, else the largest it could land on (with kernels for its format), the best case. */

@@ -16,18 +16,21 @@ import { type FieldSink, type ImageReader, mergeFields, newSink, type ScriptCall
 import { engineById } from "../engines/index.js";
 import { nimImageReader } from "./nim.js";
 import { type ArgToken, shellTokens } from "./shell.js";
-import type { Deployment } from "./types.js";
+import type { Deployment, Located } from "./types.js";
 
 export function extractShellScript(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (document.type !== "scalar" || document.node.type !== "ShellScript") return undefined;
-  return scriptCalls(shellTokens(document, ctx.text, new Map()), nimImageReader(ctx)).map((found) => {
+  const calls = scriptCalls(shellTokens(document, ctx.text, new Map()), nimImageReader(ctx));
+  // The job's GPU type, read once for every start the script makes.
+  const slurmType = calls.length > 0 ? slurmGpuType(ctx.text, document) : undefined;
+  return calls.map((found) => {
     const sink = newSink();
     mergeFields(sink, found.call);
     sink.fields.engine ??= { value: found.call.engine, node: document.node, source: "script", readonly: true };
     setScriptGpus(sink, found);
     if (!found.gpus && !found.passedDevice) {
       visibleGpus(sink, found, document);
-      slurmGpus(sink, ctx.text, document);
+      if (slurmType && !sink.fields.gpuType && !sink.unresolved.gpuType) setLocated(sink, "gpuType", slurmType);
     }
     return {
       format: "shell",
@@ -91,8 +94,7 @@ function visibleGpus(sink: FieldSink, found: ScriptCall & { visibleDevices?: str
  * a `docker run` passes its own. How many the engine uses is its own flags' (the job's GPUs may be
  * shared with a trainer).
  */
-function slurmGpus(sink: FieldSink, text: string, document: DocNode): void {
-  if (sink.fields.gpuType || sink.unresolved.gpuType) return;
+function slurmGpuType(text: string, document: DocNode): Located<string> | undefined {
   for (const match of text.matchAll(SBATCH_GPUS)) {
     const [, option, value] = match as unknown as [string, string, string];
     // `gpu:a100:4` (gres), `a100:4` (gpus): the type is the word before the count; `gpu:4` or `4` names none.
@@ -102,9 +104,9 @@ function slurmGpus(sink: FieldSink, text: string, document: DocNode): void {
     if (!typeName) continue;
     const start = match.index + match[0].length - value.length + value.lastIndexOf(`${typeName}:`);
     // The type only: the job's GPUs are shared by what the script runs (a GRPO job's trainer beside its `trl vllm-serve`).
-    setLocated(sink, "gpuType", { value: typeName, node: document.node, range: [start, start + typeName.length], source: `#SBATCH ${option}`, readonly: true });
-    return;
+    return { value: typeName, node: document.node, range: [start, start + typeName.length], source: `#SBATCH ${option}`, readonly: true };
   }
+  return undefined;
 }
 
 /** `#SBATCH` directives that say the job's GPUs (`--gres=gpu:a100:4`, `--gpus-per-node h100:8`, `-G a100:2`). */
