@@ -299,6 +299,8 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   let exportedDevices: string | undefined;
   let commandDevices: string | undefined;
   let exporting = false;
+  /** Whether `env` opened the command being read (its assignments prefix the command it runs). */
+  let envWords = false;
   /**
    * The array whose words are being read, between `name=(` and `)` (the `(` itself is skipped there):
    * assigned at the `)`, as bash expands the words (`a=("${a[@]}" x)`) before it assigns them.
@@ -330,7 +332,7 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
         endSet();
         tokens.push({ text: entry.op, from: item, operator: true });
         commandStart = true;
-        [exporting, commandDevices] = [false, undefined];
+        [exporting, commandDevices, envWords] = [false, undefined, false];
       }
       continue;
     }
@@ -365,6 +367,15 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
       exporting = true;
       continue;
     }
+    // `env [-i] [-u NAME] NAME=value … cmd`: the command runs with those variables, as if prefixed to it;
+    // `nohup cmd` and `exec cmd` run it as it is.
+    if (commandStart && !exporting && (value === "env" || value === "/usr/bin/env")) {
+      envWords = true;
+      continue;
+    }
+    if (commandStart && !exporting && (value === "nohup" || value === "exec")) continue;
+    if (envWords && commandStart && (value === "-i" || value === "--ignore-environment" || value === "-" || value === "-u" || value.startsWith("--unset="))) continue;
+    if (envWords && commandStart && parsed[index - 1] === "-u") continue;
     // Locate the token verbatim in the file (unquoted tokens and simple quoted ones are).
     const token: ArgToken = { text: value, from: item, shell: true };
     const devices = commandStart && !filling ? (commandDevices ?? exportedDevices) : undefined;

@@ -131,6 +131,8 @@ ollama pull nomic-embed-text
     expect(count(`CUDA_VISIBLE_DEVICES=0,1 ./llama-server -m /models/Llama-3.3-70B-Instruct-Q4_K_M.gguf -ngl 99\n`)).toEqual([2]);
     expect(count(`export CUDA_VISIBLE_DEVICES=0,1,2,3\ntext-generation-launcher --model-id meta-llama/Llama-3.1-70B-Instruct\n`)).toEqual([4]);
     expect(count(`CUDA_VISIBLE_DEVICES=0,1 vllm serve Qwen/Qwen3-8B\n`)).toEqual([null]);
+    // Set by `env` for the command it runs (its options skipped), after `nohup` too.
+    expect(count(`nohup env -u HIP_VISIBLE_DEVICES CUDA_VISIBLE_DEVICES=0,1,2 ./llama-server -m /m/Qwen3-8B-Q4_K_M.gguf &\n`)).toEqual([3]);
     // A prefix holds for its own command only; an unexported assignment for none; a variable list is not counted.
     expect(count(`CUDA_VISIBLE_DEVICES=0,1 echo warm\nllama-server -m /m/Qwen3-8B-Q4_K_M.gguf\n`)).toEqual([null]);
     expect(count(`CUDA_VISIBLE_DEVICES=0,1\nllama-server -m /m/Qwen3-8B-Q4_K_M.gguf\n`)).toEqual([null]);
