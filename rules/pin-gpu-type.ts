@@ -20,8 +20,8 @@ import { someGpusFit } from "../src/judge/findings.js";
 
 type MessageIds = "someGpusFit" | "pinGpu" | "missingReason";
 
-/** Desktop cards (GeForce, Radeon RX): a cluster node rarely carries one, so a pin offers them last. */
-const DESKTOP_GPU = /GeForce|Radeon RX/;
+/** Desktop cards (GeForce, Radeon RX), past workstation ones (Quadro, TITAN) and Pascal's Tesla P-series: a cluster node rarely carries one now, so a pin offers them last. */
+const DESKTOP_GPU = /GeForce|Radeon RX|Quadro|TITAN|Tesla P/;
 
 /** The order GPUs are offered in, per list of fitting GPUs (range verdicts, and so their lists, are shared across files). */
 const pinOrders = new WeakMap<readonly GpuEntry[], GpuEntry[]>();

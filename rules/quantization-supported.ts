@@ -17,7 +17,7 @@ import type { TextEdit } from "../src/extract/types.js";
 import { tryEstimate } from "../src/sizing/estimate.js";
 import type { MemoryEstimate, SizingRequest } from "../src/sizing/types.js";
 
-type MessageIds = "belowMinimum" | "vendorUnsupported" | "bf16Unsupported" | "fp8KvUnsupported" | "flagMismatch" | "useFormat" | "useFloat16" | "useAutoKv" | "missingReason";
+type MessageIds = "belowMinimum" | "vendorUnsupported" | "capabilityUnsupported" | "bf16Unsupported" | "fp8KvUnsupported" | "flagMismatch" | "useFormat" | "useFloat16" | "useAutoKv" | "missingReason";
 
 function fits(request: SizingRequest): MemoryEstimate | undefined {
   const estimate = tryEstimate(request);
@@ -47,6 +47,7 @@ export default createRule<MessageIds, []>({
       flagMismatch:
         "--quantization {{flag}} expects a checkpoint stored as {{flagFormat}}, but {{model}} is stored as {{stored}}, so {{engine}} refuses to load it.{{alternatives}}",
       vendorUnsupported: "{{engine}} runs on NVIDIA GPUs only; {{gpu}} cannot run it. Serve it with an engine that runs there, or on an NVIDIA GPU.",
+      capabilityUnsupported: "{{engine}} needs compute capability {{minimum}} or higher; {{gpu}} is {{capability}}, so it cannot run there. Serve it with llama.cpp or Ollama, which run there, or on a newer GPU.",
       useFormat: "Use {{remedy}}",
       useFloat16: "Use float16",
       useAutoKv: "Use the model's dtype for the KV cache (auto){{headroom}}",
@@ -136,6 +137,14 @@ export default createRule<MessageIds, []>({
                   messageId: "fp8KvUnsupported",
                   data: { kvCacheDtype: problem.kvCacheDtype, gpu, capability },
                   suggest: estimate ? offer(context, analysis, judged, { rule: "quantization-supported", kind: problem.kind }, [{ messageId: "useAutoKv", data: { headroom: `: ${headroom({ estimate })}` }, edits }]) : [],
+                });
+                break;
+              }
+              case "capability-unsupported": {
+                context.report({
+                  loc: locationOf(context, reportTarget(deployment, ["gpuType", "instanceType", "engine", "model"])),
+                  messageId: "capabilityUnsupported",
+                  data: { engine, gpu, capability, minimum: problem.minimum.toFixed(1) },
                 });
                 break;
               }

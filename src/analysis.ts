@@ -150,14 +150,15 @@ function resolveOnce(settings: VramSettings, values: DeploymentValues, layoutOwn
 const BLOCKING_ORDER: UnresolvedValue["reason"][] = ["chart-template", "invalid", "unsupported", "template", "variable", "reference"];
 
 function blockingValue(deployment: Deployment): [FieldName, UnresolvedValue] | undefined {
-  // The first of the earliest reason in BLOCKING_ORDER, in the order the fields were read.
+  // The first of the earliest reason in BLOCKING_ORDER, in the order the fields were read (the model's first).
   let blocking: [FieldName, UnresolvedValue] | undefined;
   let rank = Infinity;
   for (const field in deployment.unresolved) {
     const value = deployment.unresolved[field as FieldName];
     if (!value || (value.reason !== "invalid" && value.reason !== "unsupported" && MINOR_FIELDS.has(field as FieldName))) continue;
     const order = BLOCKING_ORDER.indexOf(value.reason);
-    if (order < rank) {
+    // Of values unknown for the same reason, the model's is said first: nothing is sized without it.
+    if (order < rank || (order === rank && field === "model")) {
       blocking = [field as FieldName, value];
       rank = order;
     }
@@ -443,7 +444,7 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
 /** The split of the range and the GPU to judge on: the smallest it fits, else the largest it could land on (with kernels for its format), the best case. */
 function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployment: Deployment, vendor: GpuEntry["vendor"], first: ResolvedDeployment): { judgedOn: GpuEntry; range: GpuRange } | { invalid: string } {
   const { catalog } = settings;
-  const candidates = rangeCandidates(catalog.gpus, vendor, settings.cluster?.gpus);
+  const candidates = rangeCandidates(catalog.gpus, vendor, settings.cluster?.gpus, engineById(first.request.engine).minCudaCapability);
   const gpus = withinMemory(candidates.gpus, deployment.gpuMemoryRange);
   if (gpus.length === 0) return { invalid: `no GPU of ${candidates.source === "cluster" ? "settings.vram.cluster" : "the catalog"} has the memory the file allows` };
   const fits = (gpu: GpuEntry) => {

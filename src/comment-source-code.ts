@@ -105,19 +105,17 @@ export abstract class TextLanguage<Root, Code extends TextSourceCodeBase> implem
   readonly nodeTypeKey = "type";
   readonly defaultLanguageOptions = {};
 
-  constructor(
-    /** `vram/hcl`: how errors name it. */
-    private readonly id: string,
-    readonly visitorKeys: Record<string, string[]>,
-  ) {}
+  constructor(readonly visitorKeys: Record<string, string[]>) {}
 
   protected abstract parseText(text: string, file: File): ParseResult<Root>;
   protected abstract sourceCode(text: string, ast: Root): Code;
 
-  validateLanguageOptions(options: Record<string, unknown>): void {
-    const keys = Object.keys(options ?? {});
-    if (keys.length > 0) throw new TypeError(`${this.id} takes no language options (got ${keys.join(", ")}).`);
-  }
+  /**
+   * Takes none, and ignores those set for every file: a config without `files` sets JavaScript's
+   * (typescript-eslint's `recommended` sets `parser` and `sourceType`) for the scripts and Terraform
+   * files too, and refusing them would stop ESLint on every run, as eslint-plugin-yml's language would not.
+   */
+  validateLanguageOptions(): void {}
 
   parse(file: File): ParseResult<Root> {
     return this.parseText(textOf(file), file);

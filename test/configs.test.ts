@@ -69,6 +69,17 @@ describe("configs", () => {
     expect(linter.verify("export const model = 'mistralai/Mixtral-8x7B-Instruct-v0.1';\n", config, { filename: "a.js" })).toEqual([]);
   });
 
+  it("lints scripts and Terraform beside a config that sets JavaScript's language options for every file", async () => {
+    const { default: hclPlugin } = await import("../src/hcl/index.js");
+    const linter = new Linter();
+    // As user configs write it with no `files` (`globals.node`, typescript-eslint's parser).
+    const everyFile: Linter.Config = { languageOptions: { sourceType: "module", globals: { process: "readonly" }, parserOptions: { ecmaFeatures: { jsx: true } } } };
+    const config = [everyFile, ...(plugin.configs.recommended as Linter.Config[]), ...(hclPlugin.configs.recommended as Linter.Config[])];
+    const script = "#!/bin/bash\nvllm serve mistralai/Mixtral-8x7B-Instruct-v0.1 --max-model-len 8192\n";
+    expect(linter.verify(script, config, { filename: "serve.sh" }).map((message) => message.ruleId)).toEqual(["vram/pin-gpu-type"]);
+    expect(linter.verify('resource "null_resource" "x" {}\n', config, { filename: "main.tf" })).toEqual([]);
+  });
+
   it("all: every rule at error, with recommended's options (one full-length sequence is enough)", () => {
     const rules = plugin.configs.all[1]!.rules!;
     for (const name of ruleNames) expect(rules[`vram/${name}`], name).toBe("error");

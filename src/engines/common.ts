@@ -201,6 +201,15 @@ export interface EngineProfile<Id extends string = string> {
    */
   readonly serverAddressEnv?: string;
   /**
+   * A REST request that loads a model as one of its commands does (Ollama's `POST /api/pull` with
+   * `{"model": …}`, formerly `{"name": …}`, docs/api.md): the URL path, the body keys that name the
+   * model, and the command words it stands for. A `curl` of it is read as that command against the
+   * URL's host.
+   */
+  readonly modelPullRequest?: { path: string; bodyKeys: readonly string[]; command: readonly string[] };
+  /** How the model names only this engine serves are written (Ollama's `gemma2:9b` tags): a config naming one and no engine runs it. */
+  readonly ownModelName?: RegExp;
+  /**
    * Starts with no model and loads the one each request names (Ollama): the models its clients'
    * settings name (`EMBEDDING_MODEL: bge-m3` beside `OLLAMA_URL: http://ollama:11434`) are the ones it serves.
    */
@@ -238,6 +247,8 @@ export interface EngineProfile<Id extends string = string> {
 
   /** GPU vendors the engine runs on at all (TensorRT-LLM: NVIDIA only); absent: any the catalog lists. */
   readonly vendors?: readonly GpuEntry["vendor"][];
+  /** The lowest CUDA compute capability it runs on at all, whatever the format (vLLM: 7.0); absent: no floor. */
+  readonly minCudaCapability?: number;
 
   // --- weights -------------------------------------------------------------------------------
   /** `--quantization` values that differ from the catalog's format aliases (TGI `bitsandbytes` is LLM.int8). */

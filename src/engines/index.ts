@@ -141,6 +141,12 @@ export function engineOfModelVariable(names: Iterable<string>): Engine | undefin
   return undefined;
 }
 
+/** The engine whose own way of naming models a name is written in (an Ollama tag), if any. */
+export function engineOfModelName(name: string): Engine | undefined {
+  for (const profile of PROFILES as ReadonlyArray<EngineProfile<Engine>>) if (profile.ownModelName?.test(name)) return profile.id;
+  return undefined;
+}
+
 /** The engine assumed wherever none is named (app configs, `vram estimate`, deployments without an engine). */
 export const DEFAULT_ENGINE: Engine = "vllm";
 
@@ -192,6 +198,15 @@ export function engineCommandAt(words: readonly Word[], index: number): (Command
   for (const profile of PROFILES) {
     const start = profile.command(words, index);
     if (start) return { ...start, engine: profile.id };
+  }
+  return undefined;
+}
+
+/** The engine REST request a URL path makes that loads a model as a command does (`/api/pull`: `ollama pull`). */
+export function modelPullRequestAt(path: string): NonNullable<EngineProfile<Engine>["modelPullRequest"]> | undefined {
+  for (const profile of PROFILES) {
+    const request = (profile as EngineProfile<Engine>).modelPullRequest;
+    if (request && (path === request.path || path === `${request.path}/`)) return request;
   }
   return undefined;
 }

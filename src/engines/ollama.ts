@@ -131,6 +131,10 @@ export const ollama: EngineProfile<"ollama"> = {
     return verb === "pull" || verb === "run" ? { start: i + 2, positionalModel: true } : undefined;
   },
   serverAddressEnv: "OLLAMA_HOST",
+  // `curl http://ollama:11434/api/pull -d '{"name": "llama3:8b"}'` (a compose init service, a setup script).
+  modelPullRequest: { path: "/api/pull", bodyKeys: ["model", "name"], command: ["ollama", "pull"] },
+  // A library tag `family:size` (`gemma2:9b`, `qwen2.5-coder:32b-instruct-q4_K_M`): no owner, a size or variant after the colon.
+  ownModelName: /^[a-z][\w.-]*:(?=[\w.-]*\d)[\w.-]+$/i,
   loadsModelsOnRequest: true,
   // Cloud models carry a `cloud` tag (`glm-4.6:cloud`, `gpt-oss:120b-cloud`): Ollama lists them like
   // local ones, but they run on ollama.com's servers (its client libraries test names for `[-:]cloud`).

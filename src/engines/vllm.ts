@@ -159,6 +159,9 @@ export const vllm: EngineProfile<"vllm"> = {
   remedyFormats: ["fp8", "int8", "awq", "gptq", "w4a16", "bnb-nf4", "nvfp4"],
   alternativeFormats: ["fp8", "int8", "awq", "gptq", "w4a16", "bnb-nf4"],
   minComputeCapability: catalogMinimum,
+  // "compute capability 7.0 or higher (e.g., V100, T4, RTX20xx, A100, L4, H100)": vLLM docs,
+  // getting_started/installation/gpu (CUDA); Pascal cards (P100, P40, GTX 10xx) are not supported.
+  minCudaCapability: 7.0,
   checksQuantization: true,
   fp8KvCache: true,
   refusesSplitTiles: true,

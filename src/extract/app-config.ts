@@ -3,7 +3,7 @@
  * settings), at any depth — `{ "model": "…", "gpu": "A10G", "quant": "fp16" }`. vLLM `--config`
  * files are the same shape, with flag names as keys (`tensor_parallel_size`, `max-model-len`).
  */
-import { DEFAULT_ENGINE, engineByName, engineFromImage } from "../engines/index.js";
+import { DEFAULT_ENGINE, engineByName, engineFromImage, engineOfModelName } from "../engines/index.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
 import { mappings, namedValueView, scalarView, str } from "./doc.js";
@@ -15,6 +15,14 @@ import { nodePlacement, resourceGpus } from "./pod.js";
 import type { ArgsTarget, Deployment, FieldName, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 type Kind = "string" | "int" | "float" | "size" | "bool";
+
+/**
+ * `llm_model` names a model served here when it is written as a repository or a tag
+ * (`Qwen/Qwen3-8B`, `gemma2:9b`); a bare name (`gpt-4o-mini`) is a client's, an API's model.
+ */
+function servedLlmModel(key: string, node: DocNode): boolean {
+  return ["llmmodel", "llmmodelid", "llmmodelname"].includes(normalizeKey(key)) && /[/:]/.test(String(node.value ?? ""));
+}
 
 /** Keys (compared without case, `-` or `_`) that hold each setting. */
 const KEYS: Array<{ field: FieldName; kind: Kind; keys: string[] }> = [
@@ -28,7 +36,8 @@ const KEYS: Array<{ field: FieldName; kind: Kind; keys: string[] }> = [
     ],
   },
   { field: "gpuType", kind: "string", keys: ["gpu", "gputype", "accelerator", "acceleratortype", "gpumodel", "gpuname"] },
-  { field: "instanceType", kind: "string", keys: ["instancetype", "machinetype", "vmsize", "sku"] },
+  // OCI names its instance types shapes (`BM.GPU.H100.8`).
+  { field: "instanceType", kind: "string", keys: ["instancetype", "machinetype", "vmsize", "sku", "nodeshape", "shape"] },
   { field: "gpuCount", kind: "int", keys: ["gpucount", "gpus", "numgpus", "ngpus", "gpuspernode", "gpunum"] },
   { field: "tensorParallel", kind: "int", keys: ["tensorparallelsize", "tp", "tpsize", "tensorparallel", "numshard"] },
   { field: "pipelineParallel", kind: "int", keys: ["pipelineparallelsize", "pp", "ppsize", "pipelineparallel"] },
@@ -58,7 +67,7 @@ for (const entry of KEYS) for (const key of entry.keys) KEY_INDEX.set(key, { fie
  * any setting; the GPU nodes' before the hardware only.
  */
 const ENGINE_PREFIXES = ["vllm", "sglang", "tgi", "ollama", "llamacpp", "lmdeploy", "trtllm", "tensorrtllm"];
-const HARDWARE_PREFIXES = ["gpunode", "gpunodes", "gpu"];
+const HARDWARE_PREFIXES = ["gpunode", "gpunodes", "gpu", "nvidia"];
 const HARDWARE_FIELDS = new Set<FieldName>(["instanceType", "gpuType", "gpuCount"]);
 
 /** The setting a key holds: by its name, or by the name after an engine's or the GPU nodes' prefix. */
@@ -72,6 +81,31 @@ function keySpec(key: string): { field: FieldName; kind: Kind } | undefined {
     if (spec && HARDWARE_FIELDS.has(spec.field)) return spec;
   }
   return undefined;
+}
+
+/** Keys that hold a container image (`image`, `deep-learning-container-image`, `image_uri`), compared like other keys. */
+const IMAGE_KEY = /image(?:uri|url|name|ref)?$/;
+
+/**
+ * The word every key of a mapping starts with (`recipe_` of `recipe_node_shape`, `recipe_image_uri`…,
+ * an OCI AI Blueprints recipe), read past as a namespace: at least three keys, three in four of them.
+ */
+function sharedKeyPrefix(mapping: DocNode): string {
+  if (mapping.type !== "map") return "";
+  const counts = new Map<string, number>();
+  let keys = 0;
+  for (const [key] of mapping.entries()) {
+    keys++;
+    const prefix = /^[a-z][a-z0-9]*[_-](?=[a-z])/i.exec(key)?.[0];
+    if (prefix) counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
+  }
+  for (const [prefix, count] of counts) if (count >= 3 && count * 4 >= keys * 3 && !KEY_INDEX.has(normalizeKey(prefix))) return prefix;
+  return "";
+}
+
+/** The key past the mapping's shared prefix, unless the whole key is a setting's (`max_model_len` among `max_…` keys). */
+function ownKey(key: string, prefix: string): string {
+  return prefix && key.startsWith(prefix) && !keySpec(key) ? key.slice(prefix.length) : key;
 }
 
 export function normalizeKey(key: string): string {
@@ -105,7 +139,7 @@ function typeWithCount(raw: string): [type: string, count: string] | undefined {
  * `vllm_engine_args: {max_model_len: …}`, `vllm: {containerArgs: [--max-model-len, …]}`,
  * `extraArgs: [...]`), compared like other keys (no case, `-` or `_`).
  */
-const NESTED_ENGINE_KEYS = /^(vllm|sglang|tgi|engine|server|serving|runtime)?(engine)?(args|arguments|extraargs|containerargs|engineargs|config|kwargs|options|settings)?$/;
+const NESTED_ENGINE_KEYS = /^(vllm|sglang|tgi|engine|server|serving|runtime)?(engine)?(args|arguments|extraargs|containerargs|containercommandargs|commandargs|engineargs|config|kwargs|options|settings)?$/;
 
 /**
  * Keys that name the model in a mapping that is itself a model key's value (`model: {name: …}`),
@@ -159,19 +193,21 @@ export function readSettingsMapping(
   /** The rank in MODEL_NAME_ORDER of the key the model was read from. */
   let modelNameRank = MODEL_NAME_ORDER.length;
 
-  for (const [key, node] of mapping.entries()) {
+  const prefix = sharedKeyPrefix(mapping);
+  for (const [writtenKey, node] of mapping.entries()) {
+    const key = ownKey(writtenKey, prefix);
     // A serving image under any key names the engine: `deep-learning-container-image:
-    // huggingface-pytorch-tgi-inference:…`, or a chart's `image: {repository, tag}`.
-    if (normalizeKey(key).endsWith("image") && !fields.engine) {
+    // huggingface-pytorch-tgi-inference:…`, a chart's `image: {repository, tag}`, an `image_uri`.
+    if (IMAGE_KEY.test(normalizeKey(key)) && !fields.engine) {
       const repository = node.type === "map" ? node.get("repository") : node;
       const image = str(repository);
       const engine = image === undefined ? undefined : engineFromImage(node.type === "map" && str(node.get("tag")) ? `${image}:${str(node.get("tag"))}` : image);
-      if (engine && repository) fields.engine = located(engine, repository, key);
+      if (engine && repository) fields.engine = located(engine, repository, writtenKey);
       continue;
     }
     // Under a model key (`model: {name: Qwen/Qwen3-32B, contextLength: 32768}`), its name is the model.
     const nameRank = options.modelKeyed ? MODEL_NAME_ORDER.indexOf(normalizeKey(key)) : -1;
-    const spec = keySpec(key) ?? (nameRank >= 0 ? MODEL_SPEC : undefined);
+    const spec = keySpec(key) ?? (nameRank >= 0 || servedLlmModel(key, node) ? MODEL_SPEC : undefined);
     if (!spec || node.type !== "scalar") continue;
     if (spec === MODEL_SPEC) {
       if (nameRank > modelNameRank) continue;
@@ -180,32 +216,32 @@ export function readSettingsMapping(
     const raw = typeof node.value === "string" ? node.value : String(node.value);
     if (spec.field === "engine") {
       const engine = deferredReason(raw) ? undefined : engineByName(raw);
-      if (engine) fields.engine = located(engine, node, key);
+      if (engine) fields.engine = located(engine, node, writtenKey);
       continue;
     }
     if (!deferredReason(raw) && spec.field === "gpuCount" && typeof node.value === "string" && !/^\d+$/.test(raw)) {
       // `gpus: "A100:8"` names the type and the count together; `gpus: H100` only the type.
       const match = typeWithCount(raw);
       if (match) {
-        fields.gpuType ??= located(match[0], node, key);
-        fields.gpuCount = located(Number(match[1]), node, key);
-      } else if (/[a-z]/i.test(raw)) fields.gpuType ??= located(raw, node, key);
+        fields.gpuType ??= located(match[0], node, writtenKey);
+        fields.gpuCount = located(Number(match[1]), node, writtenKey);
+      } else if (/[a-z]/i.test(raw)) fields.gpuType ??= located(raw, node, writtenKey);
       continue;
     }
     if (spec.field === "gpuType" && typeof node.value !== "number" && namesNoGpuType(raw)) continue;
     if (!deferredReason(raw) && spec.field === "gpuType") {
       const match = typeWithCount(raw);
       if (typeof node.value === "number") {
-        fields.gpuCount ??= located(node.value, node, key);
+        fields.gpuCount ??= located(node.value, node, writtenKey);
         continue;
       }
       if (match) {
-        fields.gpuType = located(match[0], node, key);
-        fields.gpuCount ??= located(Number(match[1]), node, key);
+        fields.gpuType = located(match[0], node, writtenKey);
+        fields.gpuCount ??= located(Number(match[1]), node, writtenKey);
         continue;
       }
     }
-    readField(sink, spec.field, node, spec.kind, key);
+    readField(sink, spec.field, node, spec.kind, writtenKey);
   }
   const owned = options.modelKeyed ? ownedRepository(mapping) : undefined;
   if (owned) {
@@ -220,10 +256,13 @@ export function readSettingsMapping(
   if (!fields.model && !unresolved.model) {
     // A chart's `env` may name the model beside its `gpus`.
     const named = MODEL_ENV_NAMES.map((name) => env.get(name)).find((entry) => entry !== undefined);
-    if (!named || !(fields.gpuCount || unresolved.gpuCount || mapping.get("resources"))) return undefined;
-    readField(sink, "model", named.node, "string", MODEL_ENV_NAMES.find((name) => env.get(name) === named)!);
+    if (named && (fields.gpuCount || unresolved.gpuCount || mapping.get("resources"))) readField(sink, "model", named.node, "string", MODEL_ENV_NAMES.find((name) => env.get(name) === named)!);
   }
-  nestedEngineSettings(mapping, sink);
+  // Or the engine's own arguments beside its image (`recipe_container_command_args: [--model, …]`);
+  // a container's own `args`/`command` are the container reader's, with its env.
+  const containerShaped = mapping.get("args") !== undefined || mapping.get("command") !== undefined;
+  nestedEngineSettings(mapping, sink, prefix, fields.model !== undefined || unresolved.model !== undefined || fields.engine === undefined || containerShaped);
+  if (!fields.model && !unresolved.model) return undefined;
   // The engine's own environment settings in the chart's `env` (Text Embeddings Inference's `MAX_BATCH_TOKENS`).
   const engine = fields.engine?.value as Engine | undefined;
   if (engine && env.size > 0) {
@@ -262,19 +301,31 @@ function namesHardware({ fields, unresolved }: FieldSink): boolean {
   return Boolean(fields.gpuType || fields.instanceType || unresolved.gpuType || unresolved.instanceType || (fields.gpuCount && fields.gpuCount.value > 0) || unresolved.gpuCount);
 }
 
-/** Engine settings nested one level down (a chart's `vllm_engine_args` map, `vllm.containerArgs` list). */
-function nestedEngineSettings(mapping: DocNode, sink: FieldSink): void {
+/**
+ * Engine settings nested one level down (a chart's `vllm_engine_args` map, `vllm.containerArgs` list).
+ * They give the settings, and the model only from an argument list of the mapping's own beside an
+ * engine's image (`settingsOnly` false): a section's command may be another container's.
+ */
+function nestedEngineSettings(mapping: DocNode, sink: FieldSink, prefix = "", settingsOnly = true): void {
   const engine = sink.fields.engine?.value ?? DEFAULT_ENGINE;
-  for (const [key, child] of mapping.entries()) {
+  const fill = (read: Pick<FieldSink, "fields" | "unresolved"> | undefined, withModel = false) => {
+    if (read && !withModel) {
+      delete read.fields.model;
+      delete read.unresolved.model;
+    }
+    mergeFields(sink, read, "fill");
+  };
+  for (const [written, child] of mapping.entries()) {
+    const key = ownKey(written, prefix);
     const normalized = normalizeKey(key);
     if (normalized === "" || !NESTED_ENGINE_KEYS.test(normalized) || KEY_INDEX.has(normalized)) continue;
     if (child.type === "map") {
-      mergeFields(sink, readSettingsMapping(child, { settingsOnly: true }), "fill");
+      fill(readSettingsMapping(child, { settingsOnly: true }));
       for (const [inner, list] of child.entries()) {
-        if (list.type === "seq" && /args|arguments/i.test(inner)) mergeFields(sink, flagListCall(engine, list, ""), "fill");
+        if (list.type === "seq" && /args|arguments/i.test(inner)) fill(flagListCall(engine, list, ""));
       }
     } else if (child.type === "seq" && /args|arguments/i.test(key)) {
-      mergeFields(sink, flagListCall(engine, child, ""), "fill");
+      fill(flagListCall(engine, child, ""), !settingsOnly);
     }
   }
 }
@@ -425,8 +476,13 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
     const enclosing = enclosingMappings(document, path);
     // Labels and tags name what the settings around them deploy (`labels = { model = "gemma3-27b" }`): not a second deployment.
     if (!ownHardware && key !== undefined && LABEL_KEYS.has(normalizeKey(key)) && enclosing.some(({ parent }) => modelEntryOf(parent) !== undefined)) continue;
+    // A section that names again what an enclosing deployment serves (a gateway's `model_name: gpt-oss-120b`) is that deployment.
+    if (!ownHardware && servedByEnclosing(read, enclosing, deployments)) continue;
     inheritHardware(read, enclosing);
     if (!ownHardware && !namesHardware(read) && !ENGINE_CONFIG_FIELDS.some((field) => read.fields[field] !== undefined)) continue;
+    // No engine named, a model named as only one engine names them (an Ollama tag, `gemma2:9b`): that engine.
+    const tagEngine = read.fields.engine || !read.fields.model ? undefined : engineOfModelName(String(read.fields.model.value));
+    if (tagEngine) read.fields.engine = { value: tagEngine, node: read.fields.model!.node, source: read.fields.model!.source, readonly: true };
     const args: ArgsTarget | undefined = node.embedded ? undefined : { kind: "map", node, keyStyle: keyStyle(node.entries().map(([key]) => key)) };
     deployments.push({
       format: "app-config",
@@ -440,6 +496,18 @@ export function extractAppConfig(document: DocNode, ctx: ExtractContext, kind = 
   }
   if (deployments.length === 0) deployments.push(...modelFreeAzureMlDeployment(document));
   return deployments;
+}
+
+/** The repository name of a model as written, without its owner (`openai/gpt-oss-120b` → `gpt-oss-120b`). */
+function bareModelName(model: unknown): string {
+  return String(model).slice(String(model).lastIndexOf("/") + 1).toLowerCase();
+}
+
+/** Whether a mapping enclosing this one is already a deployment of the same model. */
+function servedByEnclosing(read: FieldSink, enclosing: ReadonlyArray<{ parent: DocNode }>, deployments: readonly Deployment[]): boolean {
+  const model = read.fields.model?.value;
+  if (model === undefined) return false;
+  return deployments.some((deployment) => deployment.fields.model !== undefined && bareModelName(deployment.fields.model.value) === bareModelName(model) && enclosing.some(({ parent }) => parent.node === deployment.anchor));
 }
 
 /** Azure ML's online deployment YAML schemas (`az ml online-deployment create -f deploy.yml`). */

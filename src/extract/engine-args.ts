@@ -340,7 +340,10 @@ export function applyEnvFields(call: EngineCall, env: ReadonlyMap<string, { valu
     if (!entry || (field === "modelFile" ? call.modelFile : call.fields[field])) continue;
     const spec: FlagSpec = { field, kind, names: [name] };
     const token: ArgToken = { text: entry.value ?? UNKNOWN, from: entry.node };
-    setField(call, spec, entry.value ?? `${UNKNOWN}${UNKNOWN}`, token, undefined, name);
+    // Unknown: said as written (`${var.hf_model_id}`), when it is one short expression.
+    const written = str(entry.node);
+    const shown = written !== undefined && written.length <= 64 && !written.includes(UNKNOWN) && /^\$\{[^{}]+\}$|^\$\w+$/.test(written.trim()) ? written.trim() : "";
+    setField(call, spec, entry.value ?? `${UNKNOWN}${shown}${UNKNOWN}`, token, undefined, name);
   }
 }
 

@@ -3,13 +3,17 @@
  * `HelmRelease` (helm.toolkit.fluxcd.io) `spec.values`, and Argo CD `Application`
  * (argoproj.io) `spec.source.helm.valuesObject` or its `values` string (also under `spec.sources[]`),
  * with its `helm.parameters` set over them (read-only: the values are assembled, not written).
- * Values pulled from elsewhere (`valuesFrom`, `valueFiles`) are not in the file and not read.
+ * Values pulled from elsewhere (`valuesFrom`, `valueFiles`) are not in the file and not read: a
+ * chart named for a serving engine given only those is found, and said to be unchecked.
  */
 import { apiGroup } from "./crd-kit.js";
 import type { DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, str } from "./doc.js";
 import { deepMerge, plain, setPath, setValue } from "./helm-set.js";
 import { isRecord } from "../lookup.js";
+import { engineFromImage } from "./engine-seam.js";
+import { chartWithValuesElsewhere } from "./kit.js";
+import type { Deployment } from "./types.js";
 
 /** The values documents a GitOps object passes to a chart; undefined when it is not such an object. */
 export function gitOpsChartValues(object: DocNode, kind: string): DocNode[] | undefined {
@@ -41,4 +45,29 @@ export function gitOpsChartValues(object: DocNode, kind: string): DocNode[] | un
     });
   }
   return undefined;
+}
+
+/**
+ * A chart named for a serving engine (`chart: ollama`, `vllm-stack`) that a GitOps object installs
+ * with its values in files or objects it only names: Argo CD's `helm.valueFiles`, Flux's `valuesFrom`.
+ */
+export function gitOpsValuesElsewhere(object: DocNode, kind: string): Deployment[] {
+  const spec = object.get("spec");
+  const name = str(object.get("metadata")?.get("name"));
+  const found: Deployment[] = [];
+  const add = (chart: DocNode | undefined, elsewhere: DocNode | undefined, file: string | undefined) => {
+    const engine = engineFromImage(str(chart));
+    if (chart && engine && elsewhere && file) found.push(chartWithValuesElsewhere(engine, chart, file, elsewhere.node, { format: "generic", kind, name }));
+  };
+  if (kind === "HelmRelease") {
+    const from = spec?.get("valuesFrom")?.items()[0];
+    add(spec?.get("chart")?.get("spec")?.get("chart"), from, from ? `${str(from.get("kind")) ?? "ConfigMap"} ${str(from.get("name")) ?? ""}`.trim() : undefined);
+  } else {
+    for (const source of [spec?.get("source"), ...(spec?.get("sources")?.items() ?? [])]) {
+      const file = source?.get("helm")?.get("valueFiles")?.items()[0];
+      // `$values/apps/ollama/values.yaml`: a file of the repository another source names.
+      add(source?.get("chart"), file, str(file)?.replace(/^\$\w+\//, ""));
+    }
+  }
+  return found;
 }

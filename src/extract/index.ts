@@ -25,7 +25,7 @@ import { extractTerraform } from "./terraform.js";
 import { isUnparsedTemplate, maskTemplateActions, TEMPLATE_MARK, type TemplateAction, templateActionsOf, templateWords, unmasked } from "./go-template.js";
 import { type Engine, engineById, engineCommandAt, engineFromImage } from "../engines/index.js";
 import { extractDstack } from "./dstack.js";
-import { gitOpsChartValues } from "./gitops.js";
+import { gitOpsChartValues, gitOpsValuesElsewhere } from "./gitops.js";
 import { extractLocalAi } from "./localai.js";
 import { extractRunPod } from "./runpod.js";
 import { extractTruss } from "./truss.js";
@@ -341,7 +341,10 @@ export function extractObject(object: DocNode, ctx: ExtractContext): Deployment[
   const owner = { format: "generic", kind, name: str(object.get("metadata")?.get("name")), annotationHolders: holders(object.get("metadata")) };
   // Chart values a GitOps object passes to Helm (Flux HelmRelease, Argo CD Application): a values file.
   const chartValues = gitOpsChartValues(object, kind);
-  if (chartValues) return chartValues.flatMap((values) => settingsDocument(values, ctx, extractHelmValues(values, ctx)));
+  if (chartValues) {
+    const found = chartValues.flatMap((values) => settingsDocument(values, ctx, extractHelmValues(values, ctx)));
+    return found.length > 0 ? found : gitOpsValuesElsewhere(object, kind);
+  }
   // A kind with an adapter is that adapter's: it knows where the model and the GPUs are, and what is not a deployment.
   for (const adapter of OBJECT_ADAPTERS) {
     const found = adapter(object, ctx);

@@ -212,6 +212,18 @@ export function setModelInUnseenConfig(call: EngineCall): void {
   setUnresolved(call, "model", { raw: config.value, node: config.node, reason: "unsupported", source: config.source, note: `Its model is in ${path}, a config file this file does not show` });
 }
 
+/**
+ * A release of a chart named for a serving engine whose values are in a file this one does not hold
+ * (Terraform's `templatefile("values.yaml")`, Argo CD's `valueFiles`, Flux's `valuesFrom`): found, and
+ * said to be unchecked, as what it deploys is written there.
+ */
+export function chartWithValuesElsewhere(engine: Engine, chart: DocNode, file: string, fileNode: AstNode, owner: Pick<Deployment, "format" | "kind" | "name">): Deployment {
+  const sink = newSink();
+  setLocated(sink, "engine", { value: engine, node: chart.node, source: "chart", readonly: true });
+  setUnresolved(sink, "model", { raw: file, node: fileNode, reason: "unsupported", source: "values", note: `Its values are in ${printable(file, 48)}, which this file does not show` });
+  return { ...owner, fields: sink.fields, unresolved: sink.unresolved, anchor: chart.node };
+}
+
 /** An engine's image started by a script of its own the file does not hold: the engine is unchecked, the script named. */
 export function setUnseenScript(sink: FieldSink, words: readonly string[], node: AstNode): void {
   // The script file when one is named (`bash -c "cd /workspace && ./prefill.sh"` starts ./prefill.sh), else the command.
@@ -394,6 +406,12 @@ export function remoteHost(address: string | undefined): string | undefined {
   if (!address) return undefined;
   const host = address.replace(/^\w+:\/\//, "").replace(/:\d+\/?$/, "").replace(/^\[|\]$/g, "");
   return /^(0\.0\.0\.0|127\.0\.0\.1|localhost|::1?|)$/.test(host) ? undefined : host;
+}
+
+/** The other host a command's REST request drives a server on (`curl http://ollama:11434/api/pull …`), if any. */
+export function requestHost(tokens: readonly ArgToken[]): string | undefined {
+  for (const token of tokens) if (token.serverAddress !== undefined) return remoteHost(token.serverAddress);
+  return undefined;
 }
 
 /** A literal environment: name → value (undefined when only known at run time) and the node to report on. */

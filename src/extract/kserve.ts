@@ -18,9 +18,13 @@ import { type ContainerOptions, containerGpus, nodePlacement, type OwnerInfo, po
 import { apiGroup, crdDeployment, freezePlacement, holders, modelReference, podGpus, type Unresolved } from "./crd-kit.js";
 import { locate, mergeFields, plainEnv, readEnv, readField, readScalar } from "./kit.js";
 import type { Deployment, Located, LocatedFields } from "./types.js";
+import { printable } from "../text.js";
 
 /** Model formats of the LLM runtimes (KServe's Hugging Face server runs vLLM unless `--backend=huggingface`). */
 const LLM_FORMATS = new Set(["huggingface", "vllm"]);
+
+/** KServe's model formats and runtimes of classical ML and vision frameworks, which serve no LLM. */
+const CLASSICAL_ML = /sklearn|xgboost|lightgbm|pmml|paddle|tensorflow|pytorch|torchserve|onnx|mlflow/i;
 
 /** `{{.Name}}`-style and shell placeholders that only the runtime fills in. */
 const PLACEHOLDER = /\{\{|\$|\u0000/;
@@ -96,7 +100,16 @@ function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx
   // A runtime named for vLLM or KServe's Hugging Face server (`runtime: vllm`, defined in another file) serves an LLM too.
   const vllmRuntime = /vllm|huggingface/i.test(str(model.get("runtime")) ?? "");
   const isLlm = LLM_FORMATS.has(format.toLowerCase()) || modelId !== undefined || /^hf:\/\//i.test(str(storageUri) ?? "") || flagged || vllmRuntime;
-  if (!isLlm) return [];
+  if (!isLlm) {
+    // Another runtime on GPUs (Triton's, an in-house one), not one of classical ML: found, and said to be unchecked.
+    const runtimeNode = model.get("runtime") ?? model.get("modelFormat")?.get("name");
+    const runtime = str(runtimeNode);
+    if (!runtime || !runtimeNode || CLASSICAL_ML.test(`${format} ${runtime}`) || !((gpus.located?.value ?? 0) > 0 || gpus.unresolved)) return [];
+    unresolved.engine = { raw: runtime, node: runtimeNode.node, reason: "unsupported", source: "runtime", note: `Its runtime ${printable(runtime, 40)} runs no engine this version knows` };
+    const reference = modelReference(storageUri, storageUri === storagePath ? "storage.path" : "storageUri");
+    if (reference.located) fields.model = reference.located;
+    return [deployment()];
+  }
 
   const call = parseEngineCall(tokens, { imageEngine: "vllm", ...(args?.type === "seq" && !shell ? { argsList: args } : {}) }) ?? { engine: "vllm" as const, fields: {}, unresolved: {} };
   // `--model=/mnt/models` serves what the storage initializer put there: the storage URI names it.

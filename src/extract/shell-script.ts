@@ -12,17 +12,28 @@
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { type FieldSink, type ImageReader, mergeFields, newSink, type ScriptCall, scriptEngineCall, setLocated, setScriptGpus } from "./kit.js";
+import { type FieldSink, type ImageReader, mergeFields, newSink, requestHost, type ScriptCall, scriptEngineCall, setLocated, setScriptGpus, setUnseenScript } from "./kit.js";
 import { engineById } from "../engines/index.js";
 import { nimImageReader } from "./nim.js";
-import { type ArgToken, shellTokens } from "./shell.js";
+import { type ArgToken, MODEL_VARIABLE, shellTokens } from "./shell.js";
 import type { Deployment, Located } from "./types.js";
 
 export function extractShellScript(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
   if (document.type !== "scalar" || document.node.type !== "ShellScript") return undefined;
-  const calls = scriptCalls(shellTokens(document, ctx.text, new Map()), nimImageReader(ctx));
+  const tokens = shellTokens(document, ctx.text, new Map());
+  const calls = scriptCalls(tokens, nimImageReader(ctx));
   // The job's GPU type, read once for every start the script makes.
-  const slurmType = calls.length > 0 ? slurmGpuType(ctx.text, document) : undefined;
+  const unseen = calls.length === 0 ? unseenServerScripts(tokens) : [];
+  const slurmType = calls.length > 0 || unseen.length > 0 ? slurmGpuType(ctx.text, document) : undefined;
+  const handed = unseen.map(({ script, model }): Deployment => {
+    const sink = newSink();
+    setLocated(sink, "model", { value: model.text, node: document.node, ...(model.range ? { range: model.range } : {}), source: model.variable ?? "argument", readonly: true });
+    setUnseenScript(sink, [script.text], document.node);
+    if (script.range) sink.unresolved.engine = { ...sink.unresolved.engine!, range: script.range };
+    if (slurmType) setLocated(sink, "gpuType", slurmType);
+    return { format: "shell", kind: "script", name: undefined, fields: sink.fields, unresolved: sink.unresolved, anchor: document.node };
+  });
+  if (handed.length > 0) return handed;
   return calls.map((found) => {
     const sink = newSink();
     mergeFields(sink, found.call);
@@ -46,6 +57,32 @@ export function extractShellScript(document: DocNode, ctx: ExtractContext): Depl
   });
 }
 
+/** A script whose name says it starts a model server (`serve.sh`, `vllm-server-mila.sh`, `service.sh`, `start_sglang.sh`). */
+const SERVER_SCRIPT = /(?:^|[/_.-])(?:serv(?:e|er|ice|ing)|vllm|sglang|tgi|ollama|llama[\w.-]*server|lmdeploy|trtllm|inference)[\w.-]*\.sh$/i;
+
+/**
+ * Models handed to a server script the file does not hold (a Slurm job's `MODEL_ID=… bash
+ * vllm/server.sh`, or `bash service.sh $MODEL_PATH $PORT $TP`), in a script that starts no engine
+ * itself: each is a deployment, its model known and its engine unchecked.
+ */
+function unseenServerScripts(tokens: readonly ArgToken[]): Array<{ script: ArgToken; model: ArgToken }> {
+  const found: Array<{ script: ArgToken; model: ArgToken }> = [];
+  for (let start = 0; start < tokens.length && found.length < MAX_SCRIPT_STARTS; start++) {
+    if (start > 0 && !tokens[start - 1]!.operator) continue;
+    let at = start;
+    // `bash x.sh`, `sh x.sh`, `srun bash x.sh`, or the script itself.
+    while (at < tokens.length && /^(?:(?:\/usr)?\/bin\/)?(?:ba|da|z)?sh$|^srun$|^source$|^\.$/.test(tokens[at]!.text)) at++;
+    const script = tokens[at];
+    if (!script || script.operator || !SERVER_SCRIPT.test(script.text)) continue;
+    let model = tokens[start]!.modelPrefix;
+    for (let arg = at + 1; !model && arg < tokens.length && !tokens[arg]!.operator; arg++) {
+      if (tokens[arg]!.variable !== undefined && MODEL_VARIABLE.test(tokens[arg]!.variable!) && !tokens[arg]!.text.includes("\u0000")) model = tokens[arg];
+    }
+    if (model) found.push({ script, model });
+  }
+  return found;
+}
+
 /** Most engine starts read from one script: a longer list is a generated file, not a launcher. */
 const MAX_SCRIPT_STARTS = 16;
 
@@ -64,9 +101,19 @@ function scriptCalls(tokens: ArgToken[], readImage: ImageReader): Array<ScriptCa
     let end = start;
     while (end < tokens.length && !tokens[end]!.operator) end++;
     const command = scriptEngineCall(tokens.slice(start, end), readImage);
-    if (!command) continue;
+    // A request to a server on another host (`curl http://gpu-box:11434/api/pull …`) is a client's.
+    if (!command || requestHost(tokens.slice(start, end))) continue;
     const engine = engineById(command.call.engine);
-    if (engine.loadsModelsOnRequest && found.some((previous) => previous.call.engine === engine.id)) continue;
+    const server = engine.loadsModelsOnRequest ? found.find((previous) => previous.call.engine === engine.id) : undefined;
+    if (server) {
+      // A server started in a container (`docker run … ollama/ollama`) names no model: the script's later pulls into it do.
+      const model = command.call.fields.model;
+      if (!server.call.fields.model && !server.call.unresolved.model && model) server.call.fields.model = { ...model };
+      else if (model && server.call.fields.model && server.call.fields.model.value !== model.value && !server.call.fields.model.others?.some((other) => other.value === model.value)) {
+        server.call.fields.model = { ...server.call.fields.model, others: [...(server.call.fields.model.others ?? []), model].slice(0, MAX_SCRIPT_STARTS) };
+      }
+      continue;
+    }
     // An Ollama server is read from its command on: the script's later commands pull the models it loads.
     const call = engine.loadsModelsOnRequest ? (scriptEngineCall(tokens.slice(start), readImage) ?? command) : command;
     const devices = tokens[start]!.visibleDevices;

@@ -6,7 +6,7 @@
  * marked so the argument reader leaves it unresolved. Every token remembers where it is written.
  */
 import { parse as parseShell } from "shell-quote";
-import { engineCommandAt } from "../engines/index.js";
+import { engineCommandAt, modelPullRequestAt } from "../engines/index.js";
 import type { DocNode } from "./doc.js";
 import { rangeInScalar, scalarView, str } from "./doc.js";
 import { BoundedCache } from "../memo.js";
@@ -30,6 +30,12 @@ export interface ArgToken {
   end?: number;
   /** On a command's first word: the `CUDA_VISIBLE_DEVICES` (or ROCm's, NVIDIA's container) list it runs with, exported or prefixed. */
   visibleDevices?: string;
+  /** On the first word of a REST request read as an engine command (`curl …/api/pull`): the host it is sent to. */
+  serverAddress?: string;
+  /** The variable the word is the value of (`$MODEL_PATH`), when it is one and nothing else. */
+  variable?: string;
+  /** On a command's first word: a model it is given in a variable set before it (`MODEL_ID=… bash serve.sh`). */
+  modelPrefix?: ArgToken;
 }
 
 /** Whether a word names a script file a command runs (`./prefill.sh`, `/app/start.sh`, `serve.py`). */
@@ -71,6 +77,8 @@ export function commandTokens(
     const isShell = SHELLS.test(expanded) && isScriptFlag(str(items[i + 1]));
     // `bash -lc -- SCRIPT` (KubeRay heads): `--` only ends the shell's options.
     const scriptAt = str(items[i + 2]) === "--" ? i + 3 : i + 2;
+    // `sh -c` given no script (its script under a mistyped key) runs nothing: no word of it is an argument.
+    if (isShell && !items[scriptAt] && str(items[scriptAt - 1]) !== undefined) return { tokens, shell: true };
     if (isShell && items[scriptAt]) {
       // `sh -c SCRIPT NAME ARG…`: the items after the script are its `$0` and its arguments, which
       // `"$@"` passes on (an entrypoint wrapper's `exec vllm serve "$@"` before a command list).
@@ -234,6 +242,14 @@ function windowsBackslashes(script: string): string {
   return script.replace(/\\(?!")/g, "\\\\");
 }
 
+/** A variable that names a model (`MODEL`, `MODEL_ID`, `MODEL_PATH`, `HF_MODEL`). */
+export const MODEL_VARIABLE = /^(?:[A-Z]+_)?MODEL(?:_(?:ID|NAME|PATH|DIR|REPO))?$/;
+
+/** Whether the script writes the variable's expansions in double quotes (`"$ARGS"`), which keeps its value one word. */
+function quotedVariable(source: string, name: string): boolean {
+  return source.includes(`"$${name}"`) || source.includes(`"\${${name}}"`);
+}
+
 /** A word that is one variable and nothing else (`"$MODEL"`, `${MODEL}`), as the parser marks it. */
 const WHOLE_VARIABLE = /^\u0000(\w+)\u0000$/;
 
@@ -298,6 +314,8 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   /** `CUDA_VISIBLE_DEVICES` as exported, as prefixed to the command being read, and whether an `export` is being read. */
   let exportedDevices: string | undefined;
   let commandDevices: string | undefined;
+  /** A model-naming variable prefixed to the command being read (`MODEL_ID=… bash serve.sh`). */
+  let commandModel: ArgToken | undefined;
   let exporting = false;
   /** Whether `env` opened the command being read (its assignments prefix the command it runs). */
   let envWords = false;
@@ -332,7 +350,7 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
         endSet();
         tokens.push({ text: entry.op, from: item, operator: true });
         commandStart = true;
-        [exporting, commandDevices, envWords] = [false, undefined, false];
+        [exporting, commandDevices, envWords, commandModel] = [false, undefined, false, undefined];
       }
       continue;
     }
@@ -361,6 +379,11 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
         assignedAt.set(name, [item.node.range[0] + start, item.node.range[0] + start + assigned.length]);
         cursor = start + assigned.length;
       } else assignedAt.delete(name);
+      if (!exporting && MODEL_VARIABLE.test(name) && assigned !== "" && !assigned.includes(UNKNOWN)) {
+        commandModel = { text: assigned, from: item, shell: true, variable: name };
+        const range = assignedAt.get(name);
+        if (range) commandModel.range = range;
+      }
       continue;
     }
     if (commandStart && value === "export") {
@@ -380,8 +403,10 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
     const token: ArgToken = { text: value, from: item, shell: true };
     const devices = commandStart && !filling ? (commandDevices ?? exportedDevices) : undefined;
     if (devices !== undefined) token.visibleDevices = devices;
+    if (commandStart && !filling && commandModel) token.modelPrefix = commandModel;
     commandStart = false;
     const variable = WHOLE_VARIABLE.exec(entry)?.[1];
+    if (variable !== undefined) token.variable = variable;
     const assignedRange = variable !== undefined && variables.get(variable) === value ? assignedAt.get(variable) : undefined;
     if (assignedRange) token.range = assignedRange;
     else if (source && value.includes(UNKNOWN) && !entry.includes(EXPANDED)) {
@@ -410,10 +435,80 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
       arrayWords += arrays.get(array)!.length;
       sink.push(...arrays.get(array)!);
     }
-    else sink.push(token);
+    else if (variable !== undefined && /\S\s+\S/.test(value) && !value.includes(UNKNOWN) && !quotedVariable(source, variable)) {
+      // `$ARGS` unquoted splits into words at blanks, as the shell does (`ARGS="--model x --tp 2"; vllm serve $ARGS`).
+      const words = value.trim().split(/\s+/).slice(0, MAX_ARRAY_WORDS - arrayWords);
+      arrayWords += words.length;
+      sink.push(...words.map((word): ArgToken => ({ text: word, from: item, shell: true })));
+    } else sink.push(token);
   }
   endSet();
-  return tokens;
+  return tokens.some((token) => HTTP_CLIENT.test(token.text)) ? modelPullRequests(tokens, text) : tokens;
+}
+
+/** Commands that send HTTP requests from a script. */
+const HTTP_CLIENT = /^(?:[\w./-]*\/)?(?:curl|wget)$/;
+
+/** A JSON member whose value is a string (`"name": "llama3:8b"`), as a request body writes it. */
+const JSON_STRING_MEMBER = /"(\w+)"\s*:\s*"([^"]+)"/g;
+
+/** `curl` and `wget` options whose value is the request's body. */
+const BODY_OPTIONS = new Set(["-d", "--data", "--data-raw", "--data-binary", "--data-ascii", "--json", "--post-data", "--body-data"]);
+
+/** A URL's host (with its port) and path (`http://ollama:11434/api/pull` → `ollama:11434`, `/api/pull`). */
+const URL_PARTS = /^(?:https?:\/\/)?([\w.-]+(?::\d+)?)(\/[^\s?#]*)/;
+
+/**
+ * Each `curl` or `wget` of an engine's REST request that loads a model (`curl http://ollama:11434/api/pull
+ * -d '{"name": "llama3:8b"}'`) read as the command it stands for (`ollama pull llama3:8b`), its first
+ * word carrying the URL's host, as the engine's address variable would for its own client command.
+ */
+function modelPullRequests(tokens: ArgToken[], text: string): ArgToken[] {
+  const result: ArgToken[] = [];
+  let start = 0;
+  for (let end = 0; end <= tokens.length; end++) {
+    if (end < tokens.length && !tokens[end]!.operator) continue;
+    const command = tokens.slice(start, end);
+    result.push(...(pullCommand(command, text) ?? command));
+    if (end < tokens.length) result.push(tokens[end]!);
+    start = end + 1;
+  }
+  return result;
+}
+
+function pullCommand(command: ArgToken[], text: string): ArgToken[] | undefined {
+  const [first] = command;
+  if (!first || !HTTP_CLIENT.test(first.text)) return undefined;
+  let url: RegExpExecArray | null = null;
+  let request: ReturnType<typeof modelPullRequestAt>;
+  let body: ArgToken | undefined;
+  let bodyText: string | undefined;
+  for (let i = 1; i < command.length; i++) {
+    const word = command[i]!.text;
+    const option = /^(--[\w-]+)=(.*)$/s.exec(word);
+    if (BODY_OPTIONS.has(word) && command[i + 1]) [body, bodyText] = [command[i + 1], command[++i]!.text];
+    else if (option && BODY_OPTIONS.has(option[1]!)) [body, bodyText] = [command[i], option[2]];
+    else if (word.startsWith("-d{")) [body, bodyText] = [command[i], word.slice(2)];
+    else if (!word.startsWith("-") && !url) {
+      const parts = URL_PARTS.exec(word);
+      request = parts ? modelPullRequestAt(parts[2]!) : undefined;
+      if (request) url = parts;
+    }
+  }
+  if (!url || !request || !body || bodyText === undefined) return undefined;
+  const values = new Map([...bodyText.matchAll(JSON_STRING_MEMBER)].map((member) => [member[1]!, member] as const));
+  for (const key of request.bodyKeys) {
+    const named = values.get(key);
+    if (!named) continue;
+    const value = named[2]!;
+    const model: ArgToken = { text: value, from: body.from, shell: true };
+    // Located where the body is written as read (`'{"name": "llama3"}'`), not through escapes.
+    const written = body.range ? text.slice(body.range[0], body.range[1]).indexOf(`"${value}"`) : -1;
+    if (body.range && written >= 0 && !value.includes(UNKNOWN)) model.range = [body.range[0] + written + 1, body.range[0] + written + 1 + value.length];
+    const words = request.command.map((word): ArgToken => ({ text: word, from: first.from, shell: true }));
+    return [{ ...words[0]!, serverAddress: url[1]!, ...(first.range ? { range: first.range } : {}) }, ...words.slice(1), model];
+  }
+  return undefined;
 }
 
 /**

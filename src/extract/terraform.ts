@@ -29,13 +29,13 @@ import type { AstNode, DocNode } from "./doc.js";
 import { embeddedDoc, parseEmbedded, parseEmbeddedHcl, str } from "./doc.js";
 import { applyEnvFields, commandTokens, type EngineCall, engineFromImage, imageOnlyCall, parseEngineCall, shellTokens } from "./engine-seam.js";
 import { extractHelmValues } from "./helm-values.js";
-import { blocks, deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
+import { blocks, chartWithValuesElsewhere, deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, readField, scriptEngineCall, setLocated, setPassedGpus, setUnresolved, type ValueKind, virtualMap } from "./kit.js";
 import { nimImageReader } from "./nim.js";
 import { extractNomad } from "./nomad.js";
 import { workloadDeployments } from "./kubernetes.js";
 import type { Deployment, FieldName, Located, UnresolvedValue } from "./types.js";
 import { isRecord, lookup } from "../lookup.js";
-import { printable, withoutTrailingIndex } from "../text.js";
+import { withoutTrailingIndex } from "../text.js";
 import { sagemakerContainerCall } from "./sagemaker.js";
 import { walkContainers } from "./walker.js";
 import { deepMerge, plain, setPath, setValue } from "./helm-set.js";
@@ -497,11 +497,7 @@ function chartOfEngine(resource: Resource): Deployment[] {
   for (const item of resource.body.get("values")?.items() ?? []) {
     // `file("values.yaml")`, `templatefile("${path.module}/values.yaml.tpl", {…})`, as the expression is written.
     const file = /file\(\s*"(?:\$\{[\w.]+\}\/)?([\w./-]+\.(?:ya?ml|json|tpl))"/.exec(str(item) ?? "")?.[1];
-    if (!file) continue;
-    const sink = newSink();
-    setLocated(sink, "engine", { value: engine, node: chart.node, source: "chart", readonly: true });
-    setUnresolved(sink, "model", { raw: file, node: item.node, reason: "unsupported", source: "values", note: `Its values are in ${printable(file, 48)}, which this file does not show` });
-    return [{ format: "terraform", kind: "helm_release", name: resource.name, fields: sink.fields, unresolved: sink.unresolved, anchor: chart.node }];
+    if (file) return [chartWithValuesElsewhere(engine, chart, file, item.node, { format: "terraform", kind: "helm_release", name: resource.name })];
   }
   return [];
 }

@@ -10,7 +10,7 @@ import { basename, dirname, isAbsolute, join } from "node:path";
 import type { DocNode } from "../extract/doc.js";
 import { type HCLProgram, LineIndex } from "./ast.js";
 import { bodyDoc } from "./document.js";
-import { HclModule, type HclSource } from "./evaluate.js";
+import { blockLabels, HclModule, type HclSource } from "./evaluate.js";
 import { parseHcl } from "./parser.js";
 
 /** Siblings larger than this are not read (generated files; a module's own files are far smaller). */
@@ -60,6 +60,19 @@ function loadedByModule(name: string): boolean {
   return name === "terraform.tfvars" || name.endsWith(".auto.tfvars");
 }
 
+/**
+ * Whether a variable file sets a variable a `.tf` file of its folder declares: then it is that
+ * module's input. One that sets none (a preset kept beside unrelated files) is read on its own.
+ */
+function setsModuleVariable(program: HCLProgram, folder: string): boolean {
+  const set = new Set(program.body.flatMap((item) => (item.type === "HCLAttribute" ? [item.key.name] : [])));
+  if (set.size === 0) return false;
+  return siblingNames(folder)
+    .filter((name) => name.endsWith(".tf"))
+    .slice(0, MAX_SIBLINGS)
+    .some((name) => readSibling(join(folder, name))?.program.body.some((item) => item.type === "HCLBlock" && item.blockType.name === "variable" && set.has(blockLabels(item)?.[0] ?? "")));
+}
+
 /** The module a file belongs to: siblings only when the file has a real path on disk. */
 export function moduleOf(file: HclSource): HclModule {
   const path = file.path;
@@ -86,7 +99,7 @@ export function moduleOf(file: HclSource): HclModule {
 /** The file in Terraform-JSON shape, evaluated in its module (built on first use). */
 export function fileDocuments(path: string | undefined, text: string, program: HCLProgram): DocNode[] {
   // Values Terraform loads into the module beside it are read where the module's `.tf` files use them, not twice.
-  if (path && isAbsolute(path) && loadedByModule(basename(path)) && siblingNames(dirname(path)).some((name) => name.endsWith(".tf"))) return [];
+  if (path && isAbsolute(path) && loadedByModule(basename(path)) && setsModuleVariable(program, dirname(path))) return [];
   const file: HclSource = { path, text, program, lines: new LineIndex(text) };
   const module = moduleOf(file);
   return [bodyDoc(program.body, module.evaluator(file), program)];

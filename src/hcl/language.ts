@@ -45,7 +45,7 @@ export class HclSourceCode extends CommentSourceCode<HCLProgram, HclNode, HCLCom
 
 export class HclLanguage extends TextLanguage<HCLProgram, HclSourceCode> {
   constructor() {
-    super("vram/hcl", HCL_VISITOR_KEYS);
+    super(HCL_VISITOR_KEYS);
   }
 
   protected parseText(text: string, file: File): ParseResult<HCLProgram> {

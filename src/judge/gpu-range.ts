@@ -23,18 +23,27 @@ export interface GpuRange {
 }
 
 /**
- * Embedded, desktop and laptop parts (Jetson modules, the GB10 of DGX Spark, laptop GPUs, the
- * desktop cards of less than 8 GB: the 4 GB GTX 1050 Ti, the 6 GB RTX 2060) and a cloud's partial GPUs (Azure's A10 partitions, reached through their instance
- * types) are not what a cluster's `nvidia.com/gpu` nodes carry, so the default range leaves them
- * out; a cluster that has them lists them in `settings.vram.cluster`. Intel's Gaudi is no
- * `gpu.intel.com` device (it is requested as `habana.ai/gaudi`, which is not judged as a GPU).
+ * Embedded, desktop and laptop parts (Jetson modules, the GB10 of DGX Spark, laptop GPUs, cards of
+ * less than 8 GB: the 4 GB GTX 1050 Ti, the 6 GB RTX 2060 and RTX A2000) and a cloud's partial GPUs
+ * (Azure's A10 partitions, reached through their instance types) are not what a cluster's
+ * `nvidia.com/gpu` nodes carry, so the default range leaves them out; a cluster that has them lists
+ * them in `settings.vram.cluster`. Intel's Gaudi is no `gpu.intel.com` device (it is requested as
+ * `habana.ai/gaudi`, which is not judged as a GPU).
  */
-const NOT_CLUSTER_GPUS = /jetson|laptop|^gb10$|-partition-|^gtx-1050|^rtx-2060$|^gaudi/;
+const NOT_CLUSTER_GPUS = /jetson|laptop|^gb10$|-partition-|^gaudi/;
 
-/** The GPUs a deployment naming none could land on. */
-export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vendor"], cluster: readonly GpuEntry[] | undefined): { source: GpuRange["source"]; gpus: GpuEntry[] } {
+/** Less memory than any data-centre GPU of the range (8 GB marketed is 7.45 GiB or more). */
+const LEAST_CLUSTER_GPU_BYTES = 7 * 2 ** 30;
+
+/**
+ * The GPUs a deployment naming none could land on. Of the catalog's, those its engine runs on at all
+ * (`minCudaCapability`: vLLM's 7.0 leaves out the Pascal P4, P100 and P40, which a cluster serving it
+ * does not schedule it on); a cluster's own list is taken whole.
+ */
+export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vendor"], cluster: readonly GpuEntry[] | undefined, minCudaCapability?: number): { source: GpuRange["source"]; gpus: GpuEntry[] } {
   if (cluster && cluster.length > 0) return { source: "cluster", gpus: [...cluster] };
-  return { source: "catalog", gpus: all.filter((gpu) => gpu.vendor === vendor && !NOT_CLUSTER_GPUS.test(gpu.id)) };
+  const runs = (gpu: GpuEntry) => minCudaCapability === undefined || gpu.computeCapability === null || gpu.computeCapability >= minCudaCapability;
+  return { source: "catalog", gpus: all.filter((gpu) => gpu.vendor === vendor && !NOT_CLUSTER_GPUS.test(gpu.id) && gpu.memoryBytes >= LEAST_CLUSTER_GPU_BYTES && runs(gpu)) };
 }
 
 /**

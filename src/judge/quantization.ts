@@ -18,7 +18,8 @@ export type QuantizationProblem =
   /** The flag names a format the checkpoint is not stored in. */
   | { kind: "flag-mismatch"; flag: string; flagFormat: QuantizationFormat; stored: QuantizationFormat }
   /** The engine does not run on this vendor's GPUs at all (TensorRT-LLM on AMD). */
-  | { kind: "vendor-unsupported"; engine: string; gpu: GpuEntry };
+  | { kind: "vendor-unsupported"; engine: string; gpu: GpuEntry }
+  | { kind: "capability-unsupported"; engine: string; minimum: number; gpu: GpuEntry };
 
 /** Minimum compute capability of an FP8 KV cache: FlashInfer from SM80; Triton's FP8 needs SM89 (vLLM attention backends). */
 export const FP8_KV_MIN_COMPUTE_CAPABILITY = 8.0;
@@ -42,6 +43,7 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
   const capability = gpu.computeCapability;
   const engine = engineById(request.engine);
   if (engine.vendors && !engine.vendors.includes(gpu.vendor)) return [{ kind: "vendor-unsupported", engine: engine.displayName, gpu }];
+  if (engine.minCudaCapability !== undefined && capability !== null && capability < engine.minCudaCapability) return [{ kind: "capability-unsupported", engine: engine.displayName, minimum: engine.minCudaCapability, gpu }];
   if (!engine.checksQuantization) return problems;
 
   const stored = model.format ?? catalog.format(model.model.nativeFormat);

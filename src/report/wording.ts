@@ -148,6 +148,9 @@ export function describeCheck(check: DeploymentCheck, modelName: string): string
     case "fp8-kv-unsupported":
       text = `an FP8 KV cache (${problem.kvCacheDtype}) needs compute capability 8.0; ${gpuName(problem.gpu)} is ${problem.gpu.computeCapability?.toFixed(1)}`;
       break;
+    case "capability-unsupported":
+      text = `${problem.engine} needs compute capability ${problem.minimum.toFixed(1)} or higher; ${gpuName(problem.gpu)} is ${problem.gpu.computeCapability?.toFixed(1)}, so it cannot run there`;
+      break;
     case "vendor-unsupported":
       text = `${problem.engine} runs on NVIDIA GPUs only; ${gpuName(problem.gpu)} cannot run it`;
       break;

@@ -88,7 +88,7 @@ export class ShellSourceCode extends CommentSourceCode<ShellProgram, ShellNode, 
 
 export class ShellLanguage extends TextLanguage<ShellProgram, ShellSourceCode> {
   constructor() {
-    super("vram/shell", SHELL_VISITOR_KEYS);
+    super(SHELL_VISITOR_KEYS);
   }
 
   protected parseText(text: string): ParseResult<ShellProgram> {

@@ -257,6 +257,18 @@ ${gpus}`;
     expect(deployment?.unresolved.engine?.note).toBe("It runs LocalAI, whose models are configured in its models folder, not in this file");
   });
 
+  it("reads models pulled over Ollama's REST API by another service as the server's, and an engine's flags under an image set at deploy time", () => {
+    const pulls = deploymentsOf(readFixture("compose/ollama-pull-over-api.yml"), "compose.yaml");
+    expect(pulls.map((deployment) => [deployment.name, deployment.fields.engine?.value, deployment.fields.model?.value, deployment.fields.gpuCount?.value])).toEqual([
+      ["ollama", "ollama", "qwen2.5:32b", 1],
+      ["ollama", "ollama", "nomic-embed-text", 1],
+    ]);
+    const flags = deploymentsOf(readFixture("compose/llama-server-flags-image-from-env.yml"), "compose.yaml");
+    expect(flags.map((deployment) => [deployment.fields.engine?.value, deployment.unresolved.model?.raw])).toEqual([["llama.cpp", "${MODEL_PATH}"]]);
+    // Flags alone on no GPU, or too few to tell an engine, start nothing read here.
+    expect(deploymentsOf("services:\n  app:\n    image: ${IMAGE}\n    command: [--port, '8080']\n    gpus: all\n", "compose.yaml")).toEqual([]);
+  });
+
   it("never throws on missing keys, wrong types and nulls", () => {
     const shapes = [
       (value: unknown) => ({ services: value }),

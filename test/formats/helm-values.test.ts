@@ -285,6 +285,28 @@ describe("Helm values handed over by GitOps tools", () => {
     expect(messages.map(finding)).toEqual([{ ruleId: "vram/weights-fit", messageId: "weightsExceed", line: 25, column: 9 }]);
     expect(messages[0]!.suggestions ?? []).toEqual([]);
   });
+
+  it("finds a serving engine's chart whose values are in files the object only names, and says so", () => {
+    const { messages } = lintFixture("gitops/argocd-ollama-value-files.yaml");
+    expect(messages.map((message) => `${message.line}:${message.column} ${message.message}`)).toEqual([
+      "16:13 Its values are in apps/ollama/values.yaml, which this file does not show, so this deployment was not checked.",
+    ]);
+    const flux = "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: vllm\nspec:\n  chart:\n    spec:\n      chart: vllm-stack\n  valuesFrom:\n    - kind: ConfigMap\n      name: vllm-values\n";
+    expect(findings(lint(flux, "release.yaml")).map((message) => message.message)).toEqual(["Its values are in ConfigMap vllm-values, which this file does not show, so this deployment was not checked."]);
+    // A chart that serves nothing, with its values elsewhere, is nothing read here.
+    expect(findings(lint(flux.replace("vllm-stack", "ingress-nginx"), "release.yaml"))).toEqual([]);
+  });
+});
+
+describe("app configs whose keys share a prefix", () => {
+  it("reads past the prefix every key carries (an OCI AI Blueprints recipe), the engine's arguments beside its image naming the model", () => {
+    const [deployment, ...rest] = deploymentsOf(readFixture("app-config/oci-blueprint-recipe.json"), "recipe.json");
+    expect(rest).toEqual([]);
+    expect([deployment!.fields.engine?.value, deployment!.fields.model?.value, deployment!.fields.instanceType?.value, deployment!.fields.gpuCount?.value, deployment!.fields.tensorParallel?.value, deployment!.fields.maxModelLen?.value]).toEqual(["vllm", "meta-llama/Llama-3.3-70B-Instruct", "BM.GPU.A10.4", 4, 4, 16384]);
+    // A key that is a setting whole is never cut (`max_model_len` among `max_…` keys).
+    const [config] = deploymentsOf('{"model": "Qwen/Qwen3-8B", "max_model_len": 8192, "max_num_seqs": 64, "max_num_batched_tokens": 4096, "gpu": "L4"}', "config.json");
+    expect([config!.fields.maxModelLen?.value, config!.fields.maxNumSeqs?.value]).toEqual([8192, 64]);
+  });
 });
 
 describe("Helm values: odd input", () => {

@@ -208,4 +208,10 @@ describe("KServe LLMInferenceService", () => {
       ["qwen3-30b-a3b/prefill", 4, 4],
     ]);
   });
+
+  it("finds an InferenceService of another runtime on GPUs and says it is unchecked; one on the CPU is nothing to size", () => {
+    const file = "kserve/triton-modelcar-gpu.yaml";
+    expect(statuses(file)).toEqual(["InferenceService flan-t5-base-triton: incomplete"]);
+    expectFindings(file, ["vram/unchecked-deployment 15:16 unsupported"]);
+  });
 });

@@ -139,6 +139,32 @@ ollama pull nomic-embed-text
     expect(count(`export CUDA_VISIBLE_DEVICES=$GPUS\nllama-server -m /m/Qwen3-8B-Q4_K_M.gguf\n`)).toEqual([null]);
   });
 
+  it("reads models pulled over Ollama's REST API into the server the script starts, not those sent to another host", () => {
+    const deployments = deploymentsOf(readFixture("shell/ollama-docker-api-pull.sh"), "setup.sh");
+    expect(deployments.map(({ fields }) => [fields.engine?.value, fields.model?.value, fields.gpuCount?.value])).toEqual([
+      ["ollama", "llama3.1:70b", 1],
+      ["ollama", "llama3.2:3b", 1],
+    ]);
+    expect(deploymentsOf(`curl http://gpu-box.lan:11434/api/pull -d '{"name": "mistral"}'\n`, "pull.sh")).toEqual([]);
+    // `docker exec` into the server's container pulls into it too.
+    expect(deploymentsOf("docker run -d --gpus=1 --name ollama ollama/ollama\ndocker exec ollama ollama pull qwen3:8b\n", "up.sh").map(({ fields }) => fields.model?.value)).toEqual(["qwen3:8b"]);
+  });
+
+  it("splits an unquoted variable holding the flags into words, as the shell does, and keeps a quoted one whole", () => {
+    const script = 'ARGS="--model Qwen/Qwen3-8B --tensor-parallel-size 2 --max-model-len 8192"\nvllm serve $ARGS\n';
+    const [deployment] = deploymentsOf(script, "serve.sh");
+    expect([deployment!.fields.model?.value, deployment!.fields.tensorParallel?.value, deployment!.fields.maxModelLen?.value]).toEqual(["Qwen/Qwen3-8B", 2, 8192]);
+    expect(deploymentsOf(script.replace("$ARGS", '"$ARGS"'), "serve.sh")[0]!.fields.tensorParallel).toBeUndefined();
+  });
+
+  it("finds a model handed to a server script the file does not hold, and says its engine is unchecked", () => {
+    const [job] = deploymentsOf(readFixture("shell/slurm-unseen-server-script.slurm"), "job.slurm");
+    expect([job!.fields.model?.value, job!.fields.gpuType?.value, job!.unresolved.engine?.raw]).toEqual(["/scratch/models/Qwen2.5-72B-Instruct", "a100_80gb", "scripts/serve_vllm.sh"]);
+    expect(deploymentsOf("MODEL_ID=meta-llama/Llama-3.1-8B-Instruct PORT=8000 bash vllm/server.sh\n", "job.sh").map(({ fields }) => fields.model?.value)).toEqual(["meta-llama/Llama-3.1-8B-Instruct"]);
+    // A training script, or a server script given no model, is nothing read here.
+    expect(deploymentsOf('MODEL=Qwen/Qwen3-8B\nbash train.sh "$MODEL"\nbash serve.sh --port 8000\n', "job.sh")).toEqual([]);
+  });
+
   it("reads a Cloud Run GPU service deployed with gcloud run deploy: its image, list flags and GPUs", () => {
     const [deployment] = deploymentsOf(readFixture("shell/cloud-run-deploy-gemma.sh"), "deploy.sh");
     const { fields } = deployment!;

@@ -283,7 +283,8 @@ describe("values people write in HCL", () => {
 
   it("without its folder (no path on disk), variables are unknown and the deployment is left unjudged", () => {
     const [judged] = hclJudged(read("gke-vllm-mixtral/main.tf"));
-    expect(judged).toMatchObject({ status: "incomplete", field: "tensorParallel", value: { raw: "${tostring(var.gpu_count)}", reason: "variable" } });
+    // Of the values unknown, the model's is said first.
+    expect(judged).toMatchObject({ status: "incomplete", field: "model", value: { raw: "${var.model_id}", reason: "variable" } });
   });
 
   it("terraform.tfvars overrides a variable's default, as terraform plan does", () => {
@@ -624,6 +625,11 @@ describe("variable files", () => {
       // The module's own file judges the values terraform.tfvars gives it.
       const main = join(folder, "main.tf");
       expect(hclJudged(readFileSync(main, "utf8"), main)[0]).toMatchObject({ status: "judged", values: { model: "meta-llama/Llama-3.1-70B-Instruct", gpuCount: 2 } });
+      // An *.auto.tfvars that sets none of the module's variables is a preset of its own, read alone;
+      // an Ollama tag with no engine named is Ollama's.
+      writeFileSync(join(folder, "hosts.auto.tfvars"), 'llm_hosts = [\n  {\n    llm_model     = "llama3.1:70b"\n    instance_type = "g5.xlarge"\n  },\n]\n');
+      expect(rules(join(folder, "hosts.auto.tfvars"))).toEqual(["vram/cpu-offload 3"]);
+      expect(hclJudged(readFileSync(join(folder, "hosts.auto.tfvars"), "utf8"), join(folder, "hosts.auto.tfvars"))[0]).toMatchObject({ values: { engine: "ollama", instanceType: "g5.xlarge" } });
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

@@ -25,6 +25,18 @@ describe("vram/quantization-supported", () => {
     ],
     invalid: [
       {
+        // vLLM runs on compute capability 7.0 and up, whatever the format: not on a Pascal Tesla P40.
+        code: deployment(llama(`, "--dtype", "half"`), { selector: "nvidia-tesla-p40" }),
+        filename: "a.yaml",
+        errors: [
+          {
+            messageId: "capabilityUnsupported",
+            ...spanOf(deployment(llama(`, "--dtype", "half"`), { selector: "nvidia-tesla-p40" }), "cloud.google.com/gke-accelerator: nvidia-tesla-p40", "nvidia-tesla-p40"),
+            data: { engine: "vLLM", gpu: "NVIDIA Tesla P40", capability: "6.1", minimum: "7.0" },
+          },
+        ],
+      },
+      {
         code: deployment(llama(`, "--quantization", "fp8"`), T4),
         filename: "a.yaml",
         errors: [
