@@ -294,6 +294,9 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   const parsed = shellWords(script);
   if (!parsed) return [];
   const variables = new Map(env);
+  // The script's arguments, when the command running it gives them (`sh -c SCRIPT NAME ARG…`), are `$1`…;
+  // else `${1:-default}` reads as its default, as a run without arguments gives it.
+  positional?.forEach((argument, index) => variables.set(String(index + 1), argument.text.includes(UNKNOWN) ? undefined : argument.text));
   /** Where the script assigns a literal to a variable, by its name. */
   const assignedAt = new Map<string, [number, number]>();
   const tokens: ArgToken[] = [];
@@ -695,7 +698,7 @@ function writtenAt(source: string, entry: string, from: number): [number, number
 
 function substituteVariables(value: string, variables: ReadonlyMap<string, string | undefined>): string {
   return value.replace(/\u0000([^\u0000]*)\u0000/g, (whole, name: string) => {
-    const withDefault = /^([A-Za-z_][A-Za-z0-9_]*):?-(.*)$/s.exec(name);
+    const withDefault = /^([A-Za-z_][A-Za-z0-9_]*|[1-9]):?-(.*)$/s.exec(name);
     const key = withDefault ? withDefault[1]! : name;
     const known = variables.get(key);
     if (known !== undefined) return known;

@@ -157,6 +157,14 @@ ollama pull nomic-embed-text
     expect(deploymentsOf(script.replace("$ARGS", '"$ARGS"'), "serve.sh")[0]!.fields.tensorParallel).toBeUndefined();
   });
 
+  it("reads a script argument's default (`${1:-…}`) as a run without arguments gives it", () => {
+    const script = '#!/bin/bash\nMODEL="${1:-Qwen/Qwen3-8B}"\nvllm serve "$MODEL" --max-model-len "${2:-8192}"\n';
+    expect(deploymentsOf(script, "serve.sh").map(({ fields }) => [fields.model?.value, fields.maxModelLen?.value])).toEqual([["Qwen/Qwen3-8B", 8192]]);
+    // Given by the command that runs it (`sh -c SCRIPT NAME ARG`), the argument is read instead.
+    const manifest = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: vllm\n      image: vllm/vllm-openai:v0.11.0\n      command: ["sh", "-c", \'vllm serve "${1:-Qwen/Qwen3-8B}"\', "serve", "Qwen/Qwen3-14B"]\n';
+    expect(deploymentsOf(manifest, "pod.yaml").map(({ fields }) => fields.model?.value)).toEqual(["Qwen/Qwen3-14B"]);
+  });
+
   it("finds a model handed to a server script the file does not hold, and says its engine is unchecked", () => {
     const [job] = deploymentsOf(readFixture("shell/slurm-unseen-server-script.slurm"), "job.slurm");
     expect([job!.fields.model?.value, job!.fields.gpuType?.value, job!.unresolved.engine?.raw]).toEqual(["/scratch/models/Qwen2.5-72B-Instruct", "a100_80gb", "scripts/serve_vllm.sh"]);
