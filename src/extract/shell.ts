@@ -297,6 +297,8 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   // The script's arguments, when the command running it gives them (`sh -c SCRIPT NAME ARG…`), are `$1`…;
   // else `${1:-default}` reads as its default, as a run without arguments gives it.
   positional?.forEach((argument, index) => variables.set(String(index + 1), argument.text.includes(UNKNOWN) ? undefined : argument.text));
+  /** Variables whose value is partly set at run time, as assigned (their unknown parts marked). */
+  const partial = new Map<string, string>();
   /** Where the script assigns a literal to a variable, by its name. */
   const assignedAt = new Map<string, [number, number]>();
   const tokens: ArgToken[] = [];
@@ -369,6 +371,9 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
     if (assignment) {
       const [, name, assigned] = assignment as unknown as [string, string, string];
       variables.set(name, assigned.includes(UNKNOWN) ? undefined : assigned);
+      // Words of a value partly set at run time (`ARGS="$ARGS --tokenizer $X"`): split when `$ARGS` is, the unknown ones unknown.
+      if (assigned.includes(UNKNOWN) && /\s/.test(assigned)) partial.set(name, assigned);
+      else partial.delete(name);
       // The GPUs a process sees: for the rest of the script when exported, else for the command it prefixes.
       if (VISIBLE_DEVICES.has(name)) {
         const devices = assigned.includes(UNKNOWN) ? undefined : assigned;
@@ -438,9 +443,9 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
       arrayWords += arrays.get(array)!.length;
       sink.push(...arrays.get(array)!);
     }
-    else if (variable !== undefined && /\S\s+\S/.test(value) && !value.includes(UNKNOWN) && !quotedVariable(source, variable)) {
+    else if (variable !== undefined && /\S\s+\S/.test(partial.get(variable) ?? value) && (partial.has(variable) || !value.includes(UNKNOWN)) && !quotedVariable(source, variable)) {
       // `$ARGS` unquoted splits into words at blanks, as the shell does (`ARGS="--model x --tp 2"; vllm serve $ARGS`).
-      const words = value.trim().split(/\s+/).slice(0, MAX_ARRAY_WORDS - arrayWords);
+      const words = (partial.get(variable) ?? value).trim().split(/\s+/).slice(0, MAX_ARRAY_WORDS - arrayWords);
       arrayWords += words.length;
       sink.push(...words.map((word): ArgToken => ({ text: word, from: item, shell: true })));
     } else sink.push(token);

@@ -155,6 +155,9 @@ ollama pull nomic-embed-text
     const [deployment] = deploymentsOf(script, "serve.sh");
     expect([deployment!.fields.model?.value, deployment!.fields.tensorParallel?.value, deployment!.fields.maxModelLen?.value]).toEqual(["Qwen/Qwen3-8B", 2, 8192]);
     expect(deploymentsOf(script.replace("$ARGS", '"$ARGS"'), "serve.sh")[0]!.fields.tensorParallel).toBeUndefined();
+    // Appended to with a value set at run time, its known words still read.
+    const appended = script.replace("vllm serve", 'if [ -n "$TOKENIZER" ]; then ARGS="$ARGS --tokenizer $TOKENIZER"; fi\nvllm serve');
+    expect(deploymentsOf(appended, "serve.sh").map(({ fields }) => [fields.model?.value, fields.tensorParallel?.value])).toEqual([["Qwen/Qwen3-8B", 2]]);
   });
 
   it("reads a script argument's default (`${1:-…}`) as a run without arguments gives it", () => {
