@@ -20,8 +20,13 @@ import { someGpusFit } from "../src/judge/findings.js";
 
 type MessageIds = "someGpusFit" | "pinGpu" | "missingReason";
 
-/** Desktop cards (GeForce, Radeon RX), past workstation ones (Quadro, TITAN) and Pascal's Tesla P-series: a cluster node rarely carries one now, so a pin offers them last. */
-const DESKTOP_GPU = /GeForce|Radeon RX|Quadro|TITAN|Tesla P/;
+/** Desktop cards (GeForce, Radeon RX) and past workstation ones (Quadro, TITAN): a cluster node rarely carries one now, so a pin offers them last. */
+const DESKTOP_GPU = /GeForce|Radeon RX|Quadro|TITAN/;
+
+/** Offered last: desktop and workstation cards, and GPUs older than Volta (compute capability below 7.0: the Tesla P4, P40, P100). */
+function offeredLast(gpu: GpuEntry): boolean {
+  return DESKTOP_GPU.test(gpu.name) || (gpu.computeCapability !== null && gpu.computeCapability < 7);
+}
 
 /** The order GPUs are offered in, per list of fitting GPUs (range verdicts, and so their lists, are shared across files). */
 const pinOrders = new WeakMap<readonly GpuEntry[], GpuEntry[]>();
@@ -30,7 +35,7 @@ const pinOrders = new WeakMap<readonly GpuEntry[], GpuEntry[]>();
 function pinOrder(fitting: readonly GpuEntry[]): GpuEntry[] {
   let order = pinOrders.get(fitting);
   if (!order) {
-    const keyed = fitting.map((gpu) => ({ gpu, desktop: DESKTOP_GPU.test(gpu.name) ? 1 : 0, size: Math.round(gpu.memoryBytes / 2 ** 30), prominence: prominence(gpu) }));
+    const keyed = fitting.map((gpu) => ({ gpu, desktop: offeredLast(gpu) ? 1 : 0, size: Math.round(gpu.memoryBytes / 2 ** 30), prominence: prominence(gpu) }));
     keyed.sort((a, b) => a.desktop - b.desktop || a.size - b.size || b.prominence - a.prominence);
     pinOrders.set(fitting, (order = keyed.map(({ gpu }) => gpu)));
   }

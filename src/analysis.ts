@@ -444,7 +444,7 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
 /** The split of the range and the GPU to judge on: the smallest it fits, else the largest it could land on (with kernels for its format), the best case. */
 function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployment: Deployment, vendor: GpuEntry["vendor"], first: ResolvedDeployment): { judgedOn: GpuEntry; range: GpuRange } | { invalid: string } {
   const { catalog } = settings;
-  const candidates = rangeCandidates(catalog.gpus, vendor, settings.cluster?.gpus, engineById(first.request.engine).minCudaCapability);
+  const candidates = rangeCandidates(catalog.gpus, vendor, settings.cluster?.gpus, first.request.engine);
   const gpus = withinMemory(candidates.gpus, deployment.gpuMemoryRange);
   if (gpus.length === 0) return { invalid: `no GPU of ${candidates.source === "cluster" ? "settings.vram.cluster" : "the catalog"} has the memory the file allows` };
   const fits = (gpu: GpuEntry) => {

@@ -258,6 +258,12 @@ export function needsCheckpoint(engine: Engine, format: QuantizationFormat): boo
   return format.needsPrequantizedCheckpoint || engineById(engine).quantizationFlag(format) === undefined;
 }
 
+/** Whether the engine runs on a GPU at all, whatever the format (`minCudaCapability`: vLLM not on Pascal). */
+export function engineRunsOn(engine: Engine, gpu: GpuEntry): boolean {
+  const minimum = engineById(engine).minCudaCapability;
+  return minimum === undefined || gpu.computeCapability === null || gpu.computeCapability >= minimum;
+}
+
 /** Whether a format's kernels run on a GPU in this engine (AMD GPUs, which have no compute capability: vLLM's ROCm kernels). */
 export function formatRunsOn(engine: Engine, format: QuantizationFormat, gpu: GpuEntry): boolean {
   const minimum = engineById(engine).minComputeCapability(format, gpu);

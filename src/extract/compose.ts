@@ -16,7 +16,7 @@ import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, joinsCommands, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { runScript } from "./shell.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, remoteHost, requestHost, scalarView, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, setModelOfBuiltImage } from "./kit.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, scalarView, serverElsewhere, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, setModelOfBuiltImage } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
 
@@ -287,9 +287,12 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       const command = joined ? commandTokens([...entrypointItems, ...commandNode.items()].map((item) => interpolated(item, used)), ctx.text, plainEnv(env)) : partTokens(commandNode, ctx, env, used);
       // `entrypoint: /bin/sh` with `command: -c "vllm serve …"` runs the script as much as `command: sh -c "…"` does.
       const tokens = runScript([...entrypoint.tokens, ...command.tokens], ctx.text, plainEnv(env));
-      // An image set at deploy time (`image: ${IMAGE}`) or of the project's own, given only an engine's flags on GPUs: that engine's entrypoint.
-      const flagsEngine = tokens[0]?.text.startsWith("-") && reservesGpus(service) ? engineFromFlags(tokens.map((token) => token.text)) : undefined;
-      const imageEngine = engineFromImage(str(imageNode)) ?? builtEngine(service, imageNode, tokens) ?? engineOfModelVariable(env.keys()) ?? flagsEngine;
+      // Last, an image set at deploy time (`image: ${IMAGE}`) or of the project's own given only an engine's flags on GPUs: that engine's entrypoint.
+      const imageEngine =
+        engineFromImage(str(imageNode)) ??
+        builtEngine(service, imageNode, tokens) ??
+        engineOfModelVariable(env.keys()) ??
+        (tokens[0]?.text.startsWith("-") && reservesGpus(service) ? engineFromFlags(tokens.map((token) => token.text)) : undefined);
       const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
       let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
       if (!call && imageEngine && (SCRIPT.test(tokens[0]?.text ?? "") || (joinsCommands(tokens) && tokens.some((token) => isScriptFile(token.text))))) {
@@ -326,7 +329,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
         continue;
       }
       const addressEnv = engineById(call.engine).serverAddressEnv;
-      const server = addressEnv ? (remoteHost(env.get(addressEnv)?.value) ?? requestHost(tokens)) : undefined;
+      const server = addressEnv ? serverElsewhere(env.get(addressEnv)?.value, tokens) : undefined;
       if (server) {
         // A client of another service's server: the model it loads there is that server's.
         if (call.fields.model && !pulls.has(server)) pulls.set(server, { ...call.fields.model, readonly: true });

@@ -225,12 +225,12 @@ export function chartWithValuesElsewhere(engine: Engine, chart: DocNode, file: s
 }
 
 /** An engine's image started by a script of its own the file does not hold: the engine is unchecked, the script named. */
-export function setUnseenScript(sink: FieldSink, words: readonly string[], node: AstNode): void {
+export function setUnseenScript(sink: FieldSink, words: readonly string[], node: AstNode, range?: [number, number]): void {
   // The script file when one is named (`bash -c "cd /workspace && ./prefill.sh"` starts ./prefill.sh), else the command.
   const file = words.flatMap((word) => word.split(/\s+/)).find(isScriptFile);
   // A long path by its file name, so the message keeps its sentence (the finding points at the path).
   const script = printable(file && file.length > 32 ? file.slice(file.lastIndexOf("/") + 1) : (file ?? words.join(" ")), 60);
-  setUnresolved(sink, "engine", { raw: script, node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show` });
+  setUnresolved(sink, "engine", { raw: script, node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show`, ...(range ? { range } : {}) });
 }
 
 const KUBERNETES_MEMORY_UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
@@ -402,16 +402,18 @@ export function typeAndCount(raw: string, node: AstNode | undefined, text: strin
  * The machine a server address names, when it is another one (`http://ollama-service:11434` →
  * `ollama-service`); undefined for this pod or container (`0.0.0.0:11434`, `localhost`) or no address.
  */
-export function remoteHost(address: string | undefined): string | undefined {
+function remoteHost(address: string | undefined): string | undefined {
   if (!address) return undefined;
   const host = address.replace(/^\w+:\/\//, "").replace(/:\d+\/?$/, "").replace(/^\[|\]$/g, "");
   return /^(0\.0\.0\.0|127\.0\.0\.1|localhost|::1?|)$/.test(host) ? undefined : host;
 }
 
-/** The other host a command's REST request drives a server on (`curl http://ollama:11434/api/pull …`), if any. */
-export function requestHost(tokens: readonly ArgToken[]): string | undefined {
-  for (const token of tokens) if (token.serverAddress !== undefined) return remoteHost(token.serverAddress);
-  return undefined;
+/**
+ * The other host a client command drives a server on: the engine's address variable
+ * (`OLLAMA_HOST=http://ollama:11434`), else a REST request's URL (`curl http://ollama:11434/api/pull …`).
+ */
+export function serverElsewhere(address: string | undefined, tokens: readonly ArgToken[]): string | undefined {
+  return remoteHost(address) ?? remoteHost(tokens.find((token) => token.serverAddress !== undefined)?.serverAddress);
 }
 
 /** A literal environment: name → value (undefined when only known at run time) and the node to report on. */

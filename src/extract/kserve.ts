@@ -86,12 +86,13 @@ function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx
   // `storage: {key, path}` (a storage-config secret and a path in it) instead of a URI.
   const storagePath = model.get("storage")?.get("path");
   const storageUri = model.get("storageUri") ?? predictor.get("storageUri") ?? storagePath;
+  const storageReference = () => modelReference(storageUri, storageUri === storagePath ? "storage.path" : "storageUri");
   // A kustomize patch may leave the format to its base: vLLM's own flags say the runtime.
   const flagged = engineFromFlags(tokens.map((token) => token.text)) === "vllm";
   // A GGUF model (KServe has no runtime of its own for one: OpenShift AI users add a llama.cpp
   // ServingRuntime) is served by llama.cpp from the file the storage names.
   if (format.toLowerCase() === "gguf" || /\.gguf$/i.test(str(storageUri) ?? "")) {
-    const reference = modelReference(storageUri, storageUri === storagePath ? "storage.path" : "storageUri");
+    const reference = storageReference();
     if (reference.located) fields.model = reference.located;
     else if (reference.unresolved) unresolved.model = reference.unresolved;
     fields.engine = locate(model.get("modelFormat") ?? model, "llama.cpp", "modelFormat");
@@ -106,7 +107,7 @@ function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx
     const runtime = str(runtimeNode);
     if (!runtime || !runtimeNode || CLASSICAL_ML.test(`${format} ${runtime}`) || !((gpus.located?.value ?? 0) > 0 || gpus.unresolved)) return [];
     unresolved.engine = { raw: runtime, node: runtimeNode.node, reason: "unsupported", source: "runtime", note: `Its runtime ${printable(runtime, 40)} runs no engine this version knows` };
-    const reference = modelReference(storageUri, storageUri === storagePath ? "storage.path" : "storageUri");
+    const reference = storageReference();
     if (reference.located) fields.model = reference.located;
     return [deployment()];
   }
@@ -119,7 +120,7 @@ function modelPredictor(object: DocNode, predictor: DocNode, model: DocNode, ctx
     if (PLACEHOLDER.test(modelId.text)) unresolved.model = { raw: modelId.text.replace(/\u0000+/g, "$…"), node: modelId.token.from.node, reason: "variable" };
     else fields.model = { value: modelId.text, node: modelId.token.from.node, source: "--model_id", ...(modelId.range ? { range: modelId.range } : { readonly: true }) };
   } else if (!fields.model && !unresolved.model) {
-    const reference = modelReference(storageUri, storageUri === storagePath ? "storage.path" : "storageUri");
+    const reference = storageReference();
     if (reference.located) fields.model = reference.located;
     else if (reference.unresolved) unresolved.model = reference.unresolved;
   }

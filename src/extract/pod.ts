@@ -13,7 +13,7 @@ import { applyMountedConfig, mountedConfigMapFile } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, remoteHost, requestHost, setLocated, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, MODEL_ENV_NAMES, sliceOf } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, serverElsewhere, setLocated, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, MODEL_ENV_NAMES, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
@@ -143,7 +143,7 @@ export function containerEngineCall(container: DocNode, ctx: ExtractContext, opt
   if (!call) return undefined;
   // `ollama pull` against another pod's server (OLLAMA_HOST names it) is a client, not a deployment.
   const addressEnv = engineById(call.engine).serverAddressEnv;
-  if (addressEnv && (remoteHost(env.get(addressEnv)?.value) ?? requestHost(tokens))) return undefined;
+  if (addressEnv && serverElsewhere(env.get(addressEnv)?.value, tokens)) return undefined;
   applyEnvFields(call, env);
   if (!call.fields.model && !call.unresolved.model) modelFromPostStart(call, container, ctx, env);
   return call;

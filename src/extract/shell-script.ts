@@ -12,10 +12,10 @@
  */
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
-import { type FieldSink, type ImageReader, mergeFields, newSink, requestHost, type ScriptCall, scriptEngineCall, setLocated, setScriptGpus, setUnseenScript } from "./kit.js";
+import { type FieldSink, type ImageReader, mergeFields, newSink, type ScriptCall, serverElsewhere, scriptEngineCall, setLocated, setScriptGpus, setUnseenScript } from "./kit.js";
 import { engineById } from "../engines/index.js";
 import { nimImageReader } from "./nim.js";
-import { type ArgToken, MODEL_VARIABLE, shellTokens } from "./shell.js";
+import { type ArgToken, MODEL_VARIABLE, SHELLS, shellTokens, UNKNOWN } from "./shell.js";
 import type { Deployment, Located } from "./types.js";
 
 export function extractShellScript(document: DocNode, ctx: ExtractContext): Deployment[] | undefined {
@@ -28,8 +28,7 @@ export function extractShellScript(document: DocNode, ctx: ExtractContext): Depl
   const handed = unseen.map(({ script, model }): Deployment => {
     const sink = newSink();
     setLocated(sink, "model", { value: model.text, node: document.node, ...(model.range ? { range: model.range } : {}), source: model.variable ?? "argument", readonly: true });
-    setUnseenScript(sink, [script.text], document.node);
-    if (script.range) sink.unresolved.engine = { ...sink.unresolved.engine!, range: script.range };
+    setUnseenScript(sink, [script.text], document.node, script.range);
     if (slurmType) setLocated(sink, "gpuType", slurmType);
     return { format: "shell", kind: "script", name: undefined, fields: sink.fields, unresolved: sink.unresolved, anchor: document.node };
   });
@@ -57,6 +56,9 @@ export function extractShellScript(document: DocNode, ctx: ExtractContext): Depl
   });
 }
 
+/** Words that run the script after them in this shell or a job step (`srun x.sh`, `source x.sh`, `. x.sh`). */
+const SCRIPT_RUNNERS = new Set(["srun", "source", "."]);
+
 /** A script whose name says it starts a model server (`serve.sh`, `vllm-server-mila.sh`, `service.sh`, `start_sglang.sh`). */
 const SERVER_SCRIPT = /(?:^|[/_.-])(?:serv(?:e|er|ice|ing)|vllm|sglang|tgi|ollama|llama[\w.-]*server|lmdeploy|trtllm|inference)[\w.-]*\.sh$/i;
 
@@ -71,12 +73,12 @@ function unseenServerScripts(tokens: readonly ArgToken[]): Array<{ script: ArgTo
     if (start > 0 && !tokens[start - 1]!.operator) continue;
     let at = start;
     // `bash x.sh`, `sh x.sh`, `srun bash x.sh`, or the script itself.
-    while (at < tokens.length && /^(?:(?:\/usr)?\/bin\/)?(?:ba|da|z)?sh$|^srun$|^source$|^\.$/.test(tokens[at]!.text)) at++;
+    while (at < tokens.length && (SHELLS.test(tokens[at]!.text) || SCRIPT_RUNNERS.has(tokens[at]!.text))) at++;
     const script = tokens[at];
     if (!script || script.operator || !SERVER_SCRIPT.test(script.text)) continue;
     let model = tokens[start]!.modelPrefix;
     for (let arg = at + 1; !model && arg < tokens.length && !tokens[arg]!.operator; arg++) {
-      if (tokens[arg]!.variable !== undefined && MODEL_VARIABLE.test(tokens[arg]!.variable!) && !tokens[arg]!.text.includes("\u0000")) model = tokens[arg];
+      if (tokens[arg]!.variable !== undefined && MODEL_VARIABLE.test(tokens[arg]!.variable!) && !tokens[arg]!.text.includes(UNKNOWN)) model = tokens[arg];
     }
     if (model) found.push({ script, model });
   }
@@ -102,7 +104,7 @@ function scriptCalls(tokens: ArgToken[], readImage: ImageReader): Array<ScriptCa
     while (end < tokens.length && !tokens[end]!.operator) end++;
     const command = scriptEngineCall(tokens.slice(start, end), readImage);
     // A request to a server on another host (`curl http://gpu-box:11434/api/pull …`) is a client's.
-    if (!command || requestHost(tokens.slice(start, end))) continue;
+    if (!command || serverElsewhere(undefined, tokens.slice(start, end))) continue;
     const engine = engineById(command.call.engine);
     const server = engine.loadsModelsOnRequest ? found.find((previous) => previous.call.engine === engine.id) : undefined;
     if (server) {

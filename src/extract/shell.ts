@@ -50,7 +50,7 @@ function isCommandLine(item: string): boolean {
   return words.some((_word, index) => engineCommandAt(words, index) !== undefined);
 }
 
-const SHELLS = /^(?:\/usr)?(?:\/bin\/)?(?:sh|bash|dash|zsh|ash)$/;
+export const SHELLS = /^(?:\/usr)?(?:\/bin\/)?(?:sh|bash|dash|zsh|ash)$/;
 
 /** A shell's option cluster that takes a script (`-c`, `-lc`, `-ec`). */
 export function isScriptFlag(token: string | undefined): boolean {

@@ -11,6 +11,7 @@
  */
 import { byCodePoint } from "../catalog/catalog.js";
 import type { GpuEntry } from "../catalog/types.js";
+import { type Engine, engineRunsOn } from "../engines/index.js";
 
 export interface GpuRange {
   /** `cluster`: the GPUs of `settings.vram.cluster`; `catalog`: every catalog GPU of `vendor`. */
@@ -40,10 +41,9 @@ const LEAST_CLUSTER_GPU_BYTES = 7 * 2 ** 30;
  * (`minCudaCapability`: vLLM's 7.0 leaves out the Pascal P4, P100 and P40, which a cluster serving it
  * does not schedule it on); a cluster's own list is taken whole.
  */
-export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vendor"], cluster: readonly GpuEntry[] | undefined, minCudaCapability?: number): { source: GpuRange["source"]; gpus: GpuEntry[] } {
+export function rangeCandidates(all: readonly GpuEntry[], vendor: GpuEntry["vendor"], cluster: readonly GpuEntry[] | undefined, engine: Engine): { source: GpuRange["source"]; gpus: GpuEntry[] } {
   if (cluster && cluster.length > 0) return { source: "cluster", gpus: [...cluster] };
-  const runs = (gpu: GpuEntry) => minCudaCapability === undefined || gpu.computeCapability === null || gpu.computeCapability >= minCudaCapability;
-  return { source: "catalog", gpus: all.filter((gpu) => gpu.vendor === vendor && !NOT_CLUSTER_GPUS.test(gpu.id) && gpu.memoryBytes >= LEAST_CLUSTER_GPU_BYTES && runs(gpu)) };
+  return { source: "catalog", gpus: all.filter((gpu) => gpu.vendor === vendor && !NOT_CLUSTER_GPUS.test(gpu.id) && gpu.memoryBytes >= LEAST_CLUSTER_GPU_BYTES && engineRunsOn(engine, gpu)) };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { baseModelKey, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
-import { engineById, needsCheckpoint } from "../engines/index.js";
+import { engineById, engineRunsOn, needsCheckpoint } from "../engines/index.js";
 import { type DeploymentValues, flagFormat, flagNamesStoredFormat, type ResolvedDeployment } from "../resolve.js";
 
 export type QuantizationProblem =
@@ -43,7 +43,7 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
   const capability = gpu.computeCapability;
   const engine = engineById(request.engine);
   if (engine.vendors && !engine.vendors.includes(gpu.vendor)) return [{ kind: "vendor-unsupported", engine: engine.displayName, gpu }];
-  if (engine.minCudaCapability !== undefined && capability !== null && capability < engine.minCudaCapability) return [{ kind: "capability-unsupported", engine: engine.displayName, minimum: engine.minCudaCapability, gpu }];
+  if (!engineRunsOn(request.engine, gpu)) return [{ kind: "capability-unsupported", engine: engine.displayName, minimum: engine.minCudaCapability!, gpu }];
   if (!engine.checksQuantization) return problems;
 
   const stored = model.format ?? catalog.format(model.model.nativeFormat);
