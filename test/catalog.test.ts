@@ -322,6 +322,15 @@ describe("names people write", () => {
     expect(catalog.resolveModel("magistral:24b-small-2506-q8_0")).toMatchObject({ model: { id: "mistralai/Devstral-Small-2505" }, format: { id: "gguf-q8_0" } });
     // A folder named for what it holds.
     expect(catalog.resolveModel("/gemini/pretrain/Phi-4-mini-instruct-model")).toMatchObject({ model: { id: "microsoft/Phi-4-mini-instruct" } });
+    // A trainer's step folder: the run's folder above it names the model; a run named for nothing stays unknown.
+    expect(catalog.resolveModel("/root/outputs/dapo-Qwen3-0.6B/checkpoint-4660")).toMatchObject({ model: { id: "Qwen/Qwen3-0.6B" } });
+    expect(catalog.resolveModel("./out/Meta-Llama-3.1-8B-Instruct/global_step_100/")).toMatchObject({ model: { id: "meta-llama/Llama-3.1-8B" } });
+    expect(catalog.resolveModel("LLaMA-Factory/saves/lora/sft_r_16/checkpoint-411")).toBeUndefined();
+    expect(catalog.resolveModel("checkpoint-411")).toBeUndefined();
+    // Tabby's registry serves Q8_0 GGUF files of the models its names stand for; Ollama's llava tags by size.
+    expect(catalog.resolveModel("TabbyML/StarCoder-1B")).toMatchObject({ model: { id: "bigcode/starcoderbase-1b" }, format: { id: "gguf-q8_0" } });
+    expect(catalog.resolveModel("TabbyML/DeepseekCoder-6.7B")).toMatchObject({ model: { id: "deepseek-ai/deepseek-coder-6.7b-instruct" }, format: { id: "gguf-q8_0" } });
+    expect(catalog.resolveModel("llava:34b")).toMatchObject({ model: { id: "llava-hf/llava-v1.6-34b-hf" }, format: { id: "gguf-q4_0" } });
     // A file of llama.cpp's own download cache: `<owner>_<repository>_<file>`.
     expect(catalog.resolveModel("/models/unsloth_GLM-4.7-Flash-GGUF_GLM-4.7-Flash-Q4_K_M.gguf")).toMatchObject({ model: { id: "zai-org/GLM-4.7-Flash" }, format: { id: "gguf-q4_k_m" }, via: "gguf" });
     expect(catalog.resolveModel("ggml-org_gpt-oss-20b-GGUF_gpt-oss-20b-mxfp4.gguf")).toMatchObject({ model: { id: "openai/gpt-oss-20b" }, format: { id: "gguf-mxfp4" } });

@@ -515,11 +515,18 @@ export class Catalog {
    *   (`gemma-3-27b-it-qat-q4_0-gguf`), and their stored format is read from the rest of the name;
    * - `VL` glued to Qwen's version in its own GGUF files (`Qwen3VL-8B-Instruct-Q8_0.gguf`);
    * - `-model` at the end of a folder named for what it holds (`/pretrain/Phi-4-mini-instruct-model`);
-   * - `abliterated`, and huihui-ai's `Huihui-` before such a model (`Huihui-Qwen3-Coder-Next-abliterated`).
+   * - `abliterated`, and huihui-ai's `Huihui-` before such a model (`Huihui-Qwen3-Coder-Next-abliterated`);
+   * - a trainer's step folder (Hugging Face Trainer's `checkpoint-4660`, `global_step_200`): the run's
+   *   folder above it names the model (`outputs/dapo-Qwen3-0.6B/checkpoint-4660`).
    */
-  private withoutPackaging(written: string): string | undefined {
-    if (written.length > MAX_NAME_LENGTH) return undefined;
-    const slash = written.lastIndexOf("/");
+  private withoutPackaging(original: string): string | undefined {
+    if (original.length > MAX_NAME_LENGTH) return undefined;
+    let written = original.endsWith("/") ? original.slice(0, -1) : original;
+    let slash = written.lastIndexOf("/");
+    if (slash > 0 && /^(?:checkpoint|global_step)[-_]?\d+$/i.test(written.slice(slash + 1))) {
+      written = written.slice(0, slash);
+      slash = written.lastIndexOf("/");
+    }
     const prefix = written.slice(0, slash + 1);
     let last = written.slice(slash + 1);
     const glued = /^([A-Za-z0-9-]+)([_.])(?=[A-Za-z])/.exec(last);
@@ -536,7 +543,7 @@ export class Catalog {
     const exported = /^([a-z][a-z0-9.-]*)_(\d+(?:\.\d+)?[bm](?:-[\w.-]+)?)\.gguf$/i.exec(last);
     if (exported) return `${exported[1]}:${exported[2]}`;
     const result = prefix + last;
-    return result === written ? undefined : result;
+    return result === original ? undefined : result;
   }
 
   /**
