@@ -8,6 +8,7 @@
  */
 import type { GpuEntry } from "../src/catalog/types.js";
 import { checksOfJudged } from "../src/judge/checks.js";
+import { deviceNoun } from "../src/report/plain.js";
 import { prominence, rangeWords } from "../src/report/gpu-range.js";
 import { gpuName } from "../src/report/wording.js";
 import { nodeSelectorEdits } from "../src/rule-kit/edits.js";
@@ -42,13 +43,22 @@ function pinOrder(fitting: readonly GpuEntry[]): GpuEntry[] {
   return order;
 }
 
+/** GKE's TPU slice shape (`cloud.google.com/gke-tpu-topology: 2x4`), as the file writes it. */
+const TPU_TOPOLOGY = /gke-tpu-topology["']?\s*:\s*["']?(\d+x\d+(?:x\d+)?)/;
+
+/** TPU v4 and v5p slices are 3D tori (`2x2x1`), v5e and v6e 2D (`2x4`): Google Cloud TPU docs, "v4", "v5p", "v5e", "v6e". */
+function topologyDimensions(gpu: GpuEntry): number {
+  return /v4|v5p/.test(gpu.id) ? 3 : 2;
+}
+
 const MESSAGES = {
-  someGpusFit: "{{model}} on {{gpus}} fits only some of the GPUs it could land on, and no GPU type is named. It fits the {{fitting}} ({{fitMemory}} GiB or more){{failing}}.{{advice}}",
+  someGpusFit: "{{model}} on {{gpus}} fits only some of the {{device}}s it could land on, and no {{device}} type is named. It fits the {{fitting}} ({{fitMemory}} GiB or more){{failing}}.{{advice}}",
   pinGpu: "Pin the {{gpu}} ({{label}}: {{value}})",
 };
 
-/** The node label a file already speaks: GKE's accelerator label, Karpenter's GPU name, else GPU feature discovery's product label. */
-function labelScheme(text: string): string {
+/** The node label a file already speaks: GKE's accelerator label (its TPU label for TPUs), Karpenter's GPU name, else GPU feature discovery's product label. */
+function labelScheme(text: string, vendor: GpuEntry["vendor"]): string {
+  if (vendor === "google") return "cloud.google.com/gke-tpu-accelerator";
   if (text.includes("cloud.google.com/")) return "cloud.google.com/gke-accelerator";
   if (text.includes("karpenter.")) return "karpenter.k8s.aws/instance-gpu-name";
   return "nvidia.com/gpu.product";
@@ -89,9 +99,12 @@ export default createRule<MessageIds, []>({
           const candidates: Array<{ messageId: MessageIds; data: Record<string, string>; value: string; edits: TextEdit[] }> = [];
           const targets = deployment.placementTargets;
           if (targets && targets.length > 0) {
-            const label = labelScheme(text);
+            const label = labelScheme(text, range.vendor);
+            const topology = TPU_TOPOLOGY.exec(text)?.[1];
             for (const gpu of pinOrder(range.fitting)) {
               if (candidates.length === 3) break;
+              // A TPU slice's topology has the generation's dimensions (v5e, v6e: 2x4; v4, v5p: 2x2x1): a pin must keep it valid.
+              if (topology !== undefined && gpu.vendor === "google" && topologyDimensions(gpu) !== topology.split("x").length) continue;
               const value = gpuNameFor(gpu, { source: label, value: "" });
               const edits = value ? nodeSelectorEdits(targets, label, value, text) : undefined;
               if (value && edits) candidates.push({ messageId: "pinGpu", data: { gpu: gpuName(gpu), label, value }, value, edits });
@@ -103,7 +116,7 @@ export default createRule<MessageIds, []>({
             loc: locationOf(context, reportTarget(deployment, ["gpuCount", "tensorParallel", "model"])),
             messageId: "someGpusFit",
             data: withAdvice(
-              { model: resolved.model.displayName, gpus: `${count} GPU${count === 1 ? "" : "s"}`, ...rangeWords(range) },
+              { model: resolved.model.displayName, gpus: `${count} ${deviceNoun(range.vendor)}${count === 1 ? "" : "s"}`, device: deviceNoun(range.vendor), ...rangeWords(range) },
               // A file with no place for a node selector (compose, a Docker host) is pinned in the settings alone.
               targets && targets.length > 0 ? [" Pin one, or list your cluster's GPUs in settings.vram.cluster.", " Pin one."] : [" List its GPUs in settings.vram.cluster.", ""],
             ),

@@ -13,14 +13,14 @@ import { readSettings, type VramSettings } from "./settings.js";
 import { estimateMemory, requestKey, SizingInputError } from "./sizing/estimate.js";
 import { type ContextRefusal, contextRefusal, refusalText } from "./judge/context-limit.js";
 import { memoryFinding } from "./judge/memory-finding.js";
-import { shortGpuName } from "./report/plain.js";
+import { deviceNoun, shortGpuName, vendorDevice } from "./report/plain.js";
 import { BoundedCache, cacheOf, identityOf } from "./memo.js";
-import { type GpuRange, rangeCandidates, splitRange, vendorName, vendorOfResource, withinMemory } from "./judge/gpu-range.js";
+import { type GpuRange, rangeCandidates, splitRange, vendorOfResource, withinMemory } from "./judge/gpu-range.js";
 import { checkQuantization } from "./judge/quantization.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 import { type HostMemory, hostMemoryOf } from "./sizing/host.js";
-import { cpuKvCacheOf, cpuKvCacheUnset, DEFAULT_ENGINE, engineById } from "./engines/index.js";
+import { cpuKvCacheOf, cpuKvCacheUnset, DEFAULT_ENGINE, engineById, engineRunsOnVendor } from "./engines/index.js";
 import type { MemoryLimit } from "./extract/types.js";
 
 /** Settings the estimate does not hinge on: an unresolved value there still allows a verdict. */
@@ -41,6 +41,11 @@ export type JudgedDeployment =
        * the largest, so every other rule judges the best case it could be scheduled on.
        */
       range?: GpuRange;
+      /**
+       * Started by a script the file does not show: judged at its most favourable reading
+       * (`judgeUnseenLaunch`); `holds`: it fits there, so only the script's own flags are unchecked.
+       */
+      unseenLaunch?: { launch: UnresolvedValue; holds: boolean; shortenedContext?: number };
     }
   /** A name the catalog does not know, or no GPU/model stated: nothing can be checked. */
   | { status: "unresolved"; deployment: Deployment; values: DeploymentValues; unresolved: Unresolved }
@@ -177,7 +182,14 @@ export function judge(deployment: Deployment, settings: VramSettings): JudgedDep
   if (blocking) {
     const [field, value] = blocking;
     const onCpu = field === "gpuCount" && value.onCpu ? judgeOnCpu(deployment, settings, values, value.onCpu) : undefined;
-    const bounded = field === "gpuCount" ? judgeAtFewestGpus(deployment, settings, value) : field === "maxModelLen" ? judgeAtContextBounds(deployment, settings, value) : undefined;
+    const bounded =
+      field === "gpuCount"
+        ? judgeAtFewestGpus(deployment, settings, value)
+        : field === "maxModelLen"
+          ? judgeAtContextBounds(deployment, settings, value)
+          : field === "engine" && value.unseenLaunch
+            ? judgeUnseenLaunch(deployment, settings, value)
+            : undefined;
     return onCpu ?? bounded ?? { status: "incomplete", deployment, values, field, value };
   }
   const resolution = resolveOnce(settings, values, deployment.layoutOwner);
@@ -245,6 +257,46 @@ function judgeAtContextBounds(deployment: Deployment, settings: VramSettings, co
   // Only where the engine refuses a longer context than the model's (vLLM, SGLang), for a model known as written.
   if (!contextRefusal(atWhole.resolved, whole + 1, source, deployment.contextOverridable === true)) return undefined;
   return withNote(atWhole, `judged at the model's whole ${whole.toLocaleString("en-US")} tokens, where it fits (a shorter context needs less)`);
+}
+
+/**
+ * A server a script the file does not show starts (`bash service.sh $MODEL_PATH $PORT $TP`), its
+ * model known: judged at the script's most favourable reading — the engine its image or path names
+ * (else the default engine), tensor parallel over every GPU it is given, the checkpoint's own
+ * format, and at most the longest context those GPUs hold. Where it fails there, no flag the script
+ * could pass (short of quantizing the weights) makes it fit; where it fits, the script's own flags
+ * stay unchecked, which unchecked-deployment says beside the verdict (`unseenLaunch`).
+ */
+function judgeUnseenLaunch(deployment: Deployment, settings: VramSettings, launch: UnresolvedValue): JudgedDeployment | undefined {
+  if (!deployment.fields.model) return undefined;
+  const { engine: _unseen, ...unresolved } = deployment.unresolved;
+  const engine = launch.unseenLaunch?.engine ?? settings.defaults.engine ?? DEFAULT_ENGINE;
+  const at = { node: launch.node, source: launch.source ?? "command", readonly: true as const, ...(launch.range ? { range: launch.range } : {}) };
+  const favourable: Deployment = {
+    ...deployment,
+    fields: { ...deployment.fields, engine: { ...at, value: engine } },
+    unresolved,
+    ...(deployment.fields.tensorParallel ? {} : { layoutOwner: "tensor-from-gpus" as const }),
+  };
+  let judged = judge(favourable, settings);
+  if (judged.status !== "judged") return undefined;
+  // With no GPU count stated it is judged on one: that it fits there holds at any count, that it fails does not.
+  if (!deployment.fields.gpuCount && !holdsIt(judged.estimate, judged.resolved.request)) return undefined;
+  const notes = [`${launch.raw} is not shown: judged as ${engineById(engine).displayName}${launch.unseenLaunch?.engine ? "" : " (no engine is named)"} would serve it at its defaults over all its GPUs`];
+  const longest = judged.estimate.largestFittingMaxModelLen;
+  let shortenedContext: number | undefined;
+  if (!deployment.fields.maxModelLen && !holdsIt(judged.estimate, judged.resolved.request) && longest !== null && longest > 0) {
+    // The script may set a shorter context than the model's: the longest these GPUs hold.
+    const context = Math.min(longest, judged.resolved.request.model.maxPositionEmbeddings);
+    const shorter = judge({ ...favourable, fields: { ...favourable.fields, maxModelLen: { ...at, value: context } } }, settings);
+    if (shorter.status === "judged") {
+      judged = shorter;
+      shortenedContext = context;
+      notes.push(`at the longest context they hold (${context.toLocaleString("en-US")} tokens), as the script may set one`);
+    }
+  }
+  const holds = holdsIt(judged.estimate, judged.resolved.request);
+  return { ...judged, resolved: assuming(judged.resolved, notes.join(", ")), unseenLaunch: { launch, holds, ...(shortenedContext ? { shortenedContext } : {}) } };
 }
 
 /**
@@ -436,8 +488,8 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
   if (!resolution.ok) return { status: "unresolved", deployment, values, unresolved: resolution.unresolved };
   const resolved = fittedContext(resolution.resolved, deployment);
   // The judged-on GPU by memory: the smallest that holds it, else the largest it could land on.
-  const which = range.source === "cluster" ? `${range.fitting.length > 0 ? "smallest" : "largest"} of settings.vram.cluster` : `${range.fitting.length > 0 ? "smallest" : "largest"} ${vendorName(vendor)} GPU`;
-  const assumption = `no GPU type is named; judged on the ${shortGpuName(judgedOn)}, the ${which}${range.fitting.length > 0 ? " that holds it" : ""}`;
+  const which = range.source === "cluster" ? `${range.fitting.length > 0 ? "smallest" : "largest"} of settings.vram.cluster` : `${range.fitting.length > 0 ? "smallest" : "largest"} ${vendorDevice(vendor)}`;
+  const assumption = `no ${deviceNoun(vendor)} type is named; judged on the ${shortGpuName(judgedOn)}, the ${which}${range.fitting.length > 0 ? " that holds it" : ""}`;
   return { status: "judged", deployment, values, resolved: withAssumptions(assuming(resolved, assumption), deployment), estimate: estimateOnce(resolved.request), range };
 }
 
@@ -445,6 +497,7 @@ function judgeRange(deployment: Deployment, settings: VramSettings, values: Depl
 function rangeVerdict(settings: VramSettings, values: DeploymentValues, deployment: Deployment, vendor: GpuEntry["vendor"], first: ResolvedDeployment): { judgedOn: GpuEntry; range: GpuRange } | { invalid: string } {
   const { catalog } = settings;
   const candidates = rangeCandidates(catalog.gpus, vendor, settings.cluster?.gpus, first.request.engine);
+  if (candidates.source === "catalog" && !engineRunsOnVendor(first.request.engine, vendor)) return { invalid: `${engineById(first.request.engine).displayName} does not run on ${vendorDevice(vendor)}s` };
   const gpus = withinMemory(candidates.gpus, deployment.gpuMemoryRange);
   if (gpus.length === 0) return { invalid: `no GPU of ${candidates.source === "cluster" ? "settings.vram.cluster" : "the catalog"} has the memory the file allows` };
   const fits = (gpu: GpuEntry) => {

@@ -4,7 +4,8 @@
  */
 import { type Catalog, type GpuResolution, type ModelResolution } from "./catalog/catalog.js";
 import type { GpuEntry, InstanceEntry, QuantizationFormat } from "./catalog/types.js";
-import { dataParallelLayout, DEFAULT_ENGINE, engineById, type EngineProfile } from "./engines/index.js";
+import { dataParallelLayout, DEFAULT_ENGINE, engineById, type EngineProfile, GPU_VENDORS } from "./engines/index.js";
+import { deviceNoun } from "./report/plain.js";
 import { MOVING_TAG, parseRelease } from "./engines/versions.js";
 import { GIB } from "./sizing/runtime.js";
 import type { Engine, MemoryEstimate, SizingRequest } from "./sizing/types.js";
@@ -240,6 +241,8 @@ export function resolveDeployment(
     gpuSource = "range";
   }
   if (!gpu) return { ok: false, unresolved: { reason: "no-gpu" } };
+  // The engines' memory figures were measured on GPUs; a TPU or Neuron build's own buffers differ by what nobody here measured.
+  if (!GPU_VENDORS.includes(gpu.gpu.vendor)) assumptions.push(`${deviceNoun(gpu.gpu.vendor)} memory is sized with the engine's GPU figures (weights, KV cache, activations), not measured on ${deviceNoun(gpu.gpu.vendor)}s`);
   if (gpu.via === "ambiguous") {
     // The catalog's reason says which naming schemes make the name ambiguous; messages need the gist.
     const others = (gpu.alternatives ?? []).map(shortGpuName).join(" or ");

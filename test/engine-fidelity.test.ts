@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { bundledCatalog } from "../src/catalog/load.js";
-import { engineById } from "../src/engines/index.js";
+import { engineRunsOnVendor } from "../src/engines/index.js";
 import { hostEmbeddingBytes } from "../src/engines/llama-cpp.js";
 import { ollamaDefaultContext } from "../src/engines/ollama.js";
 import { sglangDefaults } from "../src/engines/sglang.js";
@@ -292,7 +292,14 @@ describe("TensorRT-LLM and LMDeploy", () => {
   it("TensorRT-LLM runs on NVIDIA GPUs only", () => {
     const onAmd = resolved({ engine: "trtllm", model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "MI300X" });
     expect(checkQuantization(catalog, onAmd, { engine: "trtllm" })).toEqual([{ kind: "vendor-unsupported", engine: "TensorRT-LLM", gpu: onAmd.request.gpu }]);
-    expect(engineById("vllm").vendors).toBeUndefined();
+    // vLLM and TGI have TPU builds; the rest run on GPUs only.
+    expect(engineRunsOnVendor("vllm", "google")).toBe(true);
+    expect(engineRunsOnVendor("tgi", "google")).toBe(true);
+    expect(engineRunsOnVendor("llama.cpp", "google")).toBe(false);
+    expect(engineRunsOnVendor("sglang", "google")).toBe(false);
+    expect(engineRunsOnVendor("llama.cpp", "amd")).toBe(true);
+    const onTpu = resolved({ engine: "ollama", model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "tpu-v6e" });
+    expect(checkQuantization(catalog, onTpu, { engine: "ollama" })).toEqual([{ kind: "vendor-unsupported", engine: "Ollama", gpu: onTpu.request.gpu }]);
   });
 
   it("LMDeploy's PyTorch engine sets aside a prefill chunk's logits (tokens × vocab × 7 bytes) before the KV cache takes its share", () => {

@@ -360,7 +360,10 @@ export interface MigProfile {
 export interface GpuLabels {
   /** @pattern ^[A-Za-z0-9][A-Za-z0-9._-]*$ */
   gfd?: string;
-  /** @pattern ^nvidia-[a-z0-9-]+$ */
+  /**
+   * GKE's node label: `cloud.google.com/gke-accelerator` for GPUs, `cloud.google.com/gke-tpu-accelerator` for TPUs.
+   * @pattern ^(?:nvidia|tpu)-[a-z0-9-]+$
+   */
   gke?: string;
   /** @pattern ^[a-z0-9-]+$ */
   karpenter?: string;

@@ -245,7 +245,10 @@ export interface EngineProfile<Id extends string = string> {
    */
   readonly configDocumentKeys?: readonly string[];
 
-  /** GPU vendors the engine runs on at all (TensorRT-LLM: NVIDIA only); absent: any the catalog lists. */
+  /**
+   * Accelerator vendors the engine runs on at all (TensorRT-LLM: NVIDIA only); absent: GPUs
+   * (`GPU_VENDORS`), not Google TPUs or AWS Neuron devices, which need a build of their own.
+   */
   readonly vendors?: readonly GpuEntry["vendor"][];
   /** The lowest CUDA compute capability it runs on at all, whatever the format (vLLM: 7.0); absent: no floor. */
   readonly minCudaCapability?: number;

@@ -53,6 +53,15 @@ export function engineByName(written: string | undefined): Engine | undefined {
   return byName.get(nameKey(written));
 }
 
+/** The engine a script's path names in one of its words (`vllm/server-mila.sh`, `start_sglang.sh`). */
+export function engineNamedInPath(path: string): Engine | undefined {
+  for (const word of path.split(/[/\\_.\s-]+/)) {
+    const engine = engineByName(word);
+    if (engine) return engine;
+  }
+  return undefined;
+}
+
 /** Every name `engineByName` accepts for an engine, for messages (`vllm, sglang, tgi, trtllm (tensorrt-llm), …`). */
 export function engineNameList(): string {
   return PROFILES.map((profile: EngineProfile<Engine>) => (profile.listedAlias ? `${profile.id} (${profile.listedAlias})` : profile.id)).join(", ");
@@ -258,10 +267,18 @@ export function needsCheckpoint(engine: Engine, format: QuantizationFormat): boo
   return format.needsPrequantizedCheckpoint || engineById(engine).quantizationFlag(format) === undefined;
 }
 
-/** Whether the engine runs on a GPU at all, whatever the format (`minCudaCapability`: vLLM not on Pascal). */
+/** The vendors of GPUs proper: an engine that names no `vendors` runs on these, and not on TPUs or Neuron devices. */
+export const GPU_VENDORS: readonly GpuEntry["vendor"][] = ["nvidia", "amd", "intel", "apple"];
+
+/** Whether the engine has a build for the vendor's accelerators at all (llama.cpp has none for TPUs). */
+export function engineRunsOnVendor(engine: Engine, vendor: GpuEntry["vendor"]): boolean {
+  return (engineById(engine).vendors ?? GPU_VENDORS).includes(vendor);
+}
+
+/** Whether the engine runs on a GPU at all, whatever the format (its vendor; `minCudaCapability`: vLLM not on Pascal). */
 export function engineRunsOn(engine: Engine, gpu: GpuEntry): boolean {
   const minimum = engineById(engine).minCudaCapability;
-  return minimum === undefined || gpu.computeCapability === null || gpu.computeCapability >= minimum;
+  return engineRunsOnVendor(engine, gpu.vendor) && (minimum === undefined || gpu.computeCapability === null || gpu.computeCapability >= minimum);
 }
 
 /** Whether a format's kernels run on a GPU in this engine (AMD GPUs, which have no compute capability: vLLM's ROCm kernels). */

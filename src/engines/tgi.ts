@@ -171,6 +171,8 @@ export const tgi: EngineProfile<"tgi"> = {
     return base === "text-generation-launcher" || base === "lorax-launcher" ? { start: i + 1, positionalModel: false } : undefined;
   },
   image: (name) => /text-generation-inference|huggingface-pytorch-tgi|\btgi\b|predibase\/lorax/.test(name),
+  // TGI README "Hardware support": NVIDIA, AMD, Intel GPU and Gaudi, Inferentia (optimum-neuron), Google TPU (optimum-tpu).
+  vendors: ["nvidia", "amd", "intel", "google", "aws"],
   // AWS deep-learning containers tag `…:2.1.1-tgi2.0.2-gpu-py310-cu121-ubuntu22.04`; Google's name the
   // release after the CUDA version (`huggingface-text-generation-inference-cu121.2-1.ubuntu2204.py310`).
   imageRelease(name) {

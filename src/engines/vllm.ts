@@ -162,6 +162,9 @@ export const vllm: EngineProfile<"vllm"> = {
   // "compute capability 7.0 or higher (e.g., V100, T4, RTX20xx, A100, L4, H100)": vLLM docs,
   // getting_started/installation/gpu (CUDA); Pascal cards (P100, P40, GTX 10xx) are not supported.
   minCudaCapability: 7.0,
+  // GPUs, and Google TPUs and AWS Neuron devices through their own builds (vLLM docs,
+  // getting_started/installation: "Google TPU", "AWS Neuron"; the vllm/vllm-tpu image).
+  vendors: ["nvidia", "amd", "intel", "google", "aws"],
   checksQuantization: true,
   fp8KvCache: true,
   refusesSplitTiles: true,

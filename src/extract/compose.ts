@@ -8,7 +8,7 @@
  * value is read as its default, and the finding says so. Compose never names the GPU type: the
  * deployment is judged on the GPUs it could run on (`settings.vram.cluster`).
  */
-import { engineById, engineFromFlags, engineOfModelVariable } from "../engines/index.js";
+import { engineById, engineFromFlags, engineNamedInPath, engineOfModelVariable } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { ExtractContext } from "./context.js";
 import type { DocNode } from "./doc.js";
@@ -179,21 +179,27 @@ const MODEL_BUILD_ARGS = ["MODEL_ID", "MODEL_NAME", "MODEL", "HF_MODEL_ID", "MOD
 
 /**
  * A service built from a Dockerfile of the project's own, on GPUs, with no command the file shows,
- * whose build arguments name a model (`args: {MODEL_NAME: ${MODEL_NAME:-TheBloke/zephyr-7B-beta-AWQ}}`):
- * a server the Dockerfile starts, found with its model and GPUs and said to be unchecked.
+ * whose build arguments name a model (`args: {MODEL_NAME: ${MODEL_NAME:-TheBloke/zephyr-7B-beta-AWQ}}`),
+ * or else its environment (`MODEL=${MODEL:-PokeeAI/pokee_research_7b}`, for the Dockerfile's command
+ * to read): a server the Dockerfile starts, found with its model and GPUs and said to be unchecked.
  */
 function builtServer(service: DocNode, used: string[], sink: FieldSink): boolean {
   const build = service.get("build");
   if (build?.type !== "map" || service.get("command") !== undefined || service.get("entrypoint") !== undefined) return false;
-  const { env: args, defaults } = serviceEnv(build.get("args"));
-  const name = MODEL_BUILD_ARGS.find((arg) => args.get(arg)?.value);
-  if (!name) return false;
-  const entry = args.get(name)!;
-  used.push(...(defaults.get(name) ?? []));
-  setLocated(sink, "model", { ...locate(entry.node, entry.value!, `build.args.${name}`), readonly: true });
+  const named = (section: string, node: DocNode | undefined) => {
+    const { env, defaults } = serviceEnv(node);
+    const name = MODEL_BUILD_ARGS.find((arg) => env.get(arg)?.value);
+    return name ? { section, name, entry: env.get(name)!, defaults: defaults.get(name) ?? [] } : undefined;
+  };
+  const found = named("build.args", build.get("args")) ?? named("environment", service.get("environment"));
+  if (!found) return false;
+  used.push(...found.defaults);
+  setLocated(sink, "model", { ...locate(found.entry.node, found.entry.value!, `${found.section}.${found.name}`), readonly: true });
   const context = trimTrailing(str(build.get("context")) ?? ".", "/") || ".";
   const dockerfile = `${context}/${str(build.get("dockerfile")) ?? "Dockerfile"}`;
-  setUnresolved(sink, "engine", { raw: dockerfile, node: build.node, reason: "unsupported", source: "build", note: `It runs what ${dockerfile} starts, which this file does not show` });
+  // Judged at the most favourable reading of what it starts, with the engine its Dockerfile's name says (`Dockerfile.vllm`).
+  const engine = engineNamedInPath(dockerfile);
+  setUnresolved(sink, "engine", { raw: dockerfile, node: build.node, reason: "unsupported", source: "build", note: `It runs what ${dockerfile} starts, which this file does not show`, unseenLaunch: engine ? { engine } : {} });
   reservedGpus(service, sink, undefined, used);
   return true;
 }
@@ -304,7 +310,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
         delete sink.unresolved.gpuCount;
         // At the script where it is named (the entrypoint's `/start.sh`, or the command's).
         const script = tokens.find((token) => isScriptFile(token.text))?.from;
-        setUnseenScript(sink, tokens.map((token) => token.text), (script ?? commandNode ?? service.get("entrypoint") ?? service).node);
+        setUnseenScript(sink, tokens.map((token) => token.text), (script ?? commandNode ?? service.get("entrypoint") ?? service).node, undefined, imageEngine);
         deployments.push({ format: "compose", kind: "compose service", name, fields: sink.fields, unresolved: sink.unresolved, anchor: service.node });
         continue;
       }

@@ -4,7 +4,7 @@
  * other keys, exact source ranges of the parts of a `TYPE:COUNT` scalar, literal environments, and
  * the engine command of a shell script (including `docker run IMAGE args`).
  */
-import { engineById, findEngineCommand } from "../engines/index.js";
+import { engineById, engineNamedInPath, findEngineCommand } from "../engines/index.js";
 import type { Engine } from "../sizing/types.js";
 import type { AstNode, DocNode, Scalar } from "./doc.js";
 import { rangeInScalar, scalarView, str } from "./doc.js";
@@ -225,12 +225,13 @@ export function chartWithValuesElsewhere(engine: Engine, chart: DocNode, file: s
 }
 
 /** An engine's image started by a script of its own the file does not hold: the engine is unchecked, the script named. */
-export function setUnseenScript(sink: FieldSink, words: readonly string[], node: AstNode, range?: [number, number]): void {
+export function setUnseenScript(sink: FieldSink, words: readonly string[], node: AstNode, range?: [number, number], imageEngine?: Engine): void {
   // The script file when one is named (`bash -c "cd /workspace && ./prefill.sh"` starts ./prefill.sh), else the command.
   const file = words.flatMap((word) => word.split(/\s+/)).find(isScriptFile);
   // A long path by its file name, so the message keeps its sentence (the finding points at the path).
   const script = printable(file && file.length > 32 ? file.slice(file.lastIndexOf("/") + 1) : (file ?? words.join(" ")), 60);
-  setUnresolved(sink, "engine", { raw: script, node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show`, ...(range ? { range } : {}) });
+  const engine = imageEngine ?? (file ? engineNamedInPath(file) : undefined);
+  setUnresolved(sink, "engine", { raw: script, node, reason: "unsupported", source: "command", note: `It starts ${script}, a script this file does not show`, ...(range ? { range } : {}), unseenLaunch: engine ? { engine } : {} });
 }
 
 const KUBERNETES_MEMORY_UNITS: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };

@@ -183,6 +183,9 @@ export function isLlmNimImage(image: string | undefined): boolean {
   return !NON_LLM_NIM.test(repository.slice(repository.lastIndexOf("/") + 1));
 }
 
+/** A first path segment (the registry host) written as a placeholder or a variable. */
+const PLACEHOLDER_REGISTRY = /^[^/\s]*(?:<[^<>/]*>|\$\{[^{}/]*\}|\{\{[^{}/]*\}\})[^/\s]*\//;
+
 /**
  * A NIM container's settings: the model (the image, or `NIM_MODEL_NAME` / `NIM_MODEL_PATH` for the
  * generic `llm-nim` image) and NIM's env knobs (`readNimEnv`).
@@ -192,7 +195,10 @@ export function nimContainerFields(imageNode: DocNode, env: EnvMap, ctx: Extract
 }
 
 /** The model a NIM's image names (the generic `llm-nim` image: none, unless NIM_MODEL_NAME does), and NIM's env knobs. */
-function nimImageFields(image: Located<string>, env: EnvMap, ctx: ExtractContext, sink: FieldSink): void {
+function nimImageFields(written: Located<string>, env: EnvMap, ctx: ExtractContext, sink: FieldSink): void {
+  // A registry left as a placeholder (`<YOUR-ACR-NAME>.azurecr.io/nvcr.io/nim/…`, `${REGISTRY}/nim/…`)
+  // is where the image is mirrored, not which NIM runs: the path after it names the model.
+  const image = { ...written, value: written.value.replace(PLACEHOLDER_REGISTRY, "") };
   if (!/(^|\/)llm-nim(:|$)/.test(image.value.split("@")[0]!)) setLocated(sink, "model", image);
   else if (!env.has("NIM_MODEL_NAME") && !env.has("NIM_MODEL_PATH")) {
     setUnresolved(sink, "model", { raw: image.value, node: image.node, reason: "reference", source: "image (the generic llm-nim image, without NIM_MODEL_NAME)" });

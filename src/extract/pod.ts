@@ -17,15 +17,20 @@ import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_R
 import { printable } from "../text.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
-/** Extended resources that count GPUs (device plugins of NVIDIA and AMD). */
+/**
+ * Device-plugin resources that count accelerators sized here: GPUs of NVIDIA, AMD and Intel, and
+ * GKE's TPU chips (`google.com/tpu`, one per chip: GKE docs, "Plan TPUs in GKE").
+ */
 // `nvidia.com/gpu.shared`: the device plugin's time-sliced GPUs (`renameByDefault`), each a share of a whole GPU's time and memory.
 // `gpu.intel.com/i915` and `gpu.intel.com/xe`: Intel's GPU device plugin, one GPU each (its `sharedDevNum` default of 1).
-export const GPU_RESOURCES = ["nvidia.com/gpu", "amd.com/gpu", "nvidia.com/gpu.shared", "gpu.intel.com/i915", "gpu.intel.com/xe"];
+export const GPU_RESOURCES = ["nvidia.com/gpu", "amd.com/gpu", "nvidia.com/gpu.shared", "gpu.intel.com/i915", "gpu.intel.com/xe", "google.com/tpu"];
 
 /** Node labels that name a GPU type, a GPU memory size or an instance type. */
 const GPU_TYPE_LABELS = [
   "nvidia.com/gpu.product",
   "cloud.google.com/gke-accelerator",
+  // GKE's TPU node pools: `tpu-v5-lite-podslice`, `tpu-v6e-slice` (GKE docs, "Plan TPUs in GKE").
+  "cloud.google.com/gke-tpu-accelerator",
   "karpenter.k8s.aws/instance-gpu-name",
   "machine.cluster.vke.volcengine.com/gpu-name",
   // Cloud Run's (a Knative Service's `nodeSelector`, Cloud Run docs "Configure GPU").
@@ -193,7 +198,6 @@ export function modelPulledInPod(call: Pick<EngineCall, "fields" | "unresolved">
  */
 const OTHER_ACCELERATORS: Array<[RegExp, string]> = [
   [/^huawei\.com\/ascend/i, "Huawei Ascend NPUs, which are not judged as GPUs"],
-  [/^google\.com\/tpu$/, "Google TPUs, which are not judged as GPUs"],
   [/^aws\.amazon\.com\/neuron/, "AWS Neuron devices, which are not judged as GPUs"],
   [/^habana\.ai\/gaudi$/, "Intel Gaudi accelerators, which are not judged as GPUs"],
   // Intel's other device-plugin resources (`gpu.intel.com/millicores`, `/memory.max`, `/tiles`) share a GPU by a measure not sized here.
@@ -388,7 +392,7 @@ function customEntrypoint(sink: ServingContainer, container: DocNode, imageNode:
   const name = MODEL_ENV_NAMES.find((variable) => env.get(variable)?.value !== undefined);
   if (name && command.length > 0 && containerGpus(container).located) {
     setLocated(sink, "model", { ...locate(env.get(name)!.node, env.get(name)!.value!, name), readonly: true });
-    setUnseenScript(sink, command.map((item) => str(item) ?? ""), command[0]!.node);
+    setUnseenScript(sink, command.map((item) => str(item) ?? ""), command[0]!.node, undefined, engineFromImage(image));
     return true;
   }
   // A script of the image's own on accelerators (`bash -c "cd /workspace && ./prefill.sh"`): found, and said to be unchecked.
@@ -396,7 +400,7 @@ function customEntrypoint(sink: ServingContainer, container: DocNode, imageNode:
   const { tokens } = commandTokens(items, ctx.text, plainEnv(env));
   const runs = tokens.filter((token) => !token.operator).map((token) => token.text);
   if (!runs.some(isScriptFile)) return false;
-  setUnseenScript(sink, items.map((item) => str(item) ?? ""), items[0]!.node);
+  setUnseenScript(sink, items.map((item) => str(item) ?? ""), items[0]!.node, undefined, engineFromImage(image));
   return true;
 }
 

@@ -24,12 +24,15 @@ export function extractShellScript(document: DocNode, ctx: ExtractContext): Depl
   const calls = scriptCalls(tokens, nimImageReader(ctx));
   // The job's GPU type, read once for every start the script makes.
   const unseen = calls.length === 0 ? unseenServerScripts(tokens) : [];
-  const slurmType = calls.length > 0 || unseen.length > 0 ? slurmGpuType(ctx.text, document) : undefined;
+  const slurm = calls.length > 0 || unseen.length > 0 ? slurmGpus(ctx.text, document) : undefined;
+  const slurmType = slurm?.type;
   const handed = unseen.map(({ script, model }): Deployment => {
     const sink = newSink();
     setLocated(sink, "model", { value: model.text, node: document.node, ...(model.range ? { range: model.range } : {}), source: model.variable ?? "argument", readonly: true });
     setUnseenScript(sink, [script.text], document.node, script.range);
     if (slurmType) setLocated(sink, "gpuType", slurmType);
+    // The job's GPUs are the server's to use: the script it hands them to is judged at all of them.
+    if (slurm?.count) setLocated(sink, "gpuCount", slurm.count);
     return { format: "shell", kind: "script", name: undefined, fields: sink.fields, unresolved: sink.unresolved, anchor: document.node };
   });
   if (handed.length > 0) return handed;
@@ -143,17 +146,24 @@ function visibleGpus(sink: FieldSink, found: ScriptCall & { visibleDevices?: str
  * a `docker run` passes its own. How many the engine uses is its own flags' (the job's GPUs may be
  * shared with a trainer).
  */
-function slurmGpuType(text: string, document: DocNode): Located<string> | undefined {
+function slurmGpus(text: string, document: DocNode): { type?: Located<string>; count?: Located<number> } | undefined {
   for (const match of text.matchAll(SBATCH_GPUS)) {
     const [, option, value] = match as unknown as [string, string, string];
     // `gpu:a100:4` (gres), `a100:4` (gpus): the type is the word before the count; `gpu:4` or `4` names none.
     if (option === "--gres" && !value.startsWith("gpu:")) continue;
     const parts = (option === "--gres" ? value.slice("gpu:".length) : value).split(":");
     const typeName = parts.length === 2 && /^\d+$/.test(parts[1]!) ? parts[0]! : undefined;
-    if (!typeName) continue;
-    const start = match.index + match[0].length - value.length + value.lastIndexOf(`${typeName}:`);
-    // The type only: the job's GPUs are shared by what the script runs (a GRPO job's trainer beside its `trl vllm-serve`).
-    return { value: typeName, node: document.node, range: [start, start + typeName.length], source: `#SBATCH ${option}`, readonly: true };
+    const countText = parts.at(-1)!;
+    const valueAt = match.index + match[0].length - value.length;
+    const count: Located<number> | undefined = /^\d+$/.test(countText) && option !== "--gpus-per-node" ? { value: Number(countText), node: document.node, range: [valueAt + value.length - countText.length, valueAt + value.length], source: `#SBATCH ${option}`, readonly: true } : undefined;
+    if (!typeName) {
+      if (count) return { count };
+      continue;
+    }
+    const start = valueAt + value.lastIndexOf(`${typeName}:`);
+    // Callers take the type for whatever the script runs; the count only for a server it hands the job to
+    // (a GRPO job's trainer shares the job's GPUs with its `trl vllm-serve`).
+    return { type: { value: typeName, node: document.node, range: [start, start + typeName.length], source: `#SBATCH ${option}`, readonly: true }, ...(count ? { count } : {}) };
   }
   return undefined;
 }

@@ -319,8 +319,9 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
   /** `CUDA_VISIBLE_DEVICES` as exported, as prefixed to the command being read, and whether an `export` is being read. */
   let exportedDevices: string | undefined;
   let commandDevices: string | undefined;
-  /** A model-naming variable prefixed to the command being read (`MODEL_ID=… bash serve.sh`). */
+  /** A model-naming variable prefixed to the command being read (`MODEL_ID=… bash serve.sh`), or exported before it. */
   let commandModel: ArgToken | undefined;
+  let exportedModel: ArgToken | undefined;
   let exporting = false;
   /** Whether `env` opened the command being read (its assignments prefix the command it runs). */
   let envWords = false;
@@ -387,10 +388,13 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
         assignedAt.set(name, [item.node.range[0] + start, item.node.range[0] + start + assigned.length]);
         cursor = start + assigned.length;
       } else assignedAt.delete(name);
-      if (!exporting && MODEL_VARIABLE.test(name) && assigned !== "" && !assigned.includes(UNKNOWN)) {
-        commandModel = { text: assigned, from: item, shell: true, variable: name };
+      if (MODEL_VARIABLE.test(name) && assigned !== "" && !assigned.includes(UNKNOWN)) {
+        const model: ArgToken = { text: assigned, from: item, shell: true, variable: name };
         const range = assignedAt.get(name);
-        if (range) commandModel.range = range;
+        if (range) model.range = range;
+        // Exported (`export MODEL_ID=…`), every later command is given it; prefixed, only that command.
+        if (exporting) exportedModel = model;
+        else commandModel = model;
       }
       continue;
     }
@@ -411,7 +415,8 @@ export function shellTokens(item: DocNode, text: string, env: ReadonlyMap<string
     const token: ArgToken = { text: value, from: item, shell: true };
     const devices = commandStart && !filling ? (commandDevices ?? exportedDevices) : undefined;
     if (devices !== undefined) token.visibleDevices = devices;
-    if (commandStart && !filling && commandModel) token.modelPrefix = commandModel;
+    const givenModel = commandModel ?? exportedModel;
+    if (commandStart && !filling && givenModel) token.modelPrefix = givenModel;
     commandStart = false;
     const variable = WHOLE_VARIABLE.exec(entry)?.[1];
     if (variable !== undefined) token.variable = variable;

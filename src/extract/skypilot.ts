@@ -16,6 +16,7 @@ import { namedModel } from "./crd-kit.js";
 import { printable } from "../text.js";
 import type { Deployment, Located, UnresolvedValue } from "./types.js";
 import { lookup } from "../lookup.js";
+import { engineNamedInPath } from "../engines/index.js";
 
 /** SkyPilot's names whose memory differs from the catalog's default reading (`sky show-gpus`: `A100` is the 40 GB part). */
 const SKYPILOT_GPU_NAMES: Record<string, string> = {
@@ -147,7 +148,8 @@ function scriptElsewhere(document: DocNode, run: DocNode, alternative: Alternati
   if (accelerator.gpuType) setLocated(sink, "gpuType", accelerator.gpuType);
   if (accelerator.gpuCount) setLocated(sink, "gpuCount", accelerator.gpuCount);
   const script = printable(str(run) ?? "", 60);
-  setUnresolved(sink, "engine", { raw: script, node: run.node, reason: "unsupported", source: "run", note: `Its run script (${script}) starts no engine this file shows` });
+  const engine = engineNamedInPath(str(run) ?? "");
+  setUnresolved(sink, "engine", { raw: script, node: run.node, reason: "unsupported", source: "run", note: `Its run script (${script}) starts no engine this file shows`, unseenLaunch: engine ? { engine } : {} });
   return { format: "skypilot", kind: "SkyPilot task", name: str(document.get("name")), fields: sink.fields, unresolved: sink.unresolved, anchor: (document.get("resources") ?? run).node };
 }
 

@@ -1,5 +1,6 @@
 import type { DeploymentValues, LayoutOwner } from "../resolve.js";
 import type { AstNode, DocNode } from "./doc.js";
+import type { Engine } from "../sizing/types.js";
 
 export type FieldName = keyof DeploymentValues;
 
@@ -80,6 +81,12 @@ export interface UnresolvedValue {
    * compose `mem_limit`), written or not.
    */
   onCpu?: { image?: string; memoryLimit?: MemoryLimit; limitSetting: string };
+  /**
+   * The engine is started by a script the file does not show (`bash service.sh $MODEL_PATH`): the
+   * engine the image or the script's path names, if any. The deployment is then judged at the
+   * most favourable reading of the script (analysis.ts `judgeUnseenLaunch`).
+   */
+  unseenLaunch?: { engine?: Engine };
 }
 
 /**

@@ -97,13 +97,10 @@ export function splitRange(
 /** The vendor a deployment's GPU resource names (`amd.com/gpu`, Intel's `gpu.intel.com/i915`); NVIDIA when it names none. */
 export function vendorOfResource(resource: string | undefined): GpuEntry["vendor"] {
   if (resource?.startsWith("amd.com/")) return "amd";
+  if (resource?.startsWith("google.com/")) return "google";
   return resource?.startsWith("gpu.intel.com/") ? "intel" : "nvidia";
 }
 
-/** A vendor as messages name it. */
-export function vendorName(vendor: GpuEntry["vendor"]): string {
-  return vendor === "amd" ? "AMD" : vendor === "intel" ? "Intel" : vendor === "nvidia" ? "NVIDIA" : vendor;
-}
 
 /**
  * The candidates a stated memory range allows (dstack `24GB..80GB`). Marketing sizes round (an

@@ -5,7 +5,7 @@
  */
 import { baseModelKey, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
-import { engineById, engineRunsOn, needsCheckpoint } from "../engines/index.js";
+import { engineById, engineRunsOn, engineRunsOnVendor, needsCheckpoint } from "../engines/index.js";
 import { type DeploymentValues, flagFormat, flagNamesStoredFormat, type ResolvedDeployment } from "../resolve.js";
 
 export type QuantizationProblem =
@@ -42,7 +42,7 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
   const problems: QuantizationProblem[] = [];
   const capability = gpu.computeCapability;
   const engine = engineById(request.engine);
-  if (engine.vendors && !engine.vendors.includes(gpu.vendor)) return [{ kind: "vendor-unsupported", engine: engine.displayName, gpu }];
+  if (!engineRunsOnVendor(request.engine, gpu.vendor)) return [{ kind: "vendor-unsupported", engine: engine.displayName, gpu }];
   if (!engineRunsOn(request.engine, gpu)) return [{ kind: "capability-unsupported", engine: engine.displayName, minimum: engine.minCudaCapability!, gpu }];
   if (!engine.checksQuantization) return problems;
 

@@ -16,7 +16,7 @@ import { valueRule } from "../extract/validity.js";
 import { TEMPLATE_MARK } from "../extract/go-template.js";
 import { cpuKvCacheUnset, engineById } from "../engines/index.js";
 import { ENGINE_NAMES, printable } from "../report/wording.js";
-import { FIRST_SENTENCE_LIMIT, firstSentence, gib, MESSAGE_LIMIT, tokens } from "../report/plain.js";
+import { FIRST_SENTENCE_LIMIT, firstSentence, gib, MESSAGE_LIMIT, shortGpuName, tokens } from "../report/plain.js";
 import { trimTrailing } from "../text.js";
 
 export const UNJUDGED_MESSAGES = {
@@ -47,6 +47,7 @@ export const UNJUDGED_MESSAGES = {
     modelElsewhere: "The weights at {{raw}} name no model, so this deployment was not checked. Name it with the annotation vram.lint/model: <org/name>.",
     definedElsewhere: "{{setting}} refers to \"{{raw}}\", defined outside this file, so this deployment was not checked.",
     unsupported: "{{note}}, so this deployment was not checked.",
+    launchUnseen: "{{note}}, so its flags were not checked. At {{engine}}'s defaults{{context}}, {{model}} fits {{gpus}}.",
     chartTemplate: "It sits in a Go template ({{raw}}) that may add or drop settings, so it was not checked. Lint the rendered output (helm template … > rendered.yaml).",
     noModel: "This {{engine}} deployment names no model in the file, so it was not checked. Name it ({{naming}}) or with the annotation vram.lint/model.",
     noGpus: "No GPU of {{where}} is one it could run on, so this deployment was not checked.",
@@ -163,8 +164,21 @@ export function unjudgedFinding(judged: JudgedDeployment, catalog?: Catalog): Un
 
 function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding | undefined {
   switch (judged.status) {
-    case "judged":
-      return undefined;
+    case "judged": {
+      // A server a script the file does not show starts, which fits at the script's most favourable reading.
+      const unseen = judged.unseenLaunch;
+      if (!unseen?.holds) return undefined;
+      const { estimate, resolved, range } = judged;
+      const count = estimate.gpuCount;
+      // With no GPU type named, the smallest it fits of those it could land on.
+      const gpus = range?.fitting[0] ? `${count} GPU${count === 1 ? "" : "s"} of ${gib(range.fitting[0].memoryBytes)} GiB or more` : `${count} × ${shortGpuName(resolved.request.gpu)}`;
+      return {
+        rule: "unchecked-deployment",
+        messageId: "launchUnseen",
+        data: { note: unseen.launch.note ?? `It starts ${unseen.launch.raw}`, model: printable(resolved.model.displayName, 60), gpus, engine: ENGINE_NAMES[resolved.request.engine], context: unseen.shortenedContext ? ` and up to ${tokens(unseen.shortenedContext)} tokens of context` : "" },
+        at: unseen.launch,
+      };
+    }
     case "cpu": {
       const { host, resolved } = judged;
       const model = printable(resolved.model.displayName, 60);

@@ -3,8 +3,9 @@
  * (`vram/pin-gpu-type`) and `vram explain` word it the same way.
  */
 import type { GpuEntry } from "../catalog/types.js";
-import { type GpuRange, vendorName } from "../judge/gpu-range.js";
+import type { GpuRange } from "../judge/gpu-range.js";
 import { gib, gpuName } from "./wording.js";
+import { deviceNoun, vendorDevice } from "./plain.js";
 
 /** "NVIDIA A100 80GB" → "A100 80GB": vendor names once, in the sentence. */
 function shortName(gpu: GpuEntry): string {
@@ -46,10 +47,11 @@ function wordsOf(range: GpuRange): { fitMemory: string; fitting: string; failing
 
 /** One line for `vram explain`: which GPUs of the range hold the deployment. */
 export function describeRange(range: GpuRange, starts = true): string {
-  const where = range.source === "cluster" ? "settings.vram.cluster" : `the catalog's ${vendorName(range.vendor)} GPUs`;
-  if (!starts) return `no GPU type is named; as written it starts on none of ${where}`;
-  if (range.fitting.length === 0) return `no GPU type is named, and none of ${where} holds it`;
-  if (range.failing.length === 0) return `no GPU type is named; every one of ${where} holds it`;
+  const where = range.source === "cluster" ? "settings.vram.cluster" : `the catalog's ${vendorDevice(range.vendor)}s`;
+  const unnamed = `no ${deviceNoun(range.vendor)} type is named`;
+  if (!starts) return `${unnamed}; as written it starts on none of ${where}`;
+  if (range.fitting.length === 0) return `${unnamed}, and none of ${where} holds it`;
+  if (range.failing.length === 0) return `${unnamed}; every one of ${where} holds it`;
   const words = rangeWords(range);
-  return `no GPU type is named; of ${where} it fits the ${words.fitting} (${words.fitMemory} GiB or more)${words.failing}`;
+  return `${unnamed}; of ${where} it fits the ${words.fitting} (${words.fitMemory} GiB or more)${words.failing}`;
 }

@@ -4,6 +4,9 @@
  * parameter counts as 46.7B, GPU names without the catalog's variant notes.
  */
 import { GIB } from "../sizing/runtime.js";
+import type { GpuEntry } from "../catalog/types.js";
+
+type GpuVendor = GpuEntry["vendor"];
 
 /** Longest message a finding may have: readable in the Problems panel and one line of a CI log. */
 export const MESSAGE_LIMIT = 320;
@@ -69,4 +72,15 @@ export function gpuName(gpu: { name: string }): string {
 export function shortGpuName(gpu: { name: string }): string {
   const name = gpuName(gpu);
   return name.startsWith("NVIDIA ") ? name.slice("NVIDIA ".length) : name;
+}
+
+/** What one of a vendor's accelerators is called (`GPU`, `TPU`). */
+export function deviceNoun(vendor: GpuVendor): string {
+  return vendor === "google" ? "TPU" : vendor === "aws" ? "Neuron device" : "GPU";
+}
+
+/** A vendor's accelerators as messages name them (`NVIDIA GPU`, `Google TPU`). */
+export function vendorDevice(vendor: GpuVendor): string {
+  const names: Record<GpuVendor, string> = { nvidia: "NVIDIA", amd: "AMD", intel: "Intel", apple: "Apple", google: "Google", aws: "AWS" };
+  return `${names[vendor]} ${deviceNoun(vendor)}`;
 }

@@ -15,6 +15,7 @@ import { lookup } from "../lookup.js";
 /** Label keys whose values follow one scheme the catalog records per GPU. */
 const LABEL_SCHEMES: Record<string, keyof GpuEntry["labels"]> = {
   "cloud.google.com/gke-accelerator": "gke",
+  "cloud.google.com/gke-tpu-accelerator": "gke",
   "nvidia.com/gpu.product": "gfd",
   "karpenter.k8s.aws/instance-gpu-name": "karpenter",
   resourceProfile: "kubeai",

@@ -185,7 +185,10 @@ ${container}
             limits:
               nvidia.com/gpu: 1`);
     expect(extractedValues(custom)).toEqual([{ kind: "Deployment", name: "server", model: "Qwen/Qwen2.5-7B-Instruct", gpuCount: 1, unresolved: ["engine"] }]);
-    expect(findings(lint(custom, "server.yaml")).map((message) => message.message)).toEqual(["It starts /entrypoint.sh, a script this file does not show, so this deployment was not checked."]);
+    expect(findings(lint(custom, "server.yaml")).map((message) => message.message)).toEqual([
+      "It starts /entrypoint.sh, a script this file does not show, so its flags were not checked. At vLLM's defaults, Qwen2.5-7B-Instruct fits 1 GPU of 20.0 GiB or more.",
+      "Qwen2.5-7B-Instruct on 1 GPU fits only some of the GPUs it could land on, and no GPU type is named. It fits the L4, A100 40GB, A100 80GB… (20.0 GiB or more); those of 16.0 GiB or less (V100 16GB, T4…) cannot hold it. Pin one, or list your cluster's GPUs in settings.vram.cluster.",
+    ]);
     // The same image running a client without GPUs is no deployment.
     expect(extractedValues(custom.replace("              nvidia.com/gpu: 1", "              cpu: 1"))).toEqual([]);
   });

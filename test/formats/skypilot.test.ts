@@ -102,8 +102,12 @@ describe("SkyPilot: a server started by a script the file does not hold", () => 
     const [deployment] = deploymentsOf(text, "serve.yaml");
     expect([deployment!.fields.model?.value, deployment!.fields.gpuType?.value, deployment!.fields.gpuCount?.value]).toEqual(["Qwen/Qwen2.5-7B-Instruct", "H100", 1]);
     expect(findings(lint(text, "serve.yaml")).map((message) => message.message)).toEqual([
-      "Its run script (bash scripts/serve.sh) starts no engine this file shows, so this deployment was not checked.",
+      // Judged at the script's most favourable reading, its flags still said to be unchecked.
+      "Its run script (bash scripts/serve.sh) starts no engine this file shows, so its flags were not checked. At vLLM's defaults, Qwen2.5-7B-Instruct fits 1 × H100 80GB.",
     ]);
+    // Where it fails there, no flag of the script makes it fit: an error.
+    const tooSmall = task("envs:\n  MODEL: meta-llama/Llama-3.1-405B-Instruct\n");
+    expect(findings(lint(tooSmall, "serve.yaml")).map((message) => [message.ruleId, message.severity])).toEqual([["vram/weights-fit", 2]]);
     // A training task on GPUs names no model to serve.
     expect(deploymentsOf(task("envs:\n  EPOCHS: \"3\"\n"), "train.yaml")).toEqual([]);
   });
