@@ -222,10 +222,17 @@ function judgeAtFewestGpus(deployment: Deployment, settings: VramSettings, count
   if (count.atLeast === undefined) return undefined;
   const { gpuCount: _left, ...unresolved } = deployment.unresolved;
   const fewest: Deployment = { ...deployment, fields: { ...deployment.fields, gpuCount: { value: count.atLeast, node: count.node, source: count.source ?? "count", readonly: true } }, unresolved };
-  const judged = judge(fewest, settings);
-  if (judged.status !== "judged" || !holdsIt(judged.estimate, judged.resolved.request) || (judged.range && judged.range.failing.length > 0)) return undefined;
-  const assumption = `${count.raw} gives it every GPU of the host; judged on ${count.atLeast}, the fewest, where it fits (more shards hold less each)`;
-  return { ...judged, resolved: assuming(judged.resolved, assumption) };
+  // GPUs of a vendor the file does not say (`/dev/dri` to a Vulkan build): it must fit every GPU of each.
+  let first: JudgedDeployment | undefined;
+  for (const vendor of count.vendors ?? [undefined]) {
+    const judged = judge(vendor ? { ...fewest, gpuVendor: vendor } : fewest, settings);
+    if (judged.status !== "judged" || !holdsIt(judged.estimate, judged.resolved.request) || (judged.range && judged.range.failing.length > 0)) return undefined;
+    first ??= judged;
+  }
+  if (first?.status !== "judged") return undefined;
+  const vendors = count.vendors ? `, ${count.vendors.map(vendorDevice).join("s or ")}s, of a type not stated, every one of which holds it` : "";
+  const assumption = `${count.raw} gives it every GPU of the host${vendors}; judged on ${count.atLeast}, the fewest, where it fits (more shards hold less each)`;
+  return { ...first, resolved: assuming(first.resolved, assumption) };
 }
 
 /**
@@ -259,13 +266,17 @@ function judgeAtContextBounds(deployment: Deployment, settings: VramSettings, co
   return withNote(atWhole, `judged at the model's whole ${whole.toLocaleString("en-US")} tokens, where it fits (a shorter context needs less)`);
 }
 
+/** Half a byte per parameter: the least any engine loads weights in (4-bit formats, before their scales). */
+const FOUR_BIT_BYTES_PER_PARAM = 0.5;
+
 /**
  * A server a script the file does not show starts (`bash service.sh $MODEL_PATH $PORT $TP`), its
  * model known: judged at the script's most favourable reading — the engine its image or path names
  * (else the default engine), tensor parallel over every GPU it is given, the checkpoint's own
- * format, and at most the longest context those GPUs hold. Where it fails there, no flag the script
- * could pass (short of quantizing the weights) makes it fit; where it fits, the script's own flags
- * stay unchecked, which unchecked-deployment says beside the verdict (`unseenLaunch`).
+ * format, and at most the longest context those GPUs hold. It fails there as a fact only where even
+ * 4-bit weights exceed its GPUs (the script may quantize while loading); between the two it stays
+ * unchecked. Where it fits, the script's own flags stay unchecked, which unchecked-deployment says
+ * beside the verdict (`unseenLaunch`).
  */
 function judgeUnseenLaunch(deployment: Deployment, settings: VramSettings, launch: UnresolvedValue): JudgedDeployment | undefined {
   if (!deployment.fields.model) return undefined;
@@ -296,6 +307,9 @@ function judgeUnseenLaunch(deployment: Deployment, settings: VramSettings, launc
     }
   }
   const holds = holdsIt(judged.estimate, judged.resolved.request);
+  // The code it runs may quantize while loading (bitsandbytes' NF4, a 4-bit AWQ of its own): it fails
+  // as a fact only where even 4-bit weights exceed what all its GPUs give the engine.
+  if (!holds && judged.resolved.model.model.params.total * FOUR_BIT_BYTES_PER_PARAM <= judged.estimate.perGpu.budgetBytes * judged.estimate.gpuCount) return undefined;
   return { ...judged, resolved: assuming(judged.resolved, notes.join(", ")), unseenLaunch: { launch, holds, ...(shortenedContext ? { shortenedContext } : {}) } };
 }
 

@@ -15,7 +15,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, joinsCommands, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { runScript } from "./shell.js";
+import { runScript, UNKNOWN } from "./shell.js";
 import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, scalarView, serverElsewhere, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, setModelOfBuiltImage } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
@@ -299,6 +299,15 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
         builtEngine(service, imageNode, tokens) ??
         engineOfModelVariable(env.keys()) ??
         (tokens[0]?.text.startsWith("-") && reservesGpus(service) ? engineFromFlags(tokens.map((token) => token.text)) : undefined);
+      // The whole command set at deploy time (`command: ${VLLM_ARGS}`) for an engine's image on GPUs: its model with it.
+      const imageServer = engineFromImage(str(imageNode));
+      if (imageServer && commandNode && tokens.length > 0 && tokens.every((token) => token.text.includes(UNKNOWN)) && reservesGpus(service)) {
+        setUnresolved(sink, "model", { raw: (str(commandNode) ?? "command").trim(), node: commandNode.node, reason: "variable", source: "command" });
+        sink.fields.engine = locate(imageNode!, imageServer, "image");
+        reservedGpus(service, sink, imageServer, used);
+        deployments.push({ format: "compose", kind: "compose service", name, fields: sink.fields, unresolved: sink.unresolved, anchor: service.node });
+        continue;
+      }
       const argsList = commandNode?.type === "seq" && !command.shell ? commandNode : undefined;
       let call: EngineCall | undefined = engineCall(tokens, { ...(imageEngine ? { imageEngine } : {}), ...(argsList ? { argsList } : {}) });
       if (!call && imageEngine && (SCRIPT.test(tokens[0]?.text ?? "") || (joinsCommands(tokens) && tokens.some((token) => isScriptFile(token.text))))) {

@@ -334,7 +334,8 @@ export function setPassedGpus(sink: FieldSink, written: string, node: AstNode, v
     everyHostGpu(sink, node, written, engine, splitter);
     return;
   }
-  setUnresolved(sink, "gpuCount", { raw: written, node, reason: "unsupported", source: "devices", note: `${written} passes in the host's ${vendor} GPUs, of a type not stated` });
+  // Every GPU of the host, of either vendor: judged where it fits on the fewest of any of them (analysis.ts `judgeAtFewestGpus`).
+  setUnresolved(sink, "gpuCount", { raw: written, node, reason: "unsupported", source: "devices", note: `${written} passes in the host's ${vendor} GPUs, of a type not stated`, atLeast: 1, vendors: ["amd", "intel"] });
 }
 
 /**

@@ -15,6 +15,7 @@ import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
 import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, serverElsewhere, setLocated, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, MODEL_ENV_NAMES, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
+import { UNKNOWN } from "./shell.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 /**
@@ -343,6 +344,17 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     if (call.args) sink.args = call.args;
   } else if (!customEntrypoint(sink, container, imageNode, ctx, options)) {
     const items = [...(container.get("command")?.items() ?? []), ...(container.get("args")?.items() ?? [])];
+    // The whole command set at deploy time (`args: ["$(VLLM_ARGS)"]` from a ConfigMap) for an engine's image on accelerators: its model with it.
+    const imageServer = engineFromImage(str(imageNode));
+    if (imageServer && items.length > 0 && requestsAccelerator(container)) {
+      const { tokens } = commandTokens(items, ctx.text, plainEnv(containerEnv(container, ctx, options.platformEnv)));
+      if (tokens.length > 0 && tokens.every((token) => token.text.includes(UNKNOWN))) {
+        setUnresolved(sink, "model", { raw: items.map((item) => str(item) ?? "").join(" "), node: items[0]!.node, reason: "variable", source: container.get("args") ? "args" : "command" });
+        sink.fields.engine = { value: imageServer, node: imageNode!.node, source: "image" };
+        addGpus(sink, container, imageNode, options, true, podSpec, ctx);
+        return sink;
+      }
+    }
     if (!mayRunUnsizedServer([str(imageNode), ...items.map((item) => str(item))])) {
       // An image of its own on accelerators, given an LLM by a variable.
       if (!imageNode || !requestsAccelerator(container) || !setUnknownServerModel(sink, containerEnv(container, ctx, options.platformEnv), imageNode)) return undefined;

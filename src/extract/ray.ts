@@ -190,14 +190,21 @@ const APP_ENV: Record<string, { field: FieldName; kind: ValueKind }> = {
   KV_CACHE_DTYPE: { field: "kvCacheDtype", kind: "string" },
 };
 
-/** A custom app that runs vLLM (evidence: vLLM in its pip list or image, or vLLM settings in its env). */
+/** Keys of a custom app's `args` (what its builder is given) that name the model it loads. */
+const APP_MODEL_ARGS = ["model", "model_id", "model_name", "model_path"];
+
+/**
+ * A custom app that runs vLLM (evidence: vLLM in its pip list or image, or vLLM settings in its env),
+ * or whose own code loads the model its env or its builder's `args` name: then found, and judged at
+ * the most favourable reading of that code (analysis.ts `judgeUnseenLaunch`).
+ */
 function readCustomApp(app: DocNode, clusterImages: string[]): AppRead | undefined {
   const runtimeEnv = app.get("runtime_env");
   const env = runtimeEnv?.get("env_vars");
-  if (!env || env.type !== "map") return undefined;
+  const args = app.get("args");
   const fields: LocatedFields = {};
   const unresolved: Unresolved = {};
-  for (const [name, node] of env.entries()) {
+  for (const [name, node] of env?.type === "map" ? env.entries() : []) {
     const spec = lookup(APP_ENV, name);
     if (!spec) continue;
     if (spec.field === "model") {
@@ -208,19 +215,28 @@ function readCustomApp(app: DocNode, clusterImages: string[]): AppRead | undefin
       readField({ fields, unresolved }, spec.field, node, spec.kind, name);
     }
   }
-  if (!fields.model && !unresolved.model) return undefined;
+  // Else the builder's arguments (`args: {model: google/gemma-2b-it}`), which the app's code hands to its engine.
+  const argKey = fields.model || unresolved.model || args?.type !== "map" ? undefined : APP_MODEL_ARGS.find((key) => args.get(key)?.type === "scalar");
+  if (argKey) {
+    const reference = modelReference(args!.get(argKey)!, `args.${argKey}`);
+    if (reference.located) fields.model = reference.located;
+    else if (reference.unresolved) unresolved.model = reference.unresolved;
+  }
+  const anchor = env?.type === "map" ? env : args;
+  if ((!fields.model && !unresolved.model) || !anchor) return undefined;
   const pip = runtimeEnv?.get("pip");
   const pipText = pip?.type === "seq" ? pip.items().map((item) => str(item) ?? "").join(" ") : (str(pip) ?? "");
   const vllm = /\bvllm\b/i.test(pipText) || clusterImages.some((image) => /vllm/i.test(image)) || Object.keys(fields).some((field) => field !== "model");
   const importPath = app.get("import_path");
-  if (!vllm) {
-    // The app's own code loads the model (its engine, dtype and quantization are in Python): found, and said not sized.
+  if (!vllm || argKey) {
+    // The app's own code loads the model (its engine, dtype and quantization are in Python): found; on
+    // vLLM's image or pip package, judged at its most favourable reading, else never sized as an engine.
     const written = str(importPath) ?? "its import_path";
-    unresolved.engine = { raw: written, node: (importPath ?? env).node, reason: "unsupported", source: "import_path", note: `Custom Ray Serve app ${written} loads the model itself` };
-    return { fields, unresolved, anchor: env };
+    unresolved.engine = { raw: written, node: (importPath ?? anchor).node, reason: "unsupported", source: "import_path", note: `Custom Ray Serve app ${written} loads the model itself`, ...(vllm ? { unseenLaunch: { engine: "vllm" as const } } : {}) };
+    return { fields, unresolved, anchor };
   }
-  fields.engine = locate(importPath ?? env, "vllm", "import_path", { readonly: true });
-  return { fields, unresolved, anchor: env };
+  fields.engine = locate(importPath ?? anchor, "vllm", "import_path", { readonly: true });
+  return { fields, unresolved, anchor };
 }
 
 // ---------------------------------------------------------------------------------------------

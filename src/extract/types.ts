@@ -87,6 +87,8 @@ export interface UnresolvedValue {
    * most favourable reading of the script (analysis.ts `judgeUnseenLaunch`).
    */
   unseenLaunch?: { engine?: Engine };
+  /** GPUs of one of these vendors, which the file does not say (`/dev/dri` given to a Vulkan build: AMD's or Intel's). */
+  vendors?: ReadonlyArray<"amd" | "intel">;
 }
 
 /**

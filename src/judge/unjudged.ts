@@ -47,7 +47,7 @@ export const UNJUDGED_MESSAGES = {
     modelElsewhere: "The weights at {{raw}} name no model, so this deployment was not checked. Name it with the annotation vram.lint/model: <org/name>.",
     definedElsewhere: "{{setting}} refers to \"{{raw}}\", defined outside this file, so this deployment was not checked.",
     unsupported: "{{note}}, so this deployment was not checked.",
-    launchUnseen: "{{note}}, so its flags were not checked. At {{engine}}'s defaults{{context}}, {{model}} fits {{gpus}}.",
+    launchUnseen: "{{note}}, so its flags were not checked. At {{engine}}'s defaults{{unnamed}}{{context}}, {{model}} fits {{gpus}}.",
     chartTemplate: "It sits in a Go template ({{raw}}) that may add or drop settings, so it was not checked. Lint the rendered output (helm template … > rendered.yaml).",
     noModel: "This {{engine}} deployment names no model in the file, so it was not checked. Name it ({{naming}}) or with the annotation vram.lint/model.",
     noGpus: "No GPU of {{where}} is one it could run on, so this deployment was not checked.",
@@ -175,7 +175,7 @@ function findingOf(judged: JudgedDeployment, catalog?: Catalog): UnjudgedFinding
       return {
         rule: "unchecked-deployment",
         messageId: "launchUnseen",
-        data: { note: unseen.launch.note ?? `It starts ${unseen.launch.raw}`, model: printable(resolved.model.displayName, 60), gpus, engine: ENGINE_NAMES[resolved.request.engine], context: unseen.shortenedContext ? ` and up to ${tokens(unseen.shortenedContext)} tokens of context` : "" },
+        data: { note: unseen.launch.note ?? `It starts ${unseen.launch.raw}`, model: printable(resolved.model.displayName, 60), gpus, engine: ENGINE_NAMES[resolved.request.engine], unnamed: unseen.launch.unseenLaunch?.engine ? "" : " (no engine is named)", context: unseen.shortenedContext ? ` and up to ${tokens(unseen.shortenedContext)} tokens of context` : "" },
         at: unseen.launch,
       };
     }

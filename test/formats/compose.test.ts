@@ -27,7 +27,7 @@ describe("docker-compose", () => {
     expect(deployments[0]!.args).toMatchObject({ kind: "list" });
   });
 
-  it("reads GPUs given as device nodes: AMD's /dev/kfd as every AMD GPU of the host, /dev/dri alone as unchecked, never as no GPU", () => {
+  it("reads GPUs given as device nodes: AMD's /dev/kfd as every AMD GPU of the host, /dev/dri alone as either vendor's, never as no GPU", () => {
     const service = (devices: string) => `services:
   chat:
     image: ghcr.io/ggml-org/llama.cpp:server-vulkan
@@ -35,6 +35,12 @@ describe("docker-compose", () => {
 ${devices}`;
     const note = (text: string) => deploymentsOf(text, "compose.yaml")[0]!.unresolved.gpuCount?.note;
     expect(note(service("    devices:\n      - /dev/dri:/dev/dri\n"))).toBe("devices: /dev/dri passes in the host's AMD or Intel GPUs, of a type not stated");
+    // Judged where it fits every GPU of both vendors; unchecked where one of them decides.
+    expect(findings(lint(service("    devices:\n      - /dev/dri:/dev/dri\n"), "compose.yaml"))).toEqual([]);
+    const large = service("    devices:\n      - /dev/dri:/dev/dri\n").replace("/models/Llama-3.2-1B-Instruct-Q4_K_M.gguf", "/models/Qwen2.5-32B-Instruct-Q8_0.gguf");
+    expect(findings(lint(large, "compose.yaml")).map((message) => message.message)).toEqual([
+      "devices: /dev/dri passes in the host's AMD or Intel GPUs, of a type not stated, so this deployment was not checked.",
+    ]);
     // `/dev/kfd` is AMD's: every AMD GPU of the host, judged on the AMD GPUs it could be (as `count: all` is on NVIDIA's).
     const kfd = deploymentsOf(service("    devices:\n      - /dev/kfd\n      - /dev/dri/renderD128\n"), "compose.yaml")[0]!;
     expect([kfd.gpuVendor, kfd.unresolved.gpuCount, kfd.fields.gpuCount]).toEqual(["amd", undefined, undefined]);
@@ -267,6 +273,15 @@ ${gpus}`;
     expect(flags.map((deployment) => [deployment.fields.engine?.value, deployment.unresolved.model?.raw])).toEqual([["llama.cpp", "${MODEL_PATH}"]]);
     // Flags alone on no GPU, or too few to tell an engine, start nothing read here.
     expect(deploymentsOf("services:\n  app:\n    image: ${IMAGE}\n    command: [--port, '8080']\n    gpus: all\n", "compose.yaml")).toEqual([]);
+  });
+
+  it("finds an engine's image on GPUs whose whole command is set at deploy time, and says so; not one without GPUs", () => {
+    const service = (gpus: string) => `services:\n  vllm:\n    image: vllm/vllm-openai:v0.12.0\n${gpus}    command: \${VLLM_ARGS}\n`;
+    const gpus = "    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: 1\n              capabilities: [gpu]\n";
+    expect(findings(lint(service(gpus), "compose.yaml")).map((message) => message.message)).toEqual([
+      "command is set at deploy time (${VLLM_ARGS}), so this deployment was not checked. Write the value here to have it checked.",
+    ]);
+    expect(deploymentsOf(service(""), "compose.yaml")).toEqual([]);
   });
 
   it("never throws on missing keys, wrong types and nulls", () => {

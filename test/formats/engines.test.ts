@@ -174,6 +174,22 @@ ${container}
     ]);
   });
 
+  it("finds an engine image on GPUs whose arguments are all set at deploy time, and says so", () => {
+    const fromConfigMap = deployment(`        - name: vllm
+          image: vllm/vllm-openai:v0.12.0
+          args: ["$(VLLM_ARGS)"]
+          env:
+            - name: VLLM_ARGS
+              valueFrom:
+                configMapKeyRef: {name: vllm-args, key: args}
+          resources:
+            limits:
+              nvidia.com/gpu: 1`);
+    expect(findings(lint(fromConfigMap, "server.yaml")).map((message) => message.message)).toEqual([
+      "args is set at deploy time ($(VLLM_ARGS)), so this deployment was not checked. Write the value here to have it checked.",
+    ]);
+  });
+
   it("finds an engine image started on GPUs by a script of its own, with the model its env names, and says it is unchecked", () => {
     const custom = deployment(`        - name: vllm
           image: registry.example.com/team/serve-vllm:2.3.0

@@ -61,6 +61,46 @@ spec:
     expect(extractedValues(text)).toEqual([expect.objectContaining({ model: "meta-llama/Llama-2-70b-chat-hf", unresolved: ["engine"] })]);
     expect(explainText(text).deployments.map((deployment) => deployment.status)).toEqual(["incomplete"]);
   });
+
+  it("reads the model a custom app's builder is given (args) on vLLM's image, judged at the code's most favourable reading", () => {
+    const text = `apiVersion: ray.io/v1
+kind: RayService
+metadata:
+  name: gemma
+spec:
+  serveConfigV2: |
+    applications:
+      - name: llm
+        import_path: main:build_app
+        args:
+          model: google/gemma-2b-it
+          dtype: float16
+  rayClusterConfig:
+    headGroupSpec:
+      template:
+        spec:
+          containers:
+            - name: ray-head
+              image: registry.example.com/vllm-openai:ray
+    workerGroupSpecs:
+      - replicas: 1
+        groupName: gpu-group
+        template:
+          spec:
+            nodeSelector:
+              cloud.google.com/gke-accelerator: nvidia-l4
+            containers:
+              - name: ray-worker
+                image: registry.example.com/vllm-openai:ray
+                resources:
+                  limits:
+                    nvidia.com/gpu: "1"
+`;
+    expect(extractedValues(text)).toEqual([expect.objectContaining({ model: "google/gemma-2b-it", gpuType: "nvidia-l4", unresolved: ["engine"] })]);
+    expect(findings(lint(text, "rayservice.yaml")).map((message) => message.message)).toEqual([
+      "Custom Ray Serve app main:build_app loads the model itself, so its flags were not checked. At vLLM's defaults, gemma-2b-it fits 1 × L4.",
+    ]);
+  });
 });
 
 describe("RayService custom apps that install an engine", () => {

@@ -103,7 +103,7 @@ describe("SkyPilot: a server started by a script the file does not hold", () => 
     expect([deployment!.fields.model?.value, deployment!.fields.gpuType?.value, deployment!.fields.gpuCount?.value]).toEqual(["Qwen/Qwen2.5-7B-Instruct", "H100", 1]);
     expect(findings(lint(text, "serve.yaml")).map((message) => message.message)).toEqual([
       // Judged at the script's most favourable reading, its flags still said to be unchecked.
-      "Its run script (bash scripts/serve.sh) starts no engine this file shows, so its flags were not checked. At vLLM's defaults, Qwen2.5-7B-Instruct fits 1 × H100 80GB.",
+      "Its run script (bash scripts/serve.sh) starts no engine this file shows, so its flags were not checked. At vLLM's defaults (no engine is named), Qwen2.5-7B-Instruct fits 1 × H100 80GB.",
     ]);
     // Where it fails there, no flag of the script makes it fit: an error.
     const tooSmall = task("envs:\n  MODEL: meta-llama/Llama-3.1-405B-Instruct\n");
