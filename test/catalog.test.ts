@@ -538,7 +538,10 @@ describe("lookups", () => {
     expect(catalog.resolveModel("qwen-14b-q4_k_m.gguf")?.model.id).toBe("Qwen/Qwen-14B-Chat");
     // Without its owner's prefix a family must still name one: `internlm-chat-7b` is no family `chat`,
     // `deepseek-coder-7b` no family `coder`, `Qwen2-VL-7B` no family `2 vl`.
-    expect(catalog.resolveModel("neural-chat:7b")).toBeUndefined();
+    expect(catalog.resolveModel("acme-chat:7b")).toBeUndefined();
+    // A family a catalogued fine-tune names (Intel/neural-chat-7b-v3-1, of Mistral 7B) is one.
+    expect(catalog.resolveModel("neural-chat:7b")).toMatchObject({ model: { id: "mistralai/Mistral-7B-v0.1" }, via: "family" });
+    expect(catalog.resolveModel("models/vicuna-13b")).toMatchObject({ model: { params: { total: expect.any(Number) } }, via: "family" });
     expect(catalog.resolveModel("acme-coder-7b")).toBeUndefined();
     expect(catalog.resolveModel("minicpm-2-vl-7b")).toBeUndefined();
     expect(catalog.resolveModel("internlm-chat-7b-q4_k_m.gguf")?.model.id).toBe("internlm/internlm-chat-7b");

@@ -348,12 +348,21 @@ export class Catalog {
     return key.length <= MAX_NAME_LENGTH ? this.modelByWordsKey.get(nameWords(key).join(" ")) : undefined;
   }
 
-  /** Size word → the models whose names state that size, with their family words. */
+  /**
+   * Size word → the models whose names state that size, with their family words: the names of the
+   * models and of the fine-tunes catalogued as their checkpoints at the same format
+   * (`lmsys/vicuna-13b-v1.5` of Llama-2-13b, so `models/vicuna-13b` is sized as that architecture).
+   */
   private get modelsBySize(): Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>> {
     if (this.modelsBySizeIndex) return this.modelsBySizeIndex;
     const index = new Map<string, Array<{ family: string[]; model: ModelEntry; name: string }>>();
+    const fineTunes = new Map<ModelEntry, string[]>();
+    for (const checkpoint of this.checkpoints) {
+      const model = checkpoint.kind === "hf-repo" && checkpoint.format === null ? this.model(checkpoint.model) : undefined;
+      if (model) fineTunes.set(model, [...(fineTunes.get(model) ?? []), checkpoint.name]);
+    }
     for (const model of this.models) {
-      for (const name of [model.id, ...model.aliases]) {
+      for (const name of [model.id, ...model.aliases, ...(fineTunes.get(model) ?? [])]) {
         const shape = nameShape(name);
         if (!shape) continue;
         let list = index.get(shape.size);
