@@ -20,7 +20,7 @@ import { checkQuantization } from "./judge/quantization.js";
 import { type Remedy, recommend } from "./sizing/recommend.js";
 import type { MemoryEstimate, SizingRequest } from "./sizing/types.js";
 import { type HostMemory, hostMemoryOf } from "./sizing/host.js";
-import { cpuKvCacheOf, cpuKvCacheUnset, DEFAULT_ENGINE, engineById, engineRunsOnVendor } from "./engines/index.js";
+import { cpuKvCacheOf, cpuKvCacheUnset, DEFAULT_ENGINE, engineById, engineOfModelName, engineRunsOnVendor } from "./engines/index.js";
 import type { MemoryLimit } from "./extract/types.js";
 
 /** Settings the estimate does not hinge on: an unresolved value there still allows a verdict. */
@@ -281,7 +281,8 @@ const FOUR_BIT_BYTES_PER_PARAM = 0.5;
 function judgeUnseenLaunch(deployment: Deployment, settings: VramSettings, launch: UnresolvedValue): JudgedDeployment | undefined {
   if (!deployment.fields.model) return undefined;
   const { engine: _unseen, ...unresolved } = deployment.unresolved;
-  const engine = launch.unseenLaunch?.engine ?? settings.defaults.engine ?? DEFAULT_ENGINE;
+  // The engine the image or path names, else the one whose own way of naming models the model is written in (an Ollama tag).
+  const engine = launch.unseenLaunch?.engine ?? engineOfModelName(deployment.fields.model.value) ?? settings.defaults.engine ?? DEFAULT_ENGINE;
   const at = { node: launch.node, source: launch.source ?? "command", readonly: true as const, ...(launch.range ? { range: launch.range } : {}) };
   const favourable: Deployment = {
     ...deployment,
