@@ -292,8 +292,6 @@ function judgeUnseenLaunch(deployment: Deployment, settings: VramSettings, launc
   };
   let judged = judge(favourable, settings);
   if (judged.status !== "judged") return undefined;
-  // With no GPU count stated it is judged on one: that it fits there holds at any count, that it fails does not.
-  if (!deployment.fields.gpuCount && !holdsIt(judged.estimate, judged.resolved.request)) return undefined;
   const notes = [`${launch.raw} is not shown: judged as ${engineById(engine).displayName}${launch.unseenLaunch?.engine ? "" : " (no engine is named)"} would serve it at its defaults over all its GPUs`];
   const longest = judged.estimate.largestFittingMaxModelLen;
   let shortenedContext: number | undefined;
@@ -308,6 +306,8 @@ function judgeUnseenLaunch(deployment: Deployment, settings: VramSettings, launc
     }
   }
   const holds = holdsIt(judged.estimate, judged.resolved.request);
+  // With no GPU count stated it is judged on one: that it fits there holds at any count, that it fails does not.
+  if (!holds && !deployment.fields.gpuCount) return undefined;
   // The code it runs may quantize while loading (bitsandbytes' NF4, a 4-bit AWQ of its own): it fails
   // as a fact only where even 4-bit weights exceed what all its GPUs give the engine.
   if (!holds && judged.resolved.model.model.params.total * FOUR_BIT_BYTES_PER_PARAM <= judged.estimate.perGpu.budgetBytes * judged.estimate.gpuCount) return undefined;
