@@ -9,6 +9,7 @@ import { engineById } from "../src/engines/index.js";
 import { checksOfJudged, quantizationProblemsOf } from "../src/judge/checks.js";
 import { type QuantizationProblem, runnableFormats } from "../src/judge/quantization.js";
 import { ENGINE_NAMES, formatLabel, gpuName, headroom } from "../src/report/wording.js";
+import { vendorDevice } from "../src/report/plain.js";
 import { combine, removeField, replaceField, setField } from "../src/rule-kit/edits.js";
 import { createRule } from "../src/rule-kit/create-rule.js";
 import { forEachJudged } from "../src/rule-kit/driver.js";
@@ -46,7 +47,7 @@ export default createRule<MessageIds, []>({
       fp8KvUnsupported: "An FP8 KV cache (--kv-cache-dtype {{kvCacheDtype}}) needs compute capability 8.0 in vLLM; {{gpu}} is {{capability}}.",
       flagMismatch:
         "--quantization {{flag}} expects a checkpoint stored as {{flagFormat}}, but {{model}} is stored as {{stored}}, so {{engine}} refuses to load it.{{alternatives}}",
-      vendorUnsupported: "{{engine}} runs on NVIDIA GPUs only; {{gpu}} cannot run it. Serve it with an engine that runs there, or on an NVIDIA GPU.",
+      vendorUnsupported: "{{engine}} does not run on {{devices}}; {{gpu}} cannot run it. Serve it with an engine that runs there, or on {{runsOn}}.",
       capabilityUnsupported: "{{engine}} needs compute capability {{minimum}} or higher; {{gpu}} is {{capability}}, so it cannot run there. Serve it with llama.cpp or Ollama, which run there, or on a newer GPU.",
       useFormat: "Use {{remedy}}",
       useFloat16: "Use float16",
@@ -152,7 +153,7 @@ export default createRule<MessageIds, []>({
                 context.report({
                   loc: locationOf(context, reportTarget(deployment, ["gpuType", "instanceType", "engine", "model"])),
                   messageId: "vendorUnsupported",
-                  data: { engine, gpu },
+                  data: { engine, gpu, devices: `${vendorDevice(problem.gpu.vendor)}s`, runsOn: problem.runsOn },
                 });
                 break;
               }

@@ -291,7 +291,7 @@ describe("TensorRT-LLM and LMDeploy", () => {
 
   it("TensorRT-LLM runs on NVIDIA GPUs only", () => {
     const onAmd = resolved({ engine: "trtllm", model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "MI300X" });
-    expect(checkQuantization(catalog, onAmd, { engine: "trtllm" })).toEqual([{ kind: "vendor-unsupported", engine: "TensorRT-LLM", gpu: onAmd.request.gpu }]);
+    expect(checkQuantization(catalog, onAmd, { engine: "trtllm" })).toEqual([{ kind: "vendor-unsupported", engine: "TensorRT-LLM", gpu: onAmd.request.gpu, runsOn: "an NVIDIA GPU" }]);
     // vLLM and TGI have TPU builds; the rest run on GPUs only.
     expect(engineRunsOnVendor("vllm", "google")).toBe(true);
     expect(engineRunsOnVendor("tgi", "google")).toBe(true);
@@ -299,7 +299,7 @@ describe("TensorRT-LLM and LMDeploy", () => {
     expect(engineRunsOnVendor("sglang", "google")).toBe(false);
     expect(engineRunsOnVendor("llama.cpp", "amd")).toBe(true);
     const onTpu = resolved({ engine: "ollama", model: "meta-llama/Llama-3.1-8B-Instruct", gpuType: "tpu-v6e" });
-    expect(checkQuantization(catalog, onTpu, { engine: "ollama" })).toEqual([{ kind: "vendor-unsupported", engine: "Ollama", gpu: onTpu.request.gpu }]);
+    expect(checkQuantization(catalog, onTpu, { engine: "ollama" })).toEqual([{ kind: "vendor-unsupported", engine: "Ollama", gpu: onTpu.request.gpu, runsOn: "a GPU" }]);
   });
 
   it("LMDeploy's PyTorch engine sets aside a prefill chunk's logits (tokens × vocab × 7 bytes) before the KV cache takes its share", () => {

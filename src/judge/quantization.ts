@@ -5,7 +5,8 @@
  */
 import { baseModelKey, type Catalog } from "../catalog/catalog.js";
 import type { GpuEntry, QuantizationFormat } from "../catalog/types.js";
-import { engineById, engineRunsOn, engineRunsOnVendor, needsCheckpoint } from "../engines/index.js";
+import { engineById, engineRunsOn, engineRunsOnVendor, GPU_VENDORS, needsCheckpoint } from "../engines/index.js";
+import { vendorDevice } from "../report/plain.js";
 import { type DeploymentValues, flagFormat, flagNamesStoredFormat, type ResolvedDeployment } from "../resolve.js";
 
 export type QuantizationProblem =
@@ -17,8 +18,8 @@ export type QuantizationProblem =
   | { kind: "fp8-kv-unsupported"; gpu: GpuEntry; kvCacheDtype: string }
   /** The flag names a format the checkpoint is not stored in. */
   | { kind: "flag-mismatch"; flag: string; flagFormat: QuantizationFormat; stored: QuantizationFormat }
-  /** The engine does not run on this vendor's GPUs at all (TensorRT-LLM on AMD). */
-  | { kind: "vendor-unsupported"; engine: string; gpu: GpuEntry }
+  /** The engine does not run on this vendor's accelerators at all (TensorRT-LLM on AMD, llama.cpp on TPUs); `runsOn`: where it does, as a phrase. */
+  | { kind: "vendor-unsupported"; engine: string; gpu: GpuEntry; runsOn: string }
   | { kind: "capability-unsupported"; engine: string; minimum: number; gpu: GpuEntry };
 
 /** Minimum compute capability of an FP8 KV cache: FlashInfer from SM80; Triton's FP8 needs SM89 (vLLM attention backends). */
@@ -42,7 +43,10 @@ export function checkQuantization(catalog: Catalog, resolved: ResolvedDeployment
   const problems: QuantizationProblem[] = [];
   const capability = gpu.computeCapability;
   const engine = engineById(request.engine);
-  if (!engineRunsOnVendor(request.engine, gpu.vendor)) return [{ kind: "vendor-unsupported", engine: engine.displayName, gpu }];
+  if (!engineRunsOnVendor(request.engine, gpu.vendor)) {
+    const vendors = engine.vendors ?? GPU_VENDORS;
+    return [{ kind: "vendor-unsupported", engine: engine.displayName, gpu, runsOn: vendors.length === 1 ? `an ${vendorDevice(vendors[0]!)}` : "a GPU" }];
+  }
   if (!engineRunsOn(request.engine, gpu)) return [{ kind: "capability-unsupported", engine: engine.displayName, minimum: engine.minCudaCapability!, gpu }];
   if (!engine.checksQuantization) return problems;
 

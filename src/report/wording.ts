@@ -5,7 +5,7 @@
 import type { Catalog } from "../catalog/catalog.js";
 import type { Remedy } from "../sizing/recommend.js";
 import { ENGINE_IDS, engineById } from "../engines/index.js";
-import { concurrency, gib, gpuName, tokens } from "./plain.js";
+import { concurrency, gib, gpuName, tokens, vendorDevice } from "./plain.js";
 import type { Engine } from "../sizing/types.js";
 import { keepsNoKvCache } from "../sizing/estimate.js";
 import type { DeploymentCheck } from "../judge/checks.js";
@@ -152,7 +152,7 @@ export function describeCheck(check: DeploymentCheck, modelName: string): string
       text = `${problem.engine} needs compute capability ${problem.minimum.toFixed(1)} or higher; ${gpuName(problem.gpu)} is ${problem.gpu.computeCapability?.toFixed(1)}, so it cannot run there`;
       break;
     case "vendor-unsupported":
-      text = `${problem.engine} runs on NVIDIA GPUs only; ${gpuName(problem.gpu)} cannot run it`;
+      text = `${problem.engine} does not run on ${vendorDevice(problem.gpu.vendor)}s; ${gpuName(problem.gpu)} cannot run it`;
       break;
     case "flag-mismatch":
       text = `--quantization ${problem.flag} expects a checkpoint stored as ${problem.flagFormat.label}, but ${modelName} is stored as ${problem.stored.label}, so the engine refuses to load it`;
