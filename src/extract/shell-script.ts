@@ -147,6 +147,8 @@ function visibleGpus(sink: FieldSink, found: ScriptCall & { visibleDevices?: str
  * shared with a trainer).
  */
 function slurmGpus(text: string, document: DocNode): { type?: Located<string>; count?: Located<number> } | undefined {
+  // `--gres` and `--gpus-per-node` count one node's GPUs: the job's, on one node (`--nodes` absent or 1).
+  const oneNode = Number(SBATCH_NODES.exec(text)?.[1] ?? "1") === 1;
   for (const match of text.matchAll(SBATCH_GPUS)) {
     const [, option, value] = match as unknown as [string, string, string];
     // `gpu:a100:4` (gres), `a100:4` (gpus): the type is the word before the count; `gpu:4` or `4` names none.
@@ -155,7 +157,7 @@ function slurmGpus(text: string, document: DocNode): { type?: Located<string>; c
     const typeName = parts.length === 2 && /^\d+$/.test(parts[1]!) ? parts[0]! : undefined;
     const countText = parts.at(-1)!;
     const valueAt = match.index + match[0].length - value.length;
-    const count: Located<number> | undefined = /^\d+$/.test(countText) && option !== "--gpus-per-node" ? { value: Number(countText), node: document.node, range: [valueAt + value.length - countText.length, valueAt + value.length], source: `#SBATCH ${option}`, readonly: true } : undefined;
+    const count: Located<number> | undefined = /^\d+$/.test(countText) && (oneNode || option === "--gpus" || option === "-G") ? { value: Number(countText), node: document.node, range: [valueAt + value.length - countText.length, valueAt + value.length], source: `#SBATCH ${option}`, readonly: true } : undefined;
     if (!typeName) {
       if (count) return { count };
       continue;
@@ -170,3 +172,6 @@ function slurmGpus(text: string, document: DocNode): { type?: Located<string>; c
 
 /** `#SBATCH` directives that say the job's GPUs (`--gres=gpu:a100:4`, `--gpus-per-node h100:8`, `-G a100:2`). */
 const SBATCH_GPUS = /^#SBATCH[ \t]+(--gres|--gpus-per-node|--gpus|-G)(?:=|[ \t]+)([\w:.-]+)/gm;
+
+/** `#SBATCH --nodes=2` (`-N 2`; a range `2-4` reads as its first number). */
+const SBATCH_NODES = /^#SBATCH[ \t]+(?:--nodes|-N)(?:=|[ \t]+)(\d+)/m;

@@ -174,6 +174,9 @@ ollama pull nomic-embed-text
     expect(deploymentsOf("MODEL_ID=meta-llama/Llama-3.1-8B-Instruct PORT=8000 bash vllm/server.sh\n", "job.sh").map(({ fields }) => fields.model?.value)).toEqual(["meta-llama/Llama-3.1-8B-Instruct"]);
     // A training script, or a server script given no model, is nothing read here.
     expect(deploymentsOf('MODEL=Qwen/Qwen3-8B\nbash train.sh "$MODEL"\nbash serve.sh --port 8000\n', "job.sh")).toEqual([]);
+    // The job's GPUs are the script's: one node's count (`--gres`, `--gpus-per-node`) on a one-node job, the job's `--gpus` always.
+    const gpusOf = (directives: string) => deploymentsOf(`#!/bin/bash\n${directives}export MODEL_ID=meta-llama/Llama-3.1-70B-Instruct\nsrun bash serve.sh\n`, "job.slurm")[0]!.fields.gpuCount?.value;
+    expect([gpusOf("#SBATCH --gres=gpu:h100:4\n"), gpusOf("#SBATCH --gpus-per-node=h100:8\n"), gpusOf("#SBATCH --nodes=2\n#SBATCH --gpus-per-node=h100:8\n"), gpusOf("#SBATCH -N 2\n#SBATCH -G 16\n")]).toEqual([4, 8, undefined, 16]);
   });
 
   it("reads a Cloud Run GPU service deployed with gcloud run deploy: its image, list flags and GPUs", () => {
