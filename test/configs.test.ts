@@ -33,7 +33,7 @@ describe("configs", () => {
       const [base, ...config] = plugin.configs[level];
       // The plugin is registered for every file; rules and languages only for YAML, JSON and shell scripts.
       expect(base).toEqual({ name: `vram/${level}/plugin`, plugins: { vram: plugin } });
-      expect(config.map((entry) => entry.files)).toEqual([["**/*.yaml", "**/*.yml"], ["**/*.json", "**/*.jsonc", "**/*.json5"], ["**/*.sh", "**/*.bash", "**/*.slurm", "**/*.sbatch"]]);
+      expect(config.map((entry) => entry.files)).toEqual([["**/*.yaml", "**/*.yml"], ["**/*.json", "**/*.jsonc", "**/*.json5"], ["**/*.sh", "**/*.bash", "**/*.zsh", "**/*.slurm", "**/*.sbatch"]]);
       expect(config.map((entry) => entry.language)).toEqual(["vram/yaml", "vram/json", "vram/shell"]);
       for (const entry of config) expect(Object.keys(entry.rules ?? {}).sort()).toEqual(ruleNames.map((name) => `vram/${name}`).sort());
     });

@@ -124,7 +124,7 @@ describe("vram lint with no config", () => {
     expect(await runCli(["lint"], cwd)).toEqual({
       code: 0,
       stdout: "",
-      stderr: "vram: no files to lint in . (looked for *.yaml, *.yml, *.json, *.jsonc, *.json5, *.sh, *.bash, *.slurm, *.sbatch, *.tf, *.tfvars, *.tfvars.example, *.nomad.hcl, *.nomad; .gitignore and ESLint's ignores apply)\n",
+      stderr: "vram: no files to lint in . (looked for *.yaml, *.yml, *.json, *.jsonc, *.json5, *.sh, *.bash, *.zsh, *.slurm, *.sbatch, *.tf, *.tfvars, *.tfvars.example, *.nomad.hcl, *.nomad; .gitignore and ESLint's ignores apply)\n",
     });
   });
 

@@ -15,7 +15,7 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, joinsCommands, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { runScript, UNKNOWN } from "./shell.js";
+import { MODEL_VARIABLE, runScript, UNKNOWN } from "./shell.js";
 import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, scalarView, serverElsewhere, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, setModelOfBuiltImage } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
@@ -186,9 +186,10 @@ const MODEL_BUILD_ARGS = ["MODEL_ID", "MODEL_NAME", "MODEL", "HF_MODEL_ID", "MOD
 function builtServer(service: DocNode, used: string[], sink: FieldSink): boolean {
   const build = service.get("build");
   if (build?.type !== "map" || service.get("command") !== undefined || service.get("entrypoint") !== undefined) return false;
+  // The environment is read as the Dockerfile's script reads it: any model-naming variable (`VLLM_MODEL`, as a script's `$VLLM_MODEL`).
   const named = (section: string, node: DocNode | undefined) => {
     const { env, defaults } = serviceEnv(node);
-    const name = MODEL_BUILD_ARGS.find((arg) => env.get(arg)?.value);
+    const name = MODEL_BUILD_ARGS.find((arg) => env.get(arg)?.value) ?? (section === "environment" ? [...env.keys()].find((key) => MODEL_VARIABLE.test(key) && env.get(key)?.value) : undefined);
     return name ? { section, name, entry: env.get(name)!, defaults: defaults.get(name) ?? [] } : undefined;
   };
   const found = named("build.args", build.get("args")) ?? named("environment", service.get("environment"));

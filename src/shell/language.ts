@@ -38,8 +38,11 @@ export type ShellNode = ShellProgram | ShellScript | ShellComment;
 
 export const SHELL_VISITOR_KEYS: Record<string, string[]> = { Program: ["body"], ShellScript: [], Line: [] };
 
-/** Shell scripts, and Slurm batch scripts (`sbatch job.slurm`), which are shell scripts with `#SBATCH` directives. */
-const SHELL_FILE_SUFFIXES = [".sh", ".bash", ".slurm", ".sbatch"];
+/**
+ * Shell scripts (zsh's too: macOS's login shell, whose command lines read as sh's), and Slurm batch
+ * scripts (`sbatch job.slurm`), which are shell scripts with `#SBATCH` directives.
+ */
+const SHELL_FILE_SUFFIXES = [".sh", ".bash", ".zsh", ".slurm", ".sbatch"];
 
 /** The file patterns the language reads. */
 export const SHELL_FILES = SHELL_FILE_SUFFIXES.map((suffix) => `**/*${suffix}`);

@@ -284,6 +284,13 @@ ${gpus}`;
     expect(deploymentsOf(service(""), "compose.yaml")).toEqual([]);
   });
 
+  it("reads the model a service built from the project's own Dockerfile is given in its environment, under any model-naming variable", () => {
+    const built = (variable: string) =>
+      `services:\n  vllm:\n    build: {context: ., dockerfile: backend/Dockerfile.vllm}\n    environment:\n      - ${variable}=\${${variable}:-Qwen/Qwen2.5-7B-Instruct}\n    gpus: all\n`;
+    expect(["MODEL", "VLLM_MODEL", "MODEL_NAME"].map((variable) => deploymentsOf(built(variable), "compose.yaml")[0]?.fields.model?.source)).toEqual(["environment.MODEL", "environment.VLLM_MODEL", "environment.MODEL_NAME"]);
+    expect(deploymentsOf(built("EMBEDDINGS"), "compose.yaml")).toEqual([]);
+  });
+
   it("never throws on missing keys, wrong types and nulls", () => {
     const shapes = [
       (value: unknown) => ({ services: value }),
