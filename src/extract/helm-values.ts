@@ -203,6 +203,7 @@ function kubeAiCatalog(document: DocNode, ctx: ExtractContext): Deployment[] {
     deployments.push(
       deployment("helm-values", "KubeAI catalog entry", name, sink, entry, {
         ...(call?.args ? { args: call.args } : {}),
+        ...(profile?.assumptions ? { assumptions: profile.assumptions } : {}),
         ...(!on ? { disabled: { node: (enabled ?? entry).node, source: enabled ? "enabled" : "all.enabled" } } : {}),
       }),
     );

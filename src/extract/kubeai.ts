@@ -39,7 +39,12 @@ const CPU_PROFILE = /^cpu$/i;
 export interface ResourceProfile {
   fields: LocatedFields;
   unresolved: Unresolved;
+  /** What reading it assumed (a cluster's own profile read as one device per unit). */
+  assumptions?: string[];
 }
+
+/** KubeAI's naming of GPU profiles (`nvidia-gpu-l4`, `amd-gpu-mi300x`): a cluster's own profiles named so are read as its defaults are. */
+const GPU_PROFILE_NAME = /^(?:nvidia|amd)-gpu-[a-z0-9-]+$/i;
 
 /**
  * `nvidia-gpu-l4:2` → the GPU (`nvidia-gpu-l4`, located at exactly those characters, source
@@ -72,11 +77,16 @@ export function readResourceProfile(node: DocNode | undefined, ctx: ExtractConte
   fields.gpuType = locate(node, profile, "resourceProfile", profileRange ? { range: profileRange } : { readonly: true });
   // KubeAI reads a missing count as 1 (`<profile>` alone).
   const count = match[4] === undefined ? 1 : Number(match[4]);
-  const perUnit = DEFAULT_PROFILES.get(profile.toLowerCase());
-  if (perUnit === undefined) {
+  const known = DEFAULT_PROFILES.get(profile.toLowerCase());
+  // A cluster's own profile named as KubeAI names its GPU profiles (`nvidia-gpu-rtx8000`) is read as
+  // theirs: one device per unit, every default GPU profile's count, and the finding says so.
+  const conventional = known === undefined && GPU_PROFILE_NAME.test(profile);
+  if (known === undefined && !conventional) {
     unresolved.gpuCount = { raw, node: node.node, reason: "reference", source: "resourceProfile" };
     return { fields, unresolved };
   }
+  const perUnit = known ?? 1;
+  const assumptions = conventional ? [`resourceProfile ${profile}, defined in the cluster's values, gives one GPU per unit, as KubeAI's own GPU profiles do`] : undefined;
   if (match[4] !== undefined && perUnit === 1) {
     const countStart = profileStart + profile.length + 1 + match[3]!.length;
     const countRange = rangeInScalar(node, raw, ctx.text, countStart, countStart + match[4].length);
@@ -85,7 +95,7 @@ export function readResourceProfile(node: DocNode | undefined, ctx: ExtractConte
     // No count written (nowhere to edit one in), or a multi-device unit.
     fields.gpuCount = locate(node, count * perUnit, "resourceProfile", { readonly: true });
   }
-  return { fields, unresolved };
+  return { fields, unresolved, ...(assumptions ? { assumptions } : {}) };
 }
 
 /** Engines KubeAI runs that serve no LLM (embeddings, speech). */
@@ -126,6 +136,7 @@ export function kubeaiModel(object: DocNode, ctx: ExtractContext): Deployment[] 
   return [
     crdDeployment("kubeai", "Model", str(object.get("metadata")?.get("name")), (spec.get("resourceProfile") ?? spec).node, fields, unresolved, {
       ...(argsTarget ? { args: argsTarget } : {}),
+      ...(profile?.assumptions ? { assumptions: profile.assumptions } : {}),
       annotationHolders: holders(object.get("metadata")),
     }),
   ];

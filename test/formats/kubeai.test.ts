@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { lint, findings, readFixture } from "../support/lint.js";
 import { expectFindings, expectSuggestionsResolve, extractedValues, fixtureValues, statuses } from "./serving-crds.support.js";
+import { deploymentsOf } from "./helpers.js";
 
 describe("KubeAI Model", () => {
   it("reports Qwen3-30B-A3B on nvidia-gpu-l4:1 at the profile's count, and offers nvidia-gpu-l4:4", () => {
@@ -66,5 +67,14 @@ describe("KubeAI Model", () => {
   it("treats a profile without a count as one unit", () => {
     const text = readFixture("kubeai/llama-3.1-8b-instruct-l4.yaml").replace("nvidia-gpu-l4:1", "nvidia-gpu-l4");
     expect(extractedValues(text)[0]).toMatchObject({ gpuType: "nvidia-gpu-l4", gpuCount: 1 });
+  });
+
+  it("reads a cluster's own profile named as KubeAI names GPU profiles as one GPU per unit, and says so", () => {
+    const text = readFixture("kubeai/llama-3.1-8b-instruct-l4.yaml").replace("nvidia-gpu-l4:1", "nvidia-gpu-rtx8000:2");
+    expect(extractedValues(text)[0]).toMatchObject({ gpuType: "nvidia-gpu-rtx8000", gpuCount: 2 });
+    const [deployment] = deploymentsOf(text, "model.yaml");
+    expect(deployment!.assumptions).toEqual(["resourceProfile nvidia-gpu-rtx8000, defined in the cluster's values, gives one GPU per unit, as KubeAI's own GPU profiles do"]);
+    // A name of another shape says nothing of its devices.
+    expect(extractedValues(text.replace("nvidia-gpu-rtx8000:2", "team-a100-pool:2"))[0]).toMatchObject({ unresolved: ["gpuCount"] });
   });
 });
