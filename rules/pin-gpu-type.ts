@@ -17,6 +17,7 @@ import { forEachJudged } from "../src/rule-kit/driver.js";
 import { gpuNameFor } from "../src/rule-kit/remedy-edits.js";
 import { fitted, locationOf, offerVariants, reportTarget } from "../src/rule-kit/report.js";
 import type { TextEdit } from "../src/extract/types.js";
+import { str } from "../src/extract/doc.js";
 import { someGpusFit } from "../src/judge/findings.js";
 
 type MessageIds = "someGpusFit" | "pinGpu" | "missingReason";
@@ -43,8 +44,8 @@ function pinOrder(fitting: readonly GpuEntry[]): GpuEntry[] {
   return order;
 }
 
-/** GKE's TPU slice shape (`cloud.google.com/gke-tpu-topology: 2x4`), as the file writes it. */
-const TPU_TOPOLOGY = /gke-tpu-topology["']?\s*:\s*["']?(\d+x\d+(?:x\d+)?)/;
+/** GKE's TPU slice shape (`cloud.google.com/gke-tpu-topology: 2x4`), as a pod's node selector writes it. */
+const TPU_TOPOLOGY_LABEL = "cloud.google.com/gke-tpu-topology";
 
 /** TPU v4 and v5p slices are 3D tori (`2x2x1`), v5e and v6e 2D (`2x4`): Google Cloud TPU docs, "v4", "v5p", "v5e", "v6e". */
 function topologyDimensions(gpu: GpuEntry): number {
@@ -100,7 +101,7 @@ export default createRule<MessageIds, []>({
           const targets = deployment.placementTargets;
           if (targets && targets.length > 0) {
             const label = labelScheme(text, range.vendor);
-            const topology = TPU_TOPOLOGY.exec(text)?.[1];
+            const topology = targets.map((target) => str(target.get("nodeSelector")?.get(TPU_TOPOLOGY_LABEL))).find((value) => value !== undefined && /^\d+x\d+(?:x\d+)?$/.test(value));
             for (const gpu of pinOrder(range.fitting)) {
               if (candidates.length === 3) break;
               // A TPU slice's topology has the generation's dimensions (v5e, v6e: 2x4; v4, v5p: 2x2x1): a pin must keep it valid.

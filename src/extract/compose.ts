@@ -15,8 +15,8 @@ import type { DocNode } from "./doc.js";
 import { str } from "./doc.js";
 import { type ArgToken, applyEnvFields, commandTokens, engineCall, type EngineCall, engineFromImage, imageOnlyCall, joinsCommands, shellTokens, unsizedServer, unsizedServerNote } from "./engine-seam.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { MODEL_VARIABLE, runScript, UNKNOWN } from "./shell.js";
-import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, scalarView, serverElsewhere, setLocated, setPassedGpus, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, setModelOfBuiltImage } from "./kit.js";
+import { MODEL_VARIABLE, runScript } from "./shell.js";
+import { deferredReason, type EnvMap, everyHostGpu, type FieldSink, locate, mergeFields, modelFromMount, type Mount, newSink, onCpuOf, passedGpuDevice, plainEnv, readEnv, scalarView, serverElsewhere, setLocated, setPassedGpus, setCommandAtDeployTime, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, setModelOfBuiltImage } from "./kit.js";
 import type { Deployment } from "./types.js";
 import { trimTrailing } from "../text.js";
 
@@ -183,16 +183,15 @@ const MODEL_BUILD_ARGS = ["MODEL_ID", "MODEL_NAME", "MODEL", "HF_MODEL_ID", "MOD
  * or else its environment (`MODEL=${MODEL:-PokeeAI/pokee_research_7b}`, for the Dockerfile's command
  * to read): a server the Dockerfile starts, found with its model and GPUs and said to be unchecked.
  */
-function builtServer(service: DocNode, used: string[], sink: FieldSink): boolean {
+function builtServer(service: DocNode, environment: ReturnType<typeof serviceEnv>, used: string[], sink: FieldSink): boolean {
   const build = service.get("build");
   if (build?.type !== "map" || service.get("command") !== undefined || service.get("entrypoint") !== undefined) return false;
   // The environment is read as the Dockerfile's script reads it: any model-naming variable (`VLLM_MODEL`, as a script's `$VLLM_MODEL`).
-  const named = (section: string, node: DocNode | undefined) => {
-    const { env, defaults } = serviceEnv(node);
+  const named = (section: string, { env, defaults }: ReturnType<typeof serviceEnv>) => {
     const name = MODEL_BUILD_ARGS.find((arg) => env.get(arg)?.value) ?? (section === "environment" ? [...env.keys()].find((key) => MODEL_VARIABLE.test(key) && env.get(key)?.value) : undefined);
     return name ? { section, name, entry: env.get(name)!, defaults: defaults.get(name) ?? [] } : undefined;
   };
-  const found = named("build.args", build.get("args")) ?? named("environment", service.get("environment"));
+  const found = named("build.args", serviceEnv(build.get("args"))) ?? named("environment", environment);
   if (!found) return false;
   used.push(...found.defaults);
   setLocated(sink, "model", { ...locate(found.entry.node, found.entry.value!, `${found.section}.${found.name}`), readonly: true });
@@ -294,17 +293,15 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
       const command = joined ? commandTokens([...entrypointItems, ...commandNode.items()].map((item) => interpolated(item, used)), ctx.text, plainEnv(env)) : partTokens(commandNode, ctx, env, used);
       // `entrypoint: /bin/sh` with `command: -c "vllm serve …"` runs the script as much as `command: sh -c "…"` does.
       const tokens = runScript([...entrypoint.tokens, ...command.tokens], ctx.text, plainEnv(env));
+      const imageServer = engineFromImage(str(imageNode));
       // Last, an image set at deploy time (`image: ${IMAGE}`) or of the project's own given only an engine's flags on GPUs: that engine's entrypoint.
       const imageEngine =
-        engineFromImage(str(imageNode)) ??
+        imageServer ??
         builtEngine(service, imageNode, tokens) ??
         engineOfModelVariable(env.keys()) ??
         (tokens[0]?.text.startsWith("-") && reservesGpus(service) ? engineFromFlags(tokens.map((token) => token.text)) : undefined);
       // The whole command set at deploy time (`command: ${VLLM_ARGS}`) for an engine's image on GPUs: its model with it.
-      const imageServer = engineFromImage(str(imageNode));
-      if (imageServer && commandNode && tokens.length > 0 && tokens.every((token) => token.text.includes(UNKNOWN)) && reservesGpus(service)) {
-        setUnresolved(sink, "model", { raw: (str(commandNode) ?? "command").trim(), node: commandNode.node, reason: "variable", source: "command" });
-        sink.fields.engine = locate(imageNode!, imageServer, "image");
+      if (imageServer && imageNode && commandNode && reservesGpus(service) && setCommandAtDeployTime(sink, imageServer, imageNode, { tokens, raw: (str(commandNode) ?? "command").trim(), node: commandNode.node, source: "command" })) {
         reservedGpus(service, sink, imageServer, used);
         deployments.push({ format: "compose", kind: "compose service", name, fields: sink.fields, unresolved: sink.unresolved, anchor: service.node });
         continue;
@@ -334,7 +331,7 @@ export function extractCompose(document: DocNode, ctx: ExtractContext): Deployme
           setUnresolved(sink, "engine", { raw: unsized, node: (imageNode ?? service).node, reason: "unsupported", source: "image", note: unsizedServerNote(unsized, tokens) });
           reservedGpus(service, sink, undefined, used);
         } else if (imageEngine) continue;
-        else if (!builtServer(service, used, sink)) {
+        else if (!builtServer(service, { env, defaults: envDefaults }, used, sink)) {
           // An image of its own, given an LLM by a variable (`MODEL=/app/models/Qwen3.8-27B-…`).
           const variable = imageNode ? setUnknownServerModel(sink, env, imageNode) : undefined;
           if (!variable) continue;

@@ -12,7 +12,7 @@ import { type ArgToken, applyEnvFields, engineCall, type EngineCall, engineFromI
 import type { Deployment, FieldName, Located, LocatedFields, MemoryLimit, UnresolvedValue } from "./types.js";
 import { TEMPLATE_MARK } from "./go-template.js";
 import { printable, trimTrailing } from "../text.js";
-import { isScriptFile, runScript } from "./shell.js";
+import { isScriptFile, runScript, UNKNOWN } from "./shell.js";
 import { parseMigName } from "../mig-names.js";
 
 export { isScriptFile };
@@ -225,6 +225,17 @@ export function chartWithValuesElsewhere(engine: Engine, chart: DocNode, file: s
 }
 
 /** An engine's image started by a script of its own the file does not hold: the engine is unchecked, the script named. */
+/**
+ * An engine's image whose whole command is set at deploy time (compose `command: ${VLLM_ARGS}`, a
+ * container's `args: ["$(VLLM_ARGS)"]`): its model is set then too. False when any word is written.
+ */
+export function setCommandAtDeployTime(sink: FieldSink, engine: Engine, image: DocNode, command: { tokens: readonly ArgToken[]; raw: string; node: AstNode; source: string }): boolean {
+  if (command.tokens.length === 0 || !command.tokens.every((token) => token.text.includes(UNKNOWN))) return false;
+  setUnresolved(sink, "model", { raw: command.raw, node: command.node, reason: "variable", source: command.source });
+  sink.fields.engine = locate(image, engine, "image");
+  return true;
+}
+
 export function setUnseenScript(sink: FieldSink, words: readonly string[], node: AstNode, range?: [number, number], imageEngine?: Engine): void {
   // The script file when one is named (`bash -c "cd /workspace && ./prefill.sh"` starts ./prefill.sh), else the command.
   const file = words.flatMap((word) => word.split(/\s+/)).find(isScriptFile);

@@ -13,9 +13,8 @@ import { applyMountedConfig, mountedConfigMapFile } from "./engine-config.js";
 import { downloadInto } from "./downloads.js";
 import { readTritonVllmBackend, TRITON } from "./triton.js";
 import { isLlmNimImage, nimContainerFields } from "./nim.js";
-import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, serverElsewhere, setLocated, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, MODEL_ENV_NAMES, sliceOf } from "./kit.js";
+import { deferredReason, type EnvMap, type FieldSink, locate, mergeFields, MIG_RESOURCE, onCpuOf, modelFromMount, type Mount, namesNoGpuType, newSink, plainEnv, serverElsewhere, setLocated, setCommandAtDeployTime, setUnresolved, setUnseenScript, setModelInUnseenConfig, setUnknownServerModel, isScriptFile, MODEL_ENV_NAMES, sliceOf } from "./kit.js";
 import { printable } from "../text.js";
-import { UNKNOWN } from "./shell.js";
 import type { Deployment, Located, LocatedFields, UnresolvedValue } from "./types.js";
 
 /**
@@ -348,9 +347,8 @@ export function servingContainer(container: DocNode, ctx: ExtractContext, option
     const imageServer = engineFromImage(str(imageNode));
     if (imageServer && items.length > 0 && requestsAccelerator(container)) {
       const { tokens } = commandTokens(items, ctx.text, plainEnv(containerEnv(container, ctx, options.platformEnv)));
-      if (tokens.length > 0 && tokens.every((token) => token.text.includes(UNKNOWN))) {
-        setUnresolved(sink, "model", { raw: items.map((item) => str(item) ?? "").join(" "), node: items[0]!.node, reason: "variable", source: container.get("args") ? "args" : "command" });
-        sink.fields.engine = { value: imageServer, node: imageNode!.node, source: "image" };
+      const command = { tokens, raw: items.map((item) => str(item) ?? "").join(" "), node: items[0]!.node, source: container.get("args") ? "args" : "command" };
+      if (setCommandAtDeployTime(sink, imageServer, imageNode!, command)) {
         addGpus(sink, container, imageNode, options, true, podSpec, ctx);
         return sink;
       }
